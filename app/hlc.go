@@ -1,0 +1,85 @@
+package app
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// HLC is a hybrid logical clock. Every mutation is stamped with it so that sync can order
+// writes from devices with skewed wall clocks (last-writer-wins per field by HLC). Stamps
+// compare correctly as strings: fixed-width wall milliseconds, logical counter, node id.
+type HLC struct {
+	mu      sync.Mutex
+	clock   Clock
+	node    string
+	wall    int64
+	logical uint32
+}
+
+// NewHLC returns a clock for one node (device or server instance).
+func NewHLC(clock Clock, node string) *HLC {
+	return &HLC{clock: clock, node: node}
+}
+
+// Now returns a stamp greater than every stamp this clock has issued or observed.
+func (h *HLC) Now() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	pt := h.clock.Now().UnixMilli()
+	if pt > h.wall {
+		h.wall, h.logical = pt, 0
+	} else {
+		h.logical++
+	}
+	return formatHLC(h.wall, h.logical, h.node)
+}
+
+// Observe merges a remote stamp so later local stamps sort after it.
+func (h *HLC) Observe(stamp string) error {
+	wall, logical, _, err := ParseHLC(stamp)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	switch {
+	case wall > h.wall:
+		h.wall, h.logical = wall, logical
+	case wall == h.wall && logical > h.logical:
+		h.logical = logical
+	}
+	return nil
+}
+
+func formatHLC(wall int64, logical uint32, node string) string {
+	return fmt.Sprintf("%015d-%010d-%s", wall, logical, node)
+}
+
+// ParseHLC splits a stamp into wall milliseconds, logical counter and node.
+func ParseHLC(s string) (wall int64, logical uint32, node string, err error) {
+	parts := strings.SplitN(s, "-", 3)
+	if len(parts) != 3 || len(parts[0]) != 15 || len(parts[1]) != 10 {
+		return 0, 0, "", fmt.Errorf("hlc %q: malformed", s)
+	}
+	wall, err = strconv.ParseInt(parts[0], 10, 64)
+	if err != nil || wall < 0 {
+		return 0, 0, "", fmt.Errorf("hlc %q: bad wall time", s)
+	}
+	l, err := strconv.ParseUint(parts[1], 10, 32)
+	if err != nil {
+		return 0, 0, "", fmt.Errorf("hlc %q: bad counter", s)
+	}
+	return wall, uint32(l), parts[2], nil
+}
+
+// HLCTime returns the wall-clock part of a stamp.
+func HLCTime(stamp string) time.Time {
+	wall, _, _, err := ParseHLC(stamp)
+	if err != nil {
+		return time.Time{}
+	}
+	return time.UnixMilli(wall).UTC()
+}

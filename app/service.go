@@ -1,0 +1,132 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Service holds every use case. Front ends call it in-process; it owns the business rules.
+type Service struct {
+	store  Store
+	clock  Clock
+	hlc    *HLC
+	hasher PasswordHasher
+	log    *slog.Logger
+}
+
+// Options configure a Service. Zero values pick production defaults.
+type Options struct {
+	Clock  Clock
+	NodeID string // names this node in HLC stamps; defaults to a random id
+	Hasher PasswordHasher
+	Logger *slog.Logger
+}
+
+// New returns a Service over st.
+func New(st Store, o Options) *Service {
+	if o.Clock == nil {
+		o.Clock = SystemClock{}
+	}
+	if o.NodeID == "" {
+		o.NodeID = NewID().String()[24:]
+	}
+	if o.Hasher == nil {
+		o.Hasher = DefaultPasswordHasher()
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{store: st, clock: o.Clock, hlc: NewHLC(o.Clock, o.NodeID), hasher: o.Hasher, log: o.Logger}
+}
+
+// Store returns the store the service runs on.
+func (s *Service) Store() Store { return s.store }
+
+// Now is the service clock's time, truncated to microseconds as stores keep it.
+func (s *Service) Now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }
+
+// Actor is who is acting, where: the authenticated user, its tenant, the selected organization
+// and its role there. Every service call on tenant data takes one.
+type Actor struct {
+	TenantID uuid.UUID
+	OrgID    uuid.UUID
+	UserID   uuid.UUID
+	Role     Role
+	TokenID  uuid.UUID
+}
+
+// Scope confines store calls to the actor's tenant and organization.
+func (a Actor) Scope() Scope { return Scope{TenantID: a.TenantID, OrgID: a.OrgID} }
+
+// require fails with ErrForbidden unless the actor's role grants p.
+func (a Actor) require(p Permission) error {
+	if !a.Role.Can(p) {
+		return fmt.Errorf("%s may not %s: %w", a.Role, p, ErrForbidden)
+	}
+	return nil
+}
+
+// stamp sets the bookkeeping of a row being created.
+func (s *Service) stamp(now time.Time) Meta {
+	return Meta{Version: 1, CreatedAt: now, UpdatedAt: now, HLC: s.hlc.Now()}
+}
+
+// touch advances the bookkeeping of a row being changed and returns its previous version.
+func (s *Service) touch(m *Meta, now time.Time) int64 {
+	prev := m.Version
+	m.Version++
+	m.UpdatedAt = now
+	m.HLC = s.hlc.Now()
+	return prev
+}
+
+// change describes one mutation for record.
+type change struct {
+	action string // audit action, e.g. "project.update"
+	entity string // table-like entity name, e.g. "project"
+	id     uuid.UUID
+	org    *uuid.UUID
+	meta   Meta
+	row    any // the row after the change, as the change-log payload
+}
+
+// record writes the audit row and the change-log row of a mutation inside its transaction.
+func (s *Service) record(ctx context.Context, tx Tx, sc Scope, actor *uuid.UUID, c change) error {
+	payload, err := json.Marshal(c.row)
+	if err != nil {
+		return fmt.Errorf("encode %s change: %w", c.entity, err)
+	}
+	op := OpUpsert
+	if c.meta.DeletedAt != nil {
+		op = OpDelete
+	}
+	now := s.Now()
+	if err := tx.Audit().Append(ctx, sc, AuditEntry{
+		ID: NewID(), TenantID: sc.TenantID, OrganizationID: c.org, ActorID: actor,
+		Action: c.action, Entity: c.entity, EntityID: c.id, At: now,
+	}); err != nil {
+		return fmt.Errorf("audit %s: %w", c.action, err)
+	}
+	if err := tx.Changes().Append(ctx, sc, Change{
+		ID: NewID(), TenantID: sc.TenantID, OrganizationID: c.org, Entity: c.entity, EntityID: c.id,
+		Op: op, Version: c.meta.Version, HLC: c.meta.HLC, Payload: payload, At: now,
+	}); err != nil {
+		return fmt.Errorf("change log %s: %w", c.action, err)
+	}
+	return nil
+}
+
+// checkVersion compares a client's expected version (0: none given) with the stored one.
+func checkVersion(expected, stored int64) error {
+	if expected != 0 && expected != stored {
+		return fmt.Errorf("expected version %d, stored %d: %w", expected, stored, ErrPrecondition)
+	}
+	return nil
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,164 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Scope is the tenant (and, for organization data, the organization) every store call is
+// confined to. Store implementations filter every statement on tenant data by it.
+type Scope struct {
+	TenantID uuid.UUID
+	OrgID    uuid.UUID
+}
+
+// Store is persistence. Write runs fn in one serialised write transaction, so a mutation, its
+// audit row and its change-log row commit together or not at all. Read runs fn against
+// committed data without taking the write lock.
+type Store interface {
+	Write(ctx context.Context, fn func(Tx) error) error
+	Read(ctx context.Context, fn func(Tx) error) error
+	// Ready reports whether the store is reachable and its schema current.
+	Ready(ctx context.Context) error
+	Close() error
+}
+
+// Tx gives access to each area of the store inside one Read or Write.
+type Tx interface {
+	Tenants() Tenants
+	Organizations() Organizations
+	Users() Users
+	Memberships() Memberships
+	Clients() Clients
+	Projects() Projects
+	Tasks() Tasks
+	Tags() Tags
+	TimeEntries() TimeEntries
+	Tokens() Tokens
+	Audit() AuditLog
+	Changes() ChangeLog
+	Idempotency() IdempotencyRecords
+	Device() DeviceSettings
+}
+
+// Tenants stores tenants. Scope.TenantID is the tenant itself.
+type Tenants interface {
+	Get(ctx context.Context, s Scope) (Tenant, error)
+	Insert(ctx context.Context, t Tenant) error
+}
+
+// Organizations stores organizations of one tenant.
+type Organizations interface {
+	Get(ctx context.Context, s Scope, id uuid.UUID) (Organization, error)
+	// ListForUser lists the organizations the user is a member of, oldest membership first.
+	ListForUser(ctx context.Context, s Scope, userID uuid.UUID) ([]Organization, error)
+	Insert(ctx context.Context, s Scope, o Organization) error
+	Update(ctx context.Context, s Scope, o Organization, prevVersion int64) error
+}
+
+// Users stores users of one tenant.
+type Users interface {
+	Get(ctx context.Context, s Scope, id uuid.UUID) (User, error)
+	// ByEmailAnyTenant is the one cross-tenant user lookup, used only by login and signup.
+	ByEmailAnyTenant(ctx context.Context, email string) (User, error)
+	Insert(ctx context.Context, s Scope, u User) error
+	Update(ctx context.Context, s Scope, u User, prevVersion int64) error
+}
+
+// Memberships stores roles of users in organizations (Scope.OrgID).
+type Memberships interface {
+	// Get returns the membership of a user in s.OrgID, deleted ones included (check DeletedAt).
+	Get(ctx context.Context, s Scope, userID uuid.UUID) (Membership, error)
+	List(ctx context.Context, s Scope, p PageRequest) ([]Member, error)
+	// CountOwners counts live owners of s.OrgID.
+	CountOwners(ctx context.Context, s Scope) (int, error)
+	Insert(ctx context.Context, s Scope, m Membership) error
+	Update(ctx context.Context, s Scope, m Membership, prevVersion int64) error
+}
+
+// Clients stores clients of one organization.
+type Clients interface {
+	Get(ctx context.Context, s Scope, id uuid.UUID) (Client, error)
+	List(ctx context.Context, s Scope, f CatalogFilter) ([]Client, error)
+	Insert(ctx context.Context, s Scope, c Client) error
+	Update(ctx context.Context, s Scope, c Client, prevVersion int64) error
+}
+
+// Projects stores projects of one organization.
+type Projects interface {
+	Get(ctx context.Context, s Scope, id uuid.UUID) (Project, error)
+	// ByName finds a live project by case-insensitive name.
+	ByName(ctx context.Context, s Scope, name string) (Project, error)
+	List(ctx context.Context, s Scope, f CatalogFilter) ([]Project, error)
+	Insert(ctx context.Context, s Scope, p Project) error
+	Update(ctx context.Context, s Scope, p Project, prevVersion int64) error
+}
+
+// Tasks stores tasks of one organization.
+type Tasks interface {
+	Get(ctx context.Context, s Scope, id uuid.UUID) (Task, error)
+	List(ctx context.Context, s Scope, f CatalogFilter) ([]Task, error)
+	Insert(ctx context.Context, s Scope, t Task) error
+	Update(ctx context.Context, s Scope, t Task, prevVersion int64) error
+}
+
+// Tags stores tags of one organization.
+type Tags interface {
+	Get(ctx context.Context, s Scope, id uuid.UUID) (Tag, error)
+	List(ctx context.Context, s Scope, f CatalogFilter) ([]Tag, error)
+	Insert(ctx context.Context, s Scope, t Tag) error
+	Update(ctx context.Context, s Scope, t Tag, prevVersion int64) error
+}
+
+// TimeEntries stores time entries with their tags.
+type TimeEntries interface {
+	// Get finds a live entry of s.OrgID.
+	Get(ctx context.Context, s Scope, id uuid.UUID) (TimeEntry, error)
+	// Running finds the user's running entry in any organization of s.TenantID.
+	Running(ctx context.Context, s Scope, userID uuid.UUID) (TimeEntry, error)
+	List(ctx context.Context, s Scope, f EntryFilter) ([]TimeEntry, error)
+	// Insert fails with ErrConflict when the user already has a running entry.
+	Insert(ctx context.Context, s Scope, e TimeEntry) error
+	Update(ctx context.Context, s Scope, e TimeEntry, prevVersion int64) error
+}
+
+// Tokens stores API tokens. They belong to a user and are never synced.
+type Tokens interface {
+	// ByHashAnyTenant is the cross-tenant lookup that turns a bearer token into a principal.
+	ByHashAnyTenant(ctx context.Context, hash []byte) (APIToken, error)
+	Get(ctx context.Context, s Scope, id uuid.UUID) (APIToken, error)
+	ListForUser(ctx context.Context, s Scope, userID uuid.UUID) ([]APIToken, error)
+	Insert(ctx context.Context, s Scope, t APIToken) error
+	Touch(ctx context.Context, s Scope, id uuid.UUID, at time.Time) error
+	Delete(ctx context.Context, s Scope, id uuid.UUID) error
+}
+
+// AuditLog is append-only: there is no update or delete.
+type AuditLog interface {
+	Append(ctx context.Context, s Scope, e AuditEntry) error
+	List(ctx context.Context, s Scope, p PageRequest) ([]AuditEntry, error)
+}
+
+// ChangeLog is the sync outbox.
+type ChangeLog interface {
+	Append(ctx context.Context, s Scope, c Change) error
+	// After lists the tenant's changes with Seq > afterSeq in order.
+	After(ctx context.Context, s Scope, afterSeq int64, limit int) ([]Change, error)
+}
+
+// IdempotencyRecords stores first responses to POSTs carrying an Idempotency-Key.
+type IdempotencyRecords interface {
+	Get(ctx context.Context, s Scope, userID uuid.UUID, key string) (IdempotencyRecord, error)
+	// Insert fails with ErrConflict when the key is already recorded.
+	Insert(ctx context.Context, s Scope, r IdempotencyRecord) error
+	DeleteBefore(ctx context.Context, before time.Time) (int64, error)
+}
+
+// DeviceSettings are this installation's own settings (which local workspace it uses, its
+// device id). They are not tenant data and never sync.
+type DeviceSettings interface {
+	Get(ctx context.Context, key string) (string, error)
+	Put(ctx context.Context, key, value string) error
+}
