@@ -1,0 +1,6 @@
+package sqlite
+
+import "database/sql"
+
+// RawForTest exposes the writer pool to tests that must bypass the store's API.
+func RawForTest(s *Store) *sql.DB { return s.writer }

@@ -1,0 +1,234 @@
+// Package sqlite is Stint's embedded store: one SQLite file in WAL mode, a single writer
+// connection taking BEGIN IMMEDIATE (so write transactions never deadlock on lock upgrades),
+// a pool of read-only connections, and embedded versioned migrations. It implements the
+// interfaces app declares; every statement on tenant data filters by the caller's scope.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/stinthq/stint/app"
+	sqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Store is an app.Store on one SQLite database file.
+type Store struct {
+	path   string
+	writer *sql.DB
+	reader *sql.DB
+}
+
+var _ app.Store = (*Store)(nil)
+
+// Pragmas every connection gets. synchronous=FULL because this data syncs and must survive
+// power loss once committed; busy_timeout lets other processes (the CLI next to a running
+// server) wait instead of failing.
+const pragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
+
+// DSN returns the connection string the store uses for path; write selects BEGIN IMMEDIATE
+// transactions, otherwise connections are read-only.
+func DSN(path string, write bool) string {
+	u := url.URL{Scheme: "file", Opaque: path}
+	dsn := u.String() + "?" + pragmas
+	if write {
+		return dsn + "&_txlock=immediate"
+	}
+	return dsn + "&_pragma=query_only(1)"
+}
+
+// Open opens (creating if needed, mode 0600 in a 0700 directory) and migrates the database.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open database file: %w", err)
+	}
+	f.Close()
+	w, err := sql.Open("sqlite", DSN(path, true))
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	s := &Store{path: path, writer: w}
+	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", DSN(path, false))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	n := max(4, 2*runtime.GOMAXPROCS(0))
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	r.SetConnMaxIdleTime(0)
+	s.reader = r
+	return s, nil
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	return errors.Join(s.reader.Close(), s.writer.Close())
+}
+
+// Write runs fn in one BEGIN IMMEDIATE transaction on the writer connection.
+func (s *Store) Write(ctx context.Context, fn func(app.Tx) error) (err error) {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", mapErr(err))
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if err = fn(&txn{q: tx}); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", mapErr(err))
+	}
+	return nil
+}
+
+// Read runs fn on the read-only pool. Each statement sees committed data.
+func (s *Store) Read(ctx context.Context, fn func(app.Tx) error) error {
+	return fn(&txn{q: s.reader})
+}
+
+// Ready checks that the database answers and every embedded migration is applied.
+func (s *Store) Ready(ctx context.Context) error {
+	var applied int
+	if err := s.reader.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&applied); err != nil {
+		return fmt.Errorf("store unreachable: %w", err)
+	}
+	want, err := migrationNames()
+	if err != nil {
+		return err
+	}
+	if applied != len(want) {
+		return fmt.Errorf("schema at %d of %d migrations", applied, len(want))
+	}
+	return nil
+}
+
+func migrationNames() ([]string, error) {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// migrate applies embedded migrations in order, each in its own transaction.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`); err != nil {
+		return fmt.Errorf("migrations table: %w", err)
+	}
+	names, err := migrationNames()
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		base := filepath.Base(name)
+		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: name must start with a number", base)
+		}
+		body, err := migrationFiles.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		err = s.Write(ctx, func(t app.Tx) error {
+			q := t.(*txn).q
+			var n int
+			if err := q.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, v).Scan(&n); err != nil || n > 0 {
+				return err
+			}
+			if _, err := q.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := q.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, unixepoch())`, v, base)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+	}
+	return nil
+}
+
+// querier is what a txn runs statements on: the write transaction or the reader pool.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// txn implements app.Tx; each area is a thin view over the same querier.
+type txn struct{ q querier }
+
+func (t *txn) Tenants() app.Tenants                { return tenants{t.q} }
+func (t *txn) Organizations() app.Organizations    { return organizations{t.q} }
+func (t *txn) Users() app.Users                    { return users{t.q} }
+func (t *txn) Memberships() app.Memberships        { return memberships{t.q} }
+func (t *txn) Clients() app.Clients                { return clients{t.q} }
+func (t *txn) Projects() app.Projects              { return projects{t.q} }
+func (t *txn) Tasks() app.Tasks                    { return tasks{t.q} }
+func (t *txn) Tags() app.Tags                      { return tags{t.q} }
+func (t *txn) TimeEntries() app.TimeEntries        { return timeEntries{t.q} }
+func (t *txn) Tokens() app.Tokens                  { return tokens{t.q} }
+func (t *txn) Audit() app.AuditLog                 { return auditLog{t.q} }
+func (t *txn) Changes() app.ChangeLog              { return changeLog{t.q} }
+func (t *txn) Idempotency() app.IdempotencyRecords { return idempotency{t.q} }
+func (t *txn) Device() app.DeviceSettings          { return device{t.q} }
+
+// mapErr turns driver errors into app sentinels: no rows → ErrNotFound, unique or primary-key
+// violations → ErrConflict.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return app.ErrNotFound
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fmt.Errorf("%w: %v", app.ErrConflict, err)
+		}
+	}
+	return err
+}

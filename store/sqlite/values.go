@@ -1,0 +1,145 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stinthq/stint/app"
+)
+
+// Instants are stored as UTC microseconds since the Unix epoch.
+func us(t time.Time) int64 { return t.UnixMicro() }
+
+func fromUS(v int64) time.Time { return time.UnixMicro(v).UTC() }
+
+func nullUS(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UnixMicro()
+}
+
+func fromNullUS(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromUS(v.Int64)
+	return &t
+}
+
+func nullID(id *uuid.UUID) any {
+	if id == nil {
+		return nil
+	}
+	return id.String()
+}
+
+func fromNullID(v uuid.NullUUID) *uuid.UUID {
+	if !v.Valid {
+		return nil
+	}
+	id := v.UUID
+	return &id
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// metaCols are the bookkeeping columns every synced table ends with, in this order.
+const metaCols = "version, hlc, created_at, updated_at, deleted_at"
+
+// metaScan holds the scan targets of metaCols.
+type metaScan struct {
+	created, updated int64
+	deleted          sql.NullInt64
+}
+
+func (m *metaScan) dest(meta *app.Meta) []any {
+	return []any{&meta.Version, &meta.HLC, &m.created, &m.updated, &m.deleted}
+}
+
+func (m *metaScan) fill(meta *app.Meta) {
+	meta.CreatedAt, meta.UpdatedAt, meta.DeletedAt = fromUS(m.created), fromUS(m.updated), fromNullUS(m.deleted)
+}
+
+func metaArgs(m app.Meta) []any {
+	return []any{m.Version, m.HLC, us(m.CreatedAt), us(m.UpdatedAt), nullUS(m.DeletedAt)}
+}
+
+// updateMeta is the SET clause for metaCols on update.
+const updateMeta = "version = ?, hlc = ?, updated_at = ?, deleted_at = ?"
+
+func updateMetaArgs(m app.Meta) []any {
+	return []any{m.Version, m.HLC, us(m.UpdatedAt), nullUS(m.DeletedAt)}
+}
+
+// exec runs a statement that must change exactly one row; none means the row was missing or
+// its version moved, reported as ErrPrecondition so callers can tell a lost race.
+func exec1(ctx context.Context, q querier, what, query string, args ...any) error {
+	res, err := q.ExecContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, mapErr(err))
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if n != 1 {
+		return fmt.Errorf("%s: row missing or changed: %w", what, app.ErrPrecondition)
+	}
+	return nil
+}
+
+// queryList runs a query and scans every row with scan.
+func queryList[T any](ctx context.Context, q querier, what string, scan func(*sql.Rows) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}
+
+// rowScanner is what *sql.Row and *sql.Rows share.
+type rowScanner interface{ Scan(dest ...any) error }
+
+// getOne scans one row, mapping no rows to ErrNotFound.
+func getOne[T any](what string, scan func(rowScanner) (T, error), row *sql.Row) (T, error) {
+	v, err := scan(row)
+	if err != nil {
+		var zero T
+		return zero, fmt.Errorf("%s: %w", what, mapErr(err))
+	}
+	return v, nil
+}
+
+// catalogPage appends the shared filters of catalog lists (archived, cursor, limit).
+func catalogPage(query string, args []any, f app.CatalogFilter) (string, []any) {
+	if !f.IncludeArchived {
+		query += " AND archived = 0"
+	}
+	if f.Page.After != nil {
+		query += " AND id > ?"
+		args = append(args, f.Page.After.ID.String())
+	}
+	query += " ORDER BY id LIMIT ?"
+	return query, append(args, f.Page.Limit)
+}
