@@ -1,0 +1,69 @@
+package server
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/stinthq/stint/app"
+)
+
+// signupBody creates a tenant, its first organization and its owner.
+type signupBody struct {
+	Email        string `json:"email" maxLength:"254" doc:"The owner's e-mail; it signs in with it."`
+	Password     string `json:"password" maxLength:"1024" doc:"At least 8 characters."`
+	Name         string `json:"name" maxLength:"200" doc:"The owner's name."`
+	Organization string `json:"organization" maxLength:"200" doc:"The first organization's name."`
+	Timezone     string `json:"timezone,omitempty" maxLength:"64" doc:"IANA time zone, e.g. Europe/Berlin; default UTC."`
+}
+
+type signupInput struct {
+	Body signupBody
+}
+
+// loginBody is an e-mail and password.
+type loginBody struct {
+	Email    string `json:"email" maxLength:"254"`
+	Password string `json:"password" maxLength:"1024"`
+}
+
+type loginInput struct {
+	Body loginBody
+}
+
+type sessionOutput struct {
+	CacheControl string `header:"Cache-Control"`
+	Body         app.Session
+}
+
+func (s *Server) registerAuth() {
+	op := s.publicOperation(http.MethodPost, "/v1/auth/signup", "signup", "auth",
+		"Create an account: a tenant, its first organization and its owner")
+	op.Description = "Returns a session token. Refused with 403 when this server does not allow sign-up."
+	op.Errors = []int{http.StatusBadRequest, http.StatusForbidden, http.StatusConflict, http.StatusRequestEntityTooLarge,
+		http.StatusUnprocessableEntity, http.StatusTooManyRequests}
+	huma.Register(s.api, op, func(ctx context.Context, in *signupInput) (*sessionOutput, error) {
+		if !s.cfg.AllowSignup {
+			return nil, newProblem(http.StatusForbidden, "sign-up is disabled on this server; ask an administrator for an account")
+		}
+		sess, err := s.svc.Signup(ctx, app.SignupInput{Email: in.Body.Email, Password: in.Body.Password,
+			Name: in.Body.Name, Organization: in.Body.Organization, Timezone: in.Body.Timezone})
+		if err != nil {
+			return nil, err
+		}
+		return &sessionOutput{CacheControl: "no-store", Body: sess}, nil
+	})
+
+	op = s.publicOperation(http.MethodPost, "/v1/auth/login", "login", "auth", "Sign in with e-mail and password")
+	op.DefaultStatus = http.StatusOK
+	op.Errors = []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusRequestEntityTooLarge,
+		http.StatusUnprocessableEntity, http.StatusTooManyRequests}
+	huma.Register(s.api, op, func(ctx context.Context, in *loginInput) (*sessionOutput, error) {
+		sess, err := s.svc.Login(ctx, app.LoginInput{Email: in.Body.Email, Password: in.Body.Password})
+		if err != nil {
+			return nil, err
+		}
+		return &sessionOutput{CacheControl: "no-store", Body: sess}, nil
+	})
+}

@@ -1,0 +1,183 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
+
+	"github.com/stinthq/stint/app"
+)
+
+// idList is a list of ids in a request body. Its schema gives every item the uuid format,
+// so a malformed item is reported by its index (tag_ids[2]) before the handler runs.
+type idList []uuid.UUID
+
+// Schema describes idList as an array of UUID strings.
+func (idList) Schema(huma.Registry) *huma.Schema {
+	return &huma.Schema{Type: huma.TypeArray, Items: &huma.Schema{Type: huma.TypeString, Format: "uuid"}}
+}
+
+// timeEntryCreateBody records a manual (or imported) entry; without stopped_at it is running.
+type timeEntryCreateBody struct {
+	UserID      *uuid.UUID      `json:"user_id,omitempty" format:"uuid" doc:"Whose time this is; default you. Logging for others needs entries.manage_all."`
+	ProjectID   *uuid.UUID      `json:"project_id,omitempty" format:"uuid"`
+	TaskID      *uuid.UUID      `json:"task_id,omitempty" format:"uuid" doc:"Implies its project."`
+	Description string          `json:"description,omitempty" maxLength:"3000"`
+	StartedAt   time.Time       `json:"started_at" doc:"RFC 3339."`
+	StoppedAt   *time.Time      `json:"stopped_at,omitempty" doc:"RFC 3339; absent: the entry is running."`
+	Timezone    string          `json:"timezone,omitempty" maxLength:"64" doc:"IANA time zone the entry was recorded in; default the user's."`
+	Billable    *bool           `json:"billable,omitempty" doc:"Default: the project's."`
+	TagIDs      idList          `json:"tag_ids,omitempty" maxItems:"50"`
+	Source      app.EntrySource `json:"source,omitempty" enum:"manual,import" doc:"Default manual."`
+}
+
+type timeEntryCreateInput struct {
+	Body timeEntryCreateBody
+}
+
+// timeEntryPatchBody changes an entry; absent fields stay as they are, a null project_id or
+// task_id clears it.
+type timeEntryPatchBody struct {
+	ProjectID   app.Nullable[uuid.UUID] `json:"project_id,omitzero" format:"uuid" doc:"null removes the project (and the task)."`
+	TaskID      app.Nullable[uuid.UUID] `json:"task_id,omitzero" format:"uuid" doc:"null removes the task."`
+	Description *string                 `json:"description,omitempty" maxLength:"3000"`
+	StartedAt   *time.Time              `json:"started_at,omitempty"`
+	StoppedAt   *time.Time              `json:"stopped_at,omitempty" doc:"Only for stopped entries; stop a running one with POST /v1/timer/stop."`
+	Timezone    *string                 `json:"timezone,omitempty" maxLength:"64"`
+	Billable    *bool                   `json:"billable,omitempty"`
+	TagIDs      *idList                 `json:"tag_ids,omitempty" maxItems:"50" doc:"Replaces the entry's tags."`
+}
+
+type timeEntryPatchInput struct {
+	ID      string `path:"id" format:"uuid" doc:"The row's id."`
+	IfMatch string `header:"If-Match" maxLength:"64" doc:"The row's ETag (e.g. \"3\"); a stale version is refused with 412. Omit to change unconditionally."`
+	Body    timeEntryPatchBody
+}
+
+type timeEntryListInput struct {
+	Limit     int       `query:"limit" minimum:"1" maximum:"500" doc:"Page size; default 50."`
+	Cursor    string    `query:"cursor" maxLength:"1024" doc:"The next_cursor of the previous page."`
+	From      time.Time `query:"from" doc:"Entries started at or after this instant (RFC 3339)."`
+	To        time.Time `query:"to" doc:"Entries started before this instant (RFC 3339)."`
+	UserID    string    `query:"user_id" format:"uuid" doc:"Only this user's entries (others' need entries.read_all)."`
+	ProjectID string    `query:"project_id" format:"uuid" doc:"Only entries of this project."`
+}
+
+type timeEntryIDInput struct {
+	ID string `path:"id" format:"uuid" doc:"The row's id."`
+}
+
+type timeEntryDeleteInput struct {
+	ID      string `path:"id" format:"uuid" doc:"The row's id."`
+	IfMatch string `header:"If-Match" maxLength:"64" doc:"The row's ETag (e.g. \"3\"); a stale version is refused with 412. Omit to change unconditionally."`
+}
+
+func (s *Server) registerTimeEntries() {
+	op := s.operation(http.MethodGet, "/v1/time-entries", "list-time-entries", "time entries",
+		"List time entries, newest first (members see their own)")
+	huma.Register(s.api, op, func(ctx context.Context, in *timeEntryListInput) (*pageOutput[app.TimeEntry], error) {
+		a, err := actorFrom(ctx)
+		if err != nil {
+			return nil, err
+		}
+		q := app.EntryQuery{ListParams: app.ListParams{Limit: in.Limit, Cursor: in.Cursor}}
+		if !in.From.IsZero() {
+			q.From = &in.From
+		}
+		if !in.To.IsZero() {
+			q.To = &in.To
+		}
+		if q.UserID, err = optionalID("user_id", in.UserID); err != nil {
+			return nil, err
+		}
+		if q.ProjectID, err = optionalID("project_id", in.ProjectID); err != nil {
+			return nil, err
+		}
+		page, err := s.svc.TimeEntries(ctx, a, q)
+		if err != nil {
+			return nil, err
+		}
+		return &pageOutput[app.TimeEntry]{Body: page}, nil
+	})
+
+	op = s.operation(http.MethodPost, "/v1/time-entries", "create-time-entry", "time entries", "Record a time entry")
+	huma.Register(s.api, op, func(ctx context.Context, in *timeEntryCreateInput) (*createdOutput[app.TimeEntry], error) {
+		a, err := actorFrom(ctx)
+		if err != nil {
+			return nil, err
+		}
+		b := in.Body
+		e, err := s.svc.CreateTimeEntry(ctx, a, app.TimeEntryInput{UserID: b.UserID, ProjectID: b.ProjectID, TaskID: b.TaskID,
+			Description: b.Description, StartedAt: b.StartedAt, StoppedAt: b.StoppedAt, Timezone: b.Timezone,
+			Billable: b.Billable, TagIDs: b.TagIDs, Source: b.Source})
+		if err != nil {
+			return nil, err
+		}
+		return &createdOutput[app.TimeEntry]{ETag: etag(e.Version), Location: "/v1/time-entries/" + e.ID.String(), Body: e}, nil
+	})
+
+	op = s.operation(http.MethodGet, "/v1/time-entries/{id}", "get-time-entry", "time entries", "Get a time entry")
+	huma.Register(s.api, op, func(ctx context.Context, in *timeEntryIDInput) (*rowOutput[app.TimeEntry], error) {
+		a, err := actorFrom(ctx)
+		if err != nil {
+			return nil, err
+		}
+		id, err := app.ParseID("id", in.ID)
+		if err != nil {
+			return nil, err
+		}
+		e, err := s.svc.TimeEntry(ctx, a, id)
+		if err != nil {
+			return nil, err
+		}
+		return &rowOutput[app.TimeEntry]{ETag: etag(e.Version), Body: e}, nil
+	})
+
+	op = s.operation(http.MethodPatch, "/v1/time-entries/{id}", "update-time-entry", "time entries", "Change a time entry")
+	huma.Register(s.api, op, func(ctx context.Context, in *timeEntryPatchInput) (*rowOutput[app.TimeEntry], error) {
+		a, err := actorFrom(ctx)
+		if err != nil {
+			return nil, err
+		}
+		id, err := app.ParseID("id", in.ID)
+		if err != nil {
+			return nil, err
+		}
+		want, err := parseIfMatch(in.IfMatch)
+		if err != nil {
+			return nil, err
+		}
+		b := in.Body
+		p := app.TimeEntryPatch{ProjectID: b.ProjectID, TaskID: b.TaskID, Description: b.Description,
+			StartedAt: b.StartedAt, StoppedAt: b.StoppedAt, Timezone: b.Timezone, Billable: b.Billable}
+		if b.TagIDs != nil {
+			ids := []uuid.UUID(*b.TagIDs)
+			p.TagIDs = &ids
+		}
+		e, err := s.svc.UpdateTimeEntry(ctx, a, id, p, want)
+		if err != nil {
+			return nil, err
+		}
+		return &rowOutput[app.TimeEntry]{ETag: etag(e.Version), Body: e}, nil
+	})
+
+	op = s.operation(http.MethodDelete, "/v1/time-entries/{id}", "delete-time-entry", "time entries", "Delete a time entry")
+	huma.Register(s.api, op, func(ctx context.Context, in *timeEntryDeleteInput) (*struct{}, error) {
+		a, err := actorFrom(ctx)
+		if err != nil {
+			return nil, err
+		}
+		id, err := app.ParseID("id", in.ID)
+		if err != nil {
+			return nil, err
+		}
+		want, err := parseIfMatch(in.IfMatch)
+		if err != nil {
+			return nil, err
+		}
+		return nil, s.svc.DeleteTimeEntry(ctx, a, id, want)
+	})
+}
