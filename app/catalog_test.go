@@ -135,9 +135,15 @@ func TestEveryMutationIsAuditedAndLogged(t *testing.T) {
 		op     app.ChangeOp
 		action string
 	}{
-		{"update client", func() error { _, err := e.svc.UpdateClient(e.ctx, owner, c.ID, app.ClientPatch{Name: ptr("C2")}, 0); return err }, "client", app.OpUpsert, "client.update"},
+		{"update client", func() error {
+			_, err := e.svc.UpdateClient(e.ctx, owner, c.ID, app.ClientPatch{Name: ptr("C2")}, 0)
+			return err
+		}, "client", app.OpUpsert, "client.update"},
 		{"delete client", func() error { return e.svc.DeleteClient(e.ctx, owner, c.ID, 0) }, "client", app.OpDelete, "client.delete"},
-		{"create task", func() error { _, err := e.svc.CreateTask(e.ctx, owner, app.TaskInput{ProjectID: p.ID, Name: "T"}); return err }, "task", app.OpUpsert, "task.create"},
+		{"create task", func() error {
+			_, err := e.svc.CreateTask(e.ctx, owner, app.TaskInput{ProjectID: p.ID, Name: "T"})
+			return err
+		}, "task", app.OpUpsert, "task.create"},
 		{"create tag", func() error { _, err := e.svc.CreateTag(e.ctx, owner, app.TagInput{Name: "G"}); return err }, "tag", app.OpUpsert, "tag.create"},
 		{"start timer", func() error { _, err := e.svc.StartTimer(e.ctx, owner, app.TimerStart{}); return err }, "time_entry", app.OpUpsert, "time_entry.create"},
 		{"stop timer", func() error { _, err := e.svc.StopTimer(e.ctx, owner); return err }, "time_entry", app.OpUpsert, "time_entry.stop"},
