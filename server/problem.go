@@ -185,21 +185,21 @@ func joinField(parent, name string) string {
 	return parent + "." + name
 }
 
-// humaProblemWithContext is huma.NewErrorWithContext: it adds the request id and logs
-// server errors once, with that id.
-func humaProblemWithContext(hctx huma.Context, status int, msg string, errs ...error) huma.StatusError {
-	se := humaProblem(status, msg, errs...)
-	p, ok := se.(*Problem)
+// transformProblem completes every problem huma writes, whether huma made it or a handler
+// returned it: the request id, the challenge of a 401, and one log line for a server error.
+func transformProblem(hctx huma.Context, _ string, v any) (any, error) {
+	p, ok := v.(*Problem)
 	if !ok {
-		return se
+		return v, nil
 	}
 	ctx := hctx.Context()
 	p.RequestID = requestID(ctx)
 	if p.Status == http.StatusUnauthorized {
 		hctx.SetHeader("WWW-Authenticate", wwwAuthenticate(""))
 	}
+	hctx.SetHeader("Cache-Control", "no-store")
 	logProblem(ctx, p)
-	return p
+	return p, nil
 }
 
 // logProblem logs a server error with its cause and the request id. Problems without a
@@ -238,10 +238,9 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	writeProblem(w, r, p)
 }
 
-// init installs the problem writer as huma's error constructor. huma exposes it only as a
-// package variable, so this is the one package-level mutation the server makes; it is
-// done once, before any operation is registered.
+// init installs the problem constructor as huma's error constructor. huma exposes it only
+// as a package variable, so this is the one package-level mutation the server makes; it is
+// done once, before any operation is registered. (huma.NewErrorWithContext calls it.)
 func init() {
 	huma.NewError = humaProblem
-	huma.NewErrorWithContext = humaProblemWithContext
 }

@@ -135,7 +135,7 @@ func (s *Server) humaConfig() huma.Config {
 	c := huma.DefaultConfig("Stint API", s.cfg.Version)
 	c.OpenAPIPath, c.DocsPath, c.SchemasPath = "", "", ""
 	c.CreateHooks = nil
-	c.Transformers = nil
+	c.Transformers = []huma.Transformer{transformProblem}
 	c.RejectUnknownQueryParameters = true
 	c.Info.Description = "Stint's HTTP API. Authenticate with `Authorization: Bearer <token>` " +
 		"(from /v1/auth/login or /v1/tokens) and pick an organization with `X-Org-Id`. " +

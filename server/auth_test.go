@@ -1,0 +1,94 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"testing"
+)
+
+func TestAuth(t *testing.T) {
+	e := newEnv(t)
+	tn := e.newTenant(t, "acme")
+	e.run(t, tn, []scenario{
+		{name: "signup", method: "POST", path: "/v1/auth/signup",
+			body:   `{"email":"Jane@Example.com","password":"long enough","name":"Jane","organization":"Jane Co"}`,
+			status: http.StatusCreated, want: map[string]any{"token": "*", "user.email": "jane@example.com", "organization.timezone": "UTC", "expires_at": "*"}},
+		{name: "signup twice is 409", method: "POST", path: "/v1/auth/signup",
+			body:   `{"email":"jane@example.com","password":"long enough","name":"Jane","organization":"Jane Co"}`,
+			status: http.StatusConflict},
+		{name: "signup validates every field", method: "POST", path: "/v1/auth/signup",
+			body:   `{"email":"jane","password":"short","name":"","organization":"","timezone":"Nowhere/Land"}`,
+			status: http.StatusUnprocessableEntity, fields: []string{"email", "password", "name", "organization", "timezone"}},
+		{name: "signup reports missing fields", method: "POST", path: "/v1/auth/signup", body: `{"email":"a@b.example"}`,
+			status: http.StatusUnprocessableEntity, fields: []string{"password", "name", "organization"}},
+		{name: "signup rejects unknown fields", method: "POST", path: "/v1/auth/signup",
+			body:   `{"email":"k@example.com","password":"long enough","name":"K","organization":"K","role":"owner"}`,
+			status: http.StatusUnprocessableEntity, fields: []string{"role"}},
+		{name: "signup malformed JSON", method: "POST", path: "/v1/auth/signup", body: `{"email":`, status: http.StatusBadRequest},
+		{name: "signup without body", method: "POST", path: "/v1/auth/signup", status: http.StatusBadRequest},
+		{name: "login", method: "POST", path: "/v1/auth/login", body: `{"email":"owner@acme.example.com","password":"correct horse"}`,
+			status: http.StatusOK, want: map[string]any{"user.id": "$owner_id", "organization.id": "$org", "token": "*"}},
+		{name: "login e-mail is case-insensitive", method: "POST", path: "/v1/auth/login", body: `{"email":"OWNER@acme.example.com","password":"correct horse"}`,
+			status: http.StatusOK},
+		{name: "wrong password is 401", method: "POST", path: "/v1/auth/login", body: `{"email":"owner@acme.example.com","password":"wrong horse"}`,
+			status: http.StatusUnauthorized},
+		{name: "unknown e-mail is 401", method: "POST", path: "/v1/auth/login", body: `{"email":"nobody@acme.example.com","password":"correct horse"}`,
+			status: http.StatusUnauthorized},
+		{name: "login needs both fields", method: "POST", path: "/v1/auth/login", body: `{"email":"owner@acme.example.com"}`,
+			status: http.StatusUnprocessableEntity, fields: []string{"password"}},
+	})
+}
+
+func TestSignupDisabled(t *testing.T) {
+	e := newEnv(t, Config{AllowSignup: false})
+	res := e.do(t, req{method: "POST", path: "/v1/auth/signup",
+		body: `{"email":"jane@example.com","password":"long enough","name":"Jane","organization":"Jane Co"}`})
+	if res.status != http.StatusForbidden {
+		t.Fatalf("signup when disabled: %d %s", res.status, res.body)
+	}
+}
+
+func TestLoginRateLimit(t *testing.T) {
+	e := newEnv(t, Config{AllowSignup: true, AuthRatePerMinute: 3})
+	login := req{method: "POST", path: "/v1/auth/login", body: `{"email":"nobody@example.com","password":"guess guess"}`}
+	for i := range 3 {
+		if res := e.do(t, login); res.status != http.StatusUnauthorized {
+			t.Fatalf("attempt %d: %d, want 401", i+1, res.status)
+		}
+	}
+	res := e.do(t, login)
+	if res.status != http.StatusTooManyRequests {
+		t.Fatalf("4th attempt: %d, want 429", res.status)
+	}
+	if s, err := strconv.Atoi(res.header.Get("Retry-After")); err != nil || s < 1 || s > 60 {
+		t.Fatalf("Retry-After %q", res.header.Get("Retry-After"))
+	}
+	// Other routes are not limited.
+	if res := e.do(t, req{method: "GET", path: "/healthz"}); res.status != http.StatusOK {
+		t.Fatalf("healthz while limited: %d", res.status)
+	}
+}
+
+func TestIPLimiter(t *testing.T) {
+	l := newIPLimiter(2)
+	now := testTime()
+	for i, want := range []bool{true, true, false} {
+		if ok, _ := l.allow("10.0.0.1", now); ok != want {
+			t.Fatalf("call %d: %v", i, ok)
+		}
+	}
+	if ok, _ := l.allow("10.0.0.2", now); !ok {
+		t.Fatal("another IP is limited")
+	}
+	if ok, wait := l.allow("10.0.0.1", now); ok || wait <= 0 || wait > 30*1e9 {
+		t.Fatalf("wait %v", wait)
+	}
+	if ok, _ := l.allow("10.0.0.1", now.Add(31e9)); !ok {
+		t.Fatal("bucket did not refill")
+	}
+	// Idle buckets are swept.
+	l.allow("10.0.0.3", now.Add(bucketIdle*3))
+	if len(l.buckets) != 1 {
+		t.Fatalf("%d buckets after sweep", len(l.buckets))
+	}
+}

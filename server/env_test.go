@@ -1,0 +1,367 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/store/sqlite"
+)
+
+// testEnv is a server on a fresh SQLite file behind a real HTTP listener.
+type testEnv struct {
+	store  *sqlite.Store
+	svc    *app.Service
+	srv    *Server
+	ts     *httptest.Server
+	client *http.Client
+	logs   *syncBuffer
+}
+
+// syncBuffer collects log output from concurrent handlers.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// newEnv starts a server with signup allowed and a rate limit tests do not reach, unless
+// cfg says otherwise.
+func newEnv(t testing.TB, cfgs ...Config) *testEnv {
+	t.Helper()
+	var cfg Config
+	if len(cfgs) > 0 {
+		cfg = cfgs[0]
+	} else {
+		cfg = Config{AllowSignup: true}
+	}
+	if cfg.AuthRatePerMinute == 0 {
+		cfg.AuthRatePerMinute = 1_000_000
+	}
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "stint.db"))
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	logs := &syncBuffer{}
+	cfg.Logger = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	svc := app.New(st, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
+	srv := New(svc, cfg)
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() {
+		ts.Close()
+		_ = st.Close()
+	})
+	return &testEnv{store: st, svc: svc, srv: srv, ts: ts, client: ts.Client(), logs: logs}
+}
+
+// response is what a test request got back.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+	json   any
+}
+
+// field looks up a dotted path in the JSON body: "entry.id", "items.len", "errors.0.field".
+func (r response) field(path string) any {
+	v := r.json
+	for _, seg := range strings.Split(path, ".") {
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[seg]
+		case []any:
+			if seg == "len" {
+				return float64(len(x))
+			}
+			i, err := strconv.Atoi(seg)
+			if err != nil || i < 0 || i >= len(x) {
+				return nil
+			}
+			v = x[i]
+		default:
+			return nil
+		}
+	}
+	return v
+}
+
+func (r response) str(path string) string {
+	s, _ := r.field(path).(string)
+	return s
+}
+
+// problemFields lists the field names of a problem's errors.
+func (r response) problemFields() []string {
+	var out []string
+	errs, _ := r.field("errors").([]any)
+	for _, e := range errs {
+		if m, ok := e.(map[string]any); ok {
+			f, _ := m["field"].(string)
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// req is one request.
+type req struct {
+	method, path string
+	token        string
+	body         string
+	headers      map[string]string
+}
+
+// do sends r and checks what every response must satisfy.
+func (e *testEnv) do(t testing.TB, r req) response {
+	t.Helper()
+	var body io.Reader
+	if r.body != "" {
+		body = strings.NewReader(r.body)
+	}
+	hr, err := http.NewRequest(r.method, e.ts.URL+r.path, body)
+	if err != nil {
+		t.Fatalf("new request: %v", err)
+	}
+	if r.body != "" {
+		hr.Header.Set("Content-Type", "application/json")
+	}
+	if r.token != "" {
+		hr.Header.Set("Authorization", "Bearer "+r.token)
+	}
+	for k, v := range r.headers {
+		if k == "Host" {
+			hr.Host = v
+			continue
+		}
+		hr.Header.Set(k, v)
+	}
+	res, err := e.client.Do(hr)
+	if err != nil {
+		t.Fatalf("%s %s: %v", r.method, r.path, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("%s %s: read body: %v", r.method, r.path, err)
+	}
+	out := response{status: res.StatusCode, header: res.Header, body: b}
+	if len(b) > 0 {
+		_ = json.Unmarshal(b, &out.json)
+	}
+	checkInvariants(t, r, out)
+	return out
+}
+
+// leakMarkers are fragments of internal error text that must never reach a client.
+var leakMarkers = []string{"sql", "SQLITE", "constraint", "panic", "goroutine", "runtime error", ".go:", "database is"}
+
+// checkInvariants holds for every response: a request id, and errors as problem+json with
+// the documented shape and no internal error text.
+func checkInvariants(t testing.TB, r req, res response) {
+	t.Helper()
+	if res.header.Get("X-Request-Id") == "" {
+		t.Errorf("%s %s: no X-Request-Id", r.method, r.path)
+	}
+	if res.status < 400 {
+		return
+	}
+	if ct := res.header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Errorf("%s %s: status %d with Content-Type %q, want application/problem+json", r.method, r.path, res.status, ct)
+		return
+	}
+	m, ok := res.json.(map[string]any)
+	if !ok {
+		t.Errorf("%s %s: problem body is not an object: %s", r.method, r.path, res.body)
+		return
+	}
+	if got, _ := m["status"].(float64); int(got) != res.status {
+		t.Errorf("%s %s: problem status %v, response status %d", r.method, r.path, m["status"], res.status)
+	}
+	for _, k := range []string{"type", "title", "errors", "request_id"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("%s %s: problem lacks %q: %s", r.method, r.path, k, res.body)
+		}
+	}
+	if m["request_id"] != res.header.Get("X-Request-Id") {
+		t.Errorf("%s %s: problem request_id %v, header %q", r.method, r.path, m["request_id"], res.header.Get("X-Request-Id"))
+	}
+	for _, marker := range leakMarkers {
+		if strings.Contains(strings.ToLower(string(res.body)), strings.ToLower(marker)) {
+			t.Errorf("%s %s: problem leaks internal text %q: %s", r.method, r.path, marker, res.body)
+		}
+	}
+	if res.status == http.StatusUnauthorized && res.header.Get("WWW-Authenticate") == "" {
+		t.Errorf("%s %s: 401 without WWW-Authenticate", r.method, r.path)
+	}
+}
+
+// must sends r and fails the test unless the status is want.
+func (e *testEnv) must(t testing.TB, want int, r req) response {
+	t.Helper()
+	res := e.do(t, r)
+	if res.status != want {
+		t.Fatalf("%s %s: status %d, want %d: %s", r.method, r.path, res.status, want, res.body)
+	}
+	return res
+}
+
+// principals, most to least powerful; anon sends no token.
+var principals = []string{"owner", "admin", "manager", "member"}
+
+// tenant is a signed-up tenant with one user per role and one row of every kind.
+type tenant struct {
+	name   string
+	tokens map[string]string // principal → bearer token
+	ids    map[string]string // placeholder name → id
+}
+
+func (tn *tenant) token(principal string) string { return tn.tokens[principal] }
+
+// expand replaces $name placeholders with the tenant's ids, longest names first.
+func (tn *tenant) expand(s string) string {
+	keys := make([]string, 0, len(tn.ids))
+	for k := range tn.ids {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int { return len(b) - len(a) })
+	for _, k := range keys {
+		s = strings.ReplaceAll(s, "$"+k, tn.ids[k])
+	}
+	return s
+}
+
+// idValues lists every id of the tenant (for leak checks).
+func (tn *tenant) idValues() []string {
+	var out []string
+	for _, v := range tn.ids {
+		out = append(out, v)
+	}
+	return out
+}
+
+// newTenant signs up an owner and adds an admin, a manager and a member through the API.
+func (e *testEnv) newTenant(t testing.TB, name string) *tenant {
+	t.Helper()
+	tn := &tenant{name: name, tokens: map[string]string{}, ids: map[string]string{}}
+	email := func(p string) string { return p + "@" + name + ".example.com" }
+	res := e.must(t, http.StatusCreated, req{method: "POST", path: "/v1/auth/signup", body: fmt.Sprintf(
+		`{"email":%q,"password":"correct horse","name":"Owner of %s","organization":"%s Ltd","timezone":"Europe/Berlin"}`,
+		email("owner"), name, name)})
+	tn.tokens["owner"] = res.str("token")
+	tn.ids["owner_id"] = res.str("user.id")
+	tn.ids["org"] = res.str("organization.id")
+	tn.ids["tenant"] = res.str("tenant.id")
+	for _, p := range principals[1:] {
+		res := e.must(t, http.StatusCreated, req{method: "POST", path: "/v1/members", token: tn.tokens["owner"], body: fmt.Sprintf(
+			`{"email":%q,"name":"%s of %s","role":%q,"password":"correct horse"}`, email(p), p, name, p)})
+		tn.ids[p+"_id"] = res.str("user_id")
+		res = e.must(t, http.StatusOK, req{method: "POST", path: "/v1/auth/login", body: fmt.Sprintf(
+			`{"email":%q,"password":"correct horse"}`, email(p))})
+		tn.tokens[p] = res.str("token")
+	}
+	return tn
+}
+
+// seed gives the tenant one row of every kind: client, project, task, tag, a stopped
+// entry of the owner and of the member, a running entry of the member, a personal token
+// and a second organization.
+func (e *testEnv) seed(t testing.TB, tn *tenant) {
+	t.Helper()
+	owner := tn.token("owner")
+	post := func(path, body string) response {
+		return e.must(t, http.StatusCreated, req{method: "POST", path: path, token: owner, body: tn.expand(body)})
+	}
+	tn.ids["client"] = post("/v1/clients", `{"name":"Client of `+tn.name+`"}`).str("id")
+	tn.ids["project"] = post("/v1/projects", `{"name":"Project of `+tn.name+`","client_id":"$client","billable":true}`).str("id")
+	tn.ids["task"] = post("/v1/tasks", `{"project_id":"$project","name":"Task of `+tn.name+`"}`).str("id")
+	tn.ids["tag"] = post("/v1/tags", `{"name":"Tag of `+tn.name+`","color":"#123456"}`).str("id")
+	tn.ids["entry"] = post("/v1/time-entries", `{"project_id":"$project","task_id":"$task","description":"owner work",
+		"started_at":"2025-11-02T09:00:00Z","stopped_at":"2025-11-02T10:30:00Z","tag_ids":["$tag"]}`).str("id")
+	tn.ids["member_entry"] = e.must(t, http.StatusCreated, req{method: "POST", path: "/v1/time-entries", token: tn.token("member"),
+		body: tn.expand(`{"project_id":"$project","started_at":"2025-11-03T09:00:00Z","stopped_at":"2025-11-03T09:45:00Z"}`)}).str("id")
+	tn.ids["running_entry"] = e.must(t, http.StatusCreated, req{method: "POST", path: "/v1/timer/start", token: tn.token("member"),
+		body: tn.expand(`{"project_id":"$project","description":"running"}`)}).str("id")
+	tn.ids["token_id"] = post("/v1/tokens", `{"name":"script"}`).str("id")
+	tn.ids["org2"] = post("/v1/organizations", `{"name":"Second org of `+tn.name+`"}`).str("id")
+}
+
+// scenario is one row of a resource's scenario table.
+type scenario struct {
+	name    string
+	method  string
+	path    string // $placeholders are the tenant's ids
+	as      string // principal, or "" for anonymous
+	body    string
+	headers map[string]string
+	status  int
+	want    map[string]any // dotted JSON path → value (numbers as float64; "*" any non-empty)
+	fields  []string       // field names the problem must name
+}
+
+// run plays the scenarios in order against tn; later rows may depend on earlier ones.
+func (e *testEnv) run(t *testing.T, tn *tenant, scenarios []scenario) {
+	t.Helper()
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			headers := map[string]string{}
+			for k, v := range sc.headers {
+				headers[k] = tn.expand(v)
+			}
+			r := req{method: sc.method, path: tn.expand(sc.path), body: tn.expand(sc.body), headers: headers}
+			if sc.as != "" {
+				r.token = tn.token(sc.as)
+				if r.token == "" {
+					t.Fatalf("unknown principal %q", sc.as)
+				}
+			}
+			res := e.do(t, r)
+			if res.status != sc.status {
+				t.Fatalf("status %d, want %d: %s", res.status, sc.status, res.body)
+			}
+			for path, want := range sc.want {
+				got := res.field(path)
+				if s, ok := want.(string); ok {
+					want = tn.expand(s)
+				}
+				if want == "*" {
+					if got == nil || got == "" {
+						t.Errorf("%s: empty, want a value: %s", path, res.body)
+					}
+					continue
+				}
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Errorf("%s = %v, want %v: %s", path, got, want, res.body)
+				}
+			}
+			got := res.problemFields()
+			for _, f := range sc.fields {
+				if !slices.Contains(got, f) {
+					t.Errorf("problem names fields %v, want %q among them: %s", got, f, res.body)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,28 @@
+package server
+
+import (
+	"net/http"
+	"testing"
+)
+
+func TestMe(t *testing.T) {
+	e := newEnv(t)
+	tn := e.newTenant(t, "acme")
+	tn.tokens["garbage"] = "stint_notarealtoken"
+	e.run(t, tn, []scenario{
+		{name: "anonymous is 401", method: "GET", path: "/v1/me", status: http.StatusUnauthorized},
+		{name: "unknown token is 401", method: "GET", path: "/v1/me", as: "garbage", status: http.StatusUnauthorized},
+		{name: "owner", method: "GET", path: "/v1/me", as: "owner", status: http.StatusOK,
+			want: map[string]any{"user.id": "$owner_id", "role": "owner", "organization.id": "$org", "organizations.len": 1}},
+		{name: "member", method: "GET", path: "/v1/me", as: "member", status: http.StatusOK,
+			want: map[string]any{"user.id": "$member_id", "role": "member", "user.email": "member@acme.example.com"}},
+		{name: "POST is not allowed", method: "POST", path: "/v1/me", as: "member", status: http.StatusMethodNotAllowed},
+		{name: "unknown path is 404 when signed in", method: "GET", path: "/v1/nope", as: "member", status: http.StatusNotFound},
+		{name: "unknown path is 401 when anonymous", method: "GET", path: "/v1/nope", status: http.StatusUnauthorized},
+	})
+	// A non-Bearer Authorization header is refused like a missing one.
+	res := e.do(t, req{method: "GET", path: "/v1/me", headers: map[string]string{"Authorization": "Basic Zm9vOmJhcg=="}})
+	if res.status != http.StatusUnauthorized {
+		t.Fatalf("Basic auth: %d", res.status)
+	}
+}
