@@ -54,7 +54,7 @@ func TestTimeEntries(t *testing.T) {
 		{name: "malformed time", method: "POST", path: "/v1/time-entries", as: "member", body: `{"started_at":"5 Nov 2025"}`,
 			status: http.StatusUnprocessableEntity, fields: []string{"started_at"}},
 		{name: "malformed tag id named by index", method: "POST", path: "/v1/time-entries", as: "member",
-			body: `{"started_at":"2025-11-05T08:00:00Z","stopped_at":"2025-11-05T09:00:00Z","tag_ids":["$tag","nope"]}`,
+			body:   `{"started_at":"2025-11-05T08:00:00Z","stopped_at":"2025-11-05T09:00:00Z","tag_ids":["$tag","nope"]}`,
 			status: http.StatusUnprocessableEntity, fields: []string{"tag_ids[1]"}},
 		{name: "unknown tag and duplicate tag", method: "POST", path: "/v1/time-entries", as: "member",
 			body:   `{"started_at":"2025-11-05T08:00:00Z","stopped_at":"2025-11-05T09:00:00Z","tag_ids":["01890000-0000-7000-8000-000000000000","$tag","$tag"]}`,
