@@ -1,0 +1,101 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/stinthq/stint/app"
+)
+
+// usageError is a mistake in the command line; it exits with status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// exit reports err as one line on stderr and returns the process exit code.
+func (c *cli) exit(err error) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	fmt.Fprintln(c.stderr, "stint: "+errorText(err))
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return 2
+	}
+	return 1
+}
+
+// errorText renders an error for people: field errors as "field: message", conflicts by
+// their user-facing message, anything else by its wrapped text.
+func errorText(err error) string {
+	var ve *app.ValidationError
+	if errors.As(err, &ve) {
+		parts := make([]string, len(ve.Fields))
+		for i, f := range ve.Fields {
+			parts[i] = f.Field + ": " + f.Message
+		}
+		return strings.Join(parts, "; ")
+	}
+	var ce *app.ConflictError
+	if errors.As(err, &ce) {
+		return ce.Message
+	}
+	return err.Error()
+}
+
+// newFlagSet returns a flag set that reports instead of printing or exiting, so the caller
+// decides the output and the exit code.
+func newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// parseFlags parses args allowing flags and positional arguments in any order
+// ("projects add Acme --billable"); "--" ends the flags. -h prints the command's help.
+func (c *cli) parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		err := fs.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			text, _ := usageText(fs.Name())
+			fmt.Fprint(c.stdout, text)
+			return nil, flag.ErrHelp
+		}
+		if err != nil {
+			return nil, usagef("%s: %v (see 'stint %s -h')", fs.Name(), err, fs.Name())
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+// noArgs fails when a command that takes none was given some.
+func noArgs(fs *flag.FlagSet, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s: unexpected argument %q (see 'stint %s -h')", fs.Name(), args[0], fs.Name())
+	}
+	return nil
+}
+
+// printJSON writes v indented, for scripts and people alike.
+func (c *cli) printJSON(v any) error {
+	enc := json.NewEncoder(c.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/store/sqlite"
+)
+
+// workspace is the local workspace a CLI command works on: the service over the data
+// directory's store, the owner acting, and the zone days are counted in.
+type workspace struct {
+	svc   *app.Service
+	actor app.Actor
+	tz    string
+	loc   *time.Location
+	store *sqlite.Store
+}
+
+// Close releases the store.
+func (w *workspace) Close() error { return w.store.Close() }
+
+// dataFlag registers the --data flag every local command takes.
+func dataFlag(fs *flag.FlagSet) *string {
+	return fs.String("data", "", "data directory")
+}
+
+// openWorkspace opens the data directory's store directly (no server needed) and returns its
+// local workspace, creating it on first use.
+func (c *cli) openWorkspace(ctx context.Context, dataFlag string) (*workspace, error) {
+	level, err := parseLevel(c.getenv("STINT_LOG_LEVEL", "warn"))
+	if err != nil {
+		return nil, err
+	}
+	log := newLogger(c.stderr, level)
+	dir, err := c.dataDir(dataFlag)
+	if err != nil {
+		return nil, err
+	}
+	st, err := sqlite.Open(ctx, filepath.Join(dir, dbFileName))
+	if err != nil {
+		return nil, fmt.Errorf("open data in %s: %w", dir, err)
+	}
+	tz := localTimezone(c.env)
+	loc, err := time.LoadLocation(tz)
+	if err != nil { // localTimezone only returns zones that load
+		loc = time.UTC
+	}
+	svc := app.New(st, app.Options{Clock: c.clock, Logger: log})
+	actor, created, err := svc.EnsureLocal(ctx, app.LocalSetup{Name: ownerName(c.env), Organization: "Personal", Timezone: tz})
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("local workspace: %w", err), st.Close())
+	}
+	if created {
+		fmt.Fprintf(c.stderr, "Created a local workspace in %s (time zone %s).\n", dir, tz)
+	}
+	return &workspace{svc: svc, actor: actor, tz: tz, loc: loc, store: st}, nil
+}
+
+// withWorkspace runs fn on the local workspace and closes it after.
+func (c *cli) withWorkspace(ctx context.Context, dataFlag string, fn func(*workspace) error) (err error) {
+	w, err := c.openWorkspace(ctx, dataFlag)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := w.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("close data: %w", cerr)
+		}
+	}()
+	return fn(w)
+}
+
+// now is the current time in the workspace's zone.
+func (w *workspace) now() time.Time { return w.svc.Now().In(w.loc) }
+
+// projectByName finds a project by name, saying how to create it when there is none.
+func (w *workspace) projectByName(ctx context.Context, name string) (app.Project, error) {
+	p, err := w.svc.ProjectByName(ctx, w.actor, name)
+	if errors.Is(err, app.ErrNotFound) {
+		return app.Project{}, fmt.Errorf("no project named %q; create it with: stint projects add %q", name, name)
+	}
+	return p, err
+}
+
+// projectNames maps every project id, archived ones included, to its name.
+func (w *workspace) projectNames(ctx context.Context) (map[uuid.UUID]string, error) {
+	ps, err := w.allProjects(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[uuid.UUID]string, len(ps))
+	for _, p := range ps {
+		names[p.ID] = p.Name
+	}
+	return names, nil
+}
+
+// allProjects reads every page of the project list.
+func (w *workspace) allProjects(ctx context.Context, includeArchived bool) ([]app.Project, error) {
+	out := []app.Project{}
+	lp := app.ListParams{Limit: app.MaxPageLimit}
+	for {
+		page, err := w.svc.Projects(ctx, w.actor, lp, includeArchived)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Items...)
+		if page.NextCursor == "" {
+			return out, nil
+		}
+		lp.Cursor = page.NextCursor
+	}
+}

@@ -1,0 +1,74 @@
+// Command stint is Stint's one executable: the local CLI (timer, entries, projects) and the
+// headless API server (serve). Subcommands live in their own files; this one only wires them.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	_ "time/tzdata" // IANA zones must resolve on machines without a zoneinfo database
+
+	"github.com/stinthq/stint/app"
+)
+
+// version is the build's version, set with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
+}
+
+// run is the whole program behind main, so tests drive it in-process: it returns the exit
+// code (0 success, 1 failure, 2 usage error).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) int {
+	c := &cli{stdout: stdout, stderr: stderr, env: env, clock: app.SystemClock{}}
+	return c.exit(c.dispatch(ctx, args))
+}
+
+// cli is one invocation: where it writes, how it reads the environment and the time.
+type cli struct {
+	stdout io.Writer
+	stderr io.Writer
+	env    func(string) string
+	clock  app.Clock
+}
+
+// dispatch runs the command named by args[0].
+func (c *cli) dispatch(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		// The desktop window will open here; until it exists, say what there is.
+		return c.help(nil)
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "help", "-h", "-help", "--help":
+		return c.help(rest)
+	case "version", "-version", "--version":
+		return c.version(rest)
+	case "serve":
+		return c.serve(ctx, rest)
+	case "timer":
+		return c.timer(ctx, rest)
+	case "entries":
+		return c.entries(ctx, rest)
+	case "projects":
+		return c.projects(ctx, rest)
+	}
+	return usagef("unknown command %q (run 'stint help' for the list)", cmd)
+}
+
+// help prints the usage of a command, or of stint itself.
+func (c *cli) help(args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(c.stdout, usageMain)
+		return nil
+	}
+	text, ok := usageText(strings.Join(args, " "))
+	if !ok {
+		return usagef("no help for %q (run 'stint help' for the list)", strings.Join(args, " "))
+	}
+	fmt.Fprint(c.stdout, text)
+	return nil
+}

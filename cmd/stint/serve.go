@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/server"
+	"github.com/stinthq/stint/store/sqlite"
+)
+
+// hostList is a repeatable flag of Host header names; a comma list counts as several. The
+// first use on the command line replaces the list taken from the environment.
+type hostList struct {
+	hosts    []string
+	fromFlag bool
+}
+
+func (h *hostList) String() string { return strings.Join(h.hosts, ",") }
+
+func (h *hostList) Set(v string) error {
+	if !h.fromFlag {
+		h.hosts, h.fromFlag = nil, true
+	}
+	h.hosts = append(h.hosts, splitList(v)...)
+	return nil
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// serve runs the headless API until SIGINT or SIGTERM (or ctx ends), then shuts it down
+// gracefully.
+func (c *cli) serve(ctx context.Context, args []string) error {
+	fs := newFlagSet("serve")
+	addr := fs.String("addr", c.getenv("STINT_ADDR", defaultAddr), "listen address")
+	data := dataFlag(fs)
+	hosts := &hostList{hosts: splitList(c.env("STINT_ALLOWED_HOSTS"))}
+	fs.Var(hosts, "allowed-host", "allowed Host header")
+	noSignup := fs.Bool("no-signup", false, "refuse signups")
+	logLevel := fs.String("log-level", c.getenv("STINT_LOG_LEVEL", "info"), "log level")
+	rest, err := c.parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(fs, rest); err != nil {
+		return err
+	}
+	signup := !*noSignup
+	if v := c.getenv("STINT_SIGNUP", ""); v != "" && signup {
+		if signup, err = strconv.ParseBool(v); err != nil {
+			return usagef("STINT_SIGNUP=%q: use true or false", v)
+		}
+	}
+	level, err := parseLevel(*logLevel)
+	if err != nil {
+		return err
+	}
+	log := newLogger(c.stderr, level)
+
+	dir, err := c.dataDir(*data)
+	if err != nil {
+		return err
+	}
+	st, err := sqlite.Open(ctx, filepath.Join(dir, dbFileName))
+	if err != nil {
+		return fmt.Errorf("open data in %s: %w", dir, err)
+	}
+	svc := app.New(st, app.Options{Clock: c.clock, Logger: log})
+	srv := server.New(svc, server.Config{
+		Addr:         *addr,
+		AllowedHosts: hosts.hosts,
+		AllowSignup:  signup,
+		Version:      version,
+		Logger:       log,
+	})
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log.Info("starting", "version", version, "addr", *addr, "data_dir", dir, "signup", signup)
+	err = srv.ListenAndServe(ctx)
+	if cerr := st.Close(); cerr != nil {
+		err = errors.Join(err, fmt.Errorf("close data: %w", cerr))
+	}
+	if err != nil {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}

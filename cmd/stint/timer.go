@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/stinthq/stint/app"
+)
+
+// timer dispatches "stint timer start|stop|status".
+func (c *cli) timer(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return usagef("timer: say start, stop or status (see 'stint timer -h')")
+	}
+	switch args[0] {
+	case "start":
+		return c.timerStart(ctx, args[1:])
+	case "stop":
+		return c.timerStop(ctx, args[1:])
+	case "status":
+		return c.timerStatus(ctx, args[1:])
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(c.stdout, usageTimer)
+		return nil
+	}
+	return usagef("timer: unknown subcommand %q (say start, stop or status)", args[0])
+}
+
+func (c *cli) timerStart(ctx context.Context, args []string) error {
+	fs := newFlagSet("timer start")
+	project := fs.String("project", "", "project name")
+	asJSON := fs.Bool("json", false, "print JSON")
+	data := dataFlag(fs)
+	words, err := c.parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	return c.withWorkspace(ctx, *data, func(w *workspace) error {
+		in := app.TimerStart{Description: strings.Join(words, " "), Timezone: w.tz}
+		projectName := ""
+		if *project != "" {
+			p, err := w.projectByName(ctx, *project)
+			if err != nil {
+				return err
+			}
+			in.ProjectID, projectName = &p.ID, p.Name
+		}
+		// Read what runs now only to tell the user it was switched off; StartTimer does the stop.
+		prev, err := w.svc.RunningEntry(ctx, w.actor)
+		if err != nil {
+			return err
+		}
+		e, err := w.svc.StartTimer(ctx, w.actor, in)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return c.printJSON(e)
+		}
+		if prev != nil {
+			fmt.Fprintf(c.stdout, "Stopped%s after %s.\n", subject(prev.Description, w.projectName(ctx, prev.ProjectID), " the timer"),
+				app.FormatDuration(prev.Duration(e.StartedAt)))
+		}
+		fmt.Fprintf(c.stdout, "Started%s at %s.\n", subject(e.Description, projectName, " a timer"), w.clockTime(e.StartedAt))
+		return nil
+	})
+}
+
+func (c *cli) timerStop(ctx context.Context, args []string) error {
+	fs := newFlagSet("timer stop")
+	asJSON := fs.Bool("json", false, "print JSON")
+	data := dataFlag(fs)
+	rest, err := c.parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(fs, rest); err != nil {
+		return err
+	}
+	return c.withWorkspace(ctx, *data, func(w *workspace) error {
+		e, err := w.svc.StopTimer(ctx, w.actor)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return c.printJSON(e)
+		}
+		fmt.Fprintf(c.stdout, "Stopped%s after %s (%s–%s).\n", subject(e.Description, w.projectName(ctx, e.ProjectID), " the timer"),
+			app.FormatDuration(e.Duration(w.now())), w.clockTime(e.StartedAt), w.clockTime(*e.StoppedAt))
+		return nil
+	})
+}
+
+// timerStatusJSON is what "timer status --json" prints; entry is null when nothing runs.
+type timerStatusJSON struct {
+	Running        bool           `json:"running"`
+	ElapsedSeconds int64          `json:"elapsed_seconds"`
+	Entry          *app.TimeEntry `json:"entry"`
+}
+
+func (c *cli) timerStatus(ctx context.Context, args []string) error {
+	fs := newFlagSet("timer status")
+	asJSON := fs.Bool("json", false, "print JSON")
+	data := dataFlag(fs)
+	rest, err := c.parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(fs, rest); err != nil {
+		return err
+	}
+	return c.withWorkspace(ctx, *data, func(w *workspace) error {
+		e, err := w.svc.RunningEntry(ctx, w.actor)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			out := timerStatusJSON{Running: e != nil, Entry: e}
+			if e != nil {
+				out.ElapsedSeconds = int64(e.Duration(w.now()) / time.Second)
+			}
+			return c.printJSON(out)
+		}
+		if e == nil {
+			fmt.Fprintln(c.stdout, "No timer is running.")
+			return nil
+		}
+		fmt.Fprintf(c.stdout, "Running%s: %s (since %s).\n", subject(e.Description, w.projectName(ctx, e.ProjectID), ""),
+			app.FormatDuration(e.Duration(w.now())), w.clockTime(e.StartedAt))
+		return nil
+	})
+}
+
+// subject names an entry in a sentence: ` "writing docs" on Acme`, or fallback when it has
+// neither description nor project.
+func subject(description, project, fallback string) string {
+	var b strings.Builder
+	if description != "" {
+		fmt.Fprintf(&b, " %q", description)
+	}
+	if project != "" {
+		if description == "" && fallback != "" {
+			b.WriteString(fallback)
+		}
+		b.WriteString(" on " + project)
+	}
+	if b.Len() == 0 {
+		return fallback
+	}
+	return b.String()
+}
+
+// clockTime shows an instant as 14:05 when it is today, with the day in front otherwise.
+func (w *workspace) clockTime(t time.Time) string {
+	t = t.In(w.loc)
+	if t.Format(app.DateLayout) == w.now().Format(app.DateLayout) {
+		return t.Format("15:04")
+	}
+	return t.Format("Mon 2006-01-02 15:04")
+}
+
+// projectName is the name of a project for display; empty for none or one that is gone.
+func (w *workspace) projectName(ctx context.Context, id *uuid.UUID) string {
+	if id == nil {
+		return ""
+	}
+	p, err := w.svc.Project(ctx, w.actor, *id)
+	if err != nil {
+		return "(deleted project)"
+	}
+	return p.Name
+}

@@ -1,0 +1,166 @@
+package main
+
+// Usage texts, one per command. They are written by hand rather than generated from the flag
+// sets so each reads as a short manual page.
+
+const usageMain = `Stint is an offline-first time tracker in one executable.
+
+Usage:
+  stint <command> [flags] [arguments]
+
+Timer and data (work on this machine's data directory; no server needed):
+  timer start [DESCRIPTION...]   start tracking now (stops a running timer first)
+  timer stop                     stop the running timer
+  timer status                   show the running timer
+  entries                        list time entries, grouped by day (default: this week)
+  projects                       list projects
+  projects add NAME              create a project
+
+Server:
+  serve                          run the HTTP API (headless)
+
+Other:
+  version                        print the version
+  help [COMMAND]                 show help for a command
+
+Every command accepts -h. Data lives in --data DIR, else $STINT_DATA, else the user's data
+directory (on Linux $XDG_DATA_HOME/stint or ~/.local/share/stint).
+
+Examples:
+  stint projects add "Client work" --billable
+  stint timer start --project "Client work" writing the proposal
+  stint timer status
+  stint timer stop
+  stint entries --from yesterday --json
+`
+
+const usageServe = `Usage: stint serve [flags]
+
+Runs the HTTP API (/v1, /healthz, /readyz) on the data directory's database until SIGINT or
+SIGTERM, then shuts down gracefully.
+
+Flags (each falls back to its environment variable, then to the default):
+  --addr HOST:PORT        address to listen on ($STINT_ADDR; default 127.0.0.1:8736)
+  --data DIR              data directory ($STINT_DATA; default: the user's data directory)
+  --allowed-host HOST     a Host header to accept besides loopback names; repeatable
+                          ($STINT_ALLOWED_HOSTS, comma-separated)
+  --no-signup             refuse new signups ($STINT_SIGNUP=false)
+  --log-level LEVEL       debug, info, warn or error ($STINT_LOG_LEVEL; default info)
+
+Logs go to stderr: JSON when stderr is not a terminal, text otherwise.
+`
+
+const usageVersion = `Usage: stint version [--json]
+
+Prints the version of this build and the Go version it was built with.
+
+Flags:
+  --json    print {"version", "go", "os", "arch"} as JSON
+`
+
+const usageTimer = `Usage: stint timer <start|stop|status> [flags]
+
+  timer start [--project NAME] [--json] [DESCRIPTION...]
+  timer stop [--json]
+  timer status [--json]
+
+Run 'stint timer start -h' and so on for details.
+`
+
+const usageTimerStart = `Usage: stint timer start [--project NAME] [--json] [DESCRIPTION...]
+
+Starts tracking now. A timer that is already running is stopped at the same instant, so
+starting is also switching. The words after the flags form the description.
+
+Flags:
+  --project NAME   the project to track on, by name (case-insensitive); create one with
+                   'stint projects add NAME'
+  --json           print the new entry as JSON
+  --data DIR       data directory (default $STINT_DATA, then the user's data directory)
+
+Example:
+  stint timer start --project Acme reviewing the contract
+`
+
+const usageTimerStop = `Usage: stint timer stop [--json]
+
+Stops the running timer and prints how long it ran.
+
+Flags:
+  --json       print the stopped entry as JSON
+  --data DIR   data directory (default $STINT_DATA, then the user's data directory)
+`
+
+const usageTimerStatus = `Usage: stint timer status [--json]
+
+Shows the running timer and how long it has been running, or "No timer is running."
+
+Flags:
+  --json       print {"running", "elapsed_seconds", "entry"} as JSON
+  --data DIR   data directory (default $STINT_DATA, then the user's data directory)
+`
+
+const usageEntries = `Usage: stint entries [--from T] [--to T] [--project NAME] [--json]
+
+Lists time entries that started in [from, to), grouped by day in the local time zone with
+daily totals. Without --from and --to it shows this week (Monday to Sunday).
+
+T is one of: now, today, yesterday, tomorrow, a date (2026-11-23), a date and time
+(2026-11-23 14:05), a time today (14:05), or RFC 3339. A --to without a time of day (a date,
+today, yesterday, tomorrow) includes that whole day.
+
+Flags:
+  --from T         first instant (default: Monday of this week)
+  --to T           end (default: the Monday after --from's week)
+  --project NAME   only entries on this project
+  --json           print the entries as a JSON array, newest first
+  --data DIR       data directory (default $STINT_DATA, then the user's data directory)
+`
+
+const usageProjects = `Usage: stint projects [--json]
+       stint projects add NAME [--color #rrggbb] [--billable]
+
+Lists the projects of the local workspace, or adds one.
+
+Flags:
+  --json       print the projects as a JSON array
+  --data DIR   data directory (default $STINT_DATA, then the user's data directory)
+`
+
+const usageProjectsAdd = `Usage: stint projects add NAME [--color #rrggbb] [--billable] [--json]
+
+Creates a project. Names are unique within the workspace, ignoring case.
+
+Flags:
+  --color #rrggbb   its colour (default: one picked from a palette)
+  --billable        time on it is billable by default
+  --json            print the new project as JSON
+  --data DIR        data directory (default $STINT_DATA, then the user's data directory)
+`
+
+// usageText returns the help of a command given by its words ("timer start").
+func usageText(command string) (string, bool) {
+	switch command {
+	case "serve":
+		return usageServe, true
+	case "version":
+		return usageVersion, true
+	case "timer":
+		return usageTimer, true
+	case "timer start":
+		return usageTimerStart, true
+	case "timer stop":
+		return usageTimerStop, true
+	case "timer status":
+		return usageTimerStatus, true
+	case "entries":
+		return usageEntries, true
+	case "projects":
+		return usageProjects, true
+	case "projects add":
+		return usageProjectsAdd, true
+	case "help":
+		return usageMain, true
+	}
+	return "", false
+}
