@@ -1,0 +1,134 @@
+package app_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stinthq/stint/app"
+)
+
+func TestContinueEntry(t *testing.T) {
+	e := newEnv(t)
+	owner, _ := e.signup()
+	p := must[app.Project](t)(e.svc.CreateProject(e.ctx, owner, app.ProjectInput{Name: "P", Billable: true}))
+	task := must[app.Task](t)(e.svc.CreateTask(e.ctx, owner, app.TaskInput{ProjectID: p.ID, Name: "T"}))
+	tag := must[app.Tag](t)(e.svc.CreateTag(e.ctx, owner, app.TagInput{Name: "deep"}))
+	first := must[app.TimeEntry](t)(e.svc.StartTimer(e.ctx, owner, app.TimerStart{ProjectID: &p.ID, TaskID: &task.ID, Description: "write", TagIDs: []uuid.UUID{tag.ID}, Billable: ptrTo(false)}))
+	e.clock.Advance(10 * time.Minute)
+	second := must[app.TimeEntry](t)(e.svc.ContinueEntry(e.ctx, owner, first.ID))
+	if second.ID == first.ID || !second.Running() || *second.ProjectID != p.ID || *second.TaskID != task.ID ||
+		second.Description != "write" || !slices.Equal(second.TagIDs, []uuid.UUID{tag.ID}) || second.Billable {
+		t.Fatalf("continued: %+v", second)
+	}
+	if got := must[app.TimeEntry](t)(e.svc.TimeEntry(e.ctx, owner, first.ID)); got.Running() {
+		t.Fatal("continuing did not stop the running entry")
+	}
+}
+
+func TestLocalAPIToken(t *testing.T) {
+	e := newEnv(t)
+	a, created, err := e.svc.EnsureLocal(e.ctx, app.LocalSetup{Name: "Me", Organization: "Personal", Timezone: "Europe/Berlin"})
+	if err != nil || !created {
+		t.Fatal(err)
+	}
+	tok := must[string](t)(e.svc.LocalAPIToken(e.ctx, a))
+	if again := must[string](t)(e.svc.LocalAPIToken(e.ctx, a)); again != tok {
+		t.Fatal("token not kept")
+	}
+	got := must[app.Actor](t)(e.svc.Authenticate(e.ctx, tok, nil))
+	if got.UserID != a.UserID || got.OrgID != a.OrgID {
+		t.Fatalf("token authenticates as %+v", got)
+	}
+	// Revoked: a new one is issued.
+	toks := must[[]app.APIToken](t)(e.svc.Tokens(e.ctx, a))
+	if len(toks) != 1 || toks[0].Name != app.LocalAPITokenName {
+		t.Fatalf("tokens: %+v", toks)
+	}
+	if err := e.svc.RevokeToken(e.ctx, a, toks[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	fresh := must[string](t)(e.svc.LocalAPIToken(e.ctx, a))
+	if fresh == tok {
+		t.Fatal("revoked token handed out again")
+	}
+	if _, err := e.svc.Authenticate(e.ctx, fresh, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRecentProjects(t *testing.T) {
+	e := newEnv(t)
+	owner, _ := e.signup()
+	var ps []app.Project
+	for _, n := range []string{"a", "b", "c", "d", "e", "f", "g"} {
+		ps = append(ps, must[app.Project](t)(e.svc.CreateProject(e.ctx, owner, app.ProjectInput{Name: n})))
+	}
+	for _, i := range []int{0, 1, 2, 3, 4, 5, 6, 1, 0} { // most recent: a, b, g, f, e, d, c
+		must[app.TimeEntry](t)(e.svc.StartTimer(e.ctx, owner, app.TimerStart{ProjectID: &ps[i].ID}))
+		e.clock.Advance(time.Minute)
+	}
+	must[app.Project](t)(e.svc.UpdateProject(e.ctx, owner, ps[6].ID, app.ProjectPatch{Archived: ptrTo(true)}, 0)) // g
+	if err := e.svc.DeleteProject(e.ctx, owner, ps[5].ID, 0); err != nil {                                        // f
+		t.Fatal(err)
+	}
+	got := must[[]app.Project](t)(e.svc.RecentProjects(e.ctx, owner, 3))
+	var names []string
+	for _, p := range got {
+		names = append(names, p.Name)
+	}
+	if !slices.Equal(names, []string{"a", "b", "e"}) {
+		t.Fatalf("recent: %v", names)
+	}
+}
+
+func TestIdleThreshold(t *testing.T) {
+	e := newEnv(t)
+	if d := must[time.Duration](t)(e.svc.IdleThreshold(e.ctx)); d != app.DefaultIdleThreshold {
+		t.Fatalf("default %v", d)
+	}
+	if err := e.svc.SetIdleThreshold(e.ctx, 10*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if d := must[time.Duration](t)(e.svc.IdleThreshold(e.ctx)); d != 10*time.Minute {
+		t.Fatalf("saved %v", d)
+	}
+	for _, d := range []time.Duration{0, 30 * time.Second, 5 * time.Hour} {
+		if err := e.svc.SetIdleThreshold(e.ctx, d); !slices.Contains(fields(err), "idle_threshold") {
+			t.Errorf("%v accepted: %v", d, err)
+		}
+	}
+}
+
+func TestLatestChange(t *testing.T) {
+	e := newEnv(t)
+	owner, _ := e.signup()
+	other, _ := e.signup()
+	seq := must[int64](t)(e.svc.LatestChange(e.ctx, owner, 0))
+	if seq == 0 {
+		t.Fatal("signup wrote no changes")
+	}
+	if again := must[int64](t)(e.svc.LatestChange(e.ctx, owner, seq)); again != seq {
+		t.Fatalf("nothing changed, got %d after %d", again, seq)
+	}
+	must[app.Project](t)(e.svc.CreateProject(e.ctx, other, app.ProjectInput{Name: "theirs"}))
+	if again := must[int64](t)(e.svc.LatestChange(e.ctx, owner, seq)); again != seq {
+		t.Fatal("another tenant's change is visible")
+	}
+	must[app.TimeEntry](t)(e.svc.StartTimer(e.ctx, owner, app.TimerStart{}))
+	if next := must[int64](t)(e.svc.LatestChange(e.ctx, owner, seq)); next <= seq {
+		t.Fatalf("start not noticed: %d", next)
+	}
+}
+
+func TestPalette(t *testing.T) {
+	p := app.Palette()
+	if len(p) < 8 {
+		t.Fatalf("palette %v", p)
+	}
+	p[0] = "changed"
+	if app.Palette()[0] == "changed" {
+		t.Fatal("palette shared")
+	}
+}
