@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"reflect"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -120,6 +121,7 @@ func New(svc *app.Service, cfg Config) *Server {
 	s.registerTimer()
 	s.registerReports()
 
+	markNullableIDs(s.api.OpenAPI().Components.Schemas)
 	spec, err := json.Marshal(s.api.OpenAPI())
 	if err != nil {
 		panic(fmt.Sprintf("server: encode OpenAPI document: %v", err)) // a programming error
@@ -143,11 +145,53 @@ func (s *Server) humaConfig() huma.Config {
 	c.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		bearerScheme: {Type: "http", Scheme: "bearer", Description: "A session token from login or a personal API token."},
 	}
-	reg := c.Components.Schemas
 	// PATCH fields that may be null: a present null clears the reference.
-	reg.RegisterTypeAlias(reflect.TypeFor[app.Nullable[uuid.UUID]](), reflect.TypeFor[*uuid.UUID]())
+	c.Components.Schemas.RegisterTypeAlias(reflect.TypeFor[app.Nullable[uuid.UUID]](), reflect.TypeFor[nullableUUID]())
 	return c
 }
+
+// nullableUUID is the schema of app.Nullable[uuid.UUID]: a UUID string, or null.
+type nullableUUID struct{}
+
+// Schema describes a nullable UUID.
+func (nullableUUID) Schema(huma.Registry) *huma.Schema {
+	return &huma.Schema{Type: huma.TypeString, Format: "uuid", Nullable: true}
+}
+
+// markNullableIDs makes *uuid.UUID fields of response types nullable in the schema. huma
+// treats a pointer to an array type (uuid.UUID is [16]byte) like the array itself and so
+// drops the null that such fields (project_id, client_id…) do send.
+func markNullableIDs(reg huma.Registry) {
+	for name, sch := range reg.Map() {
+		t := reg.TypeFromRef(schemaPrefix + name)
+		if t != nil && t.Kind() == reflect.Struct {
+			markNullableFields(t, sch)
+		}
+	}
+}
+
+func markNullableFields(t reflect.Type, sch *huma.Schema) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			markNullableFields(f.Type, sch)
+			continue
+		}
+		if f.Type.Kind() != reflect.Pointer || f.Type.Elem().Kind() != reflect.Array {
+			continue
+		}
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" || name == "-" || strings.Contains(opts, "omit") {
+			continue
+		}
+		if p := sch.Properties[name]; p != nil && p.Ref == "" && f.Tag.Get("nullable") != "false" {
+			p.Nullable = true
+		}
+	}
+}
+
+// schemaPrefix is where huma's default registry puts component schemas.
+const schemaPrefix = "#/components/schemas/"
 
 func (s *Server) serveOpenAPI(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "application/openapi+json")
