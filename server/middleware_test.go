@@ -69,6 +69,11 @@ func TestBodyLimits(t *testing.T) {
 		headers: map[string]string{"Idempotency-Key": "k1"}}); res.status != http.StatusRequestEntityTooLarge {
 		t.Fatalf("with idempotency key: %d %s", res.status, res.body)
 	}
+	// A body of exactly the limit is read (and here refused for its content, not its size).
+	exact := `{"name":"` + strings.Repeat("x", 1024-11) + `"}`
+	if res := e.do(t, req{method: "POST", path: "/v1/projects", token: tn.token("owner"), body: exact}); res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("body of exactly the limit (%d bytes): %d %s", len(exact), res.status, res.body)
+	}
 	// A chunked body has no declared length; huma stops reading at the limit.
 	hr, _ := http.NewRequest("POST", e.ts.URL+"/v1/projects", io.MultiReader(strings.NewReader(big)))
 	hr.ContentLength = -1

@@ -289,8 +289,10 @@ func (s *Server) operation(method, path, id, tag, summary string) huma.Operation
 
 // publicOperation describes an operation served without a token (see isPublic).
 func (s *Server) publicOperation(method, path, id, tag, summary string) huma.Operation {
+	// huma refuses a body that reaches its limit; +1 lets a body of exactly MaxBodyBytes in,
+	// as limitBody and idempotency do.
 	op := huma.Operation{OperationID: id, Method: method, Path: path, Summary: summary, Tags: []string{tag},
-		MaxBodyBytes: s.cfg.MaxBodyBytes}
+		MaxBodyBytes: s.cfg.MaxBodyBytes + 1}
 	switch method {
 	case http.MethodPost:
 		op.DefaultStatus = http.StatusCreated

@@ -1,0 +1,302 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
+
+	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/store/sqlite"
+)
+
+// Load shape of BenchmarkAPI: 64 concurrent connections over loopback and a fixed number of
+// requests per load, sent in benchRounds rounds that alternate ceiling and full stack so
+// both see the same table sizes and the same machine noise.
+const (
+	benchConns    = 64
+	benchRounds   = 4
+	benchCreates  = 8000 // per load, over all rounds
+	benchLists    = 10000
+	benchPageSize = 50
+)
+
+// BenchmarkAPI measures the full /v1 stack against a bare chi + SQLite ceiling in the same
+// run: (a) a chi handler doing one insert per POST and one indexed select of the newest 50
+// rows per GET on its own SQLite file with the store's pragmas and connection setup; (b)
+// POST /v1/time-entries and GET /v1/time-entries?limit=50 through authentication, tenancy,
+// validation, audit and change log. Run it once: go test -run '^$' -bench BenchmarkAPI -benchtime 1x ./server
+func BenchmarkAPI(b *testing.B) {
+	dir := b.TempDir()
+	ceiling := newCeiling(b, filepath.Join(dir, "ceiling.db"))
+	defer ceiling.close()
+	cts := httptest.NewServer(ceiling.handler())
+	defer cts.Close()
+
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "stint.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	svc := app.New(st, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
+	full := httptest.NewServer(New(svc, Config{AllowSignup: true}).Handler())
+	defer full.Close()
+	sess, err := svc.Signup(context.Background(), app.SignupInput{Email: "bench@example.com", Password: "bench password",
+		Name: "Bench", Organization: "Bench", Timezone: "UTC"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	auth := "Bearer " + sess.Token
+
+	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	createBody := func(i int) []byte {
+		start := base.Add(time.Duration(i) * time.Minute)
+		return fmt.Appendf(nil, `{"description":"bench entry %d","started_at":%q,"stopped_at":%q}`, i,
+			start.Format(time.RFC3339), start.Add(30*time.Minute).Format(time.RFC3339))
+	}
+	post := func(url, auth string) func(int) *http.Request {
+		return func(i int) *http.Request {
+			r, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(createBody(i)))
+			r.Header.Set("Content-Type", "application/json")
+			if auth != "" {
+				r.Header.Set("Authorization", auth)
+			}
+			return r
+		}
+	}
+	get := func(url, auth string) func(int) *http.Request {
+		return func(int) *http.Request {
+			r, _ := http.NewRequest(http.MethodGet, url, nil)
+			if auth != "" {
+				r.Header.Set("Authorization", auth)
+			}
+			return r
+		}
+	}
+
+	b.ResetTimer()
+	createCeiling, createFull := compare(b, "create", benchCreates, http.StatusCreated,
+		post(cts.URL+"/entries", ""), post(full.URL+"/v1/time-entries", auth))
+	listCeiling, listFull := compare(b, "list", benchLists, http.StatusOK,
+		get(fmt.Sprintf("%s/entries?limit=%d", cts.URL, benchPageSize), ""),
+		get(fmt.Sprintf("%s/v1/time-entries?limit=%d", full.URL, benchPageSize), auth))
+	b.StopTimer()
+
+	b.ReportMetric(createFull, "create_rps")
+	b.ReportMetric(createCeiling, "create_ceiling_rps")
+	b.ReportMetric(createFull/createCeiling, "create_ratio")
+	b.ReportMetric(listFull, "list_rps")
+	b.ReportMetric(listCeiling, "list_ceiling_rps")
+	b.ReportMetric(listFull/listCeiling, "list_ratio")
+	b.Logf("\n%-8s %12s %12s %7s %6s\n%-8s %12.0f %12.0f %7.2f %6s\n%-8s %12.0f %12.0f %7.2f %6s\n(%d connections, %d creates and %d lists of %d rows each side, GOMAXPROCS=%d)",
+		"load", "full rps", "ceiling rps", "ratio", "goal",
+		"create", createFull, createCeiling, createFull/createCeiling, ">=0.5",
+		"list", listFull, listCeiling, listFull/listCeiling, ">=0.6",
+		benchConns, benchCreates, benchLists, benchPageSize, runtime.GOMAXPROCS(0))
+}
+
+// compare sends n requests to the ceiling and n to the full stack, in alternating rounds,
+// and returns each one's requests per second.
+func compare(b *testing.B, name string, n, want int, ceiling, full func(int) *http.Request) (float64, float64) {
+	b.Helper()
+	per := n / benchRounds
+	var tc, tf time.Duration
+	for round := range benchRounds {
+		tc += drive(b, per*round, per, want, ceiling)
+		tf += drive(b, per*round, per, want, full)
+	}
+	b.Logf("%s: %d requests each; ceiling %v, full stack %v", name, per*benchRounds, tc.Round(time.Millisecond), tf.Round(time.Millisecond))
+	return float64(per*benchRounds) / tc.Seconds(), float64(per*benchRounds) / tf.Seconds()
+}
+
+// drive sends n requests (numbered from first) from benchConns concurrent connections and
+// returns how long they took.
+func drive(b *testing.B, first, n, want int, mk func(int) *http.Request) time.Duration {
+	b.Helper()
+	tr := &http.Transport{MaxIdleConnsPerHost: benchConns, MaxConnsPerHost: benchConns, DisableCompression: true}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: time.Minute}
+	var next atomic.Int64
+	var failed atomic.Pointer[string]
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range benchConns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n || failed.Load() != nil {
+					return
+				}
+				res, err := client.Do(mk(first + i))
+				if err != nil {
+					msg := err.Error()
+					failed.CompareAndSwap(nil, &msg)
+					return
+				}
+				body, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				if res.StatusCode != want {
+					msg := fmt.Sprintf("status %d: %.300s", res.StatusCode, body)
+					failed.CompareAndSwap(nil, &msg)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if msg := failed.Load(); msg != nil {
+		b.Fatal(*msg)
+	}
+	return elapsed
+}
+
+// ceiling is the bare chi + SQLite baseline: the store's pragmas and connection setup (one
+// BEGIN IMMEDIATE writer, a read-only pool), a time_entries-shaped table and index, and
+// nothing else: no auth, tenancy, validation, audit or change log.
+type ceiling struct {
+	writer, reader *sql.DB
+	tenant, org    string
+	user           string
+}
+
+func newCeiling(b *testing.B, path string) *ceiling {
+	b.Helper()
+	w, err := sql.Open("sqlite", sqlite.DSN(path, true))
+	if err != nil {
+		b.Fatal(err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	if _, err := w.Exec(`CREATE TABLE entries (
+		id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, organization_id TEXT NOT NULL, user_id TEXT NOT NULL,
+		project_id TEXT, task_id TEXT, description TEXT NOT NULL DEFAULT '', started_at INTEGER NOT NULL,
+		stopped_at INTEGER, timezone TEXT NOT NULL, billable INTEGER NOT NULL DEFAULT 0, source TEXT NOT NULL,
+		version INTEGER NOT NULL, hlc TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+		deleted_at INTEGER) STRICT;
+		CREATE INDEX entries_org_started ON entries(tenant_id, organization_id, started_at DESC, id DESC);`); err != nil {
+		b.Fatal(err)
+	}
+	r, err := sql.Open("sqlite", sqlite.DSN(path, false))
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := max(4, 2*runtime.GOMAXPROCS(0))
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	return &ceiling{writer: w, reader: r, tenant: uuid.NewString(), org: uuid.NewString(), user: uuid.NewString()}
+}
+
+func (c *ceiling) close() {
+	_ = c.reader.Close()
+	_ = c.writer.Close()
+}
+
+// ceilingEntry is the row the ceiling reads and writes: the columns the API shows.
+type ceilingEntry struct {
+	ID             string     `json:"id"`
+	TenantID       string     `json:"tenant_id"`
+	OrganizationID string     `json:"organization_id"`
+	UserID         string     `json:"user_id"`
+	ProjectID      *string    `json:"project_id"`
+	TaskID         *string    `json:"task_id"`
+	Description    string     `json:"description"`
+	StartedAt      time.Time  `json:"started_at"`
+	StoppedAt      *time.Time `json:"stopped_at"`
+	Timezone       string     `json:"timezone"`
+	Billable       bool       `json:"billable"`
+	Source         string     `json:"source"`
+	Version        int64      `json:"version"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
+}
+
+func (c *ceiling) handler() http.Handler {
+	r := chi.NewRouter()
+	r.Post("/entries", func(w http.ResponseWriter, r *http.Request) {
+		var e ceilingEntry
+		if err := json.NewDecoder(r.Body).Decode(&e); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		e.ID, e.TenantID, e.OrganizationID, e.UserID = app.NewID().String(), c.tenant, c.org, c.user
+		e.Timezone, e.Source, e.Version = "UTC", "manual", 1
+		e.CreatedAt = time.Now().UTC().Truncate(time.Microsecond)
+		e.UpdatedAt = e.CreatedAt
+		now := e.CreatedAt.UnixMicro()
+		var stop any
+		if e.StoppedAt != nil {
+			stop = e.StoppedAt.UnixMicro()
+		}
+		tx, err := c.writer.BeginTx(r.Context(), nil)
+		if err == nil {
+			_, err = tx.ExecContext(r.Context(), `INSERT INTO entries (id, tenant_id, organization_id, user_id, description,
+				started_at, stopped_at, timezone, source, version, hlc, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'manual', 1, '', ?, ?)`,
+				e.ID, c.tenant, c.org, c.user, e.Description, e.StartedAt.UnixMicro(), stop, e.Timezone, now, now)
+			if err == nil {
+				err = tx.Commit()
+			} else {
+				_ = tx.Rollback()
+			}
+		}
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		_ = json.NewEncoder(w).Encode(e)
+	})
+	r.Get("/entries", func(w http.ResponseWriter, r *http.Request) {
+		rows, err := c.reader.QueryContext(r.Context(), `SELECT id, tenant_id, organization_id, user_id, project_id,
+			task_id, description, started_at, stopped_at, timezone, billable, source, version, created_at, updated_at
+			FROM entries WHERE tenant_id = ? AND organization_id = ? AND deleted_at IS NULL
+			ORDER BY started_at DESC, id DESC LIMIT ?`, c.tenant, c.org, benchPageSize)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		defer rows.Close()
+		items := make([]ceilingEntry, 0, benchPageSize)
+		for rows.Next() {
+			var e ceilingEntry
+			var start, created, updated int64
+			var stop sql.NullInt64
+			if err := rows.Scan(&e.ID, &e.TenantID, &e.OrganizationID, &e.UserID, &e.ProjectID, &e.TaskID, &e.Description,
+				&start, &stop, &e.Timezone, &e.Billable, &e.Source, &e.Version, &created, &updated); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			e.StartedAt = time.UnixMicro(start).UTC()
+			e.CreatedAt, e.UpdatedAt = time.UnixMicro(created).UTC(), time.UnixMicro(updated).UTC()
+			if stop.Valid {
+				t := time.UnixMicro(stop.Int64).UTC()
+				e.StoppedAt = &t
+			}
+			items = append(items, e)
+		}
+		if err := rows.Err(); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"items": items, "next_cursor": ""})
+	})
+	return r
+}
