@@ -176,7 +176,9 @@ func (e *testEnv) do(t testing.TB, r req) response {
 }
 
 // leakMarkers are fragments of internal error text that must never reach a client.
-var leakMarkers = []string{"sql", "SQLITE", "constraint", "panic", "goroutine", "runtime error", ".go:", "database is"}
+func leakMarkers() []string {
+	return []string{"sql", "SQLITE", "constraint", "panic", "goroutine", "runtime error", ".go:", "database is"}
+}
 
 // checkInvariants holds for every response: a request id, and errors as problem+json with
 // the documented shape and no internal error text.
@@ -208,7 +210,7 @@ func checkInvariants(t testing.TB, r req, res response) {
 	if m["request_id"] != res.header.Get("X-Request-Id") {
 		t.Errorf("%s %s: problem request_id %v, header %q", r.method, r.path, m["request_id"], res.header.Get("X-Request-Id"))
 	}
-	for _, marker := range leakMarkers {
+	for _, marker := range leakMarkers() {
 		if strings.Contains(strings.ToLower(string(res.body)), strings.ToLower(marker)) {
 			t.Errorf("%s %s: problem leaks internal text %q: %s", r.method, r.path, marker, res.body)
 		}
@@ -228,8 +230,8 @@ func (e *testEnv) must(t testing.TB, want int, r req) response {
 	return res
 }
 
-// principals, most to least powerful; anon sends no token.
-var principals = []string{"owner", "admin", "manager", "member"}
+// principals are the roles every tenant has a user for, most to least powerful.
+func principals() []string { return []string{"owner", "admin", "manager", "member"} }
 
 // tenant is a signed-up tenant with one user per role and one row of every kind.
 type tenant struct {
@@ -274,7 +276,7 @@ func (e *testEnv) newTenant(t testing.TB, name string) *tenant {
 	tn.ids["owner_id"] = res.str("user.id")
 	tn.ids["org"] = res.str("organization.id")
 	tn.ids["tenant"] = res.str("tenant.id")
-	for _, p := range principals[1:] {
+	for _, p := range principals()[1:] {
 		res := e.must(t, http.StatusCreated, req{method: "POST", path: "/v1/members", token: tn.tokens["owner"], body: fmt.Sprintf(
 			`{"email":%q,"name":"%s of %s","role":%q,"password":"correct horse"}`, email(p), p, name, p)})
 		tn.ids[p+"_id"] = res.str("user_id")

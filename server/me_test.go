@@ -20,8 +20,12 @@ func TestMe(t *testing.T) {
 		{name: "unknown path is 404 when signed in", method: "GET", path: "/v1/nope", as: "member", status: http.StatusNotFound},
 		{name: "unknown path is 401 when anonymous", method: "GET", path: "/v1/nope", status: http.StatusUnauthorized},
 	})
+	res := e.must(t, http.StatusOK, req{method: "GET", path: "/v1/me", token: tn.token("member")})
+	if res.header.Get("Cache-Control") != "no-store" || res.header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Fatalf("private response headers: %v", res.header)
+	}
 	// A non-Bearer Authorization header is refused like a missing one.
-	res := e.do(t, req{method: "GET", path: "/v1/me", headers: map[string]string{"Authorization": "Basic Zm9vOmJhcg=="}})
+	res = e.do(t, req{method: "GET", path: "/v1/me", headers: map[string]string{"Authorization": "Basic Zm9vOmJhcg=="}})
 	if res.status != http.StatusUnauthorized {
 		t.Fatalf("Basic auth: %d", res.status)
 	}

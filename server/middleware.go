@@ -76,7 +76,9 @@ func (s *Server) withRequestID(next http.Handler) http.Handler {
 		if !validRequestID(id) {
 			id = newRequestID()
 		}
-		w.Header().Set(requestIDHeader, id)
+		h := w.Header()
+		h.Set(requestIDHeader, id)
+		h.Set("X-Content-Type-Options", "nosniff")
 		ri := &requestInfo{id: id, log: s.log}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), infoKey, ri)))
 	})
@@ -370,6 +372,8 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if ri := infoFrom(r.Context()); ri != nil {
 			ri.actor, ri.authed = a, true
 		}
+		// Tenant data is private to its caller: no shared cache may keep it.
+		w.Header().Set("Cache-Control", "no-store")
 		next.ServeHTTP(w, r)
 	})
 }

@@ -129,7 +129,7 @@ func TestCrossTenantProbe(t *testing.T) {
 				}
 				leaks(t, res)
 				// Every role of B, in B's own organization.
-				for _, who := range principals {
+				for _, who := range principals() {
 					r.token = b.token(who)
 					res := e.do(t, r)
 					leaks(t, res)
