@@ -284,45 +284,29 @@ func (s *Service) Authenticate(ctx context.Context, secret string, orgID *uuid.U
 		return Actor{}, fmt.Errorf("malformed token: %w", ErrUnauthorized)
 	}
 	now := s.Now()
-	var a Actor
+	hash := HashToken(secret)
 	var tok APIToken
+	var m Membership
 	err := s.store.Read(ctx, func(tx Tx) error {
 		var err error
-		tok, err = tx.Tokens().ByHashAnyTenant(ctx, HashToken(secret))
-		if errors.Is(err, ErrNotFound) {
-			return fmt.Errorf("unknown token: %w", ErrUnauthorized)
-		} else if err != nil {
+		tok, m, err = tx.Tokens().PrincipalAnyTenant(ctx, hash, orgID)
+		if !errors.Is(err, ErrNotFound) {
 			return err
 		}
-		if tok.ExpiresAt != nil && !now.Before(*tok.ExpiresAt) {
-			return fmt.Errorf("token expired: %w", ErrUnauthorized)
+		// Tell an unknown token (401) from an organization the user is not in (404).
+		t, terr := tx.Tokens().ByHashAnyTenant(ctx, hash)
+		if terr != nil || orgID == nil || (t.ExpiresAt != nil && !now.Before(*t.ExpiresAt)) {
+			return fmt.Errorf("unknown or expired token, or user without organization: %w", ErrUnauthorized)
 		}
-		a = Actor{TenantID: tok.TenantID, UserID: tok.UserID, TokenID: tok.ID}
-		if orgID == nil {
-			orgs, err := tx.Organizations().ListForUser(ctx, Scope{TenantID: tok.TenantID}, tok.UserID)
-			if err != nil {
-				return err
-			}
-			if len(orgs) == 0 {
-				return fmt.Errorf("user belongs to no organization: %w", ErrUnauthorized)
-			}
-			a.OrgID = orgs[0].ID
-		} else {
-			a.OrgID = *orgID
-		}
-		m, err := tx.Memberships().Get(ctx, a.Scope(), a.UserID)
-		if err != nil {
-			return err
-		}
-		if m.DeletedAt != nil {
-			return fmt.Errorf("membership removed: %w", ErrNotFound)
-		}
-		a.Role = m.Role
-		return nil
+		return err
 	})
 	if err != nil {
 		return Actor{}, err
 	}
+	if tok.ExpiresAt != nil && !now.Before(*tok.ExpiresAt) {
+		return Actor{}, fmt.Errorf("token expired: %w", ErrUnauthorized)
+	}
+	a := Actor{TenantID: tok.TenantID, OrgID: m.OrganizationID, UserID: tok.UserID, Role: m.Role, TokenID: tok.ID}
 	if tok.LastUsedAt == nil || now.Sub(*tok.LastUsedAt) > tokenTouchPeriod {
 		// Best effort: a failed touch must not fail the request.
 		if err := s.store.Write(ctx, func(tx Tx) error {

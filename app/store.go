@@ -128,6 +128,10 @@ type TimeEntries interface {
 type Tokens interface {
 	// ByHashAnyTenant is the cross-tenant lookup that turns a bearer token into a principal.
 	ByHashAnyTenant(ctx context.Context, hash []byte) (APIToken, error)
+	// PrincipalAnyTenant resolves a token and an organization (nil: the user's oldest
+	// membership) to the token and its user's live membership there in one lookup, the hot
+	// path of every request. ErrNotFound when the token or the membership is missing.
+	PrincipalAnyTenant(ctx context.Context, hash []byte, orgID *uuid.UUID) (APIToken, Membership, error)
 	Get(ctx context.Context, s Scope, id uuid.UUID) (APIToken, error)
 	ListForUser(ctx context.Context, s Scope, userID uuid.UUID) ([]APIToken, error)
 	Insert(ctx context.Context, s Scope, t APIToken) error

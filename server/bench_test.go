@@ -171,6 +171,7 @@ func drive(b *testing.B, first, n, want int, mk func(int) *http.Request) time.Du
 // nothing else: no auth, tenancy, validation, audit or change log.
 type ceiling struct {
 	writer, reader *sql.DB
+	insert, list   *sql.Stmt // prepared once, as the store does, so the ceiling is a real one
 	tenant, org    string
 	user           string
 }
@@ -199,10 +200,25 @@ func newCeiling(b *testing.B, path string) *ceiling {
 	n := max(4, 2*runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &ceiling{writer: w, reader: r, tenant: uuid.NewString(), org: uuid.NewString(), user: uuid.NewString()}
+	ins, err := w.Prepare(`INSERT INTO entries (id, tenant_id, organization_id, user_id, description,
+		started_at, stopped_at, timezone, source, version, hlc, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'manual', 1, '', ?, ?)`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	list, err := r.Prepare(`SELECT id, tenant_id, organization_id, user_id, project_id,
+		task_id, description, started_at, stopped_at, timezone, billable, source, version, created_at, updated_at
+		FROM entries WHERE tenant_id = ? AND organization_id = ? AND deleted_at IS NULL
+		ORDER BY started_at DESC, id DESC LIMIT ?`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &ceiling{writer: w, reader: r, insert: ins, list: list, tenant: uuid.NewString(), org: uuid.NewString(), user: uuid.NewString()}
 }
 
 func (c *ceiling) close() {
+	_ = c.insert.Close()
+	_ = c.list.Close()
 	_ = c.reader.Close()
 	_ = c.writer.Close()
 }
@@ -245,9 +261,7 @@ func (c *ceiling) handler() http.Handler {
 		}
 		tx, err := c.writer.BeginTx(r.Context(), nil)
 		if err == nil {
-			_, err = tx.ExecContext(r.Context(), `INSERT INTO entries (id, tenant_id, organization_id, user_id, description,
-				started_at, stopped_at, timezone, source, version, hlc, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'manual', 1, '', ?, ?)`,
+			_, err = tx.StmtContext(r.Context(), c.insert).ExecContext(r.Context(),
 				e.ID, c.tenant, c.org, c.user, e.Description, e.StartedAt.UnixMicro(), stop, e.Timezone, now, now)
 			if err == nil {
 				err = tx.Commit()
@@ -264,10 +278,7 @@ func (c *ceiling) handler() http.Handler {
 		_ = json.NewEncoder(w).Encode(e)
 	})
 	r.Get("/entries", func(w http.ResponseWriter, r *http.Request) {
-		rows, err := c.reader.QueryContext(r.Context(), `SELECT id, tenant_id, organization_id, user_id, project_id,
-			task_id, description, started_at, stopped_at, timezone, billable, source, version, created_at, updated_at
-			FROM entries WHERE tenant_id = ? AND organization_id = ? AND deleted_at IS NULL
-			ORDER BY started_at DESC, id DESC LIMIT ?`, c.tenant, c.org, benchPageSize)
+		rows, err := c.list.QueryContext(r.Context(), c.tenant, c.org, benchPageSize)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return

@@ -32,6 +32,12 @@ type Store struct {
 	path   string
 	writer *sql.DB
 	reader *sql.DB
+	wstmts *stmtCache
+	rstmts *stmtCache
+	// writing admits one write transaction at a time. The writer pool has a second
+	// connection only so statements can be prepared for the cache while a transaction holds
+	// the first; without this gate two BEGIN IMMEDIATEs would meet in SQLite's busy handler.
+	writing chan struct{}
 }
 
 var _ app.Store = (*Store)(nil)
@@ -66,11 +72,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
+	w.SetMaxOpenConns(2)
+	w.SetMaxIdleConns(2)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	s := &Store{path: path, writer: w}
+	s := &Store{path: path, writer: w, writing: make(chan struct{}, 1)}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -85,6 +91,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(0)
 	s.reader = r
+	s.wstmts, s.rstmts = newStmtCache(w), newStmtCache(r)
 	return s, nil
 }
 
@@ -93,11 +100,19 @@ func (s *Store) Path() string { return s.path }
 
 // Close closes both pools.
 func (s *Store) Close() error {
+	s.rstmts.close()
+	s.wstmts.close()
 	return errors.Join(s.reader.Close(), s.writer.Close())
 }
 
-// Write runs fn in one BEGIN IMMEDIATE transaction on the writer connection.
+// Write runs fn in one BEGIN IMMEDIATE transaction, one at a time.
 func (s *Store) Write(ctx context.Context, fn func(app.Tx) error) (err error) {
+	select {
+	case s.writing <- struct{}{}:
+		defer func() { <-s.writing }()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", mapErr(err))
@@ -111,7 +126,7 @@ func (s *Store) Write(ctx context.Context, fn func(app.Tx) error) (err error) {
 			_ = tx.Rollback()
 		}
 	}()
-	if err = fn(&txn{q: tx}); err != nil {
+	if err = fn(&txn{q: cached{cache: s.wstmts, tx: tx}}); err != nil {
 		return err
 	}
 	if err = tx.Commit(); err != nil {
@@ -122,7 +137,7 @@ func (s *Store) Write(ctx context.Context, fn func(app.Tx) error) (err error) {
 
 // Read runs fn on the read-only pool. Each statement sees committed data.
 func (s *Store) Read(ctx context.Context, fn func(app.Tx) error) error {
-	return fn(&txn{q: s.reader})
+	return fn(&txn{q: cached{cache: s.rstmts}})
 }
 
 // Ready checks that the database answers and every embedded migration is applied.
@@ -170,8 +185,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		err = s.Write(ctx, func(t app.Tx) error {
-			q := t.(*txn).q
+		err = s.rawWrite(ctx, func(q *sql.Tx) error {
 			var n int
 			if err := q.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, v).Scan(&n); err != nil || n > 0 {
 				return err
@@ -187,6 +201,20 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// rawWrite runs fn in a write transaction without the statement cache (migrations hold
+// several statements per text, which prepared statements cannot run).
+func (s *Store) rawWrite(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", mapErr(err))
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
 }
 
 // querier is what a txn runs statements on: the write transaction or the reader pool.

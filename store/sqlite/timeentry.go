@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -12,39 +13,40 @@ import (
 
 type timeEntries struct{ q querier }
 
-// entryCols ends with the entry's tag ids, comma-joined in their saved order.
 const entryCols = `e.id, e.tenant_id, e.organization_id, e.user_id, e.project_id, e.task_id, e.description,
-	e.started_at, e.stopped_at, e.timezone, e.billable, e.source,
-	e.version, e.hlc, e.created_at, e.updated_at, e.deleted_at,
-	(SELECT group_concat(tag_id, ',') FROM (SELECT tag_id FROM time_entry_tags WHERE entry_id = e.id ORDER BY position))`
+	e.started_at, e.stopped_at, e.timezone, e.billable, e.source, e.tag_ids,
+	e.version, e.hlc, e.created_at, e.updated_at, e.deleted_at`
 
 func scanEntry(r rowScanner) (app.TimeEntry, error) {
 	var e app.TimeEntry
 	var project, task uuid.NullUUID
 	var started int64
 	var stopped sql.NullInt64
-	var tagList sql.NullString
+	var tagIDs string
 	var m metaScan
 	dest := []any{&e.ID, &e.TenantID, &e.OrganizationID, &e.UserID, &project, &task, &e.Description,
-		&started, &stopped, &e.Timezone, &e.Billable, &e.Source}
-	dest = append(append(dest, m.dest(&e.Meta)...), &tagList)
-	if err := r.Scan(dest...); err != nil {
+		&started, &stopped, &e.Timezone, &e.Billable, &e.Source, &tagIDs}
+	if err := r.Scan(append(dest, m.dest(&e.Meta)...)...); err != nil {
 		return e, err
 	}
 	e.ProjectID, e.TaskID = fromNullID(project), fromNullID(task)
 	e.StartedAt, e.StoppedAt = fromUS(started), fromNullUS(stopped)
 	m.fill(&e.Meta)
 	e.TagIDs = []uuid.UUID{}
-	if tagList.String != "" {
-		for _, s := range strings.Split(tagList.String, ",") {
-			id, err := uuid.Parse(s)
-			if err != nil {
-				return e, fmt.Errorf("entry %s tag %q: %w", e.ID, s, err)
-			}
-			e.TagIDs = append(e.TagIDs, id)
+	if tagIDs != "[]" {
+		if err := json.Unmarshal([]byte(tagIDs), &e.TagIDs); err != nil {
+			return e, fmt.Errorf("entry %s tag ids: %w", e.ID, err)
 		}
 	}
 	return e, nil
+}
+
+func tagIDsJSON(ids []uuid.UUID) (string, error) {
+	if len(ids) == 0 {
+		return "[]", nil
+	}
+	b, err := json.Marshal(ids)
+	return string(b), err
 }
 
 func (s timeEntries) Get(ctx context.Context, sc app.Scope, id uuid.UUID) (app.TimeEntry, error) {
@@ -94,40 +96,29 @@ func (s timeEntries) Insert(ctx context.Context, sc app.Scope, e app.TimeEntry) 
 	if e.TenantID != sc.TenantID || e.OrganizationID != sc.OrgID {
 		return fmt.Errorf("insert time entry: scope mismatch: %w", app.ErrNotFound)
 	}
+	tags, err := tagIDsJSON(e.TagIDs)
+	if err != nil {
+		return err
+	}
 	args := []any{e.ID, e.TenantID, e.OrganizationID, e.UserID, nullID(e.ProjectID), nullID(e.TaskID), e.Description,
-		us(e.StartedAt), nullUS(e.StoppedAt), e.Timezone, e.Billable, e.Source}
-	_, err := s.q.ExecContext(ctx, `INSERT INTO time_entries (id, tenant_id, organization_id, user_id, project_id, task_id,
-		description, started_at, stopped_at, timezone, billable, source, `+metaCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, metaArgs(e.Meta)...)...)
+		us(e.StartedAt), nullUS(e.StoppedAt), e.Timezone, e.Billable, e.Source, tags}
+	_, err = s.q.ExecContext(ctx, `INSERT INTO time_entries (id, tenant_id, organization_id, user_id, project_id, task_id,
+		description, started_at, stopped_at, timezone, billable, source, tag_ids, `+metaCols+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, metaArgs(e.Meta)...)...)
 	if err != nil {
 		return fmt.Errorf("insert time entry: %w", mapErr(err))
 	}
-	return s.saveTags(ctx, e, false)
+	return nil
 }
 
 func (s timeEntries) Update(ctx context.Context, sc app.Scope, e app.TimeEntry, prev int64) error {
-	args := []any{nullID(e.ProjectID), nullID(e.TaskID), e.Description, us(e.StartedAt), nullUS(e.StoppedAt), e.Timezone, e.Billable}
-	args = append(append(args, updateMetaArgs(e.Meta)...), sc.TenantID, sc.OrgID, e.ID, prev)
-	if err := exec1(ctx, s.q, "update time entry", `UPDATE time_entries SET project_id = ?, task_id = ?, description = ?,
-		started_at = ?, stopped_at = ?, timezone = ?, billable = ?, `+updateMeta+`
-		WHERE tenant_id = ? AND organization_id = ? AND id = ? AND version = ?`, args...); err != nil {
+	tags, err := tagIDsJSON(e.TagIDs)
+	if err != nil {
 		return err
 	}
-	return s.saveTags(ctx, e, true)
-}
-
-// saveTags replaces the entry's tags, keeping their order.
-func (s timeEntries) saveTags(ctx context.Context, e app.TimeEntry, replace bool) error {
-	if replace {
-		if _, err := s.q.ExecContext(ctx, `DELETE FROM time_entry_tags WHERE tenant_id = ? AND entry_id = ?`, e.TenantID, e.ID); err != nil {
-			return fmt.Errorf("clear entry tags: %w", err)
-		}
-	}
-	for i, tag := range e.TagIDs {
-		if _, err := s.q.ExecContext(ctx, `INSERT INTO time_entry_tags (tenant_id, entry_id, tag_id, position) VALUES (?, ?, ?, ?)`,
-			e.TenantID, e.ID, tag, i); err != nil {
-			return fmt.Errorf("save entry tag: %w", mapErr(err))
-		}
-	}
-	return nil
+	args := []any{nullID(e.ProjectID), nullID(e.TaskID), e.Description, us(e.StartedAt), nullUS(e.StoppedAt), e.Timezone, e.Billable, tags}
+	args = append(append(args, updateMetaArgs(e.Meta)...), sc.TenantID, sc.OrgID, e.ID, prev)
+	return exec1(ctx, s.q, "update time entry", `UPDATE time_entries SET project_id = ?, task_id = ?, description = ?,
+		started_at = ?, stopped_at = ?, timezone = ?, billable = ?, tag_ids = ?, `+updateMeta+`
+		WHERE tenant_id = ? AND organization_id = ? AND id = ? AND version = ?`, args...)
 }

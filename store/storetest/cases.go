@@ -440,6 +440,36 @@ func testTokens(t *testing.T, st app.Store) {
 		if len(list) != 1 {
 			t.Errorf("tokens: %d", len(list))
 		}
+		// Without an organization, the oldest membership; with one, that membership.
+		tok, m, err := tx.Tokens().PrincipalAnyTenant(ctx, w.tokenHash, nil)
+		wantErr(t, "principal", err, nil)
+		same(t, "principal token", tok, w.token)
+		same(t, "principal membership", m, w.membership)
+		_, m, err = tx.Tokens().PrincipalAnyTenant(ctx, w.tokenHash, &w.org2.ID)
+		if err != nil || m.OrganizationID != w.org2.ID || m.Role != app.RoleMember {
+			t.Errorf("principal in org2: %+v %v", m, err)
+		}
+		other := app.NewID()
+		_, _, err = tx.Tokens().PrincipalAnyTenant(ctx, w.tokenHash, &other)
+		wantErr(t, "principal in unknown org", err, app.ErrNotFound)
+		_, _, err = tx.Tokens().PrincipalAnyTenant(ctx, app.HashToken("stint_nope"), nil)
+		wantErr(t, "principal of unknown token", err, app.ErrNotFound)
+		return nil
+	})
+	// A removed membership no longer admits the token there.
+	write(t, st, func(tx app.Tx) error {
+		m := w.membership
+		now := base
+		m.Version, m.DeletedAt = 2, &now
+		if err := tx.Memberships().Update(ctx, w.sc, m, 1); err != nil {
+			return err
+		}
+		_, _, err := tx.Tokens().PrincipalAnyTenant(ctx, w.tokenHash, &w.org.ID)
+		wantErr(t, "principal after removal", err, app.ErrNotFound)
+		_, m2, err := tx.Tokens().PrincipalAnyTenant(ctx, w.tokenHash, nil)
+		if err != nil || m2.OrganizationID != w.org2.ID {
+			t.Errorf("principal falls back to the remaining membership: %+v %v", m2, err)
+		}
 		return nil
 	})
 	write(t, st, func(tx app.Tx) error {

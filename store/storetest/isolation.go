@@ -35,6 +35,9 @@ func testIsolation(t *testing.T, st app.Store) {
 				notFound("user", err)
 				_, err = tx.Tokens().Get(ctx, sc, a.token.ID)
 				notFound("token", err)
+				// B's token cannot be resolved into A's organization.
+				_, _, err = tx.Tokens().PrincipalAnyTenant(ctx, b.tokenHash, &a.org.ID)
+				notFound("principal across tenants", err)
 				toks, _ := tx.Tokens().ListForUser(ctx, sc, a.user.ID)
 				if len(toks) != 0 {
 					t.Errorf("foreign tokens listed")

@@ -135,6 +135,9 @@ CREATE TABLE time_entries (
     timezone        TEXT NOT NULL,
     billable        INTEGER NOT NULL DEFAULT 0,
     source          TEXT NOT NULL CHECK (source IN ('timer', 'manual', 'idle', 'import')),
+    -- The entry's tag ids as a JSON array, in the user's order: one row is one synced entity
+    -- and lists need no second query. The service checks each id against the tags table.
+    tag_ids         TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tag_ids) AND json_type(tag_ids) = 'array'),
     version         INTEGER NOT NULL,
     hlc             TEXT NOT NULL,
     created_at      INTEGER NOT NULL,
@@ -147,15 +150,6 @@ CREATE UNIQUE INDEX time_entries_one_running ON time_entries(user_id)
     WHERE stopped_at IS NULL AND deleted_at IS NULL;
 CREATE INDEX time_entries_org_started ON time_entries(tenant_id, organization_id, started_at DESC, id DESC);
 CREATE INDEX time_entries_user_started ON time_entries(tenant_id, organization_id, user_id, started_at DESC, id DESC);
-
-CREATE TABLE time_entry_tags (
-    tenant_id  TEXT NOT NULL REFERENCES tenants(id),
-    entry_id   TEXT NOT NULL REFERENCES time_entries(id),
-    tag_id     TEXT NOT NULL REFERENCES tags(id),
-    position   INTEGER NOT NULL,
-    PRIMARY KEY (entry_id, tag_id)
-) STRICT, WITHOUT ROWID;
-CREATE INDEX time_entry_tags_tag ON time_entry_tags(tag_id);
 
 CREATE TABLE api_tokens (
     id           TEXT PRIMARY KEY,
