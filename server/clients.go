@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
 
 	"github.com/stinthq/stint/app"
 )
@@ -14,29 +15,10 @@ type clientCreateBody struct {
 	Name string `json:"name" maxLength:"200"`
 }
 
-type clientCreateInput struct {
-	Body clientCreateBody
-}
-
 // clientPatchBody changes a client; absent fields stay as they are.
 type clientPatchBody struct {
 	Name     *string `json:"name,omitempty" maxLength:"200"`
 	Archived *bool   `json:"archived,omitempty"`
-}
-
-type clientPatchInput struct {
-	ID      string `path:"id" format:"uuid" doc:"The row's id."`
-	IfMatch string `header:"If-Match" maxLength:"64" doc:"The row's ETag (e.g. \"3\"); a stale version is refused with 412. Omit to change unconditionally."`
-	Body    clientPatchBody
-}
-
-type clientIDInput struct {
-	ID string `path:"id" format:"uuid" doc:"The row's id."`
-}
-
-type clientDeleteInput struct {
-	ID      string `path:"id" format:"uuid" doc:"The row's id."`
-	IfMatch string `header:"If-Match" maxLength:"64" doc:"The row's ETag (e.g. \"3\"); a stale version is refused with 412. Omit to change unconditionally."`
 }
 
 func (s *Server) registerClients() {
@@ -53,71 +35,14 @@ func (s *Server) registerClients() {
 		return &pageOutput[app.Client]{Body: page}, nil
 	})
 
-	op = s.operation(http.MethodPost, "/v1/clients", "create-client", "clients", "Create a client")
-	huma.Register(s.api, op, func(ctx context.Context, in *clientCreateInput) (*createdOutput[app.Client], error) {
-		a, err := actorFrom(ctx)
-		if err != nil {
-			return nil, err
-		}
-		c, err := s.svc.CreateClient(ctx, a, app.ClientInput{Name: in.Body.Name})
-		if err != nil {
-			return nil, err
-		}
-		return &createdOutput[app.Client]{ETag: etag(c.Version), Location: "/v1/clients/" + c.ID.String(), Body: c}, nil
+	r := rows[app.Client]{s: s, path: "/v1/clients", tag: "clients", noun: "client",
+		id: func(c app.Client) uuid.UUID { return c.ID }, version: func(c app.Client) int64 { return c.Version }}
+	createRoute(r, func(ctx context.Context, a app.Actor, b clientCreateBody) (app.Client, error) {
+		return s.svc.CreateClient(ctx, a, app.ClientInput{Name: b.Name})
 	})
-
-	op = s.operation(http.MethodGet, "/v1/clients/{id}", "get-client", "clients", "Get a client")
-	huma.Register(s.api, op, func(ctx context.Context, in *clientIDInput) (*rowOutput[app.Client], error) {
-		a, err := actorFrom(ctx)
-		if err != nil {
-			return nil, err
-		}
-		id, err := app.ParseID("id", in.ID)
-		if err != nil {
-			return nil, err
-		}
-		c, err := s.svc.Client(ctx, a, id)
-		if err != nil {
-			return nil, err
-		}
-		return &rowOutput[app.Client]{ETag: etag(c.Version), Body: c}, nil
+	r.getRoute(s.svc.Client)
+	patchRoute(r, func(ctx context.Context, a app.Actor, id uuid.UUID, b clientPatchBody, want int64) (app.Client, error) {
+		return s.svc.UpdateClient(ctx, a, id, app.ClientPatch{Name: b.Name, Archived: b.Archived}, want)
 	})
-
-	op = s.operation(http.MethodPatch, "/v1/clients/{id}", "update-client", "clients", "Change a client")
-	huma.Register(s.api, op, func(ctx context.Context, in *clientPatchInput) (*rowOutput[app.Client], error) {
-		a, err := actorFrom(ctx)
-		if err != nil {
-			return nil, err
-		}
-		id, err := app.ParseID("id", in.ID)
-		if err != nil {
-			return nil, err
-		}
-		want, err := parseIfMatch(in.IfMatch)
-		if err != nil {
-			return nil, err
-		}
-		c, err := s.svc.UpdateClient(ctx, a, id, app.ClientPatch{Name: in.Body.Name, Archived: in.Body.Archived}, want)
-		if err != nil {
-			return nil, err
-		}
-		return &rowOutput[app.Client]{ETag: etag(c.Version), Body: c}, nil
-	})
-
-	op = s.operation(http.MethodDelete, "/v1/clients/{id}", "delete-client", "clients", "Delete a client")
-	huma.Register(s.api, op, func(ctx context.Context, in *clientDeleteInput) (*struct{}, error) {
-		a, err := actorFrom(ctx)
-		if err != nil {
-			return nil, err
-		}
-		id, err := app.ParseID("id", in.ID)
-		if err != nil {
-			return nil, err
-		}
-		want, err := parseIfMatch(in.IfMatch)
-		if err != nil {
-			return nil, err
-		}
-		return nil, s.svc.DeleteClient(ctx, a, id, want)
-	})
+	r.deleteRoute(s.svc.DeleteClient)
 }

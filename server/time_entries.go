@@ -34,10 +34,6 @@ type timeEntryCreateBody struct {
 	Source      app.EntrySource `json:"source,omitempty" enum:"manual,import" doc:"Default manual."`
 }
 
-type timeEntryCreateInput struct {
-	Body timeEntryCreateBody
-}
-
 // timeEntryPatchBody changes an entry; absent fields stay as they are, a null project_id or
 // task_id clears it.
 type timeEntryPatchBody struct {
@@ -51,12 +47,6 @@ type timeEntryPatchBody struct {
 	TagIDs      *idList                 `json:"tag_ids,omitempty" maxItems:"50" doc:"Replaces the entry's tags."`
 }
 
-type timeEntryPatchInput struct {
-	ID      string `path:"id" format:"uuid" doc:"The row's id."`
-	IfMatch string `header:"If-Match" maxLength:"64" doc:"The row's ETag (e.g. \"3\"); a stale version is refused with 412. Omit to change unconditionally."`
-	Body    timeEntryPatchBody
-}
-
 type timeEntryListInput struct {
 	Limit     int       `query:"limit" minimum:"1" maximum:"500" doc:"Page size; default 50."`
 	Cursor    string    `query:"cursor" maxLength:"1024" doc:"The next_cursor of the previous page."`
@@ -64,15 +54,6 @@ type timeEntryListInput struct {
 	To        time.Time `query:"to" doc:"Entries started before this instant (RFC 3339)."`
 	UserID    string    `query:"user_id" format:"uuid" doc:"Only this user's entries (others' need entries.read_all)."`
 	ProjectID string    `query:"project_id" format:"uuid" doc:"Only entries of this project."`
-}
-
-type timeEntryIDInput struct {
-	ID string `path:"id" format:"uuid" doc:"The row's id."`
-}
-
-type timeEntryDeleteInput struct {
-	ID      string `path:"id" format:"uuid" doc:"The row's id."`
-	IfMatch string `header:"If-Match" maxLength:"64" doc:"The row's ETag (e.g. \"3\"); a stale version is refused with 412. Omit to change unconditionally."`
 }
 
 func (s *Server) registerTimeEntries() {
@@ -103,81 +84,22 @@ func (s *Server) registerTimeEntries() {
 		return &pageOutput[app.TimeEntry]{Body: page}, nil
 	})
 
-	op = s.operation(http.MethodPost, "/v1/time-entries", "create-time-entry", "time entries", "Record a time entry")
-	huma.Register(s.api, op, func(ctx context.Context, in *timeEntryCreateInput) (*createdOutput[app.TimeEntry], error) {
-		a, err := actorFrom(ctx)
-		if err != nil {
-			return nil, err
-		}
-		b := in.Body
-		e, err := s.svc.CreateTimeEntry(ctx, a, app.TimeEntryInput{UserID: b.UserID, ProjectID: b.ProjectID, TaskID: b.TaskID,
+	r := rows[app.TimeEntry]{s: s, path: "/v1/time-entries", tag: "time entries", noun: "time entry",
+		id: func(e app.TimeEntry) uuid.UUID { return e.ID }, version: func(e app.TimeEntry) int64 { return e.Version }}
+	createRoute(r, func(ctx context.Context, a app.Actor, b timeEntryCreateBody) (app.TimeEntry, error) {
+		return s.svc.CreateTimeEntry(ctx, a, app.TimeEntryInput{UserID: b.UserID, ProjectID: b.ProjectID, TaskID: b.TaskID,
 			Description: b.Description, StartedAt: b.StartedAt, StoppedAt: b.StoppedAt, Timezone: b.Timezone,
 			Billable: b.Billable, TagIDs: b.TagIDs, Source: b.Source})
-		if err != nil {
-			return nil, err
-		}
-		return &createdOutput[app.TimeEntry]{ETag: etag(e.Version), Location: "/v1/time-entries/" + e.ID.String(), Body: e}, nil
 	})
-
-	op = s.operation(http.MethodGet, "/v1/time-entries/{id}", "get-time-entry", "time entries", "Get a time entry")
-	huma.Register(s.api, op, func(ctx context.Context, in *timeEntryIDInput) (*rowOutput[app.TimeEntry], error) {
-		a, err := actorFrom(ctx)
-		if err != nil {
-			return nil, err
-		}
-		id, err := app.ParseID("id", in.ID)
-		if err != nil {
-			return nil, err
-		}
-		e, err := s.svc.TimeEntry(ctx, a, id)
-		if err != nil {
-			return nil, err
-		}
-		return &rowOutput[app.TimeEntry]{ETag: etag(e.Version), Body: e}, nil
-	})
-
-	op = s.operation(http.MethodPatch, "/v1/time-entries/{id}", "update-time-entry", "time entries", "Change a time entry")
-	huma.Register(s.api, op, func(ctx context.Context, in *timeEntryPatchInput) (*rowOutput[app.TimeEntry], error) {
-		a, err := actorFrom(ctx)
-		if err != nil {
-			return nil, err
-		}
-		id, err := app.ParseID("id", in.ID)
-		if err != nil {
-			return nil, err
-		}
-		want, err := parseIfMatch(in.IfMatch)
-		if err != nil {
-			return nil, err
-		}
-		b := in.Body
+	r.getRoute(s.svc.TimeEntry)
+	patchRoute(r, func(ctx context.Context, a app.Actor, id uuid.UUID, b timeEntryPatchBody, want int64) (app.TimeEntry, error) {
 		p := app.TimeEntryPatch{ProjectID: b.ProjectID, TaskID: b.TaskID, Description: b.Description,
 			StartedAt: b.StartedAt, StoppedAt: b.StoppedAt, Timezone: b.Timezone, Billable: b.Billable}
 		if b.TagIDs != nil {
 			ids := []uuid.UUID(*b.TagIDs)
 			p.TagIDs = &ids
 		}
-		e, err := s.svc.UpdateTimeEntry(ctx, a, id, p, want)
-		if err != nil {
-			return nil, err
-		}
-		return &rowOutput[app.TimeEntry]{ETag: etag(e.Version), Body: e}, nil
+		return s.svc.UpdateTimeEntry(ctx, a, id, p, want)
 	})
-
-	op = s.operation(http.MethodDelete, "/v1/time-entries/{id}", "delete-time-entry", "time entries", "Delete a time entry")
-	huma.Register(s.api, op, func(ctx context.Context, in *timeEntryDeleteInput) (*struct{}, error) {
-		a, err := actorFrom(ctx)
-		if err != nil {
-			return nil, err
-		}
-		id, err := app.ParseID("id", in.ID)
-		if err != nil {
-			return nil, err
-		}
-		want, err := parseIfMatch(in.IfMatch)
-		if err != nil {
-			return nil, err
-		}
-		return nil, s.svc.DeleteTimeEntry(ctx, a, id, want)
-	})
+	r.deleteRoute(s.svc.DeleteTimeEntry)
 }
