@@ -150,6 +150,8 @@ type ChangeLog interface {
 	Append(ctx context.Context, s Scope, c Change) error
 	// After lists the tenant's changes with Seq > afterSeq in order.
 	After(ctx context.Context, s Scope, afterSeq int64, limit int) ([]Change, error)
+	// LatestSeq is the Seq of the tenant's newest change, 0 when there is none.
+	LatestSeq(ctx context.Context, s Scope) (int64, error)
 }
 
 // IdempotencyRecords stores first responses to POSTs carrying an Idempotency-Key.

@@ -35,3 +35,12 @@ func (s changeLog) After(ctx context.Context, sc app.Scope, afterSeq int64, limi
 	}, `SELECT seq, id, tenant_id, organization_id, entity, entity_id, op, version, hlc, payload, at FROM change_log
 		WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?`, sc.TenantID, afterSeq, limit)
 }
+
+func (s changeLog) LatestSeq(ctx context.Context, sc app.Scope) (int64, error) {
+	var seq int64
+	err := s.q.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM change_log WHERE tenant_id = ?`, sc.TenantID).Scan(&seq)
+	if err != nil {
+		return 0, fmt.Errorf("latest change: %w", err)
+	}
+	return seq, nil
+}

@@ -526,6 +526,14 @@ func testAuditAndChanges(t *testing.T, st app.Store) {
 		if len(rest) != 2 {
 			t.Errorf("after first: %d", len(rest))
 		}
+		latest, err := tx.Changes().LatestSeq(ctx, w.sc)
+		if err != nil || latest != ch[2].Seq {
+			t.Errorf("latest seq %d (%v), want %d", latest, err, ch[2].Seq)
+		}
+		none, _ := tx.Changes().LatestSeq(ctx, app.Scope{TenantID: app.NewID()})
+		if none != 0 {
+			t.Errorf("latest seq of an empty tenant: %d", none)
+		}
 		return nil
 	})
 }
