@@ -1,0 +1,447 @@
+//go:build !headless
+
+// Package ui is Stint's desktop app: a Fyne window with the timer, entries, timesheet and
+// catalog screens, a tray menu, and first-run onboarding. Screens call app.Service
+// in-process and hold no business rules: they turn input into service calls and results
+// into widgets. Every service call runs off the UI thread (UI.bg) and its result comes back
+// through fyne.Do, so the window never waits on the disk.
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/assets"
+)
+
+// AppID is the desktop app's unique id (preferences, .desktop file, D-Bus names).
+const AppID = "com.stinthq.stint"
+
+// Options configure the desktop app.
+type Options struct {
+	Service *app.Service
+	// DataDir is where the database lives; settings show it.
+	DataDir string
+	// APIAddr is the local API's listen address ("" when it does not run).
+	APIAddr string
+	// APIStatus reports why the local API is not serving (nil: it serves).
+	APIStatus func() error
+	// DefaultName and DefaultTimezone prefill onboarding.
+	DefaultName     string
+	DefaultTimezone string
+	// Executable is started on login when the user asks for it (default: os.Executable).
+	Executable string
+	Version    string
+	Logger     *slog.Logger
+	// Tray enables the tray icon; callers set it only when a D-Bus session bus answers.
+	Tray bool
+}
+
+// Run opens the desktop app and returns when it quits.
+func Run(ctx context.Context, opts Options) error {
+	a := fyneapp.NewWithID(AppID)
+	a.SetIcon(fyne.NewStaticResource("stint.png", assets.Icon))
+	u := New(a, opts)
+	if err := u.Start(ctx); err != nil {
+		return err
+	}
+	stop := u.loop()
+	a.Run()
+	stop()
+	u.Close()
+	return nil
+}
+
+// UI is the running desktop app: the window, its screens and the state they share.
+type UI struct {
+	opts Options
+	svc  *app.Service
+	log  *slog.Logger
+	fyne fyne.App
+	win  fyne.Window
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	// do runs a function on the UI thread: fyne.Do, or a serialised call in tests.
+	do func(func())
+	wg sync.WaitGroup
+
+	// Shared state, touched only on the UI thread.
+	actor   app.Actor
+	org     app.Organization
+	loc     *time.Location
+	cat     catalogData
+	running *app.TimeEntry
+	undo    *pendingDelete
+	// undoAfter is how long Undo is offered (undoWindow; tests stretch it).
+	undoAfter time.Duration
+	loaded    string // local date of the last reload, to notice midnight
+
+	// who is the acting user for the poll goroutine; seq the change-log position seen.
+	who atomic.Pointer[app.Actor]
+	seq atomic.Int64
+	// views caches each screen's built content.
+	views map[screen]fyne.CanvasObject
+	// themeHooks repaint the few objects that hold theme colours themselves.
+	themeHooks []func()
+
+	onboarding *onboardingScreen
+	timer      *timerScreen
+	entries    *entriesScreen
+	timesheet  *timesheetScreen
+	projects   *projectsScreen
+	clients    *clientsScreen
+	tasks      *tasksScreen
+	tags       *tagsScreen
+	settings   *settingsScreen
+	tray       *trayMenu
+
+	screens   []screen
+	current   int
+	nav       *widget.List
+	content   *fyne.Container
+	status    *widget.Label
+	statusDot *dot
+	undoBar   *fyne.Container
+	undoLabel *widget.Label
+	undoBtn   *widget.Button
+	// lastEntryEditor is the entry dialog opened last (tests look into it).
+	lastEntryEditor *entryEditor
+	shortcuts       *shortcuts
+}
+
+// screen is one page of the main window.
+type screen interface {
+	title() string
+	icon() fyne.Resource
+	build() fyne.CanvasObject
+	// refresh shows the shared state and, for screens with their own data, reloads it.
+	refresh()
+}
+
+// New prepares the app's window and screens without showing them.
+func New(a fyne.App, opts Options) *UI {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	u := &UI{opts: opts, svc: opts.Service, log: opts.Logger, fyne: a, do: fyne.Do, loc: time.UTC,
+		views: map[screen]fyne.CanvasObject{}, undoAfter: undoWindow}
+	u.ctx, u.cancel = context.WithCancel(context.Background())
+	a.Settings().SetTheme(newTheme(a.Preferences().StringWithFallback(prefTheme, themeSystem)))
+	u.win = a.NewWindow("Stint")
+	u.win.SetIcon(fyne.NewStaticResource("stint.png", assets.Icon))
+	u.win.Resize(fyne.NewSize(1040, 680))
+	u.shortcuts = newShortcuts(u)
+	a.Settings().AddListener(func(fyne.Settings) {
+		u.do(func() {
+			for _, h := range u.themeHooks {
+				h()
+			}
+		})
+	})
+	return u
+}
+
+// onThemeChange runs fn (on the UI thread) whenever the theme or its variant changes.
+func (u *UI) onThemeChange(fn func()) { u.themeHooks = append(u.themeHooks, fn) }
+
+// Start decides between onboarding and the main screens and shows the window. It reads the
+// store once, before the event loop runs.
+func (u *UI) Start(ctx context.Context) error {
+	a, err := u.svc.LocalActor(ctx)
+	switch {
+	case errors.Is(err, app.ErrNotFound):
+		u.onboarding = newOnboarding(u)
+		u.win.SetContent(u.onboarding.build())
+		u.win.Canvas().Focus(u.onboarding.name)
+	case err != nil:
+		return fmt.Errorf("local workspace: %w", err)
+	default:
+		org, err := u.svc.Organization(ctx, a, a.OrgID)
+		if err != nil {
+			return fmt.Errorf("local workspace: %w", err)
+		}
+		u.enter(a, org)
+	}
+	u.win.Show()
+	return nil
+}
+
+// Close cancels background work, commits a pending delete and waits for both.
+func (u *UI) Close() {
+	u.flushUndo()
+	u.cancel()
+	u.wg.Wait()
+}
+
+// enter switches from onboarding (or nothing) to the main screens of the workspace.
+func (u *UI) enter(a app.Actor, org app.Organization) {
+	u.actor = a
+	u.who.Store(&a)
+	u.setOrg(org)
+	u.timer = newTimerScreen(u)
+	u.entries = newEntriesScreen(u)
+	u.timesheet = newTimesheetScreen(u)
+	u.projects = newProjectsScreen(u)
+	u.clients = newClientsScreen(u)
+	u.tasks = newTasksScreen(u)
+	u.tags = newTagsScreen(u)
+	u.settings = newSettingsScreen(u)
+	u.screens = []screen{u.timer, u.entries, u.timesheet, u.projects, u.clients, u.tasks, u.tags, u.settings}
+	u.win.SetContent(u.buildMain())
+	u.shortcuts.install(u.win.Canvas())
+	if u.opts.Tray {
+		u.tray = newTrayMenu(u)
+		u.win.SetCloseIntercept(u.win.Hide)
+	} else {
+		u.log.Info("no system tray (no D-Bus session bus); closing the window quits")
+	}
+	u.show(0)
+	u.reload()
+}
+
+func (u *UI) setOrg(org app.Organization) {
+	u.org = org
+	if loc, err := time.LoadLocation(org.Timezone); err == nil {
+		u.loc = loc
+	}
+}
+
+// buildMain lays out the sidebar, the current screen and the undo bar.
+func (u *UI) buildMain() fyne.CanvasObject {
+	u.nav = widget.NewList(
+		func() int { return len(u.screens) },
+		func() fyne.CanvasObject {
+			return container.NewHBox(widget.NewIcon(theme.HomeIcon()), widget.NewLabel("Timesheet"))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			box := o.(*fyne.Container)
+			box.Objects[0].(*widget.Icon).SetResource(u.screens[i].icon())
+			box.Objects[1].(*widget.Label).SetText(u.screens[i].title())
+		})
+	u.nav.OnSelected = func(i widget.ListItemID) { u.show(i) }
+	u.nav.HideSeparators = true
+	logo := canvas.NewImageFromResource(fyne.NewStaticResource("stint.png", assets.Icon))
+	logo.FillMode = canvas.ImageFillContain
+	logo.SetMinSize(fyne.NewSize(28, 28))
+	brand := canvas.NewText("Stint", theme.Color(theme.ColorNameForeground))
+	brand.TextStyle = fyne.TextStyle{Bold: true}
+	brand.TextSize = 20
+	head := container.NewPadded(container.NewHBox(logo, brand))
+	u.status = widget.NewLabel("")
+	u.status.Truncation = fyne.TextTruncateEllipsis
+	u.status.SizeName = theme.SizeNameCaptionText
+	u.statusDot = newDot(8)
+	sidebar := container.NewBorder(head, container.NewBorder(nil, nil, u.statusDot.box, nil, u.status), nil, nil, u.nav)
+	sideBG := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
+	u.onThemeChange(func() {
+		sideBG.FillColor = theme.Color(theme.ColorNameHeaderBackground)
+		sideBG.Refresh()
+		brand.Color = theme.Color(theme.ColorNameForeground)
+		brand.Refresh()
+	})
+	side := container.NewStack(sideBG, container.NewGridWrap(fyne.NewSize(190, 0)), sidebar)
+
+	u.undoLabel = widget.NewLabel("")
+	u.undoBtn = widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), u.onUndo)
+	u.undoBtn.Importance = widget.HighImportance
+	u.undoBar = container.NewBorder(widget.NewSeparator(), nil, nil, u.undoBtn, u.undoLabel)
+	u.undoBar.Hide()
+
+	u.content = container.NewStack()
+	main := container.NewBorder(nil, u.undoBar, nil, nil, u.content)
+	return container.NewBorder(nil, nil, container.NewHBox(side, widget.NewSeparator()), nil, main)
+}
+
+// show makes screen i current.
+func (u *UI) show(i int) {
+	if i < 0 || i >= len(u.screens) {
+		return
+	}
+	u.current = i
+	s := u.screens[i]
+	view, ok := u.views[s]
+	if !ok {
+		view = container.NewPadded(s.build())
+		u.views[s] = view
+	}
+	u.content.Objects = []fyne.CanvasObject{view}
+	u.content.Refresh()
+	if u.nav != nil {
+		u.nav.OnSelected = nil
+		u.nav.Select(i)
+		u.nav.OnSelected = func(i widget.ListItemID) { u.show(i) }
+	}
+	u.win.SetTitle(s.title() + " – Stint")
+	s.refresh()
+}
+
+// bg runs work off the UI thread; the function it returns (if any) then runs on the UI
+// thread. An error is shown to the user instead.
+func (u *UI) bg(work func(ctx context.Context) (func(), error)) {
+	u.wg.Add(1)
+	go func() {
+		defer u.wg.Done()
+		apply, err := work(u.ctx)
+		if u.ctx.Err() != nil {
+			return
+		}
+		u.do(func() {
+			if err != nil {
+				u.showError(err)
+				return
+			}
+			if apply != nil {
+				apply()
+			}
+		})
+	}()
+}
+
+// reload fetches the shared state (catalog, running entry) and refreshes the screens.
+func (u *UI) reload() {
+	a := u.actor
+	u.bg(func(ctx context.Context) (func(), error) {
+		seq, err := u.svc.LatestChange(ctx, a, u.seq.Load())
+		if err != nil {
+			return nil, err
+		}
+		cat, err := loadCatalog(ctx, u.svc, a)
+		if err != nil {
+			return nil, err
+		}
+		running, err := u.svc.RunningEntry(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		org, err := u.svc.Organization(ctx, a, a.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		u.advanceSeq(seq)
+		return func() {
+			u.cat = cat
+			u.setOrg(org)
+			u.running = running
+			if u.undo != nil && running != nil && running.ID == u.undo.entry.ID {
+				u.running = nil
+			}
+			u.loaded = u.today()
+			u.timer.refresh()
+			if u.current != 0 {
+				u.screens[u.current].refresh()
+			}
+			if u.tray != nil {
+				u.tray.refresh()
+			}
+			u.updateStatus()
+		}, nil
+	})
+}
+
+// loop starts the once-a-second tick (elapsed time, midnight) and the change poller, which
+// notices writes by other processes (the CLI, the API) and reloads. It returns a stop func.
+func (u *UI) loop() func() {
+	done := make(chan struct{})
+	u.wg.Add(1)
+	go func() {
+		defer u.wg.Done()
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-u.ctx.Done():
+				return
+			case <-t.C:
+				changed := u.poll(u.ctx)
+				u.do(func() {
+					if changed || (u.loaded != "" && u.loaded != u.today()) {
+						u.reload()
+						return
+					}
+					u.tick()
+				})
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
+// poll reports whether the store changed since the last poll or reload. It runs off the UI
+// thread; when nothing changed it costs one indexed query.
+func (u *UI) poll(ctx context.Context) bool {
+	a := u.who.Load()
+	old := u.seq.Load()
+	if a == nil || old == 0 {
+		return false // the first reload sets the starting point
+	}
+	seq, err := u.svc.LatestChange(ctx, *a, old)
+	if err != nil {
+		u.log.Warn("poll for changes", "err", err)
+		return false
+	}
+	return u.advanceSeq(seq)
+}
+
+// advanceSeq moves the seen change-log position forward to seq, reporting whether it moved.
+func (u *UI) advanceSeq(seq int64) bool {
+	for {
+		old := u.seq.Load()
+		if seq <= old {
+			return false
+		}
+		if u.seq.CompareAndSwap(old, seq) {
+			return true
+		}
+	}
+}
+
+// tick advances the live figures; it changes only a few labels.
+func (u *UI) tick() {
+	if u.timer != nil {
+		u.timer.tick()
+	}
+	if u.running != nil {
+		u.updateStatus()
+		if u.tray != nil {
+			u.tray.tick()
+		}
+	}
+}
+
+// updateStatus shows the running entry at the bottom of the sidebar.
+func (u *UI) updateStatus() {
+	if u.status == nil {
+		return
+	}
+	if u.running == nil {
+		setText(u.status, "Not tracking")
+		u.statusDot.box.Hide()
+		return
+	}
+	u.statusDot.set("#e5484d")
+	u.statusDot.box.Show()
+	text := u.svc.Now().Sub(u.running.StartedAt).Truncate(time.Second)
+	setText(u.status, app.FormatDuration(text)+"  "+u.entryTitle(*u.running))
+}
+
+// today is the local date in the organization's zone.
+func (u *UI) today() string { return u.svc.Now().In(u.loc).Format(app.DateLayout) }
+
+// changed is called after this window changed data: everything reloads.
+func (u *UI) changed() { u.reload() }

@@ -1,0 +1,324 @@
+//go:build !headless
+
+package ui
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
+
+	"github.com/stinthq/stint/app"
+)
+
+// catalogData is the organization's projects, clients, tasks and tags (archived ones
+// included), sorted by name, with lookups by id. Screens and pickers read it; reload
+// replaces it as a whole.
+type catalogData struct {
+	projects    []app.Project
+	clients     []app.Client
+	tasks       []app.Task
+	tags        []app.Tag
+	projectByID map[uuid.UUID]app.Project
+	clientByID  map[uuid.UUID]app.Client
+	taskByID    map[uuid.UUID]app.Task
+	tagByID     map[uuid.UUID]app.Tag
+}
+
+// allPages collects every page of a list.
+func allPages[T any](fetch func(app.ListParams) (app.Page[T], error)) ([]T, error) {
+	lp := app.ListParams{Limit: app.MaxPageLimit}
+	var out []T
+	for {
+		page, err := fetch(lp)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Items...)
+		if page.NextCursor == "" {
+			return out, nil
+		}
+		lp.Cursor = page.NextCursor
+	}
+}
+
+func byName[T any](rows []T, name func(T) string) {
+	sort.SliceStable(rows, func(i, j int) bool { return strings.ToLower(name(rows[i])) < strings.ToLower(name(rows[j])) })
+}
+
+func loadCatalog(ctx context.Context, svc *app.Service, a app.Actor) (catalogData, error) {
+	var c catalogData
+	var err error
+	if c.projects, err = allPages(func(lp app.ListParams) (app.Page[app.Project], error) { return svc.Projects(ctx, a, lp, true) }); err != nil {
+		return c, err
+	}
+	if c.clients, err = allPages(func(lp app.ListParams) (app.Page[app.Client], error) { return svc.Clients(ctx, a, lp, true) }); err != nil {
+		return c, err
+	}
+	if c.tasks, err = allPages(func(lp app.ListParams) (app.Page[app.Task], error) { return svc.Tasks(ctx, a, lp, nil, true) }); err != nil {
+		return c, err
+	}
+	if c.tags, err = allPages(func(lp app.ListParams) (app.Page[app.Tag], error) { return svc.Tags(ctx, a, lp, true) }); err != nil {
+		return c, err
+	}
+	byName(c.projects, func(p app.Project) string { return p.Name })
+	byName(c.clients, func(x app.Client) string { return x.Name })
+	byName(c.tasks, func(t app.Task) string { return t.Name })
+	byName(c.tags, func(t app.Tag) string { return t.Name })
+	c.projectByID = make(map[uuid.UUID]app.Project, len(c.projects))
+	for _, p := range c.projects {
+		c.projectByID[p.ID] = p
+	}
+	c.clientByID = make(map[uuid.UUID]app.Client, len(c.clients))
+	for _, x := range c.clients {
+		c.clientByID[x.ID] = x
+	}
+	c.taskByID = make(map[uuid.UUID]app.Task, len(c.tasks))
+	for _, t := range c.tasks {
+		c.taskByID[t.ID] = t
+	}
+	c.tagByID = make(map[uuid.UUID]app.Tag, len(c.tags))
+	for _, t := range c.tags {
+		c.tagByID[t.ID] = t
+	}
+	return c, nil
+}
+
+// project returns a project's name and colour ("" for none or unknown).
+func (c catalogData) project(id *uuid.UUID) (string, string) {
+	if id == nil {
+		return "", ""
+	}
+	if p, ok := c.projectByID[*id]; ok {
+		return p.Name, p.Color
+	}
+	return "Deleted project", ""
+}
+
+// entryTitle is how an entry is named in one line.
+func (u *UI) entryTitle(e app.TimeEntry) string {
+	if e.Description != "" {
+		return e.Description
+	}
+	if name, _ := u.cat.project(e.ProjectID); name != "" {
+		return name
+	}
+	return "(no description)"
+}
+
+// catalogItem is one row of a catalog screen.
+type catalogItem struct {
+	id       uuid.UUID
+	title    string
+	subtitle string
+	color    string // "": no colour dot
+	archived bool
+}
+
+// catalogList is the list every catalog screen shows: a header with "show archived" and a
+// create button, and rows with edit and archive actions.
+type catalogList struct {
+	u            *UI
+	all          []catalogItem
+	items        []catalogItem
+	list         *widget.List
+	showArchived *widget.Check
+	newButton    *widget.Button
+	empty        *fyne.Container
+	header       *fyne.Container
+	withDots     bool
+	onEdit       func(id uuid.UUID)
+	onArchive    func(id uuid.UUID, archived bool)
+	rows         map[fyne.CanvasObject]*catalogRow
+}
+
+type catalogRow struct {
+	dot      *dot
+	title    *widget.Label
+	subtitle *subtle
+	badge    *subtle
+	edit     *widget.Button
+	archive  *widget.Button
+	id       uuid.UUID
+	archived bool
+}
+
+func newCatalogList(u *UI, title, newLabel string, withDots bool, onNew func(), emptyTitle, emptyHint string) *catalogList {
+	c := &catalogList{u: u, withDots: withDots, rows: map[fyne.CanvasObject]*catalogRow{}}
+	c.showArchived = widget.NewCheck("Show archived", func(bool) { c.filter() })
+	c.newButton = widget.NewButtonWithIcon(newLabel, theme.ContentAddIcon(), onNew)
+	c.newButton.Importance = widget.HighImportance
+	c.header = container.NewBorder(nil, nil, heading(title), container.NewHBox(c.showArchived, c.newButton))
+	c.empty = emptyState(emptyTitle, emptyHint)
+	c.list = widget.NewList(func() int { return len(c.items) }, c.createRow, c.updateRow)
+	c.list.OnSelected = func(i widget.ListItemID) {
+		c.list.UnselectAll()
+		if i < len(c.items) && c.onEdit != nil {
+			c.onEdit(c.items[i].id)
+		}
+	}
+	return c
+}
+
+func (c *catalogList) object() fyne.CanvasObject {
+	return container.NewBorder(container.NewVBox(c.header, widget.NewSeparator()), nil, nil, nil, container.NewStack(c.list, c.empty))
+}
+
+func (c *catalogList) createRow() fyne.CanvasObject {
+	r := &catalogRow{dot: newDot(12), title: widget.NewLabel(""), subtitle: caption(""), badge: caption("Archived")}
+	r.title.TextStyle = fyne.TextStyle{Bold: true}
+	r.title.Truncation = fyne.TextTruncateEllipsis
+	r.edit = widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), nil)
+	r.edit.Importance = widget.LowImportance
+	r.archive = widget.NewButton("Archive", nil)
+	r.archive.Importance = widget.LowImportance
+	r.edit.OnTapped = func() {
+		if c.onEdit != nil {
+			c.onEdit(r.id)
+		}
+	}
+	r.archive.OnTapped = func() {
+		if c.onArchive != nil {
+			c.onArchive(r.id, !r.archived)
+		}
+	}
+	text := container.NewBorder(nil, nil, r.title, nil, r.subtitle)
+	left := fyne.CanvasObject(container.NewHBox())
+	if c.withDots {
+		left = r.dot.box
+	}
+	o := container.NewBorder(nil, nil, left, container.NewHBox(r.badge, r.edit, fixedWidth(84, r.archive)), text)
+	c.rows[o] = r
+	return o
+}
+
+func (c *catalogList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
+	r := c.rows[o]
+	it := c.items[i]
+	r.id, r.archived = it.id, it.archived
+	r.dot.set(it.color)
+	r.title.SetText(it.title)
+	r.subtitle.SetText(it.subtitle)
+	if it.archived {
+		r.badge.Show()
+		r.archive.SetText("Restore")
+	} else {
+		r.badge.Hide()
+		r.archive.SetText("Archive")
+	}
+}
+
+// set replaces the rows.
+func (c *catalogList) set(items []catalogItem) {
+	c.all = items
+	c.filter()
+}
+
+func (c *catalogList) filter() {
+	c.items = c.items[:0]
+	for _, it := range c.all {
+		if !it.archived || c.showArchived.Checked {
+			c.items = append(c.items, it)
+		}
+	}
+	if len(c.items) == 0 {
+		c.empty.Show()
+	} else {
+		c.empty.Hide()
+	}
+	c.list.Refresh()
+}
+
+// editor is an open create or edit dialog: its form, save button and the dialog itself.
+type editor struct {
+	dialog *dialog.CustomDialog
+	form   *form
+	save   *widget.Button
+}
+
+// openEditor shows a dialog with f and Cancel/Save. Save calls read on the UI thread to
+// take the fields' values; read returns the work to run off the UI thread (or an input
+// error for the form). Validation errors appear next to their fields; success closes the
+// dialog and reloads.
+func (u *UI) openEditor(title, confirm string, f *form, read func() (func(ctx context.Context) error, error)) *editor {
+	ed := &editor{form: f}
+	ed.dialog = dialog.NewCustomWithoutButtons(title, fixedWidth(440, f.object()), u.win)
+	cancel := widget.NewButton("Cancel", ed.dialog.Hide)
+	ed.save = widget.NewButtonWithIcon(confirm, theme.ConfirmIcon(), nil)
+	ed.save.Importance = widget.HighImportance
+	ed.save.OnTapped = func() {
+		work, err := read()
+		if err != nil {
+			if !f.show(err) {
+				u.showError(err)
+			}
+			return
+		}
+		f.clear()
+		ed.save.Disable()
+		u.bg(func(ctx context.Context) (func(), error) {
+			err := work(ctx)
+			return func() {
+				ed.save.Enable()
+				if err != nil {
+					if !f.show(err) {
+						u.showError(err)
+					}
+					return
+				}
+				ed.dialog.Hide()
+				u.changed()
+			}, nil
+		})
+	}
+	ed.dialog.SetButtons([]fyne.CanvasObject{cancel, ed.save})
+	ed.dialog.Show()
+	return ed
+}
+
+// submit makes Enter in e press the editor's save button.
+func (ed *editor) submit(entries ...*entry) {
+	for _, e := range entries {
+		e.OnSubmitted = func(string) { ed.save.OnTapped() }
+	}
+}
+
+// colorChooser is a row of swatches from app.Palette; the chosen one is marked.
+type colorChooser struct {
+	value   string
+	buttons []*widget.Button
+	colors  []string
+	box     *fyne.Container
+}
+
+func newColorChooser(value string) *colorChooser {
+	c := &colorChooser{value: value, colors: app.Palette()}
+	c.box = container.NewHBox()
+	for _, hex := range c.colors {
+		b := widget.NewButtonWithIcon("", dotIcon(hex), nil)
+		b.Importance = widget.LowImportance
+		b.OnTapped = func() { c.set(hex) }
+		c.buttons = append(c.buttons, b)
+		c.box.Add(b)
+	}
+	c.set(value)
+	return c
+}
+
+func (c *colorChooser) set(hex string) {
+	c.value = hex
+	for i, b := range c.buttons {
+		if strings.EqualFold(c.colors[i], hex) {
+			b.Importance = widget.MediumImportance
+		} else {
+			b.Importance = widget.LowImportance
+		}
+		b.Refresh()
+	}
+}

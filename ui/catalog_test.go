@@ -1,0 +1,126 @@
+//go:build !headless
+
+package ui
+
+import (
+	"testing"
+
+	"github.com/stinthq/stint/app"
+)
+
+func TestCreateRenameRecolourArchiveProject(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	client, err := h.svc.CreateClient(h.ctx, h.actor(), app.ClientInput{Name: "Acme Corp"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.external()
+	h.u.show(3)
+	h.wait()
+	s := h.u.projects
+	if !s.list.empty.Visible() {
+		t.Fatal("no empty state")
+	}
+	// Create: an empty name is refused next to the field.
+	h.tap(s.list.newButton)
+	ed := s.editor
+	h.tap(ed.save)
+	if got := ed.form.fields["name"].label.Text; got != "Is required." {
+		t.Fatalf("name error %q", got)
+	}
+	h.typeInto(ed.name, "Website relaunch")
+	ed.client.SetSelected("Acme Corp")
+	ed.color.set("#e5484d")
+	ed.billable.SetChecked(true)
+	h.tap(ed.save)
+	if h.dialogOpen() {
+		t.Fatalf("dialog still open: %q", ed.form.general.label.Text)
+	}
+	p, err := h.svc.ProjectByName(h.ctx, h.actor(), "website relaunch")
+	if err != nil || p.Color != "#e5484d" || !p.Billable || p.ClientID == nil || *p.ClientID != client.ID {
+		t.Fatalf("created %+v %v", p, err)
+	}
+	if len(s.list.items) != 1 || s.list.items[0].title != "Website relaunch" || s.list.items[0].subtitle != "Acme Corp · billable" {
+		t.Fatalf("list %+v", s.list.items)
+	}
+	// The timer's project picker offers it at once.
+	if opts := h.u.projectOptions(); len(opts) != 1 || opts[0].label != "Website relaunch" || opts[0].detail != "Acme Corp" {
+		t.Fatalf("picker options %+v", opts)
+	}
+	// A second project with the same name: the conflict is shown in the dialog.
+	h.tap(s.list.newButton)
+	h.typeInto(s.editor.name, "WEBSITE RELAUNCH")
+	h.tap(s.editor.save)
+	if got := s.editor.form.general.label.Text; got != "a project with this name already exists" {
+		t.Fatalf("conflict %q", got)
+	}
+	s.editor.dialog.Hide()
+	// Rename and recolour through the row's edit dialog.
+	s.onEdit(p.ID)
+	h.typeInto(s.editor.name, "Relaunch")
+	s.editor.color.set("#30a46c")
+	h.tap(s.editor.save)
+	p, _ = h.svc.Project(h.ctx, h.actor(), p.ID)
+	if p.Name != "Relaunch" || p.Color != "#30a46c" {
+		t.Fatalf("renamed %+v", p)
+	}
+	// Archive: hidden unless "Show archived", and gone from the pickers.
+	s.onArchive(p.ID, true)
+	h.wait()
+	if len(s.list.items) != 0 || len(h.u.projectOptions()) != 0 {
+		t.Fatalf("archived project still listed: %+v", s.list.items)
+	}
+	s.list.showArchived.SetChecked(true)
+	if len(s.list.items) != 1 || !s.list.items[0].archived {
+		t.Fatalf("show archived: %+v", s.list.items)
+	}
+}
+
+func TestClientsTasksAndTags(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	p := h.project("Acme")
+	h.external()
+
+	h.u.show(4)
+	h.wait()
+	h.tap(h.u.clients.list.newButton)
+	h.typeInto(h.u.clients.editor.name, "Globex")
+	h.tap(h.u.clients.editor.save)
+	if len(h.u.clients.list.items) != 1 || h.u.clients.list.items[0].title != "Globex" {
+		t.Fatalf("clients %+v", h.u.clients.list.items)
+	}
+
+	h.u.show(5)
+	h.wait()
+	h.tap(h.u.tasks.list.newButton)
+	ed := h.u.tasks.editor
+	h.typeInto(ed.name, "Homepage")
+	h.tap(ed.save)
+	if got := ed.form.fields["project_id"].label.Text; got != "Is required." {
+		t.Fatalf("task without project: %q", got)
+	}
+	h.pick(ed.project, "acme")
+	h.tap(ed.save)
+	if len(h.u.tasks.list.items) != 1 || h.u.tasks.list.items[0].subtitle != "Acme" {
+		t.Fatalf("tasks %+v", h.u.tasks.list.items)
+	}
+	if opts := h.u.taskOptions(&p.ID); len(opts) != 1 || opts[0].label != "Homepage" {
+		t.Fatalf("task options %+v", opts)
+	}
+
+	h.u.show(6)
+	h.wait()
+	h.tap(h.u.tags.list.newButton)
+	h.typeInto(h.u.tags.editor.name, "meeting")
+	h.u.tags.editor.color.set("#8e4ec6")
+	h.tap(h.u.tags.editor.save)
+	tags, _ := h.svc.Tags(h.ctx, h.actor(), app.ListParams{}, false)
+	if len(tags.Items) != 1 || tags.Items[0].Color != "#8e4ec6" {
+		t.Fatalf("tags %+v", tags.Items)
+	}
+	h.u.tags.onArchive(tags.Items[0].ID, true)
+	h.wait()
+	if len(h.u.tags.list.items) != 0 {
+		t.Fatal("archived tag listed")
+	}
+}

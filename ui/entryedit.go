@@ -1,0 +1,337 @@
+//go:build !headless
+
+package ui
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
+
+	"github.com/stinthq/stint/app"
+)
+
+// entryList shows entries, optionally under day headers with daily totals. The timer and
+// entries screens share it.
+type entryList struct {
+	u       *UI
+	grouped bool
+	items   []listItem
+	list    *widget.List
+	empty   *fyne.Container
+	rows    map[fyne.CanvasObject]*entryRow
+}
+
+// listItem is a day header or an entry.
+type listItem struct {
+	header bool
+	date   string
+	title  string
+	total  int64
+	entry  app.DayEntry
+}
+
+type entryRow struct {
+	header *fyne.Container
+	hTitle *widget.Label
+	hTotal *widget.Label
+
+	body    *fyne.Container
+	dot     *dot
+	desc    *widget.Label
+	project *subtle
+	span    *subtle
+	dur     *widget.Label
+	cont    *widget.Button
+	edit    *widget.Button
+	del     *widget.Button
+	item    listItem
+}
+
+const headerHeight = 40
+
+func newEntryList(u *UI, grouped bool) *entryList {
+	l := &entryList{u: u, grouped: grouped, rows: map[fyne.CanvasObject]*entryRow{}}
+	if grouped {
+		l.empty = emptyState("No entries", "Nothing was tracked in this range. Change the filters, or add time with New entry (Ctrl+N).")
+	} else {
+		l.empty = emptyState("Nothing tracked today", "Type what you are working on above and press Start (Ctrl+Enter).")
+	}
+	l.list = widget.NewList(func() int { return len(l.items) }, l.createRow, l.updateRow)
+	l.list.OnSelected = func(i widget.ListItemID) {
+		l.list.UnselectAll()
+		if i < len(l.items) && !l.items[i].header {
+			u.editEntry(&l.items[i].entry.TimeEntry)
+		}
+	}
+	return l
+}
+
+func (l *entryList) object() fyne.CanvasObject { return container.NewStack(l.list, l.empty) }
+
+func (l *entryList) createRow() fyne.CanvasObject {
+	r := &entryRow{dot: newDot(12), desc: widget.NewLabel(""), project: newSubtle("", false), span: newSubtle("", false), dur: widget.NewLabel("")}
+	r.hTitle = widget.NewLabel("")
+	r.hTitle.TextStyle = fyne.TextStyle{Bold: true}
+	r.hTotal = widget.NewLabel("")
+	r.hTotal.TextStyle = fyne.TextStyle{Bold: true, Monospace: true}
+	r.header = container.NewBorder(nil, nil, r.hTitle, r.hTotal)
+	r.desc.Truncation = fyne.TextTruncateEllipsis
+	r.dur.TextStyle = fyne.TextStyle{Monospace: true}
+	r.dur.Alignment = fyne.TextAlignTrailing
+	r.cont = widget.NewButtonWithIcon("", theme.MediaPlayIcon(), func() { l.u.continueEntry(r.item.entry.TimeEntry) })
+	r.edit = widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { l.u.editEntry(&r.item.entry.TimeEntry) })
+	r.del = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { l.u.deleteEntry(r.item.entry.TimeEntry) })
+	for _, b := range []*widget.Button{r.cont, r.edit, r.del} {
+		b.Importance = widget.LowImportance
+	}
+	project := fixedWidth(170, container.NewBorder(nil, nil, r.dot.box, nil, r.project))
+	right := container.NewHBox(project, fixedWidth(130, r.span), fixedWidth(84, r.dur), r.cont, r.edit, r.del)
+	r.body = container.NewBorder(nil, nil, nil, right, r.desc)
+	o := container.NewStack(r.header, r.body)
+	l.rows[o] = r
+	return o
+}
+
+func (l *entryList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
+	r := l.rows[o]
+	it := l.items[i]
+	r.item = it
+	if it.header {
+		r.body.Hide()
+		r.header.Show()
+		r.hTitle.SetText(it.title)
+		r.hTotal.SetText(duration(it.total))
+		return
+	}
+	r.header.Hide()
+	r.body.Show()
+	u := l.u
+	e := it.entry
+	if e.Description == "" {
+		r.desc.Importance = widget.MediumImportance
+		r.desc.TextStyle = fyne.TextStyle{Italic: true}
+		r.desc.Text = "(no description)"
+	} else {
+		r.desc.Importance = widget.MediumImportance
+		r.desc.TextStyle = fyne.TextStyle{Bold: true}
+		r.desc.Text = e.Description
+	}
+	r.desc.Refresh()
+	name, color := u.cat.project(e.ProjectID)
+	if name == "" {
+		name = "No project"
+	}
+	if e.TaskID != nil {
+		if t, ok := u.cat.taskByID[*e.TaskID]; ok {
+			name += " · " + t.Name
+		}
+	}
+	r.project.SetText(name)
+	r.dot.set(color)
+	r.span.SetText(entrySpan(e, u.loc))
+	if e.Running() {
+		r.dur.Importance = widget.HighImportance
+		r.dur.Text = "running"
+	} else {
+		r.dur.Importance = widget.MediumImportance
+		r.dur.Text = duration(e.Seconds)
+	}
+	r.dur.Refresh()
+}
+
+// entrySpan is "09:00 – 10:30"; a part of an entry crossing midnight names the other day.
+func entrySpan(e app.DayEntry, loc *time.Location) string {
+	start := clock(e.StartedAt, loc)
+	if e.StartsEarlier {
+		start = e.StartedAt.In(loc).Format("Mon 15:04")
+	}
+	end := "now"
+	if e.StoppedAt != nil {
+		end = clock(*e.StoppedAt, loc)
+		if e.EndsLater {
+			end = e.StoppedAt.In(loc).Format("Mon 15:04")
+		}
+	}
+	return start + " – " + end
+}
+
+// set shows days (newest first); entries waiting to be deleted are left out.
+func (l *entryList) set(days []app.LogDay, today string) {
+	var hidden uuid.UUID
+	if l.u.undo != nil {
+		hidden = l.u.undo.entry.ID
+	}
+	l.items = l.items[:0]
+	for _, d := range days {
+		var entries []listItem
+		total := d.TotalSeconds
+		for _, e := range d.Entries {
+			if e.ID == hidden {
+				total -= e.Seconds
+				continue
+			}
+			entries = append(entries, listItem{entry: e, date: d.Date})
+		}
+		if len(entries) == 0 {
+			continue
+		}
+		if l.grouped {
+			l.items = append(l.items, listItem{header: true, date: d.Date, title: dayTitle(d.Date, today, l.u.loc), total: total})
+		}
+		l.items = append(l.items, entries...)
+	}
+	if len(l.items) == 0 {
+		l.empty.Show()
+	} else {
+		l.empty.Hide()
+	}
+	for i, it := range l.items {
+		if it.header {
+			l.list.SetItemHeight(i, headerHeight)
+		}
+	}
+	l.list.Refresh()
+}
+
+// entryEditor is the dialog that creates or edits an entry.
+type entryEditor struct {
+	*editor
+	desc     *entry
+	project  *picker
+	task     *picker
+	date     *entry
+	start    *entry
+	end      *entry
+	billable *widget.Check
+	tags     *widget.CheckGroup
+}
+
+// editEntry opens the entry dialog: for e, or for a new entry when e is nil.
+func (u *UI) editEntry(e *app.TimeEntry) *entryEditor {
+	ed := &entryEditor{}
+	ed.desc = newEntry(u.shortcuts, "What did you work on?")
+	ed.task = newPicker(u, "No task", func() []pickOption { return u.taskOptions(ed.project.selected) }, nil)
+	ed.project = newPicker(u, "No project", u.projectOptions, func(id *uuid.UUID) {
+		if ed.task.selected != nil {
+			if t, ok := u.cat.taskByID[*ed.task.selected]; !ok || id == nil || t.ProjectID != *id {
+				ed.task.set(nil)
+			}
+		}
+		if id != nil {
+			ed.billable.SetChecked(u.cat.projectByID[*id].Billable)
+		}
+	})
+	ed.task.onChanged = func(id *uuid.UUID) {
+		if id != nil && ed.project.selected == nil {
+			if t, ok := u.cat.taskByID[*id]; ok {
+				ed.project.set(&t.ProjectID)
+			}
+		}
+	}
+	ed.date = newEntry(u.shortcuts, "2026-11-23")
+	ed.start = newEntry(u.shortcuts, "09:00")
+	ed.end = newEntry(u.shortcuts, "17:30 or +1h30m")
+	ed.billable = widget.NewCheck("Billable", nil)
+	var tagNames []string
+	tagIDs := map[string]uuid.UUID{}
+	for _, t := range u.cat.tags {
+		if !t.Archived || (e != nil && slices.Contains(e.TagIDs, t.ID)) {
+			tagNames = append(tagNames, t.Name)
+			tagIDs[t.Name] = t.ID
+		}
+	}
+	ed.tags = widget.NewCheckGroup(tagNames, nil)
+	ed.tags.Horizontal = true
+
+	title, confirm := "New entry", "Add entry"
+	running := false
+	if e == nil {
+		now := u.svc.Now().In(u.loc)
+		ed.date.SetText(now.Format(app.DateLayout))
+		ed.start.SetText(now.Add(-time.Hour).Truncate(time.Minute).Format("15:04"))
+		ed.end.SetText(now.Truncate(time.Minute).Format("15:04"))
+		if now.Add(-time.Hour).Format(app.DateLayout) != ed.date.Text {
+			ed.start.SetText("00:00")
+		}
+	} else {
+		title, confirm = "Edit entry", "Save"
+		running = e.Running()
+		ed.desc.SetText(e.Description)
+		ed.project.set(e.ProjectID)
+		ed.task.set(e.TaskID)
+		f := app.FormEntryTimes(*e, u.loc)
+		ed.date.SetText(f.Date)
+		ed.start.SetText(f.Start)
+		ed.end.SetText(f.End)
+		ed.billable.SetChecked(e.Billable)
+		var sel []string
+		for _, id := range e.TagIDs {
+			if t, ok := u.cat.tagByID[id]; ok {
+				sel = append(sel, t.Name)
+			}
+		}
+		ed.tags.SetSelected(sel)
+	}
+	if running {
+		ed.end.SetPlaceHolder("running")
+		ed.end.Disable()
+	}
+
+	f := newForm()
+	f.add("Description", ed.desc, "description")
+	f.row(f.field("Project", ed.project.button, "project_id"), f.field("Task", ed.task.button, "task_id"))
+	f.row(f.field("Date", ed.date, "date"), f.field("Start", ed.start, "started_at"), f.field("End", ed.end, "stopped_at"))
+	f.add("", ed.billable, "billable")
+	if len(tagNames) > 0 {
+		f.add("Tags", ed.tags, "tag_ids")
+	}
+	a, loc := u.actor, u.loc
+	ed.editor = u.openEditor(title, confirm, f, func() (func(context.Context) error, error) {
+		return ed.read(u, a, loc, e, running, tagIDs)
+	})
+	ed.submit(ed.desc, ed.date, ed.start, ed.end)
+	u.win.Canvas().Focus(ed.desc)
+	u.lastEntryEditor = ed
+	return ed
+}
+
+// read takes the fields' values and returns the save to run off the UI thread.
+func (ed *entryEditor) read(u *UI, a app.Actor, loc *time.Location, e *app.TimeEntry, running bool, tagIDs map[string]uuid.UUID) (func(context.Context) error, error) {
+	times := app.EntryTimes{Date: ed.date.Text, Start: ed.start.Text, End: ed.end.Text}
+	start, stop, err := times.Parse(loc, !running)
+	if err != nil {
+		return nil, err
+	}
+	desc := ed.desc.Text
+	project, task := ed.project.selected, ed.task.selected
+	billable := ed.billable.Checked
+	tags := []uuid.UUID{}
+	for _, name := range ed.tags.Selected {
+		tags = append(tags, tagIDs[name])
+	}
+	return func(ctx context.Context) error {
+		if e == nil {
+			_, err := u.svc.CreateTimeEntry(ctx, a, app.TimeEntryInput{ProjectID: project, TaskID: task, Description: desc,
+				StartedAt: start, StoppedAt: stop, Billable: &billable, TagIDs: tags})
+			return err
+		}
+		p := app.TimeEntryPatch{ProjectID: app.Nullable[uuid.UUID]{Set: true, Value: project},
+			TaskID: app.Nullable[uuid.UUID]{Set: true, Value: task}, Description: &desc,
+			Billable: &billable, TagIDs: &tags}
+		// Unchanged times are not sent, so the manual-entry limits apply only to new times.
+		if !start.Equal(e.StartedAt) {
+			p.StartedAt = &start
+		}
+		if !running && stop != nil && (e.StoppedAt == nil || !stop.Equal(*e.StoppedAt)) {
+			p.StoppedAt = stop
+		}
+		_, err := u.svc.UpdateTimeEntry(ctx, a, e.ID, p, e.Version)
+		return err
+	}, nil
+}

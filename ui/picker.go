@@ -1,0 +1,201 @@
+//go:build !headless
+
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
+)
+
+// pickOption is one choice of a picker.
+type pickOption struct {
+	id     uuid.UUID
+	label  string
+	detail string // searched too, shown after the label (a project's client)
+	color  string
+}
+
+// picker is a button that opens a type-to-search list: type a few letters, press Enter to
+// take the first match, or click one. Its first option can clear the choice.
+type picker struct {
+	u         *UI
+	noneLabel string // label of the "nothing chosen" option and of the button then
+	options   func() []pickOption
+	selected  *uuid.UUID
+	onChanged func(*uuid.UUID)
+
+	button   *widget.Button
+	popup    *widget.PopUp
+	search   *entry
+	list     *widget.List
+	filtered []pickOption
+}
+
+func newPicker(u *UI, noneLabel string, options func() []pickOption, onChanged func(*uuid.UUID)) *picker {
+	p := &picker{u: u, noneLabel: noneLabel, options: options, onChanged: onChanged}
+	p.button = widget.NewButtonWithIcon(noneLabel, theme.MenuDropDownIcon(), p.open)
+	p.button.Alignment = widget.ButtonAlignLeading
+	p.button.IconPlacement = widget.ButtonIconLeadingText
+	p.search = newEntry(u.shortcuts, "Search…")
+	p.search.OnChanged = func(string) { p.filter() }
+	p.search.OnSubmitted = func(string) {
+		if len(p.filtered) > 0 {
+			p.choose(p.filtered[0])
+		}
+	}
+	p.search.onEscape = p.close
+	rows := map[fyne.CanvasObject]*pickRow{}
+	p.list = widget.NewList(func() int { return len(p.filtered) },
+		func() fyne.CanvasObject {
+			r := &pickRow{dot: newDot(10), label: widget.NewLabel("")}
+			r.label.Truncation = fyne.TextTruncateEllipsis
+			o := container.NewBorder(nil, nil, r.dot.box, nil, r.label)
+			rows[o] = r
+			return o
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			r, opt := rows[o], p.filtered[i]
+			text := opt.label
+			if opt.detail != "" {
+				text += " · " + opt.detail
+			}
+			r.label.Text = text
+			if opt.id == uuid.Nil {
+				r.label.Importance = widget.LowImportance
+				r.dot.box.Hide()
+			} else {
+				r.label.Importance = widget.MediumImportance
+				r.dot.box.Show()
+				r.dot.set(opt.color)
+			}
+			r.label.Refresh()
+		})
+	p.list.OnSelected = func(i widget.ListItemID) {
+		p.list.UnselectAll()
+		if i < len(p.filtered) {
+			p.choose(p.filtered[i])
+		}
+	}
+	return p
+}
+
+type pickRow struct {
+	dot   *dot
+	label *widget.Label
+}
+
+// set shows a choice without calling onChanged.
+func (p *picker) set(id *uuid.UUID) {
+	p.selected = nil
+	if id != nil {
+		v := *id
+		p.selected = &v
+	}
+	p.button.SetText(p.noneLabel)
+	p.button.SetIcon(theme.MenuDropDownIcon())
+	if id == nil {
+		return
+	}
+	for _, o := range p.options() {
+		if o.id == *id {
+			p.button.SetText(o.label)
+			p.button.SetIcon(dotIcon(o.color))
+			return
+		}
+	}
+}
+
+func (p *picker) open() {
+	p.search.SetText("")
+	p.filter()
+	c := p.u.win.Canvas()
+	content := container.NewBorder(p.search, nil, nil, nil, p.list)
+	p.popup = widget.NewPopUp(fixedSize(fyne.NewSize(300, 280), content), c)
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(p.button)
+	pos.Y += p.button.Size().Height
+	if max := c.Size().Width - 310; pos.X > max && max > 0 {
+		pos.X = max
+	}
+	p.popup.ShowAtPosition(pos)
+	c.Focus(p.search)
+}
+
+func (p *picker) close() {
+	if p.popup != nil {
+		p.popup.Hide()
+		p.popup = nil
+	}
+}
+
+// filter keeps the options whose label or detail contain every typed word.
+func (p *picker) filter() {
+	words := strings.Fields(strings.ToLower(p.search.Text))
+	p.filtered = p.filtered[:0]
+	if len(words) == 0 && p.noneLabel != "" {
+		p.filtered = append(p.filtered, pickOption{label: p.noneLabel})
+	}
+	for _, o := range p.options() {
+		text := strings.ToLower(o.label + " " + o.detail)
+		ok := true
+		for _, w := range words {
+			if !strings.Contains(text, w) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			p.filtered = append(p.filtered, o)
+		}
+	}
+	p.list.Refresh()
+}
+
+func (p *picker) choose(o pickOption) {
+	p.close()
+	var id *uuid.UUID
+	if o.id != uuid.Nil {
+		id = &o.id
+	}
+	p.set(id)
+	if p.onChanged != nil {
+		p.onChanged(p.selected)
+	}
+}
+
+// projectOptions lists live projects, with their clients as detail.
+func (u *UI) projectOptions() []pickOption {
+	var out []pickOption
+	for _, p := range u.cat.projects {
+		if p.Archived {
+			continue
+		}
+		o := pickOption{id: p.ID, label: p.Name, color: p.Color}
+		if p.ClientID != nil {
+			o.detail = u.cat.clientByID[*p.ClientID].Name
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// taskOptions lists the open tasks of a project (all projects' when nil).
+func (u *UI) taskOptions(project *uuid.UUID) []pickOption {
+	var out []pickOption
+	for _, t := range u.cat.tasks {
+		if t.Archived || t.Done || (project != nil && t.ProjectID != *project) {
+			continue
+		}
+		name, color := u.cat.project(&t.ProjectID)
+		o := pickOption{id: t.ID, label: t.Name, color: color}
+		if project == nil {
+			o.detail = name
+		}
+		out = append(out, o)
+	}
+	return out
+}

@@ -1,0 +1,242 @@
+//go:build !headless
+
+package ui
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/stinthq/stint/app"
+)
+
+// idleChoices are the idle thresholds offered.
+var idleChoices = []time.Duration{2 * time.Minute, 3 * time.Minute, 5 * time.Minute, 10 * time.Minute, 15 * time.Minute, 30 * time.Minute, time.Hour}
+
+// settingsScreen holds this device's preferences and the workspace's name and time zone.
+type settingsScreen struct {
+	u         *UI
+	theme     *widget.RadioGroup
+	orgName   *entry
+	timezone  *widget.SelectEntry
+	orgForm   *form
+	orgSave   *widget.Button
+	idle      *widget.Select
+	autostart *widget.Check
+	apiStatus *widget.Label
+	copyToken *widget.Button
+	copied    *subtle
+	loadedOrg string // org version shown, so a reload does not clobber typing
+}
+
+func newSettingsScreen(u *UI) *settingsScreen { return &settingsScreen{u: u} }
+
+func (s *settingsScreen) title() string       { return "Settings" }
+func (s *settingsScreen) icon() fyne.Resource { return theme.SettingsIcon() }
+
+func (s *settingsScreen) build() fyne.CanvasObject {
+	u := s.u
+	// Appearance.
+	s.theme = widget.NewRadioGroup([]string{"System", "Light", "Dark"}, s.onTheme)
+	s.theme.Horizontal = true
+	s.theme.Required = true
+	switch u.fyne.Preferences().StringWithFallback(prefTheme, themeSystem) {
+	case themeLight:
+		s.theme.Selected = "Light"
+	case themeDark:
+		s.theme.Selected = "Dark"
+	default:
+		s.theme.Selected = "System"
+	}
+	appearance := widget.NewCard("Appearance", "", container.NewVBox(s.theme))
+
+	// Workspace.
+	s.orgName = newEntry(u.shortcuts, "Workspace name")
+	s.timezone = widget.NewSelectEntry(commonZones)
+	s.orgForm = newForm()
+	s.orgForm.row(s.orgForm.field("Name", s.orgName, "name"), s.orgForm.field("Time zone (days, weeks and the timesheet use it)", s.timezone, "timezone"))
+	s.orgSave = widget.NewButton("Save workspace", s.onSaveOrg)
+	s.orgName.OnSubmitted = func(string) { s.onSaveOrg() }
+	workspace := widget.NewCard("Workspace", "", container.NewVBox(s.orgForm.object(), container.NewHBox(s.orgSave)))
+
+	// Timer.
+	var labels []string
+	for _, d := range idleChoices {
+		labels = append(labels, idleLabel(d))
+	}
+	s.idle = widget.NewSelect(labels, s.onIdle)
+	s.autostart = widget.NewCheck("Start Stint when I log in", s.onAutostart)
+	if ok, err := autostartEnabled(); err != nil {
+		s.autostart.Disable()
+		s.autostart.Text = "Start Stint when I log in (not available on this system)"
+	} else {
+		s.autostart.Checked = ok
+	}
+	timer := widget.NewCard("Timer", "", container.NewVBox(
+		container.NewBorder(nil, nil, widget.NewLabel("Ask about idle time after"), nil, fixedWidth(160, s.idle)),
+		s.autostart))
+
+	// Data and the local API.
+	dir := widget.NewLabel(u.opts.DataDir)
+	dir.Selectable = true
+	dir.Truncation = fyne.TextTruncateEllipsis
+	openDir := widget.NewButtonWithIcon("Open folder", theme.FolderOpenIcon(), s.onOpenDir)
+	if u.opts.DataDir == "" {
+		openDir.Disable()
+	}
+	s.apiStatus = widget.NewLabel("")
+	s.apiStatus.Selectable = true
+	s.copyToken = widget.NewButtonWithIcon("Copy API token", theme.ContentCopyIcon(), s.onCopyToken)
+	s.copied = caption("")
+	data := widget.NewCard("Data", "", container.NewVBox(
+		container.NewBorder(nil, nil, widget.NewLabel("Stored in"), openDir, dir),
+		container.NewBorder(nil, nil, widget.NewLabel("Local API"), container.NewHBox(s.copied, s.copyToken), s.apiStatus),
+		caption("The CLI and scripts reach this app's timer through the local API with the token (Authorization: Bearer …)."),
+	))
+
+	keys := widget.NewCard("Keyboard", "", container.NewGridWithColumns(2,
+		widget.NewLabel("Start or stop the timer"), caption("Ctrl+Enter"),
+		widget.NewLabel("New entry"), caption("Ctrl+N"),
+		widget.NewLabel("Search entries"), caption("Ctrl+F"),
+		widget.NewLabel("Go to screen 1–8"), caption("Ctrl+1 … Ctrl+8"),
+	))
+	version := u.opts.Version
+	if version == "" {
+		version = "dev"
+	}
+	about := caption("Stint " + version)
+	body := container.NewVBox(heading("Settings"), appearance, workspace, timer, data, keys, about)
+	return container.NewVScroll(body)
+}
+
+func idleLabel(d time.Duration) string {
+	if d >= time.Hour {
+		return fmt.Sprintf("%d hour", int(d/time.Hour))
+	}
+	return fmt.Sprintf("%d minutes", int(d/time.Minute))
+}
+
+func (s *settingsScreen) refresh() {
+	u := s.u
+	if key := fmt.Sprintf("%s/%d", u.org.ID, u.org.Version); key != s.loadedOrg {
+		s.loadedOrg = key
+		s.orgName.SetText(u.org.Name)
+		s.timezone.SetText(u.org.Timezone)
+		s.orgForm.clear()
+	}
+	s.apiStatus.SetText(s.apiText())
+	u.bg(func(ctx context.Context) (func(), error) {
+		d, err := u.svc.IdleThreshold(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return func() {
+			label := idleLabel(d)
+			if !slices.Contains(s.idle.Options, label) {
+				s.idle.Options = append(s.idle.Options, label)
+			}
+			cb := s.idle.OnChanged
+			s.idle.OnChanged = nil
+			s.idle.SetSelected(label)
+			s.idle.OnChanged = cb
+		}, nil
+	})
+}
+
+func (s *settingsScreen) apiText() string {
+	o := s.u.opts
+	if o.APIAddr == "" {
+		return "not running"
+	}
+	if o.APIStatus != nil {
+		if err := o.APIStatus(); err != nil {
+			return "not running: " + err.Error()
+		}
+	}
+	return "http://" + o.APIAddr
+}
+
+func (s *settingsScreen) onTheme(choice string) {
+	mode := map[string]string{"Light": themeLight, "Dark": themeDark}[choice]
+	if mode == "" {
+		mode = themeSystem
+	}
+	s.u.fyne.Preferences().SetString(prefTheme, mode)
+	s.u.fyne.Settings().SetTheme(newTheme(mode))
+}
+
+func (s *settingsScreen) onSaveOrg() {
+	u := s.u
+	a, id, version := u.actor, u.org.ID, u.org.Version
+	name, tz := s.orgName.Text, strings.TrimSpace(s.timezone.Text)
+	s.orgForm.clear()
+	u.bg(func(ctx context.Context) (func(), error) {
+		org, err := u.svc.UpdateOrganization(ctx, a, id, app.OrganizationPatch{Name: &name, Timezone: &tz}, version)
+		return func() {
+			if err != nil {
+				if !s.orgForm.show(err) {
+					u.showError(err)
+				}
+				return
+			}
+			u.setOrg(org)
+			u.changed()
+		}, nil
+	})
+}
+
+func (s *settingsScreen) onIdle(label string) {
+	i := slices.Index(s.idle.Options, label)
+	if i < 0 || i >= len(idleChoices) {
+		return
+	}
+	d := idleChoices[i]
+	s.u.bg(func(ctx context.Context) (func(), error) {
+		return nil, s.u.svc.SetIdleThreshold(ctx, d)
+	})
+}
+
+func (s *settingsScreen) onAutostart(on bool) {
+	u := s.u
+	exe := u.opts.Executable
+	u.bg(func(context.Context) (func(), error) {
+		err := setAutostart(on, exe)
+		if err != nil {
+			return nil, fmt.Errorf("start on login: %w", err)
+		}
+		return nil, nil
+	})
+}
+
+func (s *settingsScreen) onOpenDir() {
+	u := s.u
+	if err := u.fyne.OpenURL(&url.URL{Scheme: "file", Path: storage.NewFileURI(u.opts.DataDir).Path()}); err != nil {
+		u.showError(fmt.Errorf("open data folder: %w", err))
+	}
+}
+
+// onCopyToken puts the local API token on the clipboard.
+func (s *settingsScreen) onCopyToken() {
+	u := s.u
+	a := u.actor
+	u.bg(func(ctx context.Context) (func(), error) {
+		tok, err := u.svc.LocalAPIToken(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		return func() {
+			u.fyne.Clipboard().SetContent(tok)
+			s.copied.SetText("Copied")
+			time.AfterFunc(3*time.Second, func() { u.do(func() { s.copied.SetText("") }) })
+		}, nil
+	})
+}

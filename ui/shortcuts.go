@@ -1,0 +1,62 @@
+//go:build !headless
+
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+)
+
+// shortcuts are the window's keyboard shortcuts: Ctrl+Enter starts or stops the timer,
+// Ctrl+N opens a new entry, Ctrl+F searches entries, Ctrl+1…8 switch screens. Text fields
+// (entry) pass them on, so they work wherever the focus is.
+type shortcuts struct {
+	u    *UI
+	keys map[string]func()
+	list []*desktop.CustomShortcut
+}
+
+func newShortcuts(u *UI) *shortcuts {
+	s := &shortcuts{u: u, keys: map[string]func(){}}
+	ctrl := fyne.KeyModifierShortcutDefault
+	s.add(fyne.KeyReturn, ctrl, u.onToggleShortcut)
+	s.add(fyne.KeyEnter, ctrl, u.onToggleShortcut)
+	s.add(fyne.KeyN, ctrl, u.onNewEntryShortcut)
+	s.add(fyne.KeyF, ctrl, u.onSearchShortcut)
+	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8} {
+		s.add(k, ctrl, func() { u.show(i) })
+	}
+	return s
+}
+
+func (s *shortcuts) add(key fyne.KeyName, mod fyne.KeyModifier, fn func()) {
+	sc := &desktop.CustomShortcut{KeyName: key, Modifier: mod}
+	s.keys[sc.ShortcutName()] = fn
+	s.list = append(s.list, sc)
+}
+
+// install registers the shortcuts on the window's canvas, for when no text field has focus.
+func (s *shortcuts) install(c fyne.Canvas) {
+	for _, sc := range s.list {
+		c.AddShortcut(sc, func(fyne.Shortcut) { s.handle(sc) })
+	}
+}
+
+// handle runs the shortcut's action, reporting whether it is one of ours.
+func (s *shortcuts) handle(sc fyne.Shortcut) bool {
+	fn, ok := s.keys[sc.ShortcutName()]
+	if !ok || s.u.timer == nil {
+		return false
+	}
+	fn()
+	return true
+}
+
+func (u *UI) onToggleShortcut() { u.timer.onToggle() }
+
+func (u *UI) onNewEntryShortcut() { u.editEntry(nil) }
+
+func (u *UI) onSearchShortcut() {
+	u.show(1)
+	u.win.Canvas().Focus(u.entries.search)
+}

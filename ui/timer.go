@@ -1,0 +1,323 @@
+//go:build !headless
+
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
+
+	"github.com/stinthq/stint/app"
+)
+
+// timerScreen is the main screen: what you are working on, the start/stop button, the live
+// elapsed time, today's and this week's totals, and today's entries.
+type timerScreen struct {
+	u       *UI
+	desc    *entry
+	project *picker
+	task    *picker
+	button  *widget.Button
+	elapsed *canvas.Text
+	today   *widget.Label
+	week    *widget.Label
+	entries *entryList
+	busy    bool
+
+	// shown is the running entry (id and version) the fields show, so a reload does not
+	// overwrite what the user is typing unless the entry itself changed.
+	shown string
+	// Totals without the running entry; tick adds its live part.
+	todaySecs, weekSecs int64
+	todayStart          time.Time
+	weekStart           time.Time
+	day                 string
+}
+
+func newTimerScreen(u *UI) *timerScreen {
+	s := &timerScreen{u: u}
+	s.desc = newEntry(u.shortcuts, "What are you working on?")
+	s.desc.OnSubmitted = func(string) { s.onSubmit() }
+	s.project = newPicker(u, "No project", u.projectOptions, s.onProject)
+	s.task = newPicker(u, "No task", func() []pickOption { return u.taskOptions(s.project.selected) }, s.onTask)
+	s.button = widget.NewButtonWithIcon("Start", theme.MediaPlayIcon(), s.onToggle)
+	s.button.Importance = widget.HighImportance
+	s.elapsed = canvas.NewText("0:00:00", theme.Color(theme.ColorNameDisabled))
+	s.elapsed.TextSize = 28
+	s.elapsed.TextStyle = fyne.TextStyle{Monospace: true}
+	s.elapsed.Alignment = fyne.TextAlignTrailing
+	s.today = widget.NewLabel("0:00:00")
+	s.today.TextStyle = fyne.TextStyle{Bold: true}
+	s.week = widget.NewLabel("0:00:00")
+	s.week.TextStyle = fyne.TextStyle{Bold: true}
+	s.entries = newEntryList(u, false)
+	return s
+}
+
+func (s *timerScreen) title() string         { return "Timer" }
+func (s *timerScreen) icon() fyne.Resource   { return theme.MediaPlayIcon() }
+func (s *timerScreen) focus() fyne.Focusable { return s.desc }
+
+func (s *timerScreen) build() fyne.CanvasObject {
+	pickers := container.NewHBox(fixedWidth(200, s.project.button), fixedWidth(180, s.task.button))
+	fields := container.NewVBox(s.desc, pickers)
+	right := container.NewHBox(fixedWidth(140, container.NewCenter(s.elapsed)), fixedSize(fyne.NewSize(128, 0), s.button))
+	bar := container.NewBorder(nil, nil, nil, right, fields)
+	barBG := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
+	barBG.CornerRadius = 10
+	s.u.onThemeChange(func() {
+		barBG.FillColor = theme.Color(theme.ColorNameHeaderBackground)
+		barBG.Refresh()
+		s.paintElapsed()
+	})
+	top := container.NewStack(barBG, container.NewPadded(container.NewPadded(bar)))
+	totals := container.NewHBox(widget.NewLabel("Today"), s.today, widget.NewLabel("  This week"), s.week)
+	head := container.NewBorder(nil, nil, heading("Today's entries"), totals)
+	return container.NewBorder(container.NewVBox(top, head, widget.NewSeparator()), nil, nil, nil, s.entries.object())
+}
+
+// refresh shows the running entry and reloads today's entries and the totals.
+func (s *timerScreen) refresh() {
+	s.showRunning()
+	u := s.u
+	a := u.actor
+	loc := u.loc
+	u.bg(func(ctx context.Context) (func(), error) {
+		now := u.svc.Now().In(loc)
+		today := now.Format(app.DateLayout)
+		week := app.WeekStart(now, loc).Format(app.DateLayout)
+		log, err := u.svc.DayLog(ctx, a, app.DayLogQuery{From: week, To: today, UserID: &a.UserID})
+		if err != nil {
+			return nil, err
+		}
+		return func() {
+			s.day = today
+			s.todayStart, _, _ = app.DayBounds(today, loc)
+			s.weekStart, _, _ = app.DayBounds(week, loc)
+			s.weekSecs = log.TotalSeconds
+			day := log.Day(today)
+			s.todaySecs = day.TotalSeconds
+			// The running entry is added live by tick; an entry waiting to be deleted does
+			// not count.
+			for _, ld := range log.Days {
+				for _, e := range ld.Entries {
+					if (e.Running() && e.UserID == a.UserID) || (u.undo != nil && e.ID == u.undo.entry.ID) {
+						s.weekSecs -= e.Seconds
+						if ld.Date == today {
+							s.todaySecs -= e.Seconds
+						}
+					}
+				}
+			}
+			s.entries.set([]app.LogDay{day}, today)
+			s.tick()
+		}, nil
+	})
+}
+
+// showRunning puts the running entry into the fields and sets the button.
+func (s *timerScreen) showRunning() {
+	r := s.u.running
+	if r == nil {
+		if s.shown != "" {
+			s.shown = ""
+			s.desc.SetText("")
+			s.project.set(nil)
+			s.task.set(nil)
+		}
+		s.button.SetText("Start")
+		s.button.SetIcon(theme.MediaPlayIcon())
+		s.button.Importance = widget.HighImportance
+	} else {
+		key := runningKey(*r)
+		if key != s.shown {
+			s.shown = key
+			s.desc.SetText(r.Description)
+			s.project.set(r.ProjectID)
+			s.task.set(r.TaskID)
+		}
+		s.button.SetText("Stop")
+		s.button.SetIcon(theme.MediaStopIcon())
+		s.button.Importance = widget.DangerImportance
+	}
+	s.button.Refresh()
+	s.paintElapsed()
+}
+
+func (s *timerScreen) paintElapsed() {
+	if s.u.running == nil {
+		s.elapsed.Color = theme.Color(theme.ColorNameDisabled)
+	} else {
+		s.elapsed.Color = theme.Color(theme.ColorNamePrimary)
+	}
+	s.tick()
+}
+
+// tick updates the elapsed time and the two totals: three labels, nothing else.
+func (s *timerScreen) tick() {
+	r := s.u.running
+	now := s.u.svc.Now()
+	text := "0:00:00"
+	today, week := s.todaySecs, s.weekSecs
+	if r != nil {
+		text = app.FormatDuration(now.Sub(r.StartedAt))
+		today += liveSeconds(r.StartedAt, s.todayStart, now)
+		week += liveSeconds(r.StartedAt, s.weekStart, now)
+	}
+	if s.elapsed.Text != text {
+		s.elapsed.Text = text
+		s.elapsed.Refresh()
+	}
+	setText(s.today, duration(today))
+	setText(s.week, duration(week))
+}
+
+// liveSeconds is how much of a running entry started at start falls after from.
+func liveSeconds(start, from, now time.Time) int64 {
+	if from.IsZero() {
+		return 0
+	}
+	if start.Before(from) {
+		start = from
+	}
+	if !now.After(start) {
+		return 0
+	}
+	return int64(now.Sub(start) / time.Second)
+}
+
+// onToggle starts or stops the timer.
+func (s *timerScreen) onToggle() {
+	if s.busy {
+		return
+	}
+	if s.u.running != nil {
+		s.stop()
+		return
+	}
+	s.start(app.TimerStart{ProjectID: s.project.selected, TaskID: s.task.selected, Description: s.desc.Text})
+}
+
+func (s *timerScreen) start(in app.TimerStart) {
+	s.busy = true
+	u := s.u
+	a := u.actor
+	u.bg(func(ctx context.Context) (func(), error) {
+		e, err := u.svc.StartTimer(ctx, a, in)
+		return func() {
+			s.busy = false
+			if err != nil {
+				u.showError(err)
+				return
+			}
+			u.running = &e
+			s.showRunning()
+			u.changed()
+		}, nil
+	})
+}
+
+func (s *timerScreen) stop() {
+	s.busy = true
+	u := s.u
+	a := u.actor
+	u.bg(func(ctx context.Context) (func(), error) {
+		_, err := u.svc.StopTimer(ctx, a)
+		return func() {
+			s.busy = false
+			if err != nil {
+				u.showError(err)
+				u.changed()
+				return
+			}
+			u.running = nil
+			s.showRunning()
+			u.changed()
+		}, nil
+	})
+}
+
+// onSubmit is Enter in the description: start, or rename the running entry.
+func (s *timerScreen) onSubmit() {
+	r := s.u.running
+	if r == nil {
+		s.onToggle()
+		return
+	}
+	if s.desc.Text != r.Description {
+		desc := s.desc.Text
+		s.patchRunning(app.TimeEntryPatch{Description: &desc})
+	}
+}
+
+func (s *timerScreen) onProject(id *uuid.UUID) {
+	if s.task.selected != nil {
+		if t, ok := s.u.cat.taskByID[*s.task.selected]; !ok || id == nil || t.ProjectID != *id {
+			s.task.set(nil)
+		}
+	}
+	if s.u.running != nil {
+		s.patchRunning(app.TimeEntryPatch{ProjectID: app.Nullable[uuid.UUID]{Set: true, Value: id}, TaskID: app.Nullable[uuid.UUID]{Set: true, Value: s.task.selected}})
+	}
+}
+
+func (s *timerScreen) onTask(id *uuid.UUID) {
+	if id != nil && s.project.selected == nil {
+		if t, ok := s.u.cat.taskByID[*id]; ok {
+			s.project.set(&t.ProjectID)
+		}
+	}
+	if s.u.running != nil {
+		s.patchRunning(app.TimeEntryPatch{ProjectID: app.Nullable[uuid.UUID]{Set: true, Value: s.project.selected}, TaskID: app.Nullable[uuid.UUID]{Set: true, Value: id}})
+	}
+}
+
+// patchRunning changes the running entry.
+func (s *timerScreen) patchRunning(p app.TimeEntryPatch) {
+	u := s.u
+	a, id := u.actor, u.running.ID
+	u.bg(func(ctx context.Context) (func(), error) {
+		e, err := u.svc.UpdateTimeEntry(ctx, a, id, p, 0)
+		if err != nil {
+			return nil, err
+		}
+		return func() {
+			if u.running != nil && u.running.ID == e.ID {
+				u.running = &e
+				s.shown = runningKey(e)
+			}
+			u.changed()
+		}, nil
+	})
+}
+
+// continueEntry starts the timer again with an entry's fields (switching if one runs).
+func (u *UI) continueEntry(e app.TimeEntry) {
+	a := u.actor
+	u.bg(func(ctx context.Context) (func(), error) {
+		started, err := u.svc.ContinueEntry(ctx, a, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		return func() {
+			u.running = &started
+			u.timer.showRunning()
+			u.changed()
+		}, nil
+	})
+}
+
+// startProject switches the timer to a project (the tray's recent projects).
+func (u *UI) startProject(id uuid.UUID) {
+	u.timer.start(app.TimerStart{ProjectID: &id})
+}
+
+// runningKey identifies one version of an entry.
+func runningKey(e app.TimeEntry) string { return fmt.Sprintf("%s/%d", e.ID, e.Version) }

@@ -1,0 +1,175 @@
+//go:build !headless
+
+package ui
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+func TestTimerStartStopAndSwitch(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	acme := h.project("Acme website")
+	h.project("Internal")
+	h.external() // the window notices projects made elsewhere
+	s := h.u.timer
+	if s.button.Text != "Start" || s.elapsed.Text != "0:00:00" {
+		t.Fatalf("idle timer: %q %q", s.button.Text, s.elapsed.Text)
+	}
+
+	// Start: description, a project found by typing, the big button.
+	h.typeInto(s.desc, "landing page copy")
+	h.pick(s.project, "acm")
+	if s.project.selected == nil || *s.project.selected != acme.ID || s.project.button.Text != "Acme website" {
+		t.Fatalf("picker chose %v (%q)", s.project.selected, s.project.button.Text)
+	}
+	h.tap(s.button)
+	r := h.running()
+	if r == nil || r.Description != "landing page copy" || r.ProjectID == nil || *r.ProjectID != acme.ID {
+		t.Fatalf("running entry %+v", r)
+	}
+	if s.button.Text != "Stop" || s.button.Importance != widget.DangerImportance || s.button.Icon != theme.MediaStopIcon() {
+		t.Fatalf("button while running: %q", s.button.Text)
+	}
+	// The live figures tick without a reload.
+	h.clock.Advance(5*time.Minute + 7*time.Second)
+	h.u.tick()
+	if s.elapsed.Text != "0:05:07" || s.today.Text != "0:05:07" || s.week.Text != "0:05:07" {
+		t.Fatalf("tick: elapsed %q today %q week %q", s.elapsed.Text, s.today.Text, s.week.Text)
+	}
+	if got := rows(s.entries); !slices.Equal(got, []string{"landing page copy"}) {
+		t.Fatalf("today's entries %v", got)
+	}
+
+	// Stop.
+	h.tap(s.button)
+	if h.running() != nil || s.button.Text != "Start" || s.desc.Text != "" || s.project.selected != nil {
+		t.Fatalf("after stop: running %v, button %q, desc %q", h.running(), s.button.Text, s.desc.Text)
+	}
+	if s.today.Text != "0:05:07" {
+		t.Fatalf("today after stop %q", s.today.Text)
+	}
+
+	// Start another, then switch by continuing the first: the running one stops.
+	h.clock.Advance(time.Minute)
+	h.typeInto(s.desc, "email")
+	h.enter(s.desc) // Enter starts too
+	second := h.running()
+	if second == nil || second.Description != "email" || second.ProjectID != nil {
+		t.Fatalf("second %+v", second)
+	}
+	h.clock.Advance(2 * time.Minute)
+	first := rowFor(t, s.entries, "landing page copy")
+	h.tap(first.cont)
+	now := h.running()
+	if now == nil || now.ID == second.ID || now.Description != "landing page copy" || *now.ProjectID != acme.ID {
+		t.Fatalf("continue did not switch: %+v", now)
+	}
+	stopped, err := h.svc.TimeEntry(h.ctx, h.actor(), second.ID)
+	if err != nil || stopped.Running() || stopped.Duration(time.Time{}) != 2*time.Minute {
+		t.Fatalf("switched-from entry %+v %v", stopped, err)
+	}
+	if s.desc.Text != "landing page copy" || s.project.button.Text != "Acme website" {
+		t.Fatalf("fields show %q / %q", s.desc.Text, s.project.button.Text)
+	}
+	if got := rows(s.entries); !slices.Equal(got, []string{"landing page copy", "email", "landing page copy"}) {
+		t.Fatalf("newest first: %v", got)
+	}
+}
+
+func TestRunningEntryEditedFromTheTimerBar(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	p := h.project("Internal")
+	h.external()
+	s := h.u.timer
+	h.typeInto(s.desc, "standup")
+	h.tap(s.button)
+	// Renaming and changing the project of the running entry.
+	h.typeInto(s.desc, "standup and planning")
+	h.enter(s.desc)
+	h.pick(s.project, "intern")
+	r := h.running()
+	if r.Description != "standup and planning" || r.ProjectID == nil || *r.ProjectID != p.ID {
+		t.Fatalf("running entry not updated: %+v", r)
+	}
+}
+
+func TestShortcutsWorkFromTextFields(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	s := h.u.timer
+	h.typeInto(s.desc, "focus time")
+	ctrlEnter := &desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault}
+	s.desc.TypedShortcut(ctrlEnter)
+	h.wait()
+	if r := h.running(); r == nil || r.Description != "focus time" {
+		t.Fatalf("Ctrl+Enter did not start: %+v", r)
+	}
+	s.desc.TypedShortcut(ctrlEnter)
+	h.wait()
+	if h.running() != nil {
+		t.Fatal("Ctrl+Enter did not stop")
+	}
+	// Ctrl+F goes to the entries search; Ctrl+N opens a new entry; Ctrl+3 the timesheet.
+	s.desc.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault})
+	h.wait()
+	if h.u.current != 1 || h.u.win.Canvas().Focused() != h.u.entries.search {
+		t.Fatalf("Ctrl+F: screen %d, focus %v", h.u.current, h.u.win.Canvas().Focused())
+	}
+	h.u.entries.search.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault})
+	h.wait()
+	if !h.dialogOpen() {
+		t.Fatal("Ctrl+N opened no dialog")
+	}
+	h.u.shortcuts.handle(&desktop.CustomShortcut{KeyName: fyne.Key3, Modifier: fyne.KeyModifierShortcutDefault})
+	h.wait()
+	if h.u.current != 2 {
+		t.Fatalf("Ctrl+3: screen %d", h.u.current)
+	}
+	// A stock shortcut still reaches the field.
+	if h.u.shortcuts.handle(&fyne.ShortcutSelectAll{}) {
+		t.Fatal("select-all taken by the window")
+	}
+}
+
+func TestChangesFromOtherProcessesAppear(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	s := h.u.timer
+	// Another process (the CLI) starts a timer in the same store.
+	if _, err := h.svc.StartTimer(h.ctx, h.actor(), appTimerStart("from the CLI")); err != nil {
+		t.Fatal(err)
+	}
+	h.external()
+	if s.button.Text != "Stop" || s.desc.Text != "from the CLI" || h.u.running == nil {
+		t.Fatalf("external start not shown: %q %q", s.button.Text, s.desc.Text)
+	}
+	if _, err := h.svc.StopTimer(h.ctx, h.actor()); err != nil {
+		t.Fatal(err)
+	}
+	h.external()
+	if s.button.Text != "Start" || h.u.running != nil {
+		t.Fatal("external stop not shown")
+	}
+	// Nothing changed: polling costs one query and reloads nothing.
+	if h.u.poll(h.ctx) {
+		t.Fatal("poll reported a change when there was none")
+	}
+}
+
+func rowFor(t *testing.T, l *entryList, desc string) *entryRow {
+	t.Helper()
+	for i, it := range l.items {
+		if !it.header && it.entry.Description == desc {
+			o := l.createRow()
+			l.updateRow(i, o)
+			return l.rows[o]
+		}
+	}
+	t.Fatalf("no row %q in %v", desc, rows(l))
+	return nil
+}

@@ -1,0 +1,220 @@
+//go:build !headless
+
+package ui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/stinthq/stint/app"
+)
+
+// timesheetScreen shows a week as a grid: a row per project, a column per day, with totals
+// per row and column, in the organization's time zone.
+type timesheetScreen struct {
+	u         *UI
+	date      string // any day of the week shown; "" for this week
+	weekLabel *widget.Label
+	zone      *subtle
+	rows      *fyne.Container
+	empty     *fyne.Container
+	sheet     app.Timesheet
+	// cells holds the grid's labels, header row first and totals row last, for tests.
+	cells [][]*widget.Label
+	req   int
+	prev  *widget.Button
+	next  *widget.Button
+	this  *widget.Button
+}
+
+func newTimesheetScreen(u *UI) *timesheetScreen {
+	s := &timesheetScreen{u: u, weekLabel: heading(""), zone: caption("")}
+	s.rows = container.NewVBox()
+	s.empty = emptyState("No time this week", "Tracked time shows up here per project and day.")
+	s.empty.Hide()
+	return s
+}
+
+func (s *timesheetScreen) title() string       { return "Timesheet" }
+func (s *timesheetScreen) icon() fyne.Resource { return theme.GridIcon() }
+
+func (s *timesheetScreen) build() fyne.CanvasObject {
+	s.prev = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { s.shift(-7) })
+	s.next = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { s.shift(7) })
+	s.this = widget.NewButton("This week", func() { s.date = ""; s.refresh() })
+	head := container.NewBorder(nil, nil, container.NewHBox(s.prev, s.next, s.weekLabel), container.NewHBox(s.zone, s.this))
+	return container.NewBorder(container.NewVBox(head, widget.NewSeparator()), nil, nil, nil,
+		container.NewStack(container.NewVScroll(s.rows), s.empty))
+}
+
+func (s *timesheetScreen) shift(days int) {
+	base := s.sheet.Days[0]
+	if base == "" {
+		base = s.u.today()
+	}
+	d, err := time.ParseInLocation(app.DateLayout, base, s.u.loc)
+	if err != nil {
+		d = s.u.svc.Now().In(s.u.loc)
+	}
+	s.date = d.AddDate(0, 0, days).Format(app.DateLayout)
+	s.refresh()
+}
+
+func (s *timesheetScreen) refresh() {
+	u := s.u
+	s.req++
+	req := s.req
+	a, date := u.actor, s.date
+	u.bg(func(ctx context.Context) (func(), error) {
+		sheet, err := u.svc.Timesheet(ctx, a, app.TimesheetQuery{Date: date, UserID: &a.UserID})
+		if err != nil {
+			return nil, err
+		}
+		return func() {
+			if req == s.req {
+				s.show(sheet)
+			}
+		}, nil
+	})
+}
+
+// show lays the grid out.
+func (s *timesheetScreen) show(sheet app.Timesheet) {
+	s.sheet = sheet
+	loc, err := time.LoadLocation(sheet.Timezone)
+	if err != nil {
+		loc = s.u.loc
+	}
+	first, _ := time.ParseInLocation(app.DateLayout, sheet.Days[0], loc)
+	last, _ := time.ParseInLocation(app.DateLayout, sheet.Days[6], loc)
+	switch {
+	case first.Month() == last.Month():
+		s.weekLabel.SetText(first.Format("2") + " – " + last.Format("2 January 2006"))
+	case first.Year() == last.Year():
+		s.weekLabel.SetText(first.Format("2 Jan") + " – " + last.Format("2 Jan 2006"))
+	default:
+		s.weekLabel.SetText(first.Format("2 Jan 2006") + " – " + last.Format("2 Jan 2006"))
+	}
+	s.zone.SetText("Time zone " + sheet.Timezone)
+	today := s.u.svc.Now().In(loc).Format(app.DateLayout)
+
+	s.cells = nil
+	s.rows.Objects = nil
+	lay := &sheetLayout{}
+	cell := func(text string, bold bool, align fyne.TextAlign) *widget.Label {
+		l := widget.NewLabel(text)
+		l.Alignment = align
+		l.TextStyle = fyne.TextStyle{Bold: bold}
+		return l
+	}
+	// Header.
+	hdr := []*widget.Label{cell("Project", true, fyne.TextAlignLeading)}
+	for _, d := range sheet.Days {
+		t, _ := time.ParseInLocation(app.DateLayout, d, loc)
+		l := cell(t.Format("Mon 2"), true, fyne.TextAlignTrailing)
+		if d == today {
+			l.Importance = widget.HighImportance
+		}
+		hdr = append(hdr, l)
+	}
+	hdr = append(hdr, cell("Total", true, fyne.TextAlignTrailing))
+	s.addRow(lay, hdr, nil)
+	s.rows.Add(widget.NewSeparator())
+	// Projects.
+	for _, r := range sheet.Rows {
+		name, color := r.Name, r.Color
+		switch {
+		case r.ProjectID == nil:
+			name = "No project"
+		case r.Missing:
+			name = "Deleted project"
+		case r.Archived:
+			name += " (archived)"
+		}
+		nameLabel := cell(name, false, fyne.TextAlignLeading)
+		nameLabel.Truncation = fyne.TextTruncateEllipsis
+		row := []*widget.Label{nameLabel}
+		for _, secs := range r.Seconds {
+			l := cell(shortDuration(secs), false, fyne.TextAlignTrailing)
+			if secs == 0 {
+				l.Importance = widget.LowImportance
+			}
+			row = append(row, l)
+		}
+		row = append(row, cell(shortDuration(r.TotalSeconds), true, fyne.TextAlignTrailing))
+		d := newDot(10)
+		d.set(color)
+		if r.ProjectID == nil {
+			d.set("")
+		}
+		s.addRow(lay, row, d)
+	}
+	s.rows.Add(widget.NewSeparator())
+	// Totals.
+	tot := []*widget.Label{cell("Total", true, fyne.TextAlignLeading)}
+	for _, secs := range sheet.DayTotals {
+		tot = append(tot, cell(shortDuration(secs), true, fyne.TextAlignTrailing))
+	}
+	tot = append(tot, cell(shortDuration(sheet.TotalSeconds), true, fyne.TextAlignTrailing))
+	tot[len(tot)-1].Importance = widget.HighImportance
+	s.addRow(lay, tot, nil)
+	s.rows.Refresh()
+	if len(sheet.Rows) == 0 {
+		s.empty.Show()
+	} else {
+		s.empty.Hide()
+	}
+}
+
+func (s *timesheetScreen) addRow(lay *sheetLayout, labels []*widget.Label, d *dot) {
+	s.cells = append(s.cells, labels)
+	objs := make([]fyne.CanvasObject, len(labels))
+	for i, l := range labels {
+		objs[i] = l
+	}
+	if d != nil {
+		objs[0] = container.NewBorder(nil, nil, d.box, nil, labels[0])
+	} else {
+		objs[0] = container.NewBorder(nil, nil, fixedWidth(10, container.NewStack()), nil, labels[0])
+	}
+	s.rows.Add(container.New(lay, objs...))
+}
+
+// sheetLayout places a grid row: the first column takes the room left by fixed-width day
+// and total columns. All rows share one, so columns line up.
+type sheetLayout struct{}
+
+const (
+	sheetCol      = 78
+	sheetFirstMin = 180
+)
+
+func (sheetLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	first := size.Width - float32(len(objs)-1)*sheetCol
+	if first < sheetFirstMin {
+		first = sheetFirstMin
+	}
+	x := float32(0)
+	for i, o := range objs {
+		w := float32(sheetCol)
+		if i == 0 {
+			w = first
+		}
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(w, size.Height))
+		x += w
+	}
+}
+
+func (sheetLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	h := float32(0)
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(sheetFirstMin+float32(len(objs)-1)*sheetCol, h)
+}

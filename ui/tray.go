@@ -1,0 +1,132 @@
+//go:build !headless
+
+package ui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+
+	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/assets"
+)
+
+// recentInTray is how many recent projects the tray offers to switch to.
+const recentInTray = 5
+
+// trayMenu is the tray icon and its menu: the running entry and its time, start/stop, the
+// recent projects to switch to, open and quit. The icon shows running or stopped.
+type trayMenu struct {
+	u       *UI
+	desk    desktop.App
+	menu    *fyne.Menu
+	status  *fyne.MenuItem
+	toggle  *fyne.MenuItem
+	recent  []app.Project
+	running *bool // the icon shown, so it is set only on change
+	label   string
+	iconOn  fyne.Resource
+	iconOff fyne.Resource
+}
+
+// newTrayMenu sets up the tray; nil when the app has none.
+func newTrayMenu(u *UI) *trayMenu {
+	desk, ok := u.fyne.(desktop.App)
+	if !ok {
+		return nil
+	}
+	t := &trayMenu{u: u, desk: desk,
+		iconOn:  fyne.NewStaticResource("tray-running.png", assets.TrayRunning),
+		iconOff: fyne.NewStaticResource("tray-stopped.png", assets.TrayStopped)}
+	t.status = &fyne.MenuItem{Label: "Not tracking", Disabled: true}
+	t.toggle = fyne.NewMenuItem("Start timer", t.onToggle)
+	t.build()
+	return t
+}
+
+// build assembles the menu from the current state and hands it to the tray.
+func (t *trayMenu) build() {
+	items := []*fyne.MenuItem{t.status, t.toggle, fyne.NewMenuItemSeparator()}
+	for _, p := range t.recent {
+		id := p.ID
+		item := fyne.NewMenuItem(p.Name, func() { t.u.startProject(id) })
+		item.Icon = dotIcon(p.Color)
+		if r := t.u.running; r != nil && r.ProjectID != nil && *r.ProjectID == id {
+			item.Checked = true
+		}
+		items = append(items, item)
+	}
+	if len(t.recent) > 0 {
+		items = append(items, fyne.NewMenuItemSeparator())
+	}
+	quit := fyne.NewMenuItem("Quit Stint", t.u.quit)
+	quit.IsQuit = true
+	items = append(items, fyne.NewMenuItem("Open Stint", t.u.showWindow), quit)
+	t.menu = fyne.NewMenu("Stint", items...)
+	t.update()
+	t.desk.SetSystemTrayMenu(t.menu)
+}
+
+// refresh reloads the recent projects and rebuilds the menu.
+func (t *trayMenu) refresh() {
+	u := t.u
+	a := u.actor
+	u.bg(func(ctx context.Context) (func(), error) {
+		recent, err := u.svc.RecentProjects(ctx, a, recentInTray)
+		if err != nil {
+			return nil, err
+		}
+		return func() {
+			t.recent = recent
+			t.build()
+		}, nil
+	})
+}
+
+// update sets the status line, the toggle and the icon from the running entry.
+func (t *trayMenu) update() {
+	r := t.u.running
+	if r == nil {
+		t.status.Label = "Not tracking"
+		t.toggle.Label = "Start timer"
+	} else {
+		t.status.Label = "● " + shortDuration(int64(t.u.svc.Now().Sub(r.StartedAt)/time.Second)) + "  " + t.u.entryTitle(*r)
+		t.toggle.Label = "Stop timer"
+	}
+	t.label = t.status.Label
+	on := r != nil
+	if t.running == nil || *t.running != on {
+		t.running = &on
+		if on {
+			t.desk.SetSystemTrayIcon(t.iconOn)
+		} else {
+			t.desk.SetSystemTrayIcon(t.iconOff)
+		}
+	}
+}
+
+// tick refreshes the menu when its h:mm changes: at most once a minute.
+func (t *trayMenu) tick() {
+	old := t.label
+	t.update()
+	if t.label != old {
+		t.menu.Refresh()
+	}
+}
+
+func (t *trayMenu) onToggle() {
+	t.u.timer.onToggle()
+}
+
+// showWindow brings the window to the front.
+func (u *UI) showWindow() {
+	u.win.Show()
+	u.win.RequestFocus()
+}
+
+// quit commits a pending delete and ends the app.
+func (u *UI) quit() {
+	u.fyne.Quit()
+}

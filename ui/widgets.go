@@ -1,0 +1,359 @@
+//go:build !headless
+
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"image/color"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/stinthq/stint/app"
+)
+
+// parseHex reads #rrggbb; anything else is a neutral grey.
+func parseHex(s string) color.Color {
+	grey := color.NRGBA{R: 0x9a, G: 0xa0, B: 0xa6, A: 0xff}
+	if len(s) != 7 || s[0] != '#' {
+		return grey
+	}
+	v, err := strconv.ParseUint(s[1:], 16, 32)
+	if err != nil {
+		return grey
+	}
+	return color.NRGBA{R: uint8(v >> 16), G: uint8(v >> 8), B: uint8(v), A: 0xff}
+}
+
+// dot is a small filled circle in a project or tag colour.
+type dot struct {
+	circle  *canvas.Circle
+	box     *fyne.Container
+	hex     string
+	painted bool
+}
+
+func newDot(size float32) *dot {
+	c := canvas.NewCircle(color.Transparent)
+	return &dot{circle: c, box: container.NewCenter(container.NewGridWrap(fyne.NewSize(size, size), c))}
+}
+
+func (d *dot) set(hex string) {
+	if d.hex == hex && d.painted {
+		return
+	}
+	d.hex, d.painted = hex, true
+	if hex == "" {
+		d.circle.FillColor = color.Transparent
+		d.circle.StrokeColor = theme.Color(theme.ColorNameDisabled)
+		d.circle.StrokeWidth = 1
+	} else {
+		d.circle.FillColor = parseHex(hex)
+		d.circle.StrokeWidth = 0
+	}
+	d.circle.Refresh()
+}
+
+// dotIcon is a coloured circle as an icon resource, for buttons and menus.
+func dotIcon(hex string) fyne.Resource {
+	if len(hex) != 7 || hex[0] != '#' {
+		hex = "#9aa0a6"
+	}
+	svg := fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24"><circle cx="12" cy="12" r="7" fill="%s"/></svg>`, hex)
+	return fyne.NewStaticResource("dot-"+hex[1:]+".svg", []byte(svg))
+}
+
+// heading is a screen title.
+func heading(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.SizeName = theme.SizeNameHeadingText
+	l.TextStyle = fyne.TextStyle{Bold: true}
+	return l
+}
+
+// subtle is secondary text: muted (the placeholder colour, readable in both variants,
+// unlike a low-importance label) and optionally small.
+type subtle struct {
+	*widget.RichText
+	seg *widget.TextSegment
+}
+
+func newSubtle(text string, small bool) *subtle {
+	seg := &widget.TextSegment{Text: text, Style: widget.RichTextStyle{ColorName: theme.ColorNamePlaceHolder, Inline: true}}
+	if small {
+		seg.Style.SizeName = theme.SizeNameCaptionText
+	}
+	rt := widget.NewRichText(seg)
+	rt.Truncation = fyne.TextTruncateEllipsis
+	return &subtle{RichText: rt, seg: seg}
+}
+
+// SetText changes the text, repainting only on a change.
+func (s *subtle) SetText(text string) {
+	if s.seg.Text != text {
+		s.seg.Text = text
+		s.Refresh()
+	}
+}
+
+// caption is small secondary text.
+func caption(text string) *subtle { return newSubtle(text, true) }
+
+// fieldError is the message under a form field; empty and hidden when the field is fine.
+type fieldError struct{ label *widget.Label }
+
+func newFieldError() *fieldError {
+	l := widget.NewLabel("")
+	l.Importance = widget.DangerImportance
+	l.SizeName = theme.SizeNameCaptionText
+	l.Wrapping = fyne.TextWrapWord
+	l.Hide()
+	return &fieldError{label: l}
+}
+
+func (f *fieldError) set(msg string) {
+	f.label.SetText(msg)
+	if msg == "" {
+		f.label.Hide()
+	} else {
+		f.label.Show()
+	}
+}
+
+// form lays out labelled fields with an error line under each, and maps a
+// ValidationError's fields onto them.
+type form struct {
+	grid    *fyne.Container
+	general *fieldError
+	fields  map[string]*fieldError // by app field name
+	labels  map[string]string
+}
+
+func newForm() *form {
+	return &form{grid: container.NewVBox(), general: newFieldError(), fields: map[string]*fieldError{}, labels: map[string]string{}}
+}
+
+// add appends a field on its own row; names are the app field names whose errors it shows.
+func (f *form) add(label string, w fyne.CanvasObject, names ...string) {
+	f.grid.Add(f.field(label, w, names...))
+}
+
+// row appends fields side by side (made with field).
+func (f *form) row(fields ...fyne.CanvasObject) {
+	f.grid.Add(container.NewGridWithColumns(len(fields), fields...))
+}
+
+// field makes a labelled field with its error line, for add or row.
+func (f *form) field(label string, w fyne.CanvasObject, names ...string) fyne.CanvasObject {
+	fe := newFieldError()
+	for _, n := range names {
+		f.fields[n] = fe
+		f.labels[n] = label
+	}
+	l := widget.NewLabel(label)
+	l.TextStyle = fyne.TextStyle{Bold: true}
+	l.SizeName = theme.SizeNameCaptionText
+	return container.NewVBox(l, w, fe.label)
+}
+
+func (f *form) object() fyne.CanvasObject {
+	return container.NewVBox(f.general.label, f.grid)
+}
+
+// clear hides every error.
+func (f *form) clear() {
+	f.general.set("")
+	for _, fe := range f.fields {
+		fe.set("")
+	}
+}
+
+// show puts err's messages next to their fields and reports whether it was a validation
+// error (other errors are for showError).
+func (f *form) show(err error) bool {
+	f.clear()
+	var ve *app.ValidationError
+	if !errors.As(err, &ve) {
+		var ce *app.ConflictError
+		if errors.As(err, &ce) {
+			f.general.set(ce.Message)
+			return true
+		}
+		return false
+	}
+	var general []string
+	msgs := map[*fieldError][]string{}
+	for _, fe := range ve.Fields {
+		name := fe.Field
+		if i := strings.IndexByte(name, '['); i > 0 {
+			name = name[:i]
+		}
+		if target, ok := f.fields[name]; ok {
+			msgs[target] = append(msgs[target], sentence(fe.Message))
+			continue
+		}
+		general = append(general, fe.Field+": "+fe.Message)
+	}
+	for target, m := range msgs {
+		target.set(strings.Join(m, " "))
+	}
+	if len(general) > 0 {
+		f.general.set(strings.Join(general, "; "))
+	}
+	return true
+}
+
+// sentence capitalises a field message ("must be after started_at" → "Must be after the start").
+func sentence(msg string) string {
+	msg = strings.NewReplacer("started_at", "the start", "stopped_at", "the end", "project_id", "the project",
+		"task_id", "the task").Replace(msg)
+	if msg == "" {
+		return msg
+	}
+	return strings.ToUpper(msg[:1]) + msg[1:] + "."
+}
+
+// isInputError reports whether err is about the user's input.
+func isInputError(err error) bool {
+	var ve *app.ValidationError
+	return errors.As(err, &ve)
+}
+
+// userMessage is what a dialog says about an error that is not a validation error.
+func userMessage(err error) string {
+	var ce *app.ConflictError
+	switch {
+	case errors.As(err, &ce):
+		return ce.Message
+	case errors.Is(err, app.ErrNotFound):
+		return "It no longer exists; it may have been deleted elsewhere."
+	case errors.Is(err, app.ErrPrecondition):
+		return "It was changed elsewhere in the meantime. Reload and try again."
+	case errors.Is(err, app.ErrForbidden):
+		return "Your role does not allow this."
+	}
+	var ve *app.ValidationError
+	if errors.As(err, &ve) {
+		var parts []string
+		for _, f := range ve.Fields {
+			parts = append(parts, sentence(f.Message))
+		}
+		return strings.Join(parts, " ")
+	}
+	return "Something went wrong; details are in the log."
+}
+
+// showError tells the user about err and logs it once.
+func (u *UI) showError(err error) {
+	if errors.Is(err, app.ErrNotFound) || errors.Is(err, app.ErrConflict) || errors.Is(err, app.ErrPrecondition) {
+		u.log.Info("action refused", "err", err)
+	} else {
+		u.log.Error("action failed", "err", err)
+	}
+	dialog.ShowError(errors.New(userMessage(err)), u.win)
+}
+
+// duration formats seconds as h:mm:ss.
+func duration(secs int64) string { return app.FormatDuration(time.Duration(secs) * time.Second) }
+
+// shortDuration formats seconds as h:mm, for compact places like the tray and the grid.
+func shortDuration(secs int64) string {
+	if secs <= 0 {
+		return "–"
+	}
+	m := (secs + 30) / 60
+	return fmt.Sprintf("%d:%02d", m/60, m%60)
+}
+
+// clock formats an instant as a time of day in loc.
+func clock(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04") }
+
+// dayTitle names a date for a list header: "Today", "Yesterday", or "Monday, 23 Nov".
+func dayTitle(date, today string, loc *time.Location) string {
+	d, err := time.ParseInLocation(app.DateLayout, date, loc)
+	if err != nil {
+		return date
+	}
+	if date == today {
+		return "Today"
+	}
+	if t, err := time.ParseInLocation(app.DateLayout, today, loc); err == nil && t.AddDate(0, 0, -1).Format(app.DateLayout) == date {
+		return "Yesterday"
+	}
+	if t, err := time.ParseInLocation(app.DateLayout, today, loc); err == nil && t.Year() != d.Year() {
+		return d.Format("Monday, 2 Jan 2006")
+	}
+	return d.Format("Monday, 2 Jan")
+}
+
+// entry is a text field that lets the window's shortcuts through (a focused stock Entry
+// swallows every shortcut), and Escape through to an optional handler.
+type entry struct {
+	widget.Entry
+	shortcuts *shortcuts
+	onEscape  func()
+}
+
+func newEntry(s *shortcuts, placeholder string) *entry {
+	e := &entry{shortcuts: s}
+	e.ExtendBaseWidget(e)
+	e.Wrapping = fyne.TextWrapOff
+	e.Scroll = container.ScrollHorizontalOnly
+	e.SetPlaceHolder(placeholder)
+	return e
+}
+
+// TypedShortcut runs the window's shortcuts before the field's own.
+func (e *entry) TypedShortcut(s fyne.Shortcut) {
+	if e.shortcuts != nil && e.shortcuts.handle(s) {
+		return
+	}
+	e.Entry.TypedShortcut(s)
+}
+
+// TypedKey handles Escape.
+func (e *entry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && e.onEscape != nil {
+		e.onEscape()
+		return
+	}
+	e.Entry.TypedKey(k)
+}
+
+// fixedWidth gives o at least width w.
+func fixedWidth(w float32, o fyne.CanvasObject) fyne.CanvasObject {
+	return fixedSize(fyne.NewSize(w, 0), o)
+}
+
+// fixedSize gives o at least size s.
+func fixedSize(s fyne.Size, o fyne.CanvasObject) fyne.CanvasObject {
+	spacer := canvas.NewRectangle(color.Transparent)
+	spacer.SetMinSize(s)
+	return container.NewStack(spacer, o)
+}
+
+// emptyState is a centred message for an empty list.
+func emptyState(title, hint string) *fyne.Container {
+	t := widget.NewLabel(title)
+	t.Alignment = fyne.TextAlignCenter
+	t.TextStyle = fyne.TextStyle{Bold: true}
+	h := widget.NewLabel(hint)
+	h.Alignment = fyne.TextAlignCenter
+	h.Wrapping = fyne.TextWrapWord
+	return container.NewCenter(fixedWidth(360, container.NewVBox(t, h)))
+}
+
+// setText changes a label only when its text differs: a change repaints the window.
+func setText(l *widget.Label, text string) {
+	if l.Text != text {
+		l.SetText(text)
+	}
+}
