@@ -176,6 +176,7 @@ func (u *UI) Start(ctx context.Context) error {
 		}
 		u.enter(a, org)
 	}
+	u.win.CenterOnScreen()
 	u.win.Show()
 	return nil
 }

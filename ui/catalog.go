@@ -157,6 +157,11 @@ func newCatalogList(u *UI, title, newLabel string, withDots bool, onNew func(), 
 	c.header = container.NewBorder(nil, nil, heading(title), container.NewHBox(c.showArchived, c.newButton))
 	c.empty = emptyState(emptyTitle, emptyHint)
 	c.list = widget.NewList(func() int { return len(c.items) }, c.createRow, c.updateRow)
+	u.onThemeChange(func() {
+		for o := range c.rows {
+			refreshTree(o)
+		}
+	})
 	c.list.OnSelected = func(i widget.ListItemID) {
 		c.list.UnselectAll()
 		if i < len(c.items) && c.onEdit != nil {
@@ -171,9 +176,8 @@ func (c *catalogList) object() fyne.CanvasObject {
 }
 
 func (c *catalogList) createRow() fyne.CanvasObject {
-	r := &catalogRow{dot: newDot(12), title: widget.NewLabel(""), subtitle: caption(""), badge: caption("Archived")}
+	r := &catalogRow{dot: newDot(12), title: widget.NewLabel(""), subtitle: newSubtle("", false).truncated(), badge: caption("Archived")}
 	r.title.TextStyle = fyne.TextStyle{Bold: true}
-	r.title.Truncation = fyne.TextTruncateEllipsis
 	r.edit = widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), nil)
 	r.edit.Importance = widget.LowImportance
 	r.archive = widget.NewButton("Archive", nil)

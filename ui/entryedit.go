@@ -63,6 +63,11 @@ func newEntryList(u *UI, grouped bool) *entryList {
 		l.empty = emptyState("Nothing tracked today", "Type what you are working on above and press Start (Ctrl+Enter).")
 	}
 	l.list = widget.NewList(func() int { return len(l.items) }, l.createRow, l.updateRow)
+	u.onThemeChange(func() {
+		for o := range l.rows {
+			refreshTree(o)
+		}
+	})
 	l.list.OnSelected = func(i widget.ListItemID) {
 		l.list.UnselectAll()
 		if i < len(l.items) && !l.items[i].header {
@@ -75,7 +80,7 @@ func newEntryList(u *UI, grouped bool) *entryList {
 func (l *entryList) object() fyne.CanvasObject { return container.NewStack(l.list, l.empty) }
 
 func (l *entryList) createRow() fyne.CanvasObject {
-	r := &entryRow{dot: newDot(12), desc: widget.NewLabel(""), project: newSubtle("", false), span: newSubtle("", false), dur: widget.NewLabel("")}
+	r := &entryRow{dot: newDot(12), desc: widget.NewLabel(""), project: newSubtle("", false).truncated(), span: newSubtle("", false), dur: widget.NewLabel("")}
 	r.hTitle = widget.NewLabel("")
 	r.hTitle.TextStyle = fyne.TextStyle{Bold: true}
 	r.hTotal = widget.NewLabel("")
@@ -91,7 +96,7 @@ func (l *entryList) createRow() fyne.CanvasObject {
 		b.Importance = widget.LowImportance
 	}
 	project := fixedWidth(170, container.NewBorder(nil, nil, r.dot.box, nil, r.project))
-	right := container.NewHBox(project, fixedWidth(130, r.span), fixedWidth(84, r.dur), r.cont, r.edit, r.del)
+	right := container.NewHBox(project, fixedWidth(150, r.span), fixedWidth(84, r.dur), r.cont, r.edit, r.del)
 	r.body = container.NewBorder(nil, nil, nil, right, r.desc)
 	o := container.NewStack(r.header, r.body)
 	l.rows[o] = r

@@ -3,9 +3,11 @@
 package ui
 
 import (
+	"image/color"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -31,6 +33,7 @@ type picker struct {
 
 	button   *widget.Button
 	popup    *widget.PopUp
+	sizer    *canvas.Rectangle
 	search   *entry
 	list     *widget.List
 	filtered []pickOption
@@ -66,11 +69,10 @@ func newPicker(u *UI, noneLabel string, options func() []pickOption, onChanged f
 			}
 			r.label.Text = text
 			if opt.id == uuid.Nil {
-				r.label.Importance = widget.LowImportance
-				r.dot.box.Hide()
+				r.label.TextStyle = fyne.TextStyle{Italic: true}
+				r.dot.set("")
 			} else {
-				r.label.Importance = widget.MediumImportance
-				r.dot.box.Show()
+				r.label.TextStyle = fyne.TextStyle{}
 				r.dot.set(opt.color)
 			}
 			r.label.Refresh()
@@ -115,7 +117,9 @@ func (p *picker) open() {
 	p.filter()
 	c := p.u.win.Canvas()
 	content := container.NewBorder(p.search, nil, nil, nil, p.list)
-	p.popup = widget.NewPopUp(fixedSize(fyne.NewSize(300, 280), content), c)
+	p.sizer = canvas.NewRectangle(color.Transparent)
+	p.fit()
+	p.popup = widget.NewPopUp(container.NewStack(p.sizer, content), c)
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(p.button)
 	pos.Y += p.button.Size().Height
 	if max := c.Size().Width - 310; pos.X > max && max > 0 {
@@ -153,6 +157,21 @@ func (p *picker) filter() {
 		}
 	}
 	p.list.Refresh()
+	p.fit()
+}
+
+// fit sizes the popup to its matches, up to seven rows.
+func (p *picker) fit() {
+	if p.sizer == nil {
+		return
+	}
+	rows := min(max(len(p.filtered), 1), 7)
+	row := p.list.MinSize().Height + theme.Padding()
+	h := p.search.MinSize().Height + float32(rows)*row + 2*theme.Padding()
+	p.sizer.SetMinSize(fyne.NewSize(300, h))
+	if p.popup != nil {
+		p.popup.Resize(p.popup.MinSize())
+	}
 }
 
 func (p *picker) choose(o pickOption) {

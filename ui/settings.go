@@ -57,7 +57,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 	default:
 		s.theme.Selected = "System"
 	}
-	appearance := widget.NewCard("Appearance", "", container.NewVBox(s.theme))
+	appearance := u.section("Appearance", s.theme)
 
 	// Workspace.
 	s.orgName = newEntry(u.shortcuts, "Workspace name")
@@ -66,7 +66,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 	s.orgForm.row(s.orgForm.field("Name", s.orgName, "name"), s.orgForm.field("Time zone (days, weeks and the timesheet use it)", s.timezone, "timezone"))
 	s.orgSave = widget.NewButton("Save workspace", s.onSaveOrg)
 	s.orgName.OnSubmitted = func(string) { s.onSaveOrg() }
-	workspace := widget.NewCard("Workspace", "", container.NewVBox(s.orgForm.object(), container.NewHBox(s.orgSave)))
+	workspace := u.section("Workspace", container.NewVBox(s.orgForm.object(), container.NewHBox(s.orgSave)))
 
 	// Timer.
 	var labels []string
@@ -81,8 +81,8 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 	} else {
 		s.autostart.Checked = ok
 	}
-	timer := widget.NewCard("Timer", "", container.NewVBox(
-		container.NewBorder(nil, nil, widget.NewLabel("Ask about idle time after"), nil, fixedWidth(160, s.idle)),
+	timer := u.section("Timer", container.NewVBox(
+		container.NewHBox(widget.NewLabel("Ask about idle time after"), fixedWidth(160, s.idle)),
 		s.autostart))
 
 	// Data and the local API.
@@ -97,13 +97,13 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 	s.apiStatus.Selectable = true
 	s.copyToken = widget.NewButtonWithIcon("Copy API token", theme.ContentCopyIcon(), s.onCopyToken)
 	s.copied = caption("")
-	data := widget.NewCard("Data", "", container.NewVBox(
+	data := u.section("Data", container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewLabel("Stored in"), openDir, dir),
 		container.NewBorder(nil, nil, widget.NewLabel("Local API"), container.NewHBox(s.copied, s.copyToken), s.apiStatus),
 		caption("The CLI and scripts reach this app's timer through the local API with the token (Authorization: Bearer …)."),
 	))
 
-	keys := widget.NewCard("Keyboard", "", container.NewGridWithColumns(2,
+	keys := u.section("Keyboard", container.NewGridWithColumns(2,
 		widget.NewLabel("Start or stop the timer"), caption("Ctrl+Enter"),
 		widget.NewLabel("New entry"), caption("Ctrl+N"),
 		widget.NewLabel("Search entries"), caption("Ctrl+F"),

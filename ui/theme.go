@@ -53,9 +53,13 @@ func (t stintTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Colo
 		return color.NRGBA{R: 0x4f, G: 0x7c, B: 0xff, A: 0x40}
 	case theme.ColorNameHeaderBackground:
 		if v == theme.VariantLight {
-			return color.NRGBA{R: 0xf4, G: 0xf6, B: 0xfa, A: 0xff}
+			return color.NRGBA{R: 0xf3, G: 0xf5, B: 0xf9, A: 0xff}
 		}
 		return color.NRGBA{R: 0x1c, G: 0x1e, B: 0x24, A: 0xff}
+	case theme.ColorNameButton:
+		if v == theme.VariantLight {
+			return color.NRGBA{R: 0xe4, G: 0xe8, B: 0xef, A: 0xff}
+		}
 	}
 	return theme.DefaultTheme().Color(n, v)
 }

@@ -91,9 +91,14 @@ func newSubtle(text string, small bool) *subtle {
 	if small {
 		seg.Style.SizeName = theme.SizeNameCaptionText
 	}
-	rt := widget.NewRichText(seg)
-	rt.Truncation = fyne.TextTruncateEllipsis
-	return &subtle{RichText: rt, seg: seg}
+	return &subtle{RichText: widget.NewRichText(seg), seg: seg}
+}
+
+// truncated makes the text end in an ellipsis when it does not fit (its minimum width is
+// then tiny, so only use it where the layout gives it room).
+func (s *subtle) truncated() *subtle {
+	s.Truncation = fyne.TextTruncateEllipsis
+	return s
 }
 
 // SetText changes the text, repainting only on a change.
@@ -157,6 +162,9 @@ func (f *form) field(label string, w fyne.CanvasObject, names ...string) fyne.Ca
 	for _, n := range names {
 		f.fields[n] = fe
 		f.labels[n] = label
+	}
+	if label == "" {
+		return container.NewVBox(w, fe.label)
 	}
 	l := widget.NewLabel(label)
 	l.TextStyle = fyne.TextStyle{Bold: true}
@@ -355,5 +363,34 @@ func emptyState(title, hint string) *fyne.Container {
 func setText(l *widget.Label, text string) {
 	if l.Text != text {
 		l.SetText(text)
+	}
+}
+
+// section is a titled group on a softly tinted, rounded background.
+func (u *UI) section(title string, content fyne.CanvasObject) fyne.CanvasObject {
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
+	bg.CornerRadius = 10
+	u.onThemeChange(func() {
+		bg.FillColor = theme.Color(theme.ColorNameHeaderBackground)
+		bg.Refresh()
+	})
+	t := widget.NewLabel(title)
+	t.TextStyle = fyne.TextStyle{Bold: true}
+	t.SizeName = theme.SizeNameSubHeadingText
+	return container.NewStack(bg, container.NewPadded(container.NewVBox(t, content)))
+}
+
+// refreshTree refreshes every widget under o. List rows live outside the window's tree
+// walk, so a theme change reaches them only this way.
+func refreshTree(o fyne.CanvasObject) {
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			refreshTree(c)
+		}
+	case fyne.Widget:
+		x.Refresh()
+	default:
+		o.Refresh()
 	}
 }
