@@ -12,6 +12,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -46,12 +49,14 @@ type Options struct {
 	Executable string
 	Version    string
 	Logger     *slog.Logger
-	// Tray enables the tray icon; callers set it only when a D-Bus session bus answers.
+	// Tray enables the tray icon. Run sets it when a D-Bus session bus answers.
 	Tray bool
 }
 
 // Run opens the desktop app and returns when it quits.
 func Run(ctx context.Context, opts Options) error {
+	plainLocale()
+	opts.Tray = runtime.GOOS != "linux" || sessionBusAvailable(os.Getenv("DBUS_SESSION_BUS_ADDRESS"))
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("stint.png", assets.Icon))
 	u := New(a, opts)
@@ -63,6 +68,21 @@ func Run(ctx context.Context, opts Options) error {
 	stop()
 	u.Close()
 	return nil
+}
+
+// plainLocale names English for message lookups when the locale is C.UTF-8 or POSIX with a
+// codeset: Fyne would otherwise log a parse error for the "C" language on every start.
+func plainLocale() {
+	for _, key := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		v := os.Getenv(key)
+		if v == "" {
+			continue
+		}
+		if lang, _, _ := strings.Cut(v, "."); (lang == "C" || lang == "POSIX") && v != lang && os.Getenv("LANGUAGE") == "" {
+			os.Setenv("LANGUAGE", "en")
+		}
+		return
+	}
 }
 
 // UI is the running desktop app: the window, its screens and the state they share.
@@ -208,9 +228,10 @@ func (u *UI) enter(a app.Actor, org app.Organization) {
 		u.tray = newTrayMenu(u)
 		u.win.SetCloseIntercept(u.win.Hide)
 	} else {
-		u.log.Info("no system tray (no D-Bus session bus); closing the window quits")
+		u.log.Info("no system tray: no D-Bus session bus answers; closing the window quits")
 	}
 	u.show(0)
+	u.win.Canvas().Focus(u.timer.desc)
 	u.reload()
 }
 

@@ -1,0 +1,123 @@
+// Command demoseed fills a data directory with a week of plausible time entries, for the
+// desktop smoke test's README screenshot and the desktop benchmark. It creates the local
+// workspace when there is none. Usage: go run ./ui/internal/demoseed DATA_DIR [TIMEZONE]
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/store/sqlite"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "demoseed:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	if len(args) < 1 || len(args) > 2 {
+		return errors.New("usage: demoseed DATA_DIR [TIMEZONE]")
+	}
+	tz := "Europe/Berlin"
+	if len(args) == 2 {
+		tz = args[1]
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(args[0], "stint.db"))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	svc := app.New(st, app.Options{})
+	a, _, err := svc.EnsureLocal(ctx, app.LocalSetup{Name: "Ada Lovelace", Organization: "Personal", Timezone: tz})
+	if err != nil {
+		return err
+	}
+	client, err := svc.CreateClient(ctx, a, app.ClientInput{Name: "Acme Corp"})
+	if err != nil {
+		return err
+	}
+	projects := map[string]*app.Project{}
+	for _, p := range []app.ProjectInput{
+		{Name: "Acme website", ClientID: &client.ID, Color: "#30a46c", Billable: true},
+		{Name: "Globex onboarding", Color: "#8e4ec6", Billable: true},
+		{Name: "Internal", Color: "#0090ff"},
+		{Name: "Open source", Color: "#f5a623"},
+	} {
+		created, err := svc.CreateProject(ctx, a, p)
+		if err != nil {
+			return err
+		}
+		projects[p.Name] = &created
+	}
+	for _, t := range []string{"meeting", "review", "writing"} {
+		if _, err := svc.CreateTag(ctx, a, app.TagInput{Name: t}); err != nil {
+			return err
+		}
+	}
+	now := time.Now().In(loc)
+	at := func(daysBack, h, m int) time.Time {
+		y, mo, d := now.Date()
+		return time.Date(y, mo, d-daysBack, h, m, 0, 0, loc)
+	}
+	add := func(desc, project string, start time.Time, d time.Duration) error {
+		stop := start.Add(d)
+		if stop.After(now) {
+			return nil
+		}
+		in := app.TimeEntryInput{Description: desc, StartedAt: start, StoppedAt: &stop}
+		if p := projects[project]; p != nil {
+			in.ProjectID = &p.ID
+		}
+		_, err := svc.CreateTimeEntry(ctx, a, in)
+		return err
+	}
+	type e struct {
+		desc, project string
+		h, m          int
+		d             time.Duration
+	}
+	day := []e{
+		{"Standup", "Internal", 9, 0, 15 * time.Minute},
+		{"Landing page copy", "Acme website", 9, 30, 130 * time.Minute},
+		{"Code review", "Open source", 13, 0, 75 * time.Minute},
+		{"Workshop preparation", "Globex onboarding", 15, 0, 100 * time.Minute},
+	}
+	for back := 6; back >= 1; back-- {
+		if wd := now.AddDate(0, 0, -back).Weekday(); wd == time.Saturday || wd == time.Sunday {
+			continue
+		}
+		for _, x := range day {
+			if err := add(x.desc, x.project, at(back, x.h, x.m), x.d); err != nil {
+				return err
+			}
+		}
+	}
+	// Today: the last few hours, newest last, ending five minutes ago.
+	end := now.Add(-5 * time.Minute).Truncate(time.Minute)
+	for _, x := range []e{
+		{desc: "Release notes for v0.4", project: "Open source", d: 40 * time.Minute},
+		{desc: "Inbox and planning", d: 25 * time.Minute},
+		{desc: "Hero section layout", project: "Acme website", d: 95 * time.Minute},
+		{desc: "Standup", project: "Internal", d: 15 * time.Minute},
+	} {
+		start := end.Add(-x.d)
+		if err := add(x.desc, x.project, start, x.d); err != nil {
+			return err
+		}
+		end = start.Add(-10 * time.Minute)
+	}
+	return nil
+}

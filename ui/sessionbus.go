@@ -1,0 +1,44 @@
+//go:build !headless
+
+package ui
+
+import (
+	"net"
+	"strings"
+	"time"
+)
+
+// sessionBusAvailable reports whether a D-Bus session bus answers at addr (the value of
+// DBUS_SESSION_BUS_ADDRESS). Fyne's Linux tray needs one; without it the tray cannot work
+// and panics on quit, so the app runs without a tray instead.
+func sessionBusAvailable(addr string) bool {
+	for _, a := range strings.Split(addr, ";") {
+		transport, params, ok := strings.Cut(a, ":")
+		if !ok {
+			continue
+		}
+		kv := map[string]string{}
+		for _, p := range strings.Split(params, ",") {
+			if k, v, ok := strings.Cut(p, "="); ok {
+				kv[k] = v
+			}
+		}
+		var network, target string
+		switch {
+		case transport == "unix" && kv["path"] != "":
+			network, target = "unix", kv["path"]
+		case transport == "unix" && kv["abstract"] != "":
+			network, target = "unix", "@"+kv["abstract"]
+		case transport == "tcp" && kv["host"] != "" && kv["port"] != "":
+			network, target = "tcp", net.JoinHostPort(kv["host"], kv["port"])
+		default:
+			continue
+		}
+		c, err := net.DialTimeout(network, target, 300*time.Millisecond)
+		if err == nil {
+			c.Close()
+			return true
+		}
+	}
+	return false
+}
