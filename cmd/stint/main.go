@@ -1,5 +1,6 @@
-// Command stint is Stint's one executable: the local CLI (timer, entries, projects) and the
-// headless API server (serve). Subcommands live in their own files; this one only wires them.
+// Command stint is Stint's one executable: the desktop app (no arguments, or desktop), the
+// local CLI (timer, entries, projects) and the headless API server (serve). Subcommands live
+// in their own files; this one only wires them.
 package main
 
 import (
@@ -38,8 +39,7 @@ type cli struct {
 // dispatch runs the command named by args[0].
 func (c *cli) dispatch(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		// The desktop window will open here; until it exists, say what there is.
-		return c.help(nil)
+		return c.desktop(ctx, nil)
 	}
 	cmd, rest := args[0], args[1:]
 	switch cmd {
@@ -47,6 +47,8 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		return c.help(rest)
 	case "version", "-version", "--version":
 		return c.version(rest)
+	case "desktop":
+		return c.desktop(ctx, rest)
 	case "serve":
 		return c.serve(ctx, rest)
 	case "timer":

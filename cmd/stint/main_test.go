@@ -289,7 +289,7 @@ func TestErrors(t *testing.T) {
 func TestHelp(t *testing.T) {
 	h := newHarness(t)
 	for _, args := range [][]string{
-		{}, {"help"}, {"-h"}, {"--help"}, {"help", "timer", "start"},
+		{"help"}, {"-h"}, {"--help"}, {"help", "timer", "start"}, {"desktop", "-h"}, {"help", "desktop"},
 		{"serve", "-h"}, {"version", "-h"}, {"timer", "-h"}, {"timer", "start", "-h"}, {"timer", "stop", "--help"},
 		{"timer", "status", "-h"}, {"entries", "-h"}, {"projects", "-h"}, {"projects", "add", "-h"},
 	} {

@@ -6,7 +6,11 @@ package main
 const usageMain = `Stint is an offline-first time tracker in one executable.
 
 Usage:
+  stint                          open the desktop app (same as 'stint desktop')
   stint <command> [flags] [arguments]
+
+Desktop:
+  desktop                        the window, the tray icon and the local API on 127.0.0.1
 
 Timer and data (work on this machine's data directory; no server needed):
   timer start [DESCRIPTION...]   start tracking now (stops a running timer first)
@@ -32,6 +36,22 @@ Examples:
   stint timer status
   stint timer stop
   stint entries --from yesterday --json
+`
+
+const usageDesktop = `Usage: stint desktop [flags]
+       stint
+
+Opens the desktop app: the timer window, a tray icon (when the desktop has a D-Bus session
+bus), and the local API on a loopback address so 'stint' commands and scripts drive the same
+timer. The first launch asks for your name, a workspace name and your time zone; nothing
+leaves this machine. Builds made with -tags headless have no desktop app.
+
+Flags (each falls back to its environment variable, then to the default):
+  --addr HOST:PORT     local API address, loopback only ($STINT_ADDR; default 127.0.0.1:8736)
+  --data DIR           data directory ($STINT_DATA; default: the user's data directory)
+  --log-level LEVEL    debug, info, warn or error ($STINT_LOG_LEVEL; default info)
+
+The API token for scripts is in Settings (Copy API token).
 `
 
 const usageServe = `Usage: stint serve [flags]
@@ -141,6 +161,8 @@ Flags:
 // usageText returns the help of a command given by its words ("timer start").
 func usageText(command string) (string, bool) {
 	switch command {
+	case "desktop":
+		return usageDesktop, true
 	case "serve":
 		return usageServe, true
 	case "version":

@@ -1,0 +1,119 @@
+//go:build !headless
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/server"
+	"github.com/stinthq/stint/store/sqlite"
+	"github.com/stinthq/stint/ui"
+)
+
+// desktop opens the desktop app on the data directory's store, with the local API on a
+// loopback address so the CLI and scripts can drive the same timer.
+func (c *cli) desktop(ctx context.Context, args []string) error {
+	fs := newFlagSet("desktop")
+	data := dataFlag(fs)
+	addr := fs.String("addr", c.getenv("STINT_ADDR", defaultAddr), "local API address")
+	logLevel := fs.String("log-level", c.getenv("STINT_LOG_LEVEL", "info"), "log level")
+	rest, err := c.parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(fs, rest); err != nil {
+		return err
+	}
+	if err := loopbackAddr(*addr); err != nil {
+		return err
+	}
+	level, err := parseLevel(*logLevel)
+	if err != nil {
+		return err
+	}
+	log := newLogger(c.stderr, level)
+	dir, err := c.dataDir(*data)
+	if err != nil {
+		return err
+	}
+	st, err := sqlite.Open(ctx, filepath.Join(dir, dbFileName))
+	if err != nil {
+		return fmt.Errorf("open data in %s: %w", dir, err)
+	}
+	svc := app.New(st, app.Options{Clock: c.clock, Logger: log})
+
+	// The local API runs beside the window; when its port is taken (another instance, or
+	// "stint serve"), the window still opens and Settings says why the API is not running.
+	srv := server.New(svc, server.Config{Addr: *addr, Version: version, Logger: log})
+	apiCtx, stopAPI := context.WithCancel(ctx)
+	var api apiState
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := srv.ListenAndServe(apiCtx); err != nil && apiCtx.Err() == nil {
+			api.set(err)
+			log.Warn("local API not running", "addr", *addr, "err", err)
+		}
+	}()
+	exe, _ := os.Executable()
+	log.Info("starting desktop", "version", version, "data_dir", dir, "api", *addr)
+	err = ui.Run(ctx, ui.Options{
+		Service:         svc,
+		DataDir:         dir,
+		APIAddr:         *addr,
+		APIStatus:       api.get,
+		DefaultName:     ownerName(c.env),
+		DefaultTimezone: localTimezone(c.env),
+		Executable:      exe,
+		Version:         version,
+		Logger:          log,
+	})
+	stopAPI()
+	wg.Wait()
+	if cerr := st.Close(); cerr != nil {
+		err = errors.Join(err, fmt.Errorf("close data: %w", cerr))
+	}
+	return err
+}
+
+// apiState remembers why the local API stopped, for the settings screen.
+type apiState struct {
+	mu  sync.Mutex
+	err error
+}
+
+func (s *apiState) set(err error) {
+	s.mu.Lock()
+	s.err = err
+	s.mu.Unlock()
+}
+
+func (s *apiState) get() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// loopbackAddr refuses a local API address other machines could reach: the desktop's API
+// is for this machine's CLI and scripts only ("stint serve" is for sharing).
+func loopbackAddr(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return usagef("desktop: --addr %q: want HOST:PORT", addr)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return usagef("desktop: --addr %q: the desktop app serves its API on a loopback address only (use 'stint serve' to share it)", addr)
+	}
+	return nil
+}
