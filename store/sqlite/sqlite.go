@@ -1,7 +1,8 @@
-// Package sqlite is Stint's embedded store: one SQLite file in WAL mode, a single writer
-// connection taking BEGIN IMMEDIATE (so write transactions never deadlock on lock upgrades),
-// a pool of read-only connections, and embedded versioned migrations. It implements the
-// interfaces app declares; every statement on tenant data filters by the caller's scope.
+// Package sqlite is Stint's embedded store: one SQLite file in WAL mode, one writer
+// goroutine that group-commits concurrent write transactions (BEGIN IMMEDIATE, a SAVEPOINT
+// per caller, one fsync per batch), a pool of read-only connections, prepared statements
+// reused per connection, and embedded versioned migrations. It implements the interfaces
+// app declares; every statement on tenant data filters by the caller's scope.
 package sqlite
 
 import (
@@ -18,6 +19,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/stinthq/stint/app"
 	sqlite "modernc.org/sqlite"
@@ -34,10 +36,15 @@ type Store struct {
 	reader *sql.DB
 	wstmts *stmtCache
 	rstmts *stmtCache
-	// writing admits one write transaction at a time. The writer pool has a second
-	// connection only so statements can be prepared for the cache while a transaction holds
-	// the first; without this gate two BEGIN IMMEDIATEs would meet in SQLite's busy handler.
-	writing chan struct{}
+	// Writes go through one goroutine (write.go), so one write transaction runs at a time.
+	// The writer pool has a second connection only so statements can be prepared for the
+	// cache while the transaction holds the first.
+	queue     chan *writeReq
+	stopped   chan struct{}
+	loopDone  chan struct{}
+	closeOnce sync.Once
+	closing   sync.RWMutex
+	closed    bool
 }
 
 var _ app.Store = (*Store)(nil)
@@ -76,7 +83,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	w.SetMaxIdleConns(2)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	s := &Store{path: path, writer: w, writing: make(chan struct{}, 1)}
+	s := &Store{path: path, writer: w, queue: make(chan *writeReq, maxBatch),
+		stopped: make(chan struct{}), loopDone: make(chan struct{})}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -92,47 +100,27 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	r.SetConnMaxIdleTime(0)
 	s.reader = r
 	s.wstmts, s.rstmts = newStmtCache(w), newStmtCache(r)
+	go s.writeLoop()
 	return s, nil
 }
 
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
 
-// Close closes both pools.
+// Close stops the writer (queued writes fail) and closes both pools. Closing twice is a no-op.
 func (s *Store) Close() error {
-	s.rstmts.close()
-	s.wstmts.close()
-	return errors.Join(s.reader.Close(), s.writer.Close())
-}
-
-// Write runs fn in one BEGIN IMMEDIATE transaction, one at a time.
-func (s *Store) Write(ctx context.Context, fn func(app.Tx) error) (err error) {
-	select {
-	case s.writing <- struct{}{}:
-		defer func() { <-s.writing }()
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	tx, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", mapErr(err))
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			_ = tx.Rollback()
-			panic(p)
-		}
-		if err != nil {
-			_ = tx.Rollback()
-		}
-	}()
-	if err = fn(&txn{q: cached{cache: s.wstmts, tx: tx}}); err != nil {
-		return err
-	}
-	if err = tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", mapErr(err))
-	}
-	return nil
+	var err error
+	s.closeOnce.Do(func() {
+		s.closing.Lock()
+		s.closed = true
+		s.closing.Unlock()
+		close(s.stopped)
+		<-s.loopDone
+		s.rstmts.close()
+		s.wstmts.close()
+		err = errors.Join(s.reader.Close(), s.writer.Close())
+	})
+	return err
 }
 
 // Read runs fn on the read-only pool. Each statement sees committed data.
