@@ -84,10 +84,9 @@ func (l *entryList) createRow() fyne.CanvasObject {
 	r.hTitle = widget.NewLabel("")
 	r.hTitle.TextStyle = fyne.TextStyle{Bold: true}
 	r.hTotal = widget.NewLabel("")
-	r.hTotal.TextStyle = fyne.TextStyle{Bold: true, Monospace: true}
+	r.hTotal.TextStyle = fyne.TextStyle{Bold: true}
 	r.header = container.NewBorder(nil, nil, r.hTitle, r.hTotal)
 	r.desc.Truncation = fyne.TextTruncateEllipsis
-	r.dur.TextStyle = fyne.TextStyle{Monospace: true}
 	r.dur.Alignment = fyne.TextAlignTrailing
 	r.cont = widget.NewButtonWithIcon("", theme.MediaPlayIcon(), func() { l.u.continueEntry(r.item.entry.TimeEntry) })
 	r.edit = widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { l.u.editEntry(&r.item.entry.TimeEntry) })
@@ -120,7 +119,7 @@ func (l *entryList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	e := it.entry
 	if e.Description == "" {
 		r.desc.Importance = widget.MediumImportance
-		r.desc.TextStyle = fyne.TextStyle{Italic: true}
+		r.desc.TextStyle = fyne.TextStyle{}
 		r.desc.Text = "(no description)"
 	} else {
 		r.desc.Importance = widget.MediumImportance

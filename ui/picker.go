@@ -69,10 +69,10 @@ func newPicker(u *UI, noneLabel string, options func() []pickOption, onChanged f
 			}
 			r.label.Text = text
 			if opt.id == uuid.Nil {
-				r.label.TextStyle = fyne.TextStyle{Italic: true}
+				r.label.Importance = widget.MediumImportance
 				r.dot.set("")
 			} else {
-				r.label.TextStyle = fyne.TextStyle{}
+				r.label.Importance = widget.MediumImportance
 				r.dot.set(opt.color)
 			}
 			r.label.Refresh()

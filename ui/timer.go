@@ -51,7 +51,7 @@ func newTimerScreen(u *UI) *timerScreen {
 	s.button.Importance = widget.HighImportance
 	s.elapsed = canvas.NewText("0:00:00", theme.Color(theme.ColorNameDisabled))
 	s.elapsed.TextSize = 28
-	s.elapsed.TextStyle = fyne.TextStyle{Monospace: true}
+	s.elapsed.TextStyle = fyne.TextStyle{Bold: true} // Noto Sans digits are tabular: no jitter
 	s.elapsed.Alignment = fyne.TextAlignTrailing
 	s.today = widget.NewLabel("0:00:00")
 	s.today.TextStyle = fyne.TextStyle{Bold: true}
