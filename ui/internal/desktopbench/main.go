@@ -1,0 +1,329 @@
+// Command desktopbench measures the desktop app as a user runs it: the real binary under
+// Xvfb, on a data directory with a week of entries and a running timer. It reports
+//
+//   - time from process start to the first frame with content (median and worst of -starts),
+//   - resident memory after -idle with the timer running,
+//   - CPU used over -cpu with the timer running, as a share of one core,
+//
+// and the same figures for fynebaseline, a bare Fyne window of the same size, so the
+// toolkit's and the graphics stack's own cost on this machine is visible next to Stint's.
+// Goals (DESIGN.md): first frame < 1 s, RSS < 80 MB, CPU < 0.5% of a core.
+//
+// Usage: go run ./ui/internal/desktopbench [-bin bin/stint] [-idle 1m] [-cpu 5m] [-starts 5]
+// It needs Xvfb, xdotool and xwd (x11-apps). Run it from the repository root.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "desktopbench:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	bin, baseline string
+	tags          string
+	idle, cpu     time.Duration
+	starts        int
+}
+
+func run() error {
+	var o options
+	flag.StringVar(&o.bin, "bin", "", "stint binary (default: build one with -tags)")
+	flag.StringVar(&o.baseline, "baseline", "", "fynebaseline binary (default: build one)")
+	flag.StringVar(&o.tags, "tags", "no_emoji,no_animations", "build tags for the binaries it builds (as make build)")
+	flag.DurationVar(&o.idle, "idle", time.Minute, "idle time before memory is read")
+	flag.DurationVar(&o.cpu, "cpu", 5*time.Minute, "how long CPU use is measured, after -idle")
+	flag.IntVar(&o.starts, "starts", 5, "cold starts to time")
+	flag.Parse()
+	for _, tool := range []string{"Xvfb", "xdotool", "xwd"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			return fmt.Errorf("%s is needed (apt-get install xvfb xdotool x11-apps)", tool)
+		}
+	}
+	work, err := os.MkdirTemp("", "desktopbench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	if o.bin == "" {
+		o.bin = filepath.Join(work, "stint")
+		if err := goBuild(o.bin, o.tags, "./cmd/stint"); err != nil {
+			return err
+		}
+	}
+	if o.baseline == "" {
+		o.baseline = filepath.Join(work, "fynebaseline")
+		if err := goBuild(o.baseline, o.tags, "./ui/internal/fynebaseline"); err != nil {
+			return err
+		}
+	}
+	display, stopX, err := startXvfb(work)
+	if err != nil {
+		return err
+	}
+	defer stopX()
+	os.Setenv("DISPLAY", display) // for xdotool and xwd
+
+	data := filepath.Join(work, "data")
+	if out, err := exec.Command("go", "run", "./ui/internal/demoseed", data).CombinedOutput(); err != nil {
+		return fmt.Errorf("seed: %v\n%s", err, out)
+	}
+	env := append(os.Environ(), "DISPLAY="+display, "HOME="+filepath.Join(work, "home"),
+		"XDG_CONFIG_HOME="+filepath.Join(work, "home", ".config"), "DBUS_SESSION_BUS_ADDRESS=",
+		"STINT_DATA="+data, "STINT_ADDR=127.0.0.1:"+strconv.Itoa(38736+os.Getpid()%1000), "STINT_LOG_LEVEL=warn")
+	cli := exec.Command(o.bin, "timer", "start", "--project", "Acme website", "benchmark")
+	cli.Env = env
+	if out, err := cli.CombinedOutput(); err != nil {
+		return fmt.Errorf("start timer: %v\n%s", err, out)
+	}
+
+	apps := []app{
+		{name: "stint", argv: []string{o.bin}, title: "^Timer – Stint$"},
+		{name: "fyne baseline", argv: []string{o.baseline}, title: "^Fyne baseline$"},
+	}
+	var results []result
+	for _, a := range apps {
+		r, err := measure(a, env, o)
+		if err != nil {
+			return fmt.Errorf("%s: %w", a.name, err)
+		}
+		results = append(results, r)
+	}
+	fmt.Printf("\nDesktop benchmark (Xvfb %s, software GL; %d starts, %v idle, CPU over %v with the timer running)\n\n",
+		display, o.starts, o.idle, o.cpu)
+	fmt.Printf("%-14s %12s %12s %10s %10s %10s %10s\n", "", "first frame", "worst start", "RSS", "anon", "file", "CPU")
+	for _, r := range results {
+		fmt.Printf("%-14s %12s %12s %8.1fMB %8.1fMB %8.1fMB %9.2f%%\n", r.name, r.firstFrame.Round(time.Millisecond),
+			r.worstFrame.Round(time.Millisecond), mb(r.rss), mb(r.anon), mb(r.file), r.cpu)
+	}
+	s := results[0]
+	fmt.Printf("\nGoals: first frame < 1s: %s; RSS < 80 MB: %s; CPU < 0.5%%: %s\n",
+		verdict(s.firstFrame < time.Second), verdict(s.rss < 80<<20), verdict(s.cpu < 0.5))
+	fmt.Println("RSS counts file-backed pages (the binary, libLLVM from Mesa's software renderer) that other processes share; anon is the app's own memory.")
+	return nil
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "NOT met"
+}
+
+func mb(b int64) float64 { return float64(b) / (1 << 20) }
+
+type app struct {
+	name  string
+	argv  []string
+	title string
+}
+
+type result struct {
+	name                   string
+	firstFrame, worstFrame time.Duration
+	rss, anon, file        int64
+	cpu                    float64 // percent of one core
+}
+
+func goBuild(out, tags, pkg string) error {
+	cmd := exec.Command("go", "build", "-tags", tags, "-o", out, pkg)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build %s: %v\n%s", pkg, err, b)
+	}
+	return nil
+}
+
+func startXvfb(work string) (string, func(), error) {
+	for n := 150; n < 200; n++ {
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
+			continue
+		}
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
+			continue
+		}
+		display := fmt.Sprintf(":%d", n)
+		x := exec.Command("Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset")
+		if err := x.Start(); err != nil {
+			return "", nil, err
+		}
+		stop := func() { _ = x.Process.Kill(); _ = x.Wait() }
+		for i := 0; i < 100; i++ {
+			if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
+				return display, stop, nil
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		stop()
+		return "", nil, errors.New("Xvfb did not start")
+	}
+	return "", nil, errors.New("no free X display")
+}
+
+func measure(a app, env []string, o options) (result, error) {
+	r := result{name: a.name}
+	var frames []time.Duration
+	for i := 0; i < o.starts; i++ {
+		p, d, err := start(a, env)
+		if err != nil {
+			return r, err
+		}
+		frames = append(frames, d)
+		if err := stop(p); err != nil {
+			return r, err
+		}
+	}
+	slices.Sort(frames)
+	r.firstFrame, r.worstFrame = frames[len(frames)/2], frames[len(frames)-1]
+
+	p, _, err := start(a, env)
+	if err != nil {
+		return r, err
+	}
+	defer stop(p)
+	fmt.Printf("%s: idle %v, then CPU over %v…\n", a.name, o.idle, o.cpu)
+	time.Sleep(o.idle)
+	if r.rss, r.anon, r.file, err = memory(p.Process.Pid); err != nil {
+		return r, err
+	}
+	t0, err := cpuTicks(p.Process.Pid)
+	if err != nil {
+		return r, err
+	}
+	w0 := time.Now()
+	time.Sleep(o.cpu)
+	t1, err := cpuTicks(p.Process.Pid)
+	if err != nil {
+		return r, err
+	}
+	const clkTck = 100 // USER_HZ on Linux
+	r.cpu = float64(t1-t0) / clkTck / time.Since(w0).Seconds() * 100
+	return r, nil
+}
+
+// start runs the app and waits for its first frame with content: a window with the title,
+// drawn in more than a couple of colours.
+func start(a app, env []string) (*exec.Cmd, time.Duration, error) {
+	cmd := exec.Command(a.argv[0], a.argv[1:]...)
+	cmd.Env = env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	t0 := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, 0, err
+	}
+	deadline := t0.Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", a.title).Output()
+		if err == nil && len(bytes.TrimSpace(out)) > 0 {
+			wid := strings.Fields(string(out))[0]
+			for time.Now().Before(deadline) {
+				img, err := exec.Command("xwd", "-silent", "-id", wid).Output()
+				if err == nil && colours(img) > 2 {
+					return cmd, time.Since(t0), nil
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	return nil, 0, fmt.Errorf("no frame within 20s; stderr:\n%s", stderr.String())
+}
+
+func stop(cmd *exec.Cmd) error {
+	if cmd.ProcessState != nil {
+		return nil
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		_ = cmd.Process.Kill()
+		<-done
+		return errors.New("did not exit within 10s of SIGTERM")
+	}
+}
+
+// colours counts distinct pixel values in an XWD dump (up to a few).
+func colours(xwd []byte) int {
+	if len(xwd) < 100 {
+		return 0
+	}
+	be := binary.BigEndian
+	header := be.Uint32(xwd[0:])
+	ncolors := be.Uint32(xwd[19*4:])
+	bpp := be.Uint32(xwd[11*4:])
+	start := int(header) + int(ncolors)*12
+	if bpp != 32 || start >= len(xwd) {
+		return 0
+	}
+	seen := map[uint32]bool{}
+	for i := start; i+4 <= len(xwd) && len(seen) < 8; i += 4 * 97 {
+		seen[binary.LittleEndian.Uint32(xwd[i:])&0xffffff] = true
+	}
+	return len(seen)
+}
+
+// memory reads a process's resident set: total, anonymous and file-backed.
+func memory(pid int) (rss, anon, file int64, err error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		kb, _ := strconv.ParseInt(f[1], 10, 64)
+		switch f[0] {
+		case "VmRSS:":
+			rss = kb << 10
+		case "RssAnon:":
+			anon = kb << 10
+		case "RssFile:":
+			file = kb << 10
+		}
+	}
+	return rss, anon, file, nil
+}
+
+// cpuTicks is a process's user plus system time in clock ticks.
+func cpuTicks(pid int) (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+	if len(f) < 13 {
+		return 0, errors.New("short /proc stat")
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return u + st, nil
+}
