@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -130,5 +131,48 @@ func TestPalette(t *testing.T) {
 	p[0] = "changed"
 	if app.Palette()[0] == "changed" {
 		t.Fatal("palette shared")
+	}
+}
+
+func TestDiscardIdle(t *testing.T) {
+	e := newEnv(t)
+	owner, _ := e.signup()
+	p := must[app.Project](t)(e.svc.CreateProject(e.ctx, owner, app.ProjectInput{Name: "P", Billable: true}))
+	tag := must[app.Tag](t)(e.svc.CreateTag(e.ctx, owner, app.TagInput{Name: "deep"}))
+	start := e.clock.Now()
+	run := must[app.TimeEntry](t)(e.svc.StartTimer(e.ctx, owner, app.TimerStart{ProjectID: &p.ID, Description: "write", TagIDs: []uuid.UUID{tag.ID}}))
+	e.clock.Advance(40 * time.Minute)
+	away := start.Add(20 * time.Minute)
+	back := start.Add(35 * time.Minute)
+
+	stopped, resumed, err := e.svc.DiscardIdle(e.ctx, owner, run.ID, away, back, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stopped.ID != run.ID || !stopped.StoppedAt.Equal(away) || stopped.Duration(time.Time{}) != 20*time.Minute {
+		t.Fatalf("stopped %+v", stopped)
+	}
+	if resumed == nil || !resumed.Running() || !resumed.StartedAt.Equal(back) || *resumed.ProjectID != p.ID ||
+		resumed.Description != "write" || !resumed.Billable || !slices.Equal(resumed.TagIDs, []uuid.UUID{tag.ID}) {
+		t.Fatalf("resumed %+v", resumed)
+	}
+	if r := must[*app.TimeEntry](t)(e.svc.RunningEntry(e.ctx, owner)); r == nil || r.ID != resumed.ID {
+		t.Fatalf("running %+v", r)
+	}
+	// The stale entry id (the timer moved on) is refused.
+	if _, _, err := e.svc.DiscardIdle(e.ctx, owner, run.ID, away, back, false); !errors.Is(err, app.ErrConflict) {
+		t.Fatalf("stale discard: %v", err)
+	}
+	// Discard and stop: idle since before the start is clamped to the start.
+	e.clock.Advance(10 * time.Minute)
+	stopped, resumed, err = e.svc.DiscardIdle(e.ctx, owner, resumed.ID, back.Add(-time.Hour), e.clock.Now().Add(time.Hour), true)
+	if err != nil || resumed != nil || !stopped.StoppedAt.Equal(back) {
+		t.Fatalf("discard and stop: %+v %+v %v", stopped, resumed, err)
+	}
+	if r := must[*app.TimeEntry](t)(e.svc.RunningEntry(e.ctx, owner)); r != nil {
+		t.Fatalf("still running %+v", r)
+	}
+	if _, _, err := e.svc.DiscardIdle(e.ctx, owner, stopped.ID, away, back, true); !errors.Is(err, app.ErrConflict) {
+		t.Fatalf("nothing running: %v", err)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // Idle threshold: how long without input before a running timer asks, on return, whether to
@@ -52,4 +54,58 @@ func (s *Service) SetIdleThreshold(ctx context.Context, d time.Duration) error {
 		}
 		return nil
 	})
+}
+
+// DiscardIdle takes time away from the computer out of the running entry: the entry stops
+// where the idle time began and, unless stop, a new entry with the same project, task,
+// description, tags and billability starts where it ended. Nothing else is lost. from and
+// to are clamped to the entry's start and now. It fails with ErrConflict when entryID is no
+// longer the running entry (the timer was stopped or switched meanwhile).
+func (s *Service) DiscardIdle(ctx context.Context, a Actor, entryID uuid.UUID, from, to time.Time, stop bool) (TimeEntry, *TimeEntry, error) {
+	if err := a.require(PermEntriesOwn); err != nil {
+		return TimeEntry{}, nil, err
+	}
+	var stopped TimeEntry
+	var resumed *TimeEntry
+	err := s.store.Write(ctx, func(tx Tx) error {
+		e, err := tx.TimeEntries().Running(ctx, Scope{TenantID: a.TenantID}, a.UserID)
+		if errors.Is(err, ErrNotFound) || (err == nil && e.ID != entryID) {
+			return Conflict("the timer changed in the meantime; nothing was discarded")
+		}
+		if err != nil {
+			return err
+		}
+		now := s.Now()
+		from, to := from.UTC().Truncate(time.Second), to.UTC().Truncate(time.Second)
+		if from.Before(e.StartedAt) {
+			from = e.StartedAt
+		}
+		if to.After(now) {
+			to = now.Truncate(time.Second)
+		}
+		if !from.Before(to) {
+			return Invalid("to", "must be after from")
+		}
+		e.StoppedAt = &from
+		prev := s.touch(&e.Meta, now)
+		if err := tx.TimeEntries().Update(ctx, Scope{TenantID: e.TenantID, OrgID: e.OrganizationID}, e, prev); err != nil {
+			return err
+		}
+		if err := s.recordEntry(ctx, tx, a, e, "time_entry.discard_idle"); err != nil {
+			return err
+		}
+		stopped = e
+		if stop {
+			return nil
+		}
+		next := TimeEntry{ID: NewID(), TenantID: e.TenantID, OrganizationID: e.OrganizationID, UserID: e.UserID,
+			ProjectID: e.ProjectID, TaskID: e.TaskID, Description: e.Description, StartedAt: to,
+			Timezone: e.Timezone, Billable: e.Billable, Source: SourceTimer, TagIDs: e.TagIDs, Meta: s.stamp(now)}
+		if err := tx.TimeEntries().Insert(ctx, Scope{TenantID: e.TenantID, OrgID: e.OrganizationID}, next); err != nil {
+			return err
+		}
+		resumed = &next
+		return s.recordEntry(ctx, tx, a, next, "time_entry.create")
+	})
+	return stopped, resumed, err
 }
