@@ -67,6 +67,12 @@ func Run(ctx context.Context, opts Options) error {
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("stint.png", assets.Icon))
 	u := New(a, opts)
+	if src, err := newIdleSource(); err != nil {
+		u.log.Info("idle detection off", "err", err)
+	} else {
+		u.idleSrc = src
+		defer src.Close()
+	}
 	if err := u.Start(ctx); err != nil {
 		return err
 	}
@@ -135,6 +141,9 @@ type UI struct {
 	tags       *tagsScreen
 	settings   *settingsScreen
 	tray       *trayMenu
+	idle       *idleWatch
+	// idleSrc samples the idle time (nil: no idle detection); only the loop goroutine uses it.
+	idleSrc idleSource
 
 	screens   []screen
 	current   int
@@ -172,6 +181,7 @@ func New(a fyne.App, opts Options) *UI {
 	u.win.SetIcon(fyne.NewStaticResource("stint.png", assets.Icon))
 	u.win.Resize(fyne.NewSize(1040, 680))
 	u.shortcuts = newShortcuts(u)
+	u.idle = &idleWatch{u: u}
 	a.Settings().AddListener(func(fyne.Settings) {
 		u.do(func() {
 			for _, h := range u.themeHooks {
@@ -360,9 +370,14 @@ func (u *UI) reload() {
 		if err != nil {
 			return nil, err
 		}
+		threshold, err := u.svc.IdleThreshold(ctx)
+		if err != nil {
+			return nil, err
+		}
 		u.advanceSeq(seq)
 		return func() {
 			u.cat = cat
+			u.idle.threshold = threshold
 			u.setOrg(org)
 			u.running = running
 			if u.undo != nil && running != nil && running.ID == u.undo.entry.ID {
@@ -390,13 +405,19 @@ func (u *UI) loop() func() {
 		defer u.wg.Done()
 		t := time.NewTicker(time.Second)
 		defer t.Stop()
-		for {
+		for n := 1; ; n++ {
 			select {
 			case <-done:
 				return
 			case <-u.ctx.Done():
 				return
 			case <-t.C:
+				if u.idleSrc != nil && n%idleSampleEvery == 0 {
+					if idle, err := u.idleSrc.Idle(); err == nil {
+						now := u.svc.Now()
+						u.do(func() { u.idle.observe(idle, now) })
+					}
+				}
 				changed := u.poll(u.ctx)
 				u.do(func() {
 					if changed || (u.loaded != "" && u.loaded != u.today()) {
@@ -410,6 +431,9 @@ func (u *UI) loop() func() {
 	}()
 	return func() { close(done) }
 }
+
+// idleSampleEvery is how many loop ticks (seconds) pass between idle-time samples.
+const idleSampleEvery = 5
 
 // poll reports whether the store changed since the last poll or reload. It runs off the UI
 // thread; when nothing changed it costs one indexed query.

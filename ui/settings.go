@@ -201,7 +201,10 @@ func (s *settingsScreen) onIdle(label string) {
 	}
 	d := idleChoices[i]
 	s.u.bg(func(ctx context.Context) (func(), error) {
-		return nil, s.u.svc.SetIdleThreshold(ctx, d)
+		if err := s.u.svc.SetIdleThreshold(ctx, d); err != nil {
+			return nil, err
+		}
+		return func() { s.u.idle.threshold = d }, nil
 	})
 }
 
