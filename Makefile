@@ -21,8 +21,9 @@ LDFLAGS  := -X main.version=$(VERSION)
 GUI_TAGS ?= no_emoji,no_animations
 # The fyne tool that packages the desktop app, pinned; it runs with go run, no install.
 FYNE_TOOL ?= fyne.io/tools/cmd/fyne@v1.7.4
-# What cgo needs to build Fyne's OpenGL driver, as Debian packages and as pkg-config names.
-GUI_APT := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+# What cgo needs to build Fyne's OpenGL driver, as Debian packages and as pkg-config names;
+# dbus provides the private session bus the tray tests start.
+GUI_APT := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev dbus
 GUI_PC  := gl x11 xcursor xrandr xinerama xi xxf86vm
 
 .PHONY: run build build-headless test check-go check-cgo check-gui deps bench lint fuzz clean package smoke-desktop bench-desktop
@@ -65,7 +66,7 @@ check-cgo:
 # The desktop app (package ui, through Fyne) builds against OpenGL and X11 headers; install
 # them through apt when we can. The UI tests themselves need no display.
 check-gui:
-	@pkg-config --exists $(GUI_PC) 2>/dev/null || { \
+	@{ pkg-config --exists $(GUI_PC) && command -v dbus-daemon; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "OpenGL/X11 headers are missing; installing them for the desktop app"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(GUI_APT) >/dev/null; \

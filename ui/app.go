@@ -52,6 +52,9 @@ type Options struct {
 	Logger     *slog.Logger
 	// Tray enables the tray icon. Run sets it when a D-Bus session bus answers.
 	Tray bool
+	// TrayHost says something shows the tray icon, so closing the window may hide it. Run
+	// sets it when a StatusNotifierWatcher owns its name on the session bus.
+	TrayHost bool
 }
 
 // Run opens the desktop app and returns when it quits.
@@ -63,7 +66,9 @@ func Run(ctx context.Context, opts Options) error {
 		// measurable CPU, since an idle window allocates little.
 		debug.SetGCPercent(50)
 	}
-	opts.Tray = runtime.GOOS != "linux" || sessionBusAvailable(os.Getenv("DBUS_SESSION_BUS_ADDRESS"))
+	bus := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
+	opts.Tray = runtime.GOOS != "linux" || sessionBusAvailable(bus)
+	opts.TrayHost = runtime.GOOS != "linux" || (opts.Tray && trayHostPresent(bus))
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("stint.png", assets.Icon))
 	u := New(a, opts)
@@ -178,6 +183,7 @@ func New(a fyne.App, opts Options) *UI {
 	u.ctx, u.cancel = context.WithCancel(context.Background())
 	a.Settings().SetTheme(newTheme(a.Preferences().StringWithFallback(prefTheme, themeSystem)))
 	u.win = a.NewWindow("Stint")
+	u.win.SetMaster() // closing it quits, even though the tray keeps a hidden window of its own
 	u.win.SetIcon(fyne.NewStaticResource("stint.png", assets.Icon))
 	u.win.Resize(fyne.NewSize(1040, 680))
 	u.shortcuts = newShortcuts(u)
@@ -241,10 +247,14 @@ func (u *UI) enter(a app.Actor, org app.Organization) {
 	u.screens = []screen{u.timer, u.entries, u.timesheet, u.projects, u.clients, u.tasks, u.tags, u.settings}
 	u.win.SetContent(u.buildMain())
 	u.shortcuts.install(u.win.Canvas())
-	if u.opts.Tray {
+	switch {
+	case u.opts.Tray && u.opts.TrayHost:
 		u.tray = newTrayMenu(u)
 		u.win.SetCloseIntercept(u.win.Hide)
-	} else {
+	case u.opts.Tray:
+		u.tray = newTrayMenu(u)
+		u.log.Info("no tray host on the session bus (no StatusNotifierWatcher); the tray icon may not show, so closing the window quits")
+	default:
 		u.log.Info("no system tray: no D-Bus session bus answers; closing the window quits")
 	}
 	u.show(0)

@@ -82,7 +82,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		h.fyne = h.tray
 	}
 	h.u = New(h.fyne, Options{Service: h.svc, DataDir: t.TempDir(), APIAddr: "127.0.0.1:8736",
-		DefaultName: "Ada Lovelace", DefaultTimezone: o.timezone, Version: "test", Tray: o.tray})
+		DefaultName: "Ada Lovelace", DefaultTimezone: o.timezone, Version: "test", Tray: o.tray, TrayHost: o.tray})
 	h.u.do = func(f func()) {
 		h.mu.Lock()
 		h.queue = append(h.queue, f)

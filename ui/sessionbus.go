@@ -3,9 +3,12 @@
 package ui
 
 import (
+	"context"
 	"net"
 	"strings"
 	"time"
+
+	"github.com/godbus/dbus/v5"
 )
 
 // sessionBusAvailable reports whether a D-Bus session bus answers at addr (the value of
@@ -41,4 +44,20 @@ func sessionBusAvailable(addr string) bool {
 		}
 	}
 	return false
+}
+
+// trayHostPresent reports whether something on the session bus at addr shows tray icons
+// (a StatusNotifierWatcher: KDE, most panels, GNOME with the AppIndicator extension). Without
+// one the tray menu is invisible, so closing the window must quit rather than hide it.
+func trayHostPresent(addr string) bool {
+	conn, err := dbus.Connect(addr)
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	var has bool
+	err = conn.BusObject().CallWithContext(ctx, "org.freedesktop.DBus.NameHasOwner", 0, "org.kde.StatusNotifierWatcher").Store(&has)
+	return err == nil && has
 }

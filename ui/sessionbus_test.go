@@ -3,9 +3,14 @@
 package ui
 
 import (
+	"bufio"
 	"net"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/godbus/dbus/v5"
 )
 
 func TestSessionBusAvailable(t *testing.T) {
@@ -26,5 +31,44 @@ func TestSessionBusAvailable(t *testing.T) {
 		if got := sessionBusAvailable(addr); got != want {
 			t.Errorf("%q: %v, want %v", addr, got, want)
 		}
+	}
+}
+
+// TestTrayHostPresent runs a private session bus and plays the tray host on it.
+func TestTrayHostPresent(t *testing.T) {
+	daemon, err := exec.LookPath("dbus-daemon")
+	if err != nil {
+		t.Skip("dbus-daemon is not installed")
+	}
+	cmd := exec.Command(daemon, "--session", "--nofork", "--print-address=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	addr, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr = strings.TrimSpace(addr)
+	if !sessionBusAvailable(addr) {
+		t.Fatalf("bus at %q not seen", addr)
+	}
+	if trayHostPresent(addr) {
+		t.Fatal("tray host found on an empty bus")
+	}
+	host, err := dbus.Connect(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer host.Close()
+	if reply, err := host.RequestName("org.kde.StatusNotifierWatcher", dbus.NameFlagDoNotQueue); err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
+		t.Fatalf("claim watcher name: %v %v", reply, err)
+	}
+	if !trayHostPresent(addr) {
+		t.Fatal("tray host not found")
 	}
 }
