@@ -99,4 +99,3 @@ func (w *idleWatch) ask(entry uuid.UUID, away, back time.Time) {
 	w.dialog.Show()
 	u.showWindow()
 }
-
