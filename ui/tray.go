@@ -4,6 +4,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -92,7 +93,8 @@ func (t *trayMenu) update() {
 		t.status.Label = "Not tracking"
 		t.toggle.Label = "Start timer"
 	} else {
-		t.status.Label = "● " + shortDuration(int64(t.u.svc.Now().Sub(r.StartedAt)/time.Second)) + "  " + t.u.entryTitle(*r)
+		m := int(t.u.svc.Now().Sub(r.StartedAt) / time.Minute)
+		t.status.Label = fmt.Sprintf("● %d:%02d  %s", m/60, m%60, t.u.entryTitle(*r))
 		t.toggle.Label = "Stop timer"
 	}
 	t.label = t.status.Label
@@ -126,7 +128,7 @@ func (u *UI) showWindow() {
 	u.win.RequestFocus()
 }
 
-// quit commits a pending delete and ends the app.
+// quit ends the app; Run then commits a pending delete.
 func (u *UI) quit() {
 	u.fyne.Quit()
 }
