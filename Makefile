@@ -1,5 +1,5 @@
 # Stint's build. GNU make; every target respects GOFLAGS and the usual Go environment.
-#   make run             build, then run the API server on 127.0.0.1:8736
+#   make run             build, then open the desktop app (the API server on 127.0.0.1:8736 without a display)
 #   make test            vet and race-test everything (what CI runs)
 #   make build           bin/stint: desktop app, CLI and server (cgo, OpenGL and X11 headers)
 #   make build-headless  bin/stint-headless: no cgo, no desktop libraries
@@ -28,8 +28,10 @@ GUI_PC  := gl x11 xcursor xrandr xinerama xi xxf86vm
 
 .PHONY: run build build-headless test check-go check-cgo check-gui deps bench lint fuzz clean package smoke-desktop bench-desktop
 
+# run opens the desktop app when there is a display, and serves the API otherwise.
 run: build
-	./$(BIN)/stint serve
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then ./$(BIN)/stint desktop; else \
+	  echo "no display: running the API server (stint serve) instead of the desktop app"; ./$(BIN)/stint serve; fi
 
 build: check-go check-gui
 	$(GO) build -tags '$(GUI_TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN)/stint ./cmd/stint

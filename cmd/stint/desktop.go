@@ -38,6 +38,9 @@ func (c *cli) desktop(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := ui.CheckDisplay(); err != nil {
+		return fmt.Errorf("%w; the desktop app needs a graphical session (run 'stint serve' for the API alone)", err)
+	}
 	log := newLogger(c.stderr, level)
 	dir, err := c.dataDir(*data)
 	if err != nil {
