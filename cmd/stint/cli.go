@@ -86,6 +86,15 @@ func (c *cli) parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 // noArgs fails when a command that takes none was given some.
+// parseOnlyFlags parses a command that takes flags and no arguments.
+func (c *cli) parseOnlyFlags(fs *flag.FlagSet, args []string) error {
+	rest, err := c.parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	return noArgs(fs, rest)
+}
+
 func noArgs(fs *flag.FlagSet, args []string) error {
 	if len(args) > 0 {
 		return usagef("%s: unexpected argument %q (see 'stint %s -h')", fs.Name(), args[0], fs.Name())

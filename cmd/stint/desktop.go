@@ -24,11 +24,7 @@ func (c *cli) desktop(ctx context.Context, args []string) error {
 	data := dataFlag(fs)
 	addr := fs.String("addr", c.getenv("STINT_ADDR", defaultAddr), "local API address")
 	logLevel := fs.String("log-level", c.getenv("STINT_LOG_LEVEL", "info"), "log level")
-	rest, err := c.parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(fs, rest); err != nil {
+	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
 	if err := loopbackAddr(*addr); err != nil {

@@ -21,11 +21,7 @@ func (c *cli) entries(ctx context.Context, args []string) error {
 	project := fs.String("project", "", "project name")
 	asJSON := fs.Bool("json", false, "print JSON")
 	data := dataFlag(fs)
-	rest, err := c.parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(fs, rest); err != nil {
+	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
 	return c.withWorkspace(ctx, *data, func(w *workspace) error {

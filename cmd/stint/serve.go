@@ -53,15 +53,12 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	fs.Var(hosts, "allowed-host", "allowed Host header")
 	noSignup := fs.Bool("no-signup", false, "refuse signups")
 	logLevel := fs.String("log-level", c.getenv("STINT_LOG_LEVEL", "info"), "log level")
-	rest, err := c.parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(fs, rest); err != nil {
+	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
 	signup := !*noSignup
 	if v := c.getenv("STINT_SIGNUP", ""); v != "" && signup {
+		var err error
 		if signup, err = strconv.ParseBool(v); err != nil {
 			return usagef("STINT_SIGNUP=%q: use true or false", v)
 		}

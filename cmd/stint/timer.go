@@ -74,11 +74,7 @@ func (c *cli) timerStop(ctx context.Context, args []string) error {
 	fs := newFlagSet("timer stop")
 	asJSON := fs.Bool("json", false, "print JSON")
 	data := dataFlag(fs)
-	rest, err := c.parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(fs, rest); err != nil {
+	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
 	return c.withWorkspace(ctx, *data, func(w *workspace) error {
@@ -106,11 +102,7 @@ func (c *cli) timerStatus(ctx context.Context, args []string) error {
 	fs := newFlagSet("timer status")
 	asJSON := fs.Bool("json", false, "print JSON")
 	data := dataFlag(fs)
-	rest, err := c.parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(fs, rest); err != nil {
+	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
 	return c.withWorkspace(ctx, *data, func(w *workspace) error {

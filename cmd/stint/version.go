@@ -16,11 +16,7 @@ type versionJSON struct {
 func (c *cli) version(args []string) error {
 	fs := newFlagSet("version")
 	asJSON := fs.Bool("json", false, "print JSON")
-	rest, err := c.parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(fs, rest); err != nil {
+	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
 	v := versionJSON{Version: version, Go: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH}
