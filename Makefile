@@ -23,6 +23,12 @@ GUI_TAGS ?= no_emoji,no_animations
 FYNE_TOOL ?= fyne.io/tools/cmd/fyne@v1.7.4
 # What cgo needs to build Fyne's OpenGL driver, as Debian packages and as pkg-config names;
 # dbus provides the private session bus the tray tests start.
+# The desktop app builds against Fyne with an event-driven main loop (third_party/fyne/README.md):
+# stock Fyne wakes 60 times a second even when nothing on screen changes. FYNE_MOD is the go.mod
+# that points Fyne at the patched copy; third_party/fyne/apply writes both from the module cache.
+FYNE_DIR := $(BIN)/fyne-patched
+FYNE_MOD := $(FYNE_DIR)/go.mod
+MODFILE  := -modfile=$(FYNE_MOD)
 GUI_APT := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev dbus
 GUI_PC  := gl x11 xcursor xrandr xinerama xi xxf86vm
 
@@ -33,8 +39,11 @@ run: build
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then ./$(BIN)/stint desktop; else \
 	  echo "no display: running the API server (stint serve) instead of the desktop app"; ./$(BIN)/stint serve; fi
 
-build: check-go check-gui
-	$(GO) build -tags '$(GUI_TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN)/stint ./cmd/stint
+build: check-go check-gui $(FYNE_MOD)
+	$(GO) build $(MODFILE) -tags '$(GUI_TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN)/stint ./cmd/stint
+
+$(FYNE_MOD): go.mod go.sum third_party/fyne/apply $(wildcard third_party/fyne/*.in)
+	./third_party/fyne/apply $(FYNE_DIR)
 
 build-headless: check-go
 	CGO_ENABLED=0 $(GO) build -tags headless -ldflags '$(LDFLAGS)' -o $(BIN)/stint-headless ./cmd/stint
@@ -42,10 +51,10 @@ build-headless: check-go
 # test installs what is missing, then runs the checks. Services the tests need (none yet) are
 # started by .ci/test-env around the test run.
 test: deps
-	$(GO) vet ./...
-	./.ci/test-env $(GO) test -race -count=1 ./...
+	$(GO) vet $(MODFILE) ./...
+	./.ci/test-env $(GO) test $(MODFILE) -race -count=1 ./...
 
-deps: check-go check-cgo check-gui
+deps: check-go check-cgo check-gui $(FYNE_MOD)
 	$(GO) mod download
 
 check-go:
@@ -89,18 +98,18 @@ package: build
 	rm -rf dist/pkg
 	@echo "built dist/stint-$(VERSION)-linux-$$($(GO) env GOARCH).tar.xz; unpack it and run make user-install (or sudo make install) inside"
 
-smoke-desktop: check-go check-gui
-	GUI_TAGS='$(GUI_TAGS)' ./.ci/desktop-smoke
+smoke-desktop: build
+	BIN=$(abspath $(BIN))/stint ./.ci/desktop-smoke
 
 bench-desktop: build
-	$(GO) run ./ui/internal/desktopbench -bin $(BIN)/stint
+	$(GO) run ./ui/internal/desktopbench -bin $(BIN)/stint -modfile $(FYNE_MOD)
 
 bench: check-go
 	$(GO) test -run '^$$' -bench . -benchtime 1x -benchmem ./server/...
 
-lint: check-go
-	$(GO) vet ./...
-	@out=$$(gofmt -l .); \
+lint: check-go $(FYNE_MOD)
+	$(GO) vet $(MODFILE) ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
 # fuzz runs each Fuzz target on its own: go test -fuzz takes one target per package at a time.
