@@ -95,3 +95,13 @@ func FormatDuration(d time.Duration) string {
 	secs := int64(d / time.Second)
 	return fmt.Sprintf("%d:%02d:%02d", secs/3600, secs/60%60, secs%60)
 }
+
+// FormatMinutes renders a duration as h:mm, whole minutes passed, the way compact places
+// (totals, the tray, a timer in the background) show it.
+func FormatMinutes(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	mins := int64(d / time.Minute)
+	return fmt.Sprintf("%d:%02d", mins/60, mins%60)
+}

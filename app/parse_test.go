@@ -61,6 +61,14 @@ func TestFormatDuration(t *testing.T) {
 	}
 }
 
+func TestFormatMinutes(t *testing.T) {
+	for d, want := range map[time.Duration]string{0: "0:00", 59 * time.Second: "0:00", 90*time.Minute + 59*time.Second: "1:30", 26*time.Hour + 5*time.Minute: "26:05", -time.Minute: "0:00"} {
+		if got := app.FormatMinutes(d); got != want {
+			t.Errorf("FormatMinutes(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
 func TestCursorRoundTrip(t *testing.T) {
 	c := app.Cursor{Time: time.Date(2026, 1, 2, 3, 4, 5, 6000, time.UTC), ID: app.NewID()}
 	got, err := app.DecodeCursor(c.Encode())

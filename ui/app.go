@@ -127,6 +127,9 @@ type UI struct {
 	// undoAfter is how long Undo is offered (undoWindow; tests stretch it).
 	undoAfter time.Duration
 	loaded    string // local date of the last reload, to notice midnight
+	// background is true while no window of the app has focus: the timer then shows h:mm
+	// and the window repaints once a minute instead of every second.
+	background bool
 
 	// who is the acting user for the poll goroutine; seq the change-log position seen.
 	who atomic.Pointer[app.Actor]
@@ -188,6 +191,8 @@ func New(a fyne.App, opts Options) *UI {
 	u.win.Resize(fyne.NewSize(1040, 680))
 	u.shortcuts = newShortcuts(u)
 	u.idle = &idleWatch{u: u}
+	a.Lifecycle().SetOnEnteredForeground(func() { u.setBackground(false) })
+	a.Lifecycle().SetOnExitedForeground(func() { u.setBackground(true) })
 	a.Settings().AddListener(func(fyne.Settings) {
 		u.do(func() {
 			for _, h := range u.themeHooks {
@@ -474,6 +479,26 @@ func (u *UI) advanceSeq(seq int64) bool {
 	}
 }
 
+// setBackground switches the live figures between seconds (focused) and minutes (in the
+// background). It runs on the UI thread: Fyne calls it from its event handling.
+func (u *UI) setBackground(bg bool) {
+	if u.background == bg {
+		return
+	}
+	u.background = bg
+	u.log.Debug("window focus changed", "background", bg)
+	u.tick()
+}
+
+// live formats the running timer for the window: h:mm:ss while the app has focus, h:mm in
+// the background, as the tray does.
+func (u *UI) live(d time.Duration) string {
+	if u.background {
+		return app.FormatMinutes(d)
+	}
+	return app.FormatDuration(d)
+}
+
 // tick advances the live figures; it changes only a few labels.
 func (u *UI) tick() {
 	if u.timer != nil {
@@ -499,8 +524,8 @@ func (u *UI) updateStatus() {
 	}
 	u.statusDot.set("#e5484d")
 	u.statusDot.box.Show()
-	text := u.svc.Now().Sub(u.running.StartedAt).Truncate(time.Second)
-	setText(u.status, app.FormatDuration(text)+"  "+u.entryTitle(*u.running))
+	text := app.FormatMinutes(u.svc.Now().Sub(u.running.StartedAt))
+	setText(u.status, text+"  "+u.entryTitle(*u.running))
 }
 
 // today is the local date in the organization's zone.

@@ -151,7 +151,7 @@ func TestDeleteWithUndo(t *testing.T) {
 	h.external()
 	s := h.u.timer
 	h.tap(rowFor(t, s.entries, "oops").del)
-	if got := rows(s.entries); !slices.Equal(got, []string{"keep"}) || !h.u.undoBar.Visible() || s.today.Text != "1:00:00" {
+	if got := rows(s.entries); !slices.Equal(got, []string{"keep"}) || !h.u.undoBar.Visible() || s.today.Text != "1:00" {
 		t.Fatalf("after delete: %v bar %v today %q", got, h.u.undoBar.Visible(), s.today.Text)
 	}
 	test.Tap(h.u.undoBtn)

@@ -53,9 +53,9 @@ func newTimerScreen(u *UI) *timerScreen {
 	s.elapsed.TextSize = 28
 	s.elapsed.TextStyle = fyne.TextStyle{Bold: true} // Noto Sans digits are tabular: no jitter
 	s.elapsed.Alignment = fyne.TextAlignTrailing
-	s.today = widget.NewLabel("0:00:00")
+	s.today = widget.NewLabel("0:00")
 	s.today.TextStyle = fyne.TextStyle{Bold: true}
-	s.week = widget.NewLabel("0:00:00")
+	s.week = widget.NewLabel("0:00")
 	s.week.TextStyle = fyne.TextStyle{Bold: true}
 	s.entries = newEntryList(u, false)
 	return s
@@ -160,14 +160,16 @@ func (s *timerScreen) paintElapsed() {
 	s.tick()
 }
 
-// tick updates the elapsed time and the two totals: three labels, nothing else.
+// tick updates the elapsed time and the two totals: three labels, nothing else. Only the
+// elapsed time shows seconds, and only while the window has focus; everything else changes
+// once a minute, and a changed label is what costs a repaint.
 func (s *timerScreen) tick() {
 	r := s.u.running
 	now := s.u.svc.Now()
-	text := "0:00:00"
+	text := s.u.live(0)
 	today, week := s.todaySecs, s.weekSecs
 	if r != nil {
-		text = app.FormatDuration(now.Sub(r.StartedAt))
+		text = s.u.live(now.Sub(r.StartedAt))
 		today += liveSeconds(r.StartedAt, s.todayStart, now)
 		week += liveSeconds(r.StartedAt, s.weekStart, now)
 	}
@@ -175,8 +177,8 @@ func (s *timerScreen) tick() {
 		s.elapsed.Text = text
 		s.elapsed.Refresh()
 	}
-	setText(s.today, duration(today))
-	setText(s.week, duration(week))
+	setText(s.today, minutes(today))
+	setText(s.week, minutes(week))
 }
 
 // liveSeconds is how much of a running entry started at start falls after from.

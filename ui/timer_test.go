@@ -40,8 +40,23 @@ func TestTimerStartStopAndSwitch(t *testing.T) {
 	// The live figures tick without a reload.
 	h.clock.Advance(5*time.Minute + 7*time.Second)
 	h.u.tick()
-	if s.elapsed.Text != "0:05:07" || s.today.Text != "0:05:07" || s.week.Text != "0:05:07" {
+	if s.elapsed.Text != "0:05:07" || s.today.Text != "0:05" || s.week.Text != "0:05" {
 		t.Fatalf("tick: elapsed %q today %q week %q", s.elapsed.Text, s.today.Text, s.week.Text)
+	}
+	// In the background the timer shows whole minutes, so a second passing changes nothing
+	// on screen; back in front, the seconds return at once.
+	h.u.setBackground(true)
+	if s.elapsed.Text != "0:05" || h.u.status.Text != "0:05  landing page copy" {
+		t.Fatalf("background: elapsed %q status %q", s.elapsed.Text, h.u.status.Text)
+	}
+	h.clock.Advance(time.Second)
+	h.u.tick()
+	if s.elapsed.Text != "0:05" {
+		t.Fatalf("background tick: elapsed %q", s.elapsed.Text)
+	}
+	h.u.setBackground(false)
+	if s.elapsed.Text != "0:05:08" {
+		t.Fatalf("foreground again: elapsed %q", s.elapsed.Text)
 	}
 	if got := rows(s.entries); !slices.Equal(got, []string{"landing page copy"}) {
 		t.Fatalf("today's entries %v", got)
@@ -52,8 +67,8 @@ func TestTimerStartStopAndSwitch(t *testing.T) {
 	if h.running() != nil || s.button.Text != "Start" || s.desc.Text != "" || s.project.selected != nil {
 		t.Fatalf("after stop: running %v, button %q, desc %q", h.running(), s.button.Text, s.desc.Text)
 	}
-	if s.today.Text != "0:05:07" {
-		t.Fatalf("today after stop %q", s.today.Text)
+	if s.today.Text != "0:05" || s.elapsed.Text != "0:00:00" {
+		t.Fatalf("today after stop %q, elapsed %q", s.today.Text, s.elapsed.Text)
 	}
 
 	// Start another, then switch by continuing the first: the running one stops.

@@ -4,8 +4,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -93,8 +91,7 @@ func (t *trayMenu) update() {
 		t.status.Label = "Not tracking"
 		t.toggle.Label = "Start timer"
 	} else {
-		m := int(t.u.svc.Now().Sub(r.StartedAt) / time.Minute)
-		t.status.Label = fmt.Sprintf("● %d:%02d  %s", m/60, m%60, t.u.entryTitle(*r))
+		t.status.Label = "● " + app.FormatMinutes(t.u.svc.Now().Sub(r.StartedAt)) + "  " + t.u.entryTitle(*r)
 		t.toggle.Label = "Stop timer"
 	}
 	t.label = t.status.Label

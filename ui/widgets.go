@@ -272,6 +272,9 @@ func (u *UI) showError(err error) {
 // duration formats seconds as h:mm:ss.
 func duration(secs int64) string { return app.FormatDuration(time.Duration(secs) * time.Second) }
 
+// minutes formats seconds as h:mm, whole minutes passed, for totals that grow live.
+func minutes(secs int64) string { return app.FormatMinutes(time.Duration(secs) * time.Second) }
+
 // shortDuration formats seconds as h:mm, for compact places like the tray and the grid.
 func shortDuration(secs int64) string {
 	if secs <= 0 {
