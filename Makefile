@@ -1,6 +1,6 @@
 # Stint's build. GNU make; every target respects GOFLAGS and the usual Go environment.
 #   make run             build, then open the desktop app (the API server on 127.0.0.1:8736 without a display)
-#   make test            vet and race-test everything (what CI runs)
+#   make test            vet, race-test everything, smoke-test the desktop app (what CI runs)
 #   make build           bin/stint: desktop app, CLI and server (cgo, OpenGL and X11 headers)
 #   make build-headless  bin/stint-headless: no cgo, no desktop libraries
 #   make package         dist/stint-VERSION-linux-ARCH.tar.xz: the desktop app with .desktop file and icon
@@ -48,11 +48,13 @@ $(FYNE_MOD): go.mod go.sum third_party/fyne/apply $(wildcard third_party/fyne/*.
 build-headless: check-go
 	CGO_ENABLED=0 $(GO) build -tags headless -ldflags '$(LDFLAGS)' -o $(BIN)/stint-headless ./cmd/stint
 
-# test installs what is missing, then runs the checks. Services the tests need (none yet) are
-# started by .ci/test-env around the test run.
-test: deps
+# test installs what is missing, then runs the checks: vet, the race-enabled tests (services
+# they need, none yet, are started by .ci/test-env around them), and the desktop smoke test on
+# the real binary under Xvfb.
+test: deps build
 	$(GO) vet $(MODFILE) ./...
 	./.ci/test-env $(GO) test $(MODFILE) -race -count=1 ./...
+	BIN=$(abspath $(BIN))/stint ./.ci/desktop-smoke
 
 deps: check-go check-cgo check-gui $(FYNE_MOD)
 	$(GO) mod download
