@@ -3,6 +3,8 @@
 //
 //   - time from process start to the first frame with content (median and worst of -starts),
 //   - resident memory after -idle with the timer running,
+//   - the time from a key press to the frame that shows it (with Stint built against stock
+//     Fyne as well, since the event-driven loop must not make input slower),
 //   - CPU used over -cpu with the timer running, as a share of one core, twice: with the
 //     window focused (the timer shows seconds) and with the focus elsewhere, as while the
 //     user works in another app (the timer shows minutes),
@@ -42,10 +44,10 @@ func main() {
 }
 
 type options struct {
-	bin, modfile string
-	tags         string
-	idle, cpu    time.Duration
-	starts       int
+	bin, modfile    string
+	tags            string
+	idle, cpu       time.Duration
+	starts, presses int
 }
 
 func run() error {
@@ -56,6 +58,7 @@ func run() error {
 	flag.DurationVar(&o.idle, "idle", time.Minute, "idle time before memory is read")
 	flag.DurationVar(&o.cpu, "cpu", 5*time.Minute, "how long CPU use is measured, after -idle")
 	flag.IntVar(&o.starts, "starts", 5, "cold starts to time")
+	flag.IntVar(&o.presses, "presses", 15, "key presses to time, from press to the frame that shows it")
 	flag.Parse()
 	for _, tool := range []string{"Xvfb", "xdotool", "xwd", "xwininfo"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -81,6 +84,10 @@ func run() error {
 		return err
 	}
 	if err := goBuild(stock, o.tags, "", "./ui/internal/fynebaseline"); err != nil {
+		return err
+	}
+	stintStock := filepath.Join(work, "stint-stock")
+	if err := goBuild(stintStock, o.tags, "", "./cmd/stint"); err != nil {
 		return err
 	}
 	display, stopX, err := startXvfb(work)
@@ -109,6 +116,19 @@ func run() error {
 		{name: "fyne, event loop", argv: []string{baseline}, title: "^Fyne baseline$"},
 		{name: "fyne, stock", argv: []string{stock}, title: "^Fyne baseline$"},
 	}
+	type latency struct {
+		name          string
+		median, worst time.Duration
+	}
+	var latencies []latency
+	for _, a := range []app{apps[0], {name: "stint, stock Fyne", argv: []string{stintStock}, title: apps[0].title}} {
+		fmt.Printf("%s: key press to frame, %d presses…\n", a.name, o.presses)
+		m, w, err := keyLatency(a, env, o.presses)
+		if err != nil {
+			return fmt.Errorf("%s: %w", a.name, err)
+		}
+		latencies = append(latencies, latency{a.name, m, w})
+	}
 	var results []result
 	for _, a := range apps {
 		r, err := measure(a, env, o)
@@ -129,6 +149,10 @@ func run() error {
 		fmt.Printf("%-17s %11s %11s %7.1fMB %7.1fMB %7.1fMB %7.1fMB %11.2f%% %12s\n", r.name,
 			r.firstFrame.Round(time.Millisecond), r.worstFrame.Round(time.Millisecond),
 			mb(r.rss), mb(r.anon), mb(r.file), mb(r.mesa), r.cpu, back)
+	}
+	fmt.Printf("\n%-17s %11s %11s\n", "key to frame", "median", "worst")
+	for _, l := range latencies {
+		fmt.Printf("%-17s %11s %11s\n", l.name, l.median.Round(time.Millisecond), l.worst.Round(time.Millisecond))
 	}
 	s := results[0]
 	fmt.Printf("\nGoals for stint: first frame < 1s: %s; RSS < 80 MB: %s; CPU < 0.5%%: %s focused, %s in the background\n",
