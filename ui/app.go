@@ -256,6 +256,7 @@ func (u *UI) enter(a app.Actor, org app.Organization) {
 	case u.opts.Tray && u.opts.TrayHost:
 		u.tray = newTrayMenu(u)
 		u.win.SetCloseIntercept(u.win.Hide)
+		u.log.Info("system tray ready; closing the window hides it to the tray")
 	case u.opts.Tray:
 		u.tray = newTrayMenu(u)
 		u.log.Info("no tray host on the session bus (no StatusNotifierWatcher); the tray icon may not show, so closing the window quits")
