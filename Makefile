@@ -5,7 +5,7 @@
 #   make build-headless  bin/stint-headless: no cgo, no desktop libraries
 #   make package         dist/stint-VERSION-linux-ARCH.tar.xz: the desktop app with .desktop file and icon
 #   make smoke-desktop   the real desktop app under Xvfb: onboarding, start/stop, store check, screenshots
-#   make bench-desktop   desktop first frame, idle memory and timer CPU under Xvfb (about 13 minutes)
+#   make bench-desktop   desktop first frame, input latency, idle memory and timer CPU under Xvfb (about 25 minutes)
 #   make bench           the API benchmarks, one iteration each, figures printed
 #   make lint            go vet, and gofmt must have nothing to say
 #   make fuzz            every Fuzz target for FUZZTIME (default 10s)
