@@ -21,14 +21,14 @@ LDFLAGS  := -X main.version=$(VERSION)
 GUI_TAGS ?= no_emoji,no_animations
 # The fyne tool that packages the desktop app, pinned; it runs with go run, no install.
 FYNE_TOOL ?= fyne.io/tools/cmd/fyne@v1.7.4
-# What cgo needs to build Fyne's OpenGL driver, as Debian packages and as pkg-config names;
-# dbus provides the private session bus the tray tests start.
 # The desktop app builds against Fyne with an event-driven main loop (third_party/fyne/README.md):
 # stock Fyne wakes 60 times a second even when nothing on screen changes. FYNE_MOD is the go.mod
 # that points Fyne at the patched copy; third_party/fyne/apply writes both from the module cache.
 FYNE_DIR := $(BIN)/fyne-patched
 FYNE_MOD := $(FYNE_DIR)/go.mod
 MODFILE  := -modfile=$(FYNE_MOD)
+# What cgo needs to build Fyne's OpenGL driver, as Debian packages and as pkg-config names;
+# dbus provides the private session bus the tray tests start.
 GUI_APT := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev dbus
 GUI_PC  := gl x11 xcursor xrandr xinerama xi xxf86vm
 
