@@ -4,6 +4,8 @@ package ui
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -26,6 +28,7 @@ type trayMenu struct {
 	recent  []app.Project
 	running *bool // the icon shown, so it is set only on change
 	label   string
+	shown   string // signature of the menu the tray has
 	iconOn  fyne.Resource
 	iconOff fyne.Resource
 }
@@ -45,8 +48,15 @@ func newTrayMenu(u *UI) *trayMenu {
 	return t
 }
 
-// build assembles the menu from the current state and hands it to the tray.
+// build assembles the menu from the current state and hands it to the tray, unless it would
+// be the menu already there: a new menu gives every item a new id on D-Bus, and a tray host
+// holding the old ids would drop a click made during the swap.
 func (t *trayMenu) build() {
+	t.update()
+	sig := t.signature()
+	if t.menu != nil && sig == t.shown {
+		return
+	}
 	items := []*fyne.MenuItem{t.status, t.toggle, fyne.NewMenuItemSeparator()}
 	for _, p := range t.recent {
 		id := p.ID
@@ -64,8 +74,19 @@ func (t *trayMenu) build() {
 	quit.IsQuit = true
 	items = append(items, fyne.NewMenuItem("Open Stint", t.u.showWindow), quit)
 	t.menu = fyne.NewMenu("Stint", items...)
-	t.update()
+	t.shown = sig
 	t.desk.SetSystemTrayMenu(t.menu)
+}
+
+// signature sums up what the menu shows.
+func (t *trayMenu) signature() string {
+	var b strings.Builder
+	b.WriteString(t.status.Label + "\n" + t.toggle.Label)
+	for _, p := range t.recent {
+		checked := t.u.running != nil && t.u.running.ProjectID != nil && *t.u.running.ProjectID == p.ID
+		fmt.Fprintf(&b, "\n%s %s %s %t", p.ID, p.Name, p.Color, checked)
+	}
+	return b.String()
 }
 
 // refresh reloads the recent projects and rebuilds the menu.

@@ -50,6 +50,14 @@ func TestTrayMenu(t *testing.T) {
 	if h.tray.icon != tray.iconOn || !h.tray.menu.Items[3].Checked {
 		t.Fatal("running icon or current project mark missing")
 	}
+	// A reload that changes nothing in the menu keeps the menu the tray has (a new one
+	// would give its items new ids under a tray host's feet).
+	before := h.tray.menu
+	h.u.reload()
+	h.wait()
+	if h.tray.menu != before {
+		t.Fatal("an unchanged menu was handed to the tray again")
+	}
 	// Switch to a recent project from the menu.
 	h.tray.menu.Items[5].Action() // d
 	h.wait()
