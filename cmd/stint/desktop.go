@@ -8,12 +8,9 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"path/filepath"
 	"sync"
 
-	"github.com/stinthq/stint/app"
 	"github.com/stinthq/stint/server"
-	"github.com/stinthq/stint/store/sqlite"
 	"github.com/stinthq/stint/ui"
 )
 
@@ -38,15 +35,10 @@ func (c *cli) desktop(ctx context.Context, args []string) error {
 		return fmt.Errorf("%w; the desktop app needs a graphical session (run 'stint serve' for the API alone)", err)
 	}
 	log := newLogger(c.stderr, level)
-	dir, err := c.dataDir(*data)
+	st, svc, dir, err := c.openService(ctx, *data, log)
 	if err != nil {
 		return err
 	}
-	st, err := sqlite.Open(ctx, filepath.Join(dir, dbFileName))
-	if err != nil {
-		return fmt.Errorf("open data in %s: %w", dir, err)
-	}
-	svc := app.New(st, app.Options{Clock: c.clock, Logger: log})
 
 	// The local API runs beside the window; when its port is taken (another instance, or
 	// "stint serve"), the window still opens and Settings says why the API is not running.

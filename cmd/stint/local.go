@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"time"
 
@@ -31,6 +32,20 @@ func dataFlag(fs *flag.FlagSet) *string {
 	return fs.String("data", "", "data directory")
 }
 
+// openService opens the data directory's store (creating and migrating it as needed) and the
+// services over it; the caller closes the store. It returns the directory for messages.
+func (c *cli) openService(ctx context.Context, dataFlag string, log *slog.Logger) (*sqlite.Store, *app.Service, string, error) {
+	dir, err := c.dataDir(dataFlag)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	st, err := sqlite.Open(ctx, filepath.Join(dir, dbFileName))
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("open data in %s: %w", dir, err)
+	}
+	return st, app.New(st, app.Options{Clock: c.clock, Logger: log}), dir, nil
+}
+
 // openWorkspace opens the data directory's store directly (no server needed) and returns its
 // local workspace, creating it on first use.
 func (c *cli) openWorkspace(ctx context.Context, dataFlag string) (*workspace, error) {
@@ -38,21 +53,15 @@ func (c *cli) openWorkspace(ctx context.Context, dataFlag string) (*workspace, e
 	if err != nil {
 		return nil, err
 	}
-	log := newLogger(c.stderr, level)
-	dir, err := c.dataDir(dataFlag)
+	st, svc, dir, err := c.openService(ctx, dataFlag, newLogger(c.stderr, level))
 	if err != nil {
 		return nil, err
-	}
-	st, err := sqlite.Open(ctx, filepath.Join(dir, dbFileName))
-	if err != nil {
-		return nil, fmt.Errorf("open data in %s: %w", dir, err)
 	}
 	tz := localTimezone(c.env)
 	loc, err := time.LoadLocation(tz)
 	if err != nil { // localTimezone only returns zones that load
 		loc = time.UTC
 	}
-	svc := app.New(st, app.Options{Clock: c.clock, Logger: log})
 	actor, created, err := svc.EnsureLocal(ctx, app.LocalSetup{Name: ownerName(c.env), Organization: "Personal", Timezone: tz})
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("local workspace: %w", err), st.Close())

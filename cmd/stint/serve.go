@@ -6,14 +6,11 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 
-	"github.com/stinthq/stint/app"
 	"github.com/stinthq/stint/server"
-	"github.com/stinthq/stint/store/sqlite"
 )
 
 // hostList is a repeatable flag of Host header names; a comma list counts as several. The
@@ -68,16 +65,10 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log := newLogger(c.stderr, level)
-
-	dir, err := c.dataDir(*data)
+	st, svc, dir, err := c.openService(ctx, *data, log)
 	if err != nil {
 		return err
 	}
-	st, err := sqlite.Open(ctx, filepath.Join(dir, dbFileName))
-	if err != nil {
-		return fmt.Errorf("open data in %s: %w", dir, err)
-	}
-	svc := app.New(st, app.Options{Clock: c.clock, Logger: log})
 	srv := server.New(svc, server.Config{
 		Addr:         *addr,
 		AllowedHosts: hosts.hosts,
