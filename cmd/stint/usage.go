@@ -51,7 +51,8 @@ Flags (each falls back to its environment variable, then to the default):
   --data DIR           data directory ($STINT_DATA; default: the user's data directory)
   --log-level LEVEL    debug, info, warn or error ($STINT_LOG_LEVEL; default info)
 
-The API token for scripts is in Settings (Copy API token).
+The API token for scripts is in Settings (Copy API token, Rotate token) and in the file
+api-token in the data directory, readable by you only.
 `
 
 const usageServe = `Usage: stint serve [flags]
@@ -66,6 +67,14 @@ Flags (each falls back to its environment variable, then to the default):
                           ($STINT_ALLOWED_HOSTS, comma-separated)
   --no-signup             refuse new signups ($STINT_SIGNUP=false)
   --log-level LEVEL       debug, info, warn or error ($STINT_LOG_LEVEL; default info)
+  --trusted-proxies LIST  reverse proxies (IPs or CIDR blocks) whose X-Forwarded-For names
+                          the client; repeatable ($STINT_TRUSTED_PROXIES, comma-separated;
+                          default none: the header is ignored)
+  --auth-rate N           sign-up and login requests per client address a minute
+                          ($STINT_AUTH_RATE; default 10)
+  --login-limit B/I       login attempts per account: B at once, then one every I
+                          ($STINT_LOGIN_LIMIT; default 5/1m)
+  --signup-limit B/I      sign-ups per e-mail address ($STINT_SIGNUP_LIMIT; default 5/10m)
 
 Logs go to stderr: JSON when stderr is not a terminal, text otherwise.
 `
