@@ -77,6 +77,36 @@ func (c *cli) openWorkspace(ctx context.Context, dataFlag string) (*workspace, e
 	return &workspace{svc: svc, actor: actor, tz: tz, loc: loc, store: st}, nil
 }
 
+// apiToken runs "stint api-token": it prints the local API token, rotating it first with
+// --rotate.
+func (c *cli) apiToken(ctx context.Context, args []string) error {
+	fs := newFlagSet("api-token")
+	rotate := fs.Bool("rotate", false, "replace the token")
+	data := dataFlag(fs)
+	if err := c.parseOnlyFlags(fs, args); err != nil {
+		return err
+	}
+	dir, err := c.dataDir(*data)
+	if err != nil {
+		return err
+	}
+	return c.withWorkspace(ctx, dir, func(w *workspace) error {
+		get := w.svc.LocalAPIToken
+		if *rotate {
+			get = w.svc.RotateLocalAPIToken
+		}
+		tok, err := get(ctx, w.actor, app.LocalTokenFile(dir))
+		if err != nil {
+			return err
+		}
+		if *rotate {
+			fmt.Fprintln(c.stderr, "The old local API token no longer works.")
+		}
+		fmt.Fprintln(c.stdout, tok)
+		return nil
+	})
+}
+
 // withWorkspace runs fn on the local workspace and closes it after.
 func (c *cli) withWorkspace(ctx context.Context, dataFlag string, fn func(*workspace) error) (err error) {
 	w, err := c.openWorkspace(ctx, dataFlag)

@@ -53,3 +53,28 @@ func TestOpeningMovesThePlainLocalToken(t *testing.T) {
 		}
 	})
 }
+
+func TestAPIToken(t *testing.T) {
+	h := newHarness(t)
+	tok := strings.TrimSpace(h.ok("api-token"))
+	b, err := os.ReadFile(filepath.Join(h.data, app.LocalTokenFileName))
+	if err != nil || strings.TrimSpace(string(b)) != tok || !strings.HasPrefix(tok, "stint_") {
+		t.Fatalf("printed %q, file %q (%v)", tok, b, err)
+	}
+	if again := strings.TrimSpace(h.ok("api-token")); again != tok {
+		t.Fatal("the token changed without --rotate")
+	}
+	r := h.run("api-token", "--rotate")
+	fresh := strings.TrimSpace(r.stdout)
+	if r.code != 0 || fresh == tok || !strings.Contains(r.stderr, "no longer works") {
+		t.Fatalf("rotate: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	h.seed(func(ctx context.Context, svc *app.Service, _ app.Actor) {
+		if _, err := svc.Authenticate(ctx, tok, nil); err == nil {
+			t.Error("the old token still works")
+		}
+		if _, err := svc.Authenticate(ctx, fresh, nil); err != nil {
+			t.Errorf("the new token: %v", err)
+		}
+	})
+}

@@ -19,6 +19,7 @@ Timer and data (work on this machine's data directory; no server needed):
   entries                        list time entries, grouped by day (default: this week)
   projects                       list projects
   projects add NAME              create a project
+  api-token [--rotate]           print the local API token for scripts (or replace it)
 
 Server:
   serve                          run the HTTP API (headless)
@@ -53,6 +54,18 @@ Flags (each falls back to its environment variable, then to the default):
 
 The API token for scripts is in Settings (Copy API token, Rotate token) and in the file
 api-token in the data directory, readable by you only.
+`
+
+const usageAPIToken = `Usage: stint api-token [--rotate]
+
+Prints the token scripts use to reach the desktop app's local API (Authorization: Bearer …),
+issuing one on first use. It is kept in the file api-token in the data directory, readable by
+you only; the database keeps its hash only.
+
+Flags:
+  --rotate     replace the token: the old one stops working at once, so scripts using it
+               must be given the new one
+  --data DIR   data directory (default $STINT_DATA, then the user's data directory)
 `
 
 const usageServe = `Usage: stint serve [flags]
@@ -190,6 +203,8 @@ func usageText(command string) (string, bool) {
 		return usageProjects, true
 	case "projects add":
 		return usageProjectsAdd, true
+	case "api-token":
+		return usageAPIToken, true
 	case "help":
 		return usageMain, true
 	}
