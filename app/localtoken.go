@@ -101,12 +101,15 @@ func (s *Service) RotateLocalAPIToken(ctx context.Context, a Actor, f TokenFile)
 }
 
 func (s *Service) localToken(ctx context.Context, a Actor, f TokenFile, rotate bool) (string, error) {
-	kept, err := f.read()
-	if err != nil {
-		return "", err
-	}
 	var secret string
-	err = s.store.Write(ctx, func(tx Tx) error {
+	// The file is read and written inside the write transaction, which serialises this with
+	// the same call in another process (the CLI beside the desktop): each sees what the
+	// other wrote, and neither revokes a token the other just handed out.
+	err := s.store.Write(ctx, func(tx Tx) error {
+		kept, err := f.read()
+		if err != nil {
+			return err
+		}
 		old := map[uuid.UUID]bool{}
 		if strings.HasPrefix(kept, tokenPrefix) {
 			tok, err := tx.Tokens().ByHashAnyTenant(ctx, HashToken(kept))

@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/store/sqlite"
 )
 
 // localEnv is an env with the local workspace set up and a token file in a temp data dir.
@@ -202,5 +204,40 @@ func TestUpgradeLocalToken(t *testing.T) {
 				t.Fatal("the database files still hold the old plain token")
 			}
 		})
+	}
+}
+
+// TestLocalAPITokenAcrossProcesses: the desktop and the CLI, each with its own store over one
+// data directory, asking for the token at the same time get the same, working token.
+func TestLocalAPITokenAcrossProcesses(t *testing.T) {
+	e, a, f := localEnv(t)
+	other, err := sqlite.Open(e.ctx, e.st.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	svcs := []*app.Service{e.svc, app.New(other, app.Options{Clock: e.clock, Hasher: fastHasher, NodeID: "other"})}
+	const n = 8
+	got := make([]string, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i], errs[i] = svcs[i%2].LocalAPIToken(e.ctx, a, f)
+		}()
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		if got[i] != got[0] {
+			t.Fatalf("call %d got another token than call 0", i)
+		}
+	}
+	if _, err := e.svc.Authenticate(e.ctx, got[0], nil); err != nil {
+		t.Fatalf("the token handed out does not work: %v", err)
 	}
 }
