@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/google/uuid"
@@ -48,6 +49,12 @@ func (f TokenFile) read() (string, error) {
 	}
 	if err != nil {
 		return "", fmt.Errorf("read local API token: %w", err)
+	}
+	// A copy or restore may have left the file readable by others: take it back.
+	if fi, err := os.Stat(string(f)); err == nil && runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
+		if err := os.Chmod(string(f), 0o600); err != nil {
+			return "", fmt.Errorf("make the local API token private: %w", err)
+		}
 	}
 	return strings.TrimSpace(string(b)), nil
 }

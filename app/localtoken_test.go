@@ -68,6 +68,18 @@ func TestLocalAPITokenIsKeptInAPrivateFile(t *testing.T) {
 	if again := must[string](t)(e.svc.LocalAPIToken(e.ctx, a, f)); again != tok {
 		t.Fatal("token not kept")
 	}
+	if runtime.GOOS != "windows" {
+		// A file left readable by others is made private again.
+		if err := os.Chmod(string(f), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if again := must[string](t)(e.svc.LocalAPIToken(e.ctx, a, f)); again != tok {
+			t.Fatal("token not kept")
+		}
+		if fi := must[os.FileInfo](t)(os.Stat(string(f))); fi.Mode().Perm() != 0o600 {
+			t.Fatalf("token file mode %v after use, want 0600", fi.Mode().Perm())
+		}
+	}
 	got := must[app.Actor](t)(e.svc.Authenticate(e.ctx, tok, nil))
 	if got.UserID != a.UserID || got.OrgID != a.OrgID {
 		t.Fatalf("token authenticates as %+v", got)
