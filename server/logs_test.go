@@ -54,7 +54,7 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 	e.must(t, http.StatusOK, req{method: "GET", path: "/v1/tokens", token: personal})
 	e.must(t, http.StatusUnauthorized, req{method: "GET", path: "/v1/me", token: bogus})
 	e.must(t, http.StatusUnauthorized, req{method: "GET", path: "/v1/me", headers: map[string]string{"Authorization": "Basic " + password}})
-	for range DefaultLoginLimit.Burst {
+	for range DefaultLoginBurst {
 		e.do(t, loginReq(email, wrongPass, ""))
 	}
 

@@ -32,10 +32,13 @@ const (
 	DefaultThrottleKeys = 100_000
 )
 
-// Default per-account limits.
-var (
-	DefaultLoginLimit  = app.Limit{Burst: 5, Every: time.Minute}
-	DefaultSignupLimit = app.Limit{Burst: 5, Every: 10 * time.Minute}
+// Default per-account limits: login attempts per account and sign-ups per e-mail address,
+// so many at once (burst), then one per interval (every).
+const (
+	DefaultLoginBurst  = 5
+	DefaultLoginEvery  = time.Minute
+	DefaultSignupBurst = 5
+	DefaultSignupEvery = 10 * time.Minute
 )
 
 // Throttle key prefixes: one namespace per limit.

@@ -64,26 +64,26 @@ func TestLoginThrottledPerAccount(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if statuses[http.StatusUnauthorized] != DefaultLoginLimit.Burst || statuses[http.StatusTooManyRequests] != 500-DefaultLoginLimit.Burst {
-		t.Fatalf("statuses %v: want %d guesses checked and the rest throttled", statuses, DefaultLoginLimit.Burst)
+	if statuses[http.StatusUnauthorized] != DefaultLoginBurst || statuses[http.StatusTooManyRequests] != 500-DefaultLoginBurst {
+		t.Fatalf("statuses %v: want %d guesses checked and the rest throttled", statuses, DefaultLoginBurst)
 	}
 	for _, res := range throttled {
-		wantThrottled(t, res, DefaultLoginLimit.Every)
+		wantThrottled(t, res, DefaultLoginEvery)
 	}
 
 	// An unknown e-mail is throttled exactly alike, so throttling tells nothing about which
 	// e-mails have accounts.
 	var unknown []response
-	for i := range DefaultLoginLimit.Burst + 1 {
+	for i := range DefaultLoginBurst + 1 {
 		unknown = append(unknown, e.do(t, loginReq(" Nobody@ACME.example.com", "guess guess", fmt.Sprintf("198.51.100.%d", i+1))))
 	}
-	for _, res := range unknown[:DefaultLoginLimit.Burst] {
+	for _, res := range unknown[:DefaultLoginBurst] {
 		if res.status != http.StatusUnauthorized {
 			t.Fatalf("unknown account: %d, want 401", res.status)
 		}
 	}
-	last := unknown[DefaultLoginLimit.Burst]
-	wantThrottled(t, last, DefaultLoginLimit.Every)
+	last := unknown[DefaultLoginBurst]
+	wantThrottled(t, last, DefaultLoginEvery)
 	if a, b := withoutRequestID(t, last), withoutRequestID(t, throttled[0]); a != b {
 		t.Fatalf("throttled unknown account:\n%s\nknown account:\n%s", a, b)
 	}
@@ -103,14 +103,14 @@ func withoutRequestID(t *testing.T, res response) string {
 func TestLoginSuccessRefillsTheAccount(t *testing.T) {
 	e := newEnv(t)
 	e.newTenant(t, "acme")
-	for range DefaultLoginLimit.Burst - 1 {
+	for range DefaultLoginBurst - 1 {
 		e.must(t, http.StatusUnauthorized, loginReq("owner@acme.example.com", "wrong horse", ""))
 	}
 	e.must(t, http.StatusOK, loginReq("owner@acme.example.com", "correct horse", ""))
-	for range DefaultLoginLimit.Burst {
+	for range DefaultLoginBurst {
 		e.must(t, http.StatusUnauthorized, loginReq("owner@acme.example.com", "wrong horse", ""))
 	}
-	wantThrottled(t, e.do(t, loginReq("owner@acme.example.com", "wrong horse", "")), DefaultLoginLimit.Every)
+	wantThrottled(t, e.do(t, loginReq("owner@acme.example.com", "wrong horse", "")), DefaultLoginEvery)
 }
 
 func TestSignupThrottledPerAddress(t *testing.T) {
@@ -122,12 +122,12 @@ func TestSignupThrottledPerAddress(t *testing.T) {
 	if res := signup("jane@example.com", "203.0.113.1"); res.status != http.StatusCreated {
 		t.Fatalf("first signup: %d %s", res.status, res.body)
 	}
-	for i := 1; i < DefaultSignupLimit.Burst; i++ {
+	for i := 1; i < DefaultSignupBurst; i++ {
 		if res := signup(" JANE@example.com", fmt.Sprintf("203.0.113.%d", i+1)); res.status != http.StatusConflict {
 			t.Fatalf("signup %d: %d, want 409", i+1, res.status)
 		}
 	}
-	wantThrottled(t, signup("Jane@Example.com", "203.0.113.99"), DefaultSignupLimit.Every)
+	wantThrottled(t, signup("Jane@Example.com", "203.0.113.99"), DefaultSignupEvery)
 	// Another address is not affected.
 	if res := signup("john@example.com", "203.0.113.99"); res.status != http.StatusCreated {
 		t.Fatalf("another address: %d %s", res.status, res.body)

@@ -41,9 +41,11 @@ type Config struct {
 	// AuthRatePerMinute limits requests to /v1/auth/* per client IP (default 10, burst 10).
 	AuthRatePerMinute int
 	// LoginLimit limits login attempts per account, named by its normalised e-mail whether
-	// or not it exists (default DefaultLoginLimit); a successful login refills it.
+	// or not it exists (default DefaultLoginBurst, then one every DefaultLoginEvery); a
+	// successful login refills it.
 	LoginLimit app.Limit
-	// SignupLimit limits sign-ups per e-mail address (default DefaultSignupLimit).
+	// SignupLimit limits sign-ups per e-mail address (default DefaultSignupBurst, then one
+	// every DefaultSignupEvery).
 	SignupLimit app.Limit
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is believed for the
 	// client address (rate limits, access log). Without them the header is ignored.
@@ -92,10 +94,10 @@ func New(svc *app.Service, cfg Config) *Server {
 		cfg.AuthRatePerMinute = DefaultAuthRatePerMinute
 	}
 	if cfg.LoginLimit.Burst <= 0 || cfg.LoginLimit.Every <= 0 {
-		cfg.LoginLimit = DefaultLoginLimit
+		cfg.LoginLimit = app.Limit{Burst: DefaultLoginBurst, Every: DefaultLoginEvery}
 	}
 	if cfg.SignupLimit.Burst <= 0 || cfg.SignupLimit.Every <= 0 {
-		cfg.SignupLimit = DefaultSignupLimit
+		cfg.SignupLimit = app.Limit{Burst: DefaultSignupBurst, Every: DefaultSignupEvery}
 	}
 	if cfg.Throttle == nil {
 		cfg.Throttle = newMemoryThrottle(DefaultThrottleKeys)

@@ -165,8 +165,10 @@ func (c *cli) limitFlags(fs *flag.FlagSet) *limitFlags {
 		rate = -1 // reported by config
 	}
 	l.authRate = fs.Int("auth-rate", rate, "sign-up and login requests per client address a minute")
-	l.loginLimit = fs.String("login-limit", c.getenv("STINT_LOGIN_LIMIT", formatLimit(server.DefaultLoginLimit)), "login attempts per account: BURST/INTERVAL")
-	l.signupLim = fs.String("signup-limit", c.getenv("STINT_SIGNUP_LIMIT", formatLimit(server.DefaultSignupLimit)), "sign-ups per e-mail address: BURST/INTERVAL")
+	login := formatLimit(app.Limit{Burst: server.DefaultLoginBurst, Every: server.DefaultLoginEvery})
+	signup := formatLimit(app.Limit{Burst: server.DefaultSignupBurst, Every: server.DefaultSignupEvery})
+	l.loginLimit = fs.String("login-limit", c.getenv("STINT_LOGIN_LIMIT", login), "login attempts per account: BURST/INTERVAL")
+	l.signupLim = fs.String("signup-limit", c.getenv("STINT_SIGNUP_LIMIT", signup), "sign-ups per e-mail address: BURST/INTERVAL")
 	return l
 }
 

@@ -31,7 +31,8 @@ func TestParseLimit(t *testing.T) {
 			t.Errorf("parseLimit(%q) = %+v, %v", tc.in, got, err)
 		}
 	}
-	if got, err := parseLimit(formatLimit(server.DefaultSignupLimit)); err != nil || got != server.DefaultSignupLimit {
+	def := app.Limit{Burst: server.DefaultSignupBurst, Every: server.DefaultSignupEvery}
+	if got, err := parseLimit(formatLimit(def)); err != nil || got != def {
 		t.Errorf("the default does not read back: %+v %v", got, err)
 	}
 }
@@ -46,7 +47,7 @@ func TestServeLimitFlags(t *testing.T) {
 		login   app.Limit
 		err     string
 	}{
-		{name: "defaults", login: server.DefaultLoginLimit},
+		{name: "defaults", login: app.Limit{Burst: server.DefaultLoginBurst, Every: server.DefaultLoginEvery}},
 		{name: "environment",
 			env:     map[string]string{"STINT_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7", "STINT_AUTH_RATE": "20", "STINT_LOGIN_LIMIT": "3/2m"},
 			proxies: []string{"10.0.0.0/8", "192.0.2.7/32"}, rate: 20, login: app.Limit{Burst: 3, Every: 2 * time.Minute}},
