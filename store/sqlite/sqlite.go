@@ -51,8 +51,9 @@ var _ app.Store = (*Store)(nil)
 
 // Pragmas every connection gets. synchronous=FULL because this data syncs and must survive
 // power loss once committed; busy_timeout lets other processes (the CLI next to a running
-// server) wait instead of failing.
-const pragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
+// server) wait instead of failing; secure_delete=FAST zeroes deleted rows in the pages a
+// write changes anyway, so a deleted secret does not stay readable in free space.
+const pragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=secure_delete(FAST)"
 
 // DSN returns the connection string the store uses for path; write selects BEGIN IMMEDIATE
 // transactions, otherwise connections are read-only.
