@@ -243,7 +243,7 @@ func TestMemoryThrottle(t *testing.T) {
 	if err := m.Reset(ctx, "a"); err != nil {
 		t.Fatal(err)
 	}
-	if take("a", now.Add(30*time.Second)) != 0 || take("a", now.Add(30*time.Second)) != 0 {
+	if first, second := take("a", now.Add(30*time.Second)), take("a", now.Add(30*time.Second)); first != 0 || second != 0 {
 		t.Fatal("reset did not refill")
 	}
 	// Full buckets hold nothing and are dropped.
