@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -17,6 +18,10 @@ type Service struct {
 	hlc    *HLC
 	hasher PasswordHasher
 	log    *slog.Logger
+	decoy  struct {
+		once sync.Once
+		hash string
+	}
 }
 
 // Options configure a Service. Zero values pick production defaults.
