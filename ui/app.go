@@ -50,7 +50,7 @@ type Options struct {
 	Executable string
 	Version    string
 	Logger     *slog.Logger
-	// Tray enables the tray icon. Run sets it when a D-Bus session bus answers.
+	// Tray enables the tray icon. Run sets it when a D-Bus session bus accepts a connection.
 	Tray bool
 	// TrayHost says something shows the tray icon, so closing the window may hide it. Run
 	// sets it when a StatusNotifierWatcher owns its name on the session bus.
@@ -66,9 +66,10 @@ func Run(ctx context.Context, opts Options) error {
 		// measurable CPU, since an idle window allocates little.
 		debug.SetGCPercent(50)
 	}
-	bus := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
-	opts.Tray = runtime.GOOS != "linux" || sessionBusAvailable(bus)
-	opts.TrayHost = runtime.GOOS != "linux" || (opts.Tray && trayHostPresent(bus))
+	opts.Tray, opts.TrayHost = true, true
+	if runtime.GOOS == "linux" {
+		opts.Tray, opts.TrayHost = trayHostPresent(os.Getenv("DBUS_SESSION_BUS_ADDRESS"))
+	}
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("stint.png", assets.Icon))
 	u := New(a, opts)
@@ -210,13 +211,23 @@ func (u *UI) onThemeChange(fn func()) { u.themeHooks = append(u.themeHooks, fn) 
 // store once, before the event loop runs.
 func (u *UI) Start(ctx context.Context) error {
 	a, err := u.svc.LocalActor(ctx)
+	if err != nil && !errors.Is(err, app.ErrNotFound) {
+		return fmt.Errorf("local workspace: %w", err)
+	}
+	if u.opts.Tray {
+		// Fyne starts the tray when its event loop starts, and only then: a tray menu first
+		// set after onboarding (inside the loop) is never started, and quitting then panics
+		// in the tray's shutdown. So the tray gets its menu now, on every launch.
+		u.tray = newTrayMenu(u)
+	}
+	// Closing the window quits (unless it hides to the tray): the entry waiting for its
+	// Undo to expire is deleted first, before the driver shuts anything down.
+	u.win.SetOnClosed(u.flushUndo)
 	switch {
 	case errors.Is(err, app.ErrNotFound):
 		u.onboarding = newOnboarding(u)
 		u.win.SetContent(u.onboarding.build())
 		u.win.Canvas().Focus(u.onboarding.name)
-	case err != nil:
-		return fmt.Errorf("local workspace: %w", err)
 	default:
 		org, err := u.svc.Organization(ctx, a, a.OrgID)
 		if err != nil {
@@ -253,12 +264,10 @@ func (u *UI) enter(a app.Actor, org app.Organization) {
 	u.win.SetContent(u.buildMain())
 	u.shortcuts.install(u.win.Canvas())
 	switch {
-	case u.opts.Tray && u.opts.TrayHost:
-		u.tray = newTrayMenu(u)
+	case u.tray != nil && u.opts.TrayHost:
 		u.win.SetCloseIntercept(u.win.Hide)
 		u.log.Info("system tray ready; closing the window hides it to the tray")
-	case u.opts.Tray:
-		u.tray = newTrayMenu(u)
+	case u.tray != nil:
 		u.log.Info("no tray host on the session bus (no StatusNotifierWatcher); the tray icon may not show, so closing the window quits")
 	default:
 		u.log.Info("no system tray: no D-Bus session bus answers; closing the window quits")
