@@ -142,7 +142,9 @@ func (l *entryList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	if e.Running() {
 		r.dur.Importance = widget.HighImportance
 		r.dur.Text = "running"
+		r.cont.Disable() // it is what runs: continuing it would only split off a short copy
 	} else {
+		r.cont.Enable()
 		r.dur.Importance = widget.MediumImportance
 		r.dur.Text = duration(e.Seconds)
 	}

@@ -301,7 +301,11 @@ func (s *timerScreen) patchRunning(p app.TimeEntryPatch) {
 }
 
 // continueEntry starts the timer again with an entry's fields (switching if one runs).
+// The running entry itself is left alone: continuing it would stop it and start a copy.
 func (u *UI) continueEntry(e app.TimeEntry) {
+	if e.Running() || (u.running != nil && u.running.ID == e.ID) {
+		return
+	}
 	a := u.actor
 	u.bg(func(ctx context.Context) (func(), error) {
 		started, err := u.svc.ContinueEntry(ctx, a, e.ID)

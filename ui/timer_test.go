@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/stinthq/stint/app"
 )
 
 func TestTimerStartStopAndSwitch(t *testing.T) {
@@ -187,4 +189,38 @@ func rowFor(t *testing.T, l *entryList, desc string) *entryRow {
 	}
 	t.Fatalf("no row %q in %v", desc, rows(l))
 	return nil
+}
+
+// TestContinueIsOffOnTheRunningRow: Continue on the running entry's own row used to stop it
+// and start a copy, leaving a two-second duplicate. The row's Continue is disabled, and the
+// action does nothing for the running entry; other rows keep theirs.
+func TestContinueIsOffOnTheRunningRow(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	h.entryAt("earlier", nil, time.Date(2026, 11, 23, 8, 0, 0, 0, berlin), 30*time.Minute)
+	s := h.u.timer
+	h.typeInto(s.desc, "now")
+	h.tap(s.button)
+	h.clock.Advance(2 * time.Second)
+	running := rowFor(t, s.entries, "now")
+	if !running.cont.Disabled() {
+		t.Fatal("Continue is offered on the running row")
+	}
+	if rowFor(t, s.entries, "earlier").cont.Disabled() {
+		t.Fatal("Continue is off on a stopped row")
+	}
+	h.u.continueEntry(running.item.entry.TimeEntry) // as a click would, had it been enabled
+	h.wait()
+	page, err := h.svc.TimeEntries(h.ctx, h.actor(), app.EntryQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Items) != 2 {
+		t.Fatalf("continuing the running entry made %d entries, want 2", len(page.Items))
+	}
+	// Once stopped, the entry can be continued.
+	h.tap(s.button)
+	if rowFor(t, s.entries, "now").cont.Disabled() {
+		t.Fatal("Continue still off after stopping")
+	}
 }
