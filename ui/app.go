@@ -163,6 +163,8 @@ type UI struct {
 	undoBar   *fyne.Container
 	undoLabel *widget.Label
 	undoBtn   *widget.Button
+	// modals are the open dialogs, the front one last (see showModal).
+	modals []*modal
 	// lastEntryEditor is the entry dialog opened last (tests look into it).
 	lastEntryEditor *entryEditor
 	shortcuts       *shortcuts
@@ -191,6 +193,7 @@ func New(a fyne.App, opts Options) *UI {
 	u.win.SetIcon(fyne.NewStaticResource("stint.png", assets.Icon))
 	u.win.Resize(fyne.NewSize(1040, 680))
 	u.shortcuts = newShortcuts(u)
+	u.win.Canvas().SetOnTypedKey(u.onWindowKey)
 	u.idle = &idleWatch{u: u}
 	a.Lifecycle().SetOnEnteredForeground(func() { u.setBackground(false) })
 	a.Lifecycle().SetOnExitedForeground(func() { u.setBackground(true) })

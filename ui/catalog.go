@@ -282,7 +282,7 @@ func (u *UI) openEditor(title, confirm string, f *form, read func() (func(ctx co
 		})
 	}
 	ed.dialog.SetButtons([]fyne.CanvasObject{cancel, ed.save})
-	ed.dialog.Show()
+	u.showModal(ed.dialog, submitWith(ed.save), nil)
 	return ed
 }
 

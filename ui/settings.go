@@ -27,7 +27,7 @@ type settingsScreen struct {
 	u         *UI
 	theme     *widget.RadioGroup
 	orgName   *entry
-	timezone  *widget.SelectEntry
+	timezone  *selectEntry
 	orgForm   *form
 	orgSave   *widget.Button
 	idle      *widget.Select
@@ -61,7 +61,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 
 	// Workspace.
 	s.orgName = newEntry(u.shortcuts, "Workspace name")
-	s.timezone = widget.NewSelectEntry(commonZones)
+	s.timezone = newSelectEntry(u.shortcuts, commonZones)
 	s.orgForm = newForm()
 	s.orgForm.row(s.orgForm.field("Name", s.orgName, "name"), s.orgForm.field("Time zone (days, weeks and the timesheet use it)", s.timezone, "timezone"))
 	s.orgSave = widget.NewButton("Save workspace", s.onSaveOrg)

@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -266,7 +265,7 @@ func (u *UI) showError(err error) {
 	} else {
 		u.log.Error("action failed", "err", err)
 	}
-	dialog.ShowError(errors.New(userMessage(err)), u.win)
+	u.showErrorDialog(errors.New(userMessage(err)))
 }
 
 // duration formats seconds as h:mm:ss.
@@ -330,13 +329,49 @@ func (e *entry) TypedShortcut(s fyne.Shortcut) {
 	e.Entry.TypedShortcut(s)
 }
 
-// TypedKey handles Escape.
+// TypedKey handles Escape: the field's own handler, or else it closes the dialog in front.
 func (e *entry) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape && e.onEscape != nil {
-		e.onEscape()
-		return
+	if k.Name == fyne.KeyEscape {
+		if e.onEscape != nil {
+			e.onEscape()
+			return
+		}
+		if e.shortcuts != nil && e.shortcuts.u.closeModal() {
+			return
+		}
 	}
 	e.Entry.TypedKey(k)
+}
+
+// selectEntry is a stock SelectEntry (a field with a list of suggestions) that lets the
+// window's shortcuts through, as entry does, and Escape through to the dialog in front.
+type selectEntry struct {
+	widget.SelectEntry
+	shortcuts *shortcuts
+}
+
+func newSelectEntry(s *shortcuts, options []string) *selectEntry {
+	e := &selectEntry{shortcuts: s}
+	e.ExtendBaseWidget(e)
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	e.SetOptions(options)
+	return e
+}
+
+// TypedShortcut runs the window's shortcuts before the field's own.
+func (e *selectEntry) TypedShortcut(s fyne.Shortcut) {
+	if e.shortcuts != nil && e.shortcuts.handle(s) {
+		return
+	}
+	e.SelectEntry.TypedShortcut(s)
+}
+
+// TypedKey closes the dialog in front on Escape.
+func (e *selectEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && e.shortcuts != nil && e.shortcuts.u.closeModal() {
+		return
+	}
+	e.SelectEntry.TypedKey(k)
 }
 
 // fixedWidth gives o at least width w.
