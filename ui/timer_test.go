@@ -259,6 +259,8 @@ func TestShortcutsInDialogs(t *testing.T) {
 	// From a field without a text cursor (the window gets the key): the same.
 	ed = h.u.editEntry(nil)
 	test.Type(ed.desc, "second")
+	ed.start.SetText("07:00") // not over the first
+	ed.end.SetText("07:30")
 	h.u.win.Canvas().Unfocus()
 	h.u.shortcuts.handle(ctrlEnter)
 	h.wait()
