@@ -126,7 +126,9 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 	s.addRow(lay, hdr, nil)
 	s.rows.Add(widget.NewSeparator())
 	// Projects.
-	for _, r := range sheet.Rows {
+	// Cells and totals in whole minutes, the totals adding up the cells (app.WholeMinutes).
+	mins := sheet.Minutes()
+	for i, r := range sheet.Rows {
 		name, color := r.Name, r.Color
 		switch {
 		case r.ProjectID == nil:
@@ -139,14 +141,14 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 		nameLabel := cell(name, false, fyne.TextAlignLeading)
 		nameLabel.Truncation = fyne.TextTruncateEllipsis
 		row := []*widget.Label{nameLabel}
-		for _, secs := range r.Seconds {
-			l := cell(shortDuration(secs), false, fyne.TextAlignTrailing)
+		for d, secs := range r.Seconds {
+			l := cell(sheetCell(secs, mins.Rows[i][d]), false, fyne.TextAlignTrailing)
 			if secs == 0 {
 				l.Importance = widget.LowImportance
 			}
 			row = append(row, l)
 		}
-		row = append(row, cell(shortDuration(r.TotalSeconds), true, fyne.TextAlignTrailing))
+		row = append(row, cell(sheetCell(r.TotalSeconds, mins.RowTotals[i]), true, fyne.TextAlignTrailing))
 		d := newDot(10)
 		d.set(color)
 		if r.ProjectID == nil {
@@ -157,10 +159,10 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 	s.rows.Add(widget.NewSeparator())
 	// Totals.
 	tot := []*widget.Label{cell("Total", true, fyne.TextAlignLeading)}
-	for _, secs := range sheet.DayTotals {
-		tot = append(tot, cell(shortDuration(secs), true, fyne.TextAlignTrailing))
+	for d, secs := range sheet.DayTotals {
+		tot = append(tot, cell(sheetCell(secs, mins.DayTotals[d]), true, fyne.TextAlignTrailing))
 	}
-	tot = append(tot, cell(shortDuration(sheet.TotalSeconds), true, fyne.TextAlignTrailing))
+	tot = append(tot, cell(sheetCell(sheet.TotalSeconds, mins.Total), true, fyne.TextAlignTrailing))
 	tot[len(tot)-1].Importance = widget.HighImportance
 	s.addRow(lay, tot, nil)
 	s.rows.Refresh()
@@ -169,6 +171,14 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 	} else {
 		s.empty.Hide()
 	}
+}
+
+// sheetCell shows a cell's whole minutes as h:mm, or a dash when no time was tracked.
+func sheetCell(secs, mins int64) string {
+	if secs <= 0 {
+		return "–"
+	}
+	return app.FormatMinuteCount(mins)
 }
 
 func (s *timesheetScreen) addRow(lay *sheetLayout, labels []*widget.Label, d *dot) {

@@ -271,17 +271,8 @@ func (u *UI) showError(err error) {
 // duration formats seconds as h:mm:ss.
 func duration(secs int64) string { return app.FormatDuration(time.Duration(secs) * time.Second) }
 
-// minutes formats seconds as h:mm, whole minutes passed, for totals that grow live.
-func minutes(secs int64) string { return app.FormatMinutes(time.Duration(secs) * time.Second) }
-
-// shortDuration formats seconds as h:mm, for compact places like the tray and the grid.
-func shortDuration(secs int64) string {
-	if secs <= 0 {
-		return "–"
-	}
-	m := (secs + 30) / 60
-	return fmt.Sprintf("%d:%02d", m/60, m%60)
-}
+// shortDuration formats seconds as h:mm by the one rounding rule (app.WholeMinutes).
+func shortDuration(secs int64) string { return app.FormatMinuteCount(app.WholeMinutes(secs)) }
 
 // clock formats an instant as a time of day in loc.
 func clock(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04") }
