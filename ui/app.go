@@ -163,6 +163,9 @@ type UI struct {
 	undoBar   *fyne.Container
 	undoLabel *widget.Label
 	undoBtn   *widget.Button
+	// narrow is true while the window is narrower than narrowBelow; narrowHooks follow it.
+	narrow      bool
+	narrowHooks []func(bool)
 	// modals are the open dialogs, the front one last (see showModal).
 	modals []*modal
 	// lastEntryEditor is the entry dialog opened last (tests look into it).
@@ -297,7 +300,9 @@ func (u *UI) buildMain() fyne.CanvasObject {
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			box := o.(*fyne.Container)
 			box.Objects[0].(*widget.Icon).SetResource(u.screens[i].icon())
-			box.Objects[1].(*widget.Label).SetText(u.screens[i].title())
+			label := box.Objects[1].(*widget.Label)
+			label.SetText(u.screens[i].title())
+			label.Hidden = u.narrow // icons only in a narrow window
 		})
 	u.nav.OnSelected = func(i widget.ListItemID) { u.show(i) }
 	u.nav.HideSeparators = true
@@ -320,7 +325,17 @@ func (u *UI) buildMain() fyne.CanvasObject {
 		brand.Color = theme.Color(theme.ColorNameForeground)
 		brand.Refresh()
 	})
-	side := container.NewStack(sideBG, container.NewGridWrap(fyne.NewSize(190, 0)), sidebar)
+	side := container.NewStack(sideBG, sidebar)
+	u.onNarrow(func(narrow bool) {
+		if narrow {
+			brand.Hide()
+			u.status.Hide()
+		} else {
+			brand.Show()
+			u.status.Show()
+		}
+		u.nav.Refresh()
+	})
 
 	u.undoLabel = widget.NewLabel("")
 	u.undoBtn = widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), u.onUndo)
@@ -330,7 +345,7 @@ func (u *UI) buildMain() fyne.CanvasObject {
 
 	u.content = container.NewStack()
 	main := container.NewBorder(nil, u.undoBar, nil, nil, u.content)
-	return container.NewBorder(nil, nil, container.NewHBox(side, widget.NewSeparator()), nil, main)
+	return container.New(rootLayout{u}, side, widget.NewSeparator(), main)
 }
 
 // show makes screen i current.

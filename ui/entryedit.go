@@ -54,6 +54,19 @@ type entryRow struct {
 	edit    *widget.Button
 	del     *widget.Button
 	item    listItem
+	// columns are the project and the span, left out in a narrow window.
+	columns []fyne.CanvasObject
+}
+
+// narrow shows or hides the columns a narrow window has no room for.
+func (r *entryRow) narrow(narrow bool) {
+	for _, c := range r.columns {
+		if narrow {
+			c.Hide()
+		} else {
+			c.Show()
+		}
+	}
 }
 
 const headerHeight = 40
@@ -66,6 +79,12 @@ func newEntryList(u *UI, grouped bool) *entryList {
 		l.empty = emptyState("Nothing tracked today", "Type what you are working on above and press Start (Ctrl+Enter).")
 	}
 	l.list = widget.NewList(func() int { return len(l.items) }, l.createRow, l.updateRow)
+	u.narrowHooks = append(u.narrowHooks, func(narrow bool) {
+		for _, r := range l.rows {
+			r.narrow(narrow)
+		}
+		l.list.Refresh()
+	})
 	u.onThemeChange(func() {
 		for o := range l.rows {
 			refreshTree(o)
@@ -98,7 +117,10 @@ func (l *entryList) createRow() fyne.CanvasObject {
 		b.Importance = widget.LowImportance
 	}
 	project := fixedWidth(170, container.NewBorder(nil, nil, r.dot.box, nil, r.project))
-	right := container.NewHBox(project, fixedWidth(150, r.span), fixedWidth(84, r.dur), r.cont, r.edit, r.del)
+	span := fixedWidth(150, r.span)
+	r.columns = []fyne.CanvasObject{project, span}
+	r.narrow(l.u.narrow)
+	right := container.NewHBox(project, span, fixedWidth(84, r.dur), r.cont, r.edit, r.del)
 	r.body = container.NewBorder(nil, nil, nil, right, r.desc)
 	o := container.NewStack(r.header, r.body)
 	l.rows[o] = r

@@ -108,6 +108,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		widget.NewLabel("New entry"), caption("Ctrl+N"),
 		widget.NewLabel("Search entries"), caption("Ctrl+F"),
 		widget.NewLabel("Go to screen 1–8"), caption("Ctrl+1 … Ctrl+8"),
+		widget.NewLabel("In a dialog: save, close"), caption("Ctrl+Enter, Escape"),
 	))
 	version := u.opts.Version
 	if version == "" {
@@ -115,7 +116,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 	}
 	about := caption("Stint " + version)
 	body := container.NewVBox(heading("Settings"), appearance, workspace, timer, data, keys, about)
-	return container.NewVScroll(body)
+	return container.NewScroll(body) // sideways too, in a narrow window
 }
 
 func idleLabel(d time.Duration) string {

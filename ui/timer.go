@@ -66,10 +66,10 @@ func (s *timerScreen) icon() fyne.Resource   { return theme.MediaPlayIcon() }
 func (s *timerScreen) focus() fyne.Focusable { return s.desc }
 
 func (s *timerScreen) build() fyne.CanvasObject {
-	pickers := container.NewHBox(fixedWidth(200, s.project.button), fixedWidth(180, s.task.button))
+	pickers := container.NewHBox(fixedWidth(180, s.project.button), fixedWidth(160, s.task.button))
 	fields := container.NewVBox(s.desc, pickers)
 	right := container.NewHBox(fixedWidth(140, container.NewCenter(s.elapsed)), fixedSize(fyne.NewSize(128, 0), s.button))
-	bar := container.NewBorder(nil, nil, nil, right, fields)
+	bar := s.u.newSwitch(fields, right) // side by side; stacked in a narrow window
 	barBG := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	barBG.CornerRadius = 10
 	s.u.onThemeChange(func() {
@@ -79,7 +79,7 @@ func (s *timerScreen) build() fyne.CanvasObject {
 	})
 	top := container.NewStack(barBG, container.NewPadded(container.NewPadded(bar)))
 	totals := container.NewHBox(widget.NewLabel("Today"), s.today, widget.NewLabel("  This week"), s.week)
-	head := container.NewBorder(nil, nil, heading("Today's entries"), totals)
+	head := s.u.newSwitch(heading("Today's entries"), totals)
 	return container.NewBorder(container.NewVBox(top, head, widget.NewSeparator()), nil, nil, nil, s.entries.object())
 }
 

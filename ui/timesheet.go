@@ -47,9 +47,10 @@ func (s *timesheetScreen) build() fyne.CanvasObject {
 	s.prev = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { s.shift(-7) })
 	s.next = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { s.shift(7) })
 	s.this = widget.NewButton("This week", func() { s.date = ""; s.refresh() })
-	head := container.NewBorder(nil, nil, container.NewHBox(s.prev, s.next, s.weekLabel), container.NewHBox(container.NewCenter(s.zone), s.this))
+	s.weekLabel.Truncation = fyne.TextTruncateEllipsis
+	head := s.u.newSwitch(container.NewBorder(nil, nil, container.NewHBox(s.prev, s.next), nil, s.weekLabel), container.NewHBox(container.NewCenter(s.zone), s.this))
 	return container.NewBorder(container.NewVBox(head, widget.NewSeparator()), nil, nil, nil,
-		container.NewStack(container.NewVScroll(s.rows), s.empty))
+		container.NewStack(container.NewScroll(s.rows), s.empty)) // scrolls sideways in a narrow window
 }
 
 func (s *timesheetScreen) shift(days int) {

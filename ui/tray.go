@@ -63,7 +63,7 @@ func (t *trayMenu) build() {
 	}
 	for _, p := range t.recent {
 		id := p.ID
-		item := fyne.NewMenuItem(p.Name, func() { t.u.startProject(id) })
+		item := fyne.NewMenuItem(ellipsize(p.Name, nameMaxRunes), func() { t.u.startProject(id) })
 		item.Icon = dotIcon(p.Color)
 		if r := t.u.running; r != nil && r.ProjectID != nil && *r.ProjectID == id {
 			item.Checked = true
@@ -115,7 +115,7 @@ func (t *trayMenu) update() {
 		t.status.Label = "Not tracking"
 		t.toggle.Label = "Start timer"
 	} else {
-		t.status.Label = "● " + app.FormatMinutes(t.u.svc.Now().Sub(r.StartedAt)) + "  " + t.u.entryTitle(*r)
+		t.status.Label = "● " + app.FormatMinutes(t.u.svc.Now().Sub(r.StartedAt)) + "  " + ellipsize(t.u.entryTitle(*r), nameMaxRunes)
 		t.toggle.Label = "Stop timer"
 	}
 	t.label = t.status.Label
