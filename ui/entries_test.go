@@ -218,8 +218,11 @@ func TestEndBeforeStartIsAskedAbout(t *testing.T) {
 		t.Fatalf("note %q (visible %v)", ed.note.Text, ed.note.Visible())
 	}
 	h.tap(ed.save)
-	if got := ed.form.fields["stopped_at"].label.Text; !strings.Contains(got, "next day") || !strings.Contains(got, "Save again") {
+	if got := ed.form.fields["stopped_at"].label.Text; got != "Is on the next day." {
 		t.Fatalf("End says %q", got)
+	}
+	if !ed.note.Visible() || !strings.Contains(ed.note.Text, "Save again") {
+		t.Fatalf("the line under the times says %q", ed.note.Text)
 	}
 	if got, _ := h.svc.TimeEntry(h.ctx, h.actor(), e.ID); got.Version != e.Version || !h.dialogOpen() {
 		t.Fatal("an end before the start was saved without asking")

@@ -361,7 +361,11 @@ func (ed *entryEditor) read(u *UI, a app.Actor, loc *time.Location, e *app.TimeE
 	key := spanKey(start, stop)
 	if msg := nextDayNote(times, start, stop, loc); msg != "" && !unchanged && ed.nextDayAsked != key {
 		ed.nextDayAsked = key
-		return nil, app.Invalid("stopped_at", "%s; press %s again to keep it, or change the end", msg, ed.save.Text)
+		ask := fmt.Sprintf("%s; press %s again to keep it, or change the end", msg, ed.save.Text)
+		ed.note.Importance = widget.DangerImportance
+		ed.note.SetText(sentence(ask)) // the line under the times says it in full
+		ed.note.Show()
+		return nil, app.Invalid("stopped_at", "is on the next day")
 	}
 	var except *uuid.UUID
 	if e != nil {
@@ -423,6 +427,7 @@ func (ed *entryEditor) updateNote(loc *time.Location) {
 	if ed.note.Text == msg {
 		return
 	}
+	ed.note.Importance = widget.WarningImportance
 	ed.note.SetText(msg)
 	if msg == "" {
 		ed.note.Hide()
