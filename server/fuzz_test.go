@@ -103,12 +103,15 @@ func FuzzParseIfMatch(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		v, err := parseIfMatch(s)
-		if err == nil && v < 0 {
-			t.Fatalf("parseIfMatch(%q) = %d", s, v)
+		versions, any := parseIfMatch(s)
+		if any && len(versions) > 0 {
+			t.Fatalf("parseIfMatch(%q) = %v and any", s, versions)
 		}
-		if err != nil && v != 0 {
-			t.Fatalf("parseIfMatch(%q) = %d with error", s, v)
+		for _, v := range versions {
+			// Every version the list names is one of our strong tags, quoted as sent.
+			if v <= 0 || !strings.Contains(s, etag(v)) {
+				t.Fatalf("parseIfMatch(%q) names version %d", s, v)
+			}
 		}
 	})
 }

@@ -25,7 +25,7 @@ func TestTags(t *testing.T) {
 			status: http.StatusOK, want: map[string]any{"color": "#00ff00", "version": 2}},
 		{name: "bad colour", method: "PATCH", path: "/v1/tags/$tag", as: "manager", body: `{"color":"green"}`,
 			status: http.StatusUnprocessableEntity, fields: []string{"color"}},
-		{name: "stale delete", method: "DELETE", path: "/v1/tags/$tag", as: "manager", headers: map[string]string{"If-Match": "1"}, status: http.StatusPreconditionFailed},
-		{name: "delete", method: "DELETE", path: "/v1/tags/$tag", as: "manager", headers: map[string]string{"If-Match": "2"}, status: http.StatusNoContent},
+		{name: "stale delete", method: "DELETE", path: "/v1/tags/$tag", as: "manager", headers: map[string]string{"If-Match": `"1"`}, status: http.StatusPreconditionFailed},
+		{name: "delete", method: "DELETE", path: "/v1/tags/$tag", as: "manager", headers: map[string]string{"If-Match": `"2"`}, status: http.StatusNoContent},
 	})
 }
