@@ -194,6 +194,12 @@ func checkInvariants(t testing.TB, r req, res response) {
 		t.Errorf("%s %s: status %d with Content-Type %q, want application/problem+json", r.method, r.path, res.status, ct)
 		return
 	}
+	if r.method == http.MethodHead {
+		if len(res.body) > 0 {
+			t.Errorf("HEAD %s: a body of %d bytes", r.path, len(res.body))
+		}
+		return // a HEAD answer has the headers of the problem but no body
+	}
 	m, ok := res.json.(map[string]any)
 	if !ok {
 		t.Errorf("%s %s: problem body is not an object: %s", r.method, r.path, res.body)
@@ -319,8 +325,9 @@ type scenario struct {
 	body    string
 	headers map[string]string
 	status  int
-	want    map[string]any // dotted JSON path → value (numbers as float64; "*" any non-empty)
-	fields  []string       // field names the problem must name
+	want    map[string]any    // dotted JSON path → value (numbers as float64; "*" any non-empty)
+	header  map[string]string // response header → value ("" must be absent)
+	fields  []string          // field names the problem must name
 }
 
 // run plays the scenarios in order against tn; later rows may depend on earlier ones.
@@ -356,6 +363,11 @@ func (e *testEnv) run(t *testing.T, tn *tenant, scenarios []scenario) {
 				}
 				if fmt.Sprint(got) != fmt.Sprint(want) {
 					t.Errorf("%s = %v, want %v: %s", path, got, want, res.body)
+				}
+			}
+			for k, want := range sc.header {
+				if got := res.header.Get(k); got != want {
+					t.Errorf("header %s = %q, want %q", k, got, want)
 				}
 			}
 			got := res.problemFields()

@@ -23,6 +23,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humachi"
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 	"github.com/google/uuid"
 
 	"github.com/stinthq/stint/app"
@@ -123,14 +124,13 @@ func New(svc *app.Service, cfg Config) *Server {
 
 	// The guard chain, outermost first. Authentication runs before the router matches, so
 	// unknown paths are 401 for anonymous callers too.
-	s.router.Use(s.withRequestID, s.accessLog, s.recoverPanics, s.checkHost, s.limitBody,
-		s.rateLimitAuth, s.authenticate, s.idempotency)
+	// GetHead serves HEAD from the GET route where there is no HEAD route (all of them).
+	s.router.Use(s.withRequestID, s.accessLog, s.recoverPanics, s.limitHeaders, s.checkHost, s.limitBody,
+		s.rateLimitAuth, s.authenticate, joinIfMatch, s.idempotency, middleware.GetHead)
 	s.router.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, newProblem(http.StatusNotFound, "no such resource"))
 	})
-	s.router.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		writeProblem(w, r, newProblem(http.StatusMethodNotAllowed, "this method is not allowed here"))
-	})
+	s.router.MethodNotAllowed(s.methodNotAllowed)
 
 	s.api = humachi.New(s.router, s.humaConfig())
 	s.registerHealth()
@@ -261,7 +261,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
+		MaxHeaderBytes:    hardMaxHeaderBytes, // limitHeaders enforces maxHeaderBytes
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}

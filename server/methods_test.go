@@ -1,0 +1,62 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestMethods checks the method semantics of RFC 9110: 405 and OPTIONS name the allowed
+// methods, and HEAD is served wherever GET is, public routes included.
+func TestMethods(t *testing.T) {
+	e := newEnv(t)
+	tn := e.newTenant(t, "acme")
+	const (
+		collection = "GET, HEAD, POST, OPTIONS"
+		row        = "GET, HEAD, PATCH, DELETE, OPTIONS"
+	)
+	e.run(t, tn, []scenario{
+		{name: "405 names the allowed methods", method: "POST", path: "/v1/me", as: "member", status: http.StatusMethodNotAllowed,
+			header: map[string]string{"Allow": "GET, HEAD, OPTIONS"}},
+		{name: "405 on a row", method: "PUT", path: "/v1/projects/0190a0a0-0000-7000-8000-000000000000", as: "member",
+			status: http.StatusMethodNotAllowed, header: map[string]string{"Allow": row}},
+		{name: "405 on a collection", method: "DELETE", path: "/v1/projects", as: "member", status: http.StatusMethodNotAllowed,
+			header: map[string]string{"Allow": collection}},
+		{name: "OPTIONS on a collection", method: "OPTIONS", path: "/v1/projects", as: "member", status: http.StatusNoContent,
+			header: map[string]string{"Allow": collection}},
+		{name: "OPTIONS on a public route", method: "OPTIONS", path: "/healthz", status: http.StatusNoContent,
+			header: map[string]string{"Allow": "GET, HEAD, OPTIONS"}},
+		{name: "OPTIONS on login", method: "OPTIONS", path: "/v1/auth/login", status: http.StatusNoContent,
+			header: map[string]string{"Allow": "POST, OPTIONS"}},
+		{name: "OPTIONS on a private route needs a token", method: "OPTIONS", path: "/v1/projects", status: http.StatusUnauthorized},
+		{name: "OPTIONS on an unknown path", method: "OPTIONS", path: "/v1/nope", as: "member", status: http.StatusNotFound,
+			header: map[string]string{"Allow": ""}},
+		{name: "HEAD healthz", method: "HEAD", path: "/healthz", status: http.StatusOK},
+		{name: "HEAD readyz", method: "HEAD", path: "/readyz", status: http.StatusOK},
+		{name: "HEAD openapi", method: "HEAD", path: "/v1/openapi.json", status: http.StatusOK,
+			header: map[string]string{"Content-Type": "application/openapi+json"}},
+		{name: "HEAD me", method: "HEAD", path: "/v1/me", as: "member", status: http.StatusOK,
+			header: map[string]string{"Content-Type": "application/json"}},
+		{name: "HEAD a list", method: "HEAD", path: "/v1/projects", as: "member", status: http.StatusOK},
+		{name: "HEAD needs a token where GET does", method: "HEAD", path: "/v1/me", status: http.StatusUnauthorized},
+		{name: "HEAD where there is no GET", method: "HEAD", path: "/v1/auth/login", status: http.StatusUnauthorized},
+		{name: "HEAD where there is no GET, signed in", method: "HEAD", path: "/v1/timer/start", as: "member",
+			status: http.StatusMethodNotAllowed, header: map[string]string{"Allow": "POST, OPTIONS"}},
+	})
+}
+
+// TestHeaderLimit checks that an oversized request header is refused with a 431 problem by
+// the API, not with the plain-text answer of Go's server.
+func TestHeaderLimit(t *testing.T) {
+	e := newEnv(t)
+	big := strings.Repeat("a", maxHeaderBytes)
+	res := e.do(t, req{method: "GET", path: "/healthz", headers: map[string]string{"X-Padding": big}})
+	if res.status != http.StatusRequestHeaderFieldsTooLarge {
+		t.Fatalf("status %d, want 431: %s", res.status, res.body)
+	}
+	// Just under the limit is served.
+	res = e.do(t, req{method: "GET", path: "/healthz", headers: map[string]string{"X-Padding": big[:maxHeaderBytes-1024]}})
+	if res.status != http.StatusOK {
+		t.Fatalf("status %d, want 200: %s", res.status, res.body)
+	}
+}
