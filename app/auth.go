@@ -62,15 +62,6 @@ func checkPassword(c *checker, field, pw string) {
 	c.check(len(pw) <= 1024, field, "must be at most 1024 bytes")
 }
 
-func checkName(c *checker, field, name string, max int) {
-	if strings.TrimSpace(name) == "" {
-		c.add(field, "is required")
-		return
-	}
-	c.check(utf8.RuneCountInString(name) <= max, field, "must be at most %d characters", max)
-	c.check(utf8.ValidString(name) && !strings.ContainsAny(name, "\x00\r\n"), field, "must be one line of text")
-}
-
 func checkTimezone(c *checker, field, tz string) {
 	if tz == "" {
 		return
