@@ -165,6 +165,7 @@ func (s *Server) humaConfig() huma.Config {
 	c.CreateHooks = nil
 	c.Transformers = []huma.Transformer{transformProblem}
 	c.RejectUnknownQueryParameters = true
+	c.Formats = map[string]huma.Format{"application/json": jsonFormat(), "json": jsonFormat()}
 	c.Info.Description = "Stint's HTTP API. Authenticate with `Authorization: Bearer <token>` " +
 		"(from /v1/auth/login or /v1/tokens) and pick an organization with `X-Org-Id`. " +
 		"Errors are RFC 9457 problem documents."
