@@ -59,7 +59,7 @@ func checkEmail(c *checker, field, email string) {
 
 func checkPassword(c *checker, field, pw string) {
 	c.check(utf8.RuneCountInString(pw) >= 8, field, "must be at least 8 characters")
-	c.check(len(pw) <= 1024, field, "must be at most 1024 bytes")
+	c.check(utf8.RuneCountInString(pw) <= 1024, field, "must be at most 1024 characters")
 }
 
 func checkTimezone(c *checker, field, tz string) {

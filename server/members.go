@@ -12,10 +12,10 @@ import (
 // memberCreateBody adds a user to the organization; a new e-mail creates the user, and then
 // name and password are required.
 type memberCreateBody struct {
-	Email    string   `json:"email" maxLength:"254"`
-	Name     string   `json:"name,omitempty" maxLength:"200" doc:"Required when the e-mail is new."`
+	Email    string   `json:"email" format:"email" maxLength:"254"`
+	Name     string   `json:"name,omitempty" maxLength:"200" text:"name?" doc:"Required when the e-mail is new."`
 	Role     app.Role `json:"role" enum:"owner,admin,manager,member"`
-	Password string   `json:"password,omitempty" maxLength:"1024" doc:"Initial password; required when the e-mail is new."`
+	Password string   `json:"password,omitempty" minLength:"8" maxLength:"1024" doc:"Initial password, 8 to 1024 characters; required when the e-mail is new."`
 }
 
 type memberCreateInput struct {

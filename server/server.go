@@ -148,6 +148,8 @@ func New(svc *app.Service, cfg Config) *Server {
 	s.registerReports()
 
 	markNullableIDs(s.api.OpenAPI().Components.Schemas)
+	markTextRules(s.api.OpenAPI().Components.Schemas)
+	documentResponses(s.api.OpenAPI())
 	spec, err := json.Marshal(s.api.OpenAPI())
 	if err != nil {
 		panic(fmt.Sprintf("server: encode OpenAPI document: %v", err)) // a programming error
@@ -304,7 +306,8 @@ func (s *Server) operation(method, path, id, tag, summary string) huma.Operation
 	case http.MethodPost:
 		op.Parameters = append(op.Parameters, &huma.Param{Name: idempotencyHeader, In: "header",
 			Description: "Makes the request safe to retry: the first 2xx response is replayed for 24 hours.",
-			Schema:      &huma.Schema{Type: huma.TypeString, MaxLength: ptr(255)}})
+			Schema: &huma.Schema{Type: huma.TypeString, MinLength: ptr(1), MaxLength: ptr(255), Pattern: `^[\x21-\x7E]+$`,
+				PatternDescription: "printable ASCII without spaces"}})
 		op.Errors = append(op.Errors, http.StatusBadRequest, http.StatusConflict, http.StatusRequestEntityTooLarge)
 	case http.MethodPatch:
 		op.Errors = append(op.Errors, http.StatusBadRequest, http.StatusConflict, http.StatusPreconditionFailed, http.StatusRequestEntityTooLarge)
@@ -319,7 +322,7 @@ func (s *Server) publicOperation(method, path, id, tag, summary string) huma.Ope
 	// huma refuses a body that reaches its limit; +1 lets a body of exactly MaxBodyBytes in,
 	// as limitBody and idempotency do.
 	op := huma.Operation{OperationID: id, Method: method, Path: path, Summary: summary, Tags: []string{tag},
-		MaxBodyBytes: s.cfg.MaxBodyBytes + 1}
+		MaxBodyBytes: s.cfg.MaxBodyBytes + 1, Security: []map[string][]string{}}
 	switch method {
 	case http.MethodPost:
 		op.DefaultStatus = http.StatusCreated
