@@ -98,8 +98,10 @@ func documentResponses(oapi *huma.OpenAPI) {
 				op.Responses[key] = &r
 				return &r
 			}
-			// Every request passes the Host check and the header limit; any can time out.
+			// Every request passes the Host check and the header limit; unknown query
+			// parameters are refused everywhere; any request can time out.
 			add(http.StatusMisdirectedRequest)
+			add(http.StatusUnprocessableEntity)
 			add(http.StatusRequestHeaderFieldsTooLarge)
 			add(http.StatusInternalServerError)
 			add(http.StatusServiceUnavailable)
