@@ -1,6 +1,7 @@
 package server
 
 import (
+	"maps"
 	"net/http"
 	"reflect"
 	"slices"
@@ -62,8 +63,12 @@ func markTextRules(reg huma.Registry) {
 			if p == nil {
 				panic("server: text tag on " + t.String() + "." + f.Name + " has no schema property") // a programming error
 			}
+			// huma words its error from PatternDescription, but that is not an OpenAPI
+			// keyword: it is used for the message, then moved into the description.
 			p.Pattern, p.PatternDescription = rule.pattern, rule.description
 			p.PrecomputeMessages()
+			p.PatternDescription = ""
+			p.Description = strings.TrimSpace(p.Description + " " + upperFirst(rule.description) + ".")
 		}
 	}
 }
@@ -129,6 +134,55 @@ func documentResponses(oapi *huma.OpenAPI) {
 				}
 			}
 		}
+	}
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// declareTags lists every tag the operations use at the top of the document, as OpenAPI
+// expects, in the order of the paths.
+func declareTags(oapi *huma.OpenAPI) {
+	seen := map[string]bool{}
+	for _, t := range oapi.Tags {
+		seen[t.Name] = true
+	}
+	for _, path := range slices.Sorted(maps.Keys(oapi.Paths)) {
+		item := oapi.Paths[path]
+		for _, op := range []*huma.Operation{item.Get, item.Post, item.Put, item.Patch, item.Delete} {
+			if op == nil {
+				continue
+			}
+			for _, name := range op.Tags {
+				if !seen[name] {
+					seen[name] = true
+					oapi.Tags = append(oapi.Tags, &huma.Tag{Name: name, Description: tagDescriptions()[name]})
+				}
+			}
+		}
+	}
+}
+
+// tagDescriptions say what each group of operations is about.
+func tagDescriptions() map[string]string {
+	return map[string]string{
+		"health":        "Liveness and readiness checks, without a token.",
+		"auth":          "Sign-up and login, which return session tokens; rate limited per client address.",
+		"me":            "The signed-in user and the organization in use.",
+		"tokens":        "Personal API tokens of the signed-in user.",
+		"organizations": "Organizations of the tenant.",
+		"members":       "Members of the organization and their roles.",
+		"clients":       "Clients that projects are for.",
+		"projects":      "Projects time is tracked on.",
+		"tasks":         "Tasks within projects.",
+		"tags":          "Tags for time entries.",
+		"time entries":  "Tracked time.",
+		"timer":         "The running timer of the signed-in user.",
+		"reports":       "Totals over date ranges.",
 	}
 }
 

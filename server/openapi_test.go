@@ -22,7 +22,11 @@ func TestOpenAPI(t *testing.T) {
 		t.Fatalf("Content-Type %q", ct)
 	}
 	var doc struct {
-		OpenAPI    string `json:"openapi"`
+		OpenAPI string `json:"openapi"`
+		Tags    []struct {
+			Name        string `json:"name"`
+			Description string `json:"description"`
+		} `json:"tags"`
 		Components struct {
 			Schemas         map[string]json.RawMessage `json:"schemas"`
 			SecuritySchemes map[string]struct {
@@ -41,6 +45,11 @@ func TestOpenAPI(t *testing.T) {
 	}
 	if doc.OpenAPI != "3.1.0" {
 		t.Fatalf("openapi %q", doc.OpenAPI)
+	}
+	for _, tag := range doc.Tags {
+		if tag.Description == "" {
+			t.Errorf("tag %q has no description (tagDescriptions)", tag.Name)
+		}
 	}
 	if s := doc.Components.SecuritySchemes[bearerScheme]; s.Type != "http" || s.Scheme != "bearer" {
 		t.Fatalf("bearer scheme: %+v", s)

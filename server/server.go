@@ -150,6 +150,7 @@ func New(svc *app.Service, cfg Config) *Server {
 	markNullableIDs(s.api.OpenAPI().Components.Schemas)
 	markTextRules(s.api.OpenAPI().Components.Schemas)
 	documentResponses(s.api.OpenAPI())
+	declareTags(s.api.OpenAPI())
 	spec, err := json.Marshal(s.api.OpenAPI())
 	if err != nil {
 		panic(fmt.Sprintf("server: encode OpenAPI document: %v", err)) // a programming error
@@ -171,6 +172,8 @@ func (s *Server) humaConfig() huma.Config {
 	c.Info.Description = "Stint's HTTP API. Authenticate with `Authorization: Bearer <token>` " +
 		"(from /v1/auth/login or /v1/tokens) and pick an organization with `X-Org-Id`. " +
 		"Errors are RFC 9457 problem documents."
+	// The document is served by the API itself, so its URLs are relative to where it is read.
+	c.Servers = []*huma.Server{{URL: "/", Description: "The server this document was read from."}}
 	c.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		bearerScheme: {Type: "http", Scheme: "bearer", Description: "A session token from login or a personal API token."},
 	}
@@ -307,7 +310,7 @@ func (s *Server) operation(method, path, id, tag, summary string) huma.Operation
 		op.Parameters = append(op.Parameters, &huma.Param{Name: idempotencyHeader, In: "header",
 			Description: "Makes the request safe to retry: the first 2xx response is replayed for 24 hours.",
 			Schema: &huma.Schema{Type: huma.TypeString, MinLength: ptr(1), MaxLength: ptr(255), Pattern: `^[\x21-\x7E]+$`,
-				PatternDescription: "printable ASCII without spaces"}})
+				Description: "Printable ASCII without spaces."}})
 		op.Errors = append(op.Errors, http.StatusBadRequest, http.StatusConflict, http.StatusRequestEntityTooLarge)
 	case http.MethodPatch:
 		op.Errors = append(op.Errors, http.StatusBadRequest, http.StatusConflict, http.StatusPreconditionFailed, http.StatusRequestEntityTooLarge)
