@@ -60,3 +60,13 @@ func TestHeaderLimit(t *testing.T) {
 		t.Fatalf("status %d, want 200: %s", res.status, res.body)
 	}
 }
+
+// TestBodyLimitOnAnyMethod checks the body limit applies before routing, to a GET as well,
+// as the document says (413 on every operation).
+func TestBodyLimitOnAnyMethod(t *testing.T) {
+	e := newEnv(t, Config{AllowSignup: true, MaxBodyBytes: 16})
+	res := e.do(t, req{method: "GET", path: "/healthz", body: strings.Repeat("x", 17)})
+	if res.status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("status %d, want 413: %s", res.status, res.body)
+	}
+}

@@ -103,16 +103,17 @@ func documentResponses(oapi *huma.OpenAPI) {
 				op.Responses[key] = &r
 				return &r
 			}
-			// Every request passes the Host check and the header limit; unknown query
-			// parameters are refused everywhere; any request can time out.
+			// Every request passes the Host check, the header limit and the body limit
+			// (a GET with a large body too); unknown query parameters are refused
+			// everywhere; any request can time out.
 			add(http.StatusMisdirectedRequest)
 			add(http.StatusUnprocessableEntity)
 			add(http.StatusRequestHeaderFieldsTooLarge)
+			add(http.StatusRequestEntityTooLarge)
 			add(http.StatusInternalServerError)
 			add(http.StatusServiceUnavailable)
 			if op.RequestBody != nil {
 				add(http.StatusBadRequest)
-				add(http.StatusRequestEntityTooLarge)
 				add(http.StatusUnsupportedMediaType)
 			}
 			if slices.ContainsFunc(op.Parameters, func(p *huma.Param) bool { return p.Name == "If-Match" }) {
