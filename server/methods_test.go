@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -68,5 +69,37 @@ func TestBodyLimitOnAnyMethod(t *testing.T) {
 	res := e.do(t, req{method: "GET", path: "/healthz", body: strings.Repeat("x", 17)})
 	if res.status != http.StatusRequestEntityTooLarge {
 		t.Fatalf("status %d, want 413: %s", res.status, res.body)
+	}
+}
+
+// TestEveryRouteAnswersHeadAndOptions walks every route: OPTIONS lists the route's method in
+// Allow, and HEAD on a GET route answers what GET answers, without a body.
+func TestEveryRouteAnswersHeadAndOptions(t *testing.T) {
+	e := newEnv(t)
+	tn := e.newTenant(t, "acme")
+	e.seed(t, tn)
+	ids := map[string]string{"/v1/clients/": "$client", "/v1/projects/": "$project", "/v1/tasks/": "$task", "/v1/tags/": "$tag",
+		"/v1/time-entries/": "$entry", "/v1/tokens/": "$token_id", "/v1/organizations/": "$org", "/v1/members/": "$member_id"}
+	for _, rt := range e.srv.Routes() {
+		path := rt.Pattern
+		for prefix, id := range ids {
+			if strings.HasPrefix(path, prefix) {
+				path = prefix + tn.expand(id)
+			}
+		}
+		token := tn.token("owner")
+		opt := e.do(t, req{method: "OPTIONS", path: path, token: token})
+		if opt.status != http.StatusNoContent || !slices.Contains(strings.Split(opt.header.Get("Allow"), ", "), rt.Method) {
+			t.Errorf("OPTIONS %s: %d, Allow %q, want 204 naming %s", path, opt.status, opt.header.Get("Allow"), rt.Method)
+		}
+		if rt.Method != http.MethodGet {
+			continue
+		}
+		get := e.do(t, req{method: "GET", path: path, token: token})
+		head := e.do(t, req{method: "HEAD", path: path, token: token})
+		if head.status != get.status || len(head.body) != 0 || head.header.Get("Content-Type") != get.header.Get("Content-Type") {
+			t.Errorf("HEAD %s: %d %q with %d bytes; GET: %d %q", path, head.status, head.header.Get("Content-Type"), len(head.body),
+				get.status, get.header.Get("Content-Type"))
+		}
 	}
 }
