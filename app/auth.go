@@ -59,16 +59,7 @@ func checkEmail(c *checker, field, email string) {
 
 func checkPassword(c *checker, field, pw string) {
 	c.check(utf8.RuneCountInString(pw) >= 8, field, "must be at least 8 characters")
-	c.check(len(pw) <= 1024, field, "must be at most 1024 bytes")
-}
-
-func checkName(c *checker, field, name string, max int) {
-	if strings.TrimSpace(name) == "" {
-		c.add(field, "is required")
-		return
-	}
-	c.check(utf8.RuneCountInString(name) <= max, field, "must be at most %d characters", max)
-	c.check(utf8.ValidString(name) && !strings.ContainsAny(name, "\x00\r\n"), field, "must be one line of text")
+	c.check(utf8.RuneCountInString(pw) <= 1024, field, "must be at most 1024 characters")
 }
 
 func checkTimezone(c *checker, field, tz string) {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 )
@@ -176,8 +175,8 @@ func (s *Service) recordEntry(ctx context.Context, tx Tx, a Actor, e TimeEntry, 
 func (s *Service) prepareEntry(ctx context.Context, tx Tx, a Actor, e *TimeEntry, defaultBillable bool, now time.Time, timesChanged bool) error {
 	var c checker
 	sc := a.Scope()
-	c.check(utf8.RuneCountInString(e.Description) <= maxDescription, "description", "must be at most %d characters", maxDescription)
-	c.check(utf8.ValidString(e.Description), "description", "must be valid text")
+	e.Description = NormalizeDescription(e.Description)
+	checkDescription(&c, "description", e.Description, maxDescription)
 	if timesChanged {
 		checkEntryTimes(&c, e.StartedAt, e.StoppedAt, now)
 	}

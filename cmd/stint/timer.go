@@ -138,7 +138,7 @@ func subject(description, project, fallback string) string {
 		if description == "" && fallback != "" {
 			b.WriteString(fallback)
 		}
-		b.WriteString(" on " + project)
+		b.WriteString(" on " + terminalLine(project))
 	}
 	if b.Len() == 0 {
 		return fallback
@@ -164,5 +164,5 @@ func (w *workspace) projectName(ctx context.Context, id *uuid.UUID) string {
 	if err != nil {
 		return "(deleted project)"
 	}
-	return p.Name
+	return terminalLine(p.Name)
 }
