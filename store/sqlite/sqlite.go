@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/stinthq/stint/app"
 	sqlite "modernc.org/sqlite"
@@ -51,8 +52,9 @@ var _ app.Store = (*Store)(nil)
 
 // Pragmas every connection gets. synchronous=FULL because this data syncs and must survive
 // power loss once committed; busy_timeout lets other processes (the CLI next to a running
-// server) wait instead of failing.
-const pragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
+// server) wait instead of failing, so it comes first; temp_store=MEMORY keeps statement
+// journals (one per savepoint of a group commit) and sorts out of temporary files.
+const pragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)"
 
 // DSN returns the connection string the store uses for path; write selects BEGIN IMMEDIATE
 // transactions, otherwise connections are read-only.
@@ -65,16 +67,16 @@ func DSN(path string, write bool) string {
 	return dsn + "&_pragma=query_only(1)"
 }
 
-// Open opens (creating if needed, mode 0600 in a 0700 directory) and migrates the database.
+// Open opens (creating if needed) and migrates the database. The data directory gets mode
+// 0700 and the database files 0600 at every open, not only on creation, so a data dir an
+// older build, a restore or a umask left readable by others is tightened too.
 func Open(ctx context.Context, path string) (*Store, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("create data directory: %w", err)
+	if err := restrictFiles(path); err != nil {
+		return nil, err
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("open database file: %w", err)
+	if err := enableWAL(ctx, path); err != nil {
+		return nil, err
 	}
-	f.Close()
 	w, err := sql.Open("sqlite", DSN(path, true))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -153,12 +155,75 @@ func migrationNames() ([]string, error) {
 	return names, nil
 }
 
-// migrate applies embedded migrations in order, each in its own transaction.
-func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`); err != nil {
-		return fmt.Errorf("migrations table: %w", err)
+// restrictFiles creates the data directory if needed and gives it mode 0700, and the
+// database file and its -wal and -shm companions (those that exist) mode 0600.
+func restrictFiles(path string) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
 	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return fmt.Errorf("restrict data directory: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("open database file: %w", err)
+	}
+	err = f.Chmod(0o600)
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("restrict database file: %w", err)
+	}
+	for _, p := range []string{path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("restrict %s: %w", filepath.Base(p), err)
+		}
+	}
+	return nil
+}
+
+// enableWAL switches a new database to WAL once, before the pools open. SQLite does not wait
+// for a busy lock when switching, since waiting could deadlock two connections that both
+// read the header first, so several processes opening a new data dir at once would see
+// "database is locked"; here the switch is retried until the others are done. Once the file
+// is in WAL mode, the journal_mode pragma on each new connection changes nothing.
+func enableWAL(ctx context.Context, path string) error {
+	db, err := sql.Open("sqlite", (&url.URL{Scheme: "file", Opaque: path}).String()+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	deadline := time.Now().Add(busyWait)
+	for {
+		var mode string
+		err := db.QueryRowContext(ctx, `PRAGMA journal_mode = WAL`).Scan(&mode)
+		if err == nil {
+			if !strings.EqualFold(mode, "wal") {
+				return fmt.Errorf("journal mode is %s, want wal", mode)
+			}
+			return nil
+		}
+		var se *sqlite.Error
+		if !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return fmt.Errorf("enable WAL: %w", err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+// busyWait is how long a connection waits for another's lock (busy_timeout in pragmas).
+const busyWait = 10 * time.Second
+
+// migrate applies embedded migrations in order, each in its own BEGIN IMMEDIATE
+// transaction. The migrations table is created inside that transaction too: created outside
+// it, a second process opening a new data dir at the same moment would read the schema,
+// then find it changed and fail with "database is locked" instead of waiting its turn.
+func (s *Store) migrate(ctx context.Context) error {
 	names, err := migrationNames()
 	if err != nil {
 		return err
@@ -174,6 +239,10 @@ func (s *Store) migrate(ctx context.Context) error {
 			return err
 		}
 		err = s.rawWrite(ctx, func(q *sql.Tx) error {
+			if _, err := q.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+				version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`); err != nil {
+				return fmt.Errorf("migrations table: %w", err)
+			}
 			var n int
 			if err := q.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, v).Scan(&n); err != nil || n > 0 {
 				return err
