@@ -125,9 +125,16 @@ func (s *Store) Close() error {
 	return err
 }
 
-// Read runs fn on the read-only pool. Each statement sees committed data.
+// Read runs fn in one read transaction on the read-only pool: every statement in fn sees
+// the same snapshot of committed data (SQLite takes it at fn's first read), however many
+// writes commit meanwhile. Writers are not blocked by it (WAL).
 func (s *Store) Read(ctx context.Context, fn func(app.Tx) error) error {
-	return fn(&txn{q: cached{cache: s.rstmts}})
+	tx, err := s.reader.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin read: %w", mapErr(err))
+	}
+	defer tx.Rollback() // a read transaction has nothing to keep
+	return fn(&txn{q: cached{cache: s.rstmts, tx: tx}})
 }
 
 // Ready checks that the database answers and every embedded migration is applied.

@@ -1,6 +1,6 @@
 // Package storetest is the conformance suite every app.Store implementation must pass:
 // round trips, optimistic versions, paging, the one-running-timer rule, atomic transactions,
-// and tenant isolation (no method returns or changes another tenant's rows).
+// reads that see one snapshot, and tenant isolation (no method returns or changes another tenant's rows).
 package storetest
 
 import (
@@ -32,6 +32,7 @@ func Run(t *testing.T, open Opener) {
 		{"Tokens", testTokens},
 		{"AuditAndChanges", testAuditAndChanges},
 		{"WriteIsAtomic", testAtomic},
+		{"ReadIsOneSnapshot", testReadSnapshot},
 		{"Idempotency", testIdempotency},
 		{"Device", testDevice},
 		{"TenantIsolation", testIsolation},
