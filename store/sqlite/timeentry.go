@@ -62,32 +62,74 @@ func (s timeEntries) Running(ctx context.Context, sc app.Scope, userID uuid.UUID
 		userID, sc.TenantID))
 }
 
+// longEntry is how long an entry may run before List looks it up in the small
+// time_entries_long index instead of the start-time range (24 h, in microseconds). The
+// service caps stopped entries at 24 h, so that index holds only running entries.
+const longEntry = 24 * 60 * 60 * 1_000_000
+
+// longEntryCond is time_entries_long's WHERE clause, word for word, so SQLite may use it.
+const longEntryCond = "(e.stopped_at IS NULL OR e.stopped_at - e.started_at > 86400000000)"
+
+// List pages through entries newest first. Every page is an index seek: the cursor is an
+// upper bound on started_at (plus an id tie-break within one instant), so page k reads what
+// page 1 reads. With f.Overlapping, From and To select every entry that overlaps [From, To)
+// however long ago it started: entries that started up to 24 h before From come from the
+// start-time index, older ones that still reach into the range (running or longer than 24 h)
+// from time_entries_long; the two parts are disjoint by started_at.
 func (s timeEntries) List(ctx context.Context, sc app.Scope, f app.EntryFilter) ([]app.TimeEntry, error) {
-	var b strings.Builder
-	b.WriteString(`SELECT ` + entryCols + ` FROM time_entries e WHERE e.tenant_id = ? AND e.organization_id = ?`)
-	args := []any{sc.TenantID, sc.OrgID}
-	if f.UserID != nil {
-		b.WriteString(" AND e.user_id = ?")
-		args = append(args, f.UserID.String())
+	var args []any
+	part := func(b *strings.Builder, index string, lo, hi *int64, extra string) {
+		b.WriteString(`SELECT ` + entryCols + ` FROM time_entries e` + index + ` WHERE e.tenant_id = ? AND e.organization_id = ?`)
+		args = append(args, sc.TenantID, sc.OrgID)
+		if f.UserID != nil {
+			b.WriteString(" AND e.user_id = ?")
+			args = append(args, f.UserID.String())
+		}
+		b.WriteString(" AND e.deleted_at IS NULL")
+		if f.ProjectID != nil {
+			b.WriteString(" AND e.project_id = ?")
+			args = append(args, f.ProjectID.String())
+		}
+		if lo != nil {
+			b.WriteString(" AND e.started_at >= ?")
+			args = append(args, *lo)
+		}
+		// The tighter of To and the cursor bounds started_at from above; the other is implied.
+		c := f.Page.After
+		switch {
+		case c != nil && (hi == nil || us(c.Time) < *hi):
+			b.WriteString(" AND e.started_at <= ? AND (e.started_at < ? OR e.id < ?)")
+			args = append(args, us(c.Time), us(c.Time), c.ID.String())
+		case hi != nil:
+			b.WriteString(" AND e.started_at < ?")
+			args = append(args, *hi)
+		}
+		b.WriteString(extra)
 	}
-	b.WriteString(" AND e.deleted_at IS NULL")
-	if f.ProjectID != nil {
-		b.WriteString(" AND e.project_id = ?")
-		args = append(args, f.ProjectID.String())
-	}
+	var lo, hi *int64
 	if f.From != nil {
-		b.WriteString(" AND e.started_at >= ?")
-		args = append(args, us(*f.From))
+		v := us(*f.From)
+		lo = &v
 	}
 	if f.To != nil {
-		b.WriteString(" AND e.started_at < ?")
-		args = append(args, us(*f.To))
+		v := us(*f.To)
+		hi = &v
 	}
-	if c := f.Page.After; c != nil {
-		b.WriteString(" AND (e.started_at < ? OR (e.started_at = ? AND e.id < ?))")
-		args = append(args, us(c.Time), us(c.Time), c.ID.String())
+	var b strings.Builder
+	if !f.Overlapping || lo == nil {
+		part(&b, "", lo, hi, "")
+	} else {
+		// Stopped exactly at From does not overlap [From, To); an entry of zero length does
+		// when it lies in the range, so day lists still show it.
+		recent := *lo - longEntry
+		part(&b, "", &recent, hi, " AND (e.stopped_at IS NULL OR e.stopped_at > ? OR e.started_at >= ?)")
+		args = append(args, *lo, *lo)
+		reaches := " AND (e.stopped_at IS NULL OR e.stopped_at > ?)"
+		b.WriteString(" UNION ALL ")
+		part(&b, " INDEXED BY time_entries_long", nil, &recent, " AND "+longEntryCond+reaches)
+		args = append(args, *lo)
 	}
-	b.WriteString(" ORDER BY e.started_at DESC, e.id DESC LIMIT ?")
+	b.WriteString(" ORDER BY started_at DESC, id DESC LIMIT ?")
 	args = append(args, f.Page.Limit)
 	return queryList(ctx, s.q, "list time entries", func(r *sql.Rows) (app.TimeEntry, error) { return scanEntry(r) }, b.String(), args...)
 }

@@ -29,6 +29,7 @@ func Run(t *testing.T, open Opener) {
 		{"TimeEntries", testTimeEntries},
 		{"OneRunningEntryPerUser", testOneRunning},
 		{"EntryPaging", testEntryPaging},
+		{"EntryOverlap", testEntryOverlap},
 		{"Tokens", testTokens},
 		{"AuditAndChanges", testAuditAndChanges},
 		{"WriteIsAtomic", testAtomic},
