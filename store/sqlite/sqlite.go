@@ -8,6 +8,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -227,14 +228,32 @@ func enableWAL(ctx context.Context, path string) error {
 const busyWait = 10 * time.Second
 
 // migrate applies embedded migrations in order, each in its own BEGIN IMMEDIATE
-// transaction. The migrations table is created inside that transaction too: created outside
-// it, a second process opening a new data dir at the same moment would read the schema,
-// then find it changed and fail with "database is locked" instead of waiting its turn.
+// transaction that also records its version, so a migration applies entirely or not at all.
+// The migrations table is created inside that transaction too: created outside it, a
+// second process opening a new data dir at the same moment would read the schema, then
+// find it changed and fail with "database is locked" instead of waiting its turn.
+// Migrations run with foreign keys off, as SQLite requires for rebuilding a table
+// (0003), and PRAGMA foreign_key_check must find nothing before each commits.
 func (s *Store) migrate(ctx context.Context) error {
 	names, err := migrationNames()
 	if err != nil {
 		return err
 	}
+	conn, err := s.writer.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", mapErr(err))
+	}
+	defer conn.Close()
+	// foreign_keys cannot change inside a transaction, so it is set around them; the
+	// connection goes back to the pool with foreign keys on, or is discarded.
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer func() {
+		if _, err := conn.ExecContext(context.Background(), `PRAGMA foreign_keys = ON`); err != nil {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
 	for _, name := range names {
 		base := filepath.Base(name)
 		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
@@ -245,40 +264,66 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		err = s.rawWrite(ctx, func(q *sql.Tx) error {
-			if _, err := q.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-				version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`); err != nil {
-				return fmt.Errorf("migrations table: %w", err)
-			}
-			var n int
-			if err := q.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, v).Scan(&n); err != nil || n > 0 {
-				return err
-			}
-			if _, err := q.ExecContext(ctx, string(body)); err != nil {
-				return err
-			}
-			_, err := q.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, unixepoch())`, v, base)
-			return err
-		})
-		if err != nil {
+		if err := applyMigration(ctx, conn, v, base, string(body)); err != nil {
 			return fmt.Errorf("migration %s: %w", base, err)
 		}
 	}
 	return nil
 }
 
-// rawWrite runs fn in a write transaction without the statement cache (migrations hold
-// several statements per text, which prepared statements cannot run).
-func (s *Store) rawWrite(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.writer.BeginTx(ctx, nil)
+// applyMigration applies one migration unless it is recorded as applied.
+func applyMigration(ctx context.Context, conn *sql.Conn, version int, name, body string) error {
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", mapErr(err))
 	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
+	defer tx.Rollback() // after Commit this does nothing
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`); err != nil {
+		return fmt.Errorf("migrations table: %w", err)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, body); err != nil {
+		return err
+	}
+	if err := foreignKeyCheck(ctx, tx); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, unixepoch())`, version, name); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// foreignKeyCheck fails if any row's foreign key points at nothing.
+func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return fmt.Errorf("foreign key check: %w", err)
+	}
+	defer rows.Close()
+	var bad []string
+	for rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fk int
+		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
+			return fmt.Errorf("foreign key check: %w", err)
+		}
+		if len(bad) < 5 {
+			bad = append(bad, fmt.Sprintf("%s → %s", table, parent))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("foreign key check: %w", err)
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("foreign key check: rows point at nothing: %s", strings.Join(bad, ", "))
+	}
+	return nil
 }
 
 // querier is what a txn runs statements on: the write transaction or the reader pool.

@@ -70,7 +70,7 @@ func (c cached) ExecContext(ctx context.Context, query string, args ...any) (sql
 	if err != nil {
 		return nil, err
 	}
-	return st.ExecContext(ctx, args...)
+	return st.ExecContext(ctx, idArgs(args)...)
 }
 
 func (c cached) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
@@ -78,12 +78,13 @@ func (c cached) QueryContext(ctx context.Context, query string, args ...any) (*s
 	if err != nil {
 		return nil, err
 	}
-	return st.QueryContext(ctx, args...)
+	return st.QueryContext(ctx, idArgs(args)...)
 }
 
 // QueryRowContext reports a prepare failure through the returned row's Scan, as
 // database/sql's own QueryRowContext does.
 func (c cached) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	args = idArgs(args)
 	st, err := c.stmt(ctx, query)
 	if err != nil {
 		// A Row can only carry an error from a query; run the failing text unprepared so the

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -22,7 +21,7 @@ func scanEntry(r rowScanner) (app.TimeEntry, error) {
 	var project, task uuid.NullUUID
 	var started int64
 	var stopped sql.NullInt64
-	var tagIDs string
+	var tagIDs []byte
 	var m metaScan
 	dest := []any{&e.ID, &e.TenantID, &e.OrganizationID, &e.UserID, &project, &task, &e.Description,
 		&started, &stopped, &e.Timezone, &e.Billable, &e.Source, &tagIDs}
@@ -32,21 +31,23 @@ func scanEntry(r rowScanner) (app.TimeEntry, error) {
 	e.ProjectID, e.TaskID = fromNullID(project), fromNullID(task)
 	e.StartedAt, e.StoppedAt = fromUS(started), fromNullUS(stopped)
 	m.fill(&e.Meta)
-	e.TagIDs = []uuid.UUID{}
-	if tagIDs != "[]" {
-		if err := json.Unmarshal([]byte(tagIDs), &e.TagIDs); err != nil {
-			return e, fmt.Errorf("entry %s tag ids: %w", e.ID, err)
-		}
+	if len(tagIDs)%16 != 0 {
+		return e, fmt.Errorf("entry %s tag ids: %d bytes", e.ID, len(tagIDs))
+	}
+	e.TagIDs = make([]uuid.UUID, len(tagIDs)/16)
+	for i := range e.TagIDs {
+		e.TagIDs[i] = uuid.UUID(tagIDs[16*i : 16*i+16])
 	}
 	return e, nil
 }
 
-func tagIDsJSON(ids []uuid.UUID) (string, error) {
-	if len(ids) == 0 {
-		return "[]", nil
+// tagIDBytes is an entry's tag ids as stored: their 16 bytes one after another.
+func tagIDBytes(ids []uuid.UUID) []byte {
+	b := make([]byte, 0, 16*len(ids))
+	for _, id := range ids {
+		b = append(b, id[:]...)
 	}
-	b, err := json.Marshal(ids)
-	return string(b), err
+	return b
 }
 
 func (s timeEntries) Get(ctx context.Context, sc app.Scope, id uuid.UUID) (app.TimeEntry, error) {
@@ -83,12 +84,12 @@ func (s timeEntries) List(ctx context.Context, sc app.Scope, f app.EntryFilter) 
 		args = append(args, sc.TenantID, sc.OrgID)
 		if f.UserID != nil {
 			b.WriteString(" AND e.user_id = ?")
-			args = append(args, f.UserID.String())
+			args = append(args, *f.UserID)
 		}
 		b.WriteString(" AND e.deleted_at IS NULL")
 		if f.ProjectID != nil {
 			b.WriteString(" AND e.project_id = ?")
-			args = append(args, f.ProjectID.String())
+			args = append(args, *f.ProjectID)
 		}
 		if lo != nil {
 			b.WriteString(" AND e.started_at >= ?")
@@ -99,7 +100,7 @@ func (s timeEntries) List(ctx context.Context, sc app.Scope, f app.EntryFilter) 
 		switch {
 		case c != nil && (hi == nil || us(c.Time) < *hi):
 			b.WriteString(" AND e.started_at <= ? AND (e.started_at < ? OR e.id < ?)")
-			args = append(args, us(c.Time), us(c.Time), c.ID.String())
+			args = append(args, us(c.Time), us(c.Time), c.ID)
 		case hi != nil:
 			b.WriteString(" AND e.started_at < ?")
 			args = append(args, *hi)
@@ -138,13 +139,9 @@ func (s timeEntries) Insert(ctx context.Context, sc app.Scope, e app.TimeEntry) 
 	if e.TenantID != sc.TenantID || e.OrganizationID != sc.OrgID {
 		return fmt.Errorf("insert time entry: scope mismatch: %w", app.ErrNotFound)
 	}
-	tags, err := tagIDsJSON(e.TagIDs)
-	if err != nil {
-		return err
-	}
 	args := []any{e.ID, e.TenantID, e.OrganizationID, e.UserID, nullID(e.ProjectID), nullID(e.TaskID), e.Description,
-		us(e.StartedAt), nullUS(e.StoppedAt), e.Timezone, e.Billable, e.Source, tags}
-	_, err = s.q.ExecContext(ctx, `INSERT INTO time_entries (id, tenant_id, organization_id, user_id, project_id, task_id,
+		us(e.StartedAt), nullUS(e.StoppedAt), e.Timezone, e.Billable, e.Source, tagIDBytes(e.TagIDs)}
+	_, err := s.q.ExecContext(ctx, `INSERT INTO time_entries (id, tenant_id, organization_id, user_id, project_id, task_id,
 		description, started_at, stopped_at, timezone, billable, source, tag_ids, `+metaCols+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, metaArgs(e.Meta)...)...)
 	if err != nil {
@@ -154,11 +151,7 @@ func (s timeEntries) Insert(ctx context.Context, sc app.Scope, e app.TimeEntry) 
 }
 
 func (s timeEntries) Update(ctx context.Context, sc app.Scope, e app.TimeEntry, prev int64) error {
-	tags, err := tagIDsJSON(e.TagIDs)
-	if err != nil {
-		return err
-	}
-	args := []any{nullID(e.ProjectID), nullID(e.TaskID), e.Description, us(e.StartedAt), nullUS(e.StoppedAt), e.Timezone, e.Billable, tags}
+	args := []any{nullID(e.ProjectID), nullID(e.TaskID), e.Description, us(e.StartedAt), nullUS(e.StoppedAt), e.Timezone, e.Billable, tagIDBytes(e.TagIDs)}
 	args = append(append(args, updateMetaArgs(e.Meta)...), sc.TenantID, sc.OrgID, e.ID, prev)
 	return exec1(ctx, s.q, "update time entry", `UPDATE time_entries SET project_id = ?, task_id = ?, description = ?,
 		started_at = ?, stopped_at = ?, timezone = ?, billable = ?, tag_ids = ?, `+updateMeta+`

@@ -30,11 +30,50 @@ func fromNullUS(v sql.NullInt64) *time.Time {
 	return &t
 }
 
+// Ids are stored as the UUID's 16 bytes (migration 0003). uuid.UUID would bind as its
+// 36-byte text, so every statement's arguments pass through idArgs, which binds ids as
+// bytes; scanning needs nothing, since uuid.UUID reads a 16-byte value as is.
+
+// idBytes is an id as stored.
+func idBytes(id uuid.UUID) []byte { return id[:] }
+
+// idArgs returns args with every uuid.UUID (or *uuid.UUID; nil stays NULL) as its bytes.
+func idArgs(args []any) []any {
+	var out []any
+	for i, a := range args {
+		var v any
+		switch id := a.(type) {
+		case uuid.UUID:
+			v = idBytes(id)
+		case *uuid.UUID:
+			if id == nil {
+				v = nil
+			} else {
+				v = idBytes(*id)
+			}
+		default:
+			if out != nil {
+				out[i] = a
+			}
+			continue
+		}
+		if out == nil {
+			out = make([]any, len(args))
+			copy(out, args[:i])
+		}
+		out[i] = v
+	}
+	if out == nil {
+		return args
+	}
+	return out
+}
+
 func nullID(id *uuid.UUID) any {
 	if id == nil {
 		return nil
 	}
-	return id.String()
+	return idBytes(*id)
 }
 
 func fromNullID(v uuid.NullUUID) *uuid.UUID {
@@ -138,7 +177,7 @@ func catalogPage(query string, args []any, f app.CatalogFilter) (string, []any) 
 	}
 	if f.Page.After != nil {
 		query += " AND id > ?"
-		args = append(args, f.Page.After.ID.String())
+		args = append(args, f.Page.After.ID)
 	}
 	query += " ORDER BY id LIMIT ?"
 	return query, append(args, f.Page.Limit)
