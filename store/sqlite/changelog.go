@@ -24,7 +24,7 @@ func (s changeLog) Append(ctx context.Context, sc app.Scope, c app.Change) error
 	}
 	_, err := s.q.ExecContext(ctx, `INSERT INTO change_log (id, tenant_id, organization_id, entity, entity_id, op, version, hlc, at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, c.TenantID, nullID(c.OrganizationID), c.Entity, c.EntityID, c.Op, c.Version, c.HLC, us(c.At))
+		c.ID, c.TenantID, nullID(c.OrganizationID), c.Entity, c.EntityID, c.Op, c.Version, hlcValue(c.HLC), us(c.At))
 	if err != nil {
 		return fmt.Errorf("append change: %w", mapErr(err))
 	}
@@ -36,7 +36,7 @@ func (s changeLog) After(ctx context.Context, sc app.Scope, afterSeq int64, limi
 		var c app.Change
 		var org uuid.NullUUID
 		var at int64
-		err := r.Scan(&c.Seq, &c.ID, &c.TenantID, &org, &c.Entity, &c.EntityID, &c.Op, &c.Version, &c.HLC, &at)
+		err := r.Scan(&c.Seq, &c.ID, &c.TenantID, &org, &c.Entity, &c.EntityID, &c.Op, &c.Version, hlcScan{&c.HLC}, &at)
 		c.OrganizationID, c.At = fromNullID(org), fromUS(at)
 		return c, err
 	}, `SELECT seq, id, tenant_id, organization_id, entity, entity_id, op, version, hlc, at FROM change_log

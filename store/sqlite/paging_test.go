@@ -64,7 +64,7 @@ func TestPagedListsSeek(t *testing.T) {
 			_, err := tx.TimeEntries().List(ctx, sc, app.EntryFilter{Page: page})
 			return err
 		}},
-		{"entries of a user", "started_at<", func(tx *txn) error {
+		{"entries of a user", "time_entries_user_started (organization_id=? AND user_id=? AND started_at<", func(tx *txn) error {
 			_, err := tx.TimeEntries().List(ctx, sc, app.EntryFilter{Page: page, UserID: &id})
 			return err
 		}},
@@ -80,7 +80,11 @@ func TestPagedListsSeek(t *testing.T) {
 			_, err := tx.TimeEntries().List(ctx, sc, app.EntryFilter{Page: page, From: &from, To: &to, Overlapping: true})
 			return err
 		}},
-		{"long entries overlapping a range", "USING INDEX time_entries_long (tenant_id=? AND organization_id=? AND started_at<?)", func(tx *txn) error {
+		{"a user's entries overlapping a range", "time_entries_user_started (organization_id=? AND user_id=? AND started_at>? AND started_at<?)", func(tx *txn) error {
+			_, err := tx.TimeEntries().List(ctx, sc, app.EntryFilter{Page: page, From: &from, To: &to, Overlapping: true, UserID: &id})
+			return err
+		}},
+		{"long entries overlapping a range", "USING INDEX time_entries_long (organization_id=? AND started_at<?)", func(tx *txn) error {
 			_, err := tx.TimeEntries().List(ctx, sc, app.EntryFilter{Page: page, From: &from, To: &to, Overlapping: true, UserID: &id})
 			return err
 		}},

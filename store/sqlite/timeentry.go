@@ -116,14 +116,20 @@ func (s timeEntries) List(ctx context.Context, sc app.Scope, f app.EntryFilter) 
 		v := us(*f.To)
 		hi = &v
 	}
+	// One user's entries come from that user's index; SQLite may otherwise pick the
+	// organization's when the statement holds an OR.
+	index := ""
+	if f.UserID != nil {
+		index = " INDEXED BY time_entries_user_started"
+	}
 	var b strings.Builder
 	if !f.Overlapping || lo == nil {
-		part(&b, "", lo, hi, "")
+		part(&b, index, lo, hi, "")
 	} else {
 		// Stopped exactly at From does not overlap [From, To); an entry of zero length does
 		// when it lies in the range, so day lists still show it.
 		recent := *lo - longEntry
-		part(&b, "", &recent, hi, " AND (e.stopped_at IS NULL OR e.stopped_at > ? OR e.started_at >= ?)")
+		part(&b, index, &recent, hi, " AND (e.stopped_at IS NULL OR e.stopped_at > ? OR e.started_at >= ?)")
 		args = append(args, *lo, *lo)
 		reaches := " AND (e.stopped_at IS NULL OR e.stopped_at > ?)"
 		b.WriteString(" UNION ALL ")

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -17,7 +18,8 @@ import (
 )
 
 // dumpTables reads every row of the named tables, each row rendered as text with ids as
-// UUID text and tag ids as the JSON array schema 1 kept, so both schemas render alike.
+// UUID text, tag ids as the JSON array and HLC stamps as the text schema 1 kept, so both
+// schemas render alike.
 func dumpTables(t *testing.T, db *sql.DB, tables map[string]string) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
@@ -51,6 +53,8 @@ func dumpTables(t *testing.T, db *sql.DB, tables map[string]string) map[string][
 							j, _ := json.Marshal(ids)
 							v = string(j)
 						}
+					case c == "hlc" && len(b) >= 12 && b[0] == 0:
+						v = fmt.Sprintf("%015d-%010d-%s", binary.BigEndian.Uint64(b), binary.BigEndian.Uint32(b[8:]), b[12:])
 					case (c == "id" || strings.HasSuffix(c, "_id")) && len(b) == 16:
 						v = uuid.UUID(b).String()
 					default:
