@@ -110,6 +110,31 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
 
+// Checkpoint copies the write-ahead log into the database file and truncates the log, so
+// the file alone holds every committed write (for a backup, or to measure its size).
+func (s *Store) Checkpoint(ctx context.Context) error {
+	var busy, logPages, done int
+	if err := s.writer.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logPages, &done); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	if busy != 0 {
+		return fmt.Errorf("checkpoint: readers or writers kept it from completing")
+	}
+	return nil
+}
+
+// SpaceUsed is the bytes of the database file that hold data: its size less free pages
+// that a VACUUM would return (call Checkpoint first to count the log's contents).
+func (s *Store) SpaceUsed(ctx context.Context) (int64, error) {
+	var pages, free, size int64
+	err := s.writer.QueryRowContext(ctx, `SELECT p.page_count, f.freelist_count, s.page_size
+		FROM pragma_page_count() p, pragma_freelist_count() f, pragma_page_size() s`).Scan(&pages, &free, &size)
+	if err != nil {
+		return 0, fmt.Errorf("space used: %w", err)
+	}
+	return (pages - free) * size, nil
+}
+
 // Close stops the writer (queued writes fail) and closes both pools. Closing twice is a no-op.
 func (s *Store) Close() error {
 	var err error
