@@ -18,7 +18,7 @@ import (
 // processes starting on a new data dir would: none may fail with "database is locked".
 // Separate *Store values take SQLite's file locks like separate processes.
 func TestConcurrentFirstOpen(t *testing.T) {
-	const trials, openers = 60, 8
+	const trials, openers = 40, 8
 	for trial := range trials {
 		path := filepath.Join(t.TempDir(), fmt.Sprintf("t%d", trial), "stint.db")
 		var wg sync.WaitGroup
