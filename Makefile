@@ -1,13 +1,15 @@
 # Stint's build. GNU make; every target respects GOFLAGS and the usual Go environment.
 #   make run             build, then open the desktop app (the API server on 127.0.0.1:8736 without a display)
-#   make test            vet, race-test everything, smoke-test the desktop app (what CI runs)
+#   make test            lint, race-test everything, smoke-test the desktop app (what CI runs)
 #   make build           bin/stint: desktop app, CLI and server (cgo, OpenGL and X11 headers)
 #   make build-headless  bin/stint-headless: no cgo, no desktop libraries
 #   make package         dist/stint-VERSION-linux-ARCH.tar.xz: the desktop app with .desktop file and icon
 #   make smoke-desktop   the real desktop app under Xvfb: onboarding, start/stop, store check, screenshots
 #   make bench-desktop   desktop first frame, input latency, idle memory and timer CPU under Xvfb (about 25 minutes)
 #   make bench           the API benchmarks, one iteration each, figures printed
-#   make lint            go vet, and gofmt must have nothing to say
+#   make lint            gofmt, go mod tidy, go vet and staticcheck (desktop and headless builds),
+#                        the headless cross-builds, govulncheck when its database answers
+#   make cross           CGO_ENABLED=0 -tags headless: every package, and bin/stint for Windows and macOS
 #   make fuzz            every Fuzz target for FUZZTIME (default 10s)
 #   make clean           remove build output
 
@@ -23,16 +25,18 @@ GUI_TAGS ?= no_emoji,no_animations
 FYNE_TOOL ?= fyne.io/tools/cmd/fyne@v1.7.4
 # The desktop app builds against Fyne with an event-driven main loop (third_party/fyne/README.md):
 # stock Fyne wakes 60 times a second even when nothing on screen changes. FYNE_MOD is the go.mod
-# that points Fyne at the patched copy; third_party/fyne/apply writes both from the module cache.
-FYNE_DIR := $(BIN)/fyne-patched
-FYNE_MOD := $(FYNE_DIR)/go.mod
-MODFILE  := -modfile=$(FYNE_MOD)
+# that points Fyne at the patched copy (FYNE_WORK, a go.work, does the same for staticcheck);
+# third_party/fyne/apply writes them and the copy from the module cache.
+FYNE_DIR  := $(BIN)/fyne-patched
+FYNE_MOD  := $(FYNE_DIR)/go.mod
+FYNE_WORK := $(abspath $(FYNE_DIR))/go.work
+MODFILE   := -modfile=$(FYNE_MOD)
 # What cgo needs to build Fyne's OpenGL driver, as Debian packages and as pkg-config names;
 # dbus provides the private session bus the tray tests start.
 GUI_APT := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev dbus
 GUI_PC  := gl x11 xcursor xrandr xinerama xi xxf86vm
 
-.PHONY: run build build-headless test check-go check-cgo check-gui deps bench lint fuzz clean package smoke-desktop bench-desktop
+.PHONY: run build build-headless test check-go check-cgo check-gui deps bench lint lint-fmt lint-mod lint-vet lint-staticcheck cross vulncheck fuzz clean package smoke-desktop bench-desktop
 
 # run opens the desktop app when there is a display, and serves the API otherwise.
 run: build
@@ -48,11 +52,10 @@ $(FYNE_MOD): go.mod go.sum third_party/fyne/apply $(wildcard third_party/fyne/*.
 build-headless: check-go
 	CGO_ENABLED=0 $(GO) build -tags headless -ldflags '$(LDFLAGS)' -o $(BIN)/stint-headless ./cmd/stint
 
-# test installs what is missing, then runs the checks: vet, the race-enabled tests (services
-# they need, none yet, are started by .ci/test-env around them), and the desktop smoke test on
-# the real binary under Xvfb.
-test: deps build
-	$(GO) vet $(MODFILE) ./...
+# test installs what is missing, then runs the checks: lint (below), the race-enabled tests
+# (services they need, none yet, are started by .ci/test-env around them), and the desktop
+# smoke test on the real binary under Xvfb.
+test: deps build lint
 	./.ci/test-env $(GO) test $(MODFILE) -race -count=1 ./...
 	BIN=$(abspath $(BIN))/stint ./.ci/desktop-smoke
 
@@ -109,10 +112,45 @@ bench-desktop: build
 bench: check-go
 	$(GO) test -run '^$$' -bench . -benchtime 1x -benchmem ./server/...
 
-lint: check-go $(FYNE_MOD)
-	$(GO) vet $(MODFILE) ./...
+# lint is everything CI checks besides the tests. staticcheck and govulncheck are pinned by the
+# tool directives in go.mod and run with go tool. Each build is checked as it ships: the desktop
+# app against the patched Fyne with GUI_TAGS (as make build), and the headless one without cgo;
+# plain go build and go vet (stock Fyne, what a contributor without make runs) must work too.
+lint: lint-fmt lint-mod lint-vet lint-staticcheck cross vulncheck
+
+lint-fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+# go.mod and go.sum must be what go mod tidy makes of them.
+lint-mod: check-go
+	$(GO) mod tidy -diff
+
+lint-vet: check-go check-cgo check-gui $(FYNE_MOD)
+	$(GO) vet $(MODFILE) -tags '$(GUI_TAGS)' ./...
+	CGO_ENABLED=0 $(GO) vet -tags headless ./...
+	$(GO) build ./...
+	$(GO) vet ./...
+
+# staticcheck loads packages through go/packages, which cannot take -modfile (golang/go#48482);
+# the go.work that third_party/fyne/apply writes beside FYNE_MOD has the same replace.
+lint-staticcheck: check-go check-cgo check-gui $(FYNE_MOD)
+	GOWORK=$(FYNE_WORK) $(GO) tool staticcheck -tags '$(GUI_TAGS)' ./...
+	CGO_ENABLED=0 $(GO) tool staticcheck -tags headless ./...
+
+# cross builds what has no cgo for every platform we name; the build cache makes a second run cheap.
+CROSS ?= windows/amd64 darwin/arm64 darwin/amd64
+cross: check-go
+	CGO_ENABLED=0 $(GO) build -tags headless ./...
+	@for p in $(CROSS); do \
+	  echo "CGO_ENABLED=0 GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) build -tags headless ./cmd/stint"; \
+	  CGO_ENABLED=0 GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) build -tags headless -o /dev/null ./cmd/stint || exit 1; \
+	done
+
+# vulncheck fails on known vulnerabilities in what Stint calls, and skips (one line) when the
+# vulnerability database cannot be reached.
+vulncheck: check-go
+	GO=$(GO) ./.ci/vulncheck ./...
 
 # fuzz runs each Fuzz target on its own: go test -fuzz takes one target per package at a time.
 fuzz: check-go

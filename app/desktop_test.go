@@ -28,37 +28,6 @@ func TestContinueEntry(t *testing.T) {
 	}
 }
 
-func TestLocalAPIToken(t *testing.T) {
-	e := newEnv(t)
-	a, created, err := e.svc.EnsureLocal(e.ctx, app.LocalSetup{Name: "Me", Organization: "Personal", Timezone: "Europe/Berlin"})
-	if err != nil || !created {
-		t.Fatal(err)
-	}
-	tok := must[string](t)(e.svc.LocalAPIToken(e.ctx, a))
-	if again := must[string](t)(e.svc.LocalAPIToken(e.ctx, a)); again != tok {
-		t.Fatal("token not kept")
-	}
-	got := must[app.Actor](t)(e.svc.Authenticate(e.ctx, tok, nil))
-	if got.UserID != a.UserID || got.OrgID != a.OrgID {
-		t.Fatalf("token authenticates as %+v", got)
-	}
-	// Revoked: a new one is issued.
-	toks := must[[]app.APIToken](t)(e.svc.Tokens(e.ctx, a))
-	if len(toks) != 1 || toks[0].Name != app.LocalAPITokenName {
-		t.Fatalf("tokens: %+v", toks)
-	}
-	if err := e.svc.RevokeToken(e.ctx, a, toks[0].ID); err != nil {
-		t.Fatal(err)
-	}
-	fresh := must[string](t)(e.svc.LocalAPIToken(e.ctx, a))
-	if fresh == tok {
-		t.Fatal("revoked token handed out again")
-	}
-	if _, err := e.svc.Authenticate(e.ctx, fresh, nil); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestRecentProjects(t *testing.T) {
 	e := newEnv(t)
 	owner, _ := e.signup()

@@ -173,4 +173,6 @@ type IdempotencyRecords interface {
 type DeviceSettings interface {
 	Get(ctx context.Context, key string) (string, error)
 	Put(ctx context.Context, key, value string) error
+	// Delete removes key; a key that is not there is no error.
+	Delete(ctx context.Context, key string) error
 }

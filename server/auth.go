@@ -47,6 +47,9 @@ func (s *Server) registerAuth() {
 		if !s.cfg.AllowSignup {
 			return nil, newProblem(http.StatusForbidden, "sign-up is disabled on this server; ask an administrator for an account")
 		}
+		if err := s.takeAccount(ctx, keySignup, in.Body.Email, s.cfg.SignupLimit); err != nil {
+			return nil, err
+		}
 		sess, err := s.svc.Signup(ctx, app.SignupInput{Email: in.Body.Email, Password: in.Body.Password,
 			Name: in.Body.Name, Organization: in.Body.Organization, Timezone: in.Body.Timezone})
 		if err != nil {
@@ -60,10 +63,14 @@ func (s *Server) registerAuth() {
 	op.Errors = []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusRequestEntityTooLarge,
 		http.StatusUnprocessableEntity, http.StatusTooManyRequests}
 	huma.Register(s.api, op, func(ctx context.Context, in *loginInput) (*sessionOutput, error) {
+		if err := s.takeAccount(ctx, keyLogin, in.Body.Email, s.cfg.LoginLimit); err != nil {
+			return nil, err
+		}
 		sess, err := s.svc.Login(ctx, app.LoginInput{Email: in.Body.Email, Password: in.Body.Password})
 		if err != nil {
 			return nil, err
 		}
+		s.resetAccount(ctx, keyLogin, in.Body.Email)
 		return &sessionOutput{CacheControl: "no-store", Body: sess}, nil
 	})
 }

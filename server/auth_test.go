@@ -68,27 +68,3 @@ func TestLoginRateLimit(t *testing.T) {
 		t.Fatalf("healthz while limited: %d", res.status)
 	}
 }
-
-func TestIPLimiter(t *testing.T) {
-	l := newIPLimiter(2)
-	now := testTime()
-	for i, want := range []bool{true, true, false} {
-		if ok, _ := l.allow("10.0.0.1", now); ok != want {
-			t.Fatalf("call %d: %v", i, ok)
-		}
-	}
-	if ok, _ := l.allow("10.0.0.2", now); !ok {
-		t.Fatal("another IP is limited")
-	}
-	if ok, wait := l.allow("10.0.0.1", now); ok || wait <= 0 || wait > 30*1e9 {
-		t.Fatalf("wait %v", wait)
-	}
-	if ok, _ := l.allow("10.0.0.1", now.Add(31e9)); !ok {
-		t.Fatal("bucket did not refill")
-	}
-	// Idle buckets are swept.
-	l.allow("10.0.0.3", now.Add(bucketIdle*3))
-	if len(l.buckets) != 1 {
-		t.Fatalf("%d buckets after sweep", len(l.buckets))
-	}
-}

@@ -7,17 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
 	"net"
 	"net/http"
 	"runtime/debug"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
-	"golang.org/x/time/rate"
 
 	"github.com/stinthq/stint/app"
 )
@@ -148,7 +144,7 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 			slog.Int("status", sw.status),
 			slog.Int64("bytes", sw.bytes),
 			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
-			slog.String("remote_ip", clientIP(r)),
+			slog.String("remote_ip", s.clientIP(r)),
 		}
 		if ri := infoFrom(r.Context()); ri != nil && ri.authed {
 			attrs = append(attrs, slog.String("user_id", ri.actor.UserID.String()),
@@ -228,84 +224,6 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 			w.Header().Set("Connection", "close")
 			writeProblem(w, r, newProblem(http.StatusRequestEntityTooLarge, "the request body is too large"))
 			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// clientIP is the address the connection comes from. Forwarding headers are ignored: the
-// API is reached directly, and trusting them would let anyone choose their rate-limit bucket.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
-// ipLimiter is a token bucket per client IP. Idle buckets are swept as requests come in,
-// so the map stays small without a background goroutine.
-type ipLimiter struct {
-	mu        sync.Mutex
-	limit     rate.Limit
-	burst     int
-	buckets   map[string]*bucket
-	lastSweep time.Time
-}
-
-type bucket struct {
-	lim  *rate.Limiter
-	seen time.Time
-}
-
-// bucketIdle is how long an unused bucket is kept; by then it has refilled anyway.
-const bucketIdle = 10 * time.Minute
-
-func newIPLimiter(perMinute int) *ipLimiter {
-	return &ipLimiter{limit: rate.Limit(float64(perMinute) / 60), burst: perMinute, buckets: map[string]*bucket{}}
-}
-
-// allow takes a token for ip, or says how long to wait for one.
-func (l *ipLimiter) allow(ip string, now time.Time) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if now.Sub(l.lastSweep) > bucketIdle {
-		for k, b := range l.buckets {
-			if now.Sub(b.seen) > bucketIdle {
-				delete(l.buckets, k)
-			}
-		}
-		l.lastSweep = now
-	}
-	b, ok := l.buckets[ip]
-	if !ok {
-		b = &bucket{lim: rate.NewLimiter(l.limit, l.burst)}
-		l.buckets[ip] = b
-	}
-	b.seen = now
-	res := b.lim.ReserveN(now, 1)
-	if !res.OK() {
-		return false, time.Minute
-	}
-	if d := res.DelayFrom(now); d > 0 {
-		res.CancelAt(now)
-		return false, d
-	}
-	return true, 0
-}
-
-// authPrefix is where credentials are tried, and so where guessing is rate limited.
-const authPrefix = "/v1/auth/"
-
-// rateLimitAuth limits sign-up and login attempts per client IP.
-func (s *Server) rateLimitAuth(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, authPrefix) {
-			if ok, wait := s.authLimiter.allow(clientIP(r), time.Now()); !ok {
-				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-				writeProblem(w, r, newProblem(http.StatusTooManyRequests, "too many attempts; wait before trying again"))
-				return
-			}
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -30,6 +30,8 @@ type Problem struct {
 
 	// internal is the cause of a 5xx, for the log only.
 	internal error
+	// headers are sent with the problem, such as the Retry-After of a 429.
+	headers http.Header
 }
 
 // Error returns the detail; it makes a Problem usable as a huma.StatusError.
@@ -37,6 +39,9 @@ func (p *Problem) Error() string { return p.Detail }
 
 // GetStatus returns the HTTP status (huma.StatusError).
 func (p *Problem) GetStatus() int { return p.Status }
+
+// GetHeaders returns the headers sent with the problem (huma.HeadersError).
+func (p *Problem) GetHeaders() http.Header { return p.headers }
 
 // ContentType makes huma send problems as application/problem+json.
 func (p *Problem) ContentType(string) string { return problemContentType }
@@ -222,6 +227,9 @@ func writeProblem(w http.ResponseWriter, r *http.Request, p *Problem) {
 		body = []byte(`{"type":"about:blank","title":"Internal Server Error","status":500,"errors":[]}`)
 	}
 	h := w.Header()
+	for k, v := range p.headers {
+		h[k] = v
+	}
 	h.Set("Content-Type", problemContentType)
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(p.Status)

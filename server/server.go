@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"reflect"
 	"sort"
 	"strings"
@@ -39,6 +40,19 @@ type Config struct {
 	AllowSignup bool
 	// AuthRatePerMinute limits requests to /v1/auth/* per client IP (default 10, burst 10).
 	AuthRatePerMinute int
+	// LoginLimit limits login attempts per account, named by its normalised e-mail whether
+	// or not it exists (default DefaultLoginBurst, then one every DefaultLoginEvery); a
+	// successful login refills it.
+	LoginLimit app.Limit
+	// SignupLimit limits sign-ups per e-mail address (default DefaultSignupBurst, then one
+	// every DefaultSignupEvery).
+	SignupLimit app.Limit
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is believed for the
+	// client address (rate limits, access log). Without them the header is ignored.
+	TrustedProxies []netip.Prefix
+	// Throttle keeps the rate limits' state (default: in memory, DefaultThrottleKeys keys).
+	// Instances serving one database pass one throttle that they share.
+	Throttle app.Throttle
 	// MaxBodyBytes bounds request bodies (default 1 MiB).
 	MaxBodyBytes int64
 	// Version is reported in the OpenAPI document.
@@ -62,7 +76,8 @@ type Server struct {
 	router       *chi.Mux
 	api          huma.API
 	spec         []byte
-	authLimiter  *ipLimiter
+	throttle     app.Throttle
+	clientLimit  app.Limit
 	idemLocks    *keyedMutex
 	allowAnyHost bool
 }
@@ -78,6 +93,15 @@ func New(svc *app.Service, cfg Config) *Server {
 	if cfg.AuthRatePerMinute <= 0 {
 		cfg.AuthRatePerMinute = DefaultAuthRatePerMinute
 	}
+	if cfg.LoginLimit.Burst <= 0 || cfg.LoginLimit.Every <= 0 {
+		cfg.LoginLimit = app.Limit{Burst: DefaultLoginBurst, Every: DefaultLoginEvery}
+	}
+	if cfg.SignupLimit.Burst <= 0 || cfg.SignupLimit.Every <= 0 {
+		cfg.SignupLimit = app.Limit{Burst: DefaultSignupBurst, Every: DefaultSignupEvery}
+	}
+	if cfg.Throttle == nil {
+		cfg.Throttle = newMemoryThrottle(DefaultThrottleKeys)
+	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
@@ -88,7 +112,9 @@ func New(svc *app.Service, cfg Config) *Server {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{svc: svc, cfg: cfg, log: cfg.Logger, router: chi.NewRouter(),
-		authLimiter: newIPLimiter(cfg.AuthRatePerMinute), idemLocks: newKeyedMutex()}
+		throttle:    cfg.Throttle,
+		clientLimit: app.Limit{Burst: cfg.AuthRatePerMinute, Every: time.Minute / time.Duration(cfg.AuthRatePerMinute)},
+		idemLocks:   newKeyedMutex()}
 	for _, h := range cfg.AllowedHosts {
 		if h == "*" {
 			s.allowAnyHost = true

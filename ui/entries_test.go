@@ -146,7 +146,7 @@ func TestEntriesAcrossMidnightAndDST(t *testing.T) {
 func TestDeleteWithUndo(t *testing.T) {
 	h := newHarness(t, harnessOpts{workspace: true})
 	berlin, _ := time.LoadLocation("Europe/Berlin")
-	keep := h.entryAt("keep", nil, time.Date(2026, 11, 23, 7, 0, 0, 0, berlin), time.Hour)
+	h.entryAt("keep", nil, time.Date(2026, 11, 23, 7, 0, 0, 0, berlin), time.Hour)
 	gone := h.entryAt("oops", nil, time.Date(2026, 11, 23, 8, 0, 0, 0, berlin), 30*time.Minute)
 	h.external()
 	s := h.u.timer
@@ -172,7 +172,6 @@ func TestDeleteWithUndo(t *testing.T) {
 	if got := rows(s.entries); !slices.Equal(got, []string{"keep"}) {
 		t.Fatalf("after commit: %v", got)
 	}
-	_ = keep
 }
 
 func TestDeletingTheRunningEntry(t *testing.T) {

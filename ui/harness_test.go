@@ -33,6 +33,8 @@ type harness struct {
 	mu    sync.Mutex
 	queue []func()
 	tray  *fakeTray
+	// apps records the windows the UI opens and whether it quit.
+	apps *windowApp
 }
 
 // fakeTray is a test app that also has a system tray, recording what was set.
@@ -48,11 +50,82 @@ func (f *fakeTray) SetSystemTrayWindow(fyne.Window)   {}
 
 var _ desktop.App = (*fakeTray)(nil)
 
+// windowApp is a test app that records its windows and whether it quit. Fyne's test windows
+// ignore a close intercept and never quit the app; windowApp's windows do what Fyne's desktop
+// driver does instead, so a test can press a window's close button and see the outcome.
+type windowApp struct {
+	fyne.App
+	windows []*recWindow
+	quit    bool
+}
+
+func (a *windowApp) NewWindow(title string) fyne.Window {
+	w := &recWindow{Window: a.App.NewWindow(title), app: a}
+	a.windows = append(a.windows, w)
+	return w
+}
+
+func (a *windowApp) Quit() {
+	a.quit = true
+	a.App.Quit()
+}
+
+// recWindow is a test window that keeps its close intercept, master flag and visibility.
+type recWindow struct {
+	fyne.Window
+	app       *windowApp
+	intercept func()
+	master    bool
+	visible   bool
+	closed    bool
+}
+
+func (w *recWindow) SetCloseIntercept(f func()) {
+	w.intercept = f
+	w.Window.SetCloseIntercept(f)
+}
+
+func (w *recWindow) SetMaster() {
+	w.master = true
+	w.Window.SetMaster()
+}
+
+func (w *recWindow) Show() {
+	w.visible = true
+	w.Window.Show()
+}
+
+func (w *recWindow) Hide() {
+	w.visible = false
+	w.Window.Hide()
+}
+
+// Close closes the window; closing the master window quits the app, as in Fyne's driver.
+func (w *recWindow) Close() {
+	w.visible, w.closed = false, true
+	w.Window.Close()
+	if w.master {
+		w.app.Quit()
+	}
+}
+
+// pressClose is the window manager's close button: the close intercept runs when there is
+// one, otherwise the window closes (Fyne's glfw window.processClosed).
+func (w *recWindow) pressClose() {
+	if w.intercept != nil {
+		w.intercept()
+		return
+	}
+	w.Close()
+}
+
 type harnessOpts struct {
 	workspace bool   // create the local workspace first (skip onboarding)
 	timezone  string // organization zone (default Europe/Berlin)
 	now       time.Time
-	tray      bool
+	tray      bool // a tray icon, with a tray host that shows it
+	// noTrayHost keeps the tray icon (tray) but says nothing on the bus shows it.
+	noTrayHost bool
 }
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
@@ -76,13 +149,14 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 			t.Fatal(err)
 		}
 	}
-	h.fyne = test.NewTempApp(t)
+	h.apps = &windowApp{App: test.NewTempApp(t)}
+	h.fyne = h.apps
 	if o.tray {
 		h.tray = &fakeTray{App: h.fyne}
 		h.fyne = h.tray
 	}
 	h.u = New(h.fyne, Options{Service: h.svc, DataDir: t.TempDir(), APIAddr: "127.0.0.1:8736",
-		DefaultName: "Ada Lovelace", DefaultTimezone: o.timezone, Version: "test", Tray: o.tray, TrayHost: o.tray})
+		DefaultName: "Ada Lovelace", DefaultTimezone: o.timezone, Version: "test", Tray: o.tray, TrayHost: o.tray && !o.noTrayHost})
 	h.u.do = func(f func()) {
 		h.mu.Lock()
 		h.queue = append(h.queue, f)
@@ -99,6 +173,16 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	})
 	h.wait()
 	return h
+}
+
+// window is the app's main window as the harness records it.
+func (h *harness) window() *recWindow {
+	h.t.Helper()
+	w, ok := h.u.win.(*recWindow)
+	if !ok {
+		h.t.Fatalf("main window %T was not opened through the harness app", h.u.win)
+	}
+	return w
 }
 
 // wait runs background work to completion, with its UI callbacks, until all is quiet.

@@ -31,7 +31,7 @@ func newIdleSource() (idleSource, error) {
 	}
 	if err := screensaver.Init(c); err != nil {
 		c.Close()
-		return nil, fmt.Errorf("X screen saver extension: %w", err)
+		return nil, fmt.Errorf("X11 screen saver extension: %w", err)
 	}
 	return &x11Idle{conn: c, root: xproto.Drawable(xproto.Setup(c).DefaultScreen(c).Root)}, nil
 }

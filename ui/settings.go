@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -35,7 +36,12 @@ type settingsScreen struct {
 	apiStatus *widget.Label
 	copyToken *widget.Button
 	copied    *subtle
-	loadedOrg string // org version shown, so a reload does not clobber typing
+	rotate    *widget.Button
+	// rotateDialog asks before rotating, with rotateCancel and rotateConfirm.
+	rotateDialog  *dialog.CustomDialog
+	rotateCancel  *widget.Button
+	rotateConfirm *widget.Button
+	loadedOrg     string // org version shown, so a reload does not clobber typing
 }
 
 func newSettingsScreen(u *UI) *settingsScreen { return &settingsScreen{u: u} }
@@ -97,10 +103,18 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 	s.apiStatus.Selectable = true
 	s.copyToken = widget.NewButtonWithIcon("Copy API token", theme.ContentCopyIcon(), s.onCopyToken)
 	s.copied = caption("")
+	s.rotate = widget.NewButtonWithIcon("Rotate token…", theme.ViewRefreshIcon(), s.onRotate)
+	tokenNote := "The CLI and scripts reach this app's timer through the local API with the token (Authorization: Bearer …)."
+	if f := s.tokenFile(); f != "" {
+		tokenNote += " It is kept in " + string(f) + ", readable by you only."
+	} else {
+		s.copyToken.Disable()
+		s.rotate.Disable()
+	}
 	data := u.section("Data", container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewLabel("Stored in"), openDir, dir),
-		container.NewBorder(nil, nil, widget.NewLabel("Local API"), container.NewHBox(s.copied, s.copyToken), s.apiStatus),
-		caption("The CLI and scripts reach this app's timer through the local API with the token (Authorization: Bearer …)."),
+		container.NewBorder(nil, nil, widget.NewLabel("Local API"), container.NewHBox(s.copied, s.copyToken, s.rotate), s.apiStatus),
+		caption(tokenNote),
 	))
 
 	keys := u.section("Keyboard", container.NewGridWithColumns(2,
@@ -227,19 +241,58 @@ func (s *settingsScreen) onOpenDir() {
 	}
 }
 
+// tokenFile is where the local API token's secret is kept: a file in the data directory
+// that only the user can read. The database keeps its hash only.
+func (s *settingsScreen) tokenFile() app.TokenFile {
+	if s.u.opts.DataDir == "" {
+		return ""
+	}
+	return app.LocalTokenFile(s.u.opts.DataDir)
+}
+
 // onCopyToken puts the local API token on the clipboard.
 func (s *settingsScreen) onCopyToken() {
 	u := s.u
-	a := u.actor
+	a, f := u.actor, s.tokenFile()
 	u.bg(func(ctx context.Context) (func(), error) {
-		tok, err := u.svc.LocalAPIToken(ctx, a)
+		tok, err := u.svc.LocalAPIToken(ctx, a, f)
 		if err != nil {
 			return nil, err
 		}
-		return func() {
-			u.fyne.Clipboard().SetContent(tok)
-			s.copied.SetText("Copied")
-			time.AfterFunc(3*time.Second, func() { u.do(func() { s.copied.SetText("") }) })
-		}, nil
+		return func() { s.copy(tok, "Copied") }, nil
+	})
+}
+
+func (s *settingsScreen) copy(tok, note string) {
+	u := s.u
+	u.fyne.Clipboard().SetContent(tok)
+	s.copied.SetText(note)
+	time.AfterFunc(3*time.Second, func() { u.do(func() { s.copied.SetText("") }) })
+}
+
+// onRotate asks before rotating the local API token: scripts holding the old one stop
+// working.
+func (s *settingsScreen) onRotate() {
+	u := s.u
+	msg := widget.NewLabel("A new token replaces the current one, which stops working at once:\n" +
+		"scripts and tools using it must be given the new token.\nThe new token is copied to the clipboard.")
+	s.rotateDialog = dialog.NewCustomWithoutButtons("Rotate the local API token?", msg, u.win)
+	s.rotateCancel = widget.NewButton("Cancel", s.rotateDialog.Hide)
+	s.rotateConfirm = widget.NewButtonWithIcon("Rotate", theme.ViewRefreshIcon(), s.onRotateConfirmed)
+	s.rotateConfirm.Importance = widget.DangerImportance
+	s.rotateDialog.SetButtons([]fyne.CanvasObject{s.rotateCancel, s.rotateConfirm})
+	s.rotateDialog.Show()
+}
+
+func (s *settingsScreen) onRotateConfirmed() {
+	u := s.u
+	s.rotateDialog.Hide()
+	a, f := u.actor, s.tokenFile()
+	u.bg(func(ctx context.Context) (func(), error) {
+		tok, err := u.svc.RotateLocalAPIToken(ctx, a, f)
+		if err != nil {
+			return nil, fmt.Errorf("rotate the local API token: %w", err)
+		}
+		return func() { s.copy(tok, "New token copied") }, nil
 	})
 }

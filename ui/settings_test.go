@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/theme"
+
+	"github.com/stinthq/stint/app"
 )
 
 func TestSettings(t *testing.T) {
@@ -29,6 +31,10 @@ func TestSettings(t *testing.T) {
 	a, err := h.svc.Authenticate(h.ctx, tok, nil)
 	if err != nil || a.UserID != h.actor().UserID {
 		t.Fatalf("copied token %q: %v", tok, err)
+	}
+	file := app.LocalTokenFile(h.u.opts.DataDir)
+	if b, err := os.ReadFile(string(file)); err != nil || strings.TrimSpace(string(b)) != tok {
+		t.Fatalf("token file: %v %q", err, b)
 	}
 
 	// Theme: pinned to dark, kept in preferences.
@@ -79,5 +85,50 @@ func TestDesktopEntryQuotesTheExecutable(t *testing.T) {
 	got := desktopEntry(`/opt/my "apps"/stint`)
 	if !strings.Contains(got, `Exec="/opt/my \"apps\"/stint" desktop`) {
 		t.Fatal(got)
+	}
+}
+
+func TestSettingsRotateToken(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	h.u.show(7)
+	h.wait()
+	s := h.u.settings
+	h.tap(s.copyToken)
+	old := h.fyne.Clipboard().Content()
+
+	// Cancelling the confirmation changes nothing.
+	h.tap(s.rotate)
+	if !h.dialogOpen() {
+		t.Fatal("rotating asked no confirmation")
+	}
+	h.tap(s.rotateCancel)
+	if h.dialogOpen() {
+		t.Fatal("cancel left the dialog open")
+	}
+	if _, err := h.svc.Authenticate(h.ctx, old, nil); err != nil {
+		t.Fatalf("cancelled rotation revoked the token: %v", err)
+	}
+
+	// Confirmed: the old token stops working, the new one is copied and kept in the file.
+	h.tap(s.rotate)
+	h.tap(s.rotateConfirm)
+	fresh := h.fyne.Clipboard().Content()
+	if fresh == old || s.copied.seg.Text != "New token copied" {
+		t.Fatalf("clipboard %q, note %q", fresh, s.copied.seg.Text)
+	}
+	if _, err := h.svc.Authenticate(h.ctx, old, nil); err == nil {
+		t.Fatal("the old token still works")
+	}
+	if a, err := h.svc.Authenticate(h.ctx, fresh, nil); err != nil || a.UserID != h.actor().UserID {
+		t.Fatalf("new token: %v", err)
+	}
+	b, err := os.ReadFile(string(app.LocalTokenFile(h.u.opts.DataDir)))
+	if err != nil || strings.TrimSpace(string(b)) != fresh {
+		t.Fatalf("token file: %v %q", err, b)
+	}
+	// Copying again hands out the rotated token.
+	h.tap(s.copyToken)
+	if got := h.fyne.Clipboard().Content(); got != fresh {
+		t.Fatalf("copied %q after rotation", got)
 	}
 }

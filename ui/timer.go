@@ -61,9 +61,8 @@ func newTimerScreen(u *UI) *timerScreen {
 	return s
 }
 
-func (s *timerScreen) title() string         { return "Timer" }
-func (s *timerScreen) icon() fyne.Resource   { return theme.MediaPlayIcon() }
-func (s *timerScreen) focus() fyne.Focusable { return s.desc }
+func (s *timerScreen) title() string       { return "Timer" }
+func (s *timerScreen) icon() fyne.Resource { return theme.MediaPlayIcon() }
 
 func (s *timerScreen) build() fyne.CanvasObject {
 	pickers := container.NewHBox(fixedWidth(200, s.project.button), fixedWidth(180, s.task.button))

@@ -5,6 +5,8 @@ package ui
 import (
 	"testing"
 	"time"
+
+	"fyne.io/fyne/v2"
 )
 
 func TestTrayMenu(t *testing.T) {
@@ -16,10 +18,8 @@ func TestTrayMenu(t *testing.T) {
 	if h.tray.icon != tray.iconOff || tray.status.Label != "Not tracking" || tray.toggle.Label != "Start timer" {
 		t.Fatalf("idle tray: %q %q", tray.status.Label, tray.toggle.Label)
 	}
-	var projects []string
 	for _, n := range []string{"a", "b", "c", "d", "e", "f"} {
 		p := h.project(n)
-		projects = append(projects, p.Name)
 		if _, err := h.svc.StartTimer(h.ctx, h.actor(), appTimerStartProject(p.ID)); err != nil {
 			t.Fatal(err)
 		}
@@ -76,7 +76,60 @@ func TestTrayMenu(t *testing.T) {
 	if h.running() != nil || h.tray.icon != tray.iconOff {
 		t.Fatal("tray stop")
 	}
-	// Closing the window hides it when there is a tray.
-	h.u.win.Close()
-	_ = projects
+}
+
+// TestCloseWindow presses the window's close button: with a tray host showing the icon the
+// window hides and the app keeps running (the tray opens it again); without a host, or
+// without a tray, nothing could bring the window back, so closing it quits.
+func TestCloseWindow(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		tray       bool
+		noTrayHost bool
+		hides      bool
+	}{
+		{name: "tray host", tray: true, hides: true},
+		{name: "tray without host", tray: true, noTrayHost: true},
+		{name: "no tray", tray: false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, harnessOpts{workspace: true, tray: tc.tray, noTrayHost: tc.noTrayHost})
+			w := h.window()
+			if !w.visible || h.apps.quit {
+				t.Fatalf("before close: visible %t, quit %t", w.visible, h.apps.quit)
+			}
+			w.pressClose()
+			h.wait()
+			if !tc.hides {
+				if !h.apps.quit || !w.closed {
+					t.Fatalf("close without a tray host: quit %t, window closed %t; want the app to quit", h.apps.quit, w.closed)
+				}
+				return
+			}
+			if h.apps.quit || w.closed || w.visible {
+				t.Fatalf("close with a tray host: quit %t, window closed %t, visible %t; want it hidden and the app running",
+					h.apps.quit, w.closed, w.visible)
+			}
+			// The tray brings the window back, and quits.
+			item := func(label string) *fyne.MenuItem {
+				for _, it := range h.tray.menu.Items {
+					if it.Label == label {
+						return it
+					}
+				}
+				t.Fatalf("no %q in the tray menu", label)
+				return nil
+			}
+			item("Open Stint").Action()
+			h.wait()
+			if !w.visible || h.apps.quit {
+				t.Fatalf("Open Stint: visible %t, quit %t", w.visible, h.apps.quit)
+			}
+			item("Quit Stint").Action()
+			h.wait()
+			if !h.apps.quit {
+				t.Fatal("Quit Stint did not quit")
+			}
+		})
+	}
 }

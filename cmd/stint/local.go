@@ -33,7 +33,7 @@ func dataFlag(fs *flag.FlagSet) *string {
 }
 
 // openService opens the data directory's store (creating and migrating it as needed) and the
-// services over it; the caller closes the store. It returns the directory for messages.
+// services over it, and moves a plain local API token out of the database; the caller closes the store. It returns the directory for messages.
 func (c *cli) openService(ctx context.Context, dataFlag string, log *slog.Logger) (*sqlite.Store, *app.Service, string, error) {
 	dir, err := c.dataDir(dataFlag)
 	if err != nil {
@@ -43,7 +43,12 @@ func (c *cli) openService(ctx context.Context, dataFlag string, log *slog.Logger
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("open data in %s: %w", dir, err)
 	}
-	return st, app.New(st, app.Options{Clock: c.clock, Logger: log}), dir, nil
+	svc := app.New(st, app.Options{Clock: c.clock, Logger: log})
+	// Earlier versions kept the local API token in plain text in the database.
+	if err := svc.UpgradeLocalToken(ctx, app.LocalTokenFile(dir)); err != nil {
+		return nil, nil, "", errors.Join(fmt.Errorf("move the local API token out of the database: %w", err), st.Close())
+	}
+	return st, svc, dir, nil
 }
 
 // openWorkspace opens the data directory's store directly (no server needed) and returns its
@@ -70,6 +75,36 @@ func (c *cli) openWorkspace(ctx context.Context, dataFlag string) (*workspace, e
 		fmt.Fprintf(c.stderr, "Created a local workspace in %s (time zone %s).\n", dir, tz)
 	}
 	return &workspace{svc: svc, actor: actor, tz: tz, loc: loc, store: st}, nil
+}
+
+// apiToken runs "stint api-token": it prints the local API token, rotating it first with
+// --rotate.
+func (c *cli) apiToken(ctx context.Context, args []string) error {
+	fs := newFlagSet("api-token")
+	rotate := fs.Bool("rotate", false, "replace the token")
+	data := dataFlag(fs)
+	if err := c.parseOnlyFlags(fs, args); err != nil {
+		return err
+	}
+	dir, err := c.dataDir(*data)
+	if err != nil {
+		return err
+	}
+	return c.withWorkspace(ctx, dir, func(w *workspace) error {
+		get := w.svc.LocalAPIToken
+		if *rotate {
+			get = w.svc.RotateLocalAPIToken
+		}
+		tok, err := get(ctx, w.actor, app.LocalTokenFile(dir))
+		if err != nil {
+			return err
+		}
+		if *rotate {
+			fmt.Fprintln(c.stderr, "The old local API token no longer works.")
+		}
+		fmt.Fprintln(c.stdout, tok)
+		return nil
+	})
 }
 
 // withWorkspace runs fn on the local workspace and closes it after.

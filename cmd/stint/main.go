@@ -57,6 +57,8 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		return c.entries(ctx, rest)
 	case "projects":
 		return c.projects(ctx, rest)
+	case "api-token":
+		return c.apiToken(ctx, rest)
 	}
 	return usagef("unknown command %q (run 'stint help' for the list)", cmd)
 }

@@ -13,20 +13,20 @@ import (
 	"github.com/stinthq/stint/server"
 )
 
-// hostList is a repeatable flag of Host header names; a comma list counts as several. The
+// listFlag is a repeatable flag of names or addresses; a comma list counts as several. The
 // first use on the command line replaces the list taken from the environment.
-type hostList struct {
-	hosts    []string
+type listFlag struct {
+	items    []string
 	fromFlag bool
 }
 
-func (h *hostList) String() string { return strings.Join(h.hosts, ",") }
+func (h *listFlag) String() string { return strings.Join(h.items, ",") }
 
-func (h *hostList) Set(v string) error {
+func (h *listFlag) Set(v string) error {
 	if !h.fromFlag {
-		h.hosts, h.fromFlag = nil, true
+		h.items, h.fromFlag = nil, true
 	}
-	h.hosts = append(h.hosts, splitList(v)...)
+	h.items = append(h.items, splitList(v)...)
 	return nil
 }
 
@@ -46,11 +46,16 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	fs := newFlagSet("serve")
 	addr := fs.String("addr", c.getenv("STINT_ADDR", defaultAddr), "listen address")
 	data := dataFlag(fs)
-	hosts := &hostList{hosts: splitList(c.env("STINT_ALLOWED_HOSTS"))}
+	hosts := &listFlag{items: splitList(c.env("STINT_ALLOWED_HOSTS"))}
 	fs.Var(hosts, "allowed-host", "allowed Host header")
 	noSignup := fs.Bool("no-signup", false, "refuse signups")
 	logLevel := fs.String("log-level", c.getenv("STINT_LOG_LEVEL", "info"), "log level")
+	limits := c.limitFlags(fs)
 	if err := c.parseOnlyFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := limits.config()
+	if err != nil {
 		return err
 	}
 	signup := !*noSignup
@@ -69,17 +74,13 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := server.New(svc, server.Config{
-		Addr:         *addr,
-		AllowedHosts: hosts.hosts,
-		AllowSignup:  signup,
-		Version:      version,
-		Logger:       log,
-	})
+	cfg.Addr, cfg.AllowedHosts, cfg.AllowSignup, cfg.Version, cfg.Logger = *addr, hosts.items, signup, version, log
+	srv := server.New(svc, cfg)
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	log.Info("starting", "version", version, "addr", *addr, "data_dir", dir, "signup", signup)
+	log.Info("starting", "version", version, "addr", *addr, "data_dir", dir, "signup", signup,
+		"trusted_proxies", len(cfg.TrustedProxies))
 	err = srv.ListenAndServe(ctx)
 	if cerr := st.Close(); cerr != nil {
 		err = errors.Join(err, fmt.Errorf("close data: %w", cerr))

@@ -19,6 +19,7 @@ Timer and data (work on this machine's data directory; no server needed):
   entries                        list time entries, grouped by day (default: this week)
   projects                       list projects
   projects add NAME              create a project
+  api-token [--rotate]           print the local API token for scripts (or replace it)
 
 Server:
   serve                          run the HTTP API (headless)
@@ -51,7 +52,20 @@ Flags (each falls back to its environment variable, then to the default):
   --data DIR           data directory ($STINT_DATA; default: the user's data directory)
   --log-level LEVEL    debug, info, warn or error ($STINT_LOG_LEVEL; default info)
 
-The API token for scripts is in Settings (Copy API token).
+The API token for scripts is in Settings (Copy API token, Rotate token) and in the file
+api-token in the data directory, readable by you only.
+`
+
+const usageAPIToken = `Usage: stint api-token [--rotate]
+
+Prints the token scripts use to reach the desktop app's local API (Authorization: Bearer …),
+issuing one on first use. It is kept in the file api-token in the data directory, readable by
+you only; the database keeps its hash only.
+
+Flags:
+  --rotate     replace the token: the old one stops working at once, so scripts using it
+               must be given the new one
+  --data DIR   data directory (default $STINT_DATA, then the user's data directory)
 `
 
 const usageServe = `Usage: stint serve [flags]
@@ -66,6 +80,14 @@ Flags (each falls back to its environment variable, then to the default):
                           ($STINT_ALLOWED_HOSTS, comma-separated)
   --no-signup             refuse new signups ($STINT_SIGNUP=false)
   --log-level LEVEL       debug, info, warn or error ($STINT_LOG_LEVEL; default info)
+  --trusted-proxies LIST  reverse proxies (IPs or CIDR blocks) whose X-Forwarded-For names
+                          the client; repeatable ($STINT_TRUSTED_PROXIES, comma-separated;
+                          default none: the header is ignored)
+  --auth-rate N           sign-up and login requests per client address a minute
+                          ($STINT_AUTH_RATE; default 10)
+  --login-limit B/I       login attempts per account: B at once, then one every I
+                          ($STINT_LOGIN_LIMIT; default 5/1m)
+  --signup-limit B/I      sign-ups per e-mail address ($STINT_SIGNUP_LIMIT; default 5/10m)
 
 Logs go to stderr: JSON when stderr is not a terminal, text otherwise.
 `
@@ -181,6 +203,8 @@ func usageText(command string) (string, bool) {
 		return usageProjects, true
 	case "projects add":
 		return usageProjectsAdd, true
+	case "api-token":
+		return usageAPIToken, true
 	case "help":
 		return usageMain, true
 	}

@@ -26,4 +26,11 @@ func (s device) Put(ctx context.Context, key, value string) error {
 	return nil
 }
 
+func (s device) Delete(ctx context.Context, key string) error {
+	if _, err := s.q.ExecContext(ctx, `DELETE FROM device_settings WHERE key = ?`, key); err != nil {
+		return fmt.Errorf("delete device setting %s: %w", key, err)
+	}
+	return nil
+}
+
 var _ app.DeviceSettings = device{}

@@ -53,9 +53,11 @@ var _ app.Store = (*Store)(nil)
 
 // Pragmas every connection gets. synchronous=FULL because this data syncs and must survive
 // power loss once committed; busy_timeout lets other processes (the CLI next to a running
-// server) wait instead of failing, so it comes first; temp_store=MEMORY keeps statement
-// journals (one per savepoint of a group commit) and sorts out of temporary files.
-const pragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)"
+// server) wait instead of failing, so it comes first; secure_delete=FAST zeroes deleted rows
+// in the pages a write changes anyway, so a deleted secret does not stay readable in free
+// space; temp_store=MEMORY keeps statement journals (one per savepoint of a group commit) and
+// sorts out of temporary files.
+const pragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=secure_delete(FAST)&_pragma=temp_store(MEMORY)"
 
 // DSN returns the connection string the store uses for path; write selects BEGIN IMMEDIATE
 // transactions, otherwise connections are read-only.

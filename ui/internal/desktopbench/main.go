@@ -220,7 +220,7 @@ func startXvfb(work string) (string, func(), error) {
 			time.Sleep(50 * time.Millisecond)
 		}
 		stop()
-		return "", nil, errors.New("Xvfb did not start")
+		return "", nil, errors.New("no X display: Xvfb did not start")
 	}
 	return "", nil, errors.New("no free X display")
 }

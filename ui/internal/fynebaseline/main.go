@@ -1,3 +1,5 @@
+//go:build !headless
+
 // Command fynebaseline is the smallest Fyne app: one window with one label. The desktop
 // benchmark measures it next to Stint, so the figures show what the toolkit and the graphics
 // stack cost on their own on the machine at hand.
