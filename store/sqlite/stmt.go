@@ -22,6 +22,10 @@ type stmtCache struct {
 	mu      sync.RWMutex
 	m       map[string]*sql.Stmt // nil once closed
 	pending map[string]bool      // texts being prepared in the background
+	// preparing counts background prepares, so close can wait for them: one still holding
+	// a connection when the store closes would keep SQLite from checkpointing and removing
+	// the log on close.
+	preparing sync.WaitGroup
 }
 
 func newStmtCache(db *sql.DB) *stmtCache {
@@ -76,8 +80,10 @@ func (c *stmtCache) prepareLater(query string) {
 		return
 	}
 	c.pending[query] = true
+	c.preparing.Add(1)
 	c.mu.Unlock()
 	go func() {
+		defer c.preparing.Done()
 		st, err := c.db.PrepareContext(context.Background(), query)
 		c.mu.Lock()
 		delete(c.pending, query)
@@ -88,13 +94,15 @@ func (c *stmtCache) prepareLater(query string) {
 	}()
 }
 
+// close closes every cached statement once background prepares are done.
 func (c *stmtCache) close() {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	for _, st := range c.m {
 		st.Close()
 	}
 	c.m = nil
+	c.mu.Unlock()
+	c.preparing.Wait()
 }
 
 // cached is a querier running cached statements inside the transaction tx (a Read or a
