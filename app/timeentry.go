@@ -142,9 +142,11 @@ func (s *Service) CreateTimeEntry(ctx context.Context, a Actor, in TimeEntryInpu
 	if err := writable(a, e); err != nil {
 		return TimeEntry{}, err
 	}
-	now := s.Now()
-	e.Meta = s.stamp(now)
-	err := s.store.Write(ctx, func(tx Tx) error {
+	err := s.write(ctx, a, PermEntriesOwn, func(tx Tx, a Actor, now time.Time) error {
+		if err := writable(a, e); err != nil {
+			return err
+		}
+		e.Meta = s.stamp(now)
 		if err := s.prepareEntry(ctx, tx, a, &e, in.Billable == nil, now, true); err != nil {
 			return err
 		}
@@ -261,7 +263,7 @@ func checkEntryTimes(c *checker, start time.Time, stop *time.Time, now time.Time
 // UpdateTimeEntry changes an entry.
 func (s *Service) UpdateTimeEntry(ctx context.Context, a Actor, id uuid.UUID, p TimeEntryPatch, expected int64) (TimeEntry, error) {
 	var out TimeEntry
-	err := s.store.Write(ctx, func(tx Tx) error {
+	err := s.write(ctx, a, PermEntriesOwn, func(tx Tx, a Actor, now time.Time) error {
 		e, err := tx.TimeEntries().Get(ctx, a.Scope(), id)
 		if err != nil {
 			return err
@@ -305,7 +307,6 @@ func (s *Service) UpdateTimeEntry(ctx context.Context, a Actor, id uuid.UUID, p 
 		if p.TagIDs != nil {
 			e.TagIDs = *p.TagIDs
 		}
-		now := s.Now()
 		if err := s.prepareEntry(ctx, tx, a, &e, false, now, timesChanged); err != nil {
 			return err
 		}
@@ -324,7 +325,7 @@ func (s *Service) UpdateTimeEntry(ctx context.Context, a Actor, id uuid.UUID, p 
 
 // DeleteTimeEntry deletes an entry (a running one stops being tracked).
 func (s *Service) DeleteTimeEntry(ctx context.Context, a Actor, id uuid.UUID, expected int64) error {
-	return s.store.Write(ctx, func(tx Tx) error {
+	return s.write(ctx, a, PermEntriesOwn, func(tx Tx, a Actor, now time.Time) error {
 		e, err := tx.TimeEntries().Get(ctx, a.Scope(), id)
 		if err != nil {
 			return err
@@ -335,7 +336,6 @@ func (s *Service) DeleteTimeEntry(ctx context.Context, a Actor, id uuid.UUID, ex
 		if err := checkVersion(expected, e.Version); err != nil {
 			return err
 		}
-		now := s.Now()
 		prev := s.touch(&e.Meta, now)
 		e.DeletedAt = &now
 		if err := tx.TimeEntries().Update(ctx, a.Scope(), e, prev); err != nil {

@@ -47,6 +47,8 @@ type Store struct {
 	closeOnce sync.Once
 	closing   sync.RWMutex
 	closed    bool
+	// unitDeadline bounds how long the writer serves one unit of work (unit.go).
+	unitDeadline time.Duration
 }
 
 var _ app.Store = (*Store)(nil)
@@ -89,7 +91,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 	s := &Store{path: path, writer: w, queue: make(chan *writeReq, maxBatch),
-		stopped: make(chan struct{}), loopDone: make(chan struct{})}
+		stopped: make(chan struct{}), loopDone: make(chan struct{}), unitDeadline: DefaultUnitDeadline}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -155,8 +157,13 @@ func (s *Store) Close() error {
 
 // Read runs fn in one read transaction on the read-only pool: every statement in fn sees
 // the same snapshot of committed data (SQLite takes it at fn's first read), however many
-// writes commit meanwhile. Writers are not blocked by it (WAL).
+// writes commit meanwhile. Writers are not blocked by it (WAL). With a context carrying a
+// unit of work that has written, fn reads the unit's transaction instead, so a request
+// reads its own writes.
 func (s *Store) Read(ctx context.Context, fn func(app.Tx) error) error {
+	if u := s.unitFrom(ctx); u != nil && u.active() {
+		return u.run(&unitOp{ctx: ctx, fn: fn, read: true})
+	}
 	tx, err := s.reader.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin read: %w", mapErr(err))
