@@ -198,6 +198,7 @@ const (
 
 // Change is one outbox row, written in the same transaction as the mutation it describes.
 // Seq is assigned by the store in commit order; ID is the mutation id sync uses to dedupe.
+// It carries no copy of the row: what is pushed is the entity's row as it is then.
 type Change struct {
 	Seq            int64      `json:"seq"`
 	ID             uuid.UUID  `json:"id"`
@@ -208,7 +209,6 @@ type Change struct {
 	Op             ChangeOp   `json:"op"`
 	Version        int64      `json:"version"`
 	HLC            string     `json:"hlc"`
-	Payload        []byte     `json:"payload"`
 	At             time.Time  `json:"at"`
 }
 

@@ -7,11 +7,6 @@ import (
 	"github.com/google/uuid"
 )
 
-// overlapLookback is how far before a span's start Overlaps looks for entries that began
-// earlier and still run into it: longer than any manual entry (MaxEntryDuration), as long as
-// the summaries look back. The running entry is checked whatever its start.
-const overlapLookback = summaryLookback
-
 // Overlap reports whether the spans [aStart, aStop) and [bStart, bStop) share time; a nil stop
 // is a running entry, open until now. Spans that only touch (one ends as the other starts) do
 // not overlap, so back-to-back entries are fine.
@@ -35,8 +30,12 @@ func (s *Service) Overlaps(ctx context.Context, a Actor, start time.Time, stop *
 	if stop != nil {
 		end = *stop
 	}
-	from := start.Add(-overlapLookback)
-	q := EntryQuery{ListParams: ListParams{Limit: MaxPageLimit}, From: &from, To: &end, UserID: &a.UserID}
+	// The store selects every entry overlapping [start, end), however long ago it started; a
+	// range needs a length, so a span of none asks for its first microsecond.
+	if !end.After(start) {
+		end = start.Add(time.Microsecond)
+	}
+	q := EntryQuery{ListParams: ListParams{Limit: MaxPageLimit}, From: &start, To: &end, UserID: &a.UserID, Overlapping: true}
 	var out []TimeEntry
 	seen := map[uuid.UUID]bool{}
 	keep := func(e TimeEntry) {

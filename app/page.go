@@ -100,8 +100,12 @@ type CatalogFilter struct {
 // EntryFilter filters time entries. Stores return up to Page.Limit+1 rows ordered by
 // started_at descending, then id descending, after Page.After.
 type EntryFilter struct {
-	Page      PageRequest
-	From, To  *time.Time // started_at in [From, To)
-	UserID    *uuid.UUID
-	ProjectID *uuid.UUID
+	Page     PageRequest
+	From, To *time.Time // started_at in [From, To)
+	// Overlapping selects by overlap instead: every entry that overlaps [From, To), that is
+	// started before To and stopped after From or still running, however long ago it
+	// started; an entry of zero length overlaps when it starts in [From, To).
+	Overlapping bool
+	UserID      *uuid.UUID
+	ProjectID   *uuid.UUID
 }

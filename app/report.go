@@ -89,9 +89,6 @@ type ProjectSeconds struct {
 	Seconds   int64      `json:"seconds"`
 }
 
-// summaryLookback catches entries that started before the range but run into it.
-const summaryLookback = 48 * time.Hour
-
 // maxSummaryDays bounds one summary request.
 const maxSummaryDays = 366
 
@@ -120,8 +117,8 @@ func (s *Service) Summarize(ctx context.Context, a Actor, q SummaryQuery) (Summa
 		return Summary{}, err
 	}
 	out := Summary{From: q.From, To: q.To, Timezone: tz, Days: []DayShare{}, Projects: []ProjectSeconds{}}
-	lo, hi := from.Add(-summaryLookback), to
-	eq := EntryQuery{ListParams: ListParams{Limit: MaxPageLimit}, From: &lo, To: &hi, UserID: q.UserID, ProjectID: q.ProjectID}
+	// Every entry overlapping the range counts, however long ago it started.
+	eq := EntryQuery{ListParams: ListParams{Limit: MaxPageLimit}, From: &from, To: &to, Overlapping: true, UserID: q.UserID, ProjectID: q.ProjectID}
 	days := map[string]int64{}
 	byProject := map[uuid.UUID]int64{}
 	now := s.Now()

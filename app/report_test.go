@@ -152,3 +152,26 @@ func TestSummaryAcrossZones(t *testing.T) {
 		t.Fatalf("bad summary query: %v", err)
 	}
 }
+
+// TestReportsCountLongRunningEntries: a running entry that started three days before the
+// range still counts in full for the range's days, in the summary, the day log and the
+// timesheet totals; the range here is the 23-hour spring-forward day in Berlin.
+func TestReportsCountLongRunningEntries(t *testing.T) {
+	e := newEnv(t)
+	berlin := mustLoc(t, "Europe/Berlin")
+	owner, _ := e.signup()
+	e.clock.Set(time.Date(2026, 3, 26, 9, 0, 0, 0, berlin))
+	must[app.TimeEntry](t)(e.svc.StartTimer(e.ctx, owner, app.TimerStart{Description: "forgot to stop"}))
+	e.clock.Set(time.Date(2026, 3, 30, 12, 0, 0, 0, berlin))
+	// An entry that ended exactly at the range's start adds nothing.
+	start, stop := time.Date(2026, 3, 28, 22, 0, 0, 0, berlin), time.Date(2026, 3, 29, 0, 0, 0, 0, berlin)
+	must[app.TimeEntry](t)(e.svc.CreateTimeEntry(e.ctx, owner, app.TimeEntryInput{Description: "evening", StartedAt: start, StoppedAt: &stop}))
+	sum := must[app.Summary](t)(e.svc.Summarize(e.ctx, owner, app.SummaryQuery{From: "2026-03-29", To: "2026-03-29", Timezone: "Europe/Berlin"}))
+	if sum.TotalSeconds != 23*3600 {
+		t.Errorf("summary of the spring-forward day: %d s, want %d", sum.TotalSeconds, 23*3600)
+	}
+	log := must[app.DayLog](t)(e.svc.DayLog(e.ctx, owner, app.DayLogQuery{From: "2026-03-29", To: "2026-03-29", Timezone: "Europe/Berlin"}))
+	if log.TotalSeconds != 23*3600 {
+		t.Errorf("day log of the spring-forward day: %d s, want %d", log.TotalSeconds, 23*3600)
+	}
+}

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -120,15 +119,11 @@ type change struct {
 	id     uuid.UUID
 	org    *uuid.UUID
 	meta   Meta
-	row    any // the row after the change, as the change-log payload
+	row    any // the row after the change; the outbox keeps no copy of it (the row is pushed as it is then)
 }
 
 // record writes the audit row and the change-log row of a mutation inside its transaction.
 func (s *Service) record(ctx context.Context, tx Tx, sc Scope, actor *uuid.UUID, c change) error {
-	payload, err := json.Marshal(c.row)
-	if err != nil {
-		return fmt.Errorf("encode %s change: %w", c.entity, err)
-	}
 	op := OpUpsert
 	if c.meta.DeletedAt != nil {
 		op = OpDelete
@@ -142,7 +137,7 @@ func (s *Service) record(ctx context.Context, tx Tx, sc Scope, actor *uuid.UUID,
 	}
 	if err := tx.Changes().Append(ctx, sc, Change{
 		ID: NewID(), TenantID: sc.TenantID, OrganizationID: c.org, Entity: c.entity, EntityID: c.id,
-		Op: op, Version: c.meta.Version, HLC: c.meta.HLC, Payload: payload, At: now,
+		Op: op, Version: c.meta.Version, HLC: c.meta.HLC, At: now,
 	}); err != nil {
 		return fmt.Errorf("change log %s: %w", c.action, err)
 	}

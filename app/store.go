@@ -145,13 +145,19 @@ type AuditLog interface {
 	List(ctx context.Context, s Scope, p PageRequest) ([]AuditEntry, error)
 }
 
-// ChangeLog is the sync outbox.
+// ChangeLog is the sync outbox: a queue, not history. It holds at most one pending change
+// per entity (the row itself is what gets pushed), and a change leaves once acknowledged.
 type ChangeLog interface {
+	// Append records a change, replacing the entity's earlier pending change if any; the
+	// new change gets a Seq greater than every Seq handed out before.
 	Append(ctx context.Context, s Scope, c Change) error
-	// After lists the tenant's changes with Seq > afterSeq in order.
+	// After lists the tenant's pending changes with Seq > afterSeq in order.
 	After(ctx context.Context, s Scope, afterSeq int64, limit int) ([]Change, error)
-	// LatestSeq is the Seq of the tenant's newest change, 0 when there is none.
+	// LatestSeq is the Seq of the tenant's newest pending change, 0 when there is none.
 	LatestSeq(ctx context.Context, s Scope) (int64, error)
+	// Acknowledge drops the tenant's changes with Seq <= throughSeq (the server has them)
+	// and returns how many it dropped.
+	Acknowledge(ctx context.Context, s Scope, throughSeq int64) (int64, error)
 }
 
 // IdempotencyRecords stores first responses to POSTs carrying an Idempotency-Key.

@@ -52,6 +52,8 @@ type EntryQuery struct {
 	From, To  *time.Time
 	UserID    *uuid.UUID
 	ProjectID *uuid.UUID
+	// Overlapping selects entries overlapping [From, To) instead (see EntryFilter).
+	Overlapping bool
 }
 
 // TimeEntries lists entries newest first. Without the right to read everyone's entries, the
@@ -73,7 +75,7 @@ func (s *Service) TimeEntries(ctx context.Context, a Actor, q EntryQuery) (Page[
 		}
 		q.UserID = &a.UserID
 	}
-	f := EntryFilter{Page: PageRequest{Limit: pr.Limit + 1, After: pr.After}, From: q.From, To: q.To, UserID: q.UserID, ProjectID: q.ProjectID}
+	f := EntryFilter{Page: PageRequest{Limit: pr.Limit + 1, After: pr.After}, From: q.From, To: q.To, Overlapping: q.Overlapping, UserID: q.UserID, ProjectID: q.ProjectID}
 	var rows []TimeEntry
 	err = s.store.Read(ctx, func(tx Tx) error {
 		var err error

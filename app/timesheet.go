@@ -171,8 +171,7 @@ func (s *Service) eachShare(ctx context.Context, a Actor, loc *time.Location, fr
 	if hi.Sub(lo) > maxSummaryDays*25*time.Hour {
 		return Invalid("to", "must be at most %d days after from", maxSummaryDays)
 	}
-	lo = lo.Add(-summaryLookback)
-	eq := EntryQuery{ListParams: ListParams{Limit: MaxPageLimit}, From: &lo, To: &hi, UserID: f.userID, ProjectID: f.projectID}
+	eq := EntryQuery{ListParams: ListParams{Limit: MaxPageLimit}, From: &lo, To: &hi, Overlapping: true, UserID: f.userID, ProjectID: f.projectID}
 	for {
 		page, err := s.TimeEntries(ctx, a, eq)
 		if err != nil {

@@ -28,7 +28,7 @@ func (s auditLog) List(ctx context.Context, sc app.Scope, p app.PageRequest) ([]
 	args := []any{sc.TenantID}
 	if p.After != nil {
 		query += " AND id > ?"
-		args = append(args, p.After.ID.String())
+		args = append(args, p.After.ID)
 	}
 	query += " ORDER BY id LIMIT ?"
 	args = append(args, p.Limit)

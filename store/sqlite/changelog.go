@@ -9,15 +9,22 @@ import (
 	"github.com/stinthq/stint/app"
 )
 
+// changeLog is the outbox (migration 0003): at most one pending row per entity, no copy of
+// the row (the row itself is the payload), and rows leave once acknowledged.
 type changeLog struct{ q querier }
 
+// Append records a change. An earlier pending change of the same entity is replaced: the
+// entity is pushed once, as it is now, under the new change's seq.
 func (s changeLog) Append(ctx context.Context, sc app.Scope, c app.Change) error {
 	if c.TenantID != sc.TenantID {
 		return fmt.Errorf("append change: tenant mismatch: %w", app.ErrNotFound)
 	}
-	_, err := s.q.ExecContext(ctx, `INSERT INTO change_log (id, tenant_id, organization_id, entity, entity_id, op, version, hlc, payload, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, c.TenantID, nullID(c.OrganizationID), c.Entity, c.EntityID, c.Op, c.Version, c.HLC, c.Payload, us(c.At))
+	if _, err := s.q.ExecContext(ctx, `DELETE FROM change_log WHERE entity_id = ? AND tenant_id = ?`, c.EntityID, sc.TenantID); err != nil {
+		return fmt.Errorf("append change: %w", mapErr(err))
+	}
+	_, err := s.q.ExecContext(ctx, `INSERT INTO change_log (id, tenant_id, organization_id, entity, entity_id, op, version, hlc, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.TenantID, nullID(c.OrganizationID), c.Entity, c.EntityID, c.Op, c.Version, hlcValue(c.HLC), us(c.At))
 	if err != nil {
 		return fmt.Errorf("append change: %w", mapErr(err))
 	}
@@ -29,18 +36,28 @@ func (s changeLog) After(ctx context.Context, sc app.Scope, afterSeq int64, limi
 		var c app.Change
 		var org uuid.NullUUID
 		var at int64
-		err := r.Scan(&c.Seq, &c.ID, &c.TenantID, &org, &c.Entity, &c.EntityID, &c.Op, &c.Version, &c.HLC, &c.Payload, &at)
+		err := r.Scan(&c.Seq, &c.ID, &c.TenantID, &org, &c.Entity, &c.EntityID, &c.Op, &c.Version, hlcScan{&c.HLC}, &at)
 		c.OrganizationID, c.At = fromNullID(org), fromUS(at)
 		return c, err
-	}, `SELECT seq, id, tenant_id, organization_id, entity, entity_id, op, version, hlc, payload, at FROM change_log
-		WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?`, sc.TenantID, afterSeq, limit)
+	}, `SELECT seq, id, tenant_id, organization_id, entity, entity_id, op, version, hlc, at FROM change_log
+		WHERE seq > ? AND tenant_id = ? ORDER BY seq LIMIT ?`, afterSeq, sc.TenantID, limit)
 }
 
 func (s changeLog) LatestSeq(ctx context.Context, sc app.Scope) (int64, error) {
 	var seq int64
-	err := s.q.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM change_log WHERE tenant_id = ?`, sc.TenantID).Scan(&seq)
+	err := s.q.QueryRowContext(ctx, `SELECT coalesce((SELECT seq FROM change_log WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1), 0)`,
+		sc.TenantID).Scan(&seq)
 	if err != nil {
 		return 0, fmt.Errorf("latest change: %w", err)
 	}
 	return seq, nil
+}
+
+// Acknowledge drops the tenant's changes up to throughSeq: the server has them.
+func (s changeLog) Acknowledge(ctx context.Context, sc app.Scope, throughSeq int64) (int64, error) {
+	res, err := s.q.ExecContext(ctx, `DELETE FROM change_log WHERE seq <= ? AND tenant_id = ?`, throughSeq, sc.TenantID)
+	if err != nil {
+		return 0, fmt.Errorf("acknowledge changes: %w", err)
+	}
+	return res.RowsAffected()
 }

@@ -34,7 +34,7 @@ func (s memberships) List(ctx context.Context, sc app.Scope, p app.PageRequest) 
 	args := []any{sc.TenantID, sc.OrgID, sc.TenantID}
 	if p.After != nil {
 		query += " AND m.user_id > ?"
-		args = append(args, p.After.ID.String())
+		args = append(args, p.After.ID)
 	}
 	query += " ORDER BY m.user_id LIMIT ?"
 	args = append(args, p.Limit)

@@ -8,6 +8,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -54,9 +55,11 @@ var _ app.Store = (*Store)(nil)
 
 // Pragmas every connection gets. synchronous=FULL because this data syncs and must survive
 // power loss once committed; busy_timeout lets other processes (the CLI next to a running
-// server) wait instead of failing; secure_delete=FAST zeroes deleted rows in the pages a
-// write changes anyway, so a deleted secret does not stay readable in free space.
-const pragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=secure_delete(FAST)"
+// server) wait instead of failing, so it comes first; secure_delete=FAST zeroes deleted rows
+// in the pages a write changes anyway, so a deleted secret does not stay readable in free
+// space; temp_store=MEMORY keeps statement journals (one per savepoint of a group commit) and
+// sorts out of temporary files.
+const pragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=secure_delete(FAST)&_pragma=temp_store(MEMORY)"
 
 // DSN returns the connection string the store uses for path; write selects BEGIN IMMEDIATE
 // transactions, otherwise connections are read-only.
@@ -69,16 +72,16 @@ func DSN(path string, write bool) string {
 	return dsn + "&_pragma=query_only(1)"
 }
 
-// Open opens (creating if needed, mode 0600 in a 0700 directory) and migrates the database.
+// Open opens (creating if needed) and migrates the database. The data directory gets mode
+// 0700 and the database files 0600 at every open, not only on creation, so a data dir an
+// older build, a restore or a umask left readable by others is tightened too.
 func Open(ctx context.Context, path string) (*Store, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("create data directory: %w", err)
+	if err := restrictFiles(path); err != nil {
+		return nil, err
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("open database file: %w", err)
+	if err := enableWAL(ctx, path); err != nil {
+		return nil, err
 	}
-	f.Close()
 	w, err := sql.Open("sqlite", DSN(path, true))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -111,6 +114,31 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
 
+// Checkpoint copies the write-ahead log into the database file and truncates the log, so
+// the file alone holds every committed write (for a backup, or to measure its size).
+func (s *Store) Checkpoint(ctx context.Context) error {
+	var busy, logPages, done int
+	if err := s.writer.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logPages, &done); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	if busy != 0 {
+		return fmt.Errorf("checkpoint: readers or writers kept it from completing")
+	}
+	return nil
+}
+
+// SpaceUsed is the bytes of the database file that hold data: its size less free pages
+// that a VACUUM would return (call Checkpoint first to count the log's contents).
+func (s *Store) SpaceUsed(ctx context.Context) (int64, error) {
+	var pages, free, size int64
+	err := s.writer.QueryRowContext(ctx, `SELECT p.page_count, f.freelist_count, s.page_size
+		FROM pragma_page_count() p, pragma_freelist_count() f, pragma_page_size() s`).Scan(&pages, &free, &size)
+	if err != nil {
+		return 0, fmt.Errorf("space used: %w", err)
+	}
+	return (pages - free) * size, nil
+}
+
 // Close stops the writer (queued writes fail) and closes both pools. Closing twice is a no-op.
 func (s *Store) Close() error {
 	var err error
@@ -127,14 +155,21 @@ func (s *Store) Close() error {
 	return err
 }
 
-// Read runs fn on the read-only pool. Each statement sees committed data. With a context
-// carrying a unit of work that has written, fn reads the unit's transaction instead, so a
-// request reads its own writes.
+// Read runs fn in one read transaction on the read-only pool: every statement in fn sees
+// the same snapshot of committed data (SQLite takes it at fn's first read), however many
+// writes commit meanwhile. Writers are not blocked by it (WAL). With a context carrying a
+// unit of work that has written, fn reads the unit's transaction instead, so a request
+// reads its own writes.
 func (s *Store) Read(ctx context.Context, fn func(app.Tx) error) error {
 	if u := s.unitFrom(ctx); u != nil && u.active() {
 		return u.run(&unitOp{ctx: ctx, fn: fn, read: true})
 	}
-	return fn(&txn{q: cached{cache: s.rstmts}})
+	tx, err := s.reader.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin read: %w", mapErr(err))
+	}
+	defer tx.Rollback() // a read transaction has nothing to keep
+	return fn(&txn{q: cached{cache: s.rstmts, tx: tx}})
 }
 
 // Ready checks that the database answers and every embedded migration is applied.
@@ -162,16 +197,97 @@ func migrationNames() ([]string, error) {
 	return names, nil
 }
 
-// migrate applies embedded migrations in order, each in its own transaction.
-func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`); err != nil {
-		return fmt.Errorf("migrations table: %w", err)
+// restrictFiles creates the data directory if needed and gives it mode 0700, and the
+// database file and its -wal and -shm companions (those that exist) mode 0600.
+func restrictFiles(path string) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
 	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return fmt.Errorf("restrict data directory: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("open database file: %w", err)
+	}
+	err = f.Chmod(0o600)
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("restrict database file: %w", err)
+	}
+	for _, p := range []string{path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("restrict %s: %w", filepath.Base(p), err)
+		}
+	}
+	return nil
+}
+
+// enableWAL switches a new database to WAL once, before the pools open. SQLite does not wait
+// for a busy lock when switching, since waiting could deadlock two connections that both
+// read the header first, so several processes opening a new data dir at once would see
+// "database is locked"; here the switch is retried until the others are done. Once the file
+// is in WAL mode, the journal_mode pragma on each new connection changes nothing.
+func enableWAL(ctx context.Context, path string) error {
+	db, err := sql.Open("sqlite", (&url.URL{Scheme: "file", Opaque: path}).String()+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	deadline := time.Now().Add(busyWait)
+	for {
+		var mode string
+		err := db.QueryRowContext(ctx, `PRAGMA journal_mode = WAL`).Scan(&mode)
+		if err == nil {
+			if !strings.EqualFold(mode, "wal") {
+				return fmt.Errorf("journal mode is %s, want wal", mode)
+			}
+			return nil
+		}
+		var se *sqlite.Error
+		if !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return fmt.Errorf("enable WAL: %w", err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+// busyWait is how long a connection waits for another's lock (busy_timeout in pragmas).
+const busyWait = 10 * time.Second
+
+// migrate applies embedded migrations in order, each in its own BEGIN IMMEDIATE
+// transaction that also records its version, so a migration applies entirely or not at all.
+// The migrations table is created inside that transaction too: created outside it, a
+// second process opening a new data dir at the same moment would read the schema, then
+// find it changed and fail with "database is locked" instead of waiting its turn.
+// Migrations run with foreign keys off, as SQLite requires for rebuilding a table
+// (0003), and PRAGMA foreign_key_check must find nothing before each commits.
+func (s *Store) migrate(ctx context.Context) error {
 	names, err := migrationNames()
 	if err != nil {
 		return err
 	}
+	conn, err := s.writer.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", mapErr(err))
+	}
+	defer conn.Close()
+	// foreign_keys cannot change inside a transaction, so it is set around them; the
+	// connection goes back to the pool with foreign keys on, or is discarded.
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer func() {
+		if _, err := conn.ExecContext(context.Background(), `PRAGMA foreign_keys = ON`); err != nil {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
 	for _, name := range names {
 		base := filepath.Base(name)
 		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
@@ -182,36 +298,66 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		err = s.rawWrite(ctx, func(q *sql.Tx) error {
-			var n int
-			if err := q.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, v).Scan(&n); err != nil || n > 0 {
-				return err
-			}
-			if _, err := q.ExecContext(ctx, string(body)); err != nil {
-				return err
-			}
-			_, err := q.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, unixepoch())`, v, base)
-			return err
-		})
-		if err != nil {
+		if err := applyMigration(ctx, conn, v, base, string(body)); err != nil {
 			return fmt.Errorf("migration %s: %w", base, err)
 		}
 	}
 	return nil
 }
 
-// rawWrite runs fn in a write transaction without the statement cache (migrations hold
-// several statements per text, which prepared statements cannot run).
-func (s *Store) rawWrite(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.writer.BeginTx(ctx, nil)
+// applyMigration applies one migration unless it is recorded as applied.
+func applyMigration(ctx context.Context, conn *sql.Conn, version int, name, body string) error {
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", mapErr(err))
 	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
+	defer tx.Rollback() // after Commit this does nothing
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`); err != nil {
+		return fmt.Errorf("migrations table: %w", err)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, body); err != nil {
+		return err
+	}
+	if err := foreignKeyCheck(ctx, tx); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, unixepoch())`, version, name); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// foreignKeyCheck fails if any row's foreign key points at nothing.
+func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return fmt.Errorf("foreign key check: %w", err)
+	}
+	defer rows.Close()
+	var bad []string
+	for rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fk int
+		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
+			return fmt.Errorf("foreign key check: %w", err)
+		}
+		if len(bad) < 5 {
+			bad = append(bad, fmt.Sprintf("%s → %s", table, parent))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("foreign key check: %w", err)
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("foreign key check: rows point at nothing: %s", strings.Join(bad, ", "))
+	}
+	return nil
 }
 
 // querier is what a txn runs statements on: the write transaction or the reader pool.

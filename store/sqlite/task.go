@@ -32,7 +32,7 @@ func (s tasks) List(ctx context.Context, sc app.Scope, f app.CatalogFilter) ([]a
 	args := []any{sc.TenantID, sc.OrgID}
 	if f.ProjectID != nil {
 		base += " AND project_id = ?"
-		args = append(args, f.ProjectID.String())
+		args = append(args, *f.ProjectID)
 	}
 	query, args := catalogPage(base, args, f)
 	return queryList(ctx, s.q, "list tasks", func(r *sql.Rows) (app.Task, error) { return scanTask(r) }, query, args...)

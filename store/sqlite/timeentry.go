@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -22,7 +21,7 @@ func scanEntry(r rowScanner) (app.TimeEntry, error) {
 	var project, task uuid.NullUUID
 	var started int64
 	var stopped sql.NullInt64
-	var tagIDs string
+	var tagIDs []byte
 	var m metaScan
 	dest := []any{&e.ID, &e.TenantID, &e.OrganizationID, &e.UserID, &project, &task, &e.Description,
 		&started, &stopped, &e.Timezone, &e.Billable, &e.Source, &tagIDs}
@@ -32,21 +31,23 @@ func scanEntry(r rowScanner) (app.TimeEntry, error) {
 	e.ProjectID, e.TaskID = fromNullID(project), fromNullID(task)
 	e.StartedAt, e.StoppedAt = fromUS(started), fromNullUS(stopped)
 	m.fill(&e.Meta)
-	e.TagIDs = []uuid.UUID{}
-	if tagIDs != "[]" {
-		if err := json.Unmarshal([]byte(tagIDs), &e.TagIDs); err != nil {
-			return e, fmt.Errorf("entry %s tag ids: %w", e.ID, err)
-		}
+	if len(tagIDs)%16 != 0 {
+		return e, fmt.Errorf("entry %s tag ids: %d bytes", e.ID, len(tagIDs))
+	}
+	e.TagIDs = make([]uuid.UUID, len(tagIDs)/16)
+	for i := range e.TagIDs {
+		e.TagIDs[i] = uuid.UUID(tagIDs[16*i : 16*i+16])
 	}
 	return e, nil
 }
 
-func tagIDsJSON(ids []uuid.UUID) (string, error) {
-	if len(ids) == 0 {
-		return "[]", nil
+// tagIDBytes is an entry's tag ids as stored: their 16 bytes one after another.
+func tagIDBytes(ids []uuid.UUID) []byte {
+	b := make([]byte, 0, 16*len(ids))
+	for _, id := range ids {
+		b = append(b, id[:]...)
 	}
-	b, err := json.Marshal(ids)
-	return string(b), err
+	return b
 }
 
 func (s timeEntries) Get(ctx context.Context, sc app.Scope, id uuid.UUID) (app.TimeEntry, error) {
@@ -62,32 +63,80 @@ func (s timeEntries) Running(ctx context.Context, sc app.Scope, userID uuid.UUID
 		userID, sc.TenantID))
 }
 
+// longEntry is how long an entry may run before List looks it up in the small
+// time_entries_long index instead of the start-time range (24 h, in microseconds). The
+// service caps stopped entries at 24 h, so that index holds only running entries.
+const longEntry = 24 * 60 * 60 * 1_000_000
+
+// longEntryCond is time_entries_long's WHERE clause, word for word, so SQLite may use it.
+const longEntryCond = "(e.stopped_at IS NULL OR e.stopped_at - e.started_at > 86400000000)"
+
+// List pages through entries newest first. Every page is an index seek: the cursor is an
+// upper bound on started_at (plus an id tie-break within one instant), so page k reads what
+// page 1 reads. With f.Overlapping, From and To select every entry that overlaps [From, To)
+// however long ago it started: entries that started up to 24 h before From come from the
+// start-time index, older ones that still reach into the range (running or longer than 24 h)
+// from time_entries_long; the two parts are disjoint by started_at.
 func (s timeEntries) List(ctx context.Context, sc app.Scope, f app.EntryFilter) ([]app.TimeEntry, error) {
-	var b strings.Builder
-	b.WriteString(`SELECT ` + entryCols + ` FROM time_entries e WHERE e.tenant_id = ? AND e.organization_id = ?`)
-	args := []any{sc.TenantID, sc.OrgID}
-	if f.UserID != nil {
-		b.WriteString(" AND e.user_id = ?")
-		args = append(args, f.UserID.String())
+	var args []any
+	part := func(b *strings.Builder, index string, lo, hi *int64, extra string) {
+		b.WriteString(`SELECT ` + entryCols + ` FROM time_entries e` + index + ` WHERE e.tenant_id = ? AND e.organization_id = ?`)
+		args = append(args, sc.TenantID, sc.OrgID)
+		if f.UserID != nil {
+			b.WriteString(" AND e.user_id = ?")
+			args = append(args, *f.UserID)
+		}
+		b.WriteString(" AND e.deleted_at IS NULL")
+		if f.ProjectID != nil {
+			b.WriteString(" AND e.project_id = ?")
+			args = append(args, *f.ProjectID)
+		}
+		if lo != nil {
+			b.WriteString(" AND e.started_at >= ?")
+			args = append(args, *lo)
+		}
+		// The tighter of To and the cursor bounds started_at from above; the other is implied.
+		c := f.Page.After
+		switch {
+		case c != nil && (hi == nil || us(c.Time) < *hi):
+			b.WriteString(" AND e.started_at <= ? AND (e.started_at < ? OR e.id < ?)")
+			args = append(args, us(c.Time), us(c.Time), c.ID)
+		case hi != nil:
+			b.WriteString(" AND e.started_at < ?")
+			args = append(args, *hi)
+		}
+		b.WriteString(extra)
 	}
-	b.WriteString(" AND e.deleted_at IS NULL")
-	if f.ProjectID != nil {
-		b.WriteString(" AND e.project_id = ?")
-		args = append(args, f.ProjectID.String())
-	}
+	var lo, hi *int64
 	if f.From != nil {
-		b.WriteString(" AND e.started_at >= ?")
-		args = append(args, us(*f.From))
+		v := us(*f.From)
+		lo = &v
 	}
 	if f.To != nil {
-		b.WriteString(" AND e.started_at < ?")
-		args = append(args, us(*f.To))
+		v := us(*f.To)
+		hi = &v
 	}
-	if c := f.Page.After; c != nil {
-		b.WriteString(" AND (e.started_at < ? OR (e.started_at = ? AND e.id < ?))")
-		args = append(args, us(c.Time), us(c.Time), c.ID.String())
+	// One user's entries come from that user's index; SQLite may otherwise pick the
+	// organization's when the statement holds an OR.
+	index := ""
+	if f.UserID != nil {
+		index = " INDEXED BY time_entries_user_started"
 	}
-	b.WriteString(" ORDER BY e.started_at DESC, e.id DESC LIMIT ?")
+	var b strings.Builder
+	if !f.Overlapping || lo == nil {
+		part(&b, index, lo, hi, "")
+	} else {
+		// Stopped exactly at From does not overlap [From, To); an entry of zero length does
+		// when it lies in the range, so day lists still show it.
+		recent := *lo - longEntry
+		part(&b, index, &recent, hi, " AND (e.stopped_at IS NULL OR e.stopped_at > ? OR e.started_at >= ?)")
+		args = append(args, *lo, *lo)
+		reaches := " AND (e.stopped_at IS NULL OR e.stopped_at > ?)"
+		b.WriteString(" UNION ALL ")
+		part(&b, " INDEXED BY time_entries_long", nil, &recent, " AND "+longEntryCond+reaches)
+		args = append(args, *lo)
+	}
+	b.WriteString(" ORDER BY started_at DESC, id DESC LIMIT ?")
 	args = append(args, f.Page.Limit)
 	return queryList(ctx, s.q, "list time entries", func(r *sql.Rows) (app.TimeEntry, error) { return scanEntry(r) }, b.String(), args...)
 }
@@ -96,13 +145,9 @@ func (s timeEntries) Insert(ctx context.Context, sc app.Scope, e app.TimeEntry) 
 	if e.TenantID != sc.TenantID || e.OrganizationID != sc.OrgID {
 		return fmt.Errorf("insert time entry: scope mismatch: %w", app.ErrNotFound)
 	}
-	tags, err := tagIDsJSON(e.TagIDs)
-	if err != nil {
-		return err
-	}
 	args := []any{e.ID, e.TenantID, e.OrganizationID, e.UserID, nullID(e.ProjectID), nullID(e.TaskID), e.Description,
-		us(e.StartedAt), nullUS(e.StoppedAt), e.Timezone, e.Billable, e.Source, tags}
-	_, err = s.q.ExecContext(ctx, `INSERT INTO time_entries (id, tenant_id, organization_id, user_id, project_id, task_id,
+		us(e.StartedAt), nullUS(e.StoppedAt), e.Timezone, e.Billable, e.Source, tagIDBytes(e.TagIDs)}
+	_, err := s.q.ExecContext(ctx, `INSERT INTO time_entries (id, tenant_id, organization_id, user_id, project_id, task_id,
 		description, started_at, stopped_at, timezone, billable, source, tag_ids, `+metaCols+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, metaArgs(e.Meta)...)...)
 	if err != nil {
@@ -112,11 +157,7 @@ func (s timeEntries) Insert(ctx context.Context, sc app.Scope, e app.TimeEntry) 
 }
 
 func (s timeEntries) Update(ctx context.Context, sc app.Scope, e app.TimeEntry, prev int64) error {
-	tags, err := tagIDsJSON(e.TagIDs)
-	if err != nil {
-		return err
-	}
-	args := []any{nullID(e.ProjectID), nullID(e.TaskID), e.Description, us(e.StartedAt), nullUS(e.StoppedAt), e.Timezone, e.Billable, tags}
+	args := []any{nullID(e.ProjectID), nullID(e.TaskID), e.Description, us(e.StartedAt), nullUS(e.StoppedAt), e.Timezone, e.Billable, tagIDBytes(e.TagIDs)}
 	args = append(append(args, updateMetaArgs(e.Meta)...), sc.TenantID, sc.OrgID, e.ID, prev)
 	return exec1(ctx, s.q, "update time entry", `UPDATE time_entries SET project_id = ?, task_id = ?, description = ?,
 		started_at = ?, stopped_at = ?, timezone = ?, billable = ?, tag_ids = ?, `+updateMeta+`

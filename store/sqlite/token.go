@@ -40,7 +40,7 @@ func (s tokens) PrincipalAnyTenant(ctx context.Context, hash []byte, orgID *uuid
 	args := []any{hash}
 	if orgID != nil {
 		query += " AND m.organization_id = ?"
-		args = append(args, orgID.String())
+		args = append(args, *orgID)
 	}
 	query += " ORDER BY m.created_at, m.id LIMIT 1"
 	var t app.APIToken

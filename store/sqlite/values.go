@@ -3,7 +3,10 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"encoding/binary"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -30,11 +33,50 @@ func fromNullUS(v sql.NullInt64) *time.Time {
 	return &t
 }
 
+// Ids are stored as the UUID's 16 bytes (migration 0003). uuid.UUID would bind as its
+// 36-byte text, so every statement's arguments pass through idArgs, which binds ids as
+// bytes; scanning needs nothing, since uuid.UUID reads a 16-byte value as is.
+
+// idBytes is an id as stored.
+func idBytes(id uuid.UUID) []byte { return id[:] }
+
+// idArgs returns args with every uuid.UUID (or *uuid.UUID; nil stays NULL) as its bytes.
+func idArgs(args []any) []any {
+	var out []any
+	for i, a := range args {
+		var v any
+		switch id := a.(type) {
+		case uuid.UUID:
+			v = idBytes(id)
+		case *uuid.UUID:
+			if id == nil {
+				v = nil
+			} else {
+				v = idBytes(*id)
+			}
+		default:
+			if out != nil {
+				out[i] = a
+			}
+			continue
+		}
+		if out == nil {
+			out = make([]any, len(args))
+			copy(out, args[:i])
+		}
+		out[i] = v
+	}
+	if out == nil {
+		return args
+	}
+	return out
+}
+
 func nullID(id *uuid.UUID) any {
 	if id == nil {
 		return nil
 	}
-	return id.String()
+	return idBytes(*id)
 }
 
 func fromNullID(v uuid.NullUUID) *uuid.UUID {
@@ -52,6 +94,51 @@ func nullString(s string) any {
 	return s
 }
 
+// HLC stamps are stored in 24 bytes instead of 39 characters (migration 0003): 8 bytes of
+// wall milliseconds and 4 of the logical counter, both big-endian, then the node id. Byte
+// order is stamp order, so comparisons in SQL still order stamps.
+
+// hlcValue binds a stamp as stored; a malformed stamp fails the statement.
+type hlcValue string
+
+func (h hlcValue) Value() (driver.Value, error) {
+	wall, logical, node, err := app.ParseHLC(string(h))
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, 12, 12+len(node))
+	binary.BigEndian.PutUint64(b, uint64(wall))
+	binary.BigEndian.PutUint32(b[8:], logical)
+	return append(b, node...), nil
+}
+
+// hlcScan scans a stored stamp back into its text, as app formats it.
+type hlcScan struct{ dst *string }
+
+func (h hlcScan) Scan(src any) error {
+	b, ok := src.([]byte)
+	if !ok || len(b) < 12 {
+		return fmt.Errorf("hlc stored as %T of %d bytes", src, len(b))
+	}
+	out := make([]byte, 0, 27+len(b)-12)
+	out = appendPadded(out, binary.BigEndian.Uint64(b), 15)
+	out = append(out, '-')
+	out = appendPadded(out, uint64(binary.BigEndian.Uint32(b[8:])), 10)
+	out = append(out, '-')
+	*h.dst = string(append(out, b[12:]...))
+	return nil
+}
+
+// appendPadded appends v in decimal, zero-padded to width digits.
+func appendPadded(b []byte, v uint64, width int) []byte {
+	var digits [20]byte
+	d := strconv.AppendUint(digits[:0], v, 10)
+	for range width - len(d) {
+		b = append(b, '0')
+	}
+	return append(b, d...)
+}
+
 // metaCols are the bookkeeping columns every synced table ends with, in this order.
 const metaCols = "version, hlc, created_at, updated_at, deleted_at"
 
@@ -62,7 +149,7 @@ type metaScan struct {
 }
 
 func (m *metaScan) dest(meta *app.Meta) []any {
-	return []any{&meta.Version, &meta.HLC, &m.created, &m.updated, &m.deleted}
+	return []any{&meta.Version, hlcScan{&meta.HLC}, &m.created, &m.updated, &m.deleted}
 }
 
 func (m *metaScan) fill(meta *app.Meta) {
@@ -70,14 +157,14 @@ func (m *metaScan) fill(meta *app.Meta) {
 }
 
 func metaArgs(m app.Meta) []any {
-	return []any{m.Version, m.HLC, us(m.CreatedAt), us(m.UpdatedAt), nullUS(m.DeletedAt)}
+	return []any{m.Version, hlcValue(m.HLC), us(m.CreatedAt), us(m.UpdatedAt), nullUS(m.DeletedAt)}
 }
 
 // updateMeta is the SET clause for metaCols on update.
 const updateMeta = "version = ?, hlc = ?, updated_at = ?, deleted_at = ?"
 
 func updateMetaArgs(m app.Meta) []any {
-	return []any{m.Version, m.HLC, us(m.UpdatedAt), nullUS(m.DeletedAt)}
+	return []any{m.Version, hlcValue(m.HLC), us(m.UpdatedAt), nullUS(m.DeletedAt)}
 }
 
 // exec runs a statement that must change exactly one row; none means the row was missing or
@@ -138,7 +225,7 @@ func catalogPage(query string, args []any, f app.CatalogFilter) (string, []any) 
 	}
 	if f.Page.After != nil {
 		query += " AND id > ?"
-		args = append(args, f.Page.After.ID.String())
+		args = append(args, f.Page.After.ID)
 	}
 	query += " ORDER BY id LIMIT ?"
 	return query, append(args, f.Page.Limit)

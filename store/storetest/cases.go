@@ -494,45 +494,83 @@ func testTokens(t *testing.T, st app.Store) {
 func testAuditAndChanges(t *testing.T, st app.Store) {
 	ctx := context.Background()
 	w := seed(t, st, "audit@example.com")
+	change := func(entity string, id uuid.UUID, version int) app.Change {
+		return app.Change{ID: app.NewID(), TenantID: w.tenant.ID, OrganizationID: &w.org.ID,
+			Entity: entity, EntityID: id, Op: app.OpUpsert, Version: int64(version), HLC: meta(version).HLC, At: base}
+	}
 	write(t, st, func(tx app.Tx) error {
 		for i := range 3 {
 			if err := tx.Audit().Append(ctx, w.sc, app.AuditEntry{ID: app.NewID(), TenantID: w.tenant.ID, OrganizationID: &w.org.ID,
 				ActorID: &w.user.ID, Action: "project.update", Entity: "project", EntityID: w.project.ID, At: base}); err != nil {
 				return err
 			}
-			if err := tx.Changes().Append(ctx, w.sc, app.Change{ID: app.NewID(), TenantID: w.tenant.ID, OrganizationID: &w.org.ID,
-				Entity: "project", EntityID: w.project.ID, Op: app.OpUpsert, Version: int64(i + 1), HLC: meta(i).HLC,
-				Payload: []byte(`{"i":` + string(rune('0'+i)) + `}`), At: base}); err != nil {
+			// Three changes of one project leave one pending change: the newest.
+			if err := tx.Changes().Append(ctx, w.sc, change("project", w.project.ID, i+1)); err != nil {
 				return err
 			}
 		}
-		return nil
+		return tx.Changes().Append(ctx, w.sc, change("tag", w.tag.ID, 1))
 	})
+	var ch []app.Change
 	read(t, st, func(tx app.Tx) error {
 		a, err := tx.Audit().List(ctx, w.sc, page(10))
 		if err != nil || len(a) != 3 || a[0].Action != "project.update" || *a[0].ActorID != w.user.ID {
 			t.Errorf("audit list: %v %+v", err, a)
 		}
-		ch, err := tx.Changes().After(ctx, w.sc, 0, 10)
-		if err != nil || len(ch) != 3 {
-			t.Fatalf("changes: %v %d", err, len(ch))
+		ch, err = tx.Changes().After(ctx, w.sc, 0, 10)
+		if err != nil || len(ch) != 2 {
+			t.Fatalf("changes: %v %d, want one per entity", err, len(ch))
 		}
-		for i, c := range ch {
-			if c.Version != int64(i+1) || (i > 0 && c.Seq <= ch[i-1].Seq) || string(c.Payload) != `{"i":`+string(rune('0'+i))+`}` {
-				t.Errorf("change %d: %+v", i, c)
-			}
+		if ch[0].EntityID != w.project.ID || ch[0].Version != 3 || ch[0].HLC != meta(3).HLC || ch[0].Op != app.OpUpsert ||
+			*ch[0].OrganizationID != w.org.ID || !ch[0].At.Equal(base) {
+			t.Errorf("pending project change: %+v, want the newest (version 3)", ch[0])
+		}
+		if ch[1].EntityID != w.tag.ID || ch[1].Seq <= ch[0].Seq {
+			t.Errorf("pending tag change: %+v after %d", ch[1], ch[0].Seq)
 		}
 		rest, _ := tx.Changes().After(ctx, w.sc, ch[0].Seq, 10)
-		if len(rest) != 2 {
+		if len(rest) != 1 {
 			t.Errorf("after first: %d", len(rest))
 		}
 		latest, err := tx.Changes().LatestSeq(ctx, w.sc)
-		if err != nil || latest != ch[2].Seq {
-			t.Errorf("latest seq %d (%v), want %d", latest, err, ch[2].Seq)
+		if err != nil || latest != ch[1].Seq {
+			t.Errorf("latest seq %d (%v), want %d", latest, err, ch[1].Seq)
 		}
 		none, _ := tx.Changes().LatestSeq(ctx, app.Scope{TenantID: app.NewID()})
 		if none != 0 {
 			t.Errorf("latest seq of an empty tenant: %d", none)
+		}
+		return nil
+	})
+	// Acknowledged changes leave; another tenant's acknowledgement drops nothing here.
+	write(t, st, func(tx app.Tx) error {
+		if n, err := tx.Changes().Acknowledge(ctx, app.Scope{TenantID: app.NewID()}, ch[1].Seq); err != nil || n != 0 {
+			t.Errorf("foreign acknowledge: %d %v", n, err)
+		}
+		n, err := tx.Changes().Acknowledge(ctx, w.sc, ch[0].Seq)
+		if err != nil || n != 1 {
+			t.Errorf("acknowledge first: %d %v", n, err)
+		}
+		return err
+	})
+	read(t, st, func(tx app.Tx) error {
+		left, _ := tx.Changes().After(ctx, w.sc, 0, 10)
+		if len(left) != 1 || left[0].Seq != ch[1].Seq {
+			t.Errorf("pending after acknowledging the first: %+v", left)
+		}
+		return nil
+	})
+	// A change after an acknowledgement gets a greater seq than every earlier one.
+	write(t, st, func(tx app.Tx) error {
+		if _, err := tx.Changes().Acknowledge(ctx, w.sc, ch[1].Seq); err != nil {
+			return err
+		}
+		return tx.Changes().Append(ctx, w.sc, change("project", w.project.ID, 4))
+	})
+	read(t, st, func(tx app.Tx) error {
+		left, _ := tx.Changes().After(ctx, w.sc, 0, 10)
+		if len(left) != 1 || left[0].Seq <= ch[1].Seq || left[0].Version != 4 {
+			t.Errorf("pending after a new change: %+v (earlier seq %d)", left, ch[1].Seq)
 		}
 		return nil
 	})

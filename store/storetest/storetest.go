@@ -1,6 +1,6 @@
 // Package storetest is the conformance suite every app.Store implementation must pass:
 // round trips, optimistic versions, paging, the one-running-timer rule, atomic transactions,
-// and tenant isolation (no method returns or changes another tenant's rows).
+// reads that see one snapshot, and tenant isolation (no method returns or changes another tenant's rows).
 package storetest
 
 import (
@@ -29,9 +29,11 @@ func Run(t *testing.T, open Opener) {
 		{"TimeEntries", testTimeEntries},
 		{"OneRunningEntryPerUser", testOneRunning},
 		{"EntryPaging", testEntryPaging},
+		{"EntryOverlap", testEntryOverlap},
 		{"Tokens", testTokens},
 		{"AuditAndChanges", testAuditAndChanges},
 		{"WriteIsAtomic", testAtomic},
+		{"ReadIsOneSnapshot", testReadSnapshot},
 		{"Idempotency", testIdempotency},
 		{"Device", testDevice},
 		{"TenantIsolation", testIsolation},

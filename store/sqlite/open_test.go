@@ -1,0 +1,146 @@
+package sqlite_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/stinthq/stint/store/sqlite"
+)
+
+// TestConcurrentFirstOpen opens one fresh file from many stores at once, as several
+// processes starting on a new data dir would: none may fail with "database is locked".
+// Separate *Store values take SQLite's file locks like separate processes.
+func TestConcurrentFirstOpen(t *testing.T) {
+	const trials, openers = 40, 8
+	for trial := range trials {
+		path := filepath.Join(t.TempDir(), fmt.Sprintf("t%d", trial), "stint.db")
+		var wg sync.WaitGroup
+		errs := make(chan error, openers)
+		for range openers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				st, err := sqlite.Open(context.Background(), path)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if err := st.Ready(context.Background()); err != nil {
+					errs <- err
+				}
+				st.Close()
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatalf("trial %d: %v", trial, err)
+		}
+	}
+}
+
+// TestConcurrentFirstOpenProcesses is TestConcurrentFirstOpen with real processes: the test
+// binary runs itself as each opener.
+func TestConcurrentFirstOpenProcesses(t *testing.T) {
+	if path := os.Getenv("STINT_TEST_OPEN"); path != "" {
+		st, err := sqlite.Open(context.Background(), path)
+		if err == nil {
+			err = st.Ready(context.Background())
+			st.Close()
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "open:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	const trials, openers = 8, 6
+	for trial := range trials {
+		path := filepath.Join(t.TempDir(), fmt.Sprintf("t%d", trial), "stint.db")
+		cmds := make([]*exec.Cmd, openers)
+		outs := make([]*bytes.Buffer, openers)
+		for i := range cmds {
+			cmds[i] = exec.Command(os.Args[0], "-test.run=^TestConcurrentFirstOpenProcesses$")
+			cmds[i].Env = append(os.Environ(), "STINT_TEST_OPEN="+path)
+			outs[i] = &bytes.Buffer{}
+			cmds[i].Stdout, cmds[i].Stderr = outs[i], outs[i]
+			if err := cmds[i].Start(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, c := range cmds {
+			if err := c.Wait(); err != nil {
+				t.Errorf("trial %d process %d: %v: %s", trial, i, err, outs[i])
+			}
+		}
+	}
+}
+
+// TestPragmas checks what every connection of both pools is set to.
+func TestPragmas(t *testing.T) {
+	st := open(t)
+	defer st.Close()
+	ctx := context.Background()
+	for pool, db := range map[string]*sql.DB{"writer": sqlite.RawForTest(st), "reader": sqlite.ReaderForTest(st)} {
+		for pragma, want := range map[string]string{"temp_store": "2", "journal_mode": "wal", "foreign_keys": "1", "synchronous": "2"} {
+			var got string
+			if err := db.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
+				t.Fatalf("%s %s: %v", pool, pragma, err)
+			}
+			if got != want {
+				t.Errorf("%s: PRAGMA %s = %s, want %s", pool, pragma, got, want)
+			}
+		}
+	}
+}
+
+// TestModesFixedAtOpen tightens a data dir and database files that an older build or a
+// restore left readable by others: 0700 and 0600 at every open, not only on creation.
+func TestModesFixedAtOpen(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	path := filepath.Join(dir, "stint.db")
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	files := []string{path, path + "-wal", path + "-shm"}
+	for _, p := range files {
+		if _, err := os.Stat(p); os.IsNotExist(err) {
+			if err := os.WriteFile(p, nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Chmod(p, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	st, err = sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	want := map[string]os.FileMode{dir: 0o700 | os.ModeDir}
+	for _, p := range files {
+		want[p] = 0o600
+	}
+	for p, mode := range want {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode() != mode {
+			t.Errorf("%s: mode %v, want %v", filepath.Base(p), fi.Mode(), mode)
+		}
+	}
+}
