@@ -4,3 +4,10 @@ import "time"
 
 // SetUnitDeadlineForTest shortens how long the writer serves one unit of work.
 func SetUnitDeadlineForTest(s *Store, d time.Duration) { s.unitDeadline = d }
+
+// SetCommitHookForTest has the writer call f before each batch commit. Set it before the
+// store is written to.
+func SetCommitHookForTest(s *Store, f func()) { s.commitHook = f }
+
+// QueuedForTest returns how many requests wait for the writer.
+func QueuedForTest(s *Store) int { return len(s.queue) }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -309,6 +310,158 @@ func TestConcurrentUnitsAndWrites(t *testing.T) {
 				}
 			}
 		}
+		return nil
+	})
+}
+
+// TestUnitsShareOneCommit queues many units, failing and stuck ones among them, and plain
+// writes behind one open unit, so the writer serves them all in one batch: they share one
+// commit, and a unit that fails, rolls back or expires leaves its batch-mates' work in place.
+func TestUnitsShareOneCommit(t *testing.T) {
+	st := open(t)
+	defer st.Close()
+	var commits atomic.Int32
+	sqlite.SetCommitHookForTest(st, func() { commits.Add(1) })
+	sqlite.SetUnitDeadlineForTest(st, 2*time.Second)
+	ctx := context.Background()
+	put := func(c context.Context, k string) error {
+		return st.Write(c, func(tx app.Tx) error { return tx.Device().Put(ctx, k, "v") })
+	}
+	record := func(k string, err error) func(app.Tx) error {
+		return func(tx app.Tx) error {
+			if err := tx.Device().Put(ctx, k, "v"); err != nil {
+				return err
+			}
+			return err
+		}
+	}
+	// Hold the writer with one unit while the others queue behind it, in a known order.
+	hctx, hold := st.BeginUnit(ctx)
+	if err := put(hctx, "hold"); err != nil {
+		t.Fatal(err)
+	}
+	const n = 24
+	const stuck = n / 2
+	errRefused := errors.New("record refused")
+	errBoom := errors.New("boom")
+	type want struct {
+		present, absent []string
+		err             error
+		fails           bool // with whatever error
+	}
+	wants := make([]want, n)
+	errs := make([]error, n)
+	unstick := make(chan struct{})
+	done := make([]chan struct{}, n)
+	for i := range n {
+		k := func(s string) string { return fmt.Sprintf("%s%d", s, i) }
+		var run func() error
+		switch {
+		case i == stuck: // writes, then stops calling until its deadline has passed
+			wants[i] = want{absent: []string{k("w"), k("rec")}, fails: true}
+			run = func() error {
+				uctx, u := st.BeginUnit(ctx)
+				defer u.Rollback()
+				if err := put(uctx, k("w")); err != nil {
+					return err
+				}
+				<-unstick
+				return u.Commit(ctx, record(k("rec"), nil))
+			}
+		case i%6 == 3:
+			wants[i] = want{present: []string{k("plain")}}
+			run = func() error { return put(ctx, k("plain")) }
+		default:
+			var finalErr error
+			switch i % 6 {
+			case 1:
+				finalErr = errRefused
+				wants[i] = want{absent: []string{k("w"), k("rec")}, err: errRefused}
+			case 2:
+				wants[i] = want{absent: []string{k("w")}}
+			case 4:
+				wants[i] = want{present: []string{k("w"), k("rec")}, absent: []string{k("failed")}}
+			default:
+				wants[i] = want{present: []string{k("w"), k("rec")}}
+			}
+			run = func() error {
+				uctx, u := st.BeginUnit(ctx)
+				defer u.Rollback()
+				if err := put(uctx, k("w")); err != nil {
+					return err
+				}
+				switch i % 6 {
+				case 2:
+					u.Rollback()
+					return nil
+				case 4:
+					if err := st.Write(uctx, func(tx app.Tx) error {
+						_ = tx.Device().Put(ctx, k("failed"), "v")
+						return errBoom
+					}); !errors.Is(err, errBoom) {
+						return fmt.Errorf("failing write in unit: %v", err)
+					}
+				}
+				return u.Commit(ctx, record(k("rec"), finalErr))
+			}
+		}
+		done[i] = make(chan struct{})
+		go func() {
+			defer close(done[i])
+			errs[i] = run()
+		}()
+		for sqlite.QueuedForTest(st) < i+1 {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	before := commits.Load()
+	if err := hold.Commit(ctx, record("holdrec", nil)); err != nil {
+		t.Fatal(err)
+	}
+	// Everyone but the stuck unit is answered once its deadline has rolled it back.
+	timeout := time.After(20 * time.Second)
+	for i := range n {
+		if i == stuck {
+			continue
+		}
+		select {
+		case <-done[i]:
+		case <-timeout:
+			t.Fatalf("request %d, a batch-mate of a stuck unit, was never answered", i)
+		}
+	}
+	close(unstick)
+	<-done[stuck]
+	if got := commits.Load() - before; got > 2 {
+		t.Errorf("%d units and writes took %d commits, want them to share at most 2", n+1, got)
+	}
+	for i, w := range wants {
+		switch {
+		case w.fails:
+			if errs[i] == nil {
+				t.Errorf("request %d: the stuck unit committed after its deadline", i)
+			}
+		case w.err != nil:
+			if !errors.Is(errs[i], w.err) {
+				t.Errorf("request %d: %v, want %v", i, errs[i], w.err)
+			}
+		case errs[i] != nil:
+			t.Errorf("request %d: %v", i, errs[i])
+		}
+	}
+	_ = st.Read(ctx, func(tx app.Tx) error {
+		check := func(i int, keys []string, present bool) {
+			for _, k := range keys {
+				if _, err := tx.Device().Get(ctx, k); (err == nil) != present {
+					t.Errorf("request %d: %s: err %v, want present=%v", i, k, err, present)
+				}
+			}
+		}
+		for i, w := range wants {
+			check(i, w.present, true)
+			check(i, w.absent, false)
+		}
+		check(-1, []string{"hold", "holdrec"}, true)
 		return nil
 	})
 }
