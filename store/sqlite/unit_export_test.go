@@ -11,3 +11,6 @@ func SetCommitHookForTest(s *Store, f func()) { s.commitHook = f }
 
 // QueuedForTest returns how many requests wait for the writer.
 func QueuedForTest(s *Store) int { return len(s.queue) }
+
+// ErrUnitExpired is what a unit's calls return once its deadline has rolled it back.
+var ErrUnitExpired = errUnitExpired
