@@ -224,11 +224,17 @@ func (s *Store) finish(b *batch, fatal error) {
 	case fatal != nil || b.kept == 0:
 		_ = b.tx.Rollback()
 	default:
+		var cerr error
 		if s.commitHook != nil {
-			s.commitHook()
+			cerr = s.commitHook()
 		}
-		if cerr := b.tx.Commit(); cerr != nil {
-			err = fmt.Errorf("commit: %w", mapErr(cerr))
+		if cerr != nil {
+			_ = b.tx.Rollback()
+		} else {
+			cerr = mapErr(b.tx.Commit())
+		}
+		if cerr != nil {
+			err = fmt.Errorf("commit: %w", cerr)
 		}
 	}
 	for i, r := range b.plain {

@@ -321,7 +321,7 @@ func TestUnitsShareOneCommit(t *testing.T) {
 	st := open(t)
 	defer st.Close()
 	var commits atomic.Int32
-	sqlite.SetCommitHookForTest(st, func() { commits.Add(1) })
+	sqlite.SetCommitHookForTest(st, func() error { commits.Add(1); return nil })
 	sqlite.SetUnitDeadlineForTest(st, 2*time.Second)
 	ctx := context.Background()
 	put := func(c context.Context, k string) error {
@@ -461,6 +461,77 @@ func TestUnitsShareOneCommit(t *testing.T) {
 			check(i, w.absent, false)
 		}
 		check(-1, []string{"hold", "holdrec"}, true)
+		return nil
+	})
+}
+
+// TestFailedBatchCommitFailsEveryUnit: units that share a commit share its failure. Each
+// one's Commit reports it and nothing of any of them is kept; the next batch commits.
+func TestFailedBatchCommitFailsEveryUnit(t *testing.T) {
+	st := open(t)
+	defer st.Close()
+	errDisk := errors.New("disk full")
+	var fail atomic.Bool
+	sqlite.SetCommitHookForTest(st, func() error {
+		if fail.Load() {
+			return errDisk
+		}
+		return nil
+	})
+	ctx := context.Background()
+	put := func(c context.Context, k string) error {
+		return st.Write(c, func(tx app.Tx) error { return tx.Device().Put(ctx, k, "v") })
+	}
+	hctx, hold := st.BeginUnit(ctx)
+	if err := put(hctx, "hold"); err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i%2 == 1 {
+				errs[i] = put(ctx, fmt.Sprintf("plain%d", i))
+				return
+			}
+			uctx, u := st.BeginUnit(ctx)
+			defer u.Rollback()
+			if err := put(uctx, fmt.Sprintf("w%d", i)); err != nil {
+				errs[i] = err
+				return
+			}
+			errs[i] = u.Commit(ctx, func(tx app.Tx) error { return tx.Device().Put(ctx, fmt.Sprintf("rec%d", i), "v") })
+		}()
+		for sqlite.QueuedForTest(st) < i+1 {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	fail.Store(true)
+	if err := hold.Commit(ctx, func(app.Tx) error { return nil }); !errors.Is(err, errDisk) {
+		t.Fatalf("held unit: %v, want the commit's failure", err)
+	}
+	wg.Wait()
+	fail.Store(false)
+	for i, err := range errs {
+		if !errors.Is(err, errDisk) {
+			t.Errorf("request %d: %v, want the commit's failure", i, err)
+		}
+	}
+	if err := put(ctx, "after"); err != nil {
+		t.Fatalf("the next batch: %v", err)
+	}
+	_ = st.Read(ctx, func(tx app.Tx) error {
+		for _, k := range []string{"hold", "w0", "rec0", "plain1", "w6", "rec6"} {
+			if _, err := tx.Device().Get(ctx, k); !errors.Is(err, app.ErrNotFound) {
+				t.Errorf("%s kept after its batch failed to commit: %v", k, err)
+			}
+		}
+		if _, err := tx.Device().Get(ctx, "after"); err != nil {
+			t.Errorf("after: %v", err)
+		}
 		return nil
 	})
 }
