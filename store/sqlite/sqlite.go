@@ -49,6 +49,7 @@ type Store struct {
 	closed    bool
 	// unitDeadline bounds how long the writer serves one unit of work (unit.go).
 	unitDeadline time.Duration
+	commitHook   func() error // tests: called before each batch commit, an error fails it (write.go)
 }
 
 var _ app.Store = (*Store)(nil)

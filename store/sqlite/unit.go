@@ -12,11 +12,13 @@ import (
 
 // Units of work. A unit holds one write transaction across a whole request, so what the
 // request changes and the record of its answer (an Idempotency-Key's) commit together or
-// not at all. The writer goroutine serves a unit in a transaction of its own: it runs the
-// unit's functions as they arrive, each write in its own SAVEPOINT, until the unit commits
-// or rolls back. A unit that is held longer than the store's unit deadline is rolled back,
-// so a stuck request cannot keep the writer from everyone else; its later calls fail.
-// Requests that were batched with the unit are committed before it is served.
+// not at all. The writer goroutine serves a unit inside a SAVEPOINT of its current batch
+// (write.go): it runs the unit's functions as they arrive, each write in a savepoint nested
+// in the unit's, until the unit commits or rolls back. A unit that commits has released its
+// savepoint into the batch; its Commit returns once the batch has committed, or fails with
+// it. A unit that rolls back returns to its savepoint and leaves its batch-mates' work in
+// place. A unit that is held longer than the store's unit deadline is rolled back the same
+// way, so a stuck request cannot keep the writer from everyone else; its later calls fail.
 
 // DefaultUnitDeadline is how long the writer serves one unit before rolling it back.
 const DefaultUnitDeadline = 5 * time.Second
@@ -160,54 +162,73 @@ func (u *unit) run(op *unitOp) error {
 	return res.err
 }
 
-// serveUnit runs the unit's functions in one transaction until it commits, rolls back,
-// expires or the store closes. It runs on the writer goroutine.
-func (s *Store) serveUnit(u *unit) {
-	tx, err := s.writer.BeginTx(context.Background(), nil)
-	if err != nil {
-		u.end(fmt.Errorf("begin: %w", mapErr(err)))
-		return
+// serveUnit runs the unit's functions in the batch's transaction, inside a savepoint of the
+// unit's own, until the unit commits, rolls back, expires or the store closes. It runs on
+// the writer goroutine. fatal reports a failure that leaves the transaction unusable; the
+// unit has then ended with it.
+func (s *Store) serveUnit(b *batch, u *unit) (fatal error) {
+	b.members++
+	q := cached{cache: s.wstmts, tx: b.tx}
+	if _, err := q.ExecContext(context.Background(), "SAVEPOINT unit"); err != nil {
+		err = fmt.Errorf("unit savepoint: %w", err)
+		u.end(err)
+		return err
 	}
 	timer := time.AfterFunc(s.unitDeadline, func() { close(u.expired) })
 	defer timer.Stop()
+	// discard rolls the unit back to its savepoint and ends it with why.
+	discard := func(why error) error {
+		if _, err := q.ExecContext(context.Background(), "ROLLBACK TO unit"); err != nil {
+			err = fmt.Errorf("rollback to unit savepoint: %w", err)
+			u.end(err)
+			return err
+		}
+		if _, err := q.ExecContext(context.Background(), "RELEASE unit"); err != nil {
+			err = fmt.Errorf("release unit savepoint: %w", err)
+			u.end(err)
+			return err
+		}
+		u.end(why)
+		return nil
+	}
 	for {
 		select {
 		case op := <-u.ops:
 			if op.abort {
-				_ = tx.Rollback()
+				fatal := discard(errUnitEnded)
 				op.done <- writeResult{}
-				u.end(errUnitEnded)
-				return
+				return fatal
 			}
-			res, fatal := s.runOne(tx, &writeReq{ctx: op.ctx, fn: op.fn}, !op.read && !op.final)
+			res, fatal := s.runOne(b.tx, &writeReq{ctx: op.ctx, fn: op.fn}, !op.read && !op.final)
 			switch {
 			case fatal != nil:
-				_ = tx.Rollback()
-				op.done <- writeResult{err: fatal}
 				u.end(fatal)
-				return
+				op.done <- writeResult{err: fatal}
+				return fatal
 			case op.final && (res.err != nil || res.panicked != nil):
-				_ = tx.Rollback()
-				op.done <- res
-				u.end(errUnitEnded)
-				return
-			case op.final:
-				if err := tx.Commit(); err != nil {
-					res.err = fmt.Errorf("commit: %w", mapErr(err))
+				// Nothing of the unit is kept: answer now, the batch goes on without it.
+				fatal := discard(errUnitEnded)
+				if fatal != nil && res.panicked == nil {
+					res.err = fatal
 				}
 				op.done <- res
-				u.end(errUnitEnded)
-				return
+				return fatal
+			case op.final:
+				if _, err := q.ExecContext(context.Background(), "RELEASE unit"); err != nil {
+					err = fmt.Errorf("release unit savepoint: %w", err)
+					u.end(err)
+					op.done <- writeResult{err: err}
+					return err
+				}
+				b.kept++
+				b.sealed = append(b.sealed, sealedUnit{u: u, op: op, res: res})
+				return nil
 			}
 			op.done <- res
 		case <-u.expired:
-			_ = tx.Rollback()
-			u.end(errUnitExpired)
-			return
+			return discard(errUnitExpired)
 		case <-s.stopped:
-			_ = tx.Rollback()
-			u.end(errClosed)
-			return
+			return discard(errClosed)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/stinthq/stint/app"
 )
@@ -15,9 +16,23 @@ import (
 // fsync instead of paying for one each. A function that fails rolls back to its savepoint
 // and leaves the others' work in place; each caller returns only once its own work is
 // durable (or known to be lost), so the API's promise is unchanged.
+//
+// Units of work (unit.go) share the batch's transaction too. SQLite's savepoints nest: rolling
+// back to one undoes everything begun after it. So the writer serves one unit at a time, from
+// its first call to its end, inside a savepoint of its own, and never starts anything else
+// while a unit is open; a unit that ends rolled back therefore never takes a batch-mate's work
+// with it. A unit that committed keeps its caller waiting until the batch commits, and the
+// writer goes on with the next waiting request in the same transaction: N keyed requests in a
+// row share one fsync. A batch that holds a unit keeps taking newly queued requests until it
+// has maxBatch members or has been open maxBatchOpen, then commits.
 
-// maxBatch bounds how many write functions share one commit.
+// maxBatch bounds how many write functions and units share one commit.
 const maxBatch = 128
+
+// maxBatchOpen bounds how long a batch holding units keeps taking new members: the first
+// unit to commit in it waits about this long at most for its answer (unless a later unit is
+// stuck, which its deadline bounds).
+const maxBatchOpen = 10 * time.Millisecond
 
 var errClosed = errors.New("store is closed")
 
@@ -79,33 +94,21 @@ func (s *Store) writeLoop() {
 			s.failQueued()
 			return
 		}
-		batch := []*writeReq{first}
-	gather:
-		for len(batch) < maxBatch {
-			select {
-			case r := <-s.queue:
-				batch = append(batch, r)
-			default:
-				break gather
-			}
-		}
-		// Units of work each get a transaction of their own, after the batch has committed.
-		var units []*unit
-		plain := batch[:0]
-		for _, r := range batch {
-			if r.unit != nil {
-				units = append(units, r.unit)
-			} else {
-				plain = append(plain, r)
-			}
-		}
-		if len(plain) > 0 {
-			s.commitBatch(plain)
-		}
-		for _, u := range units {
-			s.serveUnit(u)
+		s.serveBatch(s.gather([]*writeReq{first}, maxBatch-1))
+	}
+}
+
+// gather appends up to n requests already waiting in the queue.
+func (s *Store) gather(reqs []*writeReq, n int) []*writeReq {
+	for range n {
+		select {
+		case r := <-s.queue:
+			reqs = append(reqs, r)
+		default:
+			return reqs
 		}
 	}
+	return reqs
 }
 
 // failQueued answers requests still queued when the store closes.
@@ -124,49 +127,131 @@ func (s *Store) failQueued() {
 	}
 }
 
-// commitBatch runs a batch in one transaction and tells each caller what became of its work.
-func (s *Store) commitBatch(batch []*writeReq) {
-	results := make([]writeResult, len(batch))
-	defer func() {
-		for i, r := range batch {
-			r.done <- results[i]
-		}
-	}()
-	fail := func(err error) {
-		for i := range results {
-			if results[i].err == nil && results[i].panicked == nil {
-				results[i].err = err
-			}
-		}
-	}
+// batch is the writer's open transaction and who shares it.
+type batch struct {
+	tx      *sql.Tx
+	start   time.Time
+	members int  // requests and units served in it
+	shared  bool // more than one member may run in it: each gets a savepoint
+	units   bool // it holds a unit, so it takes new members while it may
+	kept    int  // members whose work the commit keeps
+	plain   []*writeReq
+	results []writeResult // one per plain request
+	sealed  []sealedUnit  // units whose final function succeeded, answered at the commit
+}
+
+// sealedUnit is a unit waiting for its batch to commit.
+type sealedUnit struct {
+	u   *unit
+	op  *unitOp
+	res writeResult
+}
+
+// serveBatch runs reqs, and for a batch holding units further requests as they arrive, in
+// one transaction, then commits and tells each caller what became of its work.
+func (s *Store) serveBatch(reqs []*writeReq) {
 	tx, err := s.writer.BeginTx(context.Background(), nil)
 	if err != nil {
-		fail(fmt.Errorf("begin: %w", mapErr(err)))
+		err = fmt.Errorf("begin: %w", mapErr(err))
+		for _, r := range reqs {
+			s.refuse(r, err)
+		}
 		return
 	}
-	ran := 0
-	for i, r := range batch {
-		if err := r.ctx.Err(); err != nil {
-			results[i].err = err
-			continue
+	b := &batch{tx: tx, start: time.Now(), shared: len(reqs) > 1}
+	var fatal error
+	for len(reqs) > 0 {
+		for _, r := range reqs {
+			switch {
+			case fatal != nil:
+				s.refuse(r, fatal)
+			case r.unit != nil:
+				b.shared, b.units = true, true
+				fatal = s.serveUnit(b, r.unit)
+			default:
+				fatal = s.runPlain(b, r)
+			}
 		}
-		res, fatal := s.runOne(tx, r, len(batch) > 1)
-		results[i] = res
-		if fatal != nil {
-			_ = tx.Rollback()
-			fail(fatal)
-			return
+		reqs = nil
+		if fatal == nil && b.units && b.members < maxBatch && time.Since(b.start) < maxBatchOpen && !s.stopping() {
+			reqs = s.gather(nil, maxBatch-b.members)
 		}
+	}
+	s.finish(b, fatal)
+}
+
+// stopping reports whether Close has begun.
+func (s *Store) stopping() bool {
+	select {
+	case <-s.stopped:
+		return true
+	default:
+		return false
+	}
+}
+
+// refuse answers a request that the writer will not run.
+func (s *Store) refuse(r *writeReq, err error) {
+	if r.unit != nil {
+		r.unit.end(err)
+		return
+	}
+	r.done <- writeResult{err: err}
+}
+
+// runPlain runs a plain Write's function in the batch. The caller is answered at the commit.
+func (s *Store) runPlain(b *batch, r *writeReq) (fatal error) {
+	b.members++
+	var res writeResult
+	if err := r.ctx.Err(); err != nil {
+		res.err = err
+	} else {
+		res, fatal = s.runOne(b.tx, r, b.shared)
 		if res.err == nil && res.panicked == nil {
-			ran++
+			b.kept++
 		}
 	}
-	if ran == 0 {
-		_ = tx.Rollback()
-		return
+	b.plain, b.results = append(b.plain, r), append(b.results, res)
+	return fatal
+}
+
+// finish commits the batch (or rolls it back when nothing in it is kept or a fatal error
+// left it unusable) and answers the plain callers and the units waiting for it. A commit
+// that fails fails every member whose work it held.
+func (s *Store) finish(b *batch, fatal error) {
+	err := fatal
+	switch {
+	case fatal != nil || b.kept == 0:
+		_ = b.tx.Rollback()
+	default:
+		var cerr error
+		if s.commitHook != nil {
+			cerr = s.commitHook()
+		}
+		if cerr != nil {
+			_ = b.tx.Rollback()
+		} else {
+			cerr = mapErr(b.tx.Commit())
+		}
+		if cerr != nil {
+			err = fmt.Errorf("commit: %w", cerr)
+		}
 	}
-	if err := tx.Commit(); err != nil {
-		fail(fmt.Errorf("commit: %w", mapErr(err)))
+	for i, r := range b.plain {
+		res := b.results[i]
+		if err != nil && res.err == nil && res.panicked == nil {
+			res.err = err
+		}
+		r.done <- res
+	}
+	for _, su := range b.sealed {
+		res := su.res
+		if err != nil {
+			res.err = err
+		}
+		// The unit has ended before its Commit returns.
+		su.u.end(errUnitEnded)
+		su.op.done <- res
 	}
 }
 
@@ -190,7 +275,7 @@ func (s *Store) runOne(tx *sql.Tx, r *writeReq, shared bool) (res writeResult, f
 	failed := res.err != nil || res.panicked != nil
 	switch {
 	case !shared && failed:
-		// Alone in the transaction: commitBatch rolls it back as a whole.
+		// Alone in the transaction, or a unit's final function: the caller rolls back.
 	case !shared:
 	case failed:
 		if _, err := q.ExecContext(context.Background(), "ROLLBACK TO write"); err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -308,6 +309,228 @@ func TestConcurrentUnitsAndWrites(t *testing.T) {
 					t.Errorf("%s: err %v, want present=%v", k, err, want)
 				}
 			}
+		}
+		return nil
+	})
+}
+
+// TestUnitsShareOneCommit queues many units, failing and stuck ones among them, and plain
+// writes behind one open unit, so the writer serves them all in one batch: they share one
+// commit, and a unit that fails, rolls back or expires leaves its batch-mates' work in place.
+func TestUnitsShareOneCommit(t *testing.T) {
+	st := open(t)
+	defer st.Close()
+	var commits atomic.Int32
+	sqlite.SetCommitHookForTest(st, func() error { commits.Add(1); return nil })
+	sqlite.SetUnitDeadlineForTest(st, 2*time.Second)
+	ctx := context.Background()
+	put := func(c context.Context, k string) error {
+		return st.Write(c, func(tx app.Tx) error { return tx.Device().Put(ctx, k, "v") })
+	}
+	record := func(k string, err error) func(app.Tx) error {
+		return func(tx app.Tx) error {
+			if err := tx.Device().Put(ctx, k, "v"); err != nil {
+				return err
+			}
+			return err
+		}
+	}
+	// Hold the writer with one unit while the others queue behind it, in a known order.
+	hctx, hold := st.BeginUnit(ctx)
+	if err := put(hctx, "hold"); err != nil {
+		t.Fatal(err)
+	}
+	const n = 24
+	const stuck = n / 2
+	errRefused := errors.New("record refused")
+	errBoom := errors.New("boom")
+	type want struct {
+		present, absent []string
+		err             error
+		fails           bool // with whatever error
+	}
+	wants := make([]want, n)
+	errs := make([]error, n)
+	done := make([]chan struct{}, n)
+	for i := range n {
+		k := func(s string) string { return fmt.Sprintf("%s%d", s, i) }
+		var run func() error
+		switch {
+		case i == stuck:
+			// Writes, then waits for a plain write, which needs the writer the unit holds:
+			// its deadline rolls it back, and its batch-mates and the plain write go on.
+			wants[i] = want{present: []string{k("inner")}, absent: []string{k("w"), k("rec")}, fails: true}
+			run = func() error {
+				uctx, u := st.BeginUnit(ctx)
+				defer u.Rollback()
+				if err := put(uctx, k("w")); err != nil {
+					return err
+				}
+				if err := put(ctx, k("inner")); err != nil {
+					return fmt.Errorf("plain write: %w", err)
+				}
+				return u.Commit(ctx, record(k("rec"), nil))
+			}
+		case i%6 == 3:
+			wants[i] = want{present: []string{k("plain")}}
+			run = func() error { return put(ctx, k("plain")) }
+		default:
+			var finalErr error
+			switch i % 6 {
+			case 1:
+				finalErr = errRefused
+				wants[i] = want{absent: []string{k("w"), k("rec")}, err: errRefused}
+			case 2:
+				wants[i] = want{absent: []string{k("w")}}
+			case 4:
+				wants[i] = want{present: []string{k("w"), k("rec")}, absent: []string{k("failed")}}
+			default:
+				wants[i] = want{present: []string{k("w"), k("rec")}}
+			}
+			run = func() error {
+				uctx, u := st.BeginUnit(ctx)
+				defer u.Rollback()
+				if err := put(uctx, k("w")); err != nil {
+					return err
+				}
+				switch i % 6 {
+				case 2:
+					u.Rollback()
+					return nil
+				case 4:
+					if err := st.Write(uctx, func(tx app.Tx) error {
+						_ = tx.Device().Put(ctx, k("failed"), "v")
+						return errBoom
+					}); !errors.Is(err, errBoom) {
+						return fmt.Errorf("failing write in unit: %v", err)
+					}
+				}
+				return u.Commit(ctx, record(k("rec"), finalErr))
+			}
+		}
+		done[i] = make(chan struct{})
+		go func() {
+			defer close(done[i])
+			errs[i] = run()
+		}()
+		for sqlite.QueuedForTest(st) < i+1 {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	before := commits.Load()
+	if err := hold.Commit(ctx, record("holdrec", nil)); err != nil {
+		t.Fatal(err)
+	}
+	timeout := time.After(20 * time.Second)
+	for i := range n {
+		select {
+		case <-done[i]:
+		case <-timeout:
+			t.Fatalf("request %d, a batch-mate of a stuck unit, was never answered", i)
+		}
+	}
+	// One commit for the batch (the held unit's may be the same one), one for the plain
+	// write the stuck unit waited for.
+	if got := commits.Load() - before; got > 3 {
+		t.Errorf("%d units and writes took %d commits, want them to share at most 3", n+2, got)
+	}
+	for i, w := range wants {
+		switch {
+		case w.fails:
+			if !errors.Is(errs[i], sqlite.ErrUnitExpired) {
+				t.Errorf("request %d: %v, want the stuck unit rolled back at its deadline", i, errs[i])
+			}
+		case w.err != nil:
+			if !errors.Is(errs[i], w.err) {
+				t.Errorf("request %d: %v, want %v", i, errs[i], w.err)
+			}
+		case errs[i] != nil:
+			t.Errorf("request %d: %v", i, errs[i])
+		}
+	}
+	_ = st.Read(ctx, func(tx app.Tx) error {
+		check := func(i int, keys []string, present bool) {
+			for _, k := range keys {
+				if _, err := tx.Device().Get(ctx, k); (err == nil) != present {
+					t.Errorf("request %d: %s: err %v, want present=%v", i, k, err, present)
+				}
+			}
+		}
+		for i, w := range wants {
+			check(i, w.present, true)
+			check(i, w.absent, false)
+		}
+		check(-1, []string{"hold", "holdrec"}, true)
+		return nil
+	})
+}
+
+// TestFailedBatchCommitFailsEveryUnit: units that share a commit share its failure. Each
+// one's Commit reports it and nothing of any of them is kept; the next batch commits.
+func TestFailedBatchCommitFailsEveryUnit(t *testing.T) {
+	st := open(t)
+	defer st.Close()
+	errDisk := errors.New("disk full")
+	var fail atomic.Bool
+	sqlite.SetCommitHookForTest(st, func() error {
+		if fail.Load() {
+			return errDisk
+		}
+		return nil
+	})
+	ctx := context.Background()
+	put := func(c context.Context, k string) error {
+		return st.Write(c, func(tx app.Tx) error { return tx.Device().Put(ctx, k, "v") })
+	}
+	hctx, hold := st.BeginUnit(ctx)
+	if err := put(hctx, "hold"); err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i%2 == 1 {
+				errs[i] = put(ctx, fmt.Sprintf("plain%d", i))
+				return
+			}
+			uctx, u := st.BeginUnit(ctx)
+			defer u.Rollback()
+			if err := put(uctx, fmt.Sprintf("w%d", i)); err != nil {
+				errs[i] = err
+				return
+			}
+			errs[i] = u.Commit(ctx, func(tx app.Tx) error { return tx.Device().Put(ctx, fmt.Sprintf("rec%d", i), "v") })
+		}()
+		for sqlite.QueuedForTest(st) < i+1 {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	fail.Store(true)
+	if err := hold.Commit(ctx, func(app.Tx) error { return nil }); !errors.Is(err, errDisk) {
+		t.Fatalf("held unit: %v, want the commit's failure", err)
+	}
+	wg.Wait()
+	fail.Store(false)
+	for i, err := range errs {
+		if !errors.Is(err, errDisk) {
+			t.Errorf("request %d: %v, want the commit's failure", i, err)
+		}
+	}
+	if err := put(ctx, "after"); err != nil {
+		t.Fatalf("the next batch: %v", err)
+	}
+	_ = st.Read(ctx, func(tx app.Tx) error {
+		for _, k := range []string{"hold", "w0", "rec0", "plain1", "w6", "rec6"} {
+			if _, err := tx.Device().Get(ctx, k); !errors.Is(err, app.ErrNotFound) {
+				t.Errorf("%s kept after its batch failed to commit: %v", k, err)
+			}
+		}
+		if _, err := tx.Device().Get(ctx, "after"); err != nil {
+			t.Errorf("after: %v", err)
 		}
 		return nil
 	})
