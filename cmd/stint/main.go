@@ -38,6 +38,10 @@ type cli struct {
 
 // dispatch runs the command named by args[0].
 func (c *cli) dispatch(ctx context.Context, args []string) error {
+	args, err := c.takeRootFlags(args)
+	if err != nil {
+		return err
+	}
 	if len(args) == 0 {
 		return c.desktop(ctx, nil)
 	}

@@ -28,8 +28,14 @@ Other:
   version                        print the version
   help [COMMAND]                 show help for a command
 
-Every command accepts -h. Data lives in --data DIR, else $STINT_DATA, else the user's data
-directory (on Linux $XDG_DATA_HOME/stint or ~/.local/share/stint).
+Root flags, before or after the command (each overrides its environment variable):
+  --data DIR          data directory ($STINT_DATA; default: the user's data directory, on
+                      Linux $XDG_DATA_HOME/stint or ~/.local/share/stint)
+  --addr HOST:PORT    API address for desktop and serve ($STINT_ADDR; default 127.0.0.1:8736)
+  --log-level LEVEL   debug, info, warn or error ($STINT_LOG_LEVEL; default info, warn for
+                      the timer and data commands)
+
+Every command accepts -h.
 
 Examples:
   stint projects add "Client work" --billable
@@ -37,6 +43,7 @@ Examples:
   stint timer status
   stint timer stop
   stint entries --from yesterday --json
+  stint --data ~/work-data timer status
 `
 
 const usageDesktop = `Usage: stint desktop [flags]
