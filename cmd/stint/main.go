@@ -12,6 +12,7 @@ import (
 	_ "time/tzdata" // IANA zones must resolve on machines without a zoneinfo database
 
 	"github.com/stinthq/stint/app"
+	_ "github.com/stinthq/stint/cmd/stint/internal/localeenv" // before Fyne's init reads the locale
 )
 
 // version is the build's version, set with -ldflags "-X main.version=…".
