@@ -15,7 +15,8 @@ import (
 )
 
 // workspace is the local workspace a CLI command works on: the service over the data
-// directory's store, the owner acting, and the zone days are counted in.
+// directory's store, the owner acting, and the zone days are counted in (app.PickZone's
+// rule: the user's, else the workspace's; never this machine's).
 type workspace struct {
 	svc   *app.Service
 	actor app.Actor
@@ -62,14 +63,15 @@ func (c *cli) openWorkspace(ctx context.Context, dataFlag string) (*workspace, e
 	if err != nil {
 		return nil, err
 	}
-	tz := localTimezone(c.env)
-	loc, err := time.LoadLocation(tz)
-	if err != nil { // localTimezone only returns zones that load
-		loc = time.UTC
-	}
-	actor, created, err := svc.EnsureLocal(ctx, app.LocalSetup{Name: ownerName(c.env), Organization: "Personal", Timezone: tz})
+	// A new workspace starts in this machine's zone; after that the user's zone (else the
+	// workspace's) rules, as in the window, whatever zone this process runs in.
+	actor, created, err := svc.EnsureLocal(ctx, app.LocalSetup{Name: ownerName(c.env), Organization: "Personal", Timezone: localTimezone(c.env)})
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("local workspace: %w", err), st.Close())
+	}
+	loc, tz, err := svc.UserZone(ctx, actor)
+	if err != nil {
+		return nil, errors.Join(err, st.Close())
 	}
 	if created {
 		fmt.Fprintf(c.stderr, "Created a local workspace in %s (time zone %s).\n", dir, tz)
