@@ -50,14 +50,14 @@ func (c *cli) entries(ctx context.Context, args []string) error {
 			}
 			q.Cursor = page.NextCursor
 		}
-		if *asJSON {
-			return c.printJSON(list)
-		}
-		names, err := w.projectNames(ctx)
+		names, err := w.names(ctx)
 		if err != nil {
 			return err
 		}
-		printDays(c.stdout, list, names, lo, hi, now, w.loc)
+		if *asJSON {
+			return c.printJSON(names.entries(list))
+		}
+		printDays(c.stdout, list, names.projects, lo, hi, now, w.loc)
 		return nil
 	})
 }
@@ -170,12 +170,13 @@ func entrySpan(e app.TimeEntry, loc *time.Location) string {
 	return span
 }
 
+// entryProject is the project column: the name, cut to maxNameWidth.
 func entryProject(e app.TimeEntry, names map[uuid.UUID]string) string {
 	if e.ProjectID == nil {
 		return "-"
 	}
 	if n, ok := names[*e.ProjectID]; ok {
-		return n
+		return truncate(n, maxNameWidth)
 	}
 	return "(deleted project)"
 }

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/stinthq/stint/app"
 	"github.com/stinthq/stint/store/sqlite"
 )
@@ -74,7 +73,7 @@ func (c *cli) openWorkspace(ctx context.Context, dataFlag string) (*workspace, e
 		return nil, errors.Join(err, st.Close())
 	}
 	if created {
-		fmt.Fprintf(c.stderr, "Created a local workspace in %s (time zone %s).\n", dir, tz)
+		c.note("Created a local workspace in %s (time zone %s).\n", dir, tz)
 	}
 	return &workspace{svc: svc, actor: actor, tz: tz, loc: loc, store: st}, nil
 }
@@ -84,6 +83,7 @@ func (c *cli) openWorkspace(ctx context.Context, dataFlag string) (*workspace, e
 func (c *cli) apiToken(ctx context.Context, args []string) error {
 	fs := newFlagSet("api-token")
 	rotate := fs.Bool("rotate", false, "replace the token")
+	asJSON := fs.Bool("json", false, "print JSON")
 	data := dataFlag(fs)
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
@@ -102,7 +102,10 @@ func (c *cli) apiToken(ctx context.Context, args []string) error {
 			return err
 		}
 		if *rotate {
-			fmt.Fprintln(c.stderr, "The old local API token no longer works.")
+			c.note("The old local API token no longer works.\n")
+		}
+		if *asJSON {
+			return c.printJSON(map[string]string{"token": tok})
 		}
 		fmt.Fprintln(c.stdout, tok)
 		return nil
@@ -130,37 +133,14 @@ func (w *workspace) now() time.Time { return w.svc.Now().In(w.loc) }
 func (w *workspace) projectByName(ctx context.Context, name string) (app.Project, error) {
 	p, err := w.svc.ProjectByName(ctx, w.actor, name)
 	if errors.Is(err, app.ErrNotFound) {
-		return app.Project{}, fmt.Errorf("no project named %q; create it with: stint projects add %q", name, name)
+		return app.Project{}, notFoundf("no project named %q; create it with: stint projects add %q", name, name)
 	}
 	return p, err
 }
 
-// projectNames maps every project id, archived ones included, to its name.
-func (w *workspace) projectNames(ctx context.Context) (map[uuid.UUID]string, error) {
-	ps, err := w.allProjects(ctx, true)
-	if err != nil {
-		return nil, err
-	}
-	names := make(map[uuid.UUID]string, len(ps))
-	for _, p := range ps {
-		names[p.ID] = p.Name
-	}
-	return names, nil
-}
-
 // allProjects reads every page of the project list.
 func (w *workspace) allProjects(ctx context.Context, includeArchived bool) ([]app.Project, error) {
-	out := []app.Project{}
-	lp := app.ListParams{Limit: app.MaxPageLimit}
-	for {
-		page, err := w.svc.Projects(ctx, w.actor, lp, includeArchived)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.Items...)
-		if page.NextCursor == "" {
-			return out, nil
-		}
-		lp.Cursor = page.NextCursor
-	}
+	return allPages(func(lp app.ListParams) (app.Page[app.Project], error) {
+		return w.svc.Projects(ctx, w.actor, lp, includeArchived)
+	})
 }

@@ -35,10 +35,12 @@ type cli struct {
 	stderr io.Writer
 	env    func(string) string
 	clock  app.Clock
+	json   bool // --json: output and errors as JSON
 }
 
 // dispatch runs the command named by args[0].
 func (c *cli) dispatch(ctx context.Context, args []string) error {
+	c.json = wantsJSON(args)
 	args, err := c.takeRootFlags(args)
 	if err != nil {
 		return err

@@ -38,7 +38,7 @@ func (c *cli) projects(ctx context.Context, args []string) error {
 		}
 		width := len("NAME")
 		for _, p := range list {
-			width = max(width, utf8.RuneCountInString(p.Name))
+			width = max(width, utf8.RuneCountInString(truncate(p.Name, maxNameWidth)))
 		}
 		fmt.Fprintf(c.stdout, "%s  COLOR    BILLABLE\n", pad("NAME", width))
 		for _, p := range list {
@@ -46,7 +46,7 @@ func (c *cli) projects(ctx context.Context, args []string) error {
 			if p.Billable {
 				billable = "yes"
 			}
-			fmt.Fprintf(c.stdout, "%s  %-7s  %s\n", pad(p.Name, width), p.Color, billable)
+			fmt.Fprintf(c.stdout, "%s  %-7s  %s\n", pad(truncate(p.Name, maxNameWidth), width), p.Color, billable)
 		}
 		return nil
 	})

@@ -59,7 +59,7 @@ func (c *cli) timerStart(ctx context.Context, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return c.printJSON(e)
+			return c.printEntryJSON(ctx, w, e)
 		}
 		if prev != nil {
 			fmt.Fprintf(c.stdout, "Stopped%s after %s.\n", subject(prev.Description, w.projectName(ctx, prev.ProjectID), " the timer"),
@@ -83,7 +83,7 @@ func (c *cli) timerStop(ctx context.Context, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return c.printJSON(e)
+			return c.printEntryJSON(ctx, w, e)
 		}
 		fmt.Fprintf(c.stdout, "Stopped%s after %s (%s–%s).\n", subject(e.Description, w.projectName(ctx, e.ProjectID), " the timer"),
 			app.FormatDuration(e.Duration(w.now())), w.clockTime(e.StartedAt), w.clockTime(*e.StoppedAt))
@@ -93,9 +93,9 @@ func (c *cli) timerStop(ctx context.Context, args []string) error {
 
 // timerStatusJSON is what "timer status --json" prints; entry is null when nothing runs.
 type timerStatusJSON struct {
-	Running        bool           `json:"running"`
-	ElapsedSeconds int64          `json:"elapsed_seconds"`
-	Entry          *app.TimeEntry `json:"entry"`
+	Running        bool       `json:"running"`
+	ElapsedSeconds int64      `json:"elapsed_seconds"`
+	Entry          *entryJSON `json:"entry"`
 }
 
 func (c *cli) timerStatus(ctx context.Context, args []string) error {
@@ -111,9 +111,14 @@ func (c *cli) timerStatus(ctx context.Context, args []string) error {
 			return err
 		}
 		if *asJSON {
-			out := timerStatusJSON{Running: e != nil, Entry: e}
+			out := timerStatusJSON{Running: e != nil}
 			if e != nil {
-				out.ElapsedSeconds = int64(e.Duration(w.now()) / time.Second)
+				names, err := w.names(ctx)
+				if err != nil {
+					return err
+				}
+				named := names.entry(*e)
+				out.Entry, out.ElapsedSeconds = &named, int64(e.Duration(w.now())/time.Second)
 			}
 			return c.printJSON(out)
 		}
@@ -164,5 +169,5 @@ func (w *workspace) projectName(ctx context.Context, id *uuid.UUID) string {
 	if err != nil {
 		return "(deleted project)"
 	}
-	return p.Name
+	return truncate(p.Name, maxNameWidth)
 }

@@ -35,7 +35,9 @@ Root flags, before or after the command (each overrides its environment variable
   --log-level LEVEL   debug, info, warn or error ($STINT_LOG_LEVEL; default info, warn for
                       the timer and data commands)
 
-Every command accepts -h.
+Every command accepts -h. With --json a command prints JSON on stdout, and a failure is
+one object on stderr: {"error": {"code", "message", "fields"}}, where code is one of usage,
+invalid, not_found, conflict, version_mismatch, forbidden, unauthorized or error.
 
 Examples:
   stint projects add "Client work" --billable
@@ -63,7 +65,7 @@ The API token for scripts is in Settings (Copy API token, Rotate token) and in t
 api-token in the data directory, readable by you only.
 `
 
-const usageAPIToken = `Usage: stint api-token [--rotate]
+const usageAPIToken = `Usage: stint api-token [--rotate] [--json]
 
 Prints the token scripts use to reach the desktop app's local API (Authorization: Bearer …),
 issuing one on first use. It is kept in the file api-token in the data directory, readable by
@@ -72,6 +74,7 @@ you only; the database keeps its hash only.
 Flags:
   --rotate     replace the token: the old one stops working at once, so scripts using it
                must be given the new one
+  --json       print {"token"} as JSON
   --data DIR   data directory (default $STINT_DATA, then the user's data directory)
 `
 
@@ -162,7 +165,8 @@ Flags:
   --from T         first instant (default: Monday of this week)
   --to T           end (default: the Monday after --from's week)
   --project NAME   only entries on this project
-  --json           print the entries as a JSON array, newest first
+  --json           print the entries as a JSON array, newest first, each with
+                   project_name, task_name and tag_names beside the ids
   --data DIR       data directory (default $STINT_DATA, then the user's data directory)
 `
 
