@@ -11,21 +11,30 @@ import (
 
 // projects runs "stint projects" (list) and "stint projects add".
 func (c *cli) projects(ctx context.Context, args []string) error {
-	if len(args) > 0 && args[0] == "add" {
-		return c.projectsAdd(ctx, args[1:])
+	if len(args) > 0 {
+		switch args[0] {
+		case "add":
+			return c.projectsAdd(ctx, args[1:])
+		case "list":
+			args = args[1:]
+		case "rename", "archive", "unarchive", "delete":
+			k, _ := catalogKinds("projects")
+			return c.catalog(ctx, k, args)
+		}
 	}
 	fs := newFlagSet("projects")
 	asJSON := fs.Bool("json", false, "print JSON")
+	archived := fs.Bool("archived", false, "include archived projects")
 	data := dataFlag(fs)
 	rest, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
-		return usagef("projects: unknown subcommand %q (only 'add'; see 'stint projects -h')", rest[0])
+		return usagef("projects: unknown subcommand %q (say list, add, rename, archive, unarchive or delete; see 'stint projects -h')", rest[0])
 	}
 	return c.withWorkspace(ctx, *data, func(w *workspace) error {
-		list, err := w.allProjects(ctx, false)
+		list, err := w.allProjects(ctx, *archived)
 		if err != nil {
 			return err
 		}
@@ -45,6 +54,9 @@ func (c *cli) projects(ctx context.Context, args []string) error {
 			billable := "no"
 			if p.Billable {
 				billable = "yes"
+			}
+			if p.Archived {
+				billable += "  (archived)"
 			}
 			fmt.Fprintf(c.stdout, "%s  %-7s  %s\n", pad(truncate(p.Name, maxNameWidth), width), p.Color, billable)
 		}

@@ -1,5 +1,10 @@
 package main
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Usage texts, one per command. They are written by hand rather than generated from the flag
 // sets so each reads as a short manual page.
 
@@ -19,6 +24,11 @@ Timer and data (work on this machine's data directory; no server needed):
   entries                        list time entries, grouped by day (default: this week)
   projects                       list projects
   projects add NAME              create a project
+  projects rename|archive|unarchive|delete NAME
+                                 change or remove a project
+  clients|tasks|tags [list]      list clients, tasks or tags
+  clients|tasks|tags add|rename|archive|unarchive|delete NAME
+                                 manage them (tasks take --project)
   api-token [--rotate]           print the local API token for scripts (or replace it)
 
 Server:
@@ -170,13 +180,20 @@ Flags:
   --data DIR       data directory (default $STINT_DATA, then the user's data directory)
 `
 
-const usageProjects = `Usage: stint projects [--json]
-       stint projects add NAME [--color #rrggbb] [--billable]
+const usageProjects = `Usage: stint projects [list] [--archived] [--json]
+       stint projects add NAME [--color #rrggbb] [--billable] [--json]
+       stint projects rename NAME NEW-NAME [--json]
+       stint projects archive|unarchive NAME [--json]
+       stint projects delete NAME [--json]
 
-Lists the projects of the local workspace, or adds one.
+Lists the active projects of the local workspace, adds one, renames one, archives one (it
+leaves the lists and pickers; its time stays in reports) or restores it, or deletes one:
+its entries keep their time, without a project. Names are matched ignoring case; quote
+names with spaces.
 
 Flags:
-  --json       print the projects as a JSON array
+  --archived   list archived projects too
+  --json       print the projects (or the changed one) as JSON
   --data DIR   data directory (default $STINT_DATA, then the user's data directory)
 `
 
@@ -191,9 +208,56 @@ Flags:
   --data DIR        data directory (default $STINT_DATA, then the user's data directory)
 `
 
+// usageCatalog is the help of "stint clients", "stint tasks" and "stint tags".
+func usageCatalog(kind string) string {
+	singular := strings.TrimSuffix(kind, "s")
+	var extra, flags, addFlags string
+	switch kind {
+	case "tasks":
+		addFlags = " --project NAME"
+		extra = "A task belongs to a project: add takes --project, and list, rename, archive and\ndelete take it to tell apart tasks of the same name.\n"
+		flags = "  --project NAME   the task's project\n"
+	case "tags":
+		addFlags = " [--color #rrggbb]"
+		flags = "  --color #rrggbb  the new tag's colour (add only; default: one from a palette)\n"
+	}
+	return fmt.Sprintf(`Usage: stint %[1]s [list] [--archived] [--json]
+       stint %[1]s add NAME%[6]s [--json]
+       stint %[1]s rename NAME NEW-NAME [--json]
+       stint %[1]s archive|unarchive NAME [--json]
+       stint %[1]s delete NAME [--json]
+
+Lists the %[1]s of the local workspace (active ones; --archived adds the others), adds one,
+renames one, archives one (it leaves the pickers; its time stays) or restores it, or
+deletes one: %[3]s.
+Names are matched ignoring case; quote names with spaces.
+%[4]s
+Flags:
+%[5]s  --archived       list archived %[1]s too
+  --json           print JSON
+  --data DIR       data directory (default $STINT_DATA, then the user's data directory)
+
+Example:
+  stint %[1]s rename "Old %[2]s" "New %[2]s"
+`, kind, singular, catalogDeleted(kind), extra, flags, addFlags)
+}
+
+// catalogDeleted says what deleting a row of kind does.
+func catalogDeleted(kind string) string {
+	k, _ := catalogKinds(kind)
+	return k.deleted
+}
+
 // usageText returns the help of a command given by its words ("timer start").
 func usageText(command string) (string, bool) {
+	first, _, _ := strings.Cut(command, " ")
+	switch first {
+	case "clients", "tasks", "tags":
+		return usageCatalog(first), true
+	}
 	switch command {
+	case "projects rename", "projects archive", "projects unarchive", "projects delete", "projects list":
+		return usageProjects, true
 	case "desktop":
 		return usageDesktop, true
 	case "serve":
