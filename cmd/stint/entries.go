@@ -14,7 +14,20 @@ import (
 	"github.com/stinthq/stint/app"
 )
 
+// entries runs "stint entries" (the list) and dispatches add, edit and delete.
 func (c *cli) entries(ctx context.Context, args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "add":
+			return c.entriesAdd(ctx, args[1:])
+		case "edit":
+			return c.entriesEdit(ctx, args[1:])
+		case "delete":
+			return c.entriesDelete(ctx, args[1:])
+		case "list":
+			args = args[1:]
+		}
+	}
 	fs := newFlagSet("entries")
 	from := fs.String("from", "", "first instant")
 	to := fs.String("to", "", "end")

@@ -64,6 +64,8 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		return c.entries(ctx, rest)
 	case "projects":
 		return c.projects(ctx, rest)
+	case "continue":
+		return c.continueEntry(ctx, rest)
 	case "clients", "tasks", "tags":
 		k, _ := catalogKinds(cmd)
 		return c.catalog(ctx, k, rest)

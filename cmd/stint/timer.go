@@ -32,7 +32,7 @@ func (c *cli) timer(ctx context.Context, args []string) error {
 
 func (c *cli) timerStart(ctx context.Context, args []string) error {
 	fs := newFlagSet("timer start")
-	project := fs.String("project", "", "project name")
+	ref := addRefFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
 	data := dataFlag(fs)
 	words, err := c.parseFlags(fs, args)
@@ -41,14 +41,15 @@ func (c *cli) timerStart(ctx context.Context, args []string) error {
 	}
 	return c.withWorkspace(ctx, *data, func(w *workspace) error {
 		in := app.TimerStart{Description: strings.Join(words, " "), Timezone: w.tz}
-		projectName := ""
-		if *project != "" {
-			p, err := w.projectByName(ctx, *project)
-			if err != nil {
-				return err
-			}
-			in.ProjectID, projectName = &p.ID, p.Name
+		r, err := ref.resolve(ctx, w)
+		if err != nil {
+			return err
 		}
+		in.ProjectID, in.TaskID, in.Billable = r.projectID, r.taskID, r.billable
+		if r.tagIDs != nil {
+			in.TagIDs = *r.tagIDs
+		}
+		projectName := w.projectName(ctx, in.ProjectID)
 		// Read what runs now only to tell the user it was switched off; StartTimer does the stop.
 		prev, err := w.svc.RunningEntry(ctx, w.actor)
 		if err != nil {

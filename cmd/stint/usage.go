@@ -21,7 +21,9 @@ Timer and data (work on this machine's data directory; no server needed):
   timer start [DESCRIPTION...]   start tracking now (stops a running timer first)
   timer stop                     stop the running timer
   timer status                   show the running timer
+  continue [ENTRY-ID]            start again on what the latest entry was about
   entries                        list time entries, grouped by day (default: this week)
+  entries add|edit|delete        add an entry from its times, change one, delete one
   projects                       list projects
   projects add NAME              create a project
   projects rename|archive|unarchive|delete NAME
@@ -122,14 +124,15 @@ Flags:
 
 const usageTimer = `Usage: stint timer <start|stop|status> [flags]
 
-  timer start [--project NAME] [--json] [DESCRIPTION...]
+  timer start [--project NAME] [--task NAME] [--tag NAME]... [--billable] [--json] [DESCRIPTION...]
   timer stop [--json]
   timer status [--json]
 
 Run 'stint timer start -h' and so on for details.
 `
 
-const usageTimerStart = `Usage: stint timer start [--project NAME] [--json] [DESCRIPTION...]
+const usageTimerStart = `Usage: stint timer start [--project NAME] [--task NAME] [--tag NAME]... [--billable]
+                        [--json] [DESCRIPTION...]
 
 Starts tracking now. A timer that is already running is stopped at the same instant, so
 starting is also switching. The words after the flags form the description.
@@ -137,11 +140,76 @@ starting is also switching. The words after the flags form the description.
 Flags:
   --project NAME   the project to track on, by name (case-insensitive); create one with
                    'stint projects add NAME'
+  --task NAME      a task; without --project the task's project is used
+  --tag NAME       a tag; repeat for several (or separate with commas)
+  --billable       billable (--billable=false for not); default: the project's setting
   --json           print the new entry as JSON
   --data DIR       data directory (default $STINT_DATA, then the user's data directory)
 
 Example:
-  stint timer start --project Acme reviewing the contract
+  stint timer start --project Acme --tag meeting --billable reviewing the contract
+`
+
+const usageContinue = `Usage: stint continue [ENTRY-ID] [--json]
+
+Starts the timer again on what the latest entry (or the entry with that id, from
+'stint entries --json') was about: same description, project, task, tags and billability.
+A running timer is stopped first; the latest entry itself must not be running.
+
+Flags:
+  --json       print the new entry as JSON
+  --data DIR   data directory (default $STINT_DATA, then the user's data directory)
+`
+
+const usageEntriesAdd = `Usage: stint entries add --start T (--end T | --duration D) [flags] [DESCRIPTION...]
+       stint entries add --end T --duration D [flags] [DESCRIPTION...]
+       stint entries add --duration D [flags] [DESCRIPTION...]
+
+Adds a finished entry. Times are in your time zone (the user's, else the workspace's); T
+is now, today, yesterday, a date (2026-11-23), a date and time (2026-11-23 14:05), a time
+today (14:05) or RFC 3339. D is a duration such as 1h30m, 90m, 1.5h or 1:30. With only
+--duration the entry ends now. An end before the start is refused: give the end's date
+for an entry past midnight.
+
+Flags:
+  --start T, --end T, --duration D   the entry's span (any two; --duration alone ends now)
+  --project NAME, --task NAME        what it was on (a task brings its project)
+  --tag NAME                         a tag; repeat for several
+  --billable                         billable (--billable=false for not; default: the project's)
+  --json                             print the new entry as JSON
+  --data DIR                         data directory
+
+Example:
+  stint entries add --start "2026-11-23 14:00" --duration 1h30m --project Acme call with Anna
+`
+
+const usageEntriesEdit = `Usage: stint entries edit ENTRY [flags]
+
+Changes an entry; only what the flags name changes. ENTRY is 'last' (the newest entry) or
+an id from 'stint entries --json'. Times are in your time zone.
+
+Flags:
+  --start T, --end T        move the start or the end
+  --duration D              set the length (from the start; with --end, back from the end)
+  --description TEXT        new description
+  --project NAME            another project; --project "" for none (clears the task too)
+  --task NAME               another task
+  --tag NAME                the tags, replacing the old ones; repeat; --tag "" for none
+  --billable                --billable or --billable=false
+  --json                    print the changed entry as JSON
+  --data DIR                data directory
+
+Example:
+  stint entries edit last --end 17:30 --tag review
+`
+
+const usageEntriesDelete = `Usage: stint entries delete ENTRY [--json]
+
+Deletes an entry. ENTRY is 'last' (the newest entry) or an id from 'stint entries --json'.
+
+Flags:
+  --json       print {"deleted", "id"} as JSON
+  --data DIR   data directory (default $STINT_DATA, then the user's data directory)
 `
 
 const usageTimerStop = `Usage: stint timer stop [--json]
@@ -162,7 +230,8 @@ Flags:
   --data DIR   data directory (default $STINT_DATA, then the user's data directory)
 `
 
-const usageEntries = `Usage: stint entries [--from T] [--to T] [--project NAME] [--json]
+const usageEntries = `Usage: stint entries [list] [--from T] [--to T] [--project NAME] [--json]
+       stint entries add|edit|delete ...   (see 'stint entries add -h' and so on)
 
 Lists time entries that started in [from, to), grouped by day in the local time zone with
 daily totals. Without --from and --to it shows this week (Monday to Sunday).
@@ -268,6 +337,14 @@ func usageText(command string) (string, bool) {
 		return usageTimer, true
 	case "timer start":
 		return usageTimerStart, true
+	case "continue":
+		return usageContinue, true
+	case "entries add":
+		return usageEntriesAdd, true
+	case "entries edit":
+		return usageEntriesEdit, true
+	case "entries delete":
+		return usageEntriesDelete, true
 	case "timer stop":
 		return usageTimerStop, true
 	case "timer status":
