@@ -40,6 +40,9 @@ type cli struct {
 
 // dispatch runs the command named by args[0].
 func (c *cli) dispatch(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "__complete" { // the completion scripts' helper: words as typed
+		return c.complete(ctx, args[1:])
+	}
 	c.json = wantsJSON(args)
 	args, err := c.takeRootFlags(args)
 	if err != nil {
@@ -66,6 +69,8 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		return c.projects(ctx, rest)
 	case "continue":
 		return c.continueEntry(ctx, rest)
+	case "completion":
+		return c.completion(rest)
 	case "clients", "tasks", "tags":
 		k, _ := catalogKinds(cmd)
 		return c.catalog(ctx, k, rest)

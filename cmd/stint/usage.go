@@ -37,6 +37,7 @@ Server:
   serve                          run the HTTP API (headless)
 
 Other:
+  completion bash|zsh|fish       print the shell completion script
   version                        print the version
   help [COMMAND]                 show help for a command
 
@@ -112,6 +113,17 @@ Flags (each falls back to its environment variable, then to the default):
   --signup-limit B/I      sign-ups per e-mail address ($STINT_SIGNUP_LIMIT; default 5/10m)
 
 Logs go to stderr: JSON when stderr is not a terminal, text otherwise.
+`
+
+const usageCompletion = `Usage: stint completion bash|zsh|fish
+
+Prints a script that completes stint's commands, flags, and the names of your projects,
+tasks and tags (after --project, --task, --tag, and for rename, archive and delete).
+
+  bash   add to ~/.bashrc:   source <(stint completion bash)
+  zsh    add to ~/.zshrc after compinit:   source <(stint completion zsh)
+         (or save it as _stint in a directory of $fpath)
+  fish   stint completion fish > ~/.config/fish/completions/stint.fish
 `
 
 const usageVersion = `Usage: stint version [--json]
@@ -339,6 +351,8 @@ func usageText(command string) (string, bool) {
 		return usageTimerStart, true
 	case "continue":
 		return usageContinue, true
+	case "completion":
+		return usageCompletion, true
 	case "entries add":
 		return usageEntriesAdd, true
 	case "entries edit":
