@@ -167,7 +167,6 @@ func (c *cli) catalog(ctx context.Context, k catalogKind, args []string) error {
 	archived := fs.Bool("archived", false, "include archived rows")
 	project := fs.String("project", "", "project name")
 	color := fs.String("color", "", "#rrggbb")
-	data := dataFlag(fs)
 	var want int // positional arguments: -1 a name of any words, 2 old and new name
 	switch sub {
 	case "list":
@@ -199,7 +198,7 @@ func (c *cli) catalog(ctx context.Context, k catalogKind, args []string) error {
 	case want == -1 && strings.TrimSpace(strings.Join(words, " ")) == "":
 		return usagef("%s: give the %s's name, e.g. stint %s %s Acme", name, k.singular, k.plural, sub)
 	}
-	return c.withWorkspace(ctx, *data, func(w *workspace) error {
+	return c.withWorkspace(ctx, func(w *workspace) error {
 		var projectID *uuid.UUID
 		if *project != "" {
 			p, err := w.projectByName(ctx, *project)

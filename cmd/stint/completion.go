@@ -195,7 +195,7 @@ func (c *cli) catalogNames(ctx context.Context, kind string) []string {
 	}
 	var out []string
 	c.json = true // no notices on stderr
-	_ = c.withWorkspace(ctx, "", func(w *workspace) error {
+	_ = c.withWorkspace(ctx, func(w *workspace) error {
 		rows, err := k.list(ctx, w, nil)
 		for _, r := range rows {
 			if !r.Archived {

@@ -13,7 +13,6 @@ import (
 func (c *cli) continueEntry(ctx context.Context, args []string) error {
 	fs := newFlagSet("continue")
 	asJSON := fs.Bool("json", false, "print JSON")
-	data := dataFlag(fs)
 	words, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -21,7 +20,7 @@ func (c *cli) continueEntry(ctx context.Context, args []string) error {
 	if len(words) > 1 {
 		return usagef("continue: give at most one entry id (see 'stint continue -h')")
 	}
-	return c.withWorkspace(ctx, *data, func(w *workspace) error {
+	return c.withWorkspace(ctx, func(w *workspace) error {
 		ref := "last"
 		if len(words) == 1 {
 			ref = words[0]

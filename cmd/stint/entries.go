@@ -33,11 +33,10 @@ func (c *cli) entries(ctx context.Context, args []string) error {
 	to := fs.String("to", "", "end")
 	project := fs.String("project", "", "project name")
 	asJSON := fs.Bool("json", false, "print JSON")
-	data := dataFlag(fs)
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
-	return c.withWorkspace(ctx, *data, func(w *workspace) error {
+	return c.withWorkspace(ctx, func(w *workspace) error {
 		now := w.svc.Now()
 		lo, hi, err := entryRange(*from, *to, now, w.loc)
 		if err != nil {

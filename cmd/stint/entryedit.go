@@ -65,12 +65,11 @@ func (c *cli) entriesAdd(ctx context.Context, args []string) error {
 	span := addSpanFlags(fs)
 	ref := addRefFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
-	data := dataFlag(fs)
 	words, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	return c.withWorkspace(ctx, *data, func(w *workspace) error {
+	return c.withWorkspace(ctx, func(w *workspace) error {
 		now := w.svc.Now()
 		start, end, d, err := span.parse("entries add", now, w.loc)
 		if err != nil {
@@ -118,7 +117,6 @@ func (c *cli) entriesEdit(ctx context.Context, args []string) error {
 	ref := addRefFlags(fs)
 	description := fs.String("description", "", "new description")
 	asJSON := fs.Bool("json", false, "print JSON")
-	data := dataFlag(fs)
 	words, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -126,7 +124,7 @@ func (c *cli) entriesEdit(ctx context.Context, args []string) error {
 	if len(words) != 1 {
 		return usagef("entries edit: say which entry: 'last' or an id from 'stint entries --json' (see 'stint entries edit -h')")
 	}
-	return c.withWorkspace(ctx, *data, func(w *workspace) error {
+	return c.withWorkspace(ctx, func(w *workspace) error {
 		e, err := w.entryByRef(ctx, words[0])
 		if err != nil {
 			return err
@@ -191,7 +189,6 @@ func (c *cli) entriesEdit(ctx context.Context, args []string) error {
 func (c *cli) entriesDelete(ctx context.Context, args []string) error {
 	fs := newFlagSet("entries delete")
 	asJSON := fs.Bool("json", false, "print JSON")
-	data := dataFlag(fs)
 	words, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -199,7 +196,7 @@ func (c *cli) entriesDelete(ctx context.Context, args []string) error {
 	if len(words) != 1 {
 		return usagef("entries delete: say which entry: 'last' or an id from 'stint entries --json'")
 	}
-	return c.withWorkspace(ctx, *data, func(w *workspace) error {
+	return c.withWorkspace(ctx, func(w *workspace) error {
 		e, err := w.entryByRef(ctx, words[0])
 		if err != nil {
 			return err

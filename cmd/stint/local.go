@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -27,15 +26,10 @@ type workspace struct {
 // Close releases the store.
 func (w *workspace) Close() error { return w.store.Close() }
 
-// dataFlag registers the --data flag every local command takes.
-func dataFlag(fs *flag.FlagSet) *string {
-	return fs.String("data", "", "data directory")
-}
-
 // openService opens the data directory's store (creating and migrating it as needed) and the
 // services over it, and moves a plain local API token out of the database; the caller closes the store. It returns the directory for messages.
-func (c *cli) openService(ctx context.Context, dataFlag string, log *slog.Logger) (*sqlite.Store, *app.Service, string, error) {
-	dir, err := c.dataDir(dataFlag)
+func (c *cli) openService(ctx context.Context, log *slog.Logger) (*sqlite.Store, *app.Service, string, error) {
+	dir, err := c.dataDir()
 	if err != nil {
 		return nil, nil, "", err
 	}
@@ -53,12 +47,12 @@ func (c *cli) openService(ctx context.Context, dataFlag string, log *slog.Logger
 
 // openWorkspace opens the data directory's store directly (no server needed) and returns its
 // local workspace, creating it on first use.
-func (c *cli) openWorkspace(ctx context.Context, dataFlag string) (*workspace, error) {
+func (c *cli) openWorkspace(ctx context.Context) (*workspace, error) {
 	level, err := parseLevel(c.getenv("STINT_LOG_LEVEL", "warn"))
 	if err != nil {
 		return nil, err
 	}
-	st, svc, dir, err := c.openService(ctx, dataFlag, newLogger(c.stderr, level))
+	st, svc, dir, err := c.openService(ctx, newLogger(c.stderr, level))
 	if err != nil {
 		return nil, err
 	}
@@ -84,15 +78,14 @@ func (c *cli) apiToken(ctx context.Context, args []string) error {
 	fs := newFlagSet("api-token")
 	rotate := fs.Bool("rotate", false, "replace the token")
 	asJSON := fs.Bool("json", false, "print JSON")
-	data := dataFlag(fs)
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
-	dir, err := c.dataDir(*data)
+	dir, err := c.dataDir()
 	if err != nil {
 		return err
 	}
-	return c.withWorkspace(ctx, dir, func(w *workspace) error {
+	return c.withWorkspace(ctx, func(w *workspace) error {
 		get := w.svc.LocalAPIToken
 		if *rotate {
 			get = w.svc.RotateLocalAPIToken
@@ -113,8 +106,8 @@ func (c *cli) apiToken(ctx context.Context, args []string) error {
 }
 
 // withWorkspace runs fn on the local workspace and closes it after.
-func (c *cli) withWorkspace(ctx context.Context, dataFlag string, fn func(*workspace) error) (err error) {
-	w, err := c.openWorkspace(ctx, dataFlag)
+func (c *cli) withWorkspace(ctx context.Context, fn func(*workspace) error) (err error) {
+	w, err := c.openWorkspace(ctx)
 	if err != nil {
 		return err
 	}

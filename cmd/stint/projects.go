@@ -25,7 +25,6 @@ func (c *cli) projects(ctx context.Context, args []string) error {
 	fs := newFlagSet("projects")
 	asJSON := fs.Bool("json", false, "print JSON")
 	archived := fs.Bool("archived", false, "include archived projects")
-	data := dataFlag(fs)
 	rest, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -33,7 +32,7 @@ func (c *cli) projects(ctx context.Context, args []string) error {
 	if len(rest) > 0 {
 		return usagef("projects: unknown subcommand %q (say list, add, rename, archive, unarchive or delete; see 'stint projects -h')", rest[0])
 	}
-	return c.withWorkspace(ctx, *data, func(w *workspace) error {
+	return c.withWorkspace(ctx, func(w *workspace) error {
 		list, err := w.allProjects(ctx, *archived)
 		if err != nil {
 			return err
@@ -69,7 +68,6 @@ func (c *cli) projectsAdd(ctx context.Context, args []string) error {
 	color := fs.String("color", "", "#rrggbb")
 	billable := fs.Bool("billable", false, "billable by default")
 	asJSON := fs.Bool("json", false, "print JSON")
-	data := dataFlag(fs)
 	words, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -78,7 +76,7 @@ func (c *cli) projectsAdd(ctx context.Context, args []string) error {
 	if name == "" {
 		return usagef("projects add: give the project a name, e.g. stint projects add Acme")
 	}
-	return c.withWorkspace(ctx, *data, func(w *workspace) error {
+	return c.withWorkspace(ctx, func(w *workspace) error {
 		p, err := w.svc.CreateProject(ctx, w.actor, app.ProjectInput{Name: name, Color: *color, Billable: *billable})
 		if err != nil {
 			return err

@@ -34,12 +34,11 @@ func (c *cli) timerStart(ctx context.Context, args []string) error {
 	fs := newFlagSet("timer start")
 	ref := addRefFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
-	data := dataFlag(fs)
 	words, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	return c.withWorkspace(ctx, *data, func(w *workspace) error {
+	return c.withWorkspace(ctx, func(w *workspace) error {
 		in := app.TimerStart{Description: strings.Join(words, " "), Timezone: w.tz}
 		r, err := ref.resolve(ctx, w)
 		if err != nil {
@@ -74,11 +73,10 @@ func (c *cli) timerStart(ctx context.Context, args []string) error {
 func (c *cli) timerStop(ctx context.Context, args []string) error {
 	fs := newFlagSet("timer stop")
 	asJSON := fs.Bool("json", false, "print JSON")
-	data := dataFlag(fs)
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
-	return c.withWorkspace(ctx, *data, func(w *workspace) error {
+	return c.withWorkspace(ctx, func(w *workspace) error {
 		e, err := w.svc.StopTimer(ctx, w.actor)
 		if err != nil {
 			return err
@@ -102,11 +100,10 @@ type timerStatusJSON struct {
 func (c *cli) timerStatus(ctx context.Context, args []string) error {
 	fs := newFlagSet("timer status")
 	asJSON := fs.Bool("json", false, "print JSON")
-	data := dataFlag(fs)
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
-	return c.withWorkspace(ctx, *data, func(w *workspace) error {
+	return c.withWorkspace(ctx, func(w *workspace) error {
 		e, err := w.svc.RunningEntry(ctx, w.actor)
 		if err != nil {
 			return err
