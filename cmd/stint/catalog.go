@@ -342,7 +342,7 @@ func (c *cli) catalogList(ctx context.Context, w *workspace, k catalogKind, proj
 	}
 	width := len("NAME")
 	for _, r := range shown {
-		width = max(width, utf8.RuneCountInString(truncate(r.Name, maxNameWidth)))
+		width = max(width, utf8.RuneCountInString(cell(r.Name)))
 	}
 	head := pad("NAME", width)
 	if k.detail != "" {
@@ -350,9 +350,9 @@ func (c *cli) catalogList(ctx context.Context, w *workspace, k catalogKind, proj
 	}
 	fmt.Fprintln(c.stdout, strings.TrimRight(head, " "))
 	for _, r := range shown {
-		line := pad(truncate(r.Name, maxNameWidth), width)
+		line := pad(cell(r.Name), width)
 		if k.detail != "" {
-			line += "  " + truncate(r.Detail, maxNameWidth)
+			line += "  " + cell(r.Detail)
 		}
 		if r.Archived {
 			line += "  (archived)"

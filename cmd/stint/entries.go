@@ -188,7 +188,7 @@ func entryProject(e app.TimeEntry, names map[uuid.UUID]string) string {
 		return "-"
 	}
 	if n, ok := names[*e.ProjectID]; ok {
-		return truncate(n, maxNameWidth)
+		return cell(n)
 	}
 	return "(deleted project)"
 }

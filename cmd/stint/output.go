@@ -192,6 +192,12 @@ func allPages[T any](fetch func(app.ListParams) (app.Page[T], error)) ([]T, erro
 // maxNameWidth is how many characters of a name a text table shows.
 const maxNameWidth = 32
 
+// cell is a name as a text table or sentence shows it: on one line, cut to maxNameWidth.
+// Every name the CLI prints in text goes through it.
+func cell(s string) string {
+	return truncate(strings.Join(strings.Fields(s), " "), maxNameWidth)
+}
+
 // truncate shortens s to at most n characters, ending in "…" when it cut.
 func truncate(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {

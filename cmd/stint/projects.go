@@ -46,7 +46,7 @@ func (c *cli) projects(ctx context.Context, args []string) error {
 		}
 		width := len("NAME")
 		for _, p := range list {
-			width = max(width, utf8.RuneCountInString(truncate(p.Name, maxNameWidth)))
+			width = max(width, utf8.RuneCountInString(cell(p.Name)))
 		}
 		fmt.Fprintf(c.stdout, "%s  COLOR    BILLABLE\n", pad("NAME", width))
 		for _, p := range list {
@@ -57,7 +57,7 @@ func (c *cli) projects(ctx context.Context, args []string) error {
 			if p.Archived {
 				billable += "  (archived)"
 			}
-			fmt.Fprintf(c.stdout, "%s  %-7s  %s\n", pad(truncate(p.Name, maxNameWidth), width), p.Color, billable)
+			fmt.Fprintf(c.stdout, "%s  %-7s  %s\n", pad(cell(p.Name), width), p.Color, billable)
 		}
 		return nil
 	})

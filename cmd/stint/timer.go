@@ -167,5 +167,5 @@ func (w *workspace) projectName(ctx context.Context, id *uuid.UUID) string {
 	if err != nil {
 		return "(deleted project)"
 	}
-	return truncate(p.Name, maxNameWidth)
+	return cell(p.Name)
 }
