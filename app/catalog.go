@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -65,8 +66,8 @@ func (c catalog[T]) create(ctx context.Context, s *Service, a Actor, row T, prep
 	if err := a.require(c.manage); err != nil {
 		return row, err
 	}
-	*c.meta(&row) = s.stamp(s.Now())
-	err := s.store.Write(ctx, func(tx Tx) error {
+	err := s.write(ctx, a, c.manage, func(tx Tx, a Actor, now time.Time) error {
+		*c.meta(&row) = s.stamp(now)
 		if err := prepare(ctx, tx, &row); err != nil {
 			return err
 		}
@@ -85,7 +86,7 @@ func (c catalog[T]) update(ctx context.Context, s *Service, a Actor, id uuid.UUI
 	if err := a.require(c.manage); err != nil {
 		return out, err
 	}
-	err := s.store.Write(ctx, func(tx Tx) error {
+	err := s.write(ctx, a, c.manage, func(tx Tx, a Actor, now time.Time) error {
 		row, err := c.repo(tx).Get(ctx, a.Scope(), id)
 		if err != nil {
 			return err
@@ -96,7 +97,6 @@ func (c catalog[T]) update(ctx context.Context, s *Service, a Actor, id uuid.UUI
 		if err := apply(ctx, tx, &row); err != nil {
 			return err
 		}
-		now := s.Now()
 		prev := s.touch(c.meta(&row), now)
 		action := ".update"
 		if c.meta(&row).DeletedAt != nil {

@@ -67,7 +67,7 @@ func (s *Service) DiscardIdle(ctx context.Context, a Actor, entryID uuid.UUID, f
 	}
 	var stopped TimeEntry
 	var resumed *TimeEntry
-	err := s.store.Write(ctx, func(tx Tx) error {
+	err := s.write(ctx, a, PermEntriesOwn, func(tx Tx, a Actor, now time.Time) error {
 		e, err := tx.TimeEntries().Running(ctx, Scope{TenantID: a.TenantID}, a.UserID)
 		if errors.Is(err, ErrNotFound) || (err == nil && e.ID != entryID) {
 			return Conflict("the timer changed in the meantime; nothing was discarded")
@@ -75,7 +75,6 @@ func (s *Service) DiscardIdle(ctx context.Context, a Actor, entryID uuid.UUID, f
 		if err != nil {
 			return err
 		}
-		now := s.Now()
 		from, to := from.UTC().Truncate(time.Second), to.UTC().Truncate(time.Second)
 		if from.Before(e.StartedAt) {
 			from = e.StartedAt

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -70,7 +71,15 @@ func loadMember(ctx context.Context, tx Tx, sc Scope, userID uuid.UUID) (Member,
 	return Member{Membership: m, Name: u.Name, Email: u.Email}, nil
 }
 
-// AddMember adds a user to the actor's organization.
+// errAddressUnavailable is the one answer for an address that cannot become a new user of
+// this tenant. It is the same whatever the reason, so adding members is no way to learn which
+// addresses have accounts in other tenants.
+var errAddressUnavailable = Conflict("this e-mail address cannot be used for a new account here; ask the person for another address")
+
+// AddMember adds a user to the actor's organization. A password is hashed before the write
+// transaction (hashing takes tens of milliseconds and every tenant's writes wait on that
+// transaction). An address that is not a user of the actor's tenant needs a name and a
+// password, checked before anything about other tenants is looked at.
 func (s *Service) AddMember(ctx context.Context, a Actor, in MemberInput) (Member, error) {
 	if err := a.require(PermMembersManage); err != nil {
 		return Member{}, err
@@ -80,40 +89,53 @@ func (s *Service) AddMember(ctx context.Context, a Actor, in MemberInput) (Membe
 	var c checker
 	checkEmail(&c, "email", in.Email)
 	c.check(in.Role.Valid(), "role", "must be one of owner, admin, manager, member")
+	if in.Password != "" {
+		checkPassword(&c, "password", in.Password)
+	}
 	if err := c.err(); err != nil {
 		return Member{}, err
 	}
 	if in.Role == RoleOwner && a.Role != RoleOwner {
 		return Member{}, fmt.Errorf("only an owner may add owners: %w", ErrForbidden)
 	}
+	var hash string
+	if in.Password != "" {
+		var err error
+		if hash, err = s.hasher.Hash(in.Password); err != nil {
+			return Member{}, err
+		}
+	}
 	var out Member
-	err := s.store.Write(ctx, func(tx Tx) error {
+	err := s.write(ctx, a, PermMembersManage, func(tx Tx, a Actor, now time.Time) error {
+		if in.Role == RoleOwner && a.Role != RoleOwner {
+			return fmt.Errorf("only an owner may add owners: %w", ErrForbidden)
+		}
 		sc := a.Scope()
-		now := s.Now()
 		u, err := tx.Users().ByEmailAnyTenant(ctx, in.Email)
 		switch {
-		case err == nil && u.TenantID != a.TenantID:
-			return Conflict("this e-mail belongs to another account")
-		case errors.Is(err, ErrNotFound):
+		case err == nil && u.TenantID == a.TenantID:
+		case err == nil || errors.Is(err, ErrNotFound):
 			var c checker
 			checkName(&c, "name", in.Name, 200)
-			checkPassword(&c, "password", in.Password)
-			if err := c.err(); err != nil {
-				return err
+			c.check(hash != "", "password", "is required for a new user")
+			if verr := c.err(); verr != nil {
+				return verr
 			}
-			hash, err := s.hasher.Hash(in.Password)
-			if err != nil {
-				return err
+			if err == nil {
+				return errAddressUnavailable
 			}
 			u = User{ID: NewID(), TenantID: a.TenantID, Email: in.Email, Name: in.Name,
 				Timezone: orgTimezone(ctx, tx, a), PasswordHash: hash, Meta: s.stamp(now)}
 			if err := tx.Users().Insert(ctx, sc, u); err != nil {
+				if errors.Is(err, ErrConflict) {
+					return errAddressUnavailable
+				}
 				return err
 			}
 			if err := s.record(ctx, tx, sc, &a.UserID, change{action: "user.create", entity: "user", id: u.ID, meta: u.Meta, row: u}); err != nil {
 				return err
 			}
-		case err != nil:
+		default:
 			return err
 		}
 		m, err := tx.Memberships().Get(ctx, sc, u.ID)
@@ -147,7 +169,7 @@ func (s *Service) UpdateMember(ctx context.Context, a Actor, userID uuid.UUID, p
 		return Member{}, Invalid("role", "must be one of owner, admin, manager, member")
 	}
 	var out Member
-	err := s.store.Write(ctx, func(tx Tx) error {
+	err := s.write(ctx, a, PermMembersManage, func(tx Tx, a Actor, now time.Time) error {
 		sc := a.Scope()
 		m, err := loadMember(ctx, tx, sc, userID)
 		if err != nil {
@@ -169,7 +191,7 @@ func (s *Service) UpdateMember(ctx context.Context, a Actor, userID uuid.UUID, p
 			}
 		}
 		m.Role = *p.Role
-		prev := s.touch(&m.Meta, s.Now())
+		prev := s.touch(&m.Meta, now)
 		if err := tx.Memberships().Update(ctx, sc, m.Membership, prev); err != nil {
 			return err
 		}
@@ -184,7 +206,7 @@ func (s *Service) RemoveMember(ctx context.Context, a Actor, userID uuid.UUID, e
 	if err := a.require(PermMembersManage); err != nil {
 		return err
 	}
-	return s.store.Write(ctx, func(tx Tx) error {
+	return s.write(ctx, a, PermMembersManage, func(tx Tx, a Actor, now time.Time) error {
 		sc := a.Scope()
 		m, err := loadMember(ctx, tx, sc, userID)
 		if err != nil {
@@ -201,7 +223,6 @@ func (s *Service) RemoveMember(ctx context.Context, a Actor, userID uuid.UUID, e
 				return err
 			}
 		}
-		now := s.Now()
 		prev := s.touch(&m.Meta, now)
 		m.DeletedAt = &now
 		if err := tx.Memberships().Update(ctx, sc, m.Membership, prev); err != nil {

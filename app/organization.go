@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -75,11 +76,11 @@ func (s *Service) CreateOrganization(ctx context.Context, a Actor, in Organizati
 	if in.Timezone == "" {
 		in.Timezone = "UTC"
 	}
-	now := s.Now()
-	o := Organization{ID: NewID(), TenantID: a.TenantID, Name: in.Name, Timezone: in.Timezone, Meta: s.stamp(now)}
-	m := Membership{ID: NewID(), TenantID: a.TenantID, OrganizationID: o.ID, UserID: a.UserID, Role: RoleOwner, Meta: s.stamp(now)}
-	sc := Scope{TenantID: a.TenantID, OrgID: o.ID}
-	err := s.store.Write(ctx, func(tx Tx) error {
+	var o Organization
+	err := s.write(ctx, a, PermOrgCreate, func(tx Tx, a Actor, now time.Time) error {
+		o = Organization{ID: NewID(), TenantID: a.TenantID, Name: in.Name, Timezone: in.Timezone, Meta: s.stamp(now)}
+		m := Membership{ID: NewID(), TenantID: a.TenantID, OrganizationID: o.ID, UserID: a.UserID, Role: RoleOwner, Meta: s.stamp(now)}
+		sc := Scope{TenantID: a.TenantID, OrgID: o.ID}
 		if err := tx.Organizations().Insert(ctx, sc, o); err != nil {
 			return err
 		}

@@ -104,7 +104,7 @@ func (s *Service) Summarize(ctx context.Context, a Actor, q SummaryQuery) (Summa
 	if tz == "" {
 		_ = s.store.Read(ctx, func(tx Tx) error { tz = orgTimezone(ctx, tx, a); return nil })
 	}
-	if loc, err = time.LoadLocation(tz); err != nil {
+	if loc, err = time.LoadLocation(tz); err != nil || tz == "Local" { // Local is the server's zone, not a name
 		c.add("timezone", "must be an IANA time zone such as Europe/Berlin")
 		loc = time.UTC
 	}

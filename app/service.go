@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -17,6 +18,10 @@ type Service struct {
 	hlc    *HLC
 	hasher PasswordHasher
 	log    *slog.Logger
+	decoy  struct {
+		once sync.Once
+		hash string
+	}
 }
 
 // Options configure a Service. Zero values pick production defaults.
@@ -69,6 +74,29 @@ func (a Actor) require(p Permission) error {
 		return fmt.Errorf("%s may not %s: %w", a.Role, p, ErrForbidden)
 	}
 	return nil
+}
+
+// write runs fn in one write transaction after re-reading the actor's membership inside it:
+// the role that decides a mutation is the one its transaction sees, so a demotion or removal
+// that commits first makes this fail (ErrForbidden, or ErrNotFound once the actor is no
+// longer a member) exactly as if the two had run one after the other. fn gets the actor with
+// that fresh role and the transaction's instant, taken after the writer is held, so instants
+// follow commit order. Every mutation of organization data goes through here.
+func (s *Service) write(ctx context.Context, a Actor, p Permission, fn func(tx Tx, a Actor, now time.Time) error) error {
+	return s.store.Write(ctx, func(tx Tx) error {
+		m, err := tx.Memberships().Get(ctx, a.Scope(), a.UserID)
+		if err != nil {
+			return fmt.Errorf("actor's membership: %w", err)
+		}
+		if m.DeletedAt != nil {
+			return fmt.Errorf("actor's membership removed: %w", ErrNotFound)
+		}
+		a.Role = m.Role
+		if err := a.require(p); err != nil {
+			return err
+		}
+		return fn(tx, a, s.Now())
+	})
 }
 
 // stamp sets the bookkeeping of a row being created.

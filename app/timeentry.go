@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 )
@@ -140,9 +139,11 @@ func (s *Service) CreateTimeEntry(ctx context.Context, a Actor, in TimeEntryInpu
 	if err := writable(a, e); err != nil {
 		return TimeEntry{}, err
 	}
-	now := s.Now()
-	e.Meta = s.stamp(now)
-	err := s.store.Write(ctx, func(tx Tx) error {
+	err := s.write(ctx, a, PermEntriesOwn, func(tx Tx, a Actor, now time.Time) error {
+		if err := writable(a, e); err != nil {
+			return err
+		}
+		e.Meta = s.stamp(now)
 		if err := s.prepareEntry(ctx, tx, a, &e, in.Billable == nil, now, true); err != nil {
 			return err
 		}
@@ -174,8 +175,8 @@ func (s *Service) recordEntry(ctx context.Context, tx Tx, a Actor, e TimeEntry, 
 func (s *Service) prepareEntry(ctx context.Context, tx Tx, a Actor, e *TimeEntry, defaultBillable bool, now time.Time, timesChanged bool) error {
 	var c checker
 	sc := a.Scope()
-	c.check(utf8.RuneCountInString(e.Description) <= maxDescription, "description", "must be at most %d characters", maxDescription)
-	c.check(utf8.ValidString(e.Description), "description", "must be valid text")
+	e.Description = NormalizeDescription(e.Description)
+	checkDescription(&c, "description", e.Description, maxDescription)
 	if timesChanged {
 		checkEntryTimes(&c, e.StartedAt, e.StoppedAt, now)
 	}
@@ -259,7 +260,7 @@ func checkEntryTimes(c *checker, start time.Time, stop *time.Time, now time.Time
 // UpdateTimeEntry changes an entry.
 func (s *Service) UpdateTimeEntry(ctx context.Context, a Actor, id uuid.UUID, p TimeEntryPatch, expected int64) (TimeEntry, error) {
 	var out TimeEntry
-	err := s.store.Write(ctx, func(tx Tx) error {
+	err := s.write(ctx, a, PermEntriesOwn, func(tx Tx, a Actor, now time.Time) error {
 		e, err := tx.TimeEntries().Get(ctx, a.Scope(), id)
 		if err != nil {
 			return err
@@ -303,7 +304,6 @@ func (s *Service) UpdateTimeEntry(ctx context.Context, a Actor, id uuid.UUID, p 
 		if p.TagIDs != nil {
 			e.TagIDs = *p.TagIDs
 		}
-		now := s.Now()
 		if err := s.prepareEntry(ctx, tx, a, &e, false, now, timesChanged); err != nil {
 			return err
 		}
@@ -322,7 +322,7 @@ func (s *Service) UpdateTimeEntry(ctx context.Context, a Actor, id uuid.UUID, p 
 
 // DeleteTimeEntry deletes an entry (a running one stops being tracked).
 func (s *Service) DeleteTimeEntry(ctx context.Context, a Actor, id uuid.UUID, expected int64) error {
-	return s.store.Write(ctx, func(tx Tx) error {
+	return s.write(ctx, a, PermEntriesOwn, func(tx Tx, a Actor, now time.Time) error {
 		e, err := tx.TimeEntries().Get(ctx, a.Scope(), id)
 		if err != nil {
 			return err
@@ -333,7 +333,6 @@ func (s *Service) DeleteTimeEntry(ctx context.Context, a Actor, id uuid.UUID, ex
 		if err := checkVersion(expected, e.Version); err != nil {
 			return err
 		}
-		now := s.Now()
 		prev := s.touch(&e.Meta, now)
 		e.DeletedAt = &now
 		if err := tx.TimeEntries().Update(ctx, a.Scope(), e, prev); err != nil {

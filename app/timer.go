@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,11 +26,14 @@ func (s *Service) StartTimer(ctx context.Context, a Actor, in TimerStart) (TimeE
 	if err := a.require(PermEntriesOwn); err != nil {
 		return TimeEntry{}, err
 	}
-	now := s.Now()
-	e := TimeEntry{ID: NewID(), TenantID: a.TenantID, OrganizationID: a.OrgID, UserID: a.UserID,
-		ProjectID: in.ProjectID, TaskID: in.TaskID, Description: strings.TrimSpace(in.Description),
-		StartedAt: now.Truncate(time.Second), Timezone: in.Timezone, Source: SourceTimer, TagIDs: in.TagIDs, Meta: s.stamp(now)}
-	err := s.store.Write(ctx, func(tx Tx) error {
+	var e TimeEntry
+	err := s.write(ctx, a, PermEntriesOwn, func(tx Tx, a Actor, now time.Time) error {
+		// The instant is the transaction's: a start that commits later never begins before
+		// the stop of the entry it replaces.
+		e = TimeEntry{ID: NewID(), TenantID: a.TenantID, OrganizationID: a.OrgID, UserID: a.UserID,
+			ProjectID: in.ProjectID, TaskID: in.TaskID, Description: strings.TrimSpace(in.Description),
+			StartedAt: now.Truncate(time.Second), Timezone: in.Timezone, Source: SourceTimer,
+			TagIDs: slices.Clone(in.TagIDs), Meta: s.stamp(now)}
 		if err := s.prepareEntry(ctx, tx, a, &e, in.Billable == nil, now, false); err != nil {
 			return err
 		}
@@ -41,6 +45,9 @@ func (s *Service) StartTimer(ctx context.Context, a Actor, in TimerStart) (TimeE
 		}
 		return s.insertEntry(ctx, tx, a, e)
 	})
+	if err != nil {
+		return TimeEntry{}, err
+	}
 	return e, err
 }
 
@@ -50,9 +57,9 @@ func (s *Service) StopTimer(ctx context.Context, a Actor) (TimeEntry, error) {
 		return TimeEntry{}, err
 	}
 	var out TimeEntry
-	err := s.store.Write(ctx, func(tx Tx) error {
+	err := s.write(ctx, a, PermEntriesOwn, func(tx Tx, a Actor, now time.Time) error {
 		var err error
-		out, err = s.stopRunning(ctx, tx, a, s.Now())
+		out, err = s.stopRunning(ctx, tx, a, now)
 		if errors.Is(err, ErrNotFound) {
 			return Conflict("no timer is running")
 		}

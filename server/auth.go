@@ -11,11 +11,11 @@ import (
 
 // signupBody creates a tenant, its first organization and its owner.
 type signupBody struct {
-	Email        string `json:"email" maxLength:"254" doc:"The owner's e-mail; it signs in with it."`
-	Password     string `json:"password" maxLength:"1024" doc:"At least 8 characters."`
-	Name         string `json:"name" maxLength:"200" doc:"The owner's name."`
-	Organization string `json:"organization" maxLength:"200" doc:"The first organization's name."`
-	Timezone     string `json:"timezone,omitempty" maxLength:"64" doc:"IANA time zone, e.g. Europe/Berlin; default UTC."`
+	Email        string `json:"email" format:"email" maxLength:"254" doc:"The owner's e-mail address (a bare address); it signs in with it."`
+	Password     string `json:"password" minLength:"8" maxLength:"1024" doc:"8 to 1024 characters."`
+	Name         string `json:"name" minLength:"1" maxLength:"200" text:"name" doc:"The owner's name."`
+	Organization string `json:"organization" minLength:"1" maxLength:"200" text:"name" doc:"The first organization's name."`
+	Timezone     string `json:"timezone,omitempty" maxLength:"64" pattern:"^([A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*)?$" doc:"IANA time zone, e.g. Europe/Berlin (not Local); default UTC."`
 }
 
 type signupInput struct {
@@ -24,7 +24,7 @@ type signupInput struct {
 
 // loginBody is an e-mail and password.
 type loginBody struct {
-	Email    string `json:"email" maxLength:"254"`
+	Email    string `json:"email" format:"email" maxLength:"254"`
 	Password string `json:"password" maxLength:"1024"`
 }
 

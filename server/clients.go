@@ -12,12 +12,12 @@ import (
 
 // clientCreateBody creates a client.
 type clientCreateBody struct {
-	Name string `json:"name" maxLength:"200"`
+	Name string `json:"name" minLength:"1" maxLength:"200" text:"name"`
 }
 
 // clientPatchBody changes a client; absent fields stay as they are.
 type clientPatchBody struct {
-	Name     *string `json:"name,omitempty" maxLength:"200"`
+	Name     *string `json:"name,omitempty" minLength:"1" maxLength:"200" text:"name"`
 	Archived *bool   `json:"archived,omitempty"`
 }
 

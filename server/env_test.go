@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -194,6 +195,12 @@ func checkInvariants(t testing.TB, r req, res response) {
 		t.Errorf("%s %s: status %d with Content-Type %q, want application/problem+json", r.method, r.path, res.status, ct)
 		return
 	}
+	if r.method == http.MethodHead {
+		if len(res.body) > 0 {
+			t.Errorf("HEAD %s: a body of %d bytes", r.path, len(res.body))
+		}
+		return // a HEAD answer has the headers of the problem but no body
+	}
 	m, ok := res.json.(map[string]any)
 	if !ok {
 		t.Errorf("%s %s: problem body is not an object: %s", r.method, r.path, res.body)
@@ -310,24 +317,97 @@ func (e *testEnv) seed(t testing.TB, tn *tenant) {
 	tn.ids["org2"] = post("/v1/organizations", `{"name":"Second org of `+tn.name+`"}`).str("id")
 }
 
-// scenario is one row of a resource's scenario table.
+// scenario is one row of a resource's scenario table. A row stands alone: running it by
+// itself gives what it gives in the table. What it changes it creates first in setup, and
+// it reads nothing that another row changes.
 type scenario struct {
 	name    string
+	setup   []step // requests made first, in a copy of the tenant, to create what the row needs
 	method  string
 	path    string // $placeholders are the tenant's ids
 	as      string // principal, or "" for anonymous
 	body    string
 	headers map[string]string
 	status  int
-	want    map[string]any // dotted JSON path → value (numbers as float64; "*" any non-empty)
-	fields  []string       // field names the problem must name
+	want    map[string]any    // dotted JSON path → value (numbers as float64; "*" any non-empty)
+	header  map[string]string // response header → value ("" must be absent)
+	fields  []string          // field names the problem must name
+	listed  []string          // placeholders of ids the "items" of a list must include
+	hidden  []string          // placeholders of ids the "items" of a list must not include
 }
 
-// run plays the scenarios in order against tn; later rows may depend on earlier ones.
-func (e *testEnv) run(t *testing.T, tn *tenant, scenarios []scenario) {
+// step is a request a row makes before its own; it must succeed. bind names a placeholder
+// for the response's id (or the field named by from), and login a principal whose token
+// is the response's "token".
+type step struct {
+	method, path, as, body string
+	headers                map[string]string
+	bind, from             string
+	login                  string
+}
+
+// create is a step that POSTs body to path as a principal and binds the new row's id.
+func create(as, path, body, bind string) step {
+	return step{method: "POST", path: path, as: as, body: body, bind: bind}
+}
+
+// change is a step that sends a PATCH or DELETE as a principal.
+func change(as, method, path, body string) step {
+	return step{method: method, path: path, as: as, body: body}
+}
+
+// clone copies the tenant's placeholders and tokens, so a row's setup binds its own.
+func (tn *tenant) clone() *tenant {
+	return &tenant{name: tn.name, tokens: maps.Clone(tn.tokens), ids: maps.Clone(tn.ids)}
+}
+
+// prepare runs a row's setup steps in tn.
+func (e *testEnv) prepare(t testing.TB, tn *tenant, steps []step) {
+	t.Helper()
+	for _, st := range steps {
+		r := req{method: st.method, path: tn.expand(st.path), body: tn.expand(st.body), token: tn.token(st.as), headers: map[string]string{}}
+		for k, v := range st.headers {
+			r.headers[k] = tn.expand(v)
+		}
+		res := e.do(t, r)
+		if res.status < 200 || res.status > 299 {
+			t.Fatalf("setup %s %s: status %d: %s", r.method, r.path, res.status, res.body)
+		}
+		if st.bind != "" {
+			from := st.from
+			if from == "" {
+				from = "id"
+			}
+			if tn.ids[st.bind] = res.str(from); tn.ids[st.bind] == "" {
+				t.Fatalf("setup %s %s: no %s in %s", r.method, r.path, from, res.body)
+			}
+		}
+		if st.login != "" {
+			tn.tokens[st.login] = res.str("token")
+		}
+	}
+}
+
+// itemIDs lists the ids of a list response's items.
+func (r response) itemIDs() []string {
+	var out []string
+	items, _ := r.field("items").([]any)
+	for _, it := range items {
+		if m, ok := it.(map[string]any); ok {
+			id, _ := m["id"].(string)
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// run plays the scenarios in order against tn, each with its setup in a copy of tn.
+func (e *testEnv) run(t *testing.T, shared *tenant, scenarios []scenario) {
 	t.Helper()
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
+			tn := shared.clone()
+			e.prepare(t, tn, sc.setup)
 			headers := map[string]string{}
 			for k, v := range sc.headers {
 				headers[k] = tn.expand(v)
@@ -356,6 +436,22 @@ func (e *testEnv) run(t *testing.T, tn *tenant, scenarios []scenario) {
 				}
 				if fmt.Sprint(got) != fmt.Sprint(want) {
 					t.Errorf("%s = %v, want %v: %s", path, got, want, res.body)
+				}
+			}
+			for k, want := range sc.header {
+				if got := res.header.Get(k); got != want {
+					t.Errorf("header %s = %q, want %q", k, got, want)
+				}
+			}
+			ids := res.itemIDs()
+			for _, p := range sc.listed {
+				if !slices.Contains(ids, tn.expand(p)) {
+					t.Errorf("list lacks %s (%s): %s", p, tn.expand(p), res.body)
+				}
+			}
+			for _, p := range sc.hidden {
+				if slices.Contains(ids, tn.expand(p)) {
+					t.Errorf("list includes %s (%s): %s", p, tn.expand(p), res.body)
 				}
 			}
 			got := res.problemFields()

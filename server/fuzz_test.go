@@ -3,10 +3,13 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // commonSeeds are bodies every create endpoint is fuzzed from.
@@ -103,12 +106,15 @@ func FuzzParseIfMatch(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		v, err := parseIfMatch(s)
-		if err == nil && v < 0 {
-			t.Fatalf("parseIfMatch(%q) = %d", s, v)
+		versions, any := parseIfMatch(s)
+		if any && len(versions) > 0 {
+			t.Fatalf("parseIfMatch(%q) = %v and any", s, versions)
 		}
-		if err != nil && v != 0 {
-			t.Fatalf("parseIfMatch(%q) = %d with error", s, v)
+		for _, v := range versions {
+			// Every version the list names is one of our strong tags, quoted as sent.
+			if v <= 0 || !strings.Contains(s, etag(v)) {
+				t.Fatalf("parseIfMatch(%q) names version %d", s, v)
+			}
 		}
 	})
 }
@@ -121,6 +127,30 @@ func FuzzBearerToken(f *testing.F) {
 		tok, ok := bearerToken(h)
 		if ok && (tok == "" || strings.TrimSpace(tok) != tok) {
 			t.Fatalf("bearerToken(%q) = %q", h, tok)
+		}
+	})
+}
+
+// FuzzStrictUnmarshal checks that what the strict decoder accepts is valid UTF-8 JSON that
+// encoding/json decodes to the same value.
+func FuzzStrictUnmarshal(f *testing.F) {
+	for _, s := range []string{`{"a":1}`, `{"a":1,"a":2}`, `{"a":1,"A":2}`, `"\ud800"`, `"\ud83d\ude00"`, `[1,{"x":[]}]`, "\"\xff\"", `"\\u0041"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var got any
+		if err := strictUnmarshal(data, &got); err != nil {
+			return
+		}
+		if !utf8.Valid(data) || !json.Valid(data) {
+			t.Fatalf("accepted %q", data)
+		}
+		var want any
+		if err := json.Unmarshal(data, &want); err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("strict %v, encoding/json %v (%v)", got, want, err)
+		}
+		if strings.ContainsRune(fmt.Sprint(got), utf8.RuneError) && !strings.Contains(string(data), "\ufffd") && !strings.Contains(strings.ToLower(string(data)), `\ufffd`) {
+			t.Fatalf("accepted %q, which decodes with U+FFFD", data)
 		}
 	})
 }

@@ -22,9 +22,16 @@ const idempotencyHeader = "Idempotency-Key"
 const replayedHeader = "Idempotent-Replayed"
 
 // idempotency replays the recorded response of a POST whose Idempotency-Key the caller has
-// used before, and records the first 2xx response otherwise. Requests with the same key
-// are serialised in-process, so a retry racing the first attempt waits for its record. It
-// runs after authentication: keys belong to one user of one tenant.
+// used before, and records the first 2xx response otherwise. It runs after authentication:
+// keys belong to one user of one tenant.
+//
+// Exactly once: the handler runs inside a unit of work (app.UnitStore), so its writes and the
+// record of its answer commit in one transaction, and the answer leaves only after that
+// commit. A crash at any moment leaves either both or neither, so a retry replays the answer
+// or finds nothing was done. A non-2xx answer or a panic rolls the unit back. When a
+// concurrent request with the same key, on this or another server instance, committed first,
+// this one's work is rolled back and the committed answer replayed. The in-process lock per
+// key only spares a racing retry the wasted work; correctness does not depend on it.
 func (s *Server) idempotency(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := r.Header.Get(idempotencyHeader)
@@ -65,26 +72,22 @@ func (s *Server) idempotency(next http.Handler) http.Handler {
 		rec, err := s.svc.IdempotentResponse(r.Context(), a, key)
 		switch {
 		case err == nil:
-			if rec.Method != r.Method || rec.Path != target || !bytes.Equal(rec.RequestHash, hash) {
-				writeProblem(w, r, newProblem(http.StatusUnprocessableEntity,
-					"this Idempotency-Key was already used for a different request; use a new key",
-					app.FieldError{Field: idempotencyHeader, Message: "was already used for a different request"}))
-				return
-			}
-			for k, v := range rec.Headers {
-				w.Header().Set(k, v)
-			}
-			w.Header().Set(replayedHeader, "true")
-			w.WriteHeader(rec.Status)
-			_, _ = w.Write(rec.Body)
+			replay(w, r, rec, target, hash)
 			return
 		case !errors.Is(err, app.ErrNotFound):
 			writeError(w, r, err)
 			return
 		}
 
+		ctx, unit, err := s.svc.BeginUnit(r.Context())
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		// A panic (or any way out below that does not commit) discards the unit's work.
+		defer unit.Rollback()
 		rw := &bufferedWriter{under: w, header: http.Header{}}
-		next.ServeHTTP(rw, r)
+		next.ServeHTTP(rw, r.WithContext(ctx))
 		if rw.status == 0 {
 			rw.status = http.StatusOK
 		}
@@ -96,12 +99,28 @@ func (s *Server) idempotency(next http.Handler) http.Handler {
 					rec.Headers[h] = v
 				}
 			}
-			// The change is committed: record it even if the client has gone away, so its
-			// retry is answered from the record instead of repeating the change.
-			if err := s.svc.SaveIdempotentResponse(context.WithoutCancel(r.Context()), a, rec); err != nil {
-				s.log.LogAttrs(r.Context(), slog.LevelWarn, "idempotency record not saved",
+			// Commit even if the client has gone away, so its retry is answered from the
+			// record instead of repeating the change.
+			err := s.svc.CommitIdempotent(context.WithoutCancel(r.Context()), unit, a, rec)
+			switch {
+			case errors.Is(err, app.ErrConflict):
+				first, rerr := s.svc.IdempotentResponse(context.WithoutCancel(r.Context()), a, key)
+				if rerr != nil {
+					writeError(w, r, rerr)
+					return
+				}
+				replay(w, r, first, target, hash)
+				return
+			case err != nil:
+				s.log.LogAttrs(r.Context(), slog.LevelWarn, "request rolled back: its idempotency record could not be committed",
 					slog.String("request_id", requestID(r.Context())), slog.String("err", err.Error()))
+				w.Header().Set("Retry-After", "1")
+				writeProblem(w, r, newProblem(http.StatusServiceUnavailable,
+					"the request could not be completed and nothing was changed; retry it with the same Idempotency-Key"))
+				return
 			}
+		} else {
+			unit.Rollback()
 		}
 		for k, v := range rw.header {
 			w.Header()[k] = v
@@ -109,6 +128,22 @@ func (s *Server) idempotency(next http.Handler) http.Handler {
 		w.WriteHeader(rw.status)
 		_, _ = w.Write(rw.body.Bytes())
 	})
+}
+
+// replay answers with a recorded first response, or refuses a key used for another request.
+func replay(w http.ResponseWriter, r *http.Request, rec app.IdempotencyRecord, target string, hash []byte) {
+	if rec.Method != r.Method || rec.Path != target || !bytes.Equal(rec.RequestHash, hash) {
+		writeProblem(w, r, newProblem(http.StatusUnprocessableEntity,
+			"this Idempotency-Key was already used for a different request; use a new key",
+			app.FieldError{Field: idempotencyHeader, Message: "was already used for a different request"}))
+		return
+	}
+	for k, v := range rec.Headers {
+		w.Header().Set(k, v)
+	}
+	w.Header().Set(replayedHeader, "true")
+	w.WriteHeader(rec.Status)
+	_, _ = w.Write(rec.Body)
 }
 
 // validIdempotencyKey accepts 1 to 255 printable ASCII characters (UUIDs, ULIDs, hashes…).
@@ -136,7 +171,7 @@ func requestHash(method, target string, a app.Actor, body []byte) []byte {
 	return h.Sum(nil)
 }
 
-// bufferedWriter holds a response until the idempotency record is saved.
+// bufferedWriter holds a response until the unit of work with its record has committed.
 type bufferedWriter struct {
 	under  http.ResponseWriter
 	header http.Header

@@ -12,10 +12,10 @@ import (
 // memberCreateBody adds a user to the organization; a new e-mail creates the user, and then
 // name and password are required.
 type memberCreateBody struct {
-	Email    string   `json:"email" maxLength:"254"`
-	Name     string   `json:"name,omitempty" maxLength:"200" doc:"Required when the e-mail is new."`
+	Email    string   `json:"email" format:"email" maxLength:"254"`
+	Name     string   `json:"name,omitempty" maxLength:"200" text:"name?" doc:"Required when the e-mail is new."`
 	Role     app.Role `json:"role" enum:"owner,admin,manager,member"`
-	Password string   `json:"password,omitempty" maxLength:"1024" doc:"Initial password; required when the e-mail is new."`
+	Password string   `json:"password,omitempty" minLength:"8" maxLength:"1024" doc:"Initial password, 8 to 1024 characters; required when the e-mail is new."`
 }
 
 type memberCreateInput struct {
@@ -38,13 +38,13 @@ type memberIDInput struct {
 
 type memberPatchInput struct {
 	UserID  string `path:"user_id" format:"uuid" doc:"The member's user id."`
-	IfMatch string `header:"If-Match" maxLength:"64" doc:"The row's ETag (e.g. \"3\"); a stale version is refused with 412. Omit to change unconditionally."`
+	IfMatch string `header:"If-Match" maxLength:"1024" doc:"The row's ETag (e.g. \"3\"), or a list of them; strong comparison, so W/ tags never match. A stale version is refused with 412. Omit to change unconditionally."`
 	Body    memberPatchBody
 }
 
 type memberDeleteInput struct {
 	UserID  string `path:"user_id" format:"uuid" doc:"The member's user id."`
-	IfMatch string `header:"If-Match" maxLength:"64" doc:"The row's ETag (e.g. \"3\"); a stale version is refused with 412. Omit to change unconditionally."`
+	IfMatch string `header:"If-Match" maxLength:"1024" doc:"The row's ETag (e.g. \"3\"), or a list of them; strong comparison, so W/ tags never match. A stale version is refused with 412. Omit to change unconditionally."`
 }
 
 func (s *Server) registerMembers() {
@@ -104,11 +104,9 @@ func (s *Server) registerMembers() {
 		if err != nil {
 			return nil, err
 		}
-		want, err := parseIfMatch(in.IfMatch)
-		if err != nil {
-			return nil, err
-		}
-		m, err := s.svc.UpdateMember(ctx, a, id, app.MemberPatch{Role: in.Body.Role}, want)
+		m, err := withIfMatch(in.IfMatch, func(want int64) (app.Member, error) {
+			return s.svc.UpdateMember(ctx, a, id, app.MemberPatch{Role: in.Body.Role}, want)
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -126,10 +124,7 @@ func (s *Server) registerMembers() {
 		if err != nil {
 			return nil, err
 		}
-		want, err := parseIfMatch(in.IfMatch)
-		if err != nil {
-			return nil, err
-		}
-		return nil, s.svc.RemoveMember(ctx, a, id, want)
+		_, err = withIfMatch(in.IfMatch, func(want int64) (struct{}, error) { return struct{}{}, s.svc.RemoveMember(ctx, a, id, want) })
+		return nil, err
 	})
 }

@@ -233,7 +233,17 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 // including paths that do not exist, requires one: authentication is deny-by-default, so a
 // new route is protected unless it is added here.
 func isPublic(r *http.Request) bool {
-	switch r.Method + " " + r.URL.Path {
+	switch r.Method {
+	case http.MethodHead: // served by the GET route
+		return isPublicRoute(http.MethodGet, r.URL.Path)
+	case http.MethodOptions: // says which methods a public path allows
+		return isPublicRoute(http.MethodGet, r.URL.Path) || isPublicRoute(http.MethodPost, r.URL.Path)
+	}
+	return isPublicRoute(r.Method, r.URL.Path)
+}
+
+func isPublicRoute(method, path string) bool {
+	switch method + " " + path {
 	case "GET /healthz", "GET /readyz", "GET /v1/openapi.json", "POST /v1/auth/signup", "POST /v1/auth/login":
 		return true
 	}

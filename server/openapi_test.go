@@ -1,8 +1,13 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
+	"flag"
+	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -17,7 +22,11 @@ func TestOpenAPI(t *testing.T) {
 		t.Fatalf("Content-Type %q", ct)
 	}
 	var doc struct {
-		OpenAPI    string `json:"openapi"`
+		OpenAPI string `json:"openapi"`
+		Tags    []struct {
+			Name        string `json:"name"`
+			Description string `json:"description"`
+		} `json:"tags"`
 		Components struct {
 			Schemas         map[string]json.RawMessage `json:"schemas"`
 			SecuritySchemes map[string]struct {
@@ -36,6 +45,11 @@ func TestOpenAPI(t *testing.T) {
 	}
 	if doc.OpenAPI != "3.1.0" {
 		t.Fatalf("openapi %q", doc.OpenAPI)
+	}
+	for _, tag := range doc.Tags {
+		if tag.Description == "" {
+			t.Errorf("tag %q has no description (tagDescriptions)", tag.Name)
+		}
 	}
 	if s := doc.Components.SecuritySchemes[bearerScheme]; s.Type != "http" || s.Scheme != "bearer" {
 		t.Fatalf("bearer scheme: %+v", s)
@@ -118,4 +132,55 @@ func TestOpenAPI(t *testing.T) {
 func httptestRequest(method, path string) *http.Request {
 	r, _ := http.NewRequest(method, path, nil)
 	return r
+}
+
+// update rewrites golden files: go test ./server -run TestOpenAPIGolden -update
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+// TestOpenAPIGolden compares the served document with testdata/openapi.json, so every
+// change to the API contract shows in review as a change to that file.
+func TestOpenAPIGolden(t *testing.T) {
+	e := newEnv(t)
+	res := e.must(t, http.StatusOK, req{method: "GET", path: "/v1/openapi.json"})
+	var got bytes.Buffer
+	if err := json.Indent(&got, res.body, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	got.WriteByte('\n')
+	golden := filepath.Join("testdata", "openapi.json")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (create it with: go test ./server -run TestOpenAPIGolden -update)", err)
+	}
+	if !bytes.Equal(got.Bytes(), want) {
+		t.Fatalf("the OpenAPI document differs from %s:\n%s\nIf the change is intended, run: go test ./server -run TestOpenAPIGolden -update",
+			golden, firstDiff(string(want), got.String()))
+	}
+}
+
+// firstDiff shows the first differing line of two texts with a little context.
+func firstDiff(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < max(len(wl), len(gl)); i++ {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			return fmt.Sprintf("line %d:\n  golden: %s\n  served: %s", i+1, w, g)
+		}
+	}
+	return "(no line differs)"
 }

@@ -12,14 +12,14 @@ import (
 
 // organizationCreateBody creates an organization in the caller's tenant, owned by the caller.
 type organizationCreateBody struct {
-	Name     string `json:"name" maxLength:"200"`
-	Timezone string `json:"timezone,omitempty" maxLength:"64" doc:"IANA time zone for days and weeks in reports; default UTC."`
+	Name     string `json:"name" minLength:"1" maxLength:"200" text:"name"`
+	Timezone string `json:"timezone,omitempty" maxLength:"64" pattern:"^([A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*)?$" doc:"IANA time zone for days and weeks in reports (not Local); default UTC."`
 }
 
 // organizationPatchBody changes an organization; absent fields stay as they are.
 type organizationPatchBody struct {
-	Name     *string `json:"name,omitempty" maxLength:"200"`
-	Timezone *string `json:"timezone,omitempty" maxLength:"64"`
+	Name     *string `json:"name,omitempty" minLength:"1" maxLength:"200" text:"name"`
+	Timezone *string `json:"timezone,omitempty" maxLength:"64" pattern:"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$" doc:"IANA time zone (not Local)."`
 }
 
 func (s *Server) registerOrganizations() {

@@ -45,7 +45,7 @@ func probeRules() map[string]probeRule {
 
 		"GET /v1/members": {status: http.StatusOK},
 		// Adding another tenant's user by e-mail is refused; the e-mail is the caller's input.
-		"POST /v1/members":             {body: `{"email":"member@tenant-a.example.com","role":"member"}`, status: http.StatusConflict},
+		"POST /v1/members":             {body: `{"email":"member@tenant-a.example.com","role":"member","name":"Probe","password":"correct horse"}`, status: http.StatusConflict},
 		"GET /v1/members/{user_id}":    {ids: users, status: http.StatusNotFound, control: "member_id"},
 		"PATCH /v1/members/{user_id}":  {ids: users, body: `{"role":"admin"}`, status: http.StatusNotFound},
 		"DELETE /v1/members/{user_id}": {ids: users, status: http.StatusNotFound},

@@ -115,6 +115,9 @@ func humaProblem(status int, msg string, errs ...error) huma.StatusError {
 		}
 		return p
 	}
+	if p := strictProblem(errs); p != nil {
+		return p
+	}
 	p := newProblem(status, humaDetail(status, msg))
 	for _, err := range errs {
 		if err == nil {
@@ -128,6 +131,22 @@ func humaProblem(status int, msg string, errs ...error) huma.StatusError {
 		p.Errors = append(p.Errors, fieldError(status, d.ErrorDetail()))
 	}
 	return p
+}
+
+// strictProblem is the 400 for a body strictUnmarshal refused, naming what it found. huma
+// reports the refusal as a 400 when it happens while validating, and as a 422 when only the
+// decoding into the body's type finds it (a key that matches a field only in another case).
+func strictProblem(errs []error) *Problem {
+	for _, err := range errs {
+		var d huma.ErrorDetailer
+		if err == nil || !errors.As(err, &d) {
+			continue
+		}
+		if msg, ok := strings.CutPrefix(d.ErrorDetail().Message, strictPrefix); ok {
+			return newProblem(http.StatusBadRequest, strictPrefix+msg, app.FieldError{Field: "body", Message: msg})
+		}
+	}
+	return nil
 }
 
 // humaDetail rewrites huma's messages into the API's voice.

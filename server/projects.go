@@ -12,18 +12,18 @@ import (
 
 // projectCreateBody creates a project.
 type projectCreateBody struct {
-	Name     string     `json:"name" maxLength:"200"`
+	Name     string     `json:"name" minLength:"1" maxLength:"200" text:"name"`
 	ClientID *uuid.UUID `json:"client_id,omitempty" format:"uuid" doc:"The client the project is for."`
-	Color    string     `json:"color,omitempty" maxLength:"7" doc:"#rrggbb; default: picked from a palette."`
+	Color    string     `json:"color,omitempty" maxLength:"7" pattern:"^(#[0-9A-Fa-f]{6})?$" doc:"#rrggbb; empty or absent: picked from a palette."`
 	Billable bool       `json:"billable,omitempty" doc:"Default for new time entries on this project."`
 }
 
 // projectPatchBody changes a project; absent fields stay as they are, a null client_id
 // clears the client.
 type projectPatchBody struct {
-	Name     *string                 `json:"name,omitempty" maxLength:"200"`
+	Name     *string                 `json:"name,omitempty" minLength:"1" maxLength:"200" text:"name"`
 	ClientID app.Nullable[uuid.UUID] `json:"client_id,omitzero" format:"uuid" doc:"null removes the client."`
-	Color    *string                 `json:"color,omitempty" maxLength:"7"`
+	Color    *string                 `json:"color,omitempty" maxLength:"7" pattern:"^#[0-9A-Fa-f]{6}$" doc:"#rrggbb."`
 	Billable *bool                   `json:"billable,omitempty"`
 	Archived *bool                   `json:"archived,omitempty"`
 }

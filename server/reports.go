@@ -10,9 +10,9 @@ import (
 )
 
 type summaryInput struct {
-	From      string `query:"from" required:"true" pattern:"^\\d{4}-\\d{2}-\\d{2}$" doc:"First day, YYYY-MM-DD."`
-	To        string `query:"to" required:"true" pattern:"^\\d{4}-\\d{2}-\\d{2}$" doc:"Last day (inclusive), YYYY-MM-DD."`
-	Timezone  string `query:"timezone" maxLength:"64" doc:"IANA time zone the days are cut in; default the user's, else the organization's."`
+	From      string `query:"from" required:"true" format:"date" doc:"First day, YYYY-MM-DD."`
+	To        string `query:"to" required:"true" format:"date" doc:"Last day (inclusive), YYYY-MM-DD."`
+	Timezone  string `query:"timezone" maxLength:"64" pattern:"^([A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*)?$" doc:"IANA time zone the days are cut in (not Local); default the user's, else the organization's."`
 	UserID    string `query:"user_id" format:"uuid" doc:"Only this user's time (others' need entries.read_all)."`
 	ProjectID string `query:"project_id" format:"uuid" doc:"Only this project's time."`
 }

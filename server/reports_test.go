@@ -31,6 +31,8 @@ func TestReports(t *testing.T) {
 			status: http.StatusUnprocessableEntity, fields: []string{"to"}},
 		{name: "bad timezone", method: "GET", path: "/v1/reports/summary?from=2025-11-01&to=2025-11-30&timezone=Moon", as: "owner",
 			status: http.StatusUnprocessableEntity, fields: []string{"timezone"}},
+		{name: "Local is not a time zone", method: "GET", path: "/v1/reports/summary?from=2025-11-01&to=2025-11-30&timezone=Local", as: "owner",
+			status: http.StatusUnprocessableEntity, fields: []string{"timezone"}},
 	})
 }
 

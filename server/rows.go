@@ -19,12 +19,12 @@ type idInput struct {
 
 type conditionalIDInput struct {
 	ID      string `path:"id" format:"uuid" doc:"The row's id."`
-	IfMatch string `header:"If-Match" maxLength:"64" doc:"The row's ETag (e.g. \"3\"); a stale version is refused with 412. Omit to change unconditionally."`
+	IfMatch string `header:"If-Match" maxLength:"1024" doc:"The row's ETag (e.g. \"3\"), or a list of them; strong comparison, so W/ tags never match. A stale version is refused with 412. Omit to change unconditionally."`
 }
 
 type patchInput[B any] struct {
 	ID      string `path:"id" format:"uuid" doc:"The row's id."`
-	IfMatch string `header:"If-Match" maxLength:"64" doc:"The row's ETag (e.g. \"3\"); a stale version is refused with 412. Omit to change unconditionally."`
+	IfMatch string `header:"If-Match" maxLength:"1024" doc:"The row's ETag (e.g. \"3\"), or a list of them; strong comparison, so W/ tags never match. A stale version is refused with 412. Omit to change unconditionally."`
 	Body    B
 }
 
@@ -87,11 +87,7 @@ func patchRoute[T, B any](r rows[T], patch func(context.Context, app.Actor, uuid
 			if err != nil {
 				return nil, err
 			}
-			want, err := parseIfMatch(in.IfMatch)
-			if err != nil {
-				return nil, err
-			}
-			row, err := patch(ctx, a, id, in.Body, want)
+			row, err := withIfMatch(in.IfMatch, func(want int64) (T, error) { return patch(ctx, a, id, in.Body, want) })
 			if err != nil {
 				return nil, err
 			}
@@ -106,11 +102,8 @@ func (r rows[T]) deleteRoute(del func(context.Context, app.Actor, uuid.UUID, int
 		if err != nil {
 			return nil, err
 		}
-		want, err := parseIfMatch(in.IfMatch)
-		if err != nil {
-			return nil, err
-		}
-		return nil, del(ctx, a, id, want)
+		_, err = withIfMatch(in.IfMatch, func(want int64) (struct{}, error) { return struct{}{}, del(ctx, a, id, want) })
+		return nil, err
 	})
 }
 

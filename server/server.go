@@ -23,6 +23,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humachi"
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 	"github.com/google/uuid"
 
 	"github.com/stinthq/stint/app"
@@ -123,14 +124,13 @@ func New(svc *app.Service, cfg Config) *Server {
 
 	// The guard chain, outermost first. Authentication runs before the router matches, so
 	// unknown paths are 401 for anonymous callers too.
-	s.router.Use(s.withRequestID, s.accessLog, s.recoverPanics, s.checkHost, s.limitBody,
-		s.rateLimitAuth, s.authenticate, s.idempotency)
+	// GetHead serves HEAD from the GET route where there is no HEAD route (all of them).
+	s.router.Use(s.withRequestID, s.accessLog, s.recoverPanics, s.limitHeaders, s.checkHost, s.limitBody,
+		s.rateLimitAuth, s.authenticate, joinIfMatch, s.idempotency, middleware.GetHead)
 	s.router.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, newProblem(http.StatusNotFound, "no such resource"))
 	})
-	s.router.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		writeProblem(w, r, newProblem(http.StatusMethodNotAllowed, "this method is not allowed here"))
-	})
+	s.router.MethodNotAllowed(s.methodNotAllowed)
 
 	s.api = humachi.New(s.router, s.humaConfig())
 	s.registerHealth()
@@ -148,6 +148,9 @@ func New(svc *app.Service, cfg Config) *Server {
 	s.registerReports()
 
 	markNullableIDs(s.api.OpenAPI().Components.Schemas)
+	markTextRules(s.api.OpenAPI().Components.Schemas)
+	documentResponses(s.api.OpenAPI())
+	declareTags(s.api.OpenAPI())
 	spec, err := json.Marshal(s.api.OpenAPI())
 	if err != nil {
 		panic(fmt.Sprintf("server: encode OpenAPI document: %v", err)) // a programming error
@@ -165,9 +168,12 @@ func (s *Server) humaConfig() huma.Config {
 	c.CreateHooks = nil
 	c.Transformers = []huma.Transformer{transformProblem}
 	c.RejectUnknownQueryParameters = true
+	c.Formats = map[string]huma.Format{"application/json": jsonFormat(), "json": jsonFormat()}
 	c.Info.Description = "Stint's HTTP API. Authenticate with `Authorization: Bearer <token>` " +
 		"(from /v1/auth/login or /v1/tokens) and pick an organization with `X-Org-Id`. " +
 		"Errors are RFC 9457 problem documents."
+	// The document is served by the API itself, so its URLs are relative to where it is read.
+	c.Servers = []*huma.Server{{URL: "/", Description: "The server this document was read from."}}
 	c.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		bearerScheme: {Type: "http", Scheme: "bearer", Description: "A session token from login or a personal API token."},
 	}
@@ -261,7 +267,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
+		MaxHeaderBytes:    hardMaxHeaderBytes, // limitHeaders enforces maxHeaderBytes
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
@@ -303,7 +309,8 @@ func (s *Server) operation(method, path, id, tag, summary string) huma.Operation
 	case http.MethodPost:
 		op.Parameters = append(op.Parameters, &huma.Param{Name: idempotencyHeader, In: "header",
 			Description: "Makes the request safe to retry: the first 2xx response is replayed for 24 hours.",
-			Schema:      &huma.Schema{Type: huma.TypeString, MaxLength: ptr(255)}})
+			Schema: &huma.Schema{Type: huma.TypeString, MinLength: ptr(1), MaxLength: ptr(255), Pattern: `^[\x21-\x7E]+$`,
+				Description: "Printable ASCII without spaces."}})
 		op.Errors = append(op.Errors, http.StatusBadRequest, http.StatusConflict, http.StatusRequestEntityTooLarge)
 	case http.MethodPatch:
 		op.Errors = append(op.Errors, http.StatusBadRequest, http.StatusConflict, http.StatusPreconditionFailed, http.StatusRequestEntityTooLarge)
@@ -318,7 +325,7 @@ func (s *Server) publicOperation(method, path, id, tag, summary string) huma.Ope
 	// huma refuses a body that reaches its limit; +1 lets a body of exactly MaxBodyBytes in,
 	// as limitBody and idempotency do.
 	op := huma.Operation{OperationID: id, Method: method, Path: path, Summary: summary, Tags: []string{tag},
-		MaxBodyBytes: s.cfg.MaxBodyBytes + 1}
+		MaxBodyBytes: s.cfg.MaxBodyBytes + 1, Security: []map[string][]string{}}
 	switch method {
 	case http.MethodPost:
 		op.DefaultStatus = http.StatusCreated

@@ -12,14 +12,14 @@ import (
 
 // tagCreateBody creates a tag.
 type tagCreateBody struct {
-	Name  string `json:"name" maxLength:"100"`
-	Color string `json:"color,omitempty" maxLength:"7" doc:"#rrggbb; default: picked from a palette."`
+	Name  string `json:"name" minLength:"1" maxLength:"100" text:"name"`
+	Color string `json:"color,omitempty" maxLength:"7" pattern:"^(#[0-9A-Fa-f]{6})?$" doc:"#rrggbb; empty or absent: picked from a palette."`
 }
 
 // tagPatchBody changes a tag; absent fields stay as they are.
 type tagPatchBody struct {
-	Name     *string `json:"name,omitempty" maxLength:"100"`
-	Color    *string `json:"color,omitempty" maxLength:"7"`
+	Name     *string `json:"name,omitempty" minLength:"1" maxLength:"100" text:"name"`
+	Color    *string `json:"color,omitempty" maxLength:"7" pattern:"^#[0-9A-Fa-f]{6}$" doc:"#rrggbb."`
 	Archived *bool   `json:"archived,omitempty"`
 }
 

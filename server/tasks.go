@@ -13,13 +13,13 @@ import (
 // taskCreateBody creates a task in a project.
 type taskCreateBody struct {
 	ProjectID uuid.UUID `json:"project_id" format:"uuid"`
-	Name      string    `json:"name" maxLength:"300"`
+	Name      string    `json:"name" minLength:"1" maxLength:"300" text:"name"`
 }
 
 // taskPatchBody changes a task; absent fields stay as they are.
 type taskPatchBody struct {
 	ProjectID *uuid.UUID `json:"project_id,omitempty" format:"uuid" doc:"Moves the task to another project."`
-	Name      *string    `json:"name,omitempty" maxLength:"300"`
+	Name      *string    `json:"name,omitempty" minLength:"1" maxLength:"300" text:"name"`
 	Done      *bool      `json:"done,omitempty"`
 	Archived  *bool      `json:"archived,omitempty"`
 }

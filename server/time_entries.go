@@ -17,7 +17,7 @@ type idList []uuid.UUID
 
 // Schema describes idList as an array of UUID strings.
 func (idList) Schema(huma.Registry) *huma.Schema {
-	return &huma.Schema{Type: huma.TypeArray, Items: &huma.Schema{Type: huma.TypeString, Format: "uuid"}}
+	return &huma.Schema{Type: huma.TypeArray, UniqueItems: true, Items: &huma.Schema{Type: huma.TypeString, Format: "uuid"}}
 }
 
 // timeEntryCreateBody records a manual (or imported) entry; without stopped_at it is running.
@@ -25,10 +25,10 @@ type timeEntryCreateBody struct {
 	UserID      *uuid.UUID      `json:"user_id,omitempty" format:"uuid" doc:"Whose time this is; default you. Logging for others needs entries.manage_all."`
 	ProjectID   *uuid.UUID      `json:"project_id,omitempty" format:"uuid"`
 	TaskID      *uuid.UUID      `json:"task_id,omitempty" format:"uuid" doc:"Implies its project."`
-	Description string          `json:"description,omitempty" maxLength:"3000"`
+	Description string          `json:"description,omitempty" maxLength:"3000" text:"description"`
 	StartedAt   time.Time       `json:"started_at" doc:"RFC 3339."`
 	StoppedAt   *time.Time      `json:"stopped_at,omitempty" doc:"RFC 3339; absent: the entry is running."`
-	Timezone    string          `json:"timezone,omitempty" maxLength:"64" doc:"IANA time zone the entry was recorded in; default the user's."`
+	Timezone    string          `json:"timezone,omitempty" maxLength:"64" pattern:"^([A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*)?$" doc:"IANA time zone the entry was recorded in (not Local); default the user's."`
 	Billable    *bool           `json:"billable,omitempty" doc:"Default: the project's."`
 	TagIDs      idList          `json:"tag_ids,omitempty" maxItems:"50"`
 	Source      app.EntrySource `json:"source,omitempty" enum:"manual,import" doc:"Default manual."`
@@ -39,10 +39,10 @@ type timeEntryCreateBody struct {
 type timeEntryPatchBody struct {
 	ProjectID   app.Nullable[uuid.UUID] `json:"project_id,omitzero" format:"uuid" doc:"null removes the project (and the task)."`
 	TaskID      app.Nullable[uuid.UUID] `json:"task_id,omitzero" format:"uuid" doc:"null removes the task."`
-	Description *string                 `json:"description,omitempty" maxLength:"3000"`
+	Description *string                 `json:"description,omitempty" maxLength:"3000" text:"description"`
 	StartedAt   *time.Time              `json:"started_at,omitempty"`
 	StoppedAt   *time.Time              `json:"stopped_at,omitempty" doc:"Only for stopped entries; stop a running one with POST /v1/timer/stop."`
-	Timezone    *string                 `json:"timezone,omitempty" maxLength:"64"`
+	Timezone    *string                 `json:"timezone,omitempty" maxLength:"64" pattern:"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$" doc:"IANA time zone (not Local)."`
 	Billable    *bool                   `json:"billable,omitempty"`
 	TagIDs      *idList                 `json:"tag_ids,omitempty" maxItems:"50" doc:"Replaces the entry's tags."`
 }

@@ -5,6 +5,15 @@ import (
 	"testing"
 )
 
+// memberEntry creates a stopped entry of the member with the extra JSON fields given,
+// bound to $new.
+func memberEntry(fields string) step {
+	if fields != "" {
+		fields += ","
+	}
+	return create("member", "/v1/time-entries", `{`+fields+`"started_at":"2025-11-06T09:00:00Z","stopped_at":"2025-11-06T10:00:00Z"}`, "new")
+}
+
 func TestTimeEntries(t *testing.T) {
 	e := newEnv(t)
 	tn := e.newTenant(t, "acme")
@@ -56,9 +65,12 @@ func TestTimeEntries(t *testing.T) {
 		{name: "malformed tag id named by index", method: "POST", path: "/v1/time-entries", as: "member",
 			body:   `{"started_at":"2025-11-05T08:00:00Z","stopped_at":"2025-11-05T09:00:00Z","tag_ids":["$tag","nope"]}`,
 			status: http.StatusUnprocessableEntity, fields: []string{"tag_ids[1]"}},
-		{name: "unknown tag and duplicate tag", method: "POST", path: "/v1/time-entries", as: "member",
-			body:   `{"started_at":"2025-11-05T08:00:00Z","stopped_at":"2025-11-05T09:00:00Z","tag_ids":["01890000-0000-7000-8000-000000000000","$tag","$tag"]}`,
-			status: http.StatusUnprocessableEntity, fields: []string{"tag_ids[0]", "tag_ids[2]"}},
+		{name: "unknown tag", method: "POST", path: "/v1/time-entries", as: "member",
+			body:   `{"started_at":"2025-11-05T08:00:00Z","stopped_at":"2025-11-05T09:00:00Z","tag_ids":["01890000-0000-7000-8000-000000000000","$tag"]}`,
+			status: http.StatusUnprocessableEntity, fields: []string{"tag_ids[0]"}},
+		{name: "duplicate tag", method: "POST", path: "/v1/time-entries", as: "member",
+			body:   `{"started_at":"2025-11-05T08:00:00Z","stopped_at":"2025-11-05T09:00:00Z","tag_ids":["$tag","$tag"]}`,
+			status: http.StatusUnprocessableEntity, fields: []string{"tag_ids"}},
 		{name: "task of another project", method: "POST", path: "/v1/time-entries", as: "member",
 			body:   `{"project_id":"$project2","task_id":"$task","started_at":"2025-11-05T08:00:00Z","stopped_at":"2025-11-05T09:00:00Z"}`,
 			status: http.StatusUnprocessableEntity, fields: []string{"task_id"}},
@@ -74,26 +86,34 @@ func TestTimeEntries(t *testing.T) {
 			body: `{"description":"theirs"}`, status: http.StatusForbidden},
 		{name: "member may not change the owner's entry", method: "PATCH", path: "/v1/time-entries/$entry", as: "member",
 			body: `{"description":"mine"}`, status: http.StatusNotFound},
-		{name: "member edits its entry", method: "PATCH", path: "/v1/time-entries/$member_entry", as: "member",
-			body: `{"description":"edited","task_id":"$task"}`, headers: map[string]string{"If-Match": `"1"`}, status: http.StatusOK,
+		{name: "member edits its entry", method: "PATCH", path: "/v1/time-entries/$new", as: "member",
+			setup: []step{memberEntry(`"project_id":"$project"`)},
+			body:  `{"description":"edited","task_id":"$task"}`, headers: map[string]string{"If-Match": `"1"`}, status: http.StatusOK,
 			want: map[string]any{"description": "edited", "task_id": "$task", "project_id": "$project", "version": 2}},
-		{name: "stale edit", method: "PATCH", path: "/v1/time-entries/$member_entry", as: "member",
-			body: `{"description":"late"}`, headers: map[string]string{"If-Match": `"1"`}, status: http.StatusPreconditionFailed},
-		{name: "null project clears project and task", method: "PATCH", path: "/v1/time-entries/$member_entry", as: "member",
-			body: `{"project_id":null}`, status: http.StatusOK, want: map[string]any{"project_id": nil, "task_id": nil}},
-		{name: "replace tags, move times", method: "PATCH", path: "/v1/time-entries/$member_entry", as: "member",
+		{name: "stale edit", method: "PATCH", path: "/v1/time-entries/$new", as: "member",
+			setup: []step{memberEntry(""), change("member", "PATCH", "/v1/time-entries/$new", `{"description":"first"}`)},
+			body:  `{"description":"late"}`, headers: map[string]string{"If-Match": `"1"`}, status: http.StatusPreconditionFailed},
+		{name: "null project clears project and task", method: "PATCH", path: "/v1/time-entries/$new", as: "member",
+			setup: []step{memberEntry(`"project_id":"$project","task_id":"$task"`)},
+			body:  `{"project_id":null}`, status: http.StatusOK, want: map[string]any{"project_id": nil, "task_id": nil}},
+		{name: "replace tags, move times", method: "PATCH", path: "/v1/time-entries/$new", as: "member",
+			setup:  []step{memberEntry(`"billable":false`)},
 			body:   `{"tag_ids":["$tag"],"started_at":"2025-11-03T08:00:00Z","stopped_at":"2025-11-03T08:15:00Z","billable":true}`,
 			status: http.StatusOK, want: map[string]any{"tag_ids.len": 1, "started_at": "2025-11-03T08:00:00Z", "billable": true}},
-		{name: "empty tag list clears tags", method: "PATCH", path: "/v1/time-entries/$member_entry", as: "member",
-			body: `{"tag_ids":[]}`, status: http.StatusOK, want: map[string]any{"tag_ids.len": 0}},
+		{name: "empty tag list clears tags", method: "PATCH", path: "/v1/time-entries/$new", as: "member",
+			setup: []step{memberEntry(`"tag_ids":["$tag"]`)},
+			body:  `{"tag_ids":[]}`, status: http.StatusOK, want: map[string]any{"tag_ids.len": 0}},
 		{name: "stopping a running entry by PATCH is refused", method: "PATCH", path: "/v1/time-entries/$running_entry", as: "member",
 			body: `{"stopped_at":"2025-11-03T08:15:00Z"}`, status: http.StatusUnprocessableEntity, fields: []string{"stopped_at"}},
 		{name: "malformed nullable", method: "PATCH", path: "/v1/time-entries/$member_entry", as: "member",
 			body: `{"task_id":"nope"}`, status: http.StatusUnprocessableEntity, fields: []string{"task_id"}},
-		{name: "admin edits the member's entry", method: "PATCH", path: "/v1/time-entries/$member_entry", as: "admin",
-			body: `{"description":"by admin"}`, status: http.StatusOK, want: map[string]any{"user_id": "$member_id"}},
+		{name: "admin edits the member's entry", method: "PATCH", path: "/v1/time-entries/$new", as: "admin",
+			setup: []step{memberEntry("")},
+			body:  `{"description":"by admin"}`, status: http.StatusOK, want: map[string]any{"user_id": "$member_id", "description": "by admin"}},
 		{name: "manager may not delete the member's entry", method: "DELETE", path: "/v1/time-entries/$member_entry", as: "manager", status: http.StatusForbidden},
-		{name: "member deletes its entry", method: "DELETE", path: "/v1/time-entries/$member_entry", as: "member", status: http.StatusNoContent},
-		{name: "deleted entry is gone", method: "GET", path: "/v1/time-entries/$member_entry", as: "admin", status: http.StatusNotFound},
+		{name: "member deletes its entry", method: "DELETE", path: "/v1/time-entries/$new", as: "member", status: http.StatusNoContent,
+			setup: []step{memberEntry("")}},
+		{name: "deleted entry is gone", method: "GET", path: "/v1/time-entries/$new", as: "admin", status: http.StatusNotFound,
+			setup: []step{memberEntry(""), change("member", "DELETE", "/v1/time-entries/$new", "")}},
 	})
 }

@@ -35,10 +35,10 @@ type timerOutput struct {
 type timerStartBody struct {
 	ProjectID   *uuid.UUID `json:"project_id,omitempty" format:"uuid"`
 	TaskID      *uuid.UUID `json:"task_id,omitempty" format:"uuid" doc:"Implies its project."`
-	Description string     `json:"description,omitempty" maxLength:"3000"`
+	Description string     `json:"description,omitempty" maxLength:"3000" text:"description"`
 	TagIDs      idList     `json:"tag_ids,omitempty" maxItems:"50"`
 	Billable    *bool      `json:"billable,omitempty" doc:"Default: the project's."`
-	Timezone    string     `json:"timezone,omitempty" maxLength:"64" doc:"IANA time zone; default the user's."`
+	Timezone    string     `json:"timezone,omitempty" maxLength:"64" pattern:"^([A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*)?$" doc:"IANA time zone (not Local); default the user's."`
 }
 
 type timerStartInput struct {

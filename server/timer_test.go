@@ -9,13 +9,12 @@ func TestTimer(t *testing.T) {
 	e := newEnv(t)
 	tn := e.newTenant(t, "acme")
 	e.seed(t, tn)
-	owner := tn.token("owner")
 	e.run(t, tn, []scenario{
 		{name: "anonymous is 401", method: "GET", path: "/v1/timer", status: http.StatusUnauthorized},
 		{name: "nothing runs", method: "GET", path: "/v1/timer", as: "owner", status: http.StatusOK, want: map[string]any{"entry": nil}},
 		{name: "stop when idle is 409", method: "POST", path: "/v1/timer/stop", as: "owner", status: http.StatusConflict,
 			want: map[string]any{"detail": "no timer is running"}},
-		{name: "start", method: "POST", path: "/v1/timer/start", as: "owner", body: `{"project_id":"$project","description":"deep work"}`,
+		{name: "start", method: "POST", path: "/v1/timer/start", as: "admin", body: `{"project_id":"$project","description":"deep work"}`,
 			status: http.StatusCreated, want: map[string]any{"source": "timer", "stopped_at": nil, "billable": true, "project_id": "$project"}},
 		{name: "member's timer is its own", method: "GET", path: "/v1/timer", as: "member", status: http.StatusOK,
 			want: map[string]any{"entry.id": "$running_entry"}},
@@ -27,7 +26,11 @@ func TestTimer(t *testing.T) {
 	})
 
 	// Switching: starting again stops the running entry at the same instant.
-	first := e.must(t, http.StatusOK, req{method: "GET", path: "/v1/timer", token: owner}).str("entry.id")
+	t.Run("switching", func(t *testing.T) { testTimerSwitch(t, e, tn.token("manager")) })
+}
+
+func testTimerSwitch(t *testing.T, e *testEnv, owner string) {
+	first := e.must(t, http.StatusCreated, req{method: "POST", path: "/v1/timer/start", token: owner, body: `{"description":"first"}`}).str("id")
 	second := e.must(t, http.StatusCreated, req{method: "POST", path: "/v1/timer/start", token: owner, body: `{"description":"switched","billable":false}`})
 	if second.str("id") == first || second.header.Get("Location") != "/v1/time-entries/"+second.str("id") || second.header.Get("ETag") != `"1"` {
 		t.Fatalf("switch: %v %s", second.header, second.body)

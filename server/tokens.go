@@ -11,7 +11,7 @@ import (
 
 // tokenCreateBody names a new personal API token.
 type tokenCreateBody struct {
-	Name          string `json:"name" maxLength:"100" doc:"What the token is for, e.g. \"laptop CLI\"."`
+	Name          string `json:"name" minLength:"1" maxLength:"100" text:"name" doc:"What the token is for, e.g. \"laptop CLI\"."`
 	ExpiresInDays int    `json:"expires_in_days,omitempty" minimum:"0" maximum:"3650" doc:"Lifetime in days; 0 or absent: never expires."`
 }
 

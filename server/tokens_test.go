@@ -6,6 +6,12 @@ import (
 	"testing"
 )
 
+// newToken creates a personal token of the member, its id bound to $new and its secret to
+// the principal "new".
+func newToken(name string) step {
+	return step{method: "POST", path: "/v1/tokens", as: "member", body: `{"name":"` + name + `"}`, bind: "new", login: "new"}
+}
+
 func TestTokens(t *testing.T) {
 	e := newEnv(t)
 	tn := e.newTenant(t, "acme")
@@ -27,9 +33,12 @@ func TestTokens(t *testing.T) {
 		{name: "lifetime bounded", method: "POST", path: "/v1/tokens", as: "member", body: `{"name":"x","expires_in_days":4000}`,
 			status: http.StatusUnprocessableEntity, fields: []string{"expires_in_days"}},
 		{name: "someone else's token is 404", method: "DELETE", path: "/v1/tokens/$owner_token", as: "member", status: http.StatusNotFound},
-		{name: "revoke own", method: "DELETE", path: "/v1/tokens/$cli_token", as: "member", status: http.StatusNoContent},
-		{name: "revoked token is 401", method: "GET", path: "/v1/me", as: "cli", status: http.StatusUnauthorized},
-		{name: "revoke twice is 404", method: "DELETE", path: "/v1/tokens/$cli_token", as: "member", status: http.StatusNotFound},
+		{name: "revoke own", method: "DELETE", path: "/v1/tokens/$new", as: "member", status: http.StatusNoContent,
+			setup: []step{newToken("revoked")}},
+		{name: "revoked token is 401", method: "GET", path: "/v1/me", as: "new", status: http.StatusUnauthorized,
+			setup: []step{newToken("revoked"), change("member", "DELETE", "/v1/tokens/$new", "")}},
+		{name: "revoke twice is 404", method: "DELETE", path: "/v1/tokens/$new", as: "member", status: http.StatusNotFound,
+			setup: []step{newToken("revoked"), change("member", "DELETE", "/v1/tokens/$new", "")}},
 	})
 	// The secret must not be recorded in the access log.
 	if strings.Contains(e.logs.String(), secret) || strings.Contains(e.logs.String(), "correct horse") {

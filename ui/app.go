@@ -50,7 +50,7 @@ type Options struct {
 	Executable string
 	Version    string
 	Logger     *slog.Logger
-	// Tray enables the tray icon. Run sets it when a D-Bus session bus answers.
+	// Tray enables the tray icon. Run sets it when a D-Bus session bus accepts a connection.
 	Tray bool
 	// TrayHost says something shows the tray icon, so closing the window may hide it. Run
 	// sets it when a StatusNotifierWatcher owns its name on the session bus.
@@ -66,9 +66,10 @@ func Run(ctx context.Context, opts Options) error {
 		// measurable CPU, since an idle window allocates little.
 		debug.SetGCPercent(50)
 	}
-	bus := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
-	opts.Tray = runtime.GOOS != "linux" || sessionBusAvailable(bus)
-	opts.TrayHost = runtime.GOOS != "linux" || (opts.Tray && trayHostPresent(bus))
+	opts.Tray, opts.TrayHost = true, true
+	if runtime.GOOS == "linux" {
+		opts.Tray, opts.TrayHost = trayHostPresent(os.Getenv("DBUS_SESSION_BUS_ADDRESS"))
+	}
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("stint.png", assets.Icon))
 	u := New(a, opts)
@@ -162,6 +163,11 @@ type UI struct {
 	undoBar   *fyne.Container
 	undoLabel *widget.Label
 	undoBtn   *widget.Button
+	// narrow is true while the window is narrower than narrowBelow; narrowHooks follow it.
+	narrow      bool
+	narrowHooks []func(bool)
+	// modals are the open dialogs, the front one last (see showModal).
+	modals []*modal
 	// lastEntryEditor is the entry dialog opened last (tests look into it).
 	lastEntryEditor *entryEditor
 	shortcuts       *shortcuts
@@ -190,6 +196,7 @@ func New(a fyne.App, opts Options) *UI {
 	u.win.SetIcon(fyne.NewStaticResource("stint.png", assets.Icon))
 	u.win.Resize(fyne.NewSize(1040, 680))
 	u.shortcuts = newShortcuts(u)
+	u.win.Canvas().SetOnTypedKey(u.onWindowKey)
 	u.idle = &idleWatch{u: u}
 	a.Lifecycle().SetOnEnteredForeground(func() { u.setBackground(false) })
 	a.Lifecycle().SetOnExitedForeground(func() { u.setBackground(true) })
@@ -210,13 +217,23 @@ func (u *UI) onThemeChange(fn func()) { u.themeHooks = append(u.themeHooks, fn) 
 // store once, before the event loop runs.
 func (u *UI) Start(ctx context.Context) error {
 	a, err := u.svc.LocalActor(ctx)
+	if err != nil && !errors.Is(err, app.ErrNotFound) {
+		return fmt.Errorf("local workspace: %w", err)
+	}
+	if u.opts.Tray {
+		// Fyne starts the tray when its event loop starts, and only then: a tray menu first
+		// set after onboarding (inside the loop) is never started, and quitting then panics
+		// in the tray's shutdown. So the tray gets its menu now, on every launch.
+		u.tray = newTrayMenu(u)
+	}
+	// Closing the window quits (unless it hides to the tray): the entry waiting for its
+	// Undo to expire is deleted first, before the driver shuts anything down.
+	u.win.SetOnClosed(u.flushUndo)
 	switch {
 	case errors.Is(err, app.ErrNotFound):
 		u.onboarding = newOnboarding(u)
 		u.win.SetContent(u.onboarding.build())
 		u.win.Canvas().Focus(u.onboarding.name)
-	case err != nil:
-		return fmt.Errorf("local workspace: %w", err)
 	default:
 		org, err := u.svc.Organization(ctx, a, a.OrgID)
 		if err != nil {
@@ -253,12 +270,10 @@ func (u *UI) enter(a app.Actor, org app.Organization) {
 	u.win.SetContent(u.buildMain())
 	u.shortcuts.install(u.win.Canvas())
 	switch {
-	case u.opts.Tray && u.opts.TrayHost:
-		u.tray = newTrayMenu(u)
+	case u.tray != nil && u.opts.TrayHost:
 		u.win.SetCloseIntercept(u.win.Hide)
 		u.log.Info("system tray ready; closing the window hides it to the tray")
-	case u.opts.Tray:
-		u.tray = newTrayMenu(u)
+	case u.tray != nil:
 		u.log.Info("no tray host on the session bus (no StatusNotifierWatcher); the tray icon may not show, so closing the window quits")
 	default:
 		u.log.Info("no system tray: no D-Bus session bus answers; closing the window quits")
@@ -285,7 +300,9 @@ func (u *UI) buildMain() fyne.CanvasObject {
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			box := o.(*fyne.Container)
 			box.Objects[0].(*widget.Icon).SetResource(u.screens[i].icon())
-			box.Objects[1].(*widget.Label).SetText(u.screens[i].title())
+			label := box.Objects[1].(*widget.Label)
+			label.SetText(u.screens[i].title())
+			label.Hidden = u.narrow // icons only in a narrow window
 		})
 	u.nav.OnSelected = func(i widget.ListItemID) { u.show(i) }
 	u.nav.HideSeparators = true
@@ -308,7 +325,17 @@ func (u *UI) buildMain() fyne.CanvasObject {
 		brand.Color = theme.Color(theme.ColorNameForeground)
 		brand.Refresh()
 	})
-	side := container.NewStack(sideBG, container.NewGridWrap(fyne.NewSize(190, 0)), sidebar)
+	side := container.NewStack(sideBG, sidebar)
+	u.onNarrow(func(narrow bool) {
+		if narrow {
+			brand.Hide()
+			u.status.Hide()
+		} else {
+			brand.Show()
+			u.status.Show()
+		}
+		u.nav.Refresh()
+	})
 
 	u.undoLabel = widget.NewLabel("")
 	u.undoBtn = widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), u.onUndo)
@@ -318,7 +345,7 @@ func (u *UI) buildMain() fyne.CanvasObject {
 
 	u.content = container.NewStack()
 	main := container.NewBorder(nil, u.undoBar, nil, nil, u.content)
-	return container.NewBorder(nil, nil, container.NewHBox(side, widget.NewSeparator()), nil, main)
+	return container.New(rootLayout{u}, side, widget.NewSeparator(), main)
 }
 
 // show makes screen i current.

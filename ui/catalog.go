@@ -154,7 +154,7 @@ func newCatalogList(u *UI, title, newLabel string, withDots bool, onNew func(), 
 	c.showArchived = widget.NewCheck("Show archived", func(bool) { c.filter() })
 	c.newButton = widget.NewButtonWithIcon(newLabel, theme.ContentAddIcon(), onNew)
 	c.newButton.Importance = widget.HighImportance
-	c.header = container.NewBorder(nil, nil, heading(title), container.NewHBox(c.showArchived, c.newButton))
+	c.header = u.newSwitch(heading(title), container.NewHBox(c.showArchived, c.newButton))
 	c.empty = emptyState(emptyTitle, emptyHint)
 	c.list = widget.NewList(func() int { return len(c.items) }, c.createRow, c.updateRow)
 	u.onThemeChange(func() {
@@ -178,6 +178,7 @@ func (c *catalogList) object() fyne.CanvasObject {
 func (c *catalogList) createRow() fyne.CanvasObject {
 	r := &catalogRow{dot: newDot(12), title: widget.NewLabel(""), subtitle: newSubtle("", false).truncated(), badge: caption("Archived")}
 	r.title.TextStyle = fyne.TextStyle{Bold: true}
+	r.title.Truncation = fyne.TextTruncateEllipsis
 	r.edit = widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), nil)
 	r.edit.Importance = widget.LowImportance
 	r.archive = widget.NewButton("Archive", nil)
@@ -192,7 +193,8 @@ func (c *catalogList) createRow() fyne.CanvasObject {
 			c.onArchive(r.id, !r.archived)
 		}
 	}
-	text := container.NewBorder(nil, nil, r.title, nil, r.subtitle)
+	// A long name truncates and leaves room for the client; neither reaches the buttons.
+	text := container.New(pairLayout{title: r.title, detail: r.subtitle}, r.title, r.subtitle)
 	left := fyne.CanvasObject(container.NewHBox())
 	if c.withDots {
 		left = r.dot.box
@@ -282,7 +284,7 @@ func (u *UI) openEditor(title, confirm string, f *form, read func() (func(ctx co
 		})
 	}
 	ed.dialog.SetButtons([]fyne.CanvasObject{cancel, ed.save})
-	ed.dialog.Show()
+	u.showModal(ed.dialog, submitWith(ed.save), nil)
 	return ed
 }
 

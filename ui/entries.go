@@ -63,9 +63,17 @@ func (s *entriesScreen) build() fyne.CanvasObject {
 	prev := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { s.shift(-1) })
 	next := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { s.shift(1) })
 	week := widget.NewButton("This week", s.onThisWeek)
-	dates := container.NewHBox(prev, fixedWidth(112, s.from), widget.NewLabel("–"), fixedWidth(112, s.to), next, week)
-	filters := container.NewBorder(nil, nil, container.NewHBox(dates, fixedWidth(180, s.project.button)), nil, s.search)
-	head := container.NewBorder(nil, nil, heading("Entries"), container.NewHBox(s.total, s.newBtn))
+	dates := container.NewHBox(prev, fixedWidth(104, s.from), widget.NewLabel("–"), fixedWidth(104, s.to), next, week)
+	// Wide: dates, project and search on one line; narrow: the search under the rest.
+	filters := s.u.newSwitch(s.search, s.u.newSwitch(dates, fixedWidth(160, s.project.button)))
+	s.u.onNarrow(func(narrow bool) {
+		if narrow {
+			week.Hide() // the arrows and Ctrl+F stay
+		} else {
+			week.Show()
+		}
+	})
+	head := s.u.newSwitch(heading("Entries"), container.NewHBox(s.total, s.newBtn))
 	return container.NewBorder(container.NewVBox(head, filters, s.errs.label, widget.NewSeparator()), nil, nil, nil, s.list.object())
 }
 

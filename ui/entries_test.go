@@ -4,6 +4,7 @@ package ui
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,7 +77,11 @@ func TestNewEntryFromTheEntriesScreen(t *testing.T) {
 	h.typeInto(ed.desc, "late deploy")
 	h.typeInto(ed.date, "2026-11-22")
 	h.typeInto(ed.start, "23:00")
-	h.typeInto(ed.end, "01:30") // ends the next day
+	h.typeInto(ed.end, "01:30") // ends the next day: asked once, then saved
+	h.tap(ed.save)
+	if !strings.Contains(ed.form.fields["stopped_at"].label.Text, "next day") {
+		t.Fatalf("End says %q", ed.form.fields["stopped_at"].label.Text)
+	}
 	h.tap(ed.save)
 	if h.dialogOpen() {
 		t.Fatalf("dialog open: %q", ed.form.general.label.Text)
@@ -193,5 +198,94 @@ func TestDeletingTheRunningEntry(t *testing.T) {
 	page, _ := h.svc.TimeEntries(h.ctx, h.actor(), app.EntryQuery{})
 	if len(page.Items) != 0 {
 		t.Fatalf("entries left: %+v", page.Items)
+	}
+}
+
+// TestEndBeforeStartIsAskedAbout: editing 14:00–15:30 to end at 13:00 used to save a 23-hour
+// entry without a word. The form says at once that the end is on the next day, and the first
+// Save asks; saving again keeps it.
+func TestEndBeforeStartIsAskedAbout(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	e := h.entryAt("meeting", nil, time.Date(2026, 11, 22, 14, 0, 0, 0, berlin), 90*time.Minute)
+	ed := h.u.editEntry(&e)
+	if ed.note.Visible() {
+		t.Fatalf("note on a same-day entry: %q", ed.note.Text)
+	}
+	h.typeInto(ed.end, "13:00")
+	if !ed.note.Visible() || ed.note.Text != "Ends the next day, Mon 23 Nov at 13:00: 23:00 in total." {
+		t.Fatalf("note %q (visible %v)", ed.note.Text, ed.note.Visible())
+	}
+	h.tap(ed.save)
+	if got := ed.form.fields["stopped_at"].label.Text; got != "Is on the next day." {
+		t.Fatalf("End says %q", got)
+	}
+	if !ed.note.Visible() || !strings.Contains(ed.note.Text, "Save again") {
+		t.Fatalf("the line under the times says %q", ed.note.Text)
+	}
+	if got, _ := h.svc.TimeEntry(h.ctx, h.actor(), e.ID); got.Version != e.Version || !h.dialogOpen() {
+		t.Fatal("an end before the start was saved without asking")
+	}
+	h.tap(ed.save)
+	got, _ := h.svc.TimeEntry(h.ctx, h.actor(), e.ID)
+	if h.dialogOpen() || got.Duration(time.Time{}) != 23*time.Hour {
+		t.Fatalf("saving again: open %v, %v", h.dialogOpen(), got.Duration(time.Time{}))
+	}
+	// Fixing the end instead clears the note.
+	ed = h.u.editEntry(&got)
+	if !ed.note.Visible() {
+		t.Fatal("no note on an entry that ends the next day")
+	}
+	h.typeInto(ed.end, "15:00")
+	if ed.note.Visible() {
+		t.Fatalf("note after fixing the end: %q", ed.note.Text)
+	}
+	h.tap(ed.save)
+	if got, _ := h.svc.TimeEntry(h.ctx, h.actor(), e.ID); got.Duration(time.Time{}) != time.Hour {
+		t.Fatalf("fixed entry lasts %v", got.Duration(time.Time{}))
+	}
+}
+
+// TestOverlapIsAskedAbout: an entry that overlaps another of the same user is saved only
+// after a warning naming it; another user's entries and unchanged times raise none.
+func TestOverlapIsAskedAbout(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	standup := h.entryAt("standup", nil, time.Date(2026, 11, 23, 9, 0, 0, 0, berlin), time.Hour)
+	count := func() int {
+		page, err := h.svc.TimeEntries(h.ctx, h.actor(), app.EntryQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(page.Items)
+	}
+	ed := h.u.editEntry(nil)
+	h.typeInto(ed.desc, "review")
+	h.typeInto(ed.date, "2026-11-23")
+	h.typeInto(ed.start, "09:30")
+	h.typeInto(ed.end, "10:30")
+	h.tap(ed.save)
+	if got := ed.form.general.label.Text; !strings.Contains(got, "overlaps “standup” (Mon 23 Nov 09:00 – 10:00)") || !h.dialogOpen() || count() != 1 {
+		t.Fatalf("warning %q, open %v, %d entries", got, h.dialogOpen(), count())
+	}
+	h.tap(ed.save)
+	if h.dialogOpen() || count() != 2 {
+		t.Fatalf("saving again: open %v, %d entries", h.dialogOpen(), count())
+	}
+	// Editing the description of an entry that already overlaps saves at once.
+	ed = h.u.editEntry(&standup)
+	h.typeInto(ed.desc, "standup and planning")
+	h.tap(ed.save)
+	if h.dialogOpen() {
+		t.Fatalf("unchanged times asked about: %q", ed.form.general.label.Text)
+	}
+	// Back to back is no overlap.
+	ed = h.u.editEntry(nil)
+	h.typeInto(ed.date, "2026-11-23")
+	h.typeInto(ed.start, "10:30")
+	h.typeInto(ed.end, "11:00")
+	h.tap(ed.save)
+	if h.dialogOpen() || count() != 3 {
+		t.Fatalf("back to back: open %v (%q), %d entries", h.dialogOpen(), ed.form.general.label.Text, count())
 	}
 }

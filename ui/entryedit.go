@@ -4,7 +4,10 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -51,6 +54,19 @@ type entryRow struct {
 	edit    *widget.Button
 	del     *widget.Button
 	item    listItem
+	// columns are the project and the span, left out in a narrow window.
+	columns []fyne.CanvasObject
+}
+
+// narrow shows or hides the columns a narrow window has no room for.
+func (r *entryRow) narrow(narrow bool) {
+	for _, c := range r.columns {
+		if narrow {
+			c.Hide()
+		} else {
+			c.Show()
+		}
+	}
 }
 
 const headerHeight = 40
@@ -63,6 +79,12 @@ func newEntryList(u *UI, grouped bool) *entryList {
 		l.empty = emptyState("Nothing tracked today", "Type what you are working on above and press Start (Ctrl+Enter).")
 	}
 	l.list = widget.NewList(func() int { return len(l.items) }, l.createRow, l.updateRow)
+	u.narrowHooks = append(u.narrowHooks, func(narrow bool) {
+		for _, r := range l.rows {
+			r.narrow(narrow)
+		}
+		l.list.Refresh()
+	})
 	u.onThemeChange(func() {
 		for o := range l.rows {
 			refreshTree(o)
@@ -95,7 +117,10 @@ func (l *entryList) createRow() fyne.CanvasObject {
 		b.Importance = widget.LowImportance
 	}
 	project := fixedWidth(170, container.NewBorder(nil, nil, r.dot.box, nil, r.project))
-	right := container.NewHBox(project, fixedWidth(150, r.span), fixedWidth(84, r.dur), r.cont, r.edit, r.del)
+	span := fixedWidth(150, r.span)
+	r.columns = []fyne.CanvasObject{project, span}
+	r.narrow(l.u.narrow)
+	right := container.NewHBox(project, span, fixedWidth(84, r.dur), r.cont, r.edit, r.del)
 	r.body = container.NewBorder(nil, nil, nil, right, r.desc)
 	o := container.NewStack(r.header, r.body)
 	l.rows[o] = r
@@ -142,7 +167,9 @@ func (l *entryList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	if e.Running() {
 		r.dur.Importance = widget.HighImportance
 		r.dur.Text = "running"
+		r.cont.Disable() // it is what runs: continuing it would only split off a short copy
 	} else {
+		r.cont.Enable()
 		r.dur.Importance = widget.MediumImportance
 		r.dur.Text = duration(e.Seconds)
 	}
@@ -214,6 +241,12 @@ type entryEditor struct {
 	end      *entry
 	billable *widget.Check
 	tags     *widget.CheckGroup
+	// note says, while the times are typed, when the end falls on the next day.
+	note *widget.Label
+	// nextDayAsked and overlapAsked are the spans (spanKey) the user was asked about: Save
+	// again with the same times keeps them.
+	nextDayAsked string
+	overlapAsked atomic.Pointer[string]
 }
 
 // editEntry opens the entry dialog: for e, or for a new entry when e is nil.
@@ -291,6 +324,16 @@ func (u *UI) editEntry(e *app.TimeEntry) *entryEditor {
 	f.add("Description", ed.desc, "description")
 	f.row(f.field("Project", ed.project.button, "project_id"), f.field("Task", ed.task.button, "task_id"))
 	f.row(f.field("Date", ed.date, "date"), f.field("Start", ed.start, "started_at"), f.field("End", ed.end, "stopped_at"))
+	ed.note = widget.NewLabel("")
+	ed.note.Importance = widget.WarningImportance
+	ed.note.SizeName = theme.SizeNameCaptionText
+	ed.note.Wrapping = fyne.TextWrapWord
+	ed.note.Hide()
+	f.grid.Add(ed.note)
+	for _, field := range []*entry{ed.date, ed.start, ed.end} {
+		field.OnChanged = func(string) { ed.updateNote(u.loc) }
+	}
+	ed.updateNote(u.loc)
 	f.add("", ed.billable, "billable")
 	if len(tagNames) > 0 {
 		f.add("Tags", ed.tags, "tag_ids")
@@ -312,6 +355,27 @@ func (ed *entryEditor) read(u *UI, a app.Actor, loc *time.Location, e *app.TimeE
 	if err != nil {
 		return nil, err
 	}
+	// New times only: an entry saved as it was is not asked about again.
+	unchanged := e != nil && start.Equal(e.StartedAt) && ((stop == nil && e.StoppedAt == nil) ||
+		(stop != nil && e.StoppedAt != nil && stop.Equal(*e.StoppedAt)))
+	key := spanKey(start, stop)
+	if msg := nextDayNote(times, start, stop, loc); msg != "" && !unchanged && ed.nextDayAsked != key {
+		ed.nextDayAsked = key
+		ask := fmt.Sprintf("%s; press %s again to keep it, or change the end", msg, ed.save.Text)
+		ed.note.Importance = widget.DangerImportance
+		ed.note.SetText(sentence(ask)) // the line under the times says it in full
+		ed.note.Show()
+		return nil, app.Invalid("stopped_at", "is on the next day")
+	}
+	var except *uuid.UUID
+	if e != nil {
+		except = &e.ID
+	}
+	askOverlap := !unchanged
+	if asked := ed.overlapAsked.Load(); asked != nil && *asked == key {
+		askOverlap = false
+	}
+	confirm := ed.save.Text
 	desc := ed.desc.Text
 	project, task := ed.project.selected, ed.task.selected
 	billable := ed.billable.Checked
@@ -320,6 +384,16 @@ func (ed *entryEditor) read(u *UI, a app.Actor, loc *time.Location, e *app.TimeE
 		tags = append(tags, tagIDs[name])
 	}
 	return func(ctx context.Context) error {
+		if askOverlap {
+			others, err := u.svc.Overlaps(ctx, a, start, stop, except)
+			if err != nil {
+				return err
+			}
+			if len(others) > 0 {
+				ed.overlapAsked.Store(&key)
+				return &app.ConflictError{Message: overlapMessage(others, loc) + " Press " + confirm + " again to keep both."}
+			}
+		}
 		if e == nil {
 			_, err := u.svc.CreateTimeEntry(ctx, a, app.TimeEntryInput{ProjectID: project, TaskID: task, Description: desc,
 				StartedAt: start, StoppedAt: stop, Billable: &billable, TagIDs: tags})
@@ -338,4 +412,66 @@ func (ed *entryEditor) read(u *UI, a app.Actor, loc *time.Location, e *app.TimeE
 		_, err := u.svc.UpdateTimeEntry(ctx, a, e.ID, p, e.Version)
 		return err
 	}, nil
+}
+
+// updateNote says when the typed end falls on the next day, before anything is saved.
+func (ed *entryEditor) updateNote(loc *time.Location) {
+	times := app.EntryTimes{Date: ed.date.Text, Start: ed.start.Text, End: ed.end.Text}
+	msg := ""
+	if start, stop, err := times.Parse(loc, false); err == nil {
+		msg = nextDayNote(times, start, stop, loc)
+		if msg != "" {
+			msg = sentence(msg)
+		}
+	}
+	if ed.note.Text == msg {
+		return
+	}
+	ed.note.Importance = widget.WarningImportance
+	ed.note.SetText(msg)
+	if msg == "" {
+		ed.note.Hide()
+	} else {
+		ed.note.Show()
+	}
+}
+
+// nextDayNote describes an end typed as a time of day that Parse put on the day after the
+// start ("ends the next day, Tue 24 Nov at 13:00: 23:00 in total"); "" otherwise.
+func nextDayNote(times app.EntryTimes, start time.Time, stop *time.Time, loc *time.Location) string {
+	if stop == nil || strings.HasPrefix(strings.TrimSpace(times.End), "+") {
+		return ""
+	}
+	s, e := start.In(loc), stop.In(loc)
+	if s.Format(app.DateLayout) == e.Format(app.DateLayout) {
+		return ""
+	}
+	return "ends the next day, " + e.Format("Mon 2 Jan") + " at " + clock(e, loc) + ": " +
+		app.FormatMinutes(stop.Sub(start)) + " in total"
+}
+
+// overlapMessage names the entries a span overlaps.
+func overlapMessage(others []app.TimeEntry, loc *time.Location) string {
+	o := others[0]
+	title := o.Description
+	if title == "" {
+		title = "(no description)"
+	}
+	end := "now"
+	if o.StoppedAt != nil {
+		end = clock(*o.StoppedAt, loc)
+	}
+	msg := "This overlaps “" + title + "” (" + o.StartedAt.In(loc).Format("Mon 2 Jan 15:04") + " – " + end + ")"
+	if len(others) > 1 {
+		msg += fmt.Sprintf(" and %d more", len(others)-1)
+	}
+	return msg + "."
+}
+
+// spanKey identifies a span, for asking about it once.
+func spanKey(start time.Time, stop *time.Time) string {
+	if stop == nil {
+		return start.String()
+	}
+	return start.String() + "/" + stop.String()
 }

@@ -96,6 +96,7 @@ func (w *idleWatch) ask(entry uuid.UUID, away, back time.Time) {
 	w.discard.Importance = widget.HighImportance
 	w.discardStop = widget.NewButton("Discard and stop", answer(true, true))
 	w.dialog.SetButtons([]fyne.CanvasObject{container.NewHBox(w.keep, w.discardStop, w.discard)})
-	w.dialog.Show()
+	// Three answers and none is the obvious one: Ctrl+Enter picks none, Escape keeps the time.
+	u.showModal(w.dialog, nil, w.keep.OnTapped)
 	u.showWindow()
 }

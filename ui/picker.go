@@ -105,12 +105,15 @@ func (p *picker) set(id *uuid.UUID) {
 	}
 	for _, o := range p.options() {
 		if o.id == *id {
-			p.button.SetText(o.label)
+			p.button.SetText(ellipsize(o.label, pickerMaxRunes))
 			p.button.SetIcon(dotIcon(o.color))
 			return
 		}
 	}
 }
+
+// pickerMaxRunes is how much of a name the picker's button shows (the list shows more).
+const pickerMaxRunes = 18
 
 func (p *picker) open() {
 	p.search.SetText("")

@@ -46,18 +46,23 @@ func sessionBusAvailable(addr string) bool {
 	return false
 }
 
-// trayHostPresent reports whether something on the session bus at addr shows tray icons
-// (a StatusNotifierWatcher: KDE, most panels, GNOME with the AppIndicator extension). Without
-// one the tray menu is invisible, so closing the window must quit rather than hide it.
-func trayHostPresent(addr string) bool {
+// trayHostPresent reports whether the session bus at addr accepts a connection (bus: the
+// tray can be set up; Fyne's tray panics on quit when its own connection failed) and whether
+// something on it shows tray icons (host: a StatusNotifierWatcher, as KDE, most panels and
+// GNOME with the AppIndicator extension have). Without a host the tray menu is invisible, so
+// closing the window must quit rather than hide it.
+func trayHostPresent(addr string) (bus, host bool) {
+	if !sessionBusAvailable(addr) {
+		return false, false
+	}
 	conn, err := dbus.Connect(addr)
 	if err != nil {
-		return false
+		return false, false
 	}
 	defer conn.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	var has bool
 	err = conn.BusObject().CallWithContext(ctx, "org.freedesktop.DBus.NameHasOwner", 0, "org.kde.StatusNotifierWatcher").Store(&has)
-	return err == nil && has
+	return true, err == nil && has
 }

@@ -57,8 +57,8 @@ func TestTrayHostPresent(t *testing.T) {
 	if !sessionBusAvailable(addr) {
 		t.Fatalf("bus at %q not seen", addr)
 	}
-	if trayHostPresent(addr) {
-		t.Fatal("tray host found on an empty bus")
+	if bus, host := trayHostPresent(addr); !bus || host {
+		t.Fatalf("empty bus: bus %v host %v, want a bus without a tray host", bus, host)
 	}
 	host, err := dbus.Connect(addr)
 	if err != nil {
@@ -68,7 +68,10 @@ func TestTrayHostPresent(t *testing.T) {
 	if reply, err := host.RequestName("org.kde.StatusNotifierWatcher", dbus.NameFlagDoNotQueue); err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
 		t.Fatalf("claim watcher name: %v %v", reply, err)
 	}
-	if !trayHostPresent(addr) {
-		t.Fatal("tray host not found")
+	if bus, host := trayHostPresent(addr); !bus || !host {
+		t.Fatalf("bus %v host %v, want both", bus, host)
+	}
+	if bus, host := trayHostPresent("unix:path=/nonexistent/bus"); bus || host {
+		t.Fatal("a missing bus was taken for one")
 	}
 }

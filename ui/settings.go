@@ -28,7 +28,7 @@ type settingsScreen struct {
 	u         *UI
 	theme     *widget.RadioGroup
 	orgName   *entry
-	timezone  *widget.SelectEntry
+	timezone  *selectEntry
 	orgForm   *form
 	orgSave   *widget.Button
 	idle      *widget.Select
@@ -67,7 +67,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 
 	// Workspace.
 	s.orgName = newEntry(u.shortcuts, "Workspace name")
-	s.timezone = widget.NewSelectEntry(commonZones)
+	s.timezone = newSelectEntry(u.shortcuts, commonZones)
 	s.orgForm = newForm()
 	s.orgForm.row(s.orgForm.field("Name", s.orgName, "name"), s.orgForm.field("Time zone (days, weeks and the timesheet use it)", s.timezone, "timezone"))
 	s.orgSave = widget.NewButton("Save workspace", s.onSaveOrg)
@@ -122,6 +122,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		widget.NewLabel("New entry"), caption("Ctrl+N"),
 		widget.NewLabel("Search entries"), caption("Ctrl+F"),
 		widget.NewLabel("Go to screen 1–8"), caption("Ctrl+1 … Ctrl+8"),
+		widget.NewLabel("In a dialog: save, close"), caption("Ctrl+Enter, Escape"),
 	))
 	version := u.opts.Version
 	if version == "" {
@@ -129,7 +130,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 	}
 	about := caption("Stint " + version)
 	body := container.NewVBox(heading("Settings"), appearance, workspace, timer, data, keys, about)
-	return container.NewVScroll(body)
+	return container.NewScroll(body) // sideways too, in a narrow window
 }
 
 func idleLabel(d time.Duration) string {

@@ -9,11 +9,14 @@ import (
 
 // shortcuts are the window's keyboard shortcuts: Ctrl+Enter starts or stops the timer,
 // Ctrl+N opens a new entry, Ctrl+F searches entries, Ctrl+1…8 switch screens. Text fields
-// (entry) pass them on, so they work wherever the focus is.
+// (entry, selectEntry) pass them on, so they work wherever the focus is. In a dialog,
+// Ctrl+Enter submits the dialog instead (see modal).
 type shortcuts struct {
 	u    *UI
 	keys map[string]func()
 	list []*desktop.CustomShortcut
+	// submit names Ctrl+Return and Ctrl+Enter (keypad), which submit a dialog.
+	submit [2]string
 }
 
 func newShortcuts(u *UI) *shortcuts {
@@ -21,6 +24,7 @@ func newShortcuts(u *UI) *shortcuts {
 	ctrl := fyne.KeyModifierShortcutDefault
 	s.add(fyne.KeyReturn, ctrl, u.onToggleShortcut)
 	s.add(fyne.KeyEnter, ctrl, u.onToggleShortcut)
+	s.submit = [2]string{s.list[0].ShortcutName(), s.list[1].ShortcutName()}
 	s.add(fyne.KeyN, ctrl, u.onNewEntryShortcut)
 	s.add(fyne.KeyF, ctrl, u.onSearchShortcut)
 	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8} {
@@ -42,10 +46,23 @@ func (s *shortcuts) install(c fyne.Canvas) {
 	}
 }
 
-// handle runs the shortcut's action, reporting whether it is one of ours.
+// handle runs the shortcut's action, reporting whether it is one of ours. While a dialog
+// shows, Ctrl+Enter submits it and the others do nothing: the screen behind it waits.
 func (s *shortcuts) handle(sc fyne.Shortcut) bool {
-	fn, ok := s.keys[sc.ShortcutName()]
-	if !ok || s.u.timer == nil {
+	name := sc.ShortcutName()
+	fn, ok := s.keys[name]
+	if !ok {
+		return false
+	}
+	if m := s.u.topModal(); m != nil {
+		if name == s.submit[0] || name == s.submit[1] {
+			if m.submit != nil {
+				m.submit()
+			}
+		}
+		return true
+	}
+	if s.u.timer == nil {
 		return false
 	}
 	fn()

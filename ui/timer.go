@@ -5,7 +5,7 @@ package ui
 import (
 	"context"
 	"fmt"
-	"time"
+	"maps"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -34,11 +34,11 @@ type timerScreen struct {
 	// shown is the running entry (id and version) the fields show, so a reload does not
 	// overwrite what the user is typing unless the entry itself changed.
 	shown string
-	// Totals without the running entry; tick adds its live part.
-	todaySecs, weekSecs int64
-	todayStart          time.Time
-	weekStart           time.Time
-	day                 string
+	// cells is the week's time per day and project without the running entry; tick adds its
+	// live part and shows the totals by app.WholeMinutes, as the timesheet does.
+	cells     app.Cells
+	weekStart string
+	day       string
 }
 
 func newTimerScreen(u *UI) *timerScreen {
@@ -65,10 +65,10 @@ func (s *timerScreen) title() string       { return "Timer" }
 func (s *timerScreen) icon() fyne.Resource { return theme.MediaPlayIcon() }
 
 func (s *timerScreen) build() fyne.CanvasObject {
-	pickers := container.NewHBox(fixedWidth(200, s.project.button), fixedWidth(180, s.task.button))
+	pickers := container.NewHBox(fixedWidth(180, s.project.button), fixedWidth(160, s.task.button))
 	fields := container.NewVBox(s.desc, pickers)
 	right := container.NewHBox(fixedWidth(140, container.NewCenter(s.elapsed)), fixedSize(fyne.NewSize(128, 0), s.button))
-	bar := container.NewBorder(nil, nil, nil, right, fields)
+	bar := s.u.newSwitch(fields, right) // side by side; stacked in a narrow window
 	barBG := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	barBG.CornerRadius = 10
 	s.u.onThemeChange(func() {
@@ -78,7 +78,7 @@ func (s *timerScreen) build() fyne.CanvasObject {
 	})
 	top := container.NewStack(barBG, container.NewPadded(container.NewPadded(bar)))
 	totals := container.NewHBox(widget.NewLabel("Today"), s.today, widget.NewLabel("  This week"), s.week)
-	head := container.NewBorder(nil, nil, heading("Today's entries"), totals)
+	head := s.u.newSwitch(heading("Today's entries"), totals)
 	return container.NewBorder(container.NewVBox(top, head, widget.NewSeparator()), nil, nil, nil, s.entries.object())
 }
 
@@ -98,24 +98,19 @@ func (s *timerScreen) refresh() {
 		}
 		return func() {
 			s.day = today
-			s.todayStart, _, _ = app.DayBounds(today, loc)
-			s.weekStart, _, _ = app.DayBounds(week, loc)
-			s.weekSecs = log.TotalSeconds
-			day := log.Day(today)
-			s.todaySecs = day.TotalSeconds
+			s.weekStart = week
 			// The running entry is added live by tick; an entry waiting to be deleted does
 			// not count.
+			s.cells = app.Cells{}
 			for _, ld := range log.Days {
 				for _, e := range ld.Entries {
 					if (e.Running() && e.UserID == a.UserID) || (u.undo != nil && e.ID == u.undo.entry.ID) {
-						s.weekSecs -= e.Seconds
-						if ld.Date == today {
-							s.todaySecs -= e.Seconds
-						}
+						continue
 					}
+					s.cells.Add(ld.Date, e.ProjectID, e.Seconds)
 				}
 			}
-			s.entries.set([]app.LogDay{day}, today)
+			s.entries.set([]app.LogDay{log.Day(today)}, today)
 			s.tick()
 		}, nil
 	})
@@ -166,32 +161,26 @@ func (s *timerScreen) tick() {
 	r := s.u.running
 	now := s.u.svc.Now()
 	text := s.u.live(0)
-	today, week := s.todaySecs, s.weekSecs
+	cells := s.cells
 	if r != nil {
 		text = s.u.live(now.Sub(r.StartedAt))
-		today += liveSeconds(r.StartedAt, s.todayStart, now)
-		week += liveSeconds(r.StartedAt, s.weekStart, now)
+		cells = maps.Clone(s.cells)
+		if cells == nil {
+			cells = app.Cells{}
+		}
+		for _, sh := range app.SplitByDay(*r, s.u.loc, now) {
+			cells.Add(sh.Date, r.ProjectID, sh.Seconds)
+		}
 	}
 	if s.elapsed.Text != text {
 		s.elapsed.Text = text
 		s.elapsed.Refresh()
 	}
-	setText(s.today, minutes(today))
-	setText(s.week, minutes(week))
-}
-
-// liveSeconds is how much of a running entry started at start falls after from.
-func liveSeconds(start, from, now time.Time) int64 {
-	if from.IsZero() {
-		return 0
+	if s.day == "" {
+		return // not loaded yet
 	}
-	if start.Before(from) {
-		start = from
-	}
-	if !now.After(start) {
-		return 0
-	}
-	return int64(now.Sub(start) / time.Second)
+	setText(s.today, app.FormatMinuteCount(cells.Minutes(s.day, s.day)))
+	setText(s.week, app.FormatMinuteCount(cells.Minutes(s.weekStart, s.day)))
 }
 
 // onToggle starts or stops the timer.
@@ -300,7 +289,11 @@ func (s *timerScreen) patchRunning(p app.TimeEntryPatch) {
 }
 
 // continueEntry starts the timer again with an entry's fields (switching if one runs).
+// The running entry itself is left alone: continuing it would stop it and start a copy.
 func (u *UI) continueEntry(e app.TimeEntry) {
+	if e.Running() || (u.running != nil && u.running.ID == e.ID) {
+		return
+	}
 	a := u.actor
 	u.bg(func(ctx context.Context) (func(), error) {
 		started, err := u.svc.ContinueEntry(ctx, a, e.ID)

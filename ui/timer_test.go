@@ -3,14 +3,18 @@
 package ui
 
 import (
+	"errors"
 	"slices"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/stinthq/stint/app"
 )
 
 func TestTimerStartStopAndSwitch(t *testing.T) {
@@ -141,6 +145,7 @@ func TestShortcutsWorkFromTextFields(t *testing.T) {
 	if !h.dialogOpen() {
 		t.Fatal("Ctrl+N opened no dialog")
 	}
+	h.u.lastEntryEditor.desc.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	h.u.shortcuts.handle(&desktop.CustomShortcut{KeyName: fyne.Key3, Modifier: fyne.KeyModifierShortcutDefault})
 	h.wait()
 	if h.u.current != 2 {
@@ -187,4 +192,117 @@ func rowFor(t *testing.T, l *entryList, desc string) *entryRow {
 	}
 	t.Fatalf("no row %q in %v", desc, rows(l))
 	return nil
+}
+
+// TestContinueIsOffOnTheRunningRow: Continue on the running entry's own row used to stop it
+// and start a copy, leaving a two-second duplicate. The row's Continue is disabled, and the
+// action does nothing for the running entry; other rows keep theirs.
+func TestContinueIsOffOnTheRunningRow(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	h.entryAt("earlier", nil, time.Date(2026, 11, 23, 8, 0, 0, 0, berlin), 30*time.Minute)
+	s := h.u.timer
+	h.typeInto(s.desc, "now")
+	h.tap(s.button)
+	h.clock.Advance(2 * time.Second)
+	running := rowFor(t, s.entries, "now")
+	if !running.cont.Disabled() {
+		t.Fatal("Continue is offered on the running row")
+	}
+	if rowFor(t, s.entries, "earlier").cont.Disabled() {
+		t.Fatal("Continue is off on a stopped row")
+	}
+	h.u.continueEntry(running.item.entry.TimeEntry) // as a click would, had it been enabled
+	h.wait()
+	page, err := h.svc.TimeEntries(h.ctx, h.actor(), app.EntryQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Items) != 2 {
+		t.Fatalf("continuing the running entry made %d entries, want 2", len(page.Items))
+	}
+	// Once stopped, the entry can be continued.
+	h.tap(s.button)
+	if rowFor(t, s.entries, "now").cont.Disabled() {
+		t.Fatal("Continue still off after stopping")
+	}
+}
+
+// TestShortcutsInDialogs: in a dialog Ctrl+Enter submits the dialog and never starts the
+// timer behind it, Escape closes it from a field or from the window, and the shortcuts
+// reach the window from every field, Settings' time-zone field included.
+func TestShortcutsInDialogs(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	ctrl := fyne.KeyModifierShortcutDefault
+	ctrlEnter := &desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: ctrl}
+	escape := &fyne.KeyEvent{Name: fyne.KeyEscape}
+	count := func() int {
+		page, err := h.svc.TimeEntries(h.ctx, h.actor(), app.EntryQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(page.Items)
+	}
+
+	// Ctrl+Enter in the new-entry dialog adds the entry and closes the dialog.
+	h.u.timer.desc.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: ctrl})
+	ed := h.u.lastEntryEditor
+	test.Type(ed.desc, "written up")
+	ed.desc.TypedShortcut(ctrlEnter)
+	h.wait()
+	if h.running() != nil {
+		t.Fatal("Ctrl+Enter in a dialog started the timer behind it")
+	}
+	if n := count(); n != 1 || h.dialogOpen() {
+		t.Fatalf("after Ctrl+Enter in the dialog: %d entries, dialog open %v", n, h.dialogOpen())
+	}
+	// From a field without a text cursor (the window gets the key): the same.
+	ed = h.u.editEntry(nil)
+	test.Type(ed.desc, "second")
+	ed.start.SetText("07:00") // not over the first
+	ed.end.SetText("07:30")
+	h.u.win.Canvas().Unfocus()
+	h.u.shortcuts.handle(ctrlEnter)
+	h.wait()
+	if h.running() != nil || count() != 2 || h.dialogOpen() {
+		t.Fatalf("window Ctrl+Enter with a dialog: running %v, %d entries, open %v", h.running() != nil, count(), h.dialogOpen())
+	}
+	// A failing submit keeps the dialog open, and the other shortcuts wait behind it.
+	ed = h.u.editEntry(nil)
+	ed.end.SetText("not a time")
+	ed.end.TypedShortcut(ctrlEnter)
+	ed.end.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.Key3, Modifier: ctrl})
+	h.wait()
+	if !h.dialogOpen() || h.u.current != 0 || count() != 2 {
+		t.Fatalf("invalid dialog: open %v, screen %d, %d entries", h.dialogOpen(), h.u.current, count())
+	}
+	// Escape closes it from a field; nothing is saved.
+	ed.date.TypedKey(escape)
+	if h.dialogOpen() || count() != 2 {
+		t.Fatalf("Escape in a field: open %v, %d entries", h.dialogOpen(), count())
+	}
+	// Escape that reaches the window closes the dialog in front, an error message too.
+	h.u.editEntry(nil)
+	h.u.win.Canvas().Unfocus()
+	h.u.win.Canvas().OnTypedKey()(escape)
+	if h.dialogOpen() {
+		t.Fatal("Escape on the window left the dialog open")
+	}
+	h.u.showErrorDialog(errors.New("nope"))
+	h.u.win.Canvas().OnTypedKey()(escape)
+	if h.dialogOpen() {
+		t.Fatal("Escape left the error message open")
+	}
+	// Without a dialog, Ctrl+Enter from Settings' time-zone field toggles the timer.
+	h.u.show(7)
+	h.u.settings.timezone.TypedShortcut(ctrlEnter)
+	h.wait()
+	if h.running() == nil {
+		t.Fatal("Ctrl+Enter in the time-zone field did not start the timer")
+	}
+	h.u.settings.timezone.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.Key2, Modifier: ctrl})
+	h.wait()
+	if h.u.current != 1 {
+		t.Fatalf("Ctrl+2 from the time-zone field: screen %d", h.u.current)
+	}
 }

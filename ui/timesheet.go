@@ -47,9 +47,10 @@ func (s *timesheetScreen) build() fyne.CanvasObject {
 	s.prev = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { s.shift(-7) })
 	s.next = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { s.shift(7) })
 	s.this = widget.NewButton("This week", func() { s.date = ""; s.refresh() })
-	head := container.NewBorder(nil, nil, container.NewHBox(s.prev, s.next, s.weekLabel), container.NewHBox(container.NewCenter(s.zone), s.this))
+	s.weekLabel.Truncation = fyne.TextTruncateEllipsis
+	head := s.u.newSwitch(container.NewBorder(nil, nil, container.NewHBox(s.prev, s.next), nil, s.weekLabel), container.NewHBox(container.NewCenter(s.zone), s.this))
 	return container.NewBorder(container.NewVBox(head, widget.NewSeparator()), nil, nil, nil,
-		container.NewStack(container.NewVScroll(s.rows), s.empty))
+		container.NewStack(container.NewScroll(s.rows), s.empty)) // scrolls sideways in a narrow window
 }
 
 func (s *timesheetScreen) shift(days int) {
@@ -126,7 +127,9 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 	s.addRow(lay, hdr, nil)
 	s.rows.Add(widget.NewSeparator())
 	// Projects.
-	for _, r := range sheet.Rows {
+	// Cells and totals in whole minutes, the totals adding up the cells (app.WholeMinutes).
+	mins := sheet.Minutes()
+	for i, r := range sheet.Rows {
 		name, color := r.Name, r.Color
 		switch {
 		case r.ProjectID == nil:
@@ -139,14 +142,14 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 		nameLabel := cell(name, false, fyne.TextAlignLeading)
 		nameLabel.Truncation = fyne.TextTruncateEllipsis
 		row := []*widget.Label{nameLabel}
-		for _, secs := range r.Seconds {
-			l := cell(shortDuration(secs), false, fyne.TextAlignTrailing)
+		for d, secs := range r.Seconds {
+			l := cell(sheetCell(secs, mins.Rows[i][d]), false, fyne.TextAlignTrailing)
 			if secs == 0 {
 				l.Importance = widget.LowImportance
 			}
 			row = append(row, l)
 		}
-		row = append(row, cell(shortDuration(r.TotalSeconds), true, fyne.TextAlignTrailing))
+		row = append(row, cell(sheetCell(r.TotalSeconds, mins.RowTotals[i]), true, fyne.TextAlignTrailing))
 		d := newDot(10)
 		d.set(color)
 		if r.ProjectID == nil {
@@ -157,10 +160,10 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 	s.rows.Add(widget.NewSeparator())
 	// Totals.
 	tot := []*widget.Label{cell("Total", true, fyne.TextAlignLeading)}
-	for _, secs := range sheet.DayTotals {
-		tot = append(tot, cell(shortDuration(secs), true, fyne.TextAlignTrailing))
+	for d, secs := range sheet.DayTotals {
+		tot = append(tot, cell(sheetCell(secs, mins.DayTotals[d]), true, fyne.TextAlignTrailing))
 	}
-	tot = append(tot, cell(shortDuration(sheet.TotalSeconds), true, fyne.TextAlignTrailing))
+	tot = append(tot, cell(sheetCell(sheet.TotalSeconds, mins.Total), true, fyne.TextAlignTrailing))
 	tot[len(tot)-1].Importance = widget.HighImportance
 	s.addRow(lay, tot, nil)
 	s.rows.Refresh()
@@ -169,6 +172,14 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 	} else {
 		s.empty.Hide()
 	}
+}
+
+// sheetCell shows a cell's whole minutes as h:mm, or a dash when no time was tracked.
+func sheetCell(secs, mins int64) string {
+	if secs <= 0 {
+		return "–"
+	}
+	return app.FormatMinuteCount(mins)
 }
 
 func (s *timesheetScreen) addRow(lay *sheetLayout, labels []*widget.Label, d *dot) {

@@ -68,3 +68,43 @@ func TestTimesheetWeekGridTotals(t *testing.T) {
 		t.Fatalf("with a running entry: %s", got)
 	}
 }
+
+// TestOneRoundingRule: the timer screen and the timesheet show the same h:mm for the same
+// data, and the timesheet's cells add up to its totals. Two projects with 1:40 each today
+// are 0:01 + 0:01 = 0:02 everywhere (the timer used to say 0:03 from the rounded-down sum,
+// the timesheet 0:02 + 0:02 = 0:04 beside a total of 0:03), a running timer included.
+func TestOneRoundingRule(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	acme, web := h.project("Acme"), h.project("Website")
+	h.entryAt("a", &acme, time.Date(2026, 11, 23, 8, 0, 0, 0, berlin), 100*time.Second)
+	h.entryAt("b", &web, time.Date(2026, 11, 23, 8, 10, 0, 0, berlin), 100*time.Second)
+	h.external()
+	s := h.u.timer
+	h.u.show(2)
+	h.wait()
+	ts := h.u.timesheet
+	total := func() string { return labelTexts(ts.cells[len(ts.cells)-1]) }
+	if got := labelTexts(ts.cells[1]) + " / " + labelTexts(ts.cells[2]); got != "Acme | 0:01 | – | – | – | – | – | – | 0:01 / Website | 0:01 | – | – | – | – | – | – | 0:01" {
+		t.Fatalf("cells %s", got)
+	}
+	if got := total(); got != "Total | 0:02 | – | – | – | – | – | – | 0:02" {
+		t.Fatalf("totals %s", got)
+	}
+	if s.today.Text != "0:02" || s.week.Text != "0:02" {
+		t.Fatalf("timer today %q week %q, timesheet 0:02", s.today.Text, s.week.Text)
+	}
+	// A timer on Acme for 50 s: Acme's cell reaches 2:30, still 0:02 (+0:01 for Website).
+	if _, err := h.svc.StartTimer(h.ctx, h.actor(), appTimerStartProject(acme.ID)); err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Advance(50 * time.Second)
+	h.external()
+	h.u.tick()
+	if got := total(); got != "Total | 0:03 | – | – | – | – | – | – | 0:03" {
+		t.Fatalf("totals with a running timer %s", got)
+	}
+	if s.today.Text != "0:03" || s.week.Text != "0:03" {
+		t.Fatalf("timer today %q week %q with a running timer, timesheet 0:03", s.today.Text, s.week.Text)
+	}
+}

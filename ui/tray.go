@@ -57,10 +57,13 @@ func (t *trayMenu) build() {
 	if t.menu != nil && sig == t.shown {
 		return
 	}
-	items := []*fyne.MenuItem{t.status, t.toggle, fyne.NewMenuItemSeparator()}
+	var items []*fyne.MenuItem
+	if t.u.timer != nil { // no timer before onboarding: only open and quit
+		items = append(items, t.status, t.toggle, fyne.NewMenuItemSeparator())
+	}
 	for _, p := range t.recent {
 		id := p.ID
-		item := fyne.NewMenuItem(p.Name, func() { t.u.startProject(id) })
+		item := fyne.NewMenuItem(ellipsize(p.Name, nameMaxRunes), func() { t.u.startProject(id) })
 		item.Icon = dotIcon(p.Color)
 		if r := t.u.running; r != nil && r.ProjectID != nil && *r.ProjectID == id {
 			item.Checked = true
@@ -81,7 +84,7 @@ func (t *trayMenu) build() {
 // signature sums up what the menu shows.
 func (t *trayMenu) signature() string {
 	var b strings.Builder
-	b.WriteString(t.status.Label + "\n" + t.toggle.Label)
+	fmt.Fprintf(&b, "%t\n%s\n%s", t.u.timer != nil, t.status.Label, t.toggle.Label)
 	for _, p := range t.recent {
 		checked := t.u.running != nil && t.u.running.ProjectID != nil && *t.u.running.ProjectID == p.ID
 		fmt.Fprintf(&b, "\n%s %s %s %t", p.ID, p.Name, p.Color, checked)
@@ -112,7 +115,7 @@ func (t *trayMenu) update() {
 		t.status.Label = "Not tracking"
 		t.toggle.Label = "Start timer"
 	} else {
-		t.status.Label = "● " + app.FormatMinutes(t.u.svc.Now().Sub(r.StartedAt)) + "  " + t.u.entryTitle(*r)
+		t.status.Label = "● " + app.FormatMinutes(t.u.svc.Now().Sub(r.StartedAt)) + "  " + ellipsize(t.u.entryTitle(*r), nameMaxRunes)
 		t.toggle.Label = "Stop timer"
 	}
 	t.label = t.status.Label
@@ -137,7 +140,9 @@ func (t *trayMenu) tick() {
 }
 
 func (t *trayMenu) onToggle() {
-	t.u.timer.onToggle()
+	if t.u.timer != nil {
+		t.u.timer.onToggle()
+	}
 }
 
 // showWindow brings the window to the front.
@@ -146,7 +151,9 @@ func (u *UI) showWindow() {
 	u.win.RequestFocus()
 }
 
-// quit ends the app; Run then commits a pending delete.
+// quit ends the app. A pending delete is committed first, so nothing that happens while
+// the driver shuts down can bring the entry back.
 func (u *UI) quit() {
+	u.flushUndo()
 	u.fyne.Quit()
 }

@@ -71,8 +71,8 @@ func (u *UI) commitDelete() {
 	})
 }
 
-// flushUndo deletes a pending entry right away, waiting for it: only when quitting, after
-// the event loop has stopped.
+// flushUndo deletes a pending entry right away, waiting for it: only when quitting (the
+// window closes, Quit in the tray, or after the event loop has stopped).
 func (u *UI) flushUndo() {
 	d := u.undo
 	if d == nil {

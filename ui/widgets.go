@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -266,23 +265,14 @@ func (u *UI) showError(err error) {
 	} else {
 		u.log.Error("action failed", "err", err)
 	}
-	dialog.ShowError(errors.New(userMessage(err)), u.win)
+	u.showErrorDialog(errors.New(userMessage(err)))
 }
 
 // duration formats seconds as h:mm:ss.
 func duration(secs int64) string { return app.FormatDuration(time.Duration(secs) * time.Second) }
 
-// minutes formats seconds as h:mm, whole minutes passed, for totals that grow live.
-func minutes(secs int64) string { return app.FormatMinutes(time.Duration(secs) * time.Second) }
-
-// shortDuration formats seconds as h:mm, for compact places like the tray and the grid.
-func shortDuration(secs int64) string {
-	if secs <= 0 {
-		return "–"
-	}
-	m := (secs + 30) / 60
-	return fmt.Sprintf("%d:%02d", m/60, m%60)
-}
+// shortDuration formats seconds as h:mm by the one rounding rule (app.WholeMinutes).
+func shortDuration(secs int64) string { return app.FormatMinuteCount(app.WholeMinutes(secs)) }
 
 // clock formats an instant as a time of day in loc.
 func clock(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04") }
@@ -330,13 +320,49 @@ func (e *entry) TypedShortcut(s fyne.Shortcut) {
 	e.Entry.TypedShortcut(s)
 }
 
-// TypedKey handles Escape.
+// TypedKey handles Escape: the field's own handler, or else it closes the dialog in front.
 func (e *entry) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape && e.onEscape != nil {
-		e.onEscape()
-		return
+	if k.Name == fyne.KeyEscape {
+		if e.onEscape != nil {
+			e.onEscape()
+			return
+		}
+		if e.shortcuts != nil && e.shortcuts.u.closeModal() {
+			return
+		}
 	}
 	e.Entry.TypedKey(k)
+}
+
+// selectEntry is a stock SelectEntry (a field with a list of suggestions) that lets the
+// window's shortcuts through, as entry does, and Escape through to the dialog in front.
+type selectEntry struct {
+	widget.SelectEntry
+	shortcuts *shortcuts
+}
+
+func newSelectEntry(s *shortcuts, options []string) *selectEntry {
+	e := &selectEntry{shortcuts: s}
+	e.ExtendBaseWidget(e)
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	e.SetOptions(options)
+	return e
+}
+
+// TypedShortcut runs the window's shortcuts before the field's own.
+func (e *selectEntry) TypedShortcut(s fyne.Shortcut) {
+	if e.shortcuts != nil && e.shortcuts.handle(s) {
+		return
+	}
+	e.SelectEntry.TypedShortcut(s)
+}
+
+// TypedKey closes the dialog in front on Escape.
+func (e *selectEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && e.shortcuts != nil && e.shortcuts.u.closeModal() {
+		return
+	}
+	e.SelectEntry.TypedKey(k)
 }
 
 // fixedWidth gives o at least width w.

@@ -28,7 +28,7 @@ func (c *cli) exit(err error) int {
 	if c.json {
 		c.writeErrorJSON(err)
 	} else {
-		fmt.Fprintln(c.stderr, "stint: "+errorText(err))
+		fmt.Fprintln(c.stderr, "stint: "+terminalSafe(errorText(err)))
 	}
 	var ue *usageError
 	if errors.As(err, &ue) {
@@ -108,7 +108,10 @@ func noArgs(fs *flag.FlagSet, args []string) error {
 
 // printJSON writes v indented, for scripts and people alike.
 func (c *cli) printJSON(v any) error {
-	enc := json.NewEncoder(c.stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode JSON: %w", err)
+	}
+	_, err = c.stdout.Write(append(jsonSafe(b), '\n'))
+	return err
 }

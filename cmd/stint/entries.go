@@ -154,7 +154,7 @@ func printDays(out io.Writer, list []app.TimeEntry, names map[uuid.UUID]string, 
 		fmt.Fprintf(out, "%s  total %s\n", day.Format("Mon 2006-01-02"), app.FormatDuration(totals[d]))
 		for _, e := range byDay[d] {
 			line := fmt.Sprintf("  %-13s %9s  %s", entrySpan(e, loc), app.FormatDuration(e.Duration(now)), pad(entryProject(e, names), width))
-			if d := strings.Join(strings.Fields(e.Description), " "); d != "" {
+			if d := terminalLine(e.Description); d != "" {
 				line += "  " + d // one line per entry, whatever the description holds
 			}
 			if e.Running() {

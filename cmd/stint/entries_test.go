@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -152,5 +154,70 @@ func TestEntryRange(t *testing.T) {
 		if !lo.Equal(tc.lo) || !hi.Equal(tc.hi) {
 			t.Errorf("from %q to %q: got [%v, %v), want [%v, %v)", tc.from, tc.to, lo, hi, tc.lo, tc.hi)
 		}
+	}
+}
+
+// TestOutputEscapesControls checks that names and descriptions written to the store by
+// another program, around the app's validation, reach the terminal without the escape
+// sequences they hold, in listings, in sentences, in errors and in JSON.
+func TestOutputEscapesControls(t *testing.T) {
+	h := newHarness(t)
+	acme := seedWeek(t, h)
+	const evil = "Ac\x1b[2Jme\u009b31m\u202e"
+	h.seed(func(ctx context.Context, svc *app.Service, a app.Actor) {
+		err := svc.Store().Write(ctx, func(tx app.Tx) error {
+			p, err := tx.Projects().Get(ctx, a.Scope(), acme.ID)
+			if err != nil {
+				return err
+			}
+			p.Name = evil
+			p.Version++
+			return tx.Projects().Update(ctx, a.Scope(), p, p.Version-1)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stop := testNow().Add(-time.Minute)
+		en, err := svc.CreateTimeEntry(ctx, a, app.TimeEntryInput{ProjectID: &acme.ID, StartedAt: stop.Add(-time.Hour), StoppedAt: &stop, Timezone: berlin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = svc.Store().Write(ctx, func(tx app.Tx) error {
+			e, err := tx.TimeEntries().Get(ctx, a.Scope(), en.ID)
+			if err != nil {
+				return err
+			}
+			e.Description = "line\x1b]0;pwned\x07\u0085two\nthree\xff"
+			e.Version++
+			return tx.TimeEntries().Update(ctx, a.Scope(), e, e.Version-1)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+	for _, args := range [][]string{{"entries"}, {"projects"}, {"projects", "--json"}, {"entries", "--json"}} {
+		r := h.run(args...)
+		if r.code != 0 {
+			t.Fatalf("stint %v: exit %d: %s", args, r.code, r.stderr)
+		}
+		for _, bad := range []string{"\x1b", "\x07", "\u009b", "\u0085", "\u202e"} {
+			if strings.Contains(r.stdout+r.stderr, bad) {
+				t.Errorf("stint %v prints %q:\n%s", args, bad, r.stdout)
+			}
+		}
+		if args[len(args)-1] == "--json" && !json.Valid([]byte(r.stdout)) {
+			t.Errorf("stint %v: not JSON:\n%s", args, r.stdout)
+		}
+		if !strings.Contains(r.stdout, "pwned") && !strings.Contains(r.stdout, "Ac") {
+			t.Errorf("stint %v lost the name:\n%s", args, r.stdout)
+		}
+	}
+	if out := h.ok("entries"); !strings.Contains(out, `Ac\x1b[2Jme\u009b31m\u202e`) || !strings.Contains(out, "line\\x1b]0;pwned\\x07 two three\ufffd") {
+		t.Errorf("escapes not shown as text:\n%s", out)
+	}
+	// A project name in an error message is escaped too.
+	r := h.run("timer", "start", "--project", evil)
+	if strings.ContainsAny(r.stderr+r.stdout, "\x1b\u009b") {
+		t.Errorf("timer start prints an escape: %q %q", r.stdout, r.stderr)
 	}
 }

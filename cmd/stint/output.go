@@ -57,7 +57,7 @@ func (c *cli) writeErrorJSON(err error) {
 		body.Fields = ve.Fields
 	}
 	b, _ := json.Marshal(errorJSON{Error: body})
-	fmt.Fprintf(c.stderr, "%s\n", b)
+	fmt.Fprintf(c.stderr, "%s\n", jsonSafe(b))
 }
 
 // wantsJSON reports whether the command line asks for JSON (--json, -json or --json=true
@@ -192,10 +192,11 @@ func allPages[T any](fetch func(app.ListParams) (app.Page[T], error)) ([]T, erro
 // maxNameWidth is how many characters of a name a text table shows.
 const maxNameWidth = 32
 
-// cell is a name as a text table or sentence shows it: on one line, cut to maxNameWidth.
-// Every name the CLI prints in text goes through it.
+// cell is a name as a text table or sentence shows it: on one line, with no escape
+// sequence of its own (terminalLine), cut to maxNameWidth. Every name the CLI prints in
+// text goes through it.
 func cell(s string) string {
-	return truncate(strings.Join(strings.Fields(s), " "), maxNameWidth)
+	return truncate(terminalLine(s), maxNameWidth)
 }
 
 // truncate shortens s to at most n characters, ending in "…" when it cut.

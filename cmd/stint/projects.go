@@ -57,7 +57,7 @@ func (c *cli) projects(ctx context.Context, args []string) error {
 			if p.Archived {
 				billable += "  (archived)"
 			}
-			fmt.Fprintf(c.stdout, "%s  %-7s  %s\n", pad(cell(p.Name), width), p.Color, billable)
+			fmt.Fprintf(c.stdout, "%s  %-7s  %s\n", pad(cell(p.Name), width), terminalSafe(p.Color), billable)
 		}
 		return nil
 	})
@@ -88,7 +88,7 @@ func (c *cli) projectsAdd(ctx context.Context, args []string) error {
 		if p.Billable {
 			kind = "billable project"
 		}
-		fmt.Fprintf(c.stdout, "Added %s %q (%s).\n", kind, p.Name, p.Color)
+		fmt.Fprintf(c.stdout, "Added %s %q (%s).\n", kind, p.Name, terminalSafe(p.Color))
 		return nil
 	})
 }

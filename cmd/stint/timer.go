@@ -141,7 +141,7 @@ func subject(description, project, fallback string) string {
 		if description == "" && fallback != "" {
 			b.WriteString(fallback)
 		}
-		b.WriteString(" on " + project)
+		b.WriteString(" on " + terminalLine(project))
 	}
 	if b.Len() == 0 {
 		return fallback

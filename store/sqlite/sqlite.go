@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/stinthq/stint/app"
 	sqlite "modernc.org/sqlite"
@@ -45,6 +46,8 @@ type Store struct {
 	closeOnce sync.Once
 	closing   sync.RWMutex
 	closed    bool
+	// unitDeadline bounds how long the writer serves one unit of work (unit.go).
+	unitDeadline time.Duration
 }
 
 var _ app.Store = (*Store)(nil)
@@ -85,7 +88,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 	s := &Store{path: path, writer: w, queue: make(chan *writeReq, maxBatch),
-		stopped: make(chan struct{}), loopDone: make(chan struct{})}
+		stopped: make(chan struct{}), loopDone: make(chan struct{}), unitDeadline: DefaultUnitDeadline}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -124,8 +127,13 @@ func (s *Store) Close() error {
 	return err
 }
 
-// Read runs fn on the read-only pool. Each statement sees committed data.
+// Read runs fn on the read-only pool. Each statement sees committed data. With a context
+// carrying a unit of work that has written, fn reads the unit's transaction instead, so a
+// request reads its own writes.
 func (s *Store) Read(ctx context.Context, fn func(app.Tx) error) error {
+	if u := s.unitFrom(ctx); u != nil && u.active() {
+		return u.run(&unitOp{ctx: ctx, fn: fn, read: true})
+	}
 	return fn(&txn{q: cached{cache: s.rstmts}})
 }
 

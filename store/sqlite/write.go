@@ -25,6 +25,7 @@ type writeReq struct {
 	ctx  context.Context
 	fn   func(app.Tx) error
 	done chan writeResult
+	unit *unit // set when the request asks the writer to serve a unit of work (unit.go)
 }
 
 type writeResult struct {
@@ -32,22 +33,15 @@ type writeResult struct {
 	panicked any
 }
 
-// Write runs fn in a write transaction; its changes commit together or not at all.
+// Write runs fn in a write transaction; its changes commit together or not at all. With a
+// context carrying a unit of work, fn joins the unit's transaction instead and commits with it.
 func (s *Store) Write(ctx context.Context, fn func(app.Tx) error) error {
-	req := &writeReq{ctx: ctx, fn: fn, done: make(chan writeResult, 1)}
-	// The read lock keeps Close from stopping the writer between the check and the send,
-	// so every queued request is answered.
-	s.closing.RLock()
-	if s.closed {
-		s.closing.RUnlock()
-		return errClosed
+	if u := s.unitFrom(ctx); u != nil {
+		return u.run(&unitOp{ctx: ctx, fn: fn})
 	}
-	select {
-	case s.queue <- req:
-		s.closing.RUnlock()
-	case <-ctx.Done():
-		s.closing.RUnlock()
-		return ctx.Err()
+	req := &writeReq{ctx: ctx, fn: fn, done: make(chan writeResult, 1)}
+	if err := s.enqueue(ctx, req); err != nil {
+		return err
 	}
 	// Wait for the outcome even if ctx ends now: fn may already be running.
 	res := <-req.done
@@ -55,6 +49,23 @@ func (s *Store) Write(ctx context.Context, fn func(app.Tx) error) error {
 		panic(res.panicked)
 	}
 	return res.err
+}
+
+// enqueue hands req to the writer goroutine.
+func (s *Store) enqueue(ctx context.Context, req *writeReq) error {
+	// The read lock keeps Close from stopping the writer between the check and the send,
+	// so every queued request is answered.
+	s.closing.RLock()
+	defer s.closing.RUnlock()
+	if s.closed {
+		return errClosed
+	}
+	select {
+	case s.queue <- req:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // writeLoop is the writer goroutine: it batches waiting requests until the store closes.
@@ -78,7 +89,22 @@ func (s *Store) writeLoop() {
 				break gather
 			}
 		}
-		s.commitBatch(batch)
+		// Units of work each get a transaction of their own, after the batch has committed.
+		var units []*unit
+		plain := batch[:0]
+		for _, r := range batch {
+			if r.unit != nil {
+				units = append(units, r.unit)
+			} else {
+				plain = append(plain, r)
+			}
+		}
+		if len(plain) > 0 {
+			s.commitBatch(plain)
+		}
+		for _, u := range units {
+			s.serveUnit(u)
+		}
 	}
 }
 
@@ -87,6 +113,10 @@ func (s *Store) failQueued() {
 	for {
 		select {
 		case r := <-s.queue:
+			if r.unit != nil {
+				r.unit.end(errClosed)
+				continue
+			}
 			r.done <- writeResult{err: errClosed}
 		default:
 			return
