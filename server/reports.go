@@ -12,7 +12,7 @@ import (
 type summaryInput struct {
 	From      string `query:"from" required:"true" format:"date" doc:"First day, YYYY-MM-DD."`
 	To        string `query:"to" required:"true" format:"date" doc:"Last day (inclusive), YYYY-MM-DD."`
-	Timezone  string `query:"timezone" maxLength:"64" pattern:"^([A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*)?$" doc:"IANA time zone the days are cut in (not Local); default the organization's."`
+	Timezone  string `query:"timezone" maxLength:"64" pattern:"^([A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*)?$" doc:"IANA time zone the days are cut in (not Local); default the user's, else the organization's."`
 	UserID    string `query:"user_id" format:"uuid" doc:"Only this user's time (others' need entries.read_all)."`
 	ProjectID string `query:"project_id" format:"uuid" doc:"Only this project's time."`
 }
@@ -30,6 +30,11 @@ func (s *Server) registerReports() {
 			return nil, err
 		}
 		q := app.SummaryQuery{From: in.From, To: in.To, Timezone: in.Timezone}
+		if q.Timezone == "" { // one rule everywhere: the user's zone, else the workspace's
+			if _, q.Timezone, err = s.svc.UserZone(ctx, a); err != nil {
+				return nil, err
+			}
+		}
 		if q.UserID, err = optionalID("user_id", in.UserID); err != nil {
 			return nil, err
 		}

@@ -14,7 +14,7 @@ func TestReports(t *testing.T) {
 		{name: "owner sees everyone's time", method: "GET", path: "/v1/reports/summary?from=2025-11-01&to=2025-11-30&timezone=UTC", as: "owner",
 			status: http.StatusOK, want: map[string]any{"total_seconds": 5400 + 2700, "days.len": 2, "days.0.date": "2025-11-02",
 				"days.0.seconds": 5400, "projects.0.project_id": "$project", "timezone": "UTC"}},
-		{name: "default timezone is the organization's", method: "GET", path: "/v1/reports/summary?from=2025-11-01&to=2025-11-30", as: "owner",
+		{name: "default timezone is the user's", method: "GET", path: "/v1/reports/summary?from=2025-11-01&to=2025-11-30", as: "owner",
 			status: http.StatusOK, want: map[string]any{"timezone": "Europe/Berlin"}},
 		{name: "member sees its own", method: "GET", path: "/v1/reports/summary?from=2025-11-01&to=2025-11-30", as: "member",
 			status: http.StatusOK, want: map[string]any{"total_seconds": 2700}},
@@ -33,5 +33,20 @@ func TestReports(t *testing.T) {
 			status: http.StatusUnprocessableEntity, fields: []string{"timezone"}},
 		{name: "Local is not a time zone", method: "GET", path: "/v1/reports/summary?from=2025-11-01&to=2025-11-30&timezone=Local", as: "owner",
 			status: http.StatusUnprocessableEntity, fields: []string{"timezone"}},
+	})
+}
+
+// TestReportsDefaultToTheUserZone moves the organization to New York: a report that names no
+// zone still cuts days in the user's own zone (Europe/Berlin), as the CLI and the window do.
+func TestReportsDefaultToTheUserZone(t *testing.T) {
+	e := newEnv(t)
+	tn := e.newTenant(t, "acme")
+	e.run(t, tn, []scenario{
+		{name: "workspace moves", method: "PATCH", path: "/v1/organizations/$org", as: "owner", body: `{"timezone":"America/New_York"}`,
+			status: http.StatusOK, want: map[string]any{"timezone": "America/New_York"}},
+		{name: "report in the user's zone", method: "GET", path: "/v1/reports/summary?from=2025-11-01&to=2025-11-30", as: "owner",
+			status: http.StatusOK, want: map[string]any{"timezone": "Europe/Berlin"}},
+		{name: "an explicit zone wins", method: "GET", path: "/v1/reports/summary?from=2025-11-01&to=2025-11-30&timezone=UTC", as: "owner",
+			status: http.StatusOK, want: map[string]any{"timezone": "UTC"}},
 	})
 }

@@ -20,12 +20,16 @@ func usagef(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
 
-// exit reports err as one line on stderr and returns the process exit code.
+// exit reports err as one line on stderr (a JSON object with --json) and returns the process exit code.
 func (c *cli) exit(err error) int {
 	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
-	fmt.Fprintln(c.stderr, "stint: "+terminalSafe(errorText(err)))
+	if c.json {
+		c.writeErrorJSON(err)
+	} else {
+		fmt.Fprintln(c.stderr, "stint: "+terminalSafe(errorText(err)))
+	}
 	var ue *usageError
 	if errors.As(err, &ue) {
 		return 2

@@ -31,13 +31,10 @@ func (c *cli) getenv(key, def string) string {
 	return def
 }
 
-// dataDir resolves the data directory (flag, then $STINT_DATA, then the user's data
-// directory) and creates it, private to the user.
-func (c *cli) dataDir(flagValue string) (string, error) {
-	dir := flagValue
-	if dir == "" {
-		dir = c.getenv("STINT_DATA", "")
-	}
+// dataDir resolves the data directory ($STINT_DATA, which the root flag --data overrides,
+// then the user's data directory) and creates it, private to the user.
+func (c *cli) dataDir() (string, error) {
+	dir := c.getenv("STINT_DATA", "")
 	if dir == "" {
 		var err error
 		if dir, err = userDataDir(runtime.GOOS, c.env); err != nil {

@@ -18,7 +18,6 @@ import (
 // loopback address so the CLI and scripts can drive the same timer.
 func (c *cli) desktop(ctx context.Context, args []string) error {
 	fs := newFlagSet("desktop")
-	data := dataFlag(fs)
 	addr := fs.String("addr", c.getenv("STINT_ADDR", defaultAddr), "local API address")
 	logLevel := fs.String("log-level", c.getenv("STINT_LOG_LEVEL", "info"), "log level")
 	if err := c.parseOnlyFlags(fs, args); err != nil {
@@ -35,7 +34,7 @@ func (c *cli) desktop(ctx context.Context, args []string) error {
 		return fmt.Errorf("%w; the desktop app needs a graphical session (run 'stint serve' for the API alone)", err)
 	}
 	log := newLogger(c.stderr, level)
-	st, svc, dir, err := c.openService(ctx, *data, log)
+	st, svc, dir, err := c.openService(ctx, log)
 	if err != nil {
 		return err
 	}

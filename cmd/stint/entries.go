@@ -14,17 +14,29 @@ import (
 	"github.com/stinthq/stint/app"
 )
 
+// entries runs "stint entries" (the list) and dispatches add, edit and delete.
 func (c *cli) entries(ctx context.Context, args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "add":
+			return c.entriesAdd(ctx, args[1:])
+		case "edit":
+			return c.entriesEdit(ctx, args[1:])
+		case "delete":
+			return c.entriesDelete(ctx, args[1:])
+		case "list":
+			args = args[1:]
+		}
+	}
 	fs := newFlagSet("entries")
 	from := fs.String("from", "", "first instant")
 	to := fs.String("to", "", "end")
 	project := fs.String("project", "", "project name")
 	asJSON := fs.Bool("json", false, "print JSON")
-	data := dataFlag(fs)
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
-	return c.withWorkspace(ctx, *data, func(w *workspace) error {
+	return c.withWorkspace(ctx, func(w *workspace) error {
 		now := w.svc.Now()
 		lo, hi, err := entryRange(*from, *to, now, w.loc)
 		if err != nil {
@@ -50,14 +62,14 @@ func (c *cli) entries(ctx context.Context, args []string) error {
 			}
 			q.Cursor = page.NextCursor
 		}
-		if *asJSON {
-			return c.printJSON(list)
-		}
-		names, err := w.projectNames(ctx)
+		names, err := w.names(ctx)
 		if err != nil {
 			return err
 		}
-		printDays(c.stdout, list, names, lo, hi, now, w.loc)
+		if *asJSON {
+			return c.printJSON(names.entries(list))
+		}
+		printDays(c.stdout, list, names.projects, lo, hi, now, w.loc)
 		return nil
 	})
 }
@@ -170,12 +182,13 @@ func entrySpan(e app.TimeEntry, loc *time.Location) string {
 	return span
 }
 
+// entryProject is the project column: the name, cut to maxNameWidth.
 func entryProject(e app.TimeEntry, names map[uuid.UUID]string) string {
 	if e.ProjectID == nil {
 		return "-"
 	}
 	if n, ok := names[*e.ProjectID]; ok {
-		return terminalLine(n)
+		return cell(n)
 	}
 	return "(deleted project)"
 }

@@ -3,19 +3,18 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"path/filepath"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/stinthq/stint/app"
 	"github.com/stinthq/stint/store/sqlite"
 )
 
 // workspace is the local workspace a CLI command works on: the service over the data
-// directory's store, the owner acting, and the zone days are counted in.
+// directory's store, the owner acting, and the zone days are counted in (app.PickZone's
+// rule: the user's, else the workspace's; never this machine's).
 type workspace struct {
 	svc   *app.Service
 	actor app.Actor
@@ -27,15 +26,10 @@ type workspace struct {
 // Close releases the store.
 func (w *workspace) Close() error { return w.store.Close() }
 
-// dataFlag registers the --data flag every local command takes.
-func dataFlag(fs *flag.FlagSet) *string {
-	return fs.String("data", "", "data directory")
-}
-
 // openService opens the data directory's store (creating and migrating it as needed) and the
 // services over it, and moves a plain local API token out of the database; the caller closes the store. It returns the directory for messages.
-func (c *cli) openService(ctx context.Context, dataFlag string, log *slog.Logger) (*sqlite.Store, *app.Service, string, error) {
-	dir, err := c.dataDir(dataFlag)
+func (c *cli) openService(ctx context.Context, log *slog.Logger) (*sqlite.Store, *app.Service, string, error) {
+	dir, err := c.dataDir()
 	if err != nil {
 		return nil, nil, "", err
 	}
@@ -53,26 +47,27 @@ func (c *cli) openService(ctx context.Context, dataFlag string, log *slog.Logger
 
 // openWorkspace opens the data directory's store directly (no server needed) and returns its
 // local workspace, creating it on first use.
-func (c *cli) openWorkspace(ctx context.Context, dataFlag string) (*workspace, error) {
+func (c *cli) openWorkspace(ctx context.Context) (*workspace, error) {
 	level, err := parseLevel(c.getenv("STINT_LOG_LEVEL", "warn"))
 	if err != nil {
 		return nil, err
 	}
-	st, svc, dir, err := c.openService(ctx, dataFlag, newLogger(c.stderr, level))
+	st, svc, dir, err := c.openService(ctx, newLogger(c.stderr, level))
 	if err != nil {
 		return nil, err
 	}
-	tz := localTimezone(c.env)
-	loc, err := time.LoadLocation(tz)
-	if err != nil { // localTimezone only returns zones that load
-		loc = time.UTC
-	}
-	actor, created, err := svc.EnsureLocal(ctx, app.LocalSetup{Name: ownerName(c.env), Organization: "Personal", Timezone: tz})
+	// A new workspace starts in this machine's zone; after that the user's zone (else the
+	// workspace's) rules, as in the window, whatever zone this process runs in.
+	actor, created, err := svc.EnsureLocal(ctx, app.LocalSetup{Name: ownerName(c.env), Organization: "Personal", Timezone: localTimezone(c.env)})
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("local workspace: %w", err), st.Close())
 	}
+	loc, tz, err := svc.UserZone(ctx, actor)
+	if err != nil {
+		return nil, errors.Join(err, st.Close())
+	}
 	if created {
-		fmt.Fprintf(c.stderr, "Created a local workspace in %s (time zone %s).\n", dir, tz)
+		c.note("Created a local workspace in %s (time zone %s).\n", dir, tz)
 	}
 	return &workspace{svc: svc, actor: actor, tz: tz, loc: loc, store: st}, nil
 }
@@ -82,15 +77,15 @@ func (c *cli) openWorkspace(ctx context.Context, dataFlag string) (*workspace, e
 func (c *cli) apiToken(ctx context.Context, args []string) error {
 	fs := newFlagSet("api-token")
 	rotate := fs.Bool("rotate", false, "replace the token")
-	data := dataFlag(fs)
+	asJSON := fs.Bool("json", false, "print JSON")
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
-	dir, err := c.dataDir(*data)
+	dir, err := c.dataDir()
 	if err != nil {
 		return err
 	}
-	return c.withWorkspace(ctx, dir, func(w *workspace) error {
+	return c.withWorkspace(ctx, func(w *workspace) error {
 		get := w.svc.LocalAPIToken
 		if *rotate {
 			get = w.svc.RotateLocalAPIToken
@@ -100,7 +95,10 @@ func (c *cli) apiToken(ctx context.Context, args []string) error {
 			return err
 		}
 		if *rotate {
-			fmt.Fprintln(c.stderr, "The old local API token no longer works.")
+			c.note("The old local API token no longer works.\n")
+		}
+		if *asJSON {
+			return c.printJSON(map[string]string{"token": tok})
 		}
 		fmt.Fprintln(c.stdout, tok)
 		return nil
@@ -108,8 +106,8 @@ func (c *cli) apiToken(ctx context.Context, args []string) error {
 }
 
 // withWorkspace runs fn on the local workspace and closes it after.
-func (c *cli) withWorkspace(ctx context.Context, dataFlag string, fn func(*workspace) error) (err error) {
-	w, err := c.openWorkspace(ctx, dataFlag)
+func (c *cli) withWorkspace(ctx context.Context, fn func(*workspace) error) (err error) {
+	w, err := c.openWorkspace(ctx)
 	if err != nil {
 		return err
 	}
@@ -128,37 +126,14 @@ func (w *workspace) now() time.Time { return w.svc.Now().In(w.loc) }
 func (w *workspace) projectByName(ctx context.Context, name string) (app.Project, error) {
 	p, err := w.svc.ProjectByName(ctx, w.actor, name)
 	if errors.Is(err, app.ErrNotFound) {
-		return app.Project{}, fmt.Errorf("no project named %q; create it with: stint projects add %q", name, name)
+		return app.Project{}, notFoundf("no project named %q; create it with: stint projects add %q", name, name)
 	}
 	return p, err
 }
 
-// projectNames maps every project id, archived ones included, to its name.
-func (w *workspace) projectNames(ctx context.Context) (map[uuid.UUID]string, error) {
-	ps, err := w.allProjects(ctx, true)
-	if err != nil {
-		return nil, err
-	}
-	names := make(map[uuid.UUID]string, len(ps))
-	for _, p := range ps {
-		names[p.ID] = p.Name
-	}
-	return names, nil
-}
-
 // allProjects reads every page of the project list.
 func (w *workspace) allProjects(ctx context.Context, includeArchived bool) ([]app.Project, error) {
-	out := []app.Project{}
-	lp := app.ListParams{Limit: app.MaxPageLimit}
-	for {
-		page, err := w.svc.Projects(ctx, w.actor, lp, includeArchived)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.Items...)
-		if page.NextCursor == "" {
-			return out, nil
-		}
-		lp.Cursor = page.NextCursor
-	}
+	return allPages(func(lp app.ListParams) (app.Page[app.Project], error) {
+		return w.svc.Projects(ctx, w.actor, lp, includeArchived)
+	})
 }

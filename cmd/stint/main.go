@@ -12,6 +12,7 @@ import (
 	_ "time/tzdata" // IANA zones must resolve on machines without a zoneinfo database
 
 	"github.com/stinthq/stint/app"
+	_ "github.com/stinthq/stint/cmd/stint/internal/localeenv" // before Fyne's init reads the locale
 )
 
 // version is the build's version, set with -ldflags "-X main.version=…".
@@ -34,10 +35,19 @@ type cli struct {
 	stderr io.Writer
 	env    func(string) string
 	clock  app.Clock
+	json   bool // --json: output and errors as JSON
 }
 
 // dispatch runs the command named by args[0].
 func (c *cli) dispatch(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "__complete" { // the completion scripts' helper: words as typed
+		return c.complete(ctx, args[1:])
+	}
+	c.json = wantsJSON(args)
+	args, err := c.takeRootFlags(args)
+	if err != nil {
+		return err
+	}
 	if len(args) == 0 {
 		return c.desktop(ctx, nil)
 	}
@@ -57,6 +67,13 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		return c.entries(ctx, rest)
 	case "projects":
 		return c.projects(ctx, rest)
+	case "continue":
+		return c.continueEntry(ctx, rest)
+	case "completion":
+		return c.completion(rest)
+	case "clients", "tasks", "tags":
+		k, _ := catalogKinds(cmd)
+		return c.catalog(ctx, k, rest)
 	case "api-token":
 		return c.apiToken(ctx, rest)
 	}

@@ -11,21 +11,29 @@ import (
 
 // projects runs "stint projects" (list) and "stint projects add".
 func (c *cli) projects(ctx context.Context, args []string) error {
-	if len(args) > 0 && args[0] == "add" {
-		return c.projectsAdd(ctx, args[1:])
+	if len(args) > 0 {
+		switch args[0] {
+		case "add":
+			return c.projectsAdd(ctx, args[1:])
+		case "list":
+			args = args[1:]
+		case "rename", "archive", "unarchive", "delete":
+			k, _ := catalogKinds("projects")
+			return c.catalog(ctx, k, args)
+		}
 	}
 	fs := newFlagSet("projects")
 	asJSON := fs.Bool("json", false, "print JSON")
-	data := dataFlag(fs)
+	archived := fs.Bool("archived", false, "include archived projects")
 	rest, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
-		return usagef("projects: unknown subcommand %q (only 'add'; see 'stint projects -h')", rest[0])
+		return usagef("projects: unknown subcommand %q (say list, add, rename, archive, unarchive or delete; see 'stint projects -h')", rest[0])
 	}
-	return c.withWorkspace(ctx, *data, func(w *workspace) error {
-		list, err := w.allProjects(ctx, false)
+	return c.withWorkspace(ctx, func(w *workspace) error {
+		list, err := w.allProjects(ctx, *archived)
 		if err != nil {
 			return err
 		}
@@ -38,7 +46,7 @@ func (c *cli) projects(ctx context.Context, args []string) error {
 		}
 		width := len("NAME")
 		for _, p := range list {
-			width = max(width, utf8.RuneCountInString(terminalLine(p.Name)))
+			width = max(width, utf8.RuneCountInString(cell(p.Name)))
 		}
 		fmt.Fprintf(c.stdout, "%s  COLOR    BILLABLE\n", pad("NAME", width))
 		for _, p := range list {
@@ -46,7 +54,10 @@ func (c *cli) projects(ctx context.Context, args []string) error {
 			if p.Billable {
 				billable = "yes"
 			}
-			fmt.Fprintf(c.stdout, "%s  %-7s  %s\n", pad(terminalLine(p.Name), width), terminalSafe(p.Color), billable)
+			if p.Archived {
+				billable += "  (archived)"
+			}
+			fmt.Fprintf(c.stdout, "%s  %-7s  %s\n", pad(cell(p.Name), width), terminalSafe(p.Color), billable)
 		}
 		return nil
 	})
@@ -57,7 +68,6 @@ func (c *cli) projectsAdd(ctx context.Context, args []string) error {
 	color := fs.String("color", "", "#rrggbb")
 	billable := fs.Bool("billable", false, "billable by default")
 	asJSON := fs.Bool("json", false, "print JSON")
-	data := dataFlag(fs)
 	words, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -66,7 +76,7 @@ func (c *cli) projectsAdd(ctx context.Context, args []string) error {
 	if name == "" {
 		return usagef("projects add: give the project a name, e.g. stint projects add Acme")
 	}
-	return c.withWorkspace(ctx, *data, func(w *workspace) error {
+	return c.withWorkspace(ctx, func(w *workspace) error {
 		p, err := w.svc.CreateProject(ctx, w.actor, app.ProjectInput{Name: name, Color: *color, Billable: *billable})
 		if err != nil {
 			return err

@@ -45,7 +45,6 @@ func splitList(v string) []string {
 func (c *cli) serve(ctx context.Context, args []string) error {
 	fs := newFlagSet("serve")
 	addr := fs.String("addr", c.getenv("STINT_ADDR", defaultAddr), "listen address")
-	data := dataFlag(fs)
 	hosts := &listFlag{items: splitList(c.env("STINT_ALLOWED_HOSTS"))}
 	fs.Var(hosts, "allowed-host", "allowed Host header")
 	noSignup := fs.Bool("no-signup", false, "refuse signups")
@@ -70,7 +69,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log := newLogger(c.stderr, level)
-	st, svc, dir, err := c.openService(ctx, *data, log)
+	st, svc, dir, err := c.openService(ctx, log)
 	if err != nil {
 		return err
 	}

@@ -32,23 +32,23 @@ func (c *cli) timer(ctx context.Context, args []string) error {
 
 func (c *cli) timerStart(ctx context.Context, args []string) error {
 	fs := newFlagSet("timer start")
-	project := fs.String("project", "", "project name")
+	ref := addRefFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
-	data := dataFlag(fs)
 	words, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	return c.withWorkspace(ctx, *data, func(w *workspace) error {
+	return c.withWorkspace(ctx, func(w *workspace) error {
 		in := app.TimerStart{Description: strings.Join(words, " "), Timezone: w.tz}
-		projectName := ""
-		if *project != "" {
-			p, err := w.projectByName(ctx, *project)
-			if err != nil {
-				return err
-			}
-			in.ProjectID, projectName = &p.ID, p.Name
+		r, err := ref.resolve(ctx, w)
+		if err != nil {
+			return err
 		}
+		in.ProjectID, in.TaskID, in.Billable = r.projectID, r.taskID, r.billable
+		if r.tagIDs != nil {
+			in.TagIDs = *r.tagIDs
+		}
+		projectName := w.projectName(ctx, in.ProjectID)
 		// Read what runs now only to tell the user it was switched off; StartTimer does the stop.
 		prev, err := w.svc.RunningEntry(ctx, w.actor)
 		if err != nil {
@@ -59,7 +59,7 @@ func (c *cli) timerStart(ctx context.Context, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return c.printJSON(e)
+			return c.printEntryJSON(ctx, w, e)
 		}
 		if prev != nil {
 			fmt.Fprintf(c.stdout, "Stopped%s after %s.\n", subject(prev.Description, w.projectName(ctx, prev.ProjectID), " the timer"),
@@ -73,17 +73,16 @@ func (c *cli) timerStart(ctx context.Context, args []string) error {
 func (c *cli) timerStop(ctx context.Context, args []string) error {
 	fs := newFlagSet("timer stop")
 	asJSON := fs.Bool("json", false, "print JSON")
-	data := dataFlag(fs)
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
-	return c.withWorkspace(ctx, *data, func(w *workspace) error {
+	return c.withWorkspace(ctx, func(w *workspace) error {
 		e, err := w.svc.StopTimer(ctx, w.actor)
 		if err != nil {
 			return err
 		}
 		if *asJSON {
-			return c.printJSON(e)
+			return c.printEntryJSON(ctx, w, e)
 		}
 		fmt.Fprintf(c.stdout, "Stopped%s after %s (%s–%s).\n", subject(e.Description, w.projectName(ctx, e.ProjectID), " the timer"),
 			app.FormatDuration(e.Duration(w.now())), w.clockTime(e.StartedAt), w.clockTime(*e.StoppedAt))
@@ -93,27 +92,31 @@ func (c *cli) timerStop(ctx context.Context, args []string) error {
 
 // timerStatusJSON is what "timer status --json" prints; entry is null when nothing runs.
 type timerStatusJSON struct {
-	Running        bool           `json:"running"`
-	ElapsedSeconds int64          `json:"elapsed_seconds"`
-	Entry          *app.TimeEntry `json:"entry"`
+	Running        bool       `json:"running"`
+	ElapsedSeconds int64      `json:"elapsed_seconds"`
+	Entry          *entryJSON `json:"entry"`
 }
 
 func (c *cli) timerStatus(ctx context.Context, args []string) error {
 	fs := newFlagSet("timer status")
 	asJSON := fs.Bool("json", false, "print JSON")
-	data := dataFlag(fs)
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
-	return c.withWorkspace(ctx, *data, func(w *workspace) error {
+	return c.withWorkspace(ctx, func(w *workspace) error {
 		e, err := w.svc.RunningEntry(ctx, w.actor)
 		if err != nil {
 			return err
 		}
 		if *asJSON {
-			out := timerStatusJSON{Running: e != nil, Entry: e}
+			out := timerStatusJSON{Running: e != nil}
 			if e != nil {
-				out.ElapsedSeconds = int64(e.Duration(w.now()) / time.Second)
+				names, err := w.names(ctx)
+				if err != nil {
+					return err
+				}
+				named := names.entry(*e)
+				out.Entry, out.ElapsedSeconds = &named, int64(e.Duration(w.now())/time.Second)
 			}
 			return c.printJSON(out)
 		}
@@ -164,5 +167,5 @@ func (w *workspace) projectName(ctx context.Context, id *uuid.UUID) string {
 	if err != nil {
 		return "(deleted project)"
 	}
-	return terminalLine(p.Name)
+	return cell(p.Name)
 }

@@ -1,5 +1,10 @@
 package main
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Usage texts, one per command. They are written by hand rather than generated from the flag
 // sets so each reads as a short manual page.
 
@@ -16,20 +21,36 @@ Timer and data (work on this machine's data directory; no server needed):
   timer start [DESCRIPTION...]   start tracking now (stops a running timer first)
   timer stop                     stop the running timer
   timer status                   show the running timer
+  continue [ENTRY-ID]            start again on what the latest entry was about
   entries                        list time entries, grouped by day (default: this week)
+  entries add|edit|delete        add an entry from its times, change one, delete one
   projects                       list projects
   projects add NAME              create a project
+  projects rename|archive|unarchive|delete NAME
+                                 change or remove a project
+  clients|tasks|tags [list]      list clients, tasks or tags
+  clients|tasks|tags add|rename|archive|unarchive|delete NAME
+                                 manage them (tasks take --project)
   api-token [--rotate]           print the local API token for scripts (or replace it)
 
 Server:
   serve                          run the HTTP API (headless)
 
 Other:
+  completion bash|zsh|fish       print the shell completion script
   version                        print the version
   help [COMMAND]                 show help for a command
 
-Every command accepts -h. Data lives in --data DIR, else $STINT_DATA, else the user's data
-directory (on Linux $XDG_DATA_HOME/stint or ~/.local/share/stint).
+Root flags, before or after the command (each overrides its environment variable):
+  --data DIR          data directory ($STINT_DATA; default: the user's data directory, on
+                      Linux $XDG_DATA_HOME/stint or ~/.local/share/stint)
+  --addr HOST:PORT    API address for desktop and serve ($STINT_ADDR; default 127.0.0.1:8736)
+  --log-level LEVEL   debug, info, warn or error ($STINT_LOG_LEVEL; default info, warn for
+                      the timer and data commands)
+
+Every command accepts -h. With --json a command prints JSON on stdout, and a failure is
+one object on stderr: {"error": {"code", "message", "fields"}}, where code is one of usage,
+invalid, not_found, conflict, version_mismatch, forbidden, unauthorized or error.
 
 Examples:
   stint projects add "Client work" --billable
@@ -37,6 +58,7 @@ Examples:
   stint timer status
   stint timer stop
   stint entries --from yesterday --json
+  stint --data ~/work-data timer status
 `
 
 const usageDesktop = `Usage: stint desktop [flags]
@@ -56,7 +78,7 @@ The API token for scripts is in Settings (Copy API token, Rotate token) and in t
 api-token in the data directory, readable by you only.
 `
 
-const usageAPIToken = `Usage: stint api-token [--rotate]
+const usageAPIToken = `Usage: stint api-token [--rotate] [--json]
 
 Prints the token scripts use to reach the desktop app's local API (Authorization: Bearer …),
 issuing one on first use. It is kept in the file api-token in the data directory, readable by
@@ -65,6 +87,7 @@ you only; the database keeps its hash only.
 Flags:
   --rotate     replace the token: the old one stops working at once, so scripts using it
                must be given the new one
+  --json       print {"token"} as JSON
   --data DIR   data directory (default $STINT_DATA, then the user's data directory)
 `
 
@@ -92,6 +115,17 @@ Flags (each falls back to its environment variable, then to the default):
 Logs go to stderr: JSON when stderr is not a terminal, text otherwise.
 `
 
+const usageCompletion = `Usage: stint completion bash|zsh|fish
+
+Prints a script that completes stint's commands, flags, and the names of your projects,
+tasks and tags (after --project, --task, --tag, and for rename, archive and delete).
+
+  bash   add to ~/.bashrc:   source <(stint completion bash)
+  zsh    add to ~/.zshrc after compinit:   source <(stint completion zsh)
+         (or save it as _stint in a directory of $fpath)
+  fish   stint completion fish > ~/.config/fish/completions/stint.fish
+`
+
 const usageVersion = `Usage: stint version [--json]
 
 Prints the version of this build and the Go version it was built with.
@@ -102,14 +136,15 @@ Flags:
 
 const usageTimer = `Usage: stint timer <start|stop|status> [flags]
 
-  timer start [--project NAME] [--json] [DESCRIPTION...]
+  timer start [--project NAME] [--task NAME] [--tag NAME]... [--billable] [--json] [DESCRIPTION...]
   timer stop [--json]
   timer status [--json]
 
 Run 'stint timer start -h' and so on for details.
 `
 
-const usageTimerStart = `Usage: stint timer start [--project NAME] [--json] [DESCRIPTION...]
+const usageTimerStart = `Usage: stint timer start [--project NAME] [--task NAME] [--tag NAME]... [--billable]
+                        [--json] [DESCRIPTION...]
 
 Starts tracking now. A timer that is already running is stopped at the same instant, so
 starting is also switching. The words after the flags form the description.
@@ -117,11 +152,76 @@ starting is also switching. The words after the flags form the description.
 Flags:
   --project NAME   the project to track on, by name (case-insensitive); create one with
                    'stint projects add NAME'
+  --task NAME      a task; without --project the task's project is used
+  --tag NAME       a tag; repeat for several (or separate with commas)
+  --billable       billable (--billable=false for not); default: the project's setting
   --json           print the new entry as JSON
   --data DIR       data directory (default $STINT_DATA, then the user's data directory)
 
 Example:
-  stint timer start --project Acme reviewing the contract
+  stint timer start --project Acme --tag meeting --billable reviewing the contract
+`
+
+const usageContinue = `Usage: stint continue [ENTRY-ID] [--json]
+
+Starts the timer again on what the latest entry (or the entry with that id, from
+'stint entries --json') was about: same description, project, task, tags and billability.
+A running timer is stopped first; the latest entry itself must not be running.
+
+Flags:
+  --json       print the new entry as JSON
+  --data DIR   data directory (default $STINT_DATA, then the user's data directory)
+`
+
+const usageEntriesAdd = `Usage: stint entries add --start T (--end T | --duration D) [flags] [DESCRIPTION...]
+       stint entries add --end T --duration D [flags] [DESCRIPTION...]
+       stint entries add --duration D [flags] [DESCRIPTION...]
+
+Adds a finished entry. Times are in your time zone (the user's, else the workspace's); T
+is now, today, yesterday, a date (2026-11-23), a date and time (2026-11-23 14:05), a time
+today (14:05) or RFC 3339. D is a duration such as 1h30m, 90m, 1.5h or 1:30. With only
+--duration the entry ends now. An end before the start is refused: give the end's date
+for an entry past midnight.
+
+Flags:
+  --start T, --end T, --duration D   the entry's span (any two; --duration alone ends now)
+  --project NAME, --task NAME        what it was on (a task brings its project)
+  --tag NAME                         a tag; repeat for several
+  --billable                         billable (--billable=false for not; default: the project's)
+  --json                             print the new entry as JSON
+  --data DIR                         data directory
+
+Example:
+  stint entries add --start "2026-11-23 14:00" --duration 1h30m --project Acme call with Anna
+`
+
+const usageEntriesEdit = `Usage: stint entries edit ENTRY [flags]
+
+Changes an entry; only what the flags name changes. ENTRY is 'last' (the newest entry) or
+an id from 'stint entries --json'. Times are in your time zone.
+
+Flags:
+  --start T, --end T        move the start or the end
+  --duration D              set the length (from the start; with --end, back from the end)
+  --description TEXT        new description
+  --project NAME            another project; --project "" for none (clears the task too)
+  --task NAME               another task
+  --tag NAME                the tags, replacing the old ones; repeat; --tag "" for none
+  --billable                --billable or --billable=false
+  --json                    print the changed entry as JSON
+  --data DIR                data directory
+
+Example:
+  stint entries edit last --end 17:30 --tag review
+`
+
+const usageEntriesDelete = `Usage: stint entries delete ENTRY [--json]
+
+Deletes an entry. ENTRY is 'last' (the newest entry) or an id from 'stint entries --json'.
+
+Flags:
+  --json       print {"deleted", "id"} as JSON
+  --data DIR   data directory (default $STINT_DATA, then the user's data directory)
 `
 
 const usageTimerStop = `Usage: stint timer stop [--json]
@@ -142,7 +242,8 @@ Flags:
   --data DIR   data directory (default $STINT_DATA, then the user's data directory)
 `
 
-const usageEntries = `Usage: stint entries [--from T] [--to T] [--project NAME] [--json]
+const usageEntries = `Usage: stint entries [list] [--from T] [--to T] [--project NAME] [--json]
+       stint entries add|edit|delete ...   (see 'stint entries add -h' and so on)
 
 Lists time entries that started in [from, to), grouped by day in the local time zone with
 daily totals. Without --from and --to it shows this week (Monday to Sunday).
@@ -155,17 +256,25 @@ Flags:
   --from T         first instant (default: Monday of this week)
   --to T           end (default: the Monday after --from's week)
   --project NAME   only entries on this project
-  --json           print the entries as a JSON array, newest first
+  --json           print the entries as a JSON array, newest first, each with
+                   project_name, task_name and tag_names beside the ids
   --data DIR       data directory (default $STINT_DATA, then the user's data directory)
 `
 
-const usageProjects = `Usage: stint projects [--json]
-       stint projects add NAME [--color #rrggbb] [--billable]
+const usageProjects = `Usage: stint projects [list] [--archived] [--json]
+       stint projects add NAME [--color #rrggbb] [--billable] [--json]
+       stint projects rename NAME NEW-NAME [--json]
+       stint projects archive|unarchive NAME [--json]
+       stint projects delete NAME [--json]
 
-Lists the projects of the local workspace, or adds one.
+Lists the active projects of the local workspace, adds one, renames one, archives one (it
+leaves the lists and pickers; its time stays in reports) or restores it, or deletes one:
+its entries keep their time, without a project. Names are matched ignoring case; quote
+names with spaces.
 
 Flags:
-  --json       print the projects as a JSON array
+  --archived   list archived projects too
+  --json       print the projects (or the changed one) as JSON
   --data DIR   data directory (default $STINT_DATA, then the user's data directory)
 `
 
@@ -180,9 +289,56 @@ Flags:
   --data DIR        data directory (default $STINT_DATA, then the user's data directory)
 `
 
+// usageCatalog is the help of "stint clients", "stint tasks" and "stint tags".
+func usageCatalog(kind string) string {
+	singular := strings.TrimSuffix(kind, "s")
+	var extra, flags, addFlags string
+	switch kind {
+	case "tasks":
+		addFlags = " --project NAME"
+		extra = "A task belongs to a project: add takes --project, and list, rename, archive and\ndelete take it to tell apart tasks of the same name.\n"
+		flags = "  --project NAME   the task's project\n"
+	case "tags":
+		addFlags = " [--color #rrggbb]"
+		flags = "  --color #rrggbb  the new tag's colour (add only; default: one from a palette)\n"
+	}
+	return fmt.Sprintf(`Usage: stint %[1]s [list] [--archived] [--json]
+       stint %[1]s add NAME%[6]s [--json]
+       stint %[1]s rename NAME NEW-NAME [--json]
+       stint %[1]s archive|unarchive NAME [--json]
+       stint %[1]s delete NAME [--json]
+
+Lists the %[1]s of the local workspace (active ones; --archived adds the others), adds one,
+renames one, archives one (it leaves the pickers; its time stays) or restores it, or
+deletes one: %[3]s.
+Names are matched ignoring case; quote names with spaces.
+%[4]s
+Flags:
+%[5]s  --archived       list archived %[1]s too
+  --json           print JSON
+  --data DIR       data directory (default $STINT_DATA, then the user's data directory)
+
+Example:
+  stint %[1]s rename "Old %[2]s" "New %[2]s"
+`, kind, singular, catalogDeleted(kind), extra, flags, addFlags)
+}
+
+// catalogDeleted says what deleting a row of kind does.
+func catalogDeleted(kind string) string {
+	k, _ := catalogKinds(kind)
+	return k.deleted
+}
+
 // usageText returns the help of a command given by its words ("timer start").
 func usageText(command string) (string, bool) {
+	first, _, _ := strings.Cut(command, " ")
+	switch first {
+	case "clients", "tasks", "tags":
+		return usageCatalog(first), true
+	}
 	switch command {
+	case "projects rename", "projects archive", "projects unarchive", "projects delete", "projects list":
+		return usageProjects, true
 	case "desktop":
 		return usageDesktop, true
 	case "serve":
@@ -193,6 +349,16 @@ func usageText(command string) (string, bool) {
 		return usageTimer, true
 	case "timer start":
 		return usageTimerStart, true
+	case "continue":
+		return usageContinue, true
+	case "completion":
+		return usageCompletion, true
+	case "entries add":
+		return usageEntriesAdd, true
+	case "entries edit":
+		return usageEntriesEdit, true
+	case "entries delete":
+		return usageEntriesDelete, true
 	case "timer stop":
 		return usageTimerStop, true
 	case "timer status":
