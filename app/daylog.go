@@ -10,7 +10,7 @@ import (
 )
 
 // DayLogQuery asks for the entries of the calendar days From..To (YYYY-MM-DD, inclusive) in
-// Timezone (default the organization's), grouped by day.
+// Timezone (default the user's zone by PickZone), grouped by day.
 type DayLogQuery struct {
 	From, To  string
 	Timezone  string

@@ -65,7 +65,7 @@ func WeekStart(t time.Time, loc *time.Location) time.Time {
 }
 
 // SummaryQuery asks for tracked time per day and project over [From, To] (dates, inclusive) in
-// a time zone (default the organization's).
+// a time zone (default the user's zone by PickZone).
 type SummaryQuery struct {
 	From, To  string
 	Timezone  string
@@ -99,7 +99,7 @@ func (s *Service) Summarize(ctx context.Context, a Actor, q SummaryQuery) (Summa
 	var err error
 	tz := q.Timezone
 	if tz == "" {
-		_ = s.store.Read(ctx, func(tx Tx) error { tz = orgTimezone(ctx, tx, a); return nil })
+		_ = s.store.Read(ctx, func(tx Tx) error { tz = actorZone(ctx, tx, a); return nil })
 	}
 	if loc, err = time.LoadLocation(tz); err != nil || tz == "Local" { // Local is the server's zone, not a name
 		c.add("timezone", "must be an IANA time zone such as Europe/Berlin")

@@ -11,7 +11,7 @@ import (
 )
 
 // TimesheetQuery asks for one week as a grid: the week (Monday to Sunday) containing Date
-// (YYYY-MM-DD; default today) in Timezone (default the organization's).
+// (YYYY-MM-DD; default today) in Timezone (default the user's zone by PickZone).
 type TimesheetQuery struct {
 	Date     string
 	Timezone string
@@ -132,10 +132,10 @@ func (s *Service) Timesheet(ctx context.Context, a Actor, q TimesheetQuery) (Tim
 	return out, nil
 }
 
-// zone resolves a requested time zone, defaulting to the organization's.
+// zone resolves a requested time zone, defaulting to the actor's (PickZone).
 func (s *Service) zone(ctx context.Context, a Actor, tz string) (*time.Location, string, error) {
 	if tz == "" {
-		if err := s.store.Read(ctx, func(tx Tx) error { tz = orgTimezone(ctx, tx, a); return nil }); err != nil {
+		if err := s.store.Read(ctx, func(tx Tx) error { tz = actorZone(ctx, tx, a); return nil }); err != nil {
 			return nil, "", err
 		}
 	}

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -26,20 +27,54 @@ func PickZone(userTZ, orgTZ string) (*time.Location, string) {
 // UserZone is the actor's time zone by PickZone: the zone to show their entries in, cut
 // their days in, and stamp new entries with when a client names none.
 func (s *Service) UserZone(ctx context.Context, a Actor) (*time.Location, string, error) {
-	var u User
-	var o Organization
-	err := s.store.Read(ctx, func(tx Tx) error {
-		sc := a.Scope()
-		var err error
-		if u, err = tx.Users().Get(ctx, sc, a.UserID); err != nil {
-			return err
-		}
-		o, err = tx.Organizations().Get(ctx, sc, a.OrgID)
-		return err
-	})
-	if err != nil {
+	var tz string
+	if err := s.store.Read(ctx, func(tx Tx) error { tz = actorZone(ctx, tx, a); return nil }); err != nil {
 		return nil, "", fmt.Errorf("time zone of user %s: %w", a.UserID, err)
 	}
-	loc, tz := PickZone(u.Timezone, o.Timezone)
+	loc, tz := PickZone(tz, "")
 	return loc, tz, nil
+}
+
+// actorZone is PickZone's name for the actor inside a transaction: the user's zone, else the
+// organization's, else UTC. Services use it wherever a request names no zone.
+func actorZone(ctx context.Context, tx Tx, a Actor) string {
+	var userTZ, orgTZ string
+	if u, err := tx.Users().Get(ctx, a.Scope(), a.UserID); err == nil {
+		userTZ = u.Timezone
+	}
+	if o, err := tx.Organizations().Get(ctx, a.Scope(), a.OrgID); err == nil {
+		orgTZ = o.Timezone
+	}
+	_, tz := PickZone(userTZ, orgTZ)
+	return tz
+}
+
+// SetMyTimezone sets the actor's own time zone, the first choice of PickZone. An empty tz
+// clears it, so the organization's zone applies.
+func (s *Service) SetMyTimezone(ctx context.Context, a Actor, tz string) (User, error) {
+	tz = strings.TrimSpace(tz)
+	var c checker
+	checkTimezone(&c, "timezone", tz)
+	if err := c.err(); err != nil {
+		return User{}, err
+	}
+	var out User
+	err := s.write(ctx, a, PermEntriesOwn, func(tx Tx, a Actor, now time.Time) error {
+		u, err := tx.Users().Get(ctx, a.Scope(), a.UserID)
+		if err != nil {
+			return err
+		}
+		if u.Timezone == tz {
+			out = u
+			return nil
+		}
+		u.Timezone = tz
+		prev := s.touch(&u.Meta, now)
+		if err := tx.Users().Update(ctx, a.Scope(), u, prev); err != nil {
+			return err
+		}
+		out = u
+		return s.record(ctx, tx, a.Scope(), &a.UserID, change{action: "user.update", entity: "user", id: u.ID, meta: u.Meta, row: u})
+	})
+	return out, err
 }

@@ -121,7 +121,8 @@ type UI struct {
 	// Shared state, touched only on the UI thread.
 	actor   app.Actor
 	org     app.Organization
-	loc     *time.Location
+	userTZ  string         // the user's zone by app.UserZone; "" until the first reload
+	loc     *time.Location // app.PickZone(userTZ, org's): where days and clock times are cut
 	cat     catalogData
 	running *app.TimeEntry
 	undo    *pendingDelete
@@ -283,11 +284,11 @@ func (u *UI) enter(a app.Actor, org app.Organization) {
 	u.reload()
 }
 
+// setOrg takes the organization's new state and with it the zone the window shows: the
+// user's, else the organization's (app.PickZone), as the CLI, tray and reports do.
 func (u *UI) setOrg(org app.Organization) {
 	u.org = org
-	if loc, err := time.LoadLocation(org.Timezone); err == nil {
-		u.loc = loc
-	}
+	u.loc, _ = app.PickZone(u.userTZ, org.Timezone)
 }
 
 // buildMain lays out the sidebar, the current screen and the undo bar.
@@ -413,6 +414,10 @@ func (u *UI) reload() {
 		if err != nil {
 			return nil, err
 		}
+		_, userTZ, err := u.svc.UserZone(ctx, a)
+		if err != nil {
+			return nil, err
+		}
 		threshold, err := u.svc.IdleThreshold(ctx)
 		if err != nil {
 			return nil, err
@@ -421,6 +426,7 @@ func (u *UI) reload() {
 		return func() {
 			u.cat = cat
 			u.idle.threshold = threshold
+			u.userTZ = userTZ
 			u.setOrg(org)
 			u.running = running
 			if u.undo != nil && running != nil && running.ID == u.undo.entry.ID {

@@ -142,10 +142,10 @@ func idleLabel(d time.Duration) string {
 
 func (s *settingsScreen) refresh() {
 	u := s.u
-	if key := fmt.Sprintf("%s/%d", u.org.ID, u.org.Version); key != s.loadedOrg {
+	if key := fmt.Sprintf("%s/%d/%s", u.org.ID, u.org.Version, u.userTZ); key != s.loadedOrg {
 		s.loadedOrg = key
 		s.orgName.SetText(u.org.Name)
-		s.timezone.SetText(u.org.Timezone)
+		s.timezone.SetText(u.loc.String())
 		s.orgForm.clear()
 	}
 	s.apiStatus.SetText(s.apiText())
@@ -195,7 +195,13 @@ func (s *settingsScreen) onSaveOrg() {
 	name, tz := s.orgName.Text, strings.TrimSpace(s.timezone.Text)
 	s.orgForm.clear()
 	u.bg(func(ctx context.Context) (func(), error) {
+		// The zone is the workspace's and the user's own: the window, the tray, the CLI and
+		// reports all show the user's zone first (app.PickZone).
 		org, err := u.svc.UpdateOrganization(ctx, a, id, app.OrganizationPatch{Name: &name, Timezone: &tz}, version)
+		var me app.User
+		if err == nil {
+			me, err = u.svc.SetMyTimezone(ctx, a, tz)
+		}
 		return func() {
 			if err != nil {
 				if !s.orgForm.show(err) {
@@ -203,6 +209,7 @@ func (s *settingsScreen) onSaveOrg() {
 				}
 				return
 			}
+			u.userTZ = me.Timezone
 			u.setOrg(org)
 			u.changed()
 		}, nil

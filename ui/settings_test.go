@@ -132,3 +132,32 @@ func TestSettingsRotateToken(t *testing.T) {
 		t.Fatalf("copied %q after rotation", got)
 	}
 }
+
+// The window shows the user's zone before the workspace's (app.PickZone), as the CLI and
+// reports do, and Settings moves both, so no front end is left on the old zone.
+func TestWindowUsesTheUserZone(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true}) // user and workspace in Europe/Berlin
+	if _, err := h.svc.SetMyTimezone(h.ctx, h.actor(), "America/New_York"); err != nil {
+		t.Fatal(err)
+	}
+	h.u.reload()
+	h.wait()
+	if h.u.loc.String() != "America/New_York" {
+		t.Fatalf("window zone %s; want the user's America/New_York", h.u.loc)
+	}
+	h.u.show(7)
+	h.wait()
+	s := h.u.settings
+	if s.timezone.Text != "America/New_York" {
+		t.Fatalf("settings show zone %q; want the one in use", s.timezone.Text)
+	}
+	s.timezone.SetText("Asia/Tokyo")
+	h.tap(s.orgSave)
+	h.wait()
+	if _, tz, err := h.svc.UserZone(h.ctx, h.actor()); err != nil || tz != "Asia/Tokyo" {
+		t.Fatalf("after saving Settings the CLI's zone is %q (%v); want Asia/Tokyo", tz, err)
+	}
+	if h.u.loc.String() != "Asia/Tokyo" {
+		t.Fatalf("window zone %s; want Asia/Tokyo", h.u.loc)
+	}
+}
