@@ -15,7 +15,8 @@ import (
 )
 
 // timesheetScreen shows a week as a grid: a row per project, a column per day, with totals
-// per row and column, in the organization's time zone.
+// per row and column, in the organization's time zone. A day cell can be typed into to set
+// the time on that project and day (app.SetTimesheetCell), with Undo.
 type timesheetScreen struct {
 	u         *UI
 	date      string // any day of the week shown; "" for this week
@@ -30,6 +31,12 @@ type timesheetScreen struct {
 	prev  *widget.Button
 	next  *widget.Button
 	this  *widget.Button
+	// editors are the project rows' day cells, by row and day, for tests.
+	editors   [][7]*sheetCellEditor
+	lastEdit  *app.CellChange // what Undo puts back
+	undoBar   *fyne.Container
+	undoLabel *widget.Label
+	undoBtn   *widget.Button
 }
 
 func newTimesheetScreen(u *UI) *timesheetScreen {
@@ -49,7 +56,7 @@ func (s *timesheetScreen) build() fyne.CanvasObject {
 	s.this = widget.NewButton("This week", func() { s.date = ""; s.refresh() })
 	s.weekLabel.Truncation = fyne.TextTruncateEllipsis
 	head := s.u.newSwitch(container.NewBorder(nil, nil, container.NewHBox(s.prev, s.next), nil, s.weekLabel), container.NewHBox(container.NewCenter(s.zone), s.this))
-	return container.NewBorder(container.NewVBox(head, widget.NewSeparator()), nil, nil, nil,
+	return container.NewBorder(container.NewVBox(head, widget.NewSeparator()), s.newUndoBar(), nil, nil,
 		container.NewStack(container.NewScroll(s.rows), s.empty)) // scrolls sideways in a narrow window
 }
 
@@ -63,6 +70,8 @@ func (s *timesheetScreen) shift(days int) {
 		d = s.u.svc.Now().In(s.u.loc)
 	}
 	s.date = d.AddDate(0, 0, days).Format(app.DateLayout)
+	s.lastEdit = nil
+	s.undoBar.Hide()
 	s.refresh()
 }
 
@@ -105,6 +114,7 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 	today := s.u.svc.Now().In(loc).Format(app.DateLayout)
 
 	s.cells = nil
+	s.editors = make([][7]*sheetCellEditor, len(sheet.Rows))
 	s.rows.Objects = nil
 	lay := &sheetLayout{}
 	cell := func(text string, bold bool, align fyne.TextAlign) *widget.Label {
@@ -156,6 +166,9 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 			d.set("")
 		}
 		s.addRow(lay, row, d)
+		if !r.Missing { // no new time on a deleted project
+			s.makeEditable(i, r, mins.Rows[i])
+		}
 	}
 	s.rows.Add(widget.NewSeparator())
 	// Totals.
@@ -180,6 +193,17 @@ func sheetCell(secs, mins int64) string {
 		return "–"
 	}
 	return app.FormatMinuteCount(mins)
+}
+
+// makeEditable turns the day cells of the row just added into fields.
+func (s *timesheetScreen) makeEditable(i int, r app.TimesheetRow, mins [7]int64) {
+	grid := s.rows.Objects[len(s.rows.Objects)-1].(*fyne.Container)
+	labels := s.cells[len(s.cells)-1]
+	for d := range r.Seconds {
+		ed := newSheetCellEditor(s.u.shortcuts, labels[d+1], cellText(r.Seconds[d], mins[d]), func(text string) { s.setCell(r, d, text) })
+		s.editors[i][d] = ed
+		grid.Objects[d+1] = ed
+	}
 }
 
 func (s *timesheetScreen) addRow(lay *sheetLayout, labels []*widget.Label, d *dot) {
