@@ -163,7 +163,7 @@ func (l *entryList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	}
 	r.project.SetText(name)
 	r.dot.set(color)
-	r.span.SetText(entrySpan(e, u.loc))
+	r.span.SetText(spanIn(e, u.loc, u.display()))
 	if e.Running() {
 		r.dur.Importance = widget.HighImportance
 		r.dur.Text = "running"
@@ -177,16 +177,19 @@ func (l *entryList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 }
 
 // entrySpan is "09:00 – 10:30"; a part of an entry crossing midnight names the other day.
-func entrySpan(e app.DayEntry, loc *time.Location) string {
-	start := clock(e.StartedAt, loc)
+func entrySpan(e app.DayEntry, loc *time.Location) string { return spanIn(e, loc, app.Display{}) }
+
+// spanIn is entrySpan with the clock d asks for.
+func spanIn(e app.DayEntry, loc *time.Location, d app.Display) string {
+	start := d.Clock(e.StartedAt, loc)
 	if e.StartsEarlier {
-		start = e.StartedAt.In(loc).Format("Mon 15:04")
+		start = e.StartedAt.In(loc).Format("Mon ") + start
 	}
 	end := "now"
 	if e.StoppedAt != nil {
-		end = clock(*e.StoppedAt, loc)
+		end = d.Clock(*e.StoppedAt, loc)
 		if e.EndsLater {
-			end = e.StoppedAt.In(loc).Format("Mon 15:04")
+			end = e.StoppedAt.In(loc).Format("Mon ") + end
 		}
 	}
 	return start + " – " + end

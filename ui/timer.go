@@ -91,7 +91,7 @@ func (s *timerScreen) refresh() {
 	u.bg(func(ctx context.Context) (func(), error) {
 		now := u.svc.Now().In(loc)
 		today := now.Format(app.DateLayout)
-		week := app.WeekStart(now, loc).Format(app.DateLayout)
+		week := u.display().WeekStart(now, loc).Format(app.DateLayout)
 		log, err := u.svc.DayLog(ctx, a, app.DayLogQuery{From: week, To: today, UserID: &a.UserID})
 		if err != nil {
 			return nil, err
@@ -179,8 +179,8 @@ func (s *timerScreen) tick() {
 	if s.day == "" {
 		return // not loaded yet
 	}
-	setText(s.today, app.FormatMinuteCount(cells.Minutes(s.day, s.day)))
-	setText(s.week, app.FormatMinuteCount(cells.Minutes(s.weekStart, s.day)))
+	setText(s.today, s.u.display().Minutes(cells.Minutes(s.day, s.day)))
+	setText(s.week, s.u.display().Minutes(cells.Minutes(s.weekStart, s.day)))
 }
 
 // onToggle starts or stops the timer.

@@ -79,9 +79,9 @@ func (s *timesheetScreen) refresh() {
 	u := s.u
 	s.req++
 	req := s.req
-	a, date := u.actor, s.date
+	a, date, disp := u.actor, s.date, u.display()
 	u.bg(func(ctx context.Context) (func(), error) {
-		sheet, err := u.svc.Timesheet(ctx, a, app.TimesheetQuery{Date: date, UserID: &a.UserID})
+		sheet, err := u.svc.Timesheet(ctx, a, app.TimesheetQuery{Date: date, UserID: &a.UserID, Display: disp})
 		if err != nil {
 			return nil, err
 		}
@@ -96,6 +96,7 @@ func (s *timesheetScreen) refresh() {
 // show lays the grid out.
 func (s *timesheetScreen) show(sheet app.Timesheet) {
 	s.sheet = sheet
+	disp := s.u.display()
 	loc, err := time.LoadLocation(sheet.Timezone)
 	if err != nil {
 		loc = s.u.loc
@@ -153,13 +154,13 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 		nameLabel.Truncation = fyne.TextTruncateEllipsis
 		row := []*widget.Label{nameLabel}
 		for d, secs := range r.Seconds {
-			l := cell(sheetCell(secs, mins.Rows[i][d]), false, fyne.TextAlignTrailing)
+			l := cell(sheetCell(disp, secs, mins.Rows[i][d]), false, fyne.TextAlignTrailing)
 			if secs == 0 {
 				l.Importance = widget.LowImportance
 			}
 			row = append(row, l)
 		}
-		row = append(row, cell(sheetCell(r.TotalSeconds, mins.RowTotals[i]), true, fyne.TextAlignTrailing))
+		row = append(row, cell(sheetCell(disp, r.TotalSeconds, mins.RowTotals[i]), true, fyne.TextAlignTrailing))
 		d := newDot(10)
 		d.set(color)
 		if r.ProjectID == nil {
@@ -167,16 +168,16 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 		}
 		s.addRow(lay, row, d)
 		if !r.Missing { // no new time on a deleted project
-			s.makeEditable(i, r, mins.Rows[i])
+			s.makeEditable(i, r, mins.Rows[i], disp)
 		}
 	}
 	s.rows.Add(widget.NewSeparator())
 	// Totals.
 	tot := []*widget.Label{cell("Total", true, fyne.TextAlignLeading)}
 	for d, secs := range sheet.DayTotals {
-		tot = append(tot, cell(sheetCell(secs, mins.DayTotals[d]), true, fyne.TextAlignTrailing))
+		tot = append(tot, cell(sheetCell(disp, secs, mins.DayTotals[d]), true, fyne.TextAlignTrailing))
 	}
-	tot = append(tot, cell(sheetCell(sheet.TotalSeconds, mins.Total), true, fyne.TextAlignTrailing))
+	tot = append(tot, cell(sheetCell(disp, sheet.TotalSeconds, mins.Total), true, fyne.TextAlignTrailing))
 	tot[len(tot)-1].Importance = widget.HighImportance
 	s.addRow(lay, tot, nil)
 	s.rows.Refresh()
@@ -187,20 +188,21 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 	}
 }
 
-// sheetCell shows a cell's whole minutes as h:mm, or a dash when no time was tracked.
-func sheetCell(secs, mins int64) string {
+// sheetCell shows a cell's whole minutes as h:mm (or decimal hours, by d), or a dash when no
+// time was tracked.
+func sheetCell(d app.Display, secs, mins int64) string {
 	if secs <= 0 {
 		return "–"
 	}
-	return app.FormatMinuteCount(mins)
+	return d.Minutes(mins)
 }
 
 // makeEditable turns the day cells of the row just added into fields.
-func (s *timesheetScreen) makeEditable(i int, r app.TimesheetRow, mins [7]int64) {
+func (s *timesheetScreen) makeEditable(i int, r app.TimesheetRow, mins [7]int64, disp app.Display) {
 	grid := s.rows.Objects[len(s.rows.Objects)-1].(*fyne.Container)
 	labels := s.cells[len(s.cells)-1]
 	for d := range r.Seconds {
-		ed := newSheetCellEditor(s.u.shortcuts, labels[d+1], cellText(r.Seconds[d], mins[d]), func(text string) { s.setCell(r, d, text) })
+		ed := newSheetCellEditor(s.u.shortcuts, labels[d+1], cellText(disp, r.Seconds[d], mins[d]), func(text string) { s.setCell(r, d, text) })
 		s.editors[i][d] = ed
 		grid.Objects[d+1] = ed
 	}

@@ -92,12 +92,12 @@ func (c *cellInput) FocusLost() {
 	}
 }
 
-// cellText is what a cell's field starts with: its whole minutes as h:mm, or nothing.
-func cellText(secs, mins int64) string {
+// cellText is what a cell's field starts with: its whole minutes as shown, or nothing.
+func cellText(d app.Display, secs, mins int64) string {
 	if secs <= 0 {
 		return ""
 	}
-	return app.FormatMinuteCount(mins)
+	return d.Minutes(mins)
 }
 
 // setCell sets the actor's time on row's project on day d to what the user typed, and offers
@@ -122,7 +122,7 @@ func (s *timesheetScreen) setCell(row app.TimesheetRow, d int, text string) {
 		}
 		return func() {
 			if !ch.Empty() {
-				s.offerUndo(name+" on "+s.dayName(edit.Date)+" set to "+app.FormatMinutes(dur)+".", ch)
+				s.offerUndo(name+" on "+s.dayName(edit.Date)+" set to "+u.display().Duration(dur)+".", ch)
 			}
 			u.changed()
 		}, nil
