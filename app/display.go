@@ -36,15 +36,69 @@ func (d Display) Clock(t time.Time, loc *time.Location) string {
 
 // Minutes renders whole minutes (see WholeMinutes) as "1:30", or as decimal hours "1.50",
 // rounded to the nearest hundredth.
-func (d Display) Minutes(mins int64) string {
-	if !d.Decimal {
-		return FormatMinuteCount(mins)
-	}
+func (d Display) Minutes(mins int64) string { return d.format(d.unit(mins)) }
+
+// unit is whole minutes in what d shows: minutes, or hundredths of an hour (rounded to the
+// nearest). Totals add up their cells' units, so cells add up to the totals shown in decimal
+// hours too (three cells of 0:20 show 0.33 each and 0.99 in total, not 1.00).
+func (d Display) unit(mins int64) int64 {
 	if mins < 0 {
 		mins = 0
 	}
-	hundredths := (mins*100 + 30) / 60
-	return fmt.Sprintf("%d.%02d", hundredths/100, hundredths%100)
+	if !d.Decimal {
+		return mins
+	}
+	return (mins*100 + 30) / 60
+}
+
+func (d Display) format(n int64) string {
+	if !d.Decimal {
+		return FormatMinuteCount(n)
+	}
+	return fmt.Sprintf("%d.%02d", n/100, n%100)
+}
+
+// Total renders the cells dated from..to (inclusive) as the sum of each cell as shown.
+func (d Display) Total(c Cells, from, to string) string {
+	var n int64
+	for k, secs := range c {
+		if k.Date >= from && k.Date <= to {
+			n += d.unit(WholeMinutes(secs))
+		}
+	}
+	return d.format(n)
+}
+
+// SheetFigures is a timesheet as text: each cell as Display shows it, each total the sum of
+// the cells it covers as shown.
+type SheetFigures struct {
+	Rows      [][7]string
+	RowTotals []string
+	DayTotals [7]string
+	Total     string
+}
+
+// Sheet renders the sheet's figures.
+func (d Display) Sheet(t Timesheet) SheetFigures {
+	f := SheetFigures{Rows: make([][7]string, len(t.Rows)), RowTotals: make([]string, len(t.Rows))}
+	var days [7]int64
+	var total int64
+	for i, r := range t.Rows {
+		var row int64
+		for day, secs := range r.Seconds {
+			c := d.unit(WholeMinutes(secs))
+			f.Rows[i][day] = d.format(c)
+			row += c
+			days[day] += c
+		}
+		f.RowTotals[i] = d.format(row)
+		total += row
+	}
+	for day, n := range days {
+		f.DayTotals[day] = d.format(n)
+	}
+	f.Total = d.format(total)
+	return f
 }
 
 // Duration renders a duration by the whole-minute rule, as Minutes does.

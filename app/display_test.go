@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -44,5 +45,32 @@ func TestDisplay(t *testing.T) {
 				t.Errorf("WeekStart(first day) = %s, want %s", got, first)
 			}
 		})
+	}
+}
+
+// TestDisplaySheetAddsUp: totals are the sums of the cells as shown, in decimal hours too.
+func TestDisplaySheetAddsUp(t *testing.T) {
+	twenty := [7]int64{20 * 60, 20 * 60, 20 * 60}
+	sheet := app.Timesheet{Rows: []app.TimesheetRow{{Seconds: twenty}, {Seconds: [7]int64{20 * 60}}}}
+	cells := app.Cells{}
+	for d, secs := range twenty {
+		cells.Add(fmt.Sprintf("2026-11-2%d", d+3), nil, secs)
+	}
+	tests := []struct {
+		d                     app.Display
+		cell, row, day, total string
+		cellsTotal            string
+	}{
+		{d: app.Display{}, cell: "0:20", row: "1:00", day: "0:40", total: "1:20", cellsTotal: "1:00"},
+		{d: app.Display{Decimal: true}, cell: "0.33", row: "0.99", day: "0.66", total: "1.32", cellsTotal: "0.99"},
+	}
+	for _, tc := range tests {
+		f := tc.d.Sheet(sheet)
+		if f.Rows[0][0] != tc.cell || f.RowTotals[0] != tc.row || f.DayTotals[0] != tc.day || f.Total != tc.total {
+			t.Errorf("%+v: cell %s row %s day %s total %s; want %s %s %s %s", tc.d, f.Rows[0][0], f.RowTotals[0], f.DayTotals[0], f.Total, tc.cell, tc.row, tc.day, tc.total)
+		}
+		if got := tc.d.Total(cells, "2026-11-23", "2026-11-29"); got != tc.cellsTotal {
+			t.Errorf("%+v: Total = %s, want %s", tc.d, got, tc.cellsTotal)
+		}
 	}
 }

@@ -36,7 +36,7 @@ func (c CellChange) Empty() bool { return len(c.After) == 0 }
 
 // ParseCellDuration reads what a user types into a timesheet cell: the forms ParseDuration
 // takes ("1:30", "1h30m", "90m"), except that a bare number counts hours ("1.5", "8"), as a
-// grid of hours reads; an empty cell is zero.
+// grid of hours reads, to the nearest minute; an empty cell is zero.
 func ParseCellDuration(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	if s == "" || s == "-" || s == "–" {
@@ -46,7 +46,7 @@ func ParseCellDuration(s string) (time.Duration, error) {
 		if n < 0 || n > 24 {
 			return 0, fmt.Errorf("duration %q: a day has at most 24 hours", s)
 		}
-		return time.Duration(n * float64(time.Hour)).Round(time.Second), nil
+		return time.Duration(n * float64(time.Hour)).Round(time.Minute), nil // 0.33 is 0:20, as decimal cells show it
 	}
 	return ParseDuration(s)
 }

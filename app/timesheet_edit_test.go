@@ -146,6 +146,7 @@ func TestParseCellDuration(t *testing.T) {
 		{in: "1h30m", want: 90 * time.Minute},
 		{in: "1.5", want: 90 * time.Minute},
 		{in: "1,25", want: 75 * time.Minute},
+		{in: "0.33", want: 20 * time.Minute},
 		{in: "8", want: 8 * time.Hour},
 		{in: "45m", want: 45 * time.Minute},
 		{in: "25", bad: true},

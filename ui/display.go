@@ -62,9 +62,9 @@ func (s *settingsScreen) displaySection() fyne.CanvasObject {
 	s.weekSel = pick(prefWeek, weekChoices, weekValues)
 	s.durationSel = pick(prefDuration, durationChoices, durationValues)
 	return u.section("Display", container.NewVBox(
-		container.NewBorder(nil, nil, widget.NewLabel("Clock"), nil, fixedWidth(220, s.clockSel)),
-		container.NewBorder(nil, nil, widget.NewLabel("Weeks start on"), nil, fixedWidth(220, s.weekSel)),
-		container.NewBorder(nil, nil, widget.NewLabel("Durations"), nil, fixedWidth(220, s.durationSel)),
+		container.NewHBox(widget.NewLabel("Clock"), fixedWidth(240, s.clockSel)),
+		container.NewHBox(widget.NewLabel("Weeks start on"), fixedWidth(240, s.weekSel)),
+		container.NewHBox(widget.NewLabel("Durations"), fixedWidth(240, s.durationSel)),
 		caption("Kept on this device."),
 	))
 }

@@ -179,8 +179,8 @@ func (s *timerScreen) tick() {
 	if s.day == "" {
 		return // not loaded yet
 	}
-	setText(s.today, s.u.display().Minutes(cells.Minutes(s.day, s.day)))
-	setText(s.week, s.u.display().Minutes(cells.Minutes(s.weekStart, s.day)))
+	setText(s.today, s.u.display().Total(cells, s.day, s.day))
+	setText(s.week, s.u.display().Total(cells, s.weekStart, s.day))
 }
 
 // onToggle starts or stops the timer.

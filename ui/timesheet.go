@@ -139,7 +139,7 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 	s.rows.Add(widget.NewSeparator())
 	// Projects.
 	// Cells and totals in whole minutes, the totals adding up the cells (app.WholeMinutes).
-	mins := sheet.Minutes()
+	figs := disp.Sheet(sheet)
 	for i, r := range sheet.Rows {
 		name, color := r.Name, r.Color
 		switch {
@@ -154,13 +154,13 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 		nameLabel.Truncation = fyne.TextTruncateEllipsis
 		row := []*widget.Label{nameLabel}
 		for d, secs := range r.Seconds {
-			l := cell(sheetCell(disp, secs, mins.Rows[i][d]), false, fyne.TextAlignTrailing)
+			l := cell(sheetCell(secs, figs.Rows[i][d]), false, fyne.TextAlignTrailing)
 			if secs == 0 {
 				l.Importance = widget.LowImportance
 			}
 			row = append(row, l)
 		}
-		row = append(row, cell(sheetCell(disp, r.TotalSeconds, mins.RowTotals[i]), true, fyne.TextAlignTrailing))
+		row = append(row, cell(sheetCell(r.TotalSeconds, figs.RowTotals[i]), true, fyne.TextAlignTrailing))
 		d := newDot(10)
 		d.set(color)
 		if r.ProjectID == nil {
@@ -168,16 +168,16 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 		}
 		s.addRow(lay, row, d)
 		if !r.Missing { // no new time on a deleted project
-			s.makeEditable(i, r, mins.Rows[i], disp)
+			s.makeEditable(i, r, figs.Rows[i])
 		}
 	}
 	s.rows.Add(widget.NewSeparator())
 	// Totals.
 	tot := []*widget.Label{cell("Total", true, fyne.TextAlignLeading)}
 	for d, secs := range sheet.DayTotals {
-		tot = append(tot, cell(sheetCell(disp, secs, mins.DayTotals[d]), true, fyne.TextAlignTrailing))
+		tot = append(tot, cell(sheetCell(secs, figs.DayTotals[d]), true, fyne.TextAlignTrailing))
 	}
-	tot = append(tot, cell(sheetCell(disp, sheet.TotalSeconds, mins.Total), true, fyne.TextAlignTrailing))
+	tot = append(tot, cell(sheetCell(sheet.TotalSeconds, figs.Total), true, fyne.TextAlignTrailing))
 	tot[len(tot)-1].Importance = widget.HighImportance
 	s.addRow(lay, tot, nil)
 	s.rows.Refresh()
@@ -188,21 +188,20 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 	}
 }
 
-// sheetCell shows a cell's whole minutes as h:mm (or decimal hours, by d), or a dash when no
-// time was tracked.
-func sheetCell(d app.Display, secs, mins int64) string {
+// sheetCell shows a cell's figure (app.Display.Sheet), or a dash when no time was tracked.
+func sheetCell(secs int64, figure string) string {
 	if secs <= 0 {
 		return "–"
 	}
-	return d.Minutes(mins)
+	return figure
 }
 
 // makeEditable turns the day cells of the row just added into fields.
-func (s *timesheetScreen) makeEditable(i int, r app.TimesheetRow, mins [7]int64, disp app.Display) {
+func (s *timesheetScreen) makeEditable(i int, r app.TimesheetRow, figures [7]string) {
 	grid := s.rows.Objects[len(s.rows.Objects)-1].(*fyne.Container)
 	labels := s.cells[len(s.cells)-1]
 	for d := range r.Seconds {
-		ed := newSheetCellEditor(s.u.shortcuts, labels[d+1], cellText(disp, r.Seconds[d], mins[d]), func(text string) { s.setCell(r, d, text) })
+		ed := newSheetCellEditor(s.u.shortcuts, labels[d+1], cellText(r.Seconds[d], figures[d]), func(text string) { s.setCell(r, d, text) })
 		s.editors[i][d] = ed
 		grid.Objects[d+1] = ed
 	}

@@ -92,12 +92,12 @@ func (c *cellInput) FocusLost() {
 	}
 }
 
-// cellText is what a cell's field starts with: its whole minutes as shown, or nothing.
-func cellText(d app.Display, secs, mins int64) string {
+// cellText is what a cell's field starts with: its figure as shown, or nothing.
+func cellText(secs int64, figure string) string {
 	if secs <= 0 {
 		return ""
 	}
-	return d.Minutes(mins)
+	return figure
 }
 
 // setCell sets the actor's time on row's project on day d to what the user typed, and offers
