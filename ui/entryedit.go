@@ -237,6 +237,7 @@ func (l *entryList) set(days []app.LogDay, today string) {
 type entryEditor struct {
 	*editor
 	desc     *entry
+	suggest  *suggester // earlier descriptions (suggest.go)
 	project  *picker
 	task     *picker
 	date     *entry
@@ -288,6 +289,7 @@ func (u *UI) editEntry(e *app.TimeEntry) *entryEditor {
 	}
 	ed.tags = widget.NewCheckGroup(tagNames, nil)
 	ed.tags.Horizontal = true
+	ed.suggest = u.suggestDescriptions(ed.desc, func(sg app.Suggestion) { ed.onSuggestion(u, sg) })
 
 	title, confirm := "New entry", "Add entry"
 	running := false

@@ -22,6 +22,7 @@ import (
 type timerScreen struct {
 	u       *UI
 	desc    *entry
+	suggest *suggester // earlier descriptions (suggest.go)
 	project *picker
 	task    *picker
 	button  *widget.Button
@@ -45,6 +46,7 @@ func newTimerScreen(u *UI) *timerScreen {
 	s := &timerScreen{u: u}
 	s.desc = newEntry(u.shortcuts, "What are you working on?")
 	s.desc.OnSubmitted = func(string) { s.onSubmit() }
+	s.suggest = u.suggestDescriptions(s.desc, s.onSuggestion)
 	s.project = newPicker(u, "No project", u.projectOptions, s.onProject)
 	s.task = newPicker(u, "No task", func() []pickOption { return u.taskOptions(s.project.selected) }, s.onTask)
 	s.button = widget.NewButtonWithIcon("Start", theme.MediaPlayIcon(), s.onToggle)
