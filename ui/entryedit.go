@@ -290,6 +290,7 @@ func (u *UI) editEntry(e *app.TimeEntry) *entryEditor {
 	ed.tags = widget.NewCheckGroup(tagNames, nil)
 	ed.tags.Horizontal = true
 	ed.suggest = u.suggestDescriptions(ed.desc, func(sg app.Suggestion) { ed.onSuggestion(u, sg) })
+	ed.suggest.relayout = ed.fitDialog
 
 	title, confirm := "New entry", "Add entry"
 	running := false
@@ -326,7 +327,7 @@ func (u *UI) editEntry(e *app.TimeEntry) *entryEditor {
 	}
 
 	f := newForm()
-	f.add("Description", ed.desc, "description")
+	f.add("Description", container.NewVBox(ed.desc, ed.suggest.box), "description")
 	f.row(f.field("Project", ed.project.button, "project_id"), f.field("Task", ed.task.button, "task_id"))
 	f.row(f.field("Date", ed.date, "date"), f.field("Start", ed.start, "started_at"), f.field("End", ed.end, "stopped_at"))
 	ed.note = widget.NewLabel("")

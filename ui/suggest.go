@@ -20,23 +20,27 @@ const suggestLimit = 6
 
 // suggester offers earlier descriptions (app.DescriptionSuggestions) in a list under a
 // description field while the user types in it; picking one fills the field and hands the
-// suggestion's project, task and tags to onPick.
+// suggestion's project, task and tags to onPick. The list (box) sits in the layout under the
+// field rather than in a pop-up: a pop-up is an overlay with its own focus, and keys typed
+// while it shows would not reach the field.
 type suggester struct {
 	u      *UI
 	field  *entry
 	onPick func(app.Suggestion)
-	popup  *widget.PopUp
-	list   *fyne.Container
+	box    *fyne.Container // the list; hidden when there is nothing to offer
 	// shown is what the list offers, with its buttons, for tests.
 	shown   []app.Suggestion
 	buttons []*widget.Button
 	req     int
 	picking bool
+	// relayout, when set, fits what holds the list (a dialog) after it shows or hides.
+	relayout func()
 }
 
 // suggestDescriptions attaches a suggester to field, keeping the field's own OnChanged.
 func (u *UI) suggestDescriptions(field *entry, onPick func(app.Suggestion)) *suggester {
-	s := &suggester{u: u, field: field, onPick: onPick, list: container.NewVBox()}
+	s := &suggester{u: u, field: field, onPick: onPick, box: container.NewVBox()}
+	s.box.Hide()
 	prev := field.OnChanged
 	field.OnChanged = func(text string) {
 		if prev != nil {
@@ -77,22 +81,19 @@ func (s *suggester) show(sugs []app.Suggestion) {
 		return
 	}
 	s.shown, s.buttons = sugs, nil
-	s.list.Objects = nil
+	s.box.Objects = nil
 	for _, sg := range sugs {
 		b := widget.NewButton(s.label(sg), func() { s.pick(sg) })
 		b.Alignment = widget.ButtonAlignLeading
 		b.Importance = widget.LowImportance
 		s.buttons = append(s.buttons, b)
-		s.list.Add(b)
+		s.box.Add(b)
 	}
-	cv := s.u.win.Canvas()
-	if s.popup == nil {
-		s.popup = widget.NewPopUp(s.list, cv)
+	s.box.Show()
+	s.box.Refresh()
+	if s.relayout != nil {
+		s.relayout()
 	}
-	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(s.field)
-	s.popup.ShowAtPosition(pos.Add(fyne.NewPos(0, s.field.Size().Height)))
-	s.popup.Resize(fyne.NewSize(max(s.field.Size().Width, 320), s.list.MinSize().Height))
-	cv.Focus(s.field) // keep typing in the field
 }
 
 // label is "Description — Project · Task · #tag".
@@ -134,8 +135,11 @@ func (s *suggester) pick(sg app.Suggestion) {
 }
 
 func (s *suggester) hide() {
-	if s.popup != nil {
-		s.popup.Hide()
+	if s.box.Visible() {
+		s.box.Hide()
+		if s.relayout != nil {
+			s.relayout()
+		}
 	}
 	s.shown, s.buttons = nil, nil
 }
@@ -163,4 +167,11 @@ func (ed *entryEditor) onSuggestion(u *UI, sg app.Suggestion) {
 		}
 	}
 	ed.tags.SetSelected(sel)
+}
+
+// fitDialog resizes the entry dialog to its content, as the suggestion list comes and goes.
+func (ed *entryEditor) fitDialog() {
+	if ed.editor != nil && ed.dialog != nil {
+		ed.dialog.Resize(ed.dialog.MinSize())
+	}
 }

@@ -58,7 +58,7 @@ func TestTimerSuggestsDescriptions(t *testing.T) {
 		s.task.selected == nil || *s.task.selected != task.ID {
 		t.Fatalf("after picking: %q %v %v", s.desc.Text, s.project.selected, s.task.selected)
 	}
-	if s.suggest.popup.Visible() {
+	if s.suggest.box.Visible() {
 		t.Fatal("the list stayed open after picking")
 	}
 	h.tap(s.button)

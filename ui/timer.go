@@ -68,7 +68,7 @@ func (s *timerScreen) icon() fyne.Resource { return theme.MediaPlayIcon() }
 
 func (s *timerScreen) build() fyne.CanvasObject {
 	pickers := container.NewHBox(fixedWidth(180, s.project.button), fixedWidth(160, s.task.button))
-	fields := container.NewVBox(s.desc, pickers)
+	fields := container.NewVBox(s.desc, s.suggest.box, pickers)
 	right := container.NewHBox(fixedWidth(140, container.NewCenter(s.elapsed)), fixedSize(fyne.NewSize(128, 0), s.button))
 	bar := s.u.newSwitch(fields, right) // side by side; stacked in a narrow window
 	barBG := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
