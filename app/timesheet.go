@@ -10,12 +10,14 @@ import (
 	"github.com/google/uuid"
 )
 
-// TimesheetQuery asks for one week as a grid: the week (Monday to Sunday) containing Date
-// (YYYY-MM-DD; default today) in Timezone (default the user's zone by PickZone).
+// TimesheetQuery asks for one week as a grid: the week (from Display's first day, Monday by
+// default) containing Date (YYYY-MM-DD; default today) in Timezone (default the user's zone
+// by PickZone).
 type TimesheetQuery struct {
 	Date     string
 	Timezone string
 	UserID   *uuid.UUID // default: every entry the actor may read
+	Display  Display
 }
 
 // Timesheet is one week of tracked time: a row per project, a column per calendar day, with
@@ -23,7 +25,7 @@ type TimesheetQuery struct {
 // are calendar days in Timezone, so a DST change gives a 23- or 25-hour day.
 type Timesheet struct {
 	Timezone     string
-	Days         [7]string // Monday..Sunday, YYYY-MM-DD
+	Days         [7]string // the week's days from its first, YYYY-MM-DD
 	Rows         []TimesheetRow
 	DayTotals    [7]int64 // seconds per day, over all rows
 	TotalSeconds int64
@@ -55,7 +57,7 @@ func (s *Service) Timesheet(ctx context.Context, a Actor, q TimesheetQuery) (Tim
 			return Timesheet{}, Invalid("date", "must be a date like 2026-11-23")
 		}
 	}
-	monday := WeekStart(day, loc)
+	monday := q.Display.WeekStart(day, loc)
 	out := Timesheet{Timezone: tz, AsOf: now}
 	col := make(map[string]int, 7)
 	for i := range out.Days {

@@ -528,7 +528,7 @@ func (u *UI) setBackground(bg bool) {
 // the background, as the tray does.
 func (u *UI) live(d time.Duration) string {
 	if u.background {
-		return app.FormatMinutes(d)
+		return u.display().Duration(d)
 	}
 	return app.FormatDuration(d)
 }
@@ -558,7 +558,7 @@ func (u *UI) updateStatus() {
 	}
 	u.statusDot.set("#e5484d")
 	u.statusDot.box.Show()
-	text := app.FormatMinutes(u.svc.Now().Sub(u.running.StartedAt))
+	text := u.display().Duration(u.svc.Now().Sub(u.running.StartedAt))
 	setText(u.status, text+"  "+u.entryTitle(*u.running))
 }
 

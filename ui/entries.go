@@ -35,7 +35,7 @@ type entriesScreen struct {
 func newEntriesScreen(u *UI) *entriesScreen {
 	s := &entriesScreen{u: u}
 	now := u.svc.Now().In(u.loc)
-	monday := app.WeekStart(now, u.loc)
+	monday := u.display().WeekStart(now, u.loc)
 	s.from = newEntry(u.shortcuts, "from")
 	s.from.SetText(monday.Format(app.DateLayout))
 	s.to = newEntry(u.shortcuts, "to")
@@ -92,7 +92,7 @@ func (s *entriesScreen) shift(dir int) {
 }
 
 func (s *entriesScreen) onThisWeek() {
-	monday := app.WeekStart(s.u.svc.Now(), s.u.loc)
+	monday := s.u.display().WeekStart(s.u.svc.Now(), s.u.loc)
 	s.from.SetText(monday.Format(app.DateLayout))
 	s.to.SetText(monday.AddDate(0, 0, 6).Format(app.DateLayout))
 	s.refresh()

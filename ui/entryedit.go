@@ -163,7 +163,7 @@ func (l *entryList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	}
 	r.project.SetText(name)
 	r.dot.set(color)
-	r.span.SetText(entrySpan(e, u.loc))
+	r.span.SetText(spanIn(e, u.loc, u.display()))
 	if e.Running() {
 		r.dur.Importance = widget.HighImportance
 		r.dur.Text = "running"
@@ -177,16 +177,19 @@ func (l *entryList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 }
 
 // entrySpan is "09:00 – 10:30"; a part of an entry crossing midnight names the other day.
-func entrySpan(e app.DayEntry, loc *time.Location) string {
-	start := clock(e.StartedAt, loc)
+func entrySpan(e app.DayEntry, loc *time.Location) string { return spanIn(e, loc, app.Display{}) }
+
+// spanIn is entrySpan with the clock d asks for.
+func spanIn(e app.DayEntry, loc *time.Location, d app.Display) string {
+	start := d.Clock(e.StartedAt, loc)
 	if e.StartsEarlier {
-		start = e.StartedAt.In(loc).Format("Mon 15:04")
+		start = e.StartedAt.In(loc).Format("Mon ") + start
 	}
 	end := "now"
 	if e.StoppedAt != nil {
-		end = clock(*e.StoppedAt, loc)
+		end = d.Clock(*e.StoppedAt, loc)
 		if e.EndsLater {
-			end = e.StoppedAt.In(loc).Format("Mon 15:04")
+			end = e.StoppedAt.In(loc).Format("Mon ") + end
 		}
 	}
 	return start + " – " + end
@@ -234,6 +237,7 @@ func (l *entryList) set(days []app.LogDay, today string) {
 type entryEditor struct {
 	*editor
 	desc     *entry
+	suggest  *suggester // earlier descriptions (suggest.go)
 	project  *picker
 	task     *picker
 	date     *entry
@@ -285,6 +289,8 @@ func (u *UI) editEntry(e *app.TimeEntry) *entryEditor {
 	}
 	ed.tags = widget.NewCheckGroup(tagNames, nil)
 	ed.tags.Horizontal = true
+	ed.suggest = u.suggestDescriptions(ed.desc, func(sg app.Suggestion) { ed.onSuggestion(u, sg) })
+	ed.suggest.relayout = ed.fitDialog
 
 	title, confirm := "New entry", "Add entry"
 	running := false
@@ -321,7 +327,7 @@ func (u *UI) editEntry(e *app.TimeEntry) *entryEditor {
 	}
 
 	f := newForm()
-	f.add("Description", ed.desc, "description")
+	f.add("Description", container.NewVBox(ed.desc, ed.suggest.box), "description")
 	f.row(f.field("Project", ed.project.button, "project_id"), f.field("Task", ed.task.button, "task_id"))
 	f.row(f.field("Date", ed.date, "date"), f.field("Start", ed.start, "started_at"), f.field("End", ed.end, "stopped_at"))
 	ed.note = widget.NewLabel("")

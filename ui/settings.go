@@ -42,6 +42,8 @@ type settingsScreen struct {
 	rotateCancel  *widget.Button
 	rotateConfirm *widget.Button
 	loadedOrg     string // org version shown, so a reload does not clobber typing
+	// The Display section (display.go).
+	clockSel, weekSel, durationSel *widget.Select
 }
 
 func newSettingsScreen(u *UI) *settingsScreen { return &settingsScreen{u: u} }
@@ -64,6 +66,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		s.theme.Selected = "System"
 	}
 	appearance := u.section("Appearance", s.theme)
+	display := s.displaySection()
 
 	// Workspace.
 	s.orgName = newEntry(u.shortcuts, "Workspace name")
@@ -129,7 +132,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		version = "dev"
 	}
 	about := caption("Stint " + version)
-	body := container.NewVBox(heading("Settings"), appearance, workspace, timer, data, keys, about)
+	body := container.NewVBox(heading("Settings"), appearance, display, workspace, timer, data, keys, about)
 	return container.NewScroll(body) // sideways too, in a narrow window
 }
 

@@ -22,6 +22,7 @@ import (
 type timerScreen struct {
 	u       *UI
 	desc    *entry
+	suggest *suggester // earlier descriptions (suggest.go)
 	project *picker
 	task    *picker
 	button  *widget.Button
@@ -45,6 +46,7 @@ func newTimerScreen(u *UI) *timerScreen {
 	s := &timerScreen{u: u}
 	s.desc = newEntry(u.shortcuts, "What are you working on?")
 	s.desc.OnSubmitted = func(string) { s.onSubmit() }
+	s.suggest = u.suggestDescriptions(s.desc, s.onSuggestion)
 	s.project = newPicker(u, "No project", u.projectOptions, s.onProject)
 	s.task = newPicker(u, "No task", func() []pickOption { return u.taskOptions(s.project.selected) }, s.onTask)
 	s.button = widget.NewButtonWithIcon("Start", theme.MediaPlayIcon(), s.onToggle)
@@ -66,7 +68,7 @@ func (s *timerScreen) icon() fyne.Resource { return theme.MediaPlayIcon() }
 
 func (s *timerScreen) build() fyne.CanvasObject {
 	pickers := container.NewHBox(fixedWidth(180, s.project.button), fixedWidth(160, s.task.button))
-	fields := container.NewVBox(s.desc, pickers)
+	fields := container.NewVBox(s.desc, s.suggest.box, pickers)
 	right := container.NewHBox(fixedWidth(140, container.NewCenter(s.elapsed)), fixedSize(fyne.NewSize(128, 0), s.button))
 	bar := s.u.newSwitch(fields, right) // side by side; stacked in a narrow window
 	barBG := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
@@ -91,7 +93,7 @@ func (s *timerScreen) refresh() {
 	u.bg(func(ctx context.Context) (func(), error) {
 		now := u.svc.Now().In(loc)
 		today := now.Format(app.DateLayout)
-		week := app.WeekStart(now, loc).Format(app.DateLayout)
+		week := u.display().WeekStart(now, loc).Format(app.DateLayout)
 		log, err := u.svc.DayLog(ctx, a, app.DayLogQuery{From: week, To: today, UserID: &a.UserID})
 		if err != nil {
 			return nil, err
@@ -179,8 +181,8 @@ func (s *timerScreen) tick() {
 	if s.day == "" {
 		return // not loaded yet
 	}
-	setText(s.today, app.FormatMinuteCount(cells.Minutes(s.day, s.day)))
-	setText(s.week, app.FormatMinuteCount(cells.Minutes(s.weekStart, s.day)))
+	setText(s.today, s.u.display().Total(cells, s.day, s.day))
+	setText(s.week, s.u.display().Total(cells, s.weekStart, s.day))
 }
 
 // onToggle starts or stops the timer.

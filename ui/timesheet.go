@@ -15,7 +15,8 @@ import (
 )
 
 // timesheetScreen shows a week as a grid: a row per project, a column per day, with totals
-// per row and column, in the organization's time zone.
+// per row and column, in the organization's time zone. A day cell can be typed into to set
+// the time on that project and day (app.SetTimesheetCell), with Undo.
 type timesheetScreen struct {
 	u         *UI
 	date      string // any day of the week shown; "" for this week
@@ -30,6 +31,12 @@ type timesheetScreen struct {
 	prev  *widget.Button
 	next  *widget.Button
 	this  *widget.Button
+	// editors are the project rows' day cells, by row and day, for tests.
+	editors   [][7]*sheetCellEditor
+	lastEdit  *app.CellChange // what Undo puts back
+	undoBar   *fyne.Container
+	undoLabel *widget.Label
+	undoBtn   *widget.Button
 }
 
 func newTimesheetScreen(u *UI) *timesheetScreen {
@@ -49,7 +56,7 @@ func (s *timesheetScreen) build() fyne.CanvasObject {
 	s.this = widget.NewButton("This week", func() { s.date = ""; s.refresh() })
 	s.weekLabel.Truncation = fyne.TextTruncateEllipsis
 	head := s.u.newSwitch(container.NewBorder(nil, nil, container.NewHBox(s.prev, s.next), nil, s.weekLabel), container.NewHBox(container.NewCenter(s.zone), s.this))
-	return container.NewBorder(container.NewVBox(head, widget.NewSeparator()), nil, nil, nil,
+	return container.NewBorder(container.NewVBox(head, widget.NewSeparator()), s.newUndoBar(), nil, nil,
 		container.NewStack(container.NewScroll(s.rows), s.empty)) // scrolls sideways in a narrow window
 }
 
@@ -63,6 +70,8 @@ func (s *timesheetScreen) shift(days int) {
 		d = s.u.svc.Now().In(s.u.loc)
 	}
 	s.date = d.AddDate(0, 0, days).Format(app.DateLayout)
+	s.lastEdit = nil
+	s.undoBar.Hide()
 	s.refresh()
 }
 
@@ -70,9 +79,9 @@ func (s *timesheetScreen) refresh() {
 	u := s.u
 	s.req++
 	req := s.req
-	a, date := u.actor, s.date
+	a, date, disp := u.actor, s.date, u.display()
 	u.bg(func(ctx context.Context) (func(), error) {
-		sheet, err := u.svc.Timesheet(ctx, a, app.TimesheetQuery{Date: date, UserID: &a.UserID})
+		sheet, err := u.svc.Timesheet(ctx, a, app.TimesheetQuery{Date: date, UserID: &a.UserID, Display: disp})
 		if err != nil {
 			return nil, err
 		}
@@ -87,6 +96,7 @@ func (s *timesheetScreen) refresh() {
 // show lays the grid out.
 func (s *timesheetScreen) show(sheet app.Timesheet) {
 	s.sheet = sheet
+	disp := s.u.display()
 	loc, err := time.LoadLocation(sheet.Timezone)
 	if err != nil {
 		loc = s.u.loc
@@ -105,6 +115,7 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 	today := s.u.svc.Now().In(loc).Format(app.DateLayout)
 
 	s.cells = nil
+	s.editors = make([][7]*sheetCellEditor, len(sheet.Rows))
 	s.rows.Objects = nil
 	lay := &sheetLayout{}
 	cell := func(text string, bold bool, align fyne.TextAlign) *widget.Label {
@@ -128,7 +139,7 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 	s.rows.Add(widget.NewSeparator())
 	// Projects.
 	// Cells and totals in whole minutes, the totals adding up the cells (app.WholeMinutes).
-	mins := sheet.Minutes()
+	figs := disp.Sheet(sheet)
 	for i, r := range sheet.Rows {
 		name, color := r.Name, r.Color
 		switch {
@@ -143,27 +154,30 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 		nameLabel.Truncation = fyne.TextTruncateEllipsis
 		row := []*widget.Label{nameLabel}
 		for d, secs := range r.Seconds {
-			l := cell(sheetCell(secs, mins.Rows[i][d]), false, fyne.TextAlignTrailing)
+			l := cell(sheetCell(secs, figs.Rows[i][d]), false, fyne.TextAlignTrailing)
 			if secs == 0 {
 				l.Importance = widget.LowImportance
 			}
 			row = append(row, l)
 		}
-		row = append(row, cell(sheetCell(r.TotalSeconds, mins.RowTotals[i]), true, fyne.TextAlignTrailing))
+		row = append(row, cell(sheetCell(r.TotalSeconds, figs.RowTotals[i]), true, fyne.TextAlignTrailing))
 		d := newDot(10)
 		d.set(color)
 		if r.ProjectID == nil {
 			d.set("")
 		}
 		s.addRow(lay, row, d)
+		if !r.Missing { // no new time on a deleted project
+			s.makeEditable(i, r, figs.Rows[i])
+		}
 	}
 	s.rows.Add(widget.NewSeparator())
 	// Totals.
 	tot := []*widget.Label{cell("Total", true, fyne.TextAlignLeading)}
 	for d, secs := range sheet.DayTotals {
-		tot = append(tot, cell(sheetCell(secs, mins.DayTotals[d]), true, fyne.TextAlignTrailing))
+		tot = append(tot, cell(sheetCell(secs, figs.DayTotals[d]), true, fyne.TextAlignTrailing))
 	}
-	tot = append(tot, cell(sheetCell(sheet.TotalSeconds, mins.Total), true, fyne.TextAlignTrailing))
+	tot = append(tot, cell(sheetCell(sheet.TotalSeconds, figs.Total), true, fyne.TextAlignTrailing))
 	tot[len(tot)-1].Importance = widget.HighImportance
 	s.addRow(lay, tot, nil)
 	s.rows.Refresh()
@@ -174,12 +188,23 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 	}
 }
 
-// sheetCell shows a cell's whole minutes as h:mm, or a dash when no time was tracked.
-func sheetCell(secs, mins int64) string {
+// sheetCell shows a cell's figure (app.Display.Sheet), or a dash when no time was tracked.
+func sheetCell(secs int64, figure string) string {
 	if secs <= 0 {
 		return "–"
 	}
-	return app.FormatMinuteCount(mins)
+	return figure
+}
+
+// makeEditable turns the day cells of the row just added into fields.
+func (s *timesheetScreen) makeEditable(i int, r app.TimesheetRow, figures [7]string) {
+	grid := s.rows.Objects[len(s.rows.Objects)-1].(*fyne.Container)
+	labels := s.cells[len(s.cells)-1]
+	for d := range r.Seconds {
+		ed := newSheetCellEditor(s.u.shortcuts, labels[d+1], cellText(r.Seconds[d], figures[d]), func(text string) { s.setCell(r, d, text) })
+		s.editors[i][d] = ed
+		grid.Objects[d+1] = ed
+	}
 }
 
 func (s *timesheetScreen) addRow(lay *sheetLayout, labels []*widget.Label, d *dot) {

@@ -115,7 +115,7 @@ func (t *trayMenu) update() {
 		t.status.Label = "Not tracking"
 		t.toggle.Label = "Start timer"
 	} else {
-		t.status.Label = "● " + app.FormatMinutes(t.u.svc.Now().Sub(r.StartedAt)) + "  " + ellipsize(t.u.entryTitle(*r), nameMaxRunes)
+		t.status.Label = "● " + t.u.display().Duration(t.u.svc.Now().Sub(r.StartedAt)) + "  " + ellipsize(t.u.entryTitle(*r), nameMaxRunes)
 		t.toggle.Label = "Stop timer"
 	}
 	t.label = t.status.Label
