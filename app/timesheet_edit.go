@@ -72,8 +72,8 @@ func (s *Service) SetTimesheetCell(ctx context.Context, a Actor, e CellEdit) (Ce
 	}
 	var out CellChange
 	err = s.write(ctx, a, PermEntriesOwn, func(tx Tx, a Actor, now time.Time) error {
-		from := lo.Add(-summaryLookback)
-		list, err := tx.TimeEntries().List(ctx, a.Scope(), EntryFilter{Page: PageRequest{Limit: 10000}, From: &from, To: &hi, UserID: &a.UserID, ProjectID: e.ProjectID})
+		list, err := tx.TimeEntries().List(ctx, a.Scope(), EntryFilter{Page: PageRequest{Limit: 10000}, From: &lo, To: &hi,
+			Overlapping: true, UserID: &a.UserID, ProjectID: e.ProjectID})
 		if err != nil {
 			return fmt.Errorf("entries of the day: %w", err)
 		}
