@@ -112,6 +112,22 @@ func (u *UI) entryTitle(e app.TimeEntry) string {
 	return "(no description)"
 }
 
+// loadTracked loads the time tracked per project (see app.TrackedByProject) and hands it to
+// show on the UI thread.
+func (u *UI) loadTracked(show func(map[uuid.UUID]int64)) {
+	a := u.actor
+	u.bg(func(ctx context.Context) (func(), error) {
+		tracked, err := u.svc.TrackedByProject(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		return func() { show(tracked) }, nil
+	})
+}
+
+// trackedText is "12:30 tracked", by the rounding every total uses.
+func trackedText(secs int64) string { return shortDuration(secs) + " tracked" }
+
 // catalogItem is one row of a catalog screen.
 type catalogItem struct {
 	id       uuid.UUID

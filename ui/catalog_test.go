@@ -4,6 +4,7 @@ package ui
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stinthq/stint/app"
 )
@@ -40,7 +41,7 @@ func TestCreateRenameRecolourArchiveProject(t *testing.T) {
 	if err != nil || p.Color != "#e5484d" || !p.Billable || p.ClientID == nil || *p.ClientID != client.ID {
 		t.Fatalf("created %+v %v", p, err)
 	}
-	if len(s.list.items) != 1 || s.list.items[0].title != "Website relaunch" || s.list.items[0].subtitle != "Acme Corp · billable" {
+	if len(s.list.items) != 1 || s.list.items[0].title != "Website relaunch" || s.list.items[0].subtitle != "Acme Corp · billable · 0:00 tracked" {
 		t.Fatalf("list %+v", s.list.items)
 	}
 	// The timer's project picker offers it at once.
@@ -122,5 +123,47 @@ func TestClientsTasksAndTags(t *testing.T) {
 	h.wait()
 	if len(h.u.tags.list.items) != 0 {
 		t.Fatal("archived tag listed")
+	}
+}
+
+// TestCatalogShowsTrackedTime: projects and clients show the time tracked on them, archived
+// projects' time counting for their client.
+func TestCatalogShowsTrackedTime(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	a := h.actor()
+	client, err := h.svc.CreateClient(h.ctx, a, app.ClientInput{Name: "Acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	web, err := h.svc.CreateProject(h.ctx, a, app.ProjectInput{Name: "Web", ClientID: &client.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := h.svc.CreateProject(h.ctx, a, app.ProjectInput{Name: "Old", ClientID: &client.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
+	h.entryAt("a", &web, day, 90*time.Minute)
+	h.entryAt("b", &web, day.AddDate(0, -3, 0), time.Hour) // months ago: all time counts
+	h.entryAt("c", &old, day.Add(3*time.Hour), 30*time.Minute)
+	archived := true
+	if _, err := h.svc.UpdateProject(h.ctx, a, old.ID, app.ProjectPatch{Archived: &archived}, 0); err != nil {
+		t.Fatal(err)
+	}
+	h.external()
+	h.u.show(3)
+	h.wait()
+	subs := map[string]string{}
+	for _, it := range h.u.projects.list.all {
+		subs[it.title] = it.subtitle
+	}
+	if subs["Web"] != "Acme · 2:30 tracked" || subs["Old"] != "Acme · 0:30 tracked" {
+		t.Fatalf("projects %v", subs)
+	}
+	h.u.show(4)
+	h.wait()
+	if got := h.u.clients.list.items; len(got) != 1 || got[0].subtitle != "1 project · 3:00 tracked" {
+		t.Fatalf("clients %+v", got)
 	}
 }

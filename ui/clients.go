@@ -39,25 +39,33 @@ func (s *clientsScreen) icon() fyne.Resource      { return theme.AccountIcon() }
 func (s *clientsScreen) build() fyne.CanvasObject { return s.list.object() }
 
 func (s *clientsScreen) refresh() {
-	count := map[uuid.UUID]int{}
-	for _, p := range s.u.cat.projects {
-		if p.ClientID != nil && !p.Archived {
-			count[*p.ClientID]++
+	s.u.loadTracked(func(tracked map[uuid.UUID]int64) {
+		count := map[uuid.UUID]int{}
+		secs := map[uuid.UUID]int64{}
+		for _, p := range s.u.cat.projects {
+			if p.ClientID == nil {
+				continue
+			}
+			secs[*p.ClientID] += tracked[p.ID] // archived projects' time counts too
+			if !p.Archived {
+				count[*p.ClientID]++
+			}
 		}
-	}
-	var items []catalogItem
-	for _, c := range s.u.cat.clients {
-		sub := "no projects"
-		switch n := count[c.ID]; n {
-		case 0:
-		case 1:
-			sub = "1 project"
-		default:
-			sub = fmt.Sprintf("%d projects", n)
+		var items []catalogItem
+		for _, c := range s.u.cat.clients {
+			sub := "no projects"
+			switch n := count[c.ID]; n {
+			case 0:
+			case 1:
+				sub = "1 project"
+			default:
+				sub = fmt.Sprintf("%d projects", n)
+			}
+			sub += " · " + trackedText(secs[c.ID])
+			items = append(items, catalogItem{id: c.ID, title: c.Name, subtitle: sub, archived: c.Archived})
 		}
-		items = append(items, catalogItem{id: c.ID, title: c.Name, subtitle: sub, archived: c.Archived})
-	}
-	s.list.set(items)
+		s.list.set(items)
+	})
 }
 
 func (s *clientsScreen) onEdit(id uuid.UUID) {

@@ -44,18 +44,21 @@ func (s *projectsScreen) icon() fyne.Resource      { return theme.FolderIcon() }
 func (s *projectsScreen) build() fyne.CanvasObject { return s.list.object() }
 
 func (s *projectsScreen) refresh() {
-	var items []catalogItem
-	for _, p := range s.u.cat.projects {
-		var sub []string
-		if p.ClientID != nil {
-			sub = append(sub, s.u.cat.clientByID[*p.ClientID].Name)
+	s.u.loadTracked(func(tracked map[uuid.UUID]int64) {
+		var items []catalogItem
+		for _, p := range s.u.cat.projects {
+			var sub []string
+			if p.ClientID != nil {
+				sub = append(sub, s.u.cat.clientByID[*p.ClientID].Name)
+			}
+			if p.Billable {
+				sub = append(sub, "billable")
+			}
+			sub = append(sub, trackedText(tracked[p.ID]))
+			items = append(items, catalogItem{id: p.ID, title: p.Name, subtitle: strings.Join(sub, " · "), color: p.Color, archived: p.Archived})
 		}
-		if p.Billable {
-			sub = append(sub, "billable")
-		}
-		items = append(items, catalogItem{id: p.ID, title: p.Name, subtitle: strings.Join(sub, " · "), color: p.Color, archived: p.Archived})
-	}
-	s.list.set(items)
+		s.list.set(items)
+	})
 }
 
 // onEdit opens the project dialog (uuid.Nil: a new project).
