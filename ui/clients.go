@@ -30,7 +30,12 @@ func newClientsScreen(u *UI) *clientsScreen {
 	s.list = newCatalogList(u, "Clients", "New client", false, func() { s.onEdit(uuid.Nil) },
 		"No clients yet", "Add the customers you work for, then pick them on their projects.")
 	s.list.onEdit = s.onEdit
-	s.list.onArchive = s.onArchive
+	s.list.actions = catalogActions{kind: "client", consequence: "Its projects and their time entries stay; the projects show no client.",
+		archive: func(ctx context.Context, a app.Actor, id uuid.UUID, archived bool) error {
+			_, err := u.svc.UpdateClient(ctx, a, id, app.ClientPatch{Archived: &archived}, 0)
+			return err
+		},
+		remove: func(ctx context.Context, a app.Actor, id uuid.UUID) error { return u.svc.DeleteClient(ctx, a, id, 0) }}
 	return s
 }
 
@@ -94,13 +99,4 @@ func (s *clientsScreen) onEdit(id uuid.UUID) {
 	ed.submit(ed.name)
 	u.win.Canvas().Focus(ed.name)
 	s.editor = ed
-}
-
-func (s *clientsScreen) onArchive(id uuid.UUID, archived bool) {
-	u := s.u
-	a := u.actor
-	u.bg(func(ctx context.Context) (func(), error) {
-		_, err := u.svc.UpdateClient(ctx, a, id, app.ClientPatch{Archived: &archived}, 0)
-		return u.changed, err
-	})
 }

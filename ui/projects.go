@@ -35,7 +35,12 @@ func newProjectsScreen(u *UI) *projectsScreen {
 	s.list = newCatalogList(u, "Projects", "New project", true, func() { s.onEdit(uuid.Nil) },
 		"No projects yet", "Projects group your time. Create one for each client engagement or area of work.")
 	s.list.onEdit = s.onEdit
-	s.list.onArchive = s.onArchive
+	s.list.actions = catalogActions{kind: "project", consequence: "Time entries on it keep their time and show as “Deleted project”.",
+		archive: func(ctx context.Context, a app.Actor, id uuid.UUID, archived bool) error {
+			_, err := u.svc.UpdateProject(ctx, a, id, app.ProjectPatch{Archived: &archived}, 0)
+			return err
+		},
+		remove: func(ctx context.Context, a app.Actor, id uuid.UUID) error { return u.svc.DeleteProject(ctx, a, id, 0) }}
 	return s
 }
 
@@ -118,13 +123,4 @@ func (s *projectsScreen) onEdit(id uuid.UUID) {
 	ed.submit(ed.name)
 	u.win.Canvas().Focus(ed.name)
 	s.editor = ed
-}
-
-func (s *projectsScreen) onArchive(id uuid.UUID, archived bool) {
-	u := s.u
-	a := u.actor
-	u.bg(func(ctx context.Context) (func(), error) {
-		_, err := u.svc.UpdateProject(ctx, a, id, app.ProjectPatch{Archived: &archived}, 0)
-		return u.changed, err
-	})
 }
