@@ -250,6 +250,7 @@ func (u *UI) Start(ctx context.Context) error {
 	}
 	u.win.CenterOnScreen()
 	u.win.Show()
+	u.listenForActivation()
 	return nil
 }
 
