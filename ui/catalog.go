@@ -407,3 +407,11 @@ func (c *colorChooser) set(hex string) {
 		b.Refresh()
 	}
 }
+
+// ptrValue is *id, or the zero id for nil (no lookup finds it).
+func ptrValue(id *uuid.UUID) uuid.UUID {
+	if id == nil {
+		return uuid.Nil
+	}
+	return *id
+}

@@ -225,3 +225,26 @@ func TestArchiveUndoAndDelete(t *testing.T) {
 		t.Fatalf("entry's project shows %q", name)
 	}
 }
+
+// TestDeletedClientIsNotNamed: after its client is deleted, a project's row names no client
+// (no empty name and stray separator before "billable").
+func TestDeletedClientIsNotNamed(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	a := h.actor()
+	client, err := h.svc.CreateClient(h.ctx, a, app.ClientInput{Name: "Acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.svc.CreateProject(h.ctx, a, app.ProjectInput{Name: "Web", ClientID: &client.ID, Billable: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.svc.DeleteClient(h.ctx, a, client.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	h.external()
+	h.u.show(3)
+	h.wait()
+	if got := h.u.projects.list.items; len(got) != 1 || got[0].subtitle != "billable · 0:00 tracked" {
+		t.Fatalf("projects %+v", got)
+	}
+}

@@ -53,8 +53,8 @@ func (s *projectsScreen) refresh() {
 		var items []catalogItem
 		for _, p := range s.u.cat.projects {
 			var sub []string
-			if p.ClientID != nil {
-				sub = append(sub, s.u.cat.clientByID[*p.ClientID].Name)
+			if c, ok := s.u.cat.clientByID[ptrValue(p.ClientID)]; ok {
+				sub = append(sub, c.Name) // a deleted client is not named
 			}
 			if p.Billable {
 				sub = append(sub, "billable")
