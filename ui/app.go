@@ -39,6 +39,9 @@ type Options struct {
 	Service *app.Service
 	// DataDir is where the database lives; settings show it.
 	DataDir string
+	// LogFile is where the log is written besides standard error ("": nowhere else). Run
+	// sets it to a file in DataDir; settings and error messages name it.
+	LogFile string
 	// APIAddr is the local API's listen address ("" when it does not run).
 	APIAddr string
 	// APIStatus reports why the local API is not serving (nil: it serves).
@@ -72,6 +75,8 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("stint.png", assets.Icon))
+	closeLog := withLogFile(&opts)
+	defer closeLog()
 	u := New(a, opts)
 	if src, err := newIdleSource(); err != nil {
 		u.log.Info("idle detection off", "err", err)
@@ -126,6 +131,8 @@ type UI struct {
 	cat     catalogData
 	running *app.TimeEntry
 	undo    *pendingDelete
+	// undoOffer is another action the undo bar offers to take back (an archive).
+	undoOffer *undoOffer
 	// undoAfter is how long Undo is offered (undoWindow; tests stretch it).
 	undoAfter time.Duration
 	loaded    string // local date of the last reload, to notice midnight
@@ -244,6 +251,7 @@ func (u *UI) Start(ctx context.Context) error {
 	}
 	u.win.CenterOnScreen()
 	u.win.Show()
+	u.listenForActivation()
 	return nil
 }
 

@@ -4,6 +4,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -112,6 +113,22 @@ func (u *UI) entryTitle(e app.TimeEntry) string {
 	return "(no description)"
 }
 
+// loadTracked loads the time tracked per project (see app.TrackedByProject) and hands it to
+// show on the UI thread.
+func (u *UI) loadTracked(show func(map[uuid.UUID]int64)) {
+	a := u.actor
+	u.bg(func(ctx context.Context) (func(), error) {
+		tracked, err := u.svc.TrackedByProject(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		return func() { show(tracked) }, nil
+	})
+}
+
+// trackedText is "12:30 tracked", by the rounding every total uses.
+func trackedText(secs int64) string { return shortDuration(secs) + " tracked" }
+
 // catalogItem is one row of a catalog screen.
 type catalogItem struct {
 	id       uuid.UUID
@@ -134,8 +151,10 @@ type catalogList struct {
 	header       *fyne.Container
 	withDots     bool
 	onEdit       func(id uuid.UUID)
-	onArchive    func(id uuid.UUID, archived bool)
-	rows         map[fyne.CanvasObject]*catalogRow
+	actions      catalogActions
+	// confirm is the open delete confirmation (tests press its buttons).
+	confirm *confirmDelete
+	rows    map[fyne.CanvasObject]*catalogRow
 }
 
 type catalogRow struct {
@@ -145,8 +164,26 @@ type catalogRow struct {
 	badge    *subtle
 	edit     *widget.Button
 	archive  *widget.Button
-	id       uuid.UUID
-	archived bool
+	del      *widget.Button
+	item     catalogItem
+	// text holds the title and subtitle; laid out again when a recycled row changes.
+	text *fyne.Container
+}
+
+// catalogActions are what a catalog screen does to one of its items in the store.
+type catalogActions struct {
+	kind    string // "project", "client", …
+	archive func(ctx context.Context, a app.Actor, id uuid.UUID, archived bool) error
+	remove  func(ctx context.Context, a app.Actor, id uuid.UUID) error
+	// consequence says, in a sentence, what deleting an item does to what refers to it.
+	consequence string
+}
+
+// confirmDelete is the open question before a delete.
+type confirmDelete struct {
+	dialog *dialog.CustomDialog
+	text   *widget.Label
+	del    *widget.Button
 }
 
 func newCatalogList(u *UI, title, newLabel string, withDots bool, onNew func(), emptyTitle, emptyHint string) *catalogList {
@@ -185,21 +222,20 @@ func (c *catalogList) createRow() fyne.CanvasObject {
 	r.archive.Importance = widget.LowImportance
 	r.edit.OnTapped = func() {
 		if c.onEdit != nil {
-			c.onEdit(r.id)
+			c.onEdit(r.item.id)
 		}
 	}
-	r.archive.OnTapped = func() {
-		if c.onArchive != nil {
-			c.onArchive(r.id, !r.archived)
-		}
-	}
+	r.archive.OnTapped = func() { c.archive(r.item, !r.item.archived) }
+	r.del = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { c.askDelete(r.item) })
+	r.del.Importance = widget.LowImportance
 	// A long name truncates and leaves room for the client; neither reaches the buttons.
 	text := container.New(pairLayout{title: r.title, detail: r.subtitle}, r.title, r.subtitle)
+	r.text = text
 	left := fyne.CanvasObject(container.NewHBox())
 	if c.withDots {
 		left = r.dot.box
 	}
-	o := container.NewBorder(nil, nil, left, container.NewHBox(r.badge, r.edit, fixedWidth(84, r.archive)), text)
+	o := container.NewBorder(nil, nil, left, container.NewHBox(r.badge, r.edit, fixedWidth(84, r.archive), r.del), text)
 	c.rows[o] = r
 	return o
 }
@@ -207,10 +243,11 @@ func (c *catalogList) createRow() fyne.CanvasObject {
 func (c *catalogList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	r := c.rows[o]
 	it := c.items[i]
-	r.id, r.archived = it.id, it.archived
+	r.item = it
 	r.dot.set(it.color)
 	r.title.SetText(it.title)
 	r.subtitle.SetText(it.subtitle)
+	r.text.Refresh() // the split between title and subtitle depends on the title's length
 	if it.archived {
 		r.badge.Show()
 		r.archive.SetText("Restore")
@@ -218,6 +255,47 @@ func (c *catalogList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 		r.badge.Hide()
 		r.archive.SetText("Archive")
 	}
+}
+
+// archive archives or restores an item; an archive offers Undo.
+func (c *catalogList) archive(it catalogItem, archived bool) {
+	u, act := c.u, c.actions
+	a := u.actor
+	u.bg(func(ctx context.Context) (func(), error) {
+		if err := act.archive(ctx, a, it.id, archived); err != nil {
+			return nil, fmt.Errorf("archive %s: %w", act.kind, err)
+		}
+		return func() {
+			u.changed()
+			if archived {
+				u.offerUndo(fmt.Sprintf("Archived %s “%s”.", act.kind, ellipsize(it.title, nameMaxRunes)), func() { c.archive(it, false) })
+			}
+		}, nil
+	})
+}
+
+// askDelete asks before deleting an item, saying what happens to what refers to it.
+func (c *catalogList) askDelete(it catalogItem) {
+	u, act := c.u, c.actions
+	d := &confirmDelete{}
+	d.text = widget.NewLabel(fmt.Sprintf("“%s” will be deleted. %s This cannot be undone; to hide it and keep it, archive it instead.", it.title, act.consequence))
+	d.text.Wrapping = fyne.TextWrapWord
+	d.dialog = dialog.NewCustomWithoutButtons("Delete "+act.kind+"?", fixedWidth(420, d.text), u.win)
+	cancel := widget.NewButton("Cancel", d.dialog.Hide)
+	d.del = widget.NewButtonWithIcon("Delete "+act.kind, theme.DeleteIcon(), func() {
+		d.dialog.Hide()
+		a := u.actor
+		u.bg(func(ctx context.Context) (func(), error) {
+			if err := act.remove(ctx, a, it.id); err != nil {
+				return nil, fmt.Errorf("delete %s: %w", act.kind, err)
+			}
+			return u.changed, nil
+		})
+	})
+	d.del.Importance = widget.DangerImportance
+	d.dialog.SetButtons([]fyne.CanvasObject{cancel, d.del})
+	c.confirm = d
+	u.showModal(d.dialog, submitWith(d.del), nil)
 }
 
 // set replaces the rows.
@@ -254,6 +332,7 @@ type editor struct {
 // dialog and reloads.
 func (u *UI) openEditor(title, confirm string, f *form, read func() (func(ctx context.Context) error, error)) *editor {
 	ed := &editor{form: f}
+	f.clearOnEdit()
 	ed.dialog = dialog.NewCustomWithoutButtons(title, fixedWidth(440, f.object()), u.win)
 	cancel := widget.NewButton("Cancel", ed.dialog.Hide)
 	ed.save = widget.NewButtonWithIcon(confirm, theme.ConfirmIcon(), nil)
@@ -327,4 +406,12 @@ func (c *colorChooser) set(hex string) {
 		}
 		b.Refresh()
 	}
+}
+
+// ptrValue is *id, or the zero id for nil (no lookup finds it).
+func ptrValue(id *uuid.UUID) uuid.UUID {
+	if id == nil {
+		return uuid.Nil
+	}
+	return *id
 }

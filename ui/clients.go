@@ -30,7 +30,12 @@ func newClientsScreen(u *UI) *clientsScreen {
 	s.list = newCatalogList(u, "Clients", "New client", false, func() { s.onEdit(uuid.Nil) },
 		"No clients yet", "Add the customers you work for, then pick them on their projects.")
 	s.list.onEdit = s.onEdit
-	s.list.onArchive = s.onArchive
+	s.list.actions = catalogActions{kind: "client", consequence: "Its projects and their time entries stay; the projects show no client.",
+		archive: func(ctx context.Context, a app.Actor, id uuid.UUID, archived bool) error {
+			_, err := u.svc.UpdateClient(ctx, a, id, app.ClientPatch{Archived: &archived}, 0)
+			return err
+		},
+		remove: func(ctx context.Context, a app.Actor, id uuid.UUID) error { return u.svc.DeleteClient(ctx, a, id, 0) }}
 	return s
 }
 
@@ -39,25 +44,33 @@ func (s *clientsScreen) icon() fyne.Resource      { return theme.AccountIcon() }
 func (s *clientsScreen) build() fyne.CanvasObject { return s.list.object() }
 
 func (s *clientsScreen) refresh() {
-	count := map[uuid.UUID]int{}
-	for _, p := range s.u.cat.projects {
-		if p.ClientID != nil && !p.Archived {
-			count[*p.ClientID]++
+	s.u.loadTracked(func(tracked map[uuid.UUID]int64) {
+		count := map[uuid.UUID]int{}
+		secs := map[uuid.UUID]int64{}
+		for _, p := range s.u.cat.projects {
+			if p.ClientID == nil {
+				continue
+			}
+			secs[*p.ClientID] += tracked[p.ID] // archived projects' time counts too
+			if !p.Archived {
+				count[*p.ClientID]++
+			}
 		}
-	}
-	var items []catalogItem
-	for _, c := range s.u.cat.clients {
-		sub := "no projects"
-		switch n := count[c.ID]; n {
-		case 0:
-		case 1:
-			sub = "1 project"
-		default:
-			sub = fmt.Sprintf("%d projects", n)
+		var items []catalogItem
+		for _, c := range s.u.cat.clients {
+			sub := "no projects"
+			switch n := count[c.ID]; n {
+			case 0:
+			case 1:
+				sub = "1 project"
+			default:
+				sub = fmt.Sprintf("%d projects", n)
+			}
+			sub += " · " + trackedText(secs[c.ID])
+			items = append(items, catalogItem{id: c.ID, title: c.Name, subtitle: sub, archived: c.Archived})
 		}
-		items = append(items, catalogItem{id: c.ID, title: c.Name, subtitle: sub, archived: c.Archived})
-	}
-	s.list.set(items)
+		s.list.set(items)
+	})
 }
 
 func (s *clientsScreen) onEdit(id uuid.UUID) {
@@ -86,13 +99,4 @@ func (s *clientsScreen) onEdit(id uuid.UUID) {
 	ed.submit(ed.name)
 	u.win.Canvas().Focus(ed.name)
 	s.editor = ed
-}
-
-func (s *clientsScreen) onArchive(id uuid.UUID, archived bool) {
-	u := s.u
-	a := u.actor
-	u.bg(func(ctx context.Context) (func(), error) {
-		_, err := u.svc.UpdateClient(ctx, a, id, app.ClientPatch{Archived: &archived}, 0)
-		return u.changed, err
-	})
 }

@@ -5,6 +5,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -23,11 +24,14 @@ type entriesScreen struct {
 	from    *entry
 	to      *entry
 	project *picker
-	search  *entry
-	newBtn  *widget.Button
-	total   *widget.Label
-	errs    *fieldError
-	list    *entryList
+	tag     *picker
+	// billable is one of billableChoices.
+	billable *widget.Select
+	search   *entry
+	newBtn   *widget.Button
+	total    *widget.Label
+	errs     *fieldError
+	list     *entryList
 	// req numbers loads, so a slow old answer never replaces a newer one.
 	req int
 }
@@ -43,6 +47,10 @@ func newEntriesScreen(u *UI) *entriesScreen {
 	s.from.OnSubmitted = func(string) { s.refresh() }
 	s.to.OnSubmitted = func(string) { s.refresh() }
 	s.project = newPicker(u, "All projects", u.projectOptions, func(*uuid.UUID) { s.refresh() })
+	s.tag = newPicker(u, "All tags", u.tagOptions, func(*uuid.UUID) { s.refresh() })
+	s.billable = widget.NewSelect(billableChoices, nil)
+	s.billable.SetSelectedIndex(0)
+	s.billable.OnChanged = func(string) { s.refresh() }
 	s.search = newEntry(u.shortcuts, "Search descriptions (Ctrl+F)")
 	s.search.ActionItem = widget.NewIcon(theme.SearchIcon())
 	s.search.OnChanged = func(string) { s.refresh() }
@@ -64,8 +72,10 @@ func (s *entriesScreen) build() fyne.CanvasObject {
 	next := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { s.shift(1) })
 	week := widget.NewButton("This week", s.onThisWeek)
 	dates := container.NewHBox(prev, fixedWidth(104, s.from), widget.NewLabel("–"), fixedWidth(104, s.to), next, week)
-	// Wide: dates, project and search on one line; narrow: the search under the rest.
-	filters := s.u.newSwitch(s.search, s.u.newSwitch(dates, fixedWidth(160, s.project.button)))
+	// Wide: dates, project and tag on one line, search and billable under them; narrow:
+	// each on its own line.
+	kinds := container.NewHBox(fixedWidth(160, s.project.button), fixedWidth(130, s.tag.button))
+	filters := container.NewVBox(s.u.newSwitch(dates, kinds), s.u.newSwitch(s.search, fixedWidth(150, s.billable)))
 	s.u.onNarrow(func(narrow bool) {
 		if narrow {
 			week.Hide() // the arrows and Ctrl+F stay
@@ -105,6 +115,7 @@ func (s *entriesScreen) refresh() {
 	req := s.req
 	q := app.DayLogQuery{From: s.from.Text, To: s.to.Text, ProjectID: s.project.selected, Search: s.search.Text, UserID: &u.actor.UserID}
 	a, loc := u.actor, u.loc
+	tag, billable := s.tag.selected, s.billable.SelectedIndex()
 	u.bg(func(ctx context.Context) (func(), error) {
 		log, err := u.svc.DayLog(ctx, a, q)
 		return func() {
@@ -120,7 +131,7 @@ func (s *entriesScreen) refresh() {
 				return
 			}
 			s.errs.set("")
-			s.list.set(log.Days, u.svc.Now().In(loc).Format(app.DateLayout))
+			s.list.set(filterDays(log.Days, tag, billable), u.svc.Now().In(loc).Format(app.DateLayout))
 			seen := map[uuid.UUID]bool{}
 			total := int64(0)
 			for _, it := range s.list.items {
@@ -138,4 +149,33 @@ func (s *entriesScreen) refresh() {
 			s.total.SetText(fmt.Sprintf("%d %s · %s", n, word, duration(total)))
 		}, nil
 	})
+}
+
+// billableChoices filter entries by billable: either, only billable, only not billable.
+var billableChoices = []string{"Billable or not", "Billable", "Not billable"}
+
+// filterDays keeps the entries with a tag (when not nil) and of a billable choice, with the
+// days' totals of what is kept; days left empty go.
+func filterDays(days []app.LogDay, tag *uuid.UUID, billable int) []app.LogDay {
+	if tag == nil && billable <= 0 {
+		return days
+	}
+	var out []app.LogDay
+	for _, d := range days {
+		kept := app.LogDay{Date: d.Date}
+		for _, e := range d.Entries {
+			if tag != nil && !slices.Contains(e.TagIDs, *tag) {
+				continue
+			}
+			if (billable == 1 && !e.Billable) || (billable == 2 && e.Billable) {
+				continue
+			}
+			kept.Entries = append(kept.Entries, e)
+			kept.TotalSeconds += e.Seconds
+		}
+		if len(kept.Entries) > 0 {
+			out = append(out, kept)
+		}
+	}
+	return out
 }

@@ -47,6 +47,7 @@ type entryRow struct {
 	body    *fyne.Container
 	dot     *dot
 	desc    *widget.Label
+	marks   *subtle // tags and "$" for billable
 	project *subtle
 	span    *subtle
 	dur     *widget.Label
@@ -102,7 +103,7 @@ func newEntryList(u *UI, grouped bool) *entryList {
 func (l *entryList) object() fyne.CanvasObject { return container.NewStack(l.list, l.empty) }
 
 func (l *entryList) createRow() fyne.CanvasObject {
-	r := &entryRow{dot: newDot(12), desc: widget.NewLabel(""), project: newSubtle("", false).truncated(), span: newSubtle("", false), dur: widget.NewLabel("")}
+	r := &entryRow{dot: newDot(12), desc: widget.NewLabel(""), marks: newSubtle("", false), project: newSubtle("", false).truncated(), span: newSubtle("", false), dur: widget.NewLabel("")}
 	r.hTitle = widget.NewLabel("")
 	r.hTitle.TextStyle = fyne.TextStyle{Bold: true}
 	r.hTotal = widget.NewLabel("")
@@ -121,7 +122,7 @@ func (l *entryList) createRow() fyne.CanvasObject {
 	r.columns = []fyne.CanvasObject{project, span}
 	r.narrow(l.u.narrow)
 	right := container.NewHBox(project, span, fixedWidth(84, r.dur), r.cont, r.edit, r.del)
-	r.body = container.NewBorder(nil, nil, nil, right, r.desc)
+	r.body = container.NewBorder(nil, nil, nil, right, container.NewBorder(nil, nil, nil, r.marks, r.desc))
 	o := container.NewStack(r.header, r.body)
 	l.rows[o] = r
 	return o
@@ -152,6 +153,7 @@ func (l *entryList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 		r.desc.Text = e.Description
 	}
 	r.desc.Refresh()
+	r.marks.SetText(u.entryMarks(e.TimeEntry))
 	name, color := u.cat.project(e.ProjectID)
 	if name == "" {
 		name = "No project"

@@ -4,6 +4,7 @@ package ui
 
 import (
 	"context"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -57,6 +58,15 @@ type windowApp struct {
 	fyne.App
 	windows []*recWindow
 	quit    bool
+	// openErr is what opening a URL fails with (nil: it works), as without xdg-open.
+	openErr error
+}
+
+func (a *windowApp) OpenURL(u *url.URL) error {
+	if a.openErr != nil {
+		return a.openErr
+	}
+	return a.App.OpenURL(u)
 }
 
 func (a *windowApp) NewWindow(title string) fyne.Window {
@@ -155,7 +165,8 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		h.tray = &fakeTray{App: h.fyne}
 		h.fyne = h.tray
 	}
-	h.u = New(h.fyne, Options{Service: h.svc, DataDir: t.TempDir(), APIAddr: "127.0.0.1:8736",
+	dataDir := t.TempDir()
+	h.u = New(h.fyne, Options{Service: h.svc, DataDir: dataDir, LogFile: filepath.Join(dataDir, logFileName), APIAddr: "127.0.0.1:8736",
 		DefaultName: "Ada Lovelace", DefaultTimezone: o.timezone, Version: "test", Tray: o.tray, TrayHost: o.tray && !o.noTrayHost})
 	h.u.do = func(f func()) {
 		h.mu.Lock()
@@ -301,6 +312,24 @@ func rows(l *entryList) []string {
 		out = append(out, it.entry.Description)
 	}
 	return out
+}
+
+// overlayText is the text the top dialog shows.
+func (h *harness) overlayText() string {
+	top := h.u.win.Canvas().Overlays().Top()
+	if top == nil {
+		return ""
+	}
+	var out []string
+	for _, o := range test.LaidOutObjects(top) {
+		switch w := o.(type) {
+		case *widget.Label:
+			out = append(out, w.Text)
+		case *widget.RichText:
+			out = append(out, w.String())
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // dialogOpen reports whether the window shows an overlay (a dialog).

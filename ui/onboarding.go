@@ -67,6 +67,7 @@ func (s *onboardingScreen) build() fyne.CanvasObject {
 	s.name.OnSubmitted = func(string) { s.onStart() }
 	s.org.OnSubmitted = func(string) { s.onStart() }
 	s.timezone.OnSubmitted = func(string) { s.onStart() }
+	s.form.clearOnEdit()
 
 	logo := canvas.NewImageFromResource(fyne.NewStaticResource("stint.png", assets.Icon))
 	logo.FillMode = canvas.ImageFillContain

@@ -35,7 +35,12 @@ func newProjectsScreen(u *UI) *projectsScreen {
 	s.list = newCatalogList(u, "Projects", "New project", true, func() { s.onEdit(uuid.Nil) },
 		"No projects yet", "Projects group your time. Create one for each client engagement or area of work.")
 	s.list.onEdit = s.onEdit
-	s.list.onArchive = s.onArchive
+	s.list.actions = catalogActions{kind: "project", consequence: "Time entries on it keep their time and show as “Deleted project”.",
+		archive: func(ctx context.Context, a app.Actor, id uuid.UUID, archived bool) error {
+			_, err := u.svc.UpdateProject(ctx, a, id, app.ProjectPatch{Archived: &archived}, 0)
+			return err
+		},
+		remove: func(ctx context.Context, a app.Actor, id uuid.UUID) error { return u.svc.DeleteProject(ctx, a, id, 0) }}
 	return s
 }
 
@@ -44,18 +49,21 @@ func (s *projectsScreen) icon() fyne.Resource      { return theme.FolderIcon() }
 func (s *projectsScreen) build() fyne.CanvasObject { return s.list.object() }
 
 func (s *projectsScreen) refresh() {
-	var items []catalogItem
-	for _, p := range s.u.cat.projects {
-		var sub []string
-		if p.ClientID != nil {
-			sub = append(sub, s.u.cat.clientByID[*p.ClientID].Name)
+	s.u.loadTracked(func(tracked map[uuid.UUID]int64) {
+		var items []catalogItem
+		for _, p := range s.u.cat.projects {
+			var sub []string
+			if c, ok := s.u.cat.clientByID[ptrValue(p.ClientID)]; ok {
+				sub = append(sub, c.Name) // a deleted client is not named
+			}
+			if p.Billable {
+				sub = append(sub, "billable")
+			}
+			sub = append(sub, trackedText(tracked[p.ID]))
+			items = append(items, catalogItem{id: p.ID, title: p.Name, subtitle: strings.Join(sub, " · "), color: p.Color, archived: p.Archived})
 		}
-		if p.Billable {
-			sub = append(sub, "billable")
-		}
-		items = append(items, catalogItem{id: p.ID, title: p.Name, subtitle: strings.Join(sub, " · "), color: p.Color, archived: p.Archived})
-	}
-	s.list.set(items)
+		s.list.set(items)
+	})
 }
 
 // onEdit opens the project dialog (uuid.Nil: a new project).
@@ -115,13 +123,4 @@ func (s *projectsScreen) onEdit(id uuid.UUID) {
 	ed.submit(ed.name)
 	u.win.Canvas().Focus(ed.name)
 	s.editor = ed
-}
-
-func (s *projectsScreen) onArchive(id uuid.UUID, archived bool) {
-	u := s.u
-	a := u.actor
-	u.bg(func(ctx context.Context) (func(), error) {
-		_, err := u.svc.UpdateProject(ctx, a, id, app.ProjectPatch{Archived: &archived}, 0)
-		return u.changed, err
-	})
 }

@@ -25,12 +25,14 @@ var idleChoices = []time.Duration{2 * time.Minute, 3 * time.Minute, 5 * time.Min
 
 // settingsScreen holds this device's preferences and the workspace's name and time zone.
 type settingsScreen struct {
-	u         *UI
-	theme     *widget.RadioGroup
-	orgName   *entry
-	timezone  *selectEntry
-	orgForm   *form
-	orgSave   *widget.Button
+	u        *UI
+	theme    *widget.RadioGroup
+	orgName  *entry
+	timezone *selectEntry
+	orgForm  *form
+	orgSave  *widget.Button
+	// logFile names where the log is written.
+	logFile   *widget.Label
 	idle      *widget.Select
 	autostart *widget.Check
 	apiStatus *widget.Label
@@ -75,6 +77,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 	s.orgForm.row(s.orgForm.field("Name", s.orgName, "name"), s.orgForm.field("Time zone (days, weeks and the timesheet use it)", s.timezone, "timezone"))
 	s.orgSave = widget.NewButton("Save workspace", s.onSaveOrg)
 	s.orgName.OnSubmitted = func(string) { s.onSaveOrg() }
+	s.orgForm.clearOnEdit()
 	workspace := u.section("Workspace", container.NewVBox(s.orgForm.object(), container.NewHBox(s.orgSave)))
 
 	// Timer.
@@ -114,10 +117,18 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		s.copyToken.Disable()
 		s.rotate.Disable()
 	}
+	logText := "Standard error only (start Stint from a terminal to see it)"
+	if u.opts.LogFile != "" {
+		logText = u.opts.LogFile
+	}
+	s.logFile = widget.NewLabel(logText)
+	s.logFile.Selectable = true
+	s.logFile.Truncation = fyne.TextTruncateEllipsis
 	data := u.section("Data", container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewLabel("Stored in"), openDir, dir),
+		container.NewBorder(nil, nil, widget.NewLabel("Log"), nil, s.logFile),
 		container.NewBorder(nil, nil, widget.NewLabel("Local API"), container.NewHBox(s.copied, s.copyToken, s.rotate), s.apiStatus),
-		caption(tokenNote),
+		wrapped(caption(tokenNote)),
 	))
 
 	keys := u.section("Keyboard", container.NewGridWithColumns(2,
@@ -248,7 +259,11 @@ func (s *settingsScreen) onAutostart(on bool) {
 func (s *settingsScreen) onOpenDir() {
 	u := s.u
 	if err := u.fyne.OpenURL(&url.URL{Scheme: "file", Path: storage.NewFileURI(u.opts.DataDir).Path()}); err != nil {
-		u.showError(fmt.Errorf("open data folder: %w", err))
+		// Usually no xdg-open (xdg-utils) or no file manager: hand over the path instead.
+		u.fyne.Clipboard().SetContent(u.opts.DataDir)
+		u.showError(&userError{err: fmt.Errorf("open data folder: %w", err),
+			msg: "The data folder could not be opened: this system has no program set up to open folders (" + err.Error() + ").\n\n" +
+				"Its path is now on the clipboard: paste it into your file manager. To open folders from Stint, install xdg-utils and a file manager."})
 	}
 }
 
@@ -306,4 +321,10 @@ func (s *settingsScreen) onRotateConfirmed() {
 		}
 		return func() { s.copy(tok, "New token copied") }, nil
 	})
+}
+
+// wrapped makes secondary text wrap at the width it is given instead of widening the screen.
+func wrapped(s *subtle) *subtle {
+	s.Wrapping = fyne.TextWrapWord
+	return s
 }

@@ -30,7 +30,12 @@ func newTagsScreen(u *UI) *tagsScreen {
 	s.list = newCatalogList(u, "Tags", "New tag", true, func() { s.onEdit(uuid.Nil) },
 		"No tags yet", "Tags label entries across projects, like “meeting” or “review”.")
 	s.list.onEdit = s.onEdit
-	s.list.onArchive = s.onArchive
+	s.list.actions = catalogActions{kind: "tag", consequence: "Time entries keep their time; the tag is no longer shown on them.",
+		archive: func(ctx context.Context, a app.Actor, id uuid.UUID, archived bool) error {
+			_, err := u.svc.UpdateTag(ctx, a, id, app.TagPatch{Archived: &archived}, 0)
+			return err
+		},
+		remove: func(ctx context.Context, a app.Actor, id uuid.UUID) error { return u.svc.DeleteTag(ctx, a, id, 0) }}
 	return s
 }
 
@@ -79,13 +84,4 @@ func (s *tagsScreen) onEdit(id uuid.UUID) {
 	ed.submit(ed.name)
 	u.win.Canvas().Focus(ed.name)
 	s.editor = ed
-}
-
-func (s *tagsScreen) onArchive(id uuid.UUID, archived bool) {
-	u := s.u
-	a := u.actor
-	u.bg(func(ctx context.Context) (func(), error) {
-		_, err := u.svc.UpdateTag(ctx, a, id, app.TagPatch{Archived: &archived}, 0)
-		return u.changed, err
-	})
 }

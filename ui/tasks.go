@@ -32,7 +32,12 @@ func newTasksScreen(u *UI) *tasksScreen {
 	s.list = newCatalogList(u, "Tasks", "New task", true, func() { s.onEdit(uuid.Nil) },
 		"No tasks yet", "Tasks split a project into pieces of work you can track time on.")
 	s.list.onEdit = s.onEdit
-	s.list.onArchive = s.onArchive
+	s.list.actions = catalogActions{kind: "task", consequence: "Time entries on it keep their time and their project.",
+		archive: func(ctx context.Context, a app.Actor, id uuid.UUID, archived bool) error {
+			_, err := u.svc.UpdateTask(ctx, a, id, app.TaskPatch{Archived: &archived}, 0)
+			return err
+		},
+		remove: func(ctx context.Context, a app.Actor, id uuid.UUID) error { return u.svc.DeleteTask(ctx, a, id, 0) }}
 	return s
 }
 
@@ -93,13 +98,4 @@ func (s *tasksScreen) onEdit(id uuid.UUID) {
 	ed.submit(ed.name)
 	u.win.Canvas().Focus(ed.name)
 	s.editor = ed
-}
-
-func (s *tasksScreen) onArchive(id uuid.UUID, archived bool) {
-	u := s.u
-	a := u.actor
-	u.bg(func(ctx context.Context) (func(), error) {
-		_, err := u.svc.UpdateTask(ctx, a, id, app.TaskPatch{Archived: &archived}, 0)
-		return u.changed, err
-	})
 }

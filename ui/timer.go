@@ -25,12 +25,15 @@ type timerScreen struct {
 	suggest *suggester // earlier descriptions (suggest.go)
 	project *picker
 	task    *picker
-	button  *widget.Button
-	elapsed *canvas.Text
-	today   *widget.Label
-	week    *widget.Label
-	entries *entryList
-	busy    bool
+	tags    *tagPicker
+	// billable is ticked from the project's default when a project is picked.
+	billable *widget.Check
+	button   *widget.Button
+	elapsed  *canvas.Text
+	today    *widget.Label
+	week     *widget.Label
+	entries  *entryList
+	busy     bool
 
 	// shown is the running entry (id and version) the fields show, so a reload does not
 	// overwrite what the user is typing unless the entry itself changed.
@@ -49,6 +52,8 @@ func newTimerScreen(u *UI) *timerScreen {
 	s.suggest = u.suggestDescriptions(s.desc, s.onSuggestion)
 	s.project = newPicker(u, "No project", u.projectOptions, s.onProject)
 	s.task = newPicker(u, "No task", func() []pickOption { return u.taskOptions(s.project.selected) }, s.onTask)
+	s.tags = newTagPicker(u, s.onTags)
+	s.billable = widget.NewCheck("Billable", s.onBillable)
 	s.button = widget.NewButtonWithIcon("Start", theme.MediaPlayIcon(), s.onToggle)
 	s.button.Importance = widget.HighImportance
 	s.elapsed = canvas.NewText("0:00:00", theme.Color(theme.ColorNameDisabled))
@@ -67,7 +72,8 @@ func (s *timerScreen) title() string       { return "Timer" }
 func (s *timerScreen) icon() fyne.Resource { return theme.MediaPlayIcon() }
 
 func (s *timerScreen) build() fyne.CanvasObject {
-	pickers := container.NewHBox(fixedWidth(180, s.project.button), fixedWidth(160, s.task.button))
+	pickers := s.u.newSwitch(container.NewHBox(fixedWidth(180, s.project.button), fixedWidth(160, s.task.button)),
+		container.NewHBox(fixedWidth(120, s.tags.button), s.billable))
 	fields := container.NewVBox(s.desc, s.suggest.box, pickers)
 	right := container.NewHBox(fixedWidth(140, container.NewCenter(s.elapsed)), fixedSize(fyne.NewSize(128, 0), s.button))
 	bar := s.u.newSwitch(fields, right) // side by side; stacked in a narrow window
@@ -127,6 +133,8 @@ func (s *timerScreen) showRunning() {
 			s.desc.SetText("")
 			s.project.set(nil)
 			s.task.set(nil)
+			s.tags.set(nil)
+			s.setBillable(false)
 		}
 		s.button.SetText("Start")
 		s.button.SetIcon(theme.MediaPlayIcon())
@@ -138,6 +146,8 @@ func (s *timerScreen) showRunning() {
 			s.desc.SetText(r.Description)
 			s.project.set(r.ProjectID)
 			s.task.set(r.TaskID)
+			s.tags.set(r.TagIDs)
+			s.setBillable(r.Billable)
 		}
 		s.button.SetText("Stop")
 		s.button.SetIcon(theme.MediaStopIcon())
@@ -194,7 +204,9 @@ func (s *timerScreen) onToggle() {
 		s.stop()
 		return
 	}
-	s.start(app.TimerStart{ProjectID: s.project.selected, TaskID: s.task.selected, Description: s.desc.Text})
+	billable := s.billable.Checked
+	s.start(app.TimerStart{ProjectID: s.project.selected, TaskID: s.task.selected, Description: s.desc.Text,
+		TagIDs: s.tags.selected, Billable: &billable})
 }
 
 func (s *timerScreen) start(in app.TimerStart) {
@@ -250,13 +262,39 @@ func (s *timerScreen) onSubmit() {
 }
 
 func (s *timerScreen) onProject(id *uuid.UUID) {
+	if id != nil {
+		s.setBillable(s.u.cat.projectByID[*id].Billable) // as a new entry on it would be
+	}
 	if s.task.selected != nil {
 		if t, ok := s.u.cat.taskByID[*s.task.selected]; !ok || id == nil || t.ProjectID != *id {
 			s.task.set(nil)
 		}
 	}
 	if s.u.running != nil {
-		s.patchRunning(app.TimeEntryPatch{ProjectID: app.Nullable[uuid.UUID]{Set: true, Value: id}, TaskID: app.Nullable[uuid.UUID]{Set: true, Value: s.task.selected}})
+		billable := s.billable.Checked
+		s.patchRunning(app.TimeEntryPatch{ProjectID: app.Nullable[uuid.UUID]{Set: true, Value: id}, TaskID: app.Nullable[uuid.UUID]{Set: true, Value: s.task.selected}, Billable: &billable})
+	}
+}
+
+// onTags changes the running entry's tags; before a start they wait for it.
+func (s *timerScreen) onTags(ids []uuid.UUID) {
+	if s.u.running != nil {
+		s.patchRunning(app.TimeEntryPatch{TagIDs: &ids})
+	}
+}
+
+// onBillable is the user ticking Billable.
+func (s *timerScreen) onBillable(on bool) {
+	if s.u.running != nil && s.u.running.Billable != on {
+		s.patchRunning(app.TimeEntryPatch{Billable: &on})
+	}
+}
+
+// setBillable shows a value without calling onBillable.
+func (s *timerScreen) setBillable(on bool) {
+	if s.billable.Checked != on {
+		s.billable.Checked = on
+		s.billable.Refresh()
 	}
 }
 

@@ -108,6 +108,9 @@ func (t *trayMenu) refresh() {
 	})
 }
 
+// trayMarksMaxRunes is how much of the tags and "$" the tray's status line shows.
+const trayMarksMaxRunes = 24
+
 // update sets the status line, the toggle and the icon from the running entry.
 func (t *trayMenu) update() {
 	r := t.u.running
@@ -116,6 +119,9 @@ func (t *trayMenu) update() {
 		t.toggle.Label = "Start timer"
 	} else {
 		t.status.Label = "● " + t.u.display().Duration(t.u.svc.Now().Sub(r.StartedAt)) + "  " + ellipsize(t.u.entryTitle(*r), nameMaxRunes)
+		if marks := t.u.entryMarks(*r); marks != "" {
+			t.status.Label += "  " + ellipsize(marks, trayMarksMaxRunes)
+		}
 		t.toggle.Label = "Stop timer"
 	}
 	t.label = t.status.Label

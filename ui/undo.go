@@ -23,6 +23,7 @@ type pendingDelete struct {
 // deleteEntry hides e, offers Undo, and deletes it when the undo window closes.
 func (u *UI) deleteEntry(e app.TimeEntry) {
 	u.commitDelete()
+	u.dropUndoOffer()
 	d := &pendingDelete{entry: e}
 	u.undo = d
 	if u.running != nil && u.running.ID == e.ID {
@@ -43,6 +44,13 @@ func (u *UI) deleteEntry(e app.TimeEntry) {
 
 // onUndo brings the pending entry back.
 func (u *UI) onUndo() {
+	if o := u.undoOffer; o != nil {
+		o.timer.Stop()
+		u.undoOffer = nil
+		u.undoBar.Hide()
+		o.run()
+		return
+	}
 	d := u.undo
 	if d == nil {
 		return
@@ -98,4 +106,37 @@ func (u *UI) refreshViews() {
 		u.tray.refresh()
 	}
 	u.updateStatus()
+}
+
+// offerUndo shows text in the undo bar for the undo window; Undo runs undo. A pending
+// delete is committed first: the bar offers one thing at a time.
+func (u *UI) offerUndo(text string, undo func()) {
+	u.commitDelete()
+	u.dropUndoOffer()
+	o := &undoOffer{run: undo}
+	u.undoOffer = o
+	u.undoLabel.SetText(text)
+	u.undoBar.Show()
+	o.timer = time.AfterFunc(u.undoAfter, func() {
+		u.do(func() {
+			if u.undoOffer == o {
+				u.undoOffer = nil
+				u.undoBar.Hide()
+			}
+		})
+	})
+}
+
+// undoOffer is an action the undo bar can take back (other than a delete).
+type undoOffer struct {
+	run   func()
+	timer *time.Timer
+}
+
+// dropUndoOffer forgets an offered undo (the bar is about to show something else).
+func (u *UI) dropUndoOffer() {
+	if o := u.undoOffer; o != nil {
+		o.timer.Stop()
+		u.undoOffer = nil
+	}
 }

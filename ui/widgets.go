@@ -139,10 +139,27 @@ type form struct {
 	general *fieldError
 	fields  map[string]*fieldError // by app field name
 	labels  map[string]string
+	// inputs are the text fields and the error lines that speak of them.
+	inputs map[*entry]*fieldError
 }
 
 func newForm() *form {
-	return &form{grid: container.NewVBox(), general: newFieldError(), fields: map[string]*fieldError{}, labels: map[string]string{}}
+	return &form{grid: container.NewVBox(), general: newFieldError(), fields: map[string]*fieldError{}, labels: map[string]string{},
+		inputs: map[*entry]*fieldError{}}
+}
+
+// clearOnEdit makes typing into a field clear its error, so a message such as "Is
+// required." never outlives the mistake. Call it once the fields' own OnChanged are set.
+func (f *form) clearOnEdit() {
+	for e, fe := range f.inputs {
+		next := e.OnChanged
+		e.OnChanged = func(text string) {
+			fe.set("")
+			if next != nil {
+				next(text)
+			}
+		}
+	}
 }
 
 // add appends a field on its own row; names are the app field names whose errors it shows.
@@ -158,6 +175,9 @@ func (f *form) row(fields ...fyne.CanvasObject) {
 // field makes a labelled field with its error line, for add or row.
 func (f *form) field(label string, w fyne.CanvasObject, names ...string) fyne.CanvasObject {
 	fe := newFieldError()
+	if e, ok := w.(*entry); ok {
+		f.inputs[e] = fe
+	}
 	for _, n := range names {
 		f.fields[n] = fe
 		f.labels[n] = label
@@ -191,7 +211,12 @@ func (f *form) show(err error) bool {
 	if !errors.As(err, &ve) {
 		var ce *app.ConflictError
 		if errors.As(err, &ce) {
-			f.general.set(ce.Message)
+			// A catalog form's only conflict is a taken name: say so under the name.
+			if fe, ok := f.fields["name"]; ok {
+				fe.set(sentence(ce.Message))
+			} else {
+				f.general.set(sentence(ce.Message))
+			}
 			return true
 		}
 		return false
@@ -255,7 +280,30 @@ func userMessage(err error) string {
 		}
 		return strings.Join(parts, " ")
 	}
-	return "Something went wrong; details are in the log."
+	var ue *userError
+	if errors.As(err, &ue) {
+		return ue.msg
+	}
+	return ""
+}
+
+// userError is a failure with what to tell the user: what went wrong and what to do.
+type userError struct {
+	msg string
+	err error
+}
+
+func (e *userError) Error() string { return e.err.Error() }
+func (e *userError) Unwrap() error { return e.err }
+
+// unexpected says what went wrong for an error the UI has no words for: the error itself
+// (wrapped with what was being done), what to try, and where the log is.
+func (u *UI) unexpected(err error) string {
+	msg := "This did not work: " + err.Error() + ".\n\nTry again. If it keeps failing, "
+	if u.opts.LogFile != "" {
+		return msg + "the log has the details: " + u.opts.LogFile
+	}
+	return msg + "start Stint from a terminal and the log there has the details."
 }
 
 // showError tells the user about err and logs it once.
@@ -265,7 +313,11 @@ func (u *UI) showError(err error) {
 	} else {
 		u.log.Error("action failed", "err", err)
 	}
-	u.showErrorDialog(errors.New(userMessage(err)))
+	msg := userMessage(err)
+	if msg == "" {
+		msg = u.unexpected(err)
+	}
+	u.showErrorDialog(errors.New(msg))
 }
 
 // duration formats seconds as h:mm:ss.

@@ -34,6 +34,11 @@ func (c *cli) desktop(ctx context.Context, args []string) error {
 		return fmt.Errorf("%w; the desktop app needs a graphical session (run 'stint serve' for the API alone)", err)
 	}
 	log := newLogger(c.stderr, level)
+	// One window per data directory: a second start brings the first one's to the front.
+	if dir, err := c.dataDir(); err == nil && ui.ActivateRunning(dir) {
+		log.Info("stint is already running on this data; its window was brought to the front", "data_dir", dir)
+		return nil
+	}
 	st, svc, dir, err := c.openService(ctx, log)
 	if err != nil {
 		return err

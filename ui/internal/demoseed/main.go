@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/stinthq/stint/app"
 	"github.com/stinthq/stint/store/sqlite"
 )
@@ -62,11 +64,16 @@ func run(args []string) error {
 		}
 		projects[p.Name] = &created
 	}
+	tags := map[string]uuid.UUID{}
 	for _, t := range []string{"meeting", "review", "writing"} {
-		if _, err := svc.CreateTag(ctx, a, app.TagInput{Name: t}); err != nil {
+		tag, err := svc.CreateTag(ctx, a, app.TagInput{Name: t})
+		if err != nil {
 			return err
 		}
+		tags[t] = tag.ID
 	}
+	// Some entries carry a tag, so rows and filters show them.
+	tagOf := map[string]string{"Standup": "meeting", "Code review": "review", "Landing page copy": "writing", "Release notes for v0.4": "writing"}
 	now := time.Now().In(loc)
 	at := func(daysBack, h, m int) time.Time {
 		y, mo, d := now.Date()
@@ -78,6 +85,9 @@ func run(args []string) error {
 			return nil
 		}
 		in := app.TimeEntryInput{Description: desc, StartedAt: start, StoppedAt: &stop}
+		if t, ok := tagOf[desc]; ok {
+			in.TagIDs = []uuid.UUID{tags[t]}
+		}
 		if p := projects[project]; p != nil {
 			in.ProjectID = &p.ID
 		}
