@@ -144,14 +144,17 @@ func (s *suggester) hide() {
 	s.shown, s.buttons = nil, nil
 }
 
-// onSuggestion fills the timer bar from an earlier entry; a running entry takes it at once.
+// onSuggestion fills the timer bar from an earlier entry (project, task, tags, billable); a
+// running entry takes it at once.
 func (s *timerScreen) onSuggestion(sg app.Suggestion) {
 	s.project.set(sg.ProjectID)
 	s.task.set(sg.TaskID)
+	s.tags.set(sg.TagIDs)
+	s.setBillable(sg.Billable)
 	if s.u.running != nil {
-		desc, tags := sg.Description, sg.TagIDs
+		desc, tags, billable := sg.Description, sg.TagIDs, sg.Billable
 		s.patchRunning(app.TimeEntryPatch{Description: &desc, ProjectID: app.Nullable[uuid.UUID]{Set: true, Value: sg.ProjectID},
-			TaskID: app.Nullable[uuid.UUID]{Set: true, Value: sg.TaskID}, TagIDs: &tags})
+			TaskID: app.Nullable[uuid.UUID]{Set: true, Value: sg.TaskID}, TagIDs: &tags, Billable: &billable})
 	}
 }
 

@@ -61,9 +61,13 @@ func TestTimerSuggestsDescriptions(t *testing.T) {
 	if s.suggest.box.Visible() {
 		t.Fatal("the list stayed open after picking")
 	}
+	if len(s.tags.selected) != 1 {
+		t.Fatalf("tags after picking: %v; want the suggestion's one tag", s.tags.selected)
+	}
 	h.tap(s.button)
 	r := h.running()
-	if r == nil || r.Description != "Landing page design" || r.ProjectID == nil || *r.ProjectID != web.ID || r.TaskID == nil || *r.TaskID != task.ID {
+	if r == nil || r.Description != "Landing page design" || r.ProjectID == nil || *r.ProjectID != web.ID || r.TaskID == nil || *r.TaskID != task.ID ||
+		len(r.TagIDs) != 1 || r.TagIDs[0] != s.tags.selected[0] {
 		t.Fatalf("running %+v", r)
 	}
 	// Text the program sets (the running entry's description) offers nothing.
