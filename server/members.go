@@ -68,6 +68,13 @@ func (s *Server) registerMembers() {
 		if err != nil {
 			return nil, err
 		}
+		// A request with a password may create an account, and is refused when the address
+		// has one in another tenant: such requests are throttled per tenant.
+		if in.Body.Password != "" {
+			if err := s.take(ctx, keyNewAccount+a.TenantID.String(), s.cfg.NewAccountLimit); err != nil {
+				return nil, err
+			}
+		}
 		m, err := s.svc.AddMember(ctx, a, app.MemberInput{Email: in.Body.Email, Name: in.Body.Name,
 			Role: in.Body.Role, Password: in.Body.Password})
 		if err != nil {

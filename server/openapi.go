@@ -124,7 +124,7 @@ func documentResponses(oapi *huma.OpenAPI) {
 			if r := op.Responses[strconv.Itoa(http.StatusUnauthorized)]; r != nil {
 				setHeader(r, "WWW-Authenticate", "The Bearer challenge (RFC 6750).", true)
 			}
-			if strings.HasPrefix(path, authPrefix) {
+			if strings.HasPrefix(path, authPrefix) || op.OperationID == "add-member" {
 				setHeader(add(http.StatusTooManyRequests), "Retry-After", "Seconds to wait before trying again.", true)
 			}
 			if slices.ContainsFunc(op.Parameters, func(p *huma.Param) bool { return p.Name == idempotencyHeader }) {

@@ -40,13 +40,18 @@ const (
 	DefaultLoginEvery  = time.Minute
 	DefaultSignupBurst = 5
 	DefaultSignupEvery = 10 * time.Minute
+	// New accounts made by adding members, per tenant: enough for a team's first import,
+	// then six a minute.
+	DefaultNewAccountBurst = 50
+	DefaultNewAccountEvery = 10 * time.Second
 )
 
 // Throttle key prefixes: one namespace per limit.
 const (
-	keyClient = "ip:"
-	keyLogin  = "login:"
-	keySignup = "signup:"
+	keyClient     = "ip:"
+	keyLogin      = "login:"
+	keySignup     = "signup:"
+	keyNewAccount = "new-account:"
 )
 
 // memoryThrottle is an app.Throttle in memory, for a single instance. Each key holds one

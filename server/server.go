@@ -48,6 +48,11 @@ type Config struct {
 	// SignupLimit limits sign-ups per e-mail address (default DefaultSignupBurst, then one
 	// every DefaultSignupEvery).
 	SignupLimit app.Limit
+	// NewAccountLimit limits, per tenant, requests to add a member that would create an
+	// account (default DefaultNewAccountBurst, then one every DefaultNewAccountEvery). Such a
+	// request is refused for an address used in another tenant (e-mails are unique across
+	// the server), so the limit bounds how fast anyone can learn that.
+	NewAccountLimit app.Limit
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is believed for the
 	// client address (rate limits, access log). Without them the header is ignored.
 	TrustedProxies []netip.Prefix
@@ -99,6 +104,9 @@ func New(svc *app.Service, cfg Config) *Server {
 	}
 	if cfg.SignupLimit.Burst <= 0 || cfg.SignupLimit.Every <= 0 {
 		cfg.SignupLimit = app.Limit{Burst: DefaultSignupBurst, Every: DefaultSignupEvery}
+	}
+	if cfg.NewAccountLimit.Burst <= 0 || cfg.NewAccountLimit.Every <= 0 {
+		cfg.NewAccountLimit = app.Limit{Burst: DefaultNewAccountBurst, Every: DefaultNewAccountEvery}
 	}
 	if cfg.Throttle == nil {
 		cfg.Throttle = newMemoryThrottle(DefaultThrottleKeys)
