@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -176,7 +178,9 @@ func (s *Server) humaConfig() huma.Config {
 	c.CreateHooks = nil
 	c.Transformers = []huma.Transformer{transformProblem}
 	c.RejectUnknownQueryParameters = true
-	c.Formats = map[string]huma.Format{"application/json": jsonFormat(), "json": jsonFormat()}
+	f := jsonFormat()
+	f.Marshal = appendingMarshal(f.Marshal)
+	c.Formats = map[string]huma.Format{"application/json": f, "json": f}
 	c.Info.Description = "Stint's HTTP API. Authenticate with `Authorization: Bearer <token>` " +
 		"(from /v1/auth/login or /v1/tokens) and pick an organization with `X-Org-Id`. " +
 		"Errors are RFC 9457 problem documents."
@@ -188,6 +192,42 @@ func (s *Server) humaConfig() huma.Config {
 	// PATCH fields that may be null: a present null clears the reference.
 	c.Components.Schemas.RegisterTypeAlias(reflect.TypeFor[app.Nullable[uuid.UUID]](), reflect.TypeFor[nullableUUID]())
 	return c
+}
+
+// jsonAppender is a response body that can append its own JSON, exactly as encoding/json
+// encodes it, or decline (app.Page of time entries: the largest and most frequent list).
+type jsonAppender interface {
+	AppendJSON(b []byte) ([]byte, bool)
+}
+
+// jsonBuffers keeps appended bodies' buffers between requests.
+var jsonBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledJSON is the largest buffer kept for reuse; a rare huge page is left to the GC.
+const maxPooledJSON = 1 << 20
+
+// appendingMarshal writes bodies that append their own JSON in one Write, followed by the
+// newline json.Encoder ends with, and marshals everything else with marshal.
+func appendingMarshal(marshal func(io.Writer, any) error) func(io.Writer, any) error {
+	return func(w io.Writer, v any) error {
+		a, ok := v.(jsonAppender)
+		if !ok {
+			return marshal(w, v)
+		}
+		buf := jsonBuffers.Get().(*[]byte)
+		b, ok := a.AppendJSON((*buf)[:0])
+		if !ok {
+			jsonBuffers.Put(buf)
+			return marshal(w, v)
+		}
+		b = append(b, '\n')
+		_, err := w.Write(b)
+		if cap(b) <= maxPooledJSON {
+			*buf = b
+			jsonBuffers.Put(buf)
+		}
+		return err
+	}
 }
 
 // nullableUUID is the schema of app.Nullable[uuid.UUID]: a UUID string, or null.

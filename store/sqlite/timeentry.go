@@ -16,27 +16,43 @@ const entryCols = `e.id, e.tenant_id, e.organization_id, e.user_id, e.project_id
 	e.started_at, e.stopped_at, e.timezone, e.billable, e.source, e.tag_ids,
 	e.version, e.hlc, e.created_at, e.updated_at, e.deleted_at`
 
-func scanEntry(r rowScanner) (app.TimeEntry, error) {
-	var e app.TimeEntry
-	var project, task uuid.NullUUID
-	var started int64
-	var stopped sql.NullInt64
-	var tagIDs []byte
-	var m metaScan
-	dest := []any{&e.ID, &e.TenantID, &e.OrganizationID, &e.UserID, &project, &task, &e.Description,
-		&started, &stopped, &e.Timezone, &e.Billable, &e.Source, &tagIDs}
-	if err := r.Scan(append(dest, m.dest(&e.Meta)...)...); err != nil {
-		return e, err
+func scanEntry(r rowScanner) (app.TimeEntry, error) { return newEntryScan().scan(r) }
+
+// entryScan holds the scan targets of entryCols, so a list scans all its rows into one set
+// instead of allocating each target again for every row.
+type entryScan struct {
+	e             app.TimeEntry
+	project, task uuid.NullUUID
+	started       int64
+	stopped       sql.NullInt64
+	tagIDs        []byte
+	m             metaScan
+	dest          []any
+}
+
+func newEntryScan() *entryScan {
+	s := &entryScan{}
+	s.dest = append([]any{&s.e.ID, &s.e.TenantID, &s.e.OrganizationID, &s.e.UserID, &s.project, &s.task, &s.e.Description,
+		&s.started, &s.stopped, &s.e.Timezone, &s.e.Billable, &s.e.Source, &s.tagIDs}, s.m.dest(&s.e.Meta)...)
+	return s
+}
+
+// scan reads one row; the entry returned shares nothing with the targets.
+func (s *entryScan) scan(r rowScanner) (app.TimeEntry, error) {
+	s.e = app.TimeEntry{}
+	if err := r.Scan(s.dest...); err != nil {
+		return s.e, err
 	}
-	e.ProjectID, e.TaskID = fromNullID(project), fromNullID(task)
-	e.StartedAt, e.StoppedAt = fromUS(started), fromNullUS(stopped)
-	m.fill(&e.Meta)
-	if len(tagIDs)%16 != 0 {
-		return e, fmt.Errorf("entry %s tag ids: %d bytes", e.ID, len(tagIDs))
+	e := s.e
+	e.ProjectID, e.TaskID = fromNullID(s.project), fromNullID(s.task)
+	e.StartedAt, e.StoppedAt = fromUS(s.started), fromNullUS(s.stopped)
+	s.m.fill(&e.Meta)
+	if len(s.tagIDs)%16 != 0 {
+		return e, fmt.Errorf("entry %s tag ids: %d bytes", e.ID, len(s.tagIDs))
 	}
-	e.TagIDs = make([]uuid.UUID, len(tagIDs)/16)
+	e.TagIDs = make([]uuid.UUID, len(s.tagIDs)/16)
 	for i := range e.TagIDs {
-		e.TagIDs[i] = uuid.UUID(tagIDs[16*i : 16*i+16])
+		e.TagIDs[i] = uuid.UUID(s.tagIDs[16*i : 16*i+16])
 	}
 	return e, nil
 }
@@ -138,7 +154,10 @@ func (s timeEntries) List(ctx context.Context, sc app.Scope, f app.EntryFilter) 
 	}
 	b.WriteString(" ORDER BY started_at DESC, id DESC LIMIT ?")
 	args = append(args, f.Page.Limit)
-	return queryList(ctx, s.q, "list time entries", func(r *sql.Rows) (app.TimeEntry, error) { return scanEntry(r) }, b.String(), args...)
+	es := newEntryScan()
+	return queryListCap(ctx, s.q, "list time entries", min(f.Page.Limit, app.MaxPageLimit+1), func(r *sql.Rows) (app.TimeEntry, error) {
+		return es.scan(r)
+	}, b.String(), args...)
 }
 
 func (s timeEntries) Insert(ctx context.Context, sc app.Scope, e app.TimeEntry) error {

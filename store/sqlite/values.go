@@ -186,12 +186,21 @@ func exec1(ctx context.Context, q querier, what, query string, args ...any) erro
 
 // queryList runs a query and scans every row with scan.
 func queryList[T any](ctx context.Context, q querier, what string, scan func(*sql.Rows) (T, error), query string, args ...any) ([]T, error) {
+	return queryListCap(ctx, q, what, 0, scan, query, args...)
+}
+
+// queryListCap is queryList for a query expected to return up to n rows (its LIMIT): the
+// result is allocated once for them instead of grown as rows arrive.
+func queryListCap[T any](ctx context.Context, q querier, what string, n int, scan func(*sql.Rows) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []T
+	if n > 0 {
+		out = make([]T, 0, n)
+	}
 	for rows.Next() {
 		v, err := scan(rows)
 		if err != nil {
@@ -201,6 +210,9 @@ func queryList[T any](ctx context.Context, q querier, what string, scan func(*sq
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	if len(out) == 0 {
+		return nil, nil // as without the capacity: no rows is a nil list
 	}
 	return out, nil
 }
