@@ -109,3 +109,21 @@ type EntryFilter struct {
 	UserID      *uuid.UUID
 	ProjectID   *uuid.UUID
 }
+
+// AllPages reads every page of a list through fetch, from the first, in pages of
+// MaxPageLimit; the front ends use it where they need a whole list (pickers, the CLI's tables).
+func AllPages[T any](fetch func(ListParams) (Page[T], error)) ([]T, error) {
+	out := []T{}
+	lp := ListParams{Limit: MaxPageLimit}
+	for {
+		page, err := fetch(lp)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Items...)
+		if page.NextCursor == "" {
+			return out, nil
+		}
+		lp.Cursor = page.NextCursor
+	}
+}

@@ -32,23 +32,6 @@ type catalogData struct {
 	tagByID     map[uuid.UUID]app.Tag
 }
 
-// allPages collects every page of a list.
-func allPages[T any](fetch func(app.ListParams) (app.Page[T], error)) ([]T, error) {
-	lp := app.ListParams{Limit: app.MaxPageLimit}
-	var out []T
-	for {
-		page, err := fetch(lp)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.Items...)
-		if page.NextCursor == "" {
-			return out, nil
-		}
-		lp.Cursor = page.NextCursor
-	}
-}
-
 func byName[T any](rows []T, name func(T) string) {
 	sort.SliceStable(rows, func(i, j int) bool { return strings.ToLower(name(rows[i])) < strings.ToLower(name(rows[j])) })
 }
@@ -56,16 +39,16 @@ func byName[T any](rows []T, name func(T) string) {
 func loadCatalog(ctx context.Context, svc *app.Service, a app.Actor) (catalogData, error) {
 	var c catalogData
 	var err error
-	if c.projects, err = allPages(func(lp app.ListParams) (app.Page[app.Project], error) { return svc.Projects(ctx, a, lp, true) }); err != nil {
+	if c.projects, err = app.AllPages(func(lp app.ListParams) (app.Page[app.Project], error) { return svc.Projects(ctx, a, lp, true) }); err != nil {
 		return c, err
 	}
-	if c.clients, err = allPages(func(lp app.ListParams) (app.Page[app.Client], error) { return svc.Clients(ctx, a, lp, true) }); err != nil {
+	if c.clients, err = app.AllPages(func(lp app.ListParams) (app.Page[app.Client], error) { return svc.Clients(ctx, a, lp, true) }); err != nil {
 		return c, err
 	}
-	if c.tasks, err = allPages(func(lp app.ListParams) (app.Page[app.Task], error) { return svc.Tasks(ctx, a, lp, nil, true) }); err != nil {
+	if c.tasks, err = app.AllPages(func(lp app.ListParams) (app.Page[app.Task], error) { return svc.Tasks(ctx, a, lp, nil, true) }); err != nil {
 		return c, err
 	}
-	if c.tags, err = allPages(func(lp app.ListParams) (app.Page[app.Tag], error) { return svc.Tags(ctx, a, lp, true) }); err != nil {
+	if c.tags, err = app.AllPages(func(lp app.ListParams) (app.Page[app.Tag], error) { return svc.Tags(ctx, a, lp, true) }); err != nil {
 		return c, err
 	}
 	byName(c.projects, func(p app.Project) string { return p.Name })

@@ -48,7 +48,7 @@ func catalogKinds(kind string) (catalogKind, bool) {
 	case "clients":
 		return catalogKind{plural: "clients", singular: "client",
 			list: func(ctx context.Context, w *workspace, _ *uuid.UUID) ([]catalogItem, error) {
-				rows, err := allPages(func(lp app.ListParams) (app.Page[app.Client], error) { return w.svc.Clients(ctx, w.actor, lp, true) })
+				rows, err := app.AllPages(func(lp app.ListParams) (app.Page[app.Client], error) { return w.svc.Clients(ctx, w.actor, lp, true) })
 				out := make([]catalogItem, len(rows))
 				for i, r := range rows {
 					out[i] = catalogItem{ID: r.ID, Name: r.Name, Archived: r.Archived, Version: r.Version, Row: r}
@@ -93,7 +93,7 @@ func catalogKinds(kind string) (catalogKind, bool) {
 	case "tasks":
 		return catalogKind{plural: "tasks", singular: "task", detail: "PROJECT",
 			list: func(ctx context.Context, w *workspace, project *uuid.UUID) ([]catalogItem, error) {
-				rows, err := allPages(func(lp app.ListParams) (app.Page[app.Task], error) {
+				rows, err := app.AllPages(func(lp app.ListParams) (app.Page[app.Task], error) {
 					return w.svc.Tasks(ctx, w.actor, lp, project, true)
 				})
 				if err != nil {
@@ -129,7 +129,7 @@ func catalogKinds(kind string) (catalogKind, bool) {
 	case "tags":
 		return catalogKind{plural: "tags", singular: "tag", detail: "COLOR",
 			list: func(ctx context.Context, w *workspace, _ *uuid.UUID) ([]catalogItem, error) {
-				rows, err := allPages(func(lp app.ListParams) (app.Page[app.Tag], error) { return w.svc.Tags(ctx, w.actor, lp, true) })
+				rows, err := app.AllPages(func(lp app.ListParams) (app.Page[app.Tag], error) { return w.svc.Tags(ctx, w.actor, lp, true) })
 				out := make([]catalogItem, len(rows))
 				for i, r := range rows {
 					out[i] = catalogItem{ID: r.ID, Name: r.Name, Archived: r.Archived, Version: r.Version, Detail: r.Color, Row: r}

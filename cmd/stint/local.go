@@ -133,7 +133,7 @@ func (w *workspace) projectByName(ctx context.Context, name string) (app.Project
 
 // allProjects reads every page of the project list.
 func (w *workspace) allProjects(ctx context.Context, includeArchived bool) ([]app.Project, error) {
-	return allPages(func(lp app.ListParams) (app.Page[app.Project], error) {
+	return app.AllPages(func(lp app.ListParams) (app.Page[app.Project], error) {
 		return w.svc.Projects(ctx, w.actor, lp, includeArchived)
 	})
 }

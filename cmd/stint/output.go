@@ -118,14 +118,14 @@ func (w *workspace) names(ctx context.Context) (catalogNames, error) {
 	for _, p := range ps {
 		n.projects[p.ID] = p.Name
 	}
-	ts, err := allPages(func(lp app.ListParams) (app.Page[app.Task], error) { return w.svc.Tasks(ctx, w.actor, lp, nil, true) })
+	ts, err := app.AllPages(func(lp app.ListParams) (app.Page[app.Task], error) { return w.svc.Tasks(ctx, w.actor, lp, nil, true) })
 	if err != nil {
 		return n, err
 	}
 	for _, t := range ts {
 		n.tasks[t.ID] = t.Name
 	}
-	gs, err := allPages(func(lp app.ListParams) (app.Page[app.Tag], error) { return w.svc.Tags(ctx, w.actor, lp, true) })
+	gs, err := app.AllPages(func(lp app.ListParams) (app.Page[app.Tag], error) { return w.svc.Tags(ctx, w.actor, lp, true) })
 	if err != nil {
 		return n, err
 	}
@@ -170,23 +170,6 @@ func (c *cli) printEntryJSON(ctx context.Context, w *workspace, e app.TimeEntry)
 		return err
 	}
 	return c.printJSON(n.entry(e))
-}
-
-// allPages reads every page of a list.
-func allPages[T any](fetch func(app.ListParams) (app.Page[T], error)) ([]T, error) {
-	out := []T{}
-	lp := app.ListParams{Limit: app.MaxPageLimit}
-	for {
-		page, err := fetch(lp)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.Items...)
-		if page.NextCursor == "" {
-			return out, nil
-		}
-		lp.Cursor = page.NextCursor
-	}
 }
 
 // maxNameWidth is how many characters of a name a text table shows.
