@@ -52,17 +52,7 @@ func TestComplete(t *testing.T) {
 // TestCompletionScripts loads each shell's script into that shell and completes through the
 // built binary, as a user's shell would.
 func TestCompletionScripts(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("go is needed: %v", err)
-	}
-	binDir := t.TempDir()
-	if out, err := exec.Command(goBin, "build", "-o", filepath.Join(binDir, "stint"), ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	binDir := filepath.Dir(buildStint(t))
 	data := t.TempDir()
 	env := append(os.Environ(), "PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"), "STINT_DATA="+data, "HOME="+t.TempDir())
 	setup := exec.Command(filepath.Join(binDir, "stint"), "projects", "add", "Acme Corp")

@@ -25,18 +25,8 @@ import (
 // retries every key it ever sent: each retry must replay the first answer or do the work now,
 // so in the end every key has made exactly one row, however the kills fell.
 func TestIdempotencySurvivesKill9(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and runs it for about 20 s")
-	}
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("go is needed to build the binary: %v", err)
-	}
+	bin := buildStint(t) // and runs it for about 20 s
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "stint")
-	if out, err := exec.Command(goBin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
 	k := &killable{t: t, bin: bin, data: filepath.Join(dir, "data"), addr: "127.0.0.1:" + strconv.Itoa(freePort(t)),
 		client: &http.Client{Timeout: 5 * time.Second}}
 	k.start()

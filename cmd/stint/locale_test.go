@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -13,17 +12,7 @@ import (
 // locale of most containers: stderr must stay empty (Fyne's init used to print "Error
 // parsing user locale C" twice in every command).
 func TestNoLocaleNoise(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("go is needed: %v", err)
-	}
-	bin := filepath.Join(t.TempDir(), "stint")
-	if out, err := exec.Command(goBin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildStint(t)
 	var env []string
 	for _, kv := range os.Environ() {
 		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "LC_") || strings.HasPrefix(k, "LANG") || k == "STINT_DATA" {

@@ -19,18 +19,8 @@ import (
 // TestServeBinary builds the real executable, runs "stint serve" on a free loopback port,
 // waits for /healthz, sends SIGTERM and expects a clean exit.
 func TestServeBinary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("go is needed to build the binary: %v", err)
-	}
+	bin := buildStint(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "stint")
-	if out, err := exec.Command(goBin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
 
 	addr := "127.0.0.1:" + strconv.Itoa(freePort(t))
 	data := filepath.Join(dir, "data")
