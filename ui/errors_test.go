@@ -70,3 +70,15 @@ func TestLogFile(t *testing.T) {
 		t.Fatalf("log mode %v", st.Mode().Perm())
 	}
 }
+
+// TestLogFileFollowsTheLogLevel: --log-level debug reaches the file as it reaches stderr.
+func TestLogFileFollowsTheLogLevel(t *testing.T) {
+	var stderr bytes.Buffer
+	opts := Options{DataDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(&stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	closeLog := withLogFile(&opts)
+	opts.Logger.Debug("a debug line")
+	closeLog()
+	if b, err := os.ReadFile(opts.LogFile); err != nil || !strings.Contains(string(b), "a debug line") {
+		t.Fatalf("file %q (%v); want the debug line stderr got: %q", b, err, stderr.String())
+	}
+}

@@ -3,6 +3,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -43,7 +44,15 @@ func withLogFile(opts *Options) func() {
 		opts.Logger.Warn("no log file", "err", err)
 		return func() {}
 	}
-	file := slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo})
+	// The file takes what standard error takes (--log-level), at least warnings.
+	level := slog.LevelWarn
+	for _, l := range []slog.Level{slog.LevelDebug, slog.LevelInfo} {
+		if opts.Logger.Enabled(context.Background(), l) {
+			level = l
+			break
+		}
+	}
+	file := slog.NewTextHandler(f, &slog.HandlerOptions{Level: level})
 	opts.Logger = slog.New(slog.NewMultiHandler(opts.Logger.Handler(), file))
 	opts.LogFile = path
 	return func() { f.Close() }
