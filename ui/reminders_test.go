@@ -61,8 +61,10 @@ func TestReminderFiresOnceInWorkingHours(t *testing.T) {
 	test.AssertNotificationSent(t, nil, func() { h.tickAt(berlin(t, 23, 13, 29)) })
 	test.AssertNotificationSent(t, reminder, func() { h.tickAt(berlin(t, 23, 13, 30)) })
 
-	// Outside working hours: neither in the evening, nor before 09:30 the next day, nor at
-	// the weekend.
+	// Outside working hours: neither in the evening (after a timer that stopped at 16:50),
+	// nor before 09:30 the next day, nor at the weekend.
+	h.entryAt("review", nil, berlin(t, 23, 14, 0), 170*time.Minute)
+	h.external()
 	test.AssertNotificationSent(t, nil, func() { h.tickAt(berlin(t, 23, 17, 30)) })
 	test.AssertNotificationSent(t, nil, func() { h.tickAt(berlin(t, 24, 9, 20)) })
 	test.AssertNotificationSent(t, reminder, func() { h.tickAt(berlin(t, 24, 9, 30)) })
