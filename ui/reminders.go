@@ -6,11 +6,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image/color"
 	"strconv"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
@@ -128,7 +130,7 @@ func (w *reminderWatch) check(now time.Time) {
 			}
 			w.reminded = now
 			mins := int(r.After / time.Minute)
-			w.note = fmt.Sprintf("No timer for %d min", mins)
+			w.note = "Not tracking (reminded at " + u.display().Clock(now, loc) + ")"
 			u.fyne.SendNotification(fyne.NewNotification("No timer is running",
 				fmt.Sprintf("Nothing has been tracked for %d minutes. Start a timer in Stint to keep your day complete.", mins)))
 			u.updateStatus()
@@ -172,8 +174,10 @@ func (s *settingsScreen) remindersSection() fyne.CanvasObject {
 		p.SetBool(prefStop, c.stop.Checked)
 		p.SetInt(prefStopAt, c.minutes[max(c.stopAt.SelectedIndex(), 0)])
 		c.hours.SetText("")
+		c.hours.Hide()
 		if from >= to {
 			c.hours.SetText("Working hours must end after they start; no reminders until they do.")
+			c.hours.Show()
 		}
 		c.enable()
 		u.reminderWatch.minute = time.Time{} // apply at the next tick
@@ -223,6 +227,7 @@ func (s *settingsScreen) remindersSection() fyne.CanvasObject {
 	}
 	c.from, c.to = pickTime(r.From), pickTime(r.To)
 	c.hours = caption("")
+	c.hours.Hide()
 	c.stop = widget.NewCheck("Stop the timer at", nil)
 	c.stop.Checked = r.Stop
 	c.stopAt = pickTime(r.StopAt)
@@ -236,12 +241,20 @@ func (s *settingsScreen) remindersSection() fyne.CanvasObject {
 	c.enable()
 	return u.section("Reminders", container.NewVBox(
 		container.NewHBox(c.remind, widget.NewLabel("after"), fixedWidth(140, c.after)),
-		container.NewHBox(widget.NewLabel("Working days"), dayBox),
-		container.NewHBox(widget.NewLabel("Working hours"), fixedWidth(120, c.from), widget.NewLabel("to"), fixedWidth(120, c.to)),
-		wrapped(c.hours),
+		// Working days and hours belong to the reminder: indented under it.
+		indent(container.NewHBox(widget.NewLabel("on"), dayBox)),
+		indent(container.NewHBox(widget.NewLabel("between"), fixedWidth(120, c.from), widget.NewLabel("and"), fixedWidth(120, c.to))),
+		indent(wrapped(c.hours)),
 		container.NewHBox(c.stop, fixedWidth(120, c.stopAt)),
 		wrapped(caption("Kept on this device. Times are in your time zone (Settings › Workspace). A timer still running past the set time, say after the computer slept, is stopped at that time.")),
 	))
+}
+
+// indent shifts a row right by a check box's width, under the option it belongs to.
+func indent(o fyne.CanvasObject) fyne.CanvasObject {
+	gap := canvas.NewRectangle(color.Transparent)
+	gap.SetMinSize(fyne.NewSize(28, 0))
+	return container.NewBorder(nil, nil, gap, nil, o)
 }
 
 // enable greys out what an unchecked option leaves unused.

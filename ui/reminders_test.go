@@ -48,7 +48,7 @@ func TestReminderFiresOnceInWorkingHours(t *testing.T) {
 	}
 
 	test.AssertNotificationSent(t, reminder, func() { h.tickAt(berlin(t, 23, 10, 1)) })
-	if got := h.u.status.Text; got != "No timer for 30 min" {
+	if got := h.u.status.Text; got != "Not tracking (reminded at 10:01)" {
 		t.Fatalf("status line %q", got)
 	}
 	// Once per idle stretch, not every minute.
