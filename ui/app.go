@@ -8,6 +8,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -159,6 +160,8 @@ type UI struct {
 	settings   *settingsScreen
 	tray       *trayMenu
 	idle       *idleWatch
+	// reminderWatch reminds when no timer runs and stops one at the set time.
+	reminderWatch *reminderWatch
 	// idleSrc samples the idle time (nil: no idle detection); only the loop goroutine uses it.
 	idleSrc idleSource
 
@@ -206,6 +209,7 @@ func New(a fyne.App, opts Options) *UI {
 	u.shortcuts = newShortcuts(u)
 	u.win.Canvas().SetOnTypedKey(u.onWindowKey)
 	u.idle = &idleWatch{u: u}
+	u.reminderWatch = &reminderWatch{u: u}
 	a.Lifecycle().SetOnEnteredForeground(func() { u.setBackground(false) })
 	a.Lifecycle().SetOnExitedForeground(func() { u.setBackground(true) })
 	a.Settings().AddListener(func(fyne.Settings) {
@@ -541,11 +545,13 @@ func (u *UI) live(d time.Duration) string {
 	return app.FormatDuration(d)
 }
 
-// tick advances the live figures; it changes only a few labels.
+// tick advances the live figures; it changes only a few labels. Reminders are checked on
+// it too, once a minute.
 func (u *UI) tick() {
 	if u.timer != nil {
 		u.timer.tick()
 	}
+	u.reminderWatch.check(u.svc.Now())
 	if u.running != nil {
 		u.updateStatus()
 		if u.tray != nil {
@@ -560,7 +566,7 @@ func (u *UI) updateStatus() {
 		return
 	}
 	if u.running == nil {
-		setText(u.status, "Not tracking")
+		setText(u.status, cmp.Or(u.reminderWatch.note, "Not tracking"))
 		u.statusDot.box.Hide()
 		return
 	}

@@ -46,6 +46,8 @@ type settingsScreen struct {
 	loadedOrg     string // org version shown, so a reload does not clobber typing
 	// The Display section (display.go).
 	clockSel, weekSel, durationSel *widget.Select
+	// reminder is the Reminders section (reminders.go).
+	reminder *reminderControls
 }
 
 func newSettingsScreen(u *UI) *settingsScreen { return &settingsScreen{u: u} }
@@ -143,7 +145,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		version = "dev"
 	}
 	about := caption("Stint " + version)
-	body := container.NewVBox(heading("Settings"), appearance, display, workspace, timer, data, keys, about)
+	body := container.NewVBox(heading("Settings"), appearance, display, workspace, timer, s.remindersSection(), data, keys, about)
 	return container.NewScroll(body) // sideways too, in a narrow window
 }
 
