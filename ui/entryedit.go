@@ -315,13 +315,7 @@ func (u *UI) editEntry(e *app.TimeEntry) *entryEditor {
 		ed.start.SetText(f.Start)
 		ed.end.SetText(f.End)
 		ed.billable.SetChecked(e.Billable)
-		var sel []string
-		for _, id := range e.TagIDs {
-			if t, ok := u.cat.tagByID[id]; ok {
-				sel = append(sel, t.Name)
-			}
-		}
-		ed.tags.SetSelected(sel)
+		ed.tags.SetSelected(u.tagNames(e.TagIDs))
 	}
 	if running {
 		ed.end.SetPlaceHolder("running")

@@ -163,13 +163,7 @@ func (ed *entryEditor) onSuggestion(u *UI, sg app.Suggestion) {
 	ed.project.set(sg.ProjectID)
 	ed.task.set(sg.TaskID)
 	ed.billable.SetChecked(sg.Billable)
-	var sel []string
-	for _, id := range sg.TagIDs {
-		if t, ok := u.cat.tagByID[id]; ok {
-			sel = append(sel, t.Name)
-		}
-	}
-	ed.tags.SetSelected(sel)
+	ed.tags.SetSelected(u.tagNames(sg.TagIDs))
 }
 
 // fitDialog resizes the entry dialog to its content, as the suggestion list comes and goes.

@@ -105,15 +105,24 @@ func (p *tagPicker) choose(names []string) {
 	}
 }
 
-// tagText names tags as "#design #ops"; unknown ids are left out.
-func (u *UI) tagText(ids []uuid.UUID) string {
-	var parts []string
+// tagNames are the names of the tags with ids, in their order; unknown ids are left out.
+func (u *UI) tagNames(ids []uuid.UUID) []string {
+	var names []string
 	for _, id := range ids {
 		if t, ok := u.cat.tagByID[id]; ok {
-			parts = append(parts, "#"+t.Name)
+			names = append(names, t.Name)
 		}
 	}
-	return strings.Join(parts, " ")
+	return names
+}
+
+// tagText names tags as "#design #ops"; unknown ids are left out.
+func (u *UI) tagText(ids []uuid.UUID) string {
+	names := u.tagNames(ids)
+	for i, n := range names {
+		names[i] = "#" + n
+	}
+	return strings.Join(names, " ")
 }
 
 // entryMarks is what a row shows after an entry's description: its tags (the first three,
