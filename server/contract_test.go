@@ -3,7 +3,6 @@ package server
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"maps"
 	"math/rand/v2"
 	"net/http"
@@ -222,27 +221,7 @@ func (e *testEnv) send(t *testing.T, r rawReq) response {
 	if r.body != nil {
 		hr, _ = http.NewRequest(r.method, e.ts.URL+r.path, strings.NewReader(string(r.body)))
 	}
-	for k, v := range r.headers {
-		if k == "Host" {
-			hr.Host = v
-			continue
-		}
-		hr.Header.Set(k, v)
-	}
-	res, err := e.client.Do(hr)
-	if err != nil {
-		t.Fatalf("%s %s: %v", r.method, r.path, err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatalf("%s %s: read body: %v", r.method, r.path, err)
-	}
-	out := response{status: res.StatusCode, header: res.Header, body: body}
-	if len(body) > 0 {
-		_ = json.Unmarshal(body, &out.json)
-	}
-	return out
+	return e.roundTrip(t, hr, r.headers)
 }
 
 // generator builds requests from the document with a seeded random source.

@@ -152,7 +152,15 @@ func (e *testEnv) do(t testing.TB, r req) response {
 	if r.token != "" {
 		hr.Header.Set("Authorization", "Bearer "+r.token)
 	}
-	for k, v := range r.headers {
+	out := e.roundTrip(t, hr, r.headers)
+	checkInvariants(t, r, out)
+	return out
+}
+
+// roundTrip sends hr with headers set on it ("Host" sets the Host), and reads the answer.
+func (e *testEnv) roundTrip(t testing.TB, hr *http.Request, headers map[string]string) response {
+	t.Helper()
+	for k, v := range headers {
 		if k == "Host" {
 			hr.Host = v
 			continue
@@ -161,18 +169,17 @@ func (e *testEnv) do(t testing.TB, r req) response {
 	}
 	res, err := e.client.Do(hr)
 	if err != nil {
-		t.Fatalf("%s %s: %v", r.method, r.path, err)
+		t.Fatalf("%s %s: %v", hr.Method, hr.URL.Path, err)
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
-		t.Fatalf("%s %s: read body: %v", r.method, r.path, err)
+		t.Fatalf("%s %s: read body: %v", hr.Method, hr.URL.Path, err)
 	}
 	out := response{status: res.StatusCode, header: res.Header, body: b}
 	if len(b) > 0 {
 		_ = json.Unmarshal(b, &out.json)
 	}
-	checkInvariants(t, r, out)
 	return out
 }
 
