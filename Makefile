@@ -53,7 +53,7 @@ build-headless: check-go
 	CGO_ENABLED=0 $(GO) build -tags headless -ldflags '$(LDFLAGS)' -o $(BIN)/stint-headless ./cmd/stint
 
 # test installs what is missing, then runs the checks: lint (below), the race-enabled tests
-# (services they need, none yet, are started by .ci/test-env around them), and the desktop
+# (a private PostgreSQL cluster they need is started by .ci/test-env around them), and the desktop
 # smoke test on the real binary under Xvfb.
 test: deps build lint
 	./.ci/test-env $(GO) test $(MODFILE) -race -count=1 ./...

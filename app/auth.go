@@ -92,7 +92,7 @@ func (s *Service) Signup(ctx context.Context, in SignupInput) (Session, error) {
 	}
 	var out Session
 	err = s.store.Write(ctx, func(tx Tx) error {
-		if _, err := tx.Users().ByEmailAnyTenant(ctx, in.Email); err == nil {
+		if _, err := tx.Users().ByEmailAnyTenant(ctx, in.Email, uuid.Nil); err == nil {
 			return Conflict("an account with this e-mail already exists; sign in instead")
 		} else if !errors.Is(err, ErrNotFound) {
 			return err
@@ -182,7 +182,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (Session, error) {
 	var u User
 	err := s.store.Read(ctx, func(tx Tx) error {
 		var err error
-		u, err = tx.Users().ByEmailAnyTenant(ctx, email)
+		u, err = tx.Users().ByEmailAnyTenant(ctx, email, uuid.Nil)
 		return err
 	})
 	if err != nil && !errors.Is(err, ErrNotFound) {

@@ -111,7 +111,7 @@ func (s *Service) AddMember(ctx context.Context, a Actor, in MemberInput) (Membe
 			return fmt.Errorf("only an owner may add owners: %w", ErrForbidden)
 		}
 		sc := a.Scope()
-		u, err := tx.Users().ByEmailAnyTenant(ctx, in.Email)
+		u, err := tx.Users().ByEmailAnyTenant(ctx, in.Email, uuid.Nil)
 		switch {
 		case err == nil && u.TenantID == a.TenantID:
 		case err == nil || errors.Is(err, ErrNotFound):

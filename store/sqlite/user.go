@@ -29,13 +29,17 @@ func (s users) Get(ctx context.Context, sc app.Scope, id uuid.UUID) (app.User, e
 }
 
 // ByEmailAnyTenant deliberately ignores scope: login must find the account before it knows
-// the tenant. E-mails are unique across tenants.
-func (s users) ByEmailAnyTenant(ctx context.Context, email string) (app.User, error) {
+// the tenant.
+func (s users) ByEmailAnyTenant(ctx context.Context, email string, tenantID uuid.UUID) (app.User, error) {
 	if email == "" {
 		return app.User{}, app.ErrNotFound
 	}
+	if tenantID != uuid.Nil {
+		return getOne("user by email", scanUser, s.q.QueryRowContext(ctx,
+			`SELECT `+userCols+` FROM users WHERE email = ? AND tenant_id = ? AND deleted_at IS NULL`, email, tenantID))
+	}
 	return getOne("user by email", scanUser, s.q.QueryRowContext(ctx,
-		`SELECT `+userCols+` FROM users WHERE email = ? AND deleted_at IS NULL`, email))
+		`SELECT `+userCols+` FROM users WHERE email = ? AND deleted_at IS NULL ORDER BY id LIMIT 1`, email))
 }
 
 func (s users) Insert(ctx context.Context, sc app.Scope, u app.User) error {
