@@ -328,14 +328,16 @@ func TestServiceSystemV(t *testing.T) {
 }
 
 // cleanTestServices removes what an earlier, failed run of the test left: every
-// stint-test-* init script, user, log directory and pid file.
+// stint-test-* init script, rc link, user, log directory and pid file.
 func cleanTestServices(t *testing.T, bin string) {
 	t.Helper()
 	names := map[string]bool{}
-	for _, pattern := range []string{"/etc/init.d/stint-test-*", "/var/log/stint-test-*", "/var/run/stint-test-*.pid"} {
+	for _, pattern := range []string{"/etc/init.d/stint-test-*", "/var/log/stint-test-*", "/var/run/stint-test-*.pid",
+		"/etc/rc?.d/[SK][0-9][0-9]stint-test-*"} {
 		matches, _ := filepath.Glob(pattern)
 		for _, m := range matches {
-			names[strings.TrimSuffix(filepath.Base(m), ".pid")] = true
+			n := strings.TrimSuffix(filepath.Base(m), ".pid")
+			names[n[strings.Index(n, "stint-test-"):]] = true
 		}
 	}
 	if f, err := os.Open("/etc/passwd"); err == nil {
