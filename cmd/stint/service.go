@@ -226,6 +226,10 @@ func (c *cli) serviceInstall(args []string) error {
 		undo()
 		return fmt.Errorf("service install: %w", err)
 	}
+	if dsnHasPassword(set.db) {
+		c.note("warning: the --db DSN carries a password, which the service's command line shows to local users (ps); " +
+			"put the DSN in the configuration file, readable by the service only, and leave --db out\n")
+	}
 	line := fmt.Sprintf("installed service %s (%s): runs %s as %s, logs in %s\nstart it with: stint service start",
 		*name, platform, strings.Join(maskArgs(serveArgs(set)), " "), orDefault(runAs, "the installing user"), logDir)
 	if *name != defaultServiceName {
@@ -288,17 +292,31 @@ func checkServiceName(name string) error {
 func maskArgs(args []string) []string {
 	out := append([]string(nil), args...)
 	for i := 1; i < len(out); i++ {
-		if out[i-1] != "--db" {
-			continue
-		}
-		if u, err := url.Parse(out[i]); err == nil && u.User != nil {
-			if _, ok := u.User.Password(); ok {
+		if out[i-1] == "--db" && dsnHasPassword(out[i]) {
+			if u, err := url.Parse(out[i]); err == nil && u.User != nil {
 				u.User = url.UserPassword(u.User.Username(), "xxxxx")
 				out[i] = u.String()
+			} else {
+				out[i] = "(a DSN with a password)"
 			}
 		}
 	}
 	return out
+}
+
+// dsnHasPassword says whether a database DSN (URL or key=value form) carries a password.
+func dsnHasPassword(dsn string) bool {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			return true
+		}
+	}
+	for _, f := range strings.Fields(dsn) {
+		if strings.HasPrefix(strings.ToLower(f), "password=") {
+			return true
+		}
+	}
+	return false
 }
 
 func orDefault(s, def string) string {
@@ -375,6 +393,9 @@ func (c *cli) serviceControl(action string, args []string) error {
 		return err
 	}
 	if err := service.Control(s, action); err != nil {
+		if action != "stop" {
+			return fmt.Errorf("service %s: %w (a system service logs in %s)", action, err, serviceLogDir(*name))
+		}
 		return fmt.Errorf("service %s: %w", action, err)
 	}
 	st, err := serviceStatus(*name)

@@ -61,9 +61,15 @@ func TestServiceNameAndMask(t *testing.T) {
 			t.Errorf("checkServiceName(%q) = %v, want ok %v", tt.name, err, tt.ok)
 		}
 	}
-	got := maskArgs([]string{"serve", "--db", "postgres://app:s3cret@db/stint", "--data", "/d"})
-	if strings.Contains(strings.Join(got, " "), "s3cret") || got[2] != "postgres://app:xxxxx@db/stint" {
-		t.Errorf("maskArgs = %q", got)
+	for _, tt := range []struct{ dsn, want string }{
+		{"postgres://app:s3cret@db/stint", "postgres://app:xxxxx@db/stint"},
+		{"host=db user=app password=s3cret dbname=stint", "(a DSN with a password)"},
+		{"postgres://app@db/stint", "postgres://app@db/stint"},
+	} {
+		got := maskArgs([]string{"serve", "--db", tt.dsn, "--data", "/d"})
+		if got[2] != tt.want || got[4] != "/d" {
+			t.Errorf("maskArgs(%q) = %q, want %q", tt.dsn, got, tt.want)
+		}
 	}
 }
 
@@ -158,6 +164,29 @@ func TestSysvScriptStop(t *testing.T) {
 	}
 	if out, code := initd("status"); code != 3 {
 		t.Errorf("status after stop: exit %d (%s), want 3", code, out)
+	}
+}
+
+// TestServiceUserOnSystemV: System V has no per-user services, so install --user is a usage
+// error (exit 2) that says what to do instead, and installs nothing.
+func TestServiceUserOnSystemV(t *testing.T) {
+	if p := service.Platform(); p != platformSystemV {
+		t.Skipf("covers System V init; this machine uses %s", p)
+	}
+	name := "stint-test-" + randomHex(t, 4)
+	var stdout, stderr bytes.Buffer
+	code := run(t.Context(), []string{"service", "install", "--user", "--name", name, "--data", t.TempDir()},
+		&stdout, &stderr, func(string) string { return "" })
+	if code != 2 {
+		t.Errorf("exit %d, want 2; stderr %s", code, stderr.String())
+	}
+	for _, want := range []string{"no per-user services", "sudo stint service install", "stint serve"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q: %s", want, stderr.String())
+		}
+	}
+	if _, err := os.Lstat(sysvInitScript(name)); err == nil {
+		t.Errorf("install --user wrote %s", sysvInitScript(name))
 	}
 }
 
