@@ -37,10 +37,20 @@ const (
 )
 
 // serviceDataDir, serviceLogDir and serviceConfigFile are a system service's default data
-// directory, its log directory and the configuration file it reads when that file exists.
-func serviceDataDir(name string) string    { return filepath.Join("/var/lib", name) }
-func serviceLogDir(name string) string     { return filepath.Join("/var/log", name) }
-func serviceConfigFile(name string) string { return filepath.Join("/etc", name, name+".toml") }
+// directory, its log directory and the configuration file it reads when that file exists:
+// /var/lib/NAME, /var/log/NAME and /etc/NAME/NAME.toml, under %ProgramData%\NAME on Windows.
+func serviceDataDir(name string) string { return systemDir("/var/lib", name, "data") }
+func serviceLogDir(name string) string  { return systemDir("/var/log", name, "logs") }
+func serviceConfigFile(name string) string {
+	return filepath.Join(systemDir("/etc", name, ""), name+".toml")
+}
+
+func systemDir(unix, name, windows string) string {
+	if runtime.GOOS == "windows" {
+		return filepath.Join(os.Getenv("ProgramData"), name, windows)
+	}
+	return filepath.Join(unix, name)
+}
 
 // serviceSettings are the settings install hands to the installed "stint serve".
 type serviceSettings struct {
@@ -171,7 +181,9 @@ func (c *cli) serviceInstall(args []string) error {
 	if !*user && os.Geteuid() != 0 && runtime.GOOS != "windows" {
 		return fmt.Errorf("service install: a system service needs root: run 'sudo stint service install', or --user for a per-user service")
 	}
-	if st, _ := serviceStatus(*name); st != "not installed" {
+	if st, err := serviceStatus(*name); err != nil {
+		return fmt.Errorf("service install: %w", err)
+	} else if st != "not installed" {
 		return fmt.Errorf("service install: %q is already installed (%s); run 'stint service uninstall' first", *name, st)
 	}
 
@@ -385,7 +397,9 @@ func (c *cli) serviceControl(action string, args []string) error {
 	if err := checkServiceName(*name); err != nil {
 		return err
 	}
-	if st, _ := serviceStatus(*name); st == "not installed" {
+	if st, err := serviceStatus(*name); err != nil {
+		return fmt.Errorf("service %s: %w", action, err)
+	} else if st == "not installed" {
 		return fmt.Errorf("service %s: %q is not installed (stint service install)", action, *name)
 	}
 	s, err := newService(*name, nil, nil)
