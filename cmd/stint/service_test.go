@@ -73,6 +73,39 @@ func TestServiceNameAndMask(t *testing.T) {
 	}
 }
 
+// TestServiceConfigFor: --config must exist and is made absolute; without it a system service
+// reads /etc/NAME/NAME.toml only when that file exists, and a per-user service none.
+func TestServiceConfigFor(t *testing.T) {
+	dir := t.TempDir()
+	given := filepath.Join(dir, "stint.toml")
+	writeFile(t, given, "", 0o600)
+	name := "stint-test-" + randomHex(t, 4)
+	if got, err := serviceConfigFor(name, false, given); err != nil || got != given {
+		t.Errorf("given file: %q, %v", got, err)
+	}
+	if _, err := serviceConfigFor(name, false, filepath.Join(dir, "missing.toml")); err == nil {
+		t.Error("a missing --config file was accepted")
+	}
+	if got, err := serviceConfigFor(name, false, ""); err != nil || got != "" {
+		t.Errorf("no file at the default path: %q, %v; want none", got, err)
+	}
+	if os.Geteuid() != 0 {
+		return // the rest writes to /etc
+	}
+	def := serviceConfigFile(name)
+	if err := os.MkdirAll(filepath.Dir(def), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(filepath.Dir(def)) })
+	writeFile(t, def, "", 0o640)
+	if got, err := serviceConfigFor(name, false, ""); err != nil || got != def {
+		t.Errorf("default file exists: %q, %v; want %s", got, err, def)
+	}
+	if got, err := serviceConfigFor(name, true, ""); err != nil || got != "" {
+		t.Errorf("per-user service: %q, %v; want none", got, err)
+	}
+}
+
 // TestSysvScriptQuotes runs the command line the init script holds through a shell: every
 // argument must arrive as it was given, spaces, quotes and dollars included.
 func TestSysvScriptQuotes(t *testing.T) {
