@@ -61,6 +61,8 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		return c.desktop(ctx, rest)
 	case "serve":
 		return c.serve(ctx, rest)
+	case "service":
+		return c.service(ctx, rest)
 	case "timer":
 		return c.timer(ctx, rest)
 	case "entries":

@@ -35,6 +35,8 @@ Timer and data (work on this machine's data directory; no server needed):
 
 Server:
   serve                          run the HTTP API (headless)
+  service install|uninstall|start|stop|restart|status
+                                 run serve as an OS service
 
 Other:
   completion bash|zsh|fish       print the shell completion script
@@ -343,6 +345,9 @@ func usageText(command string) (string, bool) {
 		return usageDesktop, true
 	case "serve":
 		return usageServe, true
+	case "service", "service install", "service uninstall", "service start", "service stop",
+		"service restart", "service status":
+		return usageService, true
 	case "version":
 		return usageVersion, true
 	case "timer":
