@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -178,8 +179,9 @@ func TestUpgradeSchema1(t *testing.T) {
 
 // TestUpgradeSchema3 opens a copy of a data dir made by the build before migration 0004
 // (testdata/v3, see testdata/v3gen: two tenants whose users have e-mail addresses and a local
-// workspace whose owner has none) and checks that every row reads back identically and that
-// an address is then unique within a tenant instead of across the server.
+// workspace whose owner has none) and checks that every row reads back identically, that an
+// address is then unique within a tenant instead of across the server, and that login and
+// adding members work on the upgraded data.
 func TestUpgradeSchema3(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "stint.db")
@@ -270,14 +272,46 @@ func TestUpgradeSchema3(t *testing.T) {
 		}
 	}
 
-	// The service works on the upgraded data: the old token authenticates.
+	// The service on the upgraded data: the old token authenticates; acme's owner signs up
+	// again and gets a second tenant; acme adds globex's member as a new user of its own;
+	// login picks the first account or the one in the tenant named.
 	token, err := os.ReadFile(filepath.Join("testdata", "v3", "token.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	svc := app.New(st, app.Options{})
-	if _, err := svc.Authenticate(ctx, strings.TrimSpace(string(token)), nil); err != nil {
+	acme, err := svc.Authenticate(ctx, strings.TrimSpace(string(token)), nil)
+	if err != nil {
 		t.Fatalf("authenticate with a schema-3 token: %v", err)
+	}
+	again, err := svc.Signup(ctx, app.SignupInput{Email: "ada@example.com", Password: "a new password", Name: "Ada", Organization: "Ada's own"})
+	if err != nil || again.Tenant.ID == acme.TenantID {
+		t.Fatalf("sign-up with acme's owner's address: %+v %v", again.Tenant, err)
+	}
+	linus, err := svc.AddMember(ctx, acme, app.MemberInput{Email: "linus@example.com", Name: "Linus at Acme", Role: app.RoleMember, Password: "acme password"})
+	if err != nil || linus.TenantID != acme.TenantID {
+		t.Fatalf("add globex's member to acme: %+v %v", linus, err)
+	}
+	if _, err := svc.AddMember(ctx, acme, app.MemberInput{Email: "bob@example.com", Name: "Bob", Role: app.RoleMember, Password: "bob password"}); !errors.Is(err, app.ErrConflict) {
+		t.Fatalf("add acme's member again: %v", err)
+	}
+	for _, c := range []struct {
+		email, pw string
+		tenant    uuid.UUID
+		want      uuid.UUID
+	}{
+		{"ada@example.com", "correct horse battery", uuid.Nil, acme.UserID},
+		{"ada@example.com", "a new password", again.Tenant.ID, again.User.ID},
+		{"linus@example.com", "acme password", acme.TenantID, linus.UserID},
+	} {
+		s, err := svc.Login(ctx, app.LoginInput{Email: c.email, Password: c.pw, TenantID: c.tenant})
+		if err != nil || s.User.ID != c.want {
+			t.Errorf("login %s in %s: %v %v, want user %s", c.email, c.tenant, s.User.ID, err, c.want)
+		}
+	}
+	s, err := svc.Login(ctx, app.LoginInput{Email: "linus@example.com", Password: "another long password"})
+	if err != nil || s.Tenant.ID == acme.TenantID {
+		t.Errorf("globex's member after acme added the address: tenant %s %v", s.Tenant.ID, err)
 	}
 }
 
