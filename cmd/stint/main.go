@@ -61,6 +61,10 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		return c.desktop(ctx, rest)
 	case "serve":
 		return c.serve(ctx, rest)
+	case "backup":
+		return c.backup(ctx, rest)
+	case "restore":
+		return c.restore(ctx, rest)
 	case "timer":
 		return c.timer(ctx, rest)
 	case "entries":

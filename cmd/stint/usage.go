@@ -35,6 +35,8 @@ Timer and data (work on this machine's data directory; no server needed):
 
 Server:
   serve                          run the HTTP API (headless)
+  backup FILE                    copy the data directory's database, also while it is in use
+  restore FILE                   put a backup in place in an empty data directory
 
 Other:
   completion bash|zsh|fish       print the shell completion script
@@ -50,7 +52,8 @@ Root flags, before or after the command (each overrides its environment variable
 
 Every command accepts -h. With --json a command prints JSON on stdout, and a failure is
 one object on stderr: {"error": {"code", "message", "fields"}}, where code is one of usage,
-invalid, not_found, conflict, version_mismatch, forbidden, unauthorized or error.
+invalid, not_found, conflict, version_mismatch, forbidden, unauthorized, unsupported or
+error.
 
 Examples:
   stint projects add "Client work" --billable
@@ -343,6 +346,10 @@ func usageText(command string) (string, bool) {
 		return usageDesktop, true
 	case "serve":
 		return usageServe, true
+	case "backup":
+		return usageBackup, true
+	case "restore":
+		return usageRestore, true
 	case "version":
 		return usageVersion, true
 	case "timer":

@@ -189,6 +189,17 @@ func (s *Store) Ready(ctx context.Context) error {
 	return nil
 }
 
+// Migrations names the embedded migrations, oldest first ("0001_init.sql"): what a
+// database made by this build records in schema_migrations, for checking a backup before
+// it is restored.
+func Migrations() ([]string, error) {
+	names, err := migrationNames()
+	for i, n := range names {
+		names[i] = filepath.Base(n)
+	}
+	return names, err
+}
+
 func migrationNames() ([]string, error) {
 	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
 	if err != nil {
