@@ -129,13 +129,23 @@ func TestRestoreRefuses(t *testing.T) {
 	for i := 4096; i < len(corrupt); i++ {
 		corrupt[i] = byte(i * 7)
 	}
+	// Garbage over the last page only: the database opens and its schema reads, and only an
+	// integrity check finds the damage.
+	lastPage := append([]byte(nil), src...)
+	for i := len(lastPage) - 4096; i < len(lastPage); i++ {
+		lastPage[i] = byte(i * 13)
+	}
+	newer := write("newer.bak", src)
+	if err := execSQL(newer, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, '0099_future.sql', 0)`); err != nil {
+		t.Fatal(err)
+	}
 	nonEmpty := t.TempDir()
 	if err := os.WriteFile(filepath.Join(nonEmpty, "notes.txt"), []byte("mine"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	// An SQLite database that is not Stint's.
 	foreign := filepath.Join(dir, "foreign.db")
-	if err := writeForeignDatabase(foreign); err != nil {
+	if err := execSQL(foreign, `CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('bread'); PRAGMA journal_mode = DELETE`); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -150,6 +160,8 @@ func TestRestoreRefuses(t *testing.T) {
 		{"not a database", write("notes.bak", []byte("these are not the backups you are looking for")), "", 1, "it is not an SQLite database"},
 		{"empty file", write("empty.bak", nil), "", 1, "it is not an SQLite database"},
 		{"corrupt", write("corrupt.bak", corrupt), "", 1, "is damaged (SQLite integrity check"},
+		{"last page damaged", write("lastpage.bak", lastPage), "", 1, "is damaged (SQLite integrity check: "},
+		{"newer schema", newer, "", 1, "was made by a newer Stint (schema 99"},
 		{"truncated", write("truncated.bak", src[:len(src)/2]), "", 1, "is damaged"},
 		{"not Stint's", foreign, "", 1, "not Stint's (it has no schema_migrations table)"},
 		{"missing", filepath.Join(dir, "nothing.bak"), "", 1, "no such file"},
@@ -208,14 +220,14 @@ func listDir(t *testing.T, dir string) string {
 	return strings.Join(names, ",")
 }
 
-// writeForeignDatabase makes an SQLite database at path with a table of someone else's.
-func writeForeignDatabase(path string) error {
+// execSQL runs statements on the SQLite database at path, creating it if needed.
+func execSQL(path, statements string) error {
 	db, err := sql.Open("sqlite", sqlite.DSN(path, true))
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	_, err = db.Exec(`CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('bread'); PRAGMA journal_mode = DELETE`)
+	_, err = db.Exec(statements)
 	return err
 }
 
