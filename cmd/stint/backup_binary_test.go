@@ -77,16 +77,45 @@ func TestBackupUnderLoadBinary(t *testing.T) {
 type serveProcess struct {
 	addr   string
 	client *http.Client
+	stderr *lockedBuffer
 }
 
-// startServe runs "stint serve" on data until the test ends and waits until it is healthy.
-func startServe(t *testing.T, bin, data string) *serveProcess {
+// lockedBuffer is a log a process writes while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// startServe runs "stint serve" on data, with extra arguments (default: --log-level warn)
+// and environment, until the test ends, and waits until it is healthy.
+func startServe(t *testing.T, bin, data string, extra ...string) *serveProcess {
+	t.Helper()
+	return startServeEnv(t, bin, data, nil, extra...)
+}
+
+func startServeEnv(t *testing.T, bin, data string, env []string, extra ...string) *serveProcess {
 	t.Helper()
 	addr := "127.0.0.1:" + strconv.Itoa(freePort(t))
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--data", data, "--log-level", "warn")
-	cmd.Env = append(os.Environ(), "STINT_ADDR=", "STINT_DATA=", "STINT_ALLOWED_HOSTS=", "STINT_SIGNUP=", "STINT_DB=")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	if len(extra) == 0 {
+		extra = []string{"--log-level", "warn"}
+	}
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr, "--data", data}, extra...)...)
+	cmd.Env = append(append(os.Environ(), "STINT_ADDR=", "STINT_DATA=", "STINT_ALLOWED_HOSTS=", "STINT_SIGNUP=", "STINT_DB=",
+		"STINT_METRICS_ADDR=", "STINT_LOG_LEVEL="), env...)
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +130,7 @@ func startServe(t *testing.T, bin, data string) *serveProcess {
 			<-done
 		}
 	})
-	p := &serveProcess{addr: addr, client: &http.Client{Timeout: 10 * time.Second}}
+	p := &serveProcess{addr: addr, client: &http.Client{Timeout: 10 * time.Second}, stderr: stderr}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		resp, err := p.client.Get("http://" + addr + "/healthz")

@@ -23,7 +23,7 @@ func valueFlags() map[string][]string {
 		"--project": {"@projects"}, "--task": {"@tasks"}, "--tag": {"@tags"},
 		"--from": nil, "--to": nil, "--start": nil, "--end": nil, "--duration": nil, "--color": nil, "--description": nil,
 		"--allowed-host": nil, "--trusted-proxies": nil, "--auth-rate": nil, "--login-limit": nil, "--signup-limit": nil,
-		"--db": nil,
+		"--db": nil, "--metrics-addr": nil,
 	}
 }
 
@@ -35,7 +35,7 @@ func complCommands() []complCommand {
 		{path: "", subs: []string{"desktop", "serve", "backup", "restore", "timer", "continue", "entries", "projects", "clients", "tasks", "tags", "api-token", "version", "help", "completion"},
 			flags: []string{"--data", "--addr", "--log-level", "--help"}},
 		{path: "desktop", flags: []string{"--addr", "--data", "--log-level"}},
-		{path: "serve", flags: []string{"--addr", "--data", "--allowed-host", "--no-signup", "--log-level", "--trusted-proxies", "--auth-rate", "--login-limit", "--signup-limit"}},
+		{path: "serve", flags: []string{"--addr", "--data", "--allowed-host", "--no-signup", "--log-level", "--trusted-proxies", "--auth-rate", "--login-limit", "--signup-limit", "--metrics-addr"}},
 		{path: "backup", flags: []string{"--force", "--json", "--data", "--db"}},
 		{path: "restore", flags: []string{"--json", "--data", "--db"}},
 		{path: "timer", subs: []string{"start", "stop", "status"}},

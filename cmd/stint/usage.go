@@ -114,6 +114,9 @@ Flags (each falls back to its environment variable, then to the default):
   --login-limit B/I       login attempts per account: B at once, then one every I
                           ($STINT_LOGIN_LIMIT; default 5/1m)
   --signup-limit B/I      sign-ups per e-mail address ($STINT_SIGNUP_LIMIT; default 5/10m)
+  --metrics-addr H:P      serve Prometheus metrics at http://H:P/metrics, a listener apart
+                          from the API and without authentication: keep it on loopback or a
+                          private network ($STINT_METRICS_ADDR; default: off)
 
 Logs go to stderr: JSON when stderr is not a terminal, text otherwise.
 `
