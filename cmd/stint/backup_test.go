@@ -76,12 +76,17 @@ func TestBackupRefuses(t *testing.T) {
 		{"postgres", []string{"backup", filepath.Join(t.TempDir(), "x.bak"), "--db", "postgres://stint:s3cret@db.example/stint"}, "", 3, "pg_dump"},
 		{"postgres restore", []string{"restore", existing, "--db", "postgresql://stint@db.example/stint"}, "", 3, "pg_restore"},
 		{"not a DSN", []string{"backup", filepath.Join(t.TempDir(), "x.bak"), "--db", "mysql://x"}, "", 2, "must be a postgres:// DSN"},
+		{"postgres from STINT_DB", []string{"backup", filepath.Join(t.TempDir(), "x.bak")}, "", 3, "pg_dump --format=custom --file=stint.dump 'postgres://stint@db.example/stint'"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.data != "" {
 				defer func(old string) { h.env["STINT_DATA"] = old }(h.env["STINT_DATA"])
 				h.env["STINT_DATA"] = tt.data
+			}
+			if strings.Contains(tt.name, "STINT_DB") {
+				h.env["STINT_DB"] = "postgres://stint:s3cret@db.example/stint"
+				defer delete(h.env, "STINT_DB")
 			}
 			r := h.run(tt.args...)
 			if r.code != tt.wantCode || !strings.Contains(r.stderr, tt.want) {
@@ -235,4 +240,22 @@ func execSQL(path, statements string) error {
 func migrationCount() (int, error) {
 	names, err := sqlite.Migrations()
 	return len(names), err
+}
+
+// TestProgressLine shows how far a copy is on one rewritten line, ended by a newline.
+func TestProgressLine(t *testing.T) {
+	var b strings.Builder
+	p := progressLine(&b, "Copying")
+	p(512, 2048)
+	p(3<<20, 6<<20)
+	p(-1, 6<<20)
+	want := "\rCopying…  25% (512 B of about 2.0 KiB)\rCopying…  50% (3.0 MiB of about 6.0 MiB)\n"
+	if b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+	var quiet strings.Builder
+	progressLine(&quiet, "Copying")(-1, 0)
+	if quiet.Len() != 0 {
+		t.Errorf("a copy too short to show progress wrote %q", quiet.String())
+	}
 }
