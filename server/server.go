@@ -66,6 +66,8 @@ type Config struct {
 	Version string
 	// Logger receives the access log and server errors (default: discard).
 	Logger *slog.Logger
+	// Metrics, when set, records requests and connections (see NewMetrics; default: none).
+	Metrics *Metrics
 }
 
 // Defaults.
@@ -134,7 +136,7 @@ func New(svc *app.Service, cfg Config) *Server {
 	// The guard chain, outermost first. Authentication runs before the router matches, so
 	// unknown paths are 401 for anonymous callers too.
 	// GetHead serves HEAD from the GET route where there is no HEAD route (all of them).
-	s.router.Use(s.withRequestID, s.accessLog, s.recoverPanics, s.limitHeaders, s.checkHost, s.limitBody,
+	s.router.Use(s.measure, s.withRequestID, s.accessLog, s.recoverPanics, s.limitHeaders, s.checkHost, s.limitBody,
 		s.rateLimitAuth, s.authenticate, joinIfMatch, s.idempotency, middleware.GetHead)
 	s.router.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, newProblem(http.StatusNotFound, "no such resource"))
@@ -317,6 +319,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    hardMaxHeaderBytes, // limitHeaders enforces maxHeaderBytes
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		ConnState:         s.serverConnState(),
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -34,6 +34,10 @@ func (c *cli) exit(err error) int {
 	if errors.As(err, &ue) {
 		return 2
 	}
+	var coded interface{ ExitCode() int }
+	if errors.As(err, &coded) {
+		return coded.ExitCode()
+	}
 	return 1
 }
 

@@ -63,6 +63,10 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		return c.serve(ctx, rest)
 	case "service":
 		return c.service(ctx, rest)
+	case "backup":
+		return c.backup(ctx, rest)
+	case "restore":
+		return c.restore(ctx, rest)
 	case "timer":
 		return c.timer(ctx, rest)
 	case "entries":

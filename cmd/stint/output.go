@@ -20,7 +20,7 @@ type errorJSON struct {
 
 type errorBody struct {
 	// Code is stable for scripts: usage, invalid, not_found, conflict, version_mismatch,
-	// forbidden, unauthorized or error.
+	// forbidden, unauthorized, unsupported or error.
 	Code    string           `json:"code"`
 	Message string           `json:"message"`
 	Fields  []app.FieldError `json:"fields,omitempty"`
@@ -30,9 +30,12 @@ type errorBody struct {
 func errorCode(err error) string {
 	var ue *usageError
 	var ve *app.ValidationError
+	var unsup *unsupportedError
 	switch {
 	case errors.As(err, &ue):
 		return "usage"
+	case errors.As(err, &unsup):
+		return "unsupported"
 	case errors.As(err, &ve):
 		return "invalid"
 	case errors.Is(err, app.ErrNotFound):

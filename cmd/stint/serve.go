@@ -49,6 +49,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	fs.Var(hosts, "allowed-host", "allowed Host header")
 	noSignup := fs.Bool("no-signup", false, "refuse signups")
 	logLevel := fs.String("log-level", c.getenv("STINT_LOG_LEVEL", "info"), "log level")
+	metricsAddr := fs.String("metrics-addr", c.getenv("STINT_METRICS_ADDR", ""), "Prometheus /metrics listen address (default: off)")
 	limits := c.limitFlags(fs)
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
@@ -74,6 +75,11 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	cfg.Addr, cfg.AllowedHosts, cfg.AllowSignup, cfg.Version, cfg.Logger = *addr, hosts.items, signup, version, log
+	stopMetrics, err := startMetrics(*metricsAddr, &cfg, st, log)
+	if err != nil {
+		return errors.Join(err, st.Close())
+	}
+	defer stopMetrics()
 	srv := server.New(svc, cfg)
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)

@@ -37,6 +37,8 @@ Server:
   serve                          run the HTTP API (headless)
   service install|uninstall|start|stop|restart|status
                                  run serve as an OS service
+  backup FILE                    copy the data directory's database, also while it is in use
+  restore FILE                   put a backup in place in an empty data directory
 
 Other:
   completion bash|zsh|fish       print the shell completion script
@@ -52,7 +54,8 @@ Root flags, before or after the command (each overrides its environment variable
 
 Every command accepts -h. With --json a command prints JSON on stdout, and a failure is
 one object on stderr: {"error": {"code", "message", "fields"}}, where code is one of usage,
-invalid, not_found, conflict, version_mismatch, forbidden, unauthorized or error.
+invalid, not_found, conflict, version_mismatch, forbidden, unauthorized, unsupported or
+error.
 
 Examples:
   stint projects add "Client work" --billable
@@ -113,6 +116,9 @@ Flags (each falls back to its environment variable, then to the default):
   --login-limit B/I       login attempts per account: B at once, then one every I
                           ($STINT_LOGIN_LIMIT; default 5/1m)
   --signup-limit B/I      sign-ups per e-mail address ($STINT_SIGNUP_LIMIT; default 5/10m)
+  --metrics-addr H:P      serve Prometheus metrics at http://H:P/metrics, a listener apart
+                          from the API and without authentication: keep it on loopback or a
+                          private network ($STINT_METRICS_ADDR; default: off)
 
 Logs go to stderr: JSON when stderr is not a terminal, text otherwise.
 `
@@ -348,6 +354,10 @@ func usageText(command string) (string, bool) {
 	case "service", "service install", "service uninstall", "service start", "service stop",
 		"service restart", "service status":
 		return usageService, true
+	case "backup":
+		return usageBackup, true
+	case "restore":
+		return usageRestore, true
 	case "version":
 		return usageVersion, true
 	case "timer":

@@ -21,9 +21,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/store/storemetrics"
 	sqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -49,7 +51,8 @@ type Store struct {
 	closed    bool
 	// unitDeadline bounds how long the writer serves one unit of work (unit.go).
 	unitDeadline time.Duration
-	commitHook   func() error // tests: called before each batch commit, an error fails it (write.go)
+	commitHook   func() error                // tests: called before each batch commit, an error fails it (write.go)
+	obs          atomic.Pointer[observerBox] // who measures transactions (observe.go)
 }
 
 var _ app.Store = (*Store)(nil)
@@ -161,7 +164,10 @@ func (s *Store) Close() error {
 // writes commit meanwhile. Writers are not blocked by it (WAL). With a context carrying a
 // unit of work that has written, fn reads the unit's transaction instead, so a request
 // reads its own writes.
-func (s *Store) Read(ctx context.Context, fn func(app.Tx) error) error {
+func (s *Store) Read(ctx context.Context, fn func(app.Tx) error) (err error) {
+	if o := s.observer(); o != nil {
+		defer observeTx(o, storemetrics.Read, time.Now(), &err)
+	}
 	if u := s.unitFrom(ctx); u != nil && u.active() {
 		return u.run(&unitOp{ctx: ctx, fn: fn, read: true})
 	}
@@ -187,6 +193,17 @@ func (s *Store) Ready(ctx context.Context) error {
 		return fmt.Errorf("schema at %d of %d migrations", applied, len(want))
 	}
 	return nil
+}
+
+// Migrations names the embedded migrations, oldest first ("0001_init.sql"): what a
+// database made by this build records in schema_migrations, for checking a backup before
+// it is restored.
+func Migrations() ([]string, error) {
+	names, err := migrationNames()
+	for i, n := range names {
+		names[i] = filepath.Base(n)
+	}
+	return names, err
 }
 
 func migrationNames() ([]string, error) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/store/storemetrics"
 )
 
 // Group commit. Write hands its function to the store's one writer goroutine. The writer
@@ -50,7 +51,10 @@ type writeResult struct {
 
 // Write runs fn in a write transaction; its changes commit together or not at all. With a
 // context carrying a unit of work, fn joins the unit's transaction instead and commits with it.
-func (s *Store) Write(ctx context.Context, fn func(app.Tx) error) error {
+func (s *Store) Write(ctx context.Context, fn func(app.Tx) error) (err error) {
+	if o := s.observer(); o != nil {
+		defer observeTx(o, storemetrics.Write, time.Now(), &err)
+	}
 	if u := s.unitFrom(ctx); u != nil {
 		return u.run(&unitOp{ctx: ctx, fn: fn})
 	}
@@ -235,6 +239,8 @@ func (s *Store) finish(b *batch, fatal error) {
 		}
 		if cerr != nil {
 			err = fmt.Errorf("commit: %w", cerr)
+		} else {
+			s.observeBatch(b)
 		}
 	}
 	for i, r := range b.plain {
