@@ -131,6 +131,7 @@ func Setup(ctx context.Context, adminDSN string, opts SetupOptions) (string, err
 	grants := []string{
 		`GRANT USAGE ON SCHEMA ` + schemaName + ` TO ` + app,
 		`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ` + schemaName + ` TO ` + app,
+		`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ` + schemaName + ` TO ` + app,
 		`REVOKE INSERT, UPDATE, DELETE ON schema_migrations FROM ` + app,
 		`REVOKE UPDATE, DELETE ON audit_log FROM ` + app,
 		`REVOKE ALL ON ALL FUNCTIONS IN SCHEMA ` + schemaName + ` FROM PUBLIC`,
