@@ -30,14 +30,14 @@ type unitKey struct{}
 // unit is one request's unit of work; it implements app.Unit. lock is a one-slot
 // semaphore rather than a mutex so that waiting for it also ends when the unit does.
 type unit struct {
-	s     *Store
+	s       *Store
 	lock    chan struct{}
 	expired chan struct{} // closed when the deadline passes, before the unit is rolled back
 	ended   chan struct{} // closed when the unit's transaction is over
-	err   error         // why the unit ended, set before ended is closed
-	tx    pgx.Tx        // nil until the first Write
-	d     *db
-	timer *time.Timer
+	err     error         // why the unit ended, set before ended is closed
+	tx      pgx.Tx        // nil until the first Write
+	d       *db
+	timer   *time.Timer
 }
 
 // BeginUnit returns ctx carrying a new unit of work. No connection is held before the
