@@ -32,15 +32,21 @@ func TestOpenRefusesPrivilegedRoles(t *testing.T) {
 	}
 	u.User = url.User(db.opts.Owner)
 	ownerDSN := u.String()
-	for name, dsn := range map[string]string{"superuser": db.admin, "schema owner": ownerDSN} {
-		st, err := postgres.Open(ctx, dsn)
+	// A superuser on a database not set up yet owns no table there: refused all the same.
+	fresh := newDB(t)
+	for _, c := range []struct{ name, dsn, why string }{
+		{"superuser", db.admin, "is a superuser"},
+		{"superuser, fresh database", fresh.admin, "is a superuser"},
+		{"schema owner", ownerDSN, "owns Stint's tables"},
+	} {
+		st, err := postgres.Open(ctx, c.dsn)
 		if err == nil {
 			st.Close()
-			t.Errorf("%s: Open accepted it", name)
+			t.Errorf("%s: Open accepted it", c.name)
 			continue
 		}
-		if !strings.Contains(err.Error(), "stint db setup --db <admin DSN>") || !strings.Contains(err.Error(), "refusing") {
-			t.Errorf("%s: unhelpful error: %v", name, err)
+		if !strings.Contains(err.Error(), "stint db setup --db <admin DSN>") || !strings.Contains(err.Error(), c.why) {
+			t.Errorf("%s: got %q, want it to say the role %s and how to set up", c.name, err, c.why)
 		}
 	}
 	// A BYPASSRLS application role is refused too.
