@@ -201,3 +201,40 @@ func TestUnreachable(t *testing.T) {
 		t.Errorf("got %v, want ErrUnavailable", err)
 	}
 }
+
+// TestSetupAsDatabaseOwner: Setup needs no superuser: the database's owner with CREATEROLE
+// can run it, and the DSN it returns opens the store.
+func TestSetupAsDatabaseOwner(t *testing.T) {
+	db := newDB(t)
+	ctx := context.Background()
+	admin := db.adminConn(t)
+	owner := db.name + "_dbo"
+	for _, q := range []string{`CREATE ROLE ` + owner + ` LOGIN CREATEROLE`, `ALTER DATABASE ` + db.name + ` OWNER TO ` + owner} {
+		if _, err := admin.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() {
+		// Runs before newDB's cleanup drops the database (cleanups run last first).
+		conn := adminConnTo(t, adminDSN(t))
+		for _, q := range []string{`ALTER DATABASE ` + db.name + ` OWNER TO CURRENT_USER`, `DROP ROLE IF EXISTS ` + owner} {
+			if _, err := conn.Exec(context.Background(), q); err != nil {
+				t.Errorf("%s: %v", q, err)
+			}
+		}
+	})
+	u, err := url.Parse(db.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.User(owner)
+	dsn, err := postgres.Setup(ctx, u.String(), db.opts)
+	if err != nil {
+		t.Fatalf("setup as the database owner: %v", err)
+	}
+	st, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	st.Close()
+}

@@ -103,7 +103,12 @@ func Setup(ctx context.Context, adminDSN string, opts SetupOptions) (string, err
 		}
 		stmts = append(stmts, `CREATE ROLE `+app+` LOGIN`)
 	}
-	alter := `ALTER ROLE ` + app + ` WITH LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION`
+	// Only a superuser may name SUPERUSER, BYPASSRLS or REPLICATION, even to deny them; a
+	// role a database owner made cannot have them, and Open refuses one that does.
+	alter := `ALTER ROLE ` + app + ` WITH LOGIN NOCREATEDB NOCREATEROLE`
+	if super {
+		alter += ` NOSUPERUSER NOBYPASSRLS NOREPLICATION`
+	}
 	if password != "" {
 		alter += ` PASSWORD ` + quoteLiteral(password)
 	}
