@@ -175,3 +175,25 @@ func pair(b *testing.B, bare, store func(i int)) {
 	b.ReportMetric(float64(ts.Nanoseconds())/float64(b.N), "store_ns/op")
 	b.ReportMetric(float64(ts)/float64(tb), "store/bare")
 }
+
+// BenchmarkPrincipal: the lookup every request starts with, a token and its user's
+// membership through the principal function, in one Read.
+func BenchmarkPrincipal(b *testing.B) {
+	w := newBenchWorld(b)
+	ctx := context.Background()
+	svc := app.New(w.st, app.Options{})
+	sess, err := svc.Signup(ctx, app.SignupInput{Email: "bench@example.com", Password: "correct horse", Name: "B", Organization: "B"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	hash := app.HashToken(sess.Token)
+	for b.Loop() {
+		err := w.st.Read(ctx, func(tx app.Tx) error {
+			_, _, err := tx.Tokens().PrincipalAnyTenant(ctx, hash, nil)
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
