@@ -238,3 +238,45 @@ func TestSetupAsDatabaseOwner(t *testing.T) {
 	}
 	st.Close()
 }
+
+// TestConnectionLostIsUnavailable: a connection the server drops in the middle of a
+// transaction fails that transaction with ErrUnavailable (the server answers 503 and the
+// client may retry), and the store recovers by itself on the next call.
+func TestConnectionLostIsUnavailable(t *testing.T) {
+	db := newDB(t)
+	ctx := context.Background()
+	st, err := postgres.Open(ctx, db.setup(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	admin := db.adminConn(t)
+	kill := func() {
+		t.Helper()
+		if _, err := admin.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1`, db.opts.App); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, run := range map[string]func(func(app.Tx) error) error{
+		"read":  func(fn func(app.Tx) error) error { return st.Read(ctx, fn) },
+		"write": func(fn func(app.Tx) error) error { return st.Write(ctx, fn) },
+	} {
+		err := run(func(tx app.Tx) error {
+			kill()
+			_, err := tx.Device().Get(ctx, "k")
+			return err
+		})
+		if !errors.Is(err, app.ErrUnavailable) {
+			t.Errorf("%s on a dropped connection: %v, want ErrUnavailable", name, err)
+		}
+		if err := run(func(tx app.Tx) error {
+			_, err := tx.Device().Get(ctx, "k")
+			if errors.Is(err, app.ErrNotFound) {
+				return nil
+			}
+			return err
+		}); err != nil {
+			t.Errorf("%s after the connection came back: %v", name, err)
+		}
+	}
+}
