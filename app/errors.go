@@ -20,6 +20,9 @@ var (
 	ErrForbidden = errors.New("forbidden")
 	// ErrUnauthorized: missing, unknown, expired or revoked credentials.
 	ErrUnauthorized = errors.New("unauthorized")
+	// ErrUnavailable: the store cannot reach its database (a server down, a connection
+	// refused or cut). Nothing was kept; the same request may succeed once it is back.
+	ErrUnavailable = errors.New("store unavailable")
 )
 
 // FieldError names one invalid input field.
