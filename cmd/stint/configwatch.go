@@ -142,6 +142,10 @@ func (r *configReloader) reload() {
 		r.log.Info("config reloaded", "path", r.running.file, "changed", strings.Join(live, ","))
 	}
 	if len(restart) > 0 {
-		r.log.Warn("changed "+strings.Join(restart, ", ")+" needs a restart", "path", r.running.file)
+		verb := " needs a restart"
+		if len(restart) > 1 {
+			verb = " need a restart"
+		}
+		r.log.Warn("changed "+strings.Join(restart, ", ")+verb, "path", r.running.file)
 	}
 }
