@@ -62,9 +62,9 @@ func newServeLogger(w io.Writer, format string, level slog.Level) (*slog.Logger,
 // useConfig makes the resolved data directory and database what the rest of this
 // invocation reads: the code that opens the store takes them from STINT_DATA and STINT_DB,
 // which a flag already overrides the same way (takeRootFlags).
-func (c *cli) useConfig(r *resolvedConfig) {
+func (c *cli) useConfig(sc serveConfig) {
 	env := c.env
-	set := map[string]string{"STINT_DATA": r.get(keyDataDir), "STINT_DB": r.get(keyDB)}
+	set := map[string]string{"STINT_DATA": sc.dataDir, "STINT_DB": sc.db}
 	c.env = func(k string) string {
 		if v, ok := set[k]; ok {
 			return v

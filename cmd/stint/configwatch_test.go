@@ -44,7 +44,8 @@ func startServe(t *testing.T, path string, env map[string]string) *liveServe {
 	t.Helper()
 	root := t.TempDir()
 	s := &liveServe{addr: "127.0.0.1:" + strconv.Itoa(freePort(t)), logs: &lockedBuffer{}}
-	vars := map[string]string{"STINT_DATA": filepath.Join(root, "data"), "HOME": filepath.Join(root, "home"), "STINT_LOG_FORMAT": "json"}
+	// The data directory is the default one under HOME, so a file can name another.
+	vars := map[string]string{"HOME": filepath.Join(root, "home"), "STINT_LOG_FORMAT": "json"}
 	for k, v := range env {
 		vars[k] = v
 	}
@@ -224,14 +225,18 @@ func TestConfigLiveReload(t *testing.T) {
 			t.Fatal("CORS headers before any origin is configured")
 		}
 		writeFile(t, path, "auth_rate = 1\ncors_origins = [\"https://app.example.com\"]\nmetrics_addr = \"127.0.0.1:1\"\n"+
+			"db = \"postgres://stint:hunter2@db.example/stint\"\ndata_dir = \"/elsewhere\"\n"+
 			"addr = \"127.0.0.1:2\"\nallowed_hosts = [\"file.example\"]\n")
 		eventually(t, "the origin allowed", func() bool {
 			res := s.get(t, http.MethodGet, "localhost", origin)
 			return res != nil && res.Header.Get("Access-Control-Allow-Origin") == "https://app.example.com"
 		})
-		eventually(t, "metrics_addr named as needing a restart", func() bool {
-			return strings.Contains(s.logs.String(), "changed metrics_addr needs a restart")
+		eventually(t, "data_dir, db and metrics_addr named as needing a restart", func() bool {
+			return strings.Contains(s.logs.String(), "changed data_dir, db, metrics_addr need a restart")
 		})
+		if strings.Contains(s.logs.String(), "hunter2") {
+			t.Fatal("the log shows the database password")
+		}
 		login := func() int {
 			res := s.do(t, http.MethodPost, "/v1/auth/login", `{"email":"a@example.com","password":"not the password"}`,
 				"localhost", map[string]string{"Content-Type": "application/json"})

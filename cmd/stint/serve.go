@@ -58,7 +58,8 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log, level := newServeLogger(c.stderr, sc.logFormat, sc.level)
-	c.useConfig(rc)
+	base := *c // reloads read the environment as it was given, not as useConfig sets it
+	c.useConfig(sc)
 	st, svc, dir, err := c.openService(ctx, log)
 	if err != nil {
 		return err
@@ -70,10 +71,10 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log.Info("starting", "version", version, "addr", sc.addr, "data_dir", dir, "signup", sc.signup,
-		"trusted_proxies", len(sc.proxies), "config_file", rc.file)
+		"trusted_proxies", len(sc.proxies), "config_file", rc.file, "metrics_addr", sc.metricsAddr)
 	var watching sync.WaitGroup
 	if rc.file != "" {
-		rl := &configReloader{c: c, sf: sf, running: rc, log: log, apply: func(next serveConfig) error {
+		rl := &configReloader{c: &base, sf: sf, running: rc, log: log, apply: func(next serveConfig) error {
 			if err := srv.SetLive(next.live); err != nil {
 				return err
 			}
