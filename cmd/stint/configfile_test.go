@@ -331,3 +331,13 @@ func TestKeyLines(t *testing.T) {
 		}))
 	}
 }
+
+func TestConfigHelp(t *testing.T) {
+	h := newHarness(t)
+	for _, args := range [][]string{{"config", "-h"}, {"config", "show", "-h"}, {"config", "check", "--help"}, {"help", "config"}} {
+		r := h.run(args...)
+		if r.code != 0 || !strings.HasPrefix(r.stdout, "Usage: stint config show") || r.stderr != "" {
+			t.Errorf("stint %s: exit %d, stdout %q, stderr %q", strings.Join(args, " "), r.code, r.stdout, r.stderr)
+		}
+	}
+}
