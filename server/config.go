@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,6 +49,7 @@ func (s *Server) Live() Live {
 	for o := range l.origins {
 		out.CORSOrigins = append(out.CORSOrigins, o)
 	}
+	slices.Sort(out.CORSOrigins)
 	return out
 }
 

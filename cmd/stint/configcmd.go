@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 )
@@ -97,8 +98,7 @@ func jsonValue(s setting, v string) any {
 	case kindBool:
 		return v == "true"
 	case kindInt:
-		var n int
-		if _, err := fmt.Sscan(v, &n); err == nil {
+		if n, err := strconv.Atoi(v); err == nil {
 			return n
 		}
 	}
