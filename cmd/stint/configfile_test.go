@@ -108,10 +108,7 @@ signup = false
 						value += x.(string)
 					}
 				}
-				source := w.source
-				if strings.Contains(source, "%s") {
-					source = strings.Replace(source, "%s", path, 1)
-				}
+				source := strings.Replace(w.source, "%s", path, 1)
 				if value != w.value || g.Source != source {
 					t.Errorf("%s = %q from %q, want %q from %q", key, value, g.Source, w.value, source)
 				}
