@@ -72,7 +72,9 @@ func checkTimezone(c *checker, field, tz string) {
 }
 
 // Signup creates a tenant with a default organization and its owner in one transaction and
-// signs the owner in.
+// signs the owner in. An address is unique only within a tenant, so an address that has
+// accounts in other tenants is no reason to refuse: it gets one more, in the new tenant,
+// and nothing tells the caller whether it had any.
 func (s *Service) Signup(ctx context.Context, in SignupInput) (Session, error) {
 	in.Email = normalizeEmail(in.Email)
 	in.Name = strings.TrimSpace(in.Name)
@@ -92,11 +94,6 @@ func (s *Service) Signup(ctx context.Context, in SignupInput) (Session, error) {
 	}
 	var out Session
 	err = s.store.Write(ctx, func(tx Tx) error {
-		if _, err := tx.Users().ByEmailAnyTenant(ctx, in.Email, uuid.Nil); err == nil {
-			return Conflict("an account with this e-mail already exists; sign in instead")
-		} else if !errors.Is(err, ErrNotFound) {
-			return err
-		}
 		a, err := s.onboard(ctx, tx, in.Organization, in.Name, in.Email, hash, in.Timezone)
 		if err != nil {
 			return err
@@ -165,24 +162,31 @@ func (s *Service) openSession(ctx context.Context, tx Tx, a Actor) (Session, err
 	return out, nil
 }
 
-// LoginInput is an e-mail and password.
+// LoginInput is an e-mail and password, and optionally the tenant whose account to sign in
+// to: an address may have an account in several tenants.
 type LoginInput struct {
 	Email    string
 	Password string
+	// TenantID picks the address's account in that tenant; uuid.Nil picks the one created
+	// first.
+	TenantID uuid.UUID
 }
 
-// Login checks credentials and opens a session in the user's default organization. Unknown
-// e-mail and wrong password fail the same way, after the same work.
+// Login checks credentials and opens a session in the user's default organization. An
+// unknown e-mail, an address without an account in the tenant asked for and a wrong
+// password fail the same way, after the same work.
 func (s *Service) Login(ctx context.Context, in LoginInput) (Session, error) {
 	email := normalizeEmail(in.Email)
-	// Every path verifies exactly one hash of the same cost: the user's, or the decoy for an
-	// unknown e-mail. The decoy is made once per service, and made here whichever path is
-	// taken, so even the first login does not tell the two apart.
+	// Every path verifies exactly one hash of the same cost: the one account's, or the decoy
+	// when there is none. The lookup names one account however many the address has, so the
+	// work tells neither whether the address has accounts nor how many. The decoy is made
+	// once per service, and made here whichever path is taken, so even the first login does
+	// not tell the paths apart.
 	decoy := s.decoyHash()
 	var u User
 	err := s.store.Read(ctx, func(tx Tx) error {
 		var err error
-		u, err = tx.Users().ByEmailAnyTenant(ctx, email, uuid.Nil)
+		u, err = tx.Users().ByEmailAnyTenant(ctx, email, in.TenantID)
 		return err
 	})
 	if err != nil && !errors.Is(err, ErrNotFound) {

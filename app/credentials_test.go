@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"sync/atomic"
 	"testing"
 
@@ -144,27 +145,42 @@ func BenchmarkLoginFailure(b *testing.B) {
 }
 
 // TestAddMemberSaysNothingAboutOtherTenants: an address with an account in another tenant
-// gets the same answer as one nobody uses, whether name and password are missing or given
-// (then the one answer for an address that cannot be used here).
+// gets the same answer as one nobody uses, whether name and password are missing (the same
+// field errors) or given (a new, separate user of this tenant).
 func TestAddMemberSaysNothingAboutOtherTenants(t *testing.T) {
 	e := newEnv(t)
 	owner, _ := e.signup()
 	_, other := e.signup()
-	add := func(email string, full bool) error {
+	add := func(email string, full bool) (app.Member, error) {
 		in := app.MemberInput{Email: email, Role: app.RoleMember}
 		if full {
-			in.Name, in.Password = "Someone", "correct horse"
+			in.Name, in.Password = "Someone", "new password"
 		}
-		_, err := e.svc.AddMember(e.ctx, owner, in)
-		return err
+		return e.svc.AddMember(e.ctx, owner, in)
 	}
 	taken, free := other.User.Email, "free@example.com"
-	errTaken, errFree := add(taken, false), add(free, false)
+	_, errTaken := add(taken, false)
+	_, errFree := add(free, false)
 	if errTaken == nil || errFree == nil || errTaken.Error() != errFree.Error() ||
-		errors.Is(errTaken, app.ErrConflict) != errors.Is(errFree, app.ErrConflict) {
+		!slices.Equal(fields(errTaken), fields(errFree)) {
 		t.Fatalf("without name and password: taken elsewhere %v, free %v", errTaken, errFree)
 	}
-	wantErr(t, add(taken, true), app.ErrConflict)
-	// A free address with name and password is added.
-	must[app.Member](t)(e.svc.AddMember(e.ctx, owner, app.MemberInput{Email: free, Name: "Free", Role: app.RoleMember, Password: "correct horse"}))
+	mTaken := must[app.Member](t)(add(taken, true))
+	mFree := must[app.Member](t)(add(free, true))
+	if mTaken.UserID == other.User.ID || mTaken.TenantID != owner.TenantID || mTaken.Name != mFree.Name || mTaken.Role != mFree.Role ||
+		mTaken.Version != mFree.Version {
+		t.Fatalf("address of another tenant added as %+v; unused address as %+v", mTaken, mFree)
+	}
+	// The other tenant's account is untouched: its password still opens it, and the new
+	// one opens only the new account.
+	s := must[app.Session](t)(e.svc.Login(e.ctx, app.LoginInput{Email: taken, Password: "correct horse"}))
+	if s.User.ID != other.User.ID {
+		t.Fatalf("login without a tenant: user %s, want the first account %s", s.User.ID, other.User.ID)
+	}
+	s = must[app.Session](t)(e.svc.Login(e.ctx, app.LoginInput{Email: taken, Password: "new password", TenantID: owner.TenantID}))
+	if s.User.ID != mTaken.UserID {
+		t.Fatalf("login to this tenant: user %s, want %s", s.User.ID, mTaken.UserID)
+	}
+	_, err := e.svc.Login(e.ctx, app.LoginInput{Email: taken, Password: "new password", TenantID: other.Tenant.ID})
+	wantErr(t, err, app.ErrUnauthorized)
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // MemberInput adds a user of the actor's tenant to its organization, creating the user when
-// the e-mail is new (then Name and Password are required).
+// the e-mail is new to the tenant (then Name and Password are required).
 type MemberInput struct {
 	Email    string
 	Name     string
@@ -71,15 +71,12 @@ func loadMember(ctx context.Context, tx Tx, sc Scope, userID uuid.UUID) (Member,
 	return Member{Membership: m, Name: u.Name, Email: u.Email}, nil
 }
 
-// errAddressUnavailable is the one answer for an address that cannot become a new user of
-// this tenant. It is the same whatever the reason, so adding members is no way to learn which
-// addresses have accounts in other tenants.
-var errAddressUnavailable = Conflict("this e-mail address cannot be used for a new account here; ask the person for another address")
-
-// AddMember adds a user to the actor's organization. A password is hashed before the write
+// AddMember adds a user to the actor's organization. An address that is not a user of the
+// actor's tenant becomes a new user of it, and needs a name and a password; other tenants are
+// never consulted (an address is unique only within a tenant), so the answer cannot tell
+// whether the address has accounts elsewhere. A password is hashed before the write
 // transaction (hashing takes tens of milliseconds and every tenant's writes wait on that
-// transaction). An address that is not a user of the actor's tenant needs a name and a
-// password, checked before anything about other tenants is looked at.
+// transaction).
 func (s *Service) AddMember(ctx context.Context, a Actor, in MemberInput) (Member, error) {
 	if err := a.require(PermMembersManage); err != nil {
 		return Member{}, err
@@ -111,24 +108,21 @@ func (s *Service) AddMember(ctx context.Context, a Actor, in MemberInput) (Membe
 			return fmt.Errorf("only an owner may add owners: %w", ErrForbidden)
 		}
 		sc := a.Scope()
-		u, err := tx.Users().ByEmailAnyTenant(ctx, in.Email, uuid.Nil)
+		u, err := tx.Users().ByEmailAnyTenant(ctx, in.Email, a.TenantID)
 		switch {
-		case err == nil && u.TenantID == a.TenantID:
-		case err == nil || errors.Is(err, ErrNotFound):
+		case err == nil:
+		case errors.Is(err, ErrNotFound):
 			var c checker
 			checkName(&c, "name", in.Name, 200)
 			c.check(hash != "", "password", "is required for a new user")
 			if verr := c.err(); verr != nil {
 				return verr
 			}
-			if err == nil {
-				return errAddressUnavailable
-			}
 			u = User{ID: NewID(), TenantID: a.TenantID, Email: in.Email, Name: in.Name,
 				Timezone: orgTimezone(ctx, tx, a), PasswordHash: hash, Meta: s.stamp(now)}
 			if err := tx.Users().Insert(ctx, sc, u); err != nil {
-				if errors.Is(err, ErrConflict) {
-					return errAddressUnavailable
+				if errors.Is(err, ErrConflict) { // added by someone else since the lookup
+					return Conflict("%s is already a user of this tenant; add it again", in.Email)
 				}
 				return err
 			}

@@ -61,9 +61,10 @@ type Organizations interface {
 // Users stores users of one tenant.
 type Users interface {
 	Get(ctx context.Context, s Scope, id uuid.UUID) (User, error)
-	// ByEmailAnyTenant is the one cross-tenant user lookup, used only by login. An e-mail
-	// address is unique within a tenant but may have accounts in several tenants: tenantID
-	// picks the tenant, uuid.Nil the account created first (lowest id).
+	// ByEmailAnyTenant is the one cross-tenant user lookup, used as such only by login
+	// (adding a member passes the actor's tenant, never another). An e-mail address is
+	// unique within a tenant but may have accounts in several tenants: tenantID picks the
+	// tenant, uuid.Nil the account created first (lowest id).
 	ByEmailAnyTenant(ctx context.Context, email string, tenantID uuid.UUID) (User, error)
 	Insert(ctx context.Context, s Scope, u User) error
 	Update(ctx context.Context, s Scope, u User, prevVersion int64) error

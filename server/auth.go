@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
 
 	"github.com/stinthq/stint/app"
 )
@@ -22,10 +23,11 @@ type signupInput struct {
 	Body signupBody
 }
 
-// loginBody is an e-mail and password.
+// loginBody is an e-mail and password, and optionally the tenant to sign in to.
 type loginBody struct {
 	Email    string `json:"email" format:"email" maxLength:"254"`
 	Password string `json:"password" maxLength:"1024"`
+	TenantID string `json:"tenant_id,omitempty" format:"uuid" doc:"The tenant whose account to sign in to, for an address with accounts in several tenants (each sign-up makes a tenant); default the address's first account. A tenant without an account for the address fails like a wrong password."`
 }
 
 type loginInput struct {
@@ -40,8 +42,10 @@ type sessionOutput struct {
 func (s *Server) registerAuth() {
 	op := s.publicOperation(http.MethodPost, "/v1/auth/signup", "signup", "auth",
 		"Create an account: a tenant, its first organization and its owner")
-	op.Description = "Returns a session token. Refused with 403 when this server does not allow sign-up."
-	op.Errors = []int{http.StatusBadRequest, http.StatusForbidden, http.StatusConflict, http.StatusRequestEntityTooLarge,
+	op.Description = "Returns a session token. Every sign-up creates a new tenant with a new account, also for an " +
+		"address that has accounts in other tenants (an address is unique only within a tenant); the response names " +
+		"the tenant, and login's tenant_id picks it. Refused with 403 when this server does not allow sign-up."
+	op.Errors = []int{http.StatusBadRequest, http.StatusForbidden, http.StatusRequestEntityTooLarge,
 		http.StatusUnprocessableEntity, http.StatusTooManyRequests}
 	huma.Register(s.api, op, func(ctx context.Context, in *signupInput) (*sessionOutput, error) {
 		if !s.cfg.AllowSignup {
@@ -63,10 +67,17 @@ func (s *Server) registerAuth() {
 	op.Errors = []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusRequestEntityTooLarge,
 		http.StatusUnprocessableEntity, http.StatusTooManyRequests}
 	huma.Register(s.api, op, func(ctx context.Context, in *loginInput) (*sessionOutput, error) {
-		if err := s.takeAccount(ctx, keyLogin, in.Body.Email, s.live.Load().loginLimit); err != nil {
+		err := s.takeAccount(ctx, keyLogin, in.Body.Email, s.live.Load().loginLimit)
+		if err != nil {
 			return nil, err
 		}
-		sess, err := s.svc.Login(ctx, app.LoginInput{Email: in.Body.Email, Password: in.Body.Password})
+		var tenant uuid.UUID
+		if in.Body.TenantID != "" {
+			if tenant, err = app.ParseID("tenant_id", in.Body.TenantID); err != nil {
+				return nil, err
+			}
+		}
+		sess, err := s.svc.Login(ctx, app.LoginInput{Email: in.Body.Email, Password: in.Body.Password, TenantID: tenant})
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"testing"
 )
@@ -13,10 +14,9 @@ func TestAuth(t *testing.T) {
 		{name: "signup", method: "POST", path: "/v1/auth/signup",
 			body:   `{"email":"Jane@Example.com","password":"long enough","name":"Jane","organization":"Jane Co"}`,
 			status: http.StatusCreated, want: map[string]any{"token": "*", "user.email": "jane@example.com", "organization.timezone": "UTC", "expires_at": "*"}},
-		{name: "signup twice is 409", method: "POST", path: "/v1/auth/signup",
-			setup:  []step{create("", "/v1/auth/signup", `{"email":"twice@example.com","password":"long enough","name":"Tw","organization":"Tw Co"}`, "")},
-			body:   `{"email":"Twice@example.com","password":"long enough","name":"Tw","organization":"Tw Co"}`,
-			status: http.StatusConflict},
+		{name: "signup with a used address makes a new tenant", method: "POST", path: "/v1/auth/signup",
+			body:   `{"email":"Owner@acme.example.com","password":"long enough","name":"Tw","organization":"Tw Co"}`,
+			status: http.StatusCreated, want: map[string]any{"token": "*", "user.email": "owner@acme.example.com", "tenant.name": "Tw Co", "tenant.id": "*"}},
 		{name: "signup validates every field", method: "POST", path: "/v1/auth/signup",
 			body:   `{"email":"jane","password":"short","name":"","organization":" ","timezone":"Nowhere Land"}`,
 			status: http.StatusUnprocessableEntity, fields: []string{"email", "password", "name", "organization", "timezone"}},
@@ -44,6 +44,13 @@ func TestAuth(t *testing.T) {
 			status: http.StatusUnauthorized},
 		{name: "unknown e-mail is 401", method: "POST", path: "/v1/auth/login", body: `{"email":"nobody@acme.example.com","password":"correct horse"}`,
 			status: http.StatusUnauthorized},
+		{name: "login to a tenant", method: "POST", path: "/v1/auth/login", body: `{"email":"owner@acme.example.com","password":"correct horse","tenant_id":"$tenant"}`,
+			status: http.StatusOK, want: map[string]any{"user.id": "$owner_id", "tenant.id": "$tenant", "organization.id": "$org"}},
+		{name: "login to a tenant without the account is 401", method: "POST", path: "/v1/auth/login",
+			body: `{"email":"owner@acme.example.com","password":"correct horse","tenant_id":"$org"}`, status: http.StatusUnauthorized},
+		{name: "login with a malformed tenant id", method: "POST", path: "/v1/auth/login",
+			body:   `{"email":"owner@acme.example.com","password":"correct horse","tenant_id":"acme"}`,
+			status: http.StatusUnprocessableEntity, fields: []string{"tenant_id"}},
 		{name: "login needs both fields", method: "POST", path: "/v1/auth/login", body: `{"email":"owner@acme.example.com"}`,
 			status: http.StatusUnprocessableEntity, fields: []string{"password"}},
 	})
@@ -77,4 +84,68 @@ func TestLoginRateLimit(t *testing.T) {
 	if res := e.do(t, req{method: "GET", path: "/healthz"}); res.status != http.StatusOK {
 		t.Fatalf("healthz while limited: %d", res.status)
 	}
+}
+
+// TestOneAddressInSeveralTenants: sign-up with an address that has an account makes a new
+// tenant with a new account; login without tenant_id opens the first account and with it the
+// one named; a wrong password, whichever account it is tried on, and a tenant without an
+// account for the address get the same answer; each account sees only its own tenant.
+func TestOneAddressInSeveralTenants(t *testing.T) {
+	e := newEnv(t)
+	acme := e.newTenant(t, "acme")
+	e.seed(t, acme)
+	other := e.newTenant(t, "other")
+	res := e.must(t, http.StatusCreated, req{method: "POST", path: "/v1/auth/signup",
+		body: `{"email":"owner@acme.example.com","password":"second horse","name":"Owner again","organization":"Second Ltd"}`})
+	second := map[string]string{"tenant": res.str("tenant.id"), "user": res.str("user.id"), "org": res.str("organization.id"), "token": res.str("token")}
+	if second["tenant"] == acme.ids["tenant"] || second["user"] == acme.ids["owner_id"] || res.str("tenant.name") != "Second Ltd" {
+		t.Fatalf("sign-up with acme's owner's address: %s", res.body)
+	}
+	login := func(pw, tenant string) response {
+		body := `{"email":"owner@acme.example.com","password":"` + pw + `"`
+		if tenant != "" {
+			body += `,"tenant_id":"` + tenant + `"`
+		}
+		return e.do(t, req{method: "POST", path: "/v1/auth/login", body: body + "}"})
+	}
+	for _, c := range []struct {
+		name, pw, tenant, user string
+	}{
+		{"without tenant_id: the first account", "correct horse", "", acme.ids["owner_id"]},
+		{"acme", "correct horse", acme.ids["tenant"], acme.ids["owner_id"]},
+		{"second", "second horse", second["tenant"], second["user"]},
+	} {
+		if res := login(c.pw, c.tenant); res.status != http.StatusOK || res.str("user.id") != c.user {
+			t.Errorf("login %s: %d user %q, want %s: %s", c.name, res.status, res.str("user.id"), c.user, res.body)
+		}
+	}
+	var failures []string
+	for _, c := range []struct{ name, pw, tenant string }{
+		{"the second account's password without tenant_id", "second horse", ""},
+		{"wrong password for acme", "second horse", acme.ids["tenant"]},
+		{"wrong password for the second account", "correct horse", second["tenant"]},
+		{"a tenant without an account for the address", "correct horse", other.ids["tenant"]},
+	} {
+		res := login(c.pw, c.tenant)
+		if res.status != http.StatusUnauthorized {
+			t.Errorf("%s: %d, want 401: %s", c.name, res.status, res.body)
+		}
+		failures = append(failures, withoutRequestID(t, res))
+	}
+	if len(slices.Compact(slices.Clone(failures))) != 1 {
+		t.Errorf("failed logins answer differently: %q", failures)
+	}
+	// The second account sees nothing of acme, and acme's token does not open it.
+	for _, path := range []string{"/v1/projects/" + acme.ids["project"], "/v1/members/" + acme.ids["owner_id"],
+		"/v1/time-entries/" + acme.ids["entry"], "/v1/organizations/" + acme.ids["org"]} {
+		e.must(t, http.StatusNotFound, req{method: "GET", path: path, token: second["token"]})
+	}
+	if res := e.must(t, http.StatusOK, req{method: "GET", path: "/v1/projects", token: second["token"]}); res.field("items.len") != 0.0 {
+		t.Errorf("second account lists projects: %s", res.body)
+	}
+	if res := e.must(t, http.StatusOK, req{method: "GET", path: "/v1/members", token: second["token"]}); res.field("items.len") != 1.0 ||
+		res.str("items.0.user_id") != second["user"] {
+		t.Errorf("second account's members: %s", res.body)
+	}
+	e.must(t, http.StatusNotFound, req{method: "GET", path: "/v1/me", token: acme.token("owner"), headers: map[string]string{"X-Org-Id": second["org"]}})
 }

@@ -12,30 +12,55 @@ import (
 )
 
 // TestAddMemberAnswersAlikeForOtherTenantsAddresses: adding an address that has an account in
-// another tenant gets the same status and body as adding one nobody uses, so the route is no
-// oracle for who has an account elsewhere.
+// another tenant gets the same status and body as adding one nobody uses, both without name
+// and password (422) and with them (201, a new user of this tenant), so the route is no
+// oracle for who has an account elsewhere; the other tenant's account stays as it was.
 func TestAddMemberAnswersAlikeForOtherTenantsAddresses(t *testing.T) {
 	e := newEnv(t)
 	a := e.newTenant(t, "acme")
-	e.newTenant(t, "globex")
-	requestID := regexp.MustCompile(`"request_id":"[^"]*"`)
-	post := func(email string) response {
+	globex := e.newTenant(t, "globex")
+	varying := regexp.MustCompile(`"request_id":"[^"]*"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|"20[0-9T:.+Z-]+"|[a-z]+@globex\.example\.com`)
+	post := func(email, extra string) response {
 		return e.do(t, req{method: "POST", path: "/v1/members", token: a.token("owner"),
-			body: `{"email":"` + email + `","role":"member"}`})
+			body: `{"email":"` + email + `","role":"member"` + extra + `}`})
 	}
-	taken, free := post("member@globex.example.com"), post("nobody@globex.example.com")
-	tb, fb := requestID.ReplaceAll(taken.body, nil), requestID.ReplaceAll(free.body, nil)
-	if taken.status != free.status || !bytes.Equal(tb, fb) {
-		t.Fatalf("address of another tenant: %d %s\nunused address: %d %s", taken.status, tb, free.status, fb)
+	for _, c := range []struct {
+		name, extra string
+		status      int
+	}{
+		{"without name and password", "", http.StatusUnprocessableEntity},
+		{"with name and password", `,"name":"New","password":"new password"`, http.StatusCreated},
+	} {
+		taken, free := post("member@globex.example.com", c.extra), post("nobody@globex.example.com", c.extra)
+		tb, fb := varying.ReplaceAll(taken.body, nil), varying.ReplaceAll(free.body, nil)
+		if taken.status != free.status || !bytes.Equal(tb, fb) {
+			t.Fatalf("%s: address of another tenant: %d %s\nunused address: %d %s", c.name, taken.status, taken.body, free.status, free.body)
+		}
+		if free.status != c.status {
+			t.Fatalf("%s: unused address: %d, want %d: %s", c.name, free.status, c.status, free.body)
+		}
+		if c.status == http.StatusCreated && (taken.str("user_id") == globex.ids["member_id"] || taken.str("tenant_id") != a.ids["tenant"]) {
+			t.Fatalf("address of another tenant: %s; globex's user is %s", taken.body, globex.ids["member_id"])
+		}
 	}
-	if free.status != http.StatusUnprocessableEntity {
-		t.Fatalf("unused address without name and password: %d, want 422", free.status)
+	// Globex's account is untouched: its own password opens it, and the new one opens only
+	// the new account in acme.
+	res := e.must(t, http.StatusOK, req{method: "POST", path: "/v1/auth/login",
+		body: `{"email":"member@globex.example.com","password":"correct horse"}`})
+	if res.str("user.id") != globex.ids["member_id"] {
+		t.Fatalf("globex's member logs in as %s, want %s", res.str("user.id"), globex.ids["member_id"])
+	}
+	e.must(t, http.StatusUnauthorized, req{method: "POST", path: "/v1/auth/login",
+		body: `{"email":"member@globex.example.com","password":"new password"}`})
+	res = e.must(t, http.StatusOK, req{method: "POST", path: "/v1/auth/login",
+		body: `{"email":"member@globex.example.com","password":"new password","tenant_id":"` + a.ids["tenant"] + `"}`})
+	if res.str("tenant.id") != a.ids["tenant"] || res.str("user.id") == globex.ids["member_id"] {
+		t.Fatalf("the new account: %s", res.body)
 	}
 }
 
-// TestNewAccountsAreThrottledPerTenant: a complete request for an address used in another
-// tenant is refused, so such requests are limited per tenant; requests that cannot create an
-// account are not.
+// TestNewAccountsAreThrottledPerTenant: a request with a password hashes it and may create an
+// account, so such requests are limited per tenant; requests without one are not.
 func TestNewAccountsAreThrottledPerTenant(t *testing.T) {
 	// newTenant adds a member per principal besides the owner; each tenant then has 3 left.
 	burst := len(principals()) - 1 + 3
@@ -55,7 +80,7 @@ func TestNewAccountsAreThrottledPerTenant(t *testing.T) {
 	if res.status != http.StatusTooManyRequests || res.header.Get("Retry-After") == "" {
 		t.Fatalf("fourth new account: %d %q %s; want 429 with Retry-After", res.status, res.header.Get("Retry-After"), res.body)
 	}
-	// Without a password nothing can be created, so nothing is spent or refused for it.
+	// Without a password nothing is hashed or created, so nothing is spent or refused for it.
 	if res := post(a.token("owner"), `{"email":"nobody@acme.example.com","role":"member"}`); res.status != http.StatusUnprocessableEntity {
 		t.Fatalf("request without a password: %d %s; want 422", res.status, res.body)
 	}

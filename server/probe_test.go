@@ -28,9 +28,11 @@ func probeRules() map[string]probeRule {
 		"GET /healthz":         {public: true, status: http.StatusOK},
 		"GET /readyz":          {public: true, status: http.StatusOK},
 		"GET /v1/openapi.json": {public: true, status: http.StatusOK},
+		// A's owner's address signs up a new tenant of its own; A is not touched.
 		"POST /v1/auth/signup": {public: true, body: `{"email":"owner@tenant-a.example.com","password":"correct horse","name":"x","organization":"x"}`,
-			status: http.StatusConflict},
-		"POST /v1/auth/login": {public: true, body: `{"email":"owner@tenant-a.example.com","password":"wrong horse"}`, status: http.StatusUnauthorized},
+			status: http.StatusCreated},
+		"POST /v1/auth/login": {public: true, body: `{"email":"owner@tenant-a.example.com","password":"wrong horse","tenant_id":"$tenant"}`,
+			status: http.StatusUnauthorized},
 
 		"GET /v1/me": {status: http.StatusOK},
 
@@ -44,8 +46,8 @@ func probeRules() map[string]probeRule {
 		"PATCH /v1/organizations/{id}": {ids: []string{"org", "org2"}, body: `{"name":"pwned"}`, status: http.StatusNotFound},
 
 		"GET /v1/members": {status: http.StatusOK},
-		// Adding another tenant's user by e-mail is refused; the e-mail is the caller's input.
-		"POST /v1/members":             {body: `{"email":"member@tenant-a.example.com","role":"member","name":"Probe","password":"correct horse"}`, status: http.StatusConflict},
+		// Another tenant's user's address makes a separate user of B; A's user is not touched.
+		"POST /v1/members":             {body: `{"email":"member@tenant-a.example.com","role":"member","name":"Probe","password":"correct horse"}`, status: http.StatusCreated},
 		"GET /v1/members/{user_id}":    {ids: users, status: http.StatusNotFound, control: "member_id"},
 		"PATCH /v1/members/{user_id}":  {ids: users, body: `{"role":"admin"}`, status: http.StatusNotFound},
 		"DELETE /v1/members/{user_id}": {ids: users, status: http.StatusNotFound},

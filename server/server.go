@@ -55,10 +55,9 @@ type Config struct {
 	// SignupLimit limits sign-ups per e-mail address (default DefaultSignupBurst, then one
 	// every DefaultSignupEvery).
 	SignupLimit app.Limit
-	// NewAccountLimit limits, per tenant, requests to add a member that would create an
-	// account (default DefaultNewAccountBurst, then one every DefaultNewAccountEvery). Such a
-	// request is refused for an address used in another tenant (e-mails are unique across
-	// the server), so the limit bounds how fast anyone can learn that.
+	// NewAccountLimit limits, per tenant, requests to add a member with a password, which
+	// hash it and may create an account (default DefaultNewAccountBurst, then one every
+	// DefaultNewAccountEvery), so one token cannot keep the server hashing.
 	NewAccountLimit app.Limit
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is believed for the
 	// client address (rate limits, access log). Without them the header is ignored.

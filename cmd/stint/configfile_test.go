@@ -24,7 +24,7 @@ func showConfig(t *testing.T, h *harness, args ...string) (file string, out map[
 	return doc.File, out
 }
 
-func writeFile(t *testing.T, path, text string) {
+func writeConfigFile(t *testing.T, path, text string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
@@ -75,7 +75,7 @@ signup = false
 			path := filepath.Join(t.TempDir(), "stint.toml")
 			args := tc.args
 			if tc.file {
-				writeFile(t, path, file)
+				writeConfigFile(t, path, file)
 				h.env["STINT_CONFIG"] = path
 			}
 			for k, v := range tc.env {
@@ -126,7 +126,7 @@ func TestConfigFileLocation(t *testing.T) {
 		t.Fatalf("no file anywhere: %q", file)
 	}
 	def := filepath.Join(home, ".config", "stint", "stint.toml")
-	writeFile(t, def, `addr = "127.0.0.1:9100"`)
+	writeConfigFile(t, def, `addr = "127.0.0.1:9100"`)
 	if file, got := showConfig(t, h); file != def || got["addr"].Value != "127.0.0.1:9100" {
 		t.Fatalf("default location: %q %v", file, got["addr"])
 	}
@@ -136,13 +136,13 @@ func TestConfigFileLocation(t *testing.T) {
 		t.Fatalf("XDG_CONFIG_HOME without a file: %q", file)
 	}
 	env := filepath.Join(t.TempDir(), "env.toml")
-	writeFile(t, env, `addr = "127.0.0.1:9101"`)
+	writeConfigFile(t, env, `addr = "127.0.0.1:9101"`)
 	h.env["STINT_CONFIG"] = env
 	if file, got := showConfig(t, h); file != env || got["addr"].Value != "127.0.0.1:9101" {
 		t.Fatalf("$STINT_CONFIG: %q %v", file, got["addr"])
 	}
 	flagged := filepath.Join(t.TempDir(), "flag.toml")
-	writeFile(t, flagged, `addr = "127.0.0.1:9102"`)
+	writeConfigFile(t, flagged, `addr = "127.0.0.1:9102"`)
 	if file, got := showConfig(t, h, "--config", flagged); file != flagged || got["addr"].Value != "127.0.0.1:9102" {
 		t.Fatalf("--config: %q %v", file, got["addr"])
 	}
@@ -166,7 +166,7 @@ func TestConfigShowMasksSecrets(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
 			path := filepath.Join(t.TempDir(), "stint.toml")
-			writeFile(t, path, "db = '"+tc.dsn+"'\n")
+			writeConfigFile(t, path, "db = '"+tc.dsn+"'\n")
 			for _, args := range [][]string{{"--config", path}, {"--config", path, "--json"}, {"--db", tc.dsn}} {
 				r := h.run(append([]string{"config", "show"}, args...)...)
 				if r.code != 0 || strings.Contains(r.stdout+r.stderr, secret) || !strings.Contains(r.stdout, tc.want) {
@@ -180,7 +180,7 @@ func TestConfigShowMasksSecrets(t *testing.T) {
 func TestConfigShowText(t *testing.T) {
 	h := newHarness(t)
 	path := filepath.Join(t.TempDir(), "stint.toml")
-	writeFile(t, path, "# a comment\n\nlog_level = \"debug\"\n")
+	writeConfigFile(t, path, "# a comment\n\nlog_level = \"debug\"\n")
 	h.env["STINT_AUTH_RATE"] = "30"
 	out := h.ok("config", "show", "--config", path, "--cors-origin", "https://app.example.com")
 	for _, want := range []string{
@@ -246,7 +246,7 @@ port = 8736
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
 			path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-")+".toml")
-			writeFile(t, path, tc.text)
+			writeConfigFile(t, path, tc.text)
 			r := h.run("config", "check", path)
 			if r.code != tc.code {
 				t.Fatalf("exit %d, want %d\n%s%s", r.code, tc.code, r.stdout, r.stderr)
@@ -300,7 +300,7 @@ port = 8736
 func TestServeRefusesBadConfig(t *testing.T) {
 	h := newHarness(t)
 	path := filepath.Join(t.TempDir(), "stint.toml")
-	writeFile(t, path, "addr = \"127.0.0.1:0\"\nlisten = \"x\"\n")
+	writeConfigFile(t, path, "addr = \"127.0.0.1:0\"\nlisten = \"x\"\n")
 	r := h.run("serve", "--config", path)
 	if r.code != 1 || !strings.Contains(r.stderr, "line 2: listen: unknown key") {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)

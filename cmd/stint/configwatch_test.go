@@ -119,7 +119,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 func replaceFile(t *testing.T, path, text string) {
 	t.Helper()
 	tmp := path + ".tmp"
-	writeFile(t, tmp, text)
+	writeConfigFile(t, tmp, text)
 	if err := os.Rename(tmp, path); err != nil {
 		t.Fatal(err)
 	}
@@ -135,16 +135,16 @@ func TestConfigLiveReload(t *testing.T) {
 
 	t.Run("edit in place", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "stint.toml")
-		writeFile(t, path, "log_level = \"info\"\n")
+		writeConfigFile(t, path, "log_level = \"info\"\n")
 		s := startServe(t, path, nil)
 		if !refused(s, "a.example")() {
 			t.Fatal("a.example is allowed before it is configured")
 		}
-		writeFile(t, path, "log_level = \"info\"\nallowed_hosts = [\"a.example\"]\n")
+		writeConfigFile(t, path, "log_level = \"info\"\nallowed_hosts = [\"a.example\"]\n")
 		eventually(t, "a.example allowed", allowed(s, "a.example"))
 
 		// The log level: at warn the access log (info) stops, at info it comes back.
-		writeFile(t, path, "log_level = \"warn\"\nallowed_hosts = [\"a.example\"]\n")
+		writeConfigFile(t, path, "log_level = \"warn\"\nallowed_hosts = [\"a.example\"]\n")
 		n := 0
 		logged := func() bool {
 			n++
@@ -153,13 +153,13 @@ func TestConfigLiveReload(t *testing.T) {
 			return strings.Contains(s.logs.String(), `"request_id":"`+id+`"`)
 		}
 		eventually(t, "the access log stops at warn", func() bool { return !logged() })
-		writeFile(t, path, "log_level = \"info\"\nallowed_hosts = [\"a.example\"]\n")
+		writeConfigFile(t, path, "log_level = \"info\"\nallowed_hosts = [\"a.example\"]\n")
 		eventually(t, "the access log comes back at info", logged)
 	})
 
 	t.Run("replace by rename", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "stint.toml")
-		writeFile(t, path, "allowed_hosts = [\"a.example\"]\n")
+		writeConfigFile(t, path, "allowed_hosts = [\"a.example\"]\n")
 		s := startServe(t, path, nil)
 		if !allowed(s, "a.example")() {
 			t.Fatal("a.example from the file at start is refused")
@@ -174,7 +174,7 @@ func TestConfigLiveReload(t *testing.T) {
 	t.Run("directory removed and made again", func(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "conf")
 		path := filepath.Join(dir, "stint.toml")
-		writeFile(t, path, "allowed_hosts = [\"a.example\"]\n")
+		writeConfigFile(t, path, "allowed_hosts = [\"a.example\"]\n")
 		s := startServe(t, path, nil)
 		for i, host := range []string{"b.example", "c.example"} {
 			if err := os.RemoveAll(dir); err != nil {
@@ -187,16 +187,16 @@ func TestConfigLiveReload(t *testing.T) {
 					return strings.Contains(s.logs.String(), "config file rejected")
 				})
 			}
-			writeFile(t, path, "allowed_hosts = [\""+host+"\"]\n")
+			writeConfigFile(t, path, "allowed_hosts = [\""+host+"\"]\n")
 			eventually(t, host+" allowed after the directory came back", allowed(s, host))
 		}
-		writeFile(t, path, "allowed_hosts = [\"d.example\"]\n")
+		writeConfigFile(t, path, "allowed_hosts = [\"d.example\"]\n")
 		eventually(t, "d.example allowed after an edit in the new directory", allowed(s, "d.example"))
 	})
 
 	t.Run("invalid file keeps the previous configuration", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "stint.toml")
-		writeFile(t, path, "allowed_hosts = [\"a.example\"]\n")
+		writeConfigFile(t, path, "allowed_hosts = [\"a.example\"]\n")
 		s := startServe(t, path, nil)
 		for _, bad := range []string{
 			"allowed_hosts = [\"b.example\"]\nbogus = 1\n",
@@ -204,7 +204,7 @@ func TestConfigLiveReload(t *testing.T) {
 			"allowed_hosts = [\"b.example\"]\nlogin_limit = \"lots\"\n",
 		} {
 			before := strings.Count(s.logs.String(), "config file rejected")
-			writeFile(t, path, bad)
+			writeConfigFile(t, path, bad)
 			eventually(t, "the file rejected", func() bool {
 				return strings.Count(s.logs.String(), "config file rejected") > before
 			})
@@ -212,19 +212,19 @@ func TestConfigLiveReload(t *testing.T) {
 				t.Fatalf("an invalid file changed the hosts:\n%s", bad)
 			}
 		}
-		writeFile(t, path, "allowed_hosts = [\"b.example\"]\n")
+		writeConfigFile(t, path, "allowed_hosts = [\"b.example\"]\n")
 		eventually(t, "a valid file applied after invalid ones", allowed(s, "b.example"))
 	})
 
 	t.Run("CORS origins, rate limit, restart-only settings and overrides", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "stint.toml")
-		writeFile(t, path, "auth_rate = 100\n")
+		writeConfigFile(t, path, "auth_rate = 100\n")
 		s := startServe(t, path, map[string]string{"STINT_ALLOWED_HOSTS": "env.example"})
 		origin := map[string]string{"Origin": "https://app.example.com"}
 		if res := s.get(t, http.MethodGet, "localhost", origin); res == nil || res.Header.Get("Access-Control-Allow-Origin") != "" {
 			t.Fatal("CORS headers before any origin is configured")
 		}
-		writeFile(t, path, "auth_rate = 1\ncors_origins = [\"https://app.example.com\"]\nmetrics_addr = \"127.0.0.1:1\"\n"+
+		writeConfigFile(t, path, "auth_rate = 1\ncors_origins = [\"https://app.example.com\"]\nmetrics_addr = \"127.0.0.1:1\"\n"+
 			"db = \"postgres://stint:hunter2@db.example/stint\"\ndata_dir = \"/elsewhere\"\n"+
 			"addr = \"127.0.0.1:2\"\nallowed_hosts = [\"file.example\"]\n")
 		eventually(t, "the origin allowed", func() bool {

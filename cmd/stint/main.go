@@ -66,6 +66,8 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		return c.serve(ctx, rest)
 	case "config":
 		return c.config(rest)
+	case "service":
+		return c.service(ctx, rest)
 	case "timer":
 		return c.timer(ctx, rest)
 	case "entries":

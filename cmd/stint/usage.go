@@ -36,6 +36,8 @@ Timer and data (work on this machine's data directory; no server needed):
 Server:
   serve                          run the HTTP API (headless)
   config show|check              show the server's effective configuration, check a file
+  service install|uninstall|start|stop|restart|status
+                                 run serve as an OS service
 
 Other:
   completion bash|zsh|fish       print the shell completion script
@@ -382,6 +384,9 @@ func usageText(command string) (string, bool) {
 		return usageServe, true
 	case "config", "config show", "config check":
 		return usageConfig, true
+	case "service", "service install", "service uninstall", "service start", "service stop",
+		"service restart", "service status":
+		return usageService, true
 	case "version":
 		return usageVersion, true
 	case "timer":

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -173,6 +174,144 @@ func TestUpgradeSchema1(t *testing.T) {
 	latest, err := svc.LatestChange(ctx, a, 0)
 	if err != nil || latest <= int64(changes) {
 		t.Errorf("latest change %d (%v) after %d changes in schema 1", latest, err, changes)
+	}
+}
+
+// TestUpgradeSchema3 opens a copy of a data dir made by the build before migration 0004
+// (testdata/v3, see testdata/v3gen: two tenants whose users have e-mail addresses and a local
+// workspace whose owner has none) and checks that every row reads back identically, that an
+// address is then unique within a tenant instead of across the server, and that login and
+// adding members work on the upgraded data.
+func TestUpgradeSchema3(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "stint.db")
+	src, err := os.ReadFile(filepath.Join("testdata", "v3", "stint.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, src, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tables := map[string]string{}
+	for _, table := range []string{"tenants", "organizations", "users", "memberships", "clients", "projects", "tasks", "tags",
+		"time_entries", "api_tokens", "audit_log", "change_log", "idempotency_keys", "device_settings"} {
+		tables[table] = "SELECT * FROM " + table
+	}
+	old, err := sql.Open("sqlite", sqlite.DSN(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := dumpTables(t, old, tables)
+	var version int
+	if err := old.QueryRow(`SELECT max(version) FROM schema_migrations`).Scan(&version); err != nil || version != 3 {
+		t.Fatalf("testdata schema version %d (%v), want 3", version, err)
+	}
+	old.Close()
+	if len(before["users"]) != 5 || len(before["tenants"]) != 3 || len(before["time_entries"]) < 6 {
+		t.Fatalf("testdata: %d users, %d tenants, %d entries", len(before["users"]), len(before["tenants"]), len(before["time_entries"]))
+	}
+
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("open schema 3: %v", err)
+	}
+	defer st.Close()
+	if err := st.Ready(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db := sqlite.ReaderForTest(st)
+	after := dumpTables(t, db, tables)
+	for table := range tables {
+		if !slices.Equal(before[table], after[table]) {
+			t.Errorf("%s differs after the upgrade:\nbefore %q\nafter  %q", table, before[table], after[table])
+		}
+	}
+	var indexes []string
+	rows, err := db.Query(`SELECT name || ' ' || sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'users' AND sql IS NOT NULL ORDER BY name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		indexes = append(indexes, strings.Join(strings.Fields(s), " "))
+	}
+	rows.Close()
+	want := []string{
+		"users_email_id CREATE INDEX users_email_id ON users(email, id) WHERE email IS NOT NULL",
+		"users_tenant CREATE INDEX users_tenant ON users(tenant_id)",
+		"users_tenant_email CREATE UNIQUE INDEX users_tenant_email ON users(tenant_id, email) WHERE email IS NOT NULL",
+	}
+	if !slices.Equal(indexes, want) {
+		t.Errorf("indexes on users:\n got %q\nwant %q", indexes, want)
+	}
+	// Login's lookups are index seeks, with and without a tenant.
+	for _, q := range []string{
+		`SELECT id FROM users WHERE email = 'ada@example.com' AND deleted_at IS NULL ORDER BY id LIMIT 1`,
+		`SELECT id FROM users WHERE email = 'ada@example.com' AND tenant_id = x'00' AND deleted_at IS NULL`,
+	} {
+		var plan []string
+		rows, err := db.Query("EXPLAIN QUERY PLAN " + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		if p := strings.Join(plan, "; "); !strings.Contains(p, "SEARCH users USING INDEX users_") || strings.Contains(p, "TEMP B-TREE") {
+			t.Errorf("plan of %s: %s", q, p)
+		}
+	}
+
+	// The service on the upgraded data: the old token authenticates; acme's owner signs up
+	// again and gets a second tenant; acme adds globex's member as a new user of its own;
+	// login picks the first account or the one in the tenant named.
+	token, err := os.ReadFile(filepath.Join("testdata", "v3", "token.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := app.New(st, app.Options{})
+	acme, err := svc.Authenticate(ctx, strings.TrimSpace(string(token)), nil)
+	if err != nil {
+		t.Fatalf("authenticate with a schema-3 token: %v", err)
+	}
+	again, err := svc.Signup(ctx, app.SignupInput{Email: "ada@example.com", Password: "a new password", Name: "Ada", Organization: "Ada's own"})
+	if err != nil || again.Tenant.ID == acme.TenantID {
+		t.Fatalf("sign-up with acme's owner's address: %+v %v", again.Tenant, err)
+	}
+	linus, err := svc.AddMember(ctx, acme, app.MemberInput{Email: "linus@example.com", Name: "Linus at Acme", Role: app.RoleMember, Password: "acme password"})
+	if err != nil || linus.TenantID != acme.TenantID {
+		t.Fatalf("add globex's member to acme: %+v %v", linus, err)
+	}
+	if _, err := svc.AddMember(ctx, acme, app.MemberInput{Email: "bob@example.com", Name: "Bob", Role: app.RoleMember, Password: "bob password"}); !errors.Is(err, app.ErrConflict) {
+		t.Fatalf("add acme's member again: %v", err)
+	}
+	for _, c := range []struct {
+		email, pw string
+		tenant    uuid.UUID
+		want      uuid.UUID
+	}{
+		{"ada@example.com", "correct horse battery", uuid.Nil, acme.UserID},
+		{"ada@example.com", "a new password", again.Tenant.ID, again.User.ID},
+		{"linus@example.com", "acme password", acme.TenantID, linus.UserID},
+	} {
+		s, err := svc.Login(ctx, app.LoginInput{Email: c.email, Password: c.pw, TenantID: c.tenant})
+		if err != nil || s.User.ID != c.want {
+			t.Errorf("login %s in %s: %v %v, want user %s", c.email, c.tenant, s.User.ID, err, c.want)
+		}
+	}
+	s, err := svc.Login(ctx, app.LoginInput{Email: "linus@example.com", Password: "another long password"})
+	if err != nil || s.Tenant.ID == acme.TenantID {
+		t.Errorf("globex's member after acme added the address: tenant %s %v", s.Tenant.ID, err)
 	}
 }
 

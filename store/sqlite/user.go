@@ -28,8 +28,9 @@ func (s users) Get(ctx context.Context, sc app.Scope, id uuid.UUID) (app.User, e
 		`SELECT `+userCols+` FROM users WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL`, sc.TenantID, id))
 }
 
-// ByEmailAnyTenant deliberately ignores scope: login must find the account before it knows
-// the tenant.
+// ByEmailAnyTenant deliberately takes no scope: login must find the account before it knows
+// the tenant. An address is unique within a tenant (users_tenant_email); across tenants the
+// first account created (users_email_id, lowest id) answers when tenantID is uuid.Nil.
 func (s users) ByEmailAnyTenant(ctx context.Context, email string, tenantID uuid.UUID) (app.User, error) {
 	if email == "" {
 		return app.User{}, app.ErrNotFound

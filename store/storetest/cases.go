@@ -58,15 +58,33 @@ func testAccounts(t *testing.T, st app.Store) {
 		}
 		return nil
 	})
-	// A second user with the same e-mail is refused, even in another tenant.
-	err := st.Write(ctx, func(tx app.Tx) error {
-		t2 := app.Tenant{ID: app.NewID(), Name: "Other", Meta: meta(0)}
+	// An address is unique within a tenant: another tenant may have an account with the
+	// same address, and the lookup tells them apart by tenant (uuid.Nil: the first created).
+	t2 := app.Tenant{ID: app.NewID(), Name: "Other", Meta: meta(0)}
+	eve := app.User{ID: app.NewID(), TenantID: t2.ID, Email: "ada@example.com", Name: "Eve", Timezone: "UTC", Meta: meta(1)}
+	write(t, st, func(tx app.Tx) error {
 		if err := tx.Tenants().Insert(ctx, t2); err != nil {
 			return err
 		}
-		return tx.Users().Insert(ctx, app.Scope{TenantID: t2.ID}, app.User{ID: app.NewID(), TenantID: t2.ID, Email: "ada@example.com", Name: "Eve", Timezone: "UTC", Meta: meta(1)})
+		return tx.Users().Insert(ctx, app.Scope{TenantID: t2.ID}, eve)
 	})
-	wantErr(t, "duplicate e-mail", err, app.ErrConflict)
+	read(t, st, func(tx app.Tx) error {
+		for _, c := range []struct {
+			tenant uuid.UUID
+			want   uuid.UUID
+		}{{uuid.Nil, w.user.ID}, {w.tenant.ID, w.user.ID}, {t2.ID, eve.ID}} {
+			u, err := tx.Users().ByEmailAnyTenant(ctx, "ada@example.com", c.tenant)
+			wantErr(t, "by email in tenant", err, nil)
+			same(t, "user by email in tenant "+c.tenant.String(), u.ID, c.want)
+		}
+		_, err := tx.Users().ByEmailAnyTenant(ctx, "nobody@example.com", t2.ID)
+		wantErr(t, "unknown email in tenant", err, app.ErrNotFound)
+		return nil
+	})
+	err := st.Write(ctx, func(tx app.Tx) error {
+		return tx.Users().Insert(ctx, app.Scope{TenantID: t2.ID}, app.User{ID: app.NewID(), TenantID: t2.ID, Email: "ada@example.com", Name: "Eve again", Timezone: "UTC", Meta: meta(2)})
+	})
+	wantErr(t, "duplicate e-mail in one tenant", err, app.ErrConflict)
 	// Users without e-mail (local workspaces) do not collide.
 	write(t, st, func(tx app.Tx) error {
 		for i := range 2 {
