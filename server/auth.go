@@ -51,7 +51,7 @@ func (s *Server) registerAuth() {
 		if !s.cfg.AllowSignup {
 			return nil, newProblem(http.StatusForbidden, "sign-up is disabled on this server; ask an administrator for an account")
 		}
-		if err := s.takeAccount(ctx, keySignup, in.Body.Email, s.cfg.SignupLimit); err != nil {
+		if err := s.takeAccount(ctx, keySignup, in.Body.Email, s.live.Load().signupLimit); err != nil {
 			return nil, err
 		}
 		sess, err := s.svc.Signup(ctx, app.SignupInput{Email: in.Body.Email, Password: in.Body.Password,
@@ -67,7 +67,7 @@ func (s *Server) registerAuth() {
 	op.Errors = []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusRequestEntityTooLarge,
 		http.StatusUnprocessableEntity, http.StatusTooManyRequests}
 	huma.Register(s.api, op, func(ctx context.Context, in *loginInput) (*sessionOutput, error) {
-		err := s.takeAccount(ctx, keyLogin, in.Body.Email, s.cfg.LoginLimit)
+		err := s.takeAccount(ctx, keyLogin, in.Body.Email, s.live.Load().loginLimit)
 		if err != nil {
 			return nil, err
 		}

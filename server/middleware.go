@@ -190,7 +190,8 @@ func (s *Server) checkHost(next http.Handler) http.Handler {
 }
 
 func (s *Server) hostAllowed(hostport string) bool {
-	if s.allowAnyHost {
+	live := s.live.Load()
+	if live.allowAnyHost {
 		return true
 	}
 	if hostport == "" {
@@ -207,8 +208,7 @@ func (s *Server) hostAllowed(hostport string) bool {
 	case "localhost", "127.0.0.1", "::1": // loopback names are always accepted
 		return true
 	}
-	for _, h := range s.cfg.AllowedHosts {
-		h = strings.ToLower(h)
+	for _, h := range live.hosts {
 		if h == host || h == strings.ToLower(hostport) {
 			return true
 		}

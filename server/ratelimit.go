@@ -155,7 +155,7 @@ func (s *Server) rateLimitAuth(next http.Handler) http.Handler {
 			if a := s.clientAddr(r); a.IsValid() {
 				key = keyClient + addrKey(a)
 			}
-			if err := s.take(r.Context(), key, s.clientLimit); err != nil {
+			if err := s.take(r.Context(), key, s.live.Load().clientLimit); err != nil {
 				writeError(w, r, err)
 				return
 			}

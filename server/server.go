@@ -20,6 +20,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -39,6 +40,10 @@ type Config struct {
 	// 127.0.0.1 and [::1] (any port). An entry without a port matches any port; "*" accepts
 	// every host (for a server behind a proxy that checks Host itself).
 	AllowedHosts []string
+	// CORSOrigins are the browser origins (scheme://host[:port]) whose pages may call the API:
+	// their requests get CORS headers naming them and their preflights are answered (default
+	// none: no CORS headers at all). See NormalizeOrigin.
+	CORSOrigins []string
 	// AllowSignup lets anyone create a tenant with POST /v1/auth/signup.
 	AllowSignup bool
 	// AuthRatePerMinute limits requests to /v1/auth/* per client IP (default 10, burst 10).
@@ -79,16 +84,15 @@ const (
 
 // Server is the HTTP API over one app.Service.
 type Server struct {
-	svc          *app.Service
-	cfg          Config
-	log          *slog.Logger
-	router       *chi.Mux
-	api          huma.API
-	spec         []byte
-	throttle     app.Throttle
-	clientLimit  app.Limit
-	idemLocks    *keyedMutex
-	allowAnyHost bool
+	svc       *app.Service
+	cfg       Config
+	log       *slog.Logger
+	router    *chi.Mux
+	api       huma.API
+	spec      []byte
+	throttle  app.Throttle
+	idemLocks *keyedMutex
+	live      atomic.Pointer[liveState] // what SetLive may change while serving
 }
 
 // Route is one method and chi pattern the server serves.
@@ -124,19 +128,20 @@ func New(svc *app.Service, cfg Config) *Server {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{svc: svc, cfg: cfg, log: cfg.Logger, router: chi.NewRouter(),
-		throttle:    cfg.Throttle,
-		clientLimit: app.Limit{Burst: cfg.AuthRatePerMinute, Every: time.Minute / time.Duration(cfg.AuthRatePerMinute)},
-		idemLocks:   newKeyedMutex()}
-	for _, h := range cfg.AllowedHosts {
-		if h == "*" {
-			s.allowAnyHost = true
-		}
+		throttle: cfg.Throttle, idemLocks: newKeyedMutex()}
+	live := Live{AllowedHosts: cfg.AllowedHosts, CORSOrigins: cfg.CORSOrigins, AuthRatePerMinute: cfg.AuthRatePerMinute,
+		LoginLimit: cfg.LoginLimit, SignupLimit: cfg.SignupLimit}
+	if err := s.SetLive(live); err != nil {
+		// Callers validate origins first (NormalizeOrigin); a bad one is served without CORS.
+		s.log.Error("CORS origins ignored", "err", err)
+		live.CORSOrigins = nil
+		_ = s.SetLive(live)
 	}
 
 	// The guard chain, outermost first. Authentication runs before the router matches, so
 	// unknown paths are 401 for anonymous callers too.
 	// GetHead serves HEAD from the GET route where there is no HEAD route (all of them).
-	s.router.Use(s.measure, s.withRequestID, s.accessLog, s.recoverPanics, s.limitHeaders, s.checkHost, s.limitBody,
+	s.router.Use(s.measure, s.withRequestID, s.accessLog, s.recoverPanics, s.limitHeaders, s.checkHost, s.cors, s.limitBody,
 		s.rateLimitAuth, s.authenticate, joinIfMatch, s.idempotency, middleware.GetHead)
 	s.router.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, newProblem(http.StatusNotFound, "no such resource"))

@@ -23,8 +23,17 @@ func valueFlags() map[string][]string {
 		"--project": {"@projects"}, "--task": {"@tasks"}, "--tag": {"@tags"},
 		"--from": nil, "--to": nil, "--start": nil, "--end": nil, "--duration": nil, "--color": nil, "--description": nil,
 		"--allowed-host": nil, "--trusted-proxies": nil, "--auth-rate": nil, "--login-limit": nil, "--signup-limit": nil,
-		"--db": nil, "--metrics-addr": nil,
+		"--config": nil, "--db": nil, "--metrics-addr": nil, "--cors-origin": nil, "--log-format": {"auto", "json", "text"},
 	}
+}
+
+// serveFlagNames are the flags of "stint serve": --config and one per setting.
+func serveFlagNames() []string {
+	out := []string{"--config"}
+	for _, s := range settingsList() {
+		out = append(out, "--"+s.flag)
+	}
+	return out
 }
 
 // complCommands lists every command completion knows, kept beside usage.go's texts.
@@ -32,10 +41,13 @@ func complCommands() []complCommand {
 	catalog := []string{"list", "add", "rename", "archive", "unarchive", "delete"}
 	refs := []string{"--project", "--task", "--tag", "--billable"}
 	out := []complCommand{
-		{path: "", subs: []string{"desktop", "serve", "backup", "restore", "timer", "continue", "entries", "projects", "clients", "tasks", "tags", "api-token", "version", "help", "completion"},
+		{path: "", subs: []string{"desktop", "serve", "config", "backup", "restore", "timer", "continue", "entries", "projects", "clients", "tasks", "tags", "api-token", "version", "help", "completion"},
 			flags: []string{"--data", "--addr", "--log-level", "--help"}},
 		{path: "desktop", flags: []string{"--addr", "--data", "--log-level"}},
-		{path: "serve", flags: []string{"--addr", "--data", "--allowed-host", "--no-signup", "--log-level", "--trusted-proxies", "--auth-rate", "--login-limit", "--signup-limit", "--metrics-addr"}},
+		{path: "serve", flags: serveFlagNames()},
+		{path: "config", subs: []string{"show", "check"}},
+		{path: "config show", flags: append(serveFlagNames(), "--json")},
+		{path: "config check", flags: []string{"--json"}},
 		{path: "backup", flags: []string{"--force", "--json", "--data", "--db"}},
 		{path: "restore", flags: []string{"--json", "--data", "--db"}},
 		{path: "timer", subs: []string{"start", "stop", "status"}},
@@ -53,7 +65,7 @@ func complCommands() []complCommand {
 		{path: "api-token", flags: []string{"--rotate", "--json"}},
 		{path: "version", flags: []string{"--json"}},
 		{path: "completion", subs: []string{"bash", "zsh", "fish"}},
-		{path: "help", subs: []string{"desktop", "serve", "backup", "restore", "timer", "continue", "entries", "projects", "clients", "tasks", "tags", "api-token", "version", "completion"}},
+		{path: "help", subs: []string{"desktop", "serve", "config", "backup", "restore", "timer", "continue", "entries", "projects", "clients", "tasks", "tags", "api-token", "version", "completion"}},
 	}
 	for _, kind := range []string{"clients", "tasks", "tags", "projects"} {
 		extra := map[string][]string{"tasks": {"--project"}, "tags": {"--color"}}[kind]

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -144,49 +143,12 @@ func ownerName(env func(string) string) string {
 	return "Me"
 }
 
-// limitFlags are the flags of "stint serve" that set who the client is behind a proxy and
-// how fast it may try credentials.
-type limitFlags struct {
-	proxies               *listFlag
-	authRate              *int
-	loginLimit, signupLim *string
+func defaultLoginLimit() app.Limit {
+	return app.Limit{Burst: server.DefaultLoginBurst, Every: server.DefaultLoginEvery}
 }
 
-// limitFlags registers the proxy and rate-limit flags, each defaulting to its environment
-// variable.
-func (c *cli) limitFlags(fs *flag.FlagSet) *limitFlags {
-	l := &limitFlags{proxies: &listFlag{items: splitList(c.env("STINT_TRUSTED_PROXIES"))}}
-	fs.Var(l.proxies, "trusted-proxies", "reverse proxies (IP or CIDR) whose X-Forwarded-For is believed")
-	rate, err := strconv.Atoi(c.getenv("STINT_AUTH_RATE", "0"))
-	if err != nil {
-		rate = -1 // reported by config
-	}
-	l.authRate = fs.Int("auth-rate", rate, "sign-up and login requests per client address a minute")
-	login := formatLimit(app.Limit{Burst: server.DefaultLoginBurst, Every: server.DefaultLoginEvery})
-	signup := formatLimit(app.Limit{Burst: server.DefaultSignupBurst, Every: server.DefaultSignupEvery})
-	l.loginLimit = fs.String("login-limit", c.getenv("STINT_LOGIN_LIMIT", login), "login attempts per account: BURST/INTERVAL")
-	l.signupLim = fs.String("signup-limit", c.getenv("STINT_SIGNUP_LIMIT", signup), "sign-ups per e-mail address: BURST/INTERVAL")
-	return l
-}
-
-// config is the server configuration the flags describe.
-func (l *limitFlags) config() (server.Config, error) {
-	var cfg server.Config
-	var err error
-	if cfg.TrustedProxies, err = server.ParseTrustedProxies(l.proxies.items); err != nil {
-		return cfg, usagef("serve: --trusted-proxies: %v", err)
-	}
-	if *l.authRate < 0 {
-		return cfg, usagef("serve: --auth-rate ($STINT_AUTH_RATE): want a number of requests a minute")
-	}
-	cfg.AuthRatePerMinute = *l.authRate
-	if cfg.LoginLimit, err = parseLimit(*l.loginLimit); err != nil {
-		return cfg, usagef("serve: --login-limit: %v", err)
-	}
-	if cfg.SignupLimit, err = parseLimit(*l.signupLim); err != nil {
-		return cfg, usagef("serve: --signup-limit: %v", err)
-	}
-	return cfg, nil
+func defaultSignupLimit() app.Limit {
+	return app.Limit{Burst: server.DefaultSignupBurst, Every: server.DefaultSignupEvery}
 }
 
 // parseLimit reads BURST/INTERVAL: "5/1m" allows 5 attempts at once, then one a minute.
@@ -200,4 +162,15 @@ func parseLimit(s string) (app.Limit, error) {
 	return app.Limit{Burst: burst, Every: every}, nil
 }
 
-func formatLimit(l app.Limit) string { return fmt.Sprintf("%d/%s", l.Burst, l.Every) }
+// formatLimit writes a limit as parseLimit reads it, its interval without trailing zero
+// units ("5/10m", not "5/10m0s").
+func formatLimit(l app.Limit) string {
+	every := l.Every.String()
+	if strings.HasSuffix(every, "m0s") {
+		every = strings.TrimSuffix(every, "0s")
+	}
+	if strings.HasSuffix(every, "h0m") {
+		every = strings.TrimSuffix(every, "0m")
+	}
+	return fmt.Sprintf("%d/%s", l.Burst, every)
+}

@@ -47,7 +47,7 @@ func TestServeLimitFlags(t *testing.T) {
 		login   app.Limit
 		err     string
 	}{
-		{name: "defaults", login: app.Limit{Burst: server.DefaultLoginBurst, Every: server.DefaultLoginEvery}},
+		{name: "defaults", rate: server.DefaultAuthRatePerMinute, login: app.Limit{Burst: server.DefaultLoginBurst, Every: server.DefaultLoginEvery}},
 		{name: "environment",
 			env:     map[string]string{"STINT_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7", "STINT_AUTH_RATE": "20", "STINT_LOGIN_LIMIT": "3/2m"},
 			proxies: []string{"10.0.0.0/8", "192.0.2.7/32"}, rate: 20, login: app.Limit{Burst: 3, Every: 2 * time.Minute}},
@@ -56,17 +56,21 @@ func TestServeLimitFlags(t *testing.T) {
 			args:    []string{"--trusted-proxies", "fd00::/8", "--trusted-proxies=172.16.0.0/12", "--auth-rate", "7", "--login-limit", "4/30s"},
 			proxies: []string{"fd00::/8", "172.16.0.0/12"}, rate: 7, login: app.Limit{Burst: 4, Every: 30 * time.Second}},
 		{name: "bad proxy", args: []string{"--trusted-proxies", "proxy.example.com"}, err: "--trusted-proxies"},
-		{name: "bad rate", env: map[string]string{"STINT_AUTH_RATE": "lots"}, err: "--auth-rate"},
+		{name: "bad rate", env: map[string]string{"STINT_AUTH_RATE": "lots"}, err: "STINT_AUTH_RATE"},
 		{name: "bad limit", args: []string{"--signup-limit", "5"}, err: "--signup-limit"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := &cli{env: func(k string) string { return tc.env[k] }}
 			fs := newFlagSet("serve")
-			l := c.limitFlags(fs)
+			sf := addSettingFlags(fs)
 			if err := fs.Parse(tc.args); err != nil {
 				t.Fatal(err)
 			}
-			cfg, err := l.config()
+			rc, err := c.resolveConfig(sf, "", "")
+			var sc serveConfig
+			if err == nil {
+				sc, err = rc.serveConfig()
+			}
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) || !errors.As(err, new(*usageError)) {
 					t.Fatalf("error %v, want a usage error naming %s", err, tc.err)
@@ -77,13 +81,13 @@ func TestServeLimitFlags(t *testing.T) {
 				t.Fatal(err)
 			}
 			var proxies []string
-			for _, p := range cfg.TrustedProxies {
+			for _, p := range sc.proxies {
 				proxies = append(proxies, p.String())
 			}
-			if !slices.Equal(proxies, tc.proxies) || cfg.AuthRatePerMinute != tc.rate || cfg.LoginLimit != tc.login {
-				t.Fatalf("config: proxies %v rate %d login %+v", proxies, cfg.AuthRatePerMinute, cfg.LoginLimit)
+			if !slices.Equal(proxies, tc.proxies) || sc.live.AuthRatePerMinute != tc.rate || sc.live.LoginLimit != tc.login {
+				t.Fatalf("config: proxies %v rate %d login %+v", proxies, sc.live.AuthRatePerMinute, sc.live.LoginLimit)
 			}
-			if len(cfg.TrustedProxies) > 0 && !cfg.TrustedProxies[0].Contains(netip.MustParseAddr(strings.Split(tc.proxies[0], "/")[0])) {
+			if len(sc.proxies) > 0 && !sc.proxies[0].Contains(netip.MustParseAddr(strings.Split(tc.proxies[0], "/")[0])) {
 				t.Fatal("parsed block does not contain its address")
 			}
 		})

@@ -36,6 +36,9 @@ type cli struct {
 	env    func(string) string
 	clock  app.Clock
 	json   bool // --json: output and errors as JSON
+	// rootFlags are the environment variables a root flag overrides in this invocation
+	// (takeRootFlags), so "stint config show" can say a value came from a flag.
+	rootFlags map[string]bool
 }
 
 // dispatch runs the command named by args[0].
@@ -61,6 +64,8 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		return c.desktop(ctx, rest)
 	case "serve":
 		return c.serve(ctx, rest)
+	case "config":
+		return c.config(rest)
 	case "service":
 		return c.service(ctx, rest)
 	case "backup":

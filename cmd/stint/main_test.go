@@ -251,7 +251,7 @@ func TestErrors(t *testing.T) {
 		{"project without name", []string{"projects", "add"}, 2, "stint: projects add: give the project a name…"},
 		{"bad time", []string{"entries", "--from", "someday"}, 2, "stint: entries: --from: time \"someday\"…"},
 		{"no help topic", []string{"help", "nope"}, 2, "stint: no help for \"nope\"…"},
-		{"bad log level", []string{"serve", "--log-level", "loud"}, 2, "stint: log level \"loud\": use debug, info, warn or error"},
+		{"bad log level", []string{"serve", "--log-level", "loud"}, 2, "stint: --log-level: \"loud\": use debug, info, warn or error"},
 		{"missing project", []string{"timer", "start", "--project", "Nope"}, 1, "stint: no project named \"Nope\"; create it with: stint projects add \"Nope\""},
 		{"duplicate project", []string{"projects", "add", "acme"}, 1, "stint: a project with this name already exists"},
 		{"validation", []string{"projects", "add", "Beta", "--color", "red"}, 1, "stint: color: must be a colour like #4f7cff"},

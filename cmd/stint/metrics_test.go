@@ -88,7 +88,7 @@ func TestMetricsBinary(t *testing.T) {
 		if err := p.call(http.MethodGet, "/healthz", "", nil, nil, http.StatusOK); err != nil {
 			t.Fatal(err)
 		}
-		if logs := p.stderr.String(); strings.Contains(logs, "metrics") {
+		if logs := p.stderr.String(); strings.Contains(logs, "metrics listening") {
 			t.Errorf("metrics started without --metrics-addr:\n%s", logs)
 		}
 	})

@@ -46,6 +46,10 @@ func (c *cli) takeRootFlags(args []string) ([]string, error) {
 			return nil, usagef("--%s needs a value, e.g. --%s %s", name, name, rootFlagExample(name))
 		}
 		set[key] = value
+		if c.rootFlags == nil {
+			c.rootFlags = map[string]bool{}
+		}
+		c.rootFlags[key] = true
 	}
 	if len(set) > 0 {
 		env := c.env

@@ -6,15 +6,14 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/stinthq/stint/server"
 )
 
-// listFlag is a repeatable flag of names or addresses; a comma list counts as several. The
-// first use on the command line replaces the list taken from the environment.
+// listFlag is a repeatable flag of names or addresses; a comma list counts as several.
 type listFlag struct {
 	items    []string
 	fromFlag bool
@@ -41,41 +40,34 @@ func splitList(v string) []string {
 }
 
 // serve runs the headless API until SIGINT or SIGTERM (or ctx ends), then shuts it down
-// gracefully.
+// gracefully. Its settings come from flags, then STINT_* variables, then the config file,
+// then the defaults (settingsList); while it runs, it applies what can change live when the
+// config file changes (watchConfig).
 func (c *cli) serve(ctx context.Context, args []string) error {
 	fs := newFlagSet("serve")
-	addr := fs.String("addr", c.getenv("STINT_ADDR", defaultAddr), "listen address")
-	hosts := &listFlag{items: splitList(c.env("STINT_ALLOWED_HOSTS"))}
-	fs.Var(hosts, "allowed-host", "allowed Host header")
-	noSignup := fs.Bool("no-signup", false, "refuse signups")
-	logLevel := fs.String("log-level", c.getenv("STINT_LOG_LEVEL", "info"), "log level")
-	metricsAddr := fs.String("metrics-addr", c.getenv("STINT_METRICS_ADDR", ""), "Prometheus /metrics listen address (default: off)")
-	limits := c.limitFlags(fs)
+	sf := addSettingFlags(fs)
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := limits.config()
+	rc, err := c.loadConfig(sf)
 	if err != nil {
 		return err
 	}
-	signup := !*noSignup
-	if v := c.getenv("STINT_SIGNUP", ""); v != "" && signup {
-		var err error
-		if signup, err = strconv.ParseBool(v); err != nil {
-			return usagef("STINT_SIGNUP=%q: use true or false", v)
-		}
-	}
-	level, err := parseLevel(*logLevel)
+	sc, err := rc.serveConfig()
 	if err != nil {
 		return err
 	}
-	log := newLogger(c.stderr, level)
+	log, level := newServeLogger(c.stderr, sc.logFormat, sc.level)
+	base := *c // reloads read the environment as it was given, not as useConfig sets it
+	c.useConfig(sc)
 	st, svc, dir, err := c.openService(ctx, log)
 	if err != nil {
 		return err
 	}
-	cfg.Addr, cfg.AllowedHosts, cfg.AllowSignup, cfg.Version, cfg.Logger = *addr, hosts.items, signup, version, log
-	stopMetrics, err := startMetrics(*metricsAddr, &cfg, st, log)
+	cfg := server.Config{Addr: sc.addr, AllowedHosts: sc.live.AllowedHosts, CORSOrigins: sc.live.CORSOrigins,
+		AllowSignup: sc.signup, AuthRatePerMinute: sc.live.AuthRatePerMinute, LoginLimit: sc.live.LoginLimit,
+		SignupLimit: sc.live.SignupLimit, TrustedProxies: sc.proxies, Version: version, Logger: log}
+	stopMetrics, err := startMetrics(sc.metricsAddr, &cfg, st, log)
 	if err != nil {
 		return errors.Join(err, st.Close())
 	}
@@ -84,9 +76,26 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	log.Info("starting", "version", version, "addr", *addr, "data_dir", dir, "signup", signup,
-		"trusted_proxies", len(cfg.TrustedProxies))
+	log.Info("starting", "version", version, "addr", sc.addr, "data_dir", dir, "signup", sc.signup,
+		"trusted_proxies", len(sc.proxies), "config_file", rc.file, "metrics_addr", sc.metricsAddr)
+	var watching sync.WaitGroup
+	if rc.file != "" {
+		rl := &configReloader{c: &base, sf: sf, running: rc, log: log, apply: func(next serveConfig) error {
+			if err := srv.SetLive(next.live); err != nil {
+				return err
+			}
+			level.Set(next.level)
+			return nil
+		}}
+		watching.Add(1)
+		go func() {
+			defer watching.Done()
+			watchConfig(ctx, rc.file, log, rl.reload)
+		}()
+	}
 	err = srv.ListenAndServe(ctx)
+	stop()
+	watching.Wait()
 	if cerr := st.Close(); cerr != nil {
 		err = errors.Join(err, fmt.Errorf("close data: %w", cerr))
 	}

@@ -35,6 +35,7 @@ Timer and data (work on this machine's data directory; no server needed):
 
 Server:
   serve                          run the HTTP API (headless)
+  config show|check              show the server's effective configuration, check a file
   service install|uninstall|start|stop|restart|status
                                  run serve as an OS service
   backup FILE                    copy the data directory's database, also while it is in use
@@ -101,13 +102,30 @@ const usageServe = `Usage: stint serve [flags]
 Runs the HTTP API (/v1, /healthz, /readyz) on the data directory's database until SIGINT or
 SIGTERM, then shuts down gracefully.
 
-Flags (each falls back to its environment variable, then to the default):
+Each setting comes from its flag, else its environment variable, else the config file, else
+its default. 'stint config show' prints what is in force and where each value comes from;
+README.md's "Configuration" table lists every key.
+
+Flags:
+  --config FILE           TOML config file ($STINT_CONFIG; default: stint/stint.toml in the
+                          user's config directory, on Linux ~/.config/stint/stint.toml, when
+                          it exists). While serving, changes to it are applied: log level,
+                          allowed hosts, CORS origins and rate limits at once, the rest at the
+                          next start.
   --addr HOST:PORT        address to listen on ($STINT_ADDR; default 127.0.0.1:8736)
   --data DIR              data directory ($STINT_DATA; default: the user's data directory)
+  --db DSN                a postgres:// database instead of SQLite in the data directory
+                          ($STINT_DB)
+  --metrics-addr H:P      address of the Prometheus /metrics listener ($STINT_METRICS_ADDR;
+                          default off)
   --allowed-host HOST     a Host header to accept besides loopback names; repeatable
                           ($STINT_ALLOWED_HOSTS, comma-separated)
+  --cors-origin ORIGIN    a browser origin (https://app.example.com) whose pages may call the
+                          API; repeatable ($STINT_CORS_ORIGINS, comma-separated; default none)
   --no-signup             refuse new signups ($STINT_SIGNUP=false)
   --log-level LEVEL       debug, info, warn or error ($STINT_LOG_LEVEL; default info)
+  --log-format FORMAT     json, text or auto ($STINT_LOG_FORMAT; default auto: text on a
+                          terminal, JSON otherwise)
   --trusted-proxies LIST  reverse proxies (IPs or CIDR blocks) whose X-Forwarded-For names
                           the client; repeatable ($STINT_TRUSTED_PROXIES, comma-separated;
                           default none: the header is ignored)
@@ -120,7 +138,26 @@ Flags (each falls back to its environment variable, then to the default):
                           from the API and without authentication: keep it on loopback or a
                           private network ($STINT_METRICS_ADDR; default: off)
 
-Logs go to stderr: JSON when stderr is not a terminal, text otherwise.
+Logs go to stderr.
+`
+
+const usageConfig = `Usage: stint config show [--config FILE] [serve's flags] [--json]
+       stint config check FILE [--json]
+
+show   prints the configuration 'stint serve' would run with, given the same flags and
+       environment: each setting's value and where it comes from (default, file:PATH:LINE,
+       env VAR or flag --name), and whether a change to it applies live or at the next
+       start. A database password is never shown.
+check  validates a config file (TOML syntax, unknown keys, each value) and prints OK or
+       every problem with its line. Exit status: 0 good, 1 problems, 2 usage.
+
+The keys are listed in README.md ("Configuration") and in 'stint config show'. Example:
+
+  addr = "0.0.0.0:8736"
+  allowed_hosts = ["stint.example.com"]
+  cors_origins = ["https://app.example.com"]
+  log_level = "info"
+  login_limit = "5/1m"
 `
 
 const usageCompletion = `Usage: stint completion bash|zsh|fish
@@ -351,6 +388,8 @@ func usageText(command string) (string, bool) {
 		return usageDesktop, true
 	case "serve":
 		return usageServe, true
+	case "config", "config show", "config check":
+		return usageConfig, true
 	case "service", "service install", "service uninstall", "service start", "service stop",
 		"service restart", "service status":
 		return usageService, true
