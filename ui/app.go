@@ -182,6 +182,10 @@ type UI struct {
 	// lastEntryEditor is the entry dialog opened last (tests look into it).
 	lastEntryEditor *entryEditor
 	shortcuts       *shortcuts
+	// tips shows the whole of names cut short (tooltip.go); tipDelay is how long the
+	// pointer rests first (tests make it 0).
+	tips     *tipLayer
+	tipDelay time.Duration
 }
 
 // screen is one page of the main window.
@@ -199,7 +203,7 @@ func New(a fyne.App, opts Options) *UI {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	u := &UI{opts: opts, svc: opts.Service, log: opts.Logger, fyne: a, do: fyne.Do, loc: time.UTC,
-		views: map[screen]fyne.CanvasObject{}, undoAfter: undoWindow}
+		views: map[screen]fyne.CanvasObject{}, undoAfter: undoWindow, tipDelay: tipDelay}
 	u.ctx, u.cancel = context.WithCancel(context.Background())
 	a.Settings().SetTheme(newTheme(a.Preferences().StringWithFallback(prefTheme, themeSystem)))
 	u.win = a.NewWindow("Stint")
@@ -271,6 +275,7 @@ func (u *UI) enter(a app.Actor, org app.Organization) {
 	u.actor = a
 	u.who.Store(&a)
 	u.setOrg(org)
+	u.tips = newTipLayer(u, false)
 	u.timer = newTimerScreen(u)
 	u.entries = newEntriesScreen(u)
 	u.timesheet = newTimesheetScreen(u)
@@ -280,7 +285,7 @@ func (u *UI) enter(a app.Actor, org app.Organization) {
 	u.tags = newTagsScreen(u)
 	u.settings = newSettingsScreen(u)
 	u.screens = []screen{u.timer, u.entries, u.timesheet, u.projects, u.clients, u.tasks, u.tags, u.settings}
-	u.win.SetContent(u.buildMain())
+	u.win.SetContent(u.tips.over(u.buildMain()))
 	u.shortcuts.install(u.win.Canvas())
 	switch {
 	case u.tray != nil && u.opts.TrayHost:
@@ -330,7 +335,7 @@ func (u *UI) buildMain() fyne.CanvasObject {
 	u.status.Truncation = fyne.TextTruncateEllipsis
 	u.status.SizeName = theme.SizeNameCaptionText
 	u.statusDot = newDot(8)
-	sidebar := container.NewBorder(head, container.NewBorder(nil, nil, u.statusDot.box, nil, u.status), nil, nil, u.nav)
+	sidebar := container.NewBorder(head, container.NewBorder(nil, nil, u.statusDot.box, nil, labelTip(u.tips, u.status)), nil, nil, u.nav)
 	sideBG := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	u.onThemeChange(func() {
 		sideBG.FillColor = theme.Color(theme.ColorNameHeaderBackground)
@@ -367,6 +372,7 @@ func (u *UI) show(i int) {
 		return
 	}
 	u.current = i
+	u.tips.hide() // what it pointed at leaves with the screen
 	s := u.screens[i]
 	view, ok := u.views[s]
 	if !ok {

@@ -212,7 +212,7 @@ func (c *catalogList) createRow() fyne.CanvasObject {
 	r.del = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { c.askDelete(r.item) })
 	r.del.Importance = widget.LowImportance
 	// A long name truncates and leaves room for the client; neither reaches the buttons.
-	text := container.New(pairLayout{title: r.title, detail: r.subtitle}, r.title, r.subtitle)
+	text := container.New(pairLayout{title: r.title, detail: r.subtitle}, labelTip(c.u.tips, r.title), subtleTip(c.u.tips, r.subtitle))
 	r.text = text
 	left := fyne.CanvasObject(container.NewHBox())
 	if c.withDots {

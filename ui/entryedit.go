@@ -117,12 +117,12 @@ func (l *entryList) createRow() fyne.CanvasObject {
 	for _, b := range []*widget.Button{r.cont, r.edit, r.del} {
 		b.Importance = widget.LowImportance
 	}
-	project := fixedWidth(170, container.NewBorder(nil, nil, r.dot.box, nil, r.project))
+	project := fixedWidth(170, container.NewBorder(nil, nil, r.dot.box, nil, subtleTip(l.u.tips, r.project)))
 	span := fixedWidth(150, r.span)
 	r.columns = []fyne.CanvasObject{project, span}
 	r.narrow(l.u.narrow)
 	right := container.NewHBox(project, span, fixedWidth(84, r.dur), r.cont, r.edit, r.del)
-	r.body = container.NewBorder(nil, nil, nil, right, container.NewBorder(nil, nil, nil, r.marks, r.desc))
+	r.body = container.NewBorder(nil, nil, nil, right, container.NewBorder(nil, nil, nil, r.marks, labelTip(l.u.tips, r.desc)))
 	o := container.NewStack(r.header, r.body)
 	l.rows[o] = r
 	return o

@@ -25,7 +25,7 @@ type tagPicker struct {
 	selected  []uuid.UUID
 	onChanged func([]uuid.UUID)
 
-	button *widget.Button
+	button *tipButton
 	popup  *widget.PopUp
 	group  *widget.CheckGroup
 	// ids maps the names the check group shows back to tags.
@@ -34,7 +34,7 @@ type tagPicker struct {
 
 func newTagPicker(u *UI, onChanged func([]uuid.UUID)) *tagPicker {
 	p := &tagPicker{u: u, onChanged: onChanged}
-	p.button = widget.NewButtonWithIcon("Tags", theme.MenuDropDownIcon(), p.open)
+	p.button = newTipButton(u.tips, "Tags", theme.MenuDropDownIcon(), p.open)
 	p.button.Alignment = widget.ButtonAlignLeading
 	p.button.IconPlacement = widget.ButtonIconLeadingText
 	return p
@@ -47,7 +47,7 @@ func (p *tagPicker) set(ids []uuid.UUID) {
 	if text == "" {
 		text = "Tags"
 	}
-	p.button.SetText(ellipsize(text, pickerMaxRunes))
+	p.button.setText(text, pickerMaxRunes)
 }
 
 func (p *tagPicker) open() {

@@ -213,10 +213,14 @@ func (s *timesheetScreen) addRow(lay *sheetLayout, labels []*widget.Label, d *do
 	for i, l := range labels {
 		objs[i] = l
 	}
+	name := fyne.CanvasObject(labels[0])
+	if labels[0].Truncation != fyne.TextTruncateOff {
+		name = labelTip(s.u.tips, labels[0])
+	}
 	if d != nil {
-		objs[0] = container.NewBorder(nil, nil, d.box, nil, labels[0])
+		objs[0] = container.NewBorder(nil, nil, d.box, nil, name)
 	} else {
-		objs[0] = container.NewBorder(nil, nil, fixedWidth(10, container.NewStack()), nil, labels[0])
+		objs[0] = container.NewBorder(nil, nil, fixedWidth(10, container.NewStack()), nil, name)
 	}
 	s.rows.Add(container.New(lay, objs...))
 }
