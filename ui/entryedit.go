@@ -49,17 +49,27 @@ type entryRow struct {
 	desc    *widget.Label
 	marks   *subtle // tags and "$" for billable
 	project *subtle
-	span    *subtle
-	dur     *widget.Label
-	cont    *widget.Button
-	edit    *widget.Button
-	del     *widget.Button
-	item    listItem
-	// columns are the project and the span, left out in a narrow window.
+	// second is the line under the description in a narrow window, where the project and
+	// span columns have no room: the project, the span and the tags in short.
+	second     *fyne.Container
+	dot2       *dot
+	info       *subtle
+	shortMarks *subtle
+	// text holds the description and the tags; laid out again when a recycled row changes.
+	text *fyne.Container
+	span *subtle
+	dur  *widget.Label
+	cont *widget.Button
+	edit *widget.Button
+	del  *widget.Button
+	item listItem
+	// columns are the project, the span and the tags beside the description; a narrow
+	// window shows them on the second line instead.
 	columns []fyne.CanvasObject
 }
 
-// narrow shows or hides the columns a narrow window has no room for.
+// narrow moves what a narrow window has no room for beside the description to the second
+// line, and back.
 func (r *entryRow) narrow(narrow bool) {
 	for _, c := range r.columns {
 		if narrow {
@@ -67,6 +77,11 @@ func (r *entryRow) narrow(narrow bool) {
 		} else {
 			c.Show()
 		}
+	}
+	if narrow {
+		r.second.Show()
+	} else {
+		r.second.Hide()
 	}
 }
 
@@ -103,7 +118,8 @@ func newEntryList(u *UI, grouped bool) *entryList {
 func (l *entryList) object() fyne.CanvasObject { return container.NewStack(l.list, l.empty) }
 
 func (l *entryList) createRow() fyne.CanvasObject {
-	r := &entryRow{dot: newDot(12), desc: widget.NewLabel(""), marks: newSubtle("", false), project: newSubtle("", false).truncated(), span: newSubtle("", false), dur: widget.NewLabel("")}
+	r := &entryRow{dot: newDot(12), desc: widget.NewLabel(""), marks: newSubtle("", false).truncated(), project: newSubtle("", false).truncated(), span: newSubtle("", false), dur: widget.NewLabel(""),
+		dot2: newDot(10), info: caption("").truncated(), shortMarks: caption("")}
 	r.hTitle = widget.NewLabel("")
 	r.hTitle.TextStyle = fyne.TextStyle{Bold: true}
 	r.hTotal = widget.NewLabel("")
@@ -119,10 +135,14 @@ func (l *entryList) createRow() fyne.CanvasObject {
 	}
 	project := fixedWidth(170, container.NewBorder(nil, nil, r.dot.box, nil, subtleTip(l.u.tips, r.project)))
 	span := fixedWidth(150, r.span)
-	r.columns = []fyne.CanvasObject{project, span}
+	marks := subtleTip(l.u.tips, r.marks)
+	r.columns = []fyne.CanvasObject{project, span, marks}
+	r.second = container.NewBorder(nil, nil, r.dot2.box, r.shortMarks, subtleTip(l.u.tips, r.info))
 	r.narrow(l.u.narrow)
 	right := container.NewHBox(project, span, fixedWidth(84, r.dur), r.cont, r.edit, r.del)
-	r.body = container.NewBorder(nil, nil, nil, right, container.NewBorder(nil, nil, nil, r.marks, labelTip(l.u.tips, r.desc)))
+	// The description keeps its width before the tags take what is left (pairLayout).
+	r.text = container.New(pairLayout{title: r.desc, detail: r.marks}, labelTip(l.u.tips, r.desc), marks)
+	r.body = container.NewVBox(container.NewBorder(nil, nil, nil, right, r.text), r.second)
 	o := container.NewStack(r.header, r.body)
 	l.rows[o] = r
 	return o
@@ -166,6 +186,10 @@ func (l *entryList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	r.project.SetText(name)
 	r.dot.set(color)
 	r.span.SetText(spanIn(e, u.loc, u.display()))
+	r.dot2.set(color)
+	r.info.SetText(name + " · " + r.span.seg.Text)
+	r.shortMarks.SetText(u.shortMarks(e.TimeEntry))
+	r.text.Refresh() // the split between description and tags depends on the description
 	if e.Running() {
 		r.dur.Importance = widget.HighImportance
 		r.dur.Text = "running"

@@ -143,6 +143,32 @@ func (u *UI) entryMarks(e app.TimeEntry) string {
 	return strings.Join(parts, " ")
 }
 
+// shortMarks is entryMarks for a narrow row: the first tag and how many more ("#design +2
+// $"), so that a row always shows that an entry has tags.
+func (u *UI) shortMarks(e app.TimeEntry) string {
+	var first string
+	n := 0
+	for _, id := range e.TagIDs {
+		if t, ok := u.cat.tagByID[id]; ok {
+			if n == 0 {
+				first = "#" + ellipsize(t.Name, 12)
+			}
+			n++
+		}
+	}
+	var parts []string
+	if n > 0 {
+		parts = append(parts, first)
+	}
+	if n > 1 {
+		parts = append(parts, "+"+strconv.Itoa(n-1))
+	}
+	if e.Billable {
+		parts = append(parts, "$")
+	}
+	return strings.Join(parts, " ")
+}
+
 // tagOptions lists the live tags, for filtering by one.
 func (u *UI) tagOptions() []pickOption {
 	var out []pickOption
