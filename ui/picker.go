@@ -32,6 +32,9 @@ type picker struct {
 	onChanged func(*uuid.UUID)
 
 	button *tipButton
+	// action is the label of a picker that is an action ("Add a project row"): its button
+	// keeps the label and an add icon whatever is chosen.
+	action string
 	// tips shows cut names in the open list (the window's layer lies under the popup).
 	tips     *tipLayer
 	popup    *widget.PopUp
@@ -101,6 +104,11 @@ func (p *picker) set(id *uuid.UUID) {
 		v := *id
 		p.selected = &v
 	}
+	if p.action != "" {
+		p.button.setText(p.action, len(p.action))
+		p.button.SetIcon(theme.ContentAddIcon())
+		return
+	}
 	p.button.setText(p.noneLabel, pickerMaxRunes)
 	p.button.SetIcon(theme.MenuDropDownIcon())
 	if id == nil {
@@ -113,6 +121,19 @@ func (p *picker) set(id *uuid.UUID) {
 			return
 		}
 	}
+}
+
+// newActionPicker is a picker behind a button that names an action, such as adding a row:
+// choosing calls onChosen, and the button keeps its label.
+func newActionPicker(u *UI, label string, options func() []pickOption, onChosen func(uuid.UUID)) *picker {
+	p := newPicker(u, "", options, func(id *uuid.UUID) {
+		if id != nil {
+			onChosen(*id)
+		}
+	})
+	p.action = label
+	p.set(nil)
+	return p
 }
 
 // pickerMaxRunes is how much of a name the picker's button shows (the list shows more).
