@@ -127,7 +127,7 @@ type catalogList struct {
 	u            *UI
 	all          []catalogItem
 	items        []catalogItem
-	list         *widget.List
+	list         *tipList
 	showArchived *widget.Check
 	newButton    *widget.Button
 	empty        *fyne.Container
@@ -176,19 +176,39 @@ func newCatalogList(u *UI, title, newLabel string, withDots bool, onNew func(), 
 	c.newButton.Importance = widget.HighImportance
 	c.header = u.newSwitch(heading(title), container.NewHBox(c.showArchived, c.newButton))
 	c.empty = emptyState(emptyTitle, emptyHint)
-	c.list = widget.NewList(func() int { return len(c.items) }, c.createRow, c.updateRow)
+	c.list = newTipList(u.tips, func() int { return len(c.items) }, c.createRow, c.updateRow, c.rowTip)
 	u.onThemeChange(func() {
 		for o := range c.rows {
 			refreshTree(o)
 		}
 	})
 	c.list.OnSelected = func(i widget.ListItemID) {
+		c.list.follow(i)
 		c.list.UnselectAll()
 		if i < len(c.items) && c.onEdit != nil {
 			c.onEdit(c.items[i].id)
 		}
 	}
 	return c
+}
+
+// rowTip is the laid-out row showing item id, with its whole name and detail and whether
+// the row cuts either, for the keyboard focus's tip.
+func (c *catalogList) rowTip(id widget.ListItemID) (fyne.CanvasObject, string, bool) {
+	if id < 0 || id >= len(c.items) {
+		return nil, "", false
+	}
+	for o, r := range c.rows {
+		if r.item.id != c.items[id].id || o.Size().Width <= 0 {
+			continue
+		}
+		text := r.title.Text
+		if r.subtitle.seg.Text != "" {
+			text += "\n" + r.subtitle.seg.Text
+		}
+		return o, text, labelCut(r.title) || subtleCut(r.subtitle)
+	}
+	return nil, "", false
 }
 
 func (c *catalogList) object() fyne.CanvasObject {

@@ -25,7 +25,7 @@ type entryList struct {
 	u       *UI
 	grouped bool
 	items   []listItem
-	list    *widget.List
+	list    *tipList
 	empty   *fyne.Container
 	rows    map[fyne.CanvasObject]*entryRow
 }
@@ -94,7 +94,7 @@ func newEntryList(u *UI, grouped bool) *entryList {
 	} else {
 		l.empty = emptyState("Nothing tracked today", "Type what you are working on above and press Start (Ctrl+Enter).")
 	}
-	l.list = widget.NewList(func() int { return len(l.items) }, l.createRow, l.updateRow)
+	l.list = newTipList(u.tips, func() int { return len(l.items) }, l.createRow, l.updateRow, l.rowTip)
 	u.narrowHooks = append(u.narrowHooks, func(narrow bool) {
 		for _, r := range l.rows {
 			r.narrow(narrow)
@@ -107,12 +107,34 @@ func newEntryList(u *UI, grouped bool) *entryList {
 		}
 	})
 	l.list.OnSelected = func(i widget.ListItemID) {
+		l.list.follow(i)
 		l.list.UnselectAll()
 		if i < len(l.items) && !l.items[i].header {
 			u.editEntry(&l.items[i].entry.TimeEntry)
 		}
 	}
 	return l
+}
+
+// rowTip is the laid-out row showing item id, with its whole text (description, project,
+// span and tags) and whether the row cuts any of it, for the keyboard focus's tip.
+func (l *entryList) rowTip(id widget.ListItemID) (fyne.CanvasObject, string, bool) {
+	if id < 0 || id >= len(l.items) || l.items[id].header {
+		return nil, "", false
+	}
+	it := l.items[id]
+	for o, r := range l.rows {
+		if r.item.header || r.item.entry.ID != it.entry.ID || r.item.date != it.date || !r.body.Visible() || o.Size().Width <= 0 {
+			continue
+		}
+		text := r.desc.Text + "\n" + r.project.seg.Text + " · " + r.span.seg.Text
+		if r.marks.seg.Text != "" {
+			text += "  " + r.marks.seg.Text
+		}
+		cut := labelCut(r.desc) || subtleCut(r.marks) || r.project.Visible() && subtleCut(r.project) || r.second.Visible() && subtleCut(r.info)
+		return o, text, cut
+	}
+	return nil, "", false
 }
 
 func (l *entryList) object() fyne.CanvasObject { return container.NewStack(l.list, l.empty) }

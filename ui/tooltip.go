@@ -340,3 +340,58 @@ func (b *tipButton) Tapped(ev *fyne.PointEvent) {
 	b.layer.leave(b)
 	b.Button.Tapped(ev)
 }
+
+// tipList is a List whose row under the keyboard focus shows its whole text as a tip when
+// the row cuts it, as a row under the pointer does. Fyne keeps the focused row to itself:
+// tipList follows it as List.TypedKey moves it and as a tap moves it (the list's
+// OnSelected calls follow), and shows the tip after an arrow key.
+type tipList struct {
+	widget.List
+	layer *tipLayer
+	focus widget.ListItemID
+	// row is the laid-out row that shows item id (nil when there is none, or for a header),
+	// its whole text and whether the row cuts any of it.
+	row func(id widget.ListItemID) (fyne.CanvasObject, string, bool)
+}
+
+func newTipList(layer *tipLayer, length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject),
+	row func(widget.ListItemID) (fyne.CanvasObject, string, bool)) *tipList {
+	l := &tipList{layer: layer, row: row}
+	l.Length, l.CreateItem, l.UpdateItem = length, create, update
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// follow notes that id has the focus now (a tap on it).
+func (l *tipList) follow(id widget.ListItemID) { l.focus = id }
+
+// TypedKey moves the focus as List does, and shows the focused row's tip.
+func (l *tipList) TypedKey(ev *fyne.KeyEvent) {
+	l.List.TypedKey(ev)
+	switch ev.Name {
+	case fyne.KeyDown:
+		if l.focus < l.Length()-1 {
+			l.focus++
+		}
+	case fyne.KeyUp:
+		if l.focus > 0 {
+			l.focus--
+		}
+	default:
+		return
+	}
+	l.layer.leave(l)
+	o, text, cut := l.row(l.focus)
+	if o == nil || !cut || l.layer == nil {
+		return
+	}
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
+	l.layer.owner, l.layer.at = l, pos.AddXY(o.Size().Width/4, o.Size().Height-14)
+	l.layer.show(l, func() (string, bool) { return text, cut })
+}
+
+// FocusLost hides the tip.
+func (l *tipList) FocusLost() {
+	l.List.FocusLost()
+	l.layer.leave(l)
+}

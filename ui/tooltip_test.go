@@ -202,3 +202,65 @@ func TestTipWaitsForThePointerToRest(t *testing.T) {
 		t.Fatalf("tip %q, want the description", got)
 	}
 }
+
+// TestFocusedRowShowsItsWholeText: moving through a list with the arrow keys shows the
+// focused row's whole text when the row cuts it, and nothing for a row that fits.
+func TestFocusedRowShowsItsWholeText(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	h.u.tipDelay = 0
+	long := strings.Repeat("Quarterly planning ", 5)[:90]
+	p := h.project(long)
+	short := h.project("Admin")
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	h.entryAt("Budget", &p, time.Date(2026, 11, 23, 8, 0, 0, 0, berlin), time.Hour)
+	h.entryAt("Email", &short, time.Date(2026, 11, 23, 9, 0, 0, 0, berlin), 15*time.Minute)
+	h.external()
+	c := h.u.win.Canvas()
+	h.u.show(0)
+	h.wait()
+	l := h.u.timer.entries.list
+	if got := rows(h.u.timer.entries); strings.Join(got, ",") != "Email,Budget" {
+		t.Fatalf("rows %v", got)
+	}
+	c.Focus(l)
+	key := func(name fyne.KeyName) {
+		t.Helper()
+		c.Focused().TypedKey(&fyne.KeyEvent{Name: name})
+	}
+	key(fyne.KeyDown) // Budget, on the long project
+	if got := h.u.tips.showing(); !strings.Contains(got, "Budget") || !strings.Contains(got, long) {
+		t.Fatalf("focused cut row: tip %q", got)
+	}
+	key(fyne.KeyUp) // Email fits
+	if got := h.u.tips.showing(); got != "" {
+		t.Fatalf("focused row that fits: tip %q", got)
+	}
+	key(fyne.KeyDown)
+	c.Unfocus()
+	if got := h.u.tips.showing(); got != "" {
+		t.Fatalf("tip %q stays after the list lost the focus", got)
+	}
+
+	// The catalog, sorted by name: Down moves from the first row to the second.
+	h.u.show(3)
+	h.wait()
+	cl := h.u.projects.list
+	names := []string{cl.items[0].title, cl.items[1].title}
+	c.Focus(cl.list)
+	key(fyne.KeyDown)
+	want := ""
+	if names[1] == long {
+		want = long
+	}
+	if got := h.u.tips.showing(); !strings.HasPrefix(got, want) || (want == "") != (got == "") {
+		t.Fatalf("catalog row %q focused: tip %q", names[1], got)
+	}
+	key(fyne.KeyUp)
+	want = ""
+	if names[0] == long {
+		want = long
+	}
+	if got := h.u.tips.showing(); !strings.HasPrefix(got, want) || (want == "") != (got == "") {
+		t.Fatalf("catalog row %q focused: tip %q", names[0], got)
+	}
+}
