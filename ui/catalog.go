@@ -145,9 +145,9 @@ type catalogRow struct {
 	title    *widget.Label
 	subtitle *subtle
 	badge    *subtle
-	edit     *widget.Button
-	archive  *widget.Button
-	del      *widget.Button
+	edit     *rowButton
+	archive  *rowButton
+	del      *rowButton
 	item     catalogItem
 	// text holds the title and subtitle; laid out again when a recycled row changes.
 	text *fyne.Container
@@ -202,13 +202,19 @@ func (c *catalogList) rowTip(id widget.ListItemID) (fyne.CanvasObject, string, b
 		if r.item.id != c.items[id].id || o.Size().Width <= 0 {
 			continue
 		}
-		text := r.title.Text
-		if r.subtitle.seg.Text != "" {
-			text += "\n" + r.subtitle.seg.Text
-		}
-		return o, text, labelCut(r.title) || subtleCut(r.subtitle)
+		text, cut := r.tip()
+		return o, text, cut
 	}
 	return nil, "", false
+}
+
+// tip is the row's whole name and detail and whether the row cuts either.
+func (r *catalogRow) tip() (string, bool) {
+	text := r.title.Text
+	if r.subtitle.seg.Text != "" {
+		text += "\n" + r.subtitle.seg.Text
+	}
+	return text, labelCut(r.title) || subtleCut(r.subtitle)
 }
 
 func (c *catalogList) object() fyne.CanvasObject {
@@ -219,9 +225,11 @@ func (c *catalogList) createRow() fyne.CanvasObject {
 	r := &catalogRow{dot: newDot(12), title: widget.NewLabel(""), subtitle: newSubtle("", false).truncated(), badge: caption("Archived")}
 	r.title.TextStyle = fyne.TextStyle{Bold: true}
 	r.title.Truncation = fyne.TextTruncateEllipsis
-	r.edit = widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), nil)
+	var o *fyne.Container
+	focus := func(on bool) { c.u.tips.showRow(o, on, r.tip) }
+	r.edit = newRowButton("", theme.DocumentCreateIcon(), nil, focus)
 	r.edit.Importance = widget.LowImportance
-	r.archive = widget.NewButton("Archive", nil)
+	r.archive = newRowButton("Archive", nil, nil, focus)
 	r.archive.Importance = widget.LowImportance
 	r.edit.OnTapped = func() {
 		if c.onEdit != nil {
@@ -229,7 +237,7 @@ func (c *catalogList) createRow() fyne.CanvasObject {
 		}
 	}
 	r.archive.OnTapped = func() { c.archive(r.item, !r.item.archived) }
-	r.del = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { c.askDelete(r.item) })
+	r.del = newRowButton("", theme.DeleteIcon(), func() { c.askDelete(r.item) }, focus)
 	r.del.Importance = widget.LowImportance
 	// A long name truncates and leaves room for the client; neither reaches the buttons.
 	text := container.New(pairLayout{title: r.title, detail: r.subtitle}, labelTip(c.u.tips, r.title), subtleTip(c.u.tips, r.subtitle))
@@ -238,7 +246,7 @@ func (c *catalogList) createRow() fyne.CanvasObject {
 	if c.withDots {
 		left = r.dot.box
 	}
-	o := container.NewBorder(nil, nil, left, container.NewHBox(r.badge, r.edit, fixedWidth(84, r.archive), r.del), text)
+	o = container.NewBorder(nil, nil, left, container.NewHBox(r.badge, r.edit, fixedWidth(84, r.archive), r.del), text)
 	c.rows[o] = r
 	return o
 }

@@ -59,9 +59,9 @@ type entryRow struct {
 	text *fyne.Container
 	span *subtle
 	dur  *widget.Label
-	cont *widget.Button
-	edit *widget.Button
-	del  *widget.Button
+	cont *rowButton
+	edit *rowButton
+	del  *rowButton
 	item listItem
 	// columns are the project, the span and the tags beside the description; a narrow
 	// window shows them on the second line instead.
@@ -127,14 +127,23 @@ func (l *entryList) rowTip(id widget.ListItemID) (fyne.CanvasObject, string, boo
 		if r.item.header || r.item.entry.ID != it.entry.ID || r.item.date != it.date || !r.body.Visible() || o.Size().Width <= 0 {
 			continue
 		}
-		text := r.desc.Text + "\n" + r.project.seg.Text + " · " + r.span.seg.Text
-		if r.marks.seg.Text != "" {
-			text += "  " + r.marks.seg.Text
-		}
-		cut := labelCut(r.desc) || subtleCut(r.marks) || r.project.Visible() && subtleCut(r.project) || r.second.Visible() && subtleCut(r.info)
+		text, cut := r.tip()
 		return o, text, cut
 	}
 	return nil, "", false
+}
+
+// tip is the row's whole text (description, project, span and tags) and whether the row
+// cuts any of it.
+func (r *entryRow) tip() (string, bool) {
+	if r.item.header {
+		return "", false
+	}
+	text := r.desc.Text + "\n" + r.project.seg.Text + " · " + r.span.seg.Text
+	if r.marks.seg.Text != "" {
+		text += "  " + r.marks.seg.Text
+	}
+	return text, labelCut(r.desc) || subtleCut(r.marks) || r.project.Visible() && subtleCut(r.project) || r.second.Visible() && subtleCut(r.info)
 }
 
 func (l *entryList) object() fyne.CanvasObject { return container.NewStack(l.list, l.empty) }
@@ -149,10 +158,12 @@ func (l *entryList) createRow() fyne.CanvasObject {
 	r.header = container.NewBorder(nil, nil, r.hTitle, r.hTotal)
 	r.desc.Truncation = fyne.TextTruncateEllipsis
 	r.dur.Alignment = fyne.TextAlignTrailing
-	r.cont = widget.NewButtonWithIcon("", theme.MediaPlayIcon(), func() { l.u.continueEntry(r.item.entry.TimeEntry) })
-	r.edit = widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { l.u.editEntry(&r.item.entry.TimeEntry) })
-	r.del = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { l.u.deleteEntry(r.item.entry.TimeEntry) })
-	for _, b := range []*widget.Button{r.cont, r.edit, r.del} {
+	var o *fyne.Container
+	focus := func(on bool) { l.u.tips.showRow(o, on, r.tip) }
+	r.cont = newRowButton("", theme.MediaPlayIcon(), func() { l.u.continueEntry(r.item.entry.TimeEntry) }, focus)
+	r.edit = newRowButton("", theme.DocumentCreateIcon(), func() { l.u.editEntry(&r.item.entry.TimeEntry) }, focus)
+	r.del = newRowButton("", theme.DeleteIcon(), func() { l.u.deleteEntry(r.item.entry.TimeEntry) }, focus)
+	for _, b := range []*rowButton{r.cont, r.edit, r.del} {
 		b.Importance = widget.LowImportance
 	}
 	project := fixedWidth(170, container.NewBorder(nil, nil, r.dot.box, nil, subtleTip(l.u.tips, r.project)))
@@ -165,7 +176,7 @@ func (l *entryList) createRow() fyne.CanvasObject {
 	// The description keeps its width before the tags take what is left (pairLayout).
 	r.text = container.New(pairLayout{title: r.desc, detail: r.marks}, labelTip(l.u.tips, r.desc), marks)
 	r.body = container.NewVBox(container.NewBorder(nil, nil, nil, right, r.text), r.second)
-	o := container.NewStack(r.header, r.body)
+	o = container.NewStack(r.header, r.body)
 	l.rows[o] = r
 	return o
 }

@@ -395,3 +395,44 @@ func (l *tipList) FocusLost() {
 	l.List.FocusLost()
 	l.layer.leave(l)
 }
+
+// rowButton is a button in a list row: Tab moves through rows by their buttons, so while
+// one of a row's buttons has the keyboard focus, the row shows its tip.
+type rowButton struct {
+	widget.Button
+	onFocus func(focused bool)
+}
+
+func newRowButton(text string, icon fyne.Resource, tapped func(), onFocus func(bool)) *rowButton {
+	b := &rowButton{onFocus: onFocus}
+	b.Text, b.Icon, b.OnTapped = text, icon, tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// FocusGained shows the row's tip.
+func (b *rowButton) FocusGained() {
+	b.Button.FocusGained()
+	b.onFocus(true)
+}
+
+// FocusLost hides it.
+func (b *rowButton) FocusLost() {
+	b.Button.FocusLost()
+	b.onFocus(false)
+}
+
+// showRow shows a row's whole text under it at once (the keyboard user has no pointer to
+// rest), or hides row's tip.
+func (l *tipLayer) showRow(row fyne.CanvasObject, show bool, full func() (string, bool)) {
+	if l == nil {
+		return
+	}
+	l.leave(row)
+	if !show {
+		return
+	}
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(row)
+	l.owner, l.at = row, pos.AddXY(row.Size().Width/4, row.Size().Height-14)
+	l.show(row, full)
+}

@@ -241,6 +241,21 @@ func TestFocusedRowShowsItsWholeText(t *testing.T) {
 		t.Fatalf("tip %q stays after the list lost the focus", got)
 	}
 
+	// Tab moves through a row by its buttons: while one has the focus, the row shows its tip.
+	c.Focus(entryRowFor(t, h.u.timer.entries, "Budget").edit)
+	if got := h.u.tips.showing(); !strings.Contains(got, "Budget") || !strings.Contains(got, long) {
+		t.Fatalf("cut row's button focused: tip %q", got)
+	}
+	c.Focus(entryRowFor(t, h.u.timer.entries, "Email").del)
+	if got := h.u.tips.showing(); got != "" {
+		t.Fatalf("button of a row that fits focused: tip %q", got)
+	}
+	c.Focus(entryRowFor(t, h.u.timer.entries, "Budget").cont)
+	c.Unfocus()
+	if got := h.u.tips.showing(); got != "" {
+		t.Fatalf("tip %q stays after the button lost the focus", got)
+	}
+
 	// The catalog, sorted by name: Down moves from the first row to the second.
 	h.u.show(3)
 	h.wait()
@@ -262,5 +277,17 @@ func TestFocusedRowShowsItsWholeText(t *testing.T) {
 	}
 	if got := h.u.tips.showing(); !strings.HasPrefix(got, want) || (want == "") != (got == "") {
 		t.Fatalf("catalog row %q focused: tip %q", names[0], got)
+	}
+	for _, r := range cl.rows {
+		if r.item.title == long && r.title.Size().Width > 0 {
+			c.Focus(r.archive)
+			if got := h.u.tips.showing(); !strings.HasPrefix(got, long) {
+				t.Fatalf("catalog row's Archive focused: tip %q", got)
+			}
+			c.Unfocus()
+		}
+	}
+	if got := h.u.tips.showing(); got != "" {
+		t.Fatalf("tip %q after the catalog row's button lost the focus", got)
 	}
 }
