@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/stinthq/stint/app"
@@ -101,6 +102,36 @@ func TestCutNamesShowTheirWholeTextOnHover(t *testing.T) {
 	fits := entryRowFor(t, l, "Email")
 	hover("description that fits", fits.desc, "")
 	hover("project that fits", fits.project, "")
+
+	// The picker's list, in its popup, has a layer of its own: the window's lies under it.
+	pk := h.u.timer.project
+	h.tap(pk.button)
+	test.Type(pk.search, "Quarterly")
+	h.wait()
+	var cell fyne.CanvasObject
+	for _, o := range test.LaidOutObjects(pk.popup) {
+		if tp, ok := o.(*tip); ok {
+			if text, _ := tp.full(); strings.HasPrefix(text, long) {
+				cell = tp
+			}
+		}
+	}
+	if cell == nil {
+		t.Fatal("no tip on the picker's row")
+	}
+	// Fyne's test driver places nothing inside a popup where it draws it, so the pointer
+	// comes in by hand here.
+	cell.(*tip).MouseIn(&desktop.MouseEvent{PointEvent: fyne.PointEvent{AbsolutePosition: fyne.NewPos(400, 200)}})
+	if got := pk.tips.showing(); got != long+" · "+client.Name {
+		t.Fatalf("picker row: tip %q", got)
+	}
+	if got := h.u.tips.showing(); got != "" {
+		t.Fatalf("the window's layer shows %q under the popup", got)
+	}
+	pk.close()
+	if got := pk.tips.showing(); got != "" {
+		t.Fatalf("picker tip %q outlives the popup", got)
+	}
 
 	// The timer's project picker shortens the name on its button: hover and keyboard focus.
 	h.pick(h.u.timer.project, "Quarterly")
