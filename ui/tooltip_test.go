@@ -99,6 +99,24 @@ func TestCutNamesShowTheirWholeTextOnHover(t *testing.T) {
 	away()
 	hover("cut project", cut.project, long)
 	away()
+	// What the tip points at moves when the window is resized or the screen changes.
+	hover("cut description", cut.desc, longDesc)
+	h.u.win.Resize(fyne.NewSize(1000, 680))
+	h.wait()
+	if got := h.u.tips.showing(); got != "" {
+		t.Fatalf("tip %q stays after the window was resized", got)
+	}
+	h.u.win.Resize(fyne.NewSize(1040, 680))
+	h.wait()
+	away() // a tip comes back when the pointer comes back, as in other toolkits
+	hover("cut description", cut.desc, longDesc)
+	h.u.show(1)
+	if got := h.u.tips.showing(); got != "" {
+		t.Fatalf("tip %q stays after the screen changed", got)
+	}
+	h.u.show(0)
+	h.wait()
+	away()
 	fits := entryRowFor(t, l, "Email")
 	hover("description that fits", fits.desc, "")
 	hover("project that fits", fits.project, "")
