@@ -172,7 +172,7 @@ func (l pairLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 func (l pairLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	want := fyne.MeasureText(l.title.Text, theme.TextSize(), l.title.TextStyle).Width + 4*theme.InnerPadding()
 	w := min(want, size.Width*0.7)
-	if l.detail.seg.Text == "" {
+	if l.detail.seg.Text == "" || !objs[1].Visible() {
 		w = size.Width
 	}
 	objs[0].Move(fyne.NewPos(0, 0))

@@ -127,7 +127,7 @@ type catalogList struct {
 	u            *UI
 	all          []catalogItem
 	items        []catalogItem
-	list         *widget.List
+	list         *tipList
 	showArchived *widget.Check
 	newButton    *widget.Button
 	empty        *fyne.Container
@@ -145,9 +145,9 @@ type catalogRow struct {
 	title    *widget.Label
 	subtitle *subtle
 	badge    *subtle
-	edit     *widget.Button
-	archive  *widget.Button
-	del      *widget.Button
+	edit     *rowButton
+	archive  *rowButton
+	del      *rowButton
 	item     catalogItem
 	// text holds the title and subtitle; laid out again when a recycled row changes.
 	text *fyne.Container
@@ -176,19 +176,45 @@ func newCatalogList(u *UI, title, newLabel string, withDots bool, onNew func(), 
 	c.newButton.Importance = widget.HighImportance
 	c.header = u.newSwitch(heading(title), container.NewHBox(c.showArchived, c.newButton))
 	c.empty = emptyState(emptyTitle, emptyHint)
-	c.list = widget.NewList(func() int { return len(c.items) }, c.createRow, c.updateRow)
+	c.list = newTipList(u.tips, func() int { return len(c.items) }, c.createRow, c.updateRow, c.rowTip)
 	u.onThemeChange(func() {
 		for o := range c.rows {
 			refreshTree(o)
 		}
 	})
 	c.list.OnSelected = func(i widget.ListItemID) {
+		c.list.follow(i)
 		c.list.UnselectAll()
 		if i < len(c.items) && c.onEdit != nil {
 			c.onEdit(c.items[i].id)
 		}
 	}
 	return c
+}
+
+// rowTip is the laid-out row showing item id, with its whole name and detail and whether
+// the row cuts either, for the keyboard focus's tip.
+func (c *catalogList) rowTip(id widget.ListItemID) (fyne.CanvasObject, string, bool) {
+	if id < 0 || id >= len(c.items) {
+		return nil, "", false
+	}
+	for o, r := range c.rows {
+		if r.item.id != c.items[id].id || o.Size().Width <= 0 {
+			continue
+		}
+		text, cut := r.tip()
+		return o, text, cut
+	}
+	return nil, "", false
+}
+
+// tip is the row's whole name and detail and whether the row cuts either.
+func (r *catalogRow) tip() (string, bool) {
+	text := r.title.Text
+	if r.subtitle.seg.Text != "" {
+		text += "\n" + r.subtitle.seg.Text
+	}
+	return text, labelCut(r.title) || subtleCut(r.subtitle)
 }
 
 func (c *catalogList) object() fyne.CanvasObject {
@@ -199,9 +225,11 @@ func (c *catalogList) createRow() fyne.CanvasObject {
 	r := &catalogRow{dot: newDot(12), title: widget.NewLabel(""), subtitle: newSubtle("", false).truncated(), badge: caption("Archived")}
 	r.title.TextStyle = fyne.TextStyle{Bold: true}
 	r.title.Truncation = fyne.TextTruncateEllipsis
-	r.edit = widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), nil)
+	var o *fyne.Container
+	focus := func(on bool) { c.u.tips.showRow(o, on, r.tip) }
+	r.edit = newRowButton("", theme.DocumentCreateIcon(), nil, focus)
 	r.edit.Importance = widget.LowImportance
-	r.archive = widget.NewButton("Archive", nil)
+	r.archive = newRowButton("Archive", nil, nil, focus)
 	r.archive.Importance = widget.LowImportance
 	r.edit.OnTapped = func() {
 		if c.onEdit != nil {
@@ -209,16 +237,16 @@ func (c *catalogList) createRow() fyne.CanvasObject {
 		}
 	}
 	r.archive.OnTapped = func() { c.archive(r.item, !r.item.archived) }
-	r.del = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { c.askDelete(r.item) })
+	r.del = newRowButton("", theme.DeleteIcon(), func() { c.askDelete(r.item) }, focus)
 	r.del.Importance = widget.LowImportance
 	// A long name truncates and leaves room for the client; neither reaches the buttons.
-	text := container.New(pairLayout{title: r.title, detail: r.subtitle}, r.title, r.subtitle)
+	text := container.New(pairLayout{title: r.title, detail: r.subtitle}, labelTip(c.u.tips, r.title), subtleTip(c.u.tips, r.subtitle))
 	r.text = text
 	left := fyne.CanvasObject(container.NewHBox())
 	if c.withDots {
 		left = r.dot.box
 	}
-	o := container.NewBorder(nil, nil, left, container.NewHBox(r.badge, r.edit, fixedWidth(84, r.archive), r.del), text)
+	o = container.NewBorder(nil, nil, left, container.NewHBox(r.badge, r.edit, fixedWidth(84, r.archive), r.del), text)
 	c.rows[o] = r
 	return o
 }

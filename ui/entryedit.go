@@ -25,7 +25,7 @@ type entryList struct {
 	u       *UI
 	grouped bool
 	items   []listItem
-	list    *widget.List
+	list    *tipList
 	empty   *fyne.Container
 	rows    map[fyne.CanvasObject]*entryRow
 }
@@ -49,17 +49,27 @@ type entryRow struct {
 	desc    *widget.Label
 	marks   *subtle // tags and "$" for billable
 	project *subtle
-	span    *subtle
-	dur     *widget.Label
-	cont    *widget.Button
-	edit    *widget.Button
-	del     *widget.Button
-	item    listItem
-	// columns are the project and the span, left out in a narrow window.
+	// second is the line under the description in a narrow window, where the project and
+	// span columns have no room: the project, the span and the tags in short.
+	second     *fyne.Container
+	dot2       *dot
+	info       *subtle
+	shortMarks *subtle
+	// text holds the description and the tags; laid out again when a recycled row changes.
+	text *fyne.Container
+	span *subtle
+	dur  *widget.Label
+	cont *rowButton
+	edit *rowButton
+	del  *rowButton
+	item listItem
+	// columns are the project, the span and the tags beside the description; a narrow
+	// window shows them on the second line instead.
 	columns []fyne.CanvasObject
 }
 
-// narrow shows or hides the columns a narrow window has no room for.
+// narrow moves what a narrow window has no room for beside the description to the second
+// line, and back.
 func (r *entryRow) narrow(narrow bool) {
 	for _, c := range r.columns {
 		if narrow {
@@ -67,6 +77,11 @@ func (r *entryRow) narrow(narrow bool) {
 		} else {
 			c.Show()
 		}
+	}
+	if narrow {
+		r.second.Show()
+	} else {
+		r.second.Hide()
 	}
 }
 
@@ -79,7 +94,7 @@ func newEntryList(u *UI, grouped bool) *entryList {
 	} else {
 		l.empty = emptyState("Nothing tracked today", "Type what you are working on above and press Start (Ctrl+Enter).")
 	}
-	l.list = widget.NewList(func() int { return len(l.items) }, l.createRow, l.updateRow)
+	l.list = newTipList(u.tips, func() int { return len(l.items) }, l.createRow, l.updateRow, l.rowTip)
 	u.narrowHooks = append(u.narrowHooks, func(narrow bool) {
 		for _, r := range l.rows {
 			r.narrow(narrow)
@@ -92,6 +107,7 @@ func newEntryList(u *UI, grouped bool) *entryList {
 		}
 	})
 	l.list.OnSelected = func(i widget.ListItemID) {
+		l.list.follow(i)
 		l.list.UnselectAll()
 		if i < len(l.items) && !l.items[i].header {
 			u.editEntry(&l.items[i].entry.TimeEntry)
@@ -100,10 +116,41 @@ func newEntryList(u *UI, grouped bool) *entryList {
 	return l
 }
 
+// rowTip is the laid-out row showing item id, with its whole text (description, project,
+// span and tags) and whether the row cuts any of it, for the keyboard focus's tip.
+func (l *entryList) rowTip(id widget.ListItemID) (fyne.CanvasObject, string, bool) {
+	if id < 0 || id >= len(l.items) || l.items[id].header {
+		return nil, "", false
+	}
+	it := l.items[id]
+	for o, r := range l.rows {
+		if r.item.header || r.item.entry.ID != it.entry.ID || r.item.date != it.date || !r.body.Visible() || o.Size().Width <= 0 {
+			continue
+		}
+		text, cut := r.tip()
+		return o, text, cut
+	}
+	return nil, "", false
+}
+
+// tip is the row's whole text (description, project, span and tags) and whether the row
+// cuts any of it.
+func (r *entryRow) tip() (string, bool) {
+	if r.item.header {
+		return "", false
+	}
+	text := r.desc.Text + "\n" + r.project.seg.Text + " · " + r.span.seg.Text
+	if r.marks.seg.Text != "" {
+		text += "  " + r.marks.seg.Text
+	}
+	return text, labelCut(r.desc) || subtleCut(r.marks) || r.project.Visible() && subtleCut(r.project) || r.second.Visible() && subtleCut(r.info)
+}
+
 func (l *entryList) object() fyne.CanvasObject { return container.NewStack(l.list, l.empty) }
 
 func (l *entryList) createRow() fyne.CanvasObject {
-	r := &entryRow{dot: newDot(12), desc: widget.NewLabel(""), marks: newSubtle("", false), project: newSubtle("", false).truncated(), span: newSubtle("", false), dur: widget.NewLabel("")}
+	r := &entryRow{dot: newDot(12), desc: widget.NewLabel(""), marks: newSubtle("", false).truncated(), project: newSubtle("", false).truncated(), span: newSubtle("", false), dur: widget.NewLabel(""),
+		dot2: newDot(10), info: caption("").truncated(), shortMarks: caption("")}
 	r.hTitle = widget.NewLabel("")
 	r.hTitle.TextStyle = fyne.TextStyle{Bold: true}
 	r.hTotal = widget.NewLabel("")
@@ -111,19 +158,25 @@ func (l *entryList) createRow() fyne.CanvasObject {
 	r.header = container.NewBorder(nil, nil, r.hTitle, r.hTotal)
 	r.desc.Truncation = fyne.TextTruncateEllipsis
 	r.dur.Alignment = fyne.TextAlignTrailing
-	r.cont = widget.NewButtonWithIcon("", theme.MediaPlayIcon(), func() { l.u.continueEntry(r.item.entry.TimeEntry) })
-	r.edit = widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { l.u.editEntry(&r.item.entry.TimeEntry) })
-	r.del = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { l.u.deleteEntry(r.item.entry.TimeEntry) })
-	for _, b := range []*widget.Button{r.cont, r.edit, r.del} {
+	var o *fyne.Container
+	focus := func(on bool) { l.u.tips.showRow(o, on, r.tip) }
+	r.cont = newRowButton("", theme.MediaPlayIcon(), func() { l.u.continueEntry(r.item.entry.TimeEntry) }, focus)
+	r.edit = newRowButton("", theme.DocumentCreateIcon(), func() { l.u.editEntry(&r.item.entry.TimeEntry) }, focus)
+	r.del = newRowButton("", theme.DeleteIcon(), func() { l.u.deleteEntry(r.item.entry.TimeEntry) }, focus)
+	for _, b := range []*rowButton{r.cont, r.edit, r.del} {
 		b.Importance = widget.LowImportance
 	}
-	project := fixedWidth(170, container.NewBorder(nil, nil, r.dot.box, nil, r.project))
+	project := fixedWidth(170, container.NewBorder(nil, nil, r.dot.box, nil, subtleTip(l.u.tips, r.project)))
 	span := fixedWidth(150, r.span)
-	r.columns = []fyne.CanvasObject{project, span}
+	marks := subtleTip(l.u.tips, r.marks)
+	r.columns = []fyne.CanvasObject{project, span, marks}
+	r.second = container.NewBorder(nil, nil, r.dot2.box, r.shortMarks, subtleTip(l.u.tips, r.info))
 	r.narrow(l.u.narrow)
 	right := container.NewHBox(project, span, fixedWidth(84, r.dur), r.cont, r.edit, r.del)
-	r.body = container.NewBorder(nil, nil, nil, right, container.NewBorder(nil, nil, nil, r.marks, r.desc))
-	o := container.NewStack(r.header, r.body)
+	// The description keeps its width before the tags take what is left (pairLayout).
+	r.text = container.New(pairLayout{title: r.desc, detail: r.marks}, labelTip(l.u.tips, r.desc), marks)
+	r.body = container.NewVBox(container.NewBorder(nil, nil, nil, right, r.text), r.second)
+	o = container.NewStack(r.header, r.body)
 	l.rows[o] = r
 	return o
 }
@@ -166,6 +219,10 @@ func (l *entryList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	r.project.SetText(name)
 	r.dot.set(color)
 	r.span.SetText(spanIn(e, u.loc, u.display()))
+	r.dot2.set(color)
+	r.info.SetText(name + " · " + r.span.seg.Text)
+	r.shortMarks.SetText(u.shortMarks(e.TimeEntry))
+	r.text.Refresh() // the split between description and tags depends on the description
 	if e.Running() {
 		r.dur.Importance = widget.HighImportance
 		r.dur.Text = "running"

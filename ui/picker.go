@@ -31,7 +31,12 @@ type picker struct {
 	selected  *uuid.UUID
 	onChanged func(*uuid.UUID)
 
-	button   *widget.Button
+	button *tipButton
+	// action is the label of a picker that is an action ("Add a project row"): its button
+	// keeps the label and an add icon whatever is chosen.
+	action string
+	// tips shows cut names in the open list (the window's layer lies under the popup).
+	tips     *tipLayer
 	popup    *widget.PopUp
 	sizer    *canvas.Rectangle
 	search   *entry
@@ -41,7 +46,8 @@ type picker struct {
 
 func newPicker(u *UI, noneLabel string, options func() []pickOption, onChanged func(*uuid.UUID)) *picker {
 	p := &picker{u: u, noneLabel: noneLabel, options: options, onChanged: onChanged}
-	p.button = widget.NewButtonWithIcon(noneLabel, theme.MenuDropDownIcon(), p.open)
+	p.button = newTipButton(u.tips, noneLabel, theme.MenuDropDownIcon(), p.open)
+	p.tips = newTipLayer(u, true)
 	p.button.Alignment = widget.ButtonAlignLeading
 	p.button.IconPlacement = widget.ButtonIconLeadingText
 	p.search = newEntry(u.shortcuts, "Search…")
@@ -57,7 +63,7 @@ func newPicker(u *UI, noneLabel string, options func() []pickOption, onChanged f
 		func() fyne.CanvasObject {
 			r := &pickRow{dot: newDot(10), label: widget.NewLabel("")}
 			r.label.Truncation = fyne.TextTruncateEllipsis
-			o := container.NewBorder(nil, nil, r.dot.box, nil, r.label)
+			o := container.NewBorder(nil, nil, r.dot.box, nil, labelTip(p.tips, r.label))
 			rows[o] = r
 			return o
 		},
@@ -98,18 +104,36 @@ func (p *picker) set(id *uuid.UUID) {
 		v := *id
 		p.selected = &v
 	}
-	p.button.SetText(p.noneLabel)
+	if p.action != "" {
+		p.button.setText(p.action, len(p.action))
+		p.button.SetIcon(theme.ContentAddIcon())
+		return
+	}
+	p.button.setText(p.noneLabel, pickerMaxRunes)
 	p.button.SetIcon(theme.MenuDropDownIcon())
 	if id == nil {
 		return
 	}
 	for _, o := range p.options() {
 		if o.id == *id {
-			p.button.SetText(ellipsize(o.label, pickerMaxRunes))
+			p.button.setText(o.label, pickerMaxRunes)
 			p.button.SetIcon(dotIcon(o.color))
 			return
 		}
 	}
+}
+
+// newActionPicker is a picker behind a button that names an action, such as adding a row:
+// choosing calls onChosen, and the button keeps its label.
+func newActionPicker(u *UI, label string, options func() []pickOption, onChosen func(uuid.UUID)) *picker {
+	p := newPicker(u, "", options, func(id *uuid.UUID) {
+		if id != nil {
+			onChosen(*id)
+		}
+	})
+	p.action = label
+	p.set(nil)
+	return p
 }
 
 // pickerMaxRunes is how much of a name the picker's button shows (the list shows more).
@@ -122,7 +146,8 @@ func (p *picker) open() {
 	content := container.NewBorder(p.search, nil, nil, nil, p.list)
 	p.sizer = canvas.NewRectangle(color.Transparent)
 	p.fit()
-	p.popup = widget.NewPopUp(container.NewStack(p.sizer, content), c)
+	p.tips.hide()
+	p.popup = widget.NewPopUp(p.tips.over(container.NewStack(p.sizer, content)), c)
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(p.button)
 	pos.Y += p.button.Size().Height
 	if max := c.Size().Width - 310; pos.X > max && max > 0 {
@@ -133,6 +158,7 @@ func (p *picker) open() {
 }
 
 func (p *picker) close() {
+	p.tips.hide()
 	if p.popup != nil {
 		p.popup.Hide()
 		p.popup = nil

@@ -25,7 +25,7 @@ type tagPicker struct {
 	selected  []uuid.UUID
 	onChanged func([]uuid.UUID)
 
-	button *widget.Button
+	button *tipButton
 	popup  *widget.PopUp
 	group  *widget.CheckGroup
 	// ids maps the names the check group shows back to tags.
@@ -34,7 +34,7 @@ type tagPicker struct {
 
 func newTagPicker(u *UI, onChanged func([]uuid.UUID)) *tagPicker {
 	p := &tagPicker{u: u, onChanged: onChanged}
-	p.button = widget.NewButtonWithIcon("Tags", theme.MenuDropDownIcon(), p.open)
+	p.button = newTipButton(u.tips, "Tags", theme.MenuDropDownIcon(), p.open)
 	p.button.Alignment = widget.ButtonAlignLeading
 	p.button.IconPlacement = widget.ButtonIconLeadingText
 	return p
@@ -47,7 +47,7 @@ func (p *tagPicker) set(ids []uuid.UUID) {
 	if text == "" {
 		text = "Tags"
 	}
-	p.button.SetText(ellipsize(text, pickerMaxRunes))
+	p.button.setText(text, pickerMaxRunes)
 }
 
 func (p *tagPicker) open() {
@@ -136,6 +136,32 @@ func (u *UI) entryMarks(e app.TimeEntry) string {
 	}
 	if n := len(parts); n > 3 {
 		parts = append(parts[:3], "+"+strconv.Itoa(n-3))
+	}
+	if e.Billable {
+		parts = append(parts, "$")
+	}
+	return strings.Join(parts, " ")
+}
+
+// shortMarks is entryMarks for a narrow row: the first tag and how many more ("#design +2
+// $"), so that a row always shows that an entry has tags.
+func (u *UI) shortMarks(e app.TimeEntry) string {
+	var first string
+	n := 0
+	for _, id := range e.TagIDs {
+		if t, ok := u.cat.tagByID[id]; ok {
+			if n == 0 {
+				first = "#" + ellipsize(t.Name, 12)
+			}
+			n++
+		}
+	}
+	var parts []string
+	if n > 0 {
+		parts = append(parts, first)
+	}
+	if n > 1 {
+		parts = append(parts, "+"+strconv.Itoa(n-1))
 	}
 	if e.Billable {
 		parts = append(parts, "$")

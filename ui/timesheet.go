@@ -4,12 +4,14 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
 
 	"github.com/stinthq/stint/app"
 )
@@ -37,6 +39,10 @@ type timesheetScreen struct {
 	undoBar   *fyne.Container
 	undoLabel *widget.Label
 	undoBtn   *widget.Button
+	// addProject adds a row for a project with no time in the week shown; added are the
+	// projects added so, shown with empty cells until time is typed into one.
+	addProject *picker
+	added      []uuid.UUID
 }
 
 func newTimesheetScreen(u *UI) *timesheetScreen {
@@ -44,7 +50,35 @@ func newTimesheetScreen(u *UI) *timesheetScreen {
 	s.rows = container.NewVBox()
 	s.empty = emptyState("No time this week", "Tracked time shows up here per project and day.")
 	s.empty.Hide()
+	s.addProject = newActionPicker(u, "Add a project row", s.projectsWithoutRow, s.onAddProject)
 	return s
+}
+
+// projectsWithoutRow are the live projects the week shown has no row for.
+func (s *timesheetScreen) projectsWithoutRow() []pickOption {
+	has := map[uuid.UUID]bool{}
+	for _, r := range s.sheet.Rows {
+		if r.ProjectID != nil {
+			has[*r.ProjectID] = true
+		}
+	}
+	for _, id := range s.added {
+		has[id] = true
+	}
+	var out []pickOption
+	for _, o := range s.u.projectOptions() {
+		if !has[o.id] {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// onAddProject shows a row with empty cells for a project; typing a duration into one of
+// them creates the entry (setCell), and the row is then the week's own.
+func (s *timesheetScreen) onAddProject(id uuid.UUID) {
+	s.added = append(s.added, id)
+	s.show(s.sheet)
 }
 
 func (s *timesheetScreen) title() string       { return "Timesheet" }
@@ -53,9 +87,10 @@ func (s *timesheetScreen) icon() fyne.Resource { return theme.GridIcon() }
 func (s *timesheetScreen) build() fyne.CanvasObject {
 	s.prev = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { s.shift(-7) })
 	s.next = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { s.shift(7) })
-	s.this = widget.NewButton("This week", func() { s.date = ""; s.refresh() })
+	s.this = widget.NewButton("This week", func() { s.date, s.added = "", nil; s.refresh() })
 	s.weekLabel.Truncation = fyne.TextTruncateEllipsis
-	head := s.u.newSwitch(container.NewBorder(nil, nil, container.NewHBox(s.prev, s.next), nil, s.weekLabel), container.NewHBox(container.NewCenter(s.zone), s.this))
+	head := s.u.newSwitch(container.NewBorder(nil, nil, container.NewHBox(s.prev, s.next), nil, s.weekLabel),
+		container.NewHBox(container.NewCenter(s.zone), s.addProject.button, s.this))
 	return container.NewBorder(container.NewVBox(head, widget.NewSeparator()), s.newUndoBar(), nil, nil,
 		container.NewStack(container.NewScroll(s.rows), s.empty)) // scrolls sideways in a narrow window
 }
@@ -72,6 +107,7 @@ func (s *timesheetScreen) shift(days int) {
 	s.date = d.AddDate(0, 0, days).Format(app.DateLayout)
 	s.lastEdit = nil
 	s.undoBar.Hide()
+	s.added = nil // a row added for one week is not another week's
 	s.refresh()
 }
 
@@ -114,8 +150,33 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 	s.zone.SetText("Time zone " + sheet.Timezone)
 	today := s.u.svc.Now().In(loc).Format(app.DateLayout)
 
+	// Cells and totals in whole minutes, the totals adding up the cells (app.WholeMinutes).
+	figs := disp.Sheet(sheet)
+	// Rows added by hand that have no time yet follow the week's own, with empty cells.
+	rows, figures := sheet.Rows, figs.Rows
+	added := s.added[:0]
+	for _, id := range s.added {
+		if slices.ContainsFunc(sheet.Rows, func(r app.TimesheetRow) bool { return r.ProjectID != nil && *r.ProjectID == id }) {
+			continue // it has time now: the week's own row
+		}
+		p, ok := s.u.cat.projectByID[id]
+		if !ok || p.Archived {
+			continue
+		}
+		added = append(added, id)
+		pid := id
+		rows = append(slices.Clip(rows), app.TimesheetRow{ProjectID: &pid, Name: p.Name, Color: p.Color})
+		figures = append(slices.Clip(figures), [7]string{})
+	}
+	s.added = added
+	if len(s.projectsWithoutRow()) == 0 {
+		s.addProject.button.Disable()
+	} else {
+		s.addProject.button.Enable()
+	}
+
 	s.cells = nil
-	s.editors = make([][7]*sheetCellEditor, len(sheet.Rows))
+	s.editors = make([][7]*sheetCellEditor, len(rows))
 	s.rows.Objects = nil
 	lay := &sheetLayout{}
 	cell := func(text string, bold bool, align fyne.TextAlign) *widget.Label {
@@ -138,9 +199,7 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 	s.addRow(lay, hdr, nil)
 	s.rows.Add(widget.NewSeparator())
 	// Projects.
-	// Cells and totals in whole minutes, the totals adding up the cells (app.WholeMinutes).
-	figs := disp.Sheet(sheet)
-	for i, r := range sheet.Rows {
+	for i, r := range rows {
 		name, color := r.Name, r.Color
 		switch {
 		case r.ProjectID == nil:
@@ -154,13 +213,17 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 		nameLabel.Truncation = fyne.TextTruncateEllipsis
 		row := []*widget.Label{nameLabel}
 		for d, secs := range r.Seconds {
-			l := cell(sheetCell(secs, figs.Rows[i][d]), false, fyne.TextAlignTrailing)
+			l := cell(sheetCell(secs, figures[i][d]), false, fyne.TextAlignTrailing)
 			if secs == 0 {
 				l.Importance = widget.LowImportance
 			}
 			row = append(row, l)
 		}
-		row = append(row, cell(sheetCell(r.TotalSeconds, figs.RowTotals[i]), true, fyne.TextAlignTrailing))
+		total := "–"
+		if i < len(sheet.Rows) {
+			total = sheetCell(r.TotalSeconds, figs.RowTotals[i])
+		}
+		row = append(row, cell(total, true, fyne.TextAlignTrailing))
 		d := newDot(10)
 		d.set(color)
 		if r.ProjectID == nil {
@@ -168,7 +231,7 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 		}
 		s.addRow(lay, row, d)
 		if !r.Missing { // no new time on a deleted project
-			s.makeEditable(i, r, figs.Rows[i])
+			s.makeEditable(i, r, figures[i])
 		}
 	}
 	s.rows.Add(widget.NewSeparator())
@@ -181,7 +244,7 @@ func (s *timesheetScreen) show(sheet app.Timesheet) {
 	tot[len(tot)-1].Importance = widget.HighImportance
 	s.addRow(lay, tot, nil)
 	s.rows.Refresh()
-	if len(sheet.Rows) == 0 {
+	if len(rows) == 0 {
 		s.empty.Show()
 	} else {
 		s.empty.Hide()
@@ -213,10 +276,14 @@ func (s *timesheetScreen) addRow(lay *sheetLayout, labels []*widget.Label, d *do
 	for i, l := range labels {
 		objs[i] = l
 	}
+	name := fyne.CanvasObject(labels[0])
+	if labels[0].Truncation != fyne.TextTruncateOff {
+		name = labelTip(s.u.tips, labels[0])
+	}
 	if d != nil {
-		objs[0] = container.NewBorder(nil, nil, d.box, nil, labels[0])
+		objs[0] = container.NewBorder(nil, nil, d.box, nil, name)
 	} else {
-		objs[0] = container.NewBorder(nil, nil, fixedWidth(10, container.NewStack()), nil, labels[0])
+		objs[0] = container.NewBorder(nil, nil, fixedWidth(10, container.NewStack()), nil, name)
 	}
 	s.rows.Add(container.New(lay, objs...))
 }
