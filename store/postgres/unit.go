@@ -38,6 +38,7 @@ type unit struct {
 	tx      pgx.Tx        // nil until the first Write
 	d       *db
 	timer   *time.Timer
+	begun   time.Time // when tx began, for the observer
 }
 
 // BeginUnit returns ctx carrying a new unit of work. No connection is held before the
@@ -94,7 +95,7 @@ func (u *unit) begin(ctx context.Context) error {
 		u.endLocked(err)
 		return err
 	}
-	u.tx, u.d = tx, &db{tx: tx}
+	u.tx, u.d, u.begun = tx, &db{tx: tx}, time.Now()
 	u.timer = time.AfterFunc(u.s.unitDeadline, u.expire)
 	return nil
 }
@@ -216,6 +217,7 @@ func (u *unit) Commit(ctx context.Context, fn func(app.Tx) error) (err error) {
 		u.endLocked(err)
 		return err
 	}
+	u.s.observeCommit(u.begun)
 	u.endLocked(errUnitEnded) // its rollback of the committed transaction does nothing
 	return nil
 }
