@@ -230,3 +230,8 @@ func (u *unit) Rollback() {
 	defer u.release()
 	u.endLocked(errUnitEnded)
 }
+
+// SetUnitDeadline sets how long a unit of work may hold its transaction before it is
+// rolled back (DefaultUnitDeadline unless set). Units that begin their transaction
+// afterwards get it; call it while no unit is beginning.
+func (s *Store) SetUnitDeadline(d time.Duration) { s.unitDeadline = d }

@@ -232,3 +232,8 @@ func (s *Store) serveUnit(b *batch, u *unit) (fatal error) {
 		}
 	}
 }
+
+// SetUnitDeadline sets how long the writer serves one unit of work before rolling it back
+// (DefaultUnitDeadline unless set). Units that begin serving afterwards get it; call it
+// while no unit is being served.
+func (s *Store) SetUnitDeadline(d time.Duration) { s.unitDeadline = d }

@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 		{"WriteIsAtomic", testAtomic},
 		{"ReadIsOneSnapshot", testReadSnapshot},
 		{"Idempotency", testIdempotency},
+		{"UnitsOfWork", testUnits},
 		{"Device", testDevice},
 		{"TenantIsolation", testIsolation},
 	}
