@@ -20,7 +20,8 @@ type UnitDeadliner interface {
 // not at all on Rollback or a failing final function; a failed Write inside the unit (the
 // function's error or the database's) loses only its own work; Reads with the unit's
 // context see the unit's writes once it has written, plain Reads do not before Commit; a
-// unit that has ended or expired fails later calls and the store serves others meanwhile.
+// call whose context is done fails with its error; a unit that has ended or expired fails
+// later calls and the store serves others meanwhile.
 func testUnits(t *testing.T, st app.Store) {
 	us, ok := st.(app.UnitStore)
 	if !ok {
@@ -167,6 +168,45 @@ func testUnits(t *testing.T, st app.Store) {
 		err = u.Commit(ctx, func(tx app.Tx) error { return tx.Tags().Insert(ctx, w.sc, dup) })
 		wantErr(t, "Commit refused by the database", err, app.ErrConflict)
 		kept("after a refused Commit", false, b)
+	})
+
+	// A call whose context is done fails with the context's error without running, as a
+	// plain Write does; the unit goes on, except after a Commit so refused, which ends it
+	// with nothing kept. (The server commits with a context that outlives the client.)
+	t.Run("DoneContext", func(t *testing.T) {
+		uctx, u := us.BeginUnit(ctx)
+		a := newTag()
+		if err := insert(uctx, a); err != nil {
+			t.Fatal(err)
+		}
+		cctx, cancel := context.WithCancel(uctx)
+		cancel()
+		lost := newTag()
+		wantErr(t, "write with a done context", insert(cctx, lost), context.Canceled)
+		err := st.Read(cctx, func(tx app.Tx) error { _, err := tx.Tags().Get(ctx, w.sc, a.ID); return err })
+		wantErr(t, "read with a done context", err, context.Canceled)
+		if !sees(uctx, a) || sees(uctx, lost) {
+			t.Error("the unit lost its write, or kept one refused for its context")
+		}
+		b, last := newTag(), newTag()
+		if err := insert(uctx, b); err != nil {
+			t.Fatalf("write after a refused one: %v", err)
+		}
+		err = u.Commit(cctx, func(tx app.Tx) error { return tx.Tags().Insert(ctx, w.sc, last) })
+		wantErr(t, "Commit with a done context", err, context.Canceled)
+		kept("after a refused Commit", false, a, b, last, lost)
+		if err := insert(uctx, newTag()); err == nil {
+			t.Error("a write joined a unit whose Commit was refused")
+		}
+		// A unit that never wrote ends the same way.
+		_, u = us.BeginUnit(ctx)
+		c := newTag()
+		err = u.Commit(cctx, func(tx app.Tx) error { return tx.Tags().Insert(ctx, w.sc, c) })
+		wantErr(t, "first-call Commit with a done context", err, context.Canceled)
+		kept("after a refused first-call Commit", false, c)
+		if err := u.Commit(ctx, func(app.Tx) error { return nil }); err == nil {
+			t.Error("a unit committed after a refused Commit")
+		}
 	})
 
 	t.Run("Expired", func(t *testing.T) {
