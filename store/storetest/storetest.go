@@ -36,6 +36,7 @@ func Run(t *testing.T, open Opener) {
 		{"ReadIsOneSnapshot", testReadSnapshot},
 		{"Idempotency", testIdempotency},
 		{"UnitsOfWork", testUnits},
+		{"ClosedStore", testClosed},
 		{"Device", testDevice},
 		{"TenantIsolation", testIsolation},
 	}
