@@ -37,6 +37,7 @@ func Run(t *testing.T, open Opener) {
 		{"Idempotency", testIdempotency},
 		{"UnitsOfWork", testUnits},
 		{"ClosedStore", testClosed},
+		{"DoneContext", testDoneContext},
 		{"Device", testDevice},
 		{"TenantIsolation", testIsolation},
 	}
