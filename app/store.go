@@ -16,7 +16,10 @@ type Scope struct {
 
 // Store is persistence. Write runs fn in one serialised write transaction, so a mutation, its
 // audit row and its change-log row commit together or not at all. Read runs fn against
-// committed data without taking the write lock.
+// committed data without taking the write lock. Every implementation answers alike (the
+// store/storetest suite holds them to it): a call whose context is already done fails with
+// the context's error without running fn, and a store that is closed or cannot reach its
+// database fails with ErrUnavailable.
 type Store interface {
 	Write(ctx context.Context, fn func(Tx) error) error
 	Read(ctx context.Context, fn func(Tx) error) error

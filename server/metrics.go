@@ -121,6 +121,26 @@ func (m *Metrics) Handler() http.Handler {
 // Registry is where the metrics are registered, for callers that add their own.
 func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 
+// RegisterPool adds gauges for a store's connection pool, read from p at each scrape. Only
+// a store that has a pool worth watching offers one (the PostgreSQL store), so a server on
+// SQLite never calls it and exposes no pool series.
+func (m *Metrics) RegisterPool(p storemetrics.PoolReporter) {
+	gauge := func(name, help string, v func(storemetrics.Pool) int) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help},
+			func() float64 { return float64(v(p.PoolStats())) })
+	}
+	m.reg.MustRegister(
+		gauge("stint_store_pool_acquired_connections", "Database connections held by a transaction or a unit of work.",
+			func(s storemetrics.Pool) int { return s.Acquired }),
+		gauge("stint_store_pool_idle_connections", "Database connections open and idle in the pool.",
+			func(s storemetrics.Pool) int { return s.Idle }),
+		gauge("stint_store_pool_total_connections", "Database connections open (acquired, idle or being opened).",
+			func(s storemetrics.Pool) int { return s.Total }),
+		gauge("stint_store_pool_max_connections", "The most database connections the pool may open.",
+			func(s storemetrics.Pool) int { return s.Max }),
+	)
+}
+
 // OnTx records a store transaction.
 func (m *Metrics) OnTx(kind storemetrics.Kind, d time.Duration, err error) {
 	m.storeTx.WithLabelValues(string(kind)).Observe(d.Seconds())

@@ -24,6 +24,14 @@ func (s idempotency) Get(ctx context.Context, sc app.Scope, userID uuid.UUID, ke
 	if err := json.Unmarshal([]byte(headers), &r.Headers); err != nil {
 		return r, fmt.Errorf("idempotency record headers: %w", err)
 	}
+	// pgx scans an empty bytea as an empty slice, SQLite's driver as nil: answer nil, as
+	// the SQLite store does.
+	if len(r.Body) == 0 {
+		r.Body = nil
+	}
+	if len(r.RequestHash) == 0 {
+		r.RequestHash = nil
+	}
 	return r, nil
 }
 

@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -25,6 +26,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/store/storemetrics"
 )
 
 //go:embed migrations/*.sql
@@ -38,6 +40,7 @@ type Store struct {
 	pool *pgxpool.Pool
 	// unitDeadline bounds how long a unit of work may hold its transaction (unit.go).
 	unitDeadline time.Duration
+	obs          atomic.Pointer[observerBox] // who measures transactions (observe.go)
 }
 
 var _ app.UnitStore = (*Store)(nil)
@@ -213,7 +216,10 @@ const maxAttempts = 4
 // need more than that hold in the schema: one running entry per user (a unique index),
 // optimistic versions (WHERE version = prev) and change-log order (the tenant row's lock).
 // With a context carrying a unit of work, fn joins the unit's transaction instead.
-func (s *Store) Write(ctx context.Context, fn func(app.Tx) error) error {
+func (s *Store) Write(ctx context.Context, fn func(app.Tx) error) (err error) {
+	if o := s.observer(); o != nil {
+		defer observeTx(o, storemetrics.Write, time.Now(), &err)
+	}
 	if u := s.unitFrom(ctx); u != nil {
 		return u.write(ctx, fn)
 	}
@@ -231,6 +237,7 @@ func (s *Store) writeOnce(ctx context.Context, fn func(app.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin write: %w", mapErr(err))
 	}
+	start := time.Now()
 	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // after Commit this does nothing
 	if err := fn(&txn{d: &db{tx: tx}}); err != nil {
 		return err
@@ -238,13 +245,17 @@ func (s *Store) writeOnce(ctx context.Context, fn func(app.Tx) error) error {
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("commit: %w", mapErr(err))
 	}
+	s.observeCommit(start)
 	return nil
 }
 
 // Read runs fn in one REPEATABLE READ, READ ONLY transaction: every statement in fn sees the
 // same snapshot. With a context carrying a unit of work that has written, fn reads the
 // unit's transaction instead, so a request reads its own writes.
-func (s *Store) Read(ctx context.Context, fn func(app.Tx) error) error {
+func (s *Store) Read(ctx context.Context, fn func(app.Tx) error) (err error) {
+	if o := s.observer(); o != nil {
+		defer observeTx(o, storemetrics.Read, time.Now(), &err)
+	}
 	if u := s.unitFrom(ctx); u != nil {
 		if ok, err := u.read(ctx, fn); ok {
 			return err

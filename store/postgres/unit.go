@@ -38,6 +38,7 @@ type unit struct {
 	tx      pgx.Tx        // nil until the first Write
 	d       *db
 	timer   *time.Timer
+	begun   time.Time // when tx began, for the observer
 }
 
 // BeginUnit returns ctx carrying a new unit of work. No connection is held before the
@@ -94,7 +95,7 @@ func (u *unit) begin(ctx context.Context) error {
 		u.endLocked(err)
 		return err
 	}
-	u.tx, u.d = tx, &db{tx: tx}
+	u.tx, u.d, u.begun = tx, &db{tx: tx}, time.Now()
 	u.timer = time.AfterFunc(u.s.unitDeadline, u.expire)
 	return nil
 }
@@ -140,11 +141,16 @@ func (u *unit) write(ctx context.Context, fn func(app.Tx) error) (err error) {
 		return err
 	}
 	defer u.release()
+	// A done context refuses this call only: the savepoint's own statements must not
+	// fail with it, or the whole unit would end.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if err := u.begin(ctx); err != nil {
 		return err
 	}
 	tenant := u.d.tenant
-	if _, err := u.tx.Exec(ctx, "SAVEPOINT unit_write"); err != nil {
+	if _, err := u.tx.Exec(context.WithoutCancel(ctx), "SAVEPOINT unit_write"); err != nil {
 		err = fmt.Errorf("unit savepoint: %w", mapErr(err))
 		u.endLocked(err)
 		return err
@@ -165,7 +171,7 @@ func (u *unit) write(ctx context.Context, fn func(app.Tx) error) (err error) {
 		u.d.tenant = tenant
 		return ferr
 	}
-	if _, err := u.tx.Exec(ctx, "RELEASE SAVEPOINT unit_write"); err != nil {
+	if _, err := u.tx.Exec(context.WithoutCancel(ctx), "RELEASE SAVEPOINT unit_write"); err != nil {
 		err = fmt.Errorf("release unit savepoint: %w", mapErr(err))
 		u.endLocked(err)
 		return err
@@ -183,16 +189,25 @@ func (u *unit) read(ctx context.Context, fn func(app.Tx) error) (ok bool, err er
 	if u.tx == nil {
 		return false, nil
 	}
+	if err := ctx.Err(); err != nil {
+		return true, err
+	}
 	return true, fn(&txn{d: u.d})
 }
 
 // Commit runs fn as the unit's last function and commits the unit if it succeeds. Whatever
 // happens, the unit has ended when Commit returns; an error means nothing of it was kept.
 func (u *unit) Commit(ctx context.Context, fn func(app.Tx) error) (err error) {
-	if err := u.acquire(ctx); err != nil {
+	// Wait for the unit whatever ctx does (its deadline bounds the wait), so that a Commit
+	// refused for its context still ends the unit.
+	if err := u.acquire(context.Background()); err != nil {
 		return err
 	}
 	defer u.release()
+	if err := ctx.Err(); err != nil {
+		u.endLocked(err)
+		return err
+	}
 	if err := u.begin(ctx); err != nil {
 		return err
 	}
@@ -216,6 +231,7 @@ func (u *unit) Commit(ctx context.Context, fn func(app.Tx) error) (err error) {
 		u.endLocked(err)
 		return err
 	}
+	u.s.observeCommit(u.begun)
 	u.endLocked(errUnitEnded) // its rollback of the committed transaction does nothing
 	return nil
 }
@@ -228,3 +244,8 @@ func (u *unit) Rollback() {
 	defer u.release()
 	u.endLocked(errUnitEnded)
 }
+
+// SetUnitDeadline sets how long a unit of work may hold its transaction before it is
+// rolled back (DefaultUnitDeadline unless set). Units that begin their transaction
+// afterwards get it; call it while no unit is beginning.
+func (s *Store) SetUnitDeadline(d time.Duration) { s.unitDeadline = d }

@@ -173,7 +173,7 @@ func (s *Store) Read(ctx context.Context, fn func(app.Tx) error) (err error) {
 	}
 	tx, err := s.reader.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin read: %w", mapErr(err))
+		return fmt.Errorf("begin read: %w", s.closedOr(mapErr(err)))
 	}
 	defer tx.Rollback() // a read transaction has nothing to keep
 	return fn(&txn{q: cached{cache: s.rstmts, tx: tx}})
@@ -183,7 +183,7 @@ func (s *Store) Read(ctx context.Context, fn func(app.Tx) error) (err error) {
 func (s *Store) Ready(ctx context.Context) error {
 	var applied int
 	if err := s.reader.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&applied); err != nil {
-		return fmt.Errorf("store unreachable: %w", err)
+		return fmt.Errorf("store unreachable: %w", s.closedOr(err))
 	}
 	want, err := migrationNames()
 	if err != nil {

@@ -120,6 +120,16 @@ func (u *unit) active() bool {
 // waits for the outcome.
 func (u *unit) run(op *unitOp) error {
 	op.done = make(chan writeResult, 1)
+	// A call whose context is already done fails without running, as a plain Write does
+	// (and as the PostgreSQL store's unit does); a Commit so refused ends the unit.
+	if !op.abort {
+		if err := op.ctx.Err(); err != nil {
+			if op.final {
+				u.Rollback()
+			}
+			return err
+		}
+	}
 	u.mu.Lock()
 	switch u.state {
 	case unitEnded:
@@ -145,8 +155,14 @@ func (u *unit) run(op *unitOp) error {
 	u.mu.Unlock()
 	// A function the writer runs for this unit must not wait for the writer itself: the
 	// deadline frees such a call (and the writer) instead of leaving both stuck.
+	var cancelled <-chan struct{} // a call not yet handed over may give up with its context
+	if !op.abort && !op.final {
+		cancelled = op.ctx.Done()
+	}
 	select {
 	case u.ops <- op:
+	case <-cancelled:
+		return op.ctx.Err()
 	case <-u.ended:
 		if op.abort {
 			return nil
@@ -232,3 +248,8 @@ func (s *Store) serveUnit(b *batch, u *unit) (fatal error) {
 		}
 	}
 }
+
+// SetUnitDeadline sets how long the writer serves one unit of work before rolling it back
+// (DefaultUnitDeadline unless set). Units that begin serving afterwards get it; call it
+// while no unit is being served.
+func (s *Store) SetUnitDeadline(d time.Duration) { s.unitDeadline = d }

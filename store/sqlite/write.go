@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -35,7 +34,19 @@ const maxBatch = 128
 // stuck, which its deadline bounds).
 const maxBatchOpen = 10 * time.Millisecond
 
-var errClosed = errors.New("store is closed")
+// errClosed is what calls on a closed store return: unavailable, as the PostgreSQL store's
+// closed pool is.
+var errClosed = fmt.Errorf("store is closed: %w", app.ErrUnavailable)
+
+// closedOr is errClosed once the store is closed (a pool's own error then says less), else err.
+func (s *Store) closedOr(err error) error {
+	s.closing.RLock()
+	defer s.closing.RUnlock()
+	if s.closed {
+		return errClosed
+	}
+	return err
+}
 
 type writeReq struct {
 	ctx  context.Context

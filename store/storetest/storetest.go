@@ -35,6 +35,9 @@ func Run(t *testing.T, open Opener) {
 		{"WriteIsAtomic", testAtomic},
 		{"ReadIsOneSnapshot", testReadSnapshot},
 		{"Idempotency", testIdempotency},
+		{"UnitsOfWork", testUnits},
+		{"ClosedStore", testClosed},
+		{"DoneContext", testDoneContext},
 		{"Device", testDevice},
 		{"TenantIsolation", testIsolation},
 	}
