@@ -73,23 +73,25 @@ func (c *cli) planService(name string, user bool, config, db string) (servicePla
 		}
 		p.set.db = "" // into the starter file, which only root and the service read
 	}
+	// The service's own data directory ranks below the file: /var/lib/NAME, or for a
+	// per-user service the installing user's data directory as install sees it.
+	defData := serviceDataDir(name)
+	if user {
+		if defData, err = userDataDir(runtime.GOOS, c.env); err != nil {
+			return p, err
+		}
+	}
+	p.defaults = []string{keyDataDir + "=" + defData}
 	switch fileData := file[keyDataDir].text; {
 	case p.set.data != "":
 		p.data = p.set.data
 	case filepath.IsAbs(fileData):
 		p.data = filepath.Clean(fileData)
-	case user:
-		if p.data, err = userDataDir(runtime.GOOS, c.env); err != nil {
-			return p, err
-		}
 	default:
-		p.data = serviceDataDir(name)
-	}
-	if !user {
-		p.defaults = []string{keyDataDir + "=" + serviceDataDir(name)}
+		p.data = defData
 	}
 	if p.starter != "" {
-		p.starterText = starterConfig(name, p.set, db, serviceDataDir(name))
+		p.starterText = starterConfig(name, p.set, db, defData)
 	}
 	return p, nil
 }

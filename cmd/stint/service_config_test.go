@@ -5,6 +5,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -228,5 +229,36 @@ func TestParseServiceDefaults(t *testing.T) {
 		if (err == nil) != tt.ok || (tt.ok && !equalMaps(got, tt.want)) {
 			t.Errorf("parseServiceDefaults(%q) = %v, %v; want %v (ok %v)", tt.items, got, err, tt.want, tt.ok)
 		}
+	}
+}
+
+// TestServicePlanUser: a per-user service gets no flags and no starter file; the installing
+// user's data directory is only its default, below the user's own config file.
+func TestServicePlanUser(t *testing.T) {
+	home := t.TempDir()
+	env := map[string]string{"HOME": home}
+	c := &cli{env: func(k string) string { return env[k] }}
+	p, err := c.planService("stint-test-"+randomHex(t, 4), true, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantData := filepath.Join(home, ".local", "share", "stint")
+	if got := serveArgs(p.set); len(got) != 1 || p.starter != "" {
+		t.Errorf("serve args %q, starter %q; want bare serve and no starter", got, p.starter)
+	}
+	if len(p.defaults) != 1 || p.defaults[0] != "data_dir="+wantData || p.data != wantData {
+		t.Errorf("defaults %q, data %q; want data_dir=%s", p.defaults, p.data, wantData)
+	}
+	// The user's config file names another data directory: install prepares that one.
+	other := filepath.Join(home, "elsewhere")
+	if err := os.MkdirAll(filepath.Join(home, ".config", "stint"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(home, ".config", "stint", configFileName), "data_dir = \""+other+"\"\n", 0o600)
+	if p, err = c.planService("stint-test-"+randomHex(t, 4), true, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if p.data != other || p.set.config != "" {
+		t.Errorf("data %q, config %q; want %s and no --config (serve finds the file itself)", p.data, p.set.config, other)
 	}
 }
