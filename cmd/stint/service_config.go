@@ -255,7 +255,7 @@ func (c *cli) dbPasswordError(name string, user bool, file string, set serviceSe
 	if name != defaultServiceName {
 		cmd = append(cmd, "--name", name)
 	}
-	return usagef("service install: the --db DSN carries a password, and the service's command line shows it to every "+
-		"local user (ps); put it in the config file instead: add the line\n    %s\nto %s, then run\n    %s\n    %s",
+	return usagef("service install: the --db DSN carries a password, which the service's command line would show to every "+
+		"local user (ps); put it in the config file instead: add the line %s to %s, run %s and then %s",
 		tomlLine(keyDB, db), file, strings.Join(cmd, " "), perms)
 }
