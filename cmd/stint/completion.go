@@ -41,13 +41,20 @@ func complCommands() []complCommand {
 	catalog := []string{"list", "add", "rename", "archive", "unarchive", "delete"}
 	refs := []string{"--project", "--task", "--tag", "--billable"}
 	out := []complCommand{
-		{path: "", subs: []string{"desktop", "serve", "config", "backup", "restore", "timer", "continue", "entries", "projects", "clients", "tasks", "tags", "api-token", "version", "help", "completion"},
+		{path: "", subs: []string{"desktop", "serve", "config", "service", "backup", "restore", "timer", "continue", "entries", "projects", "clients", "tasks", "tags", "api-token", "version", "help", "completion"},
 			flags: []string{"--data", "--addr", "--log-level", "--help"}},
 		{path: "desktop", flags: []string{"--addr", "--data", "--log-level"}},
 		{path: "serve", flags: serveFlagNames()},
 		{path: "config", subs: []string{"show", "check"}},
 		{path: "config show", flags: append(serveFlagNames(), "--json")},
 		{path: "config check", flags: []string{"--json"}},
+		{path: "service", subs: []string{"install", "uninstall", "start", "stop", "restart", "status"}},
+		{path: "service install", flags: []string{"--user", "--config", "--db", "--addr", "--data", "--json"}},
+		{path: "service uninstall", flags: []string{"--purge", "--json"}},
+		{path: "service start", flags: []string{"--json"}},
+		{path: "service stop", flags: []string{"--json"}},
+		{path: "service restart", flags: []string{"--json"}},
+		{path: "service status", flags: []string{"--json"}},
 		{path: "backup", flags: []string{"--force", "--json", "--data", "--db"}},
 		{path: "restore", flags: []string{"--json", "--data", "--db"}},
 		{path: "timer", subs: []string{"start", "stop", "status"}},
@@ -65,7 +72,7 @@ func complCommands() []complCommand {
 		{path: "api-token", flags: []string{"--rotate", "--json"}},
 		{path: "version", flags: []string{"--json"}},
 		{path: "completion", subs: []string{"bash", "zsh", "fish"}},
-		{path: "help", subs: []string{"desktop", "serve", "config", "backup", "restore", "timer", "continue", "entries", "projects", "clients", "tasks", "tags", "api-token", "version", "completion"}},
+		{path: "help", subs: []string{"desktop", "serve", "config", "service", "backup", "restore", "timer", "continue", "entries", "projects", "clients", "tasks", "tags", "api-token", "version", "completion"}},
 	}
 	for _, kind := range []string{"clients", "tasks", "tags", "projects"} {
 		extra := map[string][]string{"tasks": {"--project"}, "tags": {"--color"}}[kind]

@@ -19,7 +19,7 @@ func TestComplete(t *testing.T) {
 		words []string // the last is the word being completed
 		want  string   // candidates joined by ","
 	}{
-		{[]string{""}, "desktop,serve,config,backup,restore,timer,continue,entries,projects,clients,tasks,tags,api-token,version,help,completion"},
+		{[]string{""}, "desktop,serve,config,service,backup,restore,timer,continue,entries,projects,clients,tasks,tags,api-token,version,help,completion"},
 		{[]string{"ti"}, "timer"},
 		{[]string{"--"}, "--data,--addr,--log-level,--help"},
 		{[]string{"timer", "st"}, "start,stop,status"},
@@ -33,6 +33,15 @@ func TestComplete(t *testing.T) {
 		{[]string{"tags", "delete", "U"}, "urgent"},
 		{[]string{"--data", h.data, "projects", "un"}, "unarchive"},
 		{[]string{"completion", ""}, "bash,zsh,fish"},
+		{[]string{"se"}, "serve,service"},
+		{[]string{"service", ""}, "install,uninstall,start,stop,restart,status"},
+		{[]string{"service", "st"}, "start,stop,status"},
+		{[]string{"service", "install", "--"}, "--user,--config,--db,--addr,--data,--json"},
+		{[]string{"service", "install", "--config", "/etc/stint/stint.toml", "--d"}, "--db,--data"},
+		{[]string{"service", "uninstall", "--"}, "--purge,--json"},
+		{[]string{"service", "restart", "--"}, "--json"},
+		{[]string{"service", "status", "--j"}, "--json"},
+		{[]string{"help", "ser"}, "serve,service"},
 		{[]string{"--log-level", ""}, "debug,info,warn,error"},
 		{[]string{"entries", "--from", ""}, ""},
 		{[]string{"--data", ""}, ""},

@@ -381,7 +381,7 @@ func (c *cli) configPath(sf *settingFlags) (path, source string, err error) {
 }
 
 // resolveConfig works out every setting: flag, else environment, else the config file at
-// path ("" for none), else the default. A bad flag or variable is a usage error; a bad file
+// path ("" for none), else the default (an installed service's own, then the built-in one). A bad flag or variable is a usage error; a bad file
 // is a configFileError.
 func (c *cli) resolveConfig(sf *settingFlags, path, pathSource string) (*resolvedConfig, error) {
 	var file map[string]fileValue
@@ -409,6 +409,8 @@ func (c *cli) resolveConfig(sf *settingFlags, path, pathSource string) (*resolve
 			r.value, r.source = v, "env "+s.env
 		} else if fv, ok := file[s.key]; ok {
 			r.value, r.source = fv.text, fmt.Sprintf("file:%s:%d", path, fv.line)
+		} else if v, ok := c.serviceDefaults[s.key]; ok {
+			r.value, r.source = v, "default (service)"
 		} else {
 			r.value, r.source = s.defaultValue(c.env), "default"
 		}

@@ -39,6 +39,9 @@ type cli struct {
 	// rootFlags are the environment variables a root flag overrides in this invocation
 	// (takeRootFlags), so "stint config show" can say a value came from a flag.
 	rootFlags map[string]bool
+	// serviceDefaults replace settings' defaults (key to value) for the serve an installed
+	// service runs ("stint service run --default"): they rank below the config file.
+	serviceDefaults map[string]string
 }
 
 // dispatch runs the command named by args[0].

@@ -52,19 +52,26 @@ func systemDir(unix, name, windows string) string {
 	return filepath.Join(unix, name)
 }
 
-// serviceSettings are the settings install hands to the installed "stint serve".
+// serviceSettings are the flags install hands to the installed "stint serve": only what was
+// given to install itself (a flag or its STINT_* variable) and the config file. Everything
+// else is the config file's to say, so editing it and restarting changes the service.
 type serviceSettings struct {
-	addr   string
-	data   string
+	addr   string // "" leaves --addr out
+	data   string // "" leaves --data out
 	config string // "" leaves --config out
 	db     string // "" leaves --db out
 }
 
-// serveArgs is the whole "stint serve" command line the installed service runs: every
-// setting lives here, so what the service does is read in one place. --config and --db go
-// through only when they were given.
+// serveArgs is the "stint serve" command line the installed service runs. A flag here would
+// outrank the config file, so only the values given explicitly to install are flags.
 func serveArgs(s serviceSettings) []string {
-	args := []string{"serve", "--addr", s.addr, "--data", s.data}
+	args := []string{"serve"}
+	if s.addr != "" {
+		args = append(args, "--addr", s.addr)
+	}
+	if s.data != "" {
+		args = append(args, "--data", s.data)
+	}
 	if s.config != "" {
 		args = append(args, "--config", s.config)
 	}
@@ -75,11 +82,16 @@ func serveArgs(s serviceSettings) []string {
 }
 
 // runArgs is the command line the service manager starts: "stint service run" with where to
-// log and whom to run as, then the serve command line after "--".
-func runArgs(name, logFile, runAs string, serve []string) []string {
+// log, whom to run as and the service's own defaults (KEY=VALUE, such as the data directory
+// /var/lib/NAME), then the serve command line after "--". The defaults rank below the config
+// file, where flags would rank above it.
+func runArgs(name, logFile, runAs string, defaults, serve []string) []string {
 	args := []string{"service", "run", "--name", name, "--log-file", logFile}
 	if runAs != "" {
 		args = append(args, "--run-as", runAs)
+	}
+	for _, d := range defaults {
+		args = append(args, "--default", d)
 	}
 	return append(append(args, "--"), serve...)
 }
@@ -187,17 +199,14 @@ func (c *cli) serviceInstall(args []string) error {
 		return fmt.Errorf("service install: %q is already installed (%s); run 'stint service uninstall' first", *name, st)
 	}
 
-	set := serviceSettings{addr: c.getenv("STINT_ADDR", defaultAddr), db: strings.TrimSpace(*db)}
-	var err error
-	if set.data, err = c.serviceDataDirFor(*name, *user); err != nil {
+	plan, err := c.planService(*name, *user, strings.TrimSpace(*config), strings.TrimSpace(*db))
+	if err != nil {
 		return err
 	}
-	if set.config, err = serviceConfigFor(*name, *user, strings.TrimSpace(*config)); err != nil {
-		return err
-	}
+	set := plan.set
 	logDir := serviceLogDir(*name)
 	if *user {
-		logDir = filepath.Join(set.data, "logs")
+		logDir = filepath.Join(plan.data, "logs")
 	}
 	runAs := ""
 	if !*user && serviceAccountsSupported() {
@@ -207,7 +216,7 @@ func (c *cli) serviceInstall(args []string) error {
 	if err != nil {
 		return fmt.Errorf("service install: find this executable: %w", err)
 	}
-	run := runArgs(*name, filepath.Join(logDir, *name+".log"), runAs, serveArgs(set))
+	run := runArgs(*name, filepath.Join(logDir, *name+".log"), runAs, plan.defaults, serveArgs(set))
 	cfg := &service.Config{
 		Executable: exe,
 		Arguments:  run,
@@ -225,7 +234,13 @@ func (c *cli) serviceInstall(args []string) error {
 		cfg.Option["SysvScript"] = script
 	}
 
-	undo, err := prepareServiceFiles(runAs, set.data, logDir)
+	undo, err := prepareServiceFiles(runAs, plan.data, logDir)
+	if err == nil && plan.starter != "" {
+		var undoStarter func()
+		undoStarter, err = writeStarterConfig(plan.starter, runAs, plan.starterText)
+		prev := undo
+		undo = func() { undoStarter(); prev() }
+	}
 	if err != nil {
 		undo()
 		return fmt.Errorf("service install: %w", err)
@@ -238,58 +253,22 @@ func (c *cli) serviceInstall(args []string) error {
 		undo()
 		return fmt.Errorf("service install: %w", err)
 	}
-	if dsnHasPassword(set.db) {
-		c.note("warning: the --db DSN carries a password, which the service's command line shows to local users (ps); " +
-			"put the DSN in the configuration file, readable by the service only, and leave --db out\n")
-	}
-	line := fmt.Sprintf("installed service %s (%s): runs %s as %s, logs in %s\nstart it with: stint service start",
+	line := fmt.Sprintf("installed service %s (%s): runs %s as %s, logs in %s",
 		*name, platform, strings.Join(maskArgs(serveArgs(set)), " "), orDefault(runAs, "the installing user"), logDir)
+	if plan.starter != "" {
+		line += "\nwrote " + plan.starter + ": the service's settings; edit it, then 'stint service restart'"
+	}
+	if set.config != "" {
+		line += "\nwhat the service runs with: stint config show --config " + set.config
+		if set.addr != "" || set.data != "" {
+			line += " " + strings.Join(rootArgs(set), " ")
+		}
+	}
+	line += "\nstart it with: stint service start"
 	if *name != defaultServiceName {
 		line += " --name " + *name
 	}
 	return c.reportService(serviceState{Name: *name, Platform: platform, Status: "stopped"}, line)
-}
-
-// serviceDataDirFor is the data directory install passes: --data ($STINT_DATA), else
-// /var/lib/NAME for a system service and the user's data directory for a per-user one.
-func (c *cli) serviceDataDirFor(name string, user bool) (string, error) {
-	dir := c.getenv("STINT_DATA", "")
-	if dir == "" {
-		if !user {
-			return serviceDataDir(name), nil
-		}
-		var err error
-		if dir, err = userDataDir(runtime.GOOS, c.env); err != nil {
-			return "", err
-		}
-	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return "", fmt.Errorf("service install: data directory: %w", err)
-	}
-	return abs, nil
-}
-
-// serviceConfigFor is the configuration file install passes: --config when given (it must
-// exist), else for a system service /etc/NAME/NAME.toml when that file exists, else none.
-func serviceConfigFor(name string, user bool, given string) (string, error) {
-	if given == "" {
-		if user {
-			return "", nil
-		}
-		if _, err := os.Stat(serviceConfigFile(name)); err == nil {
-			return serviceConfigFile(name), nil
-		}
-		return "", nil
-	}
-	abs, err := filepath.Abs(given)
-	if err != nil {
-		return "", fmt.Errorf("service install: --config: %w", err)
-	}
-	if _, err := os.Stat(abs); err != nil {
-		return "", fmt.Errorf("service install: --config: %w", err)
-	}
-	return abs, nil
 }
 
 // checkServiceName refuses names that would escape the paths built from them.
@@ -497,12 +476,21 @@ func (c *cli) serviceRun(ctx context.Context, args []string) error {
 	name := c.serviceFlags(fs)
 	logFile := fs.String("log-file", "", "log file")
 	runAs := fs.String("run-as", "", "user to run as")
+	var defaults listFlag // KEY=VALUE, whole: a value may hold commas
+	fs.Func("default", "a setting's default for serve (KEY=VALUE)", func(v string) error {
+		defaults.items = append(defaults.items, v)
+		return nil
+	})
 	serve, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(serve) == 0 || serve[0] != "serve" || *logFile == "" {
 		return usagef("service run: want --log-file FILE -- serve [flags] (the service manager runs this)")
+	}
+	serviceDefaults, err := parseServiceDefaults(defaults.items)
+	if err != nil {
+		return err
 	}
 	if *runAs != "" {
 		if err := dropPrivileges(*runAs); err != nil {
@@ -513,7 +501,7 @@ func (c *cli) serviceRun(ctx context.Context, args []string) error {
 	defer logs.Close()
 	log := slog.New(slog.NewJSONHandler(logs, nil)).With("service", *name)
 
-	sub := &cli{stdout: logs, stderr: logs, env: c.env, clock: c.clock}
+	sub := &cli{stdout: logs, stderr: logs, env: c.env, clock: c.clock, serviceDefaults: serviceDefaults}
 	prg := &serviceProgram{run: func(ctx context.Context) error { return sub.dispatch(ctx, serve) }}
 	s, err := newService(*name, &service.Config{
 		Option: service.KeyValue{"RunWait": func() {
@@ -541,6 +529,24 @@ func (c *cli) serviceRun(ctx context.Context, args []string) error {
 	return nil
 }
 
+// parseServiceDefaults reads service run's --default KEY=VALUE flags, each value checked by
+// its setting.
+func parseServiceDefaults(items []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, it := range items {
+		k, v, ok := strings.Cut(it, "=")
+		s, known := settingByKey(k)
+		if !ok || !known {
+			return nil, usagef("service run: --default %q: want KEY=VALUE with a config file key", it)
+		}
+		if err := s.check(v); err != nil {
+			return nil, usagef("service run: --default %s: %v", k, err)
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
 const usageService = `Usage: stint service <install|uninstall|start|stop|restart|status> [flags]
 
 Runs 'stint serve' as an OS service (systemd, System V init, launchd or the Windows service
@@ -549,15 +555,20 @@ manager, whichever this machine uses).
   service install [--user] [--config FILE] [--db DSN] [--addr HOST:PORT] [--data DIR]
       Registers the service; it starts at boot and now with 'stint service start'. As root it
       is a system service run as the system user stint (created when missing, no login
-      shell, home the data directory), data in /var/lib/stint (0700, owned by stint),
-      configuration /etc/stint/stint.toml when that file exists, JSON logs in
-      /var/log/stint/stint.log rotated at 10 MB, 5 old files kept. --user installs a
-      service of your own instead (systemd and launchd only), with data in your data
-      directory and logs in its logs folder. --config and --db are passed to serve only
-      when given.
+      shell, home the data directory), JSON logs in /var/log/stint/stint.log rotated at
+      10 MB, 5 old files kept. Its settings live in its config file: --config FILE, else
+      /etc/stint/stint.toml, which install writes (0640, root:stint) when it is missing,
+      with data_dir /var/lib/stint and the default addr. Edit the file, then restart the
+      service; 'stint config show --config FILE' shows what it runs with. --addr, --data
+      and --db given to install (or STINT_ADDR, STINT_DATA, STINT_DB) are passed to serve
+      as flags and outrank the file. A --db DSN with a password never goes on the command
+      line, which every local user sees: install puts it in the config file it writes, and
+      refuses when the file already exists, printing the line to add and the command to
+      run instead. --user installs a service of your own instead (systemd and launchd
+      only), with data in your data directory and logs in its logs folder.
   service uninstall [--purge]
       Stops and removes the service with its init files, pid file and logs. The data
-      directory and the service user stay unless --purge.
+      directory, the config file install wrote and the service user stay unless --purge.
   service start|stop|restart
       Stop sends SIGTERM: serve finishes the requests in flight and closes the database,
       and the command returns once the process is gone.

@@ -101,7 +101,8 @@ func serviceLeftovers(name string) []string {
 }
 
 // removeServiceFiles removes the leftovers of the installation name and, with purge, its
-// data directory and the service user install made. dataHint is the data directory the
+// data directory, the config file install wrote (not one an administrator wrote) and the
+// service user install made. dataHint is the data directory the
 // caller named (--data), used when there is no service user to say where the data is.
 func removeServiceFiles(name string, purge bool, dataHint string) ([]string, error) {
 	paths := serviceLeftovers(name)
@@ -114,6 +115,9 @@ func removeServiceFiles(name string, purge bool, dataHint string) ([]string, err
 		if data != "" {
 			paths = append(paths, data)
 		}
+		if cfg := serviceConfigFile(name); installedStarter(cfg, name) {
+			paths = append(paths, cfg)
+		}
 	}
 	var removed []string
 	for _, p := range paths {
@@ -121,6 +125,9 @@ func removeServiceFiles(name string, purge bool, dataHint string) ([]string, err
 			return removed, fmt.Errorf("remove %s: %w", p, err)
 		}
 		removed = append(removed, p)
+	}
+	if purge {
+		_ = os.Remove(filepath.Dir(serviceConfigFile(name))) // only when empty
 	}
 	if purge && exists && ours {
 		if err := removeServiceAccount(name); err != nil {

@@ -30,12 +30,14 @@ func TestServeArgs(t *testing.T) {
 		set  serviceSettings
 		want []string
 	}{
-		{"address and data only", serviceSettings{addr: "127.0.0.1:8736", data: "/var/lib/stint"},
+		{"nothing given: the config file and the defaults decide", serviceSettings{config: "/etc/stint/stint.toml"},
+			[]string{"serve", "--config", "/etc/stint/stint.toml"}},
+		{"address and data given", serviceSettings{addr: "127.0.0.1:8736", data: "/var/lib/stint"},
 			[]string{"serve", "--addr", "127.0.0.1:8736", "--data", "/var/lib/stint"}},
 		{"config when given", serviceSettings{addr: "0.0.0.0:80", data: "/d", config: "/etc/stint/stint.toml"},
 			[]string{"serve", "--addr", "0.0.0.0:80", "--data", "/d", "--config", "/etc/stint/stint.toml"}},
-		{"database when given", serviceSettings{addr: "a:1", data: "/d", db: "postgres://h/db"},
-			[]string{"serve", "--addr", "a:1", "--data", "/d", "--db", "postgres://h/db"}},
+		{"database when given", serviceSettings{db: "postgres://h/db"},
+			[]string{"serve", "--db", "postgres://h/db"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,8 +46,9 @@ func TestServeArgs(t *testing.T) {
 			}
 		})
 	}
-	run := runArgs("stint", "/var/log/stint/stint.log", "stint", []string{"serve", "--addr", "a:1"})
-	want := []string{"service", "run", "--name", "stint", "--log-file", "/var/log/stint/stint.log", "--run-as", "stint", "--", "serve", "--addr", "a:1"}
+	run := runArgs("stint", "/var/log/stint/stint.log", "stint", []string{"data_dir=/var/lib/stint"}, []string{"serve", "--addr", "a:1"})
+	want := []string{"service", "run", "--name", "stint", "--log-file", "/var/log/stint/stint.log", "--run-as", "stint",
+		"--default", "data_dir=/var/lib/stint", "--", "serve", "--addr", "a:1"}
 	if !reflect.DeepEqual(run, want) {
 		t.Errorf("runArgs = %q, want %q", run, want)
 	}
@@ -249,6 +252,12 @@ func TestServiceSystemV(t *testing.T) {
 	}
 	data := filepath.Join(base, "data")
 	addr := "127.0.0.1:" + strconv.Itoa(freePort(t))
+	// The service's settings live in its config file: install is given only the file.
+	cfg := filepath.Join(base, "stint.toml")
+	writeConfig := func(addr string) {
+		writeFile(t, cfg, "# the test service\naddr = \""+addr+"\"\ndata_dir = \""+data+"\"\n", 0o644)
+	}
+	writeConfig(addr)
 	stint := func(args ...string) (string, error) {
 		cmd := exec.Command(bin, append(args, "--name", name)...)
 		cmd.Env = append(os.Environ(), "STINT_ADDR=", "STINT_DATA=", "STINT_CONFIG=", "STINT_DB=", "STINT_SERVICE_NAME=")
@@ -274,7 +283,12 @@ func TestServiceSystemV(t *testing.T) {
 	}
 	t.Cleanup(func() { _, _ = stint("service", "uninstall", "--purge") })
 
-	must("service", "install", "--data", data, "--addr", addr)
+	must("service", "install", "--config", cfg)
+	if script, err := os.ReadFile(sysvInitScript(name)); err != nil {
+		t.Fatal(err)
+	} else if bytes.Contains(script, []byte("'--addr'")) || bytes.Contains(script, []byte("'--data'")) {
+		t.Errorf("the init script passes --addr or --data, which would outrank the config file:\n%s", script)
+	}
 	created := []string{sysvInitScript(name), serviceLogDir(name)}
 	for _, rc := range []string{"2", "3", "4", "5"} {
 		created = append(created, "/etc/rc"+rc+".d/S50"+name)
@@ -351,6 +365,17 @@ func TestServiceSystemV(t *testing.T) {
 	}
 	api.waitHealthy()
 
+	// Edit the file's address and restart: the service listens on the new one.
+	moved := "127.0.0.1:" + strconv.Itoa(freePort(t))
+	writeConfig(moved)
+	must("service", "restart")
+	api = &apiClient{t: t, base: "http://" + moved}
+	api.waitHealthy()
+	if resp, err := (&http.Client{Timeout: 2 * time.Second}).Get("http://" + addr + "/healthz"); err == nil {
+		resp.Body.Close()
+		t.Errorf("the service still answers on %s after the config file moved it to %s", addr, moved)
+	}
+
 	newPid := servicePid(t, name)
 	must("service", "uninstall")
 	if alive(newPid) {
@@ -387,6 +412,49 @@ func TestServiceSystemV(t *testing.T) {
 			t.Errorf("uninstall --purge left %s", p)
 		}
 	}
+	if _, err := os.Stat(cfg); err != nil {
+		t.Errorf("uninstall --purge removed the administrator's config file: %v", err)
+	}
+
+	// Without a config file, install writes a starter one for the service's settings, and a
+	// DSN's password goes there instead of onto the command line.
+	const dbPassword = "pw-" + "on-no-command-line"
+	must("service", "install", "--db", "postgres://app:"+dbPassword+"@127.0.0.1:1/stint")
+	starter := serviceConfigFile(name)
+	fi, err := os.Stat(starter)
+	if err != nil {
+		t.Fatalf("install wrote no starter config file: %v", err)
+	}
+	grp, err := user.LookupGroup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := fi.Sys().(*syscall.Stat_t); fi.Mode().Perm() != 0o640 || st.Uid != 0 || strconv.Itoa(int(st.Gid)) != grp.Gid {
+		t.Errorf("%s: mode %v owner %d:%d, want 0640 root:%s", starter, fi.Mode().Perm(), st.Uid, st.Gid, name)
+	}
+	if script, err := os.ReadFile(sysvInitScript(name)); err != nil {
+		t.Fatal(err)
+	} else if bytes.Contains(script, []byte(dbPassword)) {
+		t.Errorf("the init script holds the database password")
+	}
+	var shown struct{ Settings []shownSetting }
+	show := exec.Command(bin, "config", "show", "--json", "--config", starter)
+	show.Env = append(os.Environ(), "STINT_ADDR=", "STINT_DATA=", "STINT_CONFIG=", "STINT_DB=")
+	if out, err := show.Output(); err != nil {
+		t.Fatalf("config show: %v", err)
+	} else if err := json.Unmarshal(out, &shown); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range shown.Settings {
+		if s.Key == keyDataDir && (s.Value != serviceDataDir(name) || !strings.HasPrefix(s.Source, "file:")) ||
+			s.Key == keyDB && !strings.HasPrefix(s.Source, "file:") {
+			t.Errorf("config show of the starter file: %s = %v from %s", s.Key, s.Value, s.Source)
+		}
+	}
+	must("service", "uninstall", "--purge")
+	if _, err := os.Lstat(filepath.Dir(starter)); err == nil {
+		t.Errorf("uninstall --purge left %s", filepath.Dir(starter))
+	}
 }
 
 // cleanTestServices removes what an earlier, failed run of the test left: every
@@ -394,7 +462,7 @@ func TestServiceSystemV(t *testing.T) {
 func cleanTestServices(t *testing.T, bin string) {
 	t.Helper()
 	names := map[string]bool{}
-	for _, pattern := range []string{"/etc/init.d/stint-test-*", "/var/log/stint-test-*", "/var/run/stint-test-*.pid",
+	for _, pattern := range []string{"/etc/init.d/stint-test-*", "/etc/stint-test-*", "/var/log/stint-test-*", "/var/run/stint-test-*.pid",
 		"/etc/rc?.d/[SK][0-9][0-9]stint-test-*"} {
 		matches, _ := filepath.Glob(pattern)
 		for _, m := range matches {
