@@ -1,0 +1,66 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/stinthq/stint/app"
+)
+
+// changeLog is the outbox: at most one pending row per entity, no copy of the row, and rows
+// leave once acknowledged. Seqs come from the tenant's counter (tenants.change_seq), taken
+// in the writing transaction: the tenant row stays locked until that transaction ends, so
+// the next writer's seq is taken only after this one committed or rolled back. Seq order is
+// therefore commit order, and a reader that has seen seq n will never later find a
+// committed seq below n that it missed.
+type changeLog struct{ d *db }
+
+// Append records a change, replacing the entity's earlier pending change with a new seq.
+func (s changeLog) Append(ctx context.Context, sc app.Scope, c app.Change) error {
+	if c.TenantID != sc.TenantID {
+		return fmt.Errorf("append change: tenant mismatch: %w", app.ErrNotFound)
+	}
+	n, err := s.d.exec(ctx, sc.TenantID, `WITH next AS (UPDATE tenants SET change_seq = change_seq + 1 WHERE id = ? RETURNING change_seq)
+		INSERT INTO change_log (tenant_id, seq, id, organization_id, entity, entity_id, op, version, hlc, at)
+		SELECT ?::uuid, next.change_seq, ?::uuid, ?::uuid, ?::text, ?::uuid, ?::text, ?::bigint, ?::bytea, ?::timestamptz FROM next
+		ON CONFLICT (tenant_id, entity_id) DO UPDATE SET seq = excluded.seq, id = excluded.id,
+			organization_id = excluded.organization_id, entity = excluded.entity, op = excluded.op,
+			version = excluded.version, hlc = excluded.hlc, at = excluded.at`,
+		sc.TenantID, c.TenantID, c.ID, c.OrganizationID, c.Entity, c.EntityID, c.Op, c.Version, hlcValue(c.HLC), ts(c.At))
+	if err != nil {
+		return fmt.Errorf("append change: %w", mapErr(err))
+	}
+	if n != 1 {
+		return fmt.Errorf("append change: no tenant %s: %w", sc.TenantID, app.ErrNotFound)
+	}
+	return nil
+}
+
+func (s changeLog) After(ctx context.Context, sc app.Scope, afterSeq int64, limit int) ([]app.Change, error) {
+	return queryList(ctx, s.d, sc.TenantID, "list changes", 0, func(r rowScanner) (app.Change, error) {
+		var c app.Change
+		err := r.Scan(&c.Seq, &c.ID, &c.TenantID, &c.OrganizationID, &c.Entity, &c.EntityID, &c.Op, &c.Version, hlcScan{&c.HLC}, &c.At)
+		return c, err
+	}, `SELECT seq, id, tenant_id, organization_id, entity, entity_id, op, version, hlc, at FROM change_log
+		WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?`, sc.TenantID, afterSeq, limit)
+}
+
+// LatestSeq is the tenant's counter: the newest seq handed out, which stays put when the
+// outbox is acknowledged and emptied, so a cursor never sees it go back.
+func (s changeLog) LatestSeq(ctx context.Context, sc app.Scope) (int64, error) {
+	var seq int64
+	err := s.d.queryRow(ctx, sc.TenantID, `SELECT coalesce((SELECT change_seq FROM tenants WHERE id = ?), 0)`, sc.TenantID).Scan(&seq)
+	if err != nil {
+		return 0, fmt.Errorf("latest change: %w", mapErr(err))
+	}
+	return seq, nil
+}
+
+// Acknowledge drops the tenant's changes up to throughSeq: the server has them.
+func (s changeLog) Acknowledge(ctx context.Context, sc app.Scope, throughSeq int64) (int64, error) {
+	n, err := s.d.exec(ctx, sc.TenantID, `DELETE FROM change_log WHERE tenant_id = ? AND seq <= ?`, sc.TenantID, throughSeq)
+	if err != nil {
+		return 0, fmt.Errorf("acknowledge changes: %w", mapErr(err))
+	}
+	return n, nil
+}

@@ -1,0 +1,49 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/stinthq/stint/app"
+)
+
+type clients struct{ d *db }
+
+const clientCols = "id, tenant_id, organization_id, name, archived, " + metaCols
+
+func scanClient(r rowScanner) (app.Client, error) {
+	var c app.Client
+	err := r.Scan(append([]any{&c.ID, &c.TenantID, &c.OrganizationID, &c.Name, &c.Archived}, metaDest(&c.Meta)...)...)
+	return c, err
+}
+
+func (s clients) Get(ctx context.Context, sc app.Scope, id uuid.UUID) (app.Client, error) {
+	return getOne("get client", scanClient, s.d.queryRow(ctx, sc.TenantID,
+		`SELECT `+clientCols+` FROM clients WHERE tenant_id = ? AND organization_id = ? AND id = ? AND deleted_at IS NULL`,
+		sc.TenantID, sc.OrgID, id))
+}
+
+func (s clients) List(ctx context.Context, sc app.Scope, f app.CatalogFilter) ([]app.Client, error) {
+	query, args := catalogPage(`SELECT `+clientCols+` FROM clients WHERE tenant_id = ? AND organization_id = ? AND deleted_at IS NULL`,
+		[]any{sc.TenantID, sc.OrgID}, f)
+	return queryList(ctx, s.d, sc.TenantID, "list clients", 0, scanClient, query, args...)
+}
+
+func (s clients) Insert(ctx context.Context, sc app.Scope, c app.Client) error {
+	if c.TenantID != sc.TenantID || c.OrganizationID != sc.OrgID {
+		return fmt.Errorf("insert client: scope mismatch: %w", app.ErrNotFound)
+	}
+	_, err := s.d.exec(ctx, sc.TenantID, `INSERT INTO clients (`+clientCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		append([]any{c.ID, c.TenantID, c.OrganizationID, c.Name, c.Archived}, metaArgs(c.Meta)...)...)
+	if err != nil {
+		return fmt.Errorf("insert client: %w", mapErr(err))
+	}
+	return nil
+}
+
+func (s clients) Update(ctx context.Context, sc app.Scope, c app.Client, prev int64) error {
+	return exec1(ctx, s.d, sc.TenantID, "update client",
+		`UPDATE clients SET name = ?, archived = ?, `+updateMeta+` WHERE tenant_id = ? AND organization_id = ? AND id = ? AND version = ?`,
+		append(append([]any{c.Name, c.Archived}, updateMetaArgs(c.Meta)...), sc.TenantID, sc.OrgID, c.ID, prev)...)
+}

@@ -1,0 +1,340 @@
+// Package postgres is Stint's team-server store on PostgreSQL (pgx, one connection pool
+// shared by every request). It implements the interfaces app declares with the same results
+// as store/sqlite, and leaves tenant isolation to the database as well as to its own
+// statements: every table holding tenant data has row-level security enabled and forced,
+// the store sets app.tenant_id with set_config(…, true) inside each transaction before it
+// touches tenant data, and the server connects as a role that is neither superuser, owner
+// nor BYPASSRLS (Open refuses anything else). The few lookups that must cross tenants go
+// through narrow SECURITY DEFINER functions. Setup creates the roles and migrates.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stinthq/stint/app"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// schemaName is the schema that holds Stint's tables and functions.
+const schemaName = "stint"
+
+// Store is an app.Store on one PostgreSQL database.
+type Store struct {
+	pool *pgxpool.Pool
+	// unitDeadline bounds how long a unit of work may hold its transaction (unit.go).
+	unitDeadline time.Duration
+}
+
+var _ app.UnitStore = (*Store)(nil)
+
+// setupHint tells an operator how to get a DSN Open accepts.
+const setupHint = "run `stint db setup --db <admin DSN>` once with a superuser or database-owner DSN and use the DSN it prints"
+
+// Open connects to the database dsn names and checks that it may serve from it: the role
+// is not a superuser, owns no table and does not bypass row-level security, and the schema
+// is the version this build knows. Open does not migrate: Setup does, as the schema owner.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	cfg, err := poolConfig(dsn)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", mapErr(err))
+	}
+	s := &Store{pool: pool, unitDeadline: DefaultUnitDeadline}
+	if err := s.checkRole(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	if err := s.checkSchema(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// poolConfig parses dsn and sets what every connection needs: the schema on the search
+// path and instants scanned in UTC.
+func poolConfig(dsn string) (*pgxpool.Config, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("database DSN: %w", err)
+	}
+	cfg.ConnConfig.RuntimeParams["search_path"] = schemaName
+	cfg.AfterConnect = func(_ context.Context, c *pgx.Conn) error {
+		c.TypeMap().RegisterType(&pgtype.Type{Name: "timestamptz", OID: pgtype.TimestamptzOID,
+			Codec: &pgtype.TimestamptzCodec{ScanLocation: time.UTC}})
+		return nil
+	}
+	return cfg, nil
+}
+
+// checkRole refuses a role that row-level security would not hold.
+func (s *Store) checkRole(ctx context.Context) error {
+	var role string
+	var super, bypass, owns bool
+	err := s.pool.QueryRow(ctx, `SELECT r.rolname, r.rolsuper, r.rolbypassrls,
+		EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+			WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND pg_has_role(current_user, c.relowner, 'MEMBER'))
+		FROM pg_roles r WHERE r.rolname = current_user`, schemaName).Scan(&role, &super, &bypass, &owns)
+	if err != nil {
+		return fmt.Errorf("check database role: %w", mapErr(err))
+	}
+	var why []string
+	if super {
+		why = append(why, "is a superuser")
+	}
+	if bypass {
+		why = append(why, "bypasses row-level security")
+	}
+	if owns {
+		why = append(why, "owns Stint's tables")
+	}
+	if len(why) > 0 {
+		return fmt.Errorf("refusing to serve as database role %q: it %s, so row-level security would not isolate tenants; %s",
+			role, strings.Join(why, " and "), setupHint)
+	}
+	return nil
+}
+
+// checkSchema fails unless the database's schema is the newest this build knows.
+func (s *Store) checkSchema(ctx context.Context) error {
+	have, err := schemaVersion(ctx, s.pool)
+	if err != nil {
+		return err
+	}
+	return versionCurrent(have)
+}
+
+// versionCurrent compares a database's schema version with this build's migrations.
+func versionCurrent(have int) error {
+	want := latestVersion()
+	switch {
+	case have > want:
+		return fmt.Errorf("the database schema is version %d, this stint knows up to %d: upgrade stint", have, want)
+	case have < want:
+		return fmt.Errorf("the database schema is version %d, this stint needs %d: %s", have, want, setupHint)
+	}
+	return nil
+}
+
+// queryRower is what schemaVersion needs of a pool, a connection or a transaction.
+type queryRower interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// schemaVersion is the newest migration applied, 0 when there is no schema yet.
+func schemaVersion(ctx context.Context, q queryRower) (int, error) {
+	var exists bool
+	if err := q.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`, schemaName+".schema_migrations").Scan(&exists); err != nil {
+		return 0, fmt.Errorf("schema version: %w", mapErr(err))
+	}
+	if !exists {
+		return 0, nil
+	}
+	var v int
+	if err := q.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM `+schemaName+`.schema_migrations`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("schema version: %w", mapErr(err))
+	}
+	return v, nil
+}
+
+// Close closes the pool.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// Ready checks that the database answers and its schema is current.
+func (s *Store) Ready(ctx context.Context) error {
+	return s.checkSchema(ctx)
+}
+
+// SchemaVersion is the newest migration applied to the database.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) { return schemaVersion(ctx, s.pool) }
+
+// LatestVersion is the newest migration this build knows.
+func LatestVersion() int { return latestVersion() }
+
+// maxAttempts bounds how often Write runs a function that lost a serialization race or a
+// deadlock: PostgreSQL rolled it back, and running it again is the standard remedy.
+const maxAttempts = 4
+
+// Write runs fn in a READ COMMITTED transaction and commits if fn succeeds. The rules that
+// need more than that hold in the schema: one running entry per user (a unique index),
+// optimistic versions (WHERE version = prev) and change-log order (the tenant row's lock).
+// With a context carrying a unit of work, fn joins the unit's transaction instead.
+func (s *Store) Write(ctx context.Context, fn func(app.Tx) error) error {
+	if u := s.unitFrom(ctx); u != nil {
+		return u.write(ctx, fn)
+	}
+	for attempt := 1; ; attempt++ {
+		err := s.writeOnce(ctx, fn)
+		if attempt < maxAttempts && retryable(err) && ctx.Err() == nil {
+			continue
+		}
+		return err
+	}
+}
+
+func (s *Store) writeOnce(ctx context.Context, fn func(app.Tx) error) error {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+	if err != nil {
+		return fmt.Errorf("begin write: %w", mapErr(err))
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // after Commit this does nothing
+	if err := fn(&txn{d: &db{tx: tx}}); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit: %w", mapErr(err))
+	}
+	return nil
+}
+
+// Read runs fn in one REPEATABLE READ, READ ONLY transaction: every statement in fn sees the
+// same snapshot. With a context carrying a unit of work that has written, fn reads the
+// unit's transaction instead, so a request reads its own writes.
+func (s *Store) Read(ctx context.Context, fn func(app.Tx) error) error {
+	if u := s.unitFrom(ctx); u != nil {
+		if ok, err := u.read(ctx, fn); ok {
+			return err
+		}
+	}
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return fmt.Errorf("begin read: %w", mapErr(err))
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a read has nothing to keep
+	return fn(&txn{d: &db{tx: tx}})
+}
+
+// migrations are the embedded migrations in order, with their versions.
+type migration struct {
+	version int
+	name    string
+	body    string
+}
+
+func migrations() ([]migration, error) {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	out := make([]migration, 0, len(names))
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "migrations/")
+		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a number", base)
+		}
+		body, err := migrationFiles.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{version: v, name: base, body: string(body)})
+	}
+	return out, nil
+}
+
+func latestVersion() int {
+	ms, err := migrations()
+	if err != nil || len(ms) == 0 {
+		return 0
+	}
+	return ms[len(ms)-1].version
+}
+
+// txn implements app.Tx; each area is a thin view over the transaction.
+type txn struct{ d *db }
+
+func (t *txn) Tenants() app.Tenants                { return tenants{t.d} }
+func (t *txn) Organizations() app.Organizations    { return organizations{t.d} }
+func (t *txn) Users() app.Users                    { return users{t.d} }
+func (t *txn) Memberships() app.Memberships        { return memberships{t.d} }
+func (t *txn) Clients() app.Clients                { return clients{t.d} }
+func (t *txn) Projects() app.Projects              { return projects{t.d} }
+func (t *txn) Tasks() app.Tasks                    { return tasks{t.d} }
+func (t *txn) Tags() app.Tags                      { return tags{t.d} }
+func (t *txn) TimeEntries() app.TimeEntries        { return timeEntries{t.d} }
+func (t *txn) Tokens() app.Tokens                  { return tokens{t.d} }
+func (t *txn) Audit() app.AuditLog                 { return auditLog{t.d} }
+func (t *txn) Changes() app.ChangeLog              { return changeLog{t.d} }
+func (t *txn) Idempotency() app.IdempotencyRecords { return idempotency{t.d} }
+func (t *txn) Device() app.DeviceSettings          { return device{t.d} }
+
+// mapErr turns driver errors into app sentinels: no rows → ErrNotFound, unique violations →
+// ErrConflict, a database that cannot be reached → ErrUnavailable.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return app.ErrNotFound
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case pe.Code == "23505":
+			return fmt.Errorf("%w: %v", app.ErrConflict, err)
+		case strings.HasPrefix(pe.Code, "08"), pe.Code == "57P01", pe.Code == "57P02", pe.Code == "57P03":
+			return fmt.Errorf("%w: %w", app.ErrUnavailable, err)
+		}
+		return err
+	}
+	if unreachable(err) {
+		return fmt.Errorf("%w: %w", app.ErrUnavailable, err)
+	}
+	return err
+}
+
+// unreachable reports an error of the connection rather than of a statement: the server
+// refused or dropped the connection, or the pool could not make one.
+func unreachable(err error) bool {
+	if errors.Is(err, context.Canceled) {
+		return false
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) || pgconn.SafeToRetry(err) {
+		return true
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return false
+	}
+	// Anything else pgx reports without a server error is the connection failing: a reset,
+	// an unexpected EOF, a closed pool.
+	msg := err.Error()
+	for _, s := range []string{"connection", "EOF", "closed pool", "broken pipe", "conn closed", "timeout"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// retryable reports a transaction PostgreSQL rolled back to break a serialization conflict
+// or a deadlock.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+}

@@ -1,0 +1,55 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/stinthq/stint/app"
+)
+
+type tasks struct{ d *db }
+
+const taskCols = "id, tenant_id, organization_id, project_id, name, done, archived, " + metaCols
+
+func scanTask(r rowScanner) (app.Task, error) {
+	var t app.Task
+	err := r.Scan(append([]any{&t.ID, &t.TenantID, &t.OrganizationID, &t.ProjectID, &t.Name, &t.Done, &t.Archived}, metaDest(&t.Meta)...)...)
+	return t, err
+}
+
+func (s tasks) Get(ctx context.Context, sc app.Scope, id uuid.UUID) (app.Task, error) {
+	return getOne("get task", scanTask, s.d.queryRow(ctx, sc.TenantID,
+		`SELECT `+taskCols+` FROM tasks WHERE tenant_id = ? AND organization_id = ? AND id = ? AND deleted_at IS NULL`,
+		sc.TenantID, sc.OrgID, id))
+}
+
+func (s tasks) List(ctx context.Context, sc app.Scope, f app.CatalogFilter) ([]app.Task, error) {
+	base := `SELECT ` + taskCols + ` FROM tasks WHERE tenant_id = ? AND organization_id = ? AND deleted_at IS NULL`
+	args := []any{sc.TenantID, sc.OrgID}
+	if f.ProjectID != nil {
+		base += " AND project_id = ?"
+		args = append(args, *f.ProjectID)
+	}
+	query, args := catalogPage(base, args, f)
+	return queryList(ctx, s.d, sc.TenantID, "list tasks", 0, scanTask, query, args...)
+}
+
+func (s tasks) Insert(ctx context.Context, sc app.Scope, t app.Task) error {
+	if t.TenantID != sc.TenantID || t.OrganizationID != sc.OrgID {
+		return fmt.Errorf("insert task: scope mismatch: %w", app.ErrNotFound)
+	}
+	_, err := s.d.exec(ctx, sc.TenantID, `INSERT INTO tasks (`+taskCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		append([]any{t.ID, t.TenantID, t.OrganizationID, t.ProjectID, t.Name, t.Done, t.Archived}, metaArgs(t.Meta)...)...)
+	if err != nil {
+		return fmt.Errorf("insert task: %w", mapErr(err))
+	}
+	return nil
+}
+
+func (s tasks) Update(ctx context.Context, sc app.Scope, t app.Task, prev int64) error {
+	return exec1(ctx, s.d, sc.TenantID, "update task",
+		`UPDATE tasks SET project_id = ?, name = ?, done = ?, archived = ?, `+updateMeta+`
+		 WHERE tenant_id = ? AND organization_id = ? AND id = ? AND version = ?`,
+		append(append([]any{t.ProjectID, t.Name, t.Done, t.Archived}, updateMetaArgs(t.Meta)...), sc.TenantID, sc.OrgID, t.ID, prev)...)
+}

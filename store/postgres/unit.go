@@ -1,0 +1,226 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stinthq/stint/app"
+)
+
+// Units of work. A unit holds one READ COMMITTED transaction for a whole request, begun at
+// its first Write (or Commit); each Write runs in a savepoint of its own, so a failed
+// function loses only its own work, and Reads made with the unit's context after that read
+// the unit's transaction. Nothing commits before Commit. A unit held longer than the
+// store's unit deadline is rolled back, so a stuck request cannot hold row locks (the
+// tenant's change-log counter among them) for ever; its later calls fail.
+
+// DefaultUnitDeadline is how long a unit may hold its transaction before it is rolled back.
+const DefaultUnitDeadline = 5 * time.Second
+
+var (
+	errUnitEnded   = errors.New("unit of work already ended")
+	errUnitExpired = errors.New("unit of work held past its deadline and rolled back")
+)
+
+type unitKey struct{}
+
+// unit is one request's unit of work; it implements app.Unit. lock is a one-slot
+// semaphore rather than a mutex so that waiting for it also ends when the unit does.
+type unit struct {
+	s     *Store
+	lock  chan struct{}
+	ended chan struct{} // closed when the unit's transaction is over
+	err   error         // why the unit ended, set before ended is closed
+	tx    pgx.Tx        // nil until the first Write
+	d     *db
+	timer *time.Timer
+}
+
+// BeginUnit returns ctx carrying a new unit of work. No connection is held before the
+// unit's first Write (or Commit).
+func (s *Store) BeginUnit(ctx context.Context) (context.Context, app.Unit) {
+	u := &unit{s: s, lock: make(chan struct{}, 1), ended: make(chan struct{})}
+	return context.WithValue(ctx, unitKey{}, u), u
+}
+
+// unitFrom returns the unit ctx carries for this store, or nil.
+func (s *Store) unitFrom(ctx context.Context) *unit {
+	u, _ := ctx.Value(unitKey{}).(*unit)
+	if u == nil || u.s != s {
+		return nil
+	}
+	return u
+}
+
+// acquire takes the unit for one call; it fails once the unit has ended.
+func (u *unit) acquire(ctx context.Context) error {
+	select {
+	case <-u.ended:
+		return fmt.Errorf("%w (%w)", errUnitEnded, u.err)
+	default:
+	}
+	select {
+	case u.lock <- struct{}{}:
+	case <-u.ended:
+		return fmt.Errorf("%w (%w)", errUnitEnded, u.err)
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-u.ended:
+		<-u.lock
+		return fmt.Errorf("%w (%w)", errUnitEnded, u.err)
+	default:
+		return nil
+	}
+}
+
+func (u *unit) release() { <-u.lock }
+
+// begin starts the unit's transaction and its deadline; the caller holds the unit.
+func (u *unit) begin(ctx context.Context) error {
+	if u.tx != nil {
+		return nil
+	}
+	tx, err := u.s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+	if err != nil {
+		err = fmt.Errorf("begin unit: %w", mapErr(err))
+		u.endLocked(err)
+		return err
+	}
+	u.tx, u.d = tx, &db{tx: tx}
+	u.timer = time.AfterFunc(u.s.unitDeadline, u.expire)
+	return nil
+}
+
+// endLocked rolls the transaction back (if it is still open) and ends the unit with why;
+// the caller holds the unit.
+func (u *unit) endLocked(why error) {
+	select {
+	case <-u.ended:
+		return
+	default:
+	}
+	if u.timer != nil {
+		u.timer.Stop()
+	}
+	if u.tx != nil {
+		_ = u.tx.Rollback(context.Background())
+	}
+	u.err = why
+	close(u.ended)
+}
+
+// expire rolls the unit back once its deadline passes. A call still running in it is
+// cancelled on the server first, so the expiry does not wait for a stuck statement.
+func (u *unit) expire() {
+	select {
+	case u.lock <- struct{}{}:
+	default:
+		// A call holds the unit: cancel its statement, then wait for the call to let go.
+		if u.tx != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			_ = u.tx.Conn().PgConn().CancelRequest(ctx)
+			cancel()
+		}
+		u.lock <- struct{}{}
+	}
+	u.endLocked(errUnitExpired)
+	<-u.lock
+}
+
+// write runs fn in a savepoint of the unit's transaction.
+func (u *unit) write(ctx context.Context, fn func(app.Tx) error) (err error) {
+	if err := u.acquire(ctx); err != nil {
+		return err
+	}
+	defer u.release()
+	if err := u.begin(ctx); err != nil {
+		return err
+	}
+	tenant := u.d.tenant
+	if _, err := u.tx.Exec(ctx, "SAVEPOINT unit_write"); err != nil {
+		err = fmt.Errorf("unit savepoint: %w", mapErr(err))
+		u.endLocked(err)
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			u.endLocked(fmt.Errorf("unit write panicked: %v", p))
+			panic(p)
+		}
+	}()
+	if ferr := fn(&txn{d: u.d}); ferr != nil {
+		// Undo this function's work only; the setting of app.tenant_id goes back with it.
+		if _, err := u.tx.Exec(context.WithoutCancel(ctx), "ROLLBACK TO SAVEPOINT unit_write"); err != nil {
+			err = fmt.Errorf("rollback to unit savepoint: %w", mapErr(err))
+			u.endLocked(err)
+			return errors.Join(ferr, err)
+		}
+		u.d.tenant = tenant
+		return ferr
+	}
+	if _, err := u.tx.Exec(ctx, "RELEASE SAVEPOINT unit_write"); err != nil {
+		err = fmt.Errorf("release unit savepoint: %w", mapErr(err))
+		u.endLocked(err)
+		return err
+	}
+	return nil
+}
+
+// read runs fn in the unit's transaction once it has one; ok is false when the unit has
+// not written (or has ended), and the caller reads outside it.
+func (u *unit) read(ctx context.Context, fn func(app.Tx) error) (ok bool, err error) {
+	if err := u.acquire(ctx); err != nil {
+		return false, nil
+	}
+	defer u.release()
+	if u.tx == nil {
+		return false, nil
+	}
+	return true, fn(&txn{d: u.d})
+}
+
+// Commit runs fn as the unit's last function and commits the unit if it succeeds. Whatever
+// happens, the unit has ended when Commit returns; an error means nothing of it was kept.
+func (u *unit) Commit(ctx context.Context, fn func(app.Tx) error) (err error) {
+	if err := u.acquire(ctx); err != nil {
+		return err
+	}
+	defer u.release()
+	if err := u.begin(ctx); err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			u.endLocked(fmt.Errorf("unit commit panicked: %v", p))
+			panic(p)
+		}
+	}()
+	if err := fn(&txn{d: u.d}); err != nil {
+		u.endLocked(errUnitEnded)
+		return err
+	}
+	if u.timer != nil {
+		u.timer.Stop()
+	}
+	if err := u.tx.Commit(ctx); err != nil {
+		err = fmt.Errorf("commit unit: %w", mapErr(err))
+		u.endLocked(err)
+		return err
+	}
+	u.endLocked(errUnitEnded) // its rollback of the committed transaction does nothing
+	return nil
+}
+
+// Rollback discards the unit's work. It does nothing once the unit has ended.
+func (u *unit) Rollback() {
+	if err := u.acquire(context.Background()); err != nil {
+		return
+	}
+	defer u.release()
+	u.endLocked(errUnitEnded)
+}
