@@ -61,6 +61,8 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		return c.desktop(ctx, rest)
 	case "serve":
 		return c.serve(ctx, rest)
+	case "db":
+		return c.dbCommand(ctx, rest)
 	case "timer":
 		return c.timer(ctx, rest)
 	case "entries":

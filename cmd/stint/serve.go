@@ -49,6 +49,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	fs.Var(hosts, "allowed-host", "allowed Host header")
 	noSignup := fs.Bool("no-signup", false, "refuse signups")
 	logLevel := fs.String("log-level", c.getenv("STINT_LOG_LEVEL", "info"), "log level")
+	db := fs.String("db", c.getenv("STINT_DB", ""), "postgres:// DSN (stint db setup prints it); default SQLite in the data directory")
 	limits := c.limitFlags(fs)
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
@@ -69,16 +70,18 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log := newLogger(c.stderr, level)
-	st, svc, dir, err := c.openService(ctx, log)
+	ss, err := c.openServeStore(ctx, log, *db)
 	if err != nil {
 		return err
 	}
+	st, svc, dir := ss.store, ss.svc, ss.where
 	cfg.Addr, cfg.AllowedHosts, cfg.AllowSignup, cfg.Version, cfg.Logger = *addr, hosts.items, signup, version, log
+	cfg.Throttle = ss.throttle
 	srv := server.New(svc, cfg)
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	log.Info("starting", "version", version, "addr", *addr, "data_dir", dir, "signup", signup,
+	log.Info("starting", "version", version, "addr", *addr, "data", dir, "signup", signup,
 		"trusted_proxies", len(cfg.TrustedProxies))
 	err = srv.ListenAndServe(ctx)
 	if cerr := st.Close(); cerr != nil {

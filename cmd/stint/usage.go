@@ -35,6 +35,7 @@ Timer and data (work on this machine's data directory; no server needed):
 
 Server:
   serve                          run the HTTP API (headless)
+  db setup --db ADMIN-DSN        prepare a PostgreSQL database for serve; prints its DSN
 
 Other:
   completion bash|zsh|fish       print the shell completion script
@@ -99,6 +100,9 @@ SIGTERM, then shuts down gracefully.
 Flags (each falls back to its environment variable, then to the default):
   --addr HOST:PORT        address to listen on ($STINT_ADDR; default 127.0.0.1:8736)
   --data DIR              data directory ($STINT_DATA; default: the user's data directory)
+  --db DSN                a postgres:// DSN to serve from instead of the data directory's
+                          SQLite database ($STINT_DB; 'stint db setup' prints it); several
+                          instances may serve one database
   --allowed-host HOST     a Host header to accept besides loopback names; repeatable
                           ($STINT_ALLOWED_HOSTS, comma-separated)
   --no-signup             refuse new signups ($STINT_SIGNUP=false)
@@ -113,6 +117,25 @@ Flags (each falls back to its environment variable, then to the default):
   --signup-limit B/I      sign-ups per e-mail address ($STINT_SIGNUP_LIMIT; default 5/10m)
 
 Logs go to stderr: JSON when stderr is not a terminal, text otherwise.
+`
+
+const usageDB = `Usage: stint db setup --db ADMIN-DSN [--app-role NAME] [--owner-role NAME] [--json]
+
+Prepares a PostgreSQL database for 'stint serve --db', once (running it again is harmless):
+creates the role that owns Stint's schema and the login role the server connects as (it
+is neither superuser, owner nor BYPASSRLS, so row-level security holds for it), grants the
+latter what it needs, applies the migrations, and prints the DSN to serve with on stdout.
+
+  --db DSN          a superuser or database-owner DSN, e.g.
+                    postgres://postgres@localhost:5432/stint ($STINT_DB)
+  --app-role NAME   the application role's name (default stint_app); roles belong to
+                    the whole cluster, so give each database on one cluster its own
+  --owner-role NAME the schema owner's name (default stint_owner)
+  --json          print {"dsn"} as JSON
+
+Example:
+  DSN=$(stint db setup --db postgres://postgres@localhost/stint)
+  stint serve --db "$DSN"
 `
 
 const usageCompletion = `Usage: stint completion bash|zsh|fish
@@ -343,6 +366,8 @@ func usageText(command string) (string, bool) {
 		return usageDesktop, true
 	case "serve":
 		return usageServe, true
+	case "db", "db setup":
+		return usageDB, true
 	case "version":
 		return usageVersion, true
 	case "timer":
