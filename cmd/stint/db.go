@@ -130,8 +130,18 @@ func (c *cli) dbSetup(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("set up PostgreSQL database %s: %w", redactDSN(*admin), pgError(err))
 	}
+	withPassword := true
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		if _, ok := u.User.Password(); !ok {
+			withPassword = false
+			c.note("The application role %s existed already and keeps its password: add it to the DSN.\n", u.User.Username())
+		}
+	}
 	if *asJSON {
-		return c.printJSON(map[string]string{"dsn": dsn})
+		return c.printJSON(struct {
+			DSN          string `json:"dsn"`
+			WithPassword bool   `json:"with_password"`
+		}{dsn, withPassword})
 	}
 	c.note("The database is ready. Serve with:\n  stint serve --db '<the DSN below>'   (or STINT_DB)\n")
 	_, err = io.WriteString(c.stdout, dsn+"\n")
