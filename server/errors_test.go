@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -27,6 +28,8 @@ const (
 	// writesHang: Write waits until its context ends, as with a database that accepts the
 	// connection and never answers, then runs on the real store with that ended context.
 	writesHang
+	// schemaBehind: the database answers but its schema is a migration behind the binary's.
+	schemaBehind
 )
 
 // faultyStore is the real SQLite store with faults switched on and off: what a PostgreSQL
@@ -56,8 +59,11 @@ func (f *faultyStore) Write(ctx context.Context, fn func(app.Tx) error) error {
 }
 
 func (f *faultyStore) Ready(ctx context.Context) error {
-	if f.mode.Load() == readsDown {
+	switch f.mode.Load() {
+	case readsDown:
 		return errRefused
+	case schemaBehind:
+		return errors.New("schema at 2 of 3 migrations")
 	}
 	return f.Store.Ready(ctx)
 }
@@ -66,7 +72,11 @@ func (f *faultyStore) SchemaVersion(ctx context.Context) (int, int, error) {
 	if f.mode.Load() == readsDown {
 		return 0, 0, errRefused
 	}
-	return f.Store.SchemaVersion(ctx)
+	cur, known, err := f.Store.SchemaVersion(ctx)
+	if f.mode.Load() == schemaBehind {
+		cur--
+	}
+	return cur, known, err
 }
 
 // newFaultyEnv is newEnv on a faultyStore, with a short store bound.
@@ -152,10 +162,13 @@ func TestReadyz(t *testing.T) {
 		mode      int32
 		status    int
 		reachable bool
+		migrated  bool
+		schema    int
 	}{
-		{"ready", healthy, http.StatusOK, true},
-		{"database unreachable", readsDown, http.StatusServiceUnavailable, false},
-		{"back again", healthy, http.StatusOK, true},
+		{"ready", healthy, http.StatusOK, true, true, cur},
+		{"database unreachable", readsDown, http.StatusServiceUnavailable, false, false, 0},
+		{"schema behind the binary", schemaBehind, http.StatusServiceUnavailable, true, false, cur - 1},
+		{"back again", healthy, http.StatusOK, true, true, cur},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,15 +184,15 @@ func TestReadyz(t *testing.T) {
 				t.Errorf("Content-Type %q", ct)
 			}
 			wantStatus := "ok"
-			if !tt.reachable {
+			if tt.status != http.StatusOK {
 				wantStatus = "unavailable"
 			}
 			if res.str("status") != wantStatus || res.str("version") != "v-test" ||
-				res.field("store.reachable") != tt.reachable || res.field("store.migrated") != tt.reachable {
+				res.field("store.reachable") != tt.reachable || res.field("store.migrated") != tt.migrated {
 				t.Errorf("report %s", res.body)
 			}
-			if tt.reachable && (res.field("store.schema_version") != float64(cur) || res.field("store.schema_known") != float64(known)) {
-				t.Errorf("report %s, want schema %d of %d", res.body, cur, known)
+			if tt.reachable && (res.field("store.schema_version") != float64(tt.schema) || res.field("store.schema_known") != float64(known)) {
+				t.Errorf("report %s, want schema %d of %d", res.body, tt.schema, known)
 			}
 			if !tt.reachable && res.field("store.schema_version") != nil {
 				t.Errorf("report %s names a schema it could not read", res.body)

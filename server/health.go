@@ -83,23 +83,21 @@ func (s *Server) readiness(ctx context.Context) readyBody {
 	body := readyBody{Status: "ok", Version: s.cfg.Version}
 	st := s.svc.Store()
 	err := st.Ready(ctx)
-	body.Store.Reachable = err == nil || !isUnavailable(err)
-	body.Store.Migrated = err == nil
+	// Ready fails for an unreachable database and for a schema that differs alike; a store
+	// that reports its schema version tells the two apart.
+	reachable := err == nil || !isUnavailable(err)
 	if sv, ok := st.(schemaVersioner); ok {
 		cur, known, verr := sv.SchemaVersion(ctx)
-		if verr != nil {
-			body.Store.Reachable = false
-			if err == nil {
-				err = verr
-			}
-		} else {
+		reachable = verr == nil
+		if reachable {
 			body.Store.SchemaVersion, body.Store.SchemaKnown = cur, known
-			body.Store.Reachable = true
+		} else if err == nil {
+			err = verr
 		}
 	}
+	body.Store.Reachable, body.Store.Migrated = reachable, reachable && err == nil
 	if err != nil {
 		body.Status = "unavailable"
-		body.Store.Migrated = body.Store.Migrated && body.Store.Reachable
 		loggerFrom(ctx).LogAttrs(ctx, slog.LevelWarn, "not ready", slog.String("request_id", requestID(ctx)),
 			slog.String("err", err.Error()))
 	}
