@@ -97,9 +97,12 @@ func open(t testing.TB) *postgres.Store {
 }
 
 // adminConn connects to db as the superuser, for what the tests inspect or break on purpose.
-func (db testDB) adminConn(t testing.TB) *pgx.Conn {
+func (db testDB) adminConn(t testing.TB) *pgx.Conn { return adminConnTo(t, db.admin) }
+
+// adminConnTo connects to dsn until the test ends.
+func adminConnTo(t testing.TB, dsn string) *pgx.Conn {
 	t.Helper()
-	conn, err := pgx.Connect(context.Background(), db.admin)
+	conn, err := pgx.Connect(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

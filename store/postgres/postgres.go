@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -75,6 +76,11 @@ func poolConfig(dsn string) (*pgxpool.Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("database DSN: %w", err)
 	}
+	if !strings.Contains(dsn, "pool_max_conns") {
+		// pgxpool's default (4 on a small machine) is too few for a server whose units of
+		// work hold a connection for a whole request.
+		cfg.MaxConns = int32(max(16, 4*runtime.GOMAXPROCS(0)))
+	}
 	cfg.ConnConfig.RuntimeParams["search_path"] = schemaName
 	cfg.AfterConnect = func(_ context.Context, c *pgx.Conn) error {
 		c.TypeMap().RegisterType(&pgtype.Type{Name: "timestamptz", OID: pgtype.TimestamptzOID,
@@ -112,46 +118,67 @@ func (s *Store) checkRole(ctx context.Context) error {
 	return nil
 }
 
-// checkSchema fails unless the database's schema is the newest this build knows.
+// checkSchema fails unless the database has every migration this build knows, and none
+// it does not.
 func (s *Store) checkSchema(ctx context.Context) error {
-	have, err := schemaVersion(ctx, s.pool)
+	applied, err := appliedVersions(ctx, s.pool)
 	if err != nil {
 		return err
 	}
-	return versionCurrent(have)
+	return versionCurrent(applied)
 }
 
-// versionCurrent compares a database's schema version with this build's migrations.
-func versionCurrent(have int) error {
+// versionCurrent compares the migrations applied to a database with this build's.
+func versionCurrent(applied map[int]bool) error {
+	have := 0
+	for v := range applied {
+		have = max(have, v)
+	}
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
 	want := latestVersion()
-	switch {
-	case have > want:
+	if have > want {
 		return fmt.Errorf("the database schema is version %d, this stint knows up to %d: upgrade stint", have, want)
-	case have < want:
-		return fmt.Errorf("the database schema is version %d, this stint needs %d: %s", have, want, setupHint)
+	}
+	for _, m := range ms {
+		if !applied[m.version] {
+			return fmt.Errorf("the database schema is version %d, this stint needs %d (migration %s is missing): %s",
+				have, want, m.name, setupHint)
+		}
 	}
 	return nil
 }
 
-// queryRower is what schemaVersion needs of a pool, a connection or a transaction.
-type queryRower interface {
+// queryer is what appliedVersions needs of a pool, a connection or a transaction.
+type queryer interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
-// schemaVersion is the newest migration applied, 0 when there is no schema yet.
-func schemaVersion(ctx context.Context, q queryRower) (int, error) {
+// appliedVersions are the migrations applied to the database, none when there is no schema.
+func appliedVersions(ctx context.Context, q queryer) (map[int]bool, error) {
 	var exists bool
 	if err := q.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`, schemaName+".schema_migrations").Scan(&exists); err != nil {
-		return 0, fmt.Errorf("schema version: %w", mapErr(err))
+		return nil, fmt.Errorf("schema version: %w", mapErr(err))
 	}
+	applied := map[int]bool{}
 	if !exists {
-		return 0, nil
+		return applied, nil
 	}
-	var v int
-	if err := q.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM `+schemaName+`.schema_migrations`).Scan(&v); err != nil {
-		return 0, fmt.Errorf("schema version: %w", mapErr(err))
+	rows, err := q.Query(ctx, `SELECT version FROM `+schemaName+`.schema_migrations`)
+	if err != nil {
+		return nil, fmt.Errorf("schema version: %w", mapErr(err))
 	}
-	return v, nil
+	versions, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	if err != nil {
+		return nil, fmt.Errorf("schema version: %w", mapErr(err))
+	}
+	for _, v := range versions {
+		applied[v] = true
+	}
+	return applied, nil
 }
 
 // Close closes the pool.
@@ -166,7 +193,14 @@ func (s *Store) Ready(ctx context.Context) error {
 }
 
 // SchemaVersion is the newest migration applied to the database.
-func (s *Store) SchemaVersion(ctx context.Context) (int, error) { return schemaVersion(ctx, s.pool) }
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	applied, err := appliedVersions(ctx, s.pool)
+	have := 0
+	for v := range applied {
+		have = max(have, v)
+	}
+	return have, err
+}
 
 // LatestVersion is the newest migration this build knows.
 func LatestVersion() int { return latestVersion() }

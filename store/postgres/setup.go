@@ -103,7 +103,12 @@ func Setup(ctx context.Context, adminDSN string, opts SetupOptions) (string, err
 		}
 		stmts = append(stmts, `CREATE ROLE `+app+` LOGIN`)
 	}
-	alter := `ALTER ROLE ` + app + ` WITH LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION`
+	// Only a superuser may name SUPERUSER, BYPASSRLS or REPLICATION, even to deny them; a
+	// role a database owner made cannot have them, and Open refuses one that does.
+	alter := `ALTER ROLE ` + app + ` WITH LOGIN NOCREATEDB NOCREATEROLE`
+	if super {
+		alter += ` NOSUPERUSER NOBYPASSRLS NOREPLICATION`
+	}
 	if password != "" {
 		alter += ` PASSWORD ` + quoteLiteral(password)
 	}
@@ -125,12 +130,17 @@ func Setup(ctx context.Context, adminDSN string, opts SetupOptions) (string, err
 			return "", fmt.Errorf("setup: %s: %w", strings.SplitN(s, " PASSWORD", 2)[0], mapErr(err))
 		}
 	}
-	if err := migrate(ctx, tx); err != nil {
+	ms, err := migrations()
+	if err != nil {
+		return "", err
+	}
+	if err := migrate(ctx, tx, ms); err != nil {
 		return "", err
 	}
 	grants := []string{
 		`GRANT USAGE ON SCHEMA ` + schemaName + ` TO ` + app,
 		`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ` + schemaName + ` TO ` + app,
+		`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ` + schemaName + ` TO ` + app,
 		`REVOKE INSERT, UPDATE, DELETE ON schema_migrations FROM ` + app,
 		`REVOKE UPDATE, DELETE ON audit_log FROM ` + app,
 		`REVOKE ALL ON ALL FUNCTIONS IN SCHEMA ` + schemaName + ` FROM PUBLIC`,
@@ -148,9 +158,10 @@ func Setup(ctx context.Context, adminDSN string, opts SetupOptions) (string, err
 	return appDSN(adminDSN, opts.App, password)
 }
 
-// migrate applies the pending migrations in tx, which runs as the schema owner, under the
-// migration lock; a schema newer than this build is refused.
-func migrate(ctx context.Context, tx pgx.Tx) error {
+// migrate applies the migrations of ms (in order) that tx's database lacks, in tx, which
+// runs as the schema owner, under the migration lock; a schema with a migration newer than
+// all of ms is refused.
+func migrate(ctx context.Context, tx pgx.Tx, ms []migration) error {
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrateLock)); err != nil {
 		return fmt.Errorf("migrate: lock: %w", mapErr(err))
 	}
@@ -158,19 +169,23 @@ func migrate(ctx context.Context, tx pgx.Tx) error {
 		version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
 		return fmt.Errorf("migrate: migrations table: %w", mapErr(err))
 	}
-	have, err := schemaVersion(ctx, tx)
+	applied, err := appliedVersions(ctx, tx)
 	if err != nil {
 		return err
 	}
-	if have > latestVersion() {
-		return fmt.Errorf("migrate: %w", versionCurrent(have))
+	latest := 0
+	if len(ms) > 0 {
+		latest = ms[len(ms)-1].version
 	}
-	ms, err := migrations()
-	if err != nil {
-		return err
+	for v := range applied {
+		if v > latest {
+			return fmt.Errorf("migrate: the database schema is version %d, this stint knows up to %d: upgrade stint", v, latest)
+		}
 	}
+	// Every migration not applied yet, in order: one numbered below the newest applied (a
+	// migration numbered apart, as 0100_throttle.sql is) still gets applied.
 	for _, m := range ms {
-		if m.version <= have {
+		if applied[m.version] {
 			continue
 		}
 		if _, err := tx.Exec(ctx, m.body); err != nil {

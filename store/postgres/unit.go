@@ -30,19 +30,20 @@ type unitKey struct{}
 // unit is one request's unit of work; it implements app.Unit. lock is a one-slot
 // semaphore rather than a mutex so that waiting for it also ends when the unit does.
 type unit struct {
-	s     *Store
-	lock  chan struct{}
-	ended chan struct{} // closed when the unit's transaction is over
-	err   error         // why the unit ended, set before ended is closed
-	tx    pgx.Tx        // nil until the first Write
-	d     *db
-	timer *time.Timer
+	s       *Store
+	lock    chan struct{}
+	expired chan struct{} // closed when the deadline passes, before the unit is rolled back
+	ended   chan struct{} // closed when the unit's transaction is over
+	err     error         // why the unit ended, set before ended is closed
+	tx      pgx.Tx        // nil until the first Write
+	d       *db
+	timer   *time.Timer
 }
 
 // BeginUnit returns ctx carrying a new unit of work. No connection is held before the
 // unit's first Write (or Commit).
 func (s *Store) BeginUnit(ctx context.Context) (context.Context, app.Unit) {
-	u := &unit{s: s, lock: make(chan struct{}, 1), ended: make(chan struct{})}
+	u := &unit{s: s, lock: make(chan struct{}, 1), expired: make(chan struct{}), ended: make(chan struct{})}
 	return context.WithValue(ctx, unitKey{}, u), u
 }
 
@@ -55,21 +56,23 @@ func (s *Store) unitFrom(ctx context.Context) *unit {
 	return u
 }
 
-// acquire takes the unit for one call; it fails once the unit has ended.
+// acquire takes the unit for one call; it fails once the unit has expired or ended, and
+// waiting for it ends then too (a call made from inside one of the unit's own functions
+// would otherwise wait for ever).
 func (u *unit) acquire(ctx context.Context) error {
 	select {
-	case <-u.ended:
-		return fmt.Errorf("%w (%w)", errUnitEnded, u.err)
-	default:
-	}
-	select {
 	case u.lock <- struct{}{}:
+	case <-u.expired:
+		return errUnitExpired
 	case <-u.ended:
 		return fmt.Errorf("%w (%w)", errUnitEnded, u.err)
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 	select {
+	case <-u.expired:
+		<-u.lock
+		return errUnitExpired
 	case <-u.ended:
 		<-u.lock
 		return fmt.Errorf("%w (%w)", errUnitEnded, u.err)
@@ -114,18 +117,17 @@ func (u *unit) endLocked(why error) {
 	close(u.ended)
 }
 
-// expire rolls the unit back once its deadline passes. A call still running in it is
-// cancelled on the server first, so the expiry does not wait for a stuck statement.
+// expire rolls the unit back once its deadline passes. Calls waiting for the unit fail at
+// once; a statement still running in it is cancelled on the server, and the rollback
+// follows as soon as the call holding the unit lets go.
 func (u *unit) expire() {
+	close(u.expired)
 	select {
 	case u.lock <- struct{}{}:
 	default:
-		// A call holds the unit: cancel its statement, then wait for the call to let go.
-		if u.tx != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-			_ = u.tx.Conn().PgConn().CancelRequest(ctx)
-			cancel()
-		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		_ = u.tx.Conn().PgConn().CancelRequest(ctx)
+		cancel()
 		u.lock <- struct{}{}
 	}
 	u.endLocked(errUnitExpired)
@@ -204,8 +206,10 @@ func (u *unit) Commit(ctx context.Context, fn func(app.Tx) error) (err error) {
 		u.endLocked(errUnitEnded)
 		return err
 	}
-	if u.timer != nil {
-		u.timer.Stop()
+	if !u.timer.Stop() {
+		// The deadline passed while fn ran: expire is waiting to roll the unit back.
+		u.endLocked(errUnitExpired)
+		return errUnitExpired
 	}
 	if err := u.tx.Commit(ctx); err != nil {
 		err = fmt.Errorf("commit unit: %w", mapErr(err))
