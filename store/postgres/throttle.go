@@ -14,7 +14,7 @@ import (
 
 // Throttle is an app.Throttle kept in the database, so every instance serving it shares one
 // bucket per key: a login guesser spreading attempts over the instances behind a load
-// balancer gets no more than against one. Each key is one row (migration 0100_throttle.sql)
+// balancer gets no more than against one. Each key is one row (migration 0002_throttle.sql)
 // holding the bucket's theoretical arrival time, updated by one atomic statement per attempt.
 type Throttle struct {
 	pool  *pgxpool.Pool

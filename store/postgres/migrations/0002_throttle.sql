@@ -6,7 +6,6 @@
 -- throttle keeps it): the bucket is full again once it is past, so such rows hold nothing and
 -- are swept. allowed is whether the last attempt was let through (throttle.go).
 -- Not tenant data: there is no tenant_id, and the same key is one bucket across tenants.
--- Numbered 0100 to stay clear of the store's own migrations.
 CREATE TABLE throttle (
     key_hash  bytea PRIMARY KEY CHECK (octet_length(key_hash) = 32),
     tat       bigint NOT NULL,
