@@ -79,26 +79,34 @@ func (f *faultyStore) SchemaVersion(ctx context.Context) (int, int, error) {
 	return cur, known, err
 }
 
-// newFaultyEnv is newEnv on a faultyStore, with a short store bound.
-func newFaultyEnv(t *testing.T) (*testEnv, *faultyStore) {
+// faultyBound is the store bound of the server under test: short, so a hang costs the test
+// little, yet far above what a request needs from a healthy store, even under -race on a
+// busy machine.
+const faultyBound = 3 * time.Second
+
+// newFaultyEnv is newEnv on a faultyStore: the server under test, with the store bound
+// faultyBound, and a second server on the same service with the default bound, which the
+// tests set their data up through.
+func newFaultyEnv(t *testing.T) (e, setup *testEnv, fs *faultyStore) {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "stint.db"))
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
-	fs := &faultyStore{Store: st}
+	fs = &faultyStore{Store: st}
 	logs := &syncBuffer{}
 	svc := app.New(fs, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
-	srv := New(svc, Config{AllowSignup: true, AuthRatePerMinute: 1_000_000, StoreTimeout: 300 * time.Millisecond,
-		Version: "v-test", Logger: slog.New(slog.NewJSONHandler(logs, nil))})
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() {
-		ts.Close()
-		_ = st.Close()
-	})
-	client := ts.Client()
-	client.Timeout = 10 * time.Second // a hang fails the test instead of stalling it
-	return &testEnv{store: st, svc: svc, srv: srv, ts: ts, client: client, logs: logs}, fs
+	serve := func(bound time.Duration) *testEnv {
+		srv := New(svc, Config{AllowSignup: true, AuthRatePerMinute: 1_000_000, StoreTimeout: bound,
+			Version: "v-test", Logger: slog.New(slog.NewJSONHandler(logs, nil))})
+		ts := httptest.NewServer(srv.Handler())
+		t.Cleanup(ts.Close)
+		client := ts.Client()
+		client.Timeout = 30 * time.Second // a hang fails the test instead of stalling it
+		return &testEnv{store: st, svc: svc, srv: srv, ts: ts, client: client, logs: logs}
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return serve(faultyBound), serve(0), fs
 }
 
 // TestStoreUnavailable: whatever part of a request meets a store that cannot reach its
@@ -106,8 +114,8 @@ func newFaultyEnv(t *testing.T) (*testEnv, *faultyStore) {
 // returns), the answer is a 503 problem with Retry-After, and the same request succeeds
 // once the store is back.
 func TestStoreUnavailable(t *testing.T) {
-	e, fs := newFaultyEnv(t)
-	tn := e.newTenant(t, "acme")
+	e, setup, fs := newFaultyEnv(t)
+	tn := setup.newTenant(t, "acme")
 	tests := []struct {
 		name   string
 		mode   int32
@@ -152,7 +160,7 @@ func TestStoreUnavailable(t *testing.T) {
 // TestReadyz: the readiness report says whether the store answers and which schema it has,
 // with 503 while it does not answer, and never the cause's text.
 func TestReadyz(t *testing.T) {
-	e, fs := newFaultyEnv(t)
+	e, _, fs := newFaultyEnv(t)
 	cur, known, err := e.store.SchemaVersion(context.Background())
 	if err != nil || cur == 0 || cur != known {
 		t.Fatalf("SchemaVersion = %d, %d, %v", cur, known, err)
