@@ -9,10 +9,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -20,8 +22,11 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/store/postgres"
 	"github.com/stinthq/stint/store/sqlite"
 )
 
@@ -459,4 +464,222 @@ func seedEntries(b *testing.B, st app.Store, a app.Actor, n int) app.Cursor {
 		}
 	}
 	return cursor
+}
+
+// BenchmarkAPIPostgres is BenchmarkAPI on PostgreSQL: the full /v1 stack on store/postgres
+// (row-level security, a tenant setting per transaction, audit and change log, as the
+// application role) against a bare chi + pgx ceiling doing one INSERT per POST and one
+// indexed SELECT of the newest 50 rows per GET on the same cluster, with the same pool size.
+// It needs a cluster: STINT_TEST_POSTGRES (make bench starts one with .ci/test-env).
+func BenchmarkAPIPostgres(b *testing.B) {
+	ctx := context.Background()
+	admin := benchPostgres(b)
+	appDSN, err := postgres.Setup(ctx, admin.dsn, postgres.SetupOptions{Owner: admin.name + "_owner", App: admin.name + "_app"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := postgres.Open(ctx, appDSN)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	ceiling := newPGCeiling(b, admin.dsn)
+	defer ceiling.close()
+	cts := httptest.NewServer(ceiling.handler())
+	defer cts.Close()
+
+	svc := app.New(st, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
+	full := httptest.NewServer(New(svc, Config{AllowSignup: true, Throttle: postgres.NewThrottle(st)}).Handler())
+	defer full.Close()
+	sess, err := svc.Signup(ctx, app.SignupInput{Email: "bench@example.com", Password: "bench password",
+		Name: "Bench", Organization: "Bench", Timezone: "UTC"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	auth := "Bearer " + sess.Token
+	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	post := func(url, auth string) func(int) *http.Request {
+		return func(i int) *http.Request {
+			start := base.Add(time.Duration(i) * time.Minute)
+			body := fmt.Appendf(nil, `{"description":"bench entry %d","started_at":%q,"stopped_at":%q}`, i,
+				start.Format(time.RFC3339), start.Add(30*time.Minute).Format(time.RFC3339))
+			r, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+			r.Header.Set("Content-Type", "application/json")
+			if auth != "" {
+				r.Header.Set("Authorization", auth)
+			}
+			return r
+		}
+	}
+	get := func(url, auth string) func(int) *http.Request {
+		return func(int) *http.Request {
+			r, _ := http.NewRequest(http.MethodGet, url, nil)
+			if auth != "" {
+				r.Header.Set("Authorization", auth)
+			}
+			return r
+		}
+	}
+
+	b.ResetTimer()
+	createCeiling, createFull := compare(b, "create", benchCreates, http.StatusCreated,
+		post(cts.URL+"/entries", ""), post(full.URL+"/v1/time-entries", auth))
+	listCeiling, listFull := compare(b, "list", benchLists, http.StatusOK,
+		get(fmt.Sprintf("%s/entries?limit=%d", cts.URL, benchPageSize), ""),
+		get(fmt.Sprintf("%s/v1/time-entries?limit=%d", full.URL, benchPageSize), auth))
+	b.StopTimer()
+
+	b.ReportMetric(createFull, "create_rps")
+	b.ReportMetric(createCeiling, "create_ceiling_rps")
+	b.ReportMetric(createFull/createCeiling, "create_ratio")
+	b.ReportMetric(listFull, "list_rps")
+	b.ReportMetric(listCeiling, "list_ceiling_rps")
+	b.ReportMetric(listFull/listCeiling, "list_ratio")
+	b.Logf("\nPostgreSQL\n%-8s %12s %12s %7s %6s\n%-8s %12.0f %12.0f %7.2f %6s\n%-8s %12.0f %12.0f %7.2f %6s\n(%d connections, %d creates and %d lists of %d rows each side, pool of %d, GOMAXPROCS=%d)",
+		"load", "full rps", "ceiling rps", "ratio", "goal",
+		"create", createFull, createCeiling, createFull/createCeiling, ">=0.6",
+		"list", listFull, listCeiling, listFull/listCeiling, ">=0.6",
+		benchConns, benchCreates, benchLists, benchPageSize, ceiling.pool.Config().MaxConns, runtime.GOMAXPROCS(0))
+}
+
+// benchDB is a throwaway database on the test cluster: its name and a superuser DSN for it.
+type benchDB struct{ name, dsn string }
+
+// benchPostgres creates a database with a random name on STINT_TEST_POSTGRES's cluster and
+// drops it, with the roles named after it, at the end. Without the variable it skips, unless
+// CI is set.
+func benchPostgres(b *testing.B) benchDB {
+	b.Helper()
+	dsn := os.Getenv("STINT_TEST_POSTGRES")
+	if dsn == "" {
+		if os.Getenv("CI") != "" {
+			b.Fatal("STINT_TEST_POSTGRES is not set under CI: run through ./.ci/test-env")
+		}
+		b.Skip("STINT_TEST_POSTGRES is not set: run through ./.ci/test-env (make bench does)")
+	}
+	ctx := context.Background()
+	name := "stint_bench_" + strings.ReplaceAll(uuid.NewString()[:13], "-", "")
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		b.Fatalf("connect to the cluster: %v", err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `CREATE DATABASE `+name); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			b.Errorf("drop database: %v", err)
+			return
+		}
+		defer conn.Close(ctx)
+		for _, q := range []string{`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`,
+			`DROP ROLE IF EXISTS ` + name + `_app`, `DROP ROLE IF EXISTS ` + name + `_owner`} {
+			if _, err := conn.Exec(ctx, q); err != nil {
+				b.Errorf("%s: %v", q, err)
+			}
+		}
+	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	u.Path = "/" + name
+	return benchDB{name: name, dsn: u.String()}
+}
+
+// pgCeiling is the bare chi + pgx baseline: a pool as the store's (default size), a
+// time_entries-shaped table and index in its own schema, and nothing else: no roles, row
+// security, tenancy, validation, audit or change log.
+type pgCeiling struct {
+	pool              *pgxpool.Pool
+	tenant, org, user uuid.UUID
+}
+
+func newPGCeiling(b *testing.B, dsn string) *pgCeiling {
+	b.Helper()
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `CREATE SCHEMA ceiling;
+		CREATE TABLE ceiling.entries (
+			id uuid PRIMARY KEY, tenant_id uuid NOT NULL, organization_id uuid NOT NULL, user_id uuid NOT NULL,
+			project_id uuid, task_id uuid, description text NOT NULL DEFAULT '', started_at timestamptz NOT NULL,
+			stopped_at timestamptz, timezone text NOT NULL, billable boolean NOT NULL DEFAULT false, source text NOT NULL,
+			version bigint NOT NULL, hlc bytea NOT NULL, created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL,
+			deleted_at timestamptz);
+		CREATE INDEX entries_org_started ON ceiling.entries (tenant_id, organization_id, started_at DESC, id DESC);`); err != nil {
+		b.Fatal(err)
+	}
+	return &pgCeiling{pool: pool, tenant: app.NewID(), org: app.NewID(), user: app.NewID()}
+}
+
+func (c *pgCeiling) close() { c.pool.Close() }
+
+func (c *pgCeiling) handler() http.Handler {
+	r := chi.NewRouter()
+	r.Post("/entries", func(w http.ResponseWriter, r *http.Request) {
+		var e ceilingEntry
+		if err := json.NewDecoder(r.Body).Decode(&e); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		id := app.NewID()
+		e.ID, e.TenantID, e.OrganizationID, e.UserID = id.String(), c.tenant.String(), c.org.String(), c.user.String()
+		e.Timezone, e.Source, e.Version = "UTC", "manual", 1
+		e.CreatedAt = time.Now().UTC().Truncate(time.Microsecond)
+		e.UpdatedAt = e.CreatedAt
+		if _, err := c.pool.Exec(r.Context(), `INSERT INTO ceiling.entries (id, tenant_id, organization_id, user_id,
+			description, started_at, stopped_at, timezone, source, version, hlc, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'manual', 1, '\x', $9, $9)`,
+			id, c.tenant, c.org, c.user, e.Description, e.StartedAt, e.StoppedAt, e.Timezone, e.CreatedAt); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		_ = json.NewEncoder(w).Encode(e)
+	})
+	r.Get("/entries", func(w http.ResponseWriter, r *http.Request) {
+		rows, err := c.pool.Query(r.Context(), `SELECT id, tenant_id, organization_id, user_id, project_id,
+			task_id, description, started_at, stopped_at, timezone, billable, source, version, created_at, updated_at
+			FROM ceiling.entries WHERE tenant_id = $1 AND organization_id = $2 AND deleted_at IS NULL
+			ORDER BY started_at DESC, id DESC LIMIT $3`, c.tenant, c.org, benchPageSize)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		defer rows.Close()
+		items := make([]ceilingEntry, 0, benchPageSize)
+		for rows.Next() {
+			var e ceilingEntry
+			var id, tenant, org, user uuid.UUID
+			var project, task *uuid.UUID
+			if err := rows.Scan(&id, &tenant, &org, &user, &project, &task, &e.Description,
+				&e.StartedAt, &e.StoppedAt, &e.Timezone, &e.Billable, &e.Source, &e.Version, &e.CreatedAt, &e.UpdatedAt); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			e.ID, e.TenantID, e.OrganizationID, e.UserID = id.String(), tenant.String(), org.String(), user.String()
+			if project != nil {
+				s := project.String()
+				e.ProjectID = &s
+			}
+			if task != nil {
+				s := task.String()
+				e.TaskID = &s
+			}
+			items = append(items, e)
+		}
+		if err := rows.Err(); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"items": items, "next_cursor": ""})
+	})
+	return r
 }

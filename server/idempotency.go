@@ -30,7 +30,8 @@ const replayedHeader = "Idempotent-Replayed"
 // commit. A crash at any moment leaves either both or neither, so a retry replays the answer
 // or finds nothing was done. A non-2xx answer or a panic rolls the unit back. When a
 // concurrent request with the same key, on this or another server instance, committed first,
-// this one's work is rolled back and the committed answer replayed. The in-process lock per
+// this one's work is rolled back and the committed answer replayed, also when this one's work
+// failed with a conflict because of the other's (the same project name, say). The in-process lock per
 // key only spares a racing retry the wasted work; correctness does not depend on it.
 func (s *Server) idempotency(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -121,6 +122,14 @@ func (s *Server) idempotency(next http.Handler) http.Handler {
 			}
 		} else {
 			unit.Rollback()
+			// A conflict can be the work of a concurrent request with the same key (on
+			// another instance) that committed while this one ran: answer as it did.
+			if rw.status == http.StatusConflict {
+				if first, err := s.svc.IdempotentResponse(context.WithoutCancel(r.Context()), a, key); err == nil {
+					replay(w, r, first, target, hash)
+					return
+				}
+			}
 		}
 		for k, v := range rw.header {
 			w.Header()[k] = v

@@ -111,7 +111,9 @@ func documentResponses(oapi *huma.OpenAPI) {
 			add(http.StatusRequestHeaderFieldsTooLarge)
 			add(http.StatusRequestEntityTooLarge)
 			add(http.StatusInternalServerError)
-			add(http.StatusServiceUnavailable)
+			if r := add(http.StatusServiceUnavailable); r.Content[problemContentType] != nil {
+				setHeader(r, "Retry-After", "Seconds to wait before trying again.", true)
+			}
 			if op.RequestBody != nil {
 				add(http.StatusBadRequest)
 				add(http.StatusUnsupportedMediaType)

@@ -86,10 +86,8 @@ func problemFromError(err error) *Problem {
 		return newProblem(http.StatusForbidden, "your role in this organization does not allow this")
 	case errors.Is(err, app.ErrUnauthorized):
 		return newProblem(http.StatusUnauthorized, "missing, invalid or expired credentials")
-	case errors.Is(err, context.DeadlineExceeded):
-		p := newProblem(http.StatusServiceUnavailable, "the request took too long; try again")
-		p.internal = err
-		return p
+	case isUnavailable(err):
+		return unavailableProblem(err)
 	}
 	return internalProblem(err)
 }
@@ -222,6 +220,10 @@ func transformProblem(hctx huma.Context, _ string, v any) (any, error) {
 		hctx.SetHeader("WWW-Authenticate", wwwAuthenticate(""))
 	}
 	hctx.SetHeader("Cache-Control", "no-store")
+	// Headers of a problem that huma made from a handler's plain error (a 503's Retry-After).
+	for k, v := range p.headers {
+		hctx.SetHeader(k, v[0])
+	}
 	logProblem(ctx, p)
 	return p, nil
 }

@@ -65,6 +65,9 @@ type Config struct {
 	// Throttle keeps the rate limits' state (default: in memory, DefaultThrottleKeys keys).
 	// Instances serving one database pass one throttle that they share.
 	Throttle app.Throttle
+	// StoreTimeout bounds the store work of each request (default DefaultStoreTimeout); past
+	// it the request is a 503 problem.
+	StoreTimeout time.Duration
 	// MaxBodyBytes bounds request bodies (default 1 MiB).
 	MaxBodyBytes int64
 	// Version is reported in the OpenAPI document.
@@ -118,6 +121,9 @@ func New(svc *app.Service, cfg Config) *Server {
 	if cfg.Throttle == nil {
 		cfg.Throttle = newMemoryThrottle(DefaultThrottleKeys)
 	}
+	if cfg.StoreTimeout <= 0 {
+		cfg.StoreTimeout = DefaultStoreTimeout
+	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
@@ -142,7 +148,7 @@ func New(svc *app.Service, cfg Config) *Server {
 	// unknown paths are 401 for anonymous callers too.
 	// GetHead serves HEAD from the GET route where there is no HEAD route (all of them).
 	s.router.Use(s.measure, s.withRequestID, s.accessLog, s.recoverPanics, s.limitHeaders, s.checkHost, s.cors, s.limitBody,
-		s.rateLimitAuth, s.authenticate, joinIfMatch, s.idempotency, middleware.GetHead)
+		s.boundStoreWork, s.rateLimitAuth, s.authenticate, joinIfMatch, s.idempotency, middleware.GetHead)
 	s.router.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, newProblem(http.StatusNotFound, "no such resource"))
 	})

@@ -75,6 +75,8 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		return c.backup(ctx, rest)
 	case "restore":
 		return c.restore(ctx, rest)
+	case "db":
+		return c.dbCommand(ctx, rest)
 	case "timer":
 		return c.timer(ctx, rest)
 	case "entries":

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/stinthq/stint/app"
 	"log/slog"
 	"net"
 	"net/http"
@@ -22,7 +23,7 @@ type observedStore interface {
 // from the API, and makes cfg's server and st report to them. With addr "" (the default)
 // it does nothing: metrics are off. The listener answers anyone who reaches it, without a
 // token, so it belongs on loopback or a private network. stop shuts it down.
-func startMetrics(addr string, cfg *server.Config, st observedStore, log *slog.Logger) (stop func(), err error) {
+func startMetrics(addr string, cfg *server.Config, st app.Store, log *slog.Logger) (stop func(), err error) {
 	if addr == "" {
 		return func() {}, nil
 	}
@@ -32,7 +33,13 @@ func startMetrics(addr string, cfg *server.Config, st observedStore, log *slog.L
 	}
 	m := server.NewMetrics()
 	cfg.Metrics = m
-	st.SetObserver(m)
+	obs, _ := st.(observedStore)
+	if obs != nil {
+		obs.SetObserver(m)
+	}
+	if p, ok := st.(storemetrics.PoolReporter); ok {
+		m.RegisterPool(p)
+	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", m.Handler())
 	srv := &http.Server{
@@ -55,6 +62,8 @@ func startMetrics(addr string, cfg *server.Config, st observedStore, log *slog.L
 		defer cancel()
 		_ = srv.Shutdown(ctx)
 		<-done
-		st.SetObserver(nil)
+		if obs != nil {
+			obs.SetObserver(nil)
+		}
 	}, nil
 }

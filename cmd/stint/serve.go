@@ -60,13 +60,15 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	log, level := newServeLogger(c.stderr, sc.logFormat, sc.level)
 	base := *c // reloads read the environment as it was given, not as useConfig sets it
 	c.useConfig(sc)
-	st, svc, dir, err := c.openService(ctx, log)
+	ss, err := c.openServeStore(ctx, log, sc.db)
 	if err != nil {
 		return err
 	}
+	st, svc, dir := ss.store, ss.svc, ss.where
 	cfg := server.Config{Addr: sc.addr, AllowedHosts: sc.live.AllowedHosts, CORSOrigins: sc.live.CORSOrigins,
 		AllowSignup: sc.signup, AuthRatePerMinute: sc.live.AuthRatePerMinute, LoginLimit: sc.live.LoginLimit,
-		SignupLimit: sc.live.SignupLimit, TrustedProxies: sc.proxies, Version: version, Logger: log}
+		SignupLimit: sc.live.SignupLimit, TrustedProxies: sc.proxies, Version: version, Logger: log,
+		Throttle: ss.throttle}
 	stopMetrics, err := startMetrics(sc.metricsAddr, &cfg, st, log)
 	if err != nil {
 		return errors.Join(err, st.Close())

@@ -40,6 +40,7 @@ Server:
                                  run serve as an OS service
   backup FILE                    copy the data directory's database, also while it is in use
   restore FILE                   put a backup in place in an empty data directory
+  db setup --db ADMIN-DSN        prepare a PostgreSQL database for serve; prints its DSN
 
 Other:
   completion bash|zsh|fish       print the shell completion script
@@ -114,10 +115,9 @@ Flags:
                           next start.
   --addr HOST:PORT        address to listen on ($STINT_ADDR; default 127.0.0.1:8736)
   --data DIR              data directory ($STINT_DATA; default: the user's data directory)
-  --db DSN                a postgres:// database instead of SQLite in the data directory
-                          ($STINT_DB)
-  --metrics-addr H:P      address of the Prometheus /metrics listener ($STINT_METRICS_ADDR;
-                          default off)
+  --db DSN                a postgres:// DSN to serve from instead of the data directory's
+                          SQLite database ($STINT_DB; 'stint db setup' prints it); several
+                          instances may serve one database
   --allowed-host HOST     a Host header to accept besides loopback names; repeatable
                           ($STINT_ALLOWED_HOSTS, comma-separated)
   --cors-origin ORIGIN    a browser origin (https://app.example.com) whose pages may call the
@@ -158,6 +158,25 @@ The keys are listed in README.md ("Configuration") and in 'stint config show'. E
   cors_origins = ["https://app.example.com"]
   log_level = "info"
   login_limit = "5/1m"
+`
+
+const usageDB = `Usage: stint db setup --db ADMIN-DSN [--app-role NAME] [--owner-role NAME] [--json]
+
+Prepares a PostgreSQL database for 'stint serve --db', once (running it again is harmless):
+creates the role that owns Stint's schema and the login role the server connects as (it
+is neither superuser, owner nor BYPASSRLS, so row-level security holds for it), grants the
+latter what it needs, applies the migrations, and prints the DSN to serve with on stdout.
+
+  --db DSN          a superuser or database-owner DSN, e.g.
+                    postgres://postgres@localhost:5432/stint ($STINT_DB)
+  --app-role NAME   the application role's name (default stint_app); roles belong to
+                    the whole cluster, so give each database on one cluster its own
+  --owner-role NAME the schema owner's name (default stint_owner)
+  --json          print {"dsn"} as JSON
+
+Example:
+  DSN=$(stint db setup --db postgres://postgres@localhost/stint)
+  stint serve --db "$DSN"
 `
 
 const usageCompletion = `Usage: stint completion bash|zsh|fish
@@ -397,6 +416,8 @@ func usageText(command string) (string, bool) {
 		return usageBackup, true
 	case "restore":
 		return usageRestore, true
+	case "db", "db setup":
+		return usageDB, true
 	case "version":
 		return usageVersion, true
 	case "timer":
