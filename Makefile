@@ -46,7 +46,7 @@ run: build
 build: check-go check-gui $(FYNE_MOD)
 	$(GO) build $(MODFILE) -tags '$(GUI_TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN)/stint ./cmd/stint
 
-$(FYNE_MOD): go.mod go.sum third_party/fyne/apply $(wildcard third_party/fyne/*.in)
+$(FYNE_MOD): go.mod go.sum third_party/fyne/apply $(wildcard third_party/fyne/*.in) $(wildcard third_party/fyne/*.patch)
 	./third_party/fyne/apply $(FYNE_DIR)
 
 build-headless: check-go
