@@ -33,7 +33,7 @@ FYNE_WORK := $(abspath $(FYNE_DIR))/go.work
 MODFILE   := -modfile=$(FYNE_MOD)
 # What cgo needs to build Fyne's OpenGL driver, as Debian packages and as pkg-config names;
 # dbus provides the private session bus the tray tests start.
-GUI_APT := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev dbus
+GUI_APT := gcc libc6-dev pkg-config patch libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev dbus
 GUI_PC  := gl x11 xcursor xrandr xinerama xi xxf86vm
 
 .PHONY: run build build-headless test check-go check-cgo check-gui deps bench lint lint-fmt lint-mod lint-vet lint-staticcheck cross vulncheck fuzz clean package smoke-desktop bench-desktop
@@ -82,7 +82,7 @@ check-cgo:
 # The desktop app (package ui, through Fyne) builds against OpenGL and X11 headers; install
 # them through apt when we can. The UI tests themselves need no display.
 check-gui:
-	@{ pkg-config --exists $(GUI_PC) && command -v dbus-daemon; } >/dev/null 2>&1 || { \
+	@{ pkg-config --exists $(GUI_PC) && command -v dbus-daemon && command -v patch; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "OpenGL/X11 headers are missing; installing them for the desktop app"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(GUI_APT) >/dev/null; \
