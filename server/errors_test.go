@@ -30,7 +30,12 @@ const (
 	writesHang
 	// schemaBehind: the database answers but its schema is a migration behind the binary's.
 	schemaBehind
+	// broken: Read and Write fail with an error the app has no kind for (an internal error),
+	// whose text must reach the log and never a client.
+	broken
 )
+
+var errBroken = errors.New("disk I/O error in page 4711 of /var/lib/stint/secret-path.db")
 
 // faultyStore is the real SQLite store with faults switched on and off: what a PostgreSQL
 // store sees when its server stops, without stopping one.
@@ -42,8 +47,11 @@ type faultyStore struct {
 var errRefused = fmt.Errorf("dial tcp 127.0.0.1:5432: connect: connection refused: %w", app.ErrUnavailable)
 
 func (f *faultyStore) Read(ctx context.Context, fn func(app.Tx) error) error {
-	if f.mode.Load() == readsDown {
+	switch f.mode.Load() {
+	case readsDown:
 		return errRefused
+	case broken:
+		return errBroken
 	}
 	return f.Store.Read(ctx, fn)
 }
@@ -52,6 +60,8 @@ func (f *faultyStore) Write(ctx context.Context, fn func(app.Tx) error) error {
 	switch f.mode.Load() {
 	case writesDown:
 		return errRefused
+	case broken:
+		return errBroken
 	case writesHang:
 		<-ctx.Done()
 	}

@@ -106,20 +106,19 @@ func TestContentType(t *testing.T) {
 	}
 }
 
-// TestInternalErrorsDoNotLeak breaks the store under the server: clients get a bare 500
-// with a request id, the log gets the cause with the same id.
+// TestInternalErrorsDoNotLeak breaks the store under the server with an error the app has
+// no kind for: clients get a bare 500 with a request id, the log gets the cause with the
+// same id. (A store that cannot reach its database is a 503: TestStoreUnavailable.)
 func TestInternalErrorsDoNotLeak(t *testing.T) {
-	e := newEnv(t)
-	tn := e.newTenant(t, "acme")
-	if err := e.store.Close(); err != nil {
-		t.Fatal(err)
-	}
+	e, setup, fs := newFaultyEnv(t)
+	tn := setup.newTenant(t, "acme")
+	fs.mode.Store(broken)
 	res := e.do(t, req{method: "POST", path: "/v1/auth/login", body: `{"email":"owner@acme.example.com","password":"correct horse"}`})
-	if res.status != http.StatusInternalServerError || res.str("detail") != "internal error" {
-		t.Fatalf("login on a closed store: %d %s", res.status, res.body)
+	if res.status != http.StatusInternalServerError || res.str("detail") != "internal error" || strings.Contains(string(res.body), "secret-path") {
+		t.Fatalf("login on a broken store: %d %s", res.status, res.body)
 	}
 	id := res.str("request_id")
-	if !strings.Contains(e.logs.String(), `"request_id":"`+id+`"`) || !strings.Contains(e.logs.String(), "closed") {
+	if !strings.Contains(e.logs.String(), `"request_id":"`+id+`"`) || !strings.Contains(e.logs.String(), "secret-path") {
 		t.Fatalf("the log lacks the cause for %s: %s", id, e.logs.String())
 	}
 	if n := strings.Count(e.logs.String(), `"msg":"request failed","request_id":"`+id); n != 1 {
@@ -127,10 +126,19 @@ func TestInternalErrorsDoNotLeak(t *testing.T) {
 	}
 	// The middleware's own store call (authentication) is hidden the same way.
 	res = e.do(t, req{method: "GET", path: "/v1/projects", token: tn.token("owner")})
-	if res.status != http.StatusInternalServerError {
-		t.Fatalf("authenticate on a closed store: %d %s", res.status, res.body)
+	if res.status != http.StatusInternalServerError || strings.Contains(string(res.body), "secret-path") {
+		t.Fatalf("authenticate on a broken store: %d %s", res.status, res.body)
 	}
-	// The readiness report is the body of its 503 too (TestReadyz), not a problem document.
+	// A closed store cannot reach its database: 503, and nothing of the cause either. The
+	// readiness report is the body of its 503 too (TestReadyz), not a problem document.
+	if err := e.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	fs.mode.Store(healthy)
+	res = e.do(t, req{method: "POST", path: "/v1/auth/login", body: `{"email":"owner@acme.example.com","password":"correct horse"}`})
+	if res.status != http.StatusServiceUnavailable || strings.Contains(string(res.body), "closed") {
+		t.Fatalf("login on a closed store: %d %s", res.status, res.body)
+	}
 	hr, _ := http.NewRequest(http.MethodGet, e.ts.URL+"/readyz", nil)
 	res = e.roundTrip(t, hr, nil)
 	if res.status != http.StatusServiceUnavailable || strings.Contains(string(res.body), "closed") {

@@ -17,14 +17,20 @@ import (
 // when --db (STINT_DB) is a postgres:// DSN, for a team server with several instances on one
 // database. `stint db setup` prepares such a database once.
 
-// isPostgresDSN reports whether dsn names a PostgreSQL database (a URL; key=value DSNs are
-// not taken, so a typo in a file path is not mistaken for one).
+// isPostgresDSN reports whether dsn names a PostgreSQL database: a postgres:// URL or a
+// keyword/value DSN (host=… dbname=…), as the config file's check accepts.
 func isPostgresDSN(dsn string) bool {
-	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return true
+	}
+	return !strings.Contains(dsn, "://") && strings.Contains(dsn, "=")
 }
 
 // redactDSN is dsn without its password, for messages and logs.
 func redactDSN(dsn string) string {
+	if !strings.Contains(dsn, "://") {
+		return maskDSN(dsn)
+	}
 	u, err := url.Parse(dsn)
 	if err != nil {
 		return "(a DSN that is not a valid URL)"

@@ -29,9 +29,9 @@ func TestDBErrors(t *testing.T) {
 		not    string // must not appear
 	}{
 		{"serve on a path", []string{"serve", "--db", "/var/lib/stint/stint.db"}, nil, 2,
-			"stint: --db ($STINT_DB): want a postgres:// DSN, or nothing for SQLite in the data directory", ""},
+			"stint: --db: want a postgres:// URL or host=… dbname=… settings", ""},
 		{"serve on a path from the environment", []string{"serve"}, map[string]string{"STINT_DB": "mysql://x"}, 2,
-			"stint: --db ($STINT_DB): want a postgres:// DSN", ""},
+			"stint: $STINT_DB: scheme \"mysql\": want postgres://", ""},
 		{"serve on nothing listening", []string{"serve", "--db", "postgres://stint_app:s3cret@127.0.0.1:1/stint"}, nil, 1,
 			"stint: open PostgreSQL database postgres://stint_app:xxxxx@127.0.0.1:1/stint: ", "s3cret"},
 		{"setup without a DSN", []string{"db", "setup"}, nil, 2, "stint: db setup: --db: give a superuser or database-owner DSN", ""},
