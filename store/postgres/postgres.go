@@ -349,6 +349,10 @@ func mapErr(err error) error {
 	if errors.Is(err, pgx.ErrNoRows) {
 		return app.ErrNotFound
 	}
+	var de *deferredError
+	if errors.As(err, &de) {
+		return err // a queued write's failure maps only to ErrUnavailable, which it says itself
+	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		switch {

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -175,4 +176,41 @@ func TestQueuedWriteFailure(t *testing.T) {
 			t.Error("the unit's commit did not keep its audit row")
 		}
 	})
+}
+
+// TestQueuedWriteTimeout: a queued write the server cancels (here a change-log row waiting
+// on the tenant's counter past the statement timeout) fails the Write with the server's
+// error, not as an unreachable database, although its message speaks of a timeout.
+func TestQueuedWriteTimeout(t *testing.T) {
+	db := newDB(t)
+	dsn := db.setup(t)
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	ctx := context.Background()
+	st, err := postgres.Open(ctx, dsn+sep+"statement_timeout=300")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ten := app.Tenant{ID: app.NewID(), Name: "t", Meta: app.Meta{Version: 1, HLC: "000000000000001-0000000000-n"}}
+	if err := st.Write(ctx, func(tx app.Tx) error { return tx.Tenants().Insert(ctx, ten) }); err != nil {
+		t.Fatal(err)
+	}
+	lock, err := db.adminConn(t).Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Rollback(ctx) //nolint:errcheck // the lock is all it was for
+	if _, err := lock.Exec(ctx, `SELECT 1 FROM stint.tenants WHERE id = $1 FOR UPDATE`, ten.ID); err != nil {
+		t.Fatal(err)
+	}
+	err = st.Write(ctx, func(tx app.Tx) error {
+		return tx.Changes().Append(ctx, app.Scope{TenantID: ten.ID}, app.Change{ID: app.NewID(), TenantID: ten.ID,
+			Entity: "tenant", EntityID: ten.ID, Op: app.OpUpsert, Version: 1, HLC: ten.HLC, At: time.Now()})
+	})
+	if err == nil || errors.Is(err, app.ErrUnavailable) || !strings.Contains(err.Error(), "statement timeout") {
+		t.Errorf("Write: %v, want the statement timeout, not ErrUnavailable", err)
+	}
 }
