@@ -13,11 +13,9 @@ func (s auditLog) Append(ctx context.Context, sc app.Scope, e app.AuditEntry) er
 	if e.TenantID != sc.TenantID {
 		return fmt.Errorf("append audit: tenant mismatch: %w", app.ErrNotFound)
 	}
-	_, err := s.d.exec(ctx, sc.TenantID, `INSERT INTO audit_log (id, tenant_id, organization_id, actor_id, action, entity, entity_id, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, e.TenantID, e.OrganizationID, e.ActorID, e.Action, e.Entity, e.EntityID, ts(e.At))
-	if err != nil {
-		return fmt.Errorf("append audit: %w", mapErr(err))
-	}
+	// Nobody waits for the row: it goes out with the transaction's next round trip (db.later).
+	s.d.later(sc.TenantID, "append audit", `INSERT INTO audit_log (id, tenant_id, organization_id, actor_id, action, entity, entity_id, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, nil, e.ID, e.TenantID, e.OrganizationID, e.ActorID, e.Action, e.Entity, e.EntityID, ts(e.At))
 	return nil
 }
 

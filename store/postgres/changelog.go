@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/stinthq/stint/app"
 )
 
@@ -20,19 +22,21 @@ func (s changeLog) Append(ctx context.Context, sc app.Scope, c app.Change) error
 	if c.TenantID != sc.TenantID {
 		return fmt.Errorf("append change: tenant mismatch: %w", app.ErrNotFound)
 	}
-	n, err := s.d.exec(ctx, sc.TenantID, `WITH next AS (UPDATE tenants SET change_seq = change_seq + 1 WHERE id = ? RETURNING change_seq)
+	// Nobody waits for the row: it goes out with the transaction's next round trip
+	// (db.later), which also takes the counter, so seq order stays commit order.
+	s.d.later(sc.TenantID, "append change", `WITH next AS (UPDATE tenants SET change_seq = change_seq + 1 WHERE id = ? RETURNING change_seq)
 		INSERT INTO change_log (tenant_id, seq, id, organization_id, entity, entity_id, op, version, hlc, at)
 		SELECT ?::uuid, next.change_seq, ?::uuid, ?::uuid, ?::text, ?::uuid, ?::text, ?::bigint, ?::bytea, ?::timestamptz FROM next
 		ON CONFLICT (tenant_id, entity_id) DO UPDATE SET seq = excluded.seq, id = excluded.id,
 			organization_id = excluded.organization_id, entity = excluded.entity, op = excluded.op,
 			version = excluded.version, hlc = excluded.hlc, at = excluded.at`,
+		func(tag pgconn.CommandTag) error {
+			if tag.RowsAffected() != 1 {
+				return fmt.Errorf("no tenant %s: %w", sc.TenantID, app.ErrNotFound)
+			}
+			return nil
+		},
 		sc.TenantID, c.TenantID, c.ID, c.OrganizationID, c.Entity, c.EntityID, c.Op, c.Version, hlcValue(c.HLC), ts(c.At))
-	if err != nil {
-		return fmt.Errorf("append change: %w", mapErr(err))
-	}
-	if n != 1 {
-		return fmt.Errorf("append change: no tenant %s: %w", sc.TenantID, app.ErrNotFound)
-	}
 	return nil
 }
 

@@ -13,50 +13,174 @@ import (
 	"github.com/stinthq/stint/app"
 )
 
-// db runs one transaction's statements. It sets app.tenant_id lazily: a statement on tenant
-// data names its tenant, and when that differs from what the transaction has set, the
-// set_config goes out in the same round trip as the statement (a pgx batch). The setting is
-// local to the transaction, so it is safe behind a transaction-pooling proxy.
+// db runs one transaction's statements, sending as few round trips as it can.
 //
-// A write statement runs inside a savepoint of its own, sent in the same round trip: a
-// statement that fails (a unique violation, say) then leaves the transaction usable, as a
-// failed statement does in SQLite, so a caller may go on after ErrConflict.
+// The transaction's BEGIN goes out with its first statement (Store.Write and Store.Read
+// hold a pooled connection, not a pgx transaction). It sets app.tenant_id lazily: a
+// statement on tenant data names its tenant, and when that differs from what the
+// transaction has set, the set_config goes out in the same round trip as the statement (a
+// pgx batch). The setting is local to the transaction, so it is safe behind a
+// transaction-pooling proxy.
+//
+// A write statement whose result the caller needs runs inside a savepoint of its own, sent
+// in the same round trip: a statement that fails (a unique violation, say) then leaves the
+// transaction usable, as a failed statement does in SQLite, so a caller may go on after
+// ErrConflict. Writes nobody waits on (the audit and change-log rows) are queued instead and
+// go out in front of the next statement or with the COMMIT. Should one of them fail, the
+// transaction fails as a whole: every later statement and the commit report it, never as
+// ErrConflict or ErrNotFound, which a caller might take for its own statement's result.
 //
 // Statements are written with ? placeholders, as in store/sqlite, and numbered here.
 type db struct {
-	tx pgx.Tx
-	// tenant is the tenant app.tenant_id holds in tx, uuid.Nil while it is unset.
-	tenant uuid.UUID
+	c conn
+	// begin opens the transaction; it is sent with the first statement, "" once sent or
+	// when c is a transaction already.
+	begin string
+	began bool
+	// outside lets a read on no tenant's data made before the transaction has begun (the
+	// principal lookup of a request) run on its own, in its statement's implicit transaction.
+	outside bool
+	// tenant is the tenant app.tenant_id holds in the transaction, uuid.Nil while it is
+	// unset; it counts the queued statements as run.
+	tenant  uuid.UUID
+	pending []queued // writes queued for the next round trip
+	failed  error    // a queued write that failed: the transaction is lost
+}
+
+// conn is where db sends its batches: a pooled connection or a pgx transaction (units).
+type conn interface {
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+// queued is a statement sent ahead of the one that carries it. A queued write has a what
+// (for its error) and may check its command tag.
+type queued struct {
+	what  string
+	query string
+	args  []any
+	check func(pgconn.CommandTag) error
+}
+
+// deferredError is the failure of a queued write. It carries the driver error for Write's
+// retry (retryable) and ErrUnavailable, but no other sentinel: it must not pass for the
+// result of the statement it arrived with.
+type deferredError struct {
+	what string
+	err  error
+}
+
+func (e *deferredError) Error() string { return e.what + ": " + e.err.Error() }
+
+// Is makes an unreachable database ErrUnavailable, as mapErr does.
+func (e *deferredError) Is(target error) bool {
+	return target == app.ErrUnavailable && unreachable(e.err)
 }
 
 const setTenant = `SELECT set_config('app.tenant_id', $1, true)`
 
-// prelude returns a batch that starts by setting the tenant when tx has another one.
-func (d *db) prelude(tenant uuid.UUID) *pgx.Batch {
-	b := &pgx.Batch{}
-	if tenant != d.tenant {
-		b.Queue(setTenant, tenant.String())
+// open starts a batch for a statement on tenant: the transaction's BEGIN if it has not been
+// sent, the queued writes, and the tenant setting if it changes. lead is what open put in
+// front of the caller's statements, whose results lead reads. A read (alone) marks a
+// statement that may run outside the transaction when the db allows it.
+func (d *db) open(tenant uuid.UUID, alone bool) (b *pgx.Batch, lead []queued) {
+	b = &pgx.Batch{}
+	if d.begin != "" && !(alone && d.outside && tenant == uuid.Nil && d.tenant == uuid.Nil && len(d.pending) == 0) {
+		lead = append(lead, queued{query: d.begin})
+		d.begin, d.began = "", true
 	}
-	return b
+	lead = append(lead, d.pending...)
+	d.pending = nil
+	if tenant != d.tenant {
+		lead = append(lead, queued{query: setTenant, args: []any{tenant.String()}})
+		d.tenant = tenant
+	}
+	for _, q := range lead {
+		b.Queue(q.query, q.args...)
+	}
+	return b, lead
+}
+
+// lead reads the results of what open put in front of the caller's statements. Any error
+// loses the transaction.
+func (d *db) lead(br pgx.BatchResults, lead []queued) error {
+	for _, q := range lead {
+		tag, err := br.Exec()
+		if err == nil && q.check != nil {
+			err = q.check(tag)
+		}
+		if err != nil {
+			if q.what != "" {
+				err = &deferredError{what: q.what, err: err}
+			}
+			d.failed = err
+			return err
+		}
+	}
+	return nil
+}
+
+// later queues a write for tenant whose result nobody waits for: it goes out with the next
+// statement or the end of the transaction (finish); check, when set, judges its tag.
+func (d *db) later(tenant uuid.UUID, what, query string, check func(pgconn.CommandTag) error, args ...any) {
+	if tenant != d.tenant {
+		d.pending = append(d.pending, queued{what: "set tenant", query: setTenant, args: []any{tenant.String()}})
+		d.tenant = tenant
+	}
+	d.pending = append(d.pending, queued{what: what, query: rebind(query), args: args, check: check})
+}
+
+// finish sends the queued writes with end (COMMIT, RELEASE SAVEPOINT …; "" to send only
+// them) in one round trip. A COMMIT PostgreSQL turned into a rollback is an error.
+func (d *db) finish(ctx context.Context, end string) error {
+	if d.failed != nil {
+		return d.failed
+	}
+	if len(d.pending) == 0 && (end == "" || d.begin != "") {
+		return nil // nothing to send, or no transaction was begun
+	}
+	b, lead := d.open(d.tenant, false)
+	if end != "" {
+		b.Queue(end)
+	}
+	br := d.c.SendBatch(ctx, b)
+	err := d.lead(br, lead)
+	if err == nil && end != "" {
+		var tag pgconn.CommandTag
+		tag, err = br.Exec()
+		if err == nil && end == "COMMIT" && tag.String() == "ROLLBACK" {
+			err = errors.New("the transaction was rolled back")
+		}
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// rollback ends a transaction db began, whatever its state; a connection left in a
+// transaction is closed by the pool on release.
+func (d *db) rollback(ctx context.Context) {
+	if d.began {
+		_, _ = d.c.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+	}
 }
 
 // exec runs a write statement for tenant and returns how many rows it changed.
 func (d *db) exec(ctx context.Context, tenant uuid.UUID, query string, args ...any) (int64, error) {
-	b := d.prelude(tenant)
-	set := b.Len()
+	if d.failed != nil {
+		return 0, d.failed
+	}
+	b, lead := d.open(tenant, false)
 	b.Queue("SAVEPOINT stmt")
 	b.Queue(rebind(query), args...)
 	b.Queue("RELEASE SAVEPOINT stmt")
-	br := d.tx.SendBatch(ctx, b)
-	var err error
-	for range set {
-		if _, err = br.Exec(); err != nil {
-			br.Close()
-			return 0, err
-		}
+	br := d.c.SendBatch(ctx, b)
+	if err := d.lead(br, lead); err != nil {
+		br.Close()
+		return 0, err
 	}
-	d.tenant = tenant
-	if _, err = br.Exec(); err != nil {
+	if _, err := br.Exec(); err != nil {
 		br.Close()
 		return 0, err
 	}
@@ -71,10 +195,10 @@ func (d *db) exec(ctx context.Context, tenant uuid.UUID, query string, args ...a
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) {
 			// The statement failed on the server: undo it and keep the transaction.
-			if _, rerr := d.tx.Exec(ctx, "ROLLBACK TO SAVEPOINT stmt"); rerr != nil {
+			if _, rerr := d.c.Exec(ctx, "ROLLBACK TO SAVEPOINT stmt"); rerr != nil {
 				return 0, errors.Join(err, rerr)
 			}
-			if _, rerr := d.tx.Exec(ctx, "RELEASE SAVEPOINT stmt"); rerr != nil {
+			if _, rerr := d.c.Exec(ctx, "RELEASE SAVEPOINT stmt"); rerr != nil {
 				return 0, errors.Join(err, rerr)
 			}
 		}
@@ -85,17 +209,16 @@ func (d *db) exec(ctx context.Context, tenant uuid.UUID, query string, args ...a
 
 // query runs a read statement for tenant.
 func (d *db) query(ctx context.Context, tenant uuid.UUID, query string, args ...any) (pgx.Rows, error) {
-	if tenant == d.tenant {
-		return d.tx.Query(ctx, rebind(query), args...)
+	if d.failed != nil {
+		return nil, d.failed
 	}
-	b := d.prelude(tenant)
+	b, lead := d.open(tenant, true)
 	b.Queue(rebind(query), args...)
-	br := d.tx.SendBatch(ctx, b)
-	if _, err := br.Exec(); err != nil {
+	br := d.c.SendBatch(ctx, b)
+	if err := d.lead(br, lead); err != nil {
 		br.Close()
 		return nil, err
 	}
-	d.tenant = tenant
 	rows, err := br.Query()
 	if err != nil {
 		br.Close()
@@ -106,17 +229,16 @@ func (d *db) query(ctx context.Context, tenant uuid.UUID, query string, args ...
 
 // queryRow runs a statement expected to return one row for tenant.
 func (d *db) queryRow(ctx context.Context, tenant uuid.UUID, query string, args ...any) rowScanner {
-	if tenant == d.tenant {
-		return d.tx.QueryRow(ctx, rebind(query), args...)
+	if d.failed != nil {
+		return errRow{d.failed}
 	}
-	b := d.prelude(tenant)
+	b, lead := d.open(tenant, true)
 	b.Queue(rebind(query), args...)
-	br := d.tx.SendBatch(ctx, b)
-	if _, err := br.Exec(); err != nil {
+	br := d.c.SendBatch(ctx, b)
+	if err := d.lead(br, lead); err != nil {
 		br.Close()
 		return errRow{err}
 	}
-	d.tenant = tenant
 	return batchRow{row: br.QueryRow(), br: br}
 }
 

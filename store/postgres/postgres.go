@@ -52,9 +52,18 @@ const setupHint = "run `stint db setup --db <admin DSN>` once with a superuser o
 // is not a superuser, owns no table and does not bypass row-level security, and the schema
 // is the version this build knows. Open does not migrate: Setup does, as the schema owner.
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	return open(ctx, dsn, nil)
+}
+
+// open is Open with tune, when set, adjusting the pool's configuration (the tests trace
+// the statements sent).
+func open(ctx context.Context, dsn string, tune func(*pgxpool.Config)) (*Store, error) {
 	cfg, err := poolConfig(dsn)
 	if err != nil {
 		return nil, err
+	}
+	if tune != nil {
+		tune(cfg)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -233,24 +242,29 @@ func (s *Store) Write(ctx context.Context, fn func(app.Tx) error) (err error) {
 }
 
 func (s *Store) writeOnce(ctx context.Context, fn func(app.Tx) error) error {
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+	c, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("begin write: %w", mapErr(err))
 	}
+	defer c.Release()
 	start := time.Now()
-	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // after Commit this does nothing
-	if err := fn(&txn{d: &db{tx: tx}}); err != nil {
+	d := &db{c: c, begin: "BEGIN ISOLATION LEVEL READ COMMITTED"}
+	if err := fn(&txn{d: d}); err != nil {
+		d.rollback(ctx)
 		return err
 	}
-	if err := tx.Commit(ctx); err != nil {
+	if err := d.finish(ctx, "COMMIT"); err != nil {
+		d.rollback(ctx)
 		return fmt.Errorf("commit: %w", mapErr(err))
 	}
 	s.observeCommit(start)
 	return nil
 }
 
-// Read runs fn in one REPEATABLE READ, READ ONLY transaction: every statement in fn sees the
-// same snapshot. With a context carrying a unit of work that has written, fn reads the
+// Read runs fn in one REPEATABLE READ, READ ONLY transaction: every statement in fn on tenant
+// data sees the same snapshot. The transaction begins with fn's first statement on tenant
+// data; a lookup across tenants made before it (the SECURITY DEFINER functions that resolve
+// a request's principal) runs on its own, one statement in one round trip. With a context carrying a unit of work that has written, fn reads the
 // unit's transaction instead, so a request reads its own writes.
 func (s *Store) Read(ctx context.Context, fn func(app.Tx) error) (err error) {
 	if o := s.observer(); o != nil {
@@ -261,12 +275,14 @@ func (s *Store) Read(ctx context.Context, fn func(app.Tx) error) (err error) {
 			return err
 		}
 	}
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	c, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("begin read: %w", mapErr(err))
 	}
-	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a read has nothing to keep
-	return fn(&txn{d: &db{tx: tx}})
+	defer c.Release()
+	d := &db{c: c, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", outside: true}
+	defer d.rollback(ctx) // a read has nothing to keep
+	return fn(&txn{d: d})
 }
 
 // migrations are the embedded migrations in order, with their versions.
@@ -333,6 +349,10 @@ func mapErr(err error) error {
 	if errors.Is(err, pgx.ErrNoRows) {
 		return app.ErrNotFound
 	}
+	var de *deferredError
+	if errors.As(err, &de) {
+		return err // a queued write's failure maps only to ErrUnavailable, which it says itself
+	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		switch {
@@ -380,6 +400,10 @@ func unreachable(err error) bool {
 // retryable reports a transaction PostgreSQL rolled back to break a serialization conflict
 // or a deadlock.
 func retryable(err error) bool {
+	var de *deferredError
+	if errors.As(err, &de) {
+		err = de.err
+	}
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
 }

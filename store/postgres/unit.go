@@ -95,7 +95,7 @@ func (u *unit) begin(ctx context.Context) error {
 		u.endLocked(err)
 		return err
 	}
-	u.tx, u.d, u.begun = tx, &db{tx: tx}, time.Now()
+	u.tx, u.d, u.begun = tx, &db{c: tx}, time.Now()
 	u.timer = time.AfterFunc(u.s.unitDeadline, u.expire)
 	return nil
 }
@@ -161,22 +161,24 @@ func (u *unit) write(ctx context.Context, fn func(app.Tx) error) (err error) {
 			panic(p)
 		}
 	}()
-	if ferr := fn(&txn{d: u.d}); ferr != nil {
-		// Undo this function's work only; the setting of app.tenant_id goes back with it.
-		if _, err := u.tx.Exec(context.WithoutCancel(ctx), "ROLLBACK TO SAVEPOINT unit_write"); err != nil {
-			err = fmt.Errorf("rollback to unit savepoint: %w", mapErr(err))
-			u.endLocked(err)
-			return errors.Join(ferr, err)
+	ferr := fn(&txn{d: u.d})
+	if ferr == nil {
+		// The function's queued writes go out with the release of its savepoint.
+		if ferr = u.d.finish(context.WithoutCancel(ctx), "RELEASE SAVEPOINT unit_write"); ferr == nil {
+			return nil
 		}
-		u.d.tenant = tenant
-		return ferr
+		ferr = fmt.Errorf("release unit savepoint: %w", mapErr(ferr))
 	}
-	if _, err := u.tx.Exec(context.WithoutCancel(ctx), "RELEASE SAVEPOINT unit_write"); err != nil {
-		err = fmt.Errorf("release unit savepoint: %w", mapErr(err))
+	// Undo this function's work only; the setting of app.tenant_id goes back with it, and
+	// its writes still queued are dropped.
+	u.d.pending, u.d.failed = nil, nil
+	if _, err := u.tx.Exec(context.WithoutCancel(ctx), "ROLLBACK TO SAVEPOINT unit_write"); err != nil {
+		err = fmt.Errorf("rollback to unit savepoint: %w", mapErr(err))
 		u.endLocked(err)
-		return err
+		return errors.Join(ferr, err)
 	}
-	return nil
+	u.d.tenant = tenant
+	return ferr
 }
 
 // read runs fn in the unit's transaction once it has one; ok is false when the unit has
@@ -219,6 +221,11 @@ func (u *unit) Commit(ctx context.Context, fn func(app.Tx) error) (err error) {
 	}()
 	if err := fn(&txn{d: u.d}); err != nil {
 		u.endLocked(errUnitEnded)
+		return err
+	}
+	if err := u.d.finish(ctx, ""); err != nil { // the queued writes, before the commit
+		err = fmt.Errorf("commit unit: %w", mapErr(err))
+		u.endLocked(err)
 		return err
 	}
 	if !u.timer.Stop() {

@@ -1,0 +1,216 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/store/postgres"
+)
+
+// tripCounter counts the round trips a store makes: a statement sent alone, or a batch.
+type tripCounter struct{ n atomic.Int64 }
+
+func (c *tripCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	if d.SQL != "-- ping" { // the pool's check of a connection idle for a while
+		c.n.Add(1)
+	}
+	return ctx
+}
+
+func (c *tripCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+func (c *tripCounter) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	c.n.Add(1)
+	return ctx
+}
+
+func (c *tripCounter) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+func (c *tripCounter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
+
+// TestRoundTrips: the requests the API serves most cost the round trips they need and no
+// more: authenticating a token is one statement, listing entries one batch (BEGIN, tenant,
+// SELECT) and its ROLLBACK, and creating an entry four (BEGIN, tenant and the actor's
+// membership; the user, for the entry's time zone; the insert in its savepoint; the audit
+// and change-log rows with the COMMIT).
+func TestRoundTrips(t *testing.T) {
+	db := newDB(t)
+	var trips tripCounter
+	ctx := context.Background()
+	st, err := postgres.OpenTracedForTest(ctx, db.setup(t), &trips)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc := app.New(st, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
+	sess, err := svc.Signup(ctx, app.SignupInput{Email: "trips@example.com", Password: "trips password",
+		Name: "Trips", Organization: "Trips", Timezone: "UTC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := svc.Authenticate(ctx, sess.Token, nil) // touches the token once
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2025, 1, 1, 9, 0, 0, 0, time.UTC)
+	stop := start.Add(time.Hour)
+	for _, tc := range []struct {
+		name string
+		want int64
+		call func() error
+	}{
+		{"authenticate", 1, func() error {
+			_, err := svc.Authenticate(ctx, sess.Token, nil)
+			return err
+		}},
+		{"create entry", 4, func() error {
+			_, err := svc.CreateTimeEntry(ctx, a, app.TimeEntryInput{Description: "trip",
+				StartedAt: start, StoppedAt: &stop})
+			return err
+		}},
+		{"list entries", 2, func() error {
+			p, err := svc.TimeEntries(ctx, a, app.EntryQuery{})
+			if err == nil && len(p.Items) != 1 {
+				err = errors.New("the entry created is not listed")
+			}
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := trips.n.Load()
+			if err := tc.call(); err != nil {
+				t.Fatal(err)
+			}
+			if got := trips.n.Load() - before; got != tc.want {
+				t.Errorf("%d round trips, want %d", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestQueuedWriteFailure: the audit and change-log rows go out with a later round trip,
+// so their failure shows late; it must still lose the whole Write (or, in a unit, the
+// function's savepoint), and must not pass for the result of the statement it arrived with
+// (ErrConflict or ErrNotFound, which callers act on).
+func TestQueuedWriteFailure(t *testing.T) {
+	st := open(t)
+	defer st.Close()
+	ctx := context.Background()
+	ten := app.Tenant{ID: app.NewID(), Name: "t", Meta: app.Meta{Version: 1, HLC: "000000000000001-0000000000-n"}}
+	sc := app.Scope{TenantID: ten.ID}
+	entry := app.AuditEntry{ID: app.NewID(), TenantID: ten.ID, Action: "tenant.create", Entity: "tenant", EntityID: ten.ID, At: time.Now()}
+	if err := st.Write(ctx, func(tx app.Tx) error {
+		if err := tx.Tenants().Insert(ctx, ten); err != nil {
+			return err
+		}
+		return tx.Audit().Append(ctx, sc, entry)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// Each function writes a row of its own, then an audit row the database refuses (its
+	// id is taken), then maybe reads.
+	other := app.AuditEntry{ID: app.NewID(), TenantID: ten.ID, Action: "tenant.update", Entity: "tenant", EntityID: ten.ID, At: time.Now()}
+	kept := func(t *testing.T, rctx context.Context) bool {
+		t.Helper()
+		var n int
+		err := st.Read(rctx, func(tx app.Tx) error {
+			got, err := tx.Audit().List(ctx, sc, app.PageRequest{Limit: 10})
+			n = len(got)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n > 1
+	}
+	refused := func(readAfter bool) func(tx app.Tx) error {
+		return func(tx app.Tx) error {
+			if err := tx.Audit().Append(ctx, sc, other); err != nil {
+				return err
+			}
+			if err := tx.Audit().Append(ctx, sc, entry); err != nil {
+				return err
+			}
+			if !readAfter {
+				return nil
+			}
+			_, err := tx.Tenants().Get(ctx, sc)
+			if err == nil || errors.Is(err, app.ErrNotFound) || errors.Is(err, app.ErrConflict) {
+				t.Errorf("the read after a refused audit row: %v, want the transaction's failure", err)
+			}
+			return err
+		}
+	}
+	for _, tc := range []struct {
+		name      string
+		readAfter bool
+	}{{"shown by the commit", false}, {"shown by the next statement", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := st.Write(ctx, refused(tc.readAfter))
+			if err == nil || errors.Is(err, app.ErrConflict) || errors.Is(err, app.ErrNotFound) {
+				t.Errorf("Write: %v, want the refused audit row's failure", err)
+			}
+			if kept(t, ctx) {
+				t.Error("a Write whose audit row was refused kept its other rows")
+			}
+		})
+	}
+	t.Run("in a unit", func(t *testing.T) {
+		uctx, u := st.BeginUnit(ctx)
+		defer u.Rollback()
+		if err := st.Write(uctx, refused(false)); err == nil || errors.Is(err, app.ErrConflict) {
+			t.Errorf("Write in the unit: %v, want the refused audit row's failure", err)
+		}
+		if kept(t, uctx) {
+			t.Error("the unit kept the rows of a function whose audit row was refused")
+		}
+		if err := u.Commit(ctx, func(tx app.Tx) error { return tx.Audit().Append(ctx, sc, other) }); err != nil {
+			t.Fatalf("the unit does not go on after a function's refused audit row: %v", err)
+		}
+		if !kept(t, ctx) {
+			t.Error("the unit's commit did not keep its audit row")
+		}
+	})
+}
+
+// TestQueuedWriteTimeout: a queued write the server cancels (here a change-log row waiting
+// on the tenant's counter past the statement timeout) fails the Write with the server's
+// error, not as an unreachable database, although its message speaks of a timeout.
+func TestQueuedWriteTimeout(t *testing.T) {
+	db := newDB(t)
+	dsn := db.setup(t)
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	ctx := context.Background()
+	st, err := postgres.Open(ctx, dsn+sep+"statement_timeout=300")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ten := app.Tenant{ID: app.NewID(), Name: "t", Meta: app.Meta{Version: 1, HLC: "000000000000001-0000000000-n"}}
+	if err := st.Write(ctx, func(tx app.Tx) error { return tx.Tenants().Insert(ctx, ten) }); err != nil {
+		t.Fatal(err)
+	}
+	lock, err := db.adminConn(t).Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Rollback(ctx) //nolint:errcheck // the lock is all it was for
+	if _, err := lock.Exec(ctx, `SELECT 1 FROM stint.tenants WHERE id = $1 FOR UPDATE`, ten.ID); err != nil {
+		t.Fatal(err)
+	}
+	err = st.Write(ctx, func(tx app.Tx) error {
+		return tx.Changes().Append(ctx, app.Scope{TenantID: ten.ID}, app.Change{ID: app.NewID(), TenantID: ten.ID,
+			Entity: "tenant", EntityID: ten.ID, Op: app.OpUpsert, Version: 1, HLC: ten.HLC, At: time.Now()})
+	})
+	if err == nil || errors.Is(err, app.ErrUnavailable) || !strings.Contains(err.Error(), "statement timeout") {
+		t.Errorf("Write: %v, want the statement timeout, not ErrUnavailable", err)
+	}
+}
