@@ -48,11 +48,15 @@ func watchConfig(ctx context.Context, path string, log *slog.Logger, reload func
 		watched = fi
 		return true
 	}
-	if !add() {
-		log.Warn("config directory not found; watching for it", "dir", dir)
-	}
 	debounce := time.NewTimer(time.Hour)
 	debounce.Stop()
+	if add() {
+		// The file was read before the watch began: read it once more, so a change made in
+		// between is not missed (a reload that finds nothing changed does nothing).
+		debounce.Reset(configDebounce)
+	} else {
+		log.Warn("config directory not found; watching for it", "dir", dir)
+	}
 	poll := time.NewTicker(configDirPoll)
 	defer poll.Stop()
 	for {
