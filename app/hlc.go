@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strconv"
 	"strings"
@@ -82,4 +83,41 @@ func HLCTime(stamp string) time.Time {
 		return time.Time{}
 	}
 	return time.UnixMilli(wall).UTC()
+}
+
+// HLCBytes is a stamp in the compact form both stores keep: 8 bytes of wall milliseconds
+// and 4 of the logical counter, both big-endian, then the node id. Byte order is stamp
+// order, so comparisons in SQL still order stamps.
+func HLCBytes(stamp string) ([]byte, error) {
+	wall, logical, node, err := ParseHLC(stamp)
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, 12, 12+len(node))
+	binary.BigEndian.PutUint64(b, uint64(wall))
+	binary.BigEndian.PutUint32(b[8:], logical)
+	return append(b, node...), nil
+}
+
+// HLCFromBytes turns a stamp in its compact form (HLCBytes) back into its text.
+func HLCFromBytes(b []byte) (string, error) {
+	if len(b) < 12 {
+		return "", fmt.Errorf("hlc stored in %d bytes", len(b))
+	}
+	out := make([]byte, 0, 27+len(b)-12)
+	out = appendPadded(out, binary.BigEndian.Uint64(b), 15)
+	out = append(out, '-')
+	out = appendPadded(out, uint64(binary.BigEndian.Uint32(b[8:])), 10)
+	out = append(out, '-')
+	return string(append(out, b[12:]...)), nil
+}
+
+// appendPadded appends v in decimal, zero-padded to width digits.
+func appendPadded(b []byte, v uint64, width int) []byte {
+	var digits [20]byte
+	d := strconv.AppendUint(digits[:0], v, 10)
+	for range width - len(d) {
+		b = append(b, '0')
+	}
+	return append(b, d...)
 }

@@ -2,9 +2,7 @@ package postgres
 
 import (
 	"database/sql/driver"
-	"encoding/binary"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/stinthq/stint/app"
@@ -13,45 +11,23 @@ import (
 // HLC stamps are stored as store/sqlite stores them: 8 bytes of wall milliseconds and 4 of
 // the logical counter, both big-endian, then the node id, so byte order is stamp order.
 
-// hlcValue binds a stamp as stored; a malformed stamp fails the statement.
+// hlcValue binds a stamp in its compact form (app.HLCBytes); a malformed stamp fails the
+// statement.
 type hlcValue string
 
-func (h hlcValue) Value() (driver.Value, error) {
-	wall, logical, node, err := app.ParseHLC(string(h))
-	if err != nil {
-		return nil, err
-	}
-	b := make([]byte, 12, 12+len(node))
-	binary.BigEndian.PutUint64(b, uint64(wall))
-	binary.BigEndian.PutUint32(b[8:], logical)
-	return append(b, node...), nil
-}
+func (h hlcValue) Value() (driver.Value, error) { return app.HLCBytes(string(h)) }
 
 // hlcScan scans a stored stamp back into its text, as app formats it.
 type hlcScan struct{ dst *string }
 
 func (h hlcScan) Scan(src any) error {
 	b, ok := src.([]byte)
-	if !ok || len(b) < 12 {
-		return fmt.Errorf("hlc stored as %T of %d bytes", src, len(b))
+	if !ok {
+		return fmt.Errorf("hlc stored as %T", src)
 	}
-	out := make([]byte, 0, 27+len(b)-12)
-	out = appendPadded(out, binary.BigEndian.Uint64(b), 15)
-	out = append(out, '-')
-	out = appendPadded(out, uint64(binary.BigEndian.Uint32(b[8:])), 10)
-	out = append(out, '-')
-	*h.dst = string(append(out, b[12:]...))
-	return nil
-}
-
-// appendPadded appends v in decimal, zero-padded to width digits.
-func appendPadded(b []byte, v uint64, width int) []byte {
-	var digits [20]byte
-	d := strconv.AppendUint(digits[:0], v, 10)
-	for range width - len(d) {
-		b = append(b, '0')
-	}
-	return append(b, d...)
+	s, err := app.HLCFromBytes(b)
+	*h.dst = s
+	return err
 }
 
 // Instants are timestamptz, microseconds; Go's nanoseconds below that are dropped, as

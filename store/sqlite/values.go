@@ -4,9 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"encoding/binary"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -98,45 +96,23 @@ func nullString(s string) any {
 // wall milliseconds and 4 of the logical counter, both big-endian, then the node id. Byte
 // order is stamp order, so comparisons in SQL still order stamps.
 
-// hlcValue binds a stamp as stored; a malformed stamp fails the statement.
+// hlcValue binds a stamp in its compact form (app.HLCBytes); a malformed stamp fails the
+// statement.
 type hlcValue string
 
-func (h hlcValue) Value() (driver.Value, error) {
-	wall, logical, node, err := app.ParseHLC(string(h))
-	if err != nil {
-		return nil, err
-	}
-	b := make([]byte, 12, 12+len(node))
-	binary.BigEndian.PutUint64(b, uint64(wall))
-	binary.BigEndian.PutUint32(b[8:], logical)
-	return append(b, node...), nil
-}
+func (h hlcValue) Value() (driver.Value, error) { return app.HLCBytes(string(h)) }
 
 // hlcScan scans a stored stamp back into its text, as app formats it.
 type hlcScan struct{ dst *string }
 
 func (h hlcScan) Scan(src any) error {
 	b, ok := src.([]byte)
-	if !ok || len(b) < 12 {
-		return fmt.Errorf("hlc stored as %T of %d bytes", src, len(b))
+	if !ok {
+		return fmt.Errorf("hlc stored as %T", src)
 	}
-	out := make([]byte, 0, 27+len(b)-12)
-	out = appendPadded(out, binary.BigEndian.Uint64(b), 15)
-	out = append(out, '-')
-	out = appendPadded(out, uint64(binary.BigEndian.Uint32(b[8:])), 10)
-	out = append(out, '-')
-	*h.dst = string(append(out, b[12:]...))
-	return nil
-}
-
-// appendPadded appends v in decimal, zero-padded to width digits.
-func appendPadded(b []byte, v uint64, width int) []byte {
-	var digits [20]byte
-	d := strconv.AppendUint(digits[:0], v, 10)
-	for range width - len(d) {
-		b = append(b, '0')
-	}
-	return append(b, d...)
+	s, err := app.HLCFromBytes(b)
+	*h.dst = s
+	return err
 }
 
 // metaCols are the bookkeeping columns every synced table ends with, in this order.
