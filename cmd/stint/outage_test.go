@@ -133,6 +133,8 @@ type outcome struct {
 	err        error
 	problem    bool // Content-Type application/problem+json
 	retryAfter string
+	what       string // method and path
+	body       string
 }
 
 // TestPostgresOutage: under a little load, the database stops. Requests get 503 problems
@@ -170,16 +172,19 @@ func TestPostgresOutage(t *testing.T) {
 				began := time.Now()
 				var r apiResponse
 				var err error
+				what := "GET /v1/time-entries"
 				if (w+i)%2 == 0 {
 					r, err = send(client, "GET", srv.url+"/v1/time-entries?limit=20", token, "")
 				} else {
+					what = "POST /v1/time-entries"
 					start := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(w*100000+i) * time.Minute)
 					r, err = send(client, "POST", srv.url+"/v1/time-entries", token, fmt.Sprintf(
 						`{"description":"outage load","started_at":%q,"stopped_at":%q}`,
 						start.Format(time.RFC3339), start.Add(time.Minute).Format(time.RFC3339)))
 				}
 				o := outcome{at: began, status: r.status, took: time.Since(began), err: err,
-					problem: r.header.Get("Content-Type") == "application/problem+json", retryAfter: r.header.Get("Retry-After")}
+					problem: r.header.Get("Content-Type") == "application/problem+json", retryAfter: r.header.Get("Retry-After"),
+					what: what, body: string(r.body)}
 				mu.Lock()
 				outcomes = append(outcomes, o)
 				mu.Unlock()
@@ -231,7 +236,7 @@ func TestPostgresOutage(t *testing.T) {
 		case o.status/100 == 2 && o.at.Before(stopped):
 			// begun before the stop, answered before it took effect
 		default:
-			t.Errorf("during the outage: status %d", o.status)
+			t.Errorf("during the outage: %s answered %d after %v: %s\nserver log:\n%s", o.what, o.status, o.took, o.body, srv.stderr)
 		}
 	}
 	if unavailable < 10 {
@@ -269,7 +274,7 @@ func TestPostgresOutage(t *testing.T) {
 	}
 	for _, o := range after {
 		if o.err != nil || o.status/100 != 2 {
-			t.Errorf("after the recovery: %v status %d", o.err, o.status)
+			t.Errorf("after the recovery: %s: %v status %d: %s", o.what, o.err, o.status, o.body)
 		}
 	}
 	if srv.exited() {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stinthq/stint/app"
@@ -256,6 +257,27 @@ func TestConnectionLostIsUnavailable(t *testing.T) {
 		if _, err := admin.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1`, db.opts.App); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// A queued write (an audit row, sent with the commit) on a dropped connection fails with
+	// the server's "terminating connection" error: that too is ErrUnavailable, not a 500.
+	ten := app.Tenant{ID: app.NewID(), Name: "t", Meta: app.Meta{Version: 1, HLC: "000000000000001-0000000000-n"}}
+	if err := st.Write(ctx, func(tx app.Tx) error { return tx.Tenants().Insert(ctx, ten) }); err != nil {
+		t.Fatal(err)
+	}
+	err = st.Write(ctx, func(tx app.Tx) error {
+		if _, err := tx.Device().Get(ctx, "k"); err != nil && !errors.Is(err, app.ErrNotFound) {
+			return err
+		}
+		if err := tx.Audit().Append(ctx, app.Scope{TenantID: ten.ID}, app.AuditEntry{ID: app.NewID(), TenantID: ten.ID,
+			Action: "tenant.update", Entity: "tenant", EntityID: ten.ID, At: time.Now()}); err != nil {
+			return err
+		}
+		kill()
+		time.Sleep(100 * time.Millisecond) // the server's notice arrives before the commit is sent
+		return nil
+	})
+	if !errors.Is(err, app.ErrUnavailable) {
+		t.Errorf("a queued write on a dropped connection: %v, want ErrUnavailable", err)
 	}
 	for name, run := range map[string]func(func(app.Tx) error) error{
 		"read":  func(fn func(app.Tx) error) error { return st.Read(ctx, fn) },

@@ -355,13 +355,9 @@ func mapErr(err error) error {
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
-		switch {
-		case pe.Code == "23505":
+		if pe.Code == "23505" {
 			return fmt.Errorf("%w: %v", app.ErrConflict, err)
-		case strings.HasPrefix(pe.Code, "08"), pe.Code == "57P01", pe.Code == "57P02", pe.Code == "57P03":
-			return fmt.Errorf("%w: %w", app.ErrUnavailable, err)
 		}
-		return err
 	}
 	if unreachable(err) {
 		return fmt.Errorf("%w: %w", app.ErrUnavailable, err)
@@ -370,7 +366,9 @@ func mapErr(err error) error {
 }
 
 // unreachable reports an error of the connection rather than of a statement: the server
-// refused or dropped the connection, or the pool could not make one.
+// refused or dropped the connection (a connection exception, or the server shutting down or
+// terminating it), or the pool could not make one. mapErr and a queued write's failure
+// (deferredError) both ask it, so one that arrives with the commit maps the same way.
 func unreachable(err error) bool {
 	if errors.Is(err, context.Canceled) {
 		return false
@@ -379,11 +377,11 @@ func unreachable(err error) bool {
 	if errors.As(err, &ce) || pgconn.SafeToRetry(err) {
 		return true
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
+		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
 	// Anything else pgx reports without a server error is the connection failing: a reset,
