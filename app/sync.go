@@ -8,14 +8,15 @@ import (
 )
 
 // SyncRows is the store read behind a sync pull (docs/sync.md). Every insert and update of a
-// synced row takes the next value of its tenant's one counter inside the writing transaction
-// (the row's server version), so versions follow commit order per tenant and a cursor that
-// has seen version n never later meets a committed row below n.
+// synced row takes the next value of a counter inside the writing transaction (the row's
+// server version; one counter per tenant on PostgreSQL, one per database on SQLite), so
+// versions follow commit order per tenant and a cursor that has seen version n never later
+// meets a committed row of its tenant below n.
 type SyncRows interface {
 	// Pull returns, from one snapshot, the rows of s.TenantID with a server version above
 	// after that vis may see, in version order, at most limit of them, tombstones included.
 	// Its Cursor is the version to pass next: the last row's when More, else the tenant's
-	// counter (every version up to it was considered). A limit below 1 is taken as 1.
+	// newest version (every version up to it was considered). A limit below 1 is taken as 1.
 	Pull(ctx context.Context, s Scope, after int64, limit int, vis Visibility) (SyncPage, error)
 }
 
@@ -93,7 +94,7 @@ func (v Visibility) OrgIDs() (all, own []uuid.UUID) {
 }
 
 // NewSyncPage makes a page from candidate rows gathered per kind (each kind's first limit+1
-// rows above the cursor, from one snapshot) and the tenant's counter in that snapshot.
+// rows above the cursor, from one snapshot) and the tenant's newest version in that snapshot.
 // Both stores build their pages here, so they page identically. User rows lose their
 // password hash: it never leaves the server.
 func NewSyncPage(rows []SyncRow, limit int, head int64) SyncPage {

@@ -8,7 +8,7 @@ import (
 	"github.com/stinthq/stint/app"
 )
 
-// syncRows reads pulls (migration 0002 stamps every synced row with its tenant's counter,
+// syncRows reads pulls (migration 0003 stamps every synced row with its tenant's counter,
 // tenants.change_seq, which the change log shares). Each kind is read with its own statement
 // on the (tenant_id, server_version) index: the first limit+1 visible rows above the cursor,
 // all in Read's one REPEATABLE READ snapshot. Because the tenant row's lock is held from a

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -12,9 +11,9 @@ import (
 
 // changeLog is the outbox (migration 0003): at most one pending row per entity, no copy of
 // the row (the row itself is the payload), and rows leave once acknowledged. Seqs come from
-// the tenant's counter (tenants.change_seq, migration 0005), which server versions share:
-// the writer is the only one, so seq order is commit order, and the counter keeps the
-// highest seq handed out when the outbox empties.
+// the database's counter (migration 0005, stamp), which server versions share: the writer
+// is the only one, so seq order is commit order, and the tenant's newest value
+// (tenants.change_seq) stays when the outbox empties.
 type changeLog struct{ q querier }
 
 // Append records a change. An earlier pending change of the same entity is replaced: the
@@ -26,17 +25,13 @@ func (s changeLog) Append(ctx context.Context, sc app.Scope, c app.Change) error
 	if _, err := s.q.ExecContext(ctx, `DELETE FROM change_log WHERE entity_id = ? AND tenant_id = ?`, c.EntityID, sc.TenantID); err != nil {
 		return fmt.Errorf("append change: %w", mapErr(err))
 	}
-	var seq int64
-	err := s.q.QueryRowContext(ctx, `UPDATE tenants SET change_seq = change_seq + 1 WHERE id = ? RETURNING change_seq`, sc.TenantID).Scan(&seq)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("append change: no tenant %s: %w", sc.TenantID, app.ErrNotFound)
-	}
+	seq, err := stamp(ctx, s.q, sc.TenantID)
 	if err != nil {
-		return fmt.Errorf("append change: %w", mapErr(err))
+		return fmt.Errorf("append change: %w", err)
 	}
-	_, err = s.q.ExecContext(ctx, `INSERT INTO change_log (tenant_id, seq, id, organization_id, entity, entity_id, op, version, hlc, at)
+	_, err = s.q.ExecContext(ctx, `INSERT INTO change_log (seq, id, tenant_id, organization_id, entity, entity_id, op, version, hlc, at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.TenantID, seq, c.ID, nullID(c.OrganizationID), c.Entity, c.EntityID, c.Op, c.Version, hlcValue(c.HLC), us(c.At))
+		seq, c.ID, c.TenantID, nullID(c.OrganizationID), c.Entity, c.EntityID, c.Op, c.Version, hlcValue(c.HLC), us(c.At))
 	if err != nil {
 		return fmt.Errorf("append change: %w", mapErr(err))
 	}
@@ -55,8 +50,8 @@ func (s changeLog) After(ctx context.Context, sc app.Scope, afterSeq int64, limi
 		WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?`, sc.TenantID, afterSeq, limit)
 }
 
-// LatestSeq is the tenant's counter: the newest seq (or server version) handed out, which
-// stays put when the outbox is acknowledged and emptied.
+// LatestSeq is the newest seq or server version the counter gave the tenant
+// (tenants.change_seq), which stays put when the outbox is acknowledged and emptied.
 func (s changeLog) LatestSeq(ctx context.Context, sc app.Scope) (int64, error) {
 	var seq int64
 	err := s.q.QueryRowContext(ctx, `SELECT coalesce((SELECT change_seq FROM tenants WHERE id = ?), 0)`,

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -10,10 +11,33 @@ import (
 	"github.com/stinthq/stint/app"
 )
 
-// syncRows reads pulls (migration 0005 stamps every synced row with its tenant's counter).
-// Each kind is read with its own statement on the (tenant_id, server_version) index: the
-// first limit+1 visible rows above the cursor, all in the Read's one snapshot. The page is
-// the first limit of their union in version order (app.NewSyncPage).
+// stamp takes the next value of the database's one counter (sync_counter, migration 0005)
+// for a write of the tenant's data, and records it as the tenant's newest
+// (tenants.change_seq: ChangeLog.LatestSeq and a pull's head). Every insert and update of a
+// synced row binds a stamp as its server_version, and every change-log row takes one as its
+// seq. The store has one writer, so stamps follow commit order; a write that rolls back
+// takes its stamps with it. A tenant that does not exist is ErrNotFound.
+func stamp(ctx context.Context, q querier, tenantID uuid.UUID) (int64, error) {
+	var v int64
+	if err := q.QueryRowContext(ctx, `UPDATE sync_counter SET seq = seq + 1 RETURNING seq`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("stamp: %w", mapErr(err))
+	}
+	res, err := q.ExecContext(ctx, `UPDATE tenants SET change_seq = ? WHERE id = ?`, v, tenantID)
+	if err != nil {
+		return 0, fmt.Errorf("stamp: %w", mapErr(err))
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return 0, fmt.Errorf("stamp: no tenant %s: %w", tenantID, errors.Join(err, app.ErrNotFound))
+	}
+	return v, nil
+}
+
+// syncRows reads pulls. Each kind is read with its own statement on its (server_version)
+// index, from the cursor forward: the first limit+1 rows above it that are the tenant's and
+// visible, all in the Read's one snapshot. The page is the first limit of their union in
+// version order (app.NewSyncPage). The index leaves tenant_id out (migration 0005): versions
+// come from one counter for the whole database, so rows of other tenants above the cursor
+// are only those written since, which the tenant filter skips; a desktop has none.
 type syncRows struct{ q querier }
 
 // Sync gives the pull reads.
@@ -62,13 +86,13 @@ func (s syncRows) Pull(ctx context.Context, sc app.Scope, after int64, limit int
 	reads := []func() error{
 		func() (err error) {
 			rows, err = pullKind(ctx, s.q, rows, app.SyncOrganization, scanOrg, func(o app.Organization) uuid.UUID { return o.ID },
-				`SELECT o.server_version, `+orgCols+` FROM organizations o
+				`SELECT o.server_version, `+orgCols+` FROM organizations o INDEXED BY organizations_server_version
 				 WHERE o.tenant_id = ? AND o.server_version > ? AND `+oc+` ORDER BY o.server_version LIMIT ?`, with(oa...)...)
 			return err
 		},
 		func() (err error) {
 			rows, err = pullKind(ctx, s.q, rows, app.SyncUser, scanUser, func(u app.User) uuid.UUID { return u.ID },
-				`SELECT u.server_version, `+userCols+` FROM users u
+				`SELECT u.server_version, `+userCols+` FROM users u INDEXED BY users_server_version
 				 WHERE u.tenant_id = ? AND u.server_version > ?
 				 AND EXISTS (SELECT 1 FROM memberships m WHERE m.tenant_id = u.tenant_id AND m.user_id = u.id AND `+uc+`)
 				 ORDER BY u.server_version LIMIT ?`, with(ua...)...)
@@ -77,37 +101,37 @@ func (s syncRows) Pull(ctx context.Context, sc app.Scope, after int64, limit int
 		func() (err error) {
 			rows, err = pullKind(ctx, s.q, rows, app.SyncMembership, func(r rowScanner) (app.Membership, error) { return scanMembership(r) },
 				func(m app.Membership) uuid.UUID { return m.ID },
-				`SELECT m.server_version, `+membershipCols+` FROM memberships m
+				`SELECT m.server_version, `+membershipCols+` FROM memberships m INDEXED BY memberships_server_version
 				 WHERE m.tenant_id = ? AND m.server_version > ? AND m.`+orgCond+` ORDER BY m.server_version LIMIT ?`, with(orgArgs...)...)
 			return err
 		},
 		func() (err error) {
 			rows, err = pullKind(ctx, s.q, rows, app.SyncClient, scanClient, func(c app.Client) uuid.UUID { return c.ID },
-				`SELECT server_version, `+clientCols+` FROM clients
+				`SELECT server_version, `+clientCols+` FROM clients INDEXED BY clients_server_version
 				 WHERE tenant_id = ? AND server_version > ? AND `+orgCond+` ORDER BY server_version LIMIT ?`, with(orgArgs...)...)
 			return err
 		},
 		func() (err error) {
 			rows, err = pullKind(ctx, s.q, rows, app.SyncProject, scanProject, func(p app.Project) uuid.UUID { return p.ID },
-				`SELECT server_version, `+projectCols+` FROM projects
+				`SELECT server_version, `+projectCols+` FROM projects INDEXED BY projects_server_version
 				 WHERE tenant_id = ? AND server_version > ? AND `+orgCond+` ORDER BY server_version LIMIT ?`, with(orgArgs...)...)
 			return err
 		},
 		func() (err error) {
 			rows, err = pullKind(ctx, s.q, rows, app.SyncTask, scanTask, func(t app.Task) uuid.UUID { return t.ID },
-				`SELECT server_version, `+taskCols+` FROM tasks
+				`SELECT server_version, `+taskCols+` FROM tasks INDEXED BY tasks_server_version
 				 WHERE tenant_id = ? AND server_version > ? AND `+orgCond+` ORDER BY server_version LIMIT ?`, with(orgArgs...)...)
 			return err
 		},
 		func() (err error) {
 			rows, err = pullKind(ctx, s.q, rows, app.SyncTag, scanTag, func(t app.Tag) uuid.UUID { return t.ID },
-				`SELECT server_version, `+tagCols+` FROM tags
+				`SELECT server_version, `+tagCols+` FROM tags INDEXED BY tags_server_version
 				 WHERE tenant_id = ? AND server_version > ? AND `+orgCond+` ORDER BY server_version LIMIT ?`, with(orgArgs...)...)
 			return err
 		},
 		func() (err error) {
 			rows, err = pullKind(ctx, s.q, rows, app.SyncTimeEntry, scanEntry, func(e app.TimeEntry) uuid.UUID { return e.ID },
-				`SELECT e.server_version, `+entryCols+` FROM time_entries e
+				`SELECT e.server_version, `+entryCols+` FROM time_entries e INDEXED BY time_entries_server_version
 				 WHERE e.tenant_id = ? AND e.server_version > ? AND (`+strings.Join(entryCond, " OR ")+`)
 				 ORDER BY e.server_version LIMIT ?`, with(entryArgs...)...)
 			return err
@@ -143,3 +167,22 @@ type versionScan struct {
 }
 
 func (s versionScan) Scan(dest ...any) error { return s.r.Scan(append([]any{s.v}, dest...)...) }
+
+// stamper is the querier for a write of one synced row: its ExecContext takes a stamp for
+// the tenant and binds it to the statement's first placeholder, the row's server_version.
+// Every insert and update of a synced table runs through it.
+type stamper struct {
+	querier
+	tenantID uuid.UUID
+}
+
+// stamped wraps q for a write of a synced row of the scope's tenant.
+func stamped(q querier, sc app.Scope) stamper { return stamper{q, sc.TenantID} }
+
+func (s stamper) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	v, err := stamp(ctx, s.querier, s.tenantID)
+	if err != nil {
+		return nil, err
+	}
+	return s.querier.ExecContext(ctx, query, append([]any{v}, args...)...)
+}

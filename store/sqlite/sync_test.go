@@ -17,8 +17,10 @@ var syncedTables = []string{"organizations", "users", "memberships", "clients", 
 
 // TestUpgradeServerVersions opens a data dir made before migration 0005 (testdata/v3: three
 // tenants) and checks that every synced row got a version of its own, above every seq the
-// old change log handed out, that each tenant's counter is at its newest version, that a
-// pull from 0 returns every row of the tenant, and that new changes continue above.
+// old change log handed out and distinct across the database, that each tenant's newest
+// (tenants.change_seq) is its newest row's version and the database's counter the newest of
+// all, that a pull from 0 returns every row of the tenant, and that new changes continue
+// above without moving other tenants' latest seq.
 func TestUpgradeServerVersions(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "stint.db")
 	src, err := os.ReadFile(filepath.Join("testdata", "v3", "stint.db"))
@@ -65,6 +67,7 @@ func TestUpgradeServerVersions(t *testing.T) {
 	if len(tenants) != 3 {
 		t.Fatalf("%d tenants, want 3", len(tenants))
 	}
+	all := map[int64]string{} // every version in the database
 	for _, tn := range tenants {
 		versions := map[int64]string{}
 		var newest int64
@@ -81,10 +84,10 @@ func TestUpgradeServerVersions(t *testing.T) {
 				if v <= oldSeq {
 					t.Errorf("%s row at version %d, not above the old change log's %d", table, v, oldSeq)
 				}
-				if other, dup := versions[v]; dup {
-					t.Errorf("version %d on a %s row and a %s row of one tenant", v, table, other)
+				if other, dup := all[v]; dup {
+					t.Errorf("version %d on a %s row and a %s row", v, table, other)
 				}
-				versions[v], newest = table, max(newest, v)
+				versions[v], all[v], newest = table, table, max(newest, v)
 			}
 			rows.Close()
 		}
@@ -122,25 +125,121 @@ func TestUpgradeServerVersions(t *testing.T) {
 				len(versions)-users, tn.counter)
 		}
 	}
-	// The next change takes the next value of its tenant's counter.
-	write := func(tn tenant) int64 {
+	var counter, newest int64
+	if err := db.QueryRow(`SELECT seq FROM sync_counter`).Scan(&counter); err != nil {
+		t.Fatal(err)
+	}
+	for v := range all {
+		newest = max(newest, v)
+	}
+	if counter != newest {
+		t.Errorf("database counter %d, newest version %d", counter, newest)
+	}
+	// The next change takes the next value of the database's counter, which becomes its
+	// tenant's latest seq; the other tenants' stay.
+	latest := func(tn tenant) int64 {
 		var seq int64
-		err := st.Write(ctx, func(tx app.Tx) error {
-			sc := app.Scope{TenantID: tn.id}
-			if err := tx.Changes().Append(ctx, sc, app.Change{ID: app.NewID(), TenantID: tn.id, Entity: "tenant", EntityID: tn.id,
-				Op: app.OpUpsert, Version: 1, HLC: "000000000000001-0000000000-test", At: time.Now()}); err != nil {
-				return err
-			}
-			seq, err = tx.Changes().LatestSeq(ctx, sc)
+		if err := st.Read(ctx, func(tx app.Tx) (err error) {
+			seq, err = tx.Changes().LatestSeq(ctx, app.Scope{TenantID: tn.id})
 			return err
-		})
-		if err != nil {
+		}); err != nil {
 			t.Fatal(err)
 		}
 		return seq
 	}
-	if seq := write(tenants[0]); seq != tenants[0].counter+1 {
-		t.Errorf("next change at %d, want %d", seq, tenants[0].counter+1)
+	err = st.Write(ctx, func(tx app.Tx) error {
+		return tx.Changes().Append(ctx, app.Scope{TenantID: tenants[0].id}, app.Change{ID: app.NewID(), TenantID: tenants[0].id,
+			Entity: "tenant", EntityID: tenants[0].id, Op: app.OpUpsert, Version: 1, HLC: "000000000000001-0000000000-test", At: time.Now()})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seq := latest(tenants[0]); seq != counter+1 {
+		t.Errorf("next change at %d, want %d", seq, counter+1)
+	}
+	for _, tn := range tenants[1:] {
+		if seq := latest(tn); seq != tn.counter {
+			t.Errorf("tenant %s: latest seq %d after another tenant's change, want %d", tn.id, seq, tn.counter)
+		}
+	}
+}
+
+
+// TestSyncStorage bounds what sync adds to each stored entry, the part of BenchmarkStorage's
+// bytes per entry that migration 0005 decides, by measuring the b-trees themselves (dbstat)
+// after 4,000 entries written as the service writes them (entry, audit row, change-log row).
+// The (server_version) index holds the version and the entry's id; one led by tenant_id
+// would hold 16 bytes more per entry. The change log keeps seq as its rowid, so its entity
+// index holds the entity id and that rowid; a change log keyed (tenant_id, seq) would widen
+// both: by 16 bytes a cell, past these bounds, which leave room for pages not quite full.
+func TestSyncStorage(t *testing.T) {
+	const n = 4000
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "stint.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc := app.New(st, app.Options{})
+	a, _, err := svc.EnsureLocal(ctx, app.LocalSetup{Name: "Ada", Organization: "Personal"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := app.Scope{TenantID: a.TenantID, OrgID: a.OrgID}
+	err = st.Write(ctx, func(tx app.Tx) error {
+		for i := range n {
+			start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute)
+			stop := start.Add(30 * time.Second)
+			e := app.TimeEntry{ID: app.NewID(), TenantID: sc.TenantID, OrganizationID: sc.OrgID, UserID: a.UserID,
+				Description: "storage", StartedAt: start, StoppedAt: &stop, Timezone: "UTC", Source: app.SourceManual,
+				TagIDs: []uuid.UUID{}, Meta: app.Meta{Version: 1, CreatedAt: start, UpdatedAt: start, HLC: "000000000000001-0000000000-storage"}}
+			if err := tx.TimeEntries().Insert(ctx, sc, e); err != nil {
+				return err
+			}
+			if err := tx.Audit().Append(ctx, sc, app.AuditEntry{ID: app.NewID(), TenantID: sc.TenantID, OrganizationID: &sc.OrgID,
+				ActorID: &a.UserID, Action: "time_entry.create", Entity: "time_entry", EntityID: e.ID, At: start}); err != nil {
+				return err
+			}
+			if err := tx.Changes().Append(ctx, sc, app.Change{ID: app.NewID(), TenantID: sc.TenantID, OrganizationID: &sc.OrgID,
+				Entity: "time_entry", EntityID: e.ID, Op: app.OpUpsert, Version: 1, HLC: e.HLC, At: start}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db := sqlite.ReaderForTest(st)
+	for _, c := range []struct {
+		btree string
+		max   float64 // bytes per entry
+	}{
+		// version (2 bytes here) + id (16) + record header (3) + cell pointer and size (3)
+		{"time_entries_server_version", 34},
+		// entity id (16) + seq (2) + record header (3) + cell pointer and size (3)
+		{"change_log_entity", 34},
+	} {
+		var size int64
+		if err := db.QueryRow(`SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = ?`, c.btree).Scan(&size); err != nil {
+			t.Fatal(err)
+		}
+		if per := float64(size) / n; size == 0 || per > c.max {
+			t.Errorf("%s: %.1f bytes per entry, want at most %.0f", c.btree, per, c.max)
+		} else {
+			t.Logf("%s: %.1f bytes per entry", c.btree, per)
+		}
+	}
+	// The change log is a rowid table (seq is the rowid), not one clustered on a wider key.
+	var withoutRowid int
+	if err := db.QueryRow(`SELECT count(*) FROM sqlite_schema WHERE name = 'change_log' AND sql LIKE '%WITHOUT ROWID%'`).Scan(&withoutRowid); err != nil {
+		t.Fatal(err)
+	}
+	if withoutRowid != 0 {
+		t.Error("change_log is WITHOUT ROWID: its seq should be the rowid")
 	}
 }
 

@@ -13,7 +13,7 @@ import (
 	"github.com/stinthq/stint/app"
 )
 
-// The sync cases: server versions from one per-tenant counter, and pulls that page by them
+// The sync cases: server versions from one counter, and pulls that page by them
 // without skipping or repeating a row, with tombstones, per-role visibility and tenant
 // isolation (docs/sync.md).
 
@@ -83,8 +83,8 @@ func stoppedEntry(w world, i int) app.TimeEntry {
 }
 
 // testSyncVersions: every insert and update of a synced row takes a version from the
-// tenant's one counter, in write order, shared with the change log; a rolled-back write
-// leaves no version behind.
+// store's counter, in write order, shared with the change log; a rolled-back write leaves
+// no version behind.
 func testSyncVersions(t *testing.T, st app.Store) {
 	ctx := context.Background()
 	w := seed(t, st, "versions@example.com")
@@ -387,20 +387,36 @@ func testSyncTombstones(t *testing.T, st app.Store) {
 	}
 }
 
-// testSyncIsolation: versions count per tenant, and a pull in one tenant's scope returns
-// nothing of another, even when its visibility names the other's organizations.
+// testSyncIsolation: a tenant's head is its own newest version, which other tenants' writes
+// do not move (the counter may be one per tenant, as on PostgreSQL, or one per database, as
+// on SQLite), and a pull in one tenant's scope returns nothing of another, even when its
+// visibility names the other's organizations.
 func testSyncIsolation(t *testing.T, st app.Store) {
+	ctx := context.Background()
 	a := seed(t, st, "sync-a@example.com")
 	b := seed(t, st, "sync-b@example.com")
 	ra, ha := pullAll(t, st, a.sc, 0, 1000, ownerVis(a))
 	rb, hb := pullAll(t, st, b.sc, 0, 1000, ownerVis(b))
-	if len(ra) != len(rb) || ha != hb {
-		t.Errorf("tenant a: %d rows to %d, tenant b: %d rows to %d; each tenant has its own counter", len(ra), ha, len(rb), hb)
+	if len(ra) != len(rb) || len(ra) == 0 {
+		t.Fatalf("tenant a: %d rows, tenant b: %d rows; want the same seed in each", len(ra), len(rb))
 	}
-	for i := range min(len(ra), len(rb)) {
-		if ra[i].Version != rb[i].Version {
-			t.Errorf("row %d: version %d in a, %d in b", i, ra[i].Version, rb[i].Version)
-		}
+	if ha != ra[len(ra)-1].Version || hb != rb[len(rb)-1].Version {
+		t.Errorf("heads %d and %d, newest versions %d and %d: a tenant's head is its own newest version",
+			ha, hb, ra[len(ra)-1].Version, rb[len(rb)-1].Version)
+	}
+	// b writes; a's head and latest seq stay, and a pulls nothing new.
+	p := b.project
+	p.Name, p.Version = "B's rename", 2
+	write(t, st, func(tx app.Tx) error { return tx.Projects().Update(ctx, b.sc, p, 1) })
+	if rows, h := pullAll(t, st, a.sc, ha, 1000, ownerVis(a)); len(rows) != 0 || h != ha {
+		t.Errorf("after b's write, a pulled %d rows to head %d, want none and %d", len(rows), h, ha)
+	}
+	if seq := latestSeq(t, st, a.sc); seq != ha {
+		t.Errorf("after b's write, a's latest seq is %d, want %d", seq, ha)
+	}
+	if rows, h := pullAll(t, st, b.sc, hb, 1000, ownerVis(b)); len(rows) != 1 || h <= hb || h != latestSeq(t, st, b.sc) {
+		t.Errorf("after b's write, b pulled %d rows to head %d (latest seq %d), want its project above %d",
+			len(rows), h, latestSeq(t, st, b.sc), hb)
 	}
 	cross, _ := pullAll(t, st, b.sc, 0, 1000, ownerVis(a))
 	if len(cross) != 0 {

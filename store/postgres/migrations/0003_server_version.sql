@@ -1,5 +1,6 @@
--- Stint schema for PostgreSQL, version 2: server versions, the foundation of sync
--- (docs/sync.md), as SQLite's migration 0005.
+-- Stint schema for PostgreSQL, version 3: server versions, the foundation of sync
+-- (docs/sync.md), as SQLite's migration 0005 but with a counter per tenant, which orders
+-- concurrent writers here (SQLite has one writer and one counter for the database).
 --
 -- * Every insert and update of a synced row takes the next value of its tenant's counter,
 --   tenants.change_seq, inside the writing transaction and stores it in server_version. The
