@@ -25,13 +25,9 @@ func (s changeLog) Append(ctx context.Context, sc app.Scope, c app.Change) error
 	if _, err := s.q.ExecContext(ctx, `DELETE FROM change_log WHERE entity_id = ? AND tenant_id = ?`, c.EntityID, sc.TenantID); err != nil {
 		return fmt.Errorf("append change: %w", mapErr(err))
 	}
-	seq, err := stamp(ctx, s.q, sc.TenantID)
-	if err != nil {
-		return fmt.Errorf("append change: %w", err)
-	}
-	_, err = s.q.ExecContext(ctx, `INSERT INTO change_log (seq, id, tenant_id, organization_id, entity, entity_id, op, version, hlc, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		seq, c.ID, c.TenantID, nullID(c.OrganizationID), c.Entity, c.EntityID, c.Op, c.Version, hlcValue(c.HLC), us(c.At))
+	_, err := stamped(s.q, sc).ExecContext(ctx, `INSERT INTO change_log (seq, id, tenant_id, organization_id, entity, entity_id, op, version, hlc, at)
+		VALUES (`+stampValue+`, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.TenantID, nullID(c.OrganizationID), c.Entity, c.EntityID, c.Op, c.Version, hlcValue(c.HLC), us(c.At))
 	if err != nil {
 		return fmt.Errorf("append change: %w", mapErr(err))
 	}

@@ -11,26 +11,27 @@ import (
 	"github.com/stinthq/stint/app"
 )
 
-// stamp takes the next value of the database's one counter (sync_counter, migration 0005)
-// for a write of the tenant's data, and records it as the tenant's newest
-// (tenants.change_seq: ChangeLog.LatestSeq and a pull's head). Every insert and update of a
-// synced row binds a stamp as its server_version, and every change-log row takes one as its
+// stamp takes the next value of the database's one counter (migration 0005) for a write of
+// the tenant's data: one above the highest tenants.change_seq, which becomes the tenant's
+// change_seq (its newest value: ChangeLog.LatestSeq and a pull's head). The writing
+// statement then reads it back with stampValue, in the same transaction: every insert and
+// update of a synced row stores it as its server_version, and every change-log row as its
 // seq. The store has one writer, so stamps follow commit order; a write that rolls back
 // takes its stamps with it. A tenant that does not exist is ErrNotFound.
-func stamp(ctx context.Context, q querier, tenantID uuid.UUID) (int64, error) {
-	var v int64
-	if err := q.QueryRowContext(ctx, `UPDATE sync_counter SET seq = seq + 1 RETURNING seq`).Scan(&v); err != nil {
-		return 0, fmt.Errorf("stamp: %w", mapErr(err))
-	}
-	res, err := q.ExecContext(ctx, `UPDATE tenants SET change_seq = ? WHERE id = ?`, v, tenantID)
+func stamp(ctx context.Context, q querier, tenantID uuid.UUID) error {
+	res, err := q.ExecContext(ctx, `UPDATE tenants SET change_seq = (SELECT max(change_seq) FROM tenants) + 1 WHERE id = ?`, tenantID)
 	if err != nil {
-		return 0, fmt.Errorf("stamp: %w", mapErr(err))
+		return fmt.Errorf("stamp: %w", mapErr(err))
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return 0, fmt.Errorf("stamp: no tenant %s: %w", tenantID, errors.Join(err, app.ErrNotFound))
+		return fmt.Errorf("stamp: no tenant %s: %w", tenantID, errors.Join(err, app.ErrNotFound))
 	}
-	return v, nil
+	return nil
 }
+
+// stampValue is the stamp just taken for the tenant whose id is bound to its placeholder:
+// the value a writing statement stores, in place of a placeholder of its own.
+const stampValue = "(SELECT change_seq FROM tenants WHERE id = ?)"
 
 // syncRows reads pulls. Each kind is read with its own statement on its (server_version)
 // index, from the cursor forward: the first limit+1 rows above it that are the tenant's and
@@ -169,8 +170,9 @@ type versionScan struct {
 func (s versionScan) Scan(dest ...any) error { return s.r.Scan(append([]any{s.v}, dest...)...) }
 
 // stamper is the querier for a write of one synced row: its ExecContext takes a stamp for
-// the tenant and binds it to the statement's first placeholder, the row's server_version.
-// Every insert and update of a synced table runs through it.
+// the tenant, then runs the statement with the tenant's id bound to its first placeholder,
+// which must be stampValue's, in the row's server_version. Every insert and update of a
+// synced table runs through it.
 type stamper struct {
 	querier
 	tenantID uuid.UUID
@@ -180,9 +182,8 @@ type stamper struct {
 func stamped(q querier, sc app.Scope) stamper { return stamper{q, sc.TenantID} }
 
 func (s stamper) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	v, err := stamp(ctx, s.querier, s.tenantID)
-	if err != nil {
+	if err := stamp(ctx, s.querier, s.tenantID); err != nil {
 		return nil, err
 	}
-	return s.querier.ExecContext(ctx, query, append([]any{v}, args...)...)
+	return s.querier.ExecContext(ctx, query, append([]any{s.tenantID}, args...)...)
 }

@@ -1,14 +1,17 @@
 -- Stint schema, version 5: server versions, the foundation of sync (docs/sync.md).
 --
--- * One counter for the whole database, sync_counter.seq. Every insert and update of a
---   synced row takes its next value in the writing statement's transaction and stores it in
---   the row's server_version (the store binds it: see stamp in sync.go), and every
---   change-log row takes one as its seq. SQLite has one writer, so versions follow commit
---   order, and a pull cursor never skips a row. PostgreSQL has a counter per tenant instead,
---   which orders its concurrent writers; here one writer needs no per-tenant lock, and one
---   database-wide sequence lets a single (server_version) index serve every tenant's pull.
--- * tenants.change_seq is the newest value the counter gave the tenant: ChangeLog.LatestSeq
---   and a pull's head. It never goes back when the outbox is acknowledged and empties, and
+-- * One counter for the whole database: the highest tenants.change_seq. Every insert and
+--   update of a synced row takes the next value (stamp in sync.go: one UPDATE of the
+--   writing tenant's row that sets its change_seq to the highest plus one) and binds it as
+--   the row's server_version in the writing statement; every change-log row takes one as
+--   its seq. SQLite has one writer, so versions follow commit order, and a pull cursor never
+--   skips a row. PostgreSQL has a counter per tenant instead, which orders its concurrent
+--   writers; here one writer needs no per-tenant lock, and one database-wide sequence lets
+--   a single (server_version) index serve every tenant's pull. Each tenant's change_seq
+--   only grows and the next value is above all of them, so a tenant's versions always
+--   increase, even if a tenant row were ever removed.
+-- * tenants.change_seq is thereby the newest value the tenant got: ChangeLog.LatestSeq and
+--   a pull's head. It never goes back when the outbox is acknowledged and empties, and
 --   moves on every change to the tenant's data, not on other tenants' changes.
 -- * The change log keeps seq as its rowid (the key it is read and acknowledged by), now
 --   taken from the counter instead of AUTOINCREMENT; the table is rebuilt only to drop that
@@ -20,15 +23,13 @@
 --   a desktop holds one tenant, a pull starts at its cursor and reads forward, and the
 --   tenant (on the row the pull reads anyway) filters after the index; the index costs
 --   the version and the row's id, 16 bytes less per row than (tenant_id, server_version).
-
-CREATE TABLE sync_counter (
-    id  INTEGER PRIMARY KEY CHECK (id = 0),
-    seq INTEGER NOT NULL
-) STRICT;
-INSERT INTO sync_counter (id, seq) VALUES (0, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'change_log'), 0));
+--   Stamping in the statements, not in a trigger that updates the row after it is written,
+--   stores each row once at its final size.
 
 ALTER TABLE tenants ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
-UPDATE tenants SET change_seq = (SELECT seq FROM sync_counter);
+UPDATE tenants SET change_seq = coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'change_log'), 0);
+-- The next value is one above the highest: a seek on this index.
+CREATE INDEX tenants_change_seq ON tenants(change_seq);
 
 CREATE TABLE new_change_log (
     seq             INTEGER PRIMARY KEY,
@@ -64,7 +65,7 @@ CREATE TEMP TABLE sync_stamp (
     n         INTEGER NOT NULL,
     PRIMARY KEY (kind, id)
 ) WITHOUT ROWID;
-INSERT INTO sync_stamp SELECT kind, id, tenant_id, (SELECT seq FROM sync_counter) + row_number() OVER (ORDER BY ord, id) FROM (
+INSERT INTO sync_stamp SELECT kind, id, tenant_id, coalesce((SELECT max(change_seq) FROM tenants), 0) + row_number() OVER (ORDER BY ord, id) FROM (
     SELECT 0 AS ord, 'organization' AS kind, id, tenant_id FROM organizations
     UNION ALL
     SELECT 1 AS ord, 'user' AS kind, id, tenant_id FROM users
@@ -90,7 +91,6 @@ UPDATE tasks SET server_version = (SELECT s.n FROM sync_stamp s WHERE s.kind = '
 UPDATE tags SET server_version = (SELECT s.n FROM sync_stamp s WHERE s.kind = 'tag' AND s.id = tags.id);
 UPDATE time_entries SET server_version = (SELECT s.n FROM sync_stamp s WHERE s.kind = 'time_entry' AND s.id = time_entries.id);
 UPDATE tenants SET change_seq = coalesce((SELECT max(n) FROM sync_stamp s WHERE s.tenant_id = tenants.id), change_seq);
-UPDATE sync_counter SET seq = coalesce((SELECT max(n) FROM sync_stamp), seq);
 DROP TABLE sync_stamp;
 
 CREATE INDEX organizations_server_version ON organizations(server_version);
