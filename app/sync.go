@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/google/uuid"
@@ -47,11 +49,35 @@ type SyncRow struct {
 	Row     any
 }
 
-// SyncPage is one page of a pull.
+// SyncPage is one page of a pull. Head is the tenant's newest version when the read began.
 type SyncPage struct {
 	Rows   []SyncRow
 	Cursor int64
+	Head   int64
 	More   bool
+}
+
+// HLC returns the row's HLC stamp, which orders its writes for last-writer-wins.
+func (r SyncRow) HLC() string {
+	switch v := r.Row.(type) {
+	case Organization:
+		return v.HLC
+	case User:
+		return v.HLC
+	case Membership:
+		return v.HLC
+	case Client:
+		return v.HLC
+	case Project:
+		return v.HLC
+	case Task:
+		return v.HLC
+	case Tag:
+		return v.HLC
+	case TimeEntry:
+		return v.HLC
+	}
+	return ""
 }
 
 // Visibility is what one user may pull: per organization they belong to, its catalog and
@@ -116,7 +142,83 @@ func NewSyncPage(rows []SyncRow, limit int, head int64) SyncPage {
 	}
 	if len(rows) > limit {
 		rows = rows[:limit:limit]
-		return SyncPage{Rows: rows, Cursor: rows[len(rows)-1].Version, More: true}
+		return SyncPage{Rows: rows, Cursor: rows[len(rows)-1].Version, Head: head, More: true}
 	}
-	return SyncPage{Rows: rows, Cursor: head}
+	return SyncPage{Rows: rows, Cursor: head, Head: head}
+}
+
+// SyncProtocol is the version of the sync protocol this build speaks (docs/sync.md). A
+// request in another version is refused with a SyncProtocolError.
+const SyncProtocol = 1
+
+// Pull page sizes: DefaultSyncPullLimit rows when a request names no limit, at most
+// MaxSyncPullLimit.
+const (
+	DefaultSyncPullLimit = 500
+	MaxSyncPullLimit     = 1000
+)
+
+// SyncProtocolError refuses a sync request made in a protocol version this build does not
+// speak; it is an ErrConflict, and says both versions so the client can tell its user to
+// update.
+type SyncProtocolError struct{ Got, Want int }
+
+func (e *SyncProtocolError) Error() string {
+	return fmt.Sprintf("this server speaks sync protocol %d; the request used %d", e.Want, e.Got)
+}
+
+// Is makes errors.Is(err, ErrConflict) true.
+func (e *SyncProtocolError) Is(target error) bool { return target == ErrConflict }
+
+// SyncPullInput asks for the page of rows after Cursor (0: from the start), at most Limit
+// of them (0: DefaultSyncPullLimit).
+type SyncPullInput struct {
+	Protocol int
+	Cursor   int64
+	Limit    int
+}
+
+// PullSync reads one page of the rows the actor may see whose server version is above the
+// cursor (docs/sync.md, Pull): in each organization the actor belongs to, the organization,
+// its members, its whole catalog, and every entry for manager and above or the actor's own
+// for members; tombstones included, password hashes never. The memberships that decide
+// this are read in the same snapshot as the rows.
+func (s *Service) PullSync(ctx context.Context, a Actor, in SyncPullInput) (SyncPage, error) {
+	if in.Protocol != SyncProtocol {
+		return SyncPage{}, &SyncProtocolError{Got: in.Protocol, Want: SyncProtocol}
+	}
+	var c checker
+	c.check(in.Cursor >= 0, "cursor", "must be 0 or more")
+	c.check(in.Limit >= 0 && in.Limit <= MaxSyncPullLimit, "limit", "must be between 1 and %d", MaxSyncPullLimit)
+	if c.fields != nil {
+		return SyncPage{}, &ValidationError{Fields: c.fields}
+	}
+	limit := in.Limit
+	if limit == 0 {
+		limit = DefaultSyncPullLimit
+	}
+	var page SyncPage
+	err := s.store.Read(ctx, func(tx Tx) error {
+		orgs, err := tx.Organizations().ListForUser(ctx, a.Scope(), a.UserID)
+		if err != nil {
+			return fmt.Errorf("pull: organizations: %w", err)
+		}
+		ms := make([]Membership, 0, len(orgs))
+		for _, o := range orgs {
+			m, err := tx.Memberships().Get(ctx, Scope{TenantID: a.TenantID, OrgID: o.ID}, a.UserID)
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("pull: membership: %w", err)
+			}
+			ms = append(ms, m)
+		}
+		page, err = tx.Sync().Pull(ctx, a.Scope(), in.Cursor, limit, VisibilityFor(a.UserID, ms))
+		return err
+	})
+	if page.Rows == nil {
+		page.Rows = []SyncRow{}
+	}
+	return page, err
 }
