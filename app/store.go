@@ -42,6 +42,7 @@ type Tx interface {
 	Tokens() Tokens
 	Audit() AuditLog
 	Changes() ChangeLog
+	Sync() SyncRows
 	Idempotency() IdempotencyRecords
 	Device() DeviceSettings
 }
@@ -159,7 +160,11 @@ type ChangeLog interface {
 	Append(ctx context.Context, s Scope, c Change) error
 	// After lists the tenant's pending changes with Seq > afterSeq in order.
 	After(ctx context.Context, s Scope, afterSeq int64, limit int) ([]Change, error)
-	// LatestSeq is the Seq of the tenant's newest pending change, 0 when there is none.
+	// LatestSeq is the highest Seq or server version ever handed out for the tenant (0
+	// before the first change): it stays put when changes are acknowledged, so a cursor
+	// never goes back. Seqs and server versions (SyncRows) come from one counter, so it
+	// also moves when a synced row changes without a change-log row, and never on another
+	// tenant's change.
 	LatestSeq(ctx context.Context, s Scope) (int64, error)
 	// Acknowledge drops the tenant's changes with Seq <= throughSeq (the server has them)
 	// and returns how many it dropped.

@@ -186,6 +186,7 @@ func tagDescriptions() map[string]string {
 		"time entries":  "Tracked time.",
 		"timer":         "The running timer of the signed-in user.",
 		"reports":       "Totals over date ranges.",
+		"sync":          "Offline-first sync of devices with this server (docs/sync.md).",
 	}
 }
 

@@ -10,7 +10,10 @@ import (
 )
 
 // changeLog is the outbox (migration 0003): at most one pending row per entity, no copy of
-// the row (the row itself is the payload), and rows leave once acknowledged.
+// the row (the row itself is the payload), and rows leave once acknowledged. Seqs come from
+// the database's counter (migration 0005, stamp), which server versions share: the writer
+// is the only one, so seq order is commit order, and the tenant's newest value
+// (tenants.change_seq) stays when the outbox empties.
 type changeLog struct{ q querier }
 
 // Append records a change. An earlier pending change of the same entity is replaced: the
@@ -22,8 +25,8 @@ func (s changeLog) Append(ctx context.Context, sc app.Scope, c app.Change) error
 	if _, err := s.q.ExecContext(ctx, `DELETE FROM change_log WHERE entity_id = ? AND tenant_id = ?`, c.EntityID, sc.TenantID); err != nil {
 		return fmt.Errorf("append change: %w", mapErr(err))
 	}
-	_, err := s.q.ExecContext(ctx, `INSERT INTO change_log (id, tenant_id, organization_id, entity, entity_id, op, version, hlc, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := stamped(s.q, sc).ExecContext(ctx, `INSERT INTO change_log (seq, id, tenant_id, organization_id, entity, entity_id, op, version, hlc, at)
+		VALUES (`+stampValue+`, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, c.TenantID, nullID(c.OrganizationID), c.Entity, c.EntityID, c.Op, c.Version, hlcValue(c.HLC), us(c.At))
 	if err != nil {
 		return fmt.Errorf("append change: %w", mapErr(err))
@@ -40,12 +43,14 @@ func (s changeLog) After(ctx context.Context, sc app.Scope, afterSeq int64, limi
 		c.OrganizationID, c.At = fromNullID(org), fromUS(at)
 		return c, err
 	}, `SELECT seq, id, tenant_id, organization_id, entity, entity_id, op, version, hlc, at FROM change_log
-		WHERE seq > ? AND tenant_id = ? ORDER BY seq LIMIT ?`, afterSeq, sc.TenantID, limit)
+		WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?`, sc.TenantID, afterSeq, limit)
 }
 
+// LatestSeq is the newest seq or server version the counter gave the tenant
+// (tenants.change_seq), which stays put when the outbox is acknowledged and emptied.
 func (s changeLog) LatestSeq(ctx context.Context, sc app.Scope) (int64, error) {
 	var seq int64
-	err := s.q.QueryRowContext(ctx, `SELECT coalesce((SELECT seq FROM change_log WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1), 0)`,
+	err := s.q.QueryRowContext(ctx, `SELECT coalesce((SELECT change_seq FROM tenants WHERE id = ?), 0)`,
 		sc.TenantID).Scan(&seq)
 	if err != nil {
 		return 0, fmt.Errorf("latest change: %w", err)
@@ -55,7 +60,7 @@ func (s changeLog) LatestSeq(ctx context.Context, sc app.Scope) (int64, error) {
 
 // Acknowledge drops the tenant's changes up to throughSeq: the server has them.
 func (s changeLog) Acknowledge(ctx context.Context, sc app.Scope, throughSeq int64) (int64, error) {
-	res, err := s.q.ExecContext(ctx, `DELETE FROM change_log WHERE seq <= ? AND tenant_id = ?`, throughSeq, sc.TenantID)
+	res, err := s.q.ExecContext(ctx, `DELETE FROM change_log WHERE tenant_id = ? AND seq <= ?`, sc.TenantID, throughSeq)
 	if err != nil {
 		return 0, fmt.Errorf("acknowledge changes: %w", err)
 	}

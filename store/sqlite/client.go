@@ -37,7 +37,7 @@ func (s clients) Insert(ctx context.Context, sc app.Scope, c app.Client) error {
 	if c.TenantID != sc.TenantID || c.OrganizationID != sc.OrgID {
 		return fmt.Errorf("insert client: scope mismatch: %w", app.ErrNotFound)
 	}
-	_, err := s.q.ExecContext(ctx, `INSERT INTO clients (`+clientCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := stamped(s.q, sc).ExecContext(ctx, `INSERT INTO clients (server_version, `+clientCols+`) VALUES (`+stampValue+`, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		append([]any{c.ID, c.TenantID, c.OrganizationID, c.Name, c.Archived}, metaArgs(c.Meta)...)...)
 	if err != nil {
 		return fmt.Errorf("insert client: %w", mapErr(err))
@@ -46,7 +46,7 @@ func (s clients) Insert(ctx context.Context, sc app.Scope, c app.Client) error {
 }
 
 func (s clients) Update(ctx context.Context, sc app.Scope, c app.Client, prev int64) error {
-	return exec1(ctx, s.q, "update client",
-		`UPDATE clients SET name = ?, archived = ?, `+updateMeta+` WHERE tenant_id = ? AND organization_id = ? AND id = ? AND version = ?`,
+	return exec1(ctx, stamped(s.q, sc), "update client",
+		`UPDATE clients SET server_version = `+stampValue+`, name = ?, archived = ?, `+updateMeta+` WHERE tenant_id = ? AND organization_id = ? AND id = ? AND version = ?`,
 		append(append([]any{c.Name, c.Archived}, updateMetaArgs(c.Meta)...), sc.TenantID, sc.OrgID, c.ID, prev)...)
 }

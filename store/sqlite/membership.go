@@ -63,8 +63,8 @@ func (s memberships) Insert(ctx context.Context, sc app.Scope, m app.Membership)
 		return fmt.Errorf("insert membership: scope mismatch: %w", app.ErrNotFound)
 	}
 	// The user must belong to the same tenant; the guard makes a foreign user insert nothing.
-	err := exec1(ctx, s.q, "insert membership", `INSERT INTO memberships (id, tenant_id, organization_id, user_id, role, `+metaCols+`)
-		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM users WHERE id = ? AND tenant_id = ?)`,
+	err := exec1(ctx, stamped(s.q, sc), "insert membership", `INSERT INTO memberships (server_version, id, tenant_id, organization_id, user_id, role, `+metaCols+`)
+		SELECT `+stampValue+`, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM users WHERE id = ? AND tenant_id = ?)`,
 		append(append([]any{m.ID, m.TenantID, m.OrganizationID, m.UserID, m.Role}, metaArgs(m.Meta)...), m.UserID, sc.TenantID)...)
 	if errors.Is(err, app.ErrPrecondition) {
 		return fmt.Errorf("insert membership: user not in tenant: %w", app.ErrNotFound)
@@ -73,7 +73,7 @@ func (s memberships) Insert(ctx context.Context, sc app.Scope, m app.Membership)
 }
 
 func (s memberships) Update(ctx context.Context, sc app.Scope, m app.Membership, prev int64) error {
-	return exec1(ctx, s.q, "update membership",
-		`UPDATE memberships SET role = ?, `+updateMeta+` WHERE tenant_id = ? AND organization_id = ? AND id = ? AND version = ?`,
+	return exec1(ctx, stamped(s.q, sc), "update membership",
+		`UPDATE memberships SET server_version = `+stampValue+`, role = ?, `+updateMeta+` WHERE tenant_id = ? AND organization_id = ? AND id = ? AND version = ?`,
 		append(append([]any{m.Role}, updateMetaArgs(m.Meta)...), sc.TenantID, sc.OrgID, m.ID, prev)...)
 }

@@ -37,7 +37,7 @@ func (s organizations) Insert(ctx context.Context, sc app.Scope, o app.Organizat
 	if o.TenantID != sc.TenantID {
 		return fmt.Errorf("insert organization: tenant mismatch: %w", app.ErrNotFound)
 	}
-	_, err := s.q.ExecContext(ctx, `INSERT INTO organizations (id, tenant_id, name, timezone, `+metaCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := stamped(s.q, sc).ExecContext(ctx, `INSERT INTO organizations (server_version, id, tenant_id, name, timezone, `+metaCols+`) VALUES (`+stampValue+`, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		append([]any{o.ID, o.TenantID, o.Name, o.Timezone}, metaArgs(o.Meta)...)...)
 	if err != nil {
 		return fmt.Errorf("insert organization: %w", mapErr(err))
@@ -46,7 +46,7 @@ func (s organizations) Insert(ctx context.Context, sc app.Scope, o app.Organizat
 }
 
 func (s organizations) Update(ctx context.Context, sc app.Scope, o app.Organization, prev int64) error {
-	return exec1(ctx, s.q, "update organization",
-		`UPDATE organizations SET name = ?, timezone = ?, `+updateMeta+` WHERE tenant_id = ? AND id = ? AND version = ?`,
+	return exec1(ctx, stamped(s.q, sc), "update organization",
+		`UPDATE organizations SET server_version = `+stampValue+`, name = ?, timezone = ?, `+updateMeta+` WHERE tenant_id = ? AND id = ? AND version = ?`,
 		append(append([]any{o.Name, o.Timezone}, updateMetaArgs(o.Meta)...), sc.TenantID, o.ID, prev)...)
 }

@@ -45,7 +45,7 @@ func (s projects) Insert(ctx context.Context, sc app.Scope, p app.Project) error
 	if p.TenantID != sc.TenantID || p.OrganizationID != sc.OrgID {
 		return fmt.Errorf("insert project: scope mismatch: %w", app.ErrNotFound)
 	}
-	_, err := s.q.ExecContext(ctx, `INSERT INTO projects (`+projectCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := stamped(s.q, sc).ExecContext(ctx, `INSERT INTO projects (server_version, `+projectCols+`) VALUES (`+stampValue+`, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		append([]any{p.ID, p.TenantID, p.OrganizationID, nullID(p.ClientID), p.Name, p.Color, p.Billable, p.Archived}, metaArgs(p.Meta)...)...)
 	if err != nil {
 		return fmt.Errorf("insert project: %w", mapErr(err))
@@ -54,8 +54,8 @@ func (s projects) Insert(ctx context.Context, sc app.Scope, p app.Project) error
 }
 
 func (s projects) Update(ctx context.Context, sc app.Scope, p app.Project, prev int64) error {
-	return exec1(ctx, s.q, "update project",
-		`UPDATE projects SET client_id = ?, name = ?, color = ?, billable = ?, archived = ?, `+updateMeta+`
+	return exec1(ctx, stamped(s.q, sc), "update project",
+		`UPDATE projects SET server_version = `+stampValue+`, client_id = ?, name = ?, color = ?, billable = ?, archived = ?, `+updateMeta+`
 		 WHERE tenant_id = ? AND organization_id = ? AND id = ? AND version = ?`,
 		append(append([]any{nullID(p.ClientID), p.Name, p.Color, p.Billable, p.Archived}, updateMetaArgs(p.Meta)...), sc.TenantID, sc.OrgID, p.ID, prev)...)
 }

@@ -37,7 +37,7 @@ func (s tags) Insert(ctx context.Context, sc app.Scope, t app.Tag) error {
 	if t.TenantID != sc.TenantID || t.OrganizationID != sc.OrgID {
 		return fmt.Errorf("insert tag: scope mismatch: %w", app.ErrNotFound)
 	}
-	_, err := s.q.ExecContext(ctx, `INSERT INTO tags (`+tagCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := stamped(s.q, sc).ExecContext(ctx, `INSERT INTO tags (server_version, `+tagCols+`) VALUES (`+stampValue+`, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		append([]any{t.ID, t.TenantID, t.OrganizationID, t.Name, t.Color, t.Archived}, metaArgs(t.Meta)...)...)
 	if err != nil {
 		return fmt.Errorf("insert tag: %w", mapErr(err))
@@ -46,7 +46,7 @@ func (s tags) Insert(ctx context.Context, sc app.Scope, t app.Tag) error {
 }
 
 func (s tags) Update(ctx context.Context, sc app.Scope, t app.Tag, prev int64) error {
-	return exec1(ctx, s.q, "update tag",
-		`UPDATE tags SET name = ?, color = ?, archived = ?, `+updateMeta+` WHERE tenant_id = ? AND organization_id = ? AND id = ? AND version = ?`,
+	return exec1(ctx, stamped(s.q, sc), "update tag",
+		`UPDATE tags SET server_version = `+stampValue+`, name = ?, color = ?, archived = ?, `+updateMeta+` WHERE tenant_id = ? AND organization_id = ? AND id = ? AND version = ?`,
 		append(append([]any{t.Name, t.Color, t.Archived}, updateMetaArgs(t.Meta)...), sc.TenantID, sc.OrgID, t.ID, prev)...)
 }

@@ -42,7 +42,7 @@ func (s tasks) Insert(ctx context.Context, sc app.Scope, t app.Task) error {
 	if t.TenantID != sc.TenantID || t.OrganizationID != sc.OrgID {
 		return fmt.Errorf("insert task: scope mismatch: %w", app.ErrNotFound)
 	}
-	_, err := s.q.ExecContext(ctx, `INSERT INTO tasks (`+taskCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := stamped(s.q, sc).ExecContext(ctx, `INSERT INTO tasks (server_version, `+taskCols+`) VALUES (`+stampValue+`, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		append([]any{t.ID, t.TenantID, t.OrganizationID, t.ProjectID, t.Name, t.Done, t.Archived}, metaArgs(t.Meta)...)...)
 	if err != nil {
 		return fmt.Errorf("insert task: %w", mapErr(err))
@@ -51,8 +51,8 @@ func (s tasks) Insert(ctx context.Context, sc app.Scope, t app.Task) error {
 }
 
 func (s tasks) Update(ctx context.Context, sc app.Scope, t app.Task, prev int64) error {
-	return exec1(ctx, s.q, "update task",
-		`UPDATE tasks SET project_id = ?, name = ?, done = ?, archived = ?, `+updateMeta+`
+	return exec1(ctx, stamped(s.q, sc), "update task",
+		`UPDATE tasks SET server_version = `+stampValue+`, project_id = ?, name = ?, done = ?, archived = ?, `+updateMeta+`
 		 WHERE tenant_id = ? AND organization_id = ? AND id = ? AND version = ?`,
 		append(append([]any{t.ProjectID, t.Name, t.Done, t.Archived}, updateMetaArgs(t.Meta)...), sc.TenantID, sc.OrgID, t.ID, prev)...)
 }

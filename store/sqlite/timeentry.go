@@ -166,9 +166,9 @@ func (s timeEntries) Insert(ctx context.Context, sc app.Scope, e app.TimeEntry) 
 	}
 	args := []any{e.ID, e.TenantID, e.OrganizationID, e.UserID, nullID(e.ProjectID), nullID(e.TaskID), e.Description,
 		us(e.StartedAt), nullUS(e.StoppedAt), e.Timezone, e.Billable, e.Source, tagIDBytes(e.TagIDs)}
-	_, err := s.q.ExecContext(ctx, `INSERT INTO time_entries (id, tenant_id, organization_id, user_id, project_id, task_id,
+	_, err := stamped(s.q, sc).ExecContext(ctx, `INSERT INTO time_entries (server_version, id, tenant_id, organization_id, user_id, project_id, task_id,
 		description, started_at, stopped_at, timezone, billable, source, tag_ids, `+metaCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, metaArgs(e.Meta)...)...)
+		VALUES (`+stampValue+`, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, metaArgs(e.Meta)...)...)
 	if err != nil {
 		return fmt.Errorf("insert time entry: %w", mapErr(err))
 	}
@@ -178,7 +178,7 @@ func (s timeEntries) Insert(ctx context.Context, sc app.Scope, e app.TimeEntry) 
 func (s timeEntries) Update(ctx context.Context, sc app.Scope, e app.TimeEntry, prev int64) error {
 	args := []any{nullID(e.ProjectID), nullID(e.TaskID), e.Description, us(e.StartedAt), nullUS(e.StoppedAt), e.Timezone, e.Billable, tagIDBytes(e.TagIDs)}
 	args = append(append(args, updateMetaArgs(e.Meta)...), sc.TenantID, sc.OrgID, e.ID, prev)
-	return exec1(ctx, s.q, "update time entry", `UPDATE time_entries SET project_id = ?, task_id = ?, description = ?,
+	return exec1(ctx, stamped(s.q, sc), "update time entry", `UPDATE time_entries SET server_version = `+stampValue+`, project_id = ?, task_id = ?, description = ?,
 		started_at = ?, stopped_at = ?, timezone = ?, billable = ?, tag_ids = ?, `+updateMeta+`
 		WHERE tenant_id = ? AND organization_id = ? AND id = ? AND version = ?`, args...)
 }

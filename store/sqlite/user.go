@@ -47,7 +47,7 @@ func (s users) Insert(ctx context.Context, sc app.Scope, u app.User) error {
 	if u.TenantID != sc.TenantID {
 		return fmt.Errorf("insert user: tenant mismatch: %w", app.ErrNotFound)
 	}
-	_, err := s.q.ExecContext(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := stamped(s.q, sc).ExecContext(ctx, `INSERT INTO users (server_version, `+userCols+`) VALUES (`+stampValue+`, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		append([]any{u.ID, u.TenantID, nullString(u.Email), u.Name, u.Timezone, u.PasswordHash}, metaArgs(u.Meta)...)...)
 	if err != nil {
 		return fmt.Errorf("insert user: %w", mapErr(err))
@@ -56,7 +56,7 @@ func (s users) Insert(ctx context.Context, sc app.Scope, u app.User) error {
 }
 
 func (s users) Update(ctx context.Context, sc app.Scope, u app.User, prev int64) error {
-	return exec1(ctx, s.q, "update user",
-		`UPDATE users SET email = ?, name = ?, timezone = ?, password_hash = ?, `+updateMeta+` WHERE tenant_id = ? AND id = ? AND version = ?`,
+	return exec1(ctx, stamped(s.q, sc), "update user",
+		`UPDATE users SET server_version = `+stampValue+`, email = ?, name = ?, timezone = ?, password_hash = ?, `+updateMeta+` WHERE tenant_id = ? AND id = ? AND version = ?`,
 		append(append([]any{nullString(u.Email), u.Name, u.Timezone, u.PasswordHash}, updateMetaArgs(u.Meta)...), sc.TenantID, u.ID, prev)...)
 }

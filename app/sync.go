@@ -1,0 +1,224 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/google/uuid"
+)
+
+// SyncRows is the store read behind a sync pull (docs/sync.md). Every insert and update of a
+// synced row takes the next value of a counter inside the writing transaction (the row's
+// server version; one counter per tenant on PostgreSQL, one per database on SQLite), so
+// versions follow commit order per tenant and a cursor that has seen version n never later
+// meets a committed row of its tenant below n.
+type SyncRows interface {
+	// Pull returns, from one snapshot, the rows of s.TenantID with a server version above
+	// after that vis may see, in version order, at most limit of them, tombstones included.
+	// Its Cursor is the version to pass next: the last row's when More, else the tenant's
+	// newest version (every version up to it was considered). A limit below 1 is taken as 1.
+	Pull(ctx context.Context, s Scope, after int64, limit int, vis Visibility) (SyncPage, error)
+}
+
+// SyncKind names a synced table.
+type SyncKind string
+
+// The synced kinds, in the order a replica applies them within one version.
+const (
+	SyncOrganization SyncKind = "organization"
+	SyncUser         SyncKind = "user"
+	SyncMembership   SyncKind = "membership"
+	SyncClient       SyncKind = "client"
+	SyncProject      SyncKind = "project"
+	SyncTask         SyncKind = "task"
+	SyncTag          SyncKind = "tag"
+	SyncTimeEntry    SyncKind = "time_entry"
+)
+
+// SyncKinds lists every synced kind.
+var SyncKinds = []SyncKind{SyncOrganization, SyncUser, SyncMembership, SyncClient, SyncProject, SyncTask, SyncTag, SyncTimeEntry}
+
+// SyncRow is one row of a pull: Row holds the value (Organization, User, Membership, Client,
+// Project, Task, Tag or TimeEntry, matching Kind); a tombstone has its DeletedAt set.
+type SyncRow struct {
+	Kind    SyncKind
+	ID      uuid.UUID
+	Version int64
+	Row     any
+}
+
+// SyncPage is one page of a pull. Head is the tenant's newest version when the read began.
+type SyncPage struct {
+	Rows   []SyncRow
+	Cursor int64
+	Head   int64
+	More   bool
+}
+
+// HLC returns the row's HLC stamp, which orders its writes for last-writer-wins.
+func (r SyncRow) HLC() string {
+	switch v := r.Row.(type) {
+	case Organization:
+		return v.HLC
+	case User:
+		return v.HLC
+	case Membership:
+		return v.HLC
+	case Client:
+		return v.HLC
+	case Project:
+		return v.HLC
+	case Task:
+		return v.HLC
+	case Tag:
+		return v.HLC
+	case TimeEntry:
+		return v.HLC
+	}
+	return ""
+}
+
+// Visibility is what one user may pull: per organization they belong to, its catalog and
+// members, and either all its entries or only their own.
+type Visibility struct {
+	UserID uuid.UUID
+	Orgs   []OrgVisibility
+}
+
+// OrgVisibility is one organization of a Visibility.
+type OrgVisibility struct {
+	OrgID      uuid.UUID
+	AllEntries bool
+}
+
+// VisibilityFor derives a user's visibility from their memberships: live ones only, all
+// entries where the role may read everyone's.
+func VisibilityFor(userID uuid.UUID, ms []Membership) Visibility {
+	v := Visibility{UserID: userID}
+	for _, m := range ms {
+		if m.UserID != userID || m.DeletedAt != nil {
+			continue
+		}
+		v.Orgs = append(v.Orgs, OrgVisibility{OrgID: m.OrganizationID, AllEntries: m.Role.Can(PermEntriesReadAll)})
+	}
+	return v
+}
+
+// OrgIDs splits the visible organizations into those whose entries are all visible and
+// those where only the user's own are.
+func (v Visibility) OrgIDs() (all, own []uuid.UUID) {
+	for _, o := range v.Orgs {
+		if o.AllEntries {
+			all = append(all, o.OrgID)
+		} else {
+			own = append(own, o.OrgID)
+		}
+	}
+	return all, own
+}
+
+// NewSyncPage makes a page from candidate rows gathered per kind (each kind's first limit+1
+// rows above the cursor, from one snapshot) and the tenant's newest version in that snapshot.
+// Both stores build their pages here, so they page identically. User rows lose their
+// password hash: it never leaves the server.
+func NewSyncPage(rows []SyncRow, limit int, head int64) SyncPage {
+	limit = max(limit, 1)
+	slices.SortFunc(rows, func(a, b SyncRow) int {
+		switch {
+		case a.Version < b.Version:
+			return -1
+		case a.Version > b.Version:
+			return 1
+		}
+		return 0
+	})
+	for i, r := range rows {
+		if u, ok := r.Row.(User); ok {
+			u.PasswordHash = ""
+			rows[i].Row = u
+		}
+	}
+	if len(rows) > limit {
+		rows = rows[:limit:limit]
+		return SyncPage{Rows: rows, Cursor: rows[len(rows)-1].Version, Head: head, More: true}
+	}
+	return SyncPage{Rows: rows, Cursor: head, Head: head}
+}
+
+// SyncProtocol is the version of the sync protocol this build speaks (docs/sync.md). A
+// request in another version is refused with a SyncProtocolError.
+const SyncProtocol = 1
+
+// Pull page sizes: DefaultSyncPullLimit rows when a request names no limit, at most
+// MaxSyncPullLimit.
+const (
+	DefaultSyncPullLimit = 500
+	MaxSyncPullLimit     = 1000
+)
+
+// SyncProtocolError refuses a sync request made in a protocol version this build does not
+// speak; it is an ErrConflict, and says both versions so the client can tell its user to
+// update.
+type SyncProtocolError struct{ Got, Want int }
+
+func (e *SyncProtocolError) Error() string {
+	return fmt.Sprintf("this server speaks sync protocol %d; the request used %d", e.Want, e.Got)
+}
+
+// Is makes errors.Is(err, ErrConflict) true.
+func (e *SyncProtocolError) Is(target error) bool { return target == ErrConflict }
+
+// SyncPullInput asks for the page of rows after Cursor (0: from the start), at most Limit
+// of them (0: DefaultSyncPullLimit).
+type SyncPullInput struct {
+	Protocol int
+	Cursor   int64
+	Limit    int
+}
+
+// PullSync reads one page of the rows the actor may see whose server version is above the
+// cursor (docs/sync.md, Pull): in each organization the actor belongs to, the organization,
+// its members, its whole catalog, and every entry for manager and above or the actor's own
+// for members; tombstones included, password hashes never. The memberships that decide
+// this are read in the same snapshot as the rows.
+func (s *Service) PullSync(ctx context.Context, a Actor, in SyncPullInput) (SyncPage, error) {
+	if in.Protocol != SyncProtocol {
+		return SyncPage{}, &SyncProtocolError{Got: in.Protocol, Want: SyncProtocol}
+	}
+	var c checker
+	c.check(in.Cursor >= 0, "cursor", "must be 0 or more")
+	c.check(in.Limit >= 0 && in.Limit <= MaxSyncPullLimit, "limit", "must be between 1 and %d", MaxSyncPullLimit)
+	if c.fields != nil {
+		return SyncPage{}, &ValidationError{Fields: c.fields}
+	}
+	limit := in.Limit
+	if limit == 0 {
+		limit = DefaultSyncPullLimit
+	}
+	var page SyncPage
+	err := s.store.Read(ctx, func(tx Tx) error {
+		orgs, err := tx.Organizations().ListForUser(ctx, a.Scope(), a.UserID)
+		if err != nil {
+			return fmt.Errorf("pull: organizations: %w", err)
+		}
+		ms := make([]Membership, 0, len(orgs))
+		for _, o := range orgs {
+			m, err := tx.Memberships().Get(ctx, Scope{TenantID: a.TenantID, OrgID: o.ID}, a.UserID)
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("pull: membership: %w", err)
+			}
+			ms = append(ms, m)
+		}
+		page, err = tx.Sync().Pull(ctx, a.Scope(), in.Cursor, limit, VisibilityFor(a.UserID, ms))
+		return err
+	})
+	if page.Rows == nil {
+		page.Rows = []SyncRow{}
+	}
+	return page, err
+}

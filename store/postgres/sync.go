@@ -1,0 +1,134 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/stinthq/stint/app"
+)
+
+// syncRows reads pulls (migration 0003 stamps every synced row with its tenant's counter,
+// tenants.change_seq, which the change log shares). Each kind is read with its own statement
+// on the (tenant_id, server_version) index: the first limit+1 visible rows above the cursor,
+// all in Read's one REPEATABLE READ snapshot. Because the tenant row's lock is held from a
+// writer's first stamp to its commit, a snapshot holds a prefix of the tenant's versions,
+// and the page is the first limit of the union in version order (app.NewSyncPage).
+type syncRows struct{ d *db }
+
+// Sync gives the pull reads.
+func (t *txn) Sync() app.SyncRows { return syncRows{t.d} }
+
+func (s syncRows) Pull(ctx context.Context, sc app.Scope, after int64, limit int, vis app.Visibility) (app.SyncPage, error) {
+	limit = max(limit, 1)
+	var head int64
+	if err := s.d.queryRow(ctx, sc.TenantID, `SELECT coalesce((SELECT change_seq FROM tenants WHERE id = ?), 0)`, sc.TenantID).Scan(&head); err != nil {
+		return app.SyncPage{}, fmt.Errorf("pull: %w", mapErr(err))
+	}
+	if len(vis.Orgs) == 0 {
+		return app.NewSyncPage(nil, limit, head), nil
+	}
+	orgs := make([]uuid.UUID, len(vis.Orgs))
+	for i, o := range vis.Orgs {
+		orgs[i] = o.OrgID
+	}
+	all, own := vis.OrgIDs()
+	if all == nil {
+		all = []uuid.UUID{}
+	}
+	if own == nil {
+		own = []uuid.UUID{}
+	}
+	n := limit + 1
+	var rows []app.SyncRow
+	reads := []func() error{
+		func() (err error) {
+			rows, err = pullKind(ctx, s.d, sc.TenantID, rows, app.SyncOrganization, scanOrg, func(o app.Organization) uuid.UUID { return o.ID },
+				`SELECT o.server_version, `+orgCols+` FROM organizations o
+				 WHERE o.tenant_id = ? AND o.server_version > ? AND o.id = ANY(?) ORDER BY o.server_version LIMIT ?`,
+				sc.TenantID, after, orgs, n)
+			return err
+		},
+		func() (err error) {
+			rows, err = pullKind(ctx, s.d, sc.TenantID, rows, app.SyncUser, scanUser, func(u app.User) uuid.UUID { return u.ID },
+				`SELECT u.server_version, `+userCols+` FROM users u
+				 WHERE u.tenant_id = ? AND u.server_version > ?
+				 AND EXISTS (SELECT 1 FROM memberships m WHERE m.tenant_id = u.tenant_id AND m.user_id = u.id AND m.organization_id = ANY(?))
+				 ORDER BY u.server_version LIMIT ?`, sc.TenantID, after, orgs, n)
+			return err
+		},
+		func() (err error) {
+			rows, err = pullKind(ctx, s.d, sc.TenantID, rows, app.SyncMembership, func(r rowScanner) (app.Membership, error) { return scanMembership(r) },
+				func(m app.Membership) uuid.UUID { return m.ID },
+				`SELECT m.server_version, `+membershipCols+` FROM memberships m
+				 WHERE m.tenant_id = ? AND m.server_version > ? AND m.organization_id = ANY(?) ORDER BY m.server_version LIMIT ?`,
+				sc.TenantID, after, orgs, n)
+			return err
+		},
+		func() (err error) {
+			rows, err = pullKind(ctx, s.d, sc.TenantID, rows, app.SyncClient, scanClient, func(c app.Client) uuid.UUID { return c.ID },
+				`SELECT server_version, `+clientCols+` FROM clients
+				 WHERE tenant_id = ? AND server_version > ? AND organization_id = ANY(?) ORDER BY server_version LIMIT ?`,
+				sc.TenantID, after, orgs, n)
+			return err
+		},
+		func() (err error) {
+			rows, err = pullKind(ctx, s.d, sc.TenantID, rows, app.SyncProject, scanProject, func(p app.Project) uuid.UUID { return p.ID },
+				`SELECT server_version, `+projectCols+` FROM projects
+				 WHERE tenant_id = ? AND server_version > ? AND organization_id = ANY(?) ORDER BY server_version LIMIT ?`,
+				sc.TenantID, after, orgs, n)
+			return err
+		},
+		func() (err error) {
+			rows, err = pullKind(ctx, s.d, sc.TenantID, rows, app.SyncTask, scanTask, func(t app.Task) uuid.UUID { return t.ID },
+				`SELECT server_version, `+taskCols+` FROM tasks
+				 WHERE tenant_id = ? AND server_version > ? AND organization_id = ANY(?) ORDER BY server_version LIMIT ?`,
+				sc.TenantID, after, orgs, n)
+			return err
+		},
+		func() (err error) {
+			rows, err = pullKind(ctx, s.d, sc.TenantID, rows, app.SyncTag, scanTag, func(t app.Tag) uuid.UUID { return t.ID },
+				`SELECT server_version, `+tagCols+` FROM tags
+				 WHERE tenant_id = ? AND server_version > ? AND organization_id = ANY(?) ORDER BY server_version LIMIT ?`,
+				sc.TenantID, after, orgs, n)
+			return err
+		},
+		func() (err error) {
+			rows, err = pullKind(ctx, s.d, sc.TenantID, rows, app.SyncTimeEntry, scanEntry, func(e app.TimeEntry) uuid.UUID { return e.ID },
+				`SELECT e.server_version, `+entryCols+` FROM time_entries e
+				 WHERE e.tenant_id = ? AND e.server_version > ?
+				 AND (e.organization_id = ANY(?) OR (e.organization_id = ANY(?) AND e.user_id = ?))
+				 ORDER BY e.server_version LIMIT ?`, sc.TenantID, after, all, own, vis.UserID, n)
+			return err
+		},
+	}
+	for _, read := range reads {
+		if err := read(); err != nil {
+			return app.SyncPage{}, err
+		}
+	}
+	return app.NewSyncPage(rows, limit, head), nil
+}
+
+// pullKind appends the rows of one kind that query returns (server_version first, then the
+// kind's columns) to rows.
+func pullKind[T any](ctx context.Context, d *db, tenant uuid.UUID, rows []app.SyncRow, kind app.SyncKind, scan func(rowScanner) (T, error),
+	id func(T) uuid.UUID, query string, args ...any) ([]app.SyncRow, error) {
+	var version int64
+	got, err := queryList(ctx, d, tenant, "pull "+string(kind), 0, func(r rowScanner) (app.SyncRow, error) {
+		v, err := scan(versionScan{r, &version})
+		return app.SyncRow{Kind: kind, ID: id(v), Version: version, Row: v}, err
+	}, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return append(rows, got...), nil
+}
+
+// versionScan scans a row's leading server_version into v and the rest into dest.
+type versionScan struct {
+	r rowScanner
+	v *int64
+}
+
+func (s versionScan) Scan(dest ...any) error { return s.r.Scan(append([]any{s.v}, dest...)...) }

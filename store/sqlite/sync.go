@@ -1,0 +1,189 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/stinthq/stint/app"
+)
+
+// stamp takes the next value of the database's one counter (migration 0005) for a write of
+// the tenant's data: one above the highest tenants.change_seq, which becomes the tenant's
+// change_seq (its newest value: ChangeLog.LatestSeq and a pull's head). The writing
+// statement then reads it back with stampValue, in the same transaction: every insert and
+// update of a synced row stores it as its server_version, and every change-log row as its
+// seq. The store has one writer, so stamps follow commit order; a write that rolls back
+// takes its stamps with it. A tenant that does not exist is ErrNotFound.
+func stamp(ctx context.Context, q querier, tenantID uuid.UUID) error {
+	res, err := q.ExecContext(ctx, `UPDATE tenants SET change_seq = (SELECT max(change_seq) FROM tenants) + 1 WHERE id = ?`, tenantID)
+	if err != nil {
+		return fmt.Errorf("stamp: %w", mapErr(err))
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return fmt.Errorf("stamp: no tenant %s: %w", tenantID, errors.Join(err, app.ErrNotFound))
+	}
+	return nil
+}
+
+// stampValue is the stamp just taken for the tenant whose id is bound to its placeholder:
+// the value a writing statement stores, in place of a placeholder of its own.
+const stampValue = "(SELECT change_seq FROM tenants WHERE id = ?)"
+
+// syncRows reads pulls. Each kind is read with its own statement on its (server_version)
+// index, from the cursor forward: the first limit+1 rows above it that are the tenant's and
+// visible, all in the Read's one snapshot. The page is the first limit of their union in
+// version order (app.NewSyncPage). The index leaves tenant_id out (migration 0005): versions
+// come from one counter for the whole database, so rows of other tenants above the cursor
+// are only those written since, which the tenant filter skips; a desktop has none.
+type syncRows struct{ q querier }
+
+// Sync gives the pull reads.
+func (t *txn) Sync() app.SyncRows { return syncRows{t.q} }
+
+func (s syncRows) Pull(ctx context.Context, sc app.Scope, after int64, limit int, vis app.Visibility) (app.SyncPage, error) {
+	limit = max(limit, 1)
+	var head int64
+	if err := s.q.QueryRowContext(ctx, `SELECT coalesce((SELECT change_seq FROM tenants WHERE id = ?), 0)`, sc.TenantID).Scan(&head); err != nil {
+		return app.SyncPage{}, fmt.Errorf("pull: %w", mapErr(err))
+	}
+	if len(vis.Orgs) == 0 {
+		return app.NewSyncPage(nil, limit, head), nil
+	}
+	orgs := make([]uuid.UUID, len(vis.Orgs))
+	for i, o := range vis.Orgs {
+		orgs[i] = o.OrgID
+	}
+	all, own := vis.OrgIDs()
+	n := limit + 1
+	base := []any{sc.TenantID, after}
+	inOrgs := func(col string, ids []uuid.UUID) (string, []any) {
+		args := make([]any, len(ids))
+		for i, id := range ids {
+			args[i] = id
+		}
+		return col + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + ")", args
+	}
+	orgCond, orgArgs := inOrgs("organization_id", orgs)
+	with := func(extra ...any) []any { return append(append(append([]any{}, base...), extra...), n) }
+
+	var entryCond []string
+	var entryArgs []any
+	if len(all) > 0 {
+		c, a := inOrgs("e.organization_id", all)
+		entryCond, entryArgs = append(entryCond, c), append(entryArgs, a...)
+	}
+	if len(own) > 0 {
+		c, a := inOrgs("e.organization_id", own)
+		entryCond, entryArgs = append(entryCond, "("+c+" AND e.user_id = ?)"), append(append(entryArgs, a...), vis.UserID)
+	}
+	oc, oa := inOrgs("o.id", orgs)
+	uc, ua := inOrgs("m.organization_id", orgs)
+
+	var rows []app.SyncRow
+	reads := []func() error{
+		func() (err error) {
+			rows, err = pullKind(ctx, s.q, rows, app.SyncOrganization, scanOrg, func(o app.Organization) uuid.UUID { return o.ID },
+				`SELECT o.server_version, `+orgCols+` FROM organizations o INDEXED BY organizations_server_version
+				 WHERE o.tenant_id = ? AND o.server_version > ? AND `+oc+` ORDER BY o.server_version LIMIT ?`, with(oa...)...)
+			return err
+		},
+		func() (err error) {
+			rows, err = pullKind(ctx, s.q, rows, app.SyncUser, scanUser, func(u app.User) uuid.UUID { return u.ID },
+				`SELECT u.server_version, `+userCols+` FROM users u INDEXED BY users_server_version
+				 WHERE u.tenant_id = ? AND u.server_version > ?
+				 AND EXISTS (SELECT 1 FROM memberships m WHERE m.tenant_id = u.tenant_id AND m.user_id = u.id AND `+uc+`)
+				 ORDER BY u.server_version LIMIT ?`, with(ua...)...)
+			return err
+		},
+		func() (err error) {
+			rows, err = pullKind(ctx, s.q, rows, app.SyncMembership, func(r rowScanner) (app.Membership, error) { return scanMembership(r) },
+				func(m app.Membership) uuid.UUID { return m.ID },
+				`SELECT m.server_version, `+membershipCols+` FROM memberships m INDEXED BY memberships_server_version
+				 WHERE m.tenant_id = ? AND m.server_version > ? AND m.`+orgCond+` ORDER BY m.server_version LIMIT ?`, with(orgArgs...)...)
+			return err
+		},
+		func() (err error) {
+			rows, err = pullKind(ctx, s.q, rows, app.SyncClient, scanClient, func(c app.Client) uuid.UUID { return c.ID },
+				`SELECT server_version, `+clientCols+` FROM clients INDEXED BY clients_server_version
+				 WHERE tenant_id = ? AND server_version > ? AND `+orgCond+` ORDER BY server_version LIMIT ?`, with(orgArgs...)...)
+			return err
+		},
+		func() (err error) {
+			rows, err = pullKind(ctx, s.q, rows, app.SyncProject, scanProject, func(p app.Project) uuid.UUID { return p.ID },
+				`SELECT server_version, `+projectCols+` FROM projects INDEXED BY projects_server_version
+				 WHERE tenant_id = ? AND server_version > ? AND `+orgCond+` ORDER BY server_version LIMIT ?`, with(orgArgs...)...)
+			return err
+		},
+		func() (err error) {
+			rows, err = pullKind(ctx, s.q, rows, app.SyncTask, scanTask, func(t app.Task) uuid.UUID { return t.ID },
+				`SELECT server_version, `+taskCols+` FROM tasks INDEXED BY tasks_server_version
+				 WHERE tenant_id = ? AND server_version > ? AND `+orgCond+` ORDER BY server_version LIMIT ?`, with(orgArgs...)...)
+			return err
+		},
+		func() (err error) {
+			rows, err = pullKind(ctx, s.q, rows, app.SyncTag, scanTag, func(t app.Tag) uuid.UUID { return t.ID },
+				`SELECT server_version, `+tagCols+` FROM tags INDEXED BY tags_server_version
+				 WHERE tenant_id = ? AND server_version > ? AND `+orgCond+` ORDER BY server_version LIMIT ?`, with(orgArgs...)...)
+			return err
+		},
+		func() (err error) {
+			rows, err = pullKind(ctx, s.q, rows, app.SyncTimeEntry, scanEntry, func(e app.TimeEntry) uuid.UUID { return e.ID },
+				`SELECT e.server_version, `+entryCols+` FROM time_entries e INDEXED BY time_entries_server_version
+				 WHERE e.tenant_id = ? AND e.server_version > ? AND (`+strings.Join(entryCond, " OR ")+`)
+				 ORDER BY e.server_version LIMIT ?`, with(entryArgs...)...)
+			return err
+		},
+	}
+	for _, read := range reads {
+		if err := read(); err != nil {
+			return app.SyncPage{}, err
+		}
+	}
+	return app.NewSyncPage(rows, limit, head), nil
+}
+
+// pullKind appends the rows of one kind that query returns (server_version first, then the
+// kind's columns) to rows.
+func pullKind[T any](ctx context.Context, q querier, rows []app.SyncRow, kind app.SyncKind, scan func(rowScanner) (T, error),
+	id func(T) uuid.UUID, query string, args ...any) ([]app.SyncRow, error) {
+	var version int64
+	got, err := queryList(ctx, q, "pull "+string(kind), func(r *sql.Rows) (app.SyncRow, error) {
+		v, err := scan(versionScan{r, &version})
+		return app.SyncRow{Kind: kind, ID: id(v), Version: version, Row: v}, err
+	}, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return append(rows, got...), nil
+}
+
+// versionScan scans a row's leading server_version into v and the rest into dest.
+type versionScan struct {
+	r rowScanner
+	v *int64
+}
+
+func (s versionScan) Scan(dest ...any) error { return s.r.Scan(append([]any{s.v}, dest...)...) }
+
+// stamper is the querier for a write of one synced row: its ExecContext takes a stamp for
+// the tenant, then runs the statement with the tenant's id bound to its first placeholder,
+// which must be stampValue's, in the row's server_version. Every insert and update of a
+// synced table runs through it.
+type stamper struct {
+	querier
+	tenantID uuid.UUID
+}
+
+// stamped wraps q for a write of a synced row of the scope's tenant.
+func stamped(q querier, sc app.Scope) stamper { return stamper{q, sc.TenantID} }
+
+func (s stamper) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := stamp(ctx, s.querier, s.tenantID); err != nil {
+		return nil, err
+	}
+	return s.querier.ExecContext(ctx, query, append([]any{s.tenantID}, args...)...)
+}
