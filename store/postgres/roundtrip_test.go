@@ -214,3 +214,27 @@ func TestQueuedWriteTimeout(t *testing.T) {
 		t.Errorf("Write: %v, want the statement timeout, not ErrUnavailable", err)
 	}
 }
+
+// TestPrincipalPlanKept: principal, which every request calls, is PL/pgSQL, whose query
+// plan a connection keeps; as a SQL function (SECURITY DEFINER with its own search_path, so
+// never inlined) PostgreSQL parsed and planned its three-table join on every call, most of
+// the database's CPU time per request. It must stay SECURITY DEFINER with a fixed search_path.
+func TestPrincipalPlanKept(t *testing.T) {
+	db := newDB(t)
+	db.setup(t)
+	var lang string
+	var definer bool
+	var config []string
+	err := db.adminConn(t).QueryRow(context.Background(), `SELECT l.lanname, p.prosecdef, coalesce(p.proconfig, '{}')
+		FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang JOIN pg_namespace n ON n.oid = p.pronamespace
+		WHERE n.nspname = 'stint' AND p.proname = 'principal'`).Scan(&lang, &definer, &config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lang != "plpgsql" {
+		t.Errorf("principal is %s, want plpgsql (a plan kept per connection)", lang)
+	}
+	if !definer || len(config) != 1 || config[0] != "search_path=stint, pg_temp" {
+		t.Errorf("principal: SECURITY DEFINER %v, settings %q; want SECURITY DEFINER with search_path=stint, pg_temp", definer, config)
+	}
+}
