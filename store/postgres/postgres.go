@@ -23,7 +23,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stinthq/stint/app"
 	"github.com/stinthq/stint/store/storemetrics"
@@ -82,7 +81,7 @@ func open(ctx context.Context, dsn string, tune func(*pgxpool.Config)) (*Store, 
 }
 
 // poolConfig parses dsn and sets what every connection needs: the schema on the search
-// path and instants scanned in UTC.
+// path and the type map of registerTypes.
 func poolConfig(dsn string) (*pgxpool.Config, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
@@ -95,8 +94,7 @@ func poolConfig(dsn string) (*pgxpool.Config, error) {
 	}
 	cfg.ConnConfig.RuntimeParams["search_path"] = schemaName
 	cfg.AfterConnect = func(_ context.Context, c *pgx.Conn) error {
-		c.TypeMap().RegisterType(&pgtype.Type{Name: "timestamptz", OID: pgtype.TimestamptzOID,
-			Codec: &pgtype.TimestamptzCodec{ScanLocation: time.UTC}})
+		registerTypes(c.TypeMap())
 		return nil
 	}
 	return cfg, nil
