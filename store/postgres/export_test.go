@@ -15,3 +15,6 @@ func SetUnitDeadlineForTest(s *Store, d time.Duration) { s.unitDeadline = d }
 func OpenTracedForTest(ctx context.Context, dsn string, tracer pgx.QueryTracer) (*Store, error) {
 	return open(ctx, dsn, func(cfg *pgxpool.Config) { cfg.ConnConfig.Tracer = tracer })
 }
+
+// WriteSlotsForTest is how many write transactions the store lets run at once.
+func WriteSlotsForTest() int { return writeSlots() }
