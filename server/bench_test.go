@@ -23,6 +23,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/stinthq/stint/app"
@@ -613,7 +614,8 @@ func benchAnalyze(b *testing.B, dsn string) {
 
 // pgCeiling is the bare chi + pgx baseline: a pool of the store's size (maxConns), a
 // time_entries-shaped table and index in its own schema, and nothing else: no roles, row
-// security, tenancy, validation, audit or change log.
+// security, tenancy, validation, audit or change log. Ids go through pgx's own uuid type
+// (pgtype.UUID), which pgx binds and scans as bytes, as the store's codec does.
 type pgCeiling struct {
 	pool              *pgxpool.Pool
 	tenant, org, user uuid.UUID
@@ -646,6 +648,9 @@ func newPGCeiling(b *testing.B, dsn string, maxConns int) *pgCeiling {
 
 func (c *pgCeiling) close() { c.pool.Close() }
 
+func pgUUID(id uuid.UUID) pgtype.UUID  { return pgtype.UUID{Bytes: id, Valid: true} }
+func uuidString(id pgtype.UUID) string { return uuid.UUID(id.Bytes).String() }
+
 func (c *pgCeiling) handler() http.Handler {
 	r := chi.NewRouter()
 	r.Post("/entries", func(w http.ResponseWriter, r *http.Request) {
@@ -662,7 +667,7 @@ func (c *pgCeiling) handler() http.Handler {
 		if _, err := c.pool.Exec(r.Context(), `INSERT INTO ceiling.entries (id, tenant_id, organization_id, user_id,
 			description, started_at, stopped_at, timezone, source, version, hlc, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'manual', 1, '\x', $9, $9)`,
-			id, c.tenant, c.org, c.user, e.Description, e.StartedAt, e.StoppedAt, e.Timezone, e.CreatedAt); err != nil {
+			pgUUID(id), pgUUID(c.tenant), pgUUID(c.org), pgUUID(c.user), e.Description, e.StartedAt, e.StoppedAt, e.Timezone, e.CreatedAt); err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
@@ -671,10 +676,11 @@ func (c *pgCeiling) handler() http.Handler {
 		_ = json.NewEncoder(w).Encode(e)
 	})
 	r.Get("/entries", func(w http.ResponseWriter, r *http.Request) {
+		// The limit written in, as the store writes it, so this statement too keeps its plan.
 		rows, err := c.pool.Query(r.Context(), `SELECT id, tenant_id, organization_id, user_id, project_id,
 			task_id, description, started_at, stopped_at, timezone, billable, source, version, created_at, updated_at
 			FROM ceiling.entries WHERE tenant_id = $1 AND organization_id = $2 AND deleted_at IS NULL
-			ORDER BY started_at DESC, id DESC LIMIT $3`, c.tenant, c.org, benchPageSize)
+			ORDER BY started_at DESC, id DESC LIMIT `+strconv.Itoa(benchPageSize), pgUUID(c.tenant), pgUUID(c.org))
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
@@ -683,20 +689,19 @@ func (c *pgCeiling) handler() http.Handler {
 		items := make([]ceilingEntry, 0, benchPageSize)
 		for rows.Next() {
 			var e ceilingEntry
-			var id, tenant, org, user uuid.UUID
-			var project, task *uuid.UUID
+			var id, tenant, org, user, project, task pgtype.UUID
 			if err := rows.Scan(&id, &tenant, &org, &user, &project, &task, &e.Description,
 				&e.StartedAt, &e.StoppedAt, &e.Timezone, &e.Billable, &e.Source, &e.Version, &e.CreatedAt, &e.UpdatedAt); err != nil {
 				http.Error(w, err.Error(), http.StatusInternalServerError)
 				return
 			}
-			e.ID, e.TenantID, e.OrganizationID, e.UserID = id.String(), tenant.String(), org.String(), user.String()
-			if project != nil {
-				s := project.String()
+			e.ID, e.TenantID, e.OrganizationID, e.UserID = uuidString(id), uuidString(tenant), uuidString(org), uuidString(user)
+			if project.Valid {
+				s := uuidString(project)
 				e.ProjectID = &s
 			}
-			if task != nil {
-				s := task.String()
+			if task.Valid {
+				s := uuidString(task)
 				e.TaskID = &s
 			}
 			items = append(items, e)
