@@ -15,3 +15,15 @@ func SetUnitDeadlineForTest(s *Store, d time.Duration) { s.unitDeadline = d }
 func OpenTracedForTest(ctx context.Context, dsn string, tracer pgx.QueryTracer) (*Store, error) {
 	return open(ctx, dsn, func(cfg *pgxpool.Config) { cfg.ConnConfig.Tracer = tracer })
 }
+
+// WriteSlotsForTest is how many write transactions the store lets run at once.
+func WriteSlotsForTest() int { return writeSlots() }
+
+// PlansForTest reports how often the statements prepared on one of the pool's connections
+// whose text contains like were planned generically and as custom plans (a store opened
+// with pool_max_conns=1 has one connection).
+func PlansForTest(ctx context.Context, s *Store, like string) (generic, custom int64, err error) {
+	err = s.pool.QueryRow(ctx, `SELECT coalesce(sum(generic_plans), 0), coalesce(sum(custom_plans), 0)
+		FROM pg_prepared_statements WHERE strpos(statement, $1) > 0 AND strpos(statement, 'pg_prepared_statements') = 0`, like).Scan(&generic, &custom)
+	return generic, custom, err
+}

@@ -214,3 +214,92 @@ func TestQueuedWriteTimeout(t *testing.T) {
 		t.Errorf("Write: %v, want the statement timeout, not ErrUnavailable", err)
 	}
 }
+
+// TestPrincipalPlanKept: principal, which every request calls, is PL/pgSQL, whose query
+// plan a connection keeps; as a SQL function (SECURITY DEFINER with its own search_path, so
+// never inlined) PostgreSQL parsed and planned its three-table join on every call, most of
+// the database's CPU time per request. It must stay SECURITY DEFINER with a fixed search_path.
+func TestPrincipalPlanKept(t *testing.T) {
+	db := newDB(t)
+	db.setup(t)
+	var lang string
+	var definer bool
+	var config []string
+	err := db.adminConn(t).QueryRow(context.Background(), `SELECT l.lanname, p.prosecdef, coalesce(p.proconfig, '{}')
+		FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang JOIN pg_namespace n ON n.oid = p.pronamespace
+		WHERE n.nspname = 'stint' AND p.proname = 'principal'`).Scan(&lang, &definer, &config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lang != "plpgsql" {
+		t.Errorf("principal is %s, want plpgsql (a plan kept per connection)", lang)
+	}
+	if !definer || len(config) != 1 || config[0] != "search_path=stint, pg_temp" {
+		t.Errorf("principal: SECURITY DEFINER %v, settings %q; want SECURITY DEFINER with search_path=stint, pg_temp", definer, config)
+	}
+}
+
+// TestListPlanKept: a page of entries, the read the API serves most, keeps its prepared
+// plan. With its LIMIT bound as a parameter PostgreSQL cannot cost a generic plan and plans
+// the statement again on every call (about half the statement's time in the API benchmark).
+func TestListPlanKept(t *testing.T) {
+	db := newDB(t)
+	ctx := context.Background()
+	dsn := db.setup(t)
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	st, err := postgres.Open(ctx, dsn+sep+"pool_max_conns=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc := app.New(st, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
+	sess, err := svc.Signup(ctx, app.SignupInput{Email: "plans@example.com", Password: "plans password",
+		Name: "Plans", Organization: "Plans", Timezone: "UTC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := svc.Authenticate(ctx, sess.Token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A tenant with a few thousand entries, and statistics as autovacuum keeps them: a plan
+	// for an unknown LIMIT then costs a tenth of the tenant's rows, and PostgreSQL prefers
+	// planning each call for its actual limit.
+	start := time.Date(2024, 1, 1, 9, 0, 0, 0, time.UTC)
+	stop := start.Add(time.Minute)
+	if _, err := svc.CreateTimeEntry(ctx, a, app.TimeEntryInput{Description: "plan", StartedAt: start, StoppedAt: &stop}); err != nil {
+		t.Fatal(err)
+	}
+	admin := db.adminConn(t)
+	if _, err := admin.Exec(ctx, `INSERT INTO stint.time_entries (id, tenant_id, organization_id, user_id, description,
+		started_at, stopped_at, timezone, source, version, hlc, created_at, updated_at)
+		SELECT gen_random_uuid(), $1, $2, $3, 'plan', t, t + interval '1 minute', 'UTC', 'manual', 1,
+			(SELECT hlc FROM stint.time_entries LIMIT 1), now(), now()
+		FROM generate_series(timestamptz '2025-01-01', timestamptz '2025-05-01', interval '1 hour') t`,
+		a.TenantID, a.OrgID, a.UserID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec(ctx, `ANALYZE`); err != nil {
+		t.Fatal(err)
+	}
+	const lists = 12
+	for range lists {
+		p, err := svc.TimeEntries(ctx, a, app.EntryQuery{ListParams: app.ListParams{Limit: 2}})
+		if err != nil || len(p.Items) != 2 {
+			t.Fatalf("listed %d entries: %v", len(p.Items), err)
+		}
+	}
+	generic, custom, err := postgres.PlansForTest(ctx, st, "FROM time_entries e WHERE e.tenant_id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if generic+custom < lists {
+		t.Fatalf("%d plans counted for %d lists: the statement was not found", generic+custom, lists)
+	}
+	if custom > 5 {
+		t.Errorf("the list statement got %d custom plans and %d generic ones in %d calls: it is planned on every call", custom, generic, lists)
+	}
+}

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -106,8 +107,10 @@ func (s timeEntries) List(ctx context.Context, sc app.Scope, f app.EntryFilter) 
 		part(&b, nil, &recent, " AND "+longEntryCond+" AND (e.stopped_at IS NULL OR e.stopped_at > ?)")
 		args = append(args, *lo)
 	}
-	b.WriteString(" ORDER BY started_at DESC, id DESC LIMIT ?")
-	args = append(args, f.Page.Limit)
+	// The limit is written into the statement, not bound: with it bound, PostgreSQL cannot
+	// cost a generic plan (it assumes the whole range is read) and plans the statement
+	// again on every call; written in, the prepared statement keeps its plan.
+	b.WriteString(" ORDER BY started_at DESC, id DESC LIMIT " + strconv.Itoa(f.Page.Limit))
 	return queryList(ctx, s.d, sc.TenantID, "list time entries", min(f.Page.Limit, app.MaxPageLimit+1), scanEntry, b.String(), args...)
 }
 

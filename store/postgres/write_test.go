@@ -5,8 +5,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/store/postgres"
 )
 
 // TestWriteRetriesDeadlock: two writes take two rows in opposite orders, so PostgreSQL
@@ -62,4 +64,49 @@ func errorsJoin(errs ...error) error {
 		}
 	}
 	return nil
+}
+
+// TestWriteSlots: at most WriteSlots write transactions run at once, however many callers
+// and pooled connections there are; the others wait for a slot and then all complete. (Past
+// a few per core, more concurrent writers only add PostgreSQL's cost of their shared locks
+// on the tenant row; see writeSlots.)
+func TestWriteSlots(t *testing.T) {
+	st := open(t)
+	defer st.Close()
+	ctx := context.Background()
+	slots := postgres.WriteSlotsForTest()
+	var inside, most atomic.Int32
+	full := make(chan struct{})
+	var once sync.Once
+	var wg sync.WaitGroup
+	errs := make(chan error, 3*slots)
+	for range 3 * slots {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- st.Write(ctx, func(tx app.Tx) error {
+				n := inside.Add(1)
+				defer inside.Add(-1)
+				for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+				}
+				if n >= int32(slots) {
+					once.Do(func() { close(full) })
+				}
+				<-full
+				// Give writers past the slots the time to come in, were they let in.
+				time.Sleep(20 * time.Millisecond)
+				return tx.Device().Put(ctx, "k", "v")
+			})
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := most.Load(); got != int32(slots) {
+		t.Errorf("%d write transactions at once, want %d (the slots)", got, slots)
+	}
 }
