@@ -386,16 +386,22 @@ func (s *Service) AcceptInvitation(ctx context.Context, by *Actor, in AcceptInpu
 		if err := s.inviterMayStill(ctx, tx, sc, inv); err != nil {
 			return err
 		}
-		u, created, err := s.invitee(ctx, tx, sc, inv, by, in, pwHash, now)
-		if err != nil {
-			return err
+		// Take the code before reading or writing anything else: a concurrent accept of the
+		// same code waits here for this transaction, then finds the code taken (reading the
+		// address's account first, it could see this one's new account and answer that
+		// instead). The user who joins is named now and created below, before the commit.
+		userID := NewID()
+		if by != nil && by.TenantID == inv.TenantID {
+			userID = by.UserID
 		}
-		// Take the code before writing anything else: a concurrent accept of the same code
-		// waits here for this transaction, then finds the code taken.
-		if err := tx.Invitations().Accept(ctx, sc, inv.ID, u.ID, now); err != nil {
+		if err := tx.Invitations().Accept(ctx, sc, inv.ID, userID, now); err != nil {
 			if errors.Is(err, ErrConflict) {
 				return &InvitationClosedError{Status: InvitationAccepted}
 			}
+			return err
+		}
+		u, created, err := s.invitee(ctx, tx, sc, inv, by, userID, in, pwHash, now)
+		if err != nil {
 			return err
 		}
 		if created {
@@ -453,13 +459,13 @@ func (s *Service) inviterMayStill(ctx context.Context, tx Tx, sc Scope, inv Invi
 }
 
 // invitee is the user an accept makes a member: the caller's own in the inviting tenant, or
-// a new one (created reports that; the caller inserts it once the code is taken).
-func (s *Service) invitee(ctx context.Context, tx Tx, sc Scope, inv Invitation, by *Actor, in AcceptInput, pwHash string, now time.Time) (User, bool, error) {
+// a new one with id (created reports that; the caller inserts it).
+func (s *Service) invitee(ctx context.Context, tx Tx, sc Scope, inv Invitation, by *Actor, id uuid.UUID, in AcceptInput, pwHash string, now time.Time) (User, bool, error) {
 	if by != nil && by.TenantID == inv.TenantID {
 		u, err := tx.Users().Get(ctx, sc, by.UserID)
 		return u, false, err
 	}
-	u := User{ID: NewID(), TenantID: inv.TenantID, Email: inv.Email, Name: in.Name, Timezone: in.Timezone, PasswordHash: pwHash, Meta: s.stamp(now)}
+	u := User{ID: id, TenantID: inv.TenantID, Email: inv.Email, Name: in.Name, Timezone: in.Timezone, PasswordHash: pwHash, Meta: s.stamp(now)}
 	if by != nil {
 		own, err := tx.Users().Get(ctx, Scope{TenantID: by.TenantID}, by.UserID)
 		if err != nil {
