@@ -18,7 +18,7 @@ func TestMethods(t *testing.T) {
 	)
 	e.run(t, tn, []scenario{
 		{name: "405 names the allowed methods", method: "POST", path: "/v1/me", as: "member", status: http.StatusMethodNotAllowed,
-			header: map[string]string{"Allow": "GET, HEAD, OPTIONS"}},
+			header: map[string]string{"Allow": "GET, HEAD, PATCH, OPTIONS"}},
 		{name: "405 on a row", method: "PUT", path: "/v1/projects/0190a0a0-0000-7000-8000-000000000000", as: "member",
 			status: http.StatusMethodNotAllowed, header: map[string]string{"Allow": row}},
 		{name: "405 on a collection", method: "DELETE", path: "/v1/projects", as: "member", status: http.StatusMethodNotAllowed,

@@ -34,7 +34,8 @@ func probeRules() map[string]probeRule {
 		"POST /v1/auth/login": {public: true, body: `{"email":"owner@tenant-a.example.com","password":"wrong horse","tenant_id":"$tenant"}`,
 			status: http.StatusUnauthorized},
 
-		"GET /v1/me": {status: http.StatusOK},
+		"GET /v1/me":   {status: http.StatusOK},
+		"PATCH /v1/me": {body: `{"timezone":"Asia/Tokyo"}`, status: http.StatusOK},
 
 		"GET /v1/tokens":         {status: http.StatusOK},
 		"POST /v1/tokens":        {body: `{"name":"probe"}`, status: http.StatusCreated},
