@@ -40,6 +40,7 @@ type Tx interface {
 	Tags() Tags
 	TimeEntries() TimeEntries
 	Tokens() Tokens
+	Invitations() Invitations
 	Audit() AuditLog
 	Changes() ChangeLog
 	Sync() SyncRows

@@ -302,8 +302,8 @@ func (e *testEnv) newTenant(t testing.TB, name string) *tenant {
 }
 
 // seed gives the tenant one row of every kind: client, project, task, tag, a stopped
-// entry of the owner and of the member, a running entry of the member, a personal token
-// and a second organization.
+// entry of the owner and of the member, a running entry of the member, a personal token,
+// a second organization and a pending invitation.
 func (e *testEnv) seed(t testing.TB, tn *tenant) {
 	t.Helper()
 	owner := tn.token("owner")
@@ -322,6 +322,7 @@ func (e *testEnv) seed(t testing.TB, tn *tenant) {
 		body: tn.expand(`{"project_id":"$project","description":"running"}`)}).str("id")
 	tn.ids["token_id"] = post("/v1/tokens", `{"name":"script"}`).str("id")
 	tn.ids["org2"] = post("/v1/organizations", `{"name":"Second org of `+tn.name+`"}`).str("id")
+	tn.ids["invitation"] = post("/v1/invitations", `{"email":"invited@`+tn.name+`.example.com","role":"member"}`).str("id")
 }
 
 // scenario is one row of a resource's scenario table. A row stands alone: running it by

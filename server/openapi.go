@@ -179,6 +179,7 @@ func tagDescriptions() map[string]string {
 		"tokens":        "Personal API tokens of the signed-in user.",
 		"organizations": "Organizations of the tenant.",
 		"members":       "Members of the organization and their roles.",
+		"invitations":   "One-time codes that let someone join the organization with a role; accepting one is rate limited per client address.",
 		"clients":       "Clients that projects are for.",
 		"projects":      "Projects time is tracked on.",
 		"tasks":         "Tasks within projects.",

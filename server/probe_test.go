@@ -52,6 +52,11 @@ func probeRules() map[string]probeRule {
 		"GET /v1/members/{user_id}":    {ids: users, status: http.StatusNotFound, control: "member_id"},
 		"PATCH /v1/members/{user_id}":  {ids: users, body: `{"role":"admin"}`, status: http.StatusNotFound},
 		"DELETE /v1/members/{user_id}": {ids: users, status: http.StatusNotFound},
+		// B invites A's owner's address into B; A is not touched.
+		"GET /v1/invitations":          {query: "?status=pending", status: http.StatusOK},
+		"POST /v1/invitations":         {body: `{"email":"owner@tenant-a.example.com","role":"member"}`, status: http.StatusCreated},
+		"DELETE /v1/invitations/{id}":  {ids: []string{"invitation"}, status: http.StatusNotFound},
+		"POST /v1/invitations/accept":  {public: true, body: `{"code":"AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA","name":"x","password":"correct horse"}`, status: http.StatusNotFound},
 		"GET /v1/clients":              {query: "?include_archived=true", status: http.StatusOK},
 		"POST /v1/clients":             {body: `{"name":"probe client"}`, status: http.StatusCreated},
 		"GET /v1/clients/{id}":         {ids: []string{"client"}, status: http.StatusNotFound, control: "client"},
@@ -195,7 +200,7 @@ func snapshot(t *testing.T, e *testEnv, tn *tenant) map[string]string {
 		"org": "/v1/organizations/$org", "org2": "/v1/organizations/$org2", "client": "/v1/clients/$client",
 		"project": "/v1/projects/$project", "task": "/v1/tasks/$task", "tag": "/v1/tags/$tag",
 		"entry": "/v1/time-entries/$entry", "member_entry": "/v1/time-entries/$member_entry",
-		"running_entry": "/v1/time-entries/$running_entry", "members": "/v1/members", "tokens": "/v1/tokens",
+		"running_entry": "/v1/time-entries/$running_entry", "members": "/v1/members", "tokens": "/v1/tokens", "invitations": "/v1/invitations",
 	} {
 		res := e.must(t, http.StatusOK, req{method: "GET", path: tn.expand(path), token: tn.token("owner")})
 		body := string(res.body)

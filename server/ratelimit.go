@@ -147,10 +147,13 @@ func (m *memoryThrottle) len() int {
 // authPrefix is where credentials are tried, and so where guessing is rate limited.
 const authPrefix = "/v1/auth/"
 
-// rateLimitAuth limits sign-up and login attempts per client address.
+// acceptInvitationRoute is where invitation codes are tried: limited like sign-in.
+const acceptInvitationRoute = "POST /v1/invitations/accept"
+
+// rateLimitAuth limits sign-up, login and invitation-accept attempts per client address.
 func (s *Server) rateLimitAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, authPrefix) {
+		if strings.HasPrefix(r.URL.Path, authPrefix) || r.Method+" "+r.URL.Path == acceptInvitationRoute {
 			key := keyClient + r.RemoteAddr
 			if a := s.clientAddr(r); a.IsValid() {
 				key = keyClient + addrKey(a)

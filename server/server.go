@@ -161,6 +161,7 @@ func New(svc *app.Service, cfg Config) *Server {
 	s.registerTokens()
 	s.registerOrganizations()
 	s.registerMembers()
+	s.registerInvitations()
 	s.registerClients()
 	s.registerProjects()
 	s.registerTasks()

@@ -24,6 +24,7 @@ func valueFlags() map[string][]string {
 		"--from": nil, "--to": nil, "--start": nil, "--end": nil, "--duration": nil, "--color": nil, "--description": nil,
 		"--allowed-host": nil, "--trusted-proxies": nil, "--auth-rate": nil, "--login-limit": nil, "--signup-limit": nil,
 		"--config": nil, "--db": nil, "--metrics-addr": nil, "--cors-origin": nil, "--log-format": {"auto", "json", "text"},
+		"--role": {"owner", "admin", "manager", "member"}, "--days": nil, "--status": {"pending", "accepted", "expired", "revoked"},
 	}
 }
 
@@ -41,7 +42,7 @@ func complCommands() []complCommand {
 	catalog := []string{"list", "add", "rename", "archive", "unarchive", "delete"}
 	refs := []string{"--project", "--task", "--tag", "--billable"}
 	out := []complCommand{
-		{path: "", subs: []string{"desktop", "serve", "config", "service", "backup", "restore", "timer", "continue", "entries", "projects", "clients", "tasks", "tags", "api-token", "version", "help", "completion"},
+		{path: "", subs: []string{"desktop", "serve", "config", "service", "backup", "restore", "timer", "continue", "entries", "projects", "clients", "tasks", "tags", "api-token", "invite", "version", "help", "completion"},
 			flags: []string{"--data", "--addr", "--log-level", "--help"}},
 		{path: "desktop", flags: []string{"--addr", "--data", "--log-level"}},
 		{path: "serve", flags: serveFlagNames()},
@@ -70,9 +71,13 @@ func complCommands() []complCommand {
 		{path: "projects", subs: catalog, flags: []string{"--archived", "--json"}},
 		{path: "projects add", flags: []string{"--color", "--billable", "--json"}},
 		{path: "api-token", flags: []string{"--rotate", "--json"}},
+		{path: "invite", subs: []string{"create", "list", "revoke"}},
+		{path: "invite create", flags: []string{"--role", "--days", "--json"}},
+		{path: "invite list", flags: []string{"--status", "--json"}},
+		{path: "invite revoke"},
 		{path: "version", flags: []string{"--json"}},
 		{path: "completion", subs: []string{"bash", "zsh", "fish"}},
-		{path: "help", subs: []string{"desktop", "serve", "config", "service", "backup", "restore", "timer", "continue", "entries", "projects", "clients", "tasks", "tags", "api-token", "version", "completion"}},
+		{path: "help", subs: []string{"desktop", "serve", "config", "service", "backup", "restore", "timer", "continue", "entries", "projects", "clients", "tasks", "tags", "api-token", "invite", "version", "completion"}},
 	}
 	for _, kind := range []string{"clients", "tasks", "tags", "projects"} {
 		extra := map[string][]string{"tasks": {"--project"}, "tags": {"--color"}}[kind]

@@ -19,7 +19,7 @@ func TestComplete(t *testing.T) {
 		words []string // the last is the word being completed
 		want  string   // candidates joined by ","
 	}{
-		{[]string{""}, "desktop,serve,config,service,backup,restore,timer,continue,entries,projects,clients,tasks,tags,api-token,version,help,completion"},
+		{[]string{""}, "desktop,serve,config,service,backup,restore,timer,continue,entries,projects,clients,tasks,tags,api-token,invite,version,help,completion"},
 		{[]string{"ti"}, "timer"},
 		{[]string{"--"}, "--data,--addr,--log-level,--help"},
 		{[]string{"timer", "st"}, "start,stop,status"},
@@ -42,6 +42,9 @@ func TestComplete(t *testing.T) {
 		{[]string{"service", "restart", "--"}, "--json"},
 		{[]string{"service", "status", "--j"}, "--json"},
 		{[]string{"help", "ser"}, "serve,service"},
+		{[]string{"invite", ""}, "create,list,revoke"},
+		{[]string{"invite", "create", "ada@example.com", "--role", ""}, "owner,admin,manager,member"},
+		{[]string{"invite", "list", "--status", "p"}, "pending"},
 		{[]string{"--log-level", ""}, "debug,info,warn,error"},
 		{[]string{"entries", "--from", ""}, ""},
 		{[]string{"--data", ""}, ""},

@@ -92,6 +92,8 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		return c.catalog(ctx, k, rest)
 	case "api-token":
 		return c.apiToken(ctx, rest)
+	case "invite":
+		return c.invite(ctx, rest)
 	}
 	return usagef("unknown command %q (run 'stint help' for the list)", cmd)
 }

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -232,6 +233,15 @@ func checkStintDatabase(ctx context.Context, path, name string) error {
 	if err != nil {
 		return err
 	}
+	// Migration numbers may have gaps (each is applied on its own, whatever its number), so a
+	// backup is this Stint's when every migration it records is one this build has.
+	knownNames, newest := map[string]bool{}, 0
+	for _, n := range known {
+		knownNames[n] = true
+		if v, err := strconv.Atoi(strings.SplitN(n, "_", 2)[0]); err == nil {
+			newest = max(newest, v)
+		}
+	}
 	mrows, err := db.QueryContext(ctx, `SELECT version, name FROM schema_migrations ORDER BY version`)
 	if err != nil {
 		return fmt.Errorf("restore: read the migrations of %s: %w", name, err)
@@ -244,12 +254,13 @@ func checkStintDatabase(ctx context.Context, path, name string) error {
 		if err := mrows.Scan(&v, &m); err != nil {
 			return fmt.Errorf("restore: read the migrations of %s: %w", name, err)
 		}
-		if i >= len(known) {
+		if v > newest {
 			return fmt.Errorf("restore: %s was made by a newer Stint (schema %d; this build knows up to %d). "+
-				"Restore it with that version or a later one", name, v, len(known))
+				"Restore it with that version or a later one", name, v, newest)
 		}
-		if m != known[i] {
-			return fmt.Errorf("restore: %s records migration %s where this build has %s: it is not a backup of this Stint's data", name, m, known[i])
+		if !knownNames[m] {
+			return fmt.Errorf("restore: %s records migration %s, which this build does not have: it was made by another "+
+				"version of Stint (restore it with that one or a later one), or it is not a backup of Stint's data", name, m)
 		}
 	}
 	if err := mrows.Err(); err != nil {

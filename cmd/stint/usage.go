@@ -41,6 +41,7 @@ Server:
   backup FILE                    copy the data directory's database, also while it is in use
   restore FILE                   put a backup in place in an empty data directory
   db setup --db ADMIN-DSN        prepare a PostgreSQL database for serve; prints its DSN
+  invite create|list|revoke      invite someone to the served workspace with a one-time code
 
 Other:
   completion bash|zsh|fish       print the shell completion script
@@ -446,6 +447,8 @@ func usageText(command string) (string, bool) {
 		return usageProjectsAdd, true
 	case "api-token":
 		return usageAPIToken, true
+	case "invite", "invite create", "invite list", "invite revoke":
+		return usageInvite, true
 	case "help":
 		return usageMain, true
 	}

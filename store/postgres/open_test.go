@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -132,8 +133,13 @@ func TestConcurrentSetupAndOpen(t *testing.T) {
 	if err := admin.QueryRow(ctx, `SELECT count(*), count(DISTINCT version) FROM stint.schema_migrations`).Scan(&n, &versions); err != nil {
 		t.Fatal(err)
 	}
-	if n != versions || versions != postgres.LatestVersion() {
-		t.Errorf("schema_migrations: %d rows for %d versions, want each of %d once", n, versions, postgres.LatestVersion())
+	// Numbers may have gaps (branches land migrations out of order): count the files.
+	files, err := filepath.Glob("migrations/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != versions || versions != len(files) {
+		t.Errorf("schema_migrations: %d rows for %d versions, want each of %d once", n, versions, len(files))
 	}
 	stores := make([]*postgres.Store, 2)
 	for i := range 2 {

@@ -354,6 +354,7 @@ func (t *txn) Tasks() app.Tasks                    { return tasks{t.d} }
 func (t *txn) Tags() app.Tags                      { return tags{t.d} }
 func (t *txn) TimeEntries() app.TimeEntries        { return timeEntries{t.d} }
 func (t *txn) Tokens() app.Tokens                  { return tokens{t.d} }
+func (t *txn) Invitations() app.Invitations        { return invitations{t.d} }
 func (t *txn) Audit() app.AuditLog                 { return auditLog{t.d} }
 func (t *txn) Changes() app.ChangeLog              { return changeLog{t.d} }
 func (t *txn) Idempotency() app.IdempotencyRecords { return idempotency{t.d} }

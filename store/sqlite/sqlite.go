@@ -398,6 +398,7 @@ func (t *txn) Tasks() app.Tasks                    { return tasks{t.q} }
 func (t *txn) Tags() app.Tags                      { return tags{t.q} }
 func (t *txn) TimeEntries() app.TimeEntries        { return timeEntries{t.q} }
 func (t *txn) Tokens() app.Tokens                  { return tokens{t.q} }
+func (t *txn) Invitations() app.Invitations        { return invitations{t.q} }
 func (t *txn) Audit() app.AuditLog                 { return auditLog{t.q} }
 func (t *txn) Changes() app.ChangeLog              { return changeLog{t.q} }
 func (t *txn) Idempotency() app.IdempotencyRecords { return idempotency{t.q} }

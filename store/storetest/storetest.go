@@ -31,6 +31,7 @@ func Run(t *testing.T, open Opener) {
 		{"EntryPaging", testEntryPaging},
 		{"EntryOverlap", testEntryOverlap},
 		{"Tokens", testTokens},
+		{"Invitations", testInvitations},
 		{"AuditAndChanges", testAuditAndChanges},
 		{"WriteIsAtomic", testAtomic},
 		{"ReadIsOneSnapshot", testReadSnapshot},
