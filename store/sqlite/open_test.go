@@ -144,3 +144,48 @@ func TestModesFixedAtOpen(t *testing.T) {
 		}
 	}
 }
+
+// TestSharedDirKeepsItsMode: a database opened in a directory that holds other files, or in
+// a shared directory with the sticky bit (/tmp), leaves that directory's mode alone; only
+// the database files are tightened. Tightening /tmp to 0700 locks every other user and
+// service out of it.
+func TestSharedDirKeepsItsMode(t *testing.T) {
+	for name, tc := range map[string]struct {
+		mode  os.FileMode
+		other string
+	}{
+		"other files":       {mode: 0o755, other: "notes.txt"},
+		"sticky, like /tmp": {mode: 0o777 | os.ModeSticky},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "shared")
+			if err := os.Mkdir(dir, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if tc.other != "" {
+				if err := os.WriteFile(filepath.Join(dir, tc.other), nil, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.Chmod(dir, tc.mode); err != nil {
+				t.Fatal(err)
+			}
+			want, err := os.Stat(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(dir, "stint.db")
+			st, err := sqlite.Open(context.Background(), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			if fi, err := os.Stat(dir); err != nil || fi.Mode() != want.Mode() {
+				t.Errorf("directory mode %v after open, want %v kept", fi.Mode(), want.Mode())
+			}
+			if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+				t.Errorf("database file: %v, mode %v; want 0600", err, fi.Mode().Perm())
+			}
+		})
+	}
+}

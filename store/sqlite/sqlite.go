@@ -76,9 +76,10 @@ func DSN(path string, write bool) string {
 	return dsn + "&_pragma=query_only(1)"
 }
 
-// Open opens (creating if needed) and migrates the database. The data directory gets mode
-// 0700 and the database files 0600 at every open, not only on creation, so a data dir an
-// older build, a restore or a umask left readable by others is tightened too.
+// Open opens (creating if needed) and migrates the database. The database files get mode
+// 0600 and the data directory 0700 at every open, not only on creation, so a data dir an
+// older build, a restore or a umask left readable by others is tightened too; a directory
+// that holds other files than Stint's (say /tmp) keeps its mode.
 func Open(ctx context.Context, path string) (*Store, error) {
 	if err := restrictFiles(path); err != nil {
 		return nil, err
@@ -215,15 +216,20 @@ func migrationNames() ([]string, error) {
 	return names, nil
 }
 
-// restrictFiles creates the data directory if needed and gives it mode 0700, and the
-// database file and its -wal and -shm companions (those that exist) mode 0600.
+// restrictFiles creates the data directory if needed, gives it mode 0700 when it is Stint's
+// (see ownsDir), and gives the database file and its -wal and -shm companions (those that
+// exist) mode 0600.
 func restrictFiles(path string) error {
 	dir := filepath.Dir(path)
+	_, err := os.Stat(dir)
+	created := errors.Is(err, fs.ErrNotExist)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create data directory: %w", err)
 	}
-	if err := os.Chmod(dir, 0o700); err != nil {
-		return fmt.Errorf("restrict data directory: %w", err)
+	if created || ownsDir(dir, filepath.Base(path)) {
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return fmt.Errorf("restrict data directory: %w", err)
+		}
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
@@ -240,6 +246,28 @@ func restrictFiles(path string) error {
 		}
 	}
 	return nil
+}
+
+// ownsDir reports whether an existing directory holds nothing but Stint's files (the
+// database and its companions, the instance socket), so tightening it takes nothing from
+// anyone. A directory shared with other files or users (/tmp, a home directory, a
+// Documents folder given as the data dir) keeps its mode: the database files are 0600
+// anyway, and changing a shared directory's mode would break what else lives there.
+func ownsDir(dir, dbName string) bool {
+	fi, err := os.Stat(dir)
+	if err != nil || fi.Mode()&os.ModeSticky != 0 {
+		return false
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if n := e.Name(); !strings.HasPrefix(n, dbName) && !strings.HasPrefix(n, "stint") {
+			return false
+		}
+	}
+	return true
 }
 
 // enableWAL switches a new database to WAL once, before the pools open. SQLite does not wait
