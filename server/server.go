@@ -322,9 +322,12 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 }
 
 // Serve is ListenAndServe on an existing listener.
-func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error { return s.serve(ctx, ln, s.router) }
+
+// serve is Serve with the handler given: the router, or a Lazy that builds it.
+func (s *Server) serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 	srv := &http.Server{
-		Handler:           s.router,
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -393,6 +393,11 @@ func (u *UI) show(i int) {
 	s.refresh()
 }
 
+// showing reports whether s is the screen shown.
+func (u *UI) showing(s screen) bool {
+	return u.current < len(u.screens) && u.screens[u.current] == s
+}
+
 // bg runs work off the UI thread; the function it returns (if any) then runs on the UI
 // thread. An error is shown to the user instead.
 func (u *UI) bg(work func(ctx context.Context) (func(), error)) {
@@ -559,9 +564,12 @@ func (u *UI) live(d time.Duration) string {
 }
 
 // tick advances the live figures; it changes only a few labels. Reminders are checked on
-// it too, once a minute.
+// it too, once a minute. The timer screen's figures tick only while it is the screen shown:
+// a changed label repaints the whole window, and the elapsed seconds change every second,
+// so another screen would be redrawn each second for a label nobody sees. Showing the timer
+// screen again brings them up to date (show → refresh).
 func (u *UI) tick() {
-	if u.timer != nil {
+	if u.timer != nil && u.showing(u.timer) {
 		u.timer.tick()
 	}
 	u.reminderWatch.check(u.svc.Now())

@@ -64,7 +64,7 @@ func (t stintTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Colo
 	return theme.DefaultTheme().Color(n, v)
 }
 
-func (t stintTheme) Font(s fyne.TextStyle) fyne.Resource     { return theme.DefaultTheme().Font(s) }
+func (t stintTheme) Font(s fyne.TextStyle) fyne.Resource     { return textFont(s) } // fonts.go
 func (t stintTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return theme.DefaultTheme().Icon(n) }
 func (t stintTheme) Size(n fyne.ThemeSizeName) float32 {
 	switch n {

@@ -306,3 +306,35 @@ func TestShortcutsInDialogs(t *testing.T) {
 		t.Fatalf("Ctrl+2 from the time-zone field: screen %d", h.u.current)
 	}
 }
+
+// TestTimerTicksOnlyWhileShown: on another screen the elapsed time is not updated (each
+// update repaints the whole window, every second, for a label nobody sees); coming back to
+// the timer screen shows the current value at once.
+func TestTimerTicksOnlyWhileShown(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	s := h.u.timer
+	h.typeInto(s.desc, "review")
+	h.tap(s.button)
+	h.clock.Advance(3 * time.Second)
+	h.u.tick()
+	if s.elapsed.Text != "0:00:03" {
+		t.Fatalf("on the timer screen: elapsed %q", s.elapsed.Text)
+	}
+	h.u.show(1)
+	h.wait()
+	h.clock.Advance(2 * time.Second)
+	h.u.tick()
+	if s.elapsed.Text != "0:00:03" {
+		t.Fatalf("on %s: elapsed ticked to %q", h.u.screens[1].title(), s.elapsed.Text)
+	}
+	h.u.show(0)
+	if s.elapsed.Text != "0:00:05" {
+		t.Fatalf("back on the timer screen: elapsed %q", s.elapsed.Text)
+	}
+	h.wait()
+	h.clock.Advance(time.Second)
+	h.u.tick()
+	if s.elapsed.Text != "0:00:06" {
+		t.Fatalf("ticking again: elapsed %q", s.elapsed.Text)
+	}
+}

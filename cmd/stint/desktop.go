@@ -46,7 +46,9 @@ func (c *cli) desktop(ctx context.Context, args []string) error {
 
 	// The local API runs beside the window; when its port is taken (another instance, or
 	// "stint serve"), the window still opens and Settings says why the API is not running.
-	srv := server.New(svc, server.Config{Addr: *addr, Version: version, Logger: log})
+	// It listens at once, so the CLI finds it, but its routes and OpenAPI document are built
+	// on the first request: most desktop users never send one.
+	srv := server.NewLazy(svc, server.Config{Addr: *addr, Version: version, Logger: log})
 	apiCtx, stopAPI := context.WithCancel(ctx)
 	var api apiState
 	var wg sync.WaitGroup
