@@ -3,7 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
+	"crypto/hmac"
 	"errors"
 	"io"
 	"log/slog"
@@ -65,15 +65,16 @@ func (s *Server) idempotency(next http.Handler) http.Handler {
 		if r.URL.RawQuery != "" {
 			target += "?" + r.URL.RawQuery
 		}
-		hash := requestHash(r.Method, target, a, body)
+		seal := sealFor(key)
+		hash := seal.requestHash(r.Method, target, a, body)
 
 		unlock := s.idemLocks.lock(a.TenantID.String() + "/" + a.UserID.String() + "/" + key)
 		defer unlock()
 
-		rec, err := s.svc.IdempotentResponse(r.Context(), a, key)
+		rec, err := s.svc.IdempotentResponse(r.Context(), a, seal.id)
 		switch {
 		case err == nil:
-			replay(w, r, rec, target, hash)
+			replay(w, r, seal, rec, target, hash)
 			return
 		case !errors.Is(err, app.ErrNotFound):
 			writeError(w, r, err)
@@ -93,8 +94,8 @@ func (s *Server) idempotency(next http.Handler) http.Handler {
 			rw.status = http.StatusOK
 		}
 		if rw.status >= 200 && rw.status < 300 {
-			rec := app.IdempotencyRecord{Key: key, Method: r.Method, Path: target, RequestHash: hash,
-				Status: rw.status, Headers: map[string]string{}, Body: rw.body.Bytes()}
+			rec := app.IdempotencyRecord{Key: seal.id, Method: r.Method, Path: target, RequestHash: hash,
+				Status: rw.status, Headers: map[string]string{}, Body: seal.seal(rw.body.Bytes())}
 			for _, h := range []string{"Content-Type", "ETag", "Location"} {
 				if v := rw.header.Get(h); v != "" {
 					rec.Headers[h] = v
@@ -105,12 +106,12 @@ func (s *Server) idempotency(next http.Handler) http.Handler {
 			err := s.svc.CommitIdempotent(context.WithoutCancel(r.Context()), unit, a, rec)
 			switch {
 			case errors.Is(err, app.ErrConflict):
-				first, rerr := s.svc.IdempotentResponse(context.WithoutCancel(r.Context()), a, key)
+				first, rerr := s.svc.IdempotentResponse(context.WithoutCancel(r.Context()), a, seal.id)
 				if rerr != nil {
 					writeError(w, r, rerr)
 					return
 				}
-				replay(w, r, first, target, hash)
+				replay(w, r, seal, first, target, hash)
 				return
 			case err != nil:
 				s.log.LogAttrs(r.Context(), slog.LevelWarn, "request rolled back: its idempotency record could not be committed",
@@ -125,8 +126,8 @@ func (s *Server) idempotency(next http.Handler) http.Handler {
 			// A conflict can be the work of a concurrent request with the same key (on
 			// another instance) that committed while this one ran: answer as it did.
 			if rw.status == http.StatusConflict {
-				if first, err := s.svc.IdempotentResponse(context.WithoutCancel(r.Context()), a, key); err == nil {
-					replay(w, r, first, target, hash)
+				if first, err := s.svc.IdempotentResponse(context.WithoutCancel(r.Context()), a, seal.id); err == nil {
+					replay(w, r, seal, first, target, hash)
 					return
 				}
 			}
@@ -140,8 +141,8 @@ func (s *Server) idempotency(next http.Handler) http.Handler {
 }
 
 // replay answers with a recorded first response, or refuses a key used for another request.
-func replay(w http.ResponseWriter, r *http.Request, rec app.IdempotencyRecord, target string, hash []byte) {
-	if rec.Method != r.Method || rec.Path != target || !bytes.Equal(rec.RequestHash, hash) {
+func replay(w http.ResponseWriter, r *http.Request, seal idemSeal, rec app.IdempotencyRecord, target string, hash []byte) {
+	if rec.Method != r.Method || rec.Path != target || !hmac.Equal(rec.RequestHash, hash) {
 		writeProblem(w, r, newProblem(http.StatusUnprocessableEntity,
 			"this Idempotency-Key was already used for a different request; use a new key",
 			app.FieldError{Field: idempotencyHeader, Message: "was already used for a different request"}))
@@ -150,9 +151,14 @@ func replay(w http.ResponseWriter, r *http.Request, rec app.IdempotencyRecord, t
 	for k, v := range rec.Headers {
 		w.Header().Set(k, v)
 	}
+	body, err := seal.open(rec.Body)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
 	w.Header().Set(replayedHeader, "true")
 	w.WriteHeader(rec.Status)
-	_, _ = w.Write(rec.Body)
+	_, _ = w.Write(body)
 }
 
 // validIdempotencyKey accepts 1 to 255 printable ASCII characters (UUIDs, ULIDs, hashes…).
@@ -166,18 +172,6 @@ func validIdempotencyKey(k string) bool {
 		}
 	}
 	return true
-}
-
-// requestHash identifies a request for replay: method, path with query, organization and
-// body. A key reused for anything else is refused rather than answered with the wrong record.
-func requestHash(method, target string, a app.Actor, body []byte) []byte {
-	h := sha256.New()
-	for _, part := range []string{method, target, a.OrgID.String()} {
-		h.Write([]byte(part))
-		h.Write([]byte{0})
-	}
-	h.Write(body)
-	return h.Sum(nil)
 }
 
 // bufferedWriter holds a response until the unit of work with its record has committed.

@@ -1,11 +1,13 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -239,5 +241,46 @@ func TestIdempotencyAcrossInstances(t *testing.T) {
 	list := envs[0].must(t, http.StatusOK, req{method: "GET", path: "/v1/time-entries?limit=500", token: tn.token("owner")})
 	if n := list.field("items.len"); n != float64(keys) {
 		t.Fatalf("%v entries for %d keys", n, keys)
+	}
+}
+
+// TestIdempotencyRecordKeepsNoSecret: a retried token creation replays the same secret, yet
+// the database files hold neither that secret nor the Idempotency-Key in the clear: the
+// record is found by a hash of the key and its answer is sealed with a key derived from it.
+func TestIdempotencyRecordKeepsNoSecret(t *testing.T) {
+	dir := t.TempDir()
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "stint.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	e := envOn(t, st)
+	tn := e.newTenant(t, "acme")
+	const key = "0193b6f0-2b1c-7d4e-9a8b-5c6d7e8f9a0b"
+	r := req{method: "POST", path: "/v1/tokens", token: tn.token("owner"), headers: map[string]string{"Idempotency-Key": key},
+		body: `{"name":"ci"}`}
+	first := e.must(t, http.StatusCreated, r)
+	again := e.must(t, http.StatusCreated, r)
+	secret := first.str("token")
+	if secret == "" || again.str("token") != secret || again.header.Get(replayedHeader) != "true" {
+		t.Fatalf("replay: %s, first %s", again.body, first.body)
+	}
+	// The same key for another request is still refused.
+	e.must(t, http.StatusUnprocessableEntity, req{method: "POST", path: "/v1/tokens", token: tn.token("owner"),
+		headers: map[string]string{"Idempotency-Key": key}, body: `{"name":"other"}`})
+	files, err := filepath.Glob(filepath.Join(dir, "stint.db*"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("database files: %v %v", files, err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for what, s := range map[string]string{"the token's secret": secret, "the Idempotency-Key": key} {
+			if bytes.Contains(b, []byte(s)) {
+				t.Errorf("%s holds %s in the clear", filepath.Base(f), what)
+			}
+		}
 	}
 }
