@@ -44,6 +44,7 @@ type Tx interface {
 	Changes() ChangeLog
 	Idempotency() IdempotencyRecords
 	Device() DeviceSettings
+	SyncMutations() SyncMutations
 }
 
 // Tenants stores tenants. Scope.TenantID is the tenant itself.

@@ -40,6 +40,7 @@ func Run(t *testing.T, open Opener) {
 		{"DoneContext", testDoneContext},
 		{"Device", testDevice},
 		{"TenantIsolation", testIsolation},
+		{"SyncMutations", testSyncMutations},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,157 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stinthq/stint/app"
+)
+
+// testSyncMutations pins app.SyncMutations: outcomes round-trip and are kept once per
+// mutation id, a tenant reads and expires only its own, LocateAnyTenant tells the tenant's
+// rows (tombstones too) from another tenant's without saying more about those, and Get holds
+// the mutation id, so a second unit asking for it waits until the first has recorded it.
+func testSyncMutations(t *testing.T, st app.Store) {
+	ctx := context.Background()
+	a := seed(t, st, "push-a@example.com")
+	b := seed(t, st, "push-b@example.com")
+	tenantA, tenantB := app.Scope{TenantID: a.tenant.ID}, app.Scope{TenantID: b.tenant.ID}
+	rec := app.SyncMutation{TenantID: a.tenant.ID, MutationID: app.NewID(), UserID: a.user.ID, OrganizationID: a.org.ID,
+		Entity: app.EntityProject, EntityID: a.project.ID, Status: app.MutationRejected, Reason: app.RejectInvalid,
+		Message: "name: is required", Version: 7, At: base}
+	write(t, st, func(tx app.Tx) error { return tx.SyncMutations().Insert(ctx, tenantA, rec) })
+
+	read(t, st, func(tx app.Tx) error {
+		got, err := tx.SyncMutations().Get(ctx, tenantA, rec.MutationID)
+		if err != nil || got != rec {
+			t.Errorf("get: %+v, %v; want %+v", got, err, rec)
+		}
+		_, err = tx.SyncMutations().Get(ctx, tenantB, rec.MutationID)
+		wantErr(t, "another tenant's outcome", err, app.ErrNotFound)
+		_, err = tx.SyncMutations().Get(ctx, tenantA, app.NewID())
+		wantErr(t, "unknown mutation", err, app.ErrNotFound)
+		return nil
+	})
+	err := st.Write(ctx, func(tx app.Tx) error { return tx.SyncMutations().Insert(ctx, tenantA, rec) })
+	wantErr(t, "second insert of one mutation", err, app.ErrConflict)
+	other := rec
+	other.TenantID, other.UserID, other.OrganizationID = b.tenant.ID, b.user.ID, b.org.ID
+	err = st.Write(ctx, func(tx app.Tx) error { return tx.SyncMutations().Insert(ctx, tenantA, other) })
+	wantErr(t, "insert into another tenant's scope", err, app.ErrNotFound)
+	// The same mutation id in another tenant is another mutation.
+	write(t, st, func(tx app.Tx) error { return tx.SyncMutations().Insert(ctx, tenantB, other) })
+
+	// Expiry: only the tenant's own outcomes older than the instant go.
+	fresh := rec
+	fresh.MutationID, fresh.At = app.NewID(), base.Add(time.Hour)
+	write(t, st, func(tx app.Tx) error {
+		if err := tx.SyncMutations().Insert(ctx, tenantA, fresh); err != nil {
+			return err
+		}
+		n, err := tx.SyncMutations().DeleteBefore(ctx, tenantA, base.Add(time.Minute))
+		if n != 1 {
+			t.Errorf("expired %d outcomes, want 1", n)
+		}
+		return err
+	})
+	read(t, st, func(tx app.Tx) error {
+		_, err := tx.SyncMutations().Get(ctx, tenantA, rec.MutationID)
+		wantErr(t, "expired outcome", err, app.ErrNotFound)
+		_, err = tx.SyncMutations().Get(ctx, tenantA, fresh.MutationID)
+		wantErr(t, "fresh outcome", err, nil)
+		_, err = tx.SyncMutations().Get(ctx, tenantB, other.MutationID)
+		wantErr(t, "another tenant's old outcome", err, nil)
+		return nil
+	})
+
+	// Locating ids.
+	gone := a.tag2
+	gone.DeletedAt, gone.Version = &base, gone.Version+1
+	write(t, st, func(tx app.Tx) error { return tx.Tags().Update(ctx, a.sc, gone, a.tag2.Version) })
+	read(t, st, func(tx app.Tx) error {
+		for _, c := range []struct {
+			what   string
+			entity string
+			id     uuid.UUID
+			want   app.RowLocation
+		}{
+			{"own project", app.EntityProject, a.project.ID, app.RowLocation{Found: true, OrganizationID: a.org.ID}},
+			{"own entry", app.EntityTimeEntry, a.entry.ID, app.RowLocation{Found: true, OrganizationID: a.org.ID}},
+			{"own client", app.EntityClient, a.client.ID, app.RowLocation{Found: true, OrganizationID: a.org.ID}},
+			{"own task", app.EntityTask, a.task.ID, app.RowLocation{Found: true, OrganizationID: a.org.ID}},
+			{"own tombstone", app.EntityTag, gone.ID, app.RowLocation{Found: true, OrganizationID: a.org.ID, Deleted: true}},
+			{"another tenant's project", app.EntityProject, b.project.ID, app.RowLocation{Found: true, OtherTenant: true}},
+			{"another tenant's entry", app.EntityTimeEntry, b.entry.ID, app.RowLocation{Found: true, OtherTenant: true}},
+			{"a project id in the tags", app.EntityTag, a.project.ID, app.RowLocation{}},
+			{"a new id", app.EntityTask, app.NewID(), app.RowLocation{}},
+		} {
+			got, err := tx.SyncMutations().LocateAnyTenant(ctx, tenantA, c.entity, c.id)
+			if err != nil || got != c.want {
+				t.Errorf("locate %s: %+v, %v; want %+v", c.what, got, err, c.want)
+			}
+		}
+		_, err := tx.SyncMutations().LocateAnyTenant(ctx, tenantA, "user", a.user.ID)
+		if err == nil {
+			t.Errorf("locate in a table pushes do not carry: no error")
+		}
+		return nil
+	})
+
+	testSyncMutationHold(t, st, a)
+}
+
+// testSyncMutationHold: a unit that looked a mutation up holds it; a second unit's lookup
+// returns only after the first has committed, and then finds its outcome.
+func testSyncMutationHold(t *testing.T, st app.Store, a world) {
+	us, ok := st.(app.UnitStore)
+	if !ok {
+		t.Skipf("%T holds no units of work", st)
+	}
+	ctx := context.Background()
+	tenant := app.Scope{TenantID: a.tenant.ID}
+	rec := app.SyncMutation{TenantID: a.tenant.ID, MutationID: app.NewID(), UserID: a.user.ID, OrganizationID: a.org.ID,
+		Entity: app.EntityTag, EntityID: a.tag.ID, Status: app.MutationApplied, Version: 2, At: base}
+	first, u1 := us.BeginUnit(ctx)
+	defer u1.Rollback()
+	if err := st.Write(first, func(tx app.Tx) error {
+		_, err := tx.SyncMutations().Get(first, tenant, rec.MutationID)
+		wantErr(t, "first lookup", err, app.ErrNotFound)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		m   app.SyncMutation
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		second, u2 := us.BeginUnit(ctx)
+		defer u2.Rollback()
+		var r result
+		r.err = st.Write(second, func(tx app.Tx) error {
+			var err error
+			r.m, err = tx.SyncMutations().Get(second, tenant, rec.MutationID)
+			return err
+		})
+		done <- r
+	}()
+	select {
+	case r := <-done:
+		t.Fatalf("the second lookup did not wait for the first unit: %+v, %v", r.m, r.err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	if err := u1.Commit(ctx, func(tx app.Tx) error { return tx.SyncMutations().Insert(ctx, tenant, rec) }); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-done:
+		if r.err != nil || r.m.Status != app.MutationApplied {
+			t.Errorf("second lookup after the first committed: %+v, %v", r.m, r.err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the second lookup never returned")
+	}
+}
