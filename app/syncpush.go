@@ -439,7 +439,7 @@ func (s *Service) pushEntity(ctx context.Context, a Actor, m Mutation, create bo
 			})
 		}, func() (Project, error) {
 			return s.UpdateProject(ctx, a, id, ProjectPatch{Name: &p.Name, ClientID: Nullable[uuid.UUID]{Set: true, Value: p.ClientID},
-				Color: &p.Color, Billable: &p.Billable, Archived: &p.Archived}, 0)
+				Color: unlessEmpty(p.Color), Billable: &p.Billable, Archived: &p.Archived}, 0)
 		})
 	case EntityTask:
 		var t Task
@@ -458,12 +458,20 @@ func (s *Service) pushEntity(ctx context.Context, a Actor, m Mutation, create bo
 			row := Tag{ID: id, TenantID: a.TenantID, OrganizationID: a.OrgID, Name: strings.TrimSpace(t.Name), Color: t.Color, Archived: t.Archived}
 			return tags.create(ctx, s, a, row, func(_ context.Context, _ Tx, t *Tag) error { return validateTag(t) })
 		}, func() (Tag, error) {
-			return s.UpdateTag(ctx, a, id, TagPatch{Name: &t.Name, Color: &t.Color, Archived: &t.Archived}, 0)
+			return s.UpdateTag(ctx, a, id, TagPatch{Name: &t.Name, Color: unlessEmpty(t.Color), Archived: &t.Archived}, 0)
 		})
 	case EntityTimeEntry:
 		return s.pushEntry(ctx, a, m, create)
 	}
 	return nil, 0, Invalid("entity", "must be one of client, project, task, tag, time_entry")
+}
+
+// unlessEmpty is a patch of a colour: a row without one keeps the stored colour.
+func unlessEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 // pushCatalog decodes the row into dst, then deletes, creates or updates it.

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -100,6 +101,7 @@ func testSyncMutations(t *testing.T, st app.Store) {
 	})
 
 	testSyncMutationHold(t, st, a)
+	testSyncPushOnce(t, st)
 }
 
 // testSyncMutationHold: a unit that looked a mutation up holds it; a second unit's lookup
@@ -153,5 +155,69 @@ func testSyncMutationHold(t *testing.T, st app.Store, a world) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the second lookup never returned")
+	}
+}
+
+// testSyncPushOnce runs app.Service.Push on the store: the same batch pushed by several
+// requests at once has one effect, every push answers it, and a retry is answered from the
+// recorded outcomes.
+func testSyncPushOnce(t *testing.T, st app.Store) {
+	ctx := context.Background()
+	svc := app.New(st, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}, NodeID: "server"})
+	s, err := svc.Signup(ctx, app.SignupInput{Email: "push-once@example.com", Password: "correct horse", Name: "Ada", Organization: "Acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := svc.Authenticate(ctx, s.Token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	device := app.NewHLC(app.SystemClock{}, "laptop")
+	mutation := func(entity string, id uuid.UUID, row string) app.Mutation {
+		return app.Mutation{ID: app.NewID(), HLC: device.Now(), Entity: entity, EntityID: id, Op: app.OpUpsert, Row: []byte(row)}
+	}
+	project, entry := app.NewID(), app.NewID()
+	started := time.Now().UTC().Add(-time.Hour).Format(time.RFC3339)
+	b := app.PushBatch{Protocol: app.SyncProtocol, Mutations: []app.Mutation{
+		mutation(app.EntityProject, project, `{"name":"Website"}`),
+		mutation(app.EntityProject, project, `{"name":"Website relaunch"}`),
+		mutation(app.EntityTimeEntry, entry, `{"project_id":"`+project.String()+`","started_at":"`+started+`","source":"timer"}`),
+	}}
+	const pushes = 6
+	outs := make([][]app.MutationOutcome, pushes)
+	errs := make([]error, pushes)
+	var wg sync.WaitGroup
+	for i := range pushes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outs[i], errs[i] = svc.Push(ctx, a, b)
+		}()
+	}
+	wg.Wait()
+	fresh := 0
+	for i := range pushes {
+		if errs[i] != nil {
+			t.Fatalf("push %d: %v", i, errs[i])
+		}
+		for j, o := range outs[i] {
+			if o.Status != app.MutationApplied {
+				t.Errorf("push %d mutation %d: %s %s %s", i, j, o.Status, o.Reason, o.Message)
+			}
+		}
+		if !outs[i][0].Replayed {
+			fresh++
+		}
+	}
+	if fresh != 1 {
+		t.Errorf("%d of %d pushes applied the batch, want 1", fresh, pushes)
+	}
+	p, err := svc.Project(ctx, a, project)
+	if err != nil || p.Name != "Website relaunch" || p.Version != 2 {
+		t.Errorf("project: %+v, %v; want Website relaunch v2", p, err)
+	}
+	r, err := svc.RunningEntry(ctx, a)
+	if err != nil || r == nil || r.ID != entry || r.Version != 1 {
+		t.Errorf("running entry: %+v, %v", r, err)
 	}
 }
