@@ -168,6 +168,7 @@ func New(svc *app.Service, cfg Config) *Server {
 	s.registerTimeEntries()
 	s.registerTimer()
 	s.registerReports()
+	s.registerSyncPush()
 
 	markNullableIDs(s.api.OpenAPI().Components.Schemas)
 	markTextRules(s.api.OpenAPI().Components.Schemas)
