@@ -1,12 +1,10 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -123,18 +121,21 @@ type RowLocation struct {
 
 // SyncMutations stores push outcomes (SyncMutation) per tenant.
 type SyncMutations interface {
-	// Get returns the stored outcome of a mutation, or ErrNotFound. It also holds the
-	// mutation id until the transaction ends, so a concurrent push of the same mutation
-	// waits for this one's outcome instead of applying it a second time.
-	Get(ctx context.Context, s Scope, mutationID uuid.UUID) (SyncMutation, error)
-	// Insert stores an outcome; ErrConflict when the mutation is already recorded.
-	Insert(ctx context.Context, s Scope, m SyncMutation) error
+	// Lookup returns the stored outcomes of those of the mutations that have one, in no
+	// particular order. It also holds every id until the transaction ends, so a concurrent
+	// push of the same mutation waits for this one's outcome instead of applying it a
+	// second time (ids are held in one order, so two pushes sharing ids cannot wait on
+	// each other).
+	Lookup(ctx context.Context, s Scope, mutationIDs []uuid.UUID) ([]SyncMutation, error)
+	// Insert stores outcomes in one statement; ErrConflict, and none stored, when one of
+	// the mutations is recorded already.
+	Insert(ctx context.Context, s Scope, ms ...SyncMutation) error
 	// DeleteBefore drops the tenant's outcomes recorded before the instant.
 	DeleteBefore(ctx context.Context, s Scope, before time.Time) (int64, error)
-	// LocateAnyTenant finds the row of entity with id, tombstones included. Ids are
-	// global, so a device's new id may be taken in another tenant: this is the one lookup
-	// that says so, and says nothing more about that row.
-	LocateAnyTenant(ctx context.Context, s Scope, entity string, id uuid.UUID) (RowLocation, error)
+	// LocateAnyTenant finds the rows of entity with these ids, tombstones included; an id
+	// no row has is left out. Ids are global, so a device's new id may be taken in another
+	// tenant: this is the one lookup that says so, and says nothing more about that row.
+	LocateAnyTenant(ctx context.Context, s Scope, entity string, ids []uuid.UUID) (map[uuid.UUID]RowLocation, error)
 }
 
 // ProtocolError is a push or pull in a protocol version this build does not speak.
@@ -172,7 +173,37 @@ type pushRun struct {
 	s     *Service
 	a     Actor
 	roles map[uuid.UUID]*Role // nil: not a member
+	locs  map[uuid.UUID]RowLocation
 	fresh []SyncMutation
+}
+
+// locate finds, in one read per entity, the rows the batch's new mutations name. Only the
+// batch itself changes where they are while it runs (a row's id is made on one device),
+// and apply keeps locs up to date with what it creates and deletes.
+func (r *pushRun) locate(ctx context.Context, ms []Mutation, stored map[uuid.UUID]SyncMutation) error {
+	ids := map[string][]uuid.UUID{}
+	for _, m := range ms {
+		if _, ok := stored[m.ID]; !ok && m.EntityID != uuid.Nil {
+			ids[m.Entity] = append(ids[m.Entity], m.EntityID)
+		}
+	}
+	return r.s.store.Read(ctx, func(tx Tx) error {
+		for entity, list := range ids {
+			switch entity {
+			case EntityClient, EntityProject, EntityTask, EntityTag, EntityTimeEntry:
+			default:
+				continue // rejected as invalid before it is looked at
+			}
+			found, err := tx.SyncMutations().LocateAnyTenant(ctx, Scope{TenantID: r.a.TenantID}, entity, list)
+			if err != nil {
+				return fmt.Errorf("locate %s rows: %w", entity, err)
+			}
+			for id, l := range found {
+				r.locs[id] = l
+			}
+		}
+		return nil
+	})
 }
 
 func (s *Service) pushOnce(ctx context.Context, a Actor, b PushBatch) ([]MutationOutcome, error) {
@@ -183,33 +214,30 @@ func (s *Service) pushOnce(ctx context.Context, a Actor, b PushBatch) ([]Mutatio
 	defer u.Rollback()
 	tenant := Scope{TenantID: a.TenantID}
 	// The first Write holds the unit's transaction (and, on SQLite, the writer) from here on,
-	// and Get holds each mutation id, so a concurrent push of the same batch waits and then
-	// finds these outcomes.
+	// and Lookup holds each mutation id, so a concurrent push of the same batch waits and
+	// then finds these outcomes.
 	stored := map[uuid.UUID]SyncMutation{}
-	// Ids are held in one order, so two pushes sharing ids cannot wait on each other.
 	ids := make([]uuid.UUID, len(b.Mutations))
 	for i, m := range b.Mutations {
 		ids[i] = m.ID
 	}
-	slices.SortFunc(ids, func(x, y uuid.UUID) int { return bytes.Compare(x[:], y[:]) })
-	ids = slices.Compact(ids)
 	err = s.store.Write(uctx, func(tx Tx) error {
-		for _, id := range ids {
-			r, err := tx.SyncMutations().Get(uctx, tenant, id)
-			switch {
-			case errors.Is(err, ErrNotFound):
-			case err != nil:
-				return fmt.Errorf("pushed mutation %s: %w", id, err)
-			default:
-				stored[id] = r
-			}
+		rs, err := tx.SyncMutations().Lookup(uctx, tenant, ids)
+		if err != nil {
+			return fmt.Errorf("pushed mutations: %w", err)
+		}
+		for _, r := range rs {
+			stored[r.MutationID] = r
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	run := &pushRun{s: s, a: a, roles: map[uuid.UUID]*Role{}}
+	run := &pushRun{s: s, a: a, roles: map[uuid.UUID]*Role{}, locs: map[uuid.UUID]RowLocation{}}
+	if err := run.locate(uctx, b.Mutations, stored); err != nil {
+		return nil, err
+	}
 	out := make([]MutationOutcome, 0, len(b.Mutations))
 	for _, m := range b.Mutations {
 		if r, ok := stored[m.ID]; ok {
@@ -233,13 +261,15 @@ func (s *Service) pushOnce(ctx context.Context, a Actor, b PushBatch) ([]Mutatio
 	// Commit even if the device has gone away: its retry then finds the outcomes.
 	err = u.Commit(context.WithoutCancel(uctx), func(tx Tx) error {
 		now := s.Now()
-		for _, r := range run.fresh {
-			r.At = now
-			if err := tx.SyncMutations().Insert(uctx, tenant, r); err != nil {
+		for i := range run.fresh {
+			run.fresh[i].At = now
+		}
+		if len(run.fresh) > 0 {
+			if err := tx.SyncMutations().Insert(uctx, tenant, run.fresh...); err != nil {
 				if errors.Is(err, ErrConflict) {
-					return fmt.Errorf("mutation %s: %w", r.MutationID, errPushRace)
+					return fmt.Errorf("record pushed mutations: %w", errPushRace)
 				}
-				return fmt.Errorf("record mutation %s: %w", r.MutationID, err)
+				return fmt.Errorf("record pushed mutations: %w", err)
 			}
 		}
 		if _, err := tx.SyncMutations().DeleteBefore(uctx, tenant, now.Add(-SyncMutationTTL)); err != nil {
@@ -316,15 +346,7 @@ func (r *pushRun) apply(ctx context.Context, m Mutation) (MutationOutcome, SyncM
 	if err != nil {
 		return reject(err)
 	}
-	var loc RowLocation
-	err = r.s.store.Read(ctx, func(tx Tx) error {
-		var err error
-		loc, err = tx.SyncMutations().LocateAnyTenant(ctx, Scope{TenantID: a.TenantID}, m.Entity, m.EntityID)
-		return err
-	})
-	if err != nil {
-		return o, rec, fmt.Errorf("locate: %w", err)
-	}
+	loc := r.locs[m.EntityID]
 	create := !loc.Found
 	switch {
 	case loc.OtherTenant, loc.Found && loc.OrganizationID != org:
@@ -345,6 +367,7 @@ func (r *pushRun) apply(ctx context.Context, m Mutation) (MutationOutcome, SyncM
 		return reject(err)
 	}
 	o.Status, o.Version, o.Row = MutationApplied, version, row
+	r.locs[m.EntityID] = RowLocation{Found: true, OrganizationID: org, Deleted: m.Op == OpDelete}
 	return o, rec, nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,18 +14,19 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/store/sqlite"
 )
 
 // device makes mutations the way a device's outbox does: UUIDv7 ids, rising sequence
 // numbers and HLC stamps from its own clock.
 type device struct {
-	t     *testing.T
+	t     testing.TB
 	hlc   *app.HLC
 	clock *app.FixedClock
 	seq   int64
 }
 
-func newDevice(t *testing.T, node string, at time.Time) *device {
+func newDevice(t testing.TB, node string, at time.Time) *device {
 	clock := app.NewFixedClock(at)
 	return &device{t: t, hlc: app.NewHLC(clock, node), clock: clock}
 }
@@ -510,4 +513,99 @@ func TestPushBatchRules(t *testing.T) {
 	for i, o := range out {
 		wantOutcome(t, fmt.Sprint("delete ", i), o, app.MutationRejected, app.RejectNotFound)
 	}
+}
+
+// FuzzPushRow pushes whatever a device might send as a row, for every entity and op: the
+// push never fails as a whole and never panics; each mutation is applied or rejected.
+func FuzzPushRow(f *testing.F) {
+	for _, s := range []string{`{"name":"x"}`, `{"name":"x","color":"#ABCDEF","client_id":null}`, `null`, `[]`, `"x"`, `{"id":"nope"}`,
+		`{"started_at":"2026-11-23T08:00:00Z","stopped_at":"2026-11-23T09:00:00Z","source":"timer","tag_ids":[]}`,
+		`{"started_at":"2026-11-23T08:00:00Z","source":"idle","project_id":"00000000-0000-0000-0000-000000000000"}`,
+		`{"organization_id":"01a21d79-a4d9-755f-8b2d-44a674d78cb7","name":"x"}`, `{"name":"\u0000"}`, `{"description":` + strings.Repeat(`"x`, 2) + `}`} {
+		for i := range 5 {
+			f.Add(s, uint8(i), false)
+		}
+	}
+	e, owner := ownerEnv(f)
+	d := newDevice(f, "fuzz", e.clock.Now())
+	entities := []string{app.EntityClient, app.EntityProject, app.EntityTask, app.EntityTag, app.EntityTimeEntry}
+	f.Fuzz(func(t *testing.T, row string, entity uint8, del bool) {
+		op := app.OpUpsert
+		if del {
+			op = app.OpDelete
+		}
+		m := app.Mutation{ID: app.NewID(), HLC: d.hlc.Now(), Entity: entities[int(entity)%len(entities)], EntityID: app.NewID(), Op: op, Row: json.RawMessage(row)}
+		out, err := e.svc.Push(e.ctx, owner, batch(m, m))
+		if err != nil {
+			t.Fatalf("push of %q: %v", row, err)
+		}
+		if out[0].Status != app.MutationApplied && out[0].Status != app.MutationRejected {
+			t.Fatalf("outcome %+v", out[0])
+		}
+		if out[1].Status != out[0].Status || !out[1].Replayed {
+			t.Fatalf("the repeat was answered %+v after %+v", out[1], out[0])
+		}
+	})
+}
+
+// BenchmarkPush500 pushes full batches of new time entries (the largest write transaction
+// a device causes) and, as the baseline measured in the same run, creates as many entries
+// through the API's service one transaction each.
+func BenchmarkPush500(b *testing.B) {
+	e, owner := ownerEnv(b)
+	d := newDevice(b, "bench", e.clock.Now())
+	start := e.clock.Now().Add(-200 * 24 * time.Hour)
+	next := func() app.TimeEntry {
+		start = start.Add(time.Minute)
+		stop := start.Add(30 * time.Second)
+		return app.TimeEntry{ID: app.NewID(), StartedAt: start, StoppedAt: &stop, Description: "bench", Source: app.SourceManual}
+	}
+	b.Run("push", func(b *testing.B) {
+		for b.Loop() {
+			ms := make([]app.Mutation, app.MaxPushBatch)
+			for i := range ms {
+				en := next()
+				ms[i] = d.mutation(app.EntityTimeEntry, en.ID, app.OpUpsert, en)
+			}
+			out, err := e.svc.Push(e.ctx, owner, batch(ms...))
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, o := range out {
+				if o.Status != app.MutationApplied {
+					b.Fatalf("%s: %s", o.Reason, o.Message)
+				}
+			}
+		}
+	})
+	b.Run("api-one-by-one", func(b *testing.B) {
+		for b.Loop() {
+			for range app.MaxPushBatch {
+				en := next()
+				if _, err := e.svc.CreateTimeEntry(e.ctx, owner, app.TimeEntryInput{StartedAt: en.StartedAt, StoppedAt: en.StoppedAt, Description: en.Description}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+}
+
+// ownerEnv is newEnv and signup for fuzz targets and benchmarks.
+func ownerEnv(tb testing.TB) (*env, app.Actor) {
+	st, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "stint.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	clock := app.NewFixedClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
+	e := &env{ctx: context.Background(), st: st, clock: clock, svc: app.New(st, app.Options{Clock: clock, Hasher: fastHasher, NodeID: "test"})}
+	s, err := e.svc.Signup(e.ctx, app.SignupInput{Email: "owner@example.com", Password: "correct horse", Name: "Owner", Organization: "Org"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	a, err := e.svc.Authenticate(e.ctx, s.Token, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return e, a
 }

@@ -2,8 +2,8 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -17,33 +17,55 @@ type syncMutations struct{ d *db }
 // SyncMutations gives the pushed-mutation outcomes of the transaction.
 func (t *txn) SyncMutations() app.SyncMutations { return syncMutations{t.d} }
 
-// Get first takes a transaction-scoped advisory lock on the mutation id, then reads in a
-// statement of its own: under READ COMMITTED that statement sees what a concurrent push of
-// the same mutation committed while this one waited for the lock.
-func (s syncMutations) Get(ctx context.Context, sc app.Scope, id uuid.UUID) (app.SyncMutation, error) {
-	if _, err := s.d.exec(ctx, sc.TenantID, `SELECT pg_advisory_xact_lock(hashtextextended(?::text || '/' || ?::text, 0))`,
-		sc.TenantID, id); err != nil {
-		return app.SyncMutation{}, fmt.Errorf("lock pushed mutation: %w", mapErr(err))
+const syncMutationCols = "tenant_id, mutation_id, user_id, organization_id, entity, entity_id, status, reason, message, version, at"
+
+// Lookup first takes a transaction-scoped advisory lock on each mutation id, in the order of
+// their keys, then reads in a statement of its own: under READ COMMITTED that statement sees
+// what a concurrent push of the same mutations committed while this one waited.
+func (s syncMutations) Lookup(ctx context.Context, sc app.Scope, ids []uuid.UUID) ([]app.SyncMutation, error) {
+	if len(ids) == 0 {
+		return nil, nil
 	}
-	var m app.SyncMutation
-	err := s.d.queryRow(ctx, sc.TenantID, `SELECT tenant_id, mutation_id, user_id, organization_id, entity, entity_id, status, reason, message, version, at
-		FROM sync_mutations WHERE tenant_id = ? AND mutation_id = ?`, sc.TenantID, id).
-		Scan(&m.TenantID, &m.MutationID, &m.UserID, &m.OrganizationID, &m.Entity, &m.EntityID, &m.Status, &m.Reason, &m.Message, &m.Version, &m.At)
+	texts := make([]string, len(ids))
+	for i, id := range ids {
+		texts[i] = id.String()
+	}
+	if _, err := s.d.exec(ctx, sc.TenantID, `SELECT pg_advisory_xact_lock(k) FROM (
+			SELECT DISTINCT hashtextextended(?::text || '/' || id, 0) AS k FROM unnest(?::text[]) AS id ORDER BY k) keys`,
+		sc.TenantID, texts); err != nil {
+		return nil, fmt.Errorf("hold pushed mutations: %w", mapErr(err))
+	}
+	rows, err := s.d.query(ctx, sc.TenantID, `SELECT `+syncMutationCols+` FROM sync_mutations
+		WHERE tenant_id = ? AND mutation_id = ANY(?::uuid[])`, sc.TenantID, texts)
 	if err != nil {
-		return app.SyncMutation{}, fmt.Errorf("get pushed mutation: %w", mapErr(err))
+		return nil, fmt.Errorf("look up pushed mutations: %w", mapErr(err))
 	}
-	return m, nil
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (app.SyncMutation, error) {
+		var m app.SyncMutation
+		err := r.Scan(&m.TenantID, &m.MutationID, &m.UserID, &m.OrganizationID, &m.Entity, &m.EntityID, &m.Status, &m.Reason, &m.Message, &m.Version, &m.At)
+		return m, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("look up pushed mutations: %w", mapErr(err))
+	}
+	return out, nil
 }
 
-func (s syncMutations) Insert(ctx context.Context, sc app.Scope, m app.SyncMutation) error {
-	if m.TenantID != sc.TenantID {
-		return fmt.Errorf("insert pushed mutation: tenant mismatch: %w", app.ErrNotFound)
+func (s syncMutations) Insert(ctx context.Context, sc app.Scope, ms ...app.SyncMutation) error {
+	if len(ms) == 0 {
+		return nil
 	}
-	_, err := s.d.exec(ctx, sc.TenantID, `INSERT INTO sync_mutations (tenant_id, mutation_id, user_id, organization_id, entity, entity_id, status, reason, message, version, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		m.TenantID, m.MutationID, m.UserID, m.OrganizationID, m.Entity, m.EntityID, string(m.Status), string(m.Reason), m.Message, m.Version, ts(m.At))
-	if err != nil {
-		return fmt.Errorf("insert pushed mutation: %w", mapErr(err))
+	args := make([]any, 0, 11*len(ms))
+	for _, m := range ms {
+		if m.TenantID != sc.TenantID {
+			return fmt.Errorf("insert pushed mutation: tenant mismatch: %w", app.ErrNotFound)
+		}
+		args = append(args, m.TenantID, m.MutationID, m.UserID, m.OrganizationID, m.Entity, m.EntityID,
+			string(m.Status), string(m.Reason), m.Message, m.Version, ts(m.At))
+	}
+	rows := strings.Repeat(", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(ms))[2:]
+	if _, err := s.d.exec(ctx, sc.TenantID, `INSERT INTO sync_mutations (`+syncMutationCols+`) VALUES `+rows, args...); err != nil {
+		return fmt.Errorf("insert pushed mutations: %w", mapErr(err))
 	}
 	return nil
 }
@@ -64,23 +86,40 @@ var pushTables = map[string]string{
 
 // LocateAnyTenant asks sync_locate, a SECURITY DEFINER function that tells of another
 // tenant's row only that it exists.
-func (s syncMutations) LocateAnyTenant(ctx context.Context, sc app.Scope, entity string, id uuid.UUID) (app.RowLocation, error) {
+func (s syncMutations) LocateAnyTenant(ctx context.Context, sc app.Scope, entity string, ids []uuid.UUID) (map[uuid.UUID]app.RowLocation, error) {
 	table, ok := pushTables[entity]
 	if !ok {
-		return app.RowLocation{}, fmt.Errorf("locate %s: unknown entity", entity)
+		return nil, fmt.Errorf("locate %s: unknown entity", entity)
 	}
-	var inTenant bool
-	var org *uuid.UUID
-	var deleted *bool
-	err := s.d.queryRow(ctx, sc.TenantID, `SELECT in_tenant, organization_id, deleted FROM sync_locate(?, ?, ?)`, table, id, sc.TenantID).
-		Scan(&inTenant, &org, &deleted)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		return app.RowLocation{}, nil
-	case err != nil:
-		return app.RowLocation{}, fmt.Errorf("locate %s: %w", entity, mapErr(err))
-	case !inTenant || org == nil || deleted == nil:
-		return app.RowLocation{Found: true, OtherTenant: true}, nil
+	out := make(map[uuid.UUID]app.RowLocation, len(ids))
+	if len(ids) == 0 {
+		return out, nil
 	}
-	return app.RowLocation{Found: true, OrganizationID: *org, Deleted: *deleted}, nil
+	texts := make([]string, len(ids))
+	for i, id := range ids {
+		texts[i] = id.String()
+	}
+	rows, err := s.d.query(ctx, sc.TenantID, `SELECT id, in_tenant, organization_id, deleted FROM sync_locate(?, ?::uuid[], ?)`, table, texts, sc.TenantID)
+	if err != nil {
+		return nil, fmt.Errorf("locate %s: %w", entity, mapErr(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id uuid.UUID
+		var inTenant bool
+		var org *uuid.UUID
+		var deleted *bool
+		if err := rows.Scan(&id, &inTenant, &org, &deleted); err != nil {
+			return nil, fmt.Errorf("locate %s: %w", entity, mapErr(err))
+		}
+		if !inTenant || org == nil || deleted == nil {
+			out[id] = app.RowLocation{Found: true, OtherTenant: true}
+			continue
+		}
+		out[id] = app.RowLocation{Found: true, OrganizationID: *org, Deleted: *deleted}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("locate %s: %w", entity, mapErr(err))
+	}
+	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -19,28 +20,42 @@ type syncMutations struct{ q querier }
 // SyncMutations gives the pushed-mutation outcomes of the transaction.
 func (t *txn) SyncMutations() app.SyncMutations { return syncMutations{t.q} }
 
-func (s syncMutations) Get(ctx context.Context, sc app.Scope, id uuid.UUID) (app.SyncMutation, error) {
-	var m app.SyncMutation
-	var at int64
-	err := s.q.QueryRowContext(ctx, `SELECT tenant_id, mutation_id, user_id, organization_id, entity, entity_id, status, reason, message, version, at
-		FROM sync_mutations WHERE tenant_id = ? AND mutation_id = ?`, sc.TenantID, id).
-		Scan(&m.TenantID, &m.MutationID, &m.UserID, &m.OrganizationID, &m.Entity, &m.EntityID, &m.Status, &m.Reason, &m.Message, &m.Version, &at)
-	if err != nil {
-		return app.SyncMutation{}, fmt.Errorf("get pushed mutation: %w", mapErr(err))
+const syncMutationCols = "tenant_id, mutation_id, user_id, organization_id, entity, entity_id, status, reason, message, version, at"
+
+func (s syncMutations) Lookup(ctx context.Context, sc app.Scope, ids []uuid.UUID) ([]app.SyncMutation, error) {
+	var out []app.SyncMutation
+	for _, id := range ids {
+		var m app.SyncMutation
+		var at int64
+		err := s.q.QueryRowContext(ctx, `SELECT `+syncMutationCols+` FROM sync_mutations WHERE tenant_id = ? AND mutation_id = ?`, sc.TenantID, id).
+			Scan(&m.TenantID, &m.MutationID, &m.UserID, &m.OrganizationID, &m.Entity, &m.EntityID, &m.Status, &m.Reason, &m.Message, &m.Version, &at)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("look up pushed mutation: %w", mapErr(err))
+		}
+		m.At = fromUS(at)
+		out = append(out, m)
 	}
-	m.At = fromUS(at)
-	return m, nil
+	return out, nil
 }
 
-func (s syncMutations) Insert(ctx context.Context, sc app.Scope, m app.SyncMutation) error {
-	if m.TenantID != sc.TenantID {
-		return fmt.Errorf("insert pushed mutation: tenant mismatch: %w", app.ErrNotFound)
+func (s syncMutations) Insert(ctx context.Context, sc app.Scope, ms ...app.SyncMutation) error {
+	if len(ms) == 0 {
+		return nil
 	}
-	_, err := s.q.ExecContext(ctx, `INSERT INTO sync_mutations (tenant_id, mutation_id, user_id, organization_id, entity, entity_id, status, reason, message, version, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		m.TenantID, m.MutationID, m.UserID, m.OrganizationID, m.Entity, m.EntityID, string(m.Status), string(m.Reason), m.Message, m.Version, us(m.At))
-	if err != nil {
-		return fmt.Errorf("insert pushed mutation: %w", mapErr(err))
+	args := make([]any, 0, 11*len(ms))
+	for _, m := range ms {
+		if m.TenantID != sc.TenantID {
+			return fmt.Errorf("insert pushed mutation: tenant mismatch: %w", app.ErrNotFound)
+		}
+		args = append(args, m.TenantID, m.MutationID, m.UserID, m.OrganizationID, m.Entity, m.EntityID,
+			string(m.Status), string(m.Reason), m.Message, m.Version, us(m.At))
+	}
+	rows := strings.Repeat(", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(ms))[2:]
+	if _, err := s.q.ExecContext(ctx, `INSERT INTO sync_mutations (`+syncMutationCols+`) VALUES `+rows, args...); err != nil {
+		return fmt.Errorf("insert pushed mutations: %w", mapErr(err))
 	}
 	return nil
 }
@@ -59,22 +74,26 @@ var pushTables = map[string]string{
 	app.EntityTag: "tags", app.EntityTimeEntry: "time_entries",
 }
 
-func (s syncMutations) LocateAnyTenant(ctx context.Context, sc app.Scope, entity string, id uuid.UUID) (app.RowLocation, error) {
+func (s syncMutations) LocateAnyTenant(ctx context.Context, sc app.Scope, entity string, ids []uuid.UUID) (map[uuid.UUID]app.RowLocation, error) {
 	table, ok := pushTables[entity]
 	if !ok {
-		return app.RowLocation{}, fmt.Errorf("locate %s: unknown entity", entity)
+		return nil, fmt.Errorf("locate %s: unknown entity", entity)
 	}
-	var tenant, org uuid.UUID
-	var deleted bool
-	err := s.q.QueryRowContext(ctx, `SELECT tenant_id, organization_id, deleted_at IS NOT NULL FROM `+table+` WHERE id = ?`, id).
-		Scan(&tenant, &org, &deleted)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return app.RowLocation{}, nil
-	case err != nil:
-		return app.RowLocation{}, fmt.Errorf("locate %s: %w", entity, mapErr(err))
-	case tenant != sc.TenantID:
-		return app.RowLocation{Found: true, OtherTenant: true}, nil
+	out := make(map[uuid.UUID]app.RowLocation, len(ids))
+	for _, id := range ids {
+		var tenant, org uuid.UUID
+		var deleted bool
+		err := s.q.QueryRowContext(ctx, `SELECT tenant_id, organization_id, deleted_at IS NOT NULL FROM `+table+` WHERE id = ?`, id).
+			Scan(&tenant, &org, &deleted)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return nil, fmt.Errorf("locate %s: %w", entity, mapErr(err))
+		case tenant != sc.TenantID:
+			out[id] = app.RowLocation{Found: true, OtherTenant: true}
+		default:
+			out[id] = app.RowLocation{Found: true, OrganizationID: org, Deleted: deleted}
+		}
 	}
-	return app.RowLocation{Found: true, OrganizationID: org, Deleted: deleted}, nil
+	return out, nil
 }

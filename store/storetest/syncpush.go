@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"sync"
 	"testing"
 	"time"
@@ -25,13 +27,13 @@ func testSyncMutations(t *testing.T, st app.Store) {
 	write(t, st, func(tx app.Tx) error { return tx.SyncMutations().Insert(ctx, tenantA, rec) })
 
 	read(t, st, func(tx app.Tx) error {
-		got, err := tx.SyncMutations().Get(ctx, tenantA, rec.MutationID)
+		got, err := lookupOne(ctx, tx, tenantA, rec.MutationID)
 		if err != nil || got != rec {
 			t.Errorf("get: %+v, %v; want %+v", got, err, rec)
 		}
-		_, err = tx.SyncMutations().Get(ctx, tenantB, rec.MutationID)
+		_, err = lookupOne(ctx, tx, tenantB, rec.MutationID)
 		wantErr(t, "another tenant's outcome", err, app.ErrNotFound)
-		_, err = tx.SyncMutations().Get(ctx, tenantA, app.NewID())
+		_, err = lookupOne(ctx, tx, tenantA, app.NewID())
 		wantErr(t, "unknown mutation", err, app.ErrNotFound)
 		return nil
 	})
@@ -44,6 +46,34 @@ func testSyncMutations(t *testing.T, st app.Store) {
 	// The same mutation id in another tenant is another mutation.
 	write(t, st, func(tx app.Tx) error { return tx.SyncMutations().Insert(ctx, tenantB, other) })
 
+	// Several at once: the recorded ones come back; a batch with one recorded mutation
+	// stores none.
+	m2, m3 := rec, rec
+	m2.MutationID, m3.MutationID = app.NewID(), app.NewID()
+	err = st.Write(ctx, func(tx app.Tx) error { return tx.SyncMutations().Insert(ctx, tenantA, m2, rec, m3) })
+	wantErr(t, "a batch with a recorded mutation", err, app.ErrConflict)
+	write(t, st, func(tx app.Tx) error {
+		if err := tx.SyncMutations().Insert(ctx, tenantA); err != nil { // nothing to store
+			return err
+		}
+		return tx.SyncMutations().Insert(ctx, tenantA, m2, m3)
+	})
+	read(t, st, func(tx app.Tx) error {
+		got, err := tx.SyncMutations().Lookup(ctx, tenantA, []uuid.UUID{app.NewID(), m3.MutationID, rec.MutationID, m2.MutationID, m3.MutationID})
+		seen := map[uuid.UUID]bool{}
+		for _, m := range got {
+			seen[m.MutationID] = true
+		}
+		if err != nil || len(seen) != 3 || !seen[rec.MutationID] || !seen[m2.MutationID] || !seen[m3.MutationID] {
+			t.Errorf("lookup of several: %v, %v", seen, err)
+		}
+		got, err = tx.SyncMutations().Lookup(ctx, tenantB, []uuid.UUID{m2.MutationID, m3.MutationID})
+		if err != nil || len(got) != 0 {
+			t.Errorf("another tenant's lookup: %+v, %v", got, err)
+		}
+		return nil
+	})
+
 	// Expiry: only the tenant's own outcomes older than the instant go.
 	fresh := rec
 	fresh.MutationID, fresh.At = app.NewID(), base.Add(time.Hour)
@@ -52,17 +82,17 @@ func testSyncMutations(t *testing.T, st app.Store) {
 			return err
 		}
 		n, err := tx.SyncMutations().DeleteBefore(ctx, tenantA, base.Add(time.Minute))
-		if n != 1 {
-			t.Errorf("expired %d outcomes, want 1", n)
+		if n != 3 {
+			t.Errorf("expired %d outcomes, want 3", n)
 		}
 		return err
 	})
 	read(t, st, func(tx app.Tx) error {
-		_, err := tx.SyncMutations().Get(ctx, tenantA, rec.MutationID)
+		_, err := lookupOne(ctx, tx, tenantA, rec.MutationID)
 		wantErr(t, "expired outcome", err, app.ErrNotFound)
-		_, err = tx.SyncMutations().Get(ctx, tenantA, fresh.MutationID)
+		_, err = lookupOne(ctx, tx, tenantA, fresh.MutationID)
 		wantErr(t, "fresh outcome", err, nil)
-		_, err = tx.SyncMutations().Get(ctx, tenantB, other.MutationID)
+		_, err = lookupOne(ctx, tx, tenantB, other.MutationID)
 		wantErr(t, "another tenant's old outcome", err, nil)
 		return nil
 	})
@@ -88,12 +118,20 @@ func testSyncMutations(t *testing.T, st app.Store) {
 			{"a project id in the tags", app.EntityTag, a.project.ID, app.RowLocation{}},
 			{"a new id", app.EntityTask, app.NewID(), app.RowLocation{}},
 		} {
-			got, err := tx.SyncMutations().LocateAnyTenant(ctx, tenantA, c.entity, c.id)
-			if err != nil || got != c.want {
+			got, err := tx.SyncMutations().LocateAnyTenant(ctx, tenantA, c.entity, []uuid.UUID{c.id})
+			l, listed := got[c.id]
+			if err != nil || l != c.want || listed != c.want.Found || len(got) > 1 {
 				t.Errorf("locate %s: %+v, %v; want %+v", c.what, got, err, c.want)
 			}
 		}
-		_, err := tx.SyncMutations().LocateAnyTenant(ctx, tenantA, "user", a.user.ID)
+		// Several ids of one table in one call.
+		newID := app.NewID()
+		got, err := tx.SyncMutations().LocateAnyTenant(ctx, tenantA, app.EntityProject, []uuid.UUID{a.project.ID, newID, b.project.ID})
+		want := map[uuid.UUID]app.RowLocation{a.project.ID: {Found: true, OrganizationID: a.org.ID}, b.project.ID: {Found: true, OtherTenant: true}}
+		if err != nil || !maps.Equal(got, want) {
+			t.Errorf("locate several: %+v, %v; want %+v", got, err, want)
+		}
+		_, err = tx.SyncMutations().LocateAnyTenant(ctx, tenantA, "user", []uuid.UUID{a.user.ID})
 		if err == nil {
 			t.Errorf("locate in a table pushes do not carry: no error")
 		}
@@ -118,7 +156,7 @@ func testSyncMutationHold(t *testing.T, st app.Store, a world) {
 	first, u1 := us.BeginUnit(ctx)
 	defer u1.Rollback()
 	if err := st.Write(first, func(tx app.Tx) error {
-		_, err := tx.SyncMutations().Get(first, tenant, rec.MutationID)
+		_, err := lookupOne(first, tx, tenant, rec.MutationID)
 		wantErr(t, "first lookup", err, app.ErrNotFound)
 		return nil
 	}); err != nil {
@@ -135,7 +173,7 @@ func testSyncMutationHold(t *testing.T, st app.Store, a world) {
 		var r result
 		r.err = st.Write(second, func(tx app.Tx) error {
 			var err error
-			r.m, err = tx.SyncMutations().Get(second, tenant, rec.MutationID)
+			r.m, err = lookupOne(second, tx, tenant, rec.MutationID)
 			return err
 		})
 		done <- r
@@ -220,4 +258,16 @@ func testSyncPushOnce(t *testing.T, st app.Store) {
 	if err != nil || r == nil || r.ID != entry || r.Version != 1 {
 		t.Errorf("running entry: %+v, %v", r, err)
 	}
+}
+
+// lookupOne looks one mutation up: its outcome, or ErrNotFound.
+func lookupOne(ctx context.Context, tx app.Tx, sc app.Scope, id uuid.UUID) (app.SyncMutation, error) {
+	ms, err := tx.SyncMutations().Lookup(ctx, sc, []uuid.UUID{id})
+	switch {
+	case err != nil:
+		return app.SyncMutation{}, err
+	case len(ms) != 1:
+		return app.SyncMutation{}, fmt.Errorf("%d outcomes of mutation %s: %w", len(ms), id, app.ErrNotFound)
+	}
+	return ms[0], nil
 }

@@ -29,17 +29,18 @@ CREATE POLICY schema_owner ON sync_mutations TO CURRENT_USER USING (true) WITH C
 -- A pushed row's id, made on a device, may already name a row: this tenant's (then the push
 -- updates it), or, by accident or on purpose, another tenant's. Ids are global primary
 -- keys, so the push must know before it inserts; of another tenant's row it learns only
--- that the id is taken (in_tenant false, the other columns NULL).
-CREATE FUNCTION sync_locate(p_table text, p_id uuid, p_tenant uuid) RETURNS TABLE (
-    in_tenant boolean, organization_id uuid, deleted boolean)
+-- that the id is taken (in_tenant false, the other columns NULL). One call locates a
+-- batch's ids of one table.
+CREATE FUNCTION sync_locate(p_table text, p_ids uuid[], p_tenant uuid) RETURNS TABLE (
+    id uuid, in_tenant boolean, organization_id uuid, deleted boolean)
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = stint, pg_temp AS $$
 BEGIN
     IF p_table NOT IN ('clients', 'projects', 'tasks', 'tags', 'time_entries') THEN
         RAISE EXCEPTION 'sync_locate: % is not a pushed table', p_table;
     END IF;
     RETURN QUERY EXECUTE format(
-        'SELECT t.tenant_id = $2, CASE WHEN t.tenant_id = $2 THEN t.organization_id END,
+        'SELECT t.id, t.tenant_id = $2, CASE WHEN t.tenant_id = $2 THEN t.organization_id END,
                 CASE WHEN t.tenant_id = $2 THEN t.deleted_at IS NOT NULL END
-         FROM %I t WHERE t.id = $1', p_table) USING p_id, p_tenant;
+         FROM %I t WHERE t.id = ANY($1)', p_table) USING p_ids, p_tenant;
 END
 $$;
