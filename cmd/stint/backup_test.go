@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -238,8 +239,13 @@ func execSQL(path, statements string) error {
 
 // migrationCount is the schema version this build migrates to.
 func migrationCount() (int, error) {
+	// The newest migration's number, which a restored database reports as its schema;
+	// numbers may skip one while the branch that brings it has not landed.
 	names, err := sqlite.Migrations()
-	return len(names), err
+	if err != nil || len(names) == 0 {
+		return 0, err
+	}
+	return strconv.Atoi(strings.SplitN(names[len(names)-1], "_", 2)[0])
 }
 
 // TestProgressLine shows how far a copy is on one rewritten line, ended by a newline.

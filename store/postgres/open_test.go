@@ -128,12 +128,14 @@ func TestConcurrentSetupAndOpen(t *testing.T) {
 		}
 	}
 	admin := db.adminConn(t)
-	var n, versions int
-	if err := admin.QueryRow(ctx, `SELECT count(*), count(DISTINCT version) FROM stint.schema_migrations`).Scan(&n, &versions); err != nil {
+	// Numbers may skip one while the branch that brings it has not landed: each version
+	// once, up to the newest.
+	var n, versions, newest int
+	if err := admin.QueryRow(ctx, `SELECT count(*), count(DISTINCT version), max(version) FROM stint.schema_migrations`).Scan(&n, &versions, &newest); err != nil {
 		t.Fatal(err)
 	}
-	if n != versions || versions != postgres.LatestVersion() {
-		t.Errorf("schema_migrations: %d rows for %d versions, want each of %d once", n, versions, postgres.LatestVersion())
+	if n != versions || newest != postgres.LatestVersion() {
+		t.Errorf("schema_migrations: %d rows for %d versions up to %d, want each once up to %d", n, versions, newest, postgres.LatestVersion())
 	}
 	stores := make([]*postgres.Store, 2)
 	for i := range 2 {
