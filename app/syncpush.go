@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -93,6 +94,7 @@ type MutationOutcome struct {
 	Message   string          `json:"message,omitempty"`
 	Version   int64           `json:"version,omitempty" doc:"The row's version after the mutation."`
 	Row       json.RawMessage `json:"row,omitempty"`
+	Lost      []string        `json:"lost,omitempty" doc:"Fields whose pushed value lost to a newer write and is kept in the row's conflict log."`
 	Replayed  bool            `json:"replayed,omitempty"`
 }
 
@@ -136,6 +138,41 @@ type SyncMutations interface {
 	// no row has is left out. Ids are global, so a device's new id may be taken in another
 	// tenant: this is the one lookup that says so, and says nothing more about that row.
 	LocateAnyTenant(ctx context.Context, s Scope, entity string, ids []uuid.UUID) (map[uuid.UUID]RowLocation, error)
+	// FieldClocks returns a row's field clocks, or ErrNotFound when none are kept.
+	FieldClocks(ctx context.Context, s Scope, entityID uuid.UUID) (FieldClocks, error)
+	// PutFieldClocks replaces a row's field clocks.
+	PutFieldClocks(ctx context.Context, s Scope, entityID uuid.UUID, c FieldClocks) error
+	// AddConflicts appends to the conflict log.
+	AddConflicts(ctx context.Context, s Scope, cs ...SyncConflict) error
+	// Conflicts lists a row's conflict log, oldest first.
+	Conflicts(ctx context.Context, s Scope, entityID uuid.UUID) ([]SyncConflict, error)
+}
+
+// SyncConflict is a pushed field value that lost to a newer write of the same field (last
+// writer wins per field, by HLC, docs/sync.md Conflicts), kept so the user can see what was
+// not taken. The devices are the node ids at the end of the two stamps.
+type SyncConflict struct {
+	ID             uuid.UUID       `json:"id"`
+	TenantID       uuid.UUID       `json:"-"`
+	OrganizationID uuid.UUID       `json:"organization_id"`
+	UserID         uuid.UUID       `json:"user_id" doc:"Who pushed the losing value."`
+	MutationID     uuid.UUID       `json:"mutation_id"`
+	Entity         string          `json:"entity"`
+	EntityID       uuid.UUID       `json:"entity_id"`
+	Field          string          `json:"field"`
+	Kept           json.RawMessage `json:"kept" doc:"The value the row kept."`
+	Lost           json.RawMessage `json:"lost" doc:"The pushed value that lost."`
+	KeptHLC        string          `json:"kept_hlc"`
+	LostHLC        string          `json:"lost_hlc"`
+	At             time.Time       `json:"at"`
+}
+
+// FieldClocks are the HLC stamps of the last write of each field of a row, as of one row
+// version: a write that is no push (the API, the desktop) moves the version without them,
+// and then every field counts as written when the row last was.
+type FieldClocks struct {
+	Version int64
+	Clocks  map[string]string
 }
 
 // ProtocolError is a push or pull in a protocol version this build does not speak.
@@ -361,10 +398,25 @@ func (r *pushRun) apply(ctx context.Context, m Mutation) (MutationOutcome, SyncM
 	if err := r.s.hlc.Observe(m.HLC); err != nil {
 		return reject(Invalid("hlc", "must be an HLC stamp"))
 	}
+	var merged *fieldMerge
+	if !create && m.Op == OpUpsert {
+		if merged, err = r.s.mergeFields(ctx, a, m); err != nil {
+			return reject(err)
+		}
+		m.Row = merged.row
+	}
 	ps := r.s.stampingAs(m.HLC)
 	row, version, err := ps.pushEntity(ctx, a, m, create)
 	if err != nil {
 		return reject(err)
+	}
+	if merged != nil {
+		if err := r.s.keepFields(ctx, a, m, merged, version); err != nil {
+			return o, rec, err
+		}
+		for _, c := range merged.conflicts {
+			o.Lost = append(o.Lost, c.Field)
+		}
 	}
 	o.Status, o.Version, o.Row = MutationApplied, version, row
 	r.locs[m.EntityID] = RowLocation{Found: true, OrganizationID: org, Deleted: m.Op == OpDelete}
@@ -686,25 +738,178 @@ func (r *pushRun) replay(ctx context.Context, m Mutation, rec SyncMutation) (Mut
 	if err != nil {
 		return o, err
 	}
-	var row any
-	switch m.Entity {
-	case EntityClient:
-		row, err = r.s.Client(ctx, a, m.EntityID)
-	case EntityProject:
-		row, err = r.s.Project(ctx, a, m.EntityID)
-	case EntityTask:
-		row, err = r.s.Task(ctx, a, m.EntityID)
-	case EntityTag:
-		row, err = r.s.Tag(ctx, a, m.EntityID)
-	case EntityTimeEntry:
-		row, err = r.s.TimeEntry(ctx, a, m.EntityID)
-	}
+	row, _, _, err := r.s.currentRow(ctx, a, m.Entity, m.EntityID)
 	if _, _, ok := rejection(err); ok {
 		return o, nil // deleted since, or no longer readable: the outcome stands without a row
 	}
-	if err != nil {
-		return o, err
-	}
-	o.Row, err = json.Marshal(row)
+	o.Row = row
 	return o, err
+}
+
+// currentRow reads a live row the actor may read, as JSON, with its HLC and version.
+func (s *Service) currentRow(ctx context.Context, a Actor, entity string, id uuid.UUID) (json.RawMessage, string, int64, error) {
+	var row any
+	var meta Meta
+	var err error
+	switch entity {
+	case EntityClient:
+		var c Client
+		c, err = s.Client(ctx, a, id)
+		row, meta = c, c.Meta
+	case EntityProject:
+		var p Project
+		p, err = s.Project(ctx, a, id)
+		row, meta = p, p.Meta
+	case EntityTask:
+		var t Task
+		t, err = s.Task(ctx, a, id)
+		row, meta = t, t.Meta
+	case EntityTag:
+		var t Tag
+		t, err = s.Tag(ctx, a, id)
+		row, meta = t, t.Meta
+	case EntityTimeEntry:
+		var e TimeEntry
+		e, err = s.TimeEntry(ctx, a, id)
+		row, meta = e, e.Meta
+	default:
+		return nil, "", 0, Invalid("entity", "must be one of client, project, task, tag, time_entry")
+	}
+	if err != nil {
+		return nil, "", 0, err
+	}
+	b, err := json.Marshal(row)
+	return b, meta.HLC, meta.Version, err
+}
+
+// pushedFields are the fields of each entity a device edits, and the units of last writer
+// wins.
+var pushedFields = map[string][]string{
+	EntityClient:    {"name", "archived"},
+	EntityProject:   {"name", "client_id", "color", "billable", "archived"},
+	EntityTask:      {"project_id", "name", "done", "archived"},
+	EntityTag:       {"name", "color", "archived"},
+	EntityTimeEntry: {"project_id", "task_id", "description", "started_at", "stopped_at", "timezone", "billable", "tag_ids"},
+}
+
+// fieldMerge is a pushed update after last writer wins: the row to apply, the field clocks
+// it leaves and the values that lost.
+type fieldMerge struct {
+	row       json.RawMessage
+	clocks    map[string]string
+	conflicts []SyncConflict
+}
+
+// mergeFields applies last writer wins per field to an update: a pushed field whose stamp
+// is older than the last write of that field keeps the stored value, and the pushed one
+// goes to the conflict log. Unchanged fields keep their clocks.
+func (s *Service) mergeFields(ctx context.Context, a Actor, m Mutation) (*fieldMerge, error) {
+	cur, rowHLC, version, err := s.currentRow(ctx, a, m.Entity, m.EntityID)
+	if err != nil {
+		return nil, err
+	}
+	var fc FieldClocks
+	err = s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		fc, err = tx.SyncMutations().FieldClocks(ctx, Scope{TenantID: a.TenantID}, m.EntityID)
+		if errors.Is(err, ErrNotFound) {
+			err = nil
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("field clocks: %w", err)
+	}
+	if fc.Version != version {
+		fc.Clocks = nil // written since by something other than a push
+	}
+	var pushed, current map[string]json.RawMessage
+	if err := json.Unmarshal(m.Row, &pushed); err != nil {
+		return nil, Invalid("row", "must be a JSON object")
+	}
+	if err := json.Unmarshal(cur, &current); err != nil {
+		return nil, fmt.Errorf("current row: %w", err)
+	}
+	out := &fieldMerge{clocks: map[string]string{}}
+	for _, f := range pushedFields[m.Entity] {
+		at := fc.Clocks[f]
+		if at == "" {
+			at = rowHLC
+		}
+		out.clocks[f] = at
+		v, ok := pushed[f]
+		if !ok || sameValue(v, current[f]) {
+			continue
+		}
+		if m.HLC >= at {
+			out.clocks[f] = m.HLC
+			continue
+		}
+		pushed[f] = current[f]
+		out.conflicts = append(out.conflicts, SyncConflict{ID: NewID(), TenantID: a.TenantID, OrganizationID: a.OrgID,
+			UserID: a.UserID, MutationID: m.ID, Entity: m.Entity, EntityID: m.EntityID, Field: f,
+			Kept: current[f], Lost: v, KeptHLC: at, LostHLC: m.HLC})
+	}
+	out.row, err = json.Marshal(pushed)
+	return out, err
+}
+
+// keepFields stores the field clocks an applied update leaves, for the row's new version,
+// and the values that lost.
+func (s *Service) keepFields(ctx context.Context, a Actor, m Mutation, fm *fieldMerge, version int64) error {
+	return s.store.Write(ctx, func(tx Tx) error {
+		sc := Scope{TenantID: a.TenantID}
+		if err := tx.SyncMutations().PutFieldClocks(ctx, sc, m.EntityID, FieldClocks{Version: version, Clocks: fm.clocks}); err != nil {
+			return fmt.Errorf("field clocks: %w", err)
+		}
+		now := s.Now()
+		for i := range fm.conflicts {
+			fm.conflicts[i].At = now
+		}
+		if err := tx.SyncMutations().AddConflicts(ctx, sc, fm.conflicts...); err != nil {
+			return fmt.Errorf("conflict log: %w", err)
+		}
+		return nil
+	})
+}
+
+// sameValue compares two JSON values of a field; instants compare by the second, as entries
+// keep them.
+func sameValue(x, y json.RawMessage) bool {
+	var a, b any
+	if json.Unmarshal(x, &a) != nil || json.Unmarshal(y, &b) != nil {
+		return false
+	}
+	if sa, ok := a.(string); ok {
+		if sb, ok := b.(string); ok {
+			ta, ea := time.Parse(time.RFC3339Nano, sa)
+			tb, eb := time.Parse(time.RFC3339Nano, sb)
+			if ea == nil && eb == nil {
+				return ta.Truncate(time.Second).Equal(tb.Truncate(time.Second))
+			}
+		}
+	}
+	if isEmptyList(a) && isEmptyList(b) { // tag_ids: null is no tags
+		return true
+	}
+	return reflect.DeepEqual(a, b)
+}
+
+func isEmptyList(v any) bool {
+	l, ok := v.([]any)
+	return v == nil || ok && len(l) == 0
+}
+
+// SyncConflicts lists the conflict log of a row the actor may read, oldest first.
+func (s *Service) SyncConflicts(ctx context.Context, a Actor, entity string, id uuid.UUID) ([]SyncConflict, error) {
+	if _, _, _, err := s.currentRow(ctx, a, entity, id); err != nil {
+		return nil, err
+	}
+	var out []SyncConflict
+	err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.SyncMutations().Conflicts(ctx, Scope{TenantID: a.TenantID}, id)
+		return err
+	})
+	return out, err
 }

@@ -609,3 +609,77 @@ func ownerEnv(tb testing.TB) (*env, app.Actor) {
 	}
 	return e, a
 }
+
+// TestPushLastWriterWinsPerField: two devices edit one entry offline. The later edit of a
+// field wins whichever push arrives first; the older value of that field is not taken and
+// is kept in the conflict log, while the older device's edit of another field still
+// applies. A write that is no push counts for every field at its stamp.
+func TestPushLastWriterWinsPerField(t *testing.T) {
+	e := newEnv(t)
+	owner, _ := e.signup()
+	now := e.clock.Now()
+	laptop := newDevice(t, "laptop", now.Add(-20*time.Minute))
+	desktop := newDevice(t, "desktop", now.Add(-20*time.Minute))
+	stop := now.Add(-time.Hour)
+	entry := app.TimeEntry{ID: app.NewID(), Description: "first", StartedAt: stop.Add(-time.Hour), StoppedAt: &stop,
+		Timezone: "Europe/Berlin", Source: app.SourceManual}
+	wantOutcome(t, "create", e.push(owner, batch(laptop.mutation(app.EntityTimeEntry, entry.ID, app.OpUpsert, entry)))[0], app.MutationApplied, "")
+
+	// Offline: the laptop edits the description and marks it billable; later the desktop
+	// edits the description.
+	laptop.clock.Set(now.Add(-10 * time.Minute))
+	older := entry
+	older.Description, older.Billable = "from the laptop", true
+	fromLaptop := laptop.mutation(app.EntityTimeEntry, entry.ID, app.OpUpsert, older)
+	desktop.clock.Set(now.Add(-5 * time.Minute))
+	newer := entry
+	newer.Description = "from the desktop"
+	fromDesktop := desktop.mutation(app.EntityTimeEntry, entry.ID, app.OpUpsert, newer)
+
+	// The desktop reaches the server first, then the laptop.
+	wantOutcome(t, "desktop", e.push(owner, batch(fromDesktop))[0], app.MutationApplied, "")
+	out := e.push(owner, batch(fromLaptop))[0]
+	wantOutcome(t, "laptop", out, app.MutationApplied, "")
+	if len(out.Lost) != 1 || out.Lost[0] != "description" {
+		t.Errorf("lost fields: %v, want [description]", out.Lost)
+	}
+	got := must[app.TimeEntry](t)(e.svc.TimeEntry(e.ctx, owner, entry.ID))
+	if got.Description != "from the desktop" || !got.Billable {
+		t.Errorf("entry: %q billable %v; want the desktop's description and the laptop's billable", got.Description, got.Billable)
+	}
+	cs := must[[]app.SyncConflict](t)(e.svc.SyncConflicts(e.ctx, owner, app.EntityTimeEntry, entry.ID))
+	if len(cs) != 1 || cs[0].Field != "description" || string(cs[0].Kept) != `"from the desktop"` || string(cs[0].Lost) != `"from the laptop"` ||
+		cs[0].KeptHLC != fromDesktop.HLC || cs[0].LostHLC != fromLaptop.HLC || cs[0].MutationID != fromLaptop.ID || cs[0].UserID != owner.UserID {
+		t.Errorf("conflict log: %+v", cs)
+	}
+
+	// An edit through the API after both: a push stamped before it loses every field it
+	// changes.
+	e.clock.Set(now)
+	if _, err := e.svc.UpdateTimeEntry(e.ctx, owner, entry.ID, app.TimeEntryPatch{Timezone: ptr("UTC")}, 0); err != nil {
+		t.Fatal(err)
+	}
+	stale := got
+	stale.Description, stale.Timezone = "stale", "Europe/Paris"
+	desktop.clock.Set(now.Add(-time.Minute))
+	out = e.push(owner, batch(desktop.mutation(app.EntityTimeEntry, entry.ID, app.OpUpsert, stale)))[0]
+	if len(out.Lost) != 2 {
+		t.Errorf("lost fields after an API edit: %v, want description and timezone", out.Lost)
+	}
+	got = must[app.TimeEntry](t)(e.svc.TimeEntry(e.ctx, owner, entry.ID))
+	if got.Description != "from the desktop" || got.Timezone != "UTC" {
+		t.Errorf("entry after a stale push: %q %s", got.Description, got.Timezone)
+	}
+	// A newer push wins again.
+	desktop.clock.Set(now.Add(time.Minute))
+	out = e.push(owner, batch(desktop.mutation(app.EntityTimeEntry, entry.ID, app.OpUpsert, stale)))[0]
+	if len(out.Lost) != 0 {
+		t.Errorf("a newer push lost %v", out.Lost)
+	}
+	if got = must[app.TimeEntry](t)(e.svc.TimeEntry(e.ctx, owner, entry.ID)); got.Description != "stale" || got.Timezone != "Europe/Paris" {
+		t.Errorf("entry after a newer push: %q %s", got.Description, got.Timezone)
+	}
+	if cs := must[[]app.SyncConflict](t)(e.svc.SyncConflicts(e.ctx, owner, app.EntityTimeEntry, entry.ID)); len(cs) != 3 {
+		t.Errorf("conflict log has %d records, want 3", len(cs))
+	}
+}

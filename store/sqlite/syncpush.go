@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -96,4 +97,64 @@ func (s syncMutations) LocateAnyTenant(ctx context.Context, sc app.Scope, entity
 		}
 	}
 	return out, nil
+}
+
+func (s syncMutations) FieldClocks(ctx context.Context, sc app.Scope, entityID uuid.UUID) (app.FieldClocks, error) {
+	var fc app.FieldClocks
+	var clocks string
+	err := s.q.QueryRowContext(ctx, `SELECT version, clocks FROM sync_field_clocks WHERE tenant_id = ? AND entity_id = ?`, sc.TenantID, entityID).
+		Scan(&fc.Version, &clocks)
+	if err != nil {
+		return fc, fmt.Errorf("field clocks: %w", mapErr(err))
+	}
+	if err := json.Unmarshal([]byte(clocks), &fc.Clocks); err != nil {
+		return fc, fmt.Errorf("field clocks: %w", err)
+	}
+	return fc, nil
+}
+
+func (s syncMutations) PutFieldClocks(ctx context.Context, sc app.Scope, entityID uuid.UUID, fc app.FieldClocks) error {
+	clocks, err := json.Marshal(fc.Clocks)
+	if err != nil {
+		return err
+	}
+	if fc.Clocks == nil {
+		clocks = []byte("{}")
+	}
+	_, err = s.q.ExecContext(ctx, `INSERT INTO sync_field_clocks (tenant_id, entity_id, version, clocks) VALUES (?, ?, ?, ?)
+		ON CONFLICT (tenant_id, entity_id) DO UPDATE SET version = excluded.version, clocks = excluded.clocks`,
+		sc.TenantID, entityID, fc.Version, string(clocks))
+	if err != nil {
+		return fmt.Errorf("put field clocks: %w", mapErr(err))
+	}
+	return nil
+}
+
+const conflictCols = "id, tenant_id, organization_id, user_id, mutation_id, entity, entity_id, field, kept, lost, kept_hlc, lost_hlc, at"
+
+func (s syncMutations) AddConflicts(ctx context.Context, sc app.Scope, cs ...app.SyncConflict) error {
+	for _, c := range cs {
+		if c.TenantID != sc.TenantID {
+			return fmt.Errorf("add conflict: tenant mismatch: %w", app.ErrNotFound)
+		}
+		_, err := s.q.ExecContext(ctx, `INSERT INTO sync_conflicts (`+conflictCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.ID, c.TenantID, c.OrganizationID, c.UserID, c.MutationID, c.Entity, c.EntityID, c.Field, string(c.Kept), string(c.Lost),
+			hlcValue(c.KeptHLC), hlcValue(c.LostHLC), us(c.At))
+		if err != nil {
+			return fmt.Errorf("add conflict: %w", mapErr(err))
+		}
+	}
+	return nil
+}
+
+func (s syncMutations) Conflicts(ctx context.Context, sc app.Scope, entityID uuid.UUID) ([]app.SyncConflict, error) {
+	return queryList(ctx, s.q, "list conflicts", func(r *sql.Rows) (app.SyncConflict, error) {
+		var c app.SyncConflict
+		var kept, lost string
+		var at int64
+		err := r.Scan(&c.ID, &c.TenantID, &c.OrganizationID, &c.UserID, &c.MutationID, &c.Entity, &c.EntityID, &c.Field, &kept, &lost,
+			hlcScan{&c.KeptHLC}, hlcScan{&c.LostHLC}, &at)
+		c.Kept, c.Lost, c.At = json.RawMessage(kept), json.RawMessage(lost), fromUS(at)
+		return c, err
+	}, `SELECT `+conflictCols+` FROM sync_conflicts WHERE tenant_id = ? AND entity_id = ? ORDER BY at, id`, sc.TenantID, entityID)
 }

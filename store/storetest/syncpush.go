@@ -138,6 +138,7 @@ func testSyncMutations(t *testing.T, st app.Store) {
 		return nil
 	})
 
+	testFieldClocksAndConflicts(t, st, a, b)
 	testSyncMutationHold(t, st, a)
 	testSyncPushOnce(t, st)
 }
@@ -270,4 +271,62 @@ func lookupOne(ctx context.Context, tx app.Tx, sc app.Scope, id uuid.UUID) (app.
 		return app.SyncMutation{}, fmt.Errorf("%d outcomes of mutation %s: %w", len(ms), id, app.ErrNotFound)
 	}
 	return ms[0], nil
+}
+
+// testFieldClocksAndConflicts: a row's field clocks round-trip and are replaced; conflict
+// records list oldest first with their values and stamps; both stay in their tenant.
+func testFieldClocksAndConflicts(t *testing.T, st app.Store, a, b world) {
+	ctx := context.Background()
+	tenantA, tenantB := app.Scope{TenantID: a.tenant.ID}, app.Scope{TenantID: b.tenant.ID}
+	stamp := func(ms int) string { return fmt.Sprintf("%015d-%010d-laptop", 1795790948865+ms, 0) }
+	read(t, st, func(tx app.Tx) error {
+		_, err := tx.SyncMutations().FieldClocks(ctx, tenantA, a.entry.ID)
+		wantErr(t, "no clocks yet", err, app.ErrNotFound)
+		return nil
+	})
+	first := app.FieldClocks{Version: 2, Clocks: map[string]string{"description": stamp(1), "billable": stamp(2)}}
+	second := app.FieldClocks{Version: 3, Clocks: map[string]string{"description": stamp(3)}}
+	write(t, st, func(tx app.Tx) error { return tx.SyncMutations().PutFieldClocks(ctx, tenantA, a.entry.ID, first) })
+	read(t, st, func(tx app.Tx) error {
+		got, err := tx.SyncMutations().FieldClocks(ctx, tenantA, a.entry.ID)
+		if err != nil || got.Version != 2 || !maps.Equal(got.Clocks, first.Clocks) {
+			t.Errorf("clocks: %+v, %v", got, err)
+		}
+		_, err = tx.SyncMutations().FieldClocks(ctx, tenantB, a.entry.ID)
+		wantErr(t, "another tenant's clocks", err, app.ErrNotFound)
+		return nil
+	})
+	write(t, st, func(tx app.Tx) error { return tx.SyncMutations().PutFieldClocks(ctx, tenantA, a.entry.ID, second) })
+	read(t, st, func(tx app.Tx) error {
+		got, err := tx.SyncMutations().FieldClocks(ctx, tenantA, a.entry.ID)
+		if err != nil || got.Version != 3 || !maps.Equal(got.Clocks, second.Clocks) {
+			t.Errorf("replaced clocks: %+v, %v", got, err)
+		}
+		return nil
+	})
+
+	c1 := app.SyncConflict{ID: app.NewID(), TenantID: a.tenant.ID, OrganizationID: a.org.ID, UserID: a.user.ID, MutationID: app.NewID(),
+		Entity: app.EntityTimeEntry, EntityID: a.entry.ID, Field: "description", Kept: []byte(`"kept"`), Lost: []byte(`"lost"`),
+		KeptHLC: stamp(5), LostHLC: stamp(4), At: base}
+	c2 := c1
+	c2.ID, c2.Field, c2.Kept, c2.Lost, c2.At = app.NewID(), "tag_ids", []byte(`["a"]`), []byte(`[]`), base.Add(time.Second)
+	write(t, st, func(tx app.Tx) error { return tx.SyncMutations().AddConflicts(ctx, tenantA, c2, c1) })
+	err := st.Write(ctx, func(tx app.Tx) error { return tx.SyncMutations().AddConflicts(ctx, tenantB, c1) })
+	wantErr(t, "a conflict into another tenant's scope", err, app.ErrNotFound)
+	read(t, st, func(tx app.Tx) error {
+		got, err := tx.SyncMutations().Conflicts(ctx, tenantA, a.entry.ID)
+		if err != nil || len(got) != 2 || got[0].ID != c1.ID || got[1].ID != c2.ID {
+			t.Fatalf("conflicts: %+v, %v", got, err)
+		}
+		g := got[0]
+		if g.Field != "description" || string(g.Kept) != `"kept"` || string(g.Lost) != `"lost"` || g.KeptHLC != c1.KeptHLC ||
+			g.LostHLC != c1.LostHLC || !g.At.Equal(base) || g.UserID != a.user.ID || g.MutationID != c1.MutationID || g.OrganizationID != a.org.ID {
+			t.Errorf("conflict as read: %+v", g)
+		}
+		other, err := tx.SyncMutations().Conflicts(ctx, tenantB, a.entry.ID)
+		if err != nil || len(other) != 0 {
+			t.Errorf("another tenant's conflicts: %+v, %v", other, err)
+		}
+		return nil
+	})
 }

@@ -26,6 +26,47 @@ CREATE POLICY tenant_isolation ON sync_mutations
     WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
 CREATE POLICY schema_owner ON sync_mutations TO CURRENT_USER USING (true) WITH CHECK (true);
 
+-- Last writer wins per field (docs/sync.md, Conflicts), as SQLite's 0006: the HLC of the
+-- last write of each field of a row a push has updated, valid for one row version, and the
+-- pushed values that lost.
+CREATE TABLE sync_field_clocks (
+    tenant_id uuid NOT NULL REFERENCES tenants(id),
+    entity_id uuid NOT NULL,
+    version   bigint NOT NULL,
+    clocks    jsonb NOT NULL CHECK (jsonb_typeof(clocks) = 'object'),
+    PRIMARY KEY (tenant_id, entity_id)
+);
+
+CREATE TABLE sync_conflicts (
+    id              uuid PRIMARY KEY,
+    tenant_id       uuid NOT NULL REFERENCES tenants(id),
+    organization_id uuid NOT NULL,
+    user_id         uuid NOT NULL,
+    mutation_id     uuid NOT NULL,
+    entity          text NOT NULL,
+    entity_id       uuid NOT NULL,
+    field           text NOT NULL,
+    kept            jsonb NOT NULL,
+    lost            jsonb NOT NULL,
+    kept_hlc        bytea NOT NULL,
+    lost_hlc        bytea NOT NULL,
+    at              timestamptz NOT NULL
+);
+CREATE INDEX sync_conflicts_entity ON sync_conflicts (tenant_id, entity_id, at);
+
+DO $$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['sync_field_clocks', 'sync_conflicts'] LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
+        EXECUTE format($p$CREATE POLICY tenant_isolation ON %I
+            USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
+            WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)$p$, t);
+        EXECUTE format('CREATE POLICY schema_owner ON %I TO CURRENT_USER USING (true) WITH CHECK (true)', t);
+    END LOOP;
+END $$;
+
 -- A pushed row's id, made on a device, may already name a row: this tenant's (then the push
 -- updates it), or, by accident or on purpose, another tenant's. Ids are global primary
 -- keys, so the push must know before it inserts; of another tenant's row it learns only
