@@ -39,10 +39,14 @@ func (s *Service) Client(ctx context.Context, a Actor, id uuid.UUID) (Client, er
 func (s *Service) CreateClient(ctx context.Context, a Actor, in ClientInput) (Client, error) {
 	row := Client{ID: NewID(), TenantID: a.TenantID, OrganizationID: a.OrgID, Name: strings.TrimSpace(in.Name)}
 	return clients.create(ctx, s, a, row, func(_ context.Context, _ Tx, c *Client) error {
-		var ch checker
-		checkName(&ch, "name", c.Name, 200)
-		return ch.err()
+		return validateClient(c)
 	})
+}
+
+func validateClient(c *Client) error {
+	var ch checker
+	checkName(&ch, "name", c.Name, 200)
+	return ch.err()
 }
 
 // UpdateClient changes a client.

@@ -46,6 +46,7 @@ type Tx interface {
 	Sync() SyncRows
 	Idempotency() IdempotencyRecords
 	Device() DeviceSettings
+	SyncMutations() SyncMutations
 }
 
 // Tenants stores tenants. Scope.TenantID is the tenant itself.

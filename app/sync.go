@@ -148,7 +148,7 @@ func NewSyncPage(rows []SyncRow, limit int, head int64) SyncPage {
 }
 
 // SyncProtocol is the version of the sync protocol this build speaks (docs/sync.md). A
-// request in another version is refused with a SyncProtocolError.
+// request in another version is refused with a ProtocolError.
 const SyncProtocol = 1
 
 // Pull page sizes: DefaultSyncPullLimit rows when a request names no limit, at most
@@ -157,18 +157,6 @@ const (
 	DefaultSyncPullLimit = 500
 	MaxSyncPullLimit     = 1000
 )
-
-// SyncProtocolError refuses a sync request made in a protocol version this build does not
-// speak; it is an ErrConflict, and says both versions so the client can tell its user to
-// update.
-type SyncProtocolError struct{ Got, Want int }
-
-func (e *SyncProtocolError) Error() string {
-	return fmt.Sprintf("this server speaks sync protocol %d; the request used %d", e.Want, e.Got)
-}
-
-// Is makes errors.Is(err, ErrConflict) true.
-func (e *SyncProtocolError) Is(target error) bool { return target == ErrConflict }
 
 // SyncPullInput asks for the page of rows after Cursor (0: from the start), at most Limit
 // of them (0: DefaultSyncPullLimit).
@@ -185,7 +173,7 @@ type SyncPullInput struct {
 // this are read in the same snapshot as the rows.
 func (s *Service) PullSync(ctx context.Context, a Actor, in SyncPullInput) (SyncPage, error) {
 	if in.Protocol != SyncProtocol {
-		return SyncPage{}, &SyncProtocolError{Got: in.Protocol, Want: SyncProtocol}
+		return SyncPage{}, &ProtocolError{Client: in.Protocol, Server: SyncProtocol}
 	}
 	var c checker
 	c.check(in.Cursor >= 0, "cursor", "must be 0 or more")

@@ -77,8 +77,10 @@ func markTextRules(reg huma.Registry) {
 // chain, not the handler, produces, and keeps 412 where If-Match applies only.
 func documentResponses(oapi *huma.OpenAPI) {
 	problem := func(op *huma.Operation) *huma.Response {
-		for _, r := range op.Responses {
-			if c := r.Content[problemContentType]; c != nil {
+		// In status order, so the template is the same on every run (an operation may
+		// document a problem of its own for one status, as sync-push does for 409).
+		for _, code := range slices.Sorted(maps.Keys(op.Responses)) {
+			if c := op.Responses[code].Content[problemContentType]; c != nil {
 				return &huma.Response{Content: map[string]*huma.MediaType{problemContentType: {Schema: c.Schema}}}
 			}
 		}

@@ -88,6 +88,17 @@ func probeRules() map[string]probeRule {
 		"GET /v1/reports/summary":      {query: "?from=2025-11-01&to=2025-11-30&user_id=$member_id&project_id=$project", status: http.StatusOK},
 		// B pulls B's rows only, whatever its cursor.
 		"POST /v1/sync/pull": {body: `{"protocol":1,"cursor":0}`, status: http.StatusOK},
+		// A's ids in B's own organization (and A's organization in the row): every mutation
+		// is answered not_found and A keeps every row as it was.
+		"POST /v1/sync/push": {body: pushBody(1,
+			pushMutation("project", "$project", "upsert", `{"name":"pwned"}`),
+			pushMutation("project", "$project", "upsert", `{"organization_id":"$org","name":"pwned"}`),
+			pushMutation("client", "$client", "delete", ""),
+			pushMutation("task", "$task", "upsert", `{"project_id":"$project","name":"pwned"}`),
+			pushMutation("tag", "$tag", "delete", `{"organization_id":"$org"}`),
+			pushMutation("time_entry", "$entry", "upsert", `{"description":"pwned","started_at":"2025-11-02T09:00:00Z","stopped_at":"2025-11-02T09:01:00Z"}`),
+			pushMutation("time_entry", "$running_entry", "upsert", `{"user_id":"$member_id","started_at":"2025-11-02T09:00:00Z","stopped_at":"2025-11-02T09:01:00Z"}`),
+			pushMutation("time_entry", "$member_entry", "delete", "")), status: http.StatusOK},
 	}
 }
 

@@ -170,6 +170,7 @@ func New(svc *app.Service, cfg Config) *Server {
 	s.registerTimer()
 	s.registerReports()
 	s.registerSync()
+	s.registerSyncPush()
 
 	markNullableIDs(s.api.OpenAPI().Components.Schemas)
 	markTextRules(s.api.OpenAPI().Components.Schemas)

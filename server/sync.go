@@ -12,10 +12,6 @@ import (
 	"github.com/stinthq/stint/app"
 )
 
-// syncProtocolProblem is the problem type of a sync request in a protocol version the server
-// does not speak (docs/sync.md, Versioning); its detail names both versions.
-const syncProtocolProblem = "urn:stint:problem:sync-protocol"
-
 // syncPullBody asks for the next page of a pull.
 type syncPullBody struct {
 	Protocol int   `json:"protocol" minimum:"1" doc:"The sync protocol version the client speaks; another than the server's is a 409."`
@@ -88,6 +84,7 @@ func (s *Server) registerSync() {
 	op := s.operation(http.MethodPost, "/v1/sync/pull", "sync-pull", "sync",
 		"Pull the rows changed after a cursor that you may see, in server version order")
 	op.DefaultStatus = http.StatusOK
+	s.documentSyncProtocol(&op)
 	huma.Register(s.api, op, func(ctx context.Context, in *syncPullInput) (*syncPullOutput, error) {
 		a, err := actorFrom(ctx)
 		if err != nil {
@@ -95,11 +92,9 @@ func (s *Server) registerSync() {
 		}
 		b := in.Body
 		p, err := s.svc.PullSync(ctx, a, app.SyncPullInput{Protocol: b.Protocol, Cursor: b.Cursor, Limit: b.Limit})
-		var pe *app.SyncProtocolError
+		var pe *app.ProtocolError
 		if errors.As(err, &pe) {
-			prob := newProblem(http.StatusConflict, pe.Error())
-			prob.Type = syncProtocolProblem
-			return nil, prob
+			return nil, newSyncProtocolProblem(ctx, pe)
 		}
 		if err != nil {
 			return nil, err

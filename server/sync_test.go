@@ -126,7 +126,8 @@ func TestSyncPullContract(t *testing.T) {
 	owner := a.token("owner")
 
 	res := e.must(t, http.StatusConflict, req{method: "POST", path: "/v1/sync/pull", token: owner, body: `{"protocol":2,"cursor":0}`})
-	if res.str("type") != syncProtocolProblem || !strings.Contains(res.str("detail"), "protocol 1") || !strings.Contains(res.str("detail"), "used 2") {
+	if res.str("type") != "sync-protocol" || res.field("client_protocol") != 2.0 || res.field("server_protocol") != 1.0 ||
+		!strings.Contains(res.str("detail"), "protocol 1") || !strings.Contains(res.str("detail"), "used 2") {
 		t.Errorf("protocol mismatch: %s", res.body)
 	}
 	for _, c := range []struct {

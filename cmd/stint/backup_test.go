@@ -272,6 +272,8 @@ func execSQL(path, statements string) error {
 // migrationCount is the schema version this build migrates to: the newest migration's
 // number (numbers may have gaps).
 func migrationCount() (int, error) {
+	// The newest migration's number, which a restored database reports as its schema;
+	// numbers may skip one while the branch that brings it has not landed.
 	names, err := sqlite.Migrations()
 	if err != nil || len(names) == 0 {
 		return 0, err

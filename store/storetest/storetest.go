@@ -42,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 		{"Device", testDevice},
 		{"TenantIsolation", testIsolation},
 		{"Sync", testSync},
+		{"SyncMutations", testSyncMutations},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

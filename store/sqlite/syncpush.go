@@ -1,0 +1,160 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stinthq/stint/app"
+)
+
+// syncMutations keeps the outcomes of pushed mutations (migration 0006). SQLite has one
+// writer, and a push holds it from its first lookup to its commit, so Get needs no lock of
+// its own to make a concurrent push of the same mutation wait.
+type syncMutations struct{ q querier }
+
+// SyncMutations gives the pushed-mutation outcomes of the transaction.
+func (t *txn) SyncMutations() app.SyncMutations { return syncMutations{t.q} }
+
+const syncMutationCols = "tenant_id, mutation_id, user_id, organization_id, entity, entity_id, status, reason, message, version, at"
+
+func (s syncMutations) Lookup(ctx context.Context, sc app.Scope, ids []uuid.UUID) ([]app.SyncMutation, error) {
+	var out []app.SyncMutation
+	for _, id := range ids {
+		var m app.SyncMutation
+		var at int64
+		err := s.q.QueryRowContext(ctx, `SELECT `+syncMutationCols+` FROM sync_mutations WHERE tenant_id = ? AND mutation_id = ?`, sc.TenantID, id).
+			Scan(&m.TenantID, &m.MutationID, &m.UserID, &m.OrganizationID, &m.Entity, &m.EntityID, &m.Status, &m.Reason, &m.Message, &m.Version, &at)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("look up pushed mutation: %w", mapErr(err))
+		}
+		m.At = fromUS(at)
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+func (s syncMutations) Insert(ctx context.Context, sc app.Scope, ms ...app.SyncMutation) error {
+	if len(ms) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 11*len(ms))
+	for _, m := range ms {
+		if m.TenantID != sc.TenantID {
+			return fmt.Errorf("insert pushed mutation: tenant mismatch: %w", app.ErrNotFound)
+		}
+		args = append(args, m.TenantID, m.MutationID, m.UserID, m.OrganizationID, m.Entity, m.EntityID,
+			string(m.Status), string(m.Reason), m.Message, m.Version, us(m.At))
+	}
+	rows := strings.Repeat(", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(ms))[2:]
+	if _, err := s.q.ExecContext(ctx, `INSERT INTO sync_mutations (`+syncMutationCols+`) VALUES `+rows, args...); err != nil {
+		return fmt.Errorf("insert pushed mutations: %w", mapErr(err))
+	}
+	return nil
+}
+
+func (s syncMutations) DeleteBefore(ctx context.Context, sc app.Scope, before time.Time) (int64, error) {
+	res, err := s.q.ExecContext(ctx, `DELETE FROM sync_mutations WHERE tenant_id = ? AND at < ?`, sc.TenantID, us(before))
+	if err != nil {
+		return 0, fmt.Errorf("expire pushed mutations: %w", mapErr(err))
+	}
+	return res.RowsAffected()
+}
+
+// pushTables names the table of each entity a push may carry.
+var pushTables = map[string]string{
+	app.EntityClient: "clients", app.EntityProject: "projects", app.EntityTask: "tasks",
+	app.EntityTag: "tags", app.EntityTimeEntry: "time_entries",
+}
+
+func (s syncMutations) LocateAnyTenant(ctx context.Context, sc app.Scope, entity string, ids []uuid.UUID) (map[uuid.UUID]app.RowLocation, error) {
+	table, ok := pushTables[entity]
+	if !ok {
+		return nil, fmt.Errorf("locate %s: unknown entity", entity)
+	}
+	out := make(map[uuid.UUID]app.RowLocation, len(ids))
+	for _, id := range ids {
+		var tenant, org uuid.UUID
+		var deleted bool
+		err := s.q.QueryRowContext(ctx, `SELECT tenant_id, organization_id, deleted_at IS NOT NULL FROM `+table+` WHERE id = ?`, id).
+			Scan(&tenant, &org, &deleted)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return nil, fmt.Errorf("locate %s: %w", entity, mapErr(err))
+		case tenant != sc.TenantID:
+			out[id] = app.RowLocation{Found: true, OtherTenant: true}
+		default:
+			out[id] = app.RowLocation{Found: true, OrganizationID: org, Deleted: deleted}
+		}
+	}
+	return out, nil
+}
+
+func (s syncMutations) FieldClocks(ctx context.Context, sc app.Scope, entityID uuid.UUID) (app.FieldClocks, error) {
+	var fc app.FieldClocks
+	var clocks string
+	err := s.q.QueryRowContext(ctx, `SELECT version, clocks FROM sync_field_clocks WHERE tenant_id = ? AND entity_id = ?`, sc.TenantID, entityID).
+		Scan(&fc.Version, &clocks)
+	if err != nil {
+		return fc, fmt.Errorf("field clocks: %w", mapErr(err))
+	}
+	if err := json.Unmarshal([]byte(clocks), &fc.Clocks); err != nil {
+		return fc, fmt.Errorf("field clocks: %w", err)
+	}
+	return fc, nil
+}
+
+func (s syncMutations) PutFieldClocks(ctx context.Context, sc app.Scope, entityID uuid.UUID, fc app.FieldClocks) error {
+	clocks, err := json.Marshal(fc.Clocks)
+	if err != nil {
+		return err
+	}
+	if fc.Clocks == nil {
+		clocks = []byte("{}")
+	}
+	_, err = s.q.ExecContext(ctx, `INSERT INTO sync_field_clocks (tenant_id, entity_id, version, clocks) VALUES (?, ?, ?, ?)
+		ON CONFLICT (tenant_id, entity_id) DO UPDATE SET version = excluded.version, clocks = excluded.clocks`,
+		sc.TenantID, entityID, fc.Version, string(clocks))
+	if err != nil {
+		return fmt.Errorf("put field clocks: %w", mapErr(err))
+	}
+	return nil
+}
+
+const conflictCols = "id, tenant_id, organization_id, user_id, mutation_id, entity, entity_id, field, kept, lost, kept_hlc, lost_hlc, at"
+
+func (s syncMutations) AddConflicts(ctx context.Context, sc app.Scope, cs ...app.SyncConflict) error {
+	for _, c := range cs {
+		if c.TenantID != sc.TenantID {
+			return fmt.Errorf("add conflict: tenant mismatch: %w", app.ErrNotFound)
+		}
+		_, err := s.q.ExecContext(ctx, `INSERT INTO sync_conflicts (`+conflictCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.ID, c.TenantID, c.OrganizationID, c.UserID, c.MutationID, c.Entity, c.EntityID, c.Field, string(c.Kept), string(c.Lost),
+			hlcValue(c.KeptHLC), hlcValue(c.LostHLC), us(c.At))
+		if err != nil {
+			return fmt.Errorf("add conflict: %w", mapErr(err))
+		}
+	}
+	return nil
+}
+
+func (s syncMutations) Conflicts(ctx context.Context, sc app.Scope, entityID uuid.UUID) ([]app.SyncConflict, error) {
+	return queryList(ctx, s.q, "list conflicts", func(r *sql.Rows) (app.SyncConflict, error) {
+		var c app.SyncConflict
+		var kept, lost string
+		var at int64
+		err := r.Scan(&c.ID, &c.TenantID, &c.OrganizationID, &c.UserID, &c.MutationID, &c.Entity, &c.EntityID, &c.Field, &kept, &lost,
+			hlcScan{&c.KeptHLC}, hlcScan{&c.LostHLC}, &at)
+		c.Kept, c.Lost, c.At = json.RawMessage(kept), json.RawMessage(lost), fromUS(at)
+		return c, err
+	}, `SELECT `+conflictCols+` FROM sync_conflicts WHERE tenant_id = ? AND entity_id = ? ORDER BY at, id`, sc.TenantID, entityID)
+}
