@@ -68,7 +68,7 @@ UPDATE tenants t SET change_seq = t.change_seq + s.n
 CREATE FUNCTION stamp_server_version() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE v bigint;
 BEGIN
-    UPDATE tenants SET change_seq = change_seq + 1 WHERE id = NEW.tenant_id RETURNING change_seq INTO v;
+    UPDATE stint.tenants SET change_seq = change_seq + 1 WHERE id = NEW.tenant_id RETURNING change_seq INTO v;
     IF FOUND THEN
         NEW.server_version := v;
     END IF;
