@@ -46,7 +46,17 @@ func startLiveServe(t *testing.T, path string, env map[string]string) *liveServe
 			t.Errorf("stint serve did not stop within 20s")
 		}
 	})
-	eventually(t, "the server answers", func() bool { return s.status(t, "localhost", nil) == http.StatusOK })
+	// Starting (a new data dir, its migrations) is not what these tests time: under a loaded
+	// race run it can take seconds, so only the reloads below are held to five.
+	eventuallyWithin(t, time.Minute, "the server answers", func() bool {
+		select {
+		case code := <-done:
+			done <- code
+			t.Fatalf("stint serve exited %d before it answered:\n%s", code, s.logs.String())
+		default:
+		}
+		return s.status(t, "localhost", nil) == http.StatusOK
+	})
 	return s
 }
 
@@ -86,10 +96,16 @@ func (s *liveServe) do(t *testing.T, method, path, body, host string, headers ma
 // eventually polls cond for up to five seconds.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	eventuallyWithin(t, 5*time.Second, what, cond)
+}
+
+// eventuallyWithin polls cond for up to d.
+func eventuallyWithin(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("not within 5s: %s", what)
+			t.Fatalf("not within %v: %s", d, what)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
