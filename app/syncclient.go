@@ -611,7 +611,10 @@ func applyRow(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow) error {
 			v.TenantID = tenant
 			return &v.Meta, Scope{TenantID: tenant, OrgID: v.OrganizationID}
 		},
-			func(sc Scope) (Meta, error) { cur, err := tx.Memberships().Get(ctx, sc, v.UserID); return cur.Meta, err },
+			func(sc Scope) (Meta, error) {
+				cur, err := tx.Memberships().Get(ctx, sc, v.UserID)
+				return cur.Meta, err
+			},
 			func(sc Scope) error { return tx.Memberships().Insert(ctx, sc, v) },
 			func(sc Scope, prev int64) error { return tx.Memberships().Update(ctx, sc, v, prev) })
 	case SyncClient:
