@@ -133,12 +133,12 @@ func (r *Remote) post(ctx context.Context, path string, body, out any) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return fmt.Errorf("cannot reach %s: %w", r.base, errors.Join(app.ErrUnavailable, unwrapURLError(err)))
+		return &wireError{msg: "cannot reach " + r.base + ": " + unwrapURLError(err).Error(), is: []error{app.ErrUnavailable}}
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
 	if err != nil {
-		return fmt.Errorf("read the answer of %s: %w", r.base, errors.Join(app.ErrUnavailable, err))
+		return &wireError{msg: "read the answer of " + r.base + ": " + err.Error(), is: []error{app.ErrUnavailable}}
 	}
 	if resp.StatusCode/100 == 2 {
 		if err := json.Unmarshal(data, out); err != nil {
@@ -179,7 +179,7 @@ func statusError(status int, data []byte) error {
 	case http.StatusServiceUnavailable:
 		// The server's unit deadline refuses a batch it cannot finish in time, and a server
 		// that is briefly down answers the same: a push halves its batch, a pull gives up.
-		return fmt.Errorf("server answered %d: %s: %w", status, msg, errors.Join(app.ErrBatchTooLarge, app.ErrUnavailable))
+		return &wireError{msg: fmt.Sprintf("server answered %d: %s", status, msg), is: []error{app.ErrBatchTooLarge, app.ErrUnavailable}}
 	case http.StatusUnauthorized:
 		sentinel = app.ErrUnauthorized
 	case http.StatusForbidden:
@@ -194,4 +194,22 @@ func statusError(status int, data []byte) error {
 		return fmt.Errorf("server answered %d: %s", status, msg)
 	}
 	return fmt.Errorf("server answered %d: %s: %w", status, msg, sentinel)
+}
+
+// wireError is a failed exchange: one line for people, and the app sentinels it counts as.
+type wireError struct {
+	msg string
+	is  []error
+}
+
+func (e *wireError) Error() string { return e.msg }
+
+// Is matches each sentinel the error counts as.
+func (e *wireError) Is(target error) bool {
+	for _, s := range e.is {
+		if s == target {
+			return true
+		}
+	}
+	return false
 }
