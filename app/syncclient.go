@@ -549,10 +549,18 @@ func kindOrder(k SyncKind) int {
 // ids, versions and stamps and write no change-log row: they are not local changes. A row
 // with a pending local change is left as the device has it: the change is pushed next round
 // and the server's answer comes back in a later pull (read-your-writes).
+//
+// A row appears once, at its latest version, so it may name a row a later page brings (a
+// project whose client was edited after it). Such a row is kept, in the same transaction,
+// among the deferred rows, and applied with a later page once what it names is there.
 func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage) error {
-	rows := slices.Clone(page.Rows)
-	slices.SortStableFunc(rows, func(x, y RemoteRow) int { return cmp.Compare(kindOrder(x.Kind), kindOrder(y.Kind)) })
 	return s.store.Write(ctx, func(tx Tx) error {
+		deferred, err := deferredRows(ctx, tx)
+		if err != nil {
+			return err
+		}
+		rows := latestOnly(append(deferred, page.Rows...))
+		slices.SortStableFunc(rows, func(x, y RemoteRow) int { return cmp.Compare(kindOrder(x.Kind), kindOrder(y.Kind)) })
 		pending := map[uuid.UUID]bool{}
 		for after := int64(0); ; {
 			cs, err := tx.Changes().After(ctx, Scope{TenantID: a.TenantID}, after, 5000)
@@ -567,25 +575,146 @@ func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage) error
 			}
 			after = cs[len(cs)-1].Seq
 		}
-		for _, r := range rows {
+		for _, r := range page.Rows {
 			if r.HLC != "" {
 				_ = s.hlc.Observe(r.HLC) // a stamp this device cannot read only costs ordering
 			}
-			if pending[r.ID] {
-				continue
-			}
-			if err := applyRow(ctx, tx, a.TenantID, r); err != nil {
+		}
+		// Apply in passes: a row whose referent is missing waits for the next pass, and
+		// for a later page when a pass makes no progress.
+		for len(rows) > 0 {
+			var wait []RemoteRow
+			for _, r := range rows {
+				if pending[r.ID] {
+					continue
+				}
+				err := applyRow(ctx, tx, a.TenantID, r)
+				if err == nil {
+					continue
+				}
 				if errors.Is(err, ErrConflict) {
-					// A row the device cannot take as it stands (a tombstone here, a second
-					// running entry): logged, and left to the next change of the row.
+					// A row the device cannot take as it stands (a second running entry):
+					// logged, and left to the next change of the row.
 					s.log.WarnContext(ctx, "sync pull: row not applied", "kind", r.Kind, "id", r.ID, "err", err)
 					continue
 				}
-				return fmt.Errorf("pull: %s %s: %w", r.Kind, r.ID, err)
+				missing, merr := missingReferent(ctx, tx, a.TenantID, r)
+				if merr != nil {
+					return fmt.Errorf("pull: %s %s: %w", r.Kind, r.ID, errors.Join(err, merr))
+				}
+				if !missing {
+					return fmt.Errorf("pull: %s %s: %w", r.Kind, r.ID, err)
+				}
+				wait = append(wait, r)
 			}
+			if len(wait) == len(rows) {
+				break
+			}
+			rows = wait
+		}
+		if err := putDeferredRows(ctx, tx, rows); err != nil {
+			return err
 		}
 		return tx.Device().Put(ctx, settingSyncCursor, strconv.FormatInt(page.Cursor, 10))
 	})
+}
+
+// latestOnly keeps the last of the rows sharing an id (a deferred row the page brings anew).
+func latestOnly(rows []RemoteRow) []RemoteRow {
+	last := make(map[uuid.UUID]int, len(rows))
+	for i, r := range rows {
+		last[r.ID] = i
+	}
+	out := rows[:0:0]
+	for i, r := range rows {
+		if last[r.ID] == i {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// settingSyncDeferred holds pulled rows waiting for a row they name.
+const settingSyncDeferred = "sync.deferred"
+
+func deferredRows(ctx context.Context, tx Tx) ([]RemoteRow, error) {
+	v, err := optionalSetting(ctx, tx, settingSyncDeferred)
+	if err != nil || v == "" {
+		return nil, err
+	}
+	var rows []RemoteRow
+	if err := json.Unmarshal([]byte(v), &rows); err != nil {
+		return nil, fmt.Errorf("device setting %s is corrupt: %w", settingSyncDeferred, err)
+	}
+	return rows, nil
+}
+
+func putDeferredRows(ctx context.Context, tx Tx, rows []RemoteRow) error {
+	if len(rows) == 0 {
+		return tx.Device().Delete(ctx, settingSyncDeferred)
+	}
+	b, err := json.Marshal(rows)
+	if err != nil {
+		return err
+	}
+	return tx.Device().Put(ctx, settingSyncDeferred, string(b))
+}
+
+// missingReferent reports whether a pulled row names a row the device does not have yet
+// (tombstones count as present).
+func missingReferent(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow) (bool, error) {
+	var ref struct {
+		OrganizationID uuid.UUID   `json:"organization_id"`
+		UserID         uuid.UUID   `json:"user_id"`
+		ClientID       *uuid.UUID  `json:"client_id"`
+		ProjectID      *uuid.UUID  `json:"project_id"`
+		TaskID         *uuid.UUID  `json:"task_id"`
+		TagIDs         []uuid.UUID `json:"tag_ids"`
+	}
+	if err := json.Unmarshal(r.Row, &ref); err != nil {
+		return false, err
+	}
+	ts := Scope{TenantID: tenant}
+	if ref.OrganizationID != uuid.Nil {
+		if _, err := tx.Organizations().Get(ctx, ts, ref.OrganizationID); errors.Is(err, ErrNotFound) {
+			return true, nil
+		} else if err != nil {
+			return false, err
+		}
+	}
+	if ref.UserID != uuid.Nil {
+		if _, err := tx.Users().Get(ctx, ts, ref.UserID); errors.Is(err, ErrNotFound) {
+			return true, nil
+		} else if err != nil {
+			return false, err
+		}
+	}
+	named := map[string][]uuid.UUID{}
+	if ref.ClientID != nil {
+		named[EntityClient] = append(named[EntityClient], *ref.ClientID)
+	}
+	if ref.ProjectID != nil {
+		named[EntityProject] = append(named[EntityProject], *ref.ProjectID)
+	}
+	if ref.TaskID != nil {
+		named[EntityTask] = append(named[EntityTask], *ref.TaskID)
+	}
+	named[EntityTag] = append(named[EntityTag], ref.TagIDs...)
+	for entity, ids := range named {
+		if len(ids) == 0 {
+			continue
+		}
+		found, err := tx.SyncMutations().LocateAnyTenant(ctx, ts, entity, ids)
+		if err != nil {
+			return false, err
+		}
+		for _, id := range ids {
+			if loc, ok := found[id]; !ok || loc.OtherTenant {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }
 
 // applyRow writes one pulled row as the server sent it: inserted when the device has no live

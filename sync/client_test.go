@@ -356,3 +356,39 @@ func TestPullKeepsPendingChange(t *testing.T) {
 		t.Fatalf("server has %q, want the edit pushed by the next round", got)
 	}
 }
+
+// smallPages is a remote that asks for pages of one row.
+type smallPages struct{ app.SyncRemote }
+
+func (p smallPages) Pull(ctx context.Context, in app.SyncPullInput) (app.RemotePage, error) {
+	in.Limit = 1
+	return p.SyncRemote.Pull(ctx, in)
+}
+
+// TestPullRowBeforeItsReferent: a project arrives a page before its client (the client was
+// renamed after the project was made, so it comes at a later version); the project waits
+// for it instead of failing the round, and both end up on the device.
+func TestPullRowBeforeItsReferent(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	d := newDevice(t, tm, "deviceA")
+	c, err := tm.svc.CreateClient(ctx, tm.owner, app.ClientInput{Name: "Acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := tm.svc.CreateProject(ctx, tm.owner, app.ProjectInput{Name: "Rocket", ClientID: &c.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "Acme Corp"
+	if _, err := tm.svc.UpdateClient(ctx, tm.owner, c.ID, app.ClientPatch{Name: &name}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.svc.SyncRound(ctx, smallPages{d.remote()}, nil); err != nil {
+		t.Fatalf("a page naming a row of a later page fails the round: %v", err)
+	}
+	got, err := d.svc.Project(ctx, d.actor, p.ID)
+	if err != nil || got.ClientID == nil || *got.ClientID != c.ID {
+		t.Fatalf("device project = %+v, %v; want Rocket for Acme", got, err)
+	}
+}
