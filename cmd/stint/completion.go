@@ -42,7 +42,7 @@ func complCommands() []complCommand {
 	catalog := []string{"list", "add", "rename", "archive", "unarchive", "delete"}
 	refs := []string{"--project", "--task", "--tag", "--billable"}
 	out := []complCommand{
-		{path: "", subs: []string{"desktop", "serve", "config", "service", "backup", "restore", "timer", "continue", "entries", "projects", "clients", "tasks", "tags", "api-token", "invite", "version", "help", "completion"},
+		{path: "", subs: []string{"desktop", "serve", "config", "service", "backup", "restore", "timer", "continue", "entries", "projects", "clients", "tasks", "tags", "api-token", "invite", "remote", "sync", "version", "help", "completion"},
 			flags: []string{"--data", "--addr", "--log-level", "--help"}},
 		{path: "desktop", flags: []string{"--addr", "--data", "--log-level"}},
 		{path: "serve", flags: serveFlagNames()},
@@ -75,9 +75,14 @@ func complCommands() []complCommand {
 		{path: "invite create", flags: []string{"--role", "--days", "--json"}},
 		{path: "invite list", flags: []string{"--status", "--json"}},
 		{path: "invite revoke"},
+		{path: "remote", subs: []string{"login", "logout"}},
+		{path: "remote login", flags: []string{"--email", "--password-stdin", "--tenant", "--json"}},
+		{path: "remote logout"},
+		{path: "sync", subs: []string{"status"}, flags: []string{"--json"}},
+		{path: "sync status", flags: []string{"--json"}},
 		{path: "version", flags: []string{"--json"}},
 		{path: "completion", subs: []string{"bash", "zsh", "fish"}},
-		{path: "help", subs: []string{"desktop", "serve", "config", "service", "backup", "restore", "timer", "continue", "entries", "projects", "clients", "tasks", "tags", "api-token", "invite", "version", "completion"}},
+		{path: "help", subs: []string{"desktop", "serve", "config", "service", "backup", "restore", "timer", "continue", "entries", "projects", "clients", "tasks", "tags", "api-token", "invite", "remote", "sync", "version", "completion"}},
 	}
 	for _, kind := range []string{"clients", "tasks", "tags", "projects"} {
 		extra := map[string][]string{"tasks": {"--project"}, "tags": {"--color"}}[kind]

@@ -19,7 +19,7 @@ func TestComplete(t *testing.T) {
 		words []string // the last is the word being completed
 		want  string   // candidates joined by ","
 	}{
-		{[]string{""}, "desktop,serve,config,service,backup,restore,timer,continue,entries,projects,clients,tasks,tags,api-token,invite,version,help,completion"},
+		{[]string{""}, "desktop,serve,config,service,backup,restore,timer,continue,entries,projects,clients,tasks,tags,api-token,invite,remote,sync,version,help,completion"},
 		{[]string{"ti"}, "timer"},
 		{[]string{"--"}, "--data,--addr,--log-level,--help"},
 		{[]string{"timer", "st"}, "start,stop,status"},
@@ -43,6 +43,10 @@ func TestComplete(t *testing.T) {
 		{[]string{"service", "status", "--j"}, "--json"},
 		{[]string{"help", "ser"}, "serve,service"},
 		{[]string{"invite", ""}, "create,list,revoke"},
+		{[]string{"remote", ""}, "login,logout"},
+		{[]string{"remote", "login", "https://stint.example.com", "--"}, "--email,--password-stdin,--tenant,--json"},
+		{[]string{"sync", "st"}, "status"},
+		{[]string{"sync", "status", "--"}, "--json"},
 		{[]string{"invite", "create", "ada@example.com", "--role", ""}, "owner,admin,manager,member"},
 		{[]string{"invite", "list", "--status", "p"}, "pending"},
 		{[]string{"--log-level", ""}, "debug,info,warn,error"},

@@ -25,12 +25,13 @@ func main() {
 // run is the whole program behind main, so tests drive it in-process: it returns the exit
 // code (0 success, 1 failure, 2 usage error).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) int {
-	c := &cli{stdout: stdout, stderr: stderr, env: env, clock: app.SystemClock{}}
+	c := &cli{stdin: os.Stdin, stdout: stdout, stderr: stderr, env: env, clock: app.SystemClock{}}
 	return c.exit(c.dispatch(ctx, args))
 }
 
 // cli is one invocation: where it writes, how it reads the environment and the time.
 type cli struct {
+	stdin  io.Reader // read only by commands that say so (remote login --password-stdin)
 	stdout io.Writer
 	stderr io.Writer
 	env    func(string) string
@@ -94,6 +95,10 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		return c.apiToken(ctx, rest)
 	case "invite":
 		return c.invite(ctx, rest)
+	case "remote":
+		return c.remote(ctx, rest)
+	case "sync":
+		return c.syncCommand(ctx, rest)
 	}
 	return usagef("unknown command %q (run 'stint help' for the list)", cmd)
 }

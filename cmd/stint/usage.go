@@ -43,6 +43,12 @@ Server:
   db setup --db ADMIN-DSN        prepare a PostgreSQL database for serve; prints its DSN
   invite create|list|revoke      invite someone to the served workspace with a one-time code
 
+Team server:
+  remote login URL --email E --password-stdin
+                                 connect this data directory to a team server
+  remote logout                  forget the team server's session
+  sync [status]                  exchange changes with the team server (or show how it went)
+
 Other:
   completion bash|zsh|fish       print the shell completion script
   version                        print the version
@@ -449,6 +455,10 @@ func usageText(command string) (string, bool) {
 		return usageAPIToken, true
 	case "invite", "invite create", "invite list", "invite revoke":
 		return usageInvite, true
+	case "remote", "remote login", "remote logout":
+		return usageRemote, true
+	case "sync", "sync status":
+		return usageSync, true
 	case "help":
 		return usageMain, true
 	}

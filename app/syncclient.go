@@ -1,0 +1,835 @@
+package app
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// The sync client (docs/sync.md, "Client"): a device pushes its outbox to a team server and
+// pulls what changed there. The round's rules live here, beside the outbox and the store they
+// touch; the wire (HTTP) is behind SyncRemote, implemented by package sync, so app stays free
+// of net/http.
+
+// SyncRemote is a team server as the sync client sees it.
+type SyncRemote interface {
+	// Push sends one batch. A batch the server refuses for its size or the time it would
+	// take (413, 503) fails with ErrBatchTooLarge; a server that cannot be reached with
+	// ErrUnavailable.
+	Push(ctx context.Context, b PushBatch) ([]MutationOutcome, error)
+	// Pull reads one page after the cursor.
+	Pull(ctx context.Context, in SyncPullInput) (RemotePage, error)
+}
+
+// ErrBatchTooLarge is a push the server refused as too big for one request or one unit of
+// work; the client sends half as many mutations.
+var ErrBatchTooLarge = errors.New("the server refused the batch as too large")
+
+// RemoteRow is one pulled row as the server sent it: Row is the entity's JSON.
+type RemoteRow struct {
+	Kind    SyncKind        `json:"kind"`
+	ID      uuid.UUID       `json:"id"`
+	Version int64           `json:"server_version"`
+	HLC     string          `json:"hlc"`
+	Row     json.RawMessage `json:"row"`
+}
+
+// RemotePage is one pulled page.
+type RemotePage struct {
+	Rows   []RemoteRow `json:"rows"`
+	Cursor int64       `json:"cursor"`
+	Head   int64       `json:"head"`
+	More   bool        `json:"more"`
+}
+
+// Device settings of the sync client. The session token is not among them: it lives in a
+// file of its own (RemoteTokenFile), like the local API token, so a copy of the database
+// opens nothing.
+const (
+	settingSyncURL         = "sync.url"
+	settingSyncCursor      = "sync.cursor"
+	settingSyncLastSuccess = "sync.last_success"
+	settingSyncLastError   = "sync.last_error"
+	settingSyncLastErrorAt = "sync.last_error_at"
+	settingSyncRejections  = "sync.rejections"
+)
+
+// RemoteTokenFileName names the file in the data directory holding the team server session.
+const RemoteTokenFileName = "remote-token"
+
+// RemoteTokenFile is the session token file of the data directory dir, kept like the local
+// API token's (mode 0600, replaced atomically).
+func RemoteTokenFile(dir string) TokenFile { return TokenFile(filepath.Join(dir, RemoteTokenFileName)) }
+
+// RemoteToken returns the stored session token, "" when the device is not logged in.
+func (f TokenFile) RemoteToken() (string, error) { return f.read() }
+
+// maxKeptRejections bounds the rejections a device keeps for its user (newest kept).
+const maxKeptRejections = 200
+
+// pushBatchSize is a round's first batch size; the server takes at most MaxPushBatch.
+const pushBatchSize = MaxPushBatch
+
+// SyncRejection is a local change the server refused, kept for the user with its reason.
+// The device's row stays as the user left it; the next pull brings the server's row when it
+// changes there.
+type SyncRejection struct {
+	MutationID uuid.UUID    `json:"mutation_id"`
+	Entity     string       `json:"entity"`
+	EntityID   uuid.UUID    `json:"entity_id"`
+	Op         ChangeOp     `json:"op"`
+	Reason     RejectReason `json:"reason"`
+	Message    string       `json:"message"`
+	At         time.Time    `json:"at"`
+}
+
+// SyncState is what the device knows about its sync: the server, the pull cursor, the
+// outbox and how the last rounds went.
+type SyncState struct {
+	URL         string          `json:"url,omitempty"`
+	Connected   bool            `json:"connected"`
+	Cursor      int64           `json:"cursor"`
+	Pending     int             `json:"pending"`
+	LastSuccess *time.Time      `json:"last_success,omitempty"`
+	LastError   string          `json:"last_error,omitempty"`
+	LastErrorAt *time.Time      `json:"last_error_at,omitempty"`
+	Rejections  []SyncRejection `json:"rejections" nullable:"false"`
+}
+
+// SyncProgress reports a round's work as it goes, for a progress line.
+type SyncProgress struct {
+	Pushed, Pulled int
+}
+
+// SyncReport sums up a round.
+type SyncReport struct {
+	Pushed   int `json:"pushed"`
+	Rejected int `json:"rejected"`
+	Pulled   int `json:"pulled"`
+	Pending  int `json:"pending"`
+}
+
+// ConnectRemote makes this installation a device of a team server: it keeps the session's
+// token in f and the server's URL, and points the local workspace at the session's tenant,
+// organization and user, whose rows the first pull brings. A device whose own local
+// workspace already holds data is refused: publishing or joining it is not built yet.
+func (s *Service) ConnectRemote(ctx context.Context, f TokenFile, url string, sess Session) error {
+	if sess.Token == "" || sess.Tenant.ID == uuid.Nil || sess.Organization.ID == uuid.Nil || sess.User.ID == uuid.Nil {
+		return errors.New("connect: the server's session names no token, tenant, organization or user")
+	}
+	err := s.store.Write(ctx, func(tx Tx) error {
+		a, err := localActor(ctx, tx)
+		switch {
+		case err == nil && a.TenantID != sess.Tenant.ID:
+			used, err := workspaceHasData(ctx, tx, a)
+			if err != nil {
+				return err
+			}
+			if used {
+				return fmt.Errorf("this device already tracks time in a local workspace; connecting it to a team server "+
+					"(publish or join) is not built yet: %w", ErrConflict)
+			}
+		case err != nil && !errors.Is(err, ErrNotFound):
+			return err
+		}
+		if _, err := tx.Tenants().Get(ctx, Scope{TenantID: sess.Tenant.ID}); errors.Is(err, ErrNotFound) {
+			t := Tenant{ID: sess.Tenant.ID, Name: sess.Tenant.Name, Meta: s.stamp(s.Now())}
+			if t.Name == "" {
+				t.Name = sess.Organization.Name
+			}
+			if err := tx.Tenants().Insert(ctx, t); err != nil {
+				return fmt.Errorf("connect: tenant: %w", err)
+			}
+		} else if err != nil {
+			return fmt.Errorf("connect: tenant: %w", err)
+		}
+		settings := map[string]string{
+			settingLocalTenant: sess.Tenant.ID.String(), settingLocalOrg: sess.Organization.ID.String(),
+			settingLocalUser: sess.User.ID.String(), settingSyncURL: url,
+		}
+		if prev, err := tx.Device().Get(ctx, settingSyncURL); err != nil || prev != url {
+			settings[settingSyncCursor] = "0" // another server: pull everything
+		}
+		for k, v := range settings {
+			if err := tx.Device().Put(ctx, k, v); err != nil {
+				return fmt.Errorf("connect: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return f.write(sess.Token)
+}
+
+// workspaceHasData reports whether the local workspace holds any entry or catalog row.
+func workspaceHasData(ctx context.Context, tx Tx, a Actor) (bool, error) {
+	sc := a.Scope()
+	es, err := tx.TimeEntries().List(ctx, sc, EntryFilter{Page: PageRequest{Limit: 1}})
+	if err != nil || len(es) > 0 {
+		return len(es) > 0, err
+	}
+	ps, err := tx.Projects().List(ctx, sc, CatalogFilter{Page: PageRequest{Limit: 1}, IncludeArchived: true})
+	if err != nil || len(ps) > 0 {
+		return len(ps) > 0, err
+	}
+	cs, err := tx.Clients().List(ctx, sc, CatalogFilter{Page: PageRequest{Limit: 1}, IncludeArchived: true})
+	if err != nil || len(cs) > 0 {
+		return len(cs) > 0, err
+	}
+	ts, err := tx.Tags().List(ctx, sc, CatalogFilter{Page: PageRequest{Limit: 1}, IncludeArchived: true})
+	return len(ts) > 0, err
+}
+
+// DisconnectRemote forgets the team server: its session token and URL. The data pulled and
+// the outbox stay; logging in to the same server again carries on from the same cursor.
+func (s *Service) DisconnectRemote(ctx context.Context, f TokenFile) error {
+	err := s.store.Write(ctx, func(tx Tx) error { return tx.Device().Delete(ctx, settingSyncURL) })
+	if err != nil {
+		return err
+	}
+	return f.remove()
+}
+
+// SyncStatus reads the device's sync state; f is where the session token would be.
+func (s *Service) SyncStatus(ctx context.Context, f TokenFile) (SyncState, error) {
+	st := SyncState{Rejections: []SyncRejection{}}
+	err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		if st.URL, err = optionalSetting(ctx, tx, settingSyncURL); err != nil {
+			return err
+		}
+		if st.Cursor, err = syncCursor(ctx, tx); err != nil {
+			return err
+		}
+		if st.LastSuccess, err = timeSetting(ctx, tx, settingSyncLastSuccess); err != nil {
+			return err
+		}
+		if st.LastErrorAt, err = timeSetting(ctx, tx, settingSyncLastErrorAt); err != nil {
+			return err
+		}
+		if st.LastError, err = optionalSetting(ctx, tx, settingSyncLastError); err != nil {
+			return err
+		}
+		if st.Rejections, err = rejections(ctx, tx); err != nil {
+			return err
+		}
+		a, err := localActor(ctx, tx)
+		if errors.Is(err, ErrNotFound) {
+			a, err = syncActor(ctx, tx)
+		}
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		st.Pending, err = pendingCount(ctx, tx, a)
+		return err
+	})
+	if err != nil {
+		return st, err
+	}
+	tok, err := f.read()
+	st.Connected = err == nil && tok != "" && st.URL != ""
+	return st, err
+}
+
+func pendingCount(ctx context.Context, tx Tx, a Actor) (int, error) {
+	n := 0
+	for after := int64(0); ; {
+		cs, err := tx.Changes().After(ctx, Scope{TenantID: a.TenantID}, after, 5000)
+		if err != nil {
+			return 0, err
+		}
+		n += len(cs)
+		if len(cs) < 5000 {
+			return n, nil
+		}
+		after = cs[len(cs)-1].Seq
+	}
+}
+
+func optionalSetting(ctx context.Context, tx Tx, key string) (string, error) {
+	v, err := tx.Device().Get(ctx, key)
+	if errors.Is(err, ErrNotFound) {
+		return "", nil
+	}
+	return v, err
+}
+
+func timeSetting(ctx context.Context, tx Tx, key string) (*time.Time, error) {
+	v, err := optionalSetting(ctx, tx, key)
+	if err != nil || v == "" {
+		return nil, err
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return nil, fmt.Errorf("device setting %s is corrupt: %w", key, err)
+	}
+	return &t, nil
+}
+
+func syncCursor(ctx context.Context, tx Tx) (int64, error) {
+	v, err := optionalSetting(ctx, tx, settingSyncCursor)
+	if err != nil || v == "" {
+		return 0, err
+	}
+	c, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("device setting %s is corrupt: %w", settingSyncCursor, err)
+	}
+	return c, nil
+}
+
+func rejections(ctx context.Context, tx Tx) ([]SyncRejection, error) {
+	v, err := optionalSetting(ctx, tx, settingSyncRejections)
+	out := []SyncRejection{}
+	if err != nil || v == "" {
+		return out, err
+	}
+	if err := json.Unmarshal([]byte(v), &out); err != nil {
+		return nil, fmt.Errorf("device setting %s is corrupt: %w", settingSyncRejections, err)
+	}
+	return out, nil
+}
+
+// syncActor is the device's user as the local workspace settings name them, without the
+// membership check localActor makes: before the first pull the membership is not there yet.
+func syncActor(ctx context.Context, tx Tx) (Actor, error) {
+	ids := make([]uuid.UUID, 3)
+	for i, key := range []string{settingLocalTenant, settingLocalOrg, settingLocalUser} {
+		v, err := tx.Device().Get(ctx, key)
+		if err != nil {
+			return Actor{}, err
+		}
+		if ids[i], err = uuid.Parse(v); err != nil {
+			return Actor{}, fmt.Errorf("device setting %s is corrupt: %w", key, err)
+		}
+	}
+	return Actor{TenantID: ids[0], OrgID: ids[1], UserID: ids[2]}, nil
+}
+
+// SyncRound runs one round against the remote (docs/sync.md, Client): push the outbox in
+// batches and acknowledge what the server answered, keeping rejections; then pull pages
+// until the server has no more, each page and its cursor in one transaction. progress, when
+// not nil, hears after each batch and page. The round's outcome is recorded for SyncStatus.
+func (s *Service) SyncRound(ctx context.Context, remote SyncRemote, progress func(SyncProgress)) (SyncReport, error) {
+	var rep SyncReport
+	var a Actor
+	err := s.store.Read(ctx, func(tx Tx) error {
+		url, err := optionalSetting(ctx, tx, settingSyncURL)
+		if err != nil {
+			return err
+		}
+		if url == "" {
+			return fmt.Errorf("not connected to a team server: %w", ErrNotFound)
+		}
+		a, err = syncActor(ctx, tx)
+		return err
+	})
+	if err == nil {
+		err = s.pushAll(ctx, a, remote, &rep, progress)
+	}
+	if err == nil {
+		err = s.pullAll(ctx, a, remote, &rep, progress)
+	}
+	if rerr := s.recordRound(ctx, a, err, &rep); rerr != nil {
+		return rep, errors.Join(err, rerr)
+	}
+	return rep, err
+}
+
+// recordRound keeps the round's outcome and counts what is still waiting.
+func (s *Service) recordRound(ctx context.Context, a Actor, roundErr error, rep *SyncReport) error {
+	now := s.Now().Format(time.RFC3339Nano)
+	return s.store.Write(ctx, func(tx Tx) error {
+		if roundErr != nil {
+			if errors.Is(roundErr, ErrNotFound) && a.TenantID == uuid.Nil {
+				return nil // never connected: nothing to record
+			}
+			return errors.Join(tx.Device().Put(ctx, settingSyncLastError, roundErr.Error()),
+				tx.Device().Put(ctx, settingSyncLastErrorAt, now))
+		}
+		n, err := pendingCount(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		rep.Pending = n
+		return errors.Join(tx.Device().Put(ctx, settingSyncLastSuccess, now), tx.Device().Delete(ctx, settingSyncLastError),
+			tx.Device().Delete(ctx, settingSyncLastErrorAt))
+	})
+}
+
+// pushAll pushes the outbox until it is empty, halving the batch whenever the server finds
+// one too large, and acknowledges each batch's answers.
+func (s *Service) pushAll(ctx context.Context, a Actor, remote SyncRemote, rep *SyncReport, progress func(SyncProgress)) error {
+	size := pushBatchSize
+	for {
+		var b PushBatch
+		var changes []Change
+		err := s.store.Read(ctx, func(tx Tx) error {
+			var err error
+			changes, err = tx.Changes().After(ctx, Scope{TenantID: a.TenantID}, 0, size)
+			if err != nil {
+				return fmt.Errorf("push: outbox: %w", err)
+			}
+			b = PushBatch{Protocol: SyncProtocol, Mutations: make([]Mutation, len(changes))}
+			for i, c := range changes {
+				if b.Mutations[i], err = mutationFor(ctx, tx, a, c); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil || len(changes) == 0 {
+			return err
+		}
+		out, err := remote.Push(ctx, b)
+		if errors.Is(err, ErrBatchTooLarge) && size > 1 {
+			size /= 2
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("push: %w", err)
+		}
+		if len(out) == 0 {
+			return errors.New("push: the server answered no mutation")
+		}
+		if err := s.acknowledge(ctx, a, changes, out, rep); err != nil {
+			return err
+		}
+		if progress != nil {
+			progress(SyncProgress{Pushed: rep.Pushed, Pulled: rep.Pulled})
+		}
+	}
+}
+
+// acknowledge drops the changes the server answered from the outbox and keeps the
+// rejections, in one transaction. A change replaced while the batch was out has a newer seq
+// and stays.
+func (s *Service) acknowledge(ctx context.Context, a Actor, changes []Change, out []MutationOutcome, rep *SyncReport) error {
+	byID := make(map[uuid.UUID]Change, len(changes))
+	for _, c := range changes {
+		byID[c.ID] = c
+	}
+	var through int64
+	var rejected []SyncRejection
+	for _, o := range out {
+		c, ok := byID[o.ID]
+		if !ok {
+			return fmt.Errorf("push: the server answered mutation %s, which was not sent", o.ID)
+		}
+		through = max(through, c.Seq)
+		if o.Status == MutationRejected {
+			rejected = append(rejected, SyncRejection{MutationID: o.ID, Entity: c.Entity, EntityID: c.EntityID, Op: c.Op,
+				Reason: o.Reason, Message: o.Message, At: s.Now()})
+		}
+	}
+	return s.store.Write(ctx, func(tx Tx) error {
+		if len(rejected) > 0 {
+			kept, err := rejections(ctx, tx)
+			if err != nil {
+				return err
+			}
+			kept = append(kept, rejected...)
+			if len(kept) > maxKeptRejections {
+				kept = kept[len(kept)-maxKeptRejections:]
+			}
+			b, err := json.Marshal(kept)
+			if err != nil {
+				return err
+			}
+			if err := tx.Device().Put(ctx, settingSyncRejections, string(b)); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Changes().Acknowledge(ctx, Scope{TenantID: a.TenantID}, through); err != nil {
+			return fmt.Errorf("push: acknowledge: %w", err)
+		}
+		rep.Pushed += len(out)
+		rep.Rejected += len(rejected)
+		return nil
+	})
+}
+
+// mutationFor makes the mutation of a change: the entity as it is now; a delete names only
+// its organization.
+func mutationFor(ctx context.Context, tx Tx, a Actor, c Change) (Mutation, error) {
+	m := Mutation{ID: c.ID, DeviceSeq: c.Seq, HLC: c.HLC, Entity: c.Entity, EntityID: c.EntityID, Op: c.Op}
+	org := a.OrgID
+	if c.OrganizationID != nil {
+		org = *c.OrganizationID
+	}
+	sc := Scope{TenantID: a.TenantID, OrgID: org}
+	var row any
+	var err error
+	if c.Op == OpUpsert {
+		switch c.Entity {
+		case EntityClient:
+			row, err = tx.Clients().Get(ctx, sc, c.EntityID)
+		case EntityProject:
+			row, err = tx.Projects().Get(ctx, sc, c.EntityID)
+		case EntityTask:
+			row, err = tx.Tasks().Get(ctx, sc, c.EntityID)
+		case EntityTag:
+			row, err = tx.Tags().Get(ctx, sc, c.EntityID)
+		case EntityTimeEntry:
+			row, err = tx.TimeEntries().Get(ctx, sc, c.EntityID)
+		default:
+			// Organizations, users and memberships are changed on the server (members,
+			// roles); the server answers what it does not take.
+			row = map[string]uuid.UUID{"id": c.EntityID}
+		}
+	}
+	if errors.Is(err, ErrNotFound) {
+		// Deleted since the change was logged: push the delete.
+		m.Op, row, err = OpDelete, nil, nil
+	}
+	if err != nil {
+		return Mutation{}, fmt.Errorf("push: %s %s: %w", c.Entity, c.EntityID, err)
+	}
+	if row == nil {
+		row = map[string]uuid.UUID{"organization_id": org}
+	}
+	if m.Row, err = json.Marshal(row); err != nil {
+		return Mutation{}, err
+	}
+	return m, nil
+}
+
+// pullAll pulls pages until the server has no more.
+func (s *Service) pullAll(ctx context.Context, a Actor, remote SyncRemote, rep *SyncReport, progress func(SyncProgress)) error {
+	for {
+		var cursor int64
+		if err := s.store.Read(ctx, func(tx Tx) error {
+			var err error
+			cursor, err = syncCursor(ctx, tx)
+			return err
+		}); err != nil {
+			return err
+		}
+		page, err := remote.Pull(ctx, SyncPullInput{Protocol: SyncProtocol, Cursor: cursor, Limit: DefaultSyncPullLimit})
+		if err != nil {
+			return fmt.Errorf("pull: %w", err)
+		}
+		if err := s.applyPage(ctx, a, page); err != nil {
+			return err
+		}
+		rep.Pulled += len(page.Rows)
+		if progress != nil {
+			progress(SyncProgress{Pushed: rep.Pushed, Pulled: rep.Pulled})
+		}
+		if !page.More {
+			return nil
+		}
+	}
+}
+
+// kindOrder is the order rows of one page are applied in, referents first.
+func kindOrder(k SyncKind) int {
+	if i := slices.Index(SyncKinds, k); i >= 0 {
+		return i
+	}
+	return len(SyncKinds)
+}
+
+// applyPage writes a pulled page and its cursor in one transaction. Rows keep the server's
+// ids, versions and stamps and write no change-log row: they are not local changes. A row
+// with a pending local change is left as the device has it: the change is pushed next round
+// and the server's answer comes back in a later pull (read-your-writes).
+//
+// A row appears once, at its latest version, so it may name a row a later page brings (a
+// project whose client was edited after it). Such a row is kept, in the same transaction,
+// among the deferred rows, and applied with a later page once what it names is there.
+func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage) error {
+	return s.store.Write(ctx, func(tx Tx) error {
+		deferred, err := deferredRows(ctx, tx)
+		if err != nil {
+			return err
+		}
+		rows := latestOnly(append(deferred, page.Rows...))
+		slices.SortStableFunc(rows, func(x, y RemoteRow) int { return cmp.Compare(kindOrder(x.Kind), kindOrder(y.Kind)) })
+		pending := map[uuid.UUID]bool{}
+		for after := int64(0); ; {
+			cs, err := tx.Changes().After(ctx, Scope{TenantID: a.TenantID}, after, 5000)
+			if err != nil {
+				return fmt.Errorf("pull: outbox: %w", err)
+			}
+			for _, c := range cs {
+				pending[c.EntityID] = true
+			}
+			if len(cs) < 5000 {
+				break
+			}
+			after = cs[len(cs)-1].Seq
+		}
+		for _, r := range page.Rows {
+			if r.HLC != "" {
+				_ = s.hlc.Observe(r.HLC) // a stamp this device cannot read only costs ordering
+			}
+		}
+		// Apply in passes: a row whose referent is missing waits for the next pass, and
+		// for a later page when a pass makes no progress.
+		for len(rows) > 0 {
+			var wait []RemoteRow
+			for _, r := range rows {
+				if pending[r.ID] {
+					continue
+				}
+				err := applyRow(ctx, tx, a.TenantID, r)
+				if err == nil {
+					continue
+				}
+				if errors.Is(err, ErrConflict) {
+					// A row the device cannot take as it stands (a second running entry):
+					// logged, and left to the next change of the row.
+					s.log.WarnContext(ctx, "sync pull: row not applied", "kind", r.Kind, "id", r.ID, "err", err)
+					continue
+				}
+				missing, merr := missingReferent(ctx, tx, a.TenantID, r)
+				if merr != nil {
+					return fmt.Errorf("pull: %s %s: %w", r.Kind, r.ID, errors.Join(err, merr))
+				}
+				if !missing {
+					return fmt.Errorf("pull: %s %s: %w", r.Kind, r.ID, err)
+				}
+				wait = append(wait, r)
+			}
+			if len(wait) == len(rows) {
+				break
+			}
+			rows = wait
+		}
+		if err := putDeferredRows(ctx, tx, rows); err != nil {
+			return err
+		}
+		return tx.Device().Put(ctx, settingSyncCursor, strconv.FormatInt(page.Cursor, 10))
+	})
+}
+
+// latestOnly keeps the last of the rows sharing an id (a deferred row the page brings anew).
+func latestOnly(rows []RemoteRow) []RemoteRow {
+	last := make(map[uuid.UUID]int, len(rows))
+	for i, r := range rows {
+		last[r.ID] = i
+	}
+	out := rows[:0:0]
+	for i, r := range rows {
+		if last[r.ID] == i {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// settingSyncDeferred holds pulled rows waiting for a row they name.
+const settingSyncDeferred = "sync.deferred"
+
+func deferredRows(ctx context.Context, tx Tx) ([]RemoteRow, error) {
+	v, err := optionalSetting(ctx, tx, settingSyncDeferred)
+	if err != nil || v == "" {
+		return nil, err
+	}
+	var rows []RemoteRow
+	if err := json.Unmarshal([]byte(v), &rows); err != nil {
+		return nil, fmt.Errorf("device setting %s is corrupt: %w", settingSyncDeferred, err)
+	}
+	return rows, nil
+}
+
+func putDeferredRows(ctx context.Context, tx Tx, rows []RemoteRow) error {
+	if len(rows) == 0 {
+		return tx.Device().Delete(ctx, settingSyncDeferred)
+	}
+	b, err := json.Marshal(rows)
+	if err != nil {
+		return err
+	}
+	return tx.Device().Put(ctx, settingSyncDeferred, string(b))
+}
+
+// missingReferent reports whether a pulled row names a row the device does not have yet
+// (tombstones count as present).
+func missingReferent(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow) (bool, error) {
+	var ref struct {
+		OrganizationID uuid.UUID   `json:"organization_id"`
+		UserID         uuid.UUID   `json:"user_id"`
+		ClientID       *uuid.UUID  `json:"client_id"`
+		ProjectID      *uuid.UUID  `json:"project_id"`
+		TaskID         *uuid.UUID  `json:"task_id"`
+		TagIDs         []uuid.UUID `json:"tag_ids"`
+	}
+	if err := json.Unmarshal(r.Row, &ref); err != nil {
+		return false, err
+	}
+	ts := Scope{TenantID: tenant}
+	if ref.OrganizationID != uuid.Nil {
+		if _, err := tx.Organizations().Get(ctx, ts, ref.OrganizationID); errors.Is(err, ErrNotFound) {
+			return true, nil
+		} else if err != nil {
+			return false, err
+		}
+	}
+	if ref.UserID != uuid.Nil {
+		if _, err := tx.Users().Get(ctx, ts, ref.UserID); errors.Is(err, ErrNotFound) {
+			return true, nil
+		} else if err != nil {
+			return false, err
+		}
+	}
+	named := map[string][]uuid.UUID{}
+	if ref.ClientID != nil {
+		named[EntityClient] = append(named[EntityClient], *ref.ClientID)
+	}
+	if ref.ProjectID != nil {
+		named[EntityProject] = append(named[EntityProject], *ref.ProjectID)
+	}
+	if ref.TaskID != nil {
+		named[EntityTask] = append(named[EntityTask], *ref.TaskID)
+	}
+	named[EntityTag] = append(named[EntityTag], ref.TagIDs...)
+	for entity, ids := range named {
+		if len(ids) == 0 {
+			continue
+		}
+		found, err := tx.SyncMutations().LocateAnyTenant(ctx, ts, entity, ids)
+		if err != nil {
+			return false, err
+		}
+		for _, id := range ids {
+			if loc, ok := found[id]; !ok || loc.OtherTenant {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// applyRow writes one pulled row as the server sent it: inserted when the device has no live
+// row with its id, else updated over the device's version.
+func applyRow(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow) error {
+	ts := Scope{TenantID: tenant}
+	switch r.Kind {
+	case SyncOrganization:
+		var v Organization
+		return upsertPulled(r, &v, func() (*Meta, Scope) { v.TenantID = tenant; return &v.Meta, Scope{TenantID: tenant, OrgID: v.ID} },
+			func(sc Scope) (Meta, error) { cur, err := tx.Organizations().Get(ctx, sc, v.ID); return cur.Meta, err },
+			func(sc Scope) error { return tx.Organizations().Insert(ctx, sc, v) },
+			func(sc Scope, prev int64) error { return tx.Organizations().Update(ctx, sc, v, prev) })
+	case SyncUser:
+		var v User
+		return upsertPulled(r, &v, func() (*Meta, Scope) { v.TenantID = tenant; return &v.Meta, ts },
+			func(sc Scope) (Meta, error) { cur, err := tx.Users().Get(ctx, sc, v.ID); return cur.Meta, err },
+			func(sc Scope) error { return tx.Users().Insert(ctx, sc, v) },
+			func(sc Scope, prev int64) error { return tx.Users().Update(ctx, sc, v, prev) })
+	case SyncMembership:
+		var v Membership
+		return upsertPulled(r, &v, func() (*Meta, Scope) {
+			v.TenantID = tenant
+			return &v.Meta, Scope{TenantID: tenant, OrgID: v.OrganizationID}
+		},
+			func(sc Scope) (Meta, error) {
+				cur, err := tx.Memberships().Get(ctx, sc, v.UserID)
+				return cur.Meta, err
+			},
+			func(sc Scope) error { return tx.Memberships().Insert(ctx, sc, v) },
+			func(sc Scope, prev int64) error { return tx.Memberships().Update(ctx, sc, v, prev) })
+	case SyncClient:
+		var v Client
+		return upsertPulled(r, &v, func() (*Meta, Scope) {
+			v.TenantID = tenant
+			return &v.Meta, Scope{TenantID: tenant, OrgID: v.OrganizationID}
+		},
+			func(sc Scope) (Meta, error) { cur, err := tx.Clients().Get(ctx, sc, v.ID); return cur.Meta, err },
+			func(sc Scope) error { return tx.Clients().Insert(ctx, sc, v) },
+			func(sc Scope, prev int64) error { return tx.Clients().Update(ctx, sc, v, prev) })
+	case SyncProject:
+		var v Project
+		return upsertPulled(r, &v, func() (*Meta, Scope) {
+			v.TenantID = tenant
+			return &v.Meta, Scope{TenantID: tenant, OrgID: v.OrganizationID}
+		},
+			func(sc Scope) (Meta, error) { cur, err := tx.Projects().Get(ctx, sc, v.ID); return cur.Meta, err },
+			func(sc Scope) error { return tx.Projects().Insert(ctx, sc, v) },
+			func(sc Scope, prev int64) error { return tx.Projects().Update(ctx, sc, v, prev) })
+	case SyncTask:
+		var v Task
+		return upsertPulled(r, &v, func() (*Meta, Scope) {
+			v.TenantID = tenant
+			return &v.Meta, Scope{TenantID: tenant, OrgID: v.OrganizationID}
+		},
+			func(sc Scope) (Meta, error) { cur, err := tx.Tasks().Get(ctx, sc, v.ID); return cur.Meta, err },
+			func(sc Scope) error { return tx.Tasks().Insert(ctx, sc, v) },
+			func(sc Scope, prev int64) error { return tx.Tasks().Update(ctx, sc, v, prev) })
+	case SyncTag:
+		var v Tag
+		return upsertPulled(r, &v, func() (*Meta, Scope) {
+			v.TenantID = tenant
+			return &v.Meta, Scope{TenantID: tenant, OrgID: v.OrganizationID}
+		},
+			func(sc Scope) (Meta, error) { cur, err := tx.Tags().Get(ctx, sc, v.ID); return cur.Meta, err },
+			func(sc Scope) error { return tx.Tags().Insert(ctx, sc, v) },
+			func(sc Scope, prev int64) error { return tx.Tags().Update(ctx, sc, v, prev) })
+	case SyncTimeEntry:
+		var v TimeEntry
+		return upsertPulled(r, &v, func() (*Meta, Scope) {
+			v.TenantID = tenant
+			if v.TagIDs == nil {
+				v.TagIDs = []uuid.UUID{}
+			}
+			return &v.Meta, Scope{TenantID: tenant, OrgID: v.OrganizationID}
+		},
+			func(sc Scope) (Meta, error) { cur, err := tx.TimeEntries().Get(ctx, sc, v.ID); return cur.Meta, err },
+			func(sc Scope) error { return tx.TimeEntries().Insert(ctx, sc, v) },
+			func(sc Scope, prev int64) error { return tx.TimeEntries().Update(ctx, sc, v, prev) })
+	}
+	return fmt.Errorf("unknown kind %q: %w", r.Kind, ErrConflict)
+}
+
+// upsertPulled decodes r into dst, lets prepare fill what the wire leaves out, and inserts
+// or updates it.
+func upsertPulled[T any](r RemoteRow, dst *T, prepare func() (*Meta, Scope), get func(Scope) (Meta, error),
+	insert func(Scope) error, update func(Scope, int64) error) error {
+	if err := json.Unmarshal(r.Row, dst); err != nil {
+		return fmt.Errorf("decode: %w", err)
+	}
+	meta, sc := prepare()
+	meta.HLC = r.HLC
+	cur, err := get(sc)
+	if errors.Is(err, ErrNotFound) {
+		if err := insert(sc); err != nil {
+			if meta.DeletedAt != nil {
+				return nil // a tombstone of a row the device has deleted too, or never had
+			}
+			return err
+		}
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return update(sc, cur.Version)
+}
+
+// remove deletes the file; one that is not there is no error.
+func (f TokenFile) remove() error {
+	if f == "" {
+		return nil
+	}
+	if err := os.Remove(string(f)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove %s: %w", filepath.Base(string(f)), err)
+	}
+	return nil
+}

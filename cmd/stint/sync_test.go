@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/server"
+	"github.com/stinthq/stint/store/sqlite"
+)
+
+// runStdin runs args with stdin as standard input.
+func (h *harness) runStdin(stdin string, args ...string) result {
+	h.t.Helper()
+	var out, errOut bytes.Buffer
+	c := &cli{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, env: func(k string) string { return h.env[k] }, clock: h.clock}
+	code := c.exit(c.dispatch(context.Background(), args))
+	return result{code: code, stdout: out.String(), stderr: errOut.String()}
+}
+
+// teamServer is a team server in-process on a real SQLite file, with one owner and a project.
+func teamServer(t *testing.T) (*httptest.Server, *app.Service, app.Actor) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "server.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	svc := app.New(st, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
+	sess, err := svc.Signup(ctx, app.SignupInput{Email: "ada@example.com", Password: "correct horse battery", Name: "Ada",
+		Organization: "Team", Timezone: berlin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner, err := svc.Authenticate(ctx, sess.Token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreateProject(ctx, owner, app.ProjectInput{Name: "Server side"}); err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(server.New(svc, server.Config{}).Handler())
+	t.Cleanup(ts.Close)
+	return ts, svc, owner
+}
+
+func TestRemoteLoginSyncStatusLogout(t *testing.T) {
+	ts, svc, owner := teamServer(t)
+	h := newHarness(t)
+
+	r := h.runStdin("correct horse battery\n", "remote", "login", ts.URL, "--email", "ada@example.com", "--password-stdin")
+	if r.code != 0 || !strings.Contains(r.stdout, "Synced") {
+		t.Fatalf("remote login: exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
+	}
+	if out := h.ok("projects", "list"); !strings.Contains(out, "Server side") {
+		t.Fatalf("after login the device lists %q, want the server's project", out)
+	}
+	h.ok("projects", "add", "Made here")
+	var st struct {
+		State   string `json:"state"`
+		Pending int    `json:"pending"`
+		URL     string `json:"url"`
+		Error   string `json:"last_error"`
+	}
+	h.okJSON(&st, "sync", "status", "--json")
+	if st.State != "pending" || st.Pending != 1 || st.URL != ts.URL {
+		t.Fatalf("status = %+v, want pending 1 at %s", st, ts.URL)
+	}
+	if out := h.ok("sync"); !strings.Contains(out, "1 sent") {
+		t.Fatalf("sync said %q, want 1 sent", out)
+	}
+	ps, err := app.AllPages(func(lp app.ListParams) (app.Page[app.Project], error) {
+		return svc.Projects(context.Background(), owner, lp, false)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 2 {
+		t.Fatalf("server has %d projects, want 2", len(ps))
+	}
+
+	ts.Close()
+	h.ok("projects", "add", "Offline")
+	r = h.run("sync")
+	if r.code == 0 || !strings.Contains(r.stderr, "cannot be reached") || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+		t.Fatalf("sync with the server down: exit %d, stderr %q; want non-zero and one clear line", r.code, r.stderr)
+	}
+	h.okJSON(&st, "sync", "status", "--json")
+	if st.State != "error" || st.Pending != 1 || st.Error == "" {
+		t.Fatalf("status after a failed round = %+v, want error with 1 pending", st)
+	}
+
+	h.ok("remote", "logout")
+	h.okJSON(&st, "sync", "status", "--json")
+	if st.State != "not connected" {
+		t.Fatalf("status after logout = %+v, want not connected", st)
+	}
+	if r := h.run("sync"); r.code == 0 || !strings.Contains(r.stderr, "remote login") {
+		t.Fatalf("sync after logout: exit %d, stderr %q; want the way to sign in", r.code, r.stderr)
+	}
+}
+
+func TestRemoteLoginRefusesUsedWorkspace(t *testing.T) {
+	ts, _, _ := teamServer(t)
+	h := newHarness(t)
+	h.ok("projects", "add", "Mine")
+	r := h.runStdin("correct horse battery\n", "remote", "login", ts.URL, "--email", "ada@example.com", "--password-stdin")
+	if r.code == 0 || !strings.Contains(r.stderr, "not built yet") {
+		t.Fatalf("login over a used local workspace: exit %d, stderr %q; want a refusal", r.code, r.stderr)
+	}
+	if out := h.ok("projects", "list"); !strings.Contains(out, "Mine") {
+		t.Fatalf("the local workspace changed: %q", out)
+	}
+	var st map[string]any
+	h.okJSON(&st, "sync", "status", "--json")
+	if st["state"] != "not connected" {
+		t.Fatalf("status = %v, want not connected", st)
+	}
+}
+
+func TestRemoteLoginUsage(t *testing.T) {
+	h := newHarness(t)
+	for _, args := range [][]string{
+		{"remote", "login"},
+		{"remote", "login", "ftp://x", "--email", "a@b.c", "--password-stdin"},
+		{"remote", "login", "https://x", "--password-stdin"},
+		{"remote", "login", "https://x", "--email", "a@b.c"},
+	} {
+		if r := h.runStdin("pw\n", args...); r.code != 2 {
+			t.Errorf("stint %s: exit %d, want 2 (usage)", strings.Join(args, " "), r.code)
+		}
+	}
+}

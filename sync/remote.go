@@ -1,0 +1,215 @@
+// Package sync is the device side of the sync protocol over HTTP (docs/sync.md): it speaks
+// to a team server's /v1/sync endpoints and login for the client engine, whose rules live in
+// app (Service.SyncRound). Imported as stintsync where it meets the standard library's sync.
+package sync
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/stinthq/stint/app"
+)
+
+// requestTimeout bounds one request: a server that does not answer counts as unreachable.
+const requestTimeout = 60 * time.Second
+
+// maxResponse bounds a response body the client reads.
+const maxResponse = 64 << 20
+
+// Remote is a team server reached over HTTP(S) with a session token. It implements
+// app.SyncRemote.
+type Remote struct {
+	base   string
+	token  string
+	client *http.Client
+}
+
+// NewRemote returns the server at baseURL (scheme and host, optionally a path prefix) used
+// with token. client nil means a client with a per-request timeout.
+func NewRemote(baseURL, token string, client *http.Client) (*Remote, error) {
+	base, err := NormalizeURL(baseURL)
+	if err != nil {
+		return nil, err
+	}
+	if client == nil {
+		client = &http.Client{Timeout: requestTimeout}
+	}
+	return &Remote{base: base, token: token, client: client}, nil
+}
+
+// NormalizeURL checks a server address and drops a trailing slash. Plain http is accepted
+// (a server on the local network or loopback); the token then crosses the network in clear,
+// which the CLI warns about.
+func NormalizeURL(raw string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("%q is not a server address; give one like https://stint.example.com", raw)
+	}
+	u.RawQuery, u.Fragment = "", ""
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// Push sends one batch to POST /v1/sync/push.
+func (r *Remote) Push(ctx context.Context, b app.PushBatch) ([]app.MutationOutcome, error) {
+	body := struct {
+		Protocol  int            `json:"protocol"`
+		DeviceID  string         `json:"device_id,omitempty"`
+		Mutations []app.Mutation `json:"mutations"`
+	}{b.Protocol, b.DeviceID, b.Mutations}
+	var out struct {
+		Results []app.MutationOutcome `json:"results"`
+	}
+	if err := r.post(ctx, "/v1/sync/push", body, &out); err != nil {
+		return nil, err
+	}
+	return out.Results, nil
+}
+
+// Pull reads one page from POST /v1/sync/pull.
+func (r *Remote) Pull(ctx context.Context, in app.SyncPullInput) (app.RemotePage, error) {
+	body := struct {
+		Protocol int   `json:"protocol"`
+		Cursor   int64 `json:"cursor"`
+		Limit    int   `json:"limit,omitempty"`
+	}{in.Protocol, in.Cursor, in.Limit}
+	var out app.RemotePage
+	err := r.post(ctx, "/v1/sync/pull", body, &out)
+	return out, err
+}
+
+// Login signs in with e-mail and password (POST /v1/auth/login); tenant uuid.Nil lets the
+// server pick the address's first account.
+func Login(ctx context.Context, client *http.Client, baseURL, email, password string, tenant uuid.UUID) (app.Session, error) {
+	r, err := NewRemote(baseURL, "", client)
+	if err != nil {
+		return app.Session{}, err
+	}
+	body := map[string]string{"email": email, "password": password}
+	if tenant != uuid.Nil {
+		body["tenant_id"] = tenant.String()
+	}
+	var sess app.Session
+	err = r.post(ctx, "/v1/auth/login", body, &sess)
+	return sess, err
+}
+
+// problem is the part of an RFC 9457 answer the client shows.
+type problem struct {
+	Title          string `json:"title"`
+	Detail         string `json:"detail"`
+	Type           string `json:"type"`
+	ClientProtocol int    `json:"client_protocol"`
+	ServerProtocol int    `json:"server_protocol"`
+}
+
+// post sends body as JSON and decodes a 2xx answer into out; other answers become errors
+// that wrap the app sentinel they mean.
+func (r *Remote) post(ctx context.Context, path string, body, out any) error {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.base+path, bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	if r.token != "" {
+		req.Header.Set("Authorization", "Bearer "+r.token)
+	}
+	resp, err := r.client.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return &wireError{msg: "cannot reach " + r.base + ": " + unwrapURLError(err).Error(), is: []error{app.ErrUnavailable}}
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
+	if err != nil {
+		return &wireError{msg: "read the answer of " + r.base + ": " + err.Error(), is: []error{app.ErrUnavailable}}
+	}
+	if resp.StatusCode/100 == 2 {
+		if err := json.Unmarshal(data, out); err != nil {
+			return fmt.Errorf("the answer of %s%s is not what this client expects: %w", r.base, path, err)
+		}
+		return nil
+	}
+	return statusError(resp.StatusCode, data)
+}
+
+// unwrapURLError drops the url.Error's method and address, which the caller says already.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// statusError turns a non-2xx answer into an error wrapping the matching app sentinel.
+func statusError(status int, data []byte) error {
+	var p problem
+	_ = json.Unmarshal(data, &p)
+	msg := p.Detail
+	if msg == "" {
+		msg = p.Title
+	}
+	if msg == "" {
+		msg = http.StatusText(status)
+	}
+	if p.Type == "sync-protocol" {
+		return fmt.Errorf("server: %s: %w", msg, &app.ProtocolError{Client: p.ClientProtocol, Server: p.ServerProtocol})
+	}
+	var sentinel error
+	switch status {
+	case http.StatusRequestEntityTooLarge:
+		sentinel = app.ErrBatchTooLarge
+	case http.StatusServiceUnavailable:
+		// The server's unit deadline refuses a batch it cannot finish in time, and a server
+		// that is briefly down answers the same: a push halves its batch, a pull gives up.
+		return &wireError{msg: fmt.Sprintf("server answered %d: %s", status, msg), is: []error{app.ErrBatchTooLarge, app.ErrUnavailable}}
+	case http.StatusUnauthorized:
+		sentinel = app.ErrUnauthorized
+	case http.StatusForbidden:
+		sentinel = app.ErrForbidden
+	case http.StatusNotFound:
+		sentinel = app.ErrNotFound
+	case http.StatusConflict:
+		sentinel = app.ErrConflict
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
+		sentinel = app.ErrUnavailable
+	default:
+		return fmt.Errorf("server answered %d: %s", status, msg)
+	}
+	return fmt.Errorf("server answered %d: %s: %w", status, msg, sentinel)
+}
+
+// wireError is a failed exchange: one line for people, and the app sentinels it counts as.
+type wireError struct {
+	msg string
+	is  []error
+}
+
+func (e *wireError) Error() string { return e.msg }
+
+// Is matches each sentinel the error counts as.
+func (e *wireError) Is(target error) bool {
+	for _, s := range e.is {
+		if s == target {
+			return true
+		}
+	}
+	return false
+}
