@@ -125,6 +125,14 @@ func (c *cli) syncStatus(ctx context.Context, args []string) error {
 				app.SyncState
 			}{syncStateWord(st), st})
 		}
+		// Times in the user's zone, as everywhere else (the machine's zone never counts);
+		// UTC before a workspace exists here.
+		loc := time.UTC
+		if a, err := svc.LocalActor(ctx); err == nil {
+			if l, _, err := svc.UserZone(ctx, a); err == nil {
+				loc = l
+			}
+		}
 		w := c.stdout
 		fmt.Fprintf(w, "State:         %s\n", syncStateWord(st))
 		if st.URL != "" {
@@ -132,12 +140,12 @@ func (c *cli) syncStatus(ctx context.Context, args []string) error {
 		}
 		fmt.Fprintf(w, "Pending:       %d\n", st.Pending)
 		if st.LastSuccess != nil {
-			fmt.Fprintf(w, "Last success:  %s\n", st.LastSuccess.Local().Format(time.DateTime))
+			fmt.Fprintf(w, "Last success:  %s\n", st.LastSuccess.In(loc).Format(time.DateTime))
 		} else {
 			fmt.Fprintln(w, "Last success:  never")
 		}
 		if st.LastError != "" {
-			fmt.Fprintf(w, "Last error:    %s (%s)\n", terminalSafe(st.LastError), st.LastErrorAt.Local().Format(time.DateTime))
+			fmt.Fprintf(w, "Last error:    %s (%s)\n", terminalSafe(st.LastError), st.LastErrorAt.In(loc).Format(time.DateTime))
 		}
 		for _, r := range st.Rejections {
 			fmt.Fprintf(w, "Refused:       %s %s %s: %s: %s\n", r.Op, r.Entity, r.EntityID, r.Reason, terminalSafe(r.Message))

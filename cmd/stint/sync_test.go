@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stinthq/stint/app"
 	"github.com/stinthq/stint/server"
@@ -73,6 +74,14 @@ func TestRemoteLoginSyncStatusLogout(t *testing.T) {
 	}
 	if out := h.ok("sync"); !strings.Contains(out, "1 sent") {
 		t.Fatalf("sync said %q, want 1 sent", out)
+	}
+	// Times in the user's zone (the server account's, Berlin), never the machine's.
+	zone, err := time.LoadLocation(berlin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, want := h.ok("sync", "status"), "Last success:  "+testNow().In(zone).Format(time.DateTime); !strings.Contains(out, want) {
+		t.Fatalf("sync status said %q, want %q", out, want)
 	}
 	ps, err := app.AllPages(func(lp app.ListParams) (app.Page[app.Project], error) {
 		return svc.Projects(context.Background(), owner, lp, false)
