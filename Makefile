@@ -18,6 +18,10 @@ BIN      ?= bin
 FUZZTIME ?= 10s
 VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X main.version=$(VERSION)
+# -trimpath drops this machine's paths from the file names the binary keeps for stack traces:
+# a reproducible build, and 32 KB less read-only data mapped (and resident) in every process.
+# -s -w would shrink the file by 28% but none of what is loaded: symbols and DWARF stay on disk.
+BUILD_FLAGS := -trimpath
 # GUI_TAGS trim the desktop build: no bundled emoji font (4 MB of binary, and parsed once per
 # text style), no animations (a blinking cursor repaints the window 12 times a second).
 GUI_TAGS ?= no_emoji,no_animations
@@ -44,13 +48,13 @@ run: build
 	  echo "no display: running the API server (stint serve) instead of the desktop app"; ./$(BIN)/stint serve; fi
 
 build: check-go check-gui $(FYNE_MOD)
-	$(GO) build $(MODFILE) -tags '$(GUI_TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN)/stint ./cmd/stint
+	$(GO) build $(BUILD_FLAGS) $(MODFILE) -tags '$(GUI_TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN)/stint ./cmd/stint
 
 $(FYNE_MOD): go.mod go.sum third_party/fyne/apply $(wildcard third_party/fyne/*.in) $(wildcard third_party/fyne/*.patch)
 	./third_party/fyne/apply $(FYNE_DIR)
 
 build-headless: check-go
-	CGO_ENABLED=0 $(GO) build -tags headless -ldflags '$(LDFLAGS)' -o $(BIN)/stint-headless ./cmd/stint
+	CGO_ENABLED=0 $(GO) build $(BUILD_FLAGS) -tags headless -ldflags '$(LDFLAGS)' -o $(BIN)/stint-headless ./cmd/stint
 
 # test installs what is missing, then runs the checks: lint (below), the race-enabled tests
 # (a private PostgreSQL cluster they need is started by .ci/test-env around them), and the desktop

@@ -46,6 +46,27 @@ func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	writeProblem(w, r, newProblem(http.StatusMethodNotAllowed, "this method is not allowed here; see the Allow header"))
 }
 
+// getHead routes a HEAD request to the GET route of its path where the path has no HEAD
+// route (none has); net/http then drops the body. It does what chi's middleware.GetHead
+// does, written out because chi's middleware package links net/http/pprof and expvar into
+// the binary (its Profiler), which a desktop app pays for in resident code.
+func getHead(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodHead {
+			rctx := chi.RouteContext(r.Context())
+			path := rctx.RoutePath
+			if path == "" {
+				path = routePath(r)
+			}
+			if !rctx.Routes.Match(chi.NewRouteContext(), http.MethodHead, path) {
+				rctx.RouteMethod = http.MethodGet
+				rctx.RoutePath = path
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // routePath is the path chi routes r by.
 func routePath(r *http.Request) string {
 	if r.URL.RawPath != "" {

@@ -26,7 +26,6 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humachi"
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
 	"github.com/google/uuid"
 
 	"github.com/stinthq/stint/app"
@@ -148,7 +147,7 @@ func New(svc *app.Service, cfg Config) *Server {
 	// unknown paths are 401 for anonymous callers too.
 	// GetHead serves HEAD from the GET route where there is no HEAD route (all of them).
 	s.router.Use(s.measure, s.withRequestID, s.accessLog, s.recoverPanics, s.limitHeaders, s.checkHost, s.cors, s.limitBody,
-		s.boundStoreWork, s.rateLimitAuth, s.authenticate, joinIfMatch, s.idempotency, middleware.GetHead)
+		s.boundStoreWork, s.rateLimitAuth, s.authenticate, joinIfMatch, s.idempotency, getHead)
 	s.router.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, newProblem(http.StatusNotFound, "no such resource"))
 	})

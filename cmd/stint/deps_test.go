@@ -84,3 +84,26 @@ func TestHeadlessBinary(t *testing.T) {
 		}
 	}
 }
+
+// TestNoProfilerLinked keeps net/http/pprof and runtime/pprof out of the binary: nothing
+// serves profiles, and every byte of code is mapped and mostly resident in the desktop
+// app. chi's middleware package is the usual way in (it links its Profiler).
+func TestNoProfilerLinked(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("go is needed: %v", err)
+	}
+	for _, tags := range []string{"no_emoji,no_animations", "headless"} {
+		cmd := exec.Command(goBin, "list", "-deps", "-tags", tags, ".")
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("go list -deps -tags %s: %v", tags, err)
+		}
+		for _, d := range strings.Fields(string(out)) {
+			switch d {
+			case "net/http/pprof", "runtime/pprof", "github.com/go-chi/chi/v5/middleware":
+				t.Errorf("the build with tags %s links %s", tags, d)
+			}
+		}
+	}
+}

@@ -2,7 +2,8 @@
 // Xvfb, on a data directory with a week of entries and a running timer. It reports
 //
 //   - time from process start to the first frame with content (median and worst of -starts),
-//   - resident memory after -idle with the timer running,
+//   - resident memory after -idle with the timer running, and the part of it in the
+//     executable's own mappings (what a smaller binary saves),
 //   - the time from a key press to the frame that shows it (with Stint built against stock
 //     Fyne as well, since the event-driven loop must not make input slower),
 //   - CPU used over -cpu with the timer running, as a share of one core, twice: with the
@@ -139,16 +140,16 @@ func run() error {
 	}
 	fmt.Printf("\nDesktop benchmark (Xvfb %s, software GL; %d starts, %v idle, CPU over %v with the timer running)\n\n",
 		display, o.starts, o.idle, o.cpu)
-	fmt.Printf("%-17s %11s %11s %9s %9s %9s %9s %12s %12s\n", "", "first frame", "worst start",
-		"RSS", "anon", "file", "Mesa libs", "CPU focused", "CPU in back")
+	fmt.Printf("%-17s %11s %11s %9s %9s %9s %9s %9s %12s %12s\n", "", "first frame", "worst start",
+		"RSS", "anon", "file", "exe", "Mesa libs", "CPU focused", "CPU in back")
 	for _, r := range results {
 		back := "–"
 		if r.cpuBack >= 0 {
 			back = fmt.Sprintf("%.2f%%", r.cpuBack)
 		}
-		fmt.Printf("%-17s %11s %11s %7.1fMB %7.1fMB %7.1fMB %7.1fMB %11.2f%% %12s\n", r.name,
+		fmt.Printf("%-17s %11s %11s %7.1fMB %7.1fMB %7.1fMB %7.1fMB %7.1fMB %11.2f%% %12s\n", r.name,
 			r.firstFrame.Round(time.Millisecond), r.worstFrame.Round(time.Millisecond),
-			mb(r.rss), mb(r.anon), mb(r.file), mb(r.mesa), r.cpu, back)
+			mb(r.rss), mb(r.anon), mb(r.file), mb(r.exe), mb(r.mesa), r.cpu, back)
 	}
 	fmt.Printf("\n%-17s %11s %11s\n", "key to frame", "median", "worst")
 	for _, l := range latencies {
@@ -158,6 +159,7 @@ func run() error {
 	fmt.Printf("\nGoals for stint: first frame < 1s: %s; RSS < 80 MB: %s; CPU < 0.5%%: %s focused, %s in the background\n",
 		verdict(s.firstFrame < time.Second), verdict(s.rss < 80<<20), verdict(s.cpu < 0.5), verdict(s.cpuBack < 0.5))
 	fmt.Println("RSS counts file-backed pages (the binary, shared libraries) that other processes share; anon is the app's own memory.")
+	fmt.Println("exe is the part of RSS in the executable's own mappings (code, read-only and initialised data).")
 	fmt.Println("Mesa libs is the part of RSS in libLLVM and the DRI driver: Xvfb has no GPU, so OpenGL runs in Mesa's llvmpipe.")
 	return nil
 }
@@ -183,6 +185,7 @@ type result struct {
 	name                   string
 	firstFrame, worstFrame time.Duration
 	rss, anon, file, mesa  int64
+	exe                    int64   // resident in the executable's own mappings
 	cpu                    float64 // percent of one core, window focused
 	cpuBack                float64 // the same with the focus elsewhere; -1 when not measured
 }
@@ -260,6 +263,9 @@ func measure(a app, env []string, o options) (result, error) {
 		return r, err
 	}
 	if r.mesa, err = mesaRSS(pid); err != nil {
+		return r, err
+	}
+	if r.exe, err = exeRSS(pid); err != nil {
 		return r, err
 	}
 	if r.cpu, err = cpuOver(pid, o.cpu); err != nil {
@@ -424,12 +430,29 @@ func memory(pid int) (rss, anon, file int64, err error) {
 
 // mesaRSS is the resident memory in Mesa's libraries: libLLVM and the DRI driver.
 func mesaRSS(pid int) (int64, error) {
+	return mappedRSS(pid, func(path string) bool {
+		return strings.Contains(path, "/libLLVM") || strings.Contains(path, "/dri/")
+	})
+}
+
+// exeRSS is the resident memory in the mappings of the process's own executable: its code,
+// read-only data and initialised data, which shrink only with the binary.
+func exeRSS(pid int) (int64, error) {
+	exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
+	if err != nil {
+		return 0, err
+	}
+	return mappedRSS(pid, func(path string) bool { return path == exe })
+}
+
+// mappedRSS sums the resident memory of a process's mappings whose file path matches.
+func mappedRSS(pid int, match func(path string) bool) (int64, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps", pid))
 	if err != nil {
 		return 0, err
 	}
 	var total int64
-	mesa := false
+	in := false
 	for _, line := range strings.Split(string(b), "\n") {
 		f := strings.Fields(line)
 		switch {
@@ -438,8 +461,8 @@ func mesaRSS(pid int) (int64, error) {
 			if len(f) >= 6 {
 				path = f[5]
 			}
-			mesa = strings.Contains(path, "/libLLVM") || strings.Contains(path, "/dri/")
-		case mesa && len(f) >= 2 && f[0] == "Rss:":
+			in = path != "" && match(path)
+		case in && len(f) >= 2 && f[0] == "Rss:":
 			kb, _ := strconv.ParseInt(f[1], 10, 64)
 			total += kb << 10
 		}
