@@ -96,6 +96,9 @@ type Server struct {
 	throttle  app.Throttle
 	idemLocks *keyedMutex
 	live      atomic.Pointer[liveState] // what SetLive may change while serving
+	// stopping is closed when the server shuts down, which ends waiting sync pulls.
+	stopping     chan struct{}
+	stopWaitOnce sync.Once
 }
 
 // Route is one method and chi pattern the server serves.
@@ -134,7 +137,7 @@ func New(svc *app.Service, cfg Config) *Server {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{svc: svc, cfg: cfg, log: cfg.Logger, router: chi.NewRouter(),
-		throttle: cfg.Throttle, idemLocks: newKeyedMutex()}
+		throttle: cfg.Throttle, idemLocks: newKeyedMutex(), stopping: make(chan struct{})}
 	live := Live{AllowedHosts: cfg.AllowedHosts, CORSOrigins: cfg.CORSOrigins, AuthRatePerMinute: cfg.AuthRatePerMinute,
 		LoginLimit: cfg.LoginLimit, SignupLimit: cfg.SignupLimit}
 	if err := s.SetLive(live); err != nil {
@@ -338,6 +341,7 @@ func (s *Server) serve(ctx context.Context, ln net.Listener, h http.Handler) err
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 		ConnState:         s.serverConnState(),
 	}
+	srv.RegisterOnShutdown(s.stopWaiting)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	s.log.Info("http server listening", "addr", ln.Addr().String())
