@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -400,5 +401,42 @@ func TestSyncPullWaitClientGone(t *testing.T) {
 	}
 	if strings.Contains(e.logs.String(), "request failed") {
 		t.Errorf("a client going away logged an error: %s", e.logs.String())
+	}
+}
+
+// TestSyncPullWaitShutdown: a server shutting down answers its waiting pulls with their
+// empty page at once instead of holding the shutdown until their waits end.
+func TestSyncPullWaitShutdown(t *testing.T) {
+	e := newEnv(t)
+	a := e.newTenant(t, "tenant-a")
+	cursor := e.headOf(t, a.token("owner"))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- e.srv.Serve(ctx, ln) }()
+	served := *e
+	served.ts = &httptest.Server{URL: "http://" + ln.Addr().String()}
+	served.client = &http.Client{}
+	got := served.waitPull(context.Background(), a.token("owner"), cursor, 30)
+	time.Sleep(300 * time.Millisecond)
+	select {
+	case w := <-got:
+		t.Fatalf("answered before the shutdown: %v %d %s", w.err, w.res.status, w.res.body)
+	default:
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("shutdown with a waiting pull: %v", err)
+	}
+	w := <-got
+	if w.err != nil || w.res.status != http.StatusOK || rowIDs(w.res) != nil || w.res.field("cursor") != cursor {
+		t.Errorf("waiting pull at shutdown: %v %d %s", w.err, w.res.status, w.res.body)
+	}
+	if w.took > 15*time.Second {
+		t.Errorf("waiting pull answered after %v: the shutdown waited for it", w.took)
 	}
 }
