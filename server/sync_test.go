@@ -221,7 +221,7 @@ func (e *testEnv) headOf(t *testing.T, token string) float64 {
 
 // sibling is a second server instance on e's SQLite file, as two `stint serve` processes
 // on one database: its own store handle, service and listener.
-func (e *testEnv) sibling(t *testing.T) *testEnv {
+func (e *testEnv) sibling(t testing.TB) *testEnv {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), e.store.Path())
 	if err != nil {
@@ -438,5 +438,57 @@ func TestSyncPullWaitShutdown(t *testing.T) {
 	}
 	if w.took > 15*time.Second {
 		t.Errorf("waiting pull answered after %v: the shutdown waited for it", w.took)
+	}
+}
+
+// BenchmarkSyncPullWake measures how long a change takes to reach a waiting pull: per op,
+// a manager creates a tag and a member's pull, already waiting, answers with it. The
+// baseline is the same create followed by a plain pull; "other instance" makes the create
+// through a second instance on the same database, whose change the waiter finds by
+// re-reading the head.
+func BenchmarkSyncPullWake(b *testing.B) {
+	e := newEnv(b)
+	a := e.newTenant(b, "tenant-a")
+	sib := e.sibling(b)
+	var n int
+	create := func(b *testing.B, via *testEnv) string {
+		n++
+		return via.must(b, http.StatusCreated, req{method: "POST", path: "/v1/tags", token: a.token("manager"),
+			body: fmt.Sprintf(`{"name":"Tag %d","color":"#abcdef"}`, n)}).str("id")
+	}
+	head := func(b *testing.B) float64 {
+		res := e.must(b, http.StatusOK, req{method: "POST", path: "/v1/sync/pull", token: a.token("member"), body: `{"protocol":1,"cursor":0,"limit":1000}`})
+		return res.field("head").(float64)
+	}
+	b.Run("baseline create then pull", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			cursor := head(b)
+			b.StartTimer()
+			id := create(b, e)
+			res := e.must(b, http.StatusOK, req{method: "POST", path: "/v1/sync/pull", token: a.token("member"),
+				body: fmt.Sprintf(`{"protocol":1,"cursor":%.0f}`, cursor)})
+			if ids := rowIDs(res); len(ids) != 1 || ids[0] != id {
+				b.Fatalf("pulled %v, want %s", ids, id)
+			}
+		}
+	})
+	for _, c := range []struct {
+		name string
+		via  *testEnv
+	}{{"same instance", e}, {"other instance", sib}} {
+		b.Run("waiting pull, create through the "+c.name, func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				got := e.waitPull(context.Background(), a.token("member"), head(b), 30)
+				time.Sleep(20 * time.Millisecond) // let it start waiting
+				b.StartTimer()
+				id := create(b, c.via)
+				w := <-got
+				if ids := rowIDs(w.res); w.err != nil || len(ids) != 1 || ids[0] != id {
+					b.Fatalf("waiting pull: %v %s, want %s", w.err, w.res.body, id)
+				}
+			}
+		})
 	}
 }
