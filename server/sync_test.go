@@ -323,6 +323,25 @@ func TestSyncPullWait(t *testing.T) {
 		}
 	})
 
+	t.Run("a push wakes the waiter", func(t *testing.T) {
+		cursor := e.headOf(t, a.token("member"))
+		got := e.waitPull(ctx, a.token("member"), cursor, long)
+		time.Sleep(200 * time.Millisecond)
+		id := app.NewID().String()
+		res := e.must(t, http.StatusOK, req{method: "POST", path: "/v1/sync/push", token: a.token("manager"),
+			body: pushBody(1, pushMutation("tag", id, "upsert", `{"name":"Pushed while waiting","color":"#00aa00"}`))})
+		if res.str("results.0.status") != "applied" {
+			t.Fatalf("push: %s", res.body)
+		}
+		w := <-got
+		if w.err != nil || w.res.status != http.StatusOK {
+			t.Fatalf("waiting pull: %v, %d %s", w.err, w.res.status, w.res.body)
+		}
+		if ids := rowIDs(w.res); !slices.Equal(ids, []string{id}) || w.took > long*time.Second/2 {
+			t.Errorf("waiting pull answered rows %v after %v, want the pushed tag %s soon: %s", ids, w.took, id, w.res.body)
+		}
+	})
+
 	t.Run("a write through another instance wakes the waiter", func(t *testing.T) {
 		b := e.sibling(t)
 		cursor := e.headOf(t, a.token("member"))
