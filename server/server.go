@@ -96,9 +96,6 @@ type Server struct {
 	throttle  app.Throttle
 	idemLocks *keyedMutex
 	live      atomic.Pointer[liveState] // what SetLive may change while serving
-	// stopping is closed when the server shuts down, which ends waiting sync pulls.
-	stopping     chan struct{}
-	stopWaitOnce sync.Once
 }
 
 // Route is one method and chi pattern the server serves.
@@ -137,7 +134,7 @@ func New(svc *app.Service, cfg Config) *Server {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{svc: svc, cfg: cfg, log: cfg.Logger, router: chi.NewRouter(),
-		throttle: cfg.Throttle, idemLocks: newKeyedMutex(), stopping: make(chan struct{})}
+		throttle: cfg.Throttle, idemLocks: newKeyedMutex()}
 	live := Live{AllowedHosts: cfg.AllowedHosts, CORSOrigins: cfg.CORSOrigins, AuthRatePerMinute: cfg.AuthRatePerMinute,
 		LoginLimit: cfg.LoginLimit, SignupLimit: cfg.SignupLimit}
 	if err := s.SetLive(live); err != nil {
@@ -330,6 +327,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error { return s.se
 
 // serve is Serve with the handler given: the router, or a Lazy that builds it.
 func (s *Server) serve(ctx context.Context, ln net.Listener, h http.Handler) error {
+	stopping := make(chan struct{}) // closed at shutdown: waiting sync pulls answer at once
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -338,10 +336,10 @@ func (s *Server) serve(ctx context.Context, ln net.Listener, h http.Handler) err
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    hardMaxHeaderBytes, // limitHeaders enforces maxHeaderBytes
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		BaseContext:       func(net.Listener) context.Context { return withStopping(context.WithoutCancel(ctx), stopping) },
 		ConnState:         s.serverConnState(),
 	}
-	srv.RegisterOnShutdown(s.stopWaiting)
+	srv.RegisterOnShutdown(sync.OnceFunc(func() { close(stopping) }))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	s.log.Info("http server listening", "addr", ln.Addr().String())

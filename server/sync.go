@@ -129,6 +129,7 @@ const syncRecheckEvery = 500 * time.Millisecond
 // the wait goes on. The client going away or the server shutting down ends the wait; an
 // idle waiter holds one goroutine (the request's) and two timers.
 func (s *Server) waitForSync(ctx context.Context, a app.Actor, in app.SyncPullInput, page app.SyncPage, wait time.Duration) (app.SyncPage, error) {
+	stopping := stoppingOf(ctx)
 	ctx, cancel := unboundedContext(ctx)
 	defer cancel()
 	end := time.NewTimer(wait)
@@ -162,7 +163,7 @@ func (s *Server) waitForSync(ctx context.Context, a app.Actor, in app.SyncPullIn
 		case <-end.C:
 			release()
 			return page, nil
-		case <-s.stopping:
+		case <-stopping:
 			release()
 			return page, nil
 		case <-ctx.Done():
@@ -200,6 +201,18 @@ func (s *Server) boundedPull(ctx context.Context, a app.Actor, in app.SyncPullIn
 	return s.svc.PullSync(ctx, a, in)
 }
 
-// stopWaiting ends every waiting sync pull with an empty page, so a shutdown does not wait
-// for them.
-func (s *Server) stopWaiting() { s.stopWaitOnce.Do(func() { close(s.stopping) }) }
+// stoppingKey carries, in a request's context, the channel its HTTP server closes when it
+// shuts down: waiting sync pulls then answer their empty page at once, so the shutdown
+// does not wait for them.
+type stoppingKey struct{}
+
+func withStopping(ctx context.Context, stopping <-chan struct{}) context.Context {
+	return context.WithValue(ctx, stoppingKey{}, stopping)
+}
+
+// stoppingOf returns ctx's shutdown channel; nil (never ready) outside a served request,
+// as under httptest.
+func stoppingOf(ctx context.Context) <-chan struct{} {
+	ch, _ := ctx.Value(stoppingKey{}).(<-chan struct{})
+	return ch
+}
