@@ -36,11 +36,12 @@ type Unit interface {
 // BeginUnit starts a unit of work on the service's store (see UnitStore). The returned
 // context must be the one the request's service calls use.
 func (s *Service) BeginUnit(ctx context.Context) (context.Context, Unit, error) {
-	us, ok := s.store.(UnitStore)
+	us, ok := s.raw.(UnitStore)
 	if !ok {
-		return ctx, nil, fmt.Errorf("store %T cannot hold a unit of work", s.store)
+		return ctx, nil, fmt.Errorf("store %T cannot hold a unit of work", s.raw)
 	}
 	uctx, u := us.BeginUnit(ctx)
+	uctx, u = s.notifyAfterUnit(uctx, u)
 	return uctx, u, nil
 }
 

@@ -12,12 +12,15 @@ import (
 
 // Service holds every use case. Front ends call it in-process; it owns the business rules.
 type Service struct {
-	store  Store
+	store  Store // raw wrapped so that each commit wakes the sync waiters of its tenants
+	raw    Store // as given to New
 	clock  Clock
 	hlc    *HLC
 	hasher PasswordHasher
 	log    *slog.Logger
-	decoy  struct {
+	// notifier wakes sync pulls waiting on a tenant (app/syncnotify.go).
+	notifier *syncNotifier
+	decoy    struct {
 		once sync.Once
 		hash string
 	}
@@ -45,11 +48,13 @@ func New(st Store, o Options) *Service {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: st, clock: o.Clock, hlc: NewHLC(o.Clock, o.NodeID), hasher: o.Hasher, log: o.Logger}
+	n := newSyncNotifier()
+	return &Service{store: notifyingStore{Store: st, n: n}, raw: st, notifier: n,
+		clock: o.Clock, hlc: NewHLC(o.Clock, o.NodeID), hasher: o.Hasher, log: o.Logger}
 }
 
 // Store returns the store the service runs on.
-func (s *Service) Store() Store { return s.store }
+func (s *Service) Store() Store { return s.raw }
 
 // Now is the service clock's time, truncated to microseconds as stores keep it.
 func (s *Service) Now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }

@@ -44,10 +44,30 @@ func unavailableProblem(err error) *Problem {
 // boundStoreWork gives the rest of the request a deadline, so every store call it makes
 // (authentication, rate limits, the handler's work) ends by then: a database that stops
 // answering turns into a 503 instead of requests piling up behind it.
+// A handler that waits between store calls (a sync pull's wait) finds the unbounded context
+// with unboundedContext and bounds each of its store calls itself.
 func (s *Server) boundStoreWork(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.StoreTimeout)
+		ctx := context.WithValue(r.Context(), unboundedKey{}, r.Context())
+		ctx, cancel := context.WithTimeout(ctx, s.cfg.StoreTimeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// unboundedKey carries the request's context as it was before boundStoreWork.
+type unboundedKey struct{}
+
+// unboundedContext returns ctx without the store bound: it keeps ctx's values and ends
+// when the client goes away (or the server shuts down its connection), not at the bound.
+// The caller must call the returned cancel.
+func unboundedContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	out, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	req, ok := ctx.Value(unboundedKey{}).(context.Context)
+	if !ok {
+		// Not behind boundStoreWork: ctx itself carries no store bound.
+		req = ctx
+	}
+	stop := context.AfterFunc(req, cancel)
+	return out, func() { stop(); cancel() }
 }

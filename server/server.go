@@ -326,6 +326,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error { return s.se
 
 // serve is Serve with the handler given: the router, or a Lazy that builds it.
 func (s *Server) serve(ctx context.Context, ln net.Listener, h http.Handler) error {
+	stopping := make(chan struct{}) // closed at shutdown: waiting sync pulls answer at once
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -334,9 +335,10 @@ func (s *Server) serve(ctx context.Context, ln net.Listener, h http.Handler) err
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    hardMaxHeaderBytes, // limitHeaders enforces maxHeaderBytes
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		BaseContext:       func(net.Listener) context.Context { return withStopping(context.WithoutCancel(ctx), stopping) },
 		ConnState:         s.serverConnState(),
 	}
+	srv.RegisterOnShutdown(sync.OnceFunc(func() { close(stopping) }))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	s.log.Info("http server listening", "addr", ln.Addr().String())

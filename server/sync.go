@@ -3,8 +3,10 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"reflect"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
@@ -17,6 +19,7 @@ type syncPullBody struct {
 	Protocol int   `json:"protocol" minimum:"1" doc:"The sync protocol version the client speaks; another than the server's is a 409."`
 	Cursor   int64 `json:"cursor" minimum:"0" doc:"The cursor of the previous page; 0 for a first pull."`
 	Limit    int   `json:"limit,omitempty" minimum:"1" maximum:"1000" doc:"Rows per page; default 500."`
+	Wait     int   `json:"wait,omitempty" minimum:"0" maximum:"30" doc:"Seconds to hold the request while nothing after the cursor is visible: it is answered as soon as a change you may see commits, or with an empty page when the wait ends. Default 0: answer at once."`
 }
 
 type syncPullInput struct {
@@ -91,7 +94,11 @@ func (s *Server) registerSync() {
 			return nil, err
 		}
 		b := in.Body
-		p, err := s.svc.PullSync(ctx, a, app.SyncPullInput{Protocol: b.Protocol, Cursor: b.Cursor, Limit: b.Limit})
+		pin := app.SyncPullInput{Protocol: b.Protocol, Cursor: b.Cursor, Limit: b.Limit}
+		p, err := s.svc.PullSync(ctx, a, pin)
+		if err == nil && len(p.Rows) == 0 && b.Wait > 0 {
+			p, err = s.waitForSync(ctx, a, pin, p, time.Duration(b.Wait)*time.Second)
+		}
 		var pe *app.ProtocolError
 		if errors.As(err, &pe) {
 			return nil, newSyncProtocolProblem(ctx, pe)
@@ -105,4 +112,107 @@ func (s *Server) registerSync() {
 		}
 		return &syncPullOutput{Body: out}, nil
 	})
+}
+
+// syncRecheckEvery is how often a waiting pull re-reads its tenant's head, to see writes
+// through other server instances on the same database, which this process's notifier does
+// not hear of. Writes through this process wake the waiter at once.
+const syncRecheckEvery = 500 * time.Millisecond
+
+// waitForSync holds a pull whose page came back empty (page) until a change the actor may
+// see commits, then answers its page, or until wait ends, then answers an empty page. It
+// holds no store transaction while waiting: each store call gets its own StoreTimeout, so
+// the request's store bound does not cut the wait. A write through this process wakes it
+// at once (Service.SyncChanges); one through another instance is found by re-reading the
+// tenant's head every syncRecheckEvery. A change the actor may not see (another member's
+// entry) wakes it too; the re-pull then comes back empty, its cursor passes the change, and
+// the wait goes on. The client going away or the server shutting down ends the wait; an
+// idle waiter holds one goroutine (the request's) and two timers.
+func (s *Server) waitForSync(ctx context.Context, a app.Actor, in app.SyncPullInput, page app.SyncPage, wait time.Duration) (app.SyncPage, error) {
+	stopping := stoppingOf(ctx)
+	ctx, cancel := unboundedContext(ctx)
+	defer cancel()
+	end := time.NewTimer(wait)
+	defer end.Stop()
+	recheck := time.NewTimer(syncRecheckEvery)
+	defer recheck.Stop()
+	for {
+		in.Cursor = page.Cursor
+		changed, release := s.svc.SyncChanges(a)
+		head, err := s.syncHead(ctx, a, in.Cursor)
+		if err != nil {
+			release()
+			return page, goneOr(ctx, err)
+		}
+		if head > in.Cursor {
+			release()
+			next, err := s.boundedPull(ctx, a, in)
+			if err != nil {
+				return page, goneOr(ctx, err)
+			}
+			if len(next.Rows) > 0 {
+				return next, nil
+			}
+			page = next
+			continue
+		}
+		recheck.Reset(syncRecheckEvery)
+		select {
+		case <-changed:
+		case <-recheck.C:
+		case <-end.C:
+			release()
+			return page, nil
+		case <-stopping:
+			release()
+			return page, nil
+		case <-ctx.Done():
+			// The client went away: nobody reads the answer, and its going is no error.
+			release()
+			return page, nil
+		}
+		release()
+	}
+}
+
+// goneOr returns err unless the client went away, which makes a store call fail too.
+func goneOr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// syncHead reads the tenant's newest version within one store bound.
+func (s *Server) syncHead(ctx context.Context, a app.Actor, after int64) (int64, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.StoreTimeout)
+	defer cancel()
+	head, err := s.svc.LatestChange(ctx, a, after)
+	if err != nil {
+		return 0, fmt.Errorf("sync wait: head: %w", err)
+	}
+	return head, nil
+}
+
+// boundedPull reads one page within one store bound.
+func (s *Server) boundedPull(ctx context.Context, a app.Actor, in app.SyncPullInput) (app.SyncPage, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.StoreTimeout)
+	defer cancel()
+	return s.svc.PullSync(ctx, a, in)
+}
+
+// stoppingKey carries, in a request's context, the channel its HTTP server closes when it
+// shuts down: waiting sync pulls then answer their empty page at once, so the shutdown
+// does not wait for them.
+type stoppingKey struct{}
+
+func withStopping(ctx context.Context, stopping <-chan struct{}) context.Context {
+	return context.WithValue(ctx, stoppingKey{}, stopping)
+}
+
+// stoppingOf returns ctx's shutdown channel; nil (never ready) outside a served request,
+// as under httptest.
+func stoppingOf(ctx context.Context) <-chan struct{} {
+	ch, _ := ctx.Value(stoppingKey{}).(<-chan struct{})
+	return ch
 }
