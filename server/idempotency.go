@@ -18,6 +18,10 @@ import (
 // replayed for every retry with the same key.
 const idempotencyHeader = "Idempotency-Key"
 
+// readOnlyPosts are reads sent as POST (a body too rich for a query string): they change
+// nothing, so an Idempotency-Key is not recorded for them and each answers afresh.
+var readOnlyPosts = map[string]bool{"/v1/sync/pull": true}
+
 // replayedHeader marks a replayed response.
 const replayedHeader = "Idempotent-Replayed"
 
@@ -36,7 +40,7 @@ const replayedHeader = "Idempotent-Replayed"
 func (s *Server) idempotency(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := r.Header.Get(idempotencyHeader)
-		if r.Method != http.MethodPost || key == "" || strings.HasPrefix(r.URL.Path, authPrefix) {
+		if r.Method != http.MethodPost || key == "" || strings.HasPrefix(r.URL.Path, authPrefix) || readOnlyPosts[r.URL.Path] {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -88,6 +89,9 @@ func (s *Server) registerSync() {
 		"Pull the rows changed after a cursor that you may see, in server version order")
 	op.DefaultStatus = http.StatusOK
 	s.documentSyncProtocol(&op)
+	// A pull is a read sent as POST: an Idempotency-Key is not recorded for it (a replay would
+	// hand back an old page), so the operation does not offer one.
+	op.Parameters = slices.DeleteFunc(op.Parameters, func(p *huma.Param) bool { return p.Name == idempotencyHeader })
 	huma.Register(s.api, op, func(ctx context.Context, in *syncPullInput) (*syncPullOutput, error) {
 		a, err := actorFrom(ctx)
 		if err != nil {

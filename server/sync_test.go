@@ -161,6 +161,17 @@ func TestSyncPullContract(t *testing.T) {
 		}
 	}
 
+	// A pull is a read: an Idempotency-Key sent with it is not recorded, so the same key
+	// after a change answers afresh, not with the first page.
+	keyed := req{method: "POST", path: "/v1/sync/pull", token: owner, body: `{"protocol":1,"cursor":0}`,
+		headers: map[string]string{"Idempotency-Key": "pull-1"}}
+	first := e.must(t, http.StatusOK, keyed)
+	e.must(t, http.StatusCreated, req{method: "POST", path: "/v1/tags", token: owner, body: `{"name":"after the first pull"}`})
+	second := e.must(t, http.StatusOK, keyed)
+	if second.header.Get(replayedHeader) != "" || second.field("head") == first.field("head") {
+		t.Errorf("a keyed pull after a change was replayed: head %v then %v", first.field("head"), second.field("head"))
+	}
+
 	// No limit: one page of up to 500 rows holds the whole small tenant.
 	res = e.must(t, http.StatusOK, req{method: "POST", path: "/v1/sync/pull", token: owner, body: `{"protocol":1,"cursor":0}`})
 	if n, _ := res.field("rows.len").(float64); n < 10 || res.field("more") != false {
