@@ -69,38 +69,12 @@ func BenchmarkAPI(b *testing.B) {
 	}
 	auth := "Bearer " + sess.Token
 
-	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	createBody := func(i int) []byte {
-		start := base.Add(time.Duration(i) * time.Minute)
-		return fmt.Appendf(nil, `{"description":"bench entry %d","started_at":%q,"stopped_at":%q}`, i,
-			start.Format(time.RFC3339), start.Add(30*time.Minute).Format(time.RFC3339))
-	}
-	post := func(url, auth string) func(int) *http.Request {
-		return func(i int) *http.Request {
-			r, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(createBody(i)))
-			r.Header.Set("Content-Type", "application/json")
-			if auth != "" {
-				r.Header.Set("Authorization", auth)
-			}
-			return r
-		}
-	}
-	get := func(url, auth string) func(int) *http.Request {
-		return func(int) *http.Request {
-			r, _ := http.NewRequest(http.MethodGet, url, nil)
-			if auth != "" {
-				r.Header.Set("Authorization", auth)
-			}
-			return r
-		}
-	}
-
 	b.ResetTimer()
 	createCeiling, createFull := compare(b, "create", benchCreates, http.StatusCreated,
-		post(cts.URL+"/entries", ""), post(full.URL+"/v1/time-entries", auth))
+		benchPost(cts.URL+"/entries", ""), benchPost(full.URL+"/v1/time-entries", auth))
 	listCeiling, listFull := compare(b, "list", benchLists, http.StatusOK,
-		get(fmt.Sprintf("%s/entries?limit=%d", cts.URL, benchPageSize), ""),
-		get(fmt.Sprintf("%s/v1/time-entries?limit=%d", full.URL, benchPageSize), auth))
+		benchGet(fmt.Sprintf("%s/entries?limit=%d", cts.URL, benchPageSize), ""),
+		benchGet(fmt.Sprintf("%s/v1/time-entries?limit=%d", full.URL, benchPageSize), auth))
 	b.StopTimer()
 
 	b.ReportMetric(createFull, "create_rps")
@@ -498,33 +472,9 @@ func BenchmarkAPIPostgres(b *testing.B) {
 		b.Fatal(err)
 	}
 	auth := "Bearer " + sess.Token
-	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	post := func(url, auth string) func(int) *http.Request {
-		return func(i int) *http.Request {
-			start := base.Add(time.Duration(i) * time.Minute)
-			body := fmt.Appendf(nil, `{"description":"bench entry %d","started_at":%q,"stopped_at":%q}`, i,
-				start.Format(time.RFC3339), start.Add(30*time.Minute).Format(time.RFC3339))
-			r, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-			r.Header.Set("Content-Type", "application/json")
-			if auth != "" {
-				r.Header.Set("Authorization", auth)
-			}
-			return r
-		}
-	}
-	get := func(url, auth string) func(int) *http.Request {
-		return func(int) *http.Request {
-			r, _ := http.NewRequest(http.MethodGet, url, nil)
-			if auth != "" {
-				r.Header.Set("Authorization", auth)
-			}
-			return r
-		}
-	}
-
 	b.ResetTimer()
 	createCeiling, createFull := compare(b, "create", benchCreates, http.StatusCreated,
-		post(cts.URL+"/entries", ""), post(full.URL+"/v1/time-entries", auth))
+		benchPost(cts.URL+"/entries", ""), benchPost(full.URL+"/v1/time-entries", auth))
 	// The creates filled both tables within seconds, before autovacuum's first pass (a
 	// minute apart) has given the planner statistics. Without them the planner takes the
 	// tables for tiny ones and may sort every row of the tenant instead of reading the newest
@@ -533,8 +483,8 @@ func BenchmarkAPIPostgres(b *testing.B) {
 	// the run. The lists are measured as a running server serves them: with statistics.
 	benchAnalyze(b, admin.dsn)
 	listCeiling, listFull := compare(b, "list", benchLists, http.StatusOK,
-		get(fmt.Sprintf("%s/entries?limit=%d", cts.URL, benchPageSize), ""),
-		get(fmt.Sprintf("%s/v1/time-entries?limit=%d", full.URL, benchPageSize), auth))
+		benchGet(fmt.Sprintf("%s/entries?limit=%d", cts.URL, benchPageSize), ""),
+		benchGet(fmt.Sprintf("%s/v1/time-entries?limit=%d", full.URL, benchPageSize), auth))
 	b.StopTimer()
 
 	b.ReportMetric(createFull, "create_rps")
@@ -548,6 +498,34 @@ func BenchmarkAPIPostgres(b *testing.B) {
 		"create", createFull, createCeiling, createFull/createCeiling, ">=0.6",
 		"list", listFull, listCeiling, listFull/listCeiling, ">=0.6",
 		benchConns, benchCreates, benchLists, benchPageSize, ceiling.pool.Config().MaxConns, runtime.GOMAXPROCS(0))
+}
+
+// benchPost makes the i-th create of a comparison: a half-hour entry a minute after the
+// previous one, so every create is a new row.
+func benchPost(url, auth string) func(int) *http.Request {
+	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	return func(i int) *http.Request {
+		start := base.Add(time.Duration(i) * time.Minute)
+		body := fmt.Appendf(nil, `{"description":"bench entry %d","started_at":%q,"stopped_at":%q}`, i,
+			start.Format(time.RFC3339), start.Add(30*time.Minute).Format(time.RFC3339))
+		r, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		if auth != "" {
+			r.Header.Set("Authorization", auth)
+		}
+		return r
+	}
+}
+
+// benchGet makes the requests of a list comparison.
+func benchGet(url, auth string) func(int) *http.Request {
+	return func(int) *http.Request {
+		r, _ := http.NewRequest(http.MethodGet, url, nil)
+		if auth != "" {
+			r.Header.Set("Authorization", auth)
+		}
+		return r
+	}
 }
 
 // benchDB is a throwaway database on the test cluster: its name and a superuser DSN for it.
