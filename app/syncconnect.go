@@ -54,8 +54,11 @@ const (
 )
 
 // TeamCatalog is an organization's catalog on the server as its list endpoints show it
-// (archived rows included): what a join matches the local catalog against.
+// (archived rows included), and the joining user's role there: what a join matches the
+// local catalog against, and whether the user may create what does not match. A role that
+// may not read clients (member) leaves Clients empty.
 type TeamCatalog struct {
+	Role     Role
 	Clients  []Client
 	Projects []Project
 	Tasks    []Task
@@ -88,6 +91,29 @@ type ConnectPlan struct {
 func (p ConnectPlan) Moves() bool {
 	return p.Entries+p.Clients.Matched+p.Clients.Created+p.Projects.Matched+p.Projects.Created+
 		p.Tasks.Matched+p.Tasks.Created+p.Tags.Matched+p.Tags.Created > 0
+}
+
+// allowedFor refuses a join that would create catalog rows the role may not create: the
+// server would refuse them, and the entries naming them with them. Nothing moves then, so
+// nothing is lost; the message says what is missing and what to do.
+func (p ConnectPlan) allowedFor(r Role) error {
+	var missing []string
+	for _, k := range []struct {
+		n    int
+		name string
+		perm Permission
+	}{{p.Clients.Created, "clients", PermClientsManage}, {p.Projects.Created, "projects", PermProjectsManage},
+		{p.Tasks.Created, "tasks", PermTasksManage}, {p.Tags.Created, "tags", PermTagsManage}} {
+		if k.n > 0 && !r.Can(k.perm) {
+			missing = append(missing, fmt.Sprintf("%d %s", k.n, k.name))
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return fmt.Errorf("this workspace has %s that the team does not have, and your role there (%s) may not create "+
+		"them: ask an admin of the team to create them under the same names, or to make you a manager, then join "+
+		"again; nothing has moved: %w", strings.Join(missing, ", "), r, ErrForbidden)
 }
 
 // sameCounts compares what two plans would do.
@@ -366,10 +392,6 @@ type localWorkspace struct {
 	entries  []TimeEntry
 }
 
-func (w localWorkspace) empty() bool {
-	return len(w.clients)+len(w.projects)+len(w.tasks)+len(w.tags)+len(w.entries) == 0
-}
-
 // planIn makes the plan inside a transaction and returns the local rows it read.
 func (s *Service) planIn(ctx context.Context, tx Tx, sess Session, mode ConnectMode, team TeamCatalog) (ConnectPlan, localWorkspace, error) {
 	plan := ConnectPlan{Mode: mode, team: team}
@@ -380,7 +402,7 @@ func (s *Service) planIn(ctx context.Context, tx Tx, sess Session, mode ConnectM
 		a = Actor{}
 	case err != nil:
 		return plan, w, err
-	default:
+	case mode != ConnectFresh:
 		if w, err = readWorkspace(ctx, tx, a); err != nil {
 			return plan, w, err
 		}
@@ -388,7 +410,13 @@ func (s *Service) planIn(ctx context.Context, tx Tx, sess Session, mode ConnectM
 	w.from = a
 	switch mode {
 	case ConnectFresh:
-		if a.TenantID != uuid.Nil && a.TenantID != sess.Tenant.ID && !w.empty() {
+		used := false
+		if a.TenantID != uuid.Nil && a.TenantID != sess.Tenant.ID {
+			if used, err = workspaceHasData(ctx, tx, a); err != nil {
+				return plan, w, err
+			}
+		}
+		if used {
 			return plan, w, Conflict("this device already tracks time in a local workspace: publish it to the server " +
 				"as a new team, or join the team and move its data there")
 		}
@@ -406,9 +434,15 @@ func (s *Service) planIn(ctx context.Context, tx Tx, sess Session, mode ConnectM
 		if a.TenantID == sess.Tenant.ID {
 			return plan, w, Conflict("this device's workspace is this team's already; sign in without joining")
 		}
+		if !team.Role.Valid() {
+			return plan, w, Invalid("role", "must be the joining user's role in the team")
+		}
 		m := matchCatalog(w, team)
 		plan.Entries = len(w.entries)
 		plan.Clients, plan.Projects, plan.Tasks, plan.Tags = m.counts(w)
+		if err := plan.allowedFor(team.Role); err != nil {
+			return plan, w, err
+		}
 	default:
 		return plan, w, Invalid("mode", "must be fresh, publish or join")
 	}
@@ -793,4 +827,49 @@ func (s *Service) retireWorkspace(ctx context.Context, tx Tx, w localWorkspace, 
 		return fmt.Errorf("join: old outbox: %w", err)
 	}
 	return nil
+}
+
+// LocalWorkspaceUsed reports whether this device's own local workspace holds any entry,
+// client, project, task or tag: such a device connects to a team server by publishing or
+// joining, never by taking the server's workspace in its place. A device that is connected
+// already has no local workspace of its own.
+func (s *Service) LocalWorkspaceUsed(ctx context.Context) (bool, error) {
+	used := false
+	err := s.store.Read(ctx, func(tx Tx) error {
+		a, err := localActor(ctx, tx)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if url, err := optionalSetting(ctx, tx, settingSyncURL); err != nil || url != "" {
+			return err
+		}
+		used, err = workspaceHasData(ctx, tx, a)
+		return err
+	})
+	return used, err
+}
+
+// workspaceHasData reports whether the workspace holds any entry or catalog row, reading at
+// most one of each.
+func workspaceHasData(ctx context.Context, tx Tx, a Actor) (bool, error) {
+	sc := a.Scope()
+	one := CatalogFilter{Page: PageRequest{Limit: 1}, IncludeArchived: true}
+	for _, list := range []func() (int, error){
+		func() (int, error) {
+			es, err := tx.TimeEntries().List(ctx, sc, EntryFilter{Page: PageRequest{Limit: 1}})
+			return len(es), err
+		},
+		func() (int, error) { ps, err := tx.Projects().List(ctx, sc, one); return len(ps), err },
+		func() (int, error) { cs, err := tx.Clients().List(ctx, sc, one); return len(cs), err },
+		func() (int, error) { ts, err := tx.Tasks().List(ctx, sc, one); return len(ts), err },
+		func() (int, error) { ts, err := tx.Tags().List(ctx, sc, one); return len(ts), err },
+	} {
+		if n, err := list(); err != nil || n > 0 {
+			return n > 0, err
+		}
+	}
+	return false, nil
 }

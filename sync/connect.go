@@ -57,13 +57,23 @@ func AcceptInvitation(ctx context.Context, client *http.Client, baseURL, token, 
 	return sess, err
 }
 
-// Catalog reads the organization's clients, projects, tasks and tags, archived ones too,
-// for a join to match the local catalog against.
+// Catalog reads the user's role in the organization and its clients (for a role that may
+// read them), projects, tasks and tags, archived ones too, for a join to match the local
+// catalog against.
 func (r *Remote) Catalog(ctx context.Context, org uuid.UUID) (app.TeamCatalog, error) {
 	var c app.TeamCatalog
-	var err error
-	if c.Clients, err = listAll[app.Client](ctx, r, org, "/v1/clients"); err != nil {
+	var me struct {
+		Role app.Role `json:"role"`
+	}
+	if err := r.get(ctx, "/v1/me", org, &me); err != nil {
 		return c, err
+	}
+	c.Role = me.Role
+	var err error
+	if c.Role.Can(app.PermClientsRead) {
+		if c.Clients, err = listAll[app.Client](ctx, r, org, "/v1/clients"); err != nil {
+			return c, err
+		}
 	}
 	if c.Projects, err = listAll[app.Project](ctx, r, org, "/v1/projects"); err != nil {
 		return c, err
