@@ -408,6 +408,18 @@ func (s *Service) planIn(ctx context.Context, tx Tx, sess Session, mode ConnectM
 		}
 	}
 	w.from = a
+	if mode != ConnectFresh {
+		// Publish and join take a workspace made offline; a device connected to a server
+		// holds that server's workspace, which is the server's to share.
+		url, err := optionalSetting(ctx, tx, settingSyncURL)
+		if err != nil {
+			return plan, w, err
+		}
+		if url != "" {
+			return plan, w, Conflict("this data directory is connected to %s already; its changes go there with 'stint sync' "+
+				"(sign out first with 'stint remote logout' to take its data elsewhere)", url)
+		}
+	}
 	switch mode {
 	case ConnectFresh:
 		used := false
@@ -580,20 +592,48 @@ func (m catalogMatch) counts(w localWorkspace) (clients, projects, tasks, tags C
 	return
 }
 
-// queueWorkspace makes the outbox of a published workspace hold exactly one create of each
-// live row, referents first (clients, projects, tasks, tags, entries): the server has the
-// tenant, organization, owner and membership from the publish, has never seen a tombstone
-// of this workspace, and would refuse changes to either.
+// queueWorkspace makes the outbox of a published workspace one upsert of each live row,
+// referents first (clients, projects, tasks, tags, then entries oldest first), so no row is
+// pushed before a row it names, followed by the pending deletes. A pending change keeps its
+// mutation id, so a publish run again after a cut does not apply twice what the server took.
+// Changes to the tenant, organization, owner and membership are dropped: the publish made
+// those rows, and the push takes none of them. On the first publish (the onboarding's
+// tenant change is still pending) the deletes are dropped too: the server never had those
+// rows.
 func (s *Service) queueWorkspace(ctx context.Context, tx Tx, w localWorkspace) error {
 	tenant := Scope{TenantID: w.from.TenantID}
+	var pending []Change
+	first := false
+	for after := int64(0); ; {
+		cs, err := tx.Changes().After(ctx, tenant, after, connectPage)
+		if err != nil {
+			return fmt.Errorf("publish: outbox: %w", err)
+		}
+		for _, c := range cs {
+			first = first || c.Entity == "tenant"
+		}
+		pending = append(pending, cs...)
+		if len(cs) < connectPage {
+			break
+		}
+		after = cs[len(cs)-1].Seq
+	}
 	if _, err := tx.Changes().Acknowledge(ctx, tenant, math.MaxInt64); err != nil {
 		return fmt.Errorf("publish: outbox: %w", err)
+	}
+	byEntity := make(map[uuid.UUID]Change, len(pending))
+	for _, c := range pending {
+		byEntity[c.EntityID] = c
 	}
 	now := s.Now()
 	org := w.from.OrgID
 	queue := func(entity string, id uuid.UUID, m Meta) error {
-		return tx.Changes().Append(ctx, w.from.Scope(), Change{ID: NewID(), TenantID: tenant.TenantID, OrganizationID: &org,
-			Entity: entity, EntityID: id, Op: OpUpsert, Version: m.Version, HLC: m.HLC, At: now})
+		c := Change{ID: NewID(), TenantID: tenant.TenantID, OrganizationID: &org, Entity: entity, EntityID: id,
+			Op: OpUpsert, Version: m.Version, HLC: m.HLC, At: now}
+		if p, ok := byEntity[id]; ok && p.Op == OpUpsert {
+			c.ID, c.At = p.ID, p.At
+		}
+		return tx.Changes().Append(ctx, w.from.Scope(), c)
 	}
 	for _, r := range w.clients {
 		if err := queue(EntityClient, r.ID, r.Meta); err != nil {
@@ -615,10 +655,22 @@ func (s *Service) queueWorkspace(ctx context.Context, tx Tx, w localWorkspace) e
 			return err
 		}
 	}
-	// Oldest entry first, so the server sees entries in the order they were made.
 	for i := len(w.entries) - 1; i >= 0; i-- {
 		if err := queue(EntityTimeEntry, w.entries[i].ID, w.entries[i].Meta); err != nil {
 			return err
+		}
+	}
+	if first {
+		return nil
+	}
+	for _, c := range pending {
+		switch c.Entity {
+		case EntityClient, EntityProject, EntityTask, EntityTag, EntityTimeEntry:
+			if c.Op == OpDelete {
+				if err := tx.Changes().Append(ctx, Scope{TenantID: tenant.TenantID, OrgID: org}, c); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	return nil

@@ -251,6 +251,12 @@ func TestJoinMoves(t *testing.T) {
 	if !st.Connected || st.Pending != 4 || st.Cursor != 0 {
 		t.Fatalf("sync state = %+v, want connected with 4 creates (Mine and 3 entries) waiting", st)
 	}
+	// Connected, the device's workspace is the team's: it is not joined or published again.
+	for _, mode := range []app.ConnectMode{app.ConnectJoin, app.ConnectPublish} {
+		if _, err := f.device.PlanConnect(f.ctx, f.sess, mode, f.catalog()); !errors.Is(err, app.ErrConflict) {
+			t.Errorf("%s while connected = %v, want a conflict", mode, err)
+		}
+	}
 	// The old workspace's rows are tombstones: its owner lists nothing.
 	ps, err := f.device.Projects(f.ctx, f.local, app.ListParams{}, true)
 	if err == nil && len(ps.Items) != 0 {

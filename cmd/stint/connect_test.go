@@ -89,6 +89,17 @@ func TestRemoteLoginPublish(t *testing.T) {
 	ts, svc := openServer(t, true)
 	h := newHarness(t)
 	ids := h.seedWork("Mine", "Other")
+	// A project made and deleted offline: the server never has it, and its delete is not
+	// sent (the server would refuse it as unknown).
+	h.seed(func(ctx context.Context, svc *app.Service, a app.Actor) {
+		p, err := svc.CreateProject(ctx, a, app.ProjectInput{Name: "Gone"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.DeleteProject(ctx, a, p.ID, 0); err != nil {
+			t.Fatal(err)
+		}
+	})
 
 	r := h.runStdin("correct horse battery\n", "remote", "login", ts.URL, "--email", "solo@example.com", "--password-stdin", "--publish")
 	if r.code != 0 || !strings.Contains(r.stdout, "Synced: 4 sent") || !strings.Contains(r.stderr, "2 time entries, 0 clients, 2 projects") {
@@ -120,14 +131,28 @@ func TestRemoteLoginPublish(t *testing.T) {
 		t.Errorf("device's projects after publish = %v", got)
 	}
 
-	// Publishing again carries on with the published workspace instead of failing.
+	// Publishing again carries on with the published workspace instead of failing, and
+	// sends what changed meanwhile, deletes included.
 	h.ok("remote", "logout")
+	h.seed(func(ctx context.Context, svc *app.Service, a app.Actor) {
+		es, err := svc.TimeEntries(ctx, a, app.EntryQuery{})
+		if err != nil || len(es.Items) != 2 {
+			t.Fatalf("entries before deleting one: %d, %v", len(es.Items), err)
+		}
+		if err := svc.DeleteTimeEntry(ctx, a, es.Items[0].ID, 0); err != nil {
+			t.Fatal(err)
+		}
+	})
 	r = h.runStdin("correct horse battery\n", "remote", "login", ts.URL, "--email", "solo@example.com", "--password-stdin", "--publish")
 	if r.code != 0 || !strings.Contains(r.stderr, "on "+ts.URL+" already") {
 		t.Fatalf("publish again: exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
 	}
-	if ps, n := serverView(t, svc, sess.Token); len(ps) != 2 || n != 2 {
-		t.Fatalf("after publishing again the server holds %d projects and %d entries, want 2 and 2", len(ps), n)
+	if ps, n := serverView(t, svc, sess.Token); len(ps) != 2 || n != 1 {
+		t.Fatalf("after publishing again the server holds %d projects and %d entries, want 2 and 1", len(ps), n)
+	}
+	h.okJSON(&st, "sync", "status", "--json")
+	if st.Pending != 0 || len(st.Rejections) != 0 {
+		t.Fatalf("status after publishing again = %+v, want nothing waiting or refused", st)
 	}
 }
 
