@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"net/http/httptest"
 	"path/filepath"
@@ -297,4 +299,21 @@ func mustLogin(t *testing.T, svc *app.Service, email, password string) string {
 		t.Fatal(err)
 	}
 	return sess.Token
+}
+
+// TestConfirm: only y or yes, in any case, confirms a join on a terminal; anything else,
+// an empty line or no answer at all moves nothing.
+func TestConfirm(t *testing.T) {
+	for answer, want := range map[string]bool{"y\n": true, "YES\r\n": true, " yes \n": true, "n\n": false, "\n": false,
+		"": false, "yes please\n": false} {
+		var errOut bytes.Buffer
+		c := &cli{stderr: &errOut}
+		got, err := c.confirm(bufio.NewReader(strings.NewReader(answer)), "Move them? [y/N] ")
+		if err != nil || got != want {
+			t.Errorf("answer %q: %v, %v; want %v", answer, got, err, want)
+		}
+		if errOut.String() != "Move them? [y/N] " {
+			t.Errorf("the question went out as %q", errOut.String())
+		}
+	}
 }
