@@ -206,8 +206,9 @@ func (c *cli) inviteAccept(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *join && !*yes && !c.stdinIsTerminal() {
-		return usagef("invite accept: --join moves this data directory's workspace; add --yes to confirm it without a terminal to ask on")
+	if *join && !*yes && !c.canAsk() {
+		return usagef("invite accept: --join moves this data directory's workspace; add --yes to confirm it without a terminal to ask on " +
+			"(with --json, the summary is in the output)")
 	}
 	if insecure(base) {
 		c.note("Warning: %s is plain http; the password and session cross the network unencrypted.\n", base)

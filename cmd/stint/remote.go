@@ -109,8 +109,9 @@ func (c *cli) remoteLogin(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *join && !*yes && !c.stdinIsTerminal() {
-		return usagef("remote login: --join moves this data directory's workspace; add --yes to confirm it without a terminal to ask on")
+	if *join && !*yes && !c.canAsk() {
+		return usagef("remote login: --join moves this data directory's workspace; add --yes to confirm it without a terminal to ask on " +
+			"(with --json, the summary is in the output)")
 	}
 	if insecure(base) {
 		c.note("Warning: %s is plain http; the password and session cross the network unencrypted.\n", base)
@@ -253,6 +254,10 @@ func (c *cli) confirm(in *bufio.Reader, question string) (bool, error) {
 	}
 	return false, nil
 }
+
+// canAsk reports whether a question can be put to someone: standard input is a terminal,
+// and the summary it is about is printed (not with --json, where it is in the output).
+func (c *cli) canAsk() bool { return !c.json && c.stdinIsTerminal() }
 
 // stdinIsTerminal reports whether standard input is a terminal someone can answer on.
 func (c *cli) stdinIsTerminal() bool {
