@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -85,6 +87,9 @@ type ConnectPlan struct {
 	// team is the catalog the plan matched against; ConnectWorkspace matches against it
 	// again inside its transaction.
 	team TeamCatalog
+	// digest sums up the local rows the plan read (ids and versions), so ConnectWorkspace
+	// notices any change since, also one that leaves the counts alone.
+	digest [sha256.Size]byte
 }
 
 // Moves reports whether the plan takes any local data to the server.
@@ -116,9 +121,9 @@ func (p ConnectPlan) allowedFor(r Role) error {
 		"again; nothing has moved: %w", strings.Join(missing, ", "), r, ErrForbidden)
 }
 
-// sameCounts compares what two plans would do.
+// sameCounts compares what two plans would do, and the rows they read.
 func (p ConnectPlan) sameCounts(q ConnectPlan) bool {
-	return p.Mode == q.Mode && p.Entries == q.Entries && p.Clients == q.Clients && p.Projects == q.Projects &&
+	return p.Mode == q.Mode && p.digest == q.digest && p.Entries == q.Entries && p.Clients == q.Clients && p.Projects == q.Projects &&
 		p.Tasks == q.Tasks && p.Tags == q.Tags
 }
 
@@ -314,8 +319,9 @@ func (s *Service) PlanConnect(ctx context.Context, sess Session, mode ConnectMod
 // URL, points the device at the session's tenant, organization and user, and, for a
 // publish or a join, puts the local workspace's rows in the outbox to go up with the next
 // sync round. Everything happens in one transaction. A workspace that changed since the
-// plan was made (a new entry, a renamed project) is refused with ErrConflict, so the user
-// never confirms one summary and gets another: plan again and show it.
+// plan was made (any row the plan read, by id and version: a new entry, a renamed
+// project) is refused with ErrConflict, so the user never confirms one summary and gets
+// another: plan again and show it.
 func (s *Service) ConnectWorkspace(ctx context.Context, f TokenFile, url string, sess Session, plan ConnectPlan) error {
 	if err := checkSession(sess); err != nil {
 		return err
@@ -392,6 +398,33 @@ type localWorkspace struct {
 	entries  []TimeEntry
 }
 
+// digest sums up the rows' ids and versions in the order they were read.
+func (w localWorkspace) digest() [sha256.Size]byte {
+	h := sha256.New()
+	row := func(id uuid.UUID, m Meta) {
+		h.Write(id[:])
+		_ = binary.Write(h, binary.BigEndian, m.Version)
+	}
+	for _, r := range w.clients {
+		row(r.ID, r.Meta)
+	}
+	for _, r := range w.projects {
+		row(r.ID, r.Meta)
+	}
+	for _, r := range w.tasks {
+		row(r.ID, r.Meta)
+	}
+	for _, r := range w.tags {
+		row(r.ID, r.Meta)
+	}
+	for _, r := range w.entries {
+		row(r.ID, r.Meta)
+	}
+	var out [sha256.Size]byte
+	h.Sum(out[:0])
+	return out
+}
+
 // planIn makes the plan inside a transaction and returns the local rows it read.
 func (s *Service) planIn(ctx context.Context, tx Tx, sess Session, mode ConnectMode, team TeamCatalog) (ConnectPlan, localWorkspace, error) {
 	plan := ConnectPlan{Mode: mode, team: team}
@@ -408,6 +441,7 @@ func (s *Service) planIn(ctx context.Context, tx Tx, sess Session, mode ConnectM
 		}
 	}
 	w.from = a
+	plan.digest = w.digest()
 	if mode != ConnectFresh {
 		// Publish and join take a workspace made offline; a device connected to a server
 		// holds that server's workspace, which is the server's to share.

@@ -147,23 +147,45 @@ func TestPlanConnectRefusals(t *testing.T) {
 	f.unchanged(1, 1, 4+2) // the workspace's four onboarding rows, the project and its entry
 }
 
-// TestConnectRefusesAChangedWorkspace: the user confirms a summary, and the workspace gets
-// another entry before the connect: it is refused and nothing changes.
+// TestConnectRefusesAChangedWorkspace: the user confirms a summary, and the workspace
+// changes before the connect: it is refused and nothing changes, also when the change
+// leaves the counts as they were.
 func TestConnectRefusesAChangedWorkspace(t *testing.T) {
-	f := newConnectFixture(t, nil)
-	f.work("Mine", 1)
-	plan, err := f.device.PlanConnect(f.ctx, f.sess, app.ConnectJoin, f.catalog())
-	if err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		name   string
+		change func(f *connectFixture)
+		// projects, entries and pending changes after the change
+		projects, entries, pending int
+	}{
+		{"another entry", func(f *connectFixture) { f.work("Later", 1) }, 2, 2, 4 + 4},
+		{"a renamed project", func(f *connectFixture) {
+			ps, err := f.device.Projects(f.ctx, f.local, app.ListParams{}, true)
+			if err != nil {
+				f.t.Fatal(err)
+			}
+			name := "Renamed"
+			if _, err := f.device.UpdateProject(f.ctx, f.local, ps.Items[0].ID, app.ProjectPatch{Name: &name}, 0); err != nil {
+				f.t.Fatal(err)
+			}
+		}, 1, 1, 4 + 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newConnectFixture(t, nil)
+			f.work("Mine", 1)
+			plan, err := f.device.PlanConnect(f.ctx, f.sess, app.ConnectJoin, f.catalog())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if plan.Entries != 1 || plan.Projects.Created != 1 {
+				t.Fatalf("plan = %+v", plan)
+			}
+			tc.change(f)
+			if err := f.device.ConnectWorkspace(f.ctx, app.RemoteTokenFile(f.dir), "https://team.example", f.sess, plan); !errors.Is(err, app.ErrConflict) {
+				t.Fatalf("connect with a stale plan = %v, want a conflict", err)
+			}
+			f.unchanged(tc.projects, tc.entries, tc.pending)
+		})
 	}
-	if plan.Entries != 1 || plan.Projects.Created != 1 {
-		t.Fatalf("plan = %+v", plan)
-	}
-	f.work("Later", 1)
-	if err := f.device.ConnectWorkspace(f.ctx, app.RemoteTokenFile(f.dir), "https://team.example", f.sess, plan); !errors.Is(err, app.ErrConflict) {
-		t.Fatalf("connect with a stale plan = %v, want a conflict", err)
-	}
-	f.unchanged(2, 2, 4+4)
 }
 
 // failingTx fails the insert of the second time entry of a transaction.
