@@ -121,8 +121,8 @@ func (p ConnectPlan) allowedFor(r Role) error {
 		"again; nothing has moved: %w", strings.Join(missing, ", "), r, ErrForbidden)
 }
 
-// sameCounts compares what two plans would do, and the rows they read.
-func (p ConnectPlan) sameCounts(q ConnectPlan) bool {
+// samePlan compares what two plans would do, and the rows they read.
+func (p ConnectPlan) samePlan(q ConnectPlan) bool {
 	return p.Mode == q.Mode && p.digest == q.digest && p.Entries == q.Entries && p.Clients == q.Clients && p.Projects == q.Projects &&
 		p.Tasks == q.Tasks && p.Tags == q.Tags
 }
@@ -331,7 +331,7 @@ func (s *Service) ConnectWorkspace(ctx context.Context, f TokenFile, url string,
 		if err != nil {
 			return err
 		}
-		if !now.sameCounts(plan) {
+		if !now.samePlan(plan) {
 			return Conflict("the local workspace changed since its summary was made; look at the new summary and confirm again")
 		}
 		if err := s.ensureTenant(ctx, tx, sess); err != nil {
