@@ -114,30 +114,7 @@ func (s *Service) onboard(ctx context.Context, tx Tx, orgName, userName, email, 
 	o := Organization{ID: NewID(), TenantID: t.ID, Name: orgName, Timezone: tz, Meta: s.stamp(now)}
 	u := User{ID: NewID(), TenantID: t.ID, Email: email, Name: userName, Timezone: tz, PasswordHash: hash, Meta: s.stamp(now)}
 	m := Membership{ID: NewID(), TenantID: t.ID, OrganizationID: o.ID, UserID: u.ID, Role: RoleOwner, Meta: s.stamp(now)}
-	sc := Scope{TenantID: t.ID, OrgID: o.ID}
-	if err := tx.Tenants().Insert(ctx, t); err != nil {
-		return Actor{}, fmt.Errorf("insert tenant: %w", err)
-	}
-	if err := tx.Organizations().Insert(ctx, sc, o); err != nil {
-		return Actor{}, fmt.Errorf("insert organization: %w", err)
-	}
-	if err := tx.Users().Insert(ctx, sc, u); err != nil {
-		return Actor{}, fmt.Errorf("insert user: %w", err)
-	}
-	if err := tx.Memberships().Insert(ctx, sc, m); err != nil {
-		return Actor{}, fmt.Errorf("insert membership: %w", err)
-	}
-	for _, c := range []change{
-		{action: "tenant.create", entity: "tenant", id: t.ID, meta: t.Meta, row: t},
-		{action: "organization.create", entity: "organization", id: o.ID, org: &o.ID, meta: o.Meta, row: o},
-		{action: "user.create", entity: "user", id: u.ID, meta: u.Meta, row: u},
-		{action: "membership.create", entity: "membership", id: m.ID, org: &o.ID, meta: m.Meta, row: m},
-	} {
-		if err := s.record(ctx, tx, sc, &u.ID, c); err != nil {
-			return Actor{}, err
-		}
-	}
-	return Actor{TenantID: t.ID, OrgID: o.ID, UserID: u.ID, Role: RoleOwner}, nil
+	return s.insertWorkspace(ctx, tx, workspaceRows{tenant: t, org: o, user: u, membership: m})
 }
 
 // openSession issues a session token for the actor and loads what Session shows.

@@ -119,77 +119,11 @@ type SyncReport struct {
 	Pending  int `json:"pending"`
 }
 
-// ConnectRemote makes this installation a device of a team server: it keeps the session's
-// token in f and the server's URL, and points the local workspace at the session's tenant,
-// organization and user, whose rows the first pull brings. A device whose own local
-// workspace already holds data is refused: publishing or joining it is not built yet.
+// ConnectRemote makes this installation a device of a team server whose first pull brings
+// the session's workspace: ConnectWorkspace with a fresh plan. A device whose own local
+// workspace holds data is refused with ErrConflict: publish or join it (PlanConnect).
 func (s *Service) ConnectRemote(ctx context.Context, f TokenFile, url string, sess Session) error {
-	if sess.Token == "" || sess.Tenant.ID == uuid.Nil || sess.Organization.ID == uuid.Nil || sess.User.ID == uuid.Nil {
-		return errors.New("connect: the server's session names no token, tenant, organization or user")
-	}
-	err := s.store.Write(ctx, func(tx Tx) error {
-		a, err := localActor(ctx, tx)
-		switch {
-		case err == nil && a.TenantID != sess.Tenant.ID:
-			used, err := workspaceHasData(ctx, tx, a)
-			if err != nil {
-				return err
-			}
-			if used {
-				return fmt.Errorf("this device already tracks time in a local workspace; connecting it to a team server "+
-					"(publish or join) is not built yet: %w", ErrConflict)
-			}
-		case err != nil && !errors.Is(err, ErrNotFound):
-			return err
-		}
-		if _, err := tx.Tenants().Get(ctx, Scope{TenantID: sess.Tenant.ID}); errors.Is(err, ErrNotFound) {
-			t := Tenant{ID: sess.Tenant.ID, Name: sess.Tenant.Name, Meta: s.stamp(s.Now())}
-			if t.Name == "" {
-				t.Name = sess.Organization.Name
-			}
-			if err := tx.Tenants().Insert(ctx, t); err != nil {
-				return fmt.Errorf("connect: tenant: %w", err)
-			}
-		} else if err != nil {
-			return fmt.Errorf("connect: tenant: %w", err)
-		}
-		settings := map[string]string{
-			settingLocalTenant: sess.Tenant.ID.String(), settingLocalOrg: sess.Organization.ID.String(),
-			settingLocalUser: sess.User.ID.String(), settingSyncURL: url,
-		}
-		if prev, err := tx.Device().Get(ctx, settingSyncURL); err != nil || prev != url {
-			settings[settingSyncCursor] = "0" // another server: pull everything
-		}
-		for k, v := range settings {
-			if err := tx.Device().Put(ctx, k, v); err != nil {
-				return fmt.Errorf("connect: %w", err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	return f.write(sess.Token)
-}
-
-// workspaceHasData reports whether the local workspace holds any entry or catalog row.
-func workspaceHasData(ctx context.Context, tx Tx, a Actor) (bool, error) {
-	sc := a.Scope()
-	es, err := tx.TimeEntries().List(ctx, sc, EntryFilter{Page: PageRequest{Limit: 1}})
-	if err != nil || len(es) > 0 {
-		return len(es) > 0, err
-	}
-	ps, err := tx.Projects().List(ctx, sc, CatalogFilter{Page: PageRequest{Limit: 1}, IncludeArchived: true})
-	if err != nil || len(ps) > 0 {
-		return len(ps) > 0, err
-	}
-	cs, err := tx.Clients().List(ctx, sc, CatalogFilter{Page: PageRequest{Limit: 1}, IncludeArchived: true})
-	if err != nil || len(cs) > 0 {
-		return len(cs) > 0, err
-	}
-	ts, err := tx.Tags().List(ctx, sc, CatalogFilter{Page: PageRequest{Limit: 1}, IncludeArchived: true})
-	return len(ts) > 0, err
+	return s.ConnectWorkspace(ctx, f, url, sess, ConnectPlan{Mode: ConnectFresh})
 }
 
 // DisconnectRemote forgets the team server: its session token and URL. The data pulled and

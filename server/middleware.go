@@ -245,7 +245,7 @@ func isPublic(r *http.Request) bool {
 func isPublicRoute(method, path string) bool {
 	switch method + " " + path {
 	case "GET /healthz", "GET /readyz", "GET /v1/openapi.json", "POST /v1/auth/signup", "POST /v1/auth/login",
-		acceptInvitationRoute:
+		acceptInvitationRoute, publishRoute:
 		return true
 	}
 	return false

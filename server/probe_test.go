@@ -31,6 +31,10 @@ func probeRules() map[string]probeRule {
 		// A's owner's address signs up a new tenant of its own; A is not touched.
 		"POST /v1/auth/signup": {public: true, body: `{"email":"owner@tenant-a.example.com","password":"correct horse","name":"x","organization":"x"}`,
 			status: http.StatusCreated},
+		// Publishing with A's ids is refused before anything is written: A is not touched.
+		"POST /v1/auth/publish": {public: true, body: `{"tenant_id":"$tenant","organization_id":"$org","user_id":"$owner_id",` +
+			`"membership_id":"$member_id","organization":"x","name":"x","email":"probe@tenant-b.example.com","password":"correct horse"}`,
+			status: http.StatusConflict},
 		"POST /v1/auth/login": {public: true, body: `{"email":"owner@tenant-a.example.com","password":"wrong horse","tenant_id":"$tenant"}`,
 			status: http.StatusUnauthorized},
 

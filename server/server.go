@@ -156,6 +156,7 @@ func New(svc *app.Service, cfg Config) *Server {
 	s.api = humachi.New(s.router, s.humaConfig())
 	s.registerHealth()
 	s.registerAuth()
+	s.registerPublish()
 	s.registerMe()
 	s.registerTokens()
 	s.registerOrganizations()

@@ -7,7 +7,10 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/google/uuid"
+
 	"github.com/stinthq/stint/app"
+	stintsync "github.com/stinthq/stint/sync"
 )
 
 // usageInvite is the manual page of "stint invite"; it lives with the command, since the
@@ -15,6 +18,7 @@ import (
 const usageInvite = `Usage: stint invite create EMAIL [--role ROLE] [--days N] [--json]
        stint invite list [--status STATUS] [--json]
        stint invite revoke ID
+       stint invite accept CODE --server URL (--name NAME | --email EMAIL) --password-stdin [--join [--yes]]
 
 Invitations let someone join this data directory's workspace, as served by 'stint serve',
 with a role, without you choosing their password.
@@ -27,12 +31,24 @@ with a role, without you choosing their password.
   list           the invitations, with their status: pending, accepted, expired, revoked
   revoke ID      make an invitation's code stop working (the ID is in list's output)
 
-Accepting from the desktop app and 'stint invite accept CODE' come with the sync client.
+  accept CODE    join the team on the server at URL with the code someone gave you, and
+                 connect this data directory to it; the first sync brings the team's data.
+                 --name makes a new account with the invitation's e-mail address and the
+                 password; --email signs in to an account you have first. A data directory
+                 that tracks time of its own needs --join: its entries, clients, projects,
+                 tasks and tags move into the team (same names are matched, not
+                 duplicated), after it shows what moves and asks (--yes for scripts)
 
 Flags:
   --role ROLE      owner, admin, manager or member (default member)
   --days N         days the code can be used, 1 to 30 (default 7)
   --status STATUS  list only pending, accepted, expired or revoked invitations
+  --server URL     accept: the team server's address
+  --name NAME      accept: your name, for a new account
+  --email EMAIL    accept: sign in to your existing account with this address
+  --password-stdin accept: read the password from the first line of standard input
+  --join           accept: move this data directory's own workspace into the team
+  --yes            accept: move without asking (--join)
   --json           print JSON (create: the invitation with its code)
   --data DIR       data directory (default $STINT_DATA, then the user's data directory)
 `
@@ -40,7 +56,7 @@ Flags:
 // invite runs "stint invite create|list|revoke".
 func (c *cli) invite(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return usagef("invite: say create, list or revoke (see 'stint invite -h')")
+		return usagef("invite: say create, list, revoke or accept (see 'stint invite -h')")
 	}
 	switch args[0] {
 	case "-h", "-help", "--help":
@@ -53,10 +69,9 @@ func (c *cli) invite(ctx context.Context, args []string) error {
 	case "revoke":
 		return c.inviteRevoke(ctx, args[1:])
 	case "accept":
-		return usagef("invite accept: accepting needs the team server's client, which is not in this version; " +
-			"use POST /v1/invitations/accept on the server meanwhile")
+		return c.inviteAccept(ctx, args[1:])
 	}
-	return usagef("invite: unknown subcommand %q (say create, list or revoke; see 'stint invite -h')", args[0])
+	return usagef("invite: unknown subcommand %q (say create, list, revoke or accept; see 'stint invite -h')", args[0])
 }
 
 func (c *cli) inviteCreate(ctx context.Context, args []string) error {
@@ -85,7 +100,8 @@ func (c *cli) inviteCreate(ctx context.Context, args []string) error {
 		fmt.Fprintf(c.stdout, "Invited %s as %s, until %s.\n\n    %s\n\n", terminalSafe(inv.Email), inv.Role,
 			inv.ExpiresAt.In(w.loc).Format("2006-01-02 15:04 MST"), inv.Code)
 		fmt.Fprintln(c.stdout, "Give them this code; it is shown only this once and works once. They accept it on the")
-		fmt.Fprintln(c.stdout, `server that serves this data: POST /v1/invitations/accept {"code", "name", "password"}.`)
+		fmt.Fprintln(c.stdout, "server that serves this data: stint invite accept CODE --server URL --name 'Their Name' --password-stdin")
+		fmt.Fprintln(c.stdout, `(or POST /v1/invitations/accept {"code", "name", "password"}).`)
 		fmt.Fprintf(c.stdout, "Withdraw it with: stint invite revoke %s\n", inv.ID)
 		return nil
 	})
@@ -147,6 +163,99 @@ func (c *cli) inviteRevoke(ctx context.Context, args []string) error {
 			return err
 		}
 		fmt.Fprintln(c.stdout, "Revoked: the code no longer works.")
+		return nil
+	})
+}
+
+// inviteAccept accepts an invitation code on the team server and connects this data
+// directory to the team: fresh, or joining its own workspace into the team.
+func (c *cli) inviteAccept(ctx context.Context, args []string) error {
+	fs := newFlagSet("invite accept")
+	serverURL := fs.String("server", "", "team server address")
+	name := fs.String("name", "", "your name, for a new account")
+	email := fs.String("email", "", "your existing account's e-mail address")
+	pwStdin := fs.Bool("password-stdin", false, "read the password from standard input")
+	join := fs.Bool("join", false, "move the local workspace into the team")
+	yes := fs.Bool("yes", false, "move without asking")
+	asJSON := fs.Bool("json", false, "print JSON")
+	rest, err := c.parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usagef("invite accept: give the code, e.g. stint invite accept ABCD-EFGH-… --server https://stint.example.com --name 'Your Name' --password-stdin")
+	}
+	code := rest[0]
+	if *serverURL == "" {
+		return usagef("invite accept: give the team server's address with --server URL")
+	}
+	base, err := stintsync.NormalizeURL(*serverURL)
+	if err != nil {
+		return usagef("invite accept: %v", err)
+	}
+	if (*name == "") == (*email == "") {
+		return usagef("invite accept: give --name NAME for a new account, or --email EMAIL to accept with an account you have")
+	}
+	if !*pwStdin {
+		return usagef("invite accept: give --password-stdin (the password is read from standard input, never from an argument)")
+	}
+	if *yes && !*join {
+		return usagef("invite accept: --yes answers --join's question; without --join there is none")
+	}
+	in, password, err := c.passwordStdin("invite accept")
+	if err != nil {
+		return err
+	}
+	if *join && !*yes && !c.canAsk() {
+		return usagef("invite accept: --join moves this data directory's workspace; add --yes to confirm it without a terminal to ask on " +
+			"(with --json, the summary is in the output)")
+	}
+	if insecure(base) {
+		c.note("Warning: %s is plain http; the password and session cross the network unencrypted.\n", base)
+	}
+	return c.withDevice(ctx, func(svc *app.Service, dir string) error {
+		used, err := svc.LocalWorkspaceUsed(ctx)
+		if err != nil {
+			return err
+		}
+		if used && !*join {
+			return usagef("invite accept: this data directory tracks time of its own; add --join to move it into the team " +
+				"(it shows what moves first), or accept in a data directory of its own (--data DIR)")
+		}
+		token := ""
+		if *email != "" {
+			sess, err := stintsync.Login(ctx, nil, base, *email, password, uuid.Nil)
+			if err != nil {
+				return remoteError("invite accept", err)
+			}
+			token = sess.Token
+		}
+		sess, err := stintsync.AcceptInvitation(ctx, nil, base, token, code, *name, password)
+		if err != nil {
+			return remoteError("invite accept", err)
+		}
+		c.note("Joined %s on %s as %s.\n", terminalSafe(sess.Organization.Name), base, sess.User.Email)
+		mode := app.ConnectFresh
+		if used {
+			mode = app.ConnectJoin
+		}
+		plan, err := c.connect(ctx, svc, dir, base, sess, mode, in, *yes)
+		if errors.Is(err, errNotConfirmed) {
+			return fmt.Errorf("invite accept: %w; you are a member of the team now: connect later with "+
+				"'stint remote login %s --email %s --password-stdin --join'", err, base, sess.User.Email)
+		}
+		if err != nil {
+			return fmt.Errorf("invite accept: %w", err)
+		}
+		rep, err := c.syncRound(ctx, svc, dir)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return c.printJSON(map[string]any{"url": base, "user_id": sess.User.ID, "tenant_id": sess.Tenant.ID,
+				"organization_id": sess.Organization.ID, "connect": plan, "sync": rep})
+		}
+		c.printReport(rep)
 		return nil
 	})
 }

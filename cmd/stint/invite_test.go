@@ -55,13 +55,16 @@ func TestInviteCommands(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"invite"}, 2, "create, list or revoke"},
+		{[]string{"invite"}, 2, "create, list, revoke or accept"},
 		{[]string{"invite", "create"}, 2, "give one e-mail address"},
 		{[]string{"invite", "create", "x@example.com", "--days", "31"}, 2, "--days"},
 		{[]string{"invite", "create", "x@example.com", "--role", "king"}, 1, "role"},
 		{[]string{"invite", "revoke", "nope"}, 1, "id"},
 		{[]string{"invite", "revoke", "01900000-0000-7000-8000-000000000000"}, 1, "stint invite list"},
-		{[]string{"invite", "accept", code}, 2, "not in this version"},
+		{[]string{"invite", "accept", code}, 2, "--server URL"},
+		{[]string{"invite", "accept", code, "--server", "https://x.example"}, 2, "--name NAME"},
+		{[]string{"invite", "accept", code, "--server", "https://x.example", "--name", "N", "--email", "n@example.com"}, 2, "--name NAME"},
+		{[]string{"invite", "accept", code, "--server", "https://x.example", "--name", "N"}, 2, "--password-stdin"},
 	} {
 		r := h.run(tc.args...)
 		if r.code != tc.code || !strings.Contains(r.stderr, tc.want) {

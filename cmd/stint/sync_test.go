@@ -119,7 +119,7 @@ func TestRemoteLoginRefusesUsedWorkspace(t *testing.T) {
 	h := newHarness(t)
 	h.ok("projects", "add", "Mine")
 	r := h.runStdin("correct horse battery\n", "remote", "login", ts.URL, "--email", "ada@example.com", "--password-stdin")
-	if r.code == 0 || !strings.Contains(r.stderr, "not built yet") {
+	if r.code == 0 || !strings.Contains(r.stderr, "--publish") {
 		t.Fatalf("login over a used local workspace: exit %d, stderr %q; want a refusal", r.code, r.stderr)
 	}
 	if out := h.ok("projects", "list"); !strings.Contains(out, "Mine") {
