@@ -60,7 +60,7 @@ build-headless: check-go
 # (a private PostgreSQL cluster they need is started by .ci/test-env around them), and the desktop
 # smoke test on the real binary under Xvfb.
 test: deps build lint
-	./.ci/test-env $(GO) test $(MODFILE) -race -count=1 ./...
+	./.ci/test-env $(GO) test $(MODFILE) -race -count=1 -timeout 30m ./...
 	BIN=$(abspath $(BIN))/stint ./.ci/desktop-smoke
 
 deps: check-go check-cgo check-gui $(FYNE_MOD)
