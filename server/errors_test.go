@@ -221,3 +221,29 @@ func TestReadyz(t *testing.T) {
 		})
 	}
 }
+
+// TestClientGone: a store error caused by the request's own cancellation is the client
+// leaving (499, not logged as a failure); the same error with the request live, or a
+// cancellation error of a request that still runs, stays a 500.
+func TestClientGone(t *testing.T) {
+	live := context.Background()
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	cases := []struct {
+		name string
+		ctx  context.Context
+		err  error
+		want int
+	}{
+		{"canceled store call, client gone", gone, fmt.Errorf("pull project: %w", context.Canceled), statusClientClosed},
+		{"canceled store call, request live", live, fmt.Errorf("pull project: %w", context.Canceled), http.StatusInternalServerError},
+		{"other error, client gone", gone, errors.New("disk full"), http.StatusInternalServerError},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := clientGone(c.ctx, problemFromError(c.err)); got.Status != c.want {
+				t.Errorf("status %d, want %d", got.Status, c.want)
+			}
+		})
+	}
+}

@@ -215,6 +215,7 @@ func transformProblem(hctx huma.Context, _ string, v any) (any, error) {
 		return v, nil
 	}
 	ctx := hctx.Context()
+	p = clientGone(ctx, p)
 	p.RequestID = requestID(ctx)
 	if p.Status == http.StatusUnauthorized {
 		hctx.SetHeader("WWW-Authenticate", wwwAuthenticate(""))
@@ -226,6 +227,27 @@ func transformProblem(hctx huma.Context, _ string, v any) (any, error) {
 	}
 	logProblem(ctx, p)
 	return p, nil
+}
+
+// statusClientClosed is the status recorded for a request whose client went away before
+// its answer (nginx's 499): nobody reads it, but the access log and the metrics must not
+// count it as a server error.
+const statusClientClosed = 499
+
+// clientGone turns a server error caused by the request's own cancellation (the client
+// closed the connection while a store call ran) into a 499 that is logged as information,
+// not as a failure: a client giving up on a long-poll or a slow list is not the server's
+// fault. An error with the request still live stays what it is.
+func clientGone(ctx context.Context, p *Problem) *Problem {
+	if p.Status < 500 || p.internal == nil || !errors.Is(ctx.Err(), context.Canceled) ||
+		!errors.Is(p.internal, context.Canceled) {
+		return p
+	}
+	loggerFrom(ctx).LogAttrs(ctx, slog.LevelInfo, "client went away", slog.String("request_id", requestID(ctx)),
+		slog.String("err", p.internal.Error()))
+	q := newProblem(statusClientClosed, "the client closed the request")
+	q.Title = "Client Closed Request"
+	return q
 }
 
 // logProblem logs a server error with its cause and the request id. Problems without a
@@ -241,6 +263,7 @@ func logProblem(ctx context.Context, p *Problem) {
 
 // writeProblem writes p as the response, for chi middleware and plain handlers.
 func writeProblem(w http.ResponseWriter, r *http.Request, p *Problem) {
+	p = clientGone(r.Context(), p)
 	p.RequestID = requestID(r.Context())
 	logProblem(r.Context(), p)
 	body, err := json.Marshal(p)
