@@ -159,11 +159,14 @@ const (
 )
 
 // SyncPullInput asks for the page of rows after Cursor (0: from the start), at most Limit
-// of them (0: DefaultSyncPullLimit).
+// of them (0: DefaultSyncPullLimit). Wait, in seconds, asks the server to hold a pull that
+// finds nothing until a change arrives (long-poll); PullSync itself answers at once, the
+// HTTP handler holds the request.
 type SyncPullInput struct {
 	Protocol int
 	Cursor   int64
 	Limit    int
+	Wait     int
 }
 
 // PullSync reads one page of the rows the actor may see whose server version is above the
