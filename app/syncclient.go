@@ -50,6 +50,7 @@ type RemotePage struct {
 	Cursor int64       `json:"cursor"`
 	Head   int64       `json:"head"`
 	More   bool        `json:"more"`
+	Reset  bool        `json:"reset,omitempty"`
 }
 
 // Device settings of the sync client. The session token is not among them: it lives in a
@@ -539,15 +540,26 @@ func (s *Service) pullAll(ctx context.Context, a Actor, remote SyncRemote, rep *
 		}()
 		return ch
 	}
-	next := fetch(cursor)
+	next, asked := fetch(cursor), cursor
 	for {
 		f := <-next
 		if f.err != nil {
 			return fmt.Errorf("pull: %w", f.err)
 		}
 		page := f.page
+		if page.Reset {
+			if asked == 0 {
+				return errors.New("pull: the server answered a pull from 0 with a reset")
+			}
+			if err := s.startResync(ctx, a); err != nil {
+				return err
+			}
+			fresh = false // the device holds the rows: look before writing
+			next, asked = fetch(0), 0
+			continue
+		}
 		if page.More {
-			next = fetch(page.Cursor)
+			next, asked = fetch(page.Cursor), page.Cursor
 		}
 		if err := s.applyPage(ctx, a, page, fresh); err != nil {
 			return err
@@ -643,6 +655,11 @@ func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage, fresh
 		}
 		if err := putDeferredRows(ctx, tx, rows); err != nil {
 			return err
+		}
+		if !page.More {
+			if err := finishResync(ctx, tx, a); err != nil {
+				return err
+			}
 		}
 		return tx.Device().Put(ctx, settingSyncCursor, strconv.FormatInt(page.Cursor, 10))
 	})

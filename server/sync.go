@@ -78,6 +78,7 @@ type syncPullPage struct {
 	Cursor int64     `json:"cursor" doc:"Send it as the next request's cursor."`
 	Head   int64     `json:"head" doc:"The tenant's newest server version when the read began."`
 	More   bool      `json:"more" doc:"Whether more rows follow this page; pull again at once when true."`
+	Reset  bool      `json:"reset,omitempty" doc:"The cursor is older than what the server keeps (tombstones were purged past it): this page has no rows; pull everything again from cursor 0, keeping your pending changes, and drop the rows the new pull does not bring."`
 }
 
 type syncPullOutput struct {
@@ -100,7 +101,7 @@ func (s *Server) registerSync() {
 		b := in.Body
 		pin := app.SyncPullInput{Protocol: b.Protocol, Cursor: b.Cursor, Limit: b.Limit}
 		p, err := s.svc.PullSync(ctx, a, pin)
-		if err == nil && len(p.Rows) == 0 && b.Wait > 0 {
+		if err == nil && len(p.Rows) == 0 && !p.Reset && b.Wait > 0 {
 			p, err = s.waitForSync(ctx, a, pin, p, time.Duration(b.Wait)*time.Second)
 		}
 		var pe *app.ProtocolError
@@ -110,7 +111,7 @@ func (s *Server) registerSync() {
 		if err != nil {
 			return nil, err
 		}
-		out := syncPullPage{Rows: make([]syncRow, len(p.Rows)), Cursor: p.Cursor, Head: p.Head, More: p.More}
+		out := syncPullPage{Rows: make([]syncRow, len(p.Rows)), Cursor: p.Cursor, Head: p.Head, More: p.More, Reset: p.Reset}
 		for i, r := range p.Rows {
 			out.Rows[i] = syncRow{Kind: r.Kind, ID: r.ID, Version: r.Version, HLC: r.HLC(), Row: r.Row}
 		}
