@@ -179,12 +179,14 @@ const (
 // SyncPullInput asks for the page of rows after Cursor (0: from the start), at most Limit
 // of them (0: DefaultSyncPullLimit). Wait, in seconds, asks the server to hold a pull that
 // finds nothing until a change arrives (long-poll); PullSync itself answers at once, the
-// HTTP handler holds the request.
+// HTTP handler holds the request. Resync says the pull belongs to a resync from 0 after a
+// reset: its cursor may be below purged_through, and it is not reset again.
 type SyncPullInput struct {
 	Protocol int
 	Cursor   int64
 	Limit    int
 	Wait     int
+	Resync   bool
 }
 
 // PullSync reads one page of the rows the actor may see whose server version is above the
@@ -223,7 +225,7 @@ func (s *Service) PullSync(ctx context.Context, a Actor, in SyncPullInput) (Sync
 			}
 			ms = append(ms, m)
 		}
-		if in.Cursor > 0 {
+		if in.Cursor > 0 && !in.Resync {
 			through, _, err := tx.Sync().PurgedThrough(ctx, a.Scope())
 			if err != nil {
 				return fmt.Errorf("pull: %w", err)

@@ -518,9 +518,14 @@ func mutationFor(ctx context.Context, tx Tx, a Actor, c Change) (Mutation, error
 // read overlap the local writes; a page that fails to apply drops the one fetched ahead.
 func (s *Service) pullAll(ctx context.Context, a Actor, remote SyncRemote, rep *SyncReport, progress func(SyncProgress)) error {
 	var cursor int64
+	var resync bool // a resync after a reset is under way (sync.resync_through)
 	if err := s.store.Read(ctx, func(tx Tx) error {
 		var err error
-		cursor, err = syncCursor(ctx, tx)
+		if cursor, err = syncCursor(ctx, tx); err != nil {
+			return err
+		}
+		mark, err := optionalSetting(ctx, tx, settingSyncResync)
+		resync = mark != ""
 		return err
 	}); err != nil {
 		return err
@@ -535,7 +540,7 @@ func (s *Service) pullAll(ctx context.Context, a Actor, remote SyncRemote, rep *
 	fetch := func(cursor int64) <-chan fetched {
 		ch := make(chan fetched, 1)
 		go func() {
-			p, err := remote.Pull(ctx, SyncPullInput{Protocol: SyncProtocol, Cursor: cursor, Limit: MaxSyncPullLimit})
+			p, err := remote.Pull(ctx, SyncPullInput{Protocol: SyncProtocol, Cursor: cursor, Limit: MaxSyncPullLimit, Resync: resync})
 			ch <- fetched{p, err}
 		}()
 		return ch
@@ -554,7 +559,7 @@ func (s *Service) pullAll(ctx context.Context, a Actor, remote SyncRemote, rep *
 			if err := s.startResync(ctx, a); err != nil {
 				return err
 			}
-			fresh = false // the device holds the rows: look before writing
+			fresh, resync = false, true // the device holds the rows: look before writing
 			next, asked = fetch(0), 0
 			continue
 		}

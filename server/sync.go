@@ -21,6 +21,7 @@ type syncPullBody struct {
 	Cursor   int64 `json:"cursor" minimum:"0" doc:"The cursor of the previous page; 0 for a first pull."`
 	Limit    int   `json:"limit,omitempty" minimum:"1" maximum:"1000" doc:"Rows per page; default 500."`
 	Wait     int   `json:"wait,omitempty" minimum:"0" maximum:"30" doc:"Seconds to hold the request while nothing after the cursor is visible: it is answered as soon as a change you may see commits, or with an empty page when the wait ends. Default 0: answer at once."`
+	Resync   bool  `json:"resync,omitempty" doc:"Set on the pulls of a resync from cursor 0 after a reset: such a pull is not reset again, though its cursor is below what was purged."`
 }
 
 type syncPullInput struct {
@@ -99,7 +100,7 @@ func (s *Server) registerSync() {
 			return nil, err
 		}
 		b := in.Body
-		pin := app.SyncPullInput{Protocol: b.Protocol, Cursor: b.Cursor, Limit: b.Limit}
+		pin := app.SyncPullInput{Protocol: b.Protocol, Cursor: b.Cursor, Limit: b.Limit, Resync: b.Resync}
 		p, err := s.svc.PullSync(ctx, a, pin)
 		if err == nil && len(p.Rows) == 0 && !p.Reset && b.Wait > 0 {
 			p, err = s.waitForSync(ctx, a, pin, p, time.Duration(b.Wait)*time.Second)

@@ -82,13 +82,16 @@ func TestResetAfterPurge(t *testing.T) {
 		t.Fatal("B lost the project before it synced")
 	}
 
-	r := &midRound{SyncRemote: b.remote(), before: func() {
+	// Pages of one row: the resync takes many pulls, each from a cursor below the purge.
+	r := &midRound{SyncRemote: smallPages{b.remote()}, before: func() {
 		name := "Renamed on B during the resync"
 		if _, err := b.svc.UpdateProject(ctx, b.actor, kept.ID, app.ProjectPatch{Name: &name}, 0); err != nil {
 			t.Error(err)
 		}
 	}}
-	if _, err := b.svc.SyncRound(ctx, r, nil); err != nil {
+	round, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if _, err := b.svc.SyncRound(round, r, nil); err != nil {
 		t.Fatalf("B's round after the purge: %v", err)
 	}
 	names := projectNames(t, b.svc, b.actor)

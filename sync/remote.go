@@ -82,7 +82,8 @@ func (r *Remote) Pull(ctx context.Context, in app.SyncPullInput) (app.RemotePage
 		Cursor   int64 `json:"cursor"`
 		Limit    int   `json:"limit,omitempty"`
 		Wait     int   `json:"wait,omitempty"`
-	}{in.Protocol, in.Cursor, in.Limit, in.Wait}
+		Resync   bool  `json:"resync,omitempty"`
+	}{in.Protocol, in.Cursor, in.Limit, in.Wait, in.Resync}
 	var out app.RemotePage
 	err := r.post(ctx, "/v1/sync/pull", body, &out)
 	return out, err
