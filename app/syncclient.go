@@ -539,8 +539,9 @@ func (s *Service) pullAll(ctx context.Context, a Actor, remote SyncRemote, rep *
 	}
 	fetch := func(cursor int64) <-chan fetched {
 		ch := make(chan fetched, 1)
+		in := SyncPullInput{Protocol: SyncProtocol, Cursor: cursor, Limit: MaxSyncPullLimit, Resync: resync}
 		go func() {
-			p, err := remote.Pull(ctx, SyncPullInput{Protocol: SyncProtocol, Cursor: cursor, Limit: MaxSyncPullLimit, Resync: resync})
+			p, err := remote.Pull(ctx, in)
 			ch <- fetched{p, err}
 		}()
 		return ch
