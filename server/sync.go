@@ -102,6 +102,11 @@ func (s *Server) registerSync() {
 		b := in.Body
 		pin := app.SyncPullInput{Protocol: b.Protocol, Cursor: b.Cursor, Limit: b.Limit, Resync: b.Resync}
 		p, err := s.svc.PullSync(ctx, a, pin)
+		if err != nil && ctx.Err() != nil {
+			// The client went away during the read (as during a wait, below): nobody reads
+			// the answer, and its going is no error.
+			return &syncPullOutput{Body: syncPullPage{Rows: []syncRow{}, Cursor: b.Cursor}}, nil
+		}
 		if err == nil && len(p.Rows) == 0 && !p.Reset && b.Wait > 0 {
 			p, err = s.waitForSync(ctx, a, pin, p, time.Duration(b.Wait)*time.Second)
 		}
