@@ -24,6 +24,9 @@ type Service struct {
 		once sync.Once
 		hash string
 	}
+
+	// tombstoneRetention: Options.TombstoneRetention.
+	tombstoneRetention time.Duration
 }
 
 // Options configure a Service. Zero values pick production defaults.
@@ -32,6 +35,9 @@ type Options struct {
 	NodeID string // names this node in HLC stamps; defaults to a random id
 	Hasher PasswordHasher
 	Logger *slog.Logger
+	// TombstoneRetention is how long tombstones are kept before a purge deletes them
+	// (default DefaultTombstoneRetention; tests shorten it).
+	TombstoneRetention time.Duration
 }
 
 // New returns a Service over st.
@@ -48,9 +54,13 @@ func New(st Store, o Options) *Service {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.TombstoneRetention <= 0 {
+		o.TombstoneRetention = DefaultTombstoneRetention
+	}
 	n := newSyncNotifier()
 	return &Service{store: notifyingStore{Store: st, n: n}, raw: st, notifier: n,
-		clock: o.Clock, hlc: NewHLC(o.Clock, o.NodeID), hasher: o.Hasher, log: o.Logger}
+		clock: o.Clock, hlc: NewHLC(o.Clock, o.NodeID), hasher: o.Hasher, log: o.Logger,
+		tombstoneRetention: o.TombstoneRetention}
 }
 
 // Store returns the store the service runs on.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -20,6 +22,19 @@ type SyncRows interface {
 	// Its Cursor is the version to pass next: the last row's when More, else the tenant's
 	// newest version (every version up to it was considered). A limit below 1 is taken as 1.
 	Pull(ctx context.Context, s Scope, after int64, limit int, vis Visibility) (SyncPage, error)
+	// PurgedThrough returns the highest server version among the tenant's purged
+	// tombstones (0: none yet) and when the tenant was last purged (zero: never).
+	PurgedThrough(ctx context.Context, s Scope) (int64, time.Time, error)
+	// PurgeTombstones deletes the tenant's tombstoned clients, projects, tasks, tags and
+	// time entries deleted before before that no row still names, moves the tenant's
+	// purged_through up to the highest version among them, and notes at as its last purge.
+	// It returns how many rows it deleted.
+	PurgeTombstones(ctx context.Context, s Scope, before, at time.Time) (int64, error)
+	// DropStale deletes the tenant's clients, projects, tasks, tags and time entries whose
+	// server version is at most through, except rows with a change in the change log and
+	// rows another row names. On a device that pulled everything again from 0 (a reset),
+	// these are the rows the server no longer has. It returns how many rows it deleted.
+	DropStale(ctx context.Context, s Scope, through int64) (int64, error)
 }
 
 // SyncKind names a synced table.
@@ -50,11 +65,14 @@ type SyncRow struct {
 }
 
 // SyncPage is one page of a pull. Head is the tenant's newest version when the read began.
+// Reset says the cursor is older than what the server still keeps (tombstones purged past
+// it): the page has no rows, and the device pulls everything again from 0.
 type SyncPage struct {
 	Rows   []SyncRow
 	Cursor int64
 	Head   int64
 	More   bool
+	Reset  bool
 }
 
 // HLC returns the row's HLC stamp, which orders its writes for last-writer-wins.
@@ -159,11 +177,16 @@ const (
 )
 
 // SyncPullInput asks for the page of rows after Cursor (0: from the start), at most Limit
-// of them (0: DefaultSyncPullLimit).
+// of them (0: DefaultSyncPullLimit). Wait, in seconds, asks the server to hold a pull that
+// finds nothing until a change arrives (long-poll); PullSync itself answers at once, the
+// HTTP handler holds the request. Resync says the pull belongs to a resync from 0 after a
+// reset: its cursor may be below purged_through, and it is not reset again.
 type SyncPullInput struct {
 	Protocol int
 	Cursor   int64
 	Limit    int
+	Wait     int
+	Resync   bool
 }
 
 // PullSync reads one page of the rows the actor may see whose server version is above the
@@ -202,6 +225,18 @@ func (s *Service) PullSync(ctx context.Context, a Actor, in SyncPullInput) (Sync
 			}
 			ms = append(ms, m)
 		}
+		if in.Cursor > 0 && !in.Resync {
+			through, _, err := tx.Sync().PurgedThrough(ctx, a.Scope())
+			if err != nil {
+				return fmt.Errorf("pull: %w", err)
+			}
+			if in.Cursor < through {
+				// Tombstones above the cursor are gone: a delete the device has not
+				// seen would never reach it. It starts again from 0.
+				page = SyncPage{Reset: true, More: true}
+				return nil
+			}
+		}
 		page, err = tx.Sync().Pull(ctx, a.Scope(), in.Cursor, limit, VisibilityFor(a.UserID, ms))
 		return err
 	})
@@ -209,4 +244,101 @@ func (s *Service) PullSync(ctx context.Context, a Actor, in SyncPullInput) (Sync
 		page.Rows = []SyncRow{}
 	}
 	return page, err
+}
+
+// DefaultTombstoneRetention is how long a tombstone is kept for devices that have not
+// pulled it yet (docs/sync.md, "Tombstones and resync"); Options.TombstoneRetention
+// overrides it. A device whose cursor is older than a purged tombstone resyncs from 0.
+const DefaultTombstoneRetention = 90 * 24 * time.Hour
+
+// tombstonePurgeEvery is how often a tenant's tombstones are purged: the purge runs in a
+// push's transaction when the last one is older than this.
+const tombstonePurgeEvery = 24 * time.Hour
+
+// PurgeTombstones deletes the tenant's tombstones older than the retention and moves its
+// purged_through (docs/sync.md): devices whose cursor is below it resync from 0. It
+// returns how many rows it deleted. Pushes run it once a day per tenant; a caller may run
+// it at any time.
+func (s *Service) PurgeTombstones(ctx context.Context, tenant uuid.UUID) (int64, error) {
+	var n int64
+	err := s.store.Write(ctx, func(tx Tx) error {
+		var err error
+		n, err = s.purgeTombstones(ctx, tx, Scope{TenantID: tenant}, s.Now())
+		return err
+	})
+	return n, err
+}
+
+func (s *Service) purgeTombstones(ctx context.Context, tx Tx, sc Scope, now time.Time) (int64, error) {
+	n, err := tx.Sync().PurgeTombstones(ctx, sc, now.Add(-s.tombstoneRetention), now)
+	if err != nil {
+		return 0, fmt.Errorf("purge tombstones: %w", err)
+	}
+	if n > 0 {
+		s.log.InfoContext(ctx, "tombstones purged", "tenant_id", sc.TenantID, "rows", n)
+	}
+	return n, nil
+}
+
+// purgeTombstonesIfDue purges the tenant's tombstones when its last purge is a day old.
+func (s *Service) purgeTombstonesIfDue(ctx context.Context, tx Tx, sc Scope, now time.Time) error {
+	_, last, err := tx.Sync().PurgedThrough(ctx, sc)
+	if err != nil {
+		return fmt.Errorf("purge tombstones: %w", err)
+	}
+	if now.Sub(last) < tombstonePurgeEvery {
+		return nil
+	}
+	_, err = s.purgeTombstones(ctx, tx, sc, now)
+	return err
+}
+
+// settingSyncResync holds, while a device pulls everything again after a reset, its own
+// newest version when the resync began: every row the resync brings is written above it,
+// so the rows still at or below it when the resync ends are the ones the server no longer
+// has.
+const settingSyncResync = "sync.resync_through"
+
+// startResync begins a resync from 0 after the server answered reset (docs/sync.md,
+// "Tombstones and resync"): the cursor goes back to 0 and the device notes its newest
+// version, unless a resync cut short is being resumed, whose mark stands. The change log
+// (pending changes) and the rows stay: pulled rows are written over them, pending ones are
+// left as the device has them, and the rows the new pull does not bring are dropped when
+// it ends (finishResync).
+func (s *Service) startResync(ctx context.Context, a Actor) error {
+	return s.store.Write(ctx, func(tx Tx) error {
+		if _, err := tx.Device().Get(ctx, settingSyncResync); errors.Is(err, ErrNotFound) {
+			mark, err := tx.Changes().LatestSeq(ctx, Scope{TenantID: a.TenantID})
+			if err != nil {
+				return fmt.Errorf("resync: %w", err)
+			}
+			if err := tx.Device().Put(ctx, settingSyncResync, strconv.FormatInt(mark, 10)); err != nil {
+				return fmt.Errorf("resync: %w", err)
+			}
+		} else if err != nil {
+			return fmt.Errorf("resync: %w", err)
+		}
+		s.log.InfoContext(ctx, "sync: the server reset the cursor; pulling everything again")
+		return errors.Join(tx.Device().Put(ctx, settingSyncCursor, "0"), tx.Device().Delete(ctx, settingSyncDeferred))
+	})
+}
+
+// finishResync, in the transaction of a pull's last page, drops what a resync did not
+// bring: rows at or below its mark without a pending change or a row naming them.
+func finishResync(ctx context.Context, tx Tx, a Actor) error {
+	v, err := tx.Device().Get(ctx, settingSyncResync)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("resync: %w", err)
+	}
+	mark, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return fmt.Errorf("device setting %s is corrupt: %w", settingSyncResync, err)
+	}
+	if _, err := tx.Sync().DropStale(ctx, Scope{TenantID: a.TenantID}, mark); err != nil {
+		return fmt.Errorf("resync: %w", err)
+	}
+	return tx.Device().Delete(ctx, settingSyncResync)
 }

@@ -313,7 +313,7 @@ func (s *Service) pushOnce(ctx context.Context, a Actor, b PushBatch) ([]Mutatio
 		if _, err := tx.SyncMutations().DeleteBefore(uctx, tenant, now.Add(-SyncMutationTTL)); err != nil {
 			return fmt.Errorf("expire pushed mutations: %w", err)
 		}
-		return nil
+		return s.purgeTombstonesIfDue(uctx, tx, tenant, now)
 	})
 	if err != nil {
 		return nil, err

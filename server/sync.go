@@ -21,6 +21,7 @@ type syncPullBody struct {
 	Cursor   int64 `json:"cursor" minimum:"0" doc:"The cursor of the previous page; 0 for a first pull."`
 	Limit    int   `json:"limit,omitempty" minimum:"1" maximum:"1000" doc:"Rows per page; default 500."`
 	Wait     int   `json:"wait,omitempty" minimum:"0" maximum:"30" doc:"Seconds to hold the request while nothing after the cursor is visible: it is answered as soon as a change you may see commits, or with an empty page when the wait ends. Default 0: answer at once."`
+	Resync   bool  `json:"resync,omitempty" doc:"Set on the pulls of a resync from cursor 0 after a reset: such a pull is not reset again, though its cursor is below what was purged."`
 }
 
 type syncPullInput struct {
@@ -78,6 +79,7 @@ type syncPullPage struct {
 	Cursor int64     `json:"cursor" doc:"Send it as the next request's cursor."`
 	Head   int64     `json:"head" doc:"The tenant's newest server version when the read began."`
 	More   bool      `json:"more" doc:"Whether more rows follow this page; pull again at once when true."`
+	Reset  bool      `json:"reset,omitempty" doc:"The cursor is older than what the server keeps (tombstones were purged past it): this page has no rows; pull everything again from cursor 0, keeping your pending changes, and drop the rows the new pull does not bring."`
 }
 
 type syncPullOutput struct {
@@ -98,9 +100,14 @@ func (s *Server) registerSync() {
 			return nil, err
 		}
 		b := in.Body
-		pin := app.SyncPullInput{Protocol: b.Protocol, Cursor: b.Cursor, Limit: b.Limit}
+		pin := app.SyncPullInput{Protocol: b.Protocol, Cursor: b.Cursor, Limit: b.Limit, Resync: b.Resync}
 		p, err := s.svc.PullSync(ctx, a, pin)
-		if err == nil && len(p.Rows) == 0 && b.Wait > 0 {
+		if err != nil && ctx.Err() != nil {
+			// The client went away during the read (as during a wait, below): nobody reads
+			// the answer, and its going is no error.
+			return &syncPullOutput{Body: syncPullPage{Rows: []syncRow{}, Cursor: b.Cursor}}, nil
+		}
+		if err == nil && len(p.Rows) == 0 && !p.Reset && b.Wait > 0 {
 			p, err = s.waitForSync(ctx, a, pin, p, time.Duration(b.Wait)*time.Second)
 		}
 		var pe *app.ProtocolError
@@ -110,7 +117,7 @@ func (s *Server) registerSync() {
 		if err != nil {
 			return nil, err
 		}
-		out := syncPullPage{Rows: make([]syncRow, len(p.Rows)), Cursor: p.Cursor, Head: p.Head, More: p.More}
+		out := syncPullPage{Rows: make([]syncRow, len(p.Rows)), Cursor: p.Cursor, Head: p.Head, More: p.More, Reset: p.Reset}
 		for i, r := range p.Rows {
 			out.Rows[i] = syncRow{Kind: r.Kind, ID: r.ID, Version: r.Version, HLC: r.HLC(), Row: r.Row}
 		}

@@ -81,7 +81,9 @@ func (r *Remote) Pull(ctx context.Context, in app.SyncPullInput) (app.RemotePage
 		Protocol int   `json:"protocol"`
 		Cursor   int64 `json:"cursor"`
 		Limit    int   `json:"limit,omitempty"`
-	}{in.Protocol, in.Cursor, in.Limit}
+		Wait     int   `json:"wait,omitempty"`
+		Resync   bool  `json:"resync,omitempty"`
+	}{in.Protocol, in.Cursor, in.Limit, in.Wait, in.Resync}
 	var out app.RemotePage
 	err := r.post(ctx, "/v1/sync/pull", body, &out)
 	return out, err

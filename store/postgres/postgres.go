@@ -361,7 +361,8 @@ func (t *txn) Idempotency() app.IdempotencyRecords { return idempotency{t.d} }
 func (t *txn) Device() app.DeviceSettings          { return device{t.d} }
 
 // mapErr turns driver errors into app sentinels: no rows → ErrNotFound, unique violations →
-// ErrConflict, a database that cannot be reached → ErrUnavailable.
+// ErrConflict, a database that cannot be reached → ErrUnavailable, a statement canceled at
+// its deadline → context.DeadlineExceeded.
 func mapErr(err error) error {
 	if err == nil {
 		return nil
@@ -377,6 +378,13 @@ func mapErr(err error) error {
 	if errors.As(err, &pe) {
 		if pe.Code == "23505" {
 			return fmt.Errorf("%w: %v", app.ErrConflict, err)
+		}
+		if pe.Code == "57014" {
+			// query_canceled: pgx cancels the running statement when its context's deadline
+			// passes (the request's store bound) and reports the server's answer, not the
+			// context's error; the server answers 503 for work past its bound, and a push
+			// then halves its batch.
+			return fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
 		}
 	}
 	if unreachable(err) {

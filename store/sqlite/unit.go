@@ -24,8 +24,10 @@ import (
 const DefaultUnitDeadline = 5 * time.Second
 
 var (
-	errUnitEnded   = errors.New("unit of work already ended")
-	errUnitExpired = errors.New("unit of work held past its deadline and rolled back")
+	errUnitEnded = errors.New("unit of work already ended")
+	// errUnitExpired is work past its deadline: the server answers it 503, as a request
+	// past its store bound, and a device's push then sends a smaller batch.
+	errUnitExpired = fmt.Errorf("unit of work held past its deadline and rolled back: %w", context.DeadlineExceeded)
 )
 
 type unitKey struct{}

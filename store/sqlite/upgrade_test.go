@@ -44,6 +44,9 @@ func dumpTables(t *testing.T, db *sql.DB, tables map[string]string) map[string][
 				if c == "server_version" || c == "change_seq" {
 					continue // added by migration 0005, checked by TestUpgradeServerVersions
 				}
+				if c == "purged_through" || c == "purged_at" {
+					continue // added by migration 0008 with nothing purged yet
+				}
 				v := vals[i]
 				if b, ok := v.([]byte); ok {
 					switch {

@@ -487,6 +487,8 @@ func testSync(t *testing.T, st app.Store) {
 		{"Tombstones", testSyncTombstones},
 		{"TenantIsolation", testSyncIsolation},
 		{"LatestSeqKept", testLatestSeqKept},
+		{"TombstonePurge", testTombstonePurge},
+		{"DropStale", testDropStale},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, st) })
 	}
