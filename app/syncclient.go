@@ -127,7 +127,11 @@ type SyncReport struct {
 // the session's workspace: ConnectWorkspace with a fresh plan. A device whose own local
 // workspace holds data is refused with ErrConflict: publish or join it (PlanConnect).
 func (s *Service) ConnectRemote(ctx context.Context, f TokenFile, url string, sess Session) error {
-	return s.ConnectWorkspace(ctx, f, url, sess, ConnectPlan{Mode: ConnectFresh})
+	plan, err := s.PlanConnect(ctx, sess, ConnectFresh, TeamCatalog{})
+	if err != nil {
+		return err
+	}
+	return s.ConnectWorkspace(ctx, f, url, sess, plan)
 }
 
 // DisconnectRemote forgets the team server: its session token and URL. The data pulled and
