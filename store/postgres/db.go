@@ -45,6 +45,9 @@ type db struct {
 	tenant  uuid.UUID
 	pending []queued // writes queued for the next round trip
 	failed  error    // a queued write that failed: the transaction is lost
+	// ahead holds users read along with a membership (memberships.Get), for users.Get to
+	// take without a round trip of its own; any write drops them, since it may change them.
+	ahead map[uuid.UUID]app.User
 }
 
 // conn is where db sends its batches: a pooled connection or a pgx transaction (units).
@@ -134,6 +137,7 @@ func (d *db) lead(br pgx.BatchResults, lead []queued) error {
 // later queues a write for tenant whose result nobody waits for: it goes out with the next
 // statement or the end of the transaction (finish); check, when set, judges its tag.
 func (d *db) later(tenant uuid.UUID, what, query string, check func(pgconn.CommandTag) error, args ...any) {
+	d.ahead = nil
 	if tenant != d.tenant {
 		d.pending = append(d.pending, queued{what: "set tenant", query: setTenant, args: []any{tenant.String()}})
 		d.tenant = tenant
@@ -194,6 +198,7 @@ func (d *db) exec(ctx context.Context, tenant uuid.UUID, query string, args ...a
 	if d.failed != nil {
 		return 0, d.failed
 	}
+	d.ahead = nil
 	b, lead := d.open(tenant, false)
 	b.Queue("SAVEPOINT stmt")
 	b.Queue(rebind(query), args...)

@@ -230,3 +230,70 @@ func TestLateInsertFailure(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestUserReadAhead: a membership's read brings its user along (memberships.Get), and a
+// users.Get later in the transaction takes that copy only while nothing was written since;
+// a unit's savepoint rolled back drops it too, since what it read may have been the
+// savepoint's own write.
+func TestUserReadAhead(t *testing.T) {
+	st, a := signedUp(t)
+	ctx := context.Background()
+	sc := a.Scope()
+	rename := func(tx app.Tx, name string) error {
+		u, err := tx.Users().Get(ctx, sc, a.UserID)
+		if err != nil {
+			return err
+		}
+		prev := u.Version
+		u.Name, u.Version = name, u.Version+1
+		return tx.Users().Update(ctx, sc, u, prev)
+	}
+	name := func(tx app.Tx) string {
+		t.Helper()
+		u, err := tx.Users().Get(ctx, sc, a.UserID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u.Name
+	}
+	if err := st.Write(ctx, func(tx app.Tx) error {
+		if _, err := tx.Memberships().Get(ctx, sc, a.UserID); err != nil {
+			return err
+		}
+		if got := name(tx); got != "Lock" {
+			t.Errorf("user read ahead: %q, want Lock", got)
+		}
+		if err := rename(tx, "Renamed"); err != nil {
+			return err
+		}
+		if got := name(tx); got != "Renamed" {
+			t.Errorf("after a write: %q, want Renamed", got)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	uctx, u := st.BeginUnit(ctx)
+	defer u.Rollback()
+	errUndo := errors.New("undo")
+	if err := st.Write(uctx, func(tx app.Tx) error {
+		if err := rename(tx, "Savepoint"); err != nil {
+			return err
+		}
+		if _, err := tx.Memberships().Get(ctx, sc, a.UserID); err != nil { // reads the savepoint's name
+			return err
+		}
+		return errUndo
+	}); !errors.Is(err, errUndo) {
+		t.Fatalf("unit write: %v", err)
+	}
+	if err := u.Commit(uctx, func(tx app.Tx) error {
+		if got := name(tx); got != "Renamed" {
+			t.Errorf("after a savepoint rolled back: %q, want Renamed", got)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
