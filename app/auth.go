@@ -266,6 +266,11 @@ func (s *Service) Authenticate(ctx context.Context, secret string, orgID *uuid.U
 	}
 	now := s.Now()
 	hash := HashToken(secret)
+	key := principalKeyOf(hash, orgID)
+	if p, ok := s.principals.get(key, now); ok {
+		return s.actor(ctx, p.tok, p.m, now)
+	}
+	gen := s.principals.generation()
 	var tok APIToken
 	var m Membership
 	err := s.store.Read(ctx, func(tx Tx) error {
@@ -284,6 +289,13 @@ func (s *Service) Authenticate(ctx context.Context, secret string, orgID *uuid.U
 	if err != nil {
 		return Actor{}, err
 	}
+	s.principals.put(key, principal{tok: tok, m: m, at: now}, gen)
+	return s.actor(ctx, tok, m, now)
+}
+
+// actor is the principal of a token as of now: refused once expired, and marked used at
+// most once per tokenTouchPeriod.
+func (s *Service) actor(ctx context.Context, tok APIToken, m Membership, now time.Time) (Actor, error) {
 	if tok.ExpiresAt != nil && !now.Before(*tok.ExpiresAt) {
 		return Actor{}, fmt.Errorf("token expired: %w", ErrUnauthorized)
 	}
@@ -294,6 +306,8 @@ func (s *Service) Authenticate(ctx context.Context, secret string, orgID *uuid.U
 			return tx.Tokens().Touch(ctx, Scope{TenantID: tok.TenantID}, tok.ID, now)
 		}); err != nil {
 			s.log.Warn("token touch failed", "token_id", tok.ID, "err", err)
+		} else {
+			s.principals.touched(tok.ID, now)
 		}
 	}
 	return a, nil
@@ -376,7 +390,7 @@ func (s *Service) Tokens(ctx context.Context, a Actor) ([]APIToken, error) {
 
 // RevokeToken deletes one of the actor's own tokens.
 func (s *Service) RevokeToken(ctx context.Context, a Actor, id uuid.UUID) error {
-	return s.store.Write(ctx, func(tx Tx) error {
+	err := s.store.Write(ctx, func(tx Tx) error {
 		t, err := tx.Tokens().Get(ctx, a.Scope(), id)
 		if err != nil {
 			return err
@@ -389,4 +403,6 @@ func (s *Service) RevokeToken(ctx context.Context, a Actor, id uuid.UUID) error 
 		}
 		return s.audit(ctx, tx, a.Scope(), &a.UserID, "token.revoke", "api_token", id)
 	})
+	s.principals.forget() // whatever the outcome: a failed commit may still have landed
+	return err
 }

@@ -154,6 +154,7 @@ func (s *Service) localToken(ctx context.Context, a Actor, f TokenFile, rotate b
 		// Written last: when it fails the transaction rolls back and the old token stays.
 		return f.write(secret)
 	})
+	s.principals.forget() // the old token may have been revoked
 	if err != nil {
 		return "", err
 	}

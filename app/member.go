@@ -192,6 +192,7 @@ func (s *Service) UpdateMember(ctx context.Context, a Actor, userID uuid.UUID, p
 		out = m
 		return s.record(ctx, tx, sc, &a.UserID, change{action: "membership.update", entity: "membership", id: m.ID, org: &a.OrgID, meta: m.Meta, row: m.Membership})
 	})
+	s.principals.forget() // the member's requests take the new role at once
 	return out, err
 }
 
@@ -200,6 +201,7 @@ func (s *Service) RemoveMember(ctx context.Context, a Actor, userID uuid.UUID, e
 	if err := a.require(PermMembersManage); err != nil {
 		return err
 	}
+	defer s.principals.forget() // the member's tokens stop serving this organization at once
 	return s.write(ctx, a, PermMembersManage, func(tx Tx, a Actor, now time.Time) error {
 		sc := a.Scope()
 		m, err := loadMember(ctx, tx, sc, userID)

@@ -20,7 +20,9 @@ type Service struct {
 	log    *slog.Logger
 	// notifier wakes sync pulls waiting on a tenant (app/syncnotify.go).
 	notifier *syncNotifier
-	decoy    struct {
+	// principals are Authenticate's recent lookups (app/principals.go).
+	principals principals
+	decoy      struct {
 		once sync.Once
 		hash string
 	}

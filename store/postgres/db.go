@@ -45,6 +45,9 @@ type db struct {
 	tenant  uuid.UUID
 	pending []queued // writes queued for the next round trip
 	failed  error    // a queued write that failed: the transaction is lost
+	// ahead holds users read along with a membership (memberships.Get), for users.Get to
+	// take without a round trip of its own; any write drops them, since it may change them.
+	ahead map[uuid.UUID]app.User
 }
 
 // conn is where db sends its batches: a pooled connection or a pgx transaction (units).
@@ -54,12 +57,14 @@ type conn interface {
 }
 
 // queued is a statement sent ahead of the one that carries it. A queued write has a what
-// (for its error) and may check its command tag.
+// (for its error) and may check its command tag. An own write is a caller's statement sent
+// late (db.laterOwn): its unique violation is the caller's ErrConflict.
 type queued struct {
 	what  string
 	query string
 	args  []any
 	check func(pgconn.CommandTag) error
+	own   bool
 }
 
 // deferredError is the failure of a queued write. It carries the driver error for Write's
@@ -68,13 +73,22 @@ type queued struct {
 type deferredError struct {
 	what string
 	err  error
+	own  bool // a caller's own statement sent late (db.laterOwn)
 }
 
 func (e *deferredError) Error() string { return e.what + ": " + e.err.Error() }
 
-// Is makes an unreachable database ErrUnavailable, as mapErr does.
+// Is makes an unreachable database ErrUnavailable, as mapErr does, and a caller's own
+// statement's unique violation ErrConflict.
 func (e *deferredError) Is(target error) bool {
-	return target == app.ErrUnavailable && unreachable(e.err)
+	switch target {
+	case app.ErrUnavailable:
+		return unreachable(e.err)
+	case app.ErrConflict:
+		var pe *pgconn.PgError
+		return e.own && errors.As(e.err, &pe) && pe.Code == "23505"
+	}
+	return false
 }
 
 const setTenant = `SELECT set_config('app.tenant_id', $1, true)`
@@ -111,7 +125,7 @@ func (d *db) lead(br pgx.BatchResults, lead []queued) error {
 		}
 		if err != nil {
 			if q.what != "" {
-				err = &deferredError{what: q.what, err: err}
+				err = &deferredError{what: q.what, err: err, own: q.own}
 			}
 			d.failed = err
 			return err
@@ -123,11 +137,24 @@ func (d *db) lead(br pgx.BatchResults, lead []queued) error {
 // later queues a write for tenant whose result nobody waits for: it goes out with the next
 // statement or the end of the transaction (finish); check, when set, judges its tag.
 func (d *db) later(tenant uuid.UUID, what, query string, check func(pgconn.CommandTag) error, args ...any) {
+	d.ahead = nil
 	if tenant != d.tenant {
 		d.pending = append(d.pending, queued{what: "set tenant", query: setTenant, args: []any{tenant.String()}})
 		d.tenant = tenant
 	}
 	d.pending = append(d.pending, queued{what: what, query: rebind(query), args: args, check: check})
+}
+
+// laterOwn queues a caller's write whose only possible failures end the transaction anyway:
+// it goes out with the next statement or the end of the transaction, as later's do, and its
+// failure fails the transaction as theirs does, except that a unique violation is
+// ErrConflict (the caller's own statement's result, arriving with the commit). It is for
+// writes whose result nobody acts on inside the transaction, and it saves their round trip:
+// for a write that takes the tenant's counter (a synced row's insert), it also shortens how
+// long the transaction holds the counter's lock, which every writer of the tenant queues on.
+func (d *db) laterOwn(tenant uuid.UUID, what, query string, args ...any) {
+	d.later(tenant, what, query, nil, args...)
+	d.pending[len(d.pending)-1].own = true
 }
 
 // finish sends the queued writes with end (COMMIT, RELEASE SAVEPOINT …; "" to send only
@@ -171,6 +198,7 @@ func (d *db) exec(ctx context.Context, tenant uuid.UUID, query string, args ...a
 	if d.failed != nil {
 		return 0, d.failed
 	}
+	d.ahead = nil
 	b, lead := d.open(tenant, false)
 	b.Queue("SAVEPOINT stmt")
 	b.Queue(rebind(query), args...)

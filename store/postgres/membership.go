@@ -2,9 +2,11 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/stinthq/stint/app"
 )
 
@@ -18,10 +20,40 @@ func scanMembership(r rowScanner, extra ...any) (app.Membership, error) {
 	return ms, err
 }
 
+// Get reads the user's row in the same round trip and keeps it for a users.Get later in the
+// transaction (db.ahead). Every write transaction of the app begins with the actor's
+// membership (app.Service.write), and a create that takes its time zone from the user
+// reads the user next: that read then costs no round trip, at the price of an indexed
+// lookup in the transactions that do not need it.
 func (s memberships) Get(ctx context.Context, sc app.Scope, userID uuid.UUID) (app.Membership, error) {
-	return getOne("get membership", func(r rowScanner) (app.Membership, error) { return scanMembership(r) }, s.d.queryRow(ctx, sc.TenantID,
-		`SELECT `+membershipCols+` FROM memberships m WHERE m.tenant_id = ? AND m.organization_id = ? AND m.user_id = ?`,
-		sc.TenantID, sc.OrgID, userID))
+	d := s.d
+	if d.failed != nil {
+		return app.Membership{}, fmt.Errorf("get membership: %w", mapErr(d.failed))
+	}
+	b, lead := d.open(sc.TenantID, true)
+	b.Queue(rebind(`SELECT `+membershipCols+` FROM memberships m WHERE m.tenant_id = ? AND m.organization_id = ? AND m.user_id = ?`),
+		sc.TenantID, sc.OrgID, userID)
+	b.Queue(rebind(`SELECT `+userCols+` FROM users WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL`), sc.TenantID, userID)
+	br := d.c.SendBatch(ctx, b)
+	defer br.Close()
+	if err := d.lead(br, lead); err != nil {
+		return app.Membership{}, fmt.Errorf("get membership: %w", mapErr(err))
+	}
+	m, err := scanMembership(br.QueryRow())
+	if err != nil {
+		return app.Membership{}, fmt.Errorf("get membership: %w", mapErr(err))
+	}
+	u, err := scanUser(br.QueryRow())
+	switch {
+	case err == nil:
+		if d.ahead == nil {
+			d.ahead = make(map[uuid.UUID]app.User, 1)
+		}
+		d.ahead[u.ID] = u
+	case !errors.Is(err, pgx.ErrNoRows):
+		return app.Membership{}, fmt.Errorf("get membership: the user read with it: %w", mapErr(err))
+	}
+	return m, nil
 }
 
 func (s memberships) List(ctx context.Context, sc app.Scope, p app.PageRequest) ([]app.Member, error) {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/store/postgres"
 )
 
 // TestServiceOnPostgres drives the app's own use cases over the PostgreSQL store as the
@@ -83,5 +85,92 @@ func TestServiceOnPostgres(t *testing.T) {
 	}
 	if _, err := svc.Authenticate(ctx, other.Token, &sess.Organization.ID); err == nil {
 		t.Errorf("a token resolved into another tenant's organization")
+	}
+}
+
+// TestPrincipalCacheAcrossInstances: two services (two instances) on one database. A token
+// revoked through one stops working there at once and on the other within app.PrincipalTTL,
+// the bound its cache of principals gives; until then the other still serves it from the
+// copy it looked up, which is what saves a request its lookup. A member removed through one
+// instance loses the other's cached access the same way.
+func TestPrincipalCacheAcrossInstances(t *testing.T) {
+	db := newDB(t)
+	dsn := db.setup(t)
+	ctx := context.Background()
+	clock := app.NewFixedClock(time.Now())
+	instance := func() *app.Service {
+		st, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return app.New(st, app.Options{Clock: clock, Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
+	}
+	one, two := instance(), instance()
+	sess, err := one.Signup(ctx, app.SignupInput{Email: "cache@example.com", Password: "cache password",
+		Name: "Cache", Organization: "Cache", Timezone: "UTC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := func(svc *app.Service, token string) error {
+		_, err := svc.Authenticate(ctx, token, nil)
+		return err
+	}
+	a, err := one.Authenticate(ctx, sess.Token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := auth(two, sess.Token); err != nil {
+		t.Fatal(err)
+	}
+	if err := one.RevokeToken(ctx, a, a.TokenID); err != nil {
+		t.Fatal(err)
+	}
+	if err := auth(one, sess.Token); !errors.Is(err, app.ErrUnauthorized) {
+		t.Errorf("revoking instance, at once: %v, want ErrUnauthorized", err)
+	}
+	clock.Advance(app.PrincipalTTL / 2)
+	if err := auth(two, sess.Token); err != nil {
+		t.Errorf("other instance, within the TTL: %v, want its cached principal", err)
+	}
+	clock.Advance(app.PrincipalTTL / 2)
+	if err := auth(two, sess.Token); !errors.Is(err, app.ErrUnauthorized) {
+		t.Errorf("other instance, after the TTL: %v, want ErrUnauthorized", err)
+	}
+
+	// A member removed on one instance.
+	owner, err := one.Login(ctx, app.LoginInput{Email: "cache@example.com", Password: "cache password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oa, err := one.Authenticate(ctx, owner.Token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := one.AddMember(ctx, oa, app.MemberInput{Email: "member@example.com", Name: "Member", Password: "member password", Role: app.RoleMember})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := one.Login(ctx, app.LoginInput{Email: "member@example.com", Password: "member password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, svc := range []*app.Service{one, two} {
+		if err := auth(svc, ms.Token); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := one.RemoveMember(ctx, oa, m.UserID, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := auth(one, ms.Token); !errors.Is(err, app.ErrUnauthorized) {
+		t.Errorf("removed member, removing instance: %v, want ErrUnauthorized", err)
+	}
+	if err := auth(two, ms.Token); err != nil {
+		t.Errorf("removed member, other instance within the TTL: %v, want its cached principal", err)
+	}
+	clock.Advance(app.PrincipalTTL)
+	if err := auth(two, ms.Token); !errors.Is(err, app.ErrUnauthorized) {
+		t.Errorf("removed member, other instance after the TTL: %v, want ErrUnauthorized", err)
 	}
 }

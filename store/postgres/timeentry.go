@@ -118,11 +118,23 @@ func (s timeEntries) Insert(ctx context.Context, sc app.Scope, e app.TimeEntry) 
 	if e.TenantID != sc.TenantID || e.OrganizationID != sc.OrgID {
 		return fmt.Errorf("insert time entry: scope mismatch: %w", app.ErrNotFound)
 	}
-	args := []any{e.ID, e.TenantID, e.OrganizationID, e.UserID, e.ProjectID, e.TaskID, e.Description,
-		ts(e.StartedAt), nullTS(e.StoppedAt), e.Timezone, e.Billable, e.Source, tagIDs(e.TagIDs)}
-	_, err := s.d.exec(ctx, sc.TenantID, `INSERT INTO time_entries (id, tenant_id, organization_id, user_id, project_id, task_id,
-		description, started_at, stopped_at, timezone, billable, source, tag_ids, `+metaCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, metaArgs(e.Meta)...)...)
+	args := append([]any{e.ID, e.TenantID, e.OrganizationID, e.UserID, e.ProjectID, e.TaskID, e.Description,
+		ts(e.StartedAt), nullTS(e.StoppedAt), e.Timezone, e.Billable, e.Source, tagIDs(e.TagIDs)}, metaArgs(e.Meta)...)
+	const insert = `INSERT INTO time_entries (id, tenant_id, organization_id, user_id, project_id, task_id,
+		description, started_at, stopped_at, timezone, billable, source, tag_ids, ` + metaCols + `)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	if e.StoppedAt != nil {
+		// A stopped entry cannot break the one-running-entry rule, the only refusal a caller
+		// acts on (a new id is not taken): its insert goes out with the transaction's next
+		// round trip, usually the COMMIT with the audit and change-log rows (db.laterOwn).
+		// Its trigger takes the tenant's counter (migration 0003), whose lock the tenant's
+		// other writers queue on; sent with the COMMIT, the lock is held while PostgreSQL
+		// runs that one round trip, not across the request's round trips and the work
+		// between them. A duplicate id still fails the transaction as ErrConflict.
+		s.d.laterOwn(sc.TenantID, "insert time entry", insert, args...)
+		return nil
+	}
+	_, err := s.d.exec(ctx, sc.TenantID, insert, args...)
 	if err != nil {
 		return fmt.Errorf("insert time entry: %w", mapErr(err))
 	}

@@ -173,7 +173,7 @@ func (u *unit) write(ctx context.Context, fn func(app.Tx) error) (err error) {
 	}
 	// Undo this function's work only; the setting of app.tenant_id goes back with it, and
 	// its writes still queued are dropped.
-	u.d.pending, u.d.failed = nil, nil
+	u.d.pending, u.d.failed, u.d.ahead = nil, nil, nil // ahead may hold what the savepoint wrote
 	if _, err := u.tx.Exec(context.WithoutCancel(ctx), "ROLLBACK TO SAVEPOINT unit_write"); err != nil {
 		err = fmt.Errorf("rollback to unit savepoint: %w", mapErr(err))
 		u.endLocked(err)

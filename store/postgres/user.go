@@ -23,6 +23,9 @@ func scanUser(r rowScanner) (app.User, error) {
 }
 
 func (s users) Get(ctx context.Context, sc app.Scope, id uuid.UUID) (app.User, error) {
+	if u, ok := s.d.ahead[id]; ok && u.TenantID == sc.TenantID {
+		return u, nil // read with the membership, and nothing written since (db.ahead)
+	}
 	return getOne("get user", scanUser, s.d.queryRow(ctx, sc.TenantID,
 		`SELECT `+userCols+` FROM users WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL`, sc.TenantID, id))
 }

@@ -1,0 +1,103 @@
+package app
+
+import (
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// PrincipalTTL is how long Authenticate reuses a token's principal (the token and its user's
+// membership) it looked up, instead of asking the store on every request. It bounds how
+// long a change made through another instance sharing the database takes to reach this
+// one: a token revoked or expired elsewhere, a membership removed or a role changed there,
+// still serve here for at most this long. Through this Service the change applies at once
+// (forget), and writes check the actor's membership inside their transaction whatever the
+// cache holds (Service.write), so a cached role only ever decides reads. Nothing lives
+// only here: the store stays the one place tokens and memberships are kept.
+const PrincipalTTL = time.Second
+
+// maxPrincipals bounds the cache; past it the cache starts over.
+const maxPrincipals = 4096
+
+// principalKey is what a lookup was asked: a token's hash and the organization (uuid.Nil
+// for the user's default).
+type principalKey struct {
+	hash string
+	org  uuid.UUID
+}
+
+type principal struct {
+	tok APIToken
+	m   Membership
+	at  time.Time // when the store answered
+}
+
+// principals caches Authenticate's lookups for PrincipalTTL.
+type principals struct {
+	mu  sync.Mutex
+	m   map[principalKey]principal
+	gen uint64 // counts forget calls, so a lookup that began before one is not kept
+}
+
+func principalKeyOf(hash []byte, orgID *uuid.UUID) principalKey {
+	k := principalKey{hash: string(hash)}
+	if orgID != nil {
+		k.org = *orgID
+	}
+	return k
+}
+
+// get returns the principal looked up for k at most PrincipalTTL before now.
+func (c *principals) get(k principalKey, now time.Time) (principal, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p, ok := c.m[k]
+	if !ok || now.Sub(p.at) >= PrincipalTTL || now.Before(p.at) {
+		return principal{}, false
+	}
+	return p, true
+}
+
+// generation is what put needs from a lookup about to ask the store.
+func (c *principals) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
+
+// put keeps what the store answered for k, unless forget was called since the lookup began
+// (gen, from generation): its answer may predate the change forget was called for.
+func (c *principals) put(k principalKey, p principal, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	if c.m == nil || len(c.m) >= maxPrincipals {
+		c.m = make(map[principalKey]principal)
+	}
+	c.m[k] = p
+}
+
+// touched records that the token id was marked used at, so the cached copy does not ask
+// for another touch before tokenTouchPeriod has passed.
+func (c *principals) touched(id uuid.UUID, at time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, p := range c.m {
+		if p.tok.ID == id {
+			p.tok.LastUsedAt = &at
+			c.m[k] = p
+		}
+	}
+}
+
+// forget drops every cached principal: called after this Service revokes a token or
+// changes a membership or an organization, so that the change applies here at once.
+func (c *principals) forget() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	clear(c.m)
+}
