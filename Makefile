@@ -35,6 +35,9 @@ FYNE_DIR  := $(BIN)/fyne-patched
 FYNE_MOD  := $(FYNE_DIR)/go.mod
 FYNE_WORK := $(abspath $(FYNE_DIR))/go.work
 MODFILE   := -modfile=$(FYNE_MOD)
+# TEST_PATCHED are the patched modules' packages whose tests run against the patched copies
+# (third_party/fyne/README.md, "Linked methods"); the godbus one needs a session bus.
+TEST_PATCHED := fyne.io/fyne/v2/lang github.com/nicksnyder/go-i18n/v2/i18n/template github.com/godbus/dbus/v5/prop
 # What cgo needs to build Fyne's OpenGL driver, as Debian packages and as pkg-config names;
 # dbus provides the private session bus the tray tests start.
 GUI_APT := gcc libc6-dev pkg-config patch libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev dbus
@@ -57,10 +60,11 @@ build-headless: check-go
 	CGO_ENABLED=0 $(GO) build $(BUILD_FLAGS) -tags headless -ldflags '$(LDFLAGS)' -o $(BIN)/stint-headless ./cmd/stint
 
 # test installs what is missing, then runs the checks: lint (below), the race-enabled tests
-# (a private PostgreSQL cluster they need is started by .ci/test-env around them), and the desktop
-# smoke test on the real binary under Xvfb.
+# (a private PostgreSQL cluster they need is started by .ci/test-env around them), the tests of
+# the patched modules (TEST_PATCHED), and the desktop smoke test on the real binary under Xvfb.
 test: deps build lint
 	./.ci/test-env $(GO) test $(MODFILE) -race -count=1 -timeout 30m ./...
+	dbus-run-session -- $(GO) test $(MODFILE) -count=1 $(TEST_PATCHED)
 	BIN=$(abspath $(BIN))/stint ./.ci/desktop-smoke
 
 deps: check-go check-cgo check-gui $(FYNE_MOD)

@@ -16,7 +16,10 @@ import (
 //     collecting earlier costs no measurable CPU;
 //   - memory freed by the collector goes back to the system at once (trimmer) after start,
 //     whose parsing and first layout leave megabytes of garbage, and when the window goes to
-//     the background. Go returns it on its own only slowly.
+//     the background. Go returns it on its own only slowly;
+//   - once after start, the executable's resident code and read-only data are handed back
+//     (trimmer.release, releaseCode): what start-up alone ran stays out, what the app runs
+//     again comes back on first use.
 const (
 	startGCPercent = 50
 	gcPercent      = 25
@@ -31,6 +34,8 @@ type trimmer struct {
 	free func()
 	// settle runs once at settleAfter, trimmed or not (nil: nothing).
 	settle func()
+	// release runs once at settleAfter, after settle (nil: nothing).
+	release func()
 }
 
 const (
@@ -38,7 +43,9 @@ const (
 	trimEvery   = 60
 )
 
-func newTrimmer() *trimmer { return &trimmer{free: debug.FreeOSMemory} }
+func newTrimmer() *trimmer {
+	return &trimmer{free: debug.FreeOSMemory, release: func() { _, _ = releaseCode() }}
+}
 
 // request asks for a trim on a coming tick; it may be called from any goroutine.
 func (t *trimmer) request() { t.want.Store(true) }
@@ -47,6 +54,9 @@ func (t *trimmer) request() { t.want.Store(true) }
 func (t *trimmer) tick(n int) {
 	if n == settleAfter && t.settle != nil {
 		t.settle()
+	}
+	if n == settleAfter && t.release != nil {
+		t.release()
 	}
 	if n != settleAfter && !t.want.Load() || t.last != 0 && n-t.last < trimEvery {
 		return

@@ -16,7 +16,8 @@
 // is visible next to Stint's. Goals (DESIGN.md): first frame < 1 s, RSS < 80 MB, CPU < 0.5%.
 //
 // Usage: go run ./ui/internal/desktopbench [-bin bin/stint] [-modfile bin/fyne-patched/go.mod]
-// [-idle 1m] [-cpu 5m] [-starts 5]. It needs Xvfb, xdotool, xwd (x11-apps) and xwininfo.
+// [-idle 1m] [-cpu 5m] [-starts 5] [-before OLDBIN]. With -before, a second Stint binary
+// (say, main's) is measured the same way in the same run, for a before and after. It needs Xvfb, xdotool, xwd (x11-apps) and xwininfo.
 // Run it from the repository root; make bench-desktop passes the flags.
 package main
 
@@ -46,6 +47,7 @@ func main() {
 
 type options struct {
 	bin, modfile    string
+	before          string
 	tags            string
 	idle, cpu       time.Duration
 	starts, presses int
@@ -54,6 +56,7 @@ type options struct {
 func run() error {
 	var o options
 	flag.StringVar(&o.bin, "bin", "", "stint binary (default: build one with -tags)")
+	flag.StringVar(&o.before, "before", "", "a second stint binary, measured the same way in the same run (a before and after)")
 	flag.StringVar(&o.modfile, "modfile", "", "go.mod that builds against the patched Fyne (third_party/fyne/apply writes it)")
 	flag.StringVar(&o.tags, "tags", "no_emoji,no_animations", "build tags for the binaries it builds (as make build)")
 	flag.DurationVar(&o.idle, "idle", time.Minute, "idle time before memory is read")
@@ -117,6 +120,11 @@ func run() error {
 		{name: "fyne, event loop", argv: []string{baseline}, title: "^Fyne baseline$"},
 		{name: "fyne, stock", argv: []string{stock}, title: "^Fyne baseline$"},
 	}
+	if o.before != "" {
+		// Between the two baselines, so the before and the after are as far from the
+		// event-loop baseline's measurement as each other.
+		apps = slices.Insert(apps, 2, app{name: "stint before", argv: []string{o.before}, title: apps[0].title, background: true})
+	}
 	type latency struct {
 		name          string
 		median, worst time.Duration
@@ -150,6 +158,12 @@ func run() error {
 		fmt.Printf("%-17s %11s %11s %7.1fMB %7.1fMB %7.1fMB %7.1fMB %7.1fMB %11.2f%% %12s\n", r.name,
 			r.firstFrame.Round(time.Millisecond), r.worstFrame.Round(time.Millisecond),
 			mb(r.rss), mb(r.anon), mb(r.file), mb(r.exe), mb(r.mesa), r.cpu, back)
+	}
+	for _, r := range results {
+		if strings.HasPrefix(r.name, "stint") {
+			fmt.Printf("%s over the event-loop baseline: RSS %+.1f MB (anon %+.1f, exe %+.1f)\n", r.name,
+				mb(r.rss-results[1].rss), mb(r.anon-results[1].anon), mb(r.exe-results[1].exe))
+		}
 	}
 	fmt.Printf("\n%-17s %11s %11s\n", "key to frame", "median", "worst")
 	for _, l := range latencies {
