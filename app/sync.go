@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -159,12 +160,18 @@ const (
 )
 
 // SyncPullInput asks for the page of rows after Cursor (0: from the start), at most Limit
-// of them (0: DefaultSyncPullLimit).
+// of them (0: DefaultSyncPullLimit). Wait is the client's long-poll: how long the server may
+// hold a pull that finds nothing new (at most MaxSyncWait); the HTTP handler does the
+// waiting, PullSync itself always answers at once.
 type SyncPullInput struct {
 	Protocol int
 	Cursor   int64
 	Limit    int
+	Wait     time.Duration
 }
+
+// MaxSyncWait is the longest a server holds a waiting pull.
+const MaxSyncWait = 30 * time.Second
 
 // PullSync reads one page of the rows the actor may see whose server version is above the
 // cursor (docs/sync.md, Pull): in each organization the actor belongs to, the organization,

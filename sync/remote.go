@@ -81,7 +81,8 @@ func (r *Remote) Pull(ctx context.Context, in app.SyncPullInput) (app.RemotePage
 		Protocol int   `json:"protocol"`
 		Cursor   int64 `json:"cursor"`
 		Limit    int   `json:"limit,omitempty"`
-	}{in.Protocol, in.Cursor, in.Limit}
+		Wait     int   `json:"wait,omitempty"`
+	}{in.Protocol, in.Cursor, in.Limit, int(min(in.Wait, app.MaxSyncWait) / time.Second)}
 	var out app.RemotePage
 	err := r.post(ctx, "/v1/sync/pull", body, &out)
 	return out, err
@@ -212,4 +213,10 @@ func (e *wireError) Is(target error) bool {
 		}
 	}
 	return false
+}
+
+// Dial is the remote for a team server's URL and a session token, with the default HTTP
+// client: what a SyncWorker dials (app.SyncWorkerOptions.Dial).
+func Dial(baseURL, token string) (app.SyncRemote, error) {
+	return NewRemote(baseURL, token, nil)
 }
