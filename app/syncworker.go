@@ -66,6 +66,8 @@ type SyncActivity struct {
 	Progress SyncProgress
 	// Rounds counts the rounds that ended well (waits that received changes included).
 	Rounds int
+	// Report is what the last round that ended well exchanged.
+	Report SyncReport
 }
 
 // SyncWorkerOptions configure a SyncWorker. Zero durations take the defaults.
@@ -83,7 +85,11 @@ type SyncWorkerOptions struct {
 	Settle time.Duration
 	// MinBackoff and MaxBackoff bound the wait after a failed round (default 1 s, 1 min).
 	MinBackoff, MaxBackoff time.Duration
-	Logger                 *slog.Logger
+	// OutboxCheck is how often a waiting worker looks at the outbox for changes another
+	// process made (the CLI beside the desktop, or beside `stint sync --watch`), which no
+	// commit notification reports here: one indexed read (default 1 s).
+	OutboxCheck time.Duration
+	Logger      *slog.Logger
 }
 
 // SyncWorker runs sync rounds in the background while the device is connected to a team
@@ -116,6 +122,9 @@ func NewSyncWorker(svc *Service, o SyncWorkerOptions) *SyncWorker {
 		o.MaxBackoff = time.Minute
 	}
 	o.MaxBackoff = max(o.MaxBackoff, o.MinBackoff)
+	if o.OutboxCheck <= 0 {
+		o.OutboxCheck = time.Second
+	}
 	if o.Logger == nil {
 		o.Logger = svc.log
 	}
@@ -295,7 +304,7 @@ func (w *SyncWorker) round(ctx context.Context, a Actor, remote SyncRemote) erro
 		return err
 	}
 	w.log.DebugContext(ctx, "sync round", "pushed", rep.Pushed, "rejected", rep.Rejected, "pulled", rep.Pulled, "pending", rep.Pending)
-	return w.synced(ctx)
+	return w.synced(ctx, rep)
 }
 
 // listen holds a waiting pull until the server has changes, the wait ends, a local change
@@ -306,12 +315,24 @@ func (w *SyncWorker) listen(ctx context.Context, a Actor, remote SyncRemote, cha
 	stop, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
-		select {
-		case <-changed:
-			cancel()
-		case <-w.kick:
-			cancel()
-		case <-stop:
+		check := time.NewTicker(w.opts.OutboxCheck)
+		defer check.Stop()
+		for {
+			select {
+			case <-changed:
+				cancel()
+				return
+			case <-w.kick:
+				cancel()
+				return
+			case <-stop:
+				return
+			case <-check.C:
+				if w.outboxHolds(lctx, a) {
+					cancel()
+					return
+				}
+			}
 		}
 	}()
 	var rep SyncReport
@@ -335,11 +356,26 @@ func (w *SyncWorker) listen(ctx context.Context, a Actor, remote SyncRemote, cha
 		return err
 	}
 	w.log.DebugContext(ctx, "sync pull received changes", "pulled", rep.Pulled)
-	return w.synced(ctx)
+	return w.synced(ctx, rep)
+}
+
+// outboxHolds reports whether the outbox holds a change: one that another process made, since
+// a round that ended well left it empty of this process's.
+func (w *SyncWorker) outboxHolds(ctx context.Context, a Actor) bool {
+	var n int
+	err := w.svc.store.Read(ctx, func(tx Tx) error {
+		cs, err := tx.Changes().After(ctx, Scope{TenantID: a.TenantID}, 0, 1)
+		n = len(cs)
+		return err
+	})
+	if err != nil && ctx.Err() == nil {
+		w.log.WarnContext(ctx, "sync: read the outbox", "err", err)
+	}
+	return n > 0
 }
 
 // synced records a round that ended well.
-func (w *SyncWorker) synced(ctx context.Context) error {
+func (w *SyncWorker) synced(ctx context.Context, rep SyncReport) error {
 	st, err := w.svc.SyncStatus(ctx, w.opts.Tokens)
 	if err != nil {
 		return fmt.Errorf("sync state: %w", err)
@@ -348,7 +384,7 @@ func (w *SyncWorker) synced(ctx context.Context) error {
 		if s.Phase == SyncOffline {
 			w.log.InfoContext(ctx, "team server reachable again", "offline_since", s.OfflineSince)
 		}
-		*s = SyncActivity{Phase: SyncSynced, State: st, Rounds: s.Rounds + 1}
+		*s = SyncActivity{Phase: SyncSynced, State: st, Rounds: s.Rounds + 1, Report: rep}
 	})
 	return nil
 }

@@ -124,6 +124,30 @@ func TestWorkerPushesLocalChange(t *testing.T) {
 	}
 }
 
+// TestWorkerPushesAnotherProcessChange: a change another process makes on the device's
+// database (the CLI beside the desktop) reaches the server well before the waiting pull
+// ends, though no commit notification reports it to the worker.
+func TestWorkerPushesAnotherProcessChange(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	a := newDevice(t, tm, "deviceA")
+	w := startWorker(t, a.svc, a.dir)
+	w.settled(t, 1)
+
+	st, err := sqlite.Open(ctx, filepath.Join(a.dir, "stint.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	cli := app.New(st, app.Options{Hasher: fastHasher, NodeID: "cli"})
+	stop := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+	if _, err := cli.CreateTimeEntry(ctx, a.actor, app.TimeEntryInput{Description: "from the CLI",
+		StartedAt: stop.Add(-time.Hour), StoppedAt: &stop}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the CLI's entry on the server", func() bool { return len(entries(t, tm.svc, tm.owner)) == 1 })
+}
+
 // TestWorkerReceivesOthersChanges: a change another device pushes reaches this device
 // through its waiting pull, without a round of its own and without polling.
 func TestWorkerReceivesOthersChanges(t *testing.T) {
