@@ -349,7 +349,7 @@ func (u *UI) buildMain() fyne.CanvasObject {
 	u.status.Truncation = fyne.TextTruncateEllipsis
 	u.status.SizeName = theme.SizeNameCaptionText
 	u.statusDot = newDot(8)
-	footer := container.NewVBox(u.sync.item, container.NewBorder(nil, nil, u.statusDot.box, nil, labelTip(u.tips, u.status)))
+	footer := container.NewVBox(u.sync.newItem(u.tips), container.NewBorder(nil, nil, u.statusDot.box, nil, labelTip(u.tips, u.status)))
 	sidebar := container.NewBorder(head, footer, nil, nil, u.nav)
 	sideBG := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	u.onThemeChange(func() {

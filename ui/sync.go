@@ -51,8 +51,9 @@ const prefRejectionsSeen = "sync.rejections_seen"
 type syncView struct {
 	u   *UI
 	act app.SyncActivity
-	// item is the status at the foot of the sidebar; it opens the details.
-	item *widget.Button
+	// item is the status at the foot of the sidebar, in a few words (the whole status as
+	// its tip); it opens the details.
+	item *tipButton
 	// shown is the status text last shown, logged on change (the smoke test reads it).
 	shown string
 	// awaiting is set after a connect: the first round brings the team's workspace, which
@@ -70,11 +71,21 @@ type syncView struct {
 
 func newSyncView(u *UI) *syncView {
 	v := &syncView{u: u}
-	v.item = widget.NewButtonWithIcon("", theme.ConfirmIcon(), v.onDetails)
+	v.newItem(nil)
+	return v
+}
+
+// newItem makes the sidebar's status item, whose tip shows in layer; the window's layout
+// (buildMain) makes it anew with each workspace.
+func (v *syncView) newItem(layer *tipLayer) *tipButton {
+	v.item = newTipButton(layer, "", theme.ConfirmIcon(), v.onDetails)
 	v.item.Importance = widget.LowImportance
 	v.item.Alignment = widget.ButtonAlignLeading
 	v.item.Hide()
-	return v
+	if v.act.Phase != "" {
+		v.set(v.act)
+	}
+	return v.item
 }
 
 // start follows the worker; nil without one (no team server support).
@@ -105,10 +116,11 @@ func (v *syncView) set(act app.SyncActivity) {
 	if text == "" {
 		v.item.Hide()
 	} else {
+		v.item.full = text
 		if v.u.narrow {
 			v.item.SetText("")
 		} else {
-			v.item.SetText(text)
+			v.item.SetText(v.short())
 		}
 		v.item.SetIcon(icon)
 		v.item.Show()
@@ -198,6 +210,34 @@ func (v *syncView) status() (string, fyne.Resource) {
 		return waiting, theme.UploadIcon()
 	}
 	return "Synced", theme.ConfirmIcon()
+}
+
+// short is the status in the few words that fit the sidebar; the item's tip, the tray
+// and the details say it whole.
+func (v *syncView) short() string {
+	act := v.act
+	switch act.Phase {
+	case app.SyncRunning:
+		switch p := act.Progress; {
+		case p.Pulled > 0:
+			return fmt.Sprintf("Receiving %s…", thousands(p.Pulled))
+		case p.Pushed > 0:
+			return fmt.Sprintf("Sending %s…", thousands(p.Pushed))
+		}
+	case app.SyncOffline:
+		return "Offline since " + clock(act.OfflineSince, v.u.loc)
+	case app.SyncFailing:
+		if msg := syncErrorShort(act.Err); msg != "see details" {
+			return "Sync: " + msg
+		}
+		return "Sync error"
+	case app.SyncSynced:
+		if n := v.newRejections(); n > 0 {
+			return fmt.Sprintf("%d %s refused", n, plural(n, "change", "changes"))
+		}
+	}
+	text, _ := v.status()
+	return text
 }
 
 // newRejections counts the refused changes the user has not seen in the details yet.
@@ -305,7 +345,8 @@ func (d *syncDetails) show() {
 	d.refused.Wrapping = fyne.TextWrapWord
 	d.syncNow = widget.NewButtonWithIcon("Sync now", theme.ViewRefreshIcon(), d.v.onSyncNow)
 	body := container.NewVBox(d.state, d.detail, widget.NewSeparator(), d.refused)
-	d.dialog = dialog.NewCustomWithoutButtons("Team server sync", fixedWidth(520, container.NewVScroll(fixedSize(fyne.NewSize(500, 320), body))), u.win)
+	scroll := container.NewVScroll(body)
+	d.dialog = dialog.NewCustomWithoutButtons("Team server sync", fixedSize(fyne.NewSize(520, 300), scroll), u.win)
 	d.close = widget.NewButton("Close", d.dialog.Hide)
 	d.dialog.SetButtons([]fyne.CanvasObject{d.close, d.syncNow})
 	d.refresh()
@@ -326,7 +367,7 @@ func (d *syncDetails) refresh() {
 		lines = append(lines, "Server: "+st.URL)
 	}
 	if st.LastSuccess != nil {
-		lines = append(lines, "Last synced: "+st.LastSuccess.In(u.loc).Format("Mon 2 Jan 15:04"))
+		lines = append(lines, "Changes last exchanged: "+st.LastSuccess.In(u.loc).Format("Mon 2 Jan 15:04"))
 	}
 	if msg := syncErrorText(v.act.Err); msg != "" {
 		lines = append(lines, msg)
@@ -450,8 +491,6 @@ func (t *teamSection) refresh() {
 	text, _ := v.status()
 	if msg := syncErrorText(v.act.Err); msg != "" {
 		text += "\n" + msg
-	} else if ls := v.act.State.LastSuccess; ls != nil && v.act.Phase == app.SyncSynced {
-		text += " (last " + ls.In(v.u.loc).Format("15:04") + ")"
 	}
 	setText(t.state, text)
 	if v.act.Phase == app.SyncRunning && v.act.Progress.Pulled > 0 {
@@ -687,7 +726,7 @@ func connectErrorText(err error, in TeamSignIn) string {
 	case errors.As(err, &pe):
 		return "The server speaks another version of Stint's sync protocol. Update Stint on this computer or on the server."
 	case errors.Is(err, app.ErrUnauthorized) && in.Code == "":
-		return "Wrong e-mail or password for this server. Check both; the server's admin can reset your password."
+		return "Wrong e-mail or password for this server. Check both and try again."
 	case errors.Is(err, app.ErrNotFound) && in.Code != "":
 		return "The server knows no invitation with this code. Check it, or ask for a new one (codes work once and expire)."
 	case errors.Is(err, app.ErrConflict) && !strings.Contains(err.Error(), "server answered"):

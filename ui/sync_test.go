@@ -180,8 +180,8 @@ func TestConnectAndSync(t *testing.T) {
 	// The server goes away: offline since when (Berlin time), and what waits.
 	ts.http.Close()
 	h.project("Made offline")
-	h.until("offline", func() bool { return strings.HasPrefix(h.u.sync.item.Text, "Offline since 10:00") })
-	h.until("the waiting change", func() bool { return h.u.sync.item.Text == "Offline since 10:00 · 1 change waiting" })
+	h.until("offline", func() bool { return h.u.sync.item.Text == "Offline since 10:00" })
+	h.until("the waiting change", func() bool { return h.u.tray.syncLine.Label == "Sync: Offline since 10:00 · 1 change waiting" })
 	if got := h.u.tray.syncLine.Label; got != "Sync: Offline since 10:00 · 1 change waiting" {
 		t.Fatalf("tray sync line %q", got)
 	}
@@ -300,18 +300,18 @@ func TestSyncStatusTexts(t *testing.T) {
 	at := time.Date(2026, 11, 23, 13, 5, 0, 0, time.UTC) // 14:05 in Berlin
 	unauthorized := errors.New("server answered 401: token expired: " + app.ErrUnauthorized.Error())
 	for _, tc := range []struct {
-		name string
-		act  app.SyncActivity
-		want string
+		name        string
+		act         app.SyncActivity
+		want, short string // the whole status (tray, tip, details) and the sidebar's few words
 	}{
-		{"not connected", app.SyncActivity{Phase: app.SyncNotConnected}, ""},
-		{"synced", app.SyncActivity{Phase: app.SyncSynced}, "Synced"},
-		{"waiting", app.SyncActivity{Phase: app.SyncSynced, State: app.SyncState{Pending: 3}}, "3 changes waiting"},
-		{"first sync", app.SyncActivity{Phase: app.SyncRunning, Progress: app.SyncProgress{Pulled: 12500}}, "Receiving changes: 12,500…"},
-		{"offline", app.SyncActivity{Phase: app.SyncOffline, OfflineSince: at, State: app.SyncState{Pending: 1}}, "Offline since 14:05 · 1 change waiting"},
-		{"session gone", app.SyncActivity{Phase: app.SyncFailing, Err: errors.Join(unauthorized, app.ErrUnauthorized)}, "Sync error: sign in again"},
-		{"old server", app.SyncActivity{Phase: app.SyncFailing, Err: &app.ProtocolError{Client: 2, Server: 1}}, "Sync error: update Stint"},
-		{"refused", app.SyncActivity{Phase: app.SyncSynced, State: app.SyncState{Rejections: []app.SyncRejection{{At: at}, {At: at}}}}, "Synced · 2 changes refused"},
+		{"not connected", app.SyncActivity{Phase: app.SyncNotConnected}, "", ""},
+		{"synced", app.SyncActivity{Phase: app.SyncSynced}, "Synced", "Synced"},
+		{"waiting", app.SyncActivity{Phase: app.SyncSynced, State: app.SyncState{Pending: 3}}, "3 changes waiting", "3 changes waiting"},
+		{"first sync", app.SyncActivity{Phase: app.SyncRunning, Progress: app.SyncProgress{Pulled: 12500}}, "Receiving changes: 12,500…", "Receiving 12,500…"},
+		{"offline", app.SyncActivity{Phase: app.SyncOffline, OfflineSince: at, State: app.SyncState{Pending: 1}}, "Offline since 14:05 · 1 change waiting", "Offline since 14:05"},
+		{"session gone", app.SyncActivity{Phase: app.SyncFailing, Err: errors.Join(unauthorized, app.ErrUnauthorized)}, "Sync error: sign in again", "Sync: sign in again"},
+		{"old server", app.SyncActivity{Phase: app.SyncFailing, Err: &app.ProtocolError{Client: 2, Server: 1}}, "Sync error: update Stint", "Sync: update Stint"},
+		{"refused", app.SyncActivity{Phase: app.SyncSynced, State: app.SyncState{Rejections: []app.SyncRejection{{At: at}, {At: at}}}}, "Synced · 2 changes refused", "2 changes refused"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, harnessOpts{workspace: true, tray: true})
@@ -320,8 +320,14 @@ func TestSyncStatusTexts(t *testing.T) {
 			if got, _ := h.u.sync.status(); got != tc.want {
 				t.Fatalf("status %q, want %q", got, tc.want)
 			}
-			if h.u.sync.item.Visible() != (tc.want != "") || (tc.want != "" && h.u.sync.item.Text != tc.want) {
-				t.Fatalf("sidebar item %q (visible %t), want %q", h.u.sync.item.Text, h.u.sync.item.Visible(), tc.want)
+			if h.u.sync.item.Visible() != (tc.want != "") || (tc.want != "" && h.u.sync.item.Text != tc.short) {
+				t.Fatalf("sidebar item %q (visible %t), want %q", h.u.sync.item.Text, h.u.sync.item.Visible(), tc.short)
+			}
+			if len([]rune(tc.short)) > 20 {
+				t.Fatalf("sidebar text %q is longer than the sidebar", tc.short)
+			}
+			if full, _ := h.u.sync.item.tipText(); tc.want != "" && full != tc.want {
+				t.Fatalf("sidebar item's tip %q, want %q", full, tc.want)
 			}
 			want := ""
 			if tc.want != "" {
@@ -347,7 +353,7 @@ func TestRefusedChangesDialog(t *testing.T) {
 		{Entity: app.EntityTimeEntry, Op: app.OpUpsert, Reason: app.RejectNotFound, Message: "the project was deleted", At: at},
 		{Entity: app.EntityProject, Op: app.OpDelete, Reason: app.RejectForbidden, Message: "your role does not allow this", At: at},
 	}}})
-	if h.u.sync.item.Text != "Synced · 2 changes refused" {
+	if h.u.sync.item.Text != "2 changes refused" {
 		t.Fatalf("status %q", h.u.sync.item.Text)
 	}
 	h.tap(h.u.sync.item)
