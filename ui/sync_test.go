@@ -5,6 +5,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"path/filepath"
 	"slices"
@@ -240,15 +241,25 @@ func TestConnectErrors(t *testing.T) {
 // user ticks the box (here it is unreachable, which is the next thing said).
 func TestConnectPlainHTTPConfirmed(t *testing.T) {
 	h := newHarness(t, harnessOpts{workspace: true, sync: true})
+	// No network here: the sign-in records the address it was given and finds no server.
+	var asked []string
+	h.u.opts.SignIn = func(_ context.Context, in TeamSignIn) (TeamSession, error) {
+		asked = append(asked, in.URL)
+		return TeamSession{}, fmt.Errorf("cannot reach %s: %w", in.URL, app.ErrUnavailable)
+	}
 	c := h.openConnect("http://192.0.2.1:1", teamEmail, teamPassword)
 	if !c.insecure.Visible() {
 		t.Fatal("no confirmation offered for a plain-http address")
 	}
+	h.tap(c.connect)
+	if len(asked) != 0 || !strings.Contains(c.errLabel.Text, "plain http://") {
+		t.Fatalf("unconfirmed: signed in at %q, error %q; want the http warning and no sign-in", asked, c.errLabel.Text)
+	}
 	test.Tap(c.insecure)
 	h.tap(c.connect)
-	h.until("the answer", func() bool { return c.errLabel.Visible() })
-	if strings.Contains(c.errLabel.Text, "plain http://") || !strings.Contains(c.errLabel.Text, "cannot be reached") {
-		t.Fatalf("error %q, want the unreachable server, not the http warning", c.errLabel.Text)
+	h.until("the answer", func() bool { return !c.connect.Disabled() })
+	if len(asked) != 1 || asked[0] != "http://192.0.2.1:1" || !strings.Contains(c.errLabel.Text, "cannot be reached") {
+		t.Fatalf("confirmed: signed in at %q, error %q; want one sign-in and the unreachable server", asked, c.errLabel.Text)
 	}
 	for _, u := range []string{"http://127.0.0.1:8080", "http://localhost:8080", "https://stint.example.com"} {
 		h.typeInto(c.url, u)
