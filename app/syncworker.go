@@ -104,6 +104,9 @@ type SyncWorker struct {
 	act       SyncActivity
 	listeners map[int]func(SyncActivity)
 	nextID    int
+	// notifying orders the calls to listeners: a new listener's first state is never
+	// delivered after a newer one.
+	notifying sync.Mutex
 }
 
 // NewSyncWorker returns a worker for svc's device.
@@ -151,6 +154,8 @@ func (w *SyncWorker) Activity() SyncActivity {
 // Subscribe calls fn with each new state, on the worker's goroutine (fn must not block),
 // until the returned cancel is called. fn first gets the current state.
 func (w *SyncWorker) Subscribe(fn func(SyncActivity)) (cancel func()) {
+	w.notifying.Lock()
+	defer w.notifying.Unlock()
 	w.mu.Lock()
 	id := w.nextID
 	w.nextID++
@@ -167,6 +172,8 @@ func (w *SyncWorker) Subscribe(fn func(SyncActivity)) (cancel func()) {
 
 // update changes the state and tells the listeners.
 func (w *SyncWorker) update(change func(*SyncActivity)) {
+	w.notifying.Lock()
+	defer w.notifying.Unlock()
 	w.mu.Lock()
 	change(&w.act)
 	act := w.act

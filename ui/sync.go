@@ -59,8 +59,9 @@ type syncView struct {
 	// awaiting is set after a connect: the first round brings the team's workspace, which
 	// the window then switches to.
 	awaiting bool
-	// hooks follow each change (the Settings section, the details dialog).
-	hooks []func()
+	// hooks follow each change: the Settings section ("team") and the open details dialog
+	// ("details"); a screen built anew replaces its hook.
+	hooks map[string]func()
 	// details is the open details dialog (tests look into it).
 	details *syncDetails
 	// connect is the connect dialog last opened (tests fill it in).
@@ -70,7 +71,7 @@ type syncView struct {
 }
 
 func newSyncView(u *UI) *syncView {
-	v := &syncView{u: u}
+	v := &syncView{u: u, hooks: map[string]func(){}}
 	v.newItem(nil)
 	return v
 }
@@ -350,7 +351,7 @@ func (d *syncDetails) show() {
 	d.close = widget.NewButton("Close", d.dialog.Hide)
 	d.dialog.SetButtons([]fyne.CanvasObject{d.close, d.syncNow})
 	d.refresh()
-	d.v.hooks = append(d.v.hooks, d.refresh)
+	d.v.hooks["details"] = d.refresh // the last opened; refreshing it once closed is harmless
 	u.showModal(d.dialog, submitWith(d.syncNow), nil)
 }
 
@@ -459,7 +460,7 @@ func (s *settingsScreen) teamSection() fyne.CanvasObject {
 		t.progress,
 		container.NewHBox(t.syncNow, t.details, t.disconnect))
 	t.box = container.NewVBox(t.intro, container.NewHBox(t.connectBtn), t.connected)
-	v.hooks = append(v.hooks, t.refresh)
+	v.hooks["team"] = t.refresh
 	t.refresh()
 	if u.opts.Sync == nil {
 		t.connectBtn.Disable()

@@ -5,7 +5,6 @@ import (
 	"context"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -220,9 +219,14 @@ func TestSyncWatchOffline(t *testing.T) {
 	h.ok("projects", "add", "Offline")
 	var out, errOut lockedBuffer
 	c := &cli{stdout: &out, stderr: &errOut, env: func(k string) string { return h.env[k] }, clock: h.clock}
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if code := c.exit(c.dispatch(ctx, []string{"sync", "--watch"})); code != 0 {
+	done := make(chan int, 1)
+	go func() { done <- c.exit(c.dispatch(ctx, []string{"sync", "--watch"})) }()
+	waitFor(t, &out, "offline since")
+	time.Sleep(time.Second) // a few retries, which must not repeat the line
+	cancel()
+	if code := <-done; code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
 	zone, err := time.LoadLocation(berlin)
@@ -243,35 +247,30 @@ func TestSyncWatchNotSignedIn(t *testing.T) {
 	}
 }
 
-// TestSyncWatchSIGTERM: the real binary stops on SIGTERM with status 0 and says so.
+// TestSyncWatchSIGTERM: SIGTERM (as a service manager or kill sends it) stops the watch with
+// status 0 and says so. The signal goes to this test process, where the watch runs: while it
+// runs, the signal is its to handle (a watch that did not would end the test binary).
 func TestSyncWatchSIGTERM(t *testing.T) {
-	bin := buildStint(t)
 	ts, _, _ := teamServer(t)
 	h := newHarness(t)
 	if r := h.runStdin("correct horse battery\n", "remote", "login", ts.URL, "--email", "ada@example.com", "--password-stdin"); r.code != 0 {
 		t.Fatalf("remote login: %s", r.stderr)
 	}
-	var out lockedBuffer
-	cmd := exec.Command(bin, "sync", "--watch")
-	cmd.Env = append(os.Environ(), "STINT_DATA="+h.data, "TZ="+berlin)
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	var out, errOut lockedBuffer
+	c := &cli{stdout: &out, stderr: &errOut, env: func(k string) string { return h.env[k] }, clock: h.clock}
+	done := make(chan int, 1)
+	go func() { done <- c.exit(c.dispatch(context.Background(), []string{"sync", "--watch"})) }()
 	waitFor(t, &out, "round 1:")
 	time.Sleep(200 * time.Millisecond) // its pull waits on the server now
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- cmd.Wait() }()
 	select {
-	case err := <-errc:
-		if err != nil || !strings.HasSuffix(out.String(), "Stopped.\n") {
-			t.Fatalf("after SIGTERM: %v\n%s", err, out.String())
+	case code := <-done:
+		if code != 0 || !strings.HasSuffix(out.String(), "Stopped.\n") {
+			t.Fatalf("after SIGTERM: exit %d\n%s%s", code, out.String(), errOut.String())
 		}
 	case <-time.After(10 * time.Second):
-		cmd.Process.Kill()
 		t.Fatalf("sync --watch did not stop within 10 s of SIGTERM:\n%s", out.String())
 	}
 }
