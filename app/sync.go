@@ -177,17 +177,20 @@ const (
 )
 
 // SyncPullInput asks for the page of rows after Cursor (0: from the start), at most Limit
-// of them (0: DefaultSyncPullLimit). Wait, in seconds, asks the server to hold a pull that
-// finds nothing until a change arrives (long-poll); PullSync itself answers at once, the
-// HTTP handler holds the request. Resync says the pull belongs to a resync from 0 after a
-// reset: its cursor may be below purged_through, and it is not reset again.
+// of them (0: DefaultSyncPullLimit). Wait is the client's long-poll: how long the server may
+// hold a pull that finds nothing new (at most MaxSyncWait); the HTTP handler does the
+// waiting, PullSync itself always answers at once. Resync says the pull belongs to a resync
+// from 0 after a reset: its cursor may be below purged_through, and it is not reset again.
 type SyncPullInput struct {
 	Protocol int
 	Cursor   int64
 	Limit    int
-	Wait     int
+	Wait     time.Duration
 	Resync   bool
 }
+
+// MaxSyncWait is the longest a server holds a waiting pull.
+const MaxSyncWait = 30 * time.Second
 
 // PullSync reads one page of the rows the actor may see whose server version is above the
 // cursor (docs/sync.md, Pull): in each organization the actor belongs to, the organization,

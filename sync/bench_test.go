@@ -420,7 +420,7 @@ func BenchmarkSyncDrain(b *testing.B) {
 // waitingRemote pulls with a long-poll wait, as a device that stays online does.
 type waitingRemote struct {
 	*stintsync.Remote
-	wait int
+	wait time.Duration
 }
 
 func (w waitingRemote) Pull(ctx context.Context, in app.SyncPullInput) (app.RemotePage, error) {
@@ -474,7 +474,7 @@ func BenchmarkSyncPropagation(b *testing.B) {
 					// Measured: B's pull is waiting when A writes.
 					done := make(chan error, 1)
 					go func() {
-						_, err := d.svc.SyncRound(ctx, waitingRemote{d.remote, 30}, nil)
+						_, err := d.svc.SyncRound(ctx, waitingRemote{d.remote, 30 * time.Second}, nil)
 						done <- err
 					}()
 					time.Sleep(50 * time.Millisecond) // let B's pull reach the server and wait

@@ -42,8 +42,9 @@ func Publish(ctx context.Context, client *http.Client, baseURL string, in app.Pu
 
 // AcceptInvitation accepts an invitation code (POST /v1/invitations/accept) and returns the
 // session in the inviting organization. With token "" name and password create the
-// account; with a session token the signed-in user joins.
-func AcceptInvitation(ctx context.Context, client *http.Client, baseURL, token, code, name, password string) (app.Session, error) {
+// account (in timezone, the server's default when ""); with a session token the signed-in
+// user joins.
+func AcceptInvitation(ctx context.Context, client *http.Client, baseURL, token, code, name, password, timezone string) (app.Session, error) {
 	r, err := NewRemote(baseURL, token, client)
 	if err != nil {
 		return app.Session{}, err
@@ -51,6 +52,9 @@ func AcceptInvitation(ctx context.Context, client *http.Client, baseURL, token, 
 	body := map[string]string{"code": code}
 	if token == "" {
 		body["name"], body["password"] = name, password
+		if timezone != "" {
+			body["timezone"] = timezone
+		}
 	}
 	var sess app.Session
 	err = r.post(ctx, "/v1/invitations/accept", body, &sess)

@@ -340,7 +340,7 @@ func testPublishThenJoin(t *testing.T, st app.Store) {
 	b.entry(5, 9, "bo", nil, nil)
 
 	// B accepts the invitation on a device with data of its own: a join.
-	bsess, err := stintsync.AcceptInvitation(ctx, nil, base, "", inv.Code, "Bo", ownerPassword)
+	bsess, err := stintsync.AcceptInvitation(ctx, nil, base, "", inv.Code, "Bo", ownerPassword, "")
 	if err != nil {
 		t.Fatal(err)
 	}

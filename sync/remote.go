@@ -83,7 +83,7 @@ func (r *Remote) Pull(ctx context.Context, in app.SyncPullInput) (app.RemotePage
 		Limit    int   `json:"limit,omitempty"`
 		Wait     int   `json:"wait,omitempty"`
 		Resync   bool  `json:"resync,omitempty"`
-	}{in.Protocol, in.Cursor, in.Limit, in.Wait, in.Resync}
+	}{in.Protocol, in.Cursor, in.Limit, int(min(in.Wait, app.MaxSyncWait) / time.Second), in.Resync}
 	var out app.RemotePage
 	err := r.post(ctx, "/v1/sync/pull", body, &out)
 	return out, err
@@ -214,4 +214,10 @@ func (e *wireError) Is(target error) bool {
 		}
 	}
 	return false
+}
+
+// Dial is the remote for a team server's URL and a session token, with the default HTTP
+// client: what a SyncWorker dials (app.SyncWorkerOptions.Dial).
+func Dial(baseURL, token string) (app.SyncRemote, error) {
+	return NewRemote(baseURL, token, nil)
 }

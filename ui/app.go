@@ -59,6 +59,12 @@ type Options struct {
 	// TrayHost says something shows the tray icon, so closing the window may hide it. Run
 	// sets it when a StatusNotifierWatcher owns its name on the session bus.
 	TrayHost bool
+	// Sync is the background sync worker, which the caller runs (nil: no team server
+	// support). The window shows its state and kicks it after a connect or on Sync now.
+	Sync *app.SyncWorker
+	// SignIn signs in to a team server with an account or an invitation code (package
+	// sync, wired by cmd: ui speaks no HTTP).
+	SignIn func(ctx context.Context, in TeamSignIn) (TeamSession, error)
 }
 
 // Run opens the desktop app and returns when it quits.
@@ -160,7 +166,10 @@ type UI struct {
 	tags       *tagsScreen
 	settings   *settingsScreen
 	tray       *trayMenu
-	idle       *idleWatch
+	sync       *syncView
+	// meEmail is the account the device syncs as ("" until known).
+	meEmail string
+	idle    *idleWatch
 	// reminderWatch reminds when no timer runs and stops one at the set time.
 	reminderWatch *reminderWatch
 	// idleSrc samples the idle time (nil: no idle detection); only the loop goroutine uses it.
@@ -217,6 +226,7 @@ func New(a fyne.App, opts Options) *UI {
 	u.win.Canvas().SetOnTypedKey(u.onWindowKey)
 	u.idle = &idleWatch{u: u}
 	u.reminderWatch = &reminderWatch{u: u}
+	u.sync = newSyncView(u)
 	a.Lifecycle().SetOnEnteredForeground(func() { u.setBackground(false) })
 	a.Lifecycle().SetOnExitedForeground(func() { u.setBackground(true) })
 	a.Settings().AddListener(func(fyne.Settings) {
@@ -263,6 +273,7 @@ func (u *UI) Start(ctx context.Context) error {
 	u.win.CenterOnScreen()
 	u.win.Show()
 	u.listenForActivation()
+	u.sync.start()
 	return nil
 }
 
@@ -338,7 +349,8 @@ func (u *UI) buildMain() fyne.CanvasObject {
 	u.status.Truncation = fyne.TextTruncateEllipsis
 	u.status.SizeName = theme.SizeNameCaptionText
 	u.statusDot = newDot(8)
-	sidebar := container.NewBorder(head, container.NewBorder(nil, nil, u.statusDot.box, nil, labelTip(u.tips, u.status)), nil, nil, u.nav)
+	footer := container.NewVBox(u.sync.newItem(u.tips), container.NewBorder(nil, nil, u.statusDot.box, nil, labelTip(u.tips, u.status)))
+	sidebar := container.NewBorder(head, footer, nil, nil, u.nav)
 	sideBG := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	u.onThemeChange(func() {
 		sideBG.FillColor = theme.Color(theme.ColorNameHeaderBackground)
@@ -355,6 +367,7 @@ func (u *UI) buildMain() fyne.CanvasObject {
 			brand.Show()
 			u.status.Show()
 		}
+		u.sync.set(u.sync.act) // icon only in a narrow window
 		u.nav.Refresh()
 	})
 

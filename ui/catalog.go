@@ -4,6 +4,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -42,7 +43,12 @@ func loadCatalog(ctx context.Context, svc *app.Service, a app.Actor) (catalogDat
 	if c.projects, err = app.AllPages(func(lp app.ListParams) (app.Page[app.Project], error) { return svc.Projects(ctx, a, lp, true) }); err != nil {
 		return c, err
 	}
-	if c.clients, err = app.AllPages(func(lp app.ListParams) (app.Page[app.Client], error) { return svc.Clients(ctx, a, lp, true) }); err != nil {
+	// A team's member may not read its clients (the server's roles): the window then shows
+	// projects without their clients, as the API does.
+	if c.clients, err = app.AllPages(func(lp app.ListParams) (app.Page[app.Client], error) { return svc.Clients(ctx, a, lp, true) }); errors.Is(err, app.ErrForbidden) {
+		c.clients, err = nil, nil
+	}
+	if err != nil {
 		return c, err
 	}
 	if c.tasks, err = app.AllPages(func(lp app.ListParams) (app.Page[app.Task], error) { return svc.Tasks(ctx, a, lp, nil, true) }); err != nil {

@@ -35,7 +35,8 @@ type harness struct {
 	queue []func()
 	tray  *fakeTray
 	// apps records the windows the UI opens and whether it quit.
-	apps *windowApp
+	apps    *windowApp
+	dataDir string
 }
 
 // fakeTray is a test app that also has a system tray, recording what was set.
@@ -136,6 +137,9 @@ type harnessOpts struct {
 	tray      bool // a tray icon, with a tray host that shows it
 	// noTrayHost keeps the tray icon (tray) but says nothing on the bus shows it.
 	noTrayHost bool
+	// sync runs a background sync worker for the device (sync_test.go), as the desktop
+	// does; connecting to a team server then works.
+	sync bool
 }
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
@@ -166,8 +170,13 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		h.fyne = h.tray
 	}
 	dataDir := t.TempDir()
-	h.u = New(h.fyne, Options{Service: h.svc, DataDir: dataDir, LogFile: filepath.Join(dataDir, logFileName), APIAddr: "127.0.0.1:8736",
-		DefaultName: "Ada Lovelace", DefaultTimezone: o.timezone, Version: "test", Tray: o.tray, TrayHost: o.tray && !o.noTrayHost})
+	h.dataDir = dataDir
+	opts := Options{Service: h.svc, DataDir: dataDir, LogFile: filepath.Join(dataDir, logFileName), APIAddr: "127.0.0.1:8736",
+		DefaultName: "Ada Lovelace", DefaultTimezone: o.timezone, Version: "test", Tray: o.tray, TrayHost: o.tray && !o.noTrayHost}
+	if o.sync {
+		opts.Sync, opts.SignIn = h.startSync(dataDir)
+	}
+	h.u = New(h.fyne, opts)
 	h.u.do = func(f func()) {
 		h.mu.Lock()
 		h.queue = append(h.queue, f)

@@ -37,6 +37,8 @@ type onboardingScreen struct {
 	timezone *widget.SelectEntry
 	form     *form
 	start    *widget.Button
+	// join connects to a team server instead of starting a workspace here (sync.go).
+	join *widget.Button
 }
 
 func newOnboarding(u *UI) *onboardingScreen {
@@ -79,7 +81,12 @@ func (s *onboardingScreen) build() fyne.CanvasObject {
 	intro := widget.NewLabel("Stint tracks your time on this computer. Everything is stored here and works offline; you can connect to a team server later.")
 	intro.Wrapping = fyne.TextWrapWord
 	intro.Alignment = fyne.TextAlignCenter
-	body := container.NewVBox(logo, title, intro, widget.NewSeparator(), s.form.object(), container.NewPadded(s.start))
+	s.join = widget.NewButtonWithIcon("Join a team server instead…", theme.LoginIcon(), s.u.sync.onConnect)
+	s.join.Importance = widget.LowImportance
+	if s.u.opts.Sync == nil {
+		s.join.Hide()
+	}
+	body := container.NewVBox(logo, title, intro, widget.NewSeparator(), s.form.object(), container.NewPadded(s.start), s.join)
 	return container.NewCenter(fixedWidth(440, body))
 }
 

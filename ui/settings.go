@@ -48,6 +48,8 @@ type settingsScreen struct {
 	clockSel, weekSel, durationSel *widget.Select
 	// reminder is the Reminders section (reminders.go).
 	reminder *reminderControls
+	// team is the Team server section (sync.go).
+	team *teamSection
 }
 
 func newSettingsScreen(u *UI) *settingsScreen { return &settingsScreen{u: u} }
@@ -145,7 +147,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		version = "dev"
 	}
 	about := caption("Stint " + version)
-	body := container.NewVBox(heading("Settings"), appearance, display, workspace, timer, s.remindersSection(), data, keys, about)
+	body := container.NewVBox(heading("Settings"), s.teamSection(), appearance, display, workspace, timer, s.remindersSection(), data, keys, about)
 	return container.NewScroll(body) // sideways too, in a narrow window
 }
 

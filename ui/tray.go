@@ -17,20 +17,23 @@ import (
 // recentInTray is how many recent projects the tray offers to switch to.
 const recentInTray = 5
 
-// trayMenu is the tray icon and its menu: the running entry and its time, start/stop, the
-// recent projects to switch to, open and quit. The icon shows running or stopped.
+// trayMenu is the tray icon and its menu: the running entry and its time, the team server
+// sync's status when there is one, start/stop, the recent projects to switch to, open and
+// quit. The icon shows running or stopped.
 type trayMenu struct {
-	u       *UI
-	desk    desktop.App
-	menu    *fyne.Menu
-	status  *fyne.MenuItem
-	toggle  *fyne.MenuItem
-	recent  []app.Project
-	running *bool // the icon shown, so it is set only on change
-	label   string
-	shown   string // signature of the menu the tray has
-	iconOn  fyne.Resource
-	iconOff fyne.Resource
+	u      *UI
+	desk   desktop.App
+	menu   *fyne.Menu
+	status *fyne.MenuItem
+	// syncLine is the team server sync's status ("" and left out when not connected).
+	syncLine *fyne.MenuItem
+	toggle   *fyne.MenuItem
+	recent   []app.Project
+	running  *bool // the icon shown, so it is set only on change
+	label    string
+	shown    string // signature of the menu the tray has
+	iconOn   fyne.Resource
+	iconOff  fyne.Resource
 }
 
 // newTrayMenu sets up the tray; nil when the app has none.
@@ -43,6 +46,7 @@ func newTrayMenu(u *UI) *trayMenu {
 		iconOn:  fyne.NewStaticResource("tray-running.png", assets.TrayRunning),
 		iconOff: fyne.NewStaticResource("tray-stopped.png", assets.TrayStopped)}
 	t.status = &fyne.MenuItem{Label: "Not tracking", Disabled: true}
+	t.syncLine = &fyne.MenuItem{Disabled: true}
 	t.toggle = fyne.NewMenuItem("Start timer", t.onToggle)
 	t.build()
 	return t
@@ -59,7 +63,11 @@ func (t *trayMenu) build() {
 	}
 	var items []*fyne.MenuItem
 	if t.u.timer != nil { // no timer before onboarding: only open and quit
-		items = append(items, t.status, t.toggle, fyne.NewMenuItemSeparator())
+		items = append(items, t.status)
+		if t.syncLine.Label != "" {
+			items = append(items, t.syncLine)
+		}
+		items = append(items, t.toggle, fyne.NewMenuItemSeparator())
 	}
 	for _, p := range t.recent {
 		id := p.ID
@@ -84,7 +92,7 @@ func (t *trayMenu) build() {
 // signature sums up what the menu shows.
 func (t *trayMenu) signature() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%t\n%s\n%s", t.u.timer != nil, t.status.Label, t.toggle.Label)
+	fmt.Fprintf(&b, "%t\n%s\n%s\n%s", t.u.timer != nil, t.status.Label, t.syncLine.Label, t.toggle.Label)
 	for _, p := range t.recent {
 		checked := t.u.running != nil && t.u.running.ProjectID != nil && *t.u.running.ProjectID == p.ID
 		fmt.Fprintf(&b, "\n%s %s %s %t", p.ID, p.Name, p.Color, checked)
@@ -125,6 +133,10 @@ func (t *trayMenu) update() {
 		t.toggle.Label = "Stop timer"
 	}
 	t.label = t.status.Label
+	t.syncLine.Label = ""
+	if text, _ := t.u.sync.status(); text != "" {
+		t.syncLine.Label = "Sync: " + text
+	}
 	on := r != nil
 	if t.running == nil || *t.running != on {
 		t.running = &on

@@ -79,7 +79,7 @@ func complCommands() []complCommand {
 		{path: "remote", subs: []string{"login", "logout"}},
 		{path: "remote login", flags: []string{"--email", "--password-stdin", "--tenant", "--publish", "--join", "--yes", "--json"}},
 		{path: "remote logout"},
-		{path: "sync", subs: []string{"status"}, flags: []string{"--json"}},
+		{path: "sync", subs: []string{"status"}, flags: []string{"--json", "--watch"}},
 		{path: "sync status", flags: []string{"--json"}},
 		{path: "version", flags: []string{"--json"}},
 		{path: "completion", subs: []string{"bash", "zsh", "fish"}},

@@ -10,7 +10,11 @@ import (
 	"os"
 	"sync"
 
+	"github.com/google/uuid"
+
+	"github.com/stinthq/stint/app"
 	"github.com/stinthq/stint/server"
+	stintsync "github.com/stinthq/stint/sync"
 	"github.com/stinthq/stint/ui"
 )
 
@@ -60,6 +64,15 @@ func (c *cli) desktop(ctx context.Context, args []string) error {
 			log.Warn("local API not running", "addr", *addr, "err", err)
 		}
 	}()
+	// The background sync runs beside the window while this data directory is connected
+	// to a team server; the window shows its state and kicks it after a connect.
+	worker := app.NewSyncWorker(svc, app.SyncWorkerOptions{Tokens: app.RemoteTokenFile(dir), Dial: stintsync.Dial, Logger: log})
+	syncCtx, stopSync := context.WithCancel(ctx)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		_ = worker.Run(syncCtx)
+	}()
 	exe, _ := os.Executable()
 	log.Info("starting desktop", "version", version, "data_dir", dir, "api", *addr)
 	err = ui.Run(ctx, ui.Options{
@@ -72,13 +85,32 @@ func (c *cli) desktop(ctx context.Context, args []string) error {
 		Executable:      exe,
 		Version:         version,
 		Logger:          log,
+		Sync:            worker,
+		SignIn:          teamSignIn,
 	})
+	stopSync()
 	stopAPI()
 	wg.Wait()
 	if cerr := st.Close(); cerr != nil {
 		err = errors.Join(err, fmt.Errorf("close data: %w", cerr))
 	}
 	return err
+}
+
+// teamSignIn signs in to a team server for the desktop's connect dialog: with an account's
+// e-mail and password, or by accepting an invitation code as a new account.
+func teamSignIn(ctx context.Context, in ui.TeamSignIn) (ui.TeamSession, error) {
+	base, err := stintsync.NormalizeURL(in.URL)
+	if err != nil {
+		return ui.TeamSession{}, err
+	}
+	var sess app.Session
+	if in.Code != "" {
+		sess, err = stintsync.AcceptInvitation(ctx, nil, base, "", in.Code, in.Name, in.Password, in.Timezone)
+	} else {
+		sess, err = stintsync.Login(ctx, nil, base, in.Email, in.Password, uuid.Nil)
+	}
+	return ui.TeamSession{URL: base, Session: sess}, err
 }
 
 // apiState remembers why the local API stopped, for the settings screen.

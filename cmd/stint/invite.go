@@ -230,7 +230,7 @@ func (c *cli) inviteAccept(ctx context.Context, args []string) error {
 			}
 			token = sess.Token
 		}
-		sess, err := stintsync.AcceptInvitation(ctx, nil, base, token, code, *name, password)
+		sess, err := stintsync.AcceptInvitation(ctx, nil, base, token, code, *name, password, "")
 		if err != nil {
 			return remoteError("invite accept", err)
 		}

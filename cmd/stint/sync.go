@@ -3,6 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/stinthq/stint/app"
@@ -11,6 +17,7 @@ import (
 
 // usageSync is the manual page of "stint sync".
 const usageSync = `Usage: stint sync [--json]
+       stint sync --watch
        stint sync status [--json]
 
 Exchanges changes with the team server this data directory is signed in to ('stint remote
@@ -19,6 +26,12 @@ offline in between; nothing waiting is lost when the server cannot be reached.
 
   sync          one round: send the waiting changes, then receive the server's. Exits
                 non-zero, with a line saying so, when the server cannot be reached.
+  sync --watch  keep syncing in the foreground, as the desktop app does in the
+                background: changes made here go out within a second, changes made
+                elsewhere arrive as the server gets them. One line per round or change of
+                state (offline since when, an error and what to do); an unreachable server
+                is retried, less often the longer it stays away. Ctrl+C or SIGTERM stops it
+                cleanly; nothing waiting is lost.
   sync status   the server, how many changes wait to be sent (pending), the last
                 successful sync, the last error, and the changes the server refused with
                 its reason
@@ -44,8 +57,15 @@ func (c *cli) syncCommand(ctx context.Context, args []string) error {
 	}
 	fs := newFlagSet("sync")
 	asJSON := fs.Bool("json", false, "print JSON")
+	watch := fs.Bool("watch", false, "keep syncing until stopped")
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
+	}
+	if *watch {
+		if *asJSON {
+			return usagef("sync: --watch prints lines for people; use 'stint sync status --json' for scripts")
+		}
+		return c.withDevice(ctx, func(svc *app.Service, dir string) error { return c.syncWatch(ctx, svc, dir) })
 	}
 	return c.withDevice(ctx, func(svc *app.Service, dir string) error {
 		rep, err := c.syncRound(ctx, svc, dir)
@@ -125,14 +145,7 @@ func (c *cli) syncStatus(ctx context.Context, args []string) error {
 				app.SyncState
 			}{syncStateWord(st), st})
 		}
-		// Times in the user's zone, as everywhere else (the machine's zone never counts);
-		// UTC before a workspace exists here.
-		loc := time.UTC
-		if a, err := svc.LocalActor(ctx); err == nil {
-			if l, _, err := svc.UserZone(ctx, a); err == nil {
-				loc = l
-			}
-		}
+		loc := userLocation(ctx, svc)
 		w := c.stdout
 		fmt.Fprintf(w, "State:         %s\n", syncStateWord(st))
 		if st.URL != "" {
@@ -167,4 +180,101 @@ func syncStateWord(st app.SyncState) string {
 		return "never synced"
 	}
 	return "synced"
+}
+
+// userLocation is the zone times are shown in: the user's, as everywhere else (the
+// machine's zone never counts); UTC before a workspace exists here.
+func userLocation(ctx context.Context, svc *app.Service) *time.Location {
+	if a, err := svc.LocalActor(ctx); err == nil {
+		if l, _, err := svc.UserZone(ctx, a); err == nil {
+			return l
+		}
+	}
+	return time.UTC
+}
+
+// syncWatch runs "stint sync --watch": the background sync worker in the foreground, one
+// line per round or change of state, until Ctrl+C or SIGTERM.
+func (c *cli) syncWatch(ctx context.Context, svc *app.Service, dir string) error {
+	st, err := svc.SyncStatus(ctx, app.RemoteTokenFile(dir))
+	if err != nil {
+		return err
+	}
+	if !st.Connected {
+		return notFoundf("sync --watch: not signed in to a team server; sign in with: stint remote login URL --email EMAIL --password-stdin")
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	// The lines below say what the worker's log would: it stays quiet.
+	w := app.NewSyncWorker(svc, app.SyncWorkerOptions{Tokens: app.RemoteTokenFile(dir), Dial: stintsync.Dial,
+		Logger: slog.New(slog.DiscardHandler)})
+	var mu sync.Mutex
+	last := ""
+	cancel := w.Subscribe(func(act app.SyncActivity) {
+		line := watchLine(act, userLocation(ctx, svc))
+		mu.Lock()
+		defer mu.Unlock()
+		if line == "" || line == last {
+			return
+		}
+		last = line
+		fmt.Fprintf(c.stdout, "%s  %s\n", svc.Now().In(userLocation(ctx, svc)).Format(time.TimeOnly), line)
+	})
+	defer cancel()
+	fmt.Fprintf(c.stdout, "Syncing with %s until stopped (Ctrl+C).\n", st.URL)
+	if err := w.Run(ctx); err != nil {
+		return err
+	}
+	after, err := svc.SyncStatus(context.WithoutCancel(ctx), app.RemoteTokenFile(dir))
+	if err != nil {
+		return err
+	}
+	if after.Pending > 0 {
+		fmt.Fprintf(c.stdout, "Stopped; %s for the next sync.\n", changesWaiting(after.Pending))
+	} else {
+		fmt.Fprintln(c.stdout, "Stopped.")
+	}
+	return nil
+}
+
+// watchLine is the line "stint sync --watch" prints for a state, "" for none (a round
+// still running). A round that ended well prints what it exchanged; the same line twice
+// is printed once.
+func watchLine(act app.SyncActivity, loc *time.Location) string {
+	waiting := ""
+	if n := act.State.Pending; n > 0 {
+		waiting = " (" + changesWaiting(n) + " here)"
+	}
+	switch act.Phase {
+	case app.SyncSynced:
+		rep := act.Report
+		line := fmt.Sprintf("round %d: %d sent, %d received", act.Rounds, rep.Pushed, rep.Pulled)
+		if rep.Rejected > 0 {
+			line += fmt.Sprintf("; the server refused %d (see 'stint sync status')", rep.Rejected)
+		}
+		return line
+	case app.SyncOffline:
+		return fmt.Sprintf("offline since %s: %s; changes wait here and go out when it answers%s",
+			act.OfflineSince.In(loc).Format("15:04"), terminalSafe(strings.TrimPrefix(errText(act.Err), "push: ")), waiting)
+	case app.SyncFailing:
+		return "error: " + terminalSafe(remoteError("sync", act.Err).Error()) + waiting
+	case app.SyncNotConnected:
+		return "not signed in to a team server any more; sign in with 'stint remote login'"
+	}
+	return ""
+}
+
+// changesWaiting says how many changes wait: "1 change waiting", "3 changes waiting".
+func changesWaiting(n int) string {
+	if n == 1 {
+		return "1 change waiting"
+	}
+	return fmt.Sprintf("%d changes waiting", n)
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -143,5 +145,132 @@ func TestRemoteLoginUsage(t *testing.T) {
 		if r := h.runStdin("pw\n", args...); r.code != 2 {
 			t.Errorf("stint %s: exit %d, want 2 (usage)", strings.Join(args, " "), r.code)
 		}
+	}
+}
+
+// waitFor polls out until it contains want, for up to 10 s: changes travel within a second.
+func waitFor(t *testing.T, out *lockedBuffer, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %q in the output within 10 s:\n%s", want, out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestSyncWatch: "stint sync --watch" prints a line per round, receives the server's change
+// through its waiting pull, sends a change another command made here, says when the server
+// is gone and comes back, and stops cleanly when its context ends (Ctrl+C).
+func TestSyncWatch(t *testing.T) {
+	ts, svc, owner := teamServer(t)
+	h := newHarness(t)
+	if r := h.runStdin("correct horse battery\n", "remote", "login", ts.URL, "--email", "ada@example.com", "--password-stdin"); r.code != 0 {
+		t.Fatalf("remote login: %s", r.stderr)
+	}
+	var out, errOut lockedBuffer
+	c := &cli{stdout: &out, stderr: &errOut, env: func(k string) string { return h.env[k] }, clock: h.clock}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() { done <- c.exit(c.dispatch(ctx, []string{"sync", "--watch"})) }()
+
+	waitFor(t, &out, "round 1: 0 sent, 0 received")
+	if _, err := svc.CreateProject(context.Background(), owner, app.ProjectInput{Name: "Renamed by a manager"}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, &out, "round 2: 0 sent, 1 received")
+	h.ok("projects", "add", "Made in another command")
+	waitFor(t, &out, "round 3: 1 sent")
+	ps, err := app.AllPages(func(lp app.ListParams) (app.Page[app.Project], error) {
+		return svc.Projects(context.Background(), owner, lp, false)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 3 {
+		t.Fatalf("server has %d projects, want 3", len(ps))
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("sync --watch exit %d on stop, want 0; stderr %s", code, errOut.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("sync --watch did not stop within 10 s")
+	}
+	if got := out.String(); !strings.HasSuffix(got, "Stopped.\n") || strings.Count(got, "\n") != 5 {
+		t.Fatalf("sync --watch printed:\n%s\nwant a first line, three rounds and Stopped.", got)
+	}
+}
+
+// TestSyncWatchOffline: with the server gone the watch says offline since when and keeps
+// the change waiting; the line is printed once however often it retries.
+func TestSyncWatchOffline(t *testing.T) {
+	ts, _, _ := teamServer(t)
+	h := newHarness(t)
+	if r := h.runStdin("correct horse battery\n", "remote", "login", ts.URL, "--email", "ada@example.com", "--password-stdin"); r.code != 0 {
+		t.Fatalf("remote login: %s", r.stderr)
+	}
+	ts.Close()
+	h.ok("projects", "add", "Offline")
+	var out, errOut lockedBuffer
+	c := &cli{stdout: &out, stderr: &errOut, env: func(k string) string { return h.env[k] }, clock: h.clock}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() { done <- c.exit(c.dispatch(ctx, []string{"sync", "--watch"})) }()
+	waitFor(t, &out, "offline since")
+	time.Sleep(time.Second) // a few retries, which must not repeat the line
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	zone, err := time.LoadLocation(berlin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "offline since " + testNow().In(zone).Format("15:04") + ": cannot reach"
+	if got := out.String(); strings.Count(got, want) != 1 || !strings.Contains(got, "(1 change waiting here)") ||
+		!strings.HasSuffix(got, "Stopped; 1 change waiting for the next sync.\n") {
+		t.Fatalf("sync --watch with the server down printed:\n%s\nwant one %q line with the change waiting", got, want)
+	}
+}
+
+func TestSyncWatchNotSignedIn(t *testing.T) {
+	h := newHarness(t)
+	if r := h.run("sync", "--watch"); r.code == 0 || !strings.Contains(r.stderr, "remote login") {
+		t.Fatalf("sync --watch without a server: exit %d, stderr %q; want the way to sign in", r.code, r.stderr)
+	}
+}
+
+// TestSyncWatchSIGTERM: SIGTERM (as a service manager or kill sends it) stops the watch with
+// status 0 and says so. The signal goes to this test process, where the watch runs: while it
+// runs, the signal is its to handle (a watch that did not would end the test binary).
+func TestSyncWatchSIGTERM(t *testing.T) {
+	ts, _, _ := teamServer(t)
+	h := newHarness(t)
+	if r := h.runStdin("correct horse battery\n", "remote", "login", ts.URL, "--email", "ada@example.com", "--password-stdin"); r.code != 0 {
+		t.Fatalf("remote login: %s", r.stderr)
+	}
+	var out, errOut lockedBuffer
+	c := &cli{stdout: &out, stderr: &errOut, env: func(k string) string { return h.env[k] }, clock: h.clock}
+	done := make(chan int, 1)
+	go func() { done <- c.exit(c.dispatch(context.Background(), []string{"sync", "--watch"})) }()
+	waitFor(t, &out, "round 1:")
+	time.Sleep(200 * time.Millisecond) // its pull waits on the server now
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-done:
+		if code != 0 || !strings.HasSuffix(out.String(), "Stopped.\n") {
+			t.Fatalf("after SIGTERM: exit %d\n%s%s", code, out.String(), errOut.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("sync --watch did not stop within 10 s of SIGTERM:\n%s", out.String())
 	}
 }

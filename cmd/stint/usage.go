@@ -47,7 +47,7 @@ Team server:
   remote login URL --email E --password-stdin
                                  connect this data directory to a team server
   remote logout                  forget the team server's session
-  sync [status]                  exchange changes with the team server (or show how it went)
+  sync [--watch|status]          exchange changes with the team server (--watch: keep at it)
 
 Other:
   completion bash|zsh|fish       print the shell completion script

@@ -1,0 +1,757 @@
+//go:build !headless
+
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/stinthq/stint/app"
+)
+
+// The team server in the window: the background sync's status (a small item at the foot of
+// the sidebar, a line in the tray menu, the Settings section), the dialog that connects to a
+// server, and the details dialog with the changes the server refused.
+
+// TeamSignIn is what the connect dialog asks for: the server's address and either an
+// account's e-mail and password or an invitation code with the new account's name and
+// password.
+type TeamSignIn struct {
+	URL      string
+	Email    string
+	Password string
+	Code     string
+	Name     string
+	Timezone string
+}
+
+// TeamSession is a signed-in session and the server's address as the client keeps it.
+type TeamSession struct {
+	URL     string
+	Session app.Session
+}
+
+// prefRejectionsSeen keeps when the user last looked at the refused changes, so the status
+// mentions only newer ones.
+const prefRejectionsSeen = "sync.rejections_seen"
+
+// syncView is the background sync as the window shows it. It follows the worker's state
+// (Options.Sync) on the UI thread.
+type syncView struct {
+	u   *UI
+	act app.SyncActivity
+	// item is the status at the foot of the sidebar, in a few words (the whole status as
+	// its tip); it opens the details.
+	item *tipButton
+	// shown is the status text last shown, logged on change (the smoke test reads it).
+	shown string
+	// awaiting is set after a connect: the first round brings the team's workspace, which
+	// the window then switches to.
+	awaiting bool
+	// hooks follow each change: the Settings section ("team") and the open details dialog
+	// ("details"); a screen built anew replaces its hook.
+	hooks map[string]func()
+	// details is the open details dialog (tests look into it).
+	details *syncDetails
+	// connect is the connect dialog last opened (tests fill it in).
+	connect *connectDialog
+	// loadingMe is set once the account's e-mail has been asked for.
+	loadingMe bool
+}
+
+func newSyncView(u *UI) *syncView {
+	v := &syncView{u: u, hooks: map[string]func(){}}
+	v.newItem(nil)
+	return v
+}
+
+// newItem makes the sidebar's status item, whose tip shows in layer; the window's layout
+// (buildMain) makes it anew with each workspace.
+func (v *syncView) newItem(layer *tipLayer) *tipButton {
+	v.item = newTipButton(layer, "", theme.ConfirmIcon(), v.onDetails)
+	v.item.Importance = widget.LowImportance
+	v.item.Alignment = widget.ButtonAlignLeading
+	v.item.Hide()
+	if v.act.Phase != "" {
+		v.set(v.act)
+	}
+	return v.item
+}
+
+// start follows the worker; nil without one (no team server support).
+func (v *syncView) start() {
+	w := v.u.opts.Sync
+	if w == nil {
+		return
+	}
+	cancel := w.Subscribe(func(act app.SyncActivity) { v.u.do(func() { v.set(act) }) })
+	go func() {
+		<-v.u.ctx.Done()
+		cancel()
+	}()
+}
+
+// connected reports whether a team server is set up.
+func (v *syncView) connected() bool { return v.act.Phase != "" && v.act.Phase != app.SyncNotConnected }
+
+// set takes the worker's new state.
+func (v *syncView) set(act app.SyncActivity) {
+	prevRounds := v.act.Rounds
+	v.act = act
+	text, icon := v.status()
+	if text != v.shown {
+		v.shown = text
+		v.u.log.Info("sync status", "status", text, "phase", string(act.Phase), "pending", act.State.Pending)
+	}
+	if text == "" {
+		v.item.Hide()
+	} else {
+		v.item.full = text
+		if v.u.narrow {
+			v.item.SetText("")
+		} else {
+			v.item.SetText(v.short())
+		}
+		v.item.SetIcon(icon)
+		v.item.Show()
+	}
+	if v.connected() && v.u.meEmail == "" && v.u.timer != nil && !v.loadingMe {
+		v.loadingMe = true
+		v.loadMe()
+	}
+	if v.u.tray != nil {
+		v.u.tray.build()
+	}
+	for _, h := range v.hooks {
+		h()
+	}
+	if act.Phase == app.SyncSynced && act.Rounds > prevRounds && (v.awaiting || v.u.onboarding != nil) {
+		v.followWorkspace()
+	}
+}
+
+// followWorkspace switches the window to the workspace the device now acts in, when a
+// connect changed it (the team's), once its first round has brought it.
+func (v *syncView) followWorkspace() {
+	u := v.u
+	old := u.actor
+	u.bg(func(ctx context.Context) (func(), error) {
+		a, err := u.svc.LocalActor(ctx)
+		if errors.Is(err, app.ErrNotFound) {
+			return nil, nil // the team's rows have not all arrived yet
+		}
+		if err != nil {
+			return nil, err
+		}
+		org, err := u.svc.Organization(ctx, a, a.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		return func() {
+			v.awaiting = false
+			if a == old && u.onboarding == nil {
+				return
+			}
+			u.log.Info("team workspace opened", "organization", org.Name)
+			if c := v.connect; c != nil && c.dialog != nil {
+				c.dialog.Hide()
+			}
+			u.onboarding = nil
+			u.views = map[screen]fyne.CanvasObject{}
+			u.enter(a, org)
+		}, nil
+	})
+}
+
+// status is the short status: what the sidebar item and the tray say ("" when there is no
+// team server).
+func (v *syncView) status() (string, fyne.Resource) {
+	act, loc := v.act, v.u.loc
+	waiting := ""
+	if n := act.State.Pending; n > 0 {
+		waiting = changesWaiting(n)
+	}
+	switch act.Phase {
+	case "", app.SyncNotConnected:
+		return "", nil
+	case app.SyncStarting:
+		return "Connecting to the team server…", theme.ViewRefreshIcon()
+	case app.SyncRunning:
+		switch p := act.Progress; {
+		case p.Pulled > 0:
+			return fmt.Sprintf("Receiving changes: %s…", thousands(p.Pulled)), theme.DownloadIcon()
+		case p.Pushed > 0:
+			return fmt.Sprintf("Sending changes: %s…", thousands(p.Pushed)), theme.UploadIcon()
+		}
+		return "Syncing…", theme.ViewRefreshIcon()
+	case app.SyncOffline:
+		text := "Offline since " + clock(act.OfflineSince, loc)
+		if waiting != "" {
+			text += " · " + waiting
+		}
+		return text, theme.WarningIcon()
+	case app.SyncFailing:
+		return "Sync error: " + syncErrorShort(act.Err), theme.ErrorIcon()
+	}
+	if n := v.newRejections(); n > 0 {
+		return fmt.Sprintf("Synced · %d %s refused", n, plural(n, "change", "changes")), theme.WarningIcon()
+	}
+	if waiting != "" {
+		return waiting, theme.UploadIcon()
+	}
+	return "Synced", theme.ConfirmIcon()
+}
+
+// short is the status in the few words that fit the sidebar; the item's tip, the tray
+// and the details say it whole.
+func (v *syncView) short() string {
+	act := v.act
+	switch act.Phase {
+	case app.SyncRunning:
+		switch p := act.Progress; {
+		case p.Pulled > 0:
+			return fmt.Sprintf("Receiving %s…", thousands(p.Pulled))
+		case p.Pushed > 0:
+			return fmt.Sprintf("Sending %s…", thousands(p.Pushed))
+		}
+	case app.SyncOffline:
+		return "Offline since " + clock(act.OfflineSince, v.u.loc)
+	case app.SyncFailing:
+		if msg := syncErrorShort(act.Err); msg != "see details" {
+			return "Sync: " + msg
+		}
+		return "Sync error"
+	case app.SyncSynced:
+		if n := v.newRejections(); n > 0 {
+			return fmt.Sprintf("%d %s refused", n, plural(n, "change", "changes"))
+		}
+	}
+	text, _ := v.status()
+	return text
+}
+
+// newRejections counts the refused changes the user has not seen in the details yet.
+func (v *syncView) newRejections() int {
+	seen, _ := time.Parse(time.RFC3339Nano, v.u.fyne.Preferences().String(prefRejectionsSeen))
+	n := 0
+	for _, r := range v.act.State.Rejections {
+		if r.At.After(seen) {
+			n++
+		}
+	}
+	return n
+}
+
+func changesWaiting(n int) string {
+	return fmt.Sprintf("%s %s waiting", thousands(n), plural(n, "change", "changes"))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// thousands writes n with thousands separators: 12,500.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// syncErrorShort names what to do about a sync error in a few words.
+func syncErrorShort(err error) string {
+	var pe *app.ProtocolError
+	switch {
+	case errors.As(err, &pe):
+		return "update Stint"
+	case errors.Is(err, app.ErrUnauthorized):
+		return "sign in again"
+	case errors.Is(err, app.ErrForbidden):
+		return "no access to the team"
+	}
+	return "see details"
+}
+
+// syncErrorText says what went wrong and what to do, in full.
+func syncErrorText(err error) string {
+	var pe *app.ProtocolError
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &pe):
+		return "The team server speaks another version of the sync protocol (" + err.Error() + "). Update Stint on this computer, or ask whoever runs the server to update it."
+	case errors.Is(err, app.ErrUnauthorized):
+		return "The server no longer accepts this device's session (it expired, or it was signed out elsewhere). Disconnect and connect again with your e-mail and password; your changes wait here meanwhile."
+	case errors.Is(err, app.ErrForbidden):
+		return "The server refuses this account access to the team (" + err.Error() + "). Ask the team's owner or an admin."
+	case errors.Is(err, app.ErrUnavailable):
+		return "The server cannot be reached (" + err.Error() + "). Stint keeps trying; your changes wait here and nothing is lost."
+	}
+	return "Syncing failed: " + err.Error() + ". Stint tries again by itself; if this stays, the log has the details."
+}
+
+// onDetails opens the details: the state, Sync now, and the refused changes.
+func (v *syncView) onDetails() {
+	d := newSyncDetails(v)
+	v.details = d
+	v.u.fyne.Preferences().SetString(prefRejectionsSeen, v.u.svc.Now().Format(time.RFC3339Nano))
+	d.show()
+	v.set(v.act) // the refused changes are seen now
+}
+
+// onSyncNow asks the worker for a round at once.
+func (v *syncView) onSyncNow() {
+	if w := v.u.opts.Sync; w != nil {
+		w.Kick()
+	}
+}
+
+// syncDetails is the dialog behind the status item.
+type syncDetails struct {
+	v       *syncView
+	dialog  *dialog.CustomDialog
+	state   *widget.Label
+	detail  *widget.Label
+	refused *widget.Label
+	syncNow *widget.Button
+	close   *widget.Button
+}
+
+func newSyncDetails(v *syncView) *syncDetails {
+	return &syncDetails{v: v}
+}
+
+func (d *syncDetails) show() {
+	u := d.v.u
+	d.state = widget.NewLabel("")
+	d.state.TextStyle = fyne.TextStyle{Bold: true}
+	d.detail = widget.NewLabel("")
+	d.detail.Wrapping = fyne.TextWrapWord
+	d.refused = widget.NewLabel("")
+	d.refused.Wrapping = fyne.TextWrapWord
+	d.syncNow = widget.NewButtonWithIcon("Sync now", theme.ViewRefreshIcon(), d.v.onSyncNow)
+	body := container.NewVBox(d.state, d.detail, widget.NewSeparator(), d.refused)
+	scroll := container.NewVScroll(body)
+	d.dialog = dialog.NewCustomWithoutButtons("Team server sync", fixedSize(fyne.NewSize(520, 300), scroll), u.win)
+	d.close = widget.NewButton("Close", d.dialog.Hide)
+	d.dialog.SetButtons([]fyne.CanvasObject{d.close, d.syncNow})
+	d.refresh()
+	d.v.hooks["details"] = d.refresh // the last opened; refreshing it once closed is harmless
+	u.showModal(d.dialog, submitWith(d.syncNow), nil)
+}
+
+func (d *syncDetails) refresh() {
+	v, u := d.v, d.v.u
+	text, _ := v.status()
+	if text == "" {
+		text = "Not connected to a team server"
+	}
+	setText(d.state, text)
+	var lines []string
+	st := v.act.State
+	if st.URL != "" {
+		lines = append(lines, "Server: "+st.URL)
+	}
+	if st.LastSuccess != nil {
+		lines = append(lines, "Changes last exchanged: "+st.LastSuccess.In(u.loc).Format("Mon 2 Jan 15:04"))
+	}
+	if msg := syncErrorText(v.act.Err); msg != "" {
+		lines = append(lines, msg)
+	}
+	if v.act.Phase == app.SyncOffline || v.act.Phase == app.SyncFailing {
+		lines = append(lines, "Next attempt at "+clock(v.act.RetryAt, u.loc)+", or now with Sync now.")
+	}
+	setText(d.detail, strings.Join(lines, "\n"))
+	setText(d.refused, refusedText(st.Rejections, u.loc))
+}
+
+// refusedText lists the changes the server refused, newest first, with the reason and
+// what happened to the data.
+func refusedText(rs []app.SyncRejection, loc *time.Location) string {
+	if len(rs) == 0 {
+		return "The server has refused none of this device's changes."
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "The server refused %d %s:\n", len(rs), plural(len(rs), "change", "changes"))
+	for i := len(rs) - 1; i >= 0; i-- {
+		r := rs[i]
+		what := entityName(r.Entity)
+		kept := "Your " + what + " stays on this device as you left it; the server kept its own version, which replaces it here when it next changes there."
+		if r.Op == app.OpDelete {
+			kept = "The " + what + " is deleted on this device only; the server still has it."
+		}
+		fmt.Fprintf(&b, "\n• %s, %s %s: %s (%s).\n  %s\n", clock(r.At, loc), verb(r.Op), what, strings.TrimSuffix(r.Message, "."), r.Reason, kept)
+	}
+	return b.String()
+}
+
+func verb(op app.ChangeOp) string {
+	if op == app.OpDelete {
+		return "deleting a"
+	}
+	return "saving a"
+}
+
+func entityName(e string) string {
+	switch e {
+	case app.EntityTimeEntry:
+		return "time entry"
+	case "":
+		return "change"
+	}
+	return strings.ReplaceAll(e, "_", " ")
+}
+
+// teamSection is the Settings section of the team server.
+type teamSection struct {
+	v          *syncView
+	box        *fyne.Container
+	intro      *subtle
+	connectBtn *widget.Button
+	server     *widget.Label
+	state      *widget.Label
+	progress   *widget.ProgressBarInfinite
+	syncNow    *widget.Button
+	details    *widget.Button
+	disconnect *widget.Button
+	connected  *fyne.Container
+	// confirm asks before disconnecting.
+	confirm    *dialog.CustomDialog
+	confirmBtn *widget.Button
+}
+
+func (s *settingsScreen) teamSection() fyne.CanvasObject {
+	u := s.u
+	v := u.sync
+	t := &teamSection{v: v}
+	s.team = t
+	t.intro = wrapped(caption("Sync this computer's time with your team's server: changes go out as you make them and " +
+		"others' arrive within a second. Everything keeps working offline; nothing waiting is lost."))
+	t.connectBtn = widget.NewButtonWithIcon("Connect to a team server…", theme.LoginIcon(), v.onConnect)
+	t.server = widget.NewLabel("")
+	t.server.Selectable = true
+	t.server.Truncation = fyne.TextTruncateEllipsis
+	t.state = widget.NewLabel("")
+	t.state.Wrapping = fyne.TextWrapWord
+	t.progress = widget.NewProgressBarInfinite()
+	t.progress.Hide()
+	t.progress.Stop()
+	t.syncNow = widget.NewButtonWithIcon("Sync now", theme.ViewRefreshIcon(), v.onSyncNow)
+	t.details = widget.NewButtonWithIcon("Details…", theme.InfoIcon(), v.onDetails)
+	t.disconnect = widget.NewButtonWithIcon("Disconnect…", theme.LogoutIcon(), t.onDisconnect)
+	t.connected = container.NewVBox(
+		container.NewBorder(nil, nil, widget.NewLabel("Server"), nil, t.server),
+		container.NewBorder(nil, nil, widget.NewLabel("Status"), nil, t.state),
+		t.progress,
+		container.NewHBox(t.syncNow, t.details, t.disconnect))
+	t.box = container.NewVBox(t.intro, container.NewHBox(t.connectBtn), t.connected)
+	v.hooks["team"] = t.refresh
+	t.refresh()
+	if u.opts.Sync == nil {
+		t.connectBtn.Disable()
+		t.intro.SetText("This build has no team server support.")
+	}
+	return u.section("Team server", t.box)
+}
+
+func (t *teamSection) refresh() {
+	v := t.v
+	if !v.connected() {
+		t.intro.Show()
+		t.connectBtn.Show()
+		t.box.Objects[1].Show()
+		t.connected.Hide()
+		t.progress.Stop()
+		t.progress.Hide()
+		return
+	}
+	t.intro.Hide()
+	t.connectBtn.Hide()
+	t.box.Objects[1].Hide()
+	t.connected.Show()
+	server := v.act.State.URL
+	if email := v.u.meEmail; email != "" {
+		server += "  as  " + email
+	}
+	setText(t.server, server)
+	text, _ := v.status()
+	if msg := syncErrorText(v.act.Err); msg != "" {
+		text += "\n" + msg
+	}
+	setText(t.state, text)
+	if v.act.Phase == app.SyncRunning && v.act.Progress.Pulled > 0 {
+		t.progress.Show()
+		t.progress.Start()
+	} else {
+		t.progress.Stop()
+		t.progress.Hide()
+	}
+}
+
+// onDisconnect asks, then forgets the server; the data stays.
+func (t *teamSection) onDisconnect() {
+	u := t.v.u
+	n := t.v.act.State.Pending
+	msg := "Stint stops syncing with " + t.v.act.State.URL + ". Everything on this computer stays here."
+	if n > 0 {
+		msg += "\n\n" + changesWaiting(n) + " to be sent: they go out when you connect to this server again."
+	}
+	l := widget.NewLabel(msg)
+	l.Wrapping = fyne.TextWrapWord
+	t.confirm = dialog.NewCustomWithoutButtons("Disconnect from the team server?", fixedWidth(440, l), u.win)
+	cancel := widget.NewButton("Cancel", t.confirm.Hide)
+	t.confirmBtn = widget.NewButtonWithIcon("Disconnect", theme.LogoutIcon(), func() {
+		t.confirm.Hide()
+		u.bg(func(ctx context.Context) (func(), error) {
+			if err := u.svc.DisconnectRemote(ctx, app.RemoteTokenFile(u.opts.DataDir)); err != nil {
+				return nil, fmt.Errorf("disconnect from the team server: %w", err)
+			}
+			u.log.Info("disconnected from the team server")
+			return t.v.onSyncNow, nil
+		})
+	})
+	t.confirmBtn.Importance = widget.DangerImportance
+	t.confirm.SetButtons([]fyne.CanvasObject{cancel, t.confirmBtn})
+	u.showModal(t.confirm, submitWith(t.confirmBtn), nil)
+}
+
+// connectDialog asks for the team server's address and an account or an invitation code,
+// signs in and connects this device. A later step (publish this workspace as a team or join
+// it to one) fits between the sign-in and ConnectRemote.
+type connectDialog struct {
+	v        *syncView
+	dialog   *dialog.CustomDialog
+	url      *entry
+	how      *widget.RadioGroup
+	email    *entry
+	password *entry
+	code     *entry
+	name     *entry
+	newPass  *entry
+	account  *fyne.Container
+	invite   *fyne.Container
+	insecure *widget.Check
+	errLabel *widget.Label
+	note     *subtle
+	connect  *widget.Button
+	cancel   *widget.Button
+}
+
+const (
+	howAccount = "I have an account"
+	howInvite  = "I have an invitation code"
+)
+
+// onConnect opens the connect dialog.
+func (v *syncView) onConnect() {
+	u := v.u
+	c := &connectDialog{v: v}
+	v.connect = c
+	c.url = newEntry(u.shortcuts, "https://stint.example.com")
+	c.email = newEntry(u.shortcuts, "you@example.com")
+	c.password = newEntry(u.shortcuts, "Password")
+	c.password.Password = true
+	c.code = newEntry(u.shortcuts, "ABCD-EFGH-…")
+	c.name = newEntry(u.shortcuts, "Your name")
+	c.name.SetText(u.opts.DefaultName)
+	c.newPass = newEntry(u.shortcuts, "At least 8 characters")
+	c.newPass.Password = true
+	c.how = widget.NewRadioGroup([]string{howAccount, howInvite}, c.onHow)
+	c.how.Horizontal = true
+	c.how.Required = true
+	c.insecure = widget.NewCheck("Send my password over plain http:// anyway (only on a network I trust)", nil)
+	c.insecure.Hide()
+	c.url.OnChanged = func(string) { c.checkURL() }
+	c.errLabel = widget.NewLabel("")
+	c.errLabel.Importance = widget.DangerImportance
+	c.errLabel.Wrapping = fyne.TextWrapWord
+	c.errLabel.Hide()
+	c.note = wrapped(caption(""))
+	c.note.Hide()
+	field := func(label string, w fyne.CanvasObject) fyne.CanvasObject {
+		l := widget.NewLabel(label)
+		l.TextStyle = fyne.TextStyle{Bold: true}
+		l.SizeName = theme.SizeNameCaptionText
+		return container.NewVBox(l, w)
+	}
+	c.account = container.NewVBox(field("E-mail", c.email), field("Password", c.password))
+	c.invite = container.NewVBox(field("Invitation code", c.code), field("Your name", c.name), field("Choose a password", c.newPass))
+	c.how.SetSelected(howAccount)
+	body := container.NewVBox(field("Server address", c.url), c.insecure, c.how, c.account, c.invite, c.errLabel, c.note)
+	c.dialog = dialog.NewCustomWithoutButtons("Connect to a team server", fixedWidth(480, body), u.win)
+	c.cancel = widget.NewButton("Cancel", c.dialog.Hide)
+	c.connect = widget.NewButtonWithIcon("Connect", theme.LoginIcon(), c.onConnect)
+	c.connect.Importance = widget.HighImportance
+	c.dialog.SetButtons([]fyne.CanvasObject{c.cancel, c.connect})
+	for _, e := range []*entry{c.url, c.email, c.password, c.code, c.name, c.newPass} {
+		e.OnSubmitted = func(string) { c.onConnect() }
+	}
+	u.showModal(c.dialog, submitWith(c.connect), nil)
+	u.win.Canvas().Focus(c.url)
+}
+
+func (c *connectDialog) onHow(choice string) {
+	if choice == howInvite {
+		c.account.Hide()
+		c.invite.Show()
+	} else {
+		c.invite.Hide()
+		c.account.Show()
+	}
+}
+
+// checkURL shows the plain-http confirmation for an address off this machine.
+func (c *connectDialog) checkURL() {
+	if u, err := serverURL(c.url.Text); err == nil && plainRemote(u) {
+		c.insecure.Show()
+	} else {
+		c.insecure.Hide()
+		c.insecure.SetChecked(false)
+	}
+}
+
+// serverURL reads a server address as typed: https:// is assumed when no scheme is given.
+func serverURL(raw string) (*url.URL, error) {
+	raw = strings.TrimSpace(raw)
+	if raw != "" && !strings.Contains(raw, "://") {
+		raw = "https://" + raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, errors.New("give the server's address, like https://stint.example.com")
+	}
+	return u, nil
+}
+
+// plainRemote reports an http:// address that is not this machine: the password would
+// cross the network unencrypted.
+func plainRemote(u *url.URL) bool {
+	if u.Scheme != "http" {
+		return false
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip == nil || !ip.IsLoopback()
+}
+
+func (c *connectDialog) fail(msg string) {
+	c.errLabel.SetText(msg)
+	c.errLabel.Show()
+	c.connect.Enable()
+	c.note.Hide()
+}
+
+// onConnect signs in, connects the device and starts the first sync, which brings the
+// team's workspace; the window opens it when it has arrived.
+func (c *connectDialog) onConnect() {
+	v := c.v
+	u := v.u
+	c.errLabel.Hide()
+	su, err := serverURL(c.url.Text)
+	if err != nil {
+		c.fail(sentence(err.Error()))
+		return
+	}
+	if plainRemote(su) && !c.insecure.Checked {
+		c.insecure.Show()
+		c.fail("This address is plain http://: your password and everything you sync would cross the network unencrypted. " +
+			"Use the server's https:// address, or tick the box above if you trust this network.")
+		return
+	}
+	in := TeamSignIn{URL: su.String(), Timezone: u.opts.DefaultTimezone}
+	if c.how.Selected == howInvite {
+		in.Code, in.Name, in.Password = strings.TrimSpace(c.code.Text), strings.TrimSpace(c.name.Text), c.newPass.Text
+		if in.Code == "" || in.Name == "" || in.Password == "" {
+			c.fail("Give the invitation code, your name and a password for your new account.")
+			return
+		}
+	} else {
+		in.Email, in.Password = strings.TrimSpace(c.email.Text), c.password.Text
+		if in.Email == "" || in.Password == "" {
+			c.fail("Give your e-mail address and password on the team server.")
+			return
+		}
+	}
+	if u.opts.SignIn == nil || u.opts.Sync == nil {
+		c.fail("This build has no team server support.")
+		return
+	}
+	c.connect.Disable()
+	c.note.SetText("Signing in to " + in.URL + "…")
+	c.note.Show()
+	dir := u.opts.DataDir
+	u.bg(func(ctx context.Context) (func(), error) {
+		ts, err := u.opts.SignIn(ctx, in)
+		if err == nil {
+			err = u.svc.ConnectRemote(ctx, app.RemoteTokenFile(dir), ts.URL, ts.Session)
+		}
+		return func() {
+			if err != nil {
+				u.log.Info("connect to a team server refused", "err", err)
+				c.fail(connectErrorText(err, in))
+				return
+			}
+			u.log.Info("connected to a team server", "url", ts.URL)
+			u.meEmail = ts.Session.User.Email
+			c.note.SetText("Connected. Receiving the team's data…")
+			v.awaiting = true
+			u.opts.Sync.Kick()
+		}, nil
+	})
+}
+
+// connectErrorText says why connecting failed and what to do.
+func connectErrorText(err error, in TeamSignIn) string {
+	var pe *app.ProtocolError
+	switch {
+	case errors.Is(err, app.ErrUnavailable):
+		return "The server at " + in.URL + " cannot be reached. Check the address (and its port), your network connection, and that the server is running."
+	case errors.As(err, &pe):
+		return "The server speaks another version of Stint's sync protocol. Update Stint on this computer or on the server."
+	case errors.Is(err, app.ErrUnauthorized) && in.Code == "":
+		return "Wrong e-mail or password for this server. Check both and try again."
+	case errors.Is(err, app.ErrNotFound) && in.Code != "":
+		return "The server knows no invitation with this code. Check it, or ask for a new one (codes work once and expire)."
+	case errors.Is(err, app.ErrConflict) && !strings.Contains(err.Error(), "server answered"):
+		// The device's own workspace holds data (app.ConnectRemote).
+		return "This computer already tracks time in its own workspace, and " + err.Error() +
+			". For now, connect from a fresh installation, or keep a copy with 'stint export' first."
+	}
+	return "Connecting failed: " + err.Error() + "."
+}
+
+// loadMe reads the e-mail the device syncs as, for the Settings section.
+func (v *syncView) loadMe() {
+	u := v.u
+	a := u.actor
+	u.bg(func(ctx context.Context) (func(), error) {
+		me, err := u.svc.Me(ctx, a)
+		if err != nil {
+			return nil, nil // shown without it
+		}
+		return func() {
+			u.meEmail = me.User.Email
+			for _, h := range v.hooks {
+				h()
+			}
+		}, nil
+	})
+}
