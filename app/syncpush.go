@@ -501,7 +501,10 @@ func (s *Service) pushEntity(ctx context.Context, a Actor, m Mutation, create bo
 		var c Client
 		return pushCatalog(ctx, s, a, m, create, &c, clients, func() (Client, error) {
 			row := Client{ID: id, TenantID: a.TenantID, OrganizationID: a.OrgID, Name: strings.TrimSpace(c.Name), Archived: c.Archived}
-			return clients.create(ctx, s, a, row, func(_ context.Context, _ Tx, c *Client) error { return validateClient(c) })
+			return clients.create(ctx, s, a, row, func(_ context.Context, _ Tx, n *Client) error {
+				n.CreatedAt = bornAt(c.CreatedAt, n.CreatedAt)
+				return validateClient(n)
+			})
 		}, func() (Client, error) {
 			return s.UpdateClient(ctx, a, id, ClientPatch{Name: &c.Name, Archived: &c.Archived}, 0)
 		})
@@ -510,8 +513,9 @@ func (s *Service) pushEntity(ctx context.Context, a Actor, m Mutation, create bo
 		return pushCatalog(ctx, s, a, m, create, &p, projects, func() (Project, error) {
 			row := Project{ID: id, TenantID: a.TenantID, OrganizationID: a.OrgID, ClientID: p.ClientID,
 				Name: strings.TrimSpace(p.Name), Color: p.Color, Billable: p.Billable, Archived: p.Archived}
-			return projects.create(ctx, s, a, row, func(ctx context.Context, tx Tx, p *Project) error {
-				return validateProject(ctx, tx, a, p)
+			return projects.create(ctx, s, a, row, func(ctx context.Context, tx Tx, n *Project) error {
+				n.CreatedAt = bornAt(p.CreatedAt, n.CreatedAt)
+				return validateProject(ctx, tx, a, n)
 			})
 		}, func() (Project, error) {
 			return s.UpdateProject(ctx, a, id, ProjectPatch{Name: &p.Name, ClientID: Nullable[uuid.UUID]{Set: true, Value: p.ClientID},
@@ -522,8 +526,9 @@ func (s *Service) pushEntity(ctx context.Context, a Actor, m Mutation, create bo
 		return pushCatalog(ctx, s, a, m, create, &t, tasks, func() (Task, error) {
 			row := Task{ID: id, TenantID: a.TenantID, OrganizationID: a.OrgID, ProjectID: t.ProjectID,
 				Name: strings.TrimSpace(t.Name), Done: t.Done, Archived: t.Archived}
-			return tasks.create(ctx, s, a, row, func(ctx context.Context, tx Tx, t *Task) error {
-				return validateTask(ctx, tx, a, t)
+			return tasks.create(ctx, s, a, row, func(ctx context.Context, tx Tx, n *Task) error {
+				n.CreatedAt = bornAt(t.CreatedAt, n.CreatedAt)
+				return validateTask(ctx, tx, a, n)
 			})
 		}, func() (Task, error) {
 			return s.UpdateTask(ctx, a, id, TaskPatch{ProjectID: &t.ProjectID, Name: &t.Name, Done: &t.Done, Archived: &t.Archived}, 0)
@@ -532,7 +537,10 @@ func (s *Service) pushEntity(ctx context.Context, a Actor, m Mutation, create bo
 		var t Tag
 		return pushCatalog(ctx, s, a, m, create, &t, tags, func() (Tag, error) {
 			row := Tag{ID: id, TenantID: a.TenantID, OrganizationID: a.OrgID, Name: strings.TrimSpace(t.Name), Color: t.Color, Archived: t.Archived}
-			return tags.create(ctx, s, a, row, func(_ context.Context, _ Tx, t *Tag) error { return validateTag(t) })
+			return tags.create(ctx, s, a, row, func(_ context.Context, _ Tx, n *Tag) error {
+				n.CreatedAt = bornAt(t.CreatedAt, n.CreatedAt)
+				return validateTag(n)
+			})
 		}, func() (Tag, error) {
 			return s.UpdateTag(ctx, a, id, TagPatch{Name: &t.Name, Color: unlessEmpty(t.Color), Archived: &t.Archived}, 0)
 		})
@@ -540,6 +548,17 @@ func (s *Service) pushEntity(ctx context.Context, a Actor, m Mutation, create bo
 		return s.pushEntry(ctx, a, m, create)
 	}
 	return nil, 0, Invalid("entity", "must be one of client, project, task, tag, time_entry")
+}
+
+// bornAt is the creation instant a pushed row keeps: the device's, where the row was born
+// (a device applies pulled rows without rewriting their creation instant, so the server
+// keeping its own would leave the two apart for ever), even when the device's clock is ahead
+// (its stamps are held within maxPushSkew); now when it sent none.
+func bornAt(device, now time.Time) time.Time {
+	if device.IsZero() {
+		return now
+	}
+	return device.UTC().Truncate(time.Microsecond)
 }
 
 // unlessEmpty is a patch of a colour: a row without one keeps the stored colour.
@@ -614,6 +633,7 @@ func (s *Service) pushEntry(ctx context.Context, a Actor, m Mutation, create boo
 				return err
 			}
 			e.Meta = s.stamp(now)
+			e.CreatedAt = bornAt(in.CreatedAt, now)
 			if err := s.preparePushedEntry(ctx, tx, a, &e, now, true); err != nil {
 				return err
 			}
