@@ -80,18 +80,28 @@ const maxKeptRejections = 200
 // pushBatchSize is a round's first batch size; the server takes at most MaxPushBatch.
 const pushBatchSize = MaxPushBatch
 
-// SyncRejection is a local change the server refused, kept for the user with its reason.
-// The device's row stays as the user left it; the next pull brings the server's row when it
-// changes there.
+// SyncRejection is a local change the server refused, kept for the user with its reason and
+// the row as the device had it. The device's row then becomes the server's (Outcome
+// "reverted"), or goes when the server has none the user may see ("removed"); a row changed
+// again meanwhile stays for its newer change ("kept").
 type SyncRejection struct {
-	MutationID uuid.UUID    `json:"mutation_id"`
-	Entity     string       `json:"entity"`
-	EntityID   uuid.UUID    `json:"entity_id"`
-	Op         ChangeOp     `json:"op"`
-	Reason     RejectReason `json:"reason"`
-	Message    string       `json:"message"`
-	At         time.Time    `json:"at"`
+	MutationID uuid.UUID       `json:"mutation_id"`
+	Entity     string          `json:"entity"`
+	EntityID   uuid.UUID       `json:"entity_id"`
+	Op         ChangeOp        `json:"op"`
+	Reason     RejectReason    `json:"reason"`
+	Message    string          `json:"message"`
+	At         time.Time       `json:"at"`
+	Row        json.RawMessage `json:"row,omitempty"`
+	Outcome    string          `json:"outcome,omitempty"`
 }
+
+// What became of the device's row after a rejection.
+const (
+	RejectionReverted = "reverted" // the device took the server's row
+	RejectionRemoved  = "removed"  // the server has no such row for the user: the device's copy went
+	RejectionKept     = "kept"     // changed again since: the newer change is pushed next
+)
 
 // SyncState is what the device knows about its sync: the server, the pull cursor, the
 // outbox and how the last rounds went.
@@ -407,7 +417,7 @@ func (s *Service) pushAll(ctx context.Context, a Actor, remote SyncRemote, rep *
 		if len(out) == 0 {
 			return errors.New("push: the server answered no mutation")
 		}
-		if err := s.acknowledge(ctx, a, changes, out, rep); err != nil {
+		if err := s.acknowledge(ctx, a, changes, b.Mutations, out, rep); err != nil {
 			return err
 		}
 		if progress != nil {
@@ -418,14 +428,21 @@ func (s *Service) pushAll(ctx context.Context, a Actor, remote SyncRemote, rep *
 
 // acknowledge drops the changes the server answered from the outbox and keeps the
 // rejections, in one transaction. A change replaced while the batch was out has a newer seq
-// and stays.
-func (s *Service) acknowledge(ctx context.Context, a Actor, changes []Change, out []MutationOutcome, rep *SyncReport) error {
+// and stays. A rejected change's row converges to the server's at once (docs/sync.md,
+// Client): the server's row as the answer carries it, or none when the server has no row
+// the user may see; the device's own is kept in the rejection.
+func (s *Service) acknowledge(ctx context.Context, a Actor, changes []Change, sent []Mutation, out []MutationOutcome, rep *SyncReport) error {
 	byID := make(map[uuid.UUID]Change, len(changes))
 	for _, c := range changes {
 		byID[c.ID] = c
 	}
+	rows := make(map[uuid.UUID]json.RawMessage, len(sent))
+	for _, m := range sent {
+		rows[m.ID] = m.Row
+	}
 	var through int64
 	var rejected []SyncRejection
+	var answers []MutationOutcome
 	for _, o := range out {
 		c, ok := byID[o.ID]
 		if !ok {
@@ -434,10 +451,27 @@ func (s *Service) acknowledge(ctx context.Context, a Actor, changes []Change, ou
 		through = max(through, c.Seq)
 		if o.Status == MutationRejected {
 			rejected = append(rejected, SyncRejection{MutationID: o.ID, Entity: c.Entity, EntityID: c.EntityID, Op: c.Op,
-				Reason: o.Reason, Message: o.Message, At: s.Now()})
+				Reason: o.Reason, Message: o.Message, At: s.Now(), Row: rows[o.ID]})
+			answers = append(answers, o)
 		}
 	}
 	return s.store.Write(ctx, func(tx Tx) error {
+		if _, err := tx.Changes().Acknowledge(ctx, Scope{TenantID: a.TenantID}, through); err != nil {
+			return fmt.Errorf("push: acknowledge: %w", err)
+		}
+		if len(rejected) > 0 {
+			pending, err := pendingEntities(ctx, tx, a)
+			if err != nil {
+				return err
+			}
+			for i := range rejected {
+				outcome, err := s.takeServerRow(ctx, tx, a, byID[rejected[i].MutationID], answers[i], pending)
+				if err != nil {
+					return fmt.Errorf("push: %s %s rejected: %w", rejected[i].Entity, rejected[i].EntityID, err)
+				}
+				rejected[i].Outcome = outcome
+			}
+		}
 		if len(rejected) > 0 {
 			kept, err := rejections(ctx, tx)
 			if err != nil {
@@ -455,13 +489,107 @@ func (s *Service) acknowledge(ctx context.Context, a Actor, changes []Change, ou
 				return err
 			}
 		}
-		if _, err := tx.Changes().Acknowledge(ctx, Scope{TenantID: a.TenantID}, through); err != nil {
-			return fmt.Errorf("push: acknowledge: %w", err)
-		}
 		rep.Pushed += len(out)
 		rep.Rejected += len(rejected)
 		return nil
 	})
+}
+
+// takeServerRow makes the device's row of a rejected change the server's: the row the
+// answer carries, or a tombstone when it carries none (the server has no row the user may
+// see). A row changed again since keeps its newer change, which is pushed next.
+func (s *Service) takeServerRow(ctx context.Context, tx Tx, a Actor, c Change, o MutationOutcome, pending map[uuid.UUID]bool) (string, error) {
+	if pending[c.EntityID] {
+		return RejectionKept, nil
+	}
+	kind := SyncKind(c.Entity)
+	if len(o.Row) > 0 {
+		// A refused delete left a tombstone here, which the server's live row replaces at
+		// the tombstone's version (the change's).
+		tomb := int64(0)
+		if c.Op == OpDelete {
+			tomb = c.Version
+		}
+		if err := applyRow(ctx, tx, a.TenantID, RemoteRow{Kind: kind, ID: c.EntityID, HLC: o.HLC, Row: o.Row}, tomb); err != nil {
+			return "", err
+		}
+		return RejectionReverted, nil
+	}
+	org := a.OrgID
+	if c.OrganizationID != nil {
+		org = *c.OrganizationID
+	}
+	row, err := localRow(ctx, tx, Scope{TenantID: a.TenantID, OrgID: org}, c.Entity, c.EntityID)
+	if errors.Is(err, ErrNotFound) {
+		return RejectionRemoved, nil // gone here too
+	}
+	if err != nil {
+		return "", err
+	}
+	tomb, err := withDeletedAt(row, s.Now())
+	if err != nil {
+		return "", err
+	}
+	if err := applyRow(ctx, tx, a.TenantID, RemoteRow{Kind: kind, ID: c.EntityID, HLC: s.hlc.Now(), Row: tomb}, 0); err != nil {
+		return "", err
+	}
+	return RejectionRemoved, nil
+}
+
+// withDeletedAt is a row's JSON as a tombstone deleted at the instant.
+func withDeletedAt(row json.RawMessage, at time.Time) (json.RawMessage, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(row, &fields); err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(at)
+	if err != nil {
+		return nil, err
+	}
+	fields["deleted_at"] = b
+	return json.Marshal(fields)
+}
+
+// pendingEntities is the set of rows with a change in the outbox.
+func pendingEntities(ctx context.Context, tx Tx, a Actor) (map[uuid.UUID]bool, error) {
+	pending := map[uuid.UUID]bool{}
+	for after := int64(0); ; {
+		cs, err := tx.Changes().After(ctx, Scope{TenantID: a.TenantID}, after, 5000)
+		if err != nil {
+			return nil, fmt.Errorf("outbox: %w", err)
+		}
+		for _, c := range cs {
+			pending[c.EntityID] = true
+		}
+		if len(cs) < 5000 {
+			return pending, nil
+		}
+		after = cs[len(cs)-1].Seq
+	}
+}
+
+// localRow reads a live row of one of the pushed entities as JSON.
+func localRow(ctx context.Context, tx Tx, sc Scope, entity string, id uuid.UUID) (json.RawMessage, error) {
+	var row any
+	var err error
+	switch entity {
+	case EntityClient:
+		row, err = tx.Clients().Get(ctx, sc, id)
+	case EntityProject:
+		row, err = tx.Projects().Get(ctx, sc, id)
+	case EntityTask:
+		row, err = tx.Tasks().Get(ctx, sc, id)
+	case EntityTag:
+		row, err = tx.Tags().Get(ctx, sc, id)
+	case EntityTimeEntry:
+		row, err = tx.TimeEntries().Get(ctx, sc, id)
+	default:
+		return nil, ErrNotFound // organizations, users and memberships are the server's
+	}
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(row)
 }
 
 // mutationFor makes the mutation of a change: the entity as it is now; a delete names only
@@ -561,19 +689,9 @@ func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage) error
 		}
 		rows := latestOnly(append(deferred, page.Rows...))
 		slices.SortStableFunc(rows, func(x, y RemoteRow) int { return cmp.Compare(kindOrder(x.Kind), kindOrder(y.Kind)) })
-		pending := map[uuid.UUID]bool{}
-		for after := int64(0); ; {
-			cs, err := tx.Changes().After(ctx, Scope{TenantID: a.TenantID}, after, 5000)
-			if err != nil {
-				return fmt.Errorf("pull: outbox: %w", err)
-			}
-			for _, c := range cs {
-				pending[c.EntityID] = true
-			}
-			if len(cs) < 5000 {
-				break
-			}
-			after = cs[len(cs)-1].Seq
+		pending, err := pendingEntities(ctx, tx, a)
+		if err != nil {
+			return fmt.Errorf("pull: %w", err)
 		}
 		for _, r := range page.Rows {
 			if r.HLC != "" {
@@ -588,7 +706,7 @@ func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage) error
 				if pending[r.ID] {
 					continue
 				}
-				err := applyRow(ctx, tx, a.TenantID, r)
+				err := applyRow(ctx, tx, a.TenantID, r, 0)
 				if err == nil {
 					continue
 				}
@@ -718,25 +836,26 @@ func missingReferent(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow) 
 }
 
 // applyRow writes one pulled row as the server sent it: inserted when the device has no live
-// row with its id, else updated over the device's version.
-func applyRow(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow) error {
+// row with its id, else updated over the device's version. tomb, when not 0, is the
+// version of the device's tombstone of the row, which a live row replaces.
+func applyRow(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow, tomb int64) error {
 	ts := Scope{TenantID: tenant}
 	switch r.Kind {
 	case SyncOrganization:
 		var v Organization
-		return upsertPulled(r, &v, func() (*Meta, Scope) { v.TenantID = tenant; return &v.Meta, Scope{TenantID: tenant, OrgID: v.ID} },
+		return upsertPulled(r, tomb, &v, func() (*Meta, Scope) { v.TenantID = tenant; return &v.Meta, Scope{TenantID: tenant, OrgID: v.ID} },
 			func(sc Scope) (Meta, error) { cur, err := tx.Organizations().Get(ctx, sc, v.ID); return cur.Meta, err },
 			func(sc Scope) error { return tx.Organizations().Insert(ctx, sc, v) },
 			func(sc Scope, prev int64) error { return tx.Organizations().Update(ctx, sc, v, prev) })
 	case SyncUser:
 		var v User
-		return upsertPulled(r, &v, func() (*Meta, Scope) { v.TenantID = tenant; return &v.Meta, ts },
+		return upsertPulled(r, tomb, &v, func() (*Meta, Scope) { v.TenantID = tenant; return &v.Meta, ts },
 			func(sc Scope) (Meta, error) { cur, err := tx.Users().Get(ctx, sc, v.ID); return cur.Meta, err },
 			func(sc Scope) error { return tx.Users().Insert(ctx, sc, v) },
 			func(sc Scope, prev int64) error { return tx.Users().Update(ctx, sc, v, prev) })
 	case SyncMembership:
 		var v Membership
-		return upsertPulled(r, &v, func() (*Meta, Scope) {
+		return upsertPulled(r, tomb, &v, func() (*Meta, Scope) {
 			v.TenantID = tenant
 			return &v.Meta, Scope{TenantID: tenant, OrgID: v.OrganizationID}
 		},
@@ -748,7 +867,7 @@ func applyRow(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow) error {
 			func(sc Scope, prev int64) error { return tx.Memberships().Update(ctx, sc, v, prev) })
 	case SyncClient:
 		var v Client
-		return upsertPulled(r, &v, func() (*Meta, Scope) {
+		return upsertPulled(r, tomb, &v, func() (*Meta, Scope) {
 			v.TenantID = tenant
 			return &v.Meta, Scope{TenantID: tenant, OrgID: v.OrganizationID}
 		},
@@ -757,7 +876,7 @@ func applyRow(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow) error {
 			func(sc Scope, prev int64) error { return tx.Clients().Update(ctx, sc, v, prev) })
 	case SyncProject:
 		var v Project
-		return upsertPulled(r, &v, func() (*Meta, Scope) {
+		return upsertPulled(r, tomb, &v, func() (*Meta, Scope) {
 			v.TenantID = tenant
 			return &v.Meta, Scope{TenantID: tenant, OrgID: v.OrganizationID}
 		},
@@ -766,7 +885,7 @@ func applyRow(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow) error {
 			func(sc Scope, prev int64) error { return tx.Projects().Update(ctx, sc, v, prev) })
 	case SyncTask:
 		var v Task
-		return upsertPulled(r, &v, func() (*Meta, Scope) {
+		return upsertPulled(r, tomb, &v, func() (*Meta, Scope) {
 			v.TenantID = tenant
 			return &v.Meta, Scope{TenantID: tenant, OrgID: v.OrganizationID}
 		},
@@ -775,7 +894,7 @@ func applyRow(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow) error {
 			func(sc Scope, prev int64) error { return tx.Tasks().Update(ctx, sc, v, prev) })
 	case SyncTag:
 		var v Tag
-		return upsertPulled(r, &v, func() (*Meta, Scope) {
+		return upsertPulled(r, tomb, &v, func() (*Meta, Scope) {
 			v.TenantID = tenant
 			return &v.Meta, Scope{TenantID: tenant, OrgID: v.OrganizationID}
 		},
@@ -784,7 +903,7 @@ func applyRow(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow) error {
 			func(sc Scope, prev int64) error { return tx.Tags().Update(ctx, sc, v, prev) })
 	case SyncTimeEntry:
 		var v TimeEntry
-		return upsertPulled(r, &v, func() (*Meta, Scope) {
+		return upsertPulled(r, tomb, &v, func() (*Meta, Scope) {
 			v.TenantID = tenant
 			if v.TagIDs == nil {
 				v.TagIDs = []uuid.UUID{}
@@ -800,7 +919,7 @@ func applyRow(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow) error {
 
 // upsertPulled decodes r into dst, lets prepare fill what the wire leaves out, and inserts
 // or updates it.
-func upsertPulled[T any](r RemoteRow, dst *T, prepare func() (*Meta, Scope), get func(Scope) (Meta, error),
+func upsertPulled[T any](r RemoteRow, tomb int64, dst *T, prepare func() (*Meta, Scope), get func(Scope) (Meta, error),
 	insert func(Scope) error, update func(Scope, int64) error) error {
 	if err := json.Unmarshal(r.Row, dst); err != nil {
 		return fmt.Errorf("decode: %w", err)
@@ -812,6 +931,9 @@ func upsertPulled[T any](r RemoteRow, dst *T, prepare func() (*Meta, Scope), get
 		if err := insert(sc); err != nil {
 			if meta.DeletedAt != nil {
 				return nil // a tombstone of a row the device has deleted too, or never had
+			}
+			if tomb != 0 && errors.Is(err, ErrConflict) {
+				return update(sc, tomb)
 			}
 			return err
 		}

@@ -90,7 +90,8 @@ type MutationOutcome struct {
 	Reason    RejectReason    `json:"reason,omitempty" enum:"not_found,forbidden,invalid,conflict"`
 	Message   string          `json:"message,omitempty"`
 	Version   int64           `json:"version,omitempty" doc:"The row's version after the mutation."`
-	Row       json.RawMessage `json:"row,omitempty"`
+	Row       json.RawMessage `json:"row,omitempty" doc:"The row as the server has it now: after an applied mutation, and after a rejected one when the row exists and the user may read it (the device takes it over its own). A rejected mutation without it names a row the user does not have on the server."`
+	HLC       string          `json:"hlc,omitempty" doc:"The HLC stamp of row, on a rejected mutation."`
 	Lost      []string        `json:"lost,omitempty" doc:"Fields whose pushed value lost to a newer write and is kept in the row's conflict log."`
 	Replayed  bool            `json:"replayed,omitempty"`
 }
@@ -369,6 +370,9 @@ func (r *pushRun) apply(ctx context.Context, m Mutation) (MutationOutcome, SyncM
 			return o, rec, err
 		}
 		o.Status, o.Reason, o.Message = MutationRejected, reason, msg
+		if err := r.serverRow(ctx, m, rec.OrganizationID, &o); err != nil {
+			return o, rec, err
+		}
 		return o, rec, nil
 	}
 	var h pushedHeader
@@ -750,7 +754,7 @@ func (r *pushRun) replay(ctx context.Context, m Mutation, rec SyncMutation) (Mut
 		return o, nil
 	}
 	if rec.Status != MutationApplied {
-		return o, nil
+		return o, r.serverRow(ctx, m, rec.OrganizationID, &o)
 	}
 	a, err := r.actorIn(ctx, rec.OrganizationID)
 	if errors.Is(err, ErrNotFound) {
@@ -765,6 +769,31 @@ func (r *pushRun) replay(ctx context.Context, m Mutation, rec SyncMutation) (Mut
 	}
 	o.Row = row
 	return o, err
+}
+
+// serverRow puts into a rejected outcome the row as the server has it, when it exists and
+// the user may read it, so the device converges to it at once instead of keeping the change
+// the server refused until the row next changes (docs/sync.md, Push).
+func (r *pushRun) serverRow(ctx context.Context, m Mutation, org uuid.UUID, o *MutationOutcome) error {
+	if org == uuid.Nil {
+		org = r.a.OrgID
+	}
+	a, err := r.actorIn(ctx, org)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	row, hlc, _, err := r.s.currentRow(ctx, a, m.Entity, m.EntityID)
+	if _, _, ok := rejection(err); ok {
+		return nil // not there, or not the user's to read: the device drops its copy
+	}
+	if err != nil {
+		return err
+	}
+	o.Row, o.HLC = row, hlc
+	return nil
 }
 
 // currentRow reads a live row the actor may read, as JSON, with its HLC and version.
