@@ -680,7 +680,10 @@ func kindOrder(k SyncKind) int {
 //
 // A row appears once, at its latest version, so it may name a row a later page brings (a
 // project whose client was edited after it). Such a row is kept, in the same transaction,
-// among the deferred rows, and applied with a later page once what it names is there.
+// among the deferred rows, and applied with a later page once what it names is there. So
+// is a row the device's store refuses as it stands (a running entry while the device's
+// other running entry has not been stopped by a later row yet, or a pending local one has
+// not been pushed and answered yet): it is tried again with every page until it fits.
 func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage) error {
 	return s.store.Write(ctx, func(tx Tx) error {
 		deferred, err := deferredRows(ctx, tx)
@@ -711,9 +714,9 @@ func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage) error
 					continue
 				}
 				if errors.Is(err, ErrConflict) {
-					// A row the device cannot take as it stands (a second running entry):
-					// logged, and left to the next change of the row.
-					s.log.WarnContext(ctx, "sync pull: row not applied", "kind", r.Kind, "id", r.ID, "err", err)
+					// A row the device cannot take as it stands yet (a second running
+					// entry): it waits for the rows that make room for it.
+					wait = append(wait, r)
 					continue
 				}
 				missing, merr := missingReferent(ctx, tx, a.TenantID, r)
