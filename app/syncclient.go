@@ -652,14 +652,15 @@ func (s *Service) pullAll(ctx context.Context, a Actor, remote SyncRemote, rep *
 		if err != nil {
 			return fmt.Errorf("pull: %w", err)
 		}
-		if err := s.applyPage(ctx, a, page); err != nil {
+		resync, err := s.applyPage(ctx, a, page)
+		if err != nil {
 			return err
 		}
 		rep.Pulled += len(page.Rows)
 		if progress != nil {
 			progress(SyncProgress{Pushed: rep.Pushed, Pulled: rep.Pulled})
 		}
-		if !page.More {
+		if !page.More && !resync {
 			return nil
 		}
 	}
@@ -684,8 +685,13 @@ func kindOrder(k SyncKind) int {
 // is a row the device's store refuses as it stands (a running entry while the device's
 // other running entry has not been stopped by a later row yet, or a pending local one has
 // not been pushed and answered yet): it is tried again with every page until it fits.
-func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage) error {
-	return s.store.Write(ctx, func(tx Tx) error {
+//
+// A page that changes what the user may see (their role in an organization, or the
+// membership itself) starts a resync: the cursor goes back to 0, and when the pull from 0
+// has reached the head again, the rows it did not bring (no longer visible) are dropped.
+// resync reports that the pull must go on from 0.
+func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage) (resync bool, err error) {
+	err = s.store.Write(ctx, func(tx Tx) error {
 		deferred, err := deferredRows(ctx, tx)
 		if err != nil {
 			return err
@@ -694,6 +700,9 @@ func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage) error
 		slices.SortStableFunc(rows, func(x, y RemoteRow) int { return cmp.Compare(kindOrder(x.Kind), kindOrder(y.Kind)) })
 		pending, err := pendingEntities(ctx, tx, a)
 		if err != nil {
+			return fmt.Errorf("pull: %w", err)
+		}
+		if resync, err = visibilityChanges(ctx, tx, a, page.Rows); err != nil {
 			return fmt.Errorf("pull: %w", err)
 		}
 		for _, r := range page.Rows {
@@ -736,8 +745,114 @@ func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage) error
 		if err := putDeferredRows(ctx, tx, rows); err != nil {
 			return err
 		}
-		return tx.Device().Put(ctx, settingSyncCursor, strconv.FormatInt(page.Cursor, 10))
+		cursor := page.Cursor
+		if resync {
+			// Every row written so far is at or below the head; the pull from 0 writes
+			// each row still visible again, above it.
+			head, err := tx.Changes().LatestSeq(ctx, Scope{TenantID: a.TenantID})
+			if err != nil {
+				return fmt.Errorf("pull: resync: %w", err)
+			}
+			cursor = 0
+			if err := tx.Device().Put(ctx, settingSyncResyncBelow, strconv.FormatInt(head, 10)); err != nil {
+				return err
+			}
+		} else if !page.More {
+			if err := s.finishResync(ctx, tx, a, pending); err != nil {
+				return fmt.Errorf("pull: resync: %w", err)
+			}
+		}
+		return tx.Device().Put(ctx, settingSyncCursor, strconv.FormatInt(cursor, 10))
 	})
+	return resync, err
+}
+
+// settingSyncResyncBelow holds, during a resync, the device's head when it began: a row
+// last written at or below it was not brought again by the pull from 0.
+const settingSyncResyncBelow = "sync.resync_below"
+
+// visibilityChanges reports whether the page changes what the device's user may see: a
+// membership of theirs that the device had with another reach (all entries or only their
+// own) or another deleted state. A membership the device has not seen yet (the first pull)
+// changes nothing already pulled.
+func visibilityChanges(ctx context.Context, tx Tx, a Actor, rows []RemoteRow) (bool, error) {
+	for _, r := range rows {
+		if r.Kind != SyncMembership {
+			continue
+		}
+		var m Membership
+		if err := json.Unmarshal(r.Row, &m); err != nil {
+			return false, fmt.Errorf("membership %s: %w", r.ID, err)
+		}
+		if m.UserID != a.UserID {
+			continue
+		}
+		cur, err := tx.Memberships().Get(ctx, Scope{TenantID: a.TenantID, OrgID: m.OrganizationID}, m.UserID)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		if cur.Role.Can(PermEntriesReadAll) != m.Role.Can(PermEntriesReadAll) || (cur.DeletedAt == nil) != (m.DeletedAt == nil) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// finishResync, once a pull from 0 has reached the head, drops the rows it did not bring
+// again: the user may no longer see them. Rows with a pending change stay; their push
+// decides.
+func (s *Service) finishResync(ctx context.Context, tx Tx, a Actor, pending map[uuid.UUID]bool) error {
+	v, err := optionalSetting(ctx, tx, settingSyncResyncBelow)
+	if err != nil || v == "" {
+		return err
+	}
+	below, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return fmt.Errorf("device setting %s is corrupt: %w", settingSyncResyncBelow, err)
+	}
+	orgs, err := tx.Organizations().ListForUser(ctx, Scope{TenantID: a.TenantID}, a.UserID)
+	if err != nil {
+		return err
+	}
+	everything := Visibility{UserID: a.UserID}
+	for _, o := range orgs {
+		everything.Orgs = append(everything.Orgs, OrgVisibility{OrgID: o.ID, AllEntries: true})
+	}
+	var stale []SyncRow
+	for after := int64(0); after < below; {
+		p, err := tx.Sync().Pull(ctx, Scope{TenantID: a.TenantID}, after, MaxSyncPullLimit, everything)
+		if err != nil {
+			return err
+		}
+		for _, r := range p.Rows {
+			if r.Version > below {
+				break
+			}
+			if r.Kind == SyncTimeEntry && !pending[r.ID] && r.Row.(TimeEntry).DeletedAt == nil {
+				stale = append(stale, r)
+			}
+		}
+		if !p.More {
+			break
+		}
+		after = p.Cursor
+	}
+	now := s.Now()
+	for _, r := range stale {
+		e := r.Row.(TimeEntry)
+		e.DeletedAt = &now
+		b, err := json.Marshal(e)
+		if err != nil {
+			return err
+		}
+		if err := applyRow(ctx, tx, a.TenantID, RemoteRow{Kind: r.Kind, ID: r.ID, HLC: e.HLC, Row: b}, 0); err != nil {
+			return fmt.Errorf("drop %s %s: %w", r.Kind, r.ID, err)
+		}
+	}
+	return tx.Device().Delete(ctx, settingSyncResyncBelow)
 }
 
 // latestOnly keeps the last of the rows sharing an id (a deferred row the page brings anew).

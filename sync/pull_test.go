@@ -47,3 +47,37 @@ func TestPulledRunningEntryWaitsForTheStop(t *testing.T) {
 		t.Fatalf("A has X %+v and Y %+v; want X stopped and edited, Y running", got[x.ID], got[y.ID])
 	}
 }
+
+// TestRoleChangeResyncs (seed 10: "time_entry is on the server, missing on the device",
+// then "live on the device but not on the server"): a member promoted to manager sees the
+// team's entries made before the promotion, and demoted again no longer holds them.
+func TestRoleChangeResyncs(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	m := newMemberDevice(t, tm, "member")
+	stop := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+	theirs, err := tm.svc.CreateTimeEntry(ctx, tm.owner, app.TimeEntryInput{Description: "owner's",
+		StartedAt: stop.Add(-time.Hour), StoppedAt: &stop})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.addEntries(1, nil, "member's")
+	m.sync()
+	if _, ok := entries(t, m.svc, m.localActor())[theirs.ID]; ok {
+		t.Fatal("a member's device holds the owner's entry")
+	}
+	promote(t, tm, app.RoleManager)
+	m.sync()
+	if got := entries(t, m.svc, m.localActor()); len(got) != 2 {
+		t.Fatalf("promoted, the device has %d entries, want the member's and the owner's", len(got))
+	}
+	promote(t, tm, app.RoleMember)
+	m.sync()
+	got := entries(t, m.svc, m.localActor())
+	if _, ok := got[theirs.ID]; ok || len(got) != 1 {
+		t.Fatalf("demoted, the device still has %d entries (owner's among them: %v), want only the member's", len(got), ok)
+	}
+	if m.status().Pending != 0 {
+		t.Fatal("dropping rows no longer visible went into the outbox")
+	}
+}
