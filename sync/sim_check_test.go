@@ -363,6 +363,15 @@ func (s *sim) check() {
 			s.failf("%s %s is a tombstone on the server, but nobody deleted it", r.kind, short(id))
 		}
 	}
+	// No duplicates: every row of a pushed kind on the server was made by someone, once.
+	for id, r := range all {
+		switch r.kind {
+		case app.SyncClient, app.SyncProject, app.SyncTask, app.SyncTag, app.SyncTimeEntry:
+			if !s.oracle.created[id] {
+				s.failf("%s %s is on the server, but nobody's create of it was applied", r.kind, short(id))
+			}
+		}
+	}
 	for id, fields := range s.oracle.last {
 		r, ok := all[id]
 		if !ok || r.deleted {
