@@ -140,7 +140,6 @@ const (
 	stepRole
 )
 
-var simStepNames = [...]string{"op", "sync", "server-op", "partition", "clock", "crash-device", "crash-server", "deliver-held", "role"}
 
 // simStep is one step of a run: its kind, the device it concerns and its own PRNG seed.
 type simStep struct {
