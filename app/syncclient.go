@@ -767,6 +767,11 @@ func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage) (resy
 	return resync, err
 }
 
+// droppedVersion is the version of the tombstone a resync leaves of a row the user may no
+// longer see: no row has it otherwise, so a pull that brings the row again (the user's
+// reach widened once more) finds the tombstone to write over.
+const droppedVersion = -1
+
 // settingSyncResyncBelow holds, during a resync, the device's head when it began: a row
 // last written at or below it was not brought again by the pull from 0.
 const settingSyncResyncBelow = "sync.resync_below"
@@ -843,7 +848,7 @@ func (s *Service) finishResync(ctx context.Context, tx Tx, a Actor, pending map[
 	now := s.Now()
 	for _, r := range stale {
 		e := r.Row.(TimeEntry)
-		e.DeletedAt = &now
+		e.DeletedAt, e.Version = &now, droppedVersion
 		b, err := json.Marshal(e)
 		if err != nil {
 			return err
@@ -1050,8 +1055,14 @@ func upsertPulled[T any](r RemoteRow, tomb int64, dst *T, prepare func() (*Meta,
 			if meta.DeletedAt != nil {
 				return nil // a tombstone of a row the device has deleted too, or never had
 			}
-			if tomb != 0 && errors.Is(err, ErrConflict) {
+			if !errors.Is(err, ErrConflict) {
+				return err
+			}
+			if tomb != 0 {
 				return update(sc, tomb)
+			}
+			if update(sc, droppedVersion) == nil {
+				return nil // a row a resync dropped here comes back
 			}
 			return err
 		}

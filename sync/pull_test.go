@@ -80,4 +80,10 @@ func TestRoleChangeResyncs(t *testing.T) {
 	if m.status().Pending != 0 {
 		t.Fatal("dropping rows no longer visible went into the outbox")
 	}
+	// Promoted again, the entries dropped before come back over the device's tombstones.
+	promote(t, tm, app.RoleManager)
+	m.sync()
+	if got := entries(t, m.svc, m.localActor()); len(got) != 2 {
+		t.Fatalf("promoted again, the device has %d entries, want the member's and the owner's", len(got))
+	}
 }
