@@ -510,8 +510,21 @@ func (s *Service) takeServerRow(ctx context.Context, tx Tx, a Actor, c Change, o
 		if c.Op == OpDelete {
 			tomb = c.Version
 		}
-		if err := applyRow(ctx, tx, a.TenantID, RemoteRow{Kind: kind, ID: c.EntityID, HLC: o.HLC, Row: o.Row}, tomb); err != nil {
-			return "", err
+		r := RemoteRow{Kind: kind, ID: c.EntityID, HLC: o.HLC, Row: o.Row}
+		err := applyRow(ctx, tx, a.TenantID, r, tomb)
+		if err != nil && !errors.Is(err, ErrConflict) {
+			missing, merr := missingReferent(ctx, tx, a.TenantID, r)
+			if merr != nil || !missing {
+				return "", errors.Join(err, merr)
+			}
+		}
+		if err != nil {
+			// The device cannot take it as it stands (a running entry while another
+			// runs here, a row naming one not pulled yet): it waits among the deferred
+			// rows like a pulled one, and the next pull brings what makes room for it.
+			if err := deferRow(ctx, tx, r); err != nil {
+				return "", err
+			}
 		}
 		return RejectionReverted, nil
 	}
@@ -888,6 +901,15 @@ func deferredRows(ctx context.Context, tx Tx) ([]RemoteRow, error) {
 		return nil, fmt.Errorf("device setting %s is corrupt: %w", settingSyncDeferred, err)
 	}
 	return rows, nil
+}
+
+// deferRow adds a row to the deferred rows.
+func deferRow(ctx context.Context, tx Tx, r RemoteRow) error {
+	rows, err := deferredRows(ctx, tx)
+	if err != nil {
+		return err
+	}
+	return putDeferredRows(ctx, tx, latestOnly(append(rows, r)))
 }
 
 func putDeferredRows(ctx context.Context, tx Tx, rows []RemoteRow) error {

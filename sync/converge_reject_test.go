@@ -158,3 +158,51 @@ func TestRejectedCreateAndDeleteConverge(t *testing.T) {
 		t.Fatal("the converged rows went back into the outbox")
 	}
 }
+
+// TestRejectedRowThatCannotLandWaits: the server refuses the stop of a timer on a project
+// deleted meanwhile, and answers with its entry still running; the device's new timer
+// runs already, so its store refuses the answer's row. The row waits among the deferred
+// rows instead of failing every round, and the pull brings the entry as the server
+// stopped it when the new timer arrived.
+func TestRejectedRowThatCannotLandWaits(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	d := newDevice(t, tm, "deviceA")
+	p, err := tm.svc.CreateProject(ctx, tm.owner, app.ProjectInput{Name: "Soon gone"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.sync()
+	x, err := d.svc.StartTimer(ctx, d.actor, app.TimerStart{ProjectID: &p.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.sync()
+	if err := tm.svc.DeleteProject(ctx, tm.owner, p.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	y, err := d.svc.StartTimer(ctx, d.actor, app.TimerStart{Description: "next"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := d.svc.SyncRound(ctx, d.remote(), nil)
+	if err != nil {
+		t.Fatalf("round: %v", err)
+	}
+	if rep.Rejected != 1 {
+		t.Fatalf("round = %+v, want the stop on the deleted project rejected", rep)
+	}
+	got := entries(t, d.svc, d.actor)
+	if got[x.ID].StoppedAt == nil || got[y.ID].StoppedAt != nil {
+		t.Fatalf("device has X %+v and Y %+v; want X stopped (by the server) and Y running", got[x.ID], got[y.ID])
+	}
+	d.sync()
+	var deferred string
+	_ = d.svc.Store().Read(ctx, func(tx app.Tx) error {
+		deferred, _ = tx.Device().Get(ctx, "sync.deferred")
+		return nil
+	})
+	if deferred != "" {
+		t.Fatalf("rows still deferred: %s", deferred)
+	}
+}
