@@ -140,7 +140,6 @@ const (
 	stepRole
 )
 
-
 // simStep is one step of a run: its kind, the device it concerns and its own PRNG seed.
 type simStep struct {
 	kind   simStepKind
