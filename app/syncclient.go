@@ -534,7 +534,13 @@ func (s *Service) takeServerRow(ctx context.Context, tx Tx, a Actor, c Change, o
 	}
 	row, err := localRow(ctx, tx, Scope{TenantID: a.TenantID, OrgID: org}, c.Entity, c.EntityID)
 	if errors.Is(err, ErrNotFound) {
-		return RejectionRemoved, nil // gone here too
+		// Gone here too: a refused delete's tombstone, at the change's version. The server
+		// may still get the row later (a create held up in the network arrives after the
+		// delete): remember the version for a pull that brings it live.
+		if c.Op == OpDelete {
+			return RejectionRemoved, rememberTombstone(ctx, tx, c.EntityID, c.Version)
+		}
+		return RejectionRemoved, nil
 	}
 	if err != nil {
 		return "", err
@@ -546,7 +552,11 @@ func (s *Service) takeServerRow(ctx context.Context, tx Tx, a Actor, c Change, o
 	if err := applyRow(ctx, tx, a.TenantID, RemoteRow{Kind: kind, ID: c.EntityID, HLC: s.hlc.Now(), Row: tomb}, 0); err != nil {
 		return "", err
 	}
-	return RejectionRemoved, nil
+	var meta Meta
+	if err := json.Unmarshal(row, &meta); err != nil {
+		return "", err
+	}
+	return RejectionRemoved, rememberTombstone(ctx, tx, c.EntityID, meta.Version)
 }
 
 // withDeletedAt is a row's JSON as a tombstone deleted at the instant.
@@ -736,6 +746,19 @@ func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage) (resy
 					continue
 				}
 				if errors.Is(err, ErrConflict) {
+					// Over a tombstone this device left when the server had no such row?
+					if v, ok, terr := tombstoneVersion(ctx, tx, r.ID); terr != nil {
+						return fmt.Errorf("pull: %w", terr)
+					} else if ok {
+						if err = applyRow(ctx, tx, a.TenantID, r, v); err == nil {
+							if err := forgetTombstone(ctx, tx, r.ID); err != nil {
+								return fmt.Errorf("pull: %w", err)
+							}
+							continue
+						}
+					}
+				}
+				if errors.Is(err, ErrConflict) {
 					// A row the device cannot take as it stands yet (a second running
 					// entry): it waits for the rows that make room for it.
 					wait = append(wait, r)
@@ -901,6 +924,58 @@ func deferredRows(ctx context.Context, tx Tx) ([]RemoteRow, error) {
 		return nil, fmt.Errorf("device setting %s is corrupt: %w", settingSyncDeferred, err)
 	}
 	return rows, nil
+}
+
+// settingSyncTombstones holds the versions of tombstones this device left of rows the
+// server had no copy of when it refused their change: a row the store's reads no longer
+// show, which a pull bringing the row live (the server got it after all) writes over.
+const settingSyncTombstones = "sync.tombstones"
+
+func tombstones(ctx context.Context, tx Tx) (map[uuid.UUID]int64, error) {
+	v, err := optionalSetting(ctx, tx, settingSyncTombstones)
+	out := map[uuid.UUID]int64{}
+	if err != nil || v == "" {
+		return out, err
+	}
+	if err := json.Unmarshal([]byte(v), &out); err != nil {
+		return nil, fmt.Errorf("device setting %s is corrupt: %w", settingSyncTombstones, err)
+	}
+	return out, nil
+}
+
+func putTombstones(ctx context.Context, tx Tx, ts map[uuid.UUID]int64) error {
+	if len(ts) == 0 {
+		return tx.Device().Delete(ctx, settingSyncTombstones)
+	}
+	b, err := json.Marshal(ts)
+	if err != nil {
+		return err
+	}
+	return tx.Device().Put(ctx, settingSyncTombstones, string(b))
+}
+
+func rememberTombstone(ctx context.Context, tx Tx, id uuid.UUID, version int64) error {
+	ts, err := tombstones(ctx, tx)
+	if err != nil {
+		return err
+	}
+	ts[id] = version
+	return putTombstones(ctx, tx, ts)
+}
+
+func forgetTombstone(ctx context.Context, tx Tx, id uuid.UUID) error {
+	ts, err := tombstones(ctx, tx)
+	if err != nil {
+		return err
+	}
+	delete(ts, id)
+	return putTombstones(ctx, tx, ts)
+}
+
+func tombstoneVersion(ctx context.Context, tx Tx, id uuid.UUID) (int64, bool, error) {
+	ts, err := tombstones(ctx, tx)
+	v, ok := ts[id]
+	return v, ok, err
 }
 
 // deferRow adds a row to the deferred rows.

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/stinthq/stint/app"
 )
 
@@ -85,5 +87,61 @@ func TestRoleChangeResyncs(t *testing.T) {
 	m.sync()
 	if got := entries(t, m.svc, m.localActor()); len(got) != 2 {
 		t.Fatalf("promoted again, the device has %d entries, want the member's and the owner's", len(got))
+	}
+}
+
+// holdFirstPush is a remote whose first push is held back in the network: the device
+// times out, and the test delivers the batch later.
+type holdFirstPush struct {
+	app.SyncRemote
+	held *app.PushBatch
+}
+
+func (h *holdFirstPush) Push(ctx context.Context, b app.PushBatch) ([]app.MutationOutcome, error) {
+	if h.held == nil {
+		h.held = &b
+		return nil, app.ErrUnavailable
+	}
+	return h.SyncRemote.Push(ctx, b)
+}
+
+// TestLateCreateOverLocalDelete (seed 201: "live on the server, a tombstone on the device",
+// and the row deferred for ever): an entry made offline is pushed, the push is held up in
+// the network, the user deletes the entry, and the delete reaches the server first, which
+// refuses it (no such row). Then the held create arrives. The device's tombstone gives way
+// to the server's live row at the next pull.
+func TestLateCreateOverLocalDelete(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	d := newDevice(t, tm, "deviceA")
+	d.addEntries(1, nil, "made offline")
+	var id uuid.UUID
+	for k := range entries(t, d.svc, d.actor) {
+		id = k
+	}
+	r := &holdFirstPush{SyncRemote: d.remote()}
+	if _, err := d.svc.SyncRound(ctx, r, nil); err == nil {
+		t.Fatal("the held push did not fail the round")
+	}
+	if err := d.svc.DeleteTimeEntry(ctx, d.actor, id, 0); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := d.svc.SyncRound(ctx, r, nil); err != nil || rep.Rejected != 1 {
+		t.Fatalf("round = %+v, %v; want the delete of a row the server lacks rejected", rep, err)
+	}
+	if _, err := d.remote().Push(ctx, *r.held); err != nil { // the held create arrives
+		t.Fatal(err)
+	}
+	d.sync()
+	if _, ok := entries(t, d.svc, d.actor)[id]; !ok {
+		t.Fatal("the device keeps its tombstone of an entry live on the server")
+	}
+	var deferred string
+	_ = d.svc.Store().Read(ctx, func(tx app.Tx) error {
+		deferred, _ = tx.Device().Get(ctx, "sync.deferred")
+		return nil
+	})
+	if deferred != "" {
+		t.Fatalf("rows still deferred: %s", deferred)
 	}
 }
