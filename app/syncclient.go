@@ -812,10 +812,12 @@ const droppedVersion = -1
 // last written at or below it was not brought again by the pull from 0.
 const settingSyncResyncBelow = "sync.resync_below"
 
-// visibilityChanges reports whether the page changes what the device's user may see: a
-// membership of theirs that the device had with another reach (all entries or only their
-// own) or another deleted state. A membership the device has not seen yet (the first pull)
-// changes nothing already pulled.
+// visibilityChanges reports whether the page may change what the device's user may see: a
+// membership of theirs at another version than the device has. Comparing reaches would
+// not do: rows pulled before the membership row reaches the device were read with the
+// server's reach of the moment, which the device's copy of the membership may never have
+// shown (promoted and demoted again between two rounds). A membership the device has not
+// seen yet (the first pull) changes nothing already pulled.
 func visibilityChanges(ctx context.Context, tx Tx, a Actor, rows []RemoteRow) (bool, error) {
 	for _, r := range rows {
 		if r.Kind != SyncMembership {
@@ -835,7 +837,7 @@ func visibilityChanges(ctx context.Context, tx Tx, a Actor, rows []RemoteRow) (b
 		if err != nil {
 			return false, err
 		}
-		if cur.Role.Can(PermEntriesReadAll) != m.Role.Can(PermEntriesReadAll) || (cur.DeletedAt == nil) != (m.DeletedAt == nil) {
+		if cur.Version != m.Version {
 			return true, nil
 		}
 	}

@@ -145,3 +145,64 @@ func TestLateCreateOverLocalDelete(t *testing.T) {
 		t.Fatalf("rows still deferred: %s", deferred)
 	}
 }
+
+// failAfterPulls is a remote whose pulls fail after the first n.
+type failAfterPulls struct {
+	app.SyncRemote
+	n int
+}
+
+func (f *failAfterPulls) Pull(ctx context.Context, in app.SyncPullInput) (app.RemotePage, error) {
+	if f.n == 0 {
+		return app.RemotePage{}, app.ErrUnavailable
+	}
+	f.n--
+	in.Limit = 1
+	return f.SyncRemote.Pull(ctx, in)
+}
+
+// TestPromotedAndDemotedBetweenRounds (seed 845): a member is promoted; the device pulls
+// one page, the owner's entry, then loses the server before its membership row arrives;
+// the member is demoted again. The membership the device then pulls has the role the
+// device already shows, but a newer version: the device resyncs and drops the entry it
+// pulled while the member was a manager.
+func TestPromotedAndDemotedBetweenRounds(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	m := newMemberDevice(t, tm, "member")
+	stop := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+	theirs, err := tm.svc.CreateTimeEntry(ctx, tm.owner, app.TimeEntryInput{Description: "owner's",
+		StartedAt: stop.Add(-time.Hour), StoppedAt: &stop})
+	if err != nil {
+		t.Fatal(err)
+	}
+	promote(t, tm, app.RoleManager)
+	if _, err := m.svc.SyncRound(ctx, &failAfterPulls{SyncRemote: m.remote(), n: 1}, nil); err == nil {
+		t.Fatal("the round did not fail")
+	}
+	if !m.holds(theirs.ID) {
+		t.Fatal("setup: the first page did not bring the owner's entry")
+	}
+	promote(t, tm, app.RoleMember)
+	m.sync()
+	if m.holds(theirs.ID) {
+		t.Fatal("demoted again, the device still holds the owner's entry")
+	}
+}
+
+// holds reports whether the device's store has a live entry with the id, whoever's it is
+// (the services show a member only their own).
+func (d *device) holds(id uuid.UUID) bool {
+	d.t.Helper()
+	a := d.localActor()
+	var found bool
+	err := d.svc.Store().Read(context.Background(), func(tx app.Tx) error {
+		_, err := tx.TimeEntries().Get(context.Background(), a.Scope(), id)
+		found = err == nil
+		return nil
+	})
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	return found
+}
