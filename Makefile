@@ -11,6 +11,7 @@
 #                        the headless cross-builds, govulncheck when its database answers
 #   make cross           CGO_ENABLED=0 -tags headless: every package, and bin/stint for Windows and macOS
 #   make fuzz            every Fuzz target for FUZZTIME (default 10s)
+#   make sim             the sync simulation for SEEDS seeds (default 10000), with a summary line
 #   make clean           remove build output
 
 GO       ?= go
@@ -43,7 +44,7 @@ TEST_PATCHED := fyne.io/fyne/v2/lang github.com/nicksnyder/go-i18n/v2/i18n/templ
 GUI_APT := gcc libc6-dev pkg-config patch libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev dbus
 GUI_PC  := gl x11 xcursor xrandr xinerama xi xxf86vm
 
-.PHONY: run build build-headless test check-go check-cgo check-gui deps bench lint lint-fmt lint-mod lint-vet lint-staticcheck cross vulncheck fuzz clean package smoke-desktop bench-desktop
+.PHONY: sim run build build-headless test check-go check-cgo check-gui deps bench lint lint-fmt lint-mod lint-vet lint-staticcheck cross vulncheck fuzz clean package smoke-desktop bench-desktop
 
 # run opens the desktop app when there is a display, and serves the API otherwise.
 run: build
@@ -65,6 +66,7 @@ build-headless: check-go
 test: deps build lint
 	./.ci/test-env $(GO) test $(MODFILE) -race -count=1 -timeout 30m ./...
 	dbus-run-session -- $(GO) test $(MODFILE) -count=1 $(TEST_PATCHED)
+	$(GO) test -count=1 -run '^TestSimulation$$' ./sync/
 	BIN=$(abspath $(BIN))/stint ./.ci/desktop-smoke
 
 deps: check-go check-cgo check-gui $(FYNE_MOD)
@@ -172,6 +174,16 @@ fuzz: check-go
 	  done; \
 	done; \
 	if [ $$found = 0 ]; then echo "no Fuzz targets found"; fi
+
+# sim runs the fault-injecting sync simulation (sync/sim_test.go) for SEEDS seeds from
+# SEED (default 1), without the race detector (make test runs it both ways with fewer
+# seeds), and prints its summary: seeds, steps, operations, faults, crashes, failures. A
+# failing seed prints its trace; STINT_SIM_SEED=N go test -run TestSimulation ./sync/
+# replays it alone and shrinks its steps.
+SEEDS ?= 10000
+SEED  ?= 1
+sim: check-go
+	cd sync && STINT_SIM_SEEDS=$(SEEDS) STINT_SIM_FIRST=$(SEED) STINT_SIM_SUMMARY=1 $(GO) test -count=1 -timeout 0 -run '^TestSimulation$$'
 
 clean:
 	rm -rf $(BIN) dist

@@ -309,21 +309,25 @@ const settingSyncResync = "sync.resync_through"
 // left as the device has them, and the rows the new pull does not bring are dropped when
 // it ends (finishResync).
 func (s *Service) startResync(ctx context.Context, a Actor) error {
-	return s.store.Write(ctx, func(tx Tx) error {
-		if _, err := tx.Device().Get(ctx, settingSyncResync); errors.Is(err, ErrNotFound) {
-			mark, err := tx.Changes().LatestSeq(ctx, Scope{TenantID: a.TenantID})
-			if err != nil {
-				return fmt.Errorf("resync: %w", err)
-			}
-			if err := tx.Device().Put(ctx, settingSyncResync, strconv.FormatInt(mark, 10)); err != nil {
-				return fmt.Errorf("resync: %w", err)
-			}
-		} else if err != nil {
+	return s.store.Write(ctx, func(tx Tx) error { return s.beginResync(ctx, tx, a) })
+}
+
+// beginResync is startResync inside the transaction tx; a pulled page that changes what the
+// user may see begins a resync this way in the transaction that applies it.
+func (s *Service) beginResync(ctx context.Context, tx Tx, a Actor) error {
+	if _, err := tx.Device().Get(ctx, settingSyncResync); errors.Is(err, ErrNotFound) {
+		mark, err := tx.Changes().LatestSeq(ctx, Scope{TenantID: a.TenantID})
+		if err != nil {
 			return fmt.Errorf("resync: %w", err)
 		}
-		s.log.InfoContext(ctx, "sync: the server reset the cursor; pulling everything again")
-		return errors.Join(tx.Device().Put(ctx, settingSyncCursor, "0"), tx.Device().Delete(ctx, settingSyncDeferred))
-	})
+		if err := tx.Device().Put(ctx, settingSyncResync, strconv.FormatInt(mark, 10)); err != nil {
+			return fmt.Errorf("resync: %w", err)
+		}
+	} else if err != nil {
+		return fmt.Errorf("resync: %w", err)
+	}
+	s.log.InfoContext(ctx, "sync: pulling everything again")
+	return errors.Join(tx.Device().Put(ctx, settingSyncCursor, "0"), tx.Device().Delete(ctx, settingSyncDeferred))
 }
 
 // finishResync, in the transaction of a pull's last page, drops what a resync did not

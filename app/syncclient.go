@@ -84,18 +84,28 @@ const maxKeptRejections = 200
 // of 500 there (BenchmarkSyncDrain), and no slower on a SQLite server.
 const pushBatchSize = 100
 
-// SyncRejection is a local change the server refused, kept for the user with its reason.
-// The device's row stays as the user left it; the next pull brings the server's row when it
-// changes there.
+// SyncRejection is a local change the server refused, kept for the user with its reason and
+// the row as the device had it. The device's row then becomes the server's (Outcome
+// "reverted"), or goes when the server has none the user may see ("removed"); a row changed
+// again meanwhile stays for its newer change ("kept").
 type SyncRejection struct {
-	MutationID uuid.UUID    `json:"mutation_id"`
-	Entity     string       `json:"entity"`
-	EntityID   uuid.UUID    `json:"entity_id"`
-	Op         ChangeOp     `json:"op"`
-	Reason     RejectReason `json:"reason"`
-	Message    string       `json:"message"`
-	At         time.Time    `json:"at"`
+	MutationID uuid.UUID       `json:"mutation_id"`
+	Entity     string          `json:"entity"`
+	EntityID   uuid.UUID       `json:"entity_id"`
+	Op         ChangeOp        `json:"op"`
+	Reason     RejectReason    `json:"reason"`
+	Message    string          `json:"message"`
+	At         time.Time       `json:"at"`
+	Row        json.RawMessage `json:"row,omitempty"`
+	Outcome    string          `json:"outcome,omitempty"`
 }
+
+// What became of the device's row after a rejection.
+const (
+	RejectionReverted = "reverted" // the device took the server's row
+	RejectionRemoved  = "removed"  // the server has no such row for the user: the device's copy went
+	RejectionKept     = "kept"     // changed again since: the newer change is pushed next
+)
 
 // SyncState is what the device knows about its sync: the server, the pull cursor, the
 // outbox and how the last rounds went.
@@ -349,7 +359,7 @@ func (s *Service) pushAll(ctx context.Context, a Actor, remote SyncRemote, rep *
 		if len(out) == 0 {
 			return errors.New("push: the server answered no mutation")
 		}
-		if err := s.acknowledge(ctx, a, changes, out, rep); err != nil {
+		if err := s.acknowledge(ctx, a, changes, b.Mutations, out, rep); err != nil {
 			return err
 		}
 		if progress != nil {
@@ -360,14 +370,21 @@ func (s *Service) pushAll(ctx context.Context, a Actor, remote SyncRemote, rep *
 
 // acknowledge drops the changes the server answered from the outbox and keeps the
 // rejections, in one transaction. A change replaced while the batch was out has a newer seq
-// and stays.
-func (s *Service) acknowledge(ctx context.Context, a Actor, changes []Change, out []MutationOutcome, rep *SyncReport) error {
+// and stays. A rejected change's row converges to the server's at once (docs/sync.md,
+// Client): the server's row as the answer carries it, or none when the server has no row
+// the user may see; the device's own is kept in the rejection.
+func (s *Service) acknowledge(ctx context.Context, a Actor, changes []Change, sent []Mutation, out []MutationOutcome, rep *SyncReport) error {
 	byID := make(map[uuid.UUID]Change, len(changes))
 	for _, c := range changes {
 		byID[c.ID] = c
 	}
+	rows := make(map[uuid.UUID]json.RawMessage, len(sent))
+	for _, m := range sent {
+		rows[m.ID] = m.Row
+	}
 	var through int64
 	var rejected []SyncRejection
+	var answers []MutationOutcome
 	for _, o := range out {
 		c, ok := byID[o.ID]
 		if !ok {
@@ -376,10 +393,27 @@ func (s *Service) acknowledge(ctx context.Context, a Actor, changes []Change, ou
 		through = max(through, c.Seq)
 		if o.Status == MutationRejected {
 			rejected = append(rejected, SyncRejection{MutationID: o.ID, Entity: c.Entity, EntityID: c.EntityID, Op: c.Op,
-				Reason: o.Reason, Message: o.Message, At: s.Now()})
+				Reason: o.Reason, Message: o.Message, At: s.Now(), Row: rows[o.ID]})
+			answers = append(answers, o)
 		}
 	}
 	return s.store.Write(ctx, func(tx Tx) error {
+		if _, err := tx.Changes().Acknowledge(ctx, Scope{TenantID: a.TenantID}, through); err != nil {
+			return fmt.Errorf("push: acknowledge: %w", err)
+		}
+		if len(rejected) > 0 {
+			pending, err := pendingEntities(ctx, tx, a)
+			if err != nil {
+				return err
+			}
+			for i := range rejected {
+				outcome, err := s.takeServerRow(ctx, tx, a, byID[rejected[i].MutationID], answers[i], pending)
+				if err != nil {
+					return fmt.Errorf("push: %s %s rejected: %w", rejected[i].Entity, rejected[i].EntityID, err)
+				}
+				rejected[i].Outcome = outcome
+			}
+		}
 		if len(rejected) > 0 {
 			kept, err := rejections(ctx, tx)
 			if err != nil {
@@ -397,13 +431,130 @@ func (s *Service) acknowledge(ctx context.Context, a Actor, changes []Change, ou
 				return err
 			}
 		}
-		if _, err := tx.Changes().Acknowledge(ctx, Scope{TenantID: a.TenantID}, through); err != nil {
-			return fmt.Errorf("push: acknowledge: %w", err)
-		}
 		rep.Pushed += len(out)
 		rep.Rejected += len(rejected)
 		return nil
 	})
+}
+
+// takeServerRow makes the device's row of a rejected change the server's: the row the
+// answer carries, or a tombstone when it carries none (the server has no row the user may
+// see). A row changed again since keeps its newer change, which is pushed next.
+func (s *Service) takeServerRow(ctx context.Context, tx Tx, a Actor, c Change, o MutationOutcome, pending map[uuid.UUID]bool) (string, error) {
+	if pending[c.EntityID] {
+		return RejectionKept, nil
+	}
+	kind := SyncKind(c.Entity)
+	if len(o.Row) > 0 {
+		// A refused delete left a tombstone here, which the server's live row replaces at
+		// the tombstone's version (the change's).
+		tomb := int64(0)
+		if c.Op == OpDelete {
+			tomb = c.Version
+		}
+		r := RemoteRow{Kind: kind, ID: c.EntityID, HLC: o.HLC, Row: o.Row}
+		err := applyRow(ctx, tx, a.TenantID, r, false, tomb)
+		if err != nil && !errors.Is(err, ErrConflict) {
+			missing, merr := missingReferent(ctx, tx, a.TenantID, r)
+			if merr != nil || !missing {
+				return "", errors.Join(err, merr)
+			}
+		}
+		if err != nil {
+			// The device cannot take it as it stands (a running entry while another
+			// runs here, a row naming one not pulled yet): it waits among the deferred
+			// rows like a pulled one, and the next pull brings what makes room for it.
+			if err := deferRow(ctx, tx, r); err != nil {
+				return "", err
+			}
+		}
+		return RejectionReverted, nil
+	}
+	org := a.OrgID
+	if c.OrganizationID != nil {
+		org = *c.OrganizationID
+	}
+	row, err := localRow(ctx, tx, Scope{TenantID: a.TenantID, OrgID: org}, c.Entity, c.EntityID)
+	if errors.Is(err, ErrNotFound) {
+		// Gone here too: a refused delete's tombstone, at the change's version. The server
+		// may still get the row later (a create held up in the network arrives after the
+		// delete): remember the version for a pull that brings it live.
+		if c.Op == OpDelete {
+			return RejectionRemoved, rememberTombstone(ctx, tx, c.EntityID, c.Version)
+		}
+		return RejectionRemoved, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	tomb, err := withDeletedAt(row, s.Now())
+	if err != nil {
+		return "", err
+	}
+	if err := applyRow(ctx, tx, a.TenantID, RemoteRow{Kind: kind, ID: c.EntityID, HLC: s.hlc.Now(), Row: tomb}, false, 0); err != nil {
+		return "", err
+	}
+	var meta Meta
+	if err := json.Unmarshal(row, &meta); err != nil {
+		return "", err
+	}
+	return RejectionRemoved, rememberTombstone(ctx, tx, c.EntityID, meta.Version)
+}
+
+// withDeletedAt is a row's JSON as a tombstone deleted at the instant.
+func withDeletedAt(row json.RawMessage, at time.Time) (json.RawMessage, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(row, &fields); err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(at)
+	if err != nil {
+		return nil, err
+	}
+	fields["deleted_at"] = b
+	return json.Marshal(fields)
+}
+
+// pendingEntities is the set of rows with a change in the outbox.
+func pendingEntities(ctx context.Context, tx Tx, a Actor) (map[uuid.UUID]bool, error) {
+	pending := map[uuid.UUID]bool{}
+	for after := int64(0); ; {
+		cs, err := tx.Changes().After(ctx, Scope{TenantID: a.TenantID}, after, 5000)
+		if err != nil {
+			return nil, fmt.Errorf("outbox: %w", err)
+		}
+		for _, c := range cs {
+			pending[c.EntityID] = true
+		}
+		if len(cs) < 5000 {
+			return pending, nil
+		}
+		after = cs[len(cs)-1].Seq
+	}
+}
+
+// localRow reads a live row of one of the pushed entities as JSON.
+func localRow(ctx context.Context, tx Tx, sc Scope, entity string, id uuid.UUID) (json.RawMessage, error) {
+	var row any
+	var err error
+	switch entity {
+	case EntityClient:
+		row, err = tx.Clients().Get(ctx, sc, id)
+	case EntityProject:
+		row, err = tx.Projects().Get(ctx, sc, id)
+	case EntityTask:
+		row, err = tx.Tasks().Get(ctx, sc, id)
+	case EntityTag:
+		row, err = tx.Tags().Get(ctx, sc, id)
+	case EntityTimeEntry:
+		row, err = tx.TimeEntries().Get(ctx, sc, id)
+	default:
+		return nil, ErrNotFound // organizations, users and memberships are the server's
+	}
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(row)
 }
 
 // mutationFor makes the mutation of a change: the entity as it is now; a delete names only
@@ -468,25 +619,45 @@ func (s *Service) pullAll(ctx context.Context, a Actor, remote SyncRemote, rep *
 	}); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	fresh := cursor == 0 // nothing pulled yet: rows are new, inserted without a look first
+	_, serial := remote.(SerialRemote)
 	type fetched struct {
 		page RemotePage
 		err  error
 	}
-	fetch := func(cursor int64) <-chan fetched {
+	var next chan fetched // the page being fetched ahead, nil when none
+	var stop context.CancelFunc
+	fetch := func(cursor int64) {
+		fctx, cancel := context.WithCancel(ctx)
 		ch := make(chan fetched, 1)
 		in := SyncPullInput{Protocol: SyncProtocol, Cursor: cursor, Limit: MaxSyncPullLimit, Resync: resync}
+		next, stop = ch, cancel
+		if serial {
+			p, err := remote.Pull(fctx, in)
+			ch <- fetched{p, err}
+			return
+		}
 		go func() {
-			p, err := remote.Pull(ctx, in)
+			p, err := remote.Pull(fctx, in)
 			ch <- fetched{p, err}
 		}()
-		return ch
 	}
-	next, asked := fetch(cursor), cursor
+	// drop abandons the page fetched ahead and waits for its call to end, so no pull
+	// outlives the round or runs beside the next one.
+	drop := func() {
+		if next != nil {
+			stop()
+			<-next
+			next = nil
+		}
+	}
+	defer drop()
+	fetch(cursor)
+	asked := cursor
 	for {
 		f := <-next
+		stop()
+		next = nil
 		if f.err != nil {
 			return fmt.Errorf("pull: %w", f.err)
 		}
@@ -499,23 +670,44 @@ func (s *Service) pullAll(ctx context.Context, a Actor, remote SyncRemote, rep *
 				return err
 			}
 			fresh, resync = false, true // the device holds the rows: look before writing
-			next, asked = fetch(0), 0
+			fetch(0)
+			asked = 0
 			continue
 		}
 		if page.More {
-			next, asked = fetch(page.Cursor), page.Cursor
+			fetch(page.Cursor)
+			asked = page.Cursor
 		}
-		if err := s.applyPage(ctx, a, page, fresh); err != nil {
+		restart, err := s.applyPage(ctx, a, page, fresh)
+		if err != nil {
 			return err
 		}
 		rep.Pulled += len(page.Rows)
 		if progress != nil {
 			progress(SyncProgress{Pushed: rep.Pushed, Pulled: rep.Pulled})
 		}
+		if restart {
+			// What the user may see changed: pull everything again; the page fetched
+			// ahead is dropped.
+			drop()
+			fresh, resync = false, true
+			fetch(0)
+			asked = 0
+			continue
+		}
 		if !page.More {
 			return nil
 		}
 	}
+}
+
+// SerialRemote is a SyncRemote whose pulls must not run beside the device's own writes: a
+// round then fetches each page in turn instead of fetching the next one while it applies
+// the last. The deterministic simulation's network is one: its faults, and the users'
+// actions it lets happen during a round, must come in an order fixed by the seed.
+type SerialRemote interface {
+	SyncRemote
+	Serial()
 }
 
 // kindOrder is the order rows of one page are applied in, referents first.
@@ -533,32 +725,34 @@ func kindOrder(k SyncKind) int {
 //
 // A row appears once, at its latest version, so it may name a row a later page brings (a
 // project whose client was edited after it). Such a row is kept, in the same transaction,
-// among the deferred rows, and applied with a later page once what it names is there.
+// among the deferred rows, and applied with a later page once what it names is there. So
+// is a row the device's store refuses as it stands (a running entry while the device's
+// other running entry has not been stopped by a later row yet, or a pending local one has
+// not been pushed and answered yet): it is tried again with every page until it fits.
 //
 // fresh says the device had pulled nothing when the round began: its rows are inserted
 // without looking for a local copy first (a first sync of 100,000 rows saves as many
 // reads), and one that turns out to be there takes the usual path.
-func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage, fresh bool) error {
-	return s.store.Write(ctx, func(tx Tx) error {
+//
+// A page that changes what the user may see (their role in an organization, or the
+// membership itself) starts a resync as a reset does (beginResync): the cursor goes back
+// to 0, and when the pull from 0 has reached the head again, the rows it did not bring
+// (no longer visible) are dropped (finishResync). restart reports that the pull must go
+// on from 0.
+func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage, fresh bool) (restart bool, err error) {
+	err = s.store.Write(ctx, func(tx Tx) error {
 		deferred, err := deferredRows(ctx, tx)
 		if err != nil {
 			return err
 		}
 		rows := latestOnly(append(deferred, page.Rows...))
 		slices.SortStableFunc(rows, func(x, y RemoteRow) int { return cmp.Compare(kindOrder(x.Kind), kindOrder(y.Kind)) })
-		pending := map[uuid.UUID]bool{}
-		for after := int64(0); ; {
-			cs, err := tx.Changes().After(ctx, Scope{TenantID: a.TenantID}, after, 5000)
-			if err != nil {
-				return fmt.Errorf("pull: outbox: %w", err)
-			}
-			for _, c := range cs {
-				pending[c.EntityID] = true
-			}
-			if len(cs) < 5000 {
-				break
-			}
-			after = cs[len(cs)-1].Seq
+		pending, err := pendingEntities(ctx, tx, a)
+		if err != nil {
+			return fmt.Errorf("pull: %w", err)
+		}
+		if restart, err = visibilityChanges(ctx, tx, a, page.Rows); err != nil {
+			return fmt.Errorf("pull: %w", err)
 		}
 		for _, r := range page.Rows {
 			if r.HLC != "" {
@@ -573,14 +767,27 @@ func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage, fresh
 				if pending[r.ID] {
 					continue
 				}
-				err := applyRow(ctx, tx, a.TenantID, r, fresh)
+				err := applyRow(ctx, tx, a.TenantID, r, fresh, 0)
 				if err == nil {
 					continue
 				}
 				if errors.Is(err, ErrConflict) {
-					// A row the device cannot take as it stands (a second running entry):
-					// logged, and left to the next change of the row.
-					s.log.WarnContext(ctx, "sync pull: row not applied", "kind", r.Kind, "id", r.ID, "err", err)
+					// Over a tombstone this device left when the server had no such row?
+					if v, ok, terr := tombstoneVersion(ctx, tx, r.ID); terr != nil {
+						return fmt.Errorf("pull: %w", terr)
+					} else if ok {
+						if err = applyRow(ctx, tx, a.TenantID, r, false, v); err == nil {
+							if err := forgetTombstone(ctx, tx, r.ID); err != nil {
+								return fmt.Errorf("pull: %w", err)
+							}
+							continue
+						}
+					}
+				}
+				if errors.Is(err, ErrConflict) {
+					// A row the device cannot take as it stands yet (a second running
+					// entry): it waits for the rows that make room for it.
+					wait = append(wait, r)
 					continue
 				}
 				missing, merr := missingReferent(ctx, tx, a.TenantID, r)
@@ -600,14 +807,54 @@ func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage, fresh
 		if err := putDeferredRows(ctx, tx, rows); err != nil {
 			return err
 		}
-		if !page.More {
+		cursor := page.Cursor
+		if restart {
+			if err := s.beginResync(ctx, tx, a); err != nil {
+				return fmt.Errorf("pull: %w", err)
+			}
+			cursor = 0
+		} else if !page.More {
 			if err := finishResync(ctx, tx, a); err != nil {
 				return err
 			}
 		}
-		return tx.Device().Put(ctx, settingSyncCursor, strconv.FormatInt(page.Cursor, 10))
+		return tx.Device().Put(ctx, settingSyncCursor, strconv.FormatInt(cursor, 10))
 	})
+	return restart, err
 }
+
+// visibilityChanges reports whether the page may change what the device's user may see: a
+// membership of theirs at another version than the device has. Comparing reaches would
+// not do: rows pulled before the membership row reaches the device were read with the
+// server's reach of the moment, which the device's copy of the membership may never have
+// shown (promoted and demoted again between two rounds). A membership the device has not
+// seen yet (the first pull) changes nothing already pulled.
+func visibilityChanges(ctx context.Context, tx Tx, a Actor, rows []RemoteRow) (bool, error) {
+	for _, r := range rows {
+		if r.Kind != SyncMembership {
+			continue
+		}
+		var m Membership
+		if err := json.Unmarshal(r.Row, &m); err != nil {
+			return false, fmt.Errorf("membership %s: %w", r.ID, err)
+		}
+		if m.UserID != a.UserID {
+			continue
+		}
+		cur, err := tx.Memberships().Get(ctx, Scope{TenantID: a.TenantID, OrgID: m.OrganizationID}, m.UserID)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		if cur.Version != m.Version {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 
 // latestOnly keeps the last of the rows sharing an id (a deferred row the page brings anew).
 func latestOnly(rows []RemoteRow) []RemoteRow {
@@ -637,6 +884,67 @@ func deferredRows(ctx context.Context, tx Tx) ([]RemoteRow, error) {
 		return nil, fmt.Errorf("device setting %s is corrupt: %w", settingSyncDeferred, err)
 	}
 	return rows, nil
+}
+
+// settingSyncTombstones holds the versions of tombstones this device left of rows the
+// server had no copy of when it refused their change: a row the store's reads no longer
+// show, which a pull bringing the row live (the server got it after all) writes over.
+const settingSyncTombstones = "sync.tombstones"
+
+func tombstones(ctx context.Context, tx Tx) (map[uuid.UUID]int64, error) {
+	v, err := optionalSetting(ctx, tx, settingSyncTombstones)
+	out := map[uuid.UUID]int64{}
+	if err != nil || v == "" {
+		return out, err
+	}
+	if err := json.Unmarshal([]byte(v), &out); err != nil {
+		return nil, fmt.Errorf("device setting %s is corrupt: %w", settingSyncTombstones, err)
+	}
+	return out, nil
+}
+
+func putTombstones(ctx context.Context, tx Tx, ts map[uuid.UUID]int64) error {
+	if len(ts) == 0 {
+		return tx.Device().Delete(ctx, settingSyncTombstones)
+	}
+	b, err := json.Marshal(ts)
+	if err != nil {
+		return err
+	}
+	return tx.Device().Put(ctx, settingSyncTombstones, string(b))
+}
+
+func rememberTombstone(ctx context.Context, tx Tx, id uuid.UUID, version int64) error {
+	ts, err := tombstones(ctx, tx)
+	if err != nil {
+		return err
+	}
+	ts[id] = version
+	return putTombstones(ctx, tx, ts)
+}
+
+func forgetTombstone(ctx context.Context, tx Tx, id uuid.UUID) error {
+	ts, err := tombstones(ctx, tx)
+	if err != nil {
+		return err
+	}
+	delete(ts, id)
+	return putTombstones(ctx, tx, ts)
+}
+
+func tombstoneVersion(ctx context.Context, tx Tx, id uuid.UUID) (int64, bool, error) {
+	ts, err := tombstones(ctx, tx)
+	v, ok := ts[id]
+	return v, ok, err
+}
+
+// deferRow adds a row to the deferred rows.
+func deferRow(ctx context.Context, tx Tx, r RemoteRow) error {
+	rows, err := deferredRows(ctx, tx)
+	if err != nil {
+		return err
+	}
+	return putDeferredRows(ctx, tx, latestOnly(append(rows, r)))
 }
 
 func putDeferredRows(ctx context.Context, tx Tx, rows []RemoteRow) error {
@@ -708,25 +1016,27 @@ func missingReferent(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow) 
 }
 
 // applyRow writes one pulled row as the server sent it: inserted when the device has no live
-// row with its id, else updated over the device's version. fresh tries the insert first.
-func applyRow(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow, fresh bool) error {
+// row with its id, else updated over the device's version. fresh tries the insert first;
+// tomb, when not 0, is the version of the device's tombstone of the row, which a live row
+// replaces.
+func applyRow(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow, fresh bool, tomb int64) error {
 	ts := Scope{TenantID: tenant}
 	switch r.Kind {
 	case SyncOrganization:
 		var v Organization
-		return upsertPulled(r, fresh, &v, func() (*Meta, Scope) { v.TenantID = tenant; return &v.Meta, Scope{TenantID: tenant, OrgID: v.ID} },
+		return upsertPulled(r, fresh, tomb, &v, func() (*Meta, Scope) { v.TenantID = tenant; return &v.Meta, Scope{TenantID: tenant, OrgID: v.ID} },
 			func(sc Scope) (Meta, error) { cur, err := tx.Organizations().Get(ctx, sc, v.ID); return cur.Meta, err },
 			func(sc Scope) error { return tx.Organizations().Insert(ctx, sc, v) },
 			func(sc Scope, prev int64) error { return tx.Organizations().Update(ctx, sc, v, prev) })
 	case SyncUser:
 		var v User
-		return upsertPulled(r, fresh, &v, func() (*Meta, Scope) { v.TenantID = tenant; return &v.Meta, ts },
+		return upsertPulled(r, fresh, tomb, &v, func() (*Meta, Scope) { v.TenantID = tenant; return &v.Meta, ts },
 			func(sc Scope) (Meta, error) { cur, err := tx.Users().Get(ctx, sc, v.ID); return cur.Meta, err },
 			func(sc Scope) error { return tx.Users().Insert(ctx, sc, v) },
 			func(sc Scope, prev int64) error { return tx.Users().Update(ctx, sc, v, prev) })
 	case SyncMembership:
 		var v Membership
-		return upsertPulled(r, fresh, &v, func() (*Meta, Scope) {
+		return upsertPulled(r, fresh, tomb, &v, func() (*Meta, Scope) {
 			v.TenantID = tenant
 			return &v.Meta, Scope{TenantID: tenant, OrgID: v.OrganizationID}
 		},
@@ -738,7 +1048,7 @@ func applyRow(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow, fresh b
 			func(sc Scope, prev int64) error { return tx.Memberships().Update(ctx, sc, v, prev) })
 	case SyncClient:
 		var v Client
-		return upsertPulled(r, fresh, &v, func() (*Meta, Scope) {
+		return upsertPulled(r, fresh, tomb, &v, func() (*Meta, Scope) {
 			v.TenantID = tenant
 			return &v.Meta, Scope{TenantID: tenant, OrgID: v.OrganizationID}
 		},
@@ -747,7 +1057,7 @@ func applyRow(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow, fresh b
 			func(sc Scope, prev int64) error { return tx.Clients().Update(ctx, sc, v, prev) })
 	case SyncProject:
 		var v Project
-		return upsertPulled(r, fresh, &v, func() (*Meta, Scope) {
+		return upsertPulled(r, fresh, tomb, &v, func() (*Meta, Scope) {
 			v.TenantID = tenant
 			return &v.Meta, Scope{TenantID: tenant, OrgID: v.OrganizationID}
 		},
@@ -756,7 +1066,7 @@ func applyRow(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow, fresh b
 			func(sc Scope, prev int64) error { return tx.Projects().Update(ctx, sc, v, prev) })
 	case SyncTask:
 		var v Task
-		return upsertPulled(r, fresh, &v, func() (*Meta, Scope) {
+		return upsertPulled(r, fresh, tomb, &v, func() (*Meta, Scope) {
 			v.TenantID = tenant
 			return &v.Meta, Scope{TenantID: tenant, OrgID: v.OrganizationID}
 		},
@@ -765,7 +1075,7 @@ func applyRow(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow, fresh b
 			func(sc Scope, prev int64) error { return tx.Tasks().Update(ctx, sc, v, prev) })
 	case SyncTag:
 		var v Tag
-		return upsertPulled(r, fresh, &v, func() (*Meta, Scope) {
+		return upsertPulled(r, fresh, tomb, &v, func() (*Meta, Scope) {
 			v.TenantID = tenant
 			return &v.Meta, Scope{TenantID: tenant, OrgID: v.OrganizationID}
 		},
@@ -774,7 +1084,7 @@ func applyRow(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow, fresh b
 			func(sc Scope, prev int64) error { return tx.Tags().Update(ctx, sc, v, prev) })
 	case SyncTimeEntry:
 		var v TimeEntry
-		return upsertPulled(r, fresh, &v, func() (*Meta, Scope) {
+		return upsertPulled(r, fresh, tomb, &v, func() (*Meta, Scope) {
 			v.TenantID = tenant
 			if v.TagIDs == nil {
 				v.TagIDs = []uuid.UUID{}
@@ -791,7 +1101,7 @@ func applyRow(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow, fresh b
 // upsertPulled decodes r into dst, lets prepare fill what the wire leaves out, and inserts
 // or updates it. With fresh the insert comes first: a failed statement leaves the
 // transaction as it was, and the row then goes the usual way (look, then insert or update).
-func upsertPulled[T any](r RemoteRow, fresh bool, dst *T, prepare func() (*Meta, Scope), get func(Scope) (Meta, error),
+func upsertPulled[T any](r RemoteRow, fresh bool, tomb int64, dst *T, prepare func() (*Meta, Scope), get func(Scope) (Meta, error),
 	insert func(Scope) error, update func(Scope, int64) error) error {
 	if err := json.Unmarshal(r.Row, dst); err != nil {
 		return fmt.Errorf("decode: %w", err)
@@ -806,6 +1116,12 @@ func upsertPulled[T any](r RemoteRow, fresh bool, dst *T, prepare func() (*Meta,
 		if err := insert(sc); err != nil {
 			if meta.DeletedAt != nil {
 				return nil // a tombstone of a row the device has deleted too, or never had
+			}
+			if !errors.Is(err, ErrConflict) {
+				return err
+			}
+			if tomb != 0 {
+				return update(sc, tomb)
 			}
 			return err
 		}

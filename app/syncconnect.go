@@ -827,7 +827,7 @@ func (s *Service) writeTeamRows(ctx context.Context, tx Tx, sess Session, team T
 		if err != nil {
 			return err
 		}
-		if err := applyRow(ctx, tx, tenant, RemoteRow{Kind: kind, ID: id, HLC: s.hlc.Now(), Row: b}, false); err != nil {
+		if err := applyRow(ctx, tx, tenant, RemoteRow{Kind: kind, ID: id, HLC: s.hlc.Now(), Row: b}, false, 0); err != nil {
 			return fmt.Errorf("join: the team's %s %s: %w", kind, id, err)
 		}
 		return nil

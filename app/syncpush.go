@@ -90,7 +90,8 @@ type MutationOutcome struct {
 	Reason    RejectReason    `json:"reason,omitempty" enum:"not_found,forbidden,invalid,conflict"`
 	Message   string          `json:"message,omitempty"`
 	Version   int64           `json:"version,omitempty" doc:"The row's version after the mutation."`
-	Row       json.RawMessage `json:"row,omitempty"`
+	Row       json.RawMessage `json:"row,omitempty" doc:"The row as the server has it now: after an applied mutation, and after a rejected one when the row exists and the user may read it (the device takes it over its own). A rejected mutation without it names a row the user does not have on the server."`
+	HLC       string          `json:"hlc,omitempty" doc:"The HLC stamp of row, on a rejected mutation."`
 	Lost      []string        `json:"lost,omitempty" doc:"Fields whose pushed value lost to a newer write and is kept in the row's conflict log."`
 	Replayed  bool            `json:"replayed,omitempty"`
 }
@@ -369,6 +370,9 @@ func (r *pushRun) apply(ctx context.Context, m Mutation) (MutationOutcome, SyncM
 			return o, rec, err
 		}
 		o.Status, o.Reason, o.Message = MutationRejected, reason, msg
+		if err := r.serverRow(ctx, m, rec.OrganizationID, &o); err != nil {
+			return o, rec, err
+		}
 		return o, rec, nil
 	}
 	var h pushedHeader
@@ -501,7 +505,10 @@ func (s *Service) pushEntity(ctx context.Context, a Actor, m Mutation, create bo
 		var c Client
 		return pushCatalog(ctx, s, a, m, create, &c, clients, func() (Client, error) {
 			row := Client{ID: id, TenantID: a.TenantID, OrganizationID: a.OrgID, Name: strings.TrimSpace(c.Name), Archived: c.Archived}
-			return clients.create(ctx, s, a, row, func(_ context.Context, _ Tx, c *Client) error { return validateClient(c) })
+			return clients.create(ctx, s, a, row, func(_ context.Context, _ Tx, n *Client) error {
+				n.CreatedAt = bornAt(c.CreatedAt, n.CreatedAt)
+				return validateClient(n)
+			})
 		}, func() (Client, error) {
 			return s.UpdateClient(ctx, a, id, ClientPatch{Name: &c.Name, Archived: &c.Archived}, 0)
 		})
@@ -510,8 +517,9 @@ func (s *Service) pushEntity(ctx context.Context, a Actor, m Mutation, create bo
 		return pushCatalog(ctx, s, a, m, create, &p, projects, func() (Project, error) {
 			row := Project{ID: id, TenantID: a.TenantID, OrganizationID: a.OrgID, ClientID: p.ClientID,
 				Name: strings.TrimSpace(p.Name), Color: p.Color, Billable: p.Billable, Archived: p.Archived}
-			return projects.create(ctx, s, a, row, func(ctx context.Context, tx Tx, p *Project) error {
-				return validateProject(ctx, tx, a, p)
+			return projects.create(ctx, s, a, row, func(ctx context.Context, tx Tx, n *Project) error {
+				n.CreatedAt = bornAt(p.CreatedAt, n.CreatedAt)
+				return validateProject(ctx, tx, a, n)
 			})
 		}, func() (Project, error) {
 			return s.UpdateProject(ctx, a, id, ProjectPatch{Name: &p.Name, ClientID: Nullable[uuid.UUID]{Set: true, Value: p.ClientID},
@@ -522,8 +530,9 @@ func (s *Service) pushEntity(ctx context.Context, a Actor, m Mutation, create bo
 		return pushCatalog(ctx, s, a, m, create, &t, tasks, func() (Task, error) {
 			row := Task{ID: id, TenantID: a.TenantID, OrganizationID: a.OrgID, ProjectID: t.ProjectID,
 				Name: strings.TrimSpace(t.Name), Done: t.Done, Archived: t.Archived}
-			return tasks.create(ctx, s, a, row, func(ctx context.Context, tx Tx, t *Task) error {
-				return validateTask(ctx, tx, a, t)
+			return tasks.create(ctx, s, a, row, func(ctx context.Context, tx Tx, n *Task) error {
+				n.CreatedAt = bornAt(t.CreatedAt, n.CreatedAt)
+				return validateTask(ctx, tx, a, n)
 			})
 		}, func() (Task, error) {
 			return s.UpdateTask(ctx, a, id, TaskPatch{ProjectID: &t.ProjectID, Name: &t.Name, Done: &t.Done, Archived: &t.Archived}, 0)
@@ -532,7 +541,10 @@ func (s *Service) pushEntity(ctx context.Context, a Actor, m Mutation, create bo
 		var t Tag
 		return pushCatalog(ctx, s, a, m, create, &t, tags, func() (Tag, error) {
 			row := Tag{ID: id, TenantID: a.TenantID, OrganizationID: a.OrgID, Name: strings.TrimSpace(t.Name), Color: t.Color, Archived: t.Archived}
-			return tags.create(ctx, s, a, row, func(_ context.Context, _ Tx, t *Tag) error { return validateTag(t) })
+			return tags.create(ctx, s, a, row, func(_ context.Context, _ Tx, n *Tag) error {
+				n.CreatedAt = bornAt(t.CreatedAt, n.CreatedAt)
+				return validateTag(n)
+			})
 		}, func() (Tag, error) {
 			return s.UpdateTag(ctx, a, id, TagPatch{Name: &t.Name, Color: unlessEmpty(t.Color), Archived: &t.Archived}, 0)
 		})
@@ -540,6 +552,17 @@ func (s *Service) pushEntity(ctx context.Context, a Actor, m Mutation, create bo
 		return s.pushEntry(ctx, a, m, create)
 	}
 	return nil, 0, Invalid("entity", "must be one of client, project, task, tag, time_entry")
+}
+
+// bornAt is the creation instant a pushed row keeps: the device's, where the row was born
+// (a device applies pulled rows without rewriting their creation instant, so the server
+// keeping its own would leave the two apart for ever), even when the device's clock is ahead
+// (its stamps are held within maxPushSkew); now when it sent none.
+func bornAt(device, now time.Time) time.Time {
+	if device.IsZero() {
+		return now
+	}
+	return device.UTC().Truncate(time.Microsecond)
 }
 
 // unlessEmpty is a patch of a colour: a row without one keeps the stored colour.
@@ -614,6 +637,7 @@ func (s *Service) pushEntry(ctx context.Context, a Actor, m Mutation, create boo
 				return err
 			}
 			e.Meta = s.stamp(now)
+			e.CreatedAt = bornAt(in.CreatedAt, now)
 			if err := s.preparePushedEntry(ctx, tx, a, &e, now, true); err != nil {
 				return err
 			}
@@ -730,7 +754,7 @@ func (r *pushRun) replay(ctx context.Context, m Mutation, rec SyncMutation) (Mut
 		return o, nil
 	}
 	if rec.Status != MutationApplied {
-		return o, nil
+		return o, r.serverRow(ctx, m, rec.OrganizationID, &o)
 	}
 	a, err := r.actorIn(ctx, rec.OrganizationID)
 	if errors.Is(err, ErrNotFound) {
@@ -745,6 +769,31 @@ func (r *pushRun) replay(ctx context.Context, m Mutation, rec SyncMutation) (Mut
 	}
 	o.Row = row
 	return o, err
+}
+
+// serverRow puts into a rejected outcome the row as the server has it, when it exists and
+// the user may read it, so the device converges to it at once instead of keeping the change
+// the server refused until the row next changes (docs/sync.md, Push).
+func (r *pushRun) serverRow(ctx context.Context, m Mutation, org uuid.UUID, o *MutationOutcome) error {
+	if org == uuid.Nil {
+		org = r.a.OrgID
+	}
+	a, err := r.actorIn(ctx, org)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	row, hlc, _, err := r.s.currentRow(ctx, a, m.Entity, m.EntityID)
+	if _, _, ok := rejection(err); ok {
+		return nil // not there, or not the user's to read: the device drops its copy
+	}
+	if err != nil {
+		return err
+	}
+	o.Row, o.HLC = row, hlc
+	return nil
 }
 
 // currentRow reads a live row the actor may read, as JSON, with its HLC and version.

@@ -1,0 +1,208 @@
+package sync_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/stinthq/stint/app"
+)
+
+// Pulled rows the device's store cannot take as they come, and pulls after the user's
+// visibility changed (regressions found by the simulation, sim_test.go).
+
+// TestPulledRunningEntryWaitsForTheStop (seed 6: "time_entry is on the server, missing on
+// the device"): B's timer stops A's on the server, then A's stopped entry is edited there,
+// so a pull brings B's running entry before A's stop. The device's store refuses a second
+// running entry; the entry waits for the stop instead of being skipped for good.
+func TestPulledRunningEntryWaitsForTheStop(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	a := newDevice(t, tm, "deviceA")
+	b := newDevice(t, tm, "deviceB")
+	x, err := a.svc.StartTimer(ctx, a.actor, app.TimerStart{Description: "on A"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.sync()
+	b.sync()
+	time.Sleep(2 * time.Millisecond) // B's start stamps after A's
+	y, err := b.svc.StartTimer(ctx, b.actor, app.TimerStart{Description: "on B"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.sync() // B's own running entry was X: its start stopped it locally too
+	desc := "on A, edited"
+	if _, err := tm.svc.UpdateTimeEntry(ctx, tm.owner, x.ID, app.TimeEntryPatch{Description: &desc}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.svc.SyncRound(ctx, smallPages{a.remote()}, nil); err != nil {
+		t.Fatal(err)
+	}
+	got := entries(t, a.svc, a.actor)
+	if _, ok := got[y.ID]; !ok {
+		t.Fatal("A never took B's running entry")
+	}
+	if got[x.ID].StoppedAt == nil || got[y.ID].StoppedAt != nil || got[x.ID].Description != desc {
+		t.Fatalf("A has X %+v and Y %+v; want X stopped and edited, Y running", got[x.ID], got[y.ID])
+	}
+}
+
+// TestRoleChangeResyncs (seed 10: "time_entry is on the server, missing on the device",
+// then "live on the device but not on the server"): a member promoted to manager sees the
+// team's entries made before the promotion, and demoted again no longer holds them.
+func TestRoleChangeResyncs(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	m := newMemberDevice(t, tm, "member")
+	stop := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+	theirs, err := tm.svc.CreateTimeEntry(ctx, tm.owner, app.TimeEntryInput{Description: "owner's",
+		StartedAt: stop.Add(-time.Hour), StoppedAt: &stop})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.addEntries(1, nil, "member's")
+	m.sync()
+	if _, ok := entries(t, m.svc, m.localActor())[theirs.ID]; ok {
+		t.Fatal("a member's device holds the owner's entry")
+	}
+	promote(t, tm, app.RoleManager)
+	m.sync()
+	if got := entries(t, m.svc, m.localActor()); len(got) != 2 {
+		t.Fatalf("promoted, the device has %d entries, want the member's and the owner's", len(got))
+	}
+	promote(t, tm, app.RoleMember)
+	m.sync()
+	got := entries(t, m.svc, m.localActor())
+	if _, ok := got[theirs.ID]; ok || len(got) != 1 {
+		t.Fatalf("demoted, the device still has %d entries (owner's among them: %v), want only the member's", len(got), ok)
+	}
+	if m.status().Pending != 0 {
+		t.Fatal("dropping rows no longer visible went into the outbox")
+	}
+	// Promoted again, the entries dropped before come back over the device's tombstones.
+	promote(t, tm, app.RoleManager)
+	m.sync()
+	if got := entries(t, m.svc, m.localActor()); len(got) != 2 {
+		t.Fatalf("promoted again, the device has %d entries, want the member's and the owner's", len(got))
+	}
+}
+
+// holdFirstPush is a remote whose first push is held back in the network: the device
+// times out, and the test delivers the batch later.
+type holdFirstPush struct {
+	app.SyncRemote
+	held *app.PushBatch
+}
+
+func (h *holdFirstPush) Push(ctx context.Context, b app.PushBatch) ([]app.MutationOutcome, error) {
+	if h.held == nil {
+		h.held = &b
+		return nil, app.ErrUnavailable
+	}
+	return h.SyncRemote.Push(ctx, b)
+}
+
+// TestLateCreateOverLocalDelete (seed 201: "live on the server, a tombstone on the device",
+// and the row deferred for ever): an entry made offline is pushed, the push is held up in
+// the network, the user deletes the entry, and the delete reaches the server first, which
+// refuses it (no such row). Then the held create arrives. The device's tombstone gives way
+// to the server's live row at the next pull.
+func TestLateCreateOverLocalDelete(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	d := newDevice(t, tm, "deviceA")
+	d.addEntries(1, nil, "made offline")
+	var id uuid.UUID
+	for k := range entries(t, d.svc, d.actor) {
+		id = k
+	}
+	r := &holdFirstPush{SyncRemote: d.remote()}
+	if _, err := d.svc.SyncRound(ctx, r, nil); err == nil {
+		t.Fatal("the held push did not fail the round")
+	}
+	if err := d.svc.DeleteTimeEntry(ctx, d.actor, id, 0); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := d.svc.SyncRound(ctx, r, nil); err != nil || rep.Rejected != 1 {
+		t.Fatalf("round = %+v, %v; want the delete of a row the server lacks rejected", rep, err)
+	}
+	if _, err := d.remote().Push(ctx, *r.held); err != nil { // the held create arrives
+		t.Fatal(err)
+	}
+	d.sync()
+	if _, ok := entries(t, d.svc, d.actor)[id]; !ok {
+		t.Fatal("the device keeps its tombstone of an entry live on the server")
+	}
+	var deferred string
+	_ = d.svc.Store().Read(ctx, func(tx app.Tx) error {
+		deferred, _ = tx.Device().Get(ctx, "sync.deferred")
+		return nil
+	})
+	if deferred != "" {
+		t.Fatalf("rows still deferred: %s", deferred)
+	}
+}
+
+// failAfterPulls is a remote whose pulls fail after the first n.
+type failAfterPulls struct {
+	app.SyncRemote
+	n int
+}
+
+func (f *failAfterPulls) Pull(ctx context.Context, in app.SyncPullInput) (app.RemotePage, error) {
+	if f.n == 0 {
+		return app.RemotePage{}, app.ErrUnavailable
+	}
+	f.n--
+	in.Limit = 1
+	return f.SyncRemote.Pull(ctx, in)
+}
+
+// TestPromotedAndDemotedBetweenRounds (seed 845): a member is promoted; the device pulls
+// one page, the owner's entry, then loses the server before its membership row arrives;
+// the member is demoted again. The membership the device then pulls has the role the
+// device already shows, but a newer version: the device resyncs and drops the entry it
+// pulled while the member was a manager.
+func TestPromotedAndDemotedBetweenRounds(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	m := newMemberDevice(t, tm, "member")
+	stop := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+	theirs, err := tm.svc.CreateTimeEntry(ctx, tm.owner, app.TimeEntryInput{Description: "owner's",
+		StartedAt: stop.Add(-time.Hour), StoppedAt: &stop})
+	if err != nil {
+		t.Fatal(err)
+	}
+	promote(t, tm, app.RoleManager)
+	if _, err := m.svc.SyncRound(ctx, &failAfterPulls{SyncRemote: m.remote(), n: 1}, nil); err == nil {
+		t.Fatal("the round did not fail")
+	}
+	if !m.holds(theirs.ID) {
+		t.Fatal("setup: the first page did not bring the owner's entry")
+	}
+	promote(t, tm, app.RoleMember)
+	m.sync()
+	if m.holds(theirs.ID) {
+		t.Fatal("demoted again, the device still holds the owner's entry")
+	}
+}
+
+// holds reports whether the device's store has a live entry with the id, whoever's it is
+// (the services show a member only their own).
+func (d *device) holds(id uuid.UUID) bool {
+	d.t.Helper()
+	a := d.localActor()
+	var found bool
+	err := d.svc.Store().Read(context.Background(), func(tx app.Tx) error {
+		_, err := tx.TimeEntries().Get(context.Background(), a.Scope(), id)
+		found = err == nil
+		return nil
+	})
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	return found
+}
