@@ -855,7 +855,6 @@ func visibilityChanges(ctx context.Context, tx Tx, a Actor, rows []RemoteRow) (b
 	return false, nil
 }
 
-
 // latestOnly keeps the last of the rows sharing an id (a deferred row the page brings anew).
 func latestOnly(rows []RemoteRow) []RemoteRow {
 	last := make(map[uuid.UUID]int, len(rows))
