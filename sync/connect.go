@@ -2,9 +2,6 @@ package sync
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 
@@ -112,30 +109,5 @@ func listAll[T any](ctx context.Context, r *Remote, org uuid.UUID, path string) 
 
 // get reads path in org and decodes a 2xx answer into out.
 func (r *Remote) get(ctx context.Context, path string, org uuid.UUID, out any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.base+path, nil)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Authorization", "Bearer "+r.token)
-	req.Header.Set("X-Org-Id", org.String())
-	resp, err := r.client.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return &wireError{msg: "cannot reach " + r.base + ": " + unwrapURLError(err).Error(), is: []error{app.ErrUnavailable}}
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
-	if err != nil {
-		return &wireError{msg: "read the answer of " + r.base + ": " + err.Error(), is: []error{app.ErrUnavailable}}
-	}
-	if resp.StatusCode/100 != 2 {
-		return statusError(resp.StatusCode, data)
-	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("the answer of %s%s is not what this client expects: %w", r.base, path, err)
-	}
-	return nil
+	return r.send(ctx, http.MethodGet, path, org, nil, out)
 }

@@ -4,12 +4,10 @@
 package sync
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -117,38 +115,7 @@ type problem struct {
 // post sends body as JSON and decodes a 2xx answer into out; other answers become errors
 // that wrap the app sentinel they mean.
 func (r *Remote) post(ctx context.Context, path string, body, out any) error {
-	b, err := json.Marshal(body)
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.base+path, bytes.NewReader(b))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	if r.token != "" {
-		req.Header.Set("Authorization", "Bearer "+r.token)
-	}
-	resp, err := r.client.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return &wireError{msg: "cannot reach " + r.base + ": " + unwrapURLError(err).Error(), is: []error{app.ErrUnavailable}}
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
-	if err != nil {
-		return &wireError{msg: "read the answer of " + r.base + ": " + err.Error(), is: []error{app.ErrUnavailable}}
-	}
-	if resp.StatusCode/100 == 2 {
-		if err := json.Unmarshal(data, out); err != nil {
-			return fmt.Errorf("the answer of %s%s is not what this client expects: %w", r.base, path, err)
-		}
-		return nil
-	}
-	return statusError(resp.StatusCode, data)
+	return r.send(ctx, http.MethodPost, path, uuid.Nil, body, out)
 }
 
 // unwrapURLError drops the url.Error's method and address, which the caller says already.

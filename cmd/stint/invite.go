@@ -21,7 +21,8 @@ const usageInvite = `Usage: stint invite create EMAIL [--role ROLE] [--days N] [
        stint invite accept CODE --server URL (--name NAME | --email EMAIL) --password-stdin [--join [--yes]]
 
 Invitations let someone join this data directory's workspace, as served by 'stint serve',
-with a role, without you choosing their password.
+with a role, without you choosing their password. On a data directory connected to a team
+server ('stint remote login'), create, list and revoke act on the team server's invitations.
 
   create EMAIL   invite EMAIL and print a one-time code, shown only this once. The invited
                  person accepts it on the server: POST /v1/invitations/accept with
@@ -90,7 +91,19 @@ func (c *cli) inviteCreate(ctx context.Context, args []string) error {
 		return usagef("invite create: --days must be between 1 and %d", app.MaxInvitationDays)
 	}
 	return c.withWorkspace(ctx, func(w *workspace) error {
-		inv, err := w.svc.CreateInvitation(ctx, w.actor, app.InvitationInput{Email: rest[0], Role: app.Role(*role), ExpiresInDays: *days})
+		in := app.InvitationInput{Email: rest[0], Role: app.Role(*role), ExpiresInDays: *days}
+		team, err := c.teamServer(ctx, w)
+		if err != nil {
+			return err
+		}
+		var inv app.CreatedInvitation
+		server := "URL"
+		if team != nil {
+			inv, err = team.remote.CreateInvitation(ctx, w.actor.OrgID, in)
+			server = team.url
+		} else {
+			inv, err = w.svc.CreateInvitation(ctx, w.actor, in)
+		}
 		if err != nil {
 			return err
 		}
@@ -100,7 +113,7 @@ func (c *cli) inviteCreate(ctx context.Context, args []string) error {
 		fmt.Fprintf(c.stdout, "Invited %s as %s, until %s.\n\n    %s\n\n", terminalSafe(inv.Email), inv.Role,
 			inv.ExpiresAt.In(w.loc).Format("2006-01-02 15:04 MST"), inv.Code)
 		fmt.Fprintln(c.stdout, "Give them this code; it is shown only this once and works once. They accept it on the")
-		fmt.Fprintln(c.stdout, "server that serves this data: stint invite accept CODE --server URL --name 'Their Name' --password-stdin")
+		fmt.Fprintf(c.stdout, "server that serves this data: stint invite accept CODE --server %s --name 'Their Name' --password-stdin\n", terminalSafe(server))
 		fmt.Fprintln(c.stdout, `(or POST /v1/invitations/accept {"code", "name", "password"}).`)
 		fmt.Fprintf(c.stdout, "Withdraw it with: stint invite revoke %s\n", inv.ID)
 		return nil
@@ -115,9 +128,18 @@ func (c *cli) inviteList(ctx context.Context, args []string) error {
 		return err
 	}
 	return c.withWorkspace(ctx, func(w *workspace) error {
-		list, err := app.AllPages(func(lp app.ListParams) (app.Page[app.Invitation], error) {
-			return w.svc.InvitationsList(ctx, w.actor, app.InvitationListParams{Status: app.InvitationStatus(*status), ListParams: lp})
-		})
+		team, err := c.teamServer(ctx, w)
+		if err != nil {
+			return err
+		}
+		var list []app.Invitation
+		if team != nil {
+			list, err = team.remote.Invitations(ctx, w.actor.OrgID, app.InvitationStatus(*status))
+		} else {
+			list, err = app.AllPages(func(lp app.ListParams) (app.Page[app.Invitation], error) {
+				return w.svc.InvitationsList(ctx, w.actor, app.InvitationListParams{Status: app.InvitationStatus(*status), ListParams: lp})
+			})
+		}
 		if err != nil {
 			return err
 		}
@@ -155,7 +177,15 @@ func (c *cli) inviteRevoke(ctx context.Context, args []string) error {
 		return err
 	}
 	return c.withWorkspace(ctx, func(w *workspace) error {
-		err := w.svc.RevokeInvitation(ctx, w.actor, id)
+		team, err := c.teamServer(ctx, w)
+		if err != nil {
+			return err
+		}
+		if team != nil {
+			err = team.remote.RevokeInvitation(ctx, w.actor.OrgID, id)
+		} else {
+			err = w.svc.RevokeInvitation(ctx, w.actor, id)
+		}
 		if errors.Is(err, app.ErrNotFound) {
 			return notFoundf("no invitation with ID %s here; see 'stint invite list'", id)
 		}
@@ -165,6 +195,35 @@ func (c *cli) inviteRevoke(ctx context.Context, args []string) error {
 		fmt.Fprintln(c.stdout, "Revoked: the code no longer works.")
 		return nil
 	})
+}
+
+// teamConn is the team server this data directory is connected to.
+type teamConn struct {
+	url    string
+	remote *stintsync.Remote
+}
+
+// teamServer is the team server this data directory syncs with, nil when it is not connected.
+// A connected device's invitations live on the server: one made in the local copy would never
+// reach it, and its code would never work.
+func (c *cli) teamServer(ctx context.Context, w *workspace) (*teamConn, error) {
+	dir, err := c.dataDir()
+	if err != nil {
+		return nil, err
+	}
+	st, err := w.svc.SyncStatus(ctx, app.RemoteTokenFile(dir))
+	if err != nil || !st.Connected {
+		return nil, err
+	}
+	tok, err := app.RemoteTokenFile(dir).RemoteToken()
+	if err != nil {
+		return nil, err
+	}
+	r, err := stintsync.NewRemote(st.URL, tok, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &teamConn{url: st.URL, remote: r}, nil
 }
 
 // inviteAccept accepts an invitation code on the team server and connects this data

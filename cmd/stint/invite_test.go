@@ -78,3 +78,46 @@ func TestInviteCommands(t *testing.T) {
 		t.Errorf("invite create -h: %q", out)
 	}
 }
+
+// TestInviteCommandsConnected: on a data directory connected to a team server, create, list
+// and revoke act on the server's invitations, and the printed code is accepted there.
+func TestInviteCommandsConnected(t *testing.T) {
+	ts, svc, owner := teamServer(t)
+	h := newHarness(t)
+	if r := h.runStdin("correct horse battery\n", "remote", "login", ts.URL, "--email", "ada@example.com", "--password-stdin"); r.code != 0 {
+		t.Fatalf("remote login: exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
+	}
+	out := h.ok("invite", "create", "Bob@Example.com", "--role", "manager")
+	code := regexp.MustCompile(`[A-Z2-7]{4}(-[A-Z2-7]{4}){7}`).FindString(out)
+	if code == "" || !strings.Contains(out, "--server "+ts.URL) {
+		t.Fatalf("create printed:\n%s", out)
+	}
+	var created map[string]any
+	h.okJSON(&created, "invite", "create", "carol@example.com", "--json")
+	ctx := context.Background()
+	onServer, err := app.AllPages(func(lp app.ListParams) (app.Page[app.Invitation], error) {
+		return svc.InvitationsList(ctx, owner, app.InvitationListParams{ListParams: lp})
+	})
+	if err != nil || len(onServer) != 2 {
+		t.Fatalf("the server has %d invitations (%v), want the 2 just made", len(onServer), err)
+	}
+	var rows []map[string]any
+	h.okJSON(&rows, "invite", "list", "--json")
+	if len(rows) != 2 {
+		t.Fatalf("list --json: %v", rows)
+	}
+	if out := h.ok("invite", "revoke", created["id"].(string)); !strings.Contains(out, "Revoked") {
+		t.Errorf("revoke: %q", out)
+	}
+	h.okJSON(&rows, "invite", "list", "--status", "revoked", "--json")
+	if len(rows) != 1 || rows[0]["email"] != "carol@example.com" {
+		t.Errorf("revoked: %v", rows)
+	}
+	sess, err := svc.AcceptInvitation(ctx, nil, app.AcceptInput{Code: code, Name: "Bob", Password: "correct horse"})
+	if err != nil || sess.User.Email != "bob@example.com" || sess.Organization.ID != owner.OrgID {
+		t.Errorf("the server accepting the printed code: %+v %v", sess.User, err)
+	}
+	if r := h.run("invite", "revoke", "01890000-0000-7000-8000-000000000000"); r.code == 0 || !strings.Contains(r.stderr, "no invitation") {
+		t.Errorf("revoking an unknown id: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
