@@ -79,24 +79,7 @@ func selectEntries(s *sqlArgs, sc app.Scope, f app.ReportFilter, cols string, co
 			s.add(" AND e.started_at <= ? AND (e.started_at < ? OR e.id < ?)", us(after.Time), us(after.Time), after.ID)
 		}
 		s.add(extra, extraArgs...)
-		if f.ProjectID != nil {
-			s.add(" AND e.project_id = ?", *f.ProjectID)
-		}
-		if f.ClientID != nil {
-			s.add(" AND e.project_id IN (SELECT c.id FROM projects c WHERE c.tenant_id = ? AND c.organization_id = ? AND c.client_id = ?)",
-				sc.TenantID, sc.OrgID, *f.ClientID)
-		}
-		if f.TaskID != nil {
-			s.add(" AND e.task_id = ?", *f.TaskID)
-		}
-		if f.Billable != nil {
-			s.add(" AND e.billable = ?", *f.Billable)
-		}
-		if f.TagID != nil {
-			// instr finds the bytes anywhere; the positions check they are a whole tag id.
-			s.add(" AND instr(e.tag_ids, ?) > 0 AND EXISTS (SELECT 1 FROM "+tagPositions+" tf WHERE "+fmt.Sprintf(tagAt, "tf")+" = ?)",
-				idBytes(*f.TagID), idBytes(*f.TagID))
-		}
+		entryFilters(s, sc, f)
 	}
 	index := " INDEXED BY time_entries_org_started"
 	if f.UserID != nil {
@@ -107,9 +90,35 @@ func selectEntries(s *sqlArgs, sc app.Scope, f app.ReportFilter, cols string, co
 	part(" INDEXED BY time_entries_long", nil, &recent, " AND "+longEntryCond+" AND (e.stopped_at IS NULL OR e.stopped_at > ?)", from)
 }
 
+// entryFilters writes the conditions of f's filters on time_entries e.
+func entryFilters(s *sqlArgs, sc app.Scope, f app.ReportFilter) {
+	if f.ProjectID != nil {
+		s.add(" AND e.project_id = ?", *f.ProjectID)
+	}
+	if f.ClientID != nil {
+		s.add(" AND e.project_id IN (SELECT c.id FROM projects c WHERE c.tenant_id = ? AND c.organization_id = ? AND c.client_id = ?)",
+			sc.TenantID, sc.OrgID, *f.ClientID)
+	}
+	if f.TaskID != nil {
+		s.add(" AND e.task_id = ?", *f.TaskID)
+	}
+	if f.Billable != nil {
+		s.add(" AND e.billable = ?", *f.Billable)
+	}
+	if f.TagID != nil {
+		// instr finds the bytes anywhere; the positions check they are a whole tag id.
+		s.add(" AND instr(e.tag_ids, ?) > 0 AND EXISTS (SELECT 1 FROM "+tagPositions+" tf WHERE "+fmt.Sprintf(tagAt, "tf")+" = ?)",
+			idBytes(*f.TagID), idBytes(*f.TagID))
+	}
+}
+
 // Summary cuts each entry at the periods' bounds, which the service computed in the user's
-// zone (so DST and midnight are exact), and sums per period and group: the periods go in as
-// one JSON array of [start, end) pairs in microseconds, joined to every entry they overlap.
+// zone (so DST and midnight are exact), and sums per period and group. The periods go in as
+// one JSON array of [start, end) pairs in microseconds and drive the statement: for each
+// period one range scan of time_entries_report (every column a summary without tags reads)
+// finds the entries that started in it or at most 24 hours before it, and the small
+// time_entries_long index the older ones still running into it. Each entry-period pair adds
+// min(end, period end) - max(start, period start), running entries ending at f.Now.
 func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, dims []app.ReportDim, periods []app.Period) ([]app.ReportCell, error) {
 	if len(dims) > 2 {
 		return nil, fmt.Errorf("report summary: %d dimensions: %w", len(dims), errors.ErrUnsupported)
@@ -132,27 +141,41 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 			return nil, err
 		}
 		keys, tables = append(keys, expr), append(tables, table)
-		if d == app.DimClient && !strings.Contains(joins, " pr ") {
+		if d == app.DimClient {
 			joins += " LEFT JOIN projects pr ON pr.id = e.project_id"
 		}
 		if d == app.DimTag {
 			joins += " LEFT JOIN " + tagPositions + " tg"
 		}
 	}
-	cols := "e.started_at AS s, coalesce(e.stopped_at, ?) AS t"
-	k := make([]string, 2)
-	for i := range k {
-		k[i] = "NULL"
+	cols := "p.i AS pi, min(coalesce(e.stopped_at, ?), p.hi) - max(e.started_at, p.lo) AS micros"
+	for i := range 2 {
+		k := "NULL"
 		if i < len(keys) {
-			k[i] = keys[i]
+			k = keys[i]
 		}
-		cols += ", " + k[i] + " AS k" + strconv.Itoa(i+1)
+		cols += ", " + k + " AS k" + strconv.Itoa(i+1)
 	}
 	var s sqlArgs
 	s.add(`WITH p(i, lo, hi) AS (SELECT key, value ->> 0, value ->> 1 FROM json_each(?)), sel AS (`, pj.String())
-	selectEntries(&s, sc, f, cols, []any{us(f.Now)}, joins, nil)
-	s.add(`), g AS (SELECT p.i AS pi, sel.k1, sel.k2, sum(min(sel.t, p.hi) - max(sel.s, p.lo)) AS micros
-		FROM sel JOIN p ON p.lo < sel.t AND p.hi > sel.s AND sel.t > sel.s GROUP BY p.i, sel.k1, sel.k2)
+	part := func(index, bound string) {
+		s.add(`SELECT `+cols, us(f.Now))
+		s.add(` FROM p CROSS JOIN time_entries e`+index+joins+` WHERE e.tenant_id = ? AND e.organization_id = ?`, sc.TenantID, sc.OrgID)
+		if f.UserID != nil {
+			s.add(" AND e.user_id = ?", *f.UserID)
+		}
+		s.add(" AND e.deleted_at IS NULL" + bound + " AND (e.stopped_at IS NULL OR e.stopped_at > p.lo)")
+		entryFilters(&s, sc, f)
+	}
+	index := " INDEXED BY time_entries_report"
+	if f.UserID != nil {
+		index = " INDEXED BY time_entries_user_started"
+	}
+	day := strconv.Itoa(longEntry)
+	part(index, " AND e.started_at >= p.lo - "+day+" AND e.started_at < p.hi")
+	s.add(" UNION ALL ")
+	part(" INDEXED BY time_entries_long", " AND e.started_at < p.lo - "+day+" AND "+longEntryCond)
+	s.add(`), g AS (SELECT pi, k1, k2, sum(micros) AS micros FROM sel WHERE micros > 0 GROUP BY pi, k1, k2)
 		SELECT g.pi, g.k1, g.k2, g.micros`)
 	for i := range 2 {
 		if i < len(tables) {
@@ -166,7 +189,6 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 		n := "n" + strconv.Itoa(i+1)
 		s.add(" LEFT JOIN "+table+" "+n+" ON "+n+".id = g.k"+strconv.Itoa(i+1)+" AND "+n+".tenant_id = ?", sc.TenantID)
 	}
-	s.add(" WHERE g.micros > 0")
 	return queryListCap(ctx, r.q, "report summary", 0, func(rows *sql.Rows) (app.ReportCell, error) {
 		var c app.ReportCell
 		var k1, k2 []byte
