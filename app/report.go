@@ -359,8 +359,8 @@ type Summary struct {
 	To           string           `json:"to"`
 	Timezone     string           `json:"timezone"`
 	TotalSeconds int64            `json:"total_seconds"`
-	Days         []DayShare       `json:"days" nullable:"false"`
-	Projects     []ProjectSeconds `json:"projects" nullable:"false"`
+	Days         []DayShare       `json:"days" nullable:"false" doc:"Seconds per day; filled when grouped by project and day (the default), else empty."`
+	Projects     []ProjectSeconds `json:"projects" nullable:"false" doc:"Seconds per project; filled when grouped by project and day (the default), else empty."`
 }
 
 // ProjectSeconds is tracked time on one project (nil: no project).

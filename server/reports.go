@@ -73,7 +73,10 @@ type summaryInput struct {
 }
 
 // summaryBody is the first report shape (days and projects, kept as it was) with the
-// report's rows beside it: a compatible extension, not a new version.
+// report's rows beside it: a compatible extension, not a new version. A request that names
+// no group gets what it always got; days and projects are the rows rolled up, so they are
+// filled for the default group only (empty otherwise), and total_seconds is always the sum
+// of rows.
 type summaryBody struct {
 	app.Summary
 	Group []app.ReportGroup `json:"group" nullable:"false" doc:"What rows are grouped by."`
@@ -103,7 +106,7 @@ type detailedOutput struct {
 	Body app.Detailed
 }
 
-// defaultGroup is the summary's grouping when a request names none, and the one days and
+// defaultGroup is the summary's grouping when a request names none, the one days and
 // projects roll up from.
 var defaultGroup = []app.ReportGroup{"project", app.GroupDay}
 
@@ -127,14 +130,12 @@ func (s *Server) registerReports() {
 		if err != nil {
 			return nil, err
 		}
-		byDay := rep
-		if !slices.Equal(rep.Group, defaultGroup) {
-			q.Group = defaultGroup
-			if byDay, err = s.svc.Report(ctx, a, q); err != nil {
-				return nil, err
-			}
+		body := summaryBody{Summary: app.Summary{From: rep.From, To: rep.To, Timezone: rep.Timezone, TotalSeconds: rep.TotalSeconds,
+			Days: []app.DayShare{}, Projects: []app.ProjectSeconds{}}, Group: rep.Group, AsOf: rep.AsOf, Rows: rep.Rows}
+		if slices.Equal(rep.Group, defaultGroup) {
+			body.Summary = app.SummaryOf(rep)
 		}
-		return &summaryOutput{Body: summaryBody{Summary: app.SummaryOf(byDay), Group: rep.Group, AsOf: rep.AsOf, Rows: rep.Rows}}, nil
+		return &summaryOutput{Body: body}, nil
 	})
 
 	op = s.operation(http.MethodGet, "/v1/reports/detailed", "report-detailed", "reports",
