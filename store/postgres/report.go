@@ -68,34 +68,66 @@ func selectEntries(s *sqlArgs, sc app.Scope, f app.ReportFilter, cols string, co
 			s.add(" AND e.started_at <= ? AND (e.started_at < ? OR e.id < ?)", ts(after.Time), ts(after.Time), after.ID)
 		}
 		s.add(extra, extraArgs...)
-		if f.ProjectID != nil {
-			s.add(" AND e.project_id = ?", *f.ProjectID)
-		}
-		if f.ClientID != nil {
-			s.add(" AND e.project_id IN (SELECT c.id FROM projects c WHERE c.tenant_id = ? AND c.organization_id = ? AND c.client_id = ?)",
-				sc.TenantID, sc.OrgID, *f.ClientID)
-		}
-		if f.TaskID != nil {
-			s.add(" AND e.task_id = ?", *f.TaskID)
-		}
-		if f.Billable != nil {
-			s.add(" AND e.billable = ?", *f.Billable)
-		}
-		if f.TagID != nil {
-			s.add(" AND ?::uuid = ANY(e.tag_ids)", *f.TagID)
-		}
+		entryFilters(s, sc, f)
 	}
 	part(&recent, &to, " AND (e.stopped_at IS NULL OR e.stopped_at > ?)", from)
 	s.add(" UNION ALL ")
 	part(nil, &recent, " AND "+longEntryCond+" AND (e.stopped_at IS NULL OR e.stopped_at > ?)", from)
 }
 
+// entryFilters writes the conditions of f's filters on time_entries e.
+func entryFilters(s *sqlArgs, sc app.Scope, f app.ReportFilter) {
+	if f.ProjectID != nil {
+		s.add(" AND e.project_id = ?", *f.ProjectID)
+	}
+	if f.ClientID != nil {
+		s.add(" AND e.project_id IN (SELECT c.id FROM projects c WHERE c.tenant_id = ? AND c.organization_id = ? AND c.client_id = ?)",
+			sc.TenantID, sc.OrgID, *f.ClientID)
+	}
+	if f.TaskID != nil {
+		s.add(" AND e.task_id = ?", *f.TaskID)
+	}
+	if f.Billable != nil {
+		s.add(" AND e.billable = ?", *f.Billable)
+	}
+	if f.TagID != nil {
+		s.add(" AND ?::uuid = ANY(e.tag_ids)", *f.TagID)
+	}
+}
+
 // Summary cuts each entry at the periods' bounds, which the service computed in the user's
-// zone, and sums per period and group: the periods go in as two timestamptz arrays (starts,
-// ends), unnested side by side and joined to every entry they overlap.
+// zone, and sums per period and group, with store/sqlite's results: the periods go in as two
+// timestamptz arrays (starts, ends) unnested side by side; each selected entry finds the
+// periods it overlaps by binary search in the starts (width_bucket) and adds its overlap
+// with each.
 func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, dims []app.ReportDim, periods []app.Period) ([]app.ReportCell, error) {
+	query, args, err := summarySQL(sc, f, dims, periods)
+	if err != nil {
+		return nil, err
+	}
+	return queryList(ctx, r.d, sc.TenantID, "report summary", 0, func(row rowScanner) (app.ReportCell, error) {
+		var c app.ReportCell
+		var k1, k2 *uuid.UUID
+		var n1, n2 *string
+		if err := row.Scan(&c.Period, &k1, &k2, &c.Micros, &n1, &n2); err != nil {
+			return c, err
+		}
+		ks, ns := []*uuid.UUID{k1, k2}, []*string{n1, n2}
+		c.Keys = make([]app.ReportKey, len(dims))
+		for i := range c.Keys {
+			c.Keys[i].ID = ks[i]
+			if ns[i] != nil {
+				c.Keys[i].Name = *ns[i]
+			}
+		}
+		return c, nil
+	}, query, args...)
+}
+
+// summarySQL is Summary's statement and its arguments.
+func summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, periods []app.Period) (string, []any, error) {
 	if len(dims) > 2 {
-		return nil, fmt.Errorf("report summary: %d dimensions, at most 2", len(dims))
+		return "", nil, fmt.Errorf("report summary: %d dimensions, at most 2", len(dims))
 	}
 	los, his := make([]time.Time, len(periods)), make([]time.Time, len(periods))
 	for i, p := range periods {
@@ -106,7 +138,7 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 	for _, d := range dims {
 		expr, table, err := dimKey(d)
 		if err != nil {
-			return nil, err
+			return "", nil, err
 		}
 		keys, tables = append(keys, expr), append(tables, table)
 		if d == app.DimClient {
@@ -125,12 +157,19 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 		cols += ", " + k + " AS k" + strconv.Itoa(i+1)
 	}
 	var s sqlArgs
-	s.add(`WITH p AS (SELECT (u.n - 1)::int AS i, u.lo, u.hi FROM unnest(?::timestamptz[], ?::timestamptz[]) WITH ORDINALITY AS u(lo, hi, n)), sel AS (`, los, his)
+	s.add(`WITH p AS (SELECT u.n::int AS n, u.lo, u.hi FROM unnest(?::timestamptz[], ?::timestamptz[]) WITH ORDINALITY AS u(lo, hi, n)), sel AS (`, los, his)
 	selectEntries(&s, sc, f, cols, []any{ts(f.Now)}, joins, nil)
-	s.add(`), g AS (SELECT p.i AS pi, sel.k1, sel.k2,
-			sum((extract(epoch FROM least(sel.t, p.hi) - greatest(sel.s, p.lo)) * 1000000)::bigint) AS micros
-		FROM sel JOIN p ON p.lo < sel.t AND p.hi > sel.s AND sel.t > sel.s GROUP BY p.i, sel.k1, sel.k2)
-		SELECT g.pi, g.k1, g.k2, g.micros`)
+	// width_bucket finds, by binary search in the sorted starts, the period an entry starts
+	// in (first) and the last one it reaches; nearly every entry lies in one period, met by
+	// an equality (hash) join, and only the others are joined to the periods they run into.
+	s.add(`), b AS (SELECT sel.*, greatest(width_bucket(sel.s, ?::timestamptz[]), 1) AS first,
+			width_bucket(sel.t - interval '1 microsecond', ?::timestamptz[]) AS last FROM sel),
+		x AS (SELECT p.n AS n, b.k1, b.k2, least(b.t, p.hi) - greatest(b.s, p.lo) AS span FROM b JOIN p ON p.n = b.first
+			UNION ALL
+			SELECT p.n, b.k1, b.k2, least(b.t, p.hi) - greatest(b.s, p.lo) FROM b JOIN p ON p.n > b.first AND p.n <= b.last WHERE b.last > b.first),
+		g AS (SELECT n - 1 AS pi, k1, k2, sum((extract(epoch FROM span) * 1000000)::bigint) AS micros
+			FROM x WHERE span > interval '0' GROUP BY n, k1, k2)
+		SELECT g.pi, g.k1, g.k2, g.micros`, los, los)
 	for i := range 2 {
 		if i < len(tables) {
 			s.add(", n" + strconv.Itoa(i+1) + ".name")
@@ -143,24 +182,7 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 		n := "n" + strconv.Itoa(i+1)
 		s.add(" LEFT JOIN "+table+" "+n+" ON "+n+".id = g.k"+strconv.Itoa(i+1)+" AND "+n+".tenant_id = ?", sc.TenantID)
 	}
-	s.add(" WHERE g.micros > 0")
-	return queryList(ctx, r.d, sc.TenantID, "report summary", 0, func(row rowScanner) (app.ReportCell, error) {
-		var c app.ReportCell
-		var k1, k2 *uuid.UUID
-		var n1, n2 *string
-		if err := row.Scan(&c.Period, &k1, &k2, &c.Micros, &n1, &n2); err != nil {
-			return c, err
-		}
-		ks, ns := []*uuid.UUID{k1, k2}, []*string{n1, n2}
-		c.Keys = make([]app.ReportKey, len(dims))
-		for i := range c.Keys {
-			c.Keys[i].ID = ks[i]
-			if ns[i] != nil {
-				c.Keys[i].Name = *ns[i]
-			}
-		}
-		return c, nil
-	}, s.b.String(), s.args...)
+	return s.b.String(), s.args, nil
 }
 
 // Detailed lists the entries newest first with the names of their user, project, client,
