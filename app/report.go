@@ -81,11 +81,6 @@ var reportDims = map[ReportGroup]ReportDim{
 	"project": DimProject, "client": DimClient, "task": DimTask, "tag": DimTag, "user": DimUser,
 }
 
-// ReportGroups lists every group a report may ask for, dimensions first.
-func ReportGroups() []ReportGroup {
-	return []ReportGroup{"project", "client", "task", "tag", "user", GroupDay, GroupWeek, GroupMonth}
-}
-
 // ParseReportGroups reads a comma-separated group list such as "project,day".
 func ParseReportGroups(s string) ([]ReportGroup, error) {
 	var out []ReportGroup
