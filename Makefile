@@ -6,7 +6,7 @@
 #   make package         dist/stint-VERSION-linux-ARCH.tar.xz: the desktop app with .desktop file and icon
 #   make smoke-desktop   the real desktop app under Xvfb: onboarding, start/stop, store check, screenshots
 #   make bench-desktop   desktop first frame, input latency, idle memory and timer CPU under Xvfb (about 25 minutes)
-#   make bench           the API and sync benchmarks (SQLite and PostgreSQL, each beside its baseline), one iteration each
+#   make bench           the API, report and sync benchmarks (SQLite and PostgreSQL, each beside its baseline), one iteration each
 #   make lint            gofmt, go mod tidy, go vet and staticcheck (desktop and headless builds),
 #                        the headless cross-builds, govulncheck when its database answers
 #   make cross           CGO_ENABLED=0 -tags headless: every package, and bin/stint for Windows and macOS
@@ -120,6 +120,7 @@ bench-desktop: build
 	$(GO) run ./ui/internal/desktopbench -bin $(BIN)/stint -modfile $(FYNE_MOD)
 
 # bench needs a PostgreSQL cluster for the PostgreSQL figures: .ci/test-env starts a private one.
+# BenchmarkReports seeds 1,000,000 entries into a temporary SQLite file first (a minute or two).
 bench: check-go
 	./.ci/test-env $(GO) test -run '^$$' -bench . -benchtime 1x -benchmem ./server/... ./sync/...
 

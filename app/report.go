@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -64,6 +65,279 @@ func WeekStart(t time.Time, loc *time.Location) time.Time {
 	return time.Date(y, m, d-offset, 0, 0, 0, 0, loc)
 }
 
+// ReportGroup is what a summary report's rows are grouped by: one of the dimensions
+// (project, client, task, tag, user) or a period (day, week, month).
+type ReportGroup string
+
+// Period groups; the dimensions' groups are their ReportDim names.
+const (
+	GroupDay   ReportGroup = "day"
+	GroupWeek  ReportGroup = "week"
+	GroupMonth ReportGroup = "month"
+)
+
+// reportDims are the groups that are store dimensions.
+var reportDims = map[ReportGroup]ReportDim{
+	"project": DimProject, "client": DimClient, "task": DimTask, "tag": DimTag, "user": DimUser,
+}
+
+// ParseReportGroups reads a comma-separated group list such as "project,day".
+func ParseReportGroups(s string) ([]ReportGroup, error) {
+	var out []ReportGroup
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(strings.ToLower(part)); part != "" {
+			out = append(out, ReportGroup(part))
+		}
+	}
+	if _, _, err := splitGroups(out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// splitGroups checks a group list (at most two dimensions and one period, no repeats) and
+// splits it into the store's dimensions and the period ("" for none).
+func splitGroups(groups []ReportGroup) ([]ReportDim, ReportGroup, error) {
+	var dims []ReportDim
+	var period ReportGroup
+	seen := map[ReportGroup]bool{}
+	for _, g := range groups {
+		if seen[g] {
+			return nil, "", Invalid("group", "names %s twice", g)
+		}
+		seen[g] = true
+		switch d, ok := reportDims[g]; {
+		case ok:
+			dims = append(dims, d)
+		case g == GroupDay || g == GroupWeek || g == GroupMonth:
+			if period != "" {
+				return nil, "", Invalid("group", "may name one of day, week and month")
+			}
+			period = g
+		default:
+			return nil, "", Invalid("group", "%q is not one of project, client, task, tag, user, day, week, month", string(g))
+		}
+	}
+	if len(dims) > 2 {
+		return nil, "", Invalid("group", "may name at most two of project, client, task, tag and user")
+	}
+	return dims, period, nil
+}
+
+// ReportQuery asks for tracked time over the days From..To (YYYY-MM-DD, inclusive) in
+// Timezone (default the user's zone by PickZone), grouped by Group (default project and
+// day) and narrowed by the filters that are set. Weeks start on Display's first day.
+type ReportQuery struct {
+	From, To  string
+	Timezone  string
+	Group     []ReportGroup
+	Display   Display
+	UserID    *uuid.UUID
+	ProjectID *uuid.UUID
+	ClientID  *uuid.UUID
+	TaskID    *uuid.UUID
+	TagID     *uuid.UUID
+	Billable  *bool
+}
+
+// ReportValue is one dimension's value in a report row.
+type ReportValue struct {
+	Group ReportGroup `json:"group" enum:"project,client,task,tag,user"`
+	ID    *uuid.UUID  `json:"id" doc:"Null: no project (client, task, tag)."`
+	Name  string      `json:"name"`
+}
+
+// ReportRow is the time of one group (and period, when grouped by one).
+type ReportRow struct {
+	Period  string        `json:"period,omitempty" doc:"First day of the row's day, week or month (YYYY-MM-DD), even when the range starts later."`
+	Values  []ReportValue `json:"values" nullable:"false"`
+	Seconds int64         `json:"seconds"`
+}
+
+// Report is a summary report: its rows and their total. Every row's seconds are whole
+// seconds of its exact time, rounded down, and TotalSeconds is the sum of the rows, so a
+// total always equals what its rows add up to. Grouped by tag, an entry with several tags
+// counts in each tag's row, and so more than once in the total.
+type Report struct {
+	From         string        `json:"from"`
+	To           string        `json:"to"`
+	Timezone     string        `json:"timezone"`
+	Group        []ReportGroup `json:"group" nullable:"false"`
+	AsOf         time.Time     `json:"as_of" doc:"Running entries are counted up to this instant."`
+	TotalSeconds int64         `json:"total_seconds"`
+	Rows         []ReportRow   `json:"rows" nullable:"false"`
+}
+
+// maxSummaryDays bounds one report's range.
+const maxSummaryDays = 366
+
+// reportRange resolves a query's zone and range and checks them.
+func (s *Service) reportRange(ctx context.Context, a Actor, fromDate, toDate, tz string) (*time.Location, string, time.Time, time.Time, error) {
+	var c checker
+	if tz == "" {
+		if err := s.store.Read(ctx, func(tx Tx) error { tz = actorZone(ctx, tx, a); return nil }); err != nil {
+			return nil, "", time.Time{}, time.Time{}, err
+		}
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil || tz == "Local" { // Local is the server's zone, not a name
+		c.add("timezone", "must be an IANA time zone such as Europe/Berlin")
+		loc = time.UTC
+	}
+	from, _, ferr := DayBounds(fromDate, loc)
+	c.check(ferr == nil, "from", "must be a date like 2026-11-23")
+	_, to, terr := DayBounds(toDate, loc)
+	c.check(terr == nil, "to", "must be a date like 2026-11-23")
+	if ferr == nil && terr == nil {
+		c.check(from.Before(to), "to", "must not be before from")
+		c.check(to.Sub(from) <= maxSummaryDays*25*time.Hour, "to", "must be at most %d days after from", maxSummaryDays)
+	}
+	if err := c.err(); err != nil {
+		return nil, "", time.Time{}, time.Time{}, err
+	}
+	return loc, tz, from, to, nil
+}
+
+// reportFilter is the store's filter for a query's range and filters, confined to the
+// actor's own entries unless the actor may read everyone's.
+func reportFilter(a Actor, from, to, now time.Time, user, project, client, task, tag *uuid.UUID, billable *bool) (ReportFilter, error) {
+	if !a.Role.Can(PermEntriesReadAll) {
+		if user != nil && *user != a.UserID {
+			return ReportFilter{}, fmt.Errorf("%s may report only its own entries: %w", a.Role, ErrForbidden)
+		}
+		user = &a.UserID
+	}
+	return ReportFilter{From: from, To: to, Now: now, UserID: user, ProjectID: project, ClientID: client, TaskID: task, TagID: tag, Billable: billable}, nil
+}
+
+// reportPeriods cuts [from, to) into the periods of g in loc: calendar days, weeks from
+// d's first day, or calendar months, each clipped to the range; one period without g. It
+// returns each period's label, the first day of the whole period.
+func reportPeriods(g ReportGroup, d Display, loc *time.Location, from, to time.Time) ([]Period, []string) {
+	if g == "" {
+		return []Period{{Start: from, End: to}}, []string{""}
+	}
+	var ps []Period
+	var labels []string
+	first := from.In(loc)
+	switch g {
+	case GroupWeek:
+		first = d.WeekStart(first, loc)
+	case GroupMonth:
+		first = time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, loc)
+	}
+	for start := first; start.Before(to); {
+		y, m, day := start.Date()
+		var next time.Time
+		switch g {
+		case GroupDay:
+			next = time.Date(y, m, day+1, 0, 0, 0, 0, loc)
+		case GroupWeek:
+			next = time.Date(y, m, day+7, 0, 0, 0, 0, loc)
+		default:
+			next = time.Date(y, m+1, 1, 0, 0, 0, 0, loc)
+		}
+		if !next.After(start) { // a zone whose midnight is skipped: never loop for ever
+			next = start.Add(time.Hour)
+		}
+		ps = append(ps, Period{Start: maxTime(start, from), End: minTime(next, to)})
+		labels = append(labels, start.Format(DateLayout))
+		start = next
+	}
+	return ps, labels
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// Report builds a summary report: tracked time per group (and period) over a range of days,
+// summed by the store. Days, weeks and months are calendar ones in the query's zone, so an
+// entry crossing midnight counts on both days and a DST change gives a 23- or 25-hour day;
+// running entries count up to now. Members see their own time, managers and above
+// everyone's.
+func (s *Service) Report(ctx context.Context, a Actor, q ReportQuery) (Report, error) {
+	if err := a.require(PermEntriesOwn); err != nil {
+		return Report{}, err
+	}
+	if len(q.Group) == 0 {
+		q.Group = []ReportGroup{"project", GroupDay}
+	}
+	dims, period, err := splitGroups(q.Group)
+	if err != nil {
+		return Report{}, err
+	}
+	loc, tz, from, to, err := s.reportRange(ctx, a, q.From, q.To, q.Timezone)
+	if err != nil {
+		return Report{}, err
+	}
+	now := s.Now()
+	f, err := reportFilter(a, from, to, now, q.UserID, q.ProjectID, q.ClientID, q.TaskID, q.TagID, q.Billable)
+	if err != nil {
+		return Report{}, err
+	}
+	periods, labels := reportPeriods(period, q.Display, loc, from, to)
+	var cells []ReportCell
+	if err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		cells, err = tx.Reports().Summary(ctx, a.Scope(), f, dims, periods)
+		return err
+	}); err != nil {
+		return Report{}, fmt.Errorf("report: %w", err)
+	}
+	out := Report{From: q.From, To: q.To, Timezone: tz, Group: q.Group, AsOf: now, Rows: make([]ReportRow, 0, len(cells))}
+	for _, c := range cells {
+		if c.Period < 0 || c.Period >= len(periods) || len(c.Keys) != len(dims) {
+			return Report{}, fmt.Errorf("report: store returned a cell of period %d with %d keys", c.Period, len(c.Keys))
+		}
+		r := ReportRow{Period: labels[c.Period], Values: make([]ReportValue, 0, len(dims)), Seconds: c.Micros / 1_000_000}
+		for i, k := range c.Keys {
+			r.Values = append(r.Values, ReportValue{Group: ReportGroup(dims[i]), ID: k.ID, Name: k.Name})
+		}
+		out.Rows = append(out.Rows, r)
+		out.TotalSeconds += r.Seconds
+	}
+	sortReportRows(out.Rows)
+	return out, nil
+}
+
+// sortReportRows orders rows by period, then by each value's name (no value last), then id,
+// so a report reads the same on every store.
+func sortReportRows(rows []ReportRow) {
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
+		if a.Period != b.Period {
+			return a.Period < b.Period
+		}
+		for k := range a.Values {
+			va, vb := a.Values[k], b.Values[k]
+			if (va.ID == nil) != (vb.ID == nil) {
+				return vb.ID == nil
+			}
+			if va.ID == nil {
+				continue
+			}
+			if na, nb := strings.ToLower(va.Name), strings.ToLower(vb.Name); na != nb {
+				return na < nb
+			}
+			if *va.ID != *vb.ID {
+				return va.ID.String() < vb.ID.String()
+			}
+		}
+		return false
+	})
+}
+
 // SummaryQuery asks for tracked time per day and project over [From, To] (dates, inclusive) in
 // a time zone (default the user's zone by PickZone).
 type SummaryQuery struct {
@@ -73,14 +347,15 @@ type SummaryQuery struct {
 	ProjectID *uuid.UUID
 }
 
-// Summary is tracked time per day and project.
+// Summary is tracked time per day and project: the first report shape of the API, kept as it
+// was (days and projects), with the report's rows beside it.
 type Summary struct {
 	From         string           `json:"from"`
 	To           string           `json:"to"`
 	Timezone     string           `json:"timezone"`
 	TotalSeconds int64            `json:"total_seconds"`
-	Days         []DayShare       `json:"days" nullable:"false"`
-	Projects     []ProjectSeconds `json:"projects" nullable:"false"`
+	Days         []DayShare       `json:"days" nullable:"false" doc:"Seconds per day; filled when grouped by project and day (the default), else empty."`
+	Projects     []ProjectSeconds `json:"projects" nullable:"false" doc:"Seconds per project; filled when grouped by project and day (the default), else empty."`
 }
 
 // ProjectSeconds is tracked time on one project (nil: no project).
@@ -89,62 +364,32 @@ type ProjectSeconds struct {
 	Seconds   int64      `json:"seconds"`
 }
 
-// maxSummaryDays bounds one summary request.
-const maxSummaryDays = 366
-
-// Summarize totals the visible entries over a date range, cutting entries at local midnights.
+// Summarize totals the visible entries per day and per project over a date range: a report
+// grouped by project and day, rolled up both ways, so days and projects each add up to the
+// total.
 func (s *Service) Summarize(ctx context.Context, a Actor, q SummaryQuery) (Summary, error) {
-	var c checker
-	var loc *time.Location
-	var err error
-	tz := q.Timezone
-	if tz == "" {
-		_ = s.store.Read(ctx, func(tx Tx) error { tz = actorZone(ctx, tx, a); return nil })
-	}
-	if loc, err = time.LoadLocation(tz); err != nil || tz == "Local" { // Local is the server's zone, not a name
-		c.add("timezone", "must be an IANA time zone such as Europe/Berlin")
-		loc = time.UTC
-	}
-	from, _, ferr := DayBounds(q.From, loc)
-	c.check(ferr == nil, "from", "must be a date like 2026-11-23")
-	_, to, terr := DayBounds(q.To, loc)
-	c.check(terr == nil, "to", "must be a date like 2026-11-23")
-	if ferr == nil && terr == nil {
-		c.check(from.Before(to), "to", "must not be before from")
-		c.check(to.Sub(from) <= maxSummaryDays*25*time.Hour, "to", "must be at most %d days after from", maxSummaryDays)
-	}
-	if err := c.err(); err != nil {
+	rep, err := s.Report(ctx, a, ReportQuery{From: q.From, To: q.To, Timezone: q.Timezone, UserID: q.UserID, ProjectID: q.ProjectID,
+		Group: []ReportGroup{"project", GroupDay}})
+	if err != nil {
 		return Summary{}, err
 	}
-	out := Summary{From: q.From, To: q.To, Timezone: tz, Days: []DayShare{}, Projects: []ProjectSeconds{}}
-	// Every entry overlapping the range counts, however long ago it started.
-	eq := EntryQuery{ListParams: ListParams{Limit: MaxPageLimit}, From: &from, To: &to, Overlapping: true, UserID: q.UserID, ProjectID: q.ProjectID}
+	return SummaryOf(rep), nil
+}
+
+// SummaryOf rolls a report grouped by project and day up into days and projects.
+func SummaryOf(rep Report) Summary {
+	out := Summary{From: rep.From, To: rep.To, Timezone: rep.Timezone, TotalSeconds: rep.TotalSeconds, Days: []DayShare{}, Projects: []ProjectSeconds{}}
 	days := map[string]int64{}
 	byProject := map[uuid.UUID]int64{}
-	now := s.Now()
-	for {
-		page, err := s.TimeEntries(ctx, a, eq)
-		if err != nil {
-			return Summary{}, err
-		}
-		for _, e := range page.Items {
-			for _, share := range SplitByDay(e, loc, now) {
-				if share.Date < q.From || share.Date > q.To {
-					continue
-				}
-				days[share.Date] += share.Seconds
-				out.TotalSeconds += share.Seconds
-				key := uuid.Nil
-				if e.ProjectID != nil {
-					key = *e.ProjectID
-				}
-				byProject[key] += share.Seconds
+	for _, r := range rep.Rows {
+		days[r.Period] += r.Seconds
+		key := uuid.Nil
+		for _, v := range r.Values {
+			if v.Group == "project" && v.ID != nil {
+				key = *v.ID
 			}
 		}
-		if page.NextCursor == "" {
-			break
-		}
-		eq.Cursor = page.NextCursor
+		byProject[key] += r.Seconds
 	}
 	for d, secs := range days {
 		out.Days = append(out.Days, DayShare{Date: d, Seconds: secs})
@@ -157,6 +402,12 @@ func (s *Service) Summarize(ctx context.Context, a Actor, q SummaryQuery) (Summa
 		}
 		out.Projects = append(out.Projects, ps)
 	}
-	sort.Slice(out.Projects, func(i, j int) bool { return out.Projects[i].Seconds > out.Projects[j].Seconds })
-	return out, nil
+	sort.Slice(out.Projects, func(i, j int) bool {
+		pi, pj := out.Projects[i], out.Projects[j]
+		if pi.Seconds != pj.Seconds {
+			return pi.Seconds > pj.Seconds
+		}
+		return pi.ProjectID != nil && (pj.ProjectID == nil || pi.ProjectID.String() < pj.ProjectID.String())
+	})
+	return out
 }

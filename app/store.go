@@ -47,6 +47,7 @@ type Tx interface {
 	Idempotency() IdempotencyRecords
 	Device() DeviceSettings
 	SyncMutations() SyncMutations
+	Reports() Reports
 }
 
 // Tenants stores tenants. Scope.TenantID is the tenant itself.

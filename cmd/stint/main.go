@@ -82,6 +82,8 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		return c.timer(ctx, rest)
 	case "entries":
 		return c.entries(ctx, rest)
+	case "report":
+		return c.report(ctx, rest)
 	case "projects":
 		return c.projects(ctx, rest)
 	case "continue":

@@ -24,6 +24,8 @@ Timer and data (work on this machine's data directory; no server needed):
   continue [ENTRY-ID]            start again on what the latest entry was about
   entries                        list time entries, grouped by day (default: this week)
   entries add|edit|delete        add an entry from its times, change one, delete one
+  report                         time per project, client, task, tag, user, day, week or
+                                 month, as a table, JSON or CSV (default: this week)
   projects                       list projects
   projects add NAME              create a project
   projects rename|archive|unarchive|delete NAME
@@ -447,6 +449,8 @@ func usageText(command string) (string, bool) {
 		return usageTimerStatus, true
 	case "entries":
 		return usageEntries, true
+	case "report":
+		return usageReport, true
 	case "projects":
 		return usageProjects, true
 	case "projects add":

@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		{"TenantIsolation", testIsolation},
 		{"Sync", testSync},
 		{"SyncMutations", testSyncMutations},
+		{"Reports", testReports},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

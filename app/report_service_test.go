@@ -1,0 +1,155 @@
+package app_test
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stinthq/stint/app"
+)
+
+// TestReportPeriods groups one set of entries by day, week (Monday or Sunday first) and month
+// in Berlin: an entry crossing midnight at the end of a week and of a month lands in both
+// periods, and every total is the sum of its rows.
+func TestReportPeriods(t *testing.T) {
+	e := newEnv(t)
+	berlin := mustLoc(t, "Europe/Berlin")
+	owner, _ := e.signup()
+	e.clock.Set(time.Date(2026, 12, 10, 12, 0, 0, 0, time.UTC))
+	p := must[app.Project](t)(e.svc.CreateProject(e.ctx, owner, app.ProjectInput{Name: "Web"}))
+	add := func(start time.Time, d time.Duration) {
+		stop := start.Add(d)
+		must[app.TimeEntry](t)(e.svc.CreateTimeEntry(e.ctx, owner, app.TimeEntryInput{ProjectID: &p.ID, StartedAt: start, StoppedAt: &stop}))
+	}
+	// Sunday 2026-11-29 23:00 to Monday 00:30; Monday 2026-11-30 23:30 to Tuesday 01:00 (month end).
+	add(time.Date(2026, 11, 29, 23, 0, 0, 0, berlin), 90*time.Minute)
+	add(time.Date(2026, 11, 30, 23, 30, 0, 0, berlin), 90*time.Minute)
+	// A running entry since 11:00 UTC on 2026-12-10 counts one hour up to now.
+	e.clock.Set(time.Date(2026, 12, 10, 11, 0, 0, 0, time.UTC))
+	must[app.TimeEntry](t)(e.svc.StartTimer(e.ctx, owner, app.TimerStart{ProjectID: &p.ID}))
+	e.clock.Set(time.Date(2026, 12, 10, 12, 0, 0, 0, time.UTC))
+	rows := func(r app.Report) map[string]int64 {
+		m := map[string]int64{}
+		var sum int64
+		for _, row := range r.Rows {
+			m[row.Period] += row.Seconds
+			sum += row.Seconds
+		}
+		if sum != r.TotalSeconds {
+			t.Errorf("%v: total %d, rows add up to %d", r.Group, r.TotalSeconds, sum)
+		}
+		return m
+	}
+	cases := []struct {
+		name  string
+		group []app.ReportGroup
+		disp  app.Display
+		want  map[string]int64
+	}{
+		{"days", []app.ReportGroup{app.GroupDay}, app.Display{},
+			map[string]int64{"2026-11-29": 3600, "2026-11-30": 1800 + 1800, "2026-12-01": 3600, "2026-12-10": 3600}},
+		{"weeks from Monday", []app.ReportGroup{app.GroupWeek}, app.Display{},
+			map[string]int64{"2026-11-23": 3600, "2026-11-30": 3*3600 - 3600, "2026-12-07": 3600}},
+		{"weeks from Sunday", []app.ReportGroup{"project", app.GroupWeek}, app.Display{Sunday: true},
+			map[string]int64{"2026-11-29": 3 * 3600, "2026-12-06": 3600}},
+		{"months", []app.ReportGroup{app.GroupMonth, "user"}, app.Display{},
+			map[string]int64{"2026-11-01": 5400 + 1800, "2026-12-01": 3600 + 3600}},
+		{"no period", []app.ReportGroup{"project"}, app.Display{},
+			map[string]int64{"": 4 * 3600}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := must[app.Report](t)(e.svc.Report(e.ctx, owner, app.ReportQuery{From: "2026-11-25", To: "2026-12-12", Group: c.group, Display: c.disp}))
+			if got := rows(r); fmt.Sprint(got) != fmt.Sprint(c.want) {
+				t.Errorf("got %v, want %v", got, c.want)
+			}
+			if r.Timezone != "Europe/Berlin" || !r.AsOf.Equal(e.clock.Now()) {
+				t.Errorf("zone %s as of %v", r.Timezone, r.AsOf)
+			}
+		})
+	}
+}
+
+// TestReportTotalsAtPrecisionShown: rows are whole seconds rounded down, and the total is
+// their sum, not the rounded sum of the exact time (three 20.5-second entries on three
+// projects give 20+20+20 = 60, not 61).
+func TestReportTotalsAtPrecisionShown(t *testing.T) {
+	e := newEnv(t)
+	owner, _ := e.signup()
+	start := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	for i := range 3 {
+		p := must[app.Project](t)(e.svc.CreateProject(e.ctx, owner, app.ProjectInput{Name: fmt.Sprintf("P%d", i)}))
+		s := start.Add(time.Duration(i) * time.Hour)
+		stop := s.Add(20500 * time.Millisecond)
+		must[app.TimeEntry](t)(e.svc.CreateTimeEntry(e.ctx, owner, app.TimeEntryInput{ProjectID: &p.ID, StartedAt: s, StoppedAt: &stop}))
+	}
+	r := must[app.Report](t)(e.svc.Report(e.ctx, owner, app.ReportQuery{From: "2026-11-23", To: "2026-11-23", Group: []app.ReportGroup{"project"}}))
+	if len(r.Rows) != 3 || r.TotalSeconds != 60 {
+		t.Fatalf("rows %+v total %d, want 3 rows of 20 s and 60 in total", r.Rows, r.TotalSeconds)
+	}
+	names := []string{}
+	for _, row := range r.Rows {
+		names = append(names, row.Values[0].Name)
+	}
+	if !slices.Equal(names, []string{"P0", "P1", "P2"}) {
+		t.Errorf("rows by name: %v", names)
+	}
+}
+
+// TestReportAccess: a member's report holds only the member's own time and may not ask for
+// another user's; a manager's holds everyone's.
+func TestReportAccess(t *testing.T) {
+	e := newEnv(t)
+	owner, _ := e.signup()
+	member := e.member(owner, app.RoleMember)
+	manager := e.member(owner, app.RoleManager)
+	start := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	stop := start.Add(time.Hour)
+	must[app.TimeEntry](t)(e.svc.CreateTimeEntry(e.ctx, owner, app.TimeEntryInput{StartedAt: start, StoppedAt: &stop}))
+	stop2 := start.Add(30 * time.Minute)
+	must[app.TimeEntry](t)(e.svc.CreateTimeEntry(e.ctx, member, app.TimeEntryInput{StartedAt: start, StoppedAt: &stop2}))
+	q := app.ReportQuery{From: "2026-11-23", To: "2026-11-23", Group: []app.ReportGroup{"user"}}
+	if r := must[app.Report](t)(e.svc.Report(e.ctx, member, q)); r.TotalSeconds != 1800 || len(r.Rows) != 1 {
+		t.Errorf("member sees %+v", r)
+	}
+	if r := must[app.Report](t)(e.svc.Report(e.ctx, manager, q)); r.TotalSeconds != 5400 || len(r.Rows) != 2 {
+		t.Errorf("manager sees %+v", r)
+	}
+	q.UserID = &owner.UserID
+	if _, err := e.svc.Report(e.ctx, member, q); !errors.Is(err, app.ErrForbidden) {
+		t.Errorf("member asking for the owner's report: %v", err)
+	}
+	d := must[app.Detailed](t)(e.svc.DetailedReport(e.ctx, member, app.DetailedQuery{From: "2026-11-23", To: "2026-11-23"}))
+	if len(d.Items) != 1 || d.Items[0].UserID != member.UserID || d.Items[0].Seconds != 1800 {
+		t.Errorf("member's detailed report: %+v", d.Items)
+	}
+	d = must[app.Detailed](t)(e.svc.DetailedReport(e.ctx, manager, app.DetailedQuery{From: "2026-11-23", To: "2026-11-23", ListParams: app.ListParams{Limit: 1}}))
+	if len(d.Items) != 1 || d.NextCursor == "" {
+		t.Errorf("manager's first page: %+v", d)
+	}
+	d = must[app.Detailed](t)(e.svc.DetailedReport(e.ctx, manager, app.DetailedQuery{From: "2026-11-23", To: "2026-11-23", ListParams: app.ListParams{Limit: 1, Cursor: d.NextCursor}}))
+	if len(d.Items) != 1 || d.NextCursor != "" {
+		t.Errorf("manager's second page: %+v", d)
+	}
+}
+
+// TestReportGroupsChecked: group lists are checked before anything is read.
+func TestReportGroupsChecked(t *testing.T) {
+	for _, c := range []struct {
+		in string
+		ok bool
+	}{
+		{"project,day", true}, {"user, client", true}, {"tag,task,month", true}, {"", true},
+		{"project,client,user", false}, {"day,week", false}, {"project,project", false}, {"hour", false},
+	} {
+		_, err := app.ParseReportGroups(c.in)
+		if (err == nil) != c.ok {
+			t.Errorf("%q: %v", c.in, err)
+		}
+		if err != nil && !slices.Contains(fields(err), "group") {
+			t.Errorf("%q: error %v does not name group", c.in, err)
+		}
+	}
+}

@@ -1,0 +1,262 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/stinthq/stint/app"
+)
+
+// reports sums and lists entries for reports in SQL (app.Reports).
+type reports struct{ q querier }
+
+// Reports gives the report queries of the transaction.
+func (t *txn) Reports() app.Reports { return reports{t.q} }
+
+// tagPositions is a table of an entry's tag positions 0..n-1 (n tags): tag ids are 16-byte
+// values one after another in one BLOB, and SQLite has no series function built in, so a
+// JSON array of n zeros is made from a zero blob and json_each numbers its elements.
+const tagPositions = `json_each('[' || rtrim(replace(hex(zeroblob(length(e.tag_ids) / 16)), '00', '0,'), ',') || ']')`
+
+// tagAt is the tag id at the position j.key of tagPositions.
+const tagAt = `substr(e.tag_ids, %s.key * 16 + 1, 16)`
+
+// dimKey is the SQL value of a dimension for a row of time_entries e (with its project pr
+// and tag position tg joined when the dimension needs them), and the table holding its name.
+func dimKey(d app.ReportDim) (expr, table string, err error) {
+	switch d {
+	case app.DimProject:
+		return "e.project_id", "projects", nil
+	case app.DimClient:
+		return "pr.client_id", "clients", nil
+	case app.DimTask:
+		return "e.task_id", "tasks", nil
+	case app.DimUser:
+		return "e.user_id", "users", nil
+	case app.DimTag:
+		return fmt.Sprintf(tagAt, "tg"), "tags", nil
+	}
+	return "", "", fmt.Errorf("report dimension %q: %w", d, errors.ErrUnsupported)
+}
+
+// sqlArgs is a statement under construction and its arguments, in order.
+type sqlArgs struct {
+	b    strings.Builder
+	args []any
+}
+
+func (s *sqlArgs) add(sql string, args ...any) {
+	s.b.WriteString(sql)
+	s.args = append(s.args, args...)
+}
+
+// selectEntries writes the two halves (UNION ALL) of a statement over the entries f selects:
+// cols are the columns each half selects, joins what it joins to time_entries e, after the
+// cursor bound (nil: none) for detailed reports. Entries that started at most 24 hours
+// before the range come from a start-time index; older ones that still reach into it
+// (running, or longer than 24 hours) from time_entries_long, as TimeEntries.List does.
+func selectEntries(s *sqlArgs, sc app.Scope, f app.ReportFilter, cols string, colArgs []any, joins string, after *app.Cursor) {
+	from, to := us(f.From), us(f.To)
+	recent := from - longEntry
+	part := func(index string, lo, hi *int64, extra string, extraArgs ...any) {
+		s.add(`SELECT `+cols, colArgs...)
+		s.add(` FROM time_entries e`+index+joins+` WHERE e.tenant_id = ? AND e.organization_id = ?`, sc.TenantID, sc.OrgID)
+		if f.UserID != nil {
+			s.add(" AND e.user_id = ?", *f.UserID)
+		}
+		s.add(" AND e.deleted_at IS NULL")
+		if lo != nil {
+			s.add(" AND e.started_at >= ?", *lo)
+		}
+		s.add(" AND e.started_at < ?", *hi)
+		if after != nil {
+			s.add(" AND e.started_at <= ? AND (e.started_at < ? OR e.id < ?)", us(after.Time), us(after.Time), after.ID)
+		}
+		s.add(extra, extraArgs...)
+		entryFilters(s, sc, f)
+	}
+	index := " INDEXED BY time_entries_org_started"
+	if f.UserID != nil {
+		index = " INDEXED BY time_entries_user_started"
+	}
+	part(index, &recent, &to, " AND (e.stopped_at IS NULL OR e.stopped_at > ?)", from)
+	s.add(" UNION ALL ")
+	part(" INDEXED BY time_entries_long", nil, &recent, " AND "+longEntryCond+" AND (e.stopped_at IS NULL OR e.stopped_at > ?)", from)
+}
+
+// entryFilters writes the conditions of f's filters on time_entries e.
+func entryFilters(s *sqlArgs, sc app.Scope, f app.ReportFilter) {
+	if f.ProjectID != nil {
+		s.add(" AND e.project_id = ?", *f.ProjectID)
+	}
+	if f.ClientID != nil {
+		s.add(" AND e.project_id IN (SELECT c.id FROM projects c WHERE c.tenant_id = ? AND c.organization_id = ? AND c.client_id = ?)",
+			sc.TenantID, sc.OrgID, *f.ClientID)
+	}
+	if f.TaskID != nil {
+		s.add(" AND e.task_id = ?", *f.TaskID)
+	}
+	if f.Billable != nil {
+		s.add(" AND e.billable = ?", *f.Billable)
+	}
+	if f.TagID != nil {
+		// instr finds the bytes anywhere; the positions check they are a whole tag id.
+		s.add(" AND instr(e.tag_ids, ?) > 0 AND EXISTS (SELECT 1 FROM "+tagPositions+" tf WHERE "+fmt.Sprintf(tagAt, "tf")+" = ?)",
+			idBytes(*f.TagID), idBytes(*f.TagID))
+	}
+}
+
+// Summary cuts each entry at the periods' bounds, which the service computed in the user's
+// zone (so DST and midnight are exact), and sums per period and group. The periods go in as
+// one JSON array of [start, end) pairs in microseconds and drive the statement: for each
+// period one range scan of time_entries_report (every column a summary without tags reads)
+// finds the entries that started in it or at most 24 hours before it, and the small
+// time_entries_long index the older ones still running into it. Each entry-period pair adds
+// min(end, period end) - max(start, period start), running entries ending at f.Now.
+func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, dims []app.ReportDim, periods []app.Period) ([]app.ReportCell, error) {
+	if len(dims) > 2 {
+		return nil, fmt.Errorf("report summary: %d dimensions: %w", len(dims), errors.ErrUnsupported)
+	}
+	var pj strings.Builder
+	pj.WriteByte('[')
+	for i, p := range periods {
+		if i > 0 {
+			pj.WriteByte(',')
+		}
+		pj.WriteString("[" + strconv.FormatInt(us(p.Start), 10) + "," + strconv.FormatInt(us(p.End), 10) + "]")
+	}
+	pj.WriteByte(']')
+
+	var keys, tables []string
+	joins := ""
+	for _, d := range dims {
+		expr, table, err := dimKey(d)
+		if err != nil {
+			return nil, err
+		}
+		keys, tables = append(keys, expr), append(tables, table)
+		if d == app.DimClient {
+			joins += " LEFT JOIN projects pr ON pr.id = e.project_id"
+		}
+		if d == app.DimTag {
+			joins += " LEFT JOIN " + tagPositions + " tg"
+		}
+	}
+	cols := "p.i AS pi, min(coalesce(e.stopped_at, ?), p.hi) - max(e.started_at, p.lo) AS micros"
+	for i := range 2 {
+		k := "NULL"
+		if i < len(keys) {
+			k = keys[i]
+		}
+		cols += ", " + k + " AS k" + strconv.Itoa(i+1)
+	}
+	var s sqlArgs
+	s.add(`WITH p(i, lo, hi) AS (SELECT key, value ->> 0, value ->> 1 FROM json_each(?)), sel AS (`, pj.String())
+	part := func(index, bound string) {
+		s.add(`SELECT `+cols, us(f.Now))
+		s.add(` FROM p CROSS JOIN time_entries e`+index+joins+` WHERE e.tenant_id = ? AND e.organization_id = ?`, sc.TenantID, sc.OrgID)
+		if f.UserID != nil {
+			s.add(" AND e.user_id = ?", *f.UserID)
+		}
+		s.add(" AND e.deleted_at IS NULL" + bound + " AND (e.stopped_at IS NULL OR e.stopped_at > p.lo)")
+		entryFilters(&s, sc, f)
+	}
+	index := " INDEXED BY time_entries_report"
+	if f.UserID != nil {
+		index = " INDEXED BY time_entries_user_started"
+	}
+	day := strconv.Itoa(longEntry)
+	part(index, " AND e.started_at >= p.lo - "+day+" AND e.started_at < p.hi")
+	s.add(" UNION ALL ")
+	part(" INDEXED BY time_entries_long", " AND e.started_at < p.lo - "+day+" AND "+longEntryCond)
+	s.add(`), g AS (SELECT pi, k1, k2, sum(micros) AS micros FROM sel WHERE micros > 0 GROUP BY pi, k1, k2)
+		SELECT g.pi, g.k1, g.k2, g.micros`)
+	for i := range 2 {
+		if i < len(tables) {
+			s.add(", n" + strconv.Itoa(i+1) + ".name")
+		} else {
+			s.add(", ''")
+		}
+	}
+	s.add(" FROM g")
+	for i, table := range tables {
+		n := "n" + strconv.Itoa(i+1)
+		s.add(" LEFT JOIN "+table+" "+n+" ON "+n+".id = g.k"+strconv.Itoa(i+1)+" AND "+n+".tenant_id = ?", sc.TenantID)
+	}
+	return queryListCap(ctx, r.q, "report summary", 0, func(rows *sql.Rows) (app.ReportCell, error) {
+		var c app.ReportCell
+		var k1, k2 []byte
+		var n1, n2 sql.NullString
+		if err := rows.Scan(&c.Period, &k1, &k2, &c.Micros, &n1, &n2); err != nil {
+			return c, err
+		}
+		ks, ns := [][]byte{k1, k2}, []sql.NullString{n1, n2}
+		c.Keys = make([]app.ReportKey, len(dims))
+		for i := range c.Keys {
+			id, err := nullIDBytes(ks[i])
+			if err != nil {
+				return c, err
+			}
+			c.Keys[i] = app.ReportKey{ID: id, Name: ns[i].String}
+		}
+		return c, nil
+	}, s.b.String(), s.args...)
+}
+
+// nullIDBytes reads an id stored as its 16 bytes; NULL (nil) is no id.
+func nullIDBytes(b []byte) (*uuid.UUID, error) {
+	if b == nil {
+		return nil, nil
+	}
+	id, err := uuid.FromBytes(b)
+	if err != nil {
+		return nil, fmt.Errorf("report key: %w", err)
+	}
+	return &id, nil
+}
+
+// Detailed lists the entries newest first with the names of their user, project, client,
+// task and tags; names of deleted rows still show.
+func (r reports) Detailed(ctx context.Context, sc app.Scope, f app.ReportFilter, p app.PageRequest) ([]app.ReportEntry, error) {
+	var s sqlArgs
+	s.add(`SELECT ` + entryCols + `, coalesce(u.name, ''), coalesce(pr.name, ''), pr.client_id, coalesce(c.name, ''), coalesce(tk.name, ''),
+		(SELECT json_group_array(coalesce(t.name, '') ORDER BY tg.key) FROM ` + tagPositions + ` tg
+			LEFT JOIN tags t ON t.id = ` + fmt.Sprintf(tagAt, "tg") + ` AND t.tenant_id = e.tenant_id)
+		FROM (`)
+	selectEntries(&s, sc, f, "e.*", nil, "", p.After)
+	s.add(` ORDER BY started_at DESC, id DESC LIMIT ?) e
+		LEFT JOIN users u ON u.id = e.user_id AND u.tenant_id = e.tenant_id
+		LEFT JOIN projects pr ON pr.id = e.project_id AND pr.tenant_id = e.tenant_id
+		LEFT JOIN clients c ON c.id = pr.client_id AND c.tenant_id = e.tenant_id
+		LEFT JOIN tasks tk ON tk.id = e.task_id AND tk.tenant_id = e.tenant_id
+		ORDER BY e.started_at DESC, e.id DESC`, p.Limit)
+	es := newEntryScan()
+	return queryListCap(ctx, r.q, "detailed report", min(p.Limit, app.MaxPageLimit+1), func(rows *sql.Rows) (app.ReportEntry, error) {
+		var out app.ReportEntry
+		var client uuid.NullUUID
+		var tagNames string
+		e, err := es.scan(withExtra{rows, []any{&out.UserName, &out.ProjectName, &client, &out.ClientName, &out.TaskName, &tagNames}})
+		if err != nil {
+			return out, err
+		}
+		out.TimeEntry, out.ClientID = e, fromNullID(client)
+		if err := json.Unmarshal([]byte(tagNames), &out.TagNames); err != nil {
+			return out, fmt.Errorf("entry %s tag names: %w", e.ID, err)
+		}
+		return out, nil
+	}, s.b.String(), s.args...)
+}
+
+// withExtra scans a row's columns past the entry's into extra.
+type withExtra struct {
+	r     rowScanner
+	extra []any
+}
+
+func (w withExtra) Scan(dest ...any) error { return w.r.Scan(append(dest, w.extra...)...) }
