@@ -223,7 +223,8 @@ const maxAttempts = 4
 
 // Write runs fn in a READ COMMITTED transaction and commits if fn succeeds. The rules that
 // need more than that hold in the schema: one running entry per user (a unique index),
-// optimistic versions (WHERE version = prev) and change-log order (the tenant row's lock).
+// optimistic versions (WHERE version = prev) and change-log order (the lock on the tenant's
+// counter row, tenant_counters).
 // With a context carrying a unit of work, fn joins the unit's transaction instead.
 func (s *Store) Write(ctx context.Context, fn func(app.Tx) error) (err error) {
 	if o := s.observer(); o != nil {
@@ -242,9 +243,9 @@ func (s *Store) Write(ctx context.Context, fn func(app.Tx) error) (err error) {
 }
 
 // writeSlots is how many write transactions may be in progress at once, outside units of
-// work. Writers of one tenant take its row's lock at commit (the change-log counter), so
-// they commit one at a time however many run; each of them also locks that row for its
-// foreign keys on the way, and PostgreSQL's cost of those shared locks (multixacts, which
+// work. Writers of one tenant take its counter row's lock at commit (tenant_counters), so
+// they commit one at a time however many run; each of them also locks the tenant row for
+// its foreign keys on the way, and PostgreSQL's cost of those shared locks (multixacts, which
 // every later locker and reader of the row walks) grows with the number of transactions
 // holding them. Past a few writers per core, more in flight only adds that cost: in
 // BenchmarkAPIPostgres on 2 cores, 16 concurrent creates cost PostgreSQL 0.8 to 1.8 ms of
