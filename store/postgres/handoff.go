@@ -32,6 +32,9 @@ type handed struct {
 // acquire returns a connection for a new transaction and, when it comes with an ended
 // read's transaction still open, the statement that must go out in front of the new one.
 func (s *Store) acquire(ctx context.Context) (*pgxpool.Conn, string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, "", err // as the pool refuses a done context, whatever is waiting
+	}
 	select {
 	case h := <-s.handoff:
 		return h.c, "ROLLBACK", nil

@@ -13,7 +13,8 @@ import (
 // TestReadHandoff: a read's transaction, left open on its connection for the next
 // transaction to roll back (handoff.go), never outlasts a moment: with nothing else to
 // run, the connection is rolled back and idle in the pool soon after; the next
-// transaction on a connection whose read failed still runs.
+// transaction on a connection whose read failed still runs; and a done context is refused
+// even when a connection is waiting, as the pool refuses it.
 func TestReadHandoff(t *testing.T) {
 	ctx := context.Background()
 	db := newDB(t)
@@ -57,6 +58,20 @@ func TestReadHandoff(t *testing.T) {
 		}
 		if p := st.PoolStats(); p.Acquired != 0 {
 			t.Errorf("pool %+v after the reads ended, want nothing acquired", p)
+		}
+	})
+
+	t.Run("done context", func(t *testing.T) {
+		done, cancel := context.WithCancel(ctx)
+		cancel()
+		for range 8 {
+			if err := read(); err != nil { // hands its connection on
+				t.Fatal(err)
+			}
+			err := st.Read(done, func(tx app.Tx) error { _, err := tx.Tenants().Get(ctx, sc); return err })
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("read with a done context right after a read: %v, want context.Canceled", err)
+			}
 		}
 	})
 
