@@ -93,15 +93,53 @@ func BenchmarkAPI(b *testing.B) {
 // compare sends n requests to the ceiling and n to the full stack, in alternating rounds,
 // and returns each one's requests per second.
 func compare(b *testing.B, name string, n, want int, ceiling, full func(int) *http.Request) (float64, float64) {
+	c, f := compareCPU(b, name, n, want, ceiling, full, nil)
+	return c.rps, f.rps
+}
+
+// cpuUse returns the CPU time in milliseconds used so far by the database cluster and by
+// this process (the load, both servers and their drivers).
+type cpuUse func() (db, self float64)
+
+// sideFigures is what compareCPU measured of one side: requests per second and, when it
+// had a cpuUse, the CPU milliseconds per request of the database and of this process.
+type sideFigures struct{ rps, dbCPU, selfCPU float64 }
+
+// cpuPerRequest is the CPU milliseconds of both per request.
+func (f sideFigures) cpuPerRequest() float64 { return f.dbCPU + f.selfCPU }
+
+// compareCPU is compare, also measuring with cpu (when not nil) the CPU time each side
+// cost. On a machine whose cores are busy with other work, requests per second follow the
+// CPU time each side gets; CPU time per request does not depend on it as much.
+func compareCPU(b *testing.B, name string, n, want int, ceiling, full func(int) *http.Request, cpu cpuUse) (sideFigures, sideFigures) {
 	b.Helper()
 	per := n / benchRounds
 	var tc, tf time.Duration
-	for round := range benchRounds {
-		tc += drive(b, per*round, per, want, ceiling)
-		tf += drive(b, per*round, per, want, full)
+	var c, f sideFigures
+	run := func(fig *sideFigures, first int, mk func(int) *http.Request) time.Duration {
+		if cpu == nil {
+			return drive(b, first, per, want, mk)
+		}
+		db0, self0 := cpu()
+		d := drive(b, first, per, want, mk)
+		db1, self1 := cpu()
+		fig.dbCPU += db1 - db0
+		fig.selfCPU += self1 - self0
+		return d
 	}
+	for round := range benchRounds {
+		tc += run(&c, per*round, ceiling)
+		tf += run(&f, per*round, full)
+	}
+	total := float64(per * benchRounds)
+	c.rps, f.rps = total/tc.Seconds(), total/tf.Seconds()
+	c.dbCPU, c.selfCPU, f.dbCPU, f.selfCPU = c.dbCPU/total, c.selfCPU/total, f.dbCPU/total, f.selfCPU/total
 	b.Logf("%s: %d requests each; ceiling %v, full stack %v", name, per*benchRounds, tc.Round(time.Millisecond), tf.Round(time.Millisecond))
-	return float64(per*benchRounds) / tc.Seconds(), float64(per*benchRounds) / tf.Seconds()
+	if cpu != nil {
+		b.Logf("%s: CPU per request: ceiling %.3f ms (database %.3f, this process %.3f), full stack %.3f ms (database %.3f, this process %.3f)",
+			name, c.cpuPerRequest(), c.dbCPU, c.selfCPU, f.cpuPerRequest(), f.dbCPU, f.selfCPU)
+	}
+	return c, f
 }
 
 // drive sends n requests (numbered from first) from benchConns concurrent connections and
@@ -472,9 +510,11 @@ func BenchmarkAPIPostgres(b *testing.B) {
 		b.Fatal(err)
 	}
 	auth := "Bearer " + sess.Token
+	cpu := clusterCPU(b, admin.dsn)
 	b.ResetTimer()
-	createCeiling, createFull := compare(b, "create", benchCreates, http.StatusCreated,
-		benchPost(cts.URL+"/entries", ""), benchPost(full.URL+"/v1/time-entries", auth))
+	createC, createF := compareCPU(b, "create", benchCreates, http.StatusCreated,
+		benchPost(cts.URL+"/entries", ""), benchPost(full.URL+"/v1/time-entries", auth), cpu)
+	createCeiling, createFull := createC.rps, createF.rps
 	// The creates filled both tables within seconds, before autovacuum's first pass (a
 	// minute apart) has given the planner statistics. Without them the planner takes the
 	// tables for tiny ones and may sort every row of the tenant instead of reading the newest
@@ -482,9 +522,10 @@ func BenchmarkAPIPostgres(b *testing.B) {
 	// ceiling's does) or not, depending on whether autovacuum's pass happened to fall inside
 	// the run. The lists are measured as a running server serves them: with statistics.
 	benchAnalyze(b, admin.dsn)
-	listCeiling, listFull := compare(b, "list", benchLists, http.StatusOK,
+	listC, listF := compareCPU(b, "list", benchLists, http.StatusOK,
 		benchGet(fmt.Sprintf("%s/entries?limit=%d", cts.URL, benchPageSize), ""),
-		benchGet(fmt.Sprintf("%s/v1/time-entries?limit=%d", full.URL, benchPageSize), auth))
+		benchGet(fmt.Sprintf("%s/v1/time-entries?limit=%d", full.URL, benchPageSize), auth), cpu)
+	listCeiling, listFull := listC.rps, listF.rps
 	b.StopTimer()
 
 	b.ReportMetric(createFull, "create_rps")
@@ -493,6 +534,14 @@ func BenchmarkAPIPostgres(b *testing.B) {
 	b.ReportMetric(listFull, "list_rps")
 	b.ReportMetric(listCeiling, "list_ceiling_rps")
 	b.ReportMetric(listFull/listCeiling, "list_ratio")
+	if cpu != nil {
+		// The ceiling's CPU per request over the full stack's: what the ratio of requests per
+		// second comes to when the machine's cores, not waiting, bound both.
+		b.ReportMetric(createF.cpuPerRequest(), "create_cpu_ms/req")
+		b.ReportMetric(createC.cpuPerRequest()/createF.cpuPerRequest(), "create_cpu_ratio")
+		b.ReportMetric(listF.cpuPerRequest(), "list_cpu_ms/req")
+		b.ReportMetric(listC.cpuPerRequest()/listF.cpuPerRequest(), "list_cpu_ratio")
+	}
 	b.Logf("\nPostgreSQL\n%-8s %12s %12s %7s %6s\n%-8s %12.0f %12.0f %7.2f %6s\n%-8s %12.0f %12.0f %7.2f %6s\n(%d connections, %d creates and %d lists of %d rows each side, pool of %d, GOMAXPROCS=%d)",
 		"load", "full rps", "ceiling rps", "ratio", "goal",
 		"create", createFull, createCeiling, createFull/createCeiling, ">=0.6",

@@ -10,8 +10,8 @@ import (
 )
 
 // changeLog is the outbox: at most one pending row per entity, no copy of the row, and rows
-// leave once acknowledged. Seqs come from the tenant's counter (tenants.change_seq), taken
-// in the writing transaction: the tenant row stays locked until that transaction ends, so
+// leave once acknowledged. Seqs come from the tenant's counter (tenant_counters.change_seq),
+// taken in the writing transaction: the counter's row stays locked until that transaction ends, so
 // the next writer's seq is taken only after this one committed or rolled back. Seq order is
 // therefore commit order, and a reader that has seen seq n will never later find a
 // committed seq below n that it missed.
@@ -24,7 +24,7 @@ func (s changeLog) Append(ctx context.Context, sc app.Scope, c app.Change) error
 	}
 	// Nobody waits for the row: it goes out with the transaction's next round trip
 	// (db.later), which also takes the counter, so seq order stays commit order.
-	s.d.later(sc.TenantID, "append change", `WITH next AS (UPDATE tenants SET change_seq = change_seq + 1 WHERE id = ? RETURNING change_seq)
+	s.d.later(sc.TenantID, "append change", `WITH next AS (UPDATE tenant_counters SET change_seq = change_seq + 1 WHERE tenant_id = ? RETURNING change_seq)
 		INSERT INTO change_log (tenant_id, seq, id, organization_id, entity, entity_id, op, version, hlc, at)
 		SELECT ?::uuid, next.change_seq, ?::uuid, ?::uuid, ?::text, ?::uuid, ?::text, ?::bigint, ?::bytea, ?::timestamptz FROM next
 		ON CONFLICT (tenant_id, entity_id) DO UPDATE SET seq = excluded.seq, id = excluded.id,
@@ -53,7 +53,7 @@ func (s changeLog) After(ctx context.Context, sc app.Scope, afterSeq int64, limi
 // outbox is acknowledged and emptied, so a cursor never sees it go back.
 func (s changeLog) LatestSeq(ctx context.Context, sc app.Scope) (int64, error) {
 	var seq int64
-	err := s.d.queryRow(ctx, sc.TenantID, `SELECT coalesce((SELECT change_seq FROM tenants WHERE id = ?), 0)`, sc.TenantID).Scan(&seq)
+	err := s.d.queryRow(ctx, sc.TenantID, `SELECT coalesce((SELECT change_seq FROM tenant_counters WHERE tenant_id = ?), 0)`, sc.TenantID).Scan(&seq)
 	if err != nil {
 		return 0, fmt.Errorf("latest change: %w", mapErr(err))
 	}

@@ -37,6 +37,9 @@ type db struct {
 	// when c is a transaction already.
 	begin string
 	began bool
+	// cleanup ends the transaction an earlier read left open on the connection (handoff.go);
+	// it goes out first, with the first statement, "" once sent or when there is none.
+	cleanup string
 	// outside lets a read on no tenant's data made before the transaction has begun (the
 	// principal lookup of a request) run on its own, in its statement's implicit transaction.
 	outside bool
@@ -99,6 +102,10 @@ const setTenant = `SELECT set_config('app.tenant_id', $1, true)`
 // statement that may run outside the transaction when the db allows it.
 func (d *db) open(tenant uuid.UUID, alone bool) (b *pgx.Batch, lead []queued) {
 	b = &pgx.Batch{}
+	if d.cleanup != "" {
+		lead = append(lead, queued{query: d.cleanup})
+		d.cleanup = ""
+	}
 	if d.begin != "" && !(alone && d.outside && tenant == uuid.Nil && d.tenant == uuid.Nil && len(d.pending) == 0) {
 		lead = append(lead, queued{query: d.begin})
 		d.begin, d.began = "", true
@@ -185,10 +192,11 @@ func (d *db) finish(ctx context.Context, end string) error {
 	return err
 }
 
-// rollback ends a transaction db began, whatever its state; a connection left in a
-// transaction is closed by the pool on release.
+// rollback ends a transaction db began (or an earlier read's it was to end), whatever its
+// state; a connection left in a transaction is closed by the pool on release.
 func (d *db) rollback(ctx context.Context) {
-	if d.began {
+	if d.began || d.cleanup != "" {
+		d.cleanup = ""
 		_, _ = d.c.Exec(context.WithoutCancel(ctx), "ROLLBACK")
 	}
 }

@@ -27,3 +27,7 @@ func PlansForTest(ctx context.Context, s *Store, like string) (generic, custom i
 		FROM pg_prepared_statements WHERE strpos(statement, $1) > 0 AND strpos(statement, 'pg_prepared_statements') = 0`, like).Scan(&generic, &custom)
 	return generic, custom, err
 }
+
+// InSweepForTest reports whether ctx is that of a handed-on connection's ROLLBACK, which
+// no request waits for (handoff.go).
+func InSweepForTest(ctx context.Context) bool { return ctx.Value(sweepKey{}) != nil }

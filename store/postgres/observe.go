@@ -51,9 +51,10 @@ var _ storemetrics.PoolReporter = (*Store)(nil)
 // wait idle, how many are open, and the most it may open.
 func (s *Store) PoolStats() storemetrics.Pool {
 	st := s.pool.Stat()
+	handed := len(s.handoff) // idle too: only an ended read's transaction is left to roll back
 	return storemetrics.Pool{
-		Acquired: int(st.AcquiredConns()),
-		Idle:     int(st.IdleConns()),
+		Acquired: max(0, int(st.AcquiredConns())-handed),
+		Idle:     int(st.IdleConns()) + handed,
 		Total:    int(st.TotalConns()),
 		Max:      int(st.MaxConns()),
 	}

@@ -42,6 +42,10 @@ type Store struct {
 	// writers holds a slot for each write transaction in progress (writeOnce).
 	writers chan struct{}
 	obs     atomic.Pointer[observerBox] // who measures transactions (observe.go)
+	// handoff holds connections whose read has ended with its transaction still open,
+	// for the next transaction to roll back in its first round trip (handoff.go).
+	handoff  chan handed
+	sweeping atomic.Bool
 }
 
 var _ app.UnitStore = (*Store)(nil)
@@ -70,7 +74,8 @@ func open(ctx context.Context, dsn string, tune func(*pgxpool.Config)) (*Store, 
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", mapErr(err))
 	}
-	s := &Store{pool: pool, unitDeadline: DefaultUnitDeadline, writers: make(chan struct{}, writeSlots())}
+	s := &Store{pool: pool, unitDeadline: DefaultUnitDeadline, writers: make(chan struct{}, writeSlots()),
+		handoff: make(chan handed, handoffSlots())}
 	if err := s.checkRole(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -195,6 +200,7 @@ func appliedVersions(ctx context.Context, q queryer) (map[int]bool, error) {
 
 // Close closes the pool.
 func (s *Store) Close() error {
+	s.drainHandoff()
 	s.pool.Close()
 	return nil
 }
@@ -223,7 +229,8 @@ const maxAttempts = 4
 
 // Write runs fn in a READ COMMITTED transaction and commits if fn succeeds. The rules that
 // need more than that hold in the schema: one running entry per user (a unique index),
-// optimistic versions (WHERE version = prev) and change-log order (the tenant row's lock).
+// optimistic versions (WHERE version = prev) and change-log order (the lock on the tenant's
+// counter row, tenant_counters).
 // With a context carrying a unit of work, fn joins the unit's transaction instead.
 func (s *Store) Write(ctx context.Context, fn func(app.Tx) error) (err error) {
 	if o := s.observer(); o != nil {
@@ -242,9 +249,9 @@ func (s *Store) Write(ctx context.Context, fn func(app.Tx) error) (err error) {
 }
 
 // writeSlots is how many write transactions may be in progress at once, outside units of
-// work. Writers of one tenant take its row's lock at commit (the change-log counter), so
-// they commit one at a time however many run; each of them also locks that row for its
-// foreign keys on the way, and PostgreSQL's cost of those shared locks (multixacts, which
+// work. Writers of one tenant take its counter row's lock at commit (tenant_counters), so
+// they commit one at a time however many run; each of them also locks the tenant row for
+// its foreign keys on the way, and PostgreSQL's cost of those shared locks (multixacts, which
 // every later locker and reader of the row walks) grows with the number of transactions
 // holding them. Past a few writers per core, more in flight only adds that cost: in
 // BenchmarkAPIPostgres on 2 cores, 16 concurrent creates cost PostgreSQL 0.8 to 1.8 ms of
@@ -261,13 +268,13 @@ func (s *Store) writeOnce(ctx context.Context, fn func(app.Tx) error) error {
 		return fmt.Errorf("begin write: %w", mapErr(ctx.Err()))
 	}
 	defer func() { <-s.writers }()
-	c, err := s.pool.Acquire(ctx)
+	c, cleanup, err := s.acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("begin write: %w", mapErr(err))
 	}
-	defer c.Release()
 	start := time.Now()
-	d := &db{c: c, begin: "BEGIN ISOLATION LEVEL READ COMMITTED"}
+	d := &db{c: c, begin: "BEGIN ISOLATION LEVEL READ COMMITTED", cleanup: cleanup}
+	defer s.release(ctx, c, d, false)
 	if err := fn(&txn{d: d}); err != nil {
 		d.rollback(ctx)
 		return err
@@ -283,8 +290,9 @@ func (s *Store) writeOnce(ctx context.Context, fn func(app.Tx) error) error {
 // Read runs fn in one REPEATABLE READ, READ ONLY transaction: every statement in fn on tenant
 // data sees the same snapshot. The transaction begins with fn's first statement on tenant
 // data; a lookup across tenants made before it (the SECURITY DEFINER functions that resolve
-// a request's principal) runs on its own, one statement in one round trip. With a context carrying a unit of work that has written, fn reads the
-// unit's transaction instead, so a request reads its own writes.
+// a request's principal) runs on its own, one statement in one round trip. With a context
+// carrying a unit of work that has written, fn reads the unit's transaction instead, so a
+// request reads its own writes.
 func (s *Store) Read(ctx context.Context, fn func(app.Tx) error) (err error) {
 	if o := s.observer(); o != nil {
 		defer observeTx(o, storemetrics.Read, time.Now(), &err)
@@ -294,13 +302,14 @@ func (s *Store) Read(ctx context.Context, fn func(app.Tx) error) (err error) {
 			return err
 		}
 	}
-	c, err := s.pool.Acquire(ctx)
+	c, cleanup, err := s.acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("begin read: %w", mapErr(err))
 	}
-	defer c.Release()
-	d := &db{c: c, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", outside: true}
-	defer d.rollback(ctx) // a read has nothing to keep
+	d := &db{c: c, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", outside: true, cleanup: cleanup}
+	// A read has nothing to keep: its transaction ends with the next one's first round
+	// trip on the connection (handoff.go), not with a round trip the request waits for.
+	defer s.release(ctx, c, d, true)
 	return fn(&txn{d: d})
 }
 

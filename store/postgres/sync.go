@@ -9,9 +9,9 @@ import (
 )
 
 // syncRows reads pulls (migration 0003 stamps every synced row with its tenant's counter,
-// tenants.change_seq, which the change log shares). Each kind is read with its own statement
+// tenant_counters.change_seq, which the change log shares). Each kind is read with its own statement
 // on the (tenant_id, server_version) index: the first limit+1 visible rows above the cursor,
-// all in Read's one REPEATABLE READ snapshot. Because the tenant row's lock is held from a
+// all in Read's one REPEATABLE READ snapshot. Because the counter row's lock is held from a
 // writer's first stamp to its commit, a snapshot holds a prefix of the tenant's versions,
 // and the page is the first limit of the union in version order (app.NewSyncPage).
 type syncRows struct{ d *db }
@@ -22,7 +22,7 @@ func (t *txn) Sync() app.SyncRows { return syncRows{t.d} }
 func (s syncRows) Pull(ctx context.Context, sc app.Scope, after int64, limit int, vis app.Visibility) (app.SyncPage, error) {
 	limit = max(limit, 1)
 	var head int64
-	if err := s.d.queryRow(ctx, sc.TenantID, `SELECT coalesce((SELECT change_seq FROM tenants WHERE id = ?), 0)`, sc.TenantID).Scan(&head); err != nil {
+	if err := s.d.queryRow(ctx, sc.TenantID, `SELECT coalesce((SELECT change_seq FROM tenant_counters WHERE tenant_id = ?), 0)`, sc.TenantID).Scan(&head); err != nil {
 		return app.SyncPage{}, fmt.Errorf("pull: %w", mapErr(err))
 	}
 	if len(vis.Orgs) == 0 {
