@@ -23,10 +23,12 @@ func (s changeLog) Append(ctx context.Context, sc app.Scope, c app.Change) error
 		return fmt.Errorf("append change: tenant mismatch: %w", app.ErrNotFound)
 	}
 	// Nobody waits for the row: it goes out with the transaction's next round trip
-	// (db.later), which also takes the counter, so seq order stays commit order.
-	s.d.later(sc.TenantID, "append change", `WITH next AS (UPDATE tenants SET change_seq = change_seq + 1 WHERE id = ? RETURNING change_seq)
+	// (db.later), which also takes the counter (next_change_seq, migration 0008), so seq
+	// order stays commit order.
+	s.d.later(sc.TenantID, "append change", `WITH next AS (SELECT next_change_seq(?) AS change_seq)
 		INSERT INTO change_log (tenant_id, seq, id, organization_id, entity, entity_id, op, version, hlc, at)
 		SELECT ?::uuid, next.change_seq, ?::uuid, ?::uuid, ?::text, ?::uuid, ?::text, ?::bigint, ?::bytea, ?::timestamptz FROM next
+		WHERE next.change_seq IS NOT NULL
 		ON CONFLICT (tenant_id, entity_id) DO UPDATE SET seq = excluded.seq, id = excluded.id,
 			organization_id = excluded.organization_id, entity = excluded.entity, op = excluded.op,
 			version = excluded.version, hlc = excluded.hlc, at = excluded.at`,
