@@ -27,3 +27,7 @@ func PlansForTest(ctx context.Context, s *Store, like string) (generic, custom i
 		FROM pg_prepared_statements WHERE strpos(statement, $1) > 0 AND strpos(statement, 'pg_prepared_statements') = 0`, like).Scan(&generic, &custom)
 	return generic, custom, err
 }
+
+// LookupMutationsQueryForTest is the statement SyncMutations.Lookup reads outcomes with,
+// numbered as it is sent: $1 the ids as text, $2 the tenant.
+var LookupMutationsQueryForTest = rebind(lookupMutations)
