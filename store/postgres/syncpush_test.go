@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -76,5 +77,68 @@ func TestLookupMutationsProbesByKey(t *testing.T) {
 	}
 	if !strings.Contains(plan, `"Index Name": "sync_mutations_pkey"`) || strings.Contains(plan, `"Rows Removed by Filter"`) {
 		t.Errorf("the lookup does not probe the primary key for each id:\n%s", plan)
+	}
+}
+
+// TestPushRoundTrips: a push batch costs PostgreSQL one round trip per mutation (a stopped
+// entry's savepoint, insert, audit and change-log rows and release go out together) and a
+// few for the batch; it cost three per mutation while every mutation read the membership
+// again and sent its savepoint on its own.
+func TestPushRoundTrips(t *testing.T) {
+	db := newDB(t)
+	var trips tripCounter
+	ctx := context.Background()
+	st, err := postgres.OpenTracedForTest(ctx, db.setup(t), &trips)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	clock := app.NewFixedClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	svc := app.New(st, app.Options{Clock: clock, Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
+	sess, err := svc.Signup(ctx, app.SignupInput{Email: "push@example.com", Password: "push password",
+		Name: "Push", Organization: "Push", Timezone: "UTC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := svc.Authenticate(ctx, sess.Token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hlc := app.NewHLC(clock, "laptop")
+	seq := 0
+	push := func(n int) {
+		t.Helper()
+		b := app.PushBatch{Protocol: app.SyncProtocol, DeviceID: "laptop"}
+		for range n {
+			seq++
+			from := clock.Now().Add(-time.Duration(1000-seq) * time.Hour)
+			to := from.Add(30 * time.Minute)
+			e := app.TimeEntry{ID: app.NewID(), StartedAt: from, StoppedAt: &to, Timezone: "UTC", Source: app.SourceManual,
+				Description: "pushed"}
+			row, err := json.Marshal(e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.Mutations = append(b.Mutations, app.Mutation{ID: app.NewID(), DeviceSeq: int64(seq), HLC: hlc.Now(),
+				Entity: app.EntityTimeEntry, EntityID: e.ID, Op: app.OpUpsert, Row: row})
+		}
+		out, err := svc.Push(ctx, a, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, o := range out {
+			if o.Status != app.MutationApplied {
+				t.Fatalf("mutation %d: %s %s", i, o.Reason, o.Message)
+			}
+		}
+	}
+	push(1) // the tenant's first push also runs its daily tombstone purge
+	const n = 40
+	before := trips.n.Load()
+	push(n)
+	if got := trips.n.Load() - before; got > n+15 {
+		t.Errorf("a push of %d entries took %d round trips, want at most %d", n, got, n+15)
+	} else {
+		t.Logf("a push of %d entries took %d round trips", n, got)
 	}
 }
