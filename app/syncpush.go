@@ -214,6 +214,57 @@ type pushRun struct {
 	roles map[uuid.UUID]*Role // nil: not a member
 	locs  map[uuid.UUID]RowLocation
 	fresh []SyncMutation
+	// members are the actor's memberships as the batch's transaction read them, by
+	// organization; store is the service's store with those answering the services'
+	// membership reads (pushStore).
+	members map[uuid.UUID]Membership
+	store   Store
+}
+
+// pushStore is the store a batch's mutations are applied through: the service's own, except
+// that reading the actor's membership in an organization is answered from the batch's first
+// read of it. The services read it in every write (Service.write) to decide with the role the
+// transaction sees; a batch is one transaction, and nothing it applies changes memberships,
+// so the answer is the same each time, without a statement per mutation.
+type pushStore struct {
+	Store
+	run *pushRun
+}
+
+func (s pushStore) Write(ctx context.Context, fn func(Tx) error) error {
+	return s.Store.Write(ctx, func(tx Tx) error { return fn(pushTx{Tx: tx, run: s.run}) })
+}
+
+func (s pushStore) Read(ctx context.Context, fn func(Tx) error) error {
+	return s.Store.Read(ctx, func(tx Tx) error { return fn(pushTx{Tx: tx, run: s.run}) })
+}
+
+type pushTx struct {
+	Tx
+	run *pushRun
+}
+
+func (t pushTx) Memberships() Memberships {
+	return pushMemberships{Memberships: t.Tx.Memberships(), run: t.run}
+}
+
+type pushMemberships struct {
+	Memberships
+	run *pushRun
+}
+
+func (m pushMemberships) Get(ctx context.Context, sc Scope, userID uuid.UUID) (Membership, error) {
+	if sc.TenantID != m.run.a.TenantID || userID != m.run.a.UserID {
+		return m.Memberships.Get(ctx, sc, userID)
+	}
+	if got, ok := m.run.members[sc.OrgID]; ok {
+		return got, nil
+	}
+	got, err := m.Memberships.Get(ctx, sc, userID)
+	if err == nil {
+		m.run.members[sc.OrgID] = got
+	}
+	return got, err
 }
 
 // locate finds, in one read per entity, the rows the batch's new mutations name. Only the
@@ -273,7 +324,8 @@ func (s *Service) pushOnce(ctx context.Context, a Actor, b PushBatch) ([]Mutatio
 	if err != nil {
 		return nil, err
 	}
-	run := &pushRun{s: s, a: a, roles: map[uuid.UUID]*Role{}, locs: map[uuid.UUID]RowLocation{}}
+	run := &pushRun{s: s, a: a, roles: map[uuid.UUID]*Role{}, locs: map[uuid.UUID]RowLocation{}, members: map[uuid.UUID]Membership{}}
+	run.store = pushStore{Store: s.store, run: run}
 	if err := run.locate(uctx, b.Mutations, stored); err != nil {
 		return nil, err
 	}
@@ -329,7 +381,7 @@ func (r *pushRun) actorIn(ctx context.Context, org uuid.UUID) (Actor, error) {
 	a.OrgID = org
 	role, ok := r.roles[org]
 	if !ok {
-		err := r.s.store.Read(ctx, func(tx Tx) error {
+		err := r.store.Read(ctx, func(tx Tx) error {
 			m, err := tx.Memberships().Get(ctx, a.Scope(), a.UserID)
 			switch {
 			case errors.Is(err, ErrNotFound):
@@ -411,6 +463,7 @@ func (r *pushRun) apply(ctx context.Context, m Mutation) (MutationOutcome, SyncM
 		m.Row = merged.row
 	}
 	ps := r.s.stampingAs(m.HLC)
+	ps.store = r.store
 	row, version, err := ps.pushEntity(ctx, a, m, create)
 	if err != nil {
 		return reject(err)

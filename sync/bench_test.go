@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"syscall"
@@ -397,9 +398,11 @@ func BenchmarkSyncDrain(b *testing.B) {
 				}
 				write, writeCPU = time.Since(t0), cpuTime(b)-c0
 				b.StartTimer()
+				stopProfile := profileDrain(b, kind)
 				t0, c0 = time.Now(), cpuTime(b)
 				rep := d.round(b, d.remote)
 				drain, drainCPU = time.Since(t0), cpuTime(b)-c0
+				stopProfile()
 				b.StopTimer()
 				if rep.Pushed != benchDrainEntries || rep.Rejected != 0 || rep.Pending != 0 {
 					b.Fatalf("drain round = %+v, want %d pushed, none rejected or pending", rep, benchDrainEntries)
@@ -414,6 +417,31 @@ func BenchmarkSyncDrain(b *testing.B) {
 			b.Logf("draining %d offline changes to a %s server: %.2f s (goal < 5 s; %.2f s of CPU in this process); writing them locally %.2f s (%.2f s of CPU); ratio %.2f",
 				benchDrainEntries, kind, drain.Seconds(), drainCPU.Seconds(), write.Seconds(), writeCPU.Seconds(), drain.Seconds()/write.Seconds())
 		})
+	}
+}
+
+// profileDrain starts a CPU profile of the drain alone, server and device, written to
+// $STINT_BENCH_DRAIN_PROFILE-KIND.prof when that variable is set (the test binary's
+// -cpuprofile would also take in the local writes before it); it returns what stops it.
+func profileDrain(b *testing.B, kind string) func() {
+	b.Helper()
+	prefix := os.Getenv("STINT_BENCH_DRAIN_PROFILE")
+	if prefix == "" {
+		return func() {}
+	}
+	f, err := os.Create(prefix + "-" + kind + ".prof")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			b.Error(err)
+		}
 	}
 }
 

@@ -31,3 +31,7 @@ func PlansForTest(ctx context.Context, s *Store, like string) (generic, custom i
 // InSweepForTest reports whether ctx is that of a handed-on connection's ROLLBACK, which
 // no request waits for (handoff.go).
 func InSweepForTest(ctx context.Context) bool { return ctx.Value(sweepKey{}) != nil }
+
+// LookupMutationsQueryForTest is the statement SyncMutations.Lookup reads outcomes with,
+// numbered as it is sent: $1 the ids as text, $2 the tenant.
+var LookupMutationsQueryForTest = rebind(lookupMutations)

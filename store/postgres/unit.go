@@ -152,7 +152,14 @@ func (u *unit) write(ctx context.Context, fn func(app.Tx) error) (err error) {
 		return err
 	}
 	tenant := u.d.tenant
-	if _, err := u.tx.Exec(context.WithoutCancel(ctx), "SAVEPOINT unit_write"); err != nil {
+	// The savepoint goes out with the function's first statement (or its release), not in a
+	// round trip of its own: a push applies each mutation in one, and under load each round
+	// trip costs a wait for PostgreSQL's process to be scheduled. While it is still queued
+	// nothing of the function has reached the server, and undoing it is dropping the queue.
+	queuedSavepoint := len(u.d.pending) == 0 && u.d.failed == nil
+	if queuedSavepoint {
+		u.d.pending = append(u.d.pending, queued{what: "unit savepoint", query: "SAVEPOINT unit_write"})
+	} else if _, err := u.tx.Exec(context.WithoutCancel(ctx), "SAVEPOINT unit_write"); err != nil {
 		err = fmt.Errorf("unit savepoint: %w", mapErr(err))
 		u.endLocked(err)
 		return err
@@ -173,7 +180,12 @@ func (u *unit) write(ctx context.Context, fn func(app.Tx) error) (err error) {
 	}
 	// Undo this function's work only; the setting of app.tenant_id goes back with it, and
 	// its writes still queued are dropped.
+	unsent := queuedSavepoint && len(u.d.pending) > 0 && u.d.pending[0].query == "SAVEPOINT unit_write" && u.d.failed == nil
 	u.d.pending, u.d.failed, u.d.ahead = nil, nil, nil // ahead may hold what the savepoint wrote
+	if unsent {
+		u.d.tenant = tenant
+		return ferr
+	}
 	if _, err := u.tx.Exec(context.WithoutCancel(ctx), "ROLLBACK TO SAVEPOINT unit_write"); err != nil {
 		err = fmt.Errorf("rollback to unit savepoint: %w", mapErr(err))
 		u.endLocked(err)

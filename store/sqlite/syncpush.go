@@ -4,8 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,23 +23,49 @@ func (t *txn) SyncMutations() app.SyncMutations { return syncMutations{t.q} }
 
 const syncMutationCols = "tenant_id, mutation_id, user_id, organization_id, entity, entity_id, status, reason, message, version, at"
 
+// Lookup reads the outcomes in one statement per lookupChunk ids (a statement per id cost a
+// round through the driver each).
 func (s syncMutations) Lookup(ctx context.Context, sc app.Scope, ids []uuid.UUID) ([]app.SyncMutation, error) {
 	var out []app.SyncMutation
-	for _, id := range ids {
-		var m app.SyncMutation
-		var at int64
-		err := s.q.QueryRowContext(ctx, `SELECT `+syncMutationCols+` FROM sync_mutations WHERE tenant_id = ? AND mutation_id = ?`, sc.TenantID, id).
-			Scan(&m.TenantID, &m.MutationID, &m.UserID, &m.OrganizationID, &m.Entity, &m.EntityID, &m.Status, &m.Reason, &m.Message, &m.Version, &at)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
+	for chunk := range slices.Chunk(ids, lookupChunk) {
+		args := append([]any{sc.TenantID}, idList(chunk)...)
+		list, err := queryList(ctx, s.q, "look up pushed mutations", func(r *sql.Rows) (app.SyncMutation, error) {
+			var m app.SyncMutation
+			var at int64
+			err := r.Scan(&m.TenantID, &m.MutationID, &m.UserID, &m.OrganizationID, &m.Entity, &m.EntityID, &m.Status, &m.Reason, &m.Message, &m.Version, &at)
+			m.At = fromUS(at)
+			return m, err
+		}, `SELECT `+syncMutationCols+` FROM sync_mutations WHERE tenant_id = ? AND mutation_id IN (`+placeholders(len(args)-1)+`)`, args...)
 		if err != nil {
-			return nil, fmt.Errorf("look up pushed mutation: %w", mapErr(err))
+			return nil, err
 		}
-		m.At = fromUS(at)
-		out = append(out, m)
+		out = append(out, list...)
 	}
 	return out, nil
+}
+
+// lookupChunk bounds the ids one lookup statement names: a push batch's (app.MaxPushBatch)
+// in one, well inside SQLite's limit on bound parameters.
+const lookupChunk = 500
+
+// placeholders is n comma-separated ?.
+func placeholders(n int) string { return strings.Repeat(", ?", n)[2:] }
+
+// idList is ids as arguments of an IN list, padded with the first to a power of two so that
+// the statement cache holds a few texts, not one per batch size.
+func idList(ids []uuid.UUID) []any {
+	n := 1
+	for n < len(ids) {
+		n *= 2
+	}
+	args := make([]any, n)
+	for i := range args {
+		args[i] = ids[0]
+		if i < len(ids) {
+			args[i] = ids[i]
+		}
+	}
+	return args
 }
 
 func (s syncMutations) Insert(ctx context.Context, sc app.Scope, ms ...app.SyncMutation) error {
@@ -81,19 +107,26 @@ func (s syncMutations) LocateAnyTenant(ctx context.Context, sc app.Scope, entity
 		return nil, fmt.Errorf("locate %s: unknown entity", entity)
 	}
 	out := make(map[uuid.UUID]app.RowLocation, len(ids))
-	for _, id := range ids {
-		var tenant, org uuid.UUID
-		var deleted bool
-		err := s.q.QueryRowContext(ctx, `SELECT tenant_id, organization_id, deleted_at IS NOT NULL FROM `+table+` WHERE id = ?`, id).
-			Scan(&tenant, &org, &deleted)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
-			return nil, fmt.Errorf("locate %s: %w", entity, mapErr(err))
-		case tenant != sc.TenantID:
-			out[id] = app.RowLocation{Found: true, OtherTenant: true}
-		default:
-			out[id] = app.RowLocation{Found: true, OrganizationID: org, Deleted: deleted}
+	for chunk := range slices.Chunk(ids, lookupChunk) {
+		args := idList(chunk)
+		type located struct {
+			id, tenant, org uuid.UUID
+			deleted         bool
+		}
+		list, err := queryList(ctx, s.q, "locate "+entity, func(r *sql.Rows) (located, error) {
+			var l located
+			err := r.Scan(&l.id, &l.tenant, &l.org, &l.deleted)
+			return l, err
+		}, `SELECT id, tenant_id, organization_id, deleted_at IS NOT NULL FROM `+table+` WHERE id IN (`+placeholders(len(args))+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range list {
+			if l.tenant != sc.TenantID {
+				out[l.id] = app.RowLocation{Found: true, OtherTenant: true}
+				continue
+			}
+			out[l.id] = app.RowLocation{Found: true, OrganizationID: l.org, Deleted: l.deleted}
 		}
 	}
 	return out, nil
