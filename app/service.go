@@ -60,8 +60,10 @@ func New(st Store, o Options) *Service {
 		o.TombstoneRetention = DefaultTombstoneRetention
 	}
 	n := newSyncNotifier()
-	return &Service{store: notifyingStore{Store: st, n: n}, raw: st, notifier: n,
-		clock: o.Clock, hlc: NewHLC(o.Clock, o.NodeID), hasher: o.Hasher, log: o.Logger,
+	h := NewHLC(o.Clock, o.NodeID)
+	h.durable = true // its high-water mark is kept in the store (app/hlc.go)
+	return &Service{store: notifyingStore{Store: st, n: n, hlc: h}, raw: st, notifier: n,
+		clock: o.Clock, hlc: h, hasher: o.Hasher, log: o.Logger,
 		tombstoneRetention: o.TombstoneRetention}
 }
 
@@ -158,7 +160,7 @@ func (s *Service) record(ctx context.Context, tx Tx, sc Scope, actor *uuid.UUID,
 	}); err != nil {
 		return fmt.Errorf("change log %s: %w", c.action, err)
 	}
-	return nil
+	return s.hlc.keepMark(ctx, tx)
 }
 
 // checkVersion compares a client's expected version (0: none given) with the stored one.

@@ -807,6 +807,9 @@ func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage, fresh
 		if err := putDeferredRows(ctx, tx, rows); err != nil {
 			return err
 		}
+		if err := s.hlc.keepMark(ctx, tx); err != nil {
+			return err
+		}
 		cursor := page.Cursor
 		if restart {
 			if err := s.beginResync(ctx, tx, a); err != nil {
