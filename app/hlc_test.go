@@ -22,10 +22,11 @@ func TestHLCGoesOnAfterRestart(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
+			e.svc = app.New(e.st, app.Options{Clock: e.clock, Hasher: fastHasher, NodeID: "test", DurableHLC: true})
 			a, _ := e.signup()
 			p := must[app.Project](t)(e.svc.CreateProject(e.ctx, a, app.ProjectInput{Name: "First"}))
 			e.clock.Set(e.clock.Now().Add(tc.shift))
-			again := app.New(e.st, app.Options{Clock: e.clock, Hasher: fastHasher, NodeID: "test"})
+			again := app.New(e.st, app.Options{Clock: e.clock, Hasher: fastHasher, NodeID: "test", DurableHLC: true})
 			name := "Renamed"
 			q := must[app.Project](t)(again.UpdateProject(e.ctx, a, p.ID, app.ProjectPatch{Name: &name}, 0))
 			if q.HLC <= p.HLC {

@@ -37,6 +37,12 @@ type Options struct {
 	NodeID string // names this node in HLC stamps; defaults to a random id
 	Hasher PasswordHasher
 	Logger *slog.Logger
+	// DurableHLC keeps the HLC's high-water mark in the store (app/hlc.go), so the node's
+	// stamps never go back across a restart: what a device needs, whose stamps order its
+	// user's edits under last writer wins. It costs a device-settings read and write about
+	// once a second of writing; a PostgreSQL server, whose writes count round trips and
+	// whose rows keep the devices' stamps, leaves it off.
+	DurableHLC bool
 	// TombstoneRetention is how long tombstones are kept before a purge deletes them
 	// (default DefaultTombstoneRetention; tests shorten it).
 	TombstoneRetention time.Duration
@@ -61,7 +67,7 @@ func New(st Store, o Options) *Service {
 	}
 	n := newSyncNotifier()
 	h := NewHLC(o.Clock, o.NodeID)
-	h.durable = true // its high-water mark is kept in the store (app/hlc.go)
+	h.durable = o.DurableHLC
 	return &Service{store: notifyingStore{Store: st, n: n, hlc: h}, raw: st, notifier: n,
 		clock: o.Clock, hlc: h, hasher: o.Hasher, log: o.Logger,
 		tombstoneRetention: o.TombstoneRetention}

@@ -43,6 +43,9 @@ func (s *Service) StartTimer(ctx context.Context, a Actor, in TimerStart) (TimeE
 		if _, err := s.stopRunning(ctx, tx, a, now); err != nil && !errors.Is(err, ErrNotFound) {
 			return err
 		}
+		// Stamped after the stop it follows, so the device's changes are stamped in the
+		// order of their change-log rows.
+		e.HLC = s.hlc.Now()
 		return s.insertEntry(ctx, tx, a, e)
 	})
 	if err != nil {
