@@ -145,6 +145,10 @@ type change struct {
 	org    *uuid.UUID
 	meta   Meta
 	row    any // the row after the change; the outbox keeps no copy of it (the row is pushed as it is then)
+	// before is the row before an update, when the caller has it: the change-log row then
+	// names the fields that changed (touchedFields), and a push applies only those. An
+	// update without it pushes the whole row.
+	before any
 }
 
 // record writes the audit row and the change-log row of a mutation inside its transaction.
@@ -160,9 +164,16 @@ func (s *Service) record(ctx context.Context, tx Tx, sc Scope, actor *uuid.UUID,
 	}); err != nil {
 		return fmt.Errorf("audit %s: %w", c.action, err)
 	}
+	var fields FieldStamps
+	if op == OpUpsert && (c.before != nil || c.meta.Version == 1) {
+		var err error
+		if fields, err = touchedFields(c.entity, c.before, c.row, c.meta.HLC); err != nil {
+			return fmt.Errorf("change log %s: %w", c.action, err)
+		}
+	}
 	if err := tx.Changes().Append(ctx, sc, Change{
 		ID: NewID(), TenantID: sc.TenantID, OrganizationID: c.org, Entity: c.entity, EntityID: c.id,
-		Op: op, Version: c.meta.Version, HLC: c.meta.HLC, At: now,
+		Op: op, Version: c.meta.Version, HLC: c.meta.HLC, At: now, Fields: fields,
 	}); err != nil {
 		return fmt.Errorf("change log %s: %w", c.action, err)
 	}

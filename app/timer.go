@@ -77,6 +77,7 @@ func (s *Service) stopRunning(ctx context.Context, tx Tx, a Actor, now time.Time
 	if err != nil {
 		return TimeEntry{}, err
 	}
+	before := e
 	stop := now.Truncate(time.Second)
 	if stop.Before(e.StartedAt) {
 		stop = e.StartedAt
@@ -86,7 +87,7 @@ func (s *Service) stopRunning(ctx context.Context, tx Tx, a Actor, now time.Time
 	if err := tx.TimeEntries().Update(ctx, Scope{TenantID: e.TenantID, OrgID: e.OrganizationID}, e, prev); err != nil {
 		return TimeEntry{}, err
 	}
-	return e, s.recordEntry(ctx, tx, a, e, "time_entry.stop")
+	return e, s.recordEntryChange(ctx, tx, a, &before, e, "time_entry.stop")
 }
 
 // RunningEntry returns the actor's running entry, or nil when none runs.
