@@ -94,6 +94,7 @@ func (c catalog[T]) update(ctx context.Context, s *Service, a Actor, id uuid.UUI
 		if err := checkVersion(expected, c.meta(&row).Version); err != nil {
 			return err
 		}
+		before := row
 		if err := apply(ctx, tx, &row); err != nil {
 			return err
 		}
@@ -108,7 +109,7 @@ func (c catalog[T]) update(ctx context.Context, s *Service, a Actor, id uuid.UUI
 		}
 		out = row
 		return s.record(ctx, tx, a.Scope(), &a.UserID, change{action: c.entity + action, entity: c.entity,
-			id: id, org: &a.OrgID, meta: *c.meta(&row), row: row})
+			id: id, org: &a.OrgID, meta: *c.meta(&row), row: row, before: before})
 	})
 	return out, err
 }

@@ -1,7 +1,9 @@
 package app
 
 import (
+	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -18,11 +20,89 @@ type HLC struct {
 	node    string
 	wall    int64
 	logical uint32
+
+	// The high-water mark (settingHLCMark), kept by a Service's own clock only: loaded
+	// says it was read and observed since the process started, kept is the mark last
+	// read from the store (committed), written the one this transaction wrote.
+	durable       bool
+	loaded        bool
+	kept, written int64
 }
 
 // NewHLC returns a clock for one node (device or server instance).
 func NewHLC(clock Clock, node string) *HLC {
 	return &HLC{clock: clock, node: node}
+}
+
+// settingHLCMark is the device setting holding the clock's high-water mark: wall
+// milliseconds above every stamp the node issued or observed in a committed transaction.
+// A process observes it before its first stamp, so its stamps never go back across a
+// restart, even when the wall clock was set back meanwhile or the restart falls within
+// the millisecond of the last stamp: its newer edit of a field cannot lose to its older one.
+const settingHLCMark = "hlc.high_water"
+
+// hlcMarkLead is how far above the clock's newest stamp the mark is written. The mark is
+// rewritten only once the clock passes it, so a busy node writes it about once a second
+// instead of with every change; after a restart the clock starts at most this far ahead of
+// its last stamp.
+const hlcMarkLead = 1000 // milliseconds
+
+// readMark, at the start of a write transaction, reads the stored mark when the clock may
+// have passed it: the first time in the process, it is observed (stamps go on above it);
+// later, it tells keepMark which stamps a committed mark covers. A mark written by a
+// transaction that rolled back is read as what it is, not there.
+func (h *HLC) readMark(ctx context.Context, tx Tx) error {
+	if h == nil || !h.durable {
+		return nil
+	}
+	h.mu.Lock()
+	need := !h.loaded || h.wall >= h.kept
+	h.mu.Unlock()
+	if !need {
+		return nil
+	}
+	var mark int64
+	v, err := tx.Device().Get(ctx, settingHLCMark)
+	switch {
+	case errors.Is(err, ErrNotFound):
+	case err != nil:
+		return fmt.Errorf("hlc mark: %w", err)
+	default:
+		if mark, err = strconv.ParseInt(v, 10, 64); err != nil {
+			return fmt.Errorf("device setting %s is corrupt: %w", settingHLCMark, err)
+		}
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.loaded && mark > h.wall {
+		h.wall, h.logical = mark, 0
+	}
+	h.loaded, h.kept, h.written = true, mark, 0
+	return nil
+}
+
+// keepMark, in a transaction that commits stamps (a change and its outbox row, a pulled
+// page whose stamps the clock observed), writes the mark above the clock's newest stamp
+// unless the stored mark, or one this transaction wrote, is already above it.
+func (h *HLC) keepMark(ctx context.Context, tx Tx) error {
+	if h == nil || !h.durable {
+		return nil
+	}
+	h.mu.Lock()
+	wall := h.wall
+	covered := !h.loaded || wall < max(h.kept, h.written)
+	mark := wall + hlcMarkLead
+	if !covered {
+		h.written = mark
+	}
+	h.mu.Unlock()
+	if covered {
+		return nil
+	}
+	if err := tx.Device().Put(ctx, settingHLCMark, strconv.FormatInt(mark, 10)); err != nil {
+		return fmt.Errorf("hlc mark: %w", err)
+	}
+	return nil
 }
 
 // Now returns a stamp greater than every stamp this clock has issued or observed.

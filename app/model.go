@@ -210,6 +210,10 @@ type Change struct {
 	Version        int64      `json:"version"`
 	HLC            string     `json:"hlc"`
 	At             time.Time  `json:"at"`
+	// Fields are the fields of the row the pending change touched, each with the HLC
+	// stamp of its last edit (app/changes.go); nil when not known, which pushes the whole
+	// row at the change's stamp.
+	Fields FieldStamps `json:"fields,omitzero"`
 }
 
 // IdempotencyRecord remembers the first response to a POST with an Idempotency-Key.

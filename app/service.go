@@ -37,6 +37,12 @@ type Options struct {
 	NodeID string // names this node in HLC stamps; defaults to a random id
 	Hasher PasswordHasher
 	Logger *slog.Logger
+	// DurableHLC keeps the HLC's high-water mark in the store (app/hlc.go), so the node's
+	// stamps never go back across a restart: what a device needs, whose stamps order its
+	// user's edits under last writer wins. It costs a device-settings read and write about
+	// once a second of writing; a PostgreSQL server, whose writes count round trips and
+	// whose rows keep the devices' stamps, leaves it off.
+	DurableHLC bool
 	// TombstoneRetention is how long tombstones are kept before a purge deletes them
 	// (default DefaultTombstoneRetention; tests shorten it).
 	TombstoneRetention time.Duration
@@ -60,8 +66,10 @@ func New(st Store, o Options) *Service {
 		o.TombstoneRetention = DefaultTombstoneRetention
 	}
 	n := newSyncNotifier()
-	return &Service{store: notifyingStore{Store: st, n: n}, raw: st, notifier: n,
-		clock: o.Clock, hlc: NewHLC(o.Clock, o.NodeID), hasher: o.Hasher, log: o.Logger,
+	h := NewHLC(o.Clock, o.NodeID)
+	h.durable = o.DurableHLC
+	return &Service{store: notifyingStore{Store: st, n: n, hlc: h}, raw: st, notifier: n,
+		clock: o.Clock, hlc: h, hasher: o.Hasher, log: o.Logger,
 		tombstoneRetention: o.TombstoneRetention}
 }
 
@@ -137,6 +145,10 @@ type change struct {
 	org    *uuid.UUID
 	meta   Meta
 	row    any // the row after the change; the outbox keeps no copy of it (the row is pushed as it is then)
+	// before is the row before an update, when the caller has it: the change-log row then
+	// names the fields that changed (touchedFields), and a push applies only those. An
+	// update without it pushes the whole row.
+	before any
 }
 
 // record writes the audit row and the change-log row of a mutation inside its transaction.
@@ -152,13 +164,20 @@ func (s *Service) record(ctx context.Context, tx Tx, sc Scope, actor *uuid.UUID,
 	}); err != nil {
 		return fmt.Errorf("audit %s: %w", c.action, err)
 	}
+	var fields FieldStamps
+	if op == OpUpsert && (c.before != nil || c.meta.Version == 1) {
+		var err error
+		if fields, err = touchedFields(c.entity, c.before, c.row, c.meta.HLC); err != nil {
+			return fmt.Errorf("change log %s: %w", c.action, err)
+		}
+	}
 	if err := tx.Changes().Append(ctx, sc, Change{
 		ID: NewID(), TenantID: sc.TenantID, OrganizationID: c.org, Entity: c.entity, EntityID: c.id,
-		Op: op, Version: c.meta.Version, HLC: c.meta.HLC, At: now,
+		Op: op, Version: c.meta.Version, HLC: c.meta.HLC, At: now, Fields: fields,
 	}); err != nil {
 		return fmt.Errorf("change log %s: %w", c.action, err)
 	}
-	return nil
+	return s.hlc.keepMark(ctx, tx)
 }
 
 // checkVersion compares a client's expected version (0: none given) with the stored one.

@@ -296,34 +296,36 @@ func (s *Service) purgeTombstonesIfDue(ctx context.Context, tx Tx, sc Scope, now
 	return err
 }
 
-// settingSyncResync holds, while a device pulls everything again after a reset, its own
-// newest version when the resync began: every row the resync brings is written above it,
-// so the rows still at or below it when the resync ends are the ones the server no longer
-// has.
+// settingSyncResync holds, while a device pulls everything again from 0, its own newest
+// version when that pull from 0 began: every row the pull brings is written above it, so
+// the rows still at or below it when the pull reaches the head are the ones the server no
+// longer has or no longer shows the user.
 const settingSyncResync = "sync.resync_through"
 
 // startResync begins a resync from 0 after the server answered reset (docs/sync.md,
 // "Tombstones and resync"): the cursor goes back to 0 and the device notes its newest
-// version, unless a resync cut short is being resumed, whose mark stands. The change log
-// (pending changes) and the rows stay: pulled rows are written over them, pending ones are
-// left as the device has them, and the rows the new pull does not bring are dropped when
-// it ends (finishResync).
+// version. The change log (pending changes) and the rows stay: pulled rows are written
+// over them, pending ones are left as the device has them, and the rows the new pull does
+// not bring are dropped when it ends (finishResync). A resync cut short resumes from its
+// cursor with its mark; that takes no call here.
 func (s *Service) startResync(ctx context.Context, a Actor) error {
 	return s.store.Write(ctx, func(tx Tx) error { return s.beginResync(ctx, tx, a) })
 }
 
 // beginResync is startResync inside the transaction tx; a pulled page that changes what the
 // user may see begins a resync this way in the transaction that applies it.
+//
+// The mark is always taken afresh, also when a resync is under way: a pull from 0 rewrites
+// every row it brings above the device's newest version of now, and only that pull decides
+// what stays. An older mark would spare the rows written since it, among them rows the
+// interrupted resync pulled under the reach it had then (a member promoted and demoted
+// again keeping the owner's entries the promotion brought).
 func (s *Service) beginResync(ctx context.Context, tx Tx, a Actor) error {
-	if _, err := tx.Device().Get(ctx, settingSyncResync); errors.Is(err, ErrNotFound) {
-		mark, err := tx.Changes().LatestSeq(ctx, Scope{TenantID: a.TenantID})
-		if err != nil {
-			return fmt.Errorf("resync: %w", err)
-		}
-		if err := tx.Device().Put(ctx, settingSyncResync, strconv.FormatInt(mark, 10)); err != nil {
-			return fmt.Errorf("resync: %w", err)
-		}
-	} else if err != nil {
+	mark, err := tx.Changes().LatestSeq(ctx, Scope{TenantID: a.TenantID})
+	if err != nil {
+		return fmt.Errorf("resync: %w", err)
+	}
+	if err := tx.Device().Put(ctx, settingSyncResync, strconv.FormatInt(mark, 10)); err != nil {
 		return fmt.Errorf("resync: %w", err)
 	}
 	s.log.InfoContext(ctx, "sync: pulling everything again")

@@ -561,7 +561,7 @@ func localRow(ctx context.Context, tx Tx, sc Scope, entity string, id uuid.UUID)
 // mutationFor makes the mutation of a change: the entity as it is now; a delete names only
 // its organization.
 func mutationFor(ctx context.Context, tx Tx, a Actor, c Change) (Mutation, error) {
-	m := Mutation{ID: c.ID, DeviceSeq: c.Seq, HLC: c.HLC, Entity: c.Entity, EntityID: c.EntityID, Op: c.Op}
+	m := Mutation{ID: c.ID, DeviceSeq: c.Seq, HLC: c.HLC, Entity: c.Entity, EntityID: c.EntityID, Op: c.Op, Fields: c.Fields}
 	org := a.OrgID
 	if c.OrganizationID != nil {
 		org = *c.OrganizationID
@@ -590,6 +590,9 @@ func mutationFor(ctx context.Context, tx Tx, a Actor, c Change) (Mutation, error
 	if errors.Is(err, ErrNotFound) {
 		// Deleted since the change was logged: push the delete.
 		m.Op, row, err = OpDelete, nil, nil
+	}
+	if m.Op == OpDelete {
+		m.Fields = nil
 	}
 	if err != nil {
 		return Mutation{}, fmt.Errorf("push: %s %s: %w", c.Entity, c.EntityID, err)
@@ -806,6 +809,9 @@ func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage, fresh
 			rows = wait
 		}
 		if err := putDeferredRows(ctx, tx, rows); err != nil {
+			return err
+		}
+		if err := s.hlc.keepMark(ctx, tx); err != nil {
 			return err
 		}
 		cursor := page.Cursor

@@ -81,7 +81,8 @@ func (n *syncNotifier) waiting() int {
 // tenants it changed. Reads pass through.
 type notifyingStore struct {
 	Store
-	n *syncNotifier
+	n   *syncNotifier
+	hlc *HLC // reads its high-water mark at the start of each write (app/hlc.go)
 }
 
 // Write runs fn as the store does and, once the transaction has committed, wakes the
@@ -91,8 +92,14 @@ type notifyingStore struct {
 // are handed to the unit, which wakes their waiters when it commits.
 func (s notifyingStore) Write(ctx context.Context, fn func(Tx) error) error {
 	var tenants []uuid.UUID
+	_, inUnit := ctx.Value(notifyingUnitKey{}).(*notifyingUnit)
 	err := s.Store.Write(ctx, func(tx Tx) error {
 		tenants = tenants[:0]
+		if !inUnit { // in a unit, the transaction may hold a mark of its own not yet committed
+			if err := s.hlc.readMark(ctx, tx); err != nil {
+				return err
+			}
+		}
 		return fn(notifyingTx{Tx: tx, tenants: &tenants})
 	})
 	if err != nil {

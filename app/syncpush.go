@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -71,6 +72,10 @@ type Mutation struct {
 	EntityID  uuid.UUID       `json:"entity_id"`
 	Op        ChangeOp        `json:"op"`
 	Row       json.RawMessage `json:"row,omitempty"`
+	// Fields are the fields of Row the device's change touched, each with the HLC stamp of
+	// its last edit: an update writes only these, each under last writer wins by its own
+	// stamp. Nil (a device that does not send them) takes the whole row at HLC.
+	Fields FieldStamps `json:"fields,omitzero"`
 }
 
 // PushBatch is what a device sends.
@@ -497,6 +502,13 @@ func (s *Service) checkMutation(m Mutation, h *pushedHeader) error {
 		c.add("hlc", "must be an HLC stamp")
 	} else if time.UnixMilli(wall).After(s.Now().Add(maxPushSkew)) {
 		c.add("hlc", "is more than a day ahead of the server's clock; check the device's clock")
+	}
+	for f, at := range m.Fields {
+		if !slices.Contains(pushedFields[m.Entity], f) {
+			c.add("fields", "%q is not a field of a %s a device edits", f, m.Entity)
+		} else if _, _, _, err := ParseHLC(at); err != nil || at > m.HLC {
+			c.add("fields", "the stamp of %s must be an HLC stamp no later than hlc", f)
+		}
 	}
 	if len(m.Row) > 0 && string(m.Row) != "null" {
 		if err := json.Unmarshal(m.Row, h); err != nil {
@@ -941,17 +953,29 @@ func (s *Service) mergeFields(ctx context.Context, a Actor, m Mutation) (*fieldM
 		}
 		out.clocks[f] = at
 		v, ok := pushed[f]
+		// A device that names the fields it touched writes only those, each at the
+		// stamp of its edit; one that does not writes every field at the change's.
+		stamp := m.HLC
+		if m.Fields != nil {
+			touched := false
+			if stamp, touched = m.Fields[f]; !touched {
+				if _, had := current[f]; had {
+					pushed[f] = current[f]
+				}
+				continue
+			}
+		}
 		if !ok || sameValue(v, current[f]) {
 			continue
 		}
-		if m.HLC >= at {
-			out.clocks[f] = m.HLC
+		if stamp >= at {
+			out.clocks[f] = stamp
 			continue
 		}
 		pushed[f] = current[f]
 		out.conflicts = append(out.conflicts, SyncConflict{ID: NewID(), TenantID: a.TenantID, OrganizationID: a.OrgID,
 			UserID: a.UserID, MutationID: m.ID, Entity: m.Entity, EntityID: m.EntityID, Field: f,
-			Kept: current[f], Lost: v, KeptHLC: at, LostHLC: m.HLC})
+			Kept: current[f], Lost: v, KeptHLC: at, LostHLC: stamp})
 	}
 	out.row, err = json.Marshal(pushed)
 	return out, err

@@ -168,8 +168,18 @@ func (s *Service) insertEntry(ctx context.Context, tx Tx, a Actor, e TimeEntry) 
 }
 
 func (s *Service) recordEntry(ctx context.Context, tx Tx, a Actor, e TimeEntry, action string) error {
+	return s.recordEntryChange(ctx, tx, a, nil, e, action)
+}
+
+// recordEntryChange is recordEntry for an update whose entry before is known (before not
+// nil), so the change-log row names the fields that changed.
+func (s *Service) recordEntryChange(ctx context.Context, tx Tx, a Actor, before *TimeEntry, e TimeEntry, action string) error {
 	sc := Scope{TenantID: e.TenantID, OrgID: e.OrganizationID}
-	return s.record(ctx, tx, sc, &a.UserID, change{action: action, entity: "time_entry", id: e.ID, org: &e.OrganizationID, meta: e.Meta, row: e})
+	c := change{action: action, entity: "time_entry", id: e.ID, org: &e.OrganizationID, meta: e.Meta, row: e}
+	if before != nil {
+		c.before = *before
+	}
+	return s.record(ctx, tx, sc, &a.UserID, c)
 }
 
 // prepareEntry validates e against the store and fills defaults. timesChanged says whether
@@ -273,6 +283,7 @@ func (s *Service) UpdateTimeEntry(ctx context.Context, a Actor, id uuid.UUID, p 
 		if err := checkVersion(expected, e.Version); err != nil {
 			return err
 		}
+		before := e
 		if p.ProjectID.Set {
 			e.ProjectID = p.ProjectID.Value
 			if e.ProjectID == nil {
@@ -317,7 +328,7 @@ func (s *Service) UpdateTimeEntry(ctx context.Context, a Actor, id uuid.UUID, p 
 			return err
 		}
 		out = e
-		return s.recordEntry(ctx, tx, a, e, "time_entry.update")
+		return s.recordEntryChange(ctx, tx, a, &before, e, "time_entry.update")
 	})
 	return out, err
 }

@@ -43,6 +43,9 @@ func (s *Service) StartTimer(ctx context.Context, a Actor, in TimerStart) (TimeE
 		if _, err := s.stopRunning(ctx, tx, a, now); err != nil && !errors.Is(err, ErrNotFound) {
 			return err
 		}
+		// Stamped after the stop it follows, so the device's changes are stamped in the
+		// order of their change-log rows.
+		e.HLC = s.hlc.Now()
 		return s.insertEntry(ctx, tx, a, e)
 	})
 	if err != nil {
@@ -74,6 +77,7 @@ func (s *Service) stopRunning(ctx context.Context, tx Tx, a Actor, now time.Time
 	if err != nil {
 		return TimeEntry{}, err
 	}
+	before := e
 	stop := now.Truncate(time.Second)
 	if stop.Before(e.StartedAt) {
 		stop = e.StartedAt
@@ -83,7 +87,7 @@ func (s *Service) stopRunning(ctx context.Context, tx Tx, a Actor, now time.Time
 	if err := tx.TimeEntries().Update(ctx, Scope{TenantID: e.TenantID, OrgID: e.OrganizationID}, e, prev); err != nil {
 		return TimeEntry{}, err
 	}
-	return e, s.recordEntry(ctx, tx, a, e, "time_entry.stop")
+	return e, s.recordEntryChange(ctx, tx, a, &before, e, "time_entry.stop")
 }
 
 // RunningEntry returns the actor's running entry, or nil when none runs.

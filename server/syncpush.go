@@ -24,13 +24,14 @@ type syncPushBody struct {
 
 // syncMutationBody is one change-log row with the entity as it is now on the device.
 type syncMutationBody struct {
-	ID        uuid.UUID       `json:"id" format:"uuid" doc:"The mutation id (the change-log row's): the key a retry is recognised by."`
-	DeviceSeq int64           `json:"device_seq" minimum:"0" doc:"The change-log row's sequence number on the device."`
-	HLC       string          `json:"hlc" maxLength:"200" doc:"The device's HLC stamp of the change."`
-	Entity    string          `json:"entity" maxLength:"32" doc:"client, project, task, tag or time_entry."`
-	EntityID  uuid.UUID       `json:"entity_id" format:"uuid"`
-	Op        string          `json:"op" maxLength:"16" doc:"upsert or delete."`
-	Row       json.RawMessage `json:"row,omitempty" doc:"The entity as the API shows it, as it is now on the device; a delete may send none."`
+	ID        uuid.UUID         `json:"id" format:"uuid" doc:"The mutation id (the change-log row's): the key a retry is recognised by."`
+	DeviceSeq int64             `json:"device_seq" minimum:"0" doc:"The change-log row's sequence number on the device."`
+	HLC       string            `json:"hlc" maxLength:"200" doc:"The device's HLC stamp of the change."`
+	Entity    string            `json:"entity" maxLength:"32" doc:"client, project, task, tag or time_entry."`
+	EntityID  uuid.UUID         `json:"entity_id" format:"uuid"`
+	Op        string            `json:"op" maxLength:"16" doc:"upsert or delete."`
+	Row       json.RawMessage   `json:"row,omitempty" doc:"The entity as the API shows it, as it is now on the device; a delete may send none."`
+	Fields    map[string]string `json:"fields,omitempty" doc:"The fields of row the change touched, each with the HLC stamp of its last edit: an update writes only these, each under last writer wins by its own stamp. Without it the whole row counts as written at hlc."`
 }
 
 type syncPushInput struct {
@@ -99,7 +100,7 @@ func (s *Server) registerSyncPush() {
 		b := app.PushBatch{Protocol: in.Body.Protocol, DeviceID: in.Body.DeviceID, Mutations: make([]app.Mutation, len(in.Body.Mutations))}
 		for i, m := range in.Body.Mutations {
 			b.Mutations[i] = app.Mutation{ID: m.ID, DeviceSeq: m.DeviceSeq, HLC: m.HLC, Entity: m.Entity, EntityID: m.EntityID,
-				Op: app.ChangeOp(m.Op), Row: m.Row}
+				Op: app.ChangeOp(m.Op), Row: m.Row, Fields: m.Fields}
 		}
 		out, err := s.svc.Push(ctx, a, b)
 		var pe *app.ProtocolError

@@ -206,3 +206,65 @@ func (d *device) holds(id uuid.UUID) bool {
 	}
 	return found
 }
+
+// cutAfterResyncBrings is a remote that pulls pages of one row and loses the server once a
+// pull of a resync has brought the row with the given id: the resync is cut short with
+// that row written again and the head not reached.
+type cutAfterResyncBrings struct {
+	app.SyncRemote
+	id  uuid.UUID
+	cut bool
+}
+
+func (c *cutAfterResyncBrings) Pull(ctx context.Context, in app.SyncPullInput) (app.RemotePage, error) {
+	if c.cut {
+		return app.RemotePage{}, app.ErrUnavailable
+	}
+	in.Limit = 1
+	p, err := c.SyncRemote.Pull(ctx, in)
+	for _, r := range p.Rows {
+		if in.Resync && r.ID == c.id {
+			c.cut = true
+		}
+	}
+	return p, err
+}
+
+// TestDemotedDuringAResync (seeds 1708, 3331, 5131, 6259, 6625 and 6979 of ten thousand:
+// "time_entry is live on the device but not on the server (for this user)"): a member is
+// promoted; the device's round pulls the promotion and starts a resync from 0, which brings
+// the owner's entry again and is cut short before the head. The member is demoted. The
+// next round sees the demotion and pulls from 0 once more: the entry the cut resync wrote
+// is not among what that pull brings, and is dropped with the rest it does not bring.
+func TestDemotedDuringAResync(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	m := newMemberDevice(t, tm, "member")
+	stop := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+	theirs, err := tm.svc.CreateTimeEntry(ctx, tm.owner, app.TimeEntryInput{Description: "owner's",
+		StartedAt: stop.Add(-time.Hour), StoppedAt: &stop})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.addEntries(1, nil, "member's")
+	m.sync()
+	promote(t, tm, app.RoleManager)
+	cut := &cutAfterResyncBrings{SyncRemote: m.remote(), id: theirs.ID}
+	if _, err := m.svc.SyncRound(ctx, cut, nil); err == nil {
+		t.Fatal("the round did not fail")
+	}
+	if !cut.cut || !m.holds(theirs.ID) {
+		t.Fatal("setup: the resync did not bring the owner's entry before it was cut")
+	}
+	promote(t, tm, app.RoleMember)
+	m.sync()
+	if m.holds(theirs.ID) {
+		t.Fatal("demoted during a resync, the device still holds the owner's entry")
+	}
+	if got := entries(t, m.svc, m.localActor()); len(got) != 1 {
+		t.Fatalf("the device has %d entries of its own, want the member's one", len(got))
+	}
+	if m.status().Pending != 0 {
+		t.Fatal("dropping rows no longer visible went into the outbox")
+	}
+}

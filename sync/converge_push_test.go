@@ -1,6 +1,14 @@
 package sync_test
 
-import "testing"
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/stinthq/stint/app"
+)
 
 // TestCreatedAtConverges (seed 14: "created_at: server …, device …"): a row made on a
 // device keeps its creation instant on the server, since the device never rewrites it
@@ -15,5 +23,148 @@ func TestCreatedAtConverges(t *testing.T) {
 		if !srv.CreatedAt.Equal(e.CreatedAt) {
 			t.Fatalf("created_at: server %v, device %v", srv.CreatedAt, e.CreatedAt)
 		}
+	}
+}
+
+// TestEditsOfOtherFieldsOnTwoDevicesSurvive: a user edits one field of a row on one device
+// and another field of the same row on a second device, both offline. The second device's
+// push, the newer, carries the field it did not touch at its old value; only the fields a
+// change touched are written (per-field last writer wins), so both edits survive on the
+// server and on both devices.
+func TestEditsOfOtherFieldsOnTwoDevicesSurvive(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		// setup makes the row on the server; editA and editB change it on each device;
+		// check reads it from a service and says what is wrong with it.
+		setup func(t *testing.T, tm *team) uuid.UUID
+		editA func(t *testing.T, d *device, id uuid.UUID)
+		editB func(t *testing.T, d *device, id uuid.UUID)
+		check func(t *testing.T, svc *app.Service, a app.Actor, id uuid.UUID) string
+	}{
+		{
+			name: "an entry: the description on one, the project on the other",
+			setup: func(t *testing.T, tm *team) uuid.UUID {
+				stop := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+				e, err := tm.svc.CreateTimeEntry(ctx, tm.owner, app.TimeEntryInput{Description: "first",
+					StartedAt: stop.Add(-time.Hour), StoppedAt: &stop})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := tm.svc.CreateProject(ctx, tm.owner, app.ProjectInput{Name: "Rocket"}); err != nil {
+					t.Fatal(err)
+				}
+				return e.ID
+			},
+			editA: func(t *testing.T, d *device, id uuid.UUID) {
+				desc := "written on A"
+				if _, err := d.svc.UpdateTimeEntry(ctx, d.actor, id, app.TimeEntryPatch{Description: &desc}, 0); err != nil {
+					t.Fatal(err)
+				}
+			},
+			editB: func(t *testing.T, d *device, id uuid.UUID) {
+				var p uuid.UUID
+				for k, n := range projectNames(t, d.svc, d.actor) {
+					if n == "Rocket" {
+						p = k
+					}
+				}
+				if _, err := d.svc.UpdateTimeEntry(ctx, d.actor, id, app.TimeEntryPatch{ProjectID: app.Nullable[uuid.UUID]{Set: true, Value: &p}}, 0); err != nil {
+					t.Fatal(err)
+				}
+			},
+			check: func(t *testing.T, svc *app.Service, a app.Actor, id uuid.UUID) string {
+				e := entries(t, svc, a)[id]
+				if e.Description != "written on A" || e.ProjectID == nil || projectNames(t, svc, a)[*e.ProjectID] != "Rocket" {
+					return "description " + e.Description + ", project " + shortp(e.ProjectID) + "; want A's description and B's project"
+				}
+				return ""
+			},
+		},
+		{
+			// The second change touches no field: its empty field list must reach the
+			// server as empty, not as missing (which means the whole row).
+			name: "an entry: the description on one, a move to no project on the other",
+			setup: func(t *testing.T, tm *team) uuid.UUID {
+				stop := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+				e, err := tm.svc.CreateTimeEntry(ctx, tm.owner, app.TimeEntryInput{Description: "first",
+					StartedAt: stop.Add(-time.Hour), StoppedAt: &stop})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return e.ID
+			},
+			editA: func(t *testing.T, d *device, id uuid.UUID) {
+				desc := "written on A"
+				if _, err := d.svc.UpdateTimeEntry(ctx, d.actor, id, app.TimeEntryPatch{Description: &desc}, 0); err != nil {
+					t.Fatal(err)
+				}
+			},
+			editB: func(t *testing.T, d *device, id uuid.UUID) {
+				if _, err := d.svc.UpdateTimeEntry(ctx, d.actor, id, app.TimeEntryPatch{ProjectID: app.Nullable[uuid.UUID]{Set: true}}, 0); err != nil {
+					t.Fatal(err)
+				}
+			},
+			check: func(t *testing.T, svc *app.Service, a app.Actor, id uuid.UUID) string {
+				if e := entries(t, svc, a)[id]; e.Description != "written on A" || e.ProjectID != nil {
+					return "description " + e.Description + ", project " + shortp(e.ProjectID) + "; want A's description and no project"
+				}
+				return ""
+			},
+		},
+		{
+			name: "a project: the name on one, the colour on the other",
+			setup: func(t *testing.T, tm *team) uuid.UUID {
+				p, err := tm.svc.CreateProject(ctx, tm.owner, app.ProjectInput{Name: "Rocket", Color: "#112233"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return p.ID
+			},
+			editA: func(t *testing.T, d *device, id uuid.UUID) {
+				name := "Rocket 2"
+				if _, err := d.svc.UpdateProject(ctx, d.actor, id, app.ProjectPatch{Name: &name}, 0); err != nil {
+					t.Fatal(err)
+				}
+			},
+			editB: func(t *testing.T, d *device, id uuid.UUID) {
+				color := "#445566"
+				if _, err := d.svc.UpdateProject(ctx, d.actor, id, app.ProjectPatch{Color: &color}, 0); err != nil {
+					t.Fatal(err)
+				}
+			},
+			check: func(t *testing.T, svc *app.Service, a app.Actor, id uuid.UUID) string {
+				p, err := svc.Project(ctx, a, id)
+				if err != nil {
+					return err.Error()
+				}
+				if p.Name != "Rocket 2" || p.Color != "#445566" {
+					return "name " + p.Name + ", colour " + p.Color + "; want A's name and B's colour"
+				}
+				return ""
+			},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tm := newTeam(t)
+			id := tc.setup(t, tm)
+			a := newDevice(t, tm, "deviceA")
+			b := newDevice(t, tm, "deviceB")
+			tc.editA(t, a, id)
+			time.Sleep(2 * time.Millisecond) // B's edit stamps after A's
+			tc.editB(t, b, id)
+			a.sync()
+			b.sync()
+			a.sync()
+			for _, r := range []struct {
+				name string
+				svc  *app.Service
+				a    app.Actor
+			}{{"server", tm.svc, tm.owner}, {"device A", a.svc, a.actor}, {"device B", b.svc, b.actor}} {
+				if msg := tc.check(t, r.svc, r.a, id); msg != "" {
+					t.Errorf("%s: %s", r.name, msg)
+				}
+			}
+		})
 	}
 }

@@ -27,6 +27,28 @@ type simOracle struct {
 	sent map[string]map[uuid.UUID]int64
 	// stamps is, per device, the highest sequence pushed and its stamp.
 	stamps map[string]simStamp
+	// edits are, per device and row, the followed fields its user changed there and the
+	// device sequence of each change: an update a device pushes writes only those.
+	edits map[string]map[uuid.UUID][]simEdit
+}
+
+type simEdit struct {
+	field string
+	seq   int64
+}
+
+// edited notes a user's change of a followed field on a device, made as its change #seq.
+func (o *simOracle) edited(dev string, id uuid.UUID, field string, seq int64) {
+	if o.edits[dev] == nil {
+		o.edits[dev] = map[uuid.UUID][]simEdit{}
+	}
+	o.edits[dev][id] = append(o.edits[dev][id], simEdit{field: field, seq: seq})
+}
+
+// touched reports whether the device's user changed the field of the row in one of its
+// changes after after, up to through: what a mutation pushed as change #through carries.
+func (o *simOracle) touched(dev string, id uuid.UUID, field string, after, through int64) bool {
+	return slices.ContainsFunc(o.edits[dev][id], func(e simEdit) bool { return e.field == field && e.seq > after && e.seq <= through })
 }
 
 type simLost struct {
@@ -49,19 +71,19 @@ type simStamp struct {
 	hlc string
 }
 
-// simStrictStamps holds each device's stamps to going forward across restarts. A device's
-// HLC starts afresh from its wall clock when the process starts, so after a restart within
-// the same millisecond, or with the clock set back, its next stamps sort before ones it
-// issued earlier, and under last-writer-wins its own newer edit can lose to its older one.
-// Known and open (docs/sync.md, Simulation): STINT_SIM_STRICT_STAMPS=1 turns the check on.
-var simStrictStamps = os.Getenv("STINT_SIM_STRICT_STAMPS") != ""
+// simStrictStamps holds each device's stamps to going forward across restarts: a device's
+// HLC starts above the high-water mark its last process kept (app/hlc.go), so its newer
+// edit never sorts before its older one under last-writer-wins. STINT_SIM_STRICT_STAMPS=0
+// turns the check off.
+var simStrictStamps = os.Getenv("STINT_SIM_STRICT_STAMPS") != "0"
 
 // simFields are the fields the oracle follows: the ones people type.
 var simFields = []string{"name", "description"}
 
 func newSimOracle() simOracle {
 	return simOracle{last: map[uuid.UUID]map[string]json.RawMessage{}, created: map[uuid.UUID]bool{},
-		deleted: map[uuid.UUID]bool{}, sent: map[string]map[uuid.UUID]int64{}, stamps: map[string]simStamp{}}
+		deleted: map[uuid.UUID]bool{}, sent: map[string]map[uuid.UUID]int64{}, stamps: map[string]simStamp{},
+		edits: map[string]map[uuid.UUID][]simEdit{}}
 }
 
 func (o *simOracle) took(id uuid.UUID, f string, v json.RawMessage) {
@@ -95,6 +117,7 @@ func (o *simOracle) pushed(s *sim, d *simDevice, _ app.Actor, b app.PushBatch, o
 	}
 	for _, r := range out {
 		m := byID[r.ID]
+		prev := o.sent[d.name][m.EntityID]
 		o.sent[d.name][m.EntityID] = max(o.sent[d.name][m.EntityID], m.DeviceSeq)
 		if st := o.stamps[d.name]; m.DeviceSeq > st.seq {
 			if m.HLC <= st.hlc && simStrictStamps {
@@ -116,6 +139,7 @@ func (o *simOracle) pushed(s *sim, d *simDevice, _ app.Actor, b app.PushBatch, o
 			o.deleted[m.EntityID] = true
 			continue
 		}
+		create := !o.created[m.EntityID]
 		o.created[m.EntityID] = true
 		var pushed, got map[string]json.RawMessage
 		_ = json.Unmarshal(m.Row, &pushed)
@@ -127,6 +151,11 @@ func (o *simOracle) pushed(s *sim, d *simDevice, _ app.Actor, b app.PushBatch, o
 			}
 			if slices.Contains(r.Lost, f) {
 				o.lost = append(o.lost, simLost{entity: m.Entity, id: m.EntityID, field: f, mut: m.ID})
+				continue
+			}
+			if !create && !o.touched(d.name, m.EntityID, f, prev, m.DeviceSeq) {
+				// The device's user did not change it since the server last heard from
+				// the device about the row: an update leaves the server's value.
 				continue
 			}
 			if got != nil && !jsonEqual(got[f], v) {

@@ -116,6 +116,9 @@ func (s *sim) userOp(d *simDevice) {
 		desc := simDescriptions[s.rng.IntN(len(simDescriptions))]
 		_, err = d.svc.UpdateTimeEntry(ctx, a, e.ID, app.TimeEntryPatch{Description: &desc}, 0)
 		what = fmt.Sprintf("describe entry %s %q", short(e.ID), desc)
+		if desc != e.Description {
+			s.userEdited(d, a, err, e.ID, "description")
+		}
 	case x < 58:
 		e, ok := pick(s, c.entries)
 		if !ok {
@@ -143,6 +146,7 @@ func (s *sim) userOp(d *simDevice) {
 		name := s.name("R")
 		_, err = d.svc.UpdateProject(ctx, a, p.ID, app.ProjectPatch{Name: &name}, 0)
 		what = fmt.Sprintf("rename project %s to %q", short(p.ID), name)
+		s.userEdited(d, a, err, p.ID, "name")
 	case x < 83:
 		p, ok := pick(s, c.projects)
 		if !ok {
@@ -162,6 +166,7 @@ func (s *sim) userOp(d *simDevice) {
 		name := s.name("C")
 		_, err = d.svc.UpdateClient(ctx, a, cl.ID, app.ClientPatch{Name: &name}, 0)
 		what = fmt.Sprintf("rename client %s to %q", short(cl.ID), name)
+		s.userEdited(d, a, err, cl.ID, "name")
 	case x < 92:
 		cl, ok := pick(s, c.clients)
 		if !ok {
@@ -181,8 +186,23 @@ func (s *sim) userOp(d *simDevice) {
 		name := s.name("T")
 		_, err = d.svc.UpdateTag(ctx, a, t.ID, app.TagPatch{Name: &name}, 0)
 		what = fmt.Sprintf("rename tag %s to %q", short(t.ID), name)
+		s.userEdited(d, a, err, t.ID, "name")
 	}
 	s.logf("%s (%s) %s: %s", d.name, a.Role, what, errText(err))
+}
+
+// userEdited tells the oracle that the user's edit of a followed field on the device
+// (unless it failed) is the device's newest change.
+func (s *sim) userEdited(d *simDevice, a app.Actor, err error, id uuid.UUID, field string) {
+	if err != nil {
+		return
+	}
+	seq, lerr := d.svc.LatestChange(context.Background(), a, 0)
+	if lerr != nil {
+		s.failf("%s: latest change: %v", d.name, lerr)
+		return
+	}
+	s.oracle.edited(d.name, id, field, seq)
 }
 
 // serverOp is a change the tenant's owner makes through the server's API meanwhile.

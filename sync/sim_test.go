@@ -271,7 +271,7 @@ func (n *simNode) open(t *testing.T) {
 		t.Fatalf("open %s: %v", n.name, err)
 	}
 	n.st = &crashStore{Store: st}
-	n.svc = app.New(n.st, app.Options{Hasher: fastHasher, NodeID: n.node, Clock: n.clock})
+	n.svc = app.New(n.st, app.Options{Hasher: fastHasher, NodeID: n.node, Clock: n.clock, DurableHLC: true})
 }
 
 // restart is the process coming back after a crash (or a clean stop): the store reopened

@@ -17,35 +17,52 @@ import (
 // committed seq below n that it missed.
 type changeLog struct{ d *db }
 
-// Append records a change, replacing the entity's earlier pending change with a new seq.
+// Append records a change, replacing the entity's earlier pending change with a new seq
+// and the fields both touched: the lists are joined and the last item of each name kept
+// (a device's stamps only grow, so that is app.MergeFieldStamps); either list NULL (not
+// known) makes NULL.
 func (s changeLog) Append(ctx context.Context, sc app.Scope, c app.Change) error {
 	if c.TenantID != sc.TenantID {
 		return fmt.Errorf("append change: tenant mismatch: %w", app.ErrNotFound)
 	}
+	var fields *string
+	if enc, ok := app.EncodeFieldStamps(c.Entity, c.Fields, ""); ok {
+		fields = &enc
+	}
 	// Nobody waits for the row: it goes out with the transaction's next round trip
 	// (db.later), which also takes the counter, so seq order stays commit order.
 	s.d.later(sc.TenantID, "append change", `WITH next AS (UPDATE tenant_counters SET change_seq = change_seq + 1 WHERE tenant_id = ? RETURNING change_seq)
-		INSERT INTO change_log (tenant_id, seq, id, organization_id, entity, entity_id, op, version, hlc, at)
-		SELECT ?::uuid, next.change_seq, ?::uuid, ?::uuid, ?::text, ?::uuid, ?::text, ?::bigint, ?::bytea, ?::timestamptz FROM next
+		INSERT INTO change_log (tenant_id, seq, id, organization_id, entity, entity_id, op, version, hlc, at, fields)
+		SELECT ?::uuid, next.change_seq, ?::uuid, ?::uuid, ?::text, ?::uuid, ?::text, ?::bigint, ?::bytea, ?::timestamptz, ?::text FROM next
 		ON CONFLICT (tenant_id, entity_id) DO UPDATE SET seq = excluded.seq, id = excluded.id,
 			organization_id = excluded.organization_id, entity = excluded.entity, op = excluded.op,
-			version = excluded.version, hlc = excluded.hlc, at = excluded.at`,
+			version = excluded.version, hlc = excluded.hlc, at = excluded.at,
+			fields = CASE WHEN change_log.fields IS NULL OR excluded.fields IS NULL THEN NULL ELSE (
+				SELECT coalesce(string_agg(x, ',' ORDER BY x), '') FROM (
+					SELECT DISTINCT ON (split_part(x, '@', 1)) x
+					FROM unnest(string_to_array(change_log.fields || ',' || excluded.fields, ',')) WITH ORDINALITY AS t(x, n)
+					WHERE x <> '' ORDER BY split_part(x, '@', 1), n DESC) last) END`,
 		func(tag pgconn.CommandTag) error {
 			if tag.RowsAffected() != 1 {
 				return fmt.Errorf("no tenant %s: %w", sc.TenantID, app.ErrNotFound)
 			}
 			return nil
 		},
-		sc.TenantID, c.TenantID, c.ID, c.OrganizationID, c.Entity, c.EntityID, c.Op, c.Version, hlcValue(c.HLC), ts(c.At))
+		sc.TenantID, c.TenantID, c.ID, c.OrganizationID, c.Entity, c.EntityID, c.Op, c.Version, hlcValue(c.HLC), ts(c.At), fields)
 	return nil
 }
 
 func (s changeLog) After(ctx context.Context, sc app.Scope, afterSeq int64, limit int) ([]app.Change, error) {
 	return queryList(ctx, s.d, sc.TenantID, "list changes", 0, func(r rowScanner) (app.Change, error) {
 		var c app.Change
-		err := r.Scan(&c.Seq, &c.ID, &c.TenantID, &c.OrganizationID, &c.Entity, &c.EntityID, &c.Op, &c.Version, hlcScan{&c.HLC}, &c.At)
+		var fields *string
+		err := r.Scan(&c.Seq, &c.ID, &c.TenantID, &c.OrganizationID, &c.Entity, &c.EntityID, &c.Op, &c.Version, hlcScan{&c.HLC}, &c.At, &fields)
+		if err != nil || fields == nil {
+			return c, err
+		}
+		c.Fields, err = app.DecodeFieldStamps(c.Entity, *fields, true, c.HLC)
 		return c, err
-	}, `SELECT seq, id, tenant_id, organization_id, entity, entity_id, op, version, hlc, at FROM change_log
+	}, `SELECT seq, id, tenant_id, organization_id, entity, entity_id, op, version, hlc, at, fields FROM change_log
 		WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?`, sc.TenantID, afterSeq, limit)
 }
 

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -17,17 +18,33 @@ import (
 type changeLog struct{ q querier }
 
 // Append records a change. An earlier pending change of the same entity is replaced: the
-// entity is pushed once, as it is now, under the new change's seq.
+// entity is pushed once, as it is now, under the new change's seq, with the fields both
+// changes touched (app.MergeFieldStamps).
 func (s changeLog) Append(ctx context.Context, sc app.Scope, c app.Change) error {
 	if c.TenantID != sc.TenantID {
 		return fmt.Errorf("append change: tenant mismatch: %w", app.ErrNotFound)
 	}
-	if _, err := s.q.ExecContext(ctx, `DELETE FROM change_log WHERE entity_id = ? AND tenant_id = ?`, c.EntityID, sc.TenantID); err != nil {
+	var old sql.NullString
+	var oldHLC string
+	err := s.q.QueryRowContext(ctx, `DELETE FROM change_log WHERE entity_id = ? AND tenant_id = ? RETURNING fields, hlc`,
+		c.EntityID, sc.TenantID).Scan(&old, hlcScan{&oldHLC})
+	fields := c.Fields
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
 		return fmt.Errorf("append change: %w", mapErr(err))
+	default:
+		prev, err := app.DecodeFieldStamps(c.Entity, old.String, old.Valid, oldHLC)
+		if err != nil {
+			return fmt.Errorf("append change: %w", err)
+		}
+		fields = app.MergeFieldStamps(prev, c.Fields)
 	}
-	_, err := stamped(s.q, sc).ExecContext(ctx, `INSERT INTO change_log (seq, id, tenant_id, organization_id, entity, entity_id, op, version, hlc, at)
-		VALUES (`+stampValue+`, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, c.TenantID, nullID(c.OrganizationID), c.Entity, c.EntityID, c.Op, c.Version, hlcValue(c.HLC), us(c.At))
+	enc, ok := app.EncodeFieldStamps(c.Entity, fields, c.HLC)
+	_, err = stamped(s.q, sc).ExecContext(ctx, `INSERT INTO change_log (seq, id, tenant_id, organization_id, entity, entity_id, op, version, hlc, at, fields)
+		VALUES (`+stampValue+`, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.TenantID, nullID(c.OrganizationID), c.Entity, c.EntityID, c.Op, c.Version, hlcValue(c.HLC), us(c.At),
+		sql.NullString{String: enc, Valid: ok})
 	if err != nil {
 		return fmt.Errorf("append change: %w", mapErr(err))
 	}
@@ -39,10 +56,15 @@ func (s changeLog) After(ctx context.Context, sc app.Scope, afterSeq int64, limi
 		var c app.Change
 		var org uuid.NullUUID
 		var at int64
-		err := r.Scan(&c.Seq, &c.ID, &c.TenantID, &org, &c.Entity, &c.EntityID, &c.Op, &c.Version, hlcScan{&c.HLC}, &at)
+		var fields sql.NullString
+		err := r.Scan(&c.Seq, &c.ID, &c.TenantID, &org, &c.Entity, &c.EntityID, &c.Op, &c.Version, hlcScan{&c.HLC}, &at, &fields)
+		if err != nil {
+			return c, err
+		}
 		c.OrganizationID, c.At = fromNullID(org), fromUS(at)
+		c.Fields, err = app.DecodeFieldStamps(c.Entity, fields.String, fields.Valid, c.HLC)
 		return c, err
-	}, `SELECT seq, id, tenant_id, organization_id, entity, entity_id, op, version, hlc, at FROM change_log
+	}, `SELECT seq, id, tenant_id, organization_id, entity, entity_id, op, version, hlc, at, fields FROM change_log
 		WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?`, sc.TenantID, afterSeq, limit)
 }
 

@@ -47,6 +47,9 @@ func dumpTables(t *testing.T, db *sql.DB, tables map[string]string) map[string][
 				if c == "purged_through" || c == "purged_at" {
 					continue // added by migration 0008 with nothing purged yet
 				}
+				if c == "fields" {
+					continue // added by migration 0009, NULL (not known) on rows made before
+				}
 				v := vals[i]
 				if b, ok := v.([]byte); ok {
 					switch {

@@ -33,6 +33,7 @@ func Run(t *testing.T, open Opener) {
 		{"Tokens", testTokens},
 		{"Invitations", testInvitations},
 		{"AuditAndChanges", testAuditAndChanges},
+		{"ChangeFields", testChangeFields},
 		{"WriteIsAtomic", testAtomic},
 		{"ReadIsOneSnapshot", testReadSnapshot},
 		{"Idempotency", testIdempotency},
