@@ -118,6 +118,10 @@ type SyncState struct {
 	LastError   string          `json:"last_error,omitempty"`
 	LastErrorAt *time.Time      `json:"last_error_at,omitempty"`
 	Rejections  []SyncRejection `json:"rejections" nullable:"false"`
+
+	// OfflineSince is when the server stopped answering, kept across restarts until a
+	// round reaches it again (syncstatus.go).
+	OfflineSince *time.Time `json:"offline_since,omitempty"`
 }
 
 // SyncProgress reports a round's work as it goes, for a progress line.
@@ -172,6 +176,9 @@ func (s *Service) SyncStatus(ctx context.Context, f TokenFile) (SyncState, error
 			return err
 		}
 		if st.LastError, err = optionalSetting(ctx, tx, settingSyncLastError); err != nil {
+			return err
+		}
+		if st.OfflineSince, err = timeSetting(ctx, tx, settingSyncOfflineSince); err != nil {
 			return err
 		}
 		if st.Rejections, err = rejections(ctx, tx); err != nil {
@@ -302,7 +309,7 @@ func (s *Service) recordRound(ctx context.Context, a Actor, roundErr error, rep 
 				return nil // never connected: nothing to record
 			}
 			return errors.Join(tx.Device().Put(ctx, settingSyncLastError, roundErr.Error()),
-				tx.Device().Put(ctx, settingSyncLastErrorAt, now))
+				tx.Device().Put(ctx, settingSyncLastErrorAt, now), noteOffline(ctx, tx, roundErr, now))
 		}
 		n, err := pendingCount(ctx, tx, a)
 		if err != nil {
@@ -310,7 +317,7 @@ func (s *Service) recordRound(ctx context.Context, a Actor, roundErr error, rep 
 		}
 		rep.Pending = n
 		return errors.Join(tx.Device().Put(ctx, settingSyncLastSuccess, now), tx.Device().Delete(ctx, settingSyncLastError),
-			tx.Device().Delete(ctx, settingSyncLastErrorAt))
+			tx.Device().Delete(ctx, settingSyncLastErrorAt), tx.Device().Delete(ctx, settingSyncOfflineSince))
 	})
 }
 

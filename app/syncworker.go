@@ -414,7 +414,12 @@ func (w *SyncWorker) backoff(ctx context.Context, a Actor, err error, failures i
 		s.Err, s.RetryAt, s.Progress = err, now.Add(d), SyncProgress{}
 		if errors.Is(err, ErrUnavailable) {
 			if prev != SyncOffline {
+				// Offline since the first failure of the streak, which an earlier process
+				// may have seen (the device setting the failed round updated).
 				s.OfflineSince = now
+				if serr == nil && st.OfflineSince != nil {
+					s.OfflineSince = *st.OfflineSince
+				}
 				w.log.WarnContext(ctx, "team server unreachable; changes wait here", "err", err)
 			}
 			s.Phase = SyncOffline

@@ -32,9 +32,10 @@ offline in between; nothing waiting is lost when the server cannot be reached.
                 state (offline since when, an error and what to do); an unreachable server
                 is retried, less often the longer it stays away. Ctrl+C or SIGTERM stops it
                 cleanly; nothing waiting is lost.
-  sync status   the server, how many changes wait to be sent (pending), the last
-                successful sync, the last error, and the changes the server refused with
-                its reason
+  sync status   the state (synced, pending, offline, error, not connected), the server,
+                how many changes wait to be sent (pending), the last successful sync,
+                since when the server cannot be reached (offline since), the last error,
+                and the changes the server refused with its reason
 
 Flags:
   --json       print JSON
@@ -157,6 +158,9 @@ func (c *cli) syncStatus(ctx context.Context, args []string) error {
 		} else {
 			fmt.Fprintln(w, "Last success:  never")
 		}
+		if st.OfflineSince != nil {
+			fmt.Fprintf(w, "Offline since: %s (the server cannot be reached; changes wait here)\n", st.OfflineSince.In(loc).Format(time.DateTime))
+		}
 		if st.LastError != "" {
 			fmt.Fprintf(w, "Last error:    %s (%s)\n", terminalSafe(st.LastError), st.LastErrorAt.In(loc).Format(time.DateTime))
 		}
@@ -167,11 +171,14 @@ func (c *cli) syncStatus(ctx context.Context, args []string) error {
 	})
 }
 
-// syncStateWord is the one-word state: not connected, synced, pending, error.
+// syncStateWord is the one-word state: not connected, offline, error, pending, never
+// synced, synced.
 func syncStateWord(st app.SyncState) string {
 	switch {
 	case !st.Connected:
 		return "not connected"
+	case st.OfflineSince != nil:
+		return "offline"
 	case st.LastError != "":
 		return "error"
 	case st.Pending > 0:

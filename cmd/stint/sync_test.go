@@ -65,10 +65,11 @@ func TestRemoteLoginSyncStatusLogout(t *testing.T) {
 	}
 	h.ok("projects", "add", "Made here")
 	var st struct {
-		State   string `json:"state"`
-		Pending int    `json:"pending"`
-		URL     string `json:"url"`
-		Error   string `json:"last_error"`
+		State        string     `json:"state"`
+		Pending      int        `json:"pending"`
+		URL          string     `json:"url"`
+		Error        string     `json:"last_error"`
+		OfflineSince *time.Time `json:"offline_since"`
 	}
 	h.okJSON(&st, "sync", "status", "--json")
 	if st.State != "pending" || st.Pending != 1 || st.URL != ts.URL {
@@ -102,8 +103,11 @@ func TestRemoteLoginSyncStatusLogout(t *testing.T) {
 		t.Fatalf("sync with the server down: exit %d, stderr %q; want non-zero and one clear line", r.code, r.stderr)
 	}
 	h.okJSON(&st, "sync", "status", "--json")
-	if st.State != "error" || st.Pending != 1 || st.Error == "" {
-		t.Fatalf("status after a failed round = %+v, want error with 1 pending", st)
+	if st.State != "offline" || st.Pending != 1 || st.Error == "" || st.OfflineSince == nil || !st.OfflineSince.Equal(testNow()) {
+		t.Fatalf("status after a failed round = %+v, want offline since %v with 1 pending", st, testNow())
+	}
+	if out, want := h.ok("sync", "status"), "Offline since: "+testNow().In(zone).Format(time.DateTime); !strings.Contains(out, want) {
+		t.Fatalf("sync status said %q, want %q", out, want)
 	}
 
 	h.ok("remote", "logout")
