@@ -56,7 +56,7 @@ func newTeamServer(t *testing.T) *teamServer {
 	if _, err := ts.svc.CreateProject(ctx, ts.owner, app.ProjectInput{Name: "Team project"}); err != nil {
 		t.Fatal(err)
 	}
-	ts.http = httptest.NewServer(server.New(ts.svc, server.Config{}).Handler())
+	ts.http = httptest.NewServer(server.New(ts.svc, server.Config{AllowSignup: true}).Handler())
 	t.Cleanup(ts.http.Close)
 	ts.url = ts.http.URL
 	return ts
@@ -205,7 +205,7 @@ func TestConnectErrors(t *testing.T) {
 		{name: "wrong password", email: teamEmail, password: "not the password", want: "Wrong e-mail or password"},
 		{name: "plain http off this machine", url: "http://stint.example.com", email: teamEmail, password: teamPassword, want: "plain http://"},
 		{name: "missing password", email: teamEmail, want: "Give your e-mail address and password"},
-		{name: "workspace with data", data: true, email: teamEmail, password: teamPassword, want: "already tracks time"},
+		{name: "workspace with data, no choice", data: true, email: teamEmail, password: teamPassword, want: "Choose what becomes of the time"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ts := newTeamServer(t)
@@ -407,5 +407,145 @@ func TestDisconnect(t *testing.T) {
 	}
 	if !slices.Contains(h.projectNames(), "Team project") {
 		t.Fatal("the team's data went with the disconnect")
+	}
+}
+
+// teamFuncs gives the window the publish and the catalog read as the desktop wires them
+// (cmd/stint/desktop.go), through package sync.
+func (h *harness) teamFuncs() {
+	h.u.opts.Publish = func(ctx context.Context, url string, in app.PublishInput) (TeamSession, error) {
+		sess, err := stintsync.Publish(ctx, nil, url, in)
+		return TeamSession{URL: url, Session: sess}, err
+	}
+	h.u.opts.TeamCatalog = func(ctx context.Context, ts TeamSession) (app.TeamCatalog, error) {
+		r, err := stintsync.NewRemote(ts.URL, ts.Session.Token, nil)
+		if err != nil {
+			return app.TeamCatalog{}, err
+		}
+		return r.Catalog(ctx, ts.Session.Organization.ID)
+	}
+}
+
+// serverEntries lists the entries a user sees on the server.
+func serverEntries(t *testing.T, svc *app.Service, a app.Actor) []app.TimeEntry {
+	t.Helper()
+	es, err := app.AllPages(func(lp app.ListParams) (app.Page[app.TimeEntry], error) {
+		return svc.TimeEntries(context.Background(), a, app.EntryQuery{ListParams: lp})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return es
+}
+
+// TestConnectJoin: a computer that tracked time offline joins the team from the connect
+// dialog: it chooses Join, sees what moves (entries, projects matched by name and new)
+// before anything does, confirms, and the window opens the team's workspace holding its
+// entry, which reaches the server.
+func TestConnectJoin(t *testing.T) {
+	ts := newTeamServer(t)
+	h := newHarness(t, harnessOpts{workspace: true, sync: true})
+	h.teamFuncs()
+	same := h.project("team PROJECT ") // the team's "Team project", matched by name
+	h.project("Mine only")
+	h.entryAt("offline work", &same, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC), time.Hour)
+	c := h.openConnect(ts.url, teamEmail, teamPassword)
+	if !c.existing.Visible() {
+		t.Fatal("the dialog does not offer to publish or join this computer's workspace")
+	}
+	c.choice.SetSelected(choiceJoin)
+	h.tap(c.connect)
+	h.until("the summary", func() bool { return c.summary.Visible() })
+	for _, want := range []string{"Joining Team on " + ts.url, "1 time entry move into the team", "Projects: 1 matched to the team's by name, 1 new"} {
+		if !strings.Contains(c.summary.Text, want) {
+			t.Errorf("summary lacks %q:\n%s", want, c.summary.Text)
+		}
+	}
+	if st, err := h.svc.SyncStatus(h.ctx, app.RemoteTokenFile(h.dataDir)); err != nil || st.Connected {
+		t.Fatalf("connected before the summary was confirmed: %+v %v", st, err)
+	}
+	if c.connect.Text != "Move and connect" {
+		t.Fatalf("confirm button says %q", c.connect.Text)
+	}
+	h.tap(c.connect)
+	h.until("the team's workspace", func() bool { return h.u.actor.TenantID == ts.owner.TenantID })
+	h.until("the entry on the server", func() bool {
+		for _, e := range serverEntries(t, ts.svc, ts.owner) {
+			if e.Description == "offline work" {
+				return true
+			}
+		}
+		return false
+	})
+	h.until("Synced", func() bool { return h.u.sync.item.Text == "Synced" })
+	names := h.projectNames()
+	if !slices.Contains(names, "Team project") || !slices.Contains(names, "Mine only") || len(names) != 2 {
+		t.Fatalf("after the join the window lists projects %q, want the team's and the new one, once each", names)
+	}
+}
+
+// TestConnectPublish: a computer that tracked time offline publishes its workspace as a new
+// team: the summary first, then the server has its entry under the new owner's sign-in and
+// the window keeps its workspace, now synced.
+func TestConnectPublish(t *testing.T) {
+	ts := newTeamServer(t)
+	h := newHarness(t, harnessOpts{workspace: true, sync: true})
+	h.teamFuncs()
+	p := h.project("Garden")
+	e := h.entryAt("digging", &p, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC), time.Hour)
+	before := h.u.actor
+	c := h.openConnect(ts.url, "grace@example.com", "a long new password")
+	c.choice.SetSelected(choicePublish)
+	if !strings.Contains(c.note.seg.Text, "team owner's sign-in") {
+		t.Fatalf("publishing does not say whose sign-in the e-mail becomes: %q", c.note.seg.Text)
+	}
+	h.tap(c.connect)
+	h.until("the summary", func() bool { return c.summary.Visible() })
+	if want := "1 time entry and 1 project, 0 clients, 0 tasks, 0 tags go to the server"; !strings.Contains(c.summary.Text, want) {
+		t.Fatalf("summary %q, want %q", c.summary.Text, want)
+	}
+	if _, err := stintsync.Login(h.ctx, nil, ts.url, "grace@example.com", "a long new password", uuid.Nil); err == nil {
+		t.Fatal("the server has the new team before the summary was confirmed")
+	}
+	h.tap(c.connect)
+	h.until("the dialog closed", func() bool { return !h.dialogOpen() })
+	h.until("Synced", func() bool { return h.u.sync.item.Text == "Synced" })
+	sess, err := stintsync.Login(h.ctx, nil, ts.url, "grace@example.com", "a long new password", uuid.Nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner, err := ts.svc.Authenticate(h.ctx, sess.Token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es := serverEntries(t, ts.svc, owner)
+	if len(es) != 1 || es[0].ID != e.ID || owner.TenantID != before.TenantID {
+		t.Fatalf("the server's new team holds %+v (tenant %s), want the device's entry with its id in tenant %s", es, owner.TenantID, before.TenantID)
+	}
+	if h.u.actor != before {
+		t.Fatalf("the window switched workspace: %+v, want %+v", h.u.actor, before)
+	}
+}
+
+// TestConnectJoinRefusedForRole: a member whose workspace has projects the team lacks is
+// told what to do before anything moves; nothing is connected.
+func TestConnectJoinRefusedForRole(t *testing.T) {
+	ts := newTeamServer(t)
+	if _, err := ts.svc.AddMember(context.Background(), ts.owner, app.MemberInput{Email: "mem@example.com", Name: "Mem",
+		Role: app.RoleMember, Password: "member password"}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, harnessOpts{workspace: true, sync: true})
+	h.teamFuncs()
+	h.project("Not on the server")
+	c := h.openConnect(ts.url, "mem@example.com", "member password")
+	c.choice.SetSelected(choiceJoin)
+	h.tap(c.connect)
+	h.until("the error", func() bool { return c.errLabel.Visible() })
+	if !strings.Contains(c.errLabel.Text, "may not create") || !strings.Contains(c.errLabel.Text, "nothing has moved") || c.summary.Visible() {
+		t.Fatalf("error %q (summary shown %t), want what is missing and that nothing moved", c.errLabel.Text, c.summary.Visible())
+	}
+	if st, err := h.svc.SyncStatus(h.ctx, app.RemoteTokenFile(h.dataDir)); err != nil || st.Connected {
+		t.Fatalf("after a refused join: %+v %v", st, err)
 	}
 }
