@@ -8,8 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/stinthq/stint/app"
 	"github.com/stinthq/stint/store/sqlite"
+	stintsync "github.com/stinthq/stint/sync"
 )
 
 // reopen opens the device's data directory again, as a second process (or the desktop
@@ -85,4 +88,43 @@ func TestSyncOfflineSinceOnlyUnreachable(t *testing.T) {
 	if err != nil || st.OfflineSince != nil {
 		t.Fatalf("a server that answers: offline since %v (%v)", st.OfflineSince, err)
 	}
+}
+
+// TestWorkerNoticesLoginElsewhere: `stint remote login` and `logout` run by another process
+// on the same data directory start and stop the running worker, with no kick and no
+// restart.
+func TestWorkerNoticesLoginElsewhere(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	if _, err := tm.svc.CreateProject(ctx, tm.owner, app.ProjectInput{Name: "Team project"}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	st, err := sqlite.Open(ctx, filepath.Join(dir, "stint.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	svc := app.New(st, app.Options{Hasher: fastHasher, NodeID: "desktop"})
+	w := startWorker(t, svc, dir)
+	eventually(t, "not connected", func() bool { return w.Activity().Phase == app.SyncNotConnected })
+
+	cli := (&device{dir: dir}).reopen(t) // the CLI, beside the desktop
+	sess, err := stintsync.Login(ctx, nil, tm.url, ownerEmail, ownerPassword, uuid.Nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cli.ConnectRemote(ctx, app.RemoteTokenFile(dir), tm.url, sess); err != nil {
+		t.Fatal(err)
+	}
+	w.settled(t, 1) // no Kick: the worker saw the login itself
+	if act := w.Activity(); act.State.URL != tm.url || !act.State.Connected {
+		t.Fatalf("after another process's login the worker shows %+v", act.State)
+	}
+
+	// The worker holds its waiting pull (30 s) when the CLI logs out.
+	if err := cli.DisconnectRemote(ctx, app.RemoteTokenFile(dir)); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "not connected after another process's logout", func() bool { return w.Activity().Phase == app.SyncNotConnected })
 }

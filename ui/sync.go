@@ -108,6 +108,14 @@ func (v *syncView) connected() bool { return v.act.Phase != "" && v.act.Phase !=
 // set takes the worker's new state.
 func (v *syncView) set(act app.SyncActivity) {
 	prevRounds := v.act.Rounds
+	if v.act.Phase == app.SyncNotConnected && act.Phase != app.SyncNotConnected && act.Phase != "" {
+		// Connected, from this window or by 'stint remote login' beside it: the first
+		// round may bring another workspace, which the window then opens.
+		v.awaiting = true
+	}
+	if act.Phase == app.SyncNotConnected && v.act.Phase != app.SyncNotConnected {
+		v.u.meEmail, v.loadingMe = "", false // signed out: another account may sign in next
+	}
 	v.act = act
 	text, icon := v.status()
 	if text != v.shown {

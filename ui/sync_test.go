@@ -549,3 +549,33 @@ func TestConnectJoinRefusedForRole(t *testing.T) {
 		t.Fatalf("after a refused join: %+v %v", st, err)
 	}
 }
+
+// TestSyncFollowsLoginElsewhere: a `stint remote login` beside the running window (here the
+// same service, with no kick, as another process's login reaches the worker) starts the
+// sync: the window opens the team's workspace and reads Synced; a logout stops it and
+// Settings offers to connect again.
+func TestSyncFollowsLoginElsewhere(t *testing.T) {
+	ts := newTeamServer(t)
+	h := newHarness(t, harnessOpts{sync: true, workspace: true, tray: true})
+	h.until("the not-connected state", func() bool { return h.u.sync.act.Phase == app.SyncNotConnected })
+	sess, err := stintsync.Login(h.ctx, nil, ts.url, teamEmail, teamPassword, uuid.Nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.svc.ConnectRemote(h.ctx, app.RemoteTokenFile(h.dataDir), ts.url, sess); err != nil {
+		t.Fatal(err)
+	}
+	h.until("the team's workspace", func() bool { return h.u.actor.TenantID == ts.owner.TenantID })
+	h.until("Synced", func() bool { return h.u.sync.item.Text == "Synced" && h.u.tray.syncLine.Label == "Sync: Synced" })
+	h.until("the team's project", func() bool { return slices.Contains(h.projectNames(), "Team project") })
+
+	if err := h.svc.DisconnectRemote(h.ctx, app.RemoteTokenFile(h.dataDir)); err != nil {
+		t.Fatal(err)
+	}
+	h.until("not connected", func() bool { return h.u.sync.act.Phase == app.SyncNotConnected })
+	h.u.show(slices.Index(h.u.screens, screen(h.u.settings)))
+	h.wait()
+	if h.u.sync.item.Visible() || h.u.tray.syncLine.Label != "" || !h.u.settings.team.connectBtn.Visible() {
+		t.Fatal("after a logout elsewhere the window still shows a team server")
+	}
+}
