@@ -122,6 +122,8 @@ type SyncState struct {
 	// OfflineSince is when the server stopped answering, kept across restarts until a
 	// round reaches it again (syncstatus.go).
 	OfflineSince *time.Time `json:"offline_since,omitempty"`
+	// Deferred are the rows pulled from the server that wait to be applied, with why.
+	Deferred []SyncDeferred `json:"deferred" nullable:"false"`
 }
 
 // SyncProgress reports a round's work as it goes, for a progress line.
@@ -160,7 +162,7 @@ func (s *Service) DisconnectRemote(ctx context.Context, f TokenFile) error {
 
 // SyncStatus reads the device's sync state; f is where the session token would be.
 func (s *Service) SyncStatus(ctx context.Context, f TokenFile) (SyncState, error) {
-	st := SyncState{Rejections: []SyncRejection{}}
+	st := SyncState{Rejections: []SyncRejection{}, Deferred: []SyncDeferred{}}
 	err := s.store.Read(ctx, func(tx Tx) error {
 		var err error
 		if st.URL, err = optionalSetting(ctx, tx, settingSyncURL); err != nil {
@@ -192,6 +194,9 @@ func (s *Service) SyncStatus(ctx context.Context, f TokenFile) (SyncState, error
 			return nil
 		}
 		if err != nil {
+			return err
+		}
+		if st.Deferred, err = deferredReport(ctx, tx, a.TenantID); err != nil {
 			return err
 		}
 		st.Pending, err = pendingCount(ctx, tx, a)

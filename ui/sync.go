@@ -212,8 +212,19 @@ func (v *syncView) status() (string, fyne.Resource) {
 	case app.SyncFailing:
 		return "Sync error: " + syncErrorShort(act.Err), theme.ErrorIcon()
 	}
-	if n := v.newRejections(); n > 0 {
-		return fmt.Sprintf("Synced · %d %s refused", n, plural(n, "change", "changes")), theme.WarningIcon()
+	refused, setAside := v.newRejections()
+	if refused > 0 {
+		return fmt.Sprintf("Synced · %d %s refused", refused, plural(refused, "change", "changes")), theme.WarningIcon()
+	}
+	if setAside > 0 {
+		return fmt.Sprintf("Synced · %d %s from the server set aside", setAside, plural(setAside, "change", "changes")), theme.WarningIcon()
+	}
+	if n := len(act.State.Deferred); n > 0 {
+		text := fmt.Sprintf("%d %s from the server waiting", n, plural(n, "change", "changes"))
+		if waiting != "" {
+			text += " · " + waiting
+		}
+		return "Synced · " + text, theme.WarningIcon()
 	}
 	if waiting != "" {
 		return waiting, theme.UploadIcon()
@@ -241,24 +252,34 @@ func (v *syncView) short() string {
 		}
 		return "Sync error"
 	case app.SyncSynced:
-		if n := v.newRejections(); n > 0 {
-			return fmt.Sprintf("%d %s refused", n, plural(n, "change", "changes"))
+		refused, setAside := v.newRejections()
+		switch n := len(act.State.Deferred); {
+		case refused > 0:
+			return fmt.Sprintf("%d %s refused", refused, plural(refused, "change", "changes"))
+		case setAside > 0:
+			return fmt.Sprintf("%d set aside", setAside)
+		case n > 0:
+			return fmt.Sprintf("%d not applied yet", n)
 		}
 	}
 	text, _ := v.status()
 	return text
 }
 
-// newRejections counts the refused changes the user has not seen in the details yet.
-func (v *syncView) newRejections() int {
+// newRejections counts the refused changes, and the server's changes set aside by a
+// resync, that the user has not seen in the details yet.
+func (v *syncView) newRejections() (refused, setAside int) {
 	seen, _ := time.Parse(time.RFC3339Nano, v.u.fyne.Preferences().String(prefRejectionsSeen))
-	n := 0
 	for _, r := range v.act.State.Rejections {
-		if r.At.After(seen) {
-			n++
+		switch {
+		case !r.At.After(seen):
+		case r.Reason == app.RejectNotApplied:
+			setAside++
+		default:
+			refused++
 		}
 	}
-	return n
+	return refused, setAside
 }
 
 func changesWaiting(n int) string {
@@ -385,27 +406,58 @@ func (d *syncDetails) refresh() {
 		lines = append(lines, "Next attempt at "+clock(v.act.RetryAt, u.loc)+", or now with Sync now.")
 	}
 	setText(d.detail, strings.Join(lines, "\n"))
-	setText(d.refused, refusedText(st.Rejections, u.loc))
+	text = refusedText(st.Rejections, u.loc)
+	if w := deferredText(st.Deferred); w != "" {
+		text = w + "\n\n" + text
+	}
+	setText(d.refused, text)
+}
+
+// deferredText lists the rows from the server that wait to be applied here, with why.
+func deferredText(ds []app.SyncDeferred) string {
+	if len(ds) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d %s from the server %s to be applied on this computer; each is tried again with every sync:\n",
+		len(ds), plural(len(ds), "change", "changes"), plural(len(ds), "waits", "wait"))
+	for _, d := range ds {
+		fmt.Fprintf(&b, "\n• A %s (%s…): %s.", entityName(string(d.Kind)), d.ID.String()[:8], d.Why)
+	}
+	return b.String()
 }
 
 // refusedText lists the changes the server refused, newest first, with the reason and
 // what happened to the data.
 func refusedText(rs []app.SyncRejection, loc *time.Location) string {
-	if len(rs) == 0 {
-		return "The server has refused none of this device's changes."
+	refused := 0
+	for _, r := range rs {
+		if r.Reason != app.RejectNotApplied {
+			refused++
+		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "The server refused %d %s:\n", len(rs), plural(len(rs), "change", "changes"))
+	if refused == 0 {
+		b.WriteString("The server has refused none of this device's changes.\n")
+	} else {
+		fmt.Fprintf(&b, "The server refused %d %s:\n", refused, plural(refused, "change", "changes"))
+	}
 	for i := len(rs) - 1; i >= 0; i-- {
 		r := rs[i]
 		what := entityName(r.Entity)
+		if r.Reason == app.RejectNotApplied {
+			fmt.Fprintf(&b, "\n• %s, a %s from the server: %s.\n  Set aside when this device pulled everything again; "+
+				"this computer's data stayed as it was, and the next pulls bring it again if you may still see it.\n",
+				clock(r.At, loc), what, strings.TrimSuffix(r.Message, "."))
+			continue
+		}
 		kept := "Your " + what + " stays on this device as you left it; the server kept its own version, which replaces it here when it next changes there."
 		if r.Op == app.OpDelete {
 			kept = "The " + what + " is deleted on this device only; the server still has it."
 		}
 		fmt.Fprintf(&b, "\n• %s, %s %s: %s (%s).\n  %s\n", clock(r.At, loc), verb(r.Op), what, strings.TrimSuffix(r.Message, "."), r.Reason, kept)
 	}
-	return b.String()
+	return strings.TrimRight(b.String(), "\n")
 }
 
 func verb(op app.ChangeOp) string {

@@ -323,6 +323,10 @@ func TestSyncStatusTexts(t *testing.T) {
 		{"session gone", app.SyncActivity{Phase: app.SyncFailing, Err: errors.Join(unauthorized, app.ErrUnauthorized)}, "Sync error: sign in again", "Sync: sign in again"},
 		{"old server", app.SyncActivity{Phase: app.SyncFailing, Err: &app.ProtocolError{Client: 2, Server: 1}}, "Sync error: update Stint", "Sync: update Stint"},
 		{"refused", app.SyncActivity{Phase: app.SyncSynced, State: app.SyncState{Rejections: []app.SyncRejection{{At: at}, {At: at}}}}, "Synced · 2 changes refused", "2 changes refused"},
+		{"server changes waiting", app.SyncActivity{Phase: app.SyncSynced, State: app.SyncState{Pending: 1, Deferred: []app.SyncDeferred{{}, {}, {}}}},
+			"Synced · 3 changes from the server waiting · 1 change waiting", "3 not applied yet"},
+		{"set aside", app.SyncActivity{Phase: app.SyncSynced, State: app.SyncState{Rejections: []app.SyncRejection{{At: at, Reason: app.RejectNotApplied}}}},
+			"Synced · 1 change from the server set aside", "1 set aside"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, harnessOpts{workspace: true, tray: true})
@@ -577,5 +581,31 @@ func TestSyncFollowsLoginElsewhere(t *testing.T) {
 	h.wait()
 	if h.u.sync.item.Visible() || h.u.tray.syncLine.Label != "" || !h.u.settings.team.connectBtn.Visible() {
 		t.Fatal("after a logout elsewhere the window still shows a team server")
+	}
+}
+
+// TestDeferredInDetails: the details list the server's changes waiting to be applied with
+// why, and a change set aside by a resync with what happened to the data.
+func TestDeferredInDetails(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	at := h.svc.Now().Add(-time.Minute)
+	id := uuid.MustParse("0193a5a0-0000-7000-8000-000000000001")
+	h.u.sync.set(app.SyncActivity{Phase: app.SyncSynced, State: app.SyncState{URL: "https://stint.example.com",
+		Deferred: []app.SyncDeferred{{Kind: app.SyncTimeEntry, ID: id, Why: "a running timer, while this device's other running timer has not been stopped yet"}},
+		Rejections: []app.SyncRejection{{Entity: app.EntityProject, Op: app.OpUpsert, Reason: app.RejectNotApplied, At: at,
+			Message: "a change from the server could not be applied here: it names a row that has not arrived yet", Outcome: app.RejectionSetAside}},
+	}})
+	h.tap(h.u.sync.item)
+	text := h.overlayText()
+	for _, want := range []string{
+		"1 change from the server waits to be applied on this computer",
+		"A time entry (0193a5a0…): a running timer, while this device's other running timer has not been stopped yet.",
+		"a project from the server: a change from the server could not be applied here: it names a row that has not arrived yet",
+		"Set aside when this device pulled everything again",
+		"The server has refused none of this device's changes.",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("details lack %q:\n%s", want, text)
+		}
 	}
 }

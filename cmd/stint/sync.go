@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -35,7 +36,9 @@ offline in between; nothing waiting is lost when the server cannot be reached.
   sync status   the state (synced, pending, offline, error, not connected), the server,
                 how many changes wait to be sent (pending), the last successful sync,
                 since when the server cannot be reached (offline since), the last error,
-                and the changes the server refused with its reason
+                the changes from the server waiting to be applied here with why (a row
+                naming one not received yet, a running timer beside this device's), and
+                the changes the server refused with its reason
 
 Flags:
   --json       print JSON
@@ -146,29 +149,42 @@ func (c *cli) syncStatus(ctx context.Context, args []string) error {
 				app.SyncState
 			}{syncStateWord(st), st})
 		}
-		loc := userLocation(ctx, svc)
-		w := c.stdout
-		fmt.Fprintf(w, "State:         %s\n", syncStateWord(st))
-		if st.URL != "" {
-			fmt.Fprintf(w, "Server:        %s\n", st.URL)
-		}
-		fmt.Fprintf(w, "Pending:       %d\n", st.Pending)
-		if st.LastSuccess != nil {
-			fmt.Fprintf(w, "Last success:  %s\n", st.LastSuccess.In(loc).Format(time.DateTime))
-		} else {
-			fmt.Fprintln(w, "Last success:  never")
-		}
-		if st.OfflineSince != nil {
-			fmt.Fprintf(w, "Offline since: %s (the server cannot be reached; changes wait here)\n", st.OfflineSince.In(loc).Format(time.DateTime))
-		}
-		if st.LastError != "" {
-			fmt.Fprintf(w, "Last error:    %s (%s)\n", terminalSafe(st.LastError), st.LastErrorAt.In(loc).Format(time.DateTime))
-		}
-		for _, r := range st.Rejections {
-			fmt.Fprintf(w, "Refused:       %s %s %s: %s: %s\n", r.Op, r.Entity, r.EntityID, r.Reason, terminalSafe(r.Message))
-		}
+		printSyncStatus(c.stdout, st, userLocation(ctx, svc))
 		return nil
 	})
+}
+
+// printSyncStatus writes the status for people, times in loc.
+func printSyncStatus(w io.Writer, st app.SyncState, loc *time.Location) {
+	fmt.Fprintf(w, "State:         %s\n", syncStateWord(st))
+	if st.URL != "" {
+		fmt.Fprintf(w, "Server:        %s\n", st.URL)
+	}
+	fmt.Fprintf(w, "Pending:       %d\n", st.Pending)
+	if st.LastSuccess != nil {
+		fmt.Fprintf(w, "Last success:  %s\n", st.LastSuccess.In(loc).Format(time.DateTime))
+	} else {
+		fmt.Fprintln(w, "Last success:  never")
+	}
+	if st.OfflineSince != nil {
+		fmt.Fprintf(w, "Offline since: %s (the server cannot be reached; changes wait here)\n", st.OfflineSince.In(loc).Format(time.DateTime))
+	}
+	if st.LastError != "" {
+		fmt.Fprintf(w, "Last error:    %s (%s)\n", terminalSafe(st.LastError), st.LastErrorAt.In(loc).Format(time.DateTime))
+	}
+	if n := len(st.Deferred); n > 0 {
+		fmt.Fprintf(w, "Not applied:   %d from the server, tried again with every sync\n", n)
+	}
+	for _, d := range st.Deferred {
+		fmt.Fprintf(w, "Waiting:       %s %s: %s\n", d.Kind, d.ID, d.Why)
+	}
+	for _, r := range st.Rejections {
+		if r.Reason == app.RejectNotApplied {
+			fmt.Fprintf(w, "Set aside:     %s %s at %s: %s\n", r.Entity, r.EntityID, r.At.In(loc).Format(time.DateTime), terminalSafe(r.Message))
+			continue
+		}
+		fmt.Fprintf(w, "Refused:       %s %s %s: %s: %s\n", r.Op, r.Entity, r.EntityID, r.Reason, terminalSafe(r.Message))
+	}
 }
 
 // syncStateWord is the one-word state: not connected, offline, error, pending, never

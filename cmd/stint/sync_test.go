@@ -278,3 +278,28 @@ func TestSyncWatchSIGTERM(t *testing.T) {
 		t.Fatalf("sync --watch did not stop within 10 s of SIGTERM:\n%s", out.String())
 	}
 }
+
+// TestPrintSyncStatus: the status lists the server's changes waiting here with why, and
+// tells a change set aside by a resync from one the server refused.
+func TestPrintSyncStatus(t *testing.T) {
+	at := time.Date(2026, 11, 23, 13, 5, 0, 0, time.UTC)
+	id := app.NewID()
+	st := app.SyncState{URL: "https://stint.example.com", Connected: true, LastSuccess: &at,
+		Deferred: []app.SyncDeferred{{Kind: app.SyncTimeEntry, ID: id, Why: "it names a row that has not arrived yet; a later pull brings it"}},
+		Rejections: []app.SyncRejection{
+			{Entity: app.EntityProject, EntityID: id, Op: app.OpUpsert, Reason: app.RejectNotApplied, At: at, Message: "could not be applied here"},
+			{Entity: app.EntityTag, EntityID: id, Op: app.OpDelete, Reason: app.RejectForbidden, At: at, Message: "no"},
+		}}
+	var b strings.Builder
+	printSyncStatus(&b, st, time.UTC)
+	for _, want := range []string{
+		"Not applied:   1 from the server",
+		"Waiting:       time_entry " + id.String() + ": it names a row that has not arrived yet",
+		"Set aside:     project " + id.String() + " at 2026-11-23 13:05:00: could not be applied here",
+		"Refused:       delete tag " + id.String() + ": forbidden: no",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("status lacks %q:\n%s", want, b.String())
+		}
+	}
+}
