@@ -129,6 +129,9 @@ type SyncState struct {
 // SyncProgress reports a round's work as it goes, for a progress line.
 type SyncProgress struct {
 	Pushed, Pulled int
+	// Cursor and Head are the pull's place after its last page and the server's newest
+	// version: on a first sync Cursor/Head is how far it has come (syncstatus.go).
+	Cursor, Head int64
 }
 
 // SyncReport sums up a round.
@@ -686,7 +689,7 @@ func (s *Service) pullAll(ctx context.Context, a Actor, remote SyncRemote, rep *
 		}
 		rep.Pulled += len(page.Rows)
 		if progress != nil {
-			progress(SyncProgress{Pushed: rep.Pushed, Pulled: rep.Pulled})
+			progress(SyncProgress{Pushed: rep.Pushed, Pulled: rep.Pulled, Cursor: page.Cursor, Head: page.Head})
 		}
 		if restart {
 			// What the user may see changed: pull everything again; the page fetched

@@ -114,3 +114,13 @@ func keepDeferredAsNotices(ctx context.Context, tx Tx, tenant uuid.UUID, now tim
 	}
 	return tx.Device().Put(ctx, settingSyncRejections, string(b))
 }
+
+// PullFraction is how far a pull has come, between 0 and 1, from the server's answer: its
+// cursor against the head it reported. ok is false before a page has told (only a count
+// can be shown then). Versions have gaps, so it is an estimate, close for a first sync.
+func (p SyncProgress) PullFraction() (f float64, ok bool) {
+	if p.Head <= 0 || p.Cursor < 0 {
+		return 0, false
+	}
+	return min(float64(p.Cursor)/float64(p.Head), 1), true
+}

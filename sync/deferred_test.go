@@ -89,3 +89,30 @@ func TestDeferredRowsReported(t *testing.T) {
 		t.Fatalf("the entry set aside by the resync is not among the notices: %+v", st.Rejections)
 	}
 }
+
+// TestPullProgressKnowsHowFar: a long pull reports after each page how far it has come
+// against the server's head, so the window and the CLI show a determinate bar.
+func TestPullProgressKnowsHowFar(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	d := newDevice(t, tm, "deviceA")
+	from := time.Date(2025, 11, 2, 9, 0, 0, 0, time.UTC)
+	for i := range app.MaxSyncPullLimit + 200 {
+		start := from.Add(time.Duration(i) * 5 * time.Minute)
+		stop := start.Add(time.Minute)
+		if _, err := tm.svc.CreateTimeEntry(ctx, tm.owner, app.TimeEntryInput{StartedAt: start, StoppedAt: &stop}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var seen []float64
+	if _, err := d.svc.SyncRound(ctx, d.remote(), func(p app.SyncProgress) {
+		if f, ok := p.PullFraction(); ok && p.Pulled > 0 {
+			seen = append(seen, f)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 2 || seen[0] <= 0 || seen[0] >= 1 || seen[1] != 1 {
+		t.Fatalf("pull fractions after each page %v, want one between 0 and 1, then 1", seen)
+	}
+}

@@ -198,6 +198,9 @@ func (v *syncView) status() (string, fyne.Resource) {
 	case app.SyncRunning:
 		switch p := act.Progress; {
 		case p.Pulled > 0:
+			if f, ok := p.PullFraction(); ok {
+				return fmt.Sprintf("Receiving changes: %s (%d%%)…", thousands(p.Pulled), int(f*100)), theme.DownloadIcon()
+			}
 			return fmt.Sprintf("Receiving changes: %s…", thousands(p.Pulled)), theme.DownloadIcon()
 		case p.Pushed > 0:
 			return fmt.Sprintf("Sending changes: %s…", thousands(p.Pushed)), theme.UploadIcon()
@@ -240,6 +243,9 @@ func (v *syncView) short() string {
 	case app.SyncRunning:
 		switch p := act.Progress; {
 		case p.Pulled > 0:
+			if f, ok := p.PullFraction(); ok {
+				return fmt.Sprintf("Receiving %d%%…", int(f*100))
+			}
 			return fmt.Sprintf("Receiving %s…", thousands(p.Pulled))
 		case p.Pushed > 0:
 			return fmt.Sprintf("Sending %s…", thousands(p.Pushed))
@@ -486,6 +492,8 @@ type teamSection struct {
 	server     *widget.Label
 	state      *widget.Label
 	progress   *widget.ProgressBarInfinite
+	// done shows how far a pull has come when the server has said (PullFraction).
+	done       *widget.ProgressBar
 	syncNow    *widget.Button
 	details    *widget.Button
 	disconnect *widget.Button
@@ -511,13 +519,15 @@ func (s *settingsScreen) teamSection() fyne.CanvasObject {
 	t.progress = widget.NewProgressBarInfinite()
 	t.progress.Hide()
 	t.progress.Stop()
+	t.done = widget.NewProgressBar()
+	t.done.Hide()
 	t.syncNow = widget.NewButtonWithIcon("Sync now", theme.ViewRefreshIcon(), v.onSyncNow)
 	t.details = widget.NewButtonWithIcon("Details…", theme.InfoIcon(), v.onDetails)
 	t.disconnect = widget.NewButtonWithIcon("Disconnect…", theme.LogoutIcon(), t.onDisconnect)
 	t.connected = container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewLabel("Server"), nil, t.server),
 		container.NewBorder(nil, nil, widget.NewLabel("Status"), nil, t.state),
-		t.progress,
+		t.progress, t.done,
 		container.NewHBox(t.syncNow, t.details, t.disconnect))
 	t.box = container.NewVBox(t.intro, container.NewHBox(t.connectBtn), t.connected)
 	v.hooks["team"] = t.refresh
@@ -538,6 +548,7 @@ func (t *teamSection) refresh() {
 		t.connected.Hide()
 		t.progress.Stop()
 		t.progress.Hide()
+		t.done.Hide()
 		return
 	}
 	t.intro.Hide()
@@ -554,12 +565,21 @@ func (t *teamSection) refresh() {
 		text += "\n" + msg
 	}
 	setText(t.state, text)
-	if v.act.Phase == app.SyncRunning && v.act.Progress.Pulled > 0 {
-		t.progress.Show()
-		t.progress.Start()
-	} else {
+	f, known := v.act.Progress.PullFraction()
+	switch {
+	case v.act.Phase != app.SyncRunning || v.act.Progress.Pulled == 0:
 		t.progress.Stop()
 		t.progress.Hide()
+		t.done.Hide()
+	case known:
+		t.progress.Stop()
+		t.progress.Hide()
+		t.done.SetValue(f)
+		t.done.Show()
+	default:
+		t.done.Hide()
+		t.progress.Show()
+		t.progress.Start()
 	}
 }
 

@@ -319,6 +319,8 @@ func TestSyncStatusTexts(t *testing.T) {
 		{"synced", app.SyncActivity{Phase: app.SyncSynced}, "Synced", "Synced"},
 		{"waiting", app.SyncActivity{Phase: app.SyncSynced, State: app.SyncState{Pending: 3}}, "3 changes waiting", "3 changes waiting"},
 		{"first sync", app.SyncActivity{Phase: app.SyncRunning, Progress: app.SyncProgress{Pulled: 12500}}, "Receiving changes: 12,500…", "Receiving 12,500…"},
+		{"first sync, head known", app.SyncActivity{Phase: app.SyncRunning, Progress: app.SyncProgress{Pulled: 12500, Cursor: 12600, Head: 28000}},
+			"Receiving changes: 12,500 (45%)…", "Receiving 45%…"},
 		{"offline", app.SyncActivity{Phase: app.SyncOffline, OfflineSince: at, State: app.SyncState{Pending: 1}}, "Offline since 14:05 · 1 change waiting", "Offline since 14:05"},
 		{"session gone", app.SyncActivity{Phase: app.SyncFailing, Err: errors.Join(unauthorized, app.ErrUnauthorized)}, "Sync error: sign in again", "Sync: sign in again"},
 		{"old server", app.SyncActivity{Phase: app.SyncFailing, Err: &app.ProtocolError{Client: 2, Server: 1}}, "Sync error: update Stint", "Sync: update Stint"},
@@ -607,5 +609,31 @@ func TestDeferredInDetails(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("details lack %q:\n%s", want, text)
 		}
+	}
+}
+
+// TestFirstSyncProgressInSettings: Settings shows how far a first sync has come as a bar
+// once the server has said, and a running bar before.
+func TestFirstSyncProgressInSettings(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	h.u.show(slices.Index(h.u.screens, screen(h.u.settings)))
+	h.wait()
+	team := h.u.settings.team
+	h.u.sync.set(app.SyncActivity{Phase: app.SyncRunning, State: app.SyncState{URL: "https://stint.example.com"},
+		Progress: app.SyncProgress{Pulled: 1000}})
+	if !team.progress.Visible() || team.done.Visible() {
+		t.Fatal("before the server says how far, Settings shows no running bar")
+	}
+	h.u.sync.set(app.SyncActivity{Phase: app.SyncRunning, State: app.SyncState{URL: "https://stint.example.com"},
+		Progress: app.SyncProgress{Pulled: 12500, Cursor: 12600, Head: 28000}})
+	if !team.done.Visible() || team.progress.Visible() || team.done.Value != 0.45 {
+		t.Fatalf("Settings shows bar %t at %v (running bar %t), want 0.45", team.done.Visible(), team.done.Value, team.progress.Visible())
+	}
+	if !strings.HasPrefix(team.state.Text, "Receiving changes: 12,500 (45%)") {
+		t.Fatalf("Settings state %q", team.state.Text)
+	}
+	h.u.sync.set(app.SyncActivity{Phase: app.SyncSynced, State: app.SyncState{URL: "https://stint.example.com"}})
+	if team.done.Visible() || team.progress.Visible() {
+		t.Fatal("a bar stays after the sync")
 	}
 }

@@ -108,7 +108,7 @@ func (c *cli) syncRound(ctx context.Context, svc *app.Service, dir string) (app.
 			return
 		}
 		shown = true
-		c.note("\rsync: %d sent, %d received…", p.Pushed, p.Pulled)
+		c.note("\r%s", syncProgressLine(p))
 	})
 	if shown {
 		c.note("\n")
@@ -117,6 +117,19 @@ func (c *cli) syncRound(ctx context.Context, svc *app.Service, dir string) (app.
 		return rep, remoteError("sync", err)
 	}
 	return rep, nil
+}
+
+// syncProgressLine is the line a long round redraws: a bar while receiving when the server
+// has said how far there is to go (its head), else counts. It keeps its width, so each
+// redraw covers the last.
+func syncProgressLine(p app.SyncProgress) string {
+	if f, ok := p.PullFraction(); ok && p.Pulled > 0 {
+		const width = 30
+		n := int(f * width)
+		return fmt.Sprintf("sync: receiving [%s%s] %3d%%  %d received, %d sent ", strings.Repeat("#", n), strings.Repeat("-", width-n),
+			int(f*100), p.Pulled, p.Pushed)
+	}
+	return fmt.Sprintf("sync: %d sent, %d received… ", p.Pushed, p.Pulled)
 }
 
 // printReport says what a round did.

@@ -303,3 +303,20 @@ func TestPrintSyncStatus(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncProgressLine: a long round draws a bar while receiving once the server has said how
+// far there is to go, and counts before that.
+func TestSyncProgressLine(t *testing.T) {
+	for _, tc := range []struct {
+		p    app.SyncProgress
+		want string
+	}{
+		{app.SyncProgress{Pushed: 3}, "sync: 3 sent, 0 received… "},
+		{app.SyncProgress{Pulled: 1000, Cursor: 25000, Head: 100000}, "sync: receiving [#######-----------------------]  25%  1000 received, 0 sent "},
+		{app.SyncProgress{Pulled: 4000, Cursor: 100000, Head: 100000}, "sync: receiving [##############################] 100%  4000 received, 0 sent "},
+	} {
+		if got := syncProgressLine(tc.p); got != tc.want {
+			t.Errorf("syncProgressLine(%+v) = %q, want %q", tc.p, got, tc.want)
+		}
+	}
+}
