@@ -168,8 +168,8 @@ func (v *syncView) followWorkspace() {
 		}
 		return func() {
 			v.awaiting = false
-			if a == old && u.onboarding == nil {
-				return
+			if (a == old || a == u.actor) && u.onboarding == nil {
+				return // unchanged, or opened by an earlier round's call already
 			}
 			u.log.Info("team workspace opened", "organization", org.Name)
 			if c := v.connect; c != nil && c.dialog != nil {
@@ -753,6 +753,7 @@ func (c *connectDialog) onChoice() {
 		c.how.Enable()
 		c.note.Hide()
 	}
+	c.dialog.Refresh() // the note's lines change the dialog's height
 }
 
 // forgetPlan drops a summary shown for what the fields said before they changed.
