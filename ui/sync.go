@@ -611,8 +611,8 @@ func (t *teamSection) onDisconnect() {
 }
 
 // connectDialog asks for the team server's address and an account or an invitation code,
-// signs in and connects this device. A later step (publish this workspace as a team or join
-// it to one) fits between the sign-in and ConnectRemote.
+// signs in and connects this device. A computer whose own workspace holds data chooses to
+// publish it as a new team or join it to the team, sees the plan's summary, and confirms.
 type connectDialog struct {
 	v        *syncView
 	dialog   *dialog.CustomDialog
