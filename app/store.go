@@ -169,6 +169,9 @@ type ChangeLog interface {
 	// also moves when a synced row changes without a change-log row, and never on another
 	// tenant's change.
 	LatestSeq(ctx context.Context, s Scope) (int64, error)
+	// Count is how many changes of the tenant are pending: one COUNT, so a status line
+	// stays cheap with tens of thousands of changes queued offline.
+	Count(ctx context.Context, s Scope) (int, error)
 	// Acknowledge drops the tenant's changes with Seq <= throughSeq (the server has them)
 	// and returns how many it dropped.
 	Acknowledge(ctx context.Context, s Scope, throughSeq int64) (int64, error)

@@ -329,6 +329,9 @@ func (s *Service) beginResync(ctx context.Context, tx Tx, a Actor) error {
 		return fmt.Errorf("resync: %w", err)
 	}
 	s.log.InfoContext(ctx, "sync: pulling everything again")
+	if err := keepDeferredAsNotices(ctx, tx, a.TenantID, s.Now()); err != nil {
+		return fmt.Errorf("resync: %w", err)
+	}
 	return errors.Join(tx.Device().Put(ctx, settingSyncCursor, "0"), tx.Device().Delete(ctx, settingSyncDeferred))
 }
 

@@ -119,11 +119,20 @@ type SyncState struct {
 	LastError   string          `json:"last_error,omitempty"`
 	LastErrorAt *time.Time      `json:"last_error_at,omitempty"`
 	Rejections  []SyncRejection `json:"rejections" nullable:"false"`
+
+	// OfflineSince is when the server stopped answering, kept across restarts until a
+	// round reaches it again (syncstatus.go).
+	OfflineSince *time.Time `json:"offline_since,omitempty"`
+	// Deferred are the rows pulled from the server that wait to be applied, with why.
+	Deferred []SyncDeferred `json:"deferred" nullable:"false"`
 }
 
 // SyncProgress reports a round's work as it goes, for a progress line.
 type SyncProgress struct {
 	Pushed, Pulled int
+	// Cursor and Head are the pull's place after its last page and the server's newest
+	// version: on a first sync Cursor/Head is how far it has come (syncstatus.go).
+	Cursor, Head int64
 }
 
 // SyncReport sums up a round.
@@ -157,7 +166,7 @@ func (s *Service) DisconnectRemote(ctx context.Context, f TokenFile) error {
 
 // SyncStatus reads the device's sync state; f is where the session token would be.
 func (s *Service) SyncStatus(ctx context.Context, f TokenFile) (SyncState, error) {
-	st := SyncState{Rejections: []SyncRejection{}}
+	st := SyncState{Rejections: []SyncRejection{}, Deferred: []SyncDeferred{}}
 	err := s.store.Read(ctx, func(tx Tx) error {
 		var err error
 		if st.URL, err = optionalSetting(ctx, tx, settingSyncURL); err != nil {
@@ -175,6 +184,9 @@ func (s *Service) SyncStatus(ctx context.Context, f TokenFile) (SyncState, error
 		if st.LastError, err = optionalSetting(ctx, tx, settingSyncLastError); err != nil {
 			return err
 		}
+		if st.OfflineSince, err = timeSetting(ctx, tx, settingSyncOfflineSince); err != nil {
+			return err
+		}
 		if st.Rejections, err = rejections(ctx, tx); err != nil {
 			return err
 		}
@@ -188,6 +200,9 @@ func (s *Service) SyncStatus(ctx context.Context, f TokenFile) (SyncState, error
 		if err != nil {
 			return err
 		}
+		if st.Deferred, err = deferredReport(ctx, tx, a.TenantID); err != nil {
+			return err
+		}
 		st.Pending, err = pendingCount(ctx, tx, a)
 		return err
 	})
@@ -199,19 +214,9 @@ func (s *Service) SyncStatus(ctx context.Context, f TokenFile) (SyncState, error
 	return st, err
 }
 
+// pendingCount is how many changes wait in the outbox: one COUNT, not a read of the rows.
 func pendingCount(ctx context.Context, tx Tx, a Actor) (int, error) {
-	n := 0
-	for after := int64(0); ; {
-		cs, err := tx.Changes().After(ctx, Scope{TenantID: a.TenantID}, after, 5000)
-		if err != nil {
-			return 0, err
-		}
-		n += len(cs)
-		if len(cs) < 5000 {
-			return n, nil
-		}
-		after = cs[len(cs)-1].Seq
-	}
+	return tx.Changes().Count(ctx, Scope{TenantID: a.TenantID})
 }
 
 func optionalSetting(ctx context.Context, tx Tx, key string) (string, error) {
@@ -313,7 +318,7 @@ func (s *Service) recordRound(ctx context.Context, a Actor, roundErr error, rep 
 				return nil // never connected: nothing to record
 			}
 			return errors.Join(tx.Device().Put(ctx, settingSyncLastError, roundErr.Error()),
-				tx.Device().Put(ctx, settingSyncLastErrorAt, now))
+				tx.Device().Put(ctx, settingSyncLastErrorAt, now), noteOffline(ctx, tx, roundErr, now))
 		}
 		n, err := pendingCount(ctx, tx, a)
 		if err != nil {
@@ -321,7 +326,7 @@ func (s *Service) recordRound(ctx context.Context, a Actor, roundErr error, rep 
 		}
 		rep.Pending = n
 		return errors.Join(tx.Device().Put(ctx, settingSyncLastSuccess, now), tx.Device().Delete(ctx, settingSyncLastError),
-			tx.Device().Delete(ctx, settingSyncLastErrorAt))
+			tx.Device().Delete(ctx, settingSyncLastErrorAt), tx.Device().Delete(ctx, settingSyncOfflineSince))
 	})
 }
 
@@ -688,7 +693,7 @@ func (s *Service) pullAll(ctx context.Context, a Actor, remote SyncRemote, rep *
 		}
 		rep.Pulled += len(page.Rows)
 		if progress != nil {
-			progress(SyncProgress{Pushed: rep.Pushed, Pulled: rep.Pulled})
+			progress(SyncProgress{Pushed: rep.Pushed, Pulled: rep.Pulled, Cursor: page.Cursor, Head: page.Head})
 		}
 		if restart {
 			// What the user may see changed: pull everything again; the page fetched

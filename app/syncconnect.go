@@ -92,6 +92,10 @@ type ConnectPlan struct {
 	digest [sha256.Size]byte
 }
 
+// Team is the team's catalog the plan matched against, to plan again with after the
+// workspace changed.
+func (p ConnectPlan) Team() TeamCatalog { return p.team }
+
 // Moves reports whether the plan takes any local data to the server.
 func (p ConnectPlan) Moves() bool {
 	return p.Entries+p.Clients.Matched+p.Clients.Created+p.Projects.Matched+p.Projects.Created+
@@ -312,6 +316,20 @@ func (s *Service) PlanConnect(ctx context.Context, sess Session, mode ConnectMod
 		return err
 	})
 	return plan, err
+}
+
+// PreviewPublish is the plan of publishing the local workspace, made before the server is
+// asked (the desktop shows it before the user confirms): the workspace's own ids stand in
+// for the session the publish will open. ConnectWorkspace needs the plan made with that
+// session (PlanConnect).
+func (s *Service) PreviewPublish(ctx context.Context) (ConnectPlan, error) {
+	a, err := s.LocalActor(ctx)
+	if err != nil {
+		return ConnectPlan{}, fmt.Errorf("this device has no local workspace to publish: %w", err)
+	}
+	sess := Session{Token: "preview", Tenant: Tenant{ID: a.TenantID}, Organization: Organization{ID: a.OrgID},
+		User: User{ID: a.UserID}}
+	return s.PlanConnect(ctx, sess, ConnectPublish, TeamCatalog{})
 }
 
 // ConnectWorkspace makes this installation a device of a team server as plan says (from

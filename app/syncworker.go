@@ -87,7 +87,9 @@ type SyncWorkerOptions struct {
 	MinBackoff, MaxBackoff time.Duration
 	// OutboxCheck is how often a waiting worker looks at the outbox for changes another
 	// process made (the CLI beside the desktop, or beside `stint sync --watch`), which no
-	// commit notification reports here: one indexed read (default 1 s).
+	// commit notification reports here: one indexed read (default 1 s). As often it looks
+	// at the device's server and session (one setting and the token file), so a `stint
+	// remote login` or `logout` run beside it starts or stops it without a restart.
 	OutboxCheck time.Duration
 	Logger      *slog.Logger
 }
@@ -199,23 +201,21 @@ func (w *SyncWorker) Run(ctx context.Context) error {
 	failures := 0
 	listen := false // the last round ended well: wait for changes rather than run a round
 	for ctx.Err() == nil {
+		key := w.connectionKey(ctx)
 		a, remote, st, err := w.connection(ctx)
 		if errors.Is(err, errNotConnected) {
 			failures, listen = 0, false
 			w.update(func(s *SyncActivity) {
 				*s = SyncActivity{Phase: SyncNotConnected, State: st, Rounds: s.Rounds}
 			})
-			select {
-			case <-ctx.Done():
-			case <-w.kick:
-			}
+			w.waitForLogin(ctx, key)
 			continue
 		}
 		// Subscribe before the round: a commit while it runs starts the next one.
 		changed, release := w.svc.SyncChanges(a)
 		if err == nil {
 			if listen {
-				err = w.listen(ctx, a, remote, changed)
+				err = w.listen(ctx, a, remote, changed, key)
 			} else {
 				err = w.round(ctx, a, remote)
 			}
@@ -230,7 +230,7 @@ func (w *SyncWorker) Run(ctx context.Context) error {
 		case err != nil:
 			failures++
 			listen = false
-			w.backoff(ctx, a, err, failures)
+			w.backoff(ctx, a, err, failures, key)
 			continue
 		default:
 			failures = 0
@@ -241,6 +241,51 @@ func (w *SyncWorker) Run(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// connectionKey names the device's server and session as they stand: the server's URL and
+// the session token, "" while either is missing. Another process logging in or out (the
+// CLI beside the desktop) changes it.
+func (w *SyncWorker) connectionKey(ctx context.Context) string {
+	var url string
+	err := w.svc.store.Read(ctx, func(tx Tx) error {
+		var err error
+		url, err = optionalSetting(ctx, tx, settingSyncURL)
+		return err
+	})
+	if err != nil || url == "" {
+		return ""
+	}
+	tok, err := w.opts.Tokens.RemoteToken()
+	if err != nil || tok == "" {
+		return ""
+	}
+	return url + "\x00" + tok
+}
+
+// connectionChanged reports whether the device's server or session is no longer key.
+func (w *SyncWorker) connectionChanged(ctx context.Context, key string) bool {
+	return ctx.Err() == nil && w.connectionKey(ctx) != key
+}
+
+// waitForLogin waits, while the device is not connected, for a kick (a login in this
+// process) or a login by another process on the same data directory.
+func (w *SyncWorker) waitForLogin(ctx context.Context, key string) {
+	check := time.NewTicker(w.opts.OutboxCheck)
+	defer check.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-w.kick:
+			return
+		case <-check.C:
+			if w.connectionChanged(ctx, key) {
+				w.log.InfoContext(ctx, "sync: the device's team server changed in another process")
+				return
+			}
+		}
+	}
 }
 
 // isClosed reports whether ch was closed.
@@ -316,7 +361,7 @@ func (w *SyncWorker) round(ctx context.Context, a Actor, remote SyncRemote) erro
 
 // listen holds a waiting pull until the server has changes, the wait ends, a local change
 // commits (changed) or the worker is kicked; the last two end it with errInterrupted.
-func (w *SyncWorker) listen(ctx context.Context, a Actor, remote SyncRemote, changed <-chan struct{}) error {
+func (w *SyncWorker) listen(ctx context.Context, a Actor, remote SyncRemote, changed <-chan struct{}, key string) error {
 	lctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stop, done := make(chan struct{}), make(chan struct{})
@@ -335,7 +380,7 @@ func (w *SyncWorker) listen(ctx context.Context, a Actor, remote SyncRemote, cha
 			case <-stop:
 				return
 			case <-check.C:
-				if w.outboxHolds(lctx, a) {
+				if w.outboxHolds(lctx, a) || w.connectionChanged(lctx, key) {
 					cancel()
 					return
 				}
@@ -399,7 +444,7 @@ func (w *SyncWorker) synced(ctx context.Context, rep SyncReport) error {
 // backoff shows the error and waits before the next attempt: longer after each failure in
 // a row, with jitter, cut short by a kick. Local changes meanwhile only refresh the count of
 // what is waiting.
-func (w *SyncWorker) backoff(ctx context.Context, a Actor, err error, failures int) {
+func (w *SyncWorker) backoff(ctx context.Context, a Actor, err error, failures int, key string) {
 	d := jitter(backoffCeiling(failures, w.opts.MinBackoff, w.opts.MaxBackoff))
 	now := w.svc.Now()
 	st, serr := w.svc.SyncStatus(ctx, w.opts.Tokens)
@@ -414,7 +459,12 @@ func (w *SyncWorker) backoff(ctx context.Context, a Actor, err error, failures i
 		s.Err, s.RetryAt, s.Progress = err, now.Add(d), SyncProgress{}
 		if errors.Is(err, ErrUnavailable) {
 			if prev != SyncOffline {
+				// Offline since the first failure of the streak, which an earlier process
+				// may have seen (the device setting the failed round updated).
 				s.OfflineSince = now
+				if serr == nil && st.OfflineSince != nil {
+					s.OfflineSince = *st.OfflineSince
+				}
 				w.log.WarnContext(ctx, "team server unreachable; changes wait here", "err", err)
 			}
 			s.Phase = SyncOffline
@@ -427,6 +477,8 @@ func (w *SyncWorker) backoff(ctx context.Context, a Actor, err error, failures i
 	})
 	t := time.NewTimer(d)
 	defer t.Stop()
+	check := time.NewTicker(w.opts.OutboxCheck)
+	defer check.Stop()
 	for {
 		changed, release := w.svc.SyncChanges(a)
 		select {
@@ -439,6 +491,11 @@ func (w *SyncWorker) backoff(ctx context.Context, a Actor, err error, failures i
 		case <-w.kick:
 			release()
 			return
+		case <-check.C:
+			release()
+			if w.connectionChanged(ctx, key) {
+				return // logged in or out elsewhere: try the new state now
+			}
 		case <-changed:
 			release()
 			if st, err := w.svc.SyncStatus(ctx, w.opts.Tokens); err == nil {

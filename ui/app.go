@@ -65,6 +65,11 @@ type Options struct {
 	// SignIn signs in to a team server with an account or an invitation code (package
 	// sync, wired by cmd: ui speaks no HTTP).
 	SignIn func(ctx context.Context, in TeamSignIn) (TeamSession, error)
+	// Publish makes the local workspace a new team on the server at url, with in's ids
+	// and sign-in; TeamCatalog reads the session's organization catalog and role there,
+	// for a join (package sync, wired by cmd).
+	Publish     func(ctx context.Context, url string, in app.PublishInput) (TeamSession, error)
+	TeamCatalog func(ctx context.Context, ts TeamSession) (app.TeamCatalog, error)
 }
 
 // Run opens the desktop app and returns when it quits.

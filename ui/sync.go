@@ -108,6 +108,14 @@ func (v *syncView) connected() bool { return v.act.Phase != "" && v.act.Phase !=
 // set takes the worker's new state.
 func (v *syncView) set(act app.SyncActivity) {
 	prevRounds := v.act.Rounds
+	if v.act.Phase == app.SyncNotConnected && act.Phase != app.SyncNotConnected && act.Phase != "" {
+		// Connected, from this window or by 'stint remote login' beside it: the first
+		// round may bring another workspace, which the window then opens.
+		v.awaiting = true
+	}
+	if act.Phase == app.SyncNotConnected && v.act.Phase != app.SyncNotConnected {
+		v.u.meEmail, v.loadingMe = "", false // signed out: another account may sign in next
+	}
 	v.act = act
 	text, icon := v.status()
 	if text != v.shown {
@@ -160,8 +168,8 @@ func (v *syncView) followWorkspace() {
 		}
 		return func() {
 			v.awaiting = false
-			if a == old && u.onboarding == nil {
-				return
+			if (a == old || a == u.actor) && u.onboarding == nil {
+				return // unchanged, or opened by an earlier round's call already
 			}
 			u.log.Info("team workspace opened", "organization", org.Name)
 			if c := v.connect; c != nil && c.dialog != nil {
@@ -190,6 +198,9 @@ func (v *syncView) status() (string, fyne.Resource) {
 	case app.SyncRunning:
 		switch p := act.Progress; {
 		case p.Pulled > 0:
+			if f, ok := p.PullFraction(); ok {
+				return fmt.Sprintf("Receiving changes: %s (%d%%)…", thousands(p.Pulled), int(f*100)), theme.DownloadIcon()
+			}
 			return fmt.Sprintf("Receiving changes: %s…", thousands(p.Pulled)), theme.DownloadIcon()
 		case p.Pushed > 0:
 			return fmt.Sprintf("Sending changes: %s…", thousands(p.Pushed)), theme.UploadIcon()
@@ -204,8 +215,19 @@ func (v *syncView) status() (string, fyne.Resource) {
 	case app.SyncFailing:
 		return "Sync error: " + syncErrorShort(act.Err), theme.ErrorIcon()
 	}
-	if n := v.newRejections(); n > 0 {
-		return fmt.Sprintf("Synced · %d %s refused", n, plural(n, "change", "changes")), theme.WarningIcon()
+	refused, setAside := v.newRejections()
+	if refused > 0 {
+		return fmt.Sprintf("Synced · %d %s refused", refused, plural(refused, "change", "changes")), theme.WarningIcon()
+	}
+	if setAside > 0 {
+		return fmt.Sprintf("Synced · %d %s from the server set aside", setAside, plural(setAside, "change", "changes")), theme.WarningIcon()
+	}
+	if n := len(act.State.Deferred); n > 0 {
+		text := fmt.Sprintf("%d %s from the server waiting", n, plural(n, "change", "changes"))
+		if waiting != "" {
+			text += " · " + waiting
+		}
+		return "Synced · " + text, theme.WarningIcon()
 	}
 	if waiting != "" {
 		return waiting, theme.UploadIcon()
@@ -221,6 +243,9 @@ func (v *syncView) short() string {
 	case app.SyncRunning:
 		switch p := act.Progress; {
 		case p.Pulled > 0:
+			if f, ok := p.PullFraction(); ok {
+				return fmt.Sprintf("Receiving %d%%…", int(f*100))
+			}
 			return fmt.Sprintf("Receiving %s…", thousands(p.Pulled))
 		case p.Pushed > 0:
 			return fmt.Sprintf("Sending %s…", thousands(p.Pushed))
@@ -233,24 +258,34 @@ func (v *syncView) short() string {
 		}
 		return "Sync error"
 	case app.SyncSynced:
-		if n := v.newRejections(); n > 0 {
-			return fmt.Sprintf("%d %s refused", n, plural(n, "change", "changes"))
+		refused, setAside := v.newRejections()
+		switch n := len(act.State.Deferred); {
+		case refused > 0:
+			return fmt.Sprintf("%d %s refused", refused, plural(refused, "change", "changes"))
+		case setAside > 0:
+			return fmt.Sprintf("%d set aside", setAside)
+		case n > 0:
+			return fmt.Sprintf("%d not applied yet", n)
 		}
 	}
 	text, _ := v.status()
 	return text
 }
 
-// newRejections counts the refused changes the user has not seen in the details yet.
-func (v *syncView) newRejections() int {
+// newRejections counts the refused changes, and the server's changes set aside by a
+// resync, that the user has not seen in the details yet.
+func (v *syncView) newRejections() (refused, setAside int) {
 	seen, _ := time.Parse(time.RFC3339Nano, v.u.fyne.Preferences().String(prefRejectionsSeen))
-	n := 0
 	for _, r := range v.act.State.Rejections {
-		if r.At.After(seen) {
-			n++
+		switch {
+		case !r.At.After(seen):
+		case r.Reason == app.RejectNotApplied:
+			setAside++
+		default:
+			refused++
 		}
 	}
-	return n
+	return refused, setAside
 }
 
 func changesWaiting(n int) string {
@@ -377,27 +412,58 @@ func (d *syncDetails) refresh() {
 		lines = append(lines, "Next attempt at "+clock(v.act.RetryAt, u.loc)+", or now with Sync now.")
 	}
 	setText(d.detail, strings.Join(lines, "\n"))
-	setText(d.refused, refusedText(st.Rejections, u.loc))
+	text = refusedText(st.Rejections, u.loc)
+	if w := deferredText(st.Deferred); w != "" {
+		text = w + "\n\n" + text
+	}
+	setText(d.refused, text)
+}
+
+// deferredText lists the rows from the server that wait to be applied here, with why.
+func deferredText(ds []app.SyncDeferred) string {
+	if len(ds) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d %s from the server %s to be applied on this computer; each is tried again with every sync:\n",
+		len(ds), plural(len(ds), "change", "changes"), plural(len(ds), "waits", "wait"))
+	for _, d := range ds {
+		fmt.Fprintf(&b, "\n• A %s (%s…): %s.", entityName(string(d.Kind)), d.ID.String()[:8], d.Why)
+	}
+	return b.String()
 }
 
 // refusedText lists the changes the server refused, newest first, with the reason and
 // what happened to the data.
 func refusedText(rs []app.SyncRejection, loc *time.Location) string {
-	if len(rs) == 0 {
-		return "The server has refused none of this device's changes."
+	refused := 0
+	for _, r := range rs {
+		if r.Reason != app.RejectNotApplied {
+			refused++
+		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "The server refused %d %s:\n", len(rs), plural(len(rs), "change", "changes"))
+	if refused == 0 {
+		b.WriteString("The server has refused none of this device's changes.\n")
+	} else {
+		fmt.Fprintf(&b, "The server refused %d %s:\n", refused, plural(refused, "change", "changes"))
+	}
 	for i := len(rs) - 1; i >= 0; i-- {
 		r := rs[i]
 		what := entityName(r.Entity)
+		if r.Reason == app.RejectNotApplied {
+			fmt.Fprintf(&b, "\n• %s, a %s from the server: %s.\n  Set aside when this device pulled everything again; "+
+				"this computer's data stayed as it was, and the next pulls bring it again if you may still see it.\n",
+				clock(r.At, loc), what, strings.TrimSuffix(r.Message, "."))
+			continue
+		}
 		kept := "Your " + what + " stays on this device as you left it; the server kept its own version, which replaces it here when it next changes there."
 		if r.Op == app.OpDelete {
 			kept = "The " + what + " is deleted on this device only; the server still has it."
 		}
 		fmt.Fprintf(&b, "\n• %s, %s %s: %s (%s).\n  %s\n", clock(r.At, loc), verb(r.Op), what, strings.TrimSuffix(r.Message, "."), r.Reason, kept)
 	}
-	return b.String()
+	return strings.TrimRight(b.String(), "\n")
 }
 
 func verb(op app.ChangeOp) string {
@@ -426,6 +492,8 @@ type teamSection struct {
 	server     *widget.Label
 	state      *widget.Label
 	progress   *widget.ProgressBarInfinite
+	// done shows how far a pull has come when the server has said (PullFraction).
+	done       *widget.ProgressBar
 	syncNow    *widget.Button
 	details    *widget.Button
 	disconnect *widget.Button
@@ -451,13 +519,15 @@ func (s *settingsScreen) teamSection() fyne.CanvasObject {
 	t.progress = widget.NewProgressBarInfinite()
 	t.progress.Hide()
 	t.progress.Stop()
+	t.done = widget.NewProgressBar()
+	t.done.Hide()
 	t.syncNow = widget.NewButtonWithIcon("Sync now", theme.ViewRefreshIcon(), v.onSyncNow)
 	t.details = widget.NewButtonWithIcon("Details…", theme.InfoIcon(), v.onDetails)
 	t.disconnect = widget.NewButtonWithIcon("Disconnect…", theme.LogoutIcon(), t.onDisconnect)
 	t.connected = container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewLabel("Server"), nil, t.server),
 		container.NewBorder(nil, nil, widget.NewLabel("Status"), nil, t.state),
-		t.progress,
+		t.progress, t.done,
 		container.NewHBox(t.syncNow, t.details, t.disconnect))
 	t.box = container.NewVBox(t.intro, container.NewHBox(t.connectBtn), t.connected)
 	v.hooks["team"] = t.refresh
@@ -478,6 +548,7 @@ func (t *teamSection) refresh() {
 		t.connected.Hide()
 		t.progress.Stop()
 		t.progress.Hide()
+		t.done.Hide()
 		return
 	}
 	t.intro.Hide()
@@ -494,12 +565,21 @@ func (t *teamSection) refresh() {
 		text += "\n" + msg
 	}
 	setText(t.state, text)
-	if v.act.Phase == app.SyncRunning && v.act.Progress.Pulled > 0 {
-		t.progress.Show()
-		t.progress.Start()
-	} else {
+	f, known := v.act.Progress.PullFraction()
+	switch {
+	case v.act.Phase != app.SyncRunning || v.act.Progress.Pulled == 0:
 		t.progress.Stop()
 		t.progress.Hide()
+		t.done.Hide()
+	case known:
+		t.progress.Stop()
+		t.progress.Hide()
+		t.done.SetValue(f)
+		t.done.Show()
+	default:
+		t.done.Hide()
+		t.progress.Show()
+		t.progress.Start()
 	}
 }
 
@@ -531,8 +611,8 @@ func (t *teamSection) onDisconnect() {
 }
 
 // connectDialog asks for the team server's address and an account or an invitation code,
-// signs in and connects this device. A later step (publish this workspace as a team or join
-// it to one) fits between the sign-in and ConnectRemote.
+// signs in and connects this device. A computer whose own workspace holds data chooses to
+// publish it as a new team or join it to the team, sees the plan's summary, and confirms.
 type connectDialog struct {
 	v        *syncView
 	dialog   *dialog.CustomDialog
@@ -550,11 +630,35 @@ type connectDialog struct {
 	note     *subtle
 	connect  *widget.Button
 	cancel   *widget.Button
+	// used is set when this computer's own workspace holds time or a catalog: connecting
+	// then publishes it as a new team or joins it to the team on the server (choice).
+	used     bool
+	existing *fyne.Container
+	choice   *widget.RadioGroup
+	// working runs while the dialog waits on the server or the store.
+	working *widget.ProgressBarInfinite
+	// summary says what the publish or join will do; confirm carries it out once shown.
+	summary *widget.Label
+	pending *pendingConnect
+}
+
+// pendingConnect is a publish or join whose summary the user is looking at.
+type pendingConnect struct {
+	mode app.ConnectMode
+	in   TeamSignIn
+	ts   TeamSession // the join's signed-in session; a publish signs up on confirming
+	plan app.ConnectPlan
 }
 
 const (
 	howAccount = "I have an account"
 	howInvite  = "I have an invitation code"
+)
+
+// The two ways a computer that tracks time of its own connects.
+const (
+	choicePublish = "Publish this workspace as a new team"
+	choiceJoin    = "Join the team on the server: your entries move into it"
 )
 
 // onConnect opens the connect dialog.
@@ -592,7 +696,18 @@ func (v *syncView) onConnect() {
 	c.account = container.NewVBox(field("E-mail", c.email), field("Password", c.password))
 	c.invite = container.NewVBox(field("Invitation code", c.code), field("Your name", c.name), field("Choose a password", c.newPass))
 	c.how.SetSelected(howAccount)
-	body := container.NewVBox(field("Server address", c.url), c.insecure, c.how, c.account, c.invite, c.errLabel, c.note)
+	c.choice = widget.NewRadioGroup([]string{choicePublish, choiceJoin}, func(string) { c.onChoice() })
+	c.existing = container.NewVBox(wrapped(caption("This computer already tracks time of its own. Choose what becomes of it; "+
+		"you see what moves before anything does.")), c.choice)
+	c.existing.Hide()
+	c.working = widget.NewProgressBarInfinite()
+	c.working.Stop()
+	c.working.Hide()
+	c.summary = widget.NewLabel("")
+	c.summary.Wrapping = fyne.TextWrapWord
+	c.summary.Hide()
+	body := container.NewVBox(field("Server address", c.url), c.insecure, c.how, c.account, c.invite, c.existing, c.errLabel,
+		c.note, c.working, c.summary)
 	c.dialog = dialog.NewCustomWithoutButtons("Connect to a team server", fixedWidth(480, body), u.win)
 	c.cancel = widget.NewButton("Cancel", c.dialog.Hide)
 	c.connect = widget.NewButtonWithIcon("Connect", theme.LoginIcon(), c.onConnect)
@@ -600,12 +715,59 @@ func (v *syncView) onConnect() {
 	c.dialog.SetButtons([]fyne.CanvasObject{c.cancel, c.connect})
 	for _, e := range []*entry{c.url, c.email, c.password, c.code, c.name, c.newPass} {
 		e.OnSubmitted = func(string) { c.onConnect() }
+		changed := e.OnChanged
+		e.OnChanged = func(text string) {
+			if changed != nil {
+				changed(text)
+			}
+			c.forgetPlan()
+		}
 	}
 	u.showModal(c.dialog, submitWith(c.connect), nil)
 	u.win.Canvas().Focus(c.url)
+	u.bg(func(ctx context.Context) (func(), error) {
+		used, err := u.svc.LocalWorkspaceUsed(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("read this computer's workspace: %w", err)
+		}
+		return func() {
+			c.used = used
+			if used {
+				c.existing.Show()
+				c.dialog.Refresh()
+			}
+		}, nil
+	})
+}
+
+// onChoice follows the publish-or-join choice: a publish signs up with the e-mail and
+// password given, so it takes no invitation.
+func (c *connectDialog) onChoice() {
+	c.forgetPlan()
+	if c.choice.Selected == choicePublish {
+		c.how.SetSelected(howAccount)
+		c.how.Disable()
+		c.note.SetText("The e-mail address and a new password you give here become the team owner's sign-in on the server.")
+		c.note.Show()
+	} else {
+		c.how.Enable()
+		c.note.Hide()
+	}
+	c.dialog.Refresh() // the note's lines change the dialog's height
+}
+
+// forgetPlan drops a summary shown for what the fields said before they changed.
+func (c *connectDialog) forgetPlan() {
+	if c.pending == nil {
+		return
+	}
+	c.pending = nil
+	c.summary.Hide()
+	c.connect.SetText("Connect")
 }
 
 func (c *connectDialog) onHow(choice string) {
+	c.forgetPlan()
 	if choice == howInvite {
 		c.account.Hide()
 		c.invite.Show()
@@ -657,6 +819,22 @@ func (c *connectDialog) fail(msg string) {
 	c.errLabel.Show()
 	c.connect.Enable()
 	c.note.Hide()
+	c.idle()
+}
+
+// busy shows that the dialog waits, saying on what.
+func (c *connectDialog) busy(what string) {
+	c.connect.Disable()
+	c.note.SetText(what)
+	c.note.Show()
+	c.working.Show()
+	c.working.Start()
+}
+
+// idle ends busy.
+func (c *connectDialog) idle() {
+	c.working.Stop()
+	c.working.Hide()
 }
 
 // onConnect signs in, connects the device and starts the first sync, which brings the
@@ -694,9 +872,11 @@ func (c *connectDialog) onConnect() {
 		c.fail("This build has no team server support.")
 		return
 	}
-	c.connect.Disable()
-	c.note.SetText("Signing in to " + in.URL + "…")
-	c.note.Show()
+	if c.used {
+		c.onConnectUsed(in)
+		return
+	}
+	c.busy("Signing in to " + in.URL + "…")
 	dir := u.opts.DataDir
 	u.bg(func(ctx context.Context) (func(), error) {
 		ts, err := u.opts.SignIn(ctx, in)
@@ -709,13 +889,187 @@ func (c *connectDialog) onConnect() {
 				c.fail(connectErrorText(err, in))
 				return
 			}
-			u.log.Info("connected to a team server", "url", ts.URL)
-			u.meEmail = ts.Session.User.Email
-			c.note.SetText("Connected. Receiving the team's data…")
-			v.awaiting = true
-			u.opts.Sync.Kick()
+			c.connected(ts, app.ConnectFresh)
 		}, nil
 	})
+}
+
+// connected follows a connect that went through: the first round brings the team's
+// workspace (which the window then opens), or sends the published one.
+func (c *connectDialog) connected(ts TeamSession, mode app.ConnectMode) {
+	v, u := c.v, c.v.u
+	c.idle()
+	u.log.Info("connected to a team server", "url", ts.URL, "mode", string(mode))
+	u.meEmail = ts.Session.User.Email
+	if mode == app.ConnectPublish {
+		// The window's workspace stays the same, now the team's: the status shows the
+		// upload going out.
+		c.dialog.Hide()
+	} else {
+		c.note.SetText("Connected. Receiving the team's data…")
+		c.note.Show()
+		v.awaiting = true
+	}
+	u.opts.Sync.Kick()
+}
+
+// onConnectUsed publishes or joins this computer's own workspace: the first Connect shows
+// what will happen (nothing has moved yet), the second carries it out.
+func (c *connectDialog) onConnectUsed(in TeamSignIn) {
+	u := c.v.u
+	if p := c.pending; p != nil {
+		c.apply(p)
+		return
+	}
+	switch c.choice.Selected {
+	case choicePublish:
+		if in.Code != "" {
+			c.fail("An invitation code joins a team that exists: choose Join, or publish with your e-mail and a new password.")
+			return
+		}
+		if u.opts.Publish == nil {
+			c.fail("This build cannot publish a workspace.")
+			return
+		}
+		c.busy("Counting what this workspace holds…")
+		u.bg(func(ctx context.Context) (func(), error) {
+			plan, err := u.svc.PreviewPublish(ctx)
+			return func() {
+				if err != nil {
+					c.fail(connectErrorText(err, in))
+					return
+				}
+				c.showPlan(&pendingConnect{mode: app.ConnectPublish, in: in, plan: plan})
+			}, nil
+		})
+	case choiceJoin:
+		if u.opts.TeamCatalog == nil {
+			c.fail("This build cannot join a workspace to a team.")
+			return
+		}
+		c.busy("Signing in to " + in.URL + "…")
+		u.bg(func(ctx context.Context) (func(), error) {
+			ts, err := u.opts.SignIn(ctx, in)
+			if err != nil {
+				return func() { c.fail(connectErrorText(err, in)) }, nil
+			}
+			u.do(func() { c.note.SetText("Reading the team's projects, clients, tasks and tags…") })
+			team, err := u.opts.TeamCatalog(ctx, ts)
+			var plan app.ConnectPlan
+			if err == nil {
+				plan, err = u.svc.PlanConnect(ctx, ts.Session, app.ConnectJoin, team)
+			}
+			return func() {
+				if err != nil {
+					c.fail(connectErrorText(err, in))
+					return
+				}
+				c.showPlan(&pendingConnect{mode: app.ConnectJoin, in: in, ts: ts, plan: plan})
+			}, nil
+		})
+	default:
+		c.fail("Choose what becomes of the time this computer tracked: publish it as a new team, or join the team on the server.")
+	}
+}
+
+// showPlan shows what the publish or join will do and turns Connect into its confirmation.
+func (c *connectDialog) showPlan(p *pendingConnect) {
+	c.idle()
+	c.errLabel.Hide()
+	c.note.Hide()
+	org := p.ts.Session.Organization.Name
+	c.pending = p
+	c.summary.SetText(planSummary(p.plan, p.in.URL, org))
+	c.summary.Show()
+	if p.mode == app.ConnectPublish {
+		c.connect.SetText("Publish")
+	} else {
+		c.connect.SetText("Move and connect")
+	}
+	c.connect.Enable()
+	c.dialog.Refresh()
+}
+
+// apply carries out the summary the user confirmed. A publish signs up on the server now;
+// a workspace changed since its summary is summed up again and asked about again.
+func (c *connectDialog) apply(p *pendingConnect) {
+	u := c.v.u
+	dir := u.opts.DataDir
+	if p.mode == app.ConnectPublish {
+		c.busy("Publishing this workspace on " + p.in.URL + "…")
+	} else {
+		c.busy("Moving this workspace into " + p.ts.Session.Organization.Name + "…")
+	}
+	u.bg(func(ctx context.Context) (func(), error) {
+		ts, plan := p.ts, p.plan
+		var err error
+		if p.mode == app.ConnectPublish {
+			var req app.PublishInput
+			if req, err = u.svc.PublishRequest(ctx, p.in.Email, p.in.Password); err == nil {
+				ts, err = u.opts.Publish(ctx, p.in.URL, req)
+			}
+			if err == nil {
+				plan, err = u.svc.PlanConnect(ctx, ts.Session, app.ConnectPublish, app.TeamCatalog{})
+			}
+		}
+		if err == nil {
+			err = u.svc.ConnectWorkspace(ctx, app.RemoteTokenFile(dir), ts.URL, ts.Session, plan)
+		}
+		changed := errors.Is(err, app.ErrConflict) && p.mode == app.ConnectJoin && strings.Contains(err.Error(), "changed since")
+		if changed {
+			// The user tracked time meanwhile: the new summary, to confirm again.
+			if again, perr := u.svc.PlanConnect(ctx, ts.Session, app.ConnectJoin, plan.Team()); perr == nil {
+				return func() {
+					c.showPlan(&pendingConnect{mode: p.mode, in: p.in, ts: ts, plan: again})
+					c.errLabel.SetText("This workspace changed since the summary below was first made; look at it again and confirm.")
+					c.errLabel.Show()
+				}, nil
+			}
+		}
+		return func() {
+			if err != nil {
+				u.log.Info("connect to a team server refused", "mode", string(p.mode), "err", err)
+				c.forgetPlan()
+				msg := connectErrorText(err, p.in)
+				if p.mode == app.ConnectPublish && errors.Is(err, app.ErrConflict) {
+					msg = "This workspace is on the server already, under another sign-in: publish it again with the e-mail and " +
+						"password it was published with, or join the team instead."
+				}
+				c.fail(msg)
+				return
+			}
+			c.pending = nil
+			c.connected(ts, p.mode)
+		}, nil
+	})
+}
+
+// planSummary says what a publish or join takes to the server, before it happens.
+func planSummary(p app.ConnectPlan, url, org string) string {
+	kinds := []struct {
+		one, many string
+		n         app.CatalogCounts
+	}{{"project", "projects", p.Projects}, {"client", "clients", p.Clients}, {"task", "tasks", p.Tasks}, {"tag", "tags", p.Tags}}
+	entries := fmt.Sprintf("%s %s", thousands(p.Entries), plural(p.Entries, "time entry", "time entries"))
+	var b strings.Builder
+	if p.Mode == app.ConnectPublish {
+		var parts []string
+		for _, k := range kinds {
+			parts = append(parts, fmt.Sprintf("%s %s", thousands(k.n.Created), plural(k.n.Created, k.one, k.many)))
+		}
+		fmt.Fprintf(&b, "Publishing makes this workspace a new team on %s: %s and %s go to the server as they are. "+
+			"Everything stays on this computer too, and keeps syncing from then on.", url, entries, strings.Join(parts, ", "))
+		return b.String()
+	}
+	fmt.Fprintf(&b, "Joining %s on %s: %s move into the team.\n", org, url, entries)
+	for _, k := range kinds {
+		if k.n.Matched+k.n.Created == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "• %s: %d matched to the team's by name, %d new\n", strings.ToUpper(k.many[:1])+k.many[1:], k.n.Matched, k.n.Created)
+	}
+	b.WriteString("This computer's own workspace is then replaced by the team's; nothing is lost.")
+	return b.String()
 }
 
 // connectErrorText says why connecting failed and what to do.
@@ -731,9 +1085,13 @@ func connectErrorText(err error, in TeamSignIn) string {
 	case errors.Is(err, app.ErrNotFound) && in.Code != "":
 		return "The server knows no invitation with this code. Check it, or ask for a new one (codes work once and expire)."
 	case errors.Is(err, app.ErrConflict) && !strings.Contains(err.Error(), "server answered"):
-		// The device's own workspace holds data (app.ConnectRemote).
-		return "This computer already tracks time in its own workspace, and " + err.Error() +
-			". For now, connect from a fresh installation, or keep a copy with 'stint export' first."
+		// The device's own workspace holds data (app.ConnectRemote): close and open the
+		// dialog again to choose publish or join.
+		return "This computer already tracks time in its own workspace, and " + err.Error() + "."
+	case errors.Is(err, app.ErrForbidden) && strings.Contains(err.Error(), "nothing has moved"):
+		return sentence(err.Error()) // a join the role may not make (app.ConnectPlan), with what to do
+	case errors.Is(err, app.ErrForbidden) && in.Code == "" && in.Email != "":
+		return "The server refused to make a new team (" + err.Error() + "): it may not allow sign-up. Ask whoever runs it, or join a team there instead."
 	}
 	return "Connecting failed: " + err.Error() + "."
 }

@@ -56,7 +56,7 @@ func newTeamServer(t *testing.T) *teamServer {
 	if _, err := ts.svc.CreateProject(ctx, ts.owner, app.ProjectInput{Name: "Team project"}); err != nil {
 		t.Fatal(err)
 	}
-	ts.http = httptest.NewServer(server.New(ts.svc, server.Config{}).Handler())
+	ts.http = httptest.NewServer(server.New(ts.svc, server.Config{AllowSignup: true}).Handler())
 	t.Cleanup(ts.http.Close)
 	ts.url = ts.http.URL
 	return ts
@@ -205,7 +205,7 @@ func TestConnectErrors(t *testing.T) {
 		{name: "wrong password", email: teamEmail, password: "not the password", want: "Wrong e-mail or password"},
 		{name: "plain http off this machine", url: "http://stint.example.com", email: teamEmail, password: teamPassword, want: "plain http://"},
 		{name: "missing password", email: teamEmail, want: "Give your e-mail address and password"},
-		{name: "workspace with data", data: true, email: teamEmail, password: teamPassword, want: "already tracks time"},
+		{name: "workspace with data, no choice", data: true, email: teamEmail, password: teamPassword, want: "Choose what becomes of the time"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ts := newTeamServer(t)
@@ -319,10 +319,16 @@ func TestSyncStatusTexts(t *testing.T) {
 		{"synced", app.SyncActivity{Phase: app.SyncSynced}, "Synced", "Synced"},
 		{"waiting", app.SyncActivity{Phase: app.SyncSynced, State: app.SyncState{Pending: 3}}, "3 changes waiting", "3 changes waiting"},
 		{"first sync", app.SyncActivity{Phase: app.SyncRunning, Progress: app.SyncProgress{Pulled: 12500}}, "Receiving changes: 12,500…", "Receiving 12,500…"},
+		{"first sync, head known", app.SyncActivity{Phase: app.SyncRunning, Progress: app.SyncProgress{Pulled: 12500, Cursor: 12600, Head: 28000}},
+			"Receiving changes: 12,500 (45%)…", "Receiving 45%…"},
 		{"offline", app.SyncActivity{Phase: app.SyncOffline, OfflineSince: at, State: app.SyncState{Pending: 1}}, "Offline since 14:05 · 1 change waiting", "Offline since 14:05"},
 		{"session gone", app.SyncActivity{Phase: app.SyncFailing, Err: errors.Join(unauthorized, app.ErrUnauthorized)}, "Sync error: sign in again", "Sync: sign in again"},
 		{"old server", app.SyncActivity{Phase: app.SyncFailing, Err: &app.ProtocolError{Client: 2, Server: 1}}, "Sync error: update Stint", "Sync: update Stint"},
 		{"refused", app.SyncActivity{Phase: app.SyncSynced, State: app.SyncState{Rejections: []app.SyncRejection{{At: at}, {At: at}}}}, "Synced · 2 changes refused", "2 changes refused"},
+		{"server changes waiting", app.SyncActivity{Phase: app.SyncSynced, State: app.SyncState{Pending: 1, Deferred: []app.SyncDeferred{{}, {}, {}}}},
+			"Synced · 3 changes from the server waiting · 1 change waiting", "3 not applied yet"},
+		{"set aside", app.SyncActivity{Phase: app.SyncSynced, State: app.SyncState{Rejections: []app.SyncRejection{{At: at, Reason: app.RejectNotApplied}}}},
+			"Synced · 1 change from the server set aside", "1 set aside"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, harnessOpts{workspace: true, tray: true})
@@ -407,5 +413,227 @@ func TestDisconnect(t *testing.T) {
 	}
 	if !slices.Contains(h.projectNames(), "Team project") {
 		t.Fatal("the team's data went with the disconnect")
+	}
+}
+
+// teamFuncs gives the window the publish and the catalog read as the desktop wires them
+// (cmd/stint/desktop.go), through package sync.
+func (h *harness) teamFuncs() {
+	h.u.opts.Publish = func(ctx context.Context, url string, in app.PublishInput) (TeamSession, error) {
+		sess, err := stintsync.Publish(ctx, nil, url, in)
+		return TeamSession{URL: url, Session: sess}, err
+	}
+	h.u.opts.TeamCatalog = func(ctx context.Context, ts TeamSession) (app.TeamCatalog, error) {
+		r, err := stintsync.NewRemote(ts.URL, ts.Session.Token, nil)
+		if err != nil {
+			return app.TeamCatalog{}, err
+		}
+		return r.Catalog(ctx, ts.Session.Organization.ID)
+	}
+}
+
+// serverEntries lists the entries a user sees on the server.
+func serverEntries(t *testing.T, svc *app.Service, a app.Actor) []app.TimeEntry {
+	t.Helper()
+	es, err := app.AllPages(func(lp app.ListParams) (app.Page[app.TimeEntry], error) {
+		return svc.TimeEntries(context.Background(), a, app.EntryQuery{ListParams: lp})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return es
+}
+
+// TestConnectJoin: a computer that tracked time offline joins the team from the connect
+// dialog: it chooses Join, sees what moves (entries, projects matched by name and new)
+// before anything does, confirms, and the window opens the team's workspace holding its
+// entry, which reaches the server.
+func TestConnectJoin(t *testing.T) {
+	ts := newTeamServer(t)
+	h := newHarness(t, harnessOpts{workspace: true, sync: true})
+	h.teamFuncs()
+	same := h.project("team PROJECT ") // the team's "Team project", matched by name
+	h.project("Mine only")
+	h.entryAt("offline work", &same, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC), time.Hour)
+	c := h.openConnect(ts.url, teamEmail, teamPassword)
+	if !c.existing.Visible() {
+		t.Fatal("the dialog does not offer to publish or join this computer's workspace")
+	}
+	c.choice.SetSelected(choiceJoin)
+	h.tap(c.connect)
+	h.until("the summary", func() bool { return c.summary.Visible() })
+	for _, want := range []string{"Joining Team on " + ts.url, "1 time entry move into the team", "Projects: 1 matched to the team's by name, 1 new"} {
+		if !strings.Contains(c.summary.Text, want) {
+			t.Errorf("summary lacks %q:\n%s", want, c.summary.Text)
+		}
+	}
+	if st, err := h.svc.SyncStatus(h.ctx, app.RemoteTokenFile(h.dataDir)); err != nil || st.Connected {
+		t.Fatalf("connected before the summary was confirmed: %+v %v", st, err)
+	}
+	if c.connect.Text != "Move and connect" {
+		t.Fatalf("confirm button says %q", c.connect.Text)
+	}
+	h.tap(c.connect)
+	h.until("the team's workspace", func() bool { return h.u.actor.TenantID == ts.owner.TenantID })
+	h.until("the entry on the server", func() bool {
+		for _, e := range serverEntries(t, ts.svc, ts.owner) {
+			if e.Description == "offline work" {
+				return true
+			}
+		}
+		return false
+	})
+	h.until("Synced", func() bool { return h.u.sync.item.Text == "Synced" })
+	names := h.projectNames()
+	if !slices.Contains(names, "Team project") || !slices.Contains(names, "Mine only") || len(names) != 2 {
+		t.Fatalf("after the join the window lists projects %q, want the team's and the new one, once each", names)
+	}
+}
+
+// TestConnectPublish: a computer that tracked time offline publishes its workspace as a new
+// team: the summary first, then the server has its entry under the new owner's sign-in and
+// the window keeps its workspace, now synced.
+func TestConnectPublish(t *testing.T) {
+	ts := newTeamServer(t)
+	h := newHarness(t, harnessOpts{workspace: true, sync: true})
+	h.teamFuncs()
+	p := h.project("Garden")
+	e := h.entryAt("digging", &p, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC), time.Hour)
+	before := h.u.actor
+	c := h.openConnect(ts.url, "grace@example.com", "a long new password")
+	c.choice.SetSelected(choicePublish)
+	if !strings.Contains(c.note.seg.Text, "team owner's sign-in") {
+		t.Fatalf("publishing does not say whose sign-in the e-mail becomes: %q", c.note.seg.Text)
+	}
+	h.tap(c.connect)
+	h.until("the summary", func() bool { return c.summary.Visible() })
+	if want := "1 time entry and 1 project, 0 clients, 0 tasks, 0 tags go to the server"; !strings.Contains(c.summary.Text, want) {
+		t.Fatalf("summary %q, want %q", c.summary.Text, want)
+	}
+	if _, err := stintsync.Login(h.ctx, nil, ts.url, "grace@example.com", "a long new password", uuid.Nil); err == nil {
+		t.Fatal("the server has the new team before the summary was confirmed")
+	}
+	h.tap(c.connect)
+	h.until("the dialog closed", func() bool { return !h.dialogOpen() })
+	h.until("Synced", func() bool { return h.u.sync.item.Text == "Synced" })
+	sess, err := stintsync.Login(h.ctx, nil, ts.url, "grace@example.com", "a long new password", uuid.Nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner, err := ts.svc.Authenticate(h.ctx, sess.Token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es := serverEntries(t, ts.svc, owner)
+	if len(es) != 1 || es[0].ID != e.ID || owner.TenantID != before.TenantID {
+		t.Fatalf("the server's new team holds %+v (tenant %s), want the device's entry with its id in tenant %s", es, owner.TenantID, before.TenantID)
+	}
+	if h.u.actor != before {
+		t.Fatalf("the window switched workspace: %+v, want %+v", h.u.actor, before)
+	}
+}
+
+// TestConnectJoinRefusedForRole: a member whose workspace has projects the team lacks is
+// told what to do before anything moves; nothing is connected.
+func TestConnectJoinRefusedForRole(t *testing.T) {
+	ts := newTeamServer(t)
+	if _, err := ts.svc.AddMember(context.Background(), ts.owner, app.MemberInput{Email: "mem@example.com", Name: "Mem",
+		Role: app.RoleMember, Password: "member password"}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, harnessOpts{workspace: true, sync: true})
+	h.teamFuncs()
+	h.project("Not on the server")
+	c := h.openConnect(ts.url, "mem@example.com", "member password")
+	c.choice.SetSelected(choiceJoin)
+	h.tap(c.connect)
+	h.until("the error", func() bool { return c.errLabel.Visible() })
+	if !strings.Contains(c.errLabel.Text, "may not create") || !strings.Contains(c.errLabel.Text, "nothing has moved") || c.summary.Visible() {
+		t.Fatalf("error %q (summary shown %t), want what is missing and that nothing moved", c.errLabel.Text, c.summary.Visible())
+	}
+	if st, err := h.svc.SyncStatus(h.ctx, app.RemoteTokenFile(h.dataDir)); err != nil || st.Connected {
+		t.Fatalf("after a refused join: %+v %v", st, err)
+	}
+}
+
+// TestSyncFollowsLoginElsewhere: a `stint remote login` beside the running window (here the
+// same service, with no kick, as another process's login reaches the worker) starts the
+// sync: the window opens the team's workspace and reads Synced; a logout stops it and
+// Settings offers to connect again.
+func TestSyncFollowsLoginElsewhere(t *testing.T) {
+	ts := newTeamServer(t)
+	h := newHarness(t, harnessOpts{sync: true, workspace: true, tray: true})
+	h.until("the not-connected state", func() bool { return h.u.sync.act.Phase == app.SyncNotConnected })
+	sess, err := stintsync.Login(h.ctx, nil, ts.url, teamEmail, teamPassword, uuid.Nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.svc.ConnectRemote(h.ctx, app.RemoteTokenFile(h.dataDir), ts.url, sess); err != nil {
+		t.Fatal(err)
+	}
+	h.until("the team's workspace", func() bool { return h.u.actor.TenantID == ts.owner.TenantID })
+	h.until("Synced", func() bool { return h.u.sync.item.Text == "Synced" && h.u.tray.syncLine.Label == "Sync: Synced" })
+	h.until("the team's project", func() bool { return slices.Contains(h.projectNames(), "Team project") })
+
+	if err := h.svc.DisconnectRemote(h.ctx, app.RemoteTokenFile(h.dataDir)); err != nil {
+		t.Fatal(err)
+	}
+	h.until("not connected", func() bool { return h.u.sync.act.Phase == app.SyncNotConnected })
+	h.u.show(slices.Index(h.u.screens, screen(h.u.settings)))
+	h.wait()
+	if h.u.sync.item.Visible() || h.u.tray.syncLine.Label != "" || !h.u.settings.team.connectBtn.Visible() {
+		t.Fatal("after a logout elsewhere the window still shows a team server")
+	}
+}
+
+// TestDeferredInDetails: the details list the server's changes waiting to be applied with
+// why, and a change set aside by a resync with what happened to the data.
+func TestDeferredInDetails(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	at := h.svc.Now().Add(-time.Minute)
+	id := uuid.MustParse("0193a5a0-0000-7000-8000-000000000001")
+	h.u.sync.set(app.SyncActivity{Phase: app.SyncSynced, State: app.SyncState{URL: "https://stint.example.com",
+		Deferred: []app.SyncDeferred{{Kind: app.SyncTimeEntry, ID: id, Why: "a running timer, while this device's other running timer has not been stopped yet"}},
+		Rejections: []app.SyncRejection{{Entity: app.EntityProject, Op: app.OpUpsert, Reason: app.RejectNotApplied, At: at,
+			Message: "a change from the server could not be applied here: it names a row that has not arrived yet", Outcome: app.RejectionSetAside}},
+	}})
+	h.tap(h.u.sync.item)
+	text := h.overlayText()
+	for _, want := range []string{
+		"1 change from the server waits to be applied on this computer",
+		"A time entry (0193a5a0…): a running timer, while this device's other running timer has not been stopped yet.",
+		"a project from the server: a change from the server could not be applied here: it names a row that has not arrived yet",
+		"Set aside when this device pulled everything again",
+		"The server has refused none of this device's changes.",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("details lack %q:\n%s", want, text)
+		}
+	}
+}
+
+// TestFirstSyncProgressInSettings: Settings shows how far a first sync has come as a bar
+// once the server has said, and a running bar before.
+func TestFirstSyncProgressInSettings(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	h.u.show(slices.Index(h.u.screens, screen(h.u.settings)))
+	h.wait()
+	team := h.u.settings.team
+	h.u.sync.set(app.SyncActivity{Phase: app.SyncRunning, State: app.SyncState{URL: "https://stint.example.com"},
+		Progress: app.SyncProgress{Pulled: 1000}})
+	if !team.progress.Visible() || team.done.Visible() {
+		t.Fatal("before the server says how far, Settings shows no running bar")
+	}
+	h.u.sync.set(app.SyncActivity{Phase: app.SyncRunning, State: app.SyncState{URL: "https://stint.example.com"},
+		Progress: app.SyncProgress{Pulled: 12500, Cursor: 12600, Head: 28000}})
+	if !team.done.Visible() || team.progress.Visible() || team.done.Value != 0.45 {
+		t.Fatalf("Settings shows bar %t at %v (running bar %t), want 0.45", team.done.Visible(), team.done.Value, team.progress.Visible())
+	}
+	if !strings.HasPrefix(team.state.Text, "Receiving changes: 12,500 (45%)") {
+		t.Fatalf("Settings state %q", team.state.Text)
+	}
+	h.u.sync.set(app.SyncActivity{Phase: app.SyncSynced, State: app.SyncState{URL: "https://stint.example.com"}})
+	if team.done.Visible() || team.progress.Visible() {
+		t.Fatal("a bar stays after the sync")
 	}
 }

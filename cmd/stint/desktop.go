@@ -87,6 +87,8 @@ func (c *cli) desktop(ctx context.Context, args []string) error {
 		Logger:          log,
 		Sync:            worker,
 		SignIn:          teamSignIn,
+		Publish:         teamPublish,
+		TeamCatalog:     teamCatalog,
 	})
 	stopSync()
 	stopAPI()
@@ -111,6 +113,33 @@ func teamSignIn(ctx context.Context, in ui.TeamSignIn) (ui.TeamSession, error) {
 		sess, err = stintsync.Login(ctx, nil, base, in.Email, in.Password, uuid.Nil)
 	}
 	return ui.TeamSession{URL: base, Session: sess}, err
+}
+
+// teamPublish makes the desktop's local workspace a new team on a server. A workspace
+// published before whose owner signs in with the same e-mail and password carries on, as
+// with 'stint remote login --publish'.
+func teamPublish(ctx context.Context, url string, in app.PublishInput) (ui.TeamSession, error) {
+	base, err := stintsync.NormalizeURL(url)
+	if err != nil {
+		return ui.TeamSession{}, err
+	}
+	sess, err := stintsync.Publish(ctx, nil, base, in)
+	if errors.Is(err, app.ErrConflict) {
+		if again, lerr := stintsync.Login(ctx, nil, base, in.Email, in.Password, in.TenantID); lerr == nil && again.Tenant.ID == in.TenantID {
+			return ui.TeamSession{URL: base, Session: again}, nil
+		}
+	}
+	return ui.TeamSession{URL: base, Session: sess}, err
+}
+
+// teamCatalog reads the signed-in organization's catalog and the user's role there, for
+// the desktop's join.
+func teamCatalog(ctx context.Context, ts ui.TeamSession) (app.TeamCatalog, error) {
+	r, err := stintsync.NewRemote(ts.URL, ts.Session.Token, nil)
+	if err != nil {
+		return app.TeamCatalog{}, err
+	}
+	return r.Catalog(ctx, ts.Session.Organization.ID)
 }
 
 // apiState remembers why the local API stopped, for the settings screen.

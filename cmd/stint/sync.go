@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -32,9 +33,12 @@ offline in between; nothing waiting is lost when the server cannot be reached.
                 state (offline since when, an error and what to do); an unreachable server
                 is retried, less often the longer it stays away. Ctrl+C or SIGTERM stops it
                 cleanly; nothing waiting is lost.
-  sync status   the server, how many changes wait to be sent (pending), the last
-                successful sync, the last error, and the changes the server refused with
-                its reason
+  sync status   the state (synced, pending, offline, error, not connected), the server,
+                how many changes wait to be sent (pending), the last successful sync,
+                since when the server cannot be reached (offline since), the last error,
+                the changes from the server waiting to be applied here with why (a row
+                naming one not received yet, a running timer beside this device's), and
+                the changes the server refused with its reason
 
 Flags:
   --json       print JSON
@@ -104,7 +108,7 @@ func (c *cli) syncRound(ctx context.Context, svc *app.Service, dir string) (app.
 			return
 		}
 		shown = true
-		c.note("\rsync: %d sent, %d received…", p.Pushed, p.Pulled)
+		c.note("\r%s", syncProgressLine(p))
 	})
 	if shown {
 		c.note("\n")
@@ -113,6 +117,19 @@ func (c *cli) syncRound(ctx context.Context, svc *app.Service, dir string) (app.
 		return rep, remoteError("sync", err)
 	}
 	return rep, nil
+}
+
+// syncProgressLine is the line a long round redraws: a bar while receiving when the server
+// has said how far there is to go (its head), else counts. It keeps its width, so each
+// redraw covers the last.
+func syncProgressLine(p app.SyncProgress) string {
+	if f, ok := p.PullFraction(); ok && p.Pulled > 0 {
+		const width = 30
+		n := int(f * width)
+		return fmt.Sprintf("sync: receiving [%s%s] %3d%%  %d received, %d sent ", strings.Repeat("#", n), strings.Repeat("-", width-n),
+			int(f*100), p.Pulled, p.Pushed)
+	}
+	return fmt.Sprintf("sync: %d sent, %d received… ", p.Pushed, p.Pulled)
 }
 
 // printReport says what a round did.
@@ -145,33 +162,52 @@ func (c *cli) syncStatus(ctx context.Context, args []string) error {
 				app.SyncState
 			}{syncStateWord(st), st})
 		}
-		loc := userLocation(ctx, svc)
-		w := c.stdout
-		fmt.Fprintf(w, "State:         %s\n", syncStateWord(st))
-		if st.URL != "" {
-			fmt.Fprintf(w, "Server:        %s\n", st.URL)
-		}
-		fmt.Fprintf(w, "Pending:       %d\n", st.Pending)
-		if st.LastSuccess != nil {
-			fmt.Fprintf(w, "Last success:  %s\n", st.LastSuccess.In(loc).Format(time.DateTime))
-		} else {
-			fmt.Fprintln(w, "Last success:  never")
-		}
-		if st.LastError != "" {
-			fmt.Fprintf(w, "Last error:    %s (%s)\n", terminalSafe(st.LastError), st.LastErrorAt.In(loc).Format(time.DateTime))
-		}
-		for _, r := range st.Rejections {
-			fmt.Fprintf(w, "Refused:       %s %s %s: %s: %s\n", r.Op, r.Entity, r.EntityID, r.Reason, terminalSafe(r.Message))
-		}
+		printSyncStatus(c.stdout, st, userLocation(ctx, svc))
 		return nil
 	})
 }
 
-// syncStateWord is the one-word state: not connected, synced, pending, error.
+// printSyncStatus writes the status for people, times in loc.
+func printSyncStatus(w io.Writer, st app.SyncState, loc *time.Location) {
+	fmt.Fprintf(w, "State:         %s\n", syncStateWord(st))
+	if st.URL != "" {
+		fmt.Fprintf(w, "Server:        %s\n", st.URL)
+	}
+	fmt.Fprintf(w, "Pending:       %d\n", st.Pending)
+	if st.LastSuccess != nil {
+		fmt.Fprintf(w, "Last success:  %s\n", st.LastSuccess.In(loc).Format(time.DateTime))
+	} else {
+		fmt.Fprintln(w, "Last success:  never")
+	}
+	if st.OfflineSince != nil {
+		fmt.Fprintf(w, "Offline since: %s (the server cannot be reached; changes wait here)\n", st.OfflineSince.In(loc).Format(time.DateTime))
+	}
+	if st.LastError != "" {
+		fmt.Fprintf(w, "Last error:    %s (%s)\n", terminalSafe(st.LastError), st.LastErrorAt.In(loc).Format(time.DateTime))
+	}
+	if n := len(st.Deferred); n > 0 {
+		fmt.Fprintf(w, "Not applied:   %d from the server, tried again with every sync\n", n)
+	}
+	for _, d := range st.Deferred {
+		fmt.Fprintf(w, "Waiting:       %s %s: %s\n", d.Kind, d.ID, d.Why)
+	}
+	for _, r := range st.Rejections {
+		if r.Reason == app.RejectNotApplied {
+			fmt.Fprintf(w, "Set aside:     %s %s at %s: %s\n", r.Entity, r.EntityID, r.At.In(loc).Format(time.DateTime), terminalSafe(r.Message))
+			continue
+		}
+		fmt.Fprintf(w, "Refused:       %s %s %s: %s: %s\n", r.Op, r.Entity, r.EntityID, r.Reason, terminalSafe(r.Message))
+	}
+}
+
+// syncStateWord is the one-word state: not connected, offline, error, pending, never
+// synced, synced.
 func syncStateWord(st app.SyncState) string {
 	switch {
 	case !st.Connected:
 		return "not connected"
+	case st.OfflineSince != nil:
+		return "offline"
 	case st.LastError != "":
 		return "error"
 	case st.Pending > 0:

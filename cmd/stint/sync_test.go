@@ -65,10 +65,11 @@ func TestRemoteLoginSyncStatusLogout(t *testing.T) {
 	}
 	h.ok("projects", "add", "Made here")
 	var st struct {
-		State   string `json:"state"`
-		Pending int    `json:"pending"`
-		URL     string `json:"url"`
-		Error   string `json:"last_error"`
+		State        string     `json:"state"`
+		Pending      int        `json:"pending"`
+		URL          string     `json:"url"`
+		Error        string     `json:"last_error"`
+		OfflineSince *time.Time `json:"offline_since"`
 	}
 	h.okJSON(&st, "sync", "status", "--json")
 	if st.State != "pending" || st.Pending != 1 || st.URL != ts.URL {
@@ -102,8 +103,11 @@ func TestRemoteLoginSyncStatusLogout(t *testing.T) {
 		t.Fatalf("sync with the server down: exit %d, stderr %q; want non-zero and one clear line", r.code, r.stderr)
 	}
 	h.okJSON(&st, "sync", "status", "--json")
-	if st.State != "error" || st.Pending != 1 || st.Error == "" {
-		t.Fatalf("status after a failed round = %+v, want error with 1 pending", st)
+	if st.State != "offline" || st.Pending != 1 || st.Error == "" || st.OfflineSince == nil || !st.OfflineSince.Equal(testNow()) {
+		t.Fatalf("status after a failed round = %+v, want offline since %v with 1 pending", st, testNow())
+	}
+	if out, want := h.ok("sync", "status"), "Offline since: "+testNow().In(zone).Format(time.DateTime); !strings.Contains(out, want) {
+		t.Fatalf("sync status said %q, want %q", out, want)
 	}
 
 	h.ok("remote", "logout")
@@ -272,5 +276,47 @@ func TestSyncWatchSIGTERM(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatalf("sync --watch did not stop within 10 s of SIGTERM:\n%s", out.String())
+	}
+}
+
+// TestPrintSyncStatus: the status lists the server's changes waiting here with why, and
+// tells a change set aside by a resync from one the server refused.
+func TestPrintSyncStatus(t *testing.T) {
+	at := time.Date(2026, 11, 23, 13, 5, 0, 0, time.UTC)
+	id := app.NewID()
+	st := app.SyncState{URL: "https://stint.example.com", Connected: true, LastSuccess: &at,
+		Deferred: []app.SyncDeferred{{Kind: app.SyncTimeEntry, ID: id, Why: "it names a row that has not arrived yet; a later pull brings it"}},
+		Rejections: []app.SyncRejection{
+			{Entity: app.EntityProject, EntityID: id, Op: app.OpUpsert, Reason: app.RejectNotApplied, At: at, Message: "could not be applied here"},
+			{Entity: app.EntityTag, EntityID: id, Op: app.OpDelete, Reason: app.RejectForbidden, At: at, Message: "no"},
+		}}
+	var b strings.Builder
+	printSyncStatus(&b, st, time.UTC)
+	for _, want := range []string{
+		"Not applied:   1 from the server",
+		"Waiting:       time_entry " + id.String() + ": it names a row that has not arrived yet",
+		"Set aside:     project " + id.String() + " at 2026-11-23 13:05:00: could not be applied here",
+		"Refused:       delete tag " + id.String() + ": forbidden: no",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("status lacks %q:\n%s", want, b.String())
+		}
+	}
+}
+
+// TestSyncProgressLine: a long round draws a bar while receiving once the server has said how
+// far there is to go, and counts before that.
+func TestSyncProgressLine(t *testing.T) {
+	for _, tc := range []struct {
+		p    app.SyncProgress
+		want string
+	}{
+		{app.SyncProgress{Pushed: 3}, "sync: 3 sent, 0 received… "},
+		{app.SyncProgress{Pulled: 1000, Cursor: 25000, Head: 100000}, "sync: receiving [#######-----------------------]  25%  1000 received, 0 sent "},
+		{app.SyncProgress{Pulled: 4000, Cursor: 100000, Head: 100000}, "sync: receiving [##############################] 100%  4000 received, 0 sent "},
+	} {
+		if got := syncProgressLine(tc.p); got != tc.want {
+			t.Errorf("syncProgressLine(%+v) = %q, want %q", tc.p, got, tc.want)
+		}
 	}
 }

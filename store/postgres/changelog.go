@@ -77,6 +77,15 @@ func (s changeLog) LatestSeq(ctx context.Context, sc app.Scope) (int64, error) {
 	return seq, nil
 }
 
+// Count is how many changes of the tenant are pending.
+func (s changeLog) Count(ctx context.Context, sc app.Scope) (int, error) {
+	var n int
+	if err := s.d.queryRow(ctx, sc.TenantID, `SELECT count(*) FROM change_log WHERE tenant_id = ?`, sc.TenantID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count changes: %w", mapErr(err))
+	}
+	return n, nil
+}
+
 // Acknowledge drops the tenant's changes up to throughSeq: the server has them.
 func (s changeLog) Acknowledge(ctx context.Context, sc app.Scope, throughSeq int64) (int64, error) {
 	n, err := s.d.exec(ctx, sc.TenantID, `DELETE FROM change_log WHERE tenant_id = ? AND seq <= ?`, sc.TenantID, throughSeq)

@@ -80,6 +80,15 @@ func (s changeLog) LatestSeq(ctx context.Context, sc app.Scope) (int64, error) {
 	return seq, nil
 }
 
+// Count is how many changes of the tenant are pending.
+func (s changeLog) Count(ctx context.Context, sc app.Scope) (int, error) {
+	var n int
+	if err := s.q.QueryRowContext(ctx, `SELECT count(*) FROM change_log WHERE tenant_id = ?`, sc.TenantID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count changes: %w", err)
+	}
+	return n, nil
+}
+
 // Acknowledge drops the tenant's changes up to throughSeq: the server has them.
 func (s changeLog) Acknowledge(ctx context.Context, sc app.Scope, throughSeq int64) (int64, error) {
 	res, err := s.q.ExecContext(ctx, `DELETE FROM change_log WHERE tenant_id = ? AND seq <= ?`, sc.TenantID, throughSeq)

@@ -558,6 +558,12 @@ func testAuditAndChanges(t *testing.T, st app.Store) {
 		if none != 0 {
 			t.Errorf("latest seq of an empty tenant: %d", none)
 		}
+		if n, err := tx.Changes().Count(ctx, w.sc); err != nil || n != 2 {
+			t.Errorf("count %d (%v), want 2 pending", n, err)
+		}
+		if n, err := tx.Changes().Count(ctx, app.Scope{TenantID: app.NewID()}); err != nil || n != 0 {
+			t.Errorf("count of another tenant %d (%v), want 0", n, err)
+		}
 		return nil
 	})
 	// Acknowledged changes leave; another tenant's acknowledgement drops nothing here.
@@ -575,6 +581,9 @@ func testAuditAndChanges(t *testing.T, st app.Store) {
 		left, _ := tx.Changes().After(ctx, w.sc, 0, 10)
 		if len(left) != 1 || left[0].Seq != ch[1].Seq {
 			t.Errorf("pending after acknowledging the first: %+v", left)
+		}
+		if n, err := tx.Changes().Count(ctx, w.sc); err != nil || n != 1 {
+			t.Errorf("count after acknowledging the first %d (%v), want 1", n, err)
 		}
 		return nil
 	})
