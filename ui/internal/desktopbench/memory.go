@@ -22,7 +22,7 @@ type footprint struct {
 	exe             int64 // the executable's own mappings
 	mesa            int64 // libLLVM and the DRI driver
 	brk             int64 // [heap]: glibc's main arena (C allocations: GL, X11, fontconfig)
-	goHeap          int64 // Go's heap arenas (the 0xc000000000 range)
+	goHeap          int64 // Go's heap arenas (see goArena)
 	otherAnon       int64 // other anonymous mappings: glibc's thread arenas, stacks, Go's metadata
 	libs            int64 // other shared libraries
 }
@@ -32,6 +32,12 @@ func (f footprint) minus(g footprint) footprint {
 		mesa: f.mesa - g.mesa, brk: f.brk - g.brk, goHeap: f.goHeap - g.goHeap,
 		otherAnon: f.otherAnon - g.otherAnon, libs: f.libs - g.libs}
 }
+
+// goArena says whether an anonymous mapping at start is one of Go's heap arenas. Go asks
+// for them at hinted addresses far below where the kernel places mmaps without a hint
+// (glibc's arenas, thread stacks, shared libraries, Go's own metadata: just under
+// 0x7f0000000000 on amd64); since Go 1.26 the hint's base is random, so no fixed range.
+func goArena(start uint64) bool { return start >= 1<<32 && start < 0x700000000000 }
 
 // readFootprint sorts a process's resident memory by mapping (/proc/PID/smaps).
 func readFootprint(pid int) (footprint, error) {
@@ -64,7 +70,7 @@ func readFootprint(pid int) (footprint, error) {
 				kind = &fp.mesa
 			case path == "[heap]":
 				kind = &fp.brk
-			case path == "" && start >= 0xc000000000 && start < 0xc100000000:
+			case path == "" && goArena(start):
 				kind = &fp.goHeap
 			case anonMap:
 				kind = &fp.otherAnon
