@@ -56,3 +56,42 @@ func releaseCode() (int64, error) {
 	}
 	return advised, sc.Err()
 }
+
+// releaseCodeChecked is releaseCode with the executable's resident size before and after.
+func releaseCodeChecked() (before, advised, after int64, err error) {
+	if before, err = exeResident(); err != nil {
+		return 0, 0, 0, err
+	}
+	if advised, err = releaseCode(); err != nil {
+		return before, advised, before, err
+	}
+	after, err = exeResident()
+	return before, advised, after, err
+}
+
+// exeResident is the resident size of this process's read-only executable mappings, the
+// ones releaseCode advises.
+func exeResident() (int64, error) {
+	exe, err := os.Readlink("/proc/self/exe")
+	if err != nil {
+		return 0, err
+	}
+	smaps, err := os.ReadFile("/proc/self/smaps")
+	if err != nil {
+		return 0, err
+	}
+	var total int64
+	in := false
+	sc := bufio.NewScanner(bytes.NewReader(smaps))
+	for sc.Scan() {
+		f := bytes.Fields(sc.Bytes())
+		switch {
+		case len(f) >= 5 && bytes.Contains(f[0], []byte("-")) && !bytes.HasSuffix(f[0], []byte(":")):
+			in = len(f) >= 6 && string(bytes.Join(f[5:], []byte(" "))) == exe && bytes.IndexByte(f[1], 'w') < 0
+		case in && len(f) >= 2 && string(f[0]) == "Rss:":
+			kb, _ := strconv.ParseInt(string(f[1]), 10, 64)
+			total += kb << 10
+		}
+	}
+	return total, sc.Err()
+}
