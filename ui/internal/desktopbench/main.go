@@ -58,7 +58,7 @@ type options struct {
 func run() error {
 	var o options
 	flag.StringVar(&o.bin, "bin", "", "stint binary (default: build one with -tags)")
-	flag.StringVar(&o.before, "before", "", "a second stint binary, measured the same way in the same run (a before and after)")
+	flag.StringVar(&o.before, "before", "", "a second stint binary, measured the same way in the same run (a before and after); with -memory, a comma-separated list")
 	flag.StringVar(&o.modfile, "modfile", "", "go.mod that builds against the patched Fyne (third_party/fyne/apply writes it)")
 	flag.StringVar(&o.tags, "tags", "no_emoji,no_animations", "build tags for the binaries it builds (as make build)")
 	flag.DurationVar(&o.idle, "idle", time.Minute, "idle time before memory is read")
@@ -127,9 +127,12 @@ func run() error {
 		{name: "fyne, stock", argv: []string{stock}, title: "^Fyne baseline$"},
 	}
 	if o.memoryOnly {
+		// In memory runs, -before may name several binaries (comma-separated): all run at once.
 		stints := []app{apps[0]}
-		if o.before != "" {
-			stints = append(stints, app{name: "stint before", argv: []string{o.before}, title: apps[0].title})
+		for i, bin := range strings.Split(o.before, ",") {
+			if bin != "" {
+				stints = append(stints, app{name: fmt.Sprintf("stint before %d", i+1), argv: []string{bin}, title: apps[0].title})
+			}
 		}
 		_, err := memoryRuns(stints, apps[1], env, data, o)
 		return err

@@ -90,85 +90,104 @@ func readFootprint(pid int) (footprint, error) {
 	return fp, nil
 }
 
-// memoryRuns measures, runs times, the resident memory of each Stint binary and of the
-// event-loop baseline, all running at once (so each run's figures share a moment of the
-// machine), after idle with Stint's timer running and its window focused. It prints each
-// run and the median, and reports whether the goal held in every run.
+// memoryRuns measures, runs times, the resident memory of each Stint binary next to the
+// event-loop baseline started with it (so each pair of figures shares a moment of the
+// machine), after idle with Stint's timer running and its window focused: the timer shows
+// seconds. Within a run the binaries take turns, in an order that rotates from run to run.
+// It prints each run and the median, and reports whether the goal held in every run.
 func memoryRuns(stints []app, baseline app, env []string, data string, o options) (bool, error) {
-	type sample struct{ stint, base footprint }
 	all := make([][]sample, len(stints))
 	for run := 1; run <= o.runs; run++ {
-		fmt.Printf("memory run %d of %d: %d apps at once, idle %v…\n", run, o.runs, len(stints)+1, o.idle)
-		b, _, err := start(baseline, env)
-		if err != nil {
-			return false, fmt.Errorf("%s: %w", baseline.name, err)
-		}
-		var procs []*exec.Cmd
-		stopAll := func() {
-			for _, p := range procs {
-				_ = stop(p)
-			}
-			_ = stop(b)
-		}
-		for i, a := range stints {
-			// Each Stint gets its own copy of the data and its own API port: a second
-			// Stint on the same data would bring the first one's window forward and exit.
-			dir := filepath.Join(filepath.Dir(data), fmt.Sprintf("data-run%d-%d", run, i))
-			if out, err := exec.Command("cp", "-a", data, dir).CombinedOutput(); err != nil {
-				stopAll()
-				return false, fmt.Errorf("copy data: %v %s", err, out)
-			}
-			e := append(slices.Clone(env), "STINT_DATA="+dir, "STINT_ADDR=127.0.0.1:"+strconv.Itoa(39736+os.Getpid()%1000+i))
-			p, _, err := start(a, e)
+		for k := range stints {
+			i := (k + run - 1) % len(stints)
+			fmt.Printf("memory run %d of %d: %s beside the baseline, idle %v…\n", run, o.runs, stints[i].name, o.idle)
+			s, err := memoryPair(stints[i], baseline, env, filepath.Join(filepath.Dir(data), fmt.Sprintf("data-run%d-%d", run, i)), data, o)
 			if err != nil {
-				stopAll()
-				return false, fmt.Errorf("%s: %w", a.name, err)
-			}
-			procs = append(procs, p)
-		}
-		// The focus goes to the first Stint (its timer shows seconds), as in measure.
-		if wid, err := window(stints[0].title); err == nil {
-			_ = focus(wid)
-		}
-		time.Sleep(o.idle)
-		base, err := readFootprint(b.Process.Pid)
-		if err != nil {
-			stopAll()
-			return false, err
-		}
-		for i, p := range procs {
-			fp, err := readFootprint(p.Process.Pid)
-			if err != nil {
-				stopAll()
 				return false, err
 			}
-			all[i] = append(all[i], sample{fp, base})
+			all[i] = append(all[i], s)
 		}
-		stopAll()
 	}
 
 	fmt.Printf("\nMemory over the event-loop baseline, %d runs, %v idle (MB; the baseline's own figures in parentheses)\n\n", o.runs, o.idle)
-	fmt.Printf("%-14s %4s %15s %7s %7s %7s %7s %7s %7s %7s %7s\n", "", "run", "RSS", "anon", "exe", "Mesa",
-		"libs", "[heap]", "Go heap", "other", "goal")
+	fmt.Printf("%-14s %4s %15s %7s %7s %7s %7s %7s %7s %7s %7s %6s\n", "", "run", "RSS", "anon", "exe", "Mesa",
+		"libs", "[heap]", "Go heap", "other", "goal", "CPU")
 	ok := true
 	for i, a := range stints {
 		var over []int64
+		var cpus []float64
 		for run, s := range all[i] {
 			d := s.stint.minus(s.base)
-			over = append(over, d.rss)
+			over, cpus = append(over, d.rss), append(cpus, s.cpu)
 			met := d.rss <= memoryGoal
 			if i == 0 && !met {
 				ok = false
 			}
-			fmt.Printf("%-14s %4d %+6.1f (%5.1f) %+7.1f %+7.1f %+7.1f %+7.1f %+7.1f %+7.1f %+7.1f %7s\n", a.name, run+1,
+			fmt.Printf("%-14s %4d %+6.1f (%5.1f) %+7.1f %+7.1f %+7.1f %+7.1f %+7.1f %+7.1f %+7.1f %7s %5.2f%%\n", a.name, run+1,
 				mb(d.rss), mb(s.base.rss), mb(d.anon), mb(d.exe), mb(d.mesa), mb(d.libs), mb(d.brk),
-				mb(d.goHeap), mb(d.otherAnon), verdict(met))
+				mb(d.goHeap), mb(d.otherAnon), verdict(met), s.cpu)
 		}
 		slices.Sort(over)
-		fmt.Printf("%-14s %4s %+6.1f MB over the baseline; worst %+.1f MB\n", a.name, "med", mb(over[len(over)/2]), mb(over[len(over)-1]))
+		slices.Sort(cpus)
+		fmt.Printf("%-14s %4s %+6.1f MB over the baseline; worst %+.1f MB; CPU %.2f%%\n", a.name, "med",
+			mb(over[len(over)/2]), mb(over[len(over)-1]), cpus[len(cpus)/2])
 	}
 	fmt.Printf("\nGoal for %s: at most %d MB over the baseline in every run: %s\n", stints[0].name, memoryGoal>>20, verdict(ok))
 	fmt.Println("[heap] is glibc's main arena; Go heap is Go's arenas; other is the rest of the anonymous memory")
-	fmt.Println("(glibc's thread arenas, thread stacks, the Go runtime's own structures).")
+	fmt.Println("(glibc's thread arenas, thread stacks, the Go runtime's own structures). CPU is Stint's, over the")
+	fmt.Println("second half of the idle time with its timer showing seconds, as a share of one core.")
 	return ok, nil
+}
+
+// sample is one run's figures for one Stint binary.
+type sample struct {
+	stint, base footprint
+	cpu         float64 // Stint's CPU over the second half of the idle time, % of a core
+}
+
+// memoryPair runs one Stint (on its own copy of data in dir) and the baseline at once and
+// reads both after the idle time.
+func memoryPair(a, baseline app, env []string, dir, data string, o options) (sample, error) {
+	var s sample
+	// Its own copy of the data, so no run sees another's writes.
+	if out, err := exec.Command("cp", "-a", data, dir).CombinedOutput(); err != nil {
+		return s, fmt.Errorf("copy data: %v %s", err, out)
+	}
+	b, _, err := start(baseline, env)
+	if err != nil {
+		return s, fmt.Errorf("%s: %w", baseline.name, err)
+	}
+	defer stop(b)
+	p, _, err := start(a, append(slices.Clone(env), "STINT_DATA="+dir))
+	if err != nil {
+		return s, fmt.Errorf("%s: %w", a.name, err)
+	}
+	defer stop(p)
+	wid, err := window(a.title)
+	if err != nil {
+		return s, err
+	}
+	if err := focus(wid); err != nil {
+		return s, err
+	}
+	time.Sleep(o.idle / 2)
+	t0, err := cpuTicks(p.Process.Pid)
+	if err != nil {
+		return s, err
+	}
+	w0 := time.Now()
+	time.Sleep(o.idle - o.idle/2)
+	if s.base, err = readFootprint(b.Process.Pid); err != nil {
+		return s, err
+	}
+	if s.stint, err = readFootprint(p.Process.Pid); err != nil {
+		return s, err
+	}
+	t1, err := cpuTicks(p.Process.Pid)
+	if err != nil {
+		return s, err
+	}
+	const clkTck = 100 // USER_HZ on Linux
+	s.cpu = float64(t1-t0) / clkTck / time.Since(w0).Seconds() * 100
+	return s, nil
 }
