@@ -5,7 +5,8 @@
 #   make build-headless  bin/stint-headless: no cgo, no desktop libraries
 #   make package         dist/stint-VERSION-linux-ARCH.tar.xz: the desktop app with .desktop file and icon
 #   make smoke-desktop   the real desktop app under Xvfb: onboarding, start/stop, store check, screenshots
-#   make bench-desktop   desktop first frame, input latency, idle memory and timer CPU under Xvfb (about 25 minutes)
+#   make bench-desktop   desktop first frame, input latency, idle memory and timer CPU under Xvfb (about 30 minutes),
+#                        then RUNS memory runs (default 3) against the baseline; BENCH_FLAGS=-memory for those alone
 #   make bench           the API, report and sync benchmarks (SQLite and PostgreSQL, each beside its baseline), one iteration each
 #   make lint            gofmt, go mod tidy, go vet and staticcheck (desktop and headless builds),
 #                        the headless cross-builds, govulncheck when its database answers
@@ -116,8 +117,10 @@ package: build
 smoke-desktop: build
 	BIN=$(abspath $(BIN))/stint ./.ci/desktop-smoke
 
+# RUNS memory runs follow, each reported with the median (BENCH_FLAGS=-memory: only those).
+RUNS ?= 3
 bench-desktop: build
-	$(GO) run ./ui/internal/desktopbench -bin $(BIN)/stint -modfile $(FYNE_MOD)
+	$(GO) run ./ui/internal/desktopbench -bin $(BIN)/stint -modfile $(FYNE_MOD) -runs $(RUNS) $(BENCH_FLAGS)
 
 # bench needs a PostgreSQL cluster for the PostgreSQL figures: .ci/test-env starts a private one.
 # BenchmarkReports seeds 1,000,000 entries into a temporary SQLite file first (a minute or two).

@@ -220,7 +220,8 @@ func New(a fyne.App, opts Options) *UI {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	u := &UI{opts: opts, svc: opts.Service, log: opts.Logger, fyne: a, do: fyne.Do, loc: time.UTC,
-		views: map[screen]fyne.CanvasObject{}, undoAfter: undoWindow, tipDelay: tipDelay, trim: newTrimmer()}
+		views: map[screen]fyne.CanvasObject{}, undoAfter: undoWindow, tipDelay: tipDelay}
+	u.trim = newTrimmer(u.log)
 	u.ctx, u.cancel = context.WithCancel(context.Background())
 	a.Settings().SetTheme(newTheme(a.Preferences().StringWithFallback(prefTheme, themeSystem)))
 	u.win = a.NewWindow("Stint")

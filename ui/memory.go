@@ -3,6 +3,7 @@
 package ui
 
 import (
+	"log/slog"
 	"runtime/debug"
 	"sync/atomic"
 )
@@ -19,7 +20,9 @@ import (
 //     the background. Go returns it on its own only slowly;
 //   - once after start, the executable's resident code and read-only data are handed back
 //     (trimmer.release, releaseCode): what start-up alone ran stays out, what the app runs
-//     again comes back on first use.
+//     again comes back on first use. The kernel skips pages another process maps at that
+//     moment (a second instance, a stint command), so the release is checked and tried
+//     again half a minute later when little left.
 const (
 	startGCPercent = 50
 	gcPercent      = 25
@@ -34,18 +37,35 @@ type trimmer struct {
 	free func()
 	// settle runs once at settleAfter, trimmed or not (nil: nothing).
 	settle func()
-	// release runs once at settleAfter, after settle (nil: nothing).
-	release func()
+	// release runs at settleAfter, after settle (nil: nothing), and reports whether the
+	// code left; when it did not, it runs again releaseRetry ticks later, releaseTries
+	// times in all.
+	release   func() bool
+	releaseAt int // the tick of the next release; 0 once done
+	released  int // how many times release ran
 }
 
 const (
-	settleAfter = 5
-	trimEvery   = 60
+	settleAfter  = 5
+	trimEvery    = 60
+	releaseRetry = 30
+	releaseTries = 4
 )
 
-func newTrimmer() *trimmer {
-	return &trimmer{free: debug.FreeOSMemory, release: func() { _, _ = releaseCode() }}
+func newTrimmer(log *slog.Logger) *trimmer {
+	return &trimmer{free: debug.FreeOSMemory, releaseAt: settleAfter, release: func() bool {
+		before, advised, after, err := releaseCodeChecked()
+		log.Debug("executable's resident code handed back", "before_kb", before>>10, "advised_kb", advised>>10,
+			"after_kb", after>>10, "err", err)
+		// An error (no MADV_PAGEOUT, no /proc) will not go away: do not try again.
+		return err != nil || released(before, after)
+	}}
 }
+
+// released says whether a release took the executable's resident size from before to
+// after, or left it nearly as it was: the kernel keeps the pages another process maps too,
+// such as a second instance or a stint command starting that very moment.
+func released(before, after int64) bool { return after <= before-before/5 }
 
 // request asks for a trim on a coming tick; it may be called from any goroutine.
 func (t *trimmer) request() { t.want.Store(true) }
@@ -55,8 +75,13 @@ func (t *trimmer) tick(n int) {
 	if n == settleAfter && t.settle != nil {
 		t.settle()
 	}
-	if n == settleAfter && t.release != nil {
-		t.release()
+	if n == t.releaseAt && t.release != nil {
+		t.released++
+		if t.release() || t.released >= releaseTries {
+			t.releaseAt = 0
+		} else {
+			t.releaseAt = n + releaseRetry
+		}
 	}
 	if n != settleAfter && !t.want.Load() || t.last != 0 && n-t.last < trimEvery {
 		return

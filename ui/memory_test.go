@@ -3,13 +3,9 @@
 package ui
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
-	"os"
 	"runtime"
 	"slices"
-	"strconv"
 	"syscall"
 	"testing"
 )
@@ -35,7 +31,7 @@ func TestTrimmer(t *testing.T) {
 			n, settled := 0, 0
 			var released []int
 			tr := &trimmer{free: func() { got = append(got, n) }, settle: func() { settled++ },
-				release: func() { released = append(released, n) }}
+				release: func() bool { released = append(released, n); return true }, releaseAt: settleAfter}
 			for n = 1; n <= c.ticks; n++ {
 				tr.tick(n)
 				if slices.Contains(c.requests, n) {
@@ -55,21 +51,63 @@ func TestTrimmer(t *testing.T) {
 	}
 }
 
+// TestReleaseRetried: a release that left the code resident (another process mapped the
+// same pages) is tried again half a minute later, until it works or releaseTries ran.
+func TestReleaseRetried(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		fails int // releases that leave the code resident before one works
+		want  []int
+	}{
+		{name: "first works", fails: 0, want: []int{settleAfter}},
+		{name: "second works", fails: 1, want: []int{settleAfter, settleAfter + releaseRetry}},
+		{name: "never works", fails: 99, want: []int{settleAfter, settleAfter + releaseRetry,
+			settleAfter + 2*releaseRetry, settleAfter + 3*releaseRetry}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var at []int
+			n := 0
+			tr := &trimmer{free: func() {}, releaseAt: settleAfter,
+				release: func() bool { at = append(at, n); return len(at) > c.fails }}
+			for n = 1; n <= 600; n++ {
+				tr.tick(n)
+			}
+			if !slices.Equal(at, c.want) {
+				t.Fatalf("released at %v, want %v", at, c.want)
+			}
+		})
+	}
+}
+
+// TestReleased: a release counts when a fifth of the executable's resident size left.
+func TestReleased(t *testing.T) {
+	for _, c := range []struct {
+		before, after int64
+		want          bool
+	}{
+		{24 << 20, 17 << 20, true},  // what a release does alone
+		{24 << 20, 23 << 20, false}, // another instance maps the same pages
+		{0, 0, true},                // nothing resident, nothing to retry
+	} {
+		if got := released(c.before, c.after); got != c.want {
+			t.Errorf("released(%d kB, %d kB) = %v, want %v", c.before>>10, c.after>>10, got, c.want)
+		}
+	}
+}
+
 // TestReleaseCode: the executable's code and read-only data leave the resident set (here
 // the test binary's), and what runs afterwards comes back.
 func TestReleaseCode(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("releases code on Linux only")
 	}
-	before := exeResident(t)
-	advised, err := releaseCode()
+	before, advised, after, err := releaseCodeChecked()
 	if errors.Is(err, syscall.EINVAL) {
 		t.Skipf("this kernel has no MADV_PAGEOUT (Linux 5.4): %v", err)
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	after := exeResident(t)
 	t.Logf("executable resident: %d kB before, %d kB after (%d kB advised)", before>>10, after>>10, advised>>10)
 	// The kernel keeps what the test runs next and, here, the huge pages it maps the
 	// binary with while in use: a third went in trials, a tenth is asked.
@@ -77,31 +115,4 @@ func TestReleaseCode(t *testing.T) {
 		t.Fatalf("executable resident %d kB before, %d kB after, %d kB advised: want a tenth less at least",
 			before>>10, after>>10, advised>>10)
 	}
-}
-
-// exeResident is the resident size of this process's read-only executable mappings.
-func exeResident(t *testing.T) int64 {
-	t.Helper()
-	exe, err := os.Readlink("/proc/self/exe")
-	if err != nil {
-		t.Fatal(err)
-	}
-	smaps, err := os.ReadFile("/proc/self/smaps")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var total int64
-	in := false
-	sc := bufio.NewScanner(bytes.NewReader(smaps))
-	for sc.Scan() {
-		f := bytes.Fields(sc.Bytes())
-		switch {
-		case len(f) >= 5 && bytes.Contains(f[0], []byte("-")) && !bytes.HasSuffix(f[0], []byte(":")):
-			in = len(f) >= 6 && string(bytes.Join(f[5:], []byte(" "))) == exe && bytes.IndexByte(f[1], 'w') < 0
-		case in && len(f) >= 2 && string(f[0]) == "Rss:":
-			kb, _ := strconv.ParseInt(string(f[1]), 10, 64)
-			total += kb << 10
-		}
-	}
-	return total
 }

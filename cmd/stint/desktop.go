@@ -9,11 +9,13 @@ import (
 	"net"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/stinthq/stint/app"
 	"github.com/stinthq/stint/server"
+	"github.com/stinthq/stint/store/sqlite"
 	stintsync "github.com/stinthq/stint/sync"
 	"github.com/stinthq/stint/ui"
 )
@@ -43,7 +45,7 @@ func (c *cli) desktop(ctx context.Context, args []string) error {
 		log.Info("stint is already running on this data; its window was brought to the front", "data_dir", dir)
 		return nil
 	}
-	st, svc, dir, err := c.openService(ctx, log)
+	st, svc, dir, err := c.openServiceWith(ctx, log, desktopStore())
 	if err != nil {
 		return err
 	}
@@ -97,6 +99,16 @@ func (c *cli) desktop(ctx context.Context, args []string) error {
 		err = errors.Join(err, fmt.Errorf("close data: %w", cerr))
 	}
 	return err
+}
+
+// desktopStore sizes the desktop's store for one user, who keeps the window open for hours:
+// the server's pools (up to 2×GOMAXPROCS readers, each with a page cache of 2 MB, never
+// closed) are sized for concurrent requests. The window polls once a second, so one reader
+// stays open and warm; a second serves the local API or the sync worker beside it, and any
+// connection idle for a while is closed, its cache and statements with it. A workspace's
+// indexed lookups touch a few hundred KB of pages.
+func desktopStore() sqlite.Options {
+	return sqlite.Options{Readers: 2, IdleClose: 30 * time.Second, CacheKiB: 512}
 }
 
 // teamSignIn signs in to a team server for the desktop's connect dialog: with an account's

@@ -29,11 +29,16 @@ func (w *workspace) Close() error { return w.store.Close() }
 // openService opens the data directory's store (creating and migrating it as needed) and the
 // services over it, and moves a plain local API token out of the database; the caller closes the store. It returns the directory for messages.
 func (c *cli) openService(ctx context.Context, log *slog.Logger) (*sqlite.Store, *app.Service, string, error) {
+	return c.openServiceWith(ctx, log, sqlite.Options{})
+}
+
+// openServiceWith is openService with the store's connections sized by opts.
+func (c *cli) openServiceWith(ctx context.Context, log *slog.Logger, opts sqlite.Options) (*sqlite.Store, *app.Service, string, error) {
 	dir, err := c.dataDir()
 	if err != nil {
 		return nil, nil, "", err
 	}
-	st, err := sqlite.Open(ctx, filepath.Join(dir, dbFileName))
+	st, err := sqlite.OpenWith(ctx, filepath.Join(dir, dbFileName), opts)
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("open data in %s: %w", dir, err)
 	}

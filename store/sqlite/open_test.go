@@ -8,8 +8,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stinthq/stint/store/sqlite"
 )
@@ -185,6 +187,61 @@ func TestSharedDirKeepsItsMode(t *testing.T) {
 			}
 			if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
 				t.Errorf("database file: %v, mode %v; want 0600", err, fi.Mode().Perm())
+			}
+		})
+	}
+}
+
+// TestOpenWith: the desktop's options size the pools and each connection's page cache, and
+// close connections left idle (the next read opens one again); the zero options keep the
+// server's pools, whose connections stay open.
+func TestOpenWith(t *testing.T) {
+	for _, c := range []struct {
+		name        string
+		opts        sqlite.Options
+		wantReaders int
+		wantCache   int // PRAGMA cache_size: negative is KiB
+		wantClosed  bool
+	}{
+		{name: "server", wantReaders: max(4, 2*runtime.GOMAXPROCS(0)), wantCache: -2000},
+		{name: "desktop", opts: sqlite.Options{Readers: 1, IdleClose: 20 * time.Millisecond, CacheKiB: 256},
+			wantReaders: 1, wantCache: -256, wantClosed: true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			st, err := sqlite.OpenWith(ctx, filepath.Join(t.TempDir(), "stint.db"), c.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			if n := sqlite.ReaderForTest(st).Stats().MaxOpenConnections; n != c.wantReaders {
+				t.Errorf("readers: %d, want %d", n, c.wantReaders)
+			}
+			for pool, db := range map[string]*sql.DB{"writer": sqlite.RawForTest(st), "reader": sqlite.ReaderForTest(st)} {
+				var cache int
+				if err := db.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&cache); err != nil {
+					t.Fatal(err)
+				}
+				if cache != c.wantCache {
+					t.Errorf("%s: cache_size %d, want %d", pool, cache, c.wantCache)
+				}
+			}
+			if err := st.Ready(ctx); err != nil { // a read through the store
+				t.Fatal(err)
+			}
+			// database/sql's cleaner runs at most once a second; give it a few rounds.
+			for pool, db := range map[string]*sql.DB{"writer": sqlite.RawForTest(st), "reader": sqlite.ReaderForTest(st)} {
+				open := db.Stats().OpenConnections
+				for deadline := time.Now().Add(5 * time.Second); open > 0 && c.wantClosed && time.Now().Before(deadline); {
+					time.Sleep(50 * time.Millisecond)
+					open = db.Stats().OpenConnections
+				}
+				if closed := open == 0; closed != c.wantClosed {
+					t.Errorf("%s: %d connections open after idling, want closed: %v", pool, open, c.wantClosed)
+				}
+			}
+			if err := st.Ready(ctx); err != nil { // and the next read opens a connection again
+				t.Fatalf("read after the idle connections closed: %v", err)
 			}
 		})
 	}

@@ -76,40 +76,62 @@ func DSN(path string, write bool) string {
 	return dsn + "&_pragma=query_only(1)"
 }
 
+// Options size a store's connections; the zero value is what Open uses, sized for a server
+// under concurrent requests.
+type Options struct {
+	// Readers caps the read-only connections (0: max(4, 2×GOMAXPROCS)).
+	Readers int
+	// IdleClose closes a connection of either pool once it has sat unused this long (0:
+	// never); the next transaction opens a fresh one, and statements are prepared on it again.
+	IdleClose time.Duration
+	// CacheKiB caps each connection's page cache (0: SQLite's default of 2000 KiB).
+	CacheKiB int
+}
+
 // Open opens (creating if needed) and migrates the database. The database files get mode
 // 0600 and the data directory 0700 at every open, not only on creation, so a data dir an
 // older build, a restore or a umask left readable by others is tightened too; a directory
 // that holds other files than Stint's (say /tmp) keeps its mode.
-func Open(ctx context.Context, path string) (*Store, error) {
+func Open(ctx context.Context, path string) (*Store, error) { return OpenWith(ctx, path, Options{}) }
+
+// OpenWith is Open with connections sized by opts.
+func OpenWith(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := restrictFiles(path); err != nil {
 		return nil, err
 	}
 	if err := enableWAL(ctx, path); err != nil {
 		return nil, err
 	}
-	w, err := sql.Open("sqlite", DSN(path, true))
+	cache := ""
+	if opts.CacheKiB > 0 {
+		cache = "&_pragma=cache_size(-" + strconv.Itoa(opts.CacheKiB) + ")"
+	}
+	w, err := sql.Open("sqlite", DSN(path, true)+cache)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	w.SetMaxOpenConns(2)
 	w.SetMaxIdleConns(2)
 	w.SetConnMaxLifetime(0)
-	w.SetConnMaxIdleTime(0)
+	w.SetConnMaxIdleTime(opts.IdleClose)
 	s := &Store{path: path, writer: w, queue: make(chan *writeReq, maxBatch),
 		stopped: make(chan struct{}), loopDone: make(chan struct{}), unitDeadline: DefaultUnitDeadline}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
 	}
-	r, err := sql.Open("sqlite", DSN(path, false))
+	r, err := sql.Open("sqlite", DSN(path, false)+cache)
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	n := max(4, 2*runtime.GOMAXPROCS(0))
+	n := opts.Readers
+	if n <= 0 {
+		n = max(4, 2*runtime.GOMAXPROCS(0))
+	}
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	r.SetConnMaxIdleTime(0)
+	r.SetConnMaxIdleTime(opts.IdleClose)
 	s.reader = r
 	s.wstmts, s.rstmts = newStmtCache(w), newStmtCache(r)
 	go s.writeLoop()

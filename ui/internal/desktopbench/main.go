@@ -51,18 +51,22 @@ type options struct {
 	tags            string
 	idle, cpu       time.Duration
 	starts, presses int
+	runs            int
+	memoryOnly      bool
 }
 
 func run() error {
 	var o options
 	flag.StringVar(&o.bin, "bin", "", "stint binary (default: build one with -tags)")
-	flag.StringVar(&o.before, "before", "", "a second stint binary, measured the same way in the same run (a before and after)")
+	flag.StringVar(&o.before, "before", "", "a second stint binary, measured the same way in the same run (a before and after); with -memory, a comma-separated list")
 	flag.StringVar(&o.modfile, "modfile", "", "go.mod that builds against the patched Fyne (third_party/fyne/apply writes it)")
 	flag.StringVar(&o.tags, "tags", "no_emoji,no_animations", "build tags for the binaries it builds (as make build)")
 	flag.DurationVar(&o.idle, "idle", time.Minute, "idle time before memory is read")
 	flag.DurationVar(&o.cpu, "cpu", 5*time.Minute, "how long CPU use is measured, after -idle")
 	flag.IntVar(&o.starts, "starts", 5, "cold starts to time")
 	flag.IntVar(&o.presses, "presses", 15, "key presses to time, from press to the frame that shows it")
+	flag.IntVar(&o.runs, "runs", 3, "memory runs: Stint and the event-loop baseline side by side, each run reported and the median")
+	flag.BoolVar(&o.memoryOnly, "memory", false, "only the memory runs (no start times, key latency or CPU)")
 	flag.Parse()
 	for _, tool := range []string{"Xvfb", "xdotool", "xwd", "xwininfo"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -87,12 +91,14 @@ func run() error {
 	if err := goBuild(baseline, o.tags, o.modfile, "./ui/internal/fynebaseline"); err != nil {
 		return err
 	}
-	if err := goBuild(stock, o.tags, "", "./ui/internal/fynebaseline"); err != nil {
-		return err
-	}
 	stintStock := filepath.Join(work, "stint-stock")
-	if err := goBuild(stintStock, o.tags, "", "./cmd/stint"); err != nil {
-		return err
+	if !o.memoryOnly {
+		if err := goBuild(stock, o.tags, "", "./ui/internal/fynebaseline"); err != nil {
+			return err
+		}
+		if err := goBuild(stintStock, o.tags, "", "./cmd/stint"); err != nil {
+			return err
+		}
 	}
 	display, stopX, err := startXvfb(work)
 	if err != nil {
@@ -119,6 +125,17 @@ func run() error {
 		{name: "stint", argv: []string{o.bin}, title: "^Timer – Stint$", background: true},
 		{name: "fyne, event loop", argv: []string{baseline}, title: "^Fyne baseline$"},
 		{name: "fyne, stock", argv: []string{stock}, title: "^Fyne baseline$"},
+	}
+	if o.memoryOnly {
+		// In memory runs, -before may name several binaries (comma-separated): all run at once.
+		stints := []app{apps[0]}
+		for i, bin := range strings.Split(o.before, ",") {
+			if bin != "" {
+				stints = append(stints, app{name: fmt.Sprintf("stint before %d", i+1), argv: []string{bin}, title: apps[0].title})
+			}
+		}
+		_, err := memoryRuns(stints, apps[1], env, data, o)
+		return err
 	}
 	if o.before != "" {
 		// Between the two baselines, so the before and the after are as far from the
@@ -175,6 +192,16 @@ func run() error {
 	fmt.Println("RSS counts file-backed pages (the binary, shared libraries) that other processes share; anon is the app's own memory.")
 	fmt.Println("exe is the part of RSS in the executable's own mappings (code, read-only and initialised data).")
 	fmt.Println("Mesa libs is the part of RSS in libLLVM and the DRI driver: Xvfb has no GPU, so OpenGL runs in Mesa's llvmpipe.")
+	if o.runs > 0 {
+		fmt.Println()
+		stints := []app{apps[0]}
+		if o.before != "" {
+			stints = append(stints, apps[2])
+		}
+		if _, err := memoryRuns(stints, apps[1], env, data, o); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
