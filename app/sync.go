@@ -35,6 +35,13 @@ type SyncRows interface {
 	// rows another row names. On a device that pulled everything again from 0 (a reset),
 	// these are the rows the server no longer has. It returns how many rows it deleted.
 	DropStale(ctx context.Context, s Scope, through int64) (int64, error)
+	// InsertPulledEntries inserts time entries a device pulled, as the server sent them,
+	// several to a statement: a first sync brings tens of thousands. Each row gets a
+	// server version of its own, in the order given, as a row inserted alone would. A row
+	// whose id or running entry is already there is left out, and nothing else stops the
+	// others; it returns the ids it inserted. Rows must be the scope's tenant's and name
+	// only rows the store has: a row naming a missing one fails the call.
+	InsertPulledEntries(ctx context.Context, s Scope, es []TimeEntry) ([]uuid.UUID, error)
 }
 
 // SyncKind names a synced table.
