@@ -356,3 +356,28 @@ func finishResync(ctx context.Context, tx Tx, a Actor) error {
 	}
 	return tx.Device().Delete(ctx, settingSyncResync)
 }
+
+// AppendJSON appends the row as a pull page carries it on the wire (RemoteRow's fields:
+// kind, id, server_version, hlc, row), byte for byte as encoding/json writes it with HTML
+// escaping off, and reports true. Time entries, nearly every row of a large pull, have an
+// appender (jsonappend.go); for other kinds, or a value only encoding/json can judge, it
+// returns b unchanged and false, and the caller encodes the row itself.
+func (r SyncRow) AppendJSON(b []byte) ([]byte, bool) {
+	e, ok := r.Row.(TimeEntry)
+	if !ok {
+		return b, false
+	}
+	out := append(b, `{"kind":`...)
+	out = appendJSONString(out, string(r.Kind))
+	out = append(out, `,"id":`...)
+	out = appendJSONID(out, r.ID)
+	out = append(out, `,"server_version":`...)
+	out = strconv.AppendInt(out, r.Version, 10)
+	out = append(out, `,"hlc":`...)
+	out = appendJSONString(out, e.HLC)
+	out = append(out, `,"row":`...)
+	if out, ok = e.appendJSON(out); !ok {
+		return b, false
+	}
+	return append(out, '}'), true
+}
