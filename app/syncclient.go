@@ -856,7 +856,7 @@ func insertPulledEntries(ctx context.Context, tx Tx, tenant uuid.UUID, rows []Re
 			continue
 		}
 		var e TimeEntry
-		if err := json.Unmarshal(r.Row, &e); err != nil || e.ID != r.ID {
+		if err := decodeEntry(r.Row, &e); err != nil || e.ID != r.ID {
 			continue // the one-by-one path reports it
 		}
 		e.TenantID, e.HLC = tenant, r.HLC
