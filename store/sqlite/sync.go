@@ -194,19 +194,39 @@ func (s stamper) ExecContext(ctx context.Context, query string, args ...any) (sq
 // length.
 const pulledEntriesChunk = 256
 
+// pulledEntriesCacheKiB is the page cache InsertPulledEntries works with.
+const pulledEntriesCacheKiB = 32 << 10
+
 // InsertPulledEntries writes a device's pulled entries several to a statement (INSERT …
 // RETURNING id): per row, a first sync then costs SQLite's b-tree
 // work and little else. One stamp covers a chunk: the tenant's change_seq moves up by the
 // chunk's length at once, and the rows take its values in order, as one stamp a row would
 // have given them. A row the store refuses for a uniqueness constraint (its id, a second
 // running entry of its user) is skipped and its version left unused: gaps are normal.
-func (s syncRows) InsertPulledEntries(ctx context.Context, sc app.Scope, es []app.TimeEntry) ([]uuid.UUID, error) {
+func (s syncRows) InsertPulledEntries(ctx context.Context, sc app.Scope, es []app.TimeEntry) (inserted []uuid.UUID, err error) {
 	for _, e := range es {
 		if e.TenantID != sc.TenantID {
 			return nil, fmt.Errorf("insert pulled entries: scope mismatch: %w", app.ErrNotFound)
 		}
 	}
-	var inserted []uuid.UUID
+	// Entries arrive in version order, their ids in any: on a server whose ids are not
+	// time-ordered (rows imported or written by other software) each insert lands on
+	// another leaf of the table, and SQLite's default 2 MB page cache spills and re-reads
+	// pages as a page of pulls goes in. A bigger cache for this transaction's bulk work,
+	// set back afterwards, keeps them in memory: it grows only as pages are used, and the
+	// pages beyond the usual size are given back as the transaction releases them.
+	var cacheSize int64
+	if err := s.q.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cacheSize); err != nil {
+		return nil, fmt.Errorf("insert pulled entries: %w", err)
+	}
+	if _, err := s.q.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = %d`, -pulledEntriesCacheKiB)); err != nil {
+		return nil, fmt.Errorf("insert pulled entries: %w", err)
+	}
+	defer func() {
+		if _, rerr := s.q.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = %d`, cacheSize)); rerr != nil && err == nil {
+			err = fmt.Errorf("insert pulled entries: restore the page cache: %w", rerr)
+		}
+	}()
 	for len(es) > 0 {
 		n := pulledEntriesChunk
 		for n > len(es) {
