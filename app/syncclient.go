@@ -850,8 +850,7 @@ func insertPulledEntries(ctx context.Context, tx Tx, tenant uuid.UUID, rows []Re
 		end++
 	}
 	es := make([]TimeEntry, 0, end)
-	at := make([]int, 0, end) // es[j] is rows[at[j]]
-	for i, r := range rows[:end] {
+	for _, r := range rows[:end] {
 		if pending[r.ID] {
 			continue
 		}
@@ -863,7 +862,7 @@ func insertPulledEntries(ctx context.Context, tx Tx, tenant uuid.UUID, rows []Re
 		if e.TagIDs == nil {
 			e.TagIDs = []uuid.UUID{}
 		}
-		es, at = append(es, e), append(at, i)
+		es = append(es, e)
 	}
 	if len(es) == 0 {
 		return rows, nil
@@ -873,13 +872,10 @@ func insertPulledEntries(ctx context.Context, tx Tx, tenant uuid.UUID, rows []Re
 		return nil, err
 	}
 	if len(missing) > 0 {
-		kept, keptAt := es[:0], at[:0]
-		for j, e := range es {
-			if !missing[e.ID] {
-				kept, keptAt = append(kept, e), append(keptAt, at[j])
-			}
+		es = slices.DeleteFunc(es, func(e TimeEntry) bool { return missing[e.ID] })
+		if len(es) == 0 {
+			return rows, nil
 		}
-		es, at = kept, keptAt
 	}
 	ids, err := tx.Sync().InsertPulledEntries(ctx, Scope{TenantID: tenant}, es)
 	if err != nil {
