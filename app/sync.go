@@ -35,6 +35,13 @@ type SyncRows interface {
 	// rows another row names. On a device that pulled everything again from 0 (a reset),
 	// these are the rows the server no longer has. It returns how many rows it deleted.
 	DropStale(ctx context.Context, s Scope, through int64) (int64, error)
+	// InsertPulledEntries inserts time entries a device pulled, as the server sent them,
+	// several to a statement: a first sync brings tens of thousands. Each row gets a
+	// server version of its own, in the order given, as a row inserted alone would. A row
+	// whose id or running entry is already there is left out, and nothing else stops the
+	// others; it returns the ids it inserted. Rows must be the scope's tenant's and name
+	// only rows the store has: a row naming a missing one fails the call.
+	InsertPulledEntries(ctx context.Context, s Scope, es []TimeEntry) ([]uuid.UUID, error)
 }
 
 // SyncKind names a synced table.
@@ -353,4 +360,29 @@ func finishResync(ctx context.Context, tx Tx, a Actor) error {
 		return fmt.Errorf("resync: %w", err)
 	}
 	return tx.Device().Delete(ctx, settingSyncResync)
+}
+
+// AppendJSON appends the row as a pull page carries it on the wire (RemoteRow's fields:
+// kind, id, server_version, hlc, row), byte for byte as encoding/json writes it with HTML
+// escaping off, and reports true. Time entries, nearly every row of a large pull, have an
+// appender (jsonappend.go); for other kinds, or a value only encoding/json can judge, it
+// returns b unchanged and false, and the caller encodes the row itself.
+func (r SyncRow) AppendJSON(b []byte) ([]byte, bool) {
+	e, ok := r.Row.(TimeEntry)
+	if !ok {
+		return b, false
+	}
+	out := append(b, `{"kind":`...)
+	out = appendJSONString(out, string(r.Kind))
+	out = append(out, `,"id":`...)
+	out = appendJSONID(out, r.ID)
+	out = append(out, `,"server_version":`...)
+	out = strconv.AppendInt(out, r.Version, 10)
+	out = append(out, `,"hlc":`...)
+	out = appendJSONString(out, e.HLC)
+	out = append(out, `,"row":`...)
+	if out, ok = e.appendJSON(out); !ok {
+		return b, false
+	}
+	return append(out, '}'), true
 }

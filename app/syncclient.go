@@ -770,9 +770,23 @@ func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage, fresh
 		}
 		// Apply in passes: a row whose referent is missing waits for the next pass, and
 		// for a later page when a pass makes no progress.
+		bulk := fresh
 		for len(rows) > 0 {
 			var wait []RemoteRow
-			for _, r := range rows {
+			for i := 0; i < len(rows); i++ {
+				r := rows[i]
+				if bulk && r.Kind == SyncTimeEntry {
+					// The entries come last (kind order), after what they name: on a
+					// fresh device most go in at once; the rest go on one by one.
+					bulk = false
+					rest, err := insertPulledEntries(ctx, tx, a.TenantID, rows[i:], pending)
+					if err != nil {
+						return fmt.Errorf("pull: %w", err)
+					}
+					rows = append(rows[:i:i], rest...)
+					i--
+					continue
+				}
 				if pending[r.ID] {
 					continue
 				}
@@ -833,6 +847,132 @@ func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage, fresh
 		return tx.Device().Put(ctx, settingSyncCursor, strconv.FormatInt(cursor, 10))
 	})
 	return restart, err
+}
+
+// insertPulledEntries inserts, on a device that had pulled nothing when the round began,
+// the leading time entries of rows several to a statement (SyncRows.InsertPulledEntries)
+// and returns the rows it did not insert, in order, for the one-by-one path: entries with
+// a pending local change, naming a row the device does not have yet, or that the store
+// refused (an id already there, a second running entry), and every row after the entries.
+// The one-by-one path decides what becomes of them exactly as before; this only spares a
+// first sync a statement, a stamp and a look per row.
+func insertPulledEntries(ctx context.Context, tx Tx, tenant uuid.UUID, rows []RemoteRow, pending map[uuid.UUID]bool) ([]RemoteRow, error) {
+	end := 0
+	for end < len(rows) && rows[end].Kind == SyncTimeEntry {
+		end++
+	}
+	es := make([]TimeEntry, 0, end)
+	for _, r := range rows[:end] {
+		if pending[r.ID] {
+			continue
+		}
+		var e TimeEntry
+		if err := decodeEntry(r.Row, &e); err != nil || e.ID != r.ID {
+			continue // the one-by-one path reports it
+		}
+		e.TenantID, e.HLC = tenant, r.HLC
+		if e.TagIDs == nil {
+			e.TagIDs = []uuid.UUID{}
+		}
+		es = append(es, e)
+	}
+	if len(es) == 0 {
+		return rows, nil
+	}
+	missing, err := missingReferents(ctx, tx, tenant, es)
+	if err != nil {
+		return nil, err
+	}
+	if len(missing) > 0 {
+		es = slices.DeleteFunc(es, func(e TimeEntry) bool { return missing[e.ID] })
+		if len(es) == 0 {
+			return rows, nil
+		}
+	}
+	ids, err := tx.Sync().InsertPulledEntries(ctx, Scope{TenantID: tenant}, es)
+	if err != nil {
+		return nil, err
+	}
+	done := make(map[uuid.UUID]bool, len(ids))
+	for _, id := range ids {
+		done[id] = true
+	}
+	rest := make([]RemoteRow, 0, len(rows)-len(ids))
+	for _, r := range rows {
+		if r.Kind != SyncTimeEntry || !done[r.ID] {
+			rest = append(rest, r)
+		}
+	}
+	return rest, nil
+}
+
+// missingReferents returns the entries that name a row the device does not have (an
+// organization, user, project, task or tag; tombstones count as present), as
+// missingReferent decides for one row, with one look per named row instead of per entry.
+func missingReferents(ctx context.Context, tx Tx, tenant uuid.UUID, es []TimeEntry) (map[uuid.UUID]bool, error) {
+	ts := Scope{TenantID: tenant}
+	absent := map[uuid.UUID]bool{}
+	orgs, users := map[uuid.UUID]bool{}, map[uuid.UUID]bool{}
+	named := map[string]map[uuid.UUID]bool{EntityProject: {}, EntityTask: {}, EntityTag: {}}
+	for _, e := range es {
+		orgs[e.OrganizationID], users[e.UserID] = true, true
+		if e.ProjectID != nil {
+			named[EntityProject][*e.ProjectID] = true
+		}
+		if e.TaskID != nil {
+			named[EntityTask][*e.TaskID] = true
+		}
+		for _, id := range e.TagIDs {
+			named[EntityTag][id] = true
+		}
+	}
+	for id := range orgs {
+		if _, err := tx.Organizations().Get(ctx, ts, id); errors.Is(err, ErrNotFound) {
+			absent[id] = true
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	for id := range users {
+		if _, err := tx.Users().Get(ctx, ts, id); errors.Is(err, ErrNotFound) {
+			absent[id] = true
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	for entity, set := range named {
+		if len(set) == 0 {
+			continue
+		}
+		ids := make([]uuid.UUID, 0, len(set))
+		for id := range set {
+			ids = append(ids, id)
+		}
+		found, err := tx.SyncMutations().LocateAnyTenant(ctx, ts, entity, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			if loc, ok := found[id]; !ok || loc.OtherTenant {
+				absent[id] = true
+			}
+		}
+	}
+	missing := map[uuid.UUID]bool{}
+	if len(absent) == 0 {
+		return missing, nil
+	}
+	for _, e := range es {
+		m := absent[e.OrganizationID] || absent[e.UserID] || (e.ProjectID != nil && absent[*e.ProjectID]) ||
+			(e.TaskID != nil && absent[*e.TaskID])
+		for _, id := range e.TagIDs {
+			m = m || absent[id]
+		}
+		if m {
+			missing[e.ID] = true
+		}
+	}
+	return missing, nil
 }
 
 // visibilityChanges reports whether the page may change what the device's user may see: a

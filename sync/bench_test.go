@@ -145,10 +145,10 @@ func benchDatabase(b *testing.B) string {
 }
 
 // seed writes n finished entries of the owner straight into the server's store, as many
-// pushes or an import would have left them: SQLite through the store's inserts, 10,000 per
-// transaction; PostgreSQL with INSERT … SELECT under the stamping trigger, 1,000 rows per
-// transaction (every stamp updates the tenant row, and one transaction's versions of it
-// pile up).
+// pushes or an import would have left them, with UUIDv7 ids made in order: SQLite through
+// the store's inserts, 10,000 per transaction; PostgreSQL with INSERT … SELECT under the
+// stamping trigger, 1,000 rows per transaction (every stamp updates the tenant row, and one
+// transaction's versions of it pile up).
 func (tm *benchTeam) seed(b *testing.B, n int) {
 	b.Helper()
 	ctx := context.Background()
@@ -177,16 +177,23 @@ func (tm *benchTeam) seed(b *testing.B, n int) {
 		conn := tm.adminConn(b)
 		defer conn.Close(ctx)
 		for chunk := 0; chunk < n; chunk += 1000 {
+			// Ids are UUIDv7 made in order, as devices and the server make them (and as
+			// the SQLite seed's are), not gen_random_uuid's v4.
+			ids := make([]uuid.UUID, min(n, chunk+1000)-chunk)
+			for i := range ids {
+				ids[i] = app.NewID()
+			}
 			err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 				if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, sc.TenantID.String()); err != nil {
 					return err
 				}
 				_, err := tx.Exec(ctx, `INSERT INTO time_entries (id, tenant_id, organization_id, user_id, description, started_at, stopped_at,
 				timezone, billable, source, version, hlc, created_at, updated_at)
-				SELECT gen_random_uuid(), $1, $2, $3, 'bench', ts, ts + interval '30 seconds', 'UTC', false, 'manual', 1,
+				SELECT id, $1, $2, $3, 'bench', ts, ts + interval '30 seconds', 'UTC', false, 'manual', 1,
 					'\x00000000000000010000000062656e6368'::bytea, ts, ts
-				FROM (SELECT timestamptz '2026-01-01 00:00:00+00' + i * interval '1 minute' AS ts FROM generate_series($4::int, $5::int) i) s`,
-					sc.TenantID, sc.OrgID, tm.sess.User.ID, chunk+1, min(n, chunk+1000))
+				FROM (SELECT id, timestamptz '2026-01-01 00:00:00+00' + ($4::int + i - 1) * interval '1 minute' AS ts
+					FROM unnest($5::uuid[]) WITH ORDINALITY AS u(id, i)) s ORDER BY ts`,
+					sc.TenantID, sc.OrgID, tm.sess.User.ID, chunk+1, ids)
 				return err
 			})
 			if err != nil {

@@ -95,7 +95,7 @@ func (r *Remote) send(ctx context.Context, method, path string, org uuid.UUID, b
 	if out == nil || len(data) == 0 {
 		return nil
 	}
-	if err := json.Unmarshal(data, out); err != nil {
+	if err := decode(data, out); err != nil {
 		return fmt.Errorf("the answer of %s%s is not what this client expects: %w", r.base, path, err)
 	}
 	return nil

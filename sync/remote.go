@@ -87,6 +87,16 @@ func (r *Remote) Pull(ctx context.Context, in app.SyncPullInput) (app.RemotePage
 	return out, err
 }
 
+// decode is json.Unmarshal. A value that decodes itself (a pulled page, app/syncdecode.go)
+// is handed the body once encoding/json has checked it, which spares encoding/json's second
+// pass over it (finding where the value ends) before it calls the value's decoder.
+func decode(data []byte, out any) error {
+	if u, ok := out.(json.Unmarshaler); ok && json.Valid(data) {
+		return u.UnmarshalJSON(data)
+	}
+	return json.Unmarshal(data, out)
+}
+
 // Login signs in with e-mail and password (POST /v1/auth/login); tenant uuid.Nil lets the
 // server pick the address's first account.
 func Login(ctx context.Context, client *http.Client, baseURL, email, password string, tenant uuid.UUID) (app.Session, error) {

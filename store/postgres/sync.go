@@ -132,3 +132,29 @@ type versionScan struct {
 }
 
 func (s versionScan) Scan(dest ...any) error { return s.r.Scan(append([]any{s.v}, dest...)...) }
+
+// InsertPulledEntries inserts a device's pulled entries one statement each, in order, each
+// stamped by the trigger as any insert is. Devices keep their data in SQLite, whose store
+// writes them several to a statement; this store takes them for the conformance suite's
+// sake and for a device on PostgreSQL some day. A row refused for a uniqueness constraint
+// (its id, a second running entry of its user) is skipped (ON CONFLICT DO NOTHING).
+func (s syncRows) InsertPulledEntries(ctx context.Context, sc app.Scope, es []app.TimeEntry) ([]uuid.UUID, error) {
+	var inserted []uuid.UUID
+	for _, e := range es {
+		if e.TenantID != sc.TenantID {
+			return inserted, fmt.Errorf("insert pulled entries: scope mismatch: %w", app.ErrNotFound)
+		}
+		args := append([]any{e.ID, e.TenantID, e.OrganizationID, e.UserID, e.ProjectID, e.TaskID, e.Description,
+			ts(e.StartedAt), nullTS(e.StoppedAt), e.Timezone, e.Billable, e.Source, tagIDs(e.TagIDs)}, metaArgs(e.Meta)...)
+		n, err := s.d.exec(ctx, sc.TenantID, `INSERT INTO time_entries (id, tenant_id, organization_id, user_id, project_id, task_id,
+			description, started_at, stopped_at, timezone, billable, source, tag_ids, `+metaCols+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, args...)
+		if err != nil {
+			return inserted, fmt.Errorf("insert pulled entries: %w", mapErr(err))
+		}
+		if n == 1 {
+			inserted = append(inserted, e.ID)
+		}
+	}
+	return inserted, nil
+}

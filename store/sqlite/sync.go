@@ -187,3 +187,101 @@ func (s stamper) ExecContext(ctx context.Context, query string, args ...any) (sq
 	}
 	return s.querier.ExecContext(ctx, query, append([]any{s.tenantID}, args...)...)
 }
+
+// pulledEntriesChunk is how many pulled entries one INSERT writes: 19 values a row keeps a
+// full chunk well under SQLite's 32,766 bound parameters. A shorter tail is written in
+// chunks of powers of two, so the statement cache holds a handful of texts, not one per
+// length.
+const pulledEntriesChunk = 256
+
+// pulledEntriesCacheKiB is the page cache InsertPulledEntries works with.
+const pulledEntriesCacheKiB = 32 << 10
+
+// InsertPulledEntries writes a device's pulled entries several to a statement (INSERT …
+// RETURNING id): per row, a first sync then costs SQLite's b-tree
+// work and little else. One stamp covers a chunk: the tenant's change_seq moves up by the
+// chunk's length at once, and the rows take its values in order, as one stamp a row would
+// have given them. A row the store refuses for a uniqueness constraint (its id, a second
+// running entry of its user) is skipped and its version left unused: gaps are normal.
+func (s syncRows) InsertPulledEntries(ctx context.Context, sc app.Scope, es []app.TimeEntry) (inserted []uuid.UUID, err error) {
+	for _, e := range es {
+		if e.TenantID != sc.TenantID {
+			return nil, fmt.Errorf("insert pulled entries: scope mismatch: %w", app.ErrNotFound)
+		}
+	}
+	// Entries arrive in version order, their ids in any: on a server whose ids are not
+	// time-ordered (rows imported or written by other software) each insert lands on
+	// another leaf of the table, and SQLite's default 2 MB page cache spills and re-reads
+	// pages as a page of pulls goes in. A bigger cache for this transaction's bulk work,
+	// set back afterwards, keeps them in memory: it grows only as pages are used, and the
+	// pages beyond the usual size are given back as the transaction releases them.
+	var cacheSize int64
+	if err := s.q.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cacheSize); err != nil {
+		return nil, fmt.Errorf("insert pulled entries: %w", err)
+	}
+	if _, err := s.q.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = %d`, -pulledEntriesCacheKiB)); err != nil {
+		return nil, fmt.Errorf("insert pulled entries: %w", err)
+	}
+	defer func() {
+		if _, rerr := s.q.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = %d`, cacheSize)); rerr != nil && err == nil {
+			err = fmt.Errorf("insert pulled entries: restore the page cache: %w", rerr)
+		}
+	}()
+	for len(es) > 0 {
+		n := pulledEntriesChunk
+		for n > len(es) {
+			n /= 2
+		}
+		got, err := s.insertEntries(ctx, sc, es[:n])
+		if err != nil {
+			return inserted, err
+		}
+		inserted = append(inserted, got...)
+		es = es[n:]
+	}
+	return inserted, nil
+}
+
+// insertEntries is one chunk of InsertPulledEntries.
+func (s syncRows) insertEntries(ctx context.Context, sc app.Scope, es []app.TimeEntry) ([]uuid.UUID, error) {
+	var last int64
+	err := s.q.QueryRowContext(ctx, `UPDATE tenants SET change_seq = (SELECT max(change_seq) FROM tenants) + ? WHERE id = ? RETURNING change_seq`,
+		len(es), sc.TenantID).Scan(&last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("insert pulled entries: no tenant %s: %w", sc.TenantID, app.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("insert pulled entries: stamp: %w", mapErr(err))
+	}
+	first := last - int64(len(es)) + 1
+	args := make([]any, 0, len(es)*19)
+	for i, e := range es {
+		args = append(args, first+int64(i), e.ID, e.TenantID, e.OrganizationID, e.UserID, nullID(e.ProjectID), nullID(e.TaskID), e.Description,
+			us(e.StartedAt), nullUS(e.StoppedAt), e.Timezone, e.Billable, e.Source, tagIDBytes(e.TagIDs))
+		args = append(args, metaArgs(e.Meta)...)
+	}
+	ids, err := queryListCap(ctx, s.q, "insert pulled entries", len(es), func(r *sql.Rows) (uuid.UUID, error) {
+		var id uuid.UUID
+		err := r.Scan(&id)
+		return id, err
+	}, insertEntriesQuery(len(es)), args...)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return ids, nil
+}
+
+// insertEntriesQuery is the INSERT of n pulled entries.
+func insertEntriesQuery(n int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO time_entries (server_version, id, tenant_id, organization_id, user_id, project_id, task_id,
+		description, started_at, stopped_at, timezone, billable, source, tag_ids, ` + metaCols + `) VALUES `)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+	}
+	b.WriteString(" ON CONFLICT DO NOTHING RETURNING id")
+	return b.String()
+}

@@ -489,7 +489,104 @@ func testSync(t *testing.T, st app.Store) {
 		{"LatestSeqKept", testLatestSeqKept},
 		{"TombstonePurge", testTombstonePurge},
 		{"DropStale", testDropStale},
+		{"InsertPulledEntries", testInsertPulledEntries},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, st) })
+	}
+}
+
+// testInsertPulledEntries: a device's pulled entries go in several to a statement, each at
+// a version of its own in the order given, as the server sent them; a row whose id or
+// running entry is already there is left out without stopping the others; a row of another
+// tenant or naming a missing row fails the call.
+func testInsertPulledEntries(t *testing.T, st app.Store) {
+	ctx := context.Background()
+	w := seed(t, st, "bulk@example.com")
+	_, head := pullAll(t, st, w.sc, 0, 1000, ownerVis(w))
+	// More than one statement's worth, with a tail that is not a power of two.
+	var es []app.TimeEntry
+	for i := range 301 {
+		e := stoppedEntry(w, 1000+i)
+		switch i % 5 {
+		case 1:
+			e.OrganizationID = w.org2.ID
+		case 2:
+			e.ProjectID, e.TaskID, e.TagIDs = &w.project.ID, &w.task.ID, []uuid.UUID{w.tag2.ID, w.tag.ID}
+		case 3:
+			d := base.Add(time.Hour)
+			e.DeletedAt, e.Version = &d, 3
+		}
+		es = append(es, e)
+	}
+	running := stoppedEntry(w, 5000)
+	running.StoppedAt = nil
+	again := stoppedEntry(w, 5001) // a second running entry of the user: left out
+	again.StoppedAt = nil
+	taken := w.entry // its id is there already: left out, the stored row untouched
+	taken.Description = "not this"
+	es = slices.Insert(es, 100, running, taken)
+	es = slices.Insert(es, 280, again)
+	var ids []uuid.UUID
+	write(t, st, func(tx app.Tx) error {
+		var err error
+		ids, err = tx.Sync().InsertPulledEntries(ctx, app.Scope{TenantID: w.tenant.ID}, es)
+		return err
+	})
+	var want []uuid.UUID
+	byID := map[uuid.UUID]app.TimeEntry{}
+	for _, e := range es {
+		if e.ID != taken.ID && e.ID != again.ID {
+			want = append(want, e.ID)
+			byID[e.ID] = e
+		}
+	}
+	slices.SortFunc(ids, func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
+	wantSorted := slices.SortedFunc(slices.Values(want), func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
+	same(t, "inserted ids", ids, wantSorted)
+
+	rows, newHead := pullAll(t, st, w.sc, head, 1000, ownerVis(w))
+	got := make([]uuid.UUID, len(rows))
+	for i, r := range rows {
+		got[i] = r.ID
+		if r.Kind != app.SyncTimeEntry {
+			t.Fatalf("pulled a %s after the insert", r.Kind)
+		}
+		if i > 0 && r.Version <= rows[i-1].Version {
+			t.Errorf("row %d has version %d after %d: each row takes a version of its own, in order", i, r.Version, rows[i-1].Version)
+		}
+		e := r.Row.(app.TimeEntry)
+		if w, ok := byID[r.ID]; !ok {
+			t.Errorf("pulled entry %s, which was not to be inserted", r.ID)
+		} else {
+			same(t, "inserted entry", e, w)
+		}
+	}
+	same(t, "entries in the order given", got, want)
+	if seq := latestSeq(t, st, w.sc); seq != newHead {
+		t.Errorf("latest seq %d, pull head %d", seq, newHead)
+	}
+	read(t, st, func(tx app.Tx) error {
+		e, err := tx.TimeEntries().Get(ctx, w.sc, w.entry.ID)
+		same(t, "the entry that was there", e, w.entry)
+		return err
+	})
+
+	// Another tenant's row, or one naming a project the store does not have, fails.
+	other := stoppedEntry(w, 6000)
+	other.TenantID = app.NewID()
+	err := st.Write(ctx, func(tx app.Tx) error {
+		_, err := tx.Sync().InsertPulledEntries(ctx, app.Scope{TenantID: w.tenant.ID}, []app.TimeEntry{other})
+		return err
+	})
+	wantErr(t, "another tenant's entry", err, app.ErrNotFound)
+	dangling := stoppedEntry(w, 6001)
+	p := app.NewID()
+	dangling.ProjectID = &p
+	err = st.Write(ctx, func(tx app.Tx) error {
+		_, err := tx.Sync().InsertPulledEntries(ctx, app.Scope{TenantID: w.tenant.ID}, []app.TimeEntry{dangling})
+		return err
+	})
+	if err == nil {
+		t.Error("an entry naming a missing project went in")
 	}
 }
