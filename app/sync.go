@@ -172,9 +172,17 @@ func NewSyncPage(rows []SyncRow, limit int, head int64) SyncPage {
 	return SyncPage{Rows: rows, Cursor: head, Head: head}
 }
 
-// SyncProtocol is the version of the sync protocol this build speaks (docs/sync.md). A
-// request in another version is refused with a ProtocolError.
-const SyncProtocol = 1
+// SyncProtocol is the version of the sync protocol this build speaks (docs/sync.md), and
+// MinSyncProtocol the oldest it still serves: a request in a version outside them is
+// refused with a ProtocolError. Version 2 added the fields a pushed change touched
+// (Mutation.Fields); a version 1 push writes whole rows.
+const (
+	SyncProtocol    = 2
+	MinSyncProtocol = 1
+)
+
+// supportedProtocol reports whether this build serves a request in protocol v.
+func supportedProtocol(v int) bool { return v >= MinSyncProtocol && v <= SyncProtocol }
 
 // Pull page sizes: DefaultSyncPullLimit rows when a request names no limit, at most
 // MaxSyncPullLimit.
@@ -205,7 +213,7 @@ const MaxSyncWait = 30 * time.Second
 // for members; tombstones included, password hashes never. The memberships that decide
 // this are read in the same snapshot as the rows.
 func (s *Service) PullSync(ctx context.Context, a Actor, in SyncPullInput) (SyncPage, error) {
-	if in.Protocol != SyncProtocol {
+	if !supportedProtocol(in.Protocol) {
 		return SyncPage{}, &ProtocolError{Client: in.Protocol, Server: SyncProtocol}
 	}
 	var c checker

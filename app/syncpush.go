@@ -196,7 +196,7 @@ var errPushRace = errors.New("a concurrent push recorded the same mutation")
 // Push applies a batch of mutations as the actor's user (see the top of this file) and
 // answers each, in order.
 func (s *Service) Push(ctx context.Context, a Actor, b PushBatch) ([]MutationOutcome, error) {
-	if b.Protocol != SyncProtocol {
+	if !supportedProtocol(b.Protocol) {
 		return nil, &ProtocolError{Client: b.Protocol, Server: SyncProtocol}
 	}
 	if len(b.Mutations) > MaxPushBatch {

@@ -499,16 +499,23 @@ func TestPushBatchRules(t *testing.T) {
 	e := newEnv(t)
 	owner, _ := e.signup()
 	var pe *app.ProtocolError
-	_, err := e.svc.Push(e.ctx, owner, app.PushBatch{Protocol: 2})
-	if !errors.As(err, &pe) || pe.Client != 2 || pe.Server != app.SyncProtocol {
-		t.Errorf("protocol 2: %v", err)
+	for _, v := range []int{app.MinSyncProtocol - 1, app.SyncProtocol + 1} {
+		_, err := e.svc.Push(e.ctx, owner, app.PushBatch{Protocol: v})
+		if !errors.As(err, &pe) || pe.Client != v || pe.Server != app.SyncProtocol {
+			t.Errorf("protocol %d: %v", v, err)
+		}
+	}
+	for v := app.MinSyncProtocol; v <= app.SyncProtocol; v++ {
+		if _, err := e.svc.Push(e.ctx, owner, app.PushBatch{Protocol: v}); err != nil {
+			t.Errorf("protocol %d is served, but: %v", v, err)
+		}
 	}
 	d := newDevice(t, "laptop", e.clock.Now())
 	var ms []app.Mutation
 	for range app.MaxPushBatch + 1 {
 		ms = append(ms, d.mutation(app.EntityTag, app.NewID(), app.OpDelete, nil))
 	}
-	_, err = e.svc.Push(e.ctx, owner, batch(ms...))
+	_, err := e.svc.Push(e.ctx, owner, batch(ms...))
 	if got := fields(err); len(got) != 1 || got[0] != "mutations" {
 		t.Errorf("%d mutations: %v", len(ms), err)
 	}

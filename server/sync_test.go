@@ -136,9 +136,9 @@ func TestSyncPullContract(t *testing.T) {
 	e.seed(t, a)
 	owner := a.token("owner")
 
-	res := e.must(t, http.StatusConflict, req{method: "POST", path: "/v1/sync/pull", token: owner, body: `{"protocol":2,"cursor":0}`})
-	if res.str("type") != "sync-protocol" || res.field("client_protocol") != 2.0 || res.field("server_protocol") != 1.0 ||
-		!strings.Contains(res.str("detail"), "protocol 1") || !strings.Contains(res.str("detail"), "used 2") {
+	res := e.must(t, http.StatusConflict, req{method: "POST", path: "/v1/sync/pull", token: owner, body: `{"protocol":3,"cursor":0}`})
+	if res.str("type") != "sync-protocol" || res.field("client_protocol") != 3.0 || res.field("server_protocol") != float64(app.SyncProtocol) ||
+		!strings.Contains(res.str("detail"), fmt.Sprintf("protocol %d", app.SyncProtocol)) || !strings.Contains(res.str("detail"), "used 3") {
 		t.Errorf("protocol mismatch: %s", res.body)
 	}
 	for _, c := range []struct {
