@@ -25,6 +25,11 @@ type simOracle struct {
 	reject  []simRejected
 	// sent is, per device and row, the highest device sequence the server saw for it.
 	sent map[string]map[uuid.UUID]int64
+	// applied is, per device and row, the highest device sequence the server applied for it: a
+	// refused change left the server's row as it was, so an update arriving after it (a
+	// create held up in the network, delivered after its row's refused delete) changes
+	// what the server took last, not what it refused.
+	applied map[string]map[uuid.UUID]int64
 	// stamps is, per device, the highest sequence pushed and its stamp.
 	stamps map[string]simStamp
 	// edits are, per device and row, the followed fields its user changed there and the
@@ -82,7 +87,7 @@ var simFields = []string{"name", "description"}
 
 func newSimOracle() simOracle {
 	return simOracle{last: map[uuid.UUID]map[string]json.RawMessage{}, created: map[uuid.UUID]bool{},
-		deleted: map[uuid.UUID]bool{}, sent: map[string]map[uuid.UUID]int64{}, stamps: map[string]simStamp{},
+		deleted: map[uuid.UUID]bool{}, sent: map[string]map[uuid.UUID]int64{}, applied: map[string]map[uuid.UUID]int64{}, stamps: map[string]simStamp{},
 		edits: map[string]map[uuid.UUID][]simEdit{}}
 }
 
@@ -114,11 +119,15 @@ func (o *simOracle) pushed(s *sim, d *simDevice, _ app.Actor, b app.PushBatch, o
 	}
 	if o.sent[d.name] == nil {
 		o.sent[d.name] = map[uuid.UUID]int64{}
+		o.applied[d.name] = map[uuid.UUID]int64{}
 	}
 	for _, r := range out {
 		m := byID[r.ID]
-		prev := o.sent[d.name][m.EntityID]
 		o.sent[d.name][m.EntityID] = max(o.sent[d.name][m.EntityID], m.DeviceSeq)
+		prev := o.applied[d.name][m.EntityID]
+		if r.Status != app.MutationRejected {
+			o.applied[d.name][m.EntityID] = max(prev, m.DeviceSeq)
+		}
 		if st := o.stamps[d.name]; m.DeviceSeq > st.seq {
 			if m.HLC <= st.hlc && simStrictStamps {
 				s.failf("%s: change #%d is stamped %s, not after its change #%d (%s): the device's clock went back", d.name,
