@@ -65,7 +65,7 @@ func (s syncRows) Pull(ctx context.Context, sc app.Scope, after int64, limit int
 		for i, id := range ids {
 			args[i] = id
 		}
-		return col + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + ")", args
+		return col + " IN (" + placeholders(len(ids)) + ")", args
 	}
 	orgCond, orgArgs := inOrgs("organization_id", orgs)
 	with := func(extra ...any) []any { return append(append(append([]any{}, base...), extra...), n) }

@@ -48,8 +48,8 @@ func (s syncMutations) Lookup(ctx context.Context, sc app.Scope, ids []uuid.UUID
 // in one, well inside SQLite's limit on bound parameters.
 const lookupChunk = 500
 
-// placeholders is n comma-separated ?.
-func placeholders(n int) string { return strings.Repeat(", ?", n)[2:] }
+// placeholders is n comma-separated ? (none for 0).
+func placeholders(n int) string { return strings.TrimPrefix(strings.Repeat(", ?", n), ", ") }
 
 // idList is ids as arguments of an IN list, padded with the first to a power of two so that
 // the statement cache holds a few texts, not one per batch size.
