@@ -24,16 +24,11 @@ type reportFilterInput struct {
 	Billable  string `query:"billable" enum:"true,false" doc:"Only billable (true) or non-billable (false) time."`
 }
 
-// parse reads the filters and fills in the zone by the one rule (the user's, else the
-// workspace's) when the request names none.
-func (in reportFilterInput) parse(ctx context.Context, s *Server, a app.Actor) (app.ReportQuery, error) {
+// parse reads the filters; a request that names no zone leaves it to the service's one rule
+// (the user's, else the workspace's).
+func (in reportFilterInput) parse() (app.ReportQuery, error) {
 	q := app.ReportQuery{From: in.From, To: in.To, Timezone: in.Timezone}
 	var err error
-	if q.Timezone == "" {
-		if _, q.Timezone, err = s.svc.UserZone(ctx, a); err != nil {
-			return q, err
-		}
-	}
 	if q.UserID, err = optionalID("user_id", in.UserID); err != nil {
 		return q, err
 	}
@@ -118,7 +113,7 @@ func (s *Server) registerReports() {
 		if err != nil {
 			return nil, err
 		}
-		q, err := reportFilterInput{in.From, in.To, in.Timezone, in.UserID, in.ProjectID, in.ClientID, in.TaskID, in.TagID, in.Billable}.parse(ctx, s, a)
+		q, err := reportFilterInput{in.From, in.To, in.Timezone, in.UserID, in.ProjectID, in.ClientID, in.TaskID, in.TagID, in.Billable}.parse()
 		if err != nil {
 			return nil, err
 		}
@@ -145,7 +140,7 @@ func (s *Server) registerReports() {
 		if err != nil {
 			return nil, err
 		}
-		q, err := reportFilterInput{in.From, in.To, in.Timezone, in.UserID, in.ProjectID, in.ClientID, in.TaskID, in.TagID, in.Billable}.parse(ctx, s, a)
+		q, err := reportFilterInput{in.From, in.To, in.Timezone, in.UserID, in.ProjectID, in.ClientID, in.TaskID, in.TagID, in.Billable}.parse()
 		if err != nil {
 			return nil, err
 		}
