@@ -20,7 +20,14 @@ func wayland(getenv func(string) string) bool {
 		(getenv("WAYLAND_DISPLAY") != "" && getenv("XDG_SESSION_TYPE") != "x11")
 }
 
-// Open connects to the session's activity source.
+// Open connects to the session's activity source, with input counts.
 func Open() (app.ActivitySource, error) {
-	return open(os.Getenv)
+	return open(os.Getenv, true)
+}
+
+// OpenIdle connects to the session's activity source without counting input: the idle
+// time and the active window only, for a caller that needs no counts (the desktop's idle
+// question while no timer runs). The X server then sends it no input events at all.
+func OpenIdle() (app.ActivitySource, error) {
+	return open(os.Getenv, false)
 }

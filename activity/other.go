@@ -8,6 +8,6 @@ import (
 	"github.com/stinthq/stint/app"
 )
 
-func open(func(string) string) (app.ActivitySource, error) {
+func open(func(string) string, bool) (app.ActivitySource, error) {
 	return nil, unavailable("activity tracking is not available on %s yet", runtime.GOOS)
 }

@@ -34,7 +34,7 @@ type x11 struct {
 
 var xgbLogger sync.Mutex
 
-func open(getenv func(string) string) (app.ActivitySource, error) {
+func open(getenv func(string) string, counts bool) (app.ActivitySource, error) {
 	if wayland(getenv) {
 		return nil, unavailable("this is a Wayland session, where applications cannot see the input of other applications")
 	}
@@ -67,8 +67,10 @@ func open(getenv func(string) string) (app.ActivitySource, error) {
 		x.atoms[name] = r.Atom
 	}
 	// Without RECORD the idle time still tells active seconds; counts stay unknown.
-	if c, err := startCounter(d, getenv); err == nil {
-		x.count = c
+	if counts {
+		if c, err := startCounter(d, getenv); err == nil {
+			x.count = c
+		}
 	}
 	return x, nil
 }

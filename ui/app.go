@@ -59,6 +59,9 @@ type Options struct {
 	// TrayHost says something shows the tray icon, so closing the window may hide it. Run
 	// sets it when a StatusNotifierWatcher owns its name on the session bus.
 	TrayHost bool
+	// Activity opens the platform's activity source (package activity, wired by cmd: ui
+	// speaks no X11). Nil, or an error, leaves idle detection off.
+	Activity func() (app.ActivitySource, error)
 	// Sync is the background sync worker, which the caller runs (nil: no team server
 	// support). The window shows its state and kicks it after a connect or on Sync now.
 	Sync *app.SyncWorker
@@ -91,11 +94,13 @@ func Run(ctx context.Context, opts Options) error {
 	if tuneGC {
 		u.trim.settle = func() { debug.SetGCPercent(gcPercent) }
 	}
-	if src, err := newIdleSource(); err != nil {
-		u.log.Info("idle detection off", "err", err)
-	} else {
-		u.idleSrc = src
-		defer src.Close()
+	if opts.Activity != nil {
+		if src, err := opts.Activity(); err != nil {
+			u.log.Info("idle detection off", "err", err)
+		} else {
+			u.idleSrc = src
+			defer src.Close()
+		}
 	}
 	if err := u.Start(ctx); err != nil {
 		return err
@@ -178,7 +183,7 @@ type UI struct {
 	// reminderWatch reminds when no timer runs and stops one at the set time.
 	reminderWatch *reminderWatch
 	// idleSrc samples the idle time (nil: no idle detection); only the loop goroutine uses it.
-	idleSrc idleSource
+	idleSrc app.ActivitySource
 
 	screens   []screen
 	current   int
@@ -508,7 +513,8 @@ func (u *UI) loop() func() {
 			case <-t.C:
 				u.trim.tick(n)
 				if u.idleSrc != nil && n%idleSampleEvery == 0 {
-					if idle, err := u.idleSrc.Idle(); err == nil {
+					if sample, err := u.idleSrc.Sample(false); err == nil {
+						idle := sample.Idle
 						now := u.svc.Now()
 						u.do(func() { u.idle.observe(idle, now) })
 					}

@@ -14,13 +14,6 @@ import (
 	"github.com/google/uuid"
 )
 
-// idleSource tells how long the user has not touched keyboard or mouse. Platform files
-// provide one (X11 on Linux); tests pass a fake.
-type idleSource interface {
-	Idle() (time.Duration, error)
-	Close()
-}
-
 // idleBack is how fresh input must be to count as "the user is back".
 const idleBack = 10 * time.Second
 
