@@ -17,8 +17,13 @@ const SlotLength = 10 * time.Minute
 const maxTick = 3 * time.Second
 
 // ActivitySlot is what a running timer measured in one 10-minute slot of its entry.
+// There is one per entry and slot start; it belongs to the entry's user.
 type ActivitySlot struct {
-	EntryID uuid.UUID
+	ID             uuid.UUID
+	TenantID       uuid.UUID
+	OrganizationID uuid.UUID
+	UserID         uuid.UUID
+	EntryID        uuid.UUID
 	// Start is the slot's start (UTC); the slot covers [Start, Start+SlotLength).
 	Start time.Time
 	// Tracked is how much of the slot the timer ran; Active how much of that had input.
@@ -28,6 +33,7 @@ type ActivitySlot struct {
 	Keys, Clicks, Moves uint64
 	// Apps is the time each application was in front, longest first.
 	Apps []AppUsage
+	Meta
 }
 
 // AppUsage is the time one application (and, when the organization records them, one
