@@ -92,6 +92,19 @@ func (f *ActivityFolder) Baseline(s ActivitySample) {
 	f.prev, f.seen = s, true
 }
 
+// Resume goes on from a slot stored before (measured by an earlier run of the app while
+// the same entry ran), when it is the slot the folder begins in.
+func (f *ActivityFolder) Resume(s ActivitySlot) {
+	if f.cur != nil || s.EntryID != f.entry || !s.Start.Equal(SlotStart(f.last, f.loc)) {
+		return
+	}
+	f.cur = &s
+	f.apps = map[appKey]time.Duration{}
+	for _, a := range s.Apps {
+		f.apps[appKey{a.Name, a.Title}] += a.Time
+	}
+}
+
 // Observe folds a sample taken at now and returns the slots that ended before now, each
 // complete. The interval since the previous sample counts as tracked; it is active when
 // input happened in it (the counters grew; a source without counts: the idle time is
@@ -166,9 +179,18 @@ func (f *ActivityFolder) Current() (ActivitySlot, bool) {
 }
 
 // Stop folds up to the stop time (no input since the last sample) and returns the last
-// slot, if any time is in it.
+// slot, if any time is in it. A stop time before the last sample (the timer stopped
+// between two samples) takes the time after it back out of the slot in progress.
 func (f *ActivityFolder) Stop(at time.Time) []ActivitySlot {
 	var out []ActivitySlot
+	if f.cur != nil && at.Before(f.last) && !at.Before(f.cur.Start) {
+		over := f.last.Sub(at)
+		f.cur.Tracked = max(f.cur.Tracked-over, 0)
+		f.cur.Active = min(f.cur.Active, f.cur.Tracked)
+		for k, d := range f.apps {
+			f.apps[k] = min(d, f.cur.Tracked)
+		}
+	}
 	if at.After(f.last) {
 		idle := f.prev
 		idle.Idle = at.Sub(f.last) + time.Second

@@ -200,3 +200,14 @@ func TestAppsAreRankedByTime(t *testing.T) {
 		t.Fatalf("tracked %v", cur.Tracked)
 	}
 }
+
+func TestStopBetweenSamplesTakesTheRestBack(t *testing.T) {
+	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	f := NewActivityFolder(uuid.New(), start, time.UTC)
+	src := &ActivitySample{Counted: true}
+	end, _ := feed(f, start, 60, src, always, "Editor")
+	s := f.Stop(end.Add(-400 * time.Millisecond))
+	if len(s) != 1 || s[0].Tracked != 59600*time.Millisecond || s[0].Active != s[0].Tracked || s[0].Apps[0].Time != s[0].Tracked {
+		t.Fatalf("slots %+v", s)
+	}
+}
