@@ -226,3 +226,37 @@ func appList(m map[appKey]time.Duration) []AppUsage {
 	})
 	return out
 }
+
+// SlotView is a slot as the API and `stint activity --json` show it: whole seconds and
+// the counters, nothing else counted, so scripts can sum them.
+type SlotView struct {
+	ID              uuid.UUID `json:"id"`
+	EntryID         uuid.UUID `json:"entry_id"`
+	UserID          uuid.UUID `json:"user_id"`
+	Start           time.Time `json:"start" doc:"Start of the 10-minute slot (UTC)."`
+	TrackedSeconds  int64     `json:"tracked_seconds" doc:"Seconds of the slot the timer ran."`
+	ActiveSeconds   int64     `json:"active_seconds" doc:"Seconds of those with keyboard or mouse input."`
+	Keys            uint64    `json:"keys" doc:"Key presses."`
+	Clicks          uint64    `json:"clicks" doc:"Mouse button presses (wheel steps excluded)."`
+	Moves           uint64    `json:"moves" doc:"Pointer motions and wheel steps."`
+	ActivityPercent int       `json:"activity_percent" doc:"active_seconds over tracked_seconds, 0-100, rounded down."`
+	Apps            []AppView `json:"apps" nullable:"false" doc:"Time each application was in front, longest first."`
+}
+
+// AppView is an application's time in a slot.
+type AppView struct {
+	Name    string `json:"name"`
+	Title   string `json:"title,omitempty" doc:"Window title, only when the organization records titles."`
+	Seconds int64  `json:"seconds"`
+}
+
+// View returns the slot as the API shows it.
+func (s ActivitySlot) View() SlotView {
+	v := SlotView{ID: s.ID, EntryID: s.EntryID, UserID: s.UserID, Start: s.Start.UTC(), TrackedSeconds: int64(s.Tracked / time.Second),
+		ActiveSeconds: int64(s.Active / time.Second), Keys: s.Keys, Clicks: s.Clicks, Moves: s.Moves, ActivityPercent: s.Percent(),
+		Apps: make([]AppView, 0, len(s.Apps))}
+	for _, a := range s.Apps {
+		v.Apps = append(v.Apps, AppView{Name: a.Name, Title: a.Title, Seconds: int64(a.Time / time.Second)})
+	}
+	return v
+}

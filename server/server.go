@@ -169,6 +169,7 @@ func New(svc *app.Service, cfg Config) *Server {
 	s.registerTimeEntries()
 	s.registerTimer()
 	s.registerReports()
+	s.registerActivity()
 	s.registerSync()
 	s.registerSyncPush()
 
