@@ -59,6 +59,9 @@ type Options struct {
 	// TrayHost says something shows the tray icon, so closing the window may hide it. Run
 	// sets it when a StatusNotifierWatcher owns its name on the session bus.
 	TrayHost bool
+	// Tracker measures the running timer's activity (nil: not measured). The loop ticks it
+	// once a second; the timer screen shows the slot in progress.
+	Tracker *app.ActivityTracker
 	// Activity opens the platform's activity source (package activity, wired by cmd: ui
 	// speaks no X11). Nil, or an error, leaves idle detection off.
 	Activity func() (app.ActivitySource, error)
@@ -293,6 +296,12 @@ func (u *UI) Close() {
 	u.flushUndo()
 	u.cancel()
 	u.wg.Wait()
+	if u.opts.Tracker != nil {
+		// The slot in progress is written before the store closes.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		u.opts.Tracker.Close(ctx)
+		cancel()
+	}
 }
 
 // enter switches from onboarding (or nothing) to the main screens of the workspace.
@@ -518,6 +527,9 @@ func (u *UI) loop() func() {
 						now := u.svc.Now()
 						u.do(func() { u.idle.observe(idle, now) })
 					}
+				}
+				if u.opts.Tracker != nil {
+					u.opts.Tracker.Tick(u.ctx, u.who.Load())
 				}
 				changed := u.poll(u.ctx)
 				u.do(func() {

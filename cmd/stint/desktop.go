@@ -90,6 +90,7 @@ func (c *cli) desktop(ctx context.Context, args []string) error {
 		Logger:          log,
 		Sync:            worker,
 		Activity:        activity.OpenIdle,
+		Tracker:         app.NewActivityTracker(svc, activity.Open, log),
 		SignIn:          teamSignIn,
 		Publish:         teamPublish,
 		TeamCatalog:     teamCatalog,
