@@ -169,7 +169,11 @@ func (t *ActivityTracker) save(ctx context.Context, slot ActivitySlot) {
 		// The entry was deleted or edited so that the slot lies outside it: its activity
 		// went with it. Anything else is worth a line in the log.
 		var invalid *ValidationError
-		if !errors.Is(err, ErrNotFound) && !errors.As(err, &invalid) {
+		switch {
+		case errors.Is(err, ErrNotFound):
+		case errors.As(err, &invalid):
+			t.log.Info("activity: slot left out", "start", slot.Start, "err", err)
+		default:
 			t.log.Warn("activity: record a slot", "err", err)
 		}
 	}
