@@ -163,3 +163,38 @@ func (s *Service) Activity(ctx context.Context, a Actor, q ActivityQuery) ([]Act
 	}
 	return out, nil
 }
+
+// settingActivity turns the activity timer off on this device ("off"); on by default.
+const settingActivity = "activity.enabled"
+
+// ActivityEnabled reports whether this device measures the running timer's activity.
+func (s *Service) ActivityEnabled(ctx context.Context) (bool, error) {
+	on := true
+	err := s.store.Read(ctx, func(tx Tx) error {
+		v, err := tx.Device().Get(ctx, settingActivity)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		on = v != "off"
+		return nil
+	})
+	return on, err
+}
+
+// SetActivityEnabled turns the activity timer on or off on this device. Slots already
+// recorded stay.
+func (s *Service) SetActivityEnabled(ctx context.Context, on bool) error {
+	v := "on"
+	if !on {
+		v = "off"
+	}
+	return s.store.Write(ctx, func(tx Tx) error {
+		if err := tx.Device().Put(ctx, settingActivity, v); err != nil {
+			return fmt.Errorf("save activity setting: %w", err)
+		}
+		return nil
+	})
+}

@@ -188,3 +188,38 @@ func TestActivityRules(t *testing.T) {
 		t.Errorf("a 327-day range: %v", err)
 	}
 }
+
+func TestTrackerTurnedOff(t *testing.T) {
+	e := newEnv(t)
+	a, _ := e.signup()
+	e.clock.Set(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
+	must[app.TimeEntry](t)(e.svc.StartTimer(e.ctx, a, app.TimerStart{Description: "report"}))
+	f := &fakeActivity{}
+	tr := app.NewActivityTracker(e.svc, f.open, nil)
+	e.run(tr, &a, f, 2*time.Minute, true)
+	if err := e.svc.SetActivityEnabled(e.ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	e.run(tr, &a, f, 3*time.Minute, true)
+	if f.closed != 1 || tr.Err() == nil {
+		t.Fatalf("source closed %d times, err %v", f.closed, tr.Err())
+	}
+	slots := must[[]app.ActivitySlot](t)(e.svc.Activity(e.ctx, a, app.ActivityQuery{From: "2026-11-23", To: "2026-11-23"}))
+	// Measured up to the tick that noticed, a second after the switch.
+	if len(slots) != 1 || slots[0].Tracked != 2*time.Minute+time.Second {
+		t.Fatalf("slots while off: %+v", slots)
+	}
+	// On again: measuring goes on (the slot resumes from what was stored).
+	if err := e.svc.SetActivityEnabled(e.ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	e.run(tr, &a, f, time.Minute, true)
+	tr.Close(e.ctx)
+	slots = must[[]app.ActivitySlot](t)(e.svc.Activity(e.ctx, a, app.ActivityQuery{From: "2026-11-23", To: "2026-11-23"}))
+	if len(slots) != 1 || slots[0].Tracked != 3*time.Minute || tr.Err() != nil {
+		t.Fatalf("slots after turning it on again: %+v (err %v)", slots, tr.Err())
+	}
+	if on, _ := e.svc.ActivityEnabled(e.ctx); !on {
+		t.Fatal("setting not saved")
+	}
+}

@@ -10,6 +10,9 @@ import (
 	"github.com/google/uuid"
 )
 
+// errActivityOff says the user turned the activity timer off on this device.
+var errActivityOff = errors.New("activity tracking is turned off in Settings")
+
 // slotCheckpoint is how often the slot in progress is written, so a crash (kill -9, power
 // loss) loses at most this much of it.
 const slotCheckpoint = time.Minute
@@ -65,6 +68,19 @@ func (t *ActivityTracker) Tick(ctx context.Context, a *Actor) {
 		t.closeSource()
 		return
 	}
+	// Turned off in Settings: what was measured is kept, nothing more is; turned on
+	// again, measuring goes on within a second.
+	if on, err := t.svc.ActivityEnabled(ctx); err != nil || !on {
+		if t.fold != nil {
+			t.stop(ctx, now)
+		}
+		t.closeSource()
+		t.lastErr = errActivityOff
+		return
+	}
+	if errors.Is(t.lastErr, errActivityOff) {
+		t.lastErr = nil
+	}
 	if t.fold == nil {
 		if !t.begin(ctx, *a, *running, now) {
 			return
@@ -95,6 +111,7 @@ func (t *ActivityTracker) begin(ctx context.Context, a Actor, e TimeEntry, now t
 	if t.failed == e.ID {
 		return false // tried for this entry already; the next timer tries again
 	}
+
 	if t.src == nil {
 		src, err := t.open()
 		if err != nil {

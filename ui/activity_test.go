@@ -71,3 +71,32 @@ func TestTimerShowsTheSlotsActivity(t *testing.T) {
 		t.Fatalf("stored slots %+v, %v", slots, err)
 	}
 }
+
+func TestSettingsTurnActivityOff(t *testing.T) {
+	f := &fakeActivity{}
+	h := newHarness(t, harnessOpts{workspace: true, activity: f})
+	h.u.show(7)
+	h.wait()
+	s := h.u.settings
+	if !s.activity.Checked {
+		t.Fatal("activity is off by default")
+	}
+	h.tap(s.activity)
+	h.wait()
+	if on, err := h.svc.ActivityEnabled(h.ctx); err != nil || on {
+		t.Fatalf("after unticking: on %v, %v", on, err)
+	}
+	h.tap(h.u.timer.button)
+	for i := 0; i < 90; i++ {
+		h.second(f, true)
+	}
+	if _, ok := h.u.opts.Tracker.Current(); ok {
+		t.Fatal("measured while turned off")
+	}
+	// The screen shows the stored choice when it is shown again.
+	h.u.show(7)
+	h.wait()
+	if s.activity.Checked {
+		t.Fatal("the setting shows on again")
+	}
+}
