@@ -137,6 +137,7 @@ bench-desktop: build
 # BenchmarkReports seeds 1,000,000 entries into a temporary SQLite file first (a minute or two).
 bench: check-go
 	./.ci/test-env $(GO) test -run '^$$' -bench . -benchtime 1x -benchmem ./server/... ./sync/...
+	$(GO) test -run '^$$' -bench 'BenchmarkX11Sample|BenchmarkTrackerTick' -benchtime 2000x ./activity ./app
 
 # lint is everything CI checks besides the tests. staticcheck and govulncheck are pinned by the
 # tool directives in go.mod and run with go tool. Each build is checked as it ships: the desktop

@@ -39,7 +39,7 @@ func (x xserver) env(key string) string {
 
 // startX starts Xvfb (choosing its own display number) and openbox. Without them it
 // skips, unless CI is set.
-func startX(t *testing.T) xserver {
+func startX(t testing.TB) xserver {
 	t.Helper()
 	for _, bin := range []string{"Xvfb", "openbox", "xdotool"} {
 		if _, err := exec.LookPath(bin); err != nil {
@@ -95,7 +95,7 @@ func startX(t *testing.T) xserver {
 }
 
 // waitForWM waits until a window manager announces itself (_NET_SUPPORTING_WM_CHECK).
-func (x xserver) waitForWM(t *testing.T) {
+func (x xserver) waitForWM(t testing.TB) {
 	t.Helper()
 	t.Setenv("XAUTHORITY", x.authority)
 	c, err := xgb.NewConnDisplay(x.display)
@@ -130,7 +130,7 @@ func authorityEntry(family uint16, addr, number, name string, data []byte) []byt
 }
 
 // xdotool runs xdotool against x.
-func (x xserver) xdotool(t *testing.T, args ...string) {
+func (x xserver) xdotool(t testing.TB, args ...string) {
 	t.Helper()
 	cmd := exec.Command("xdotool", args...)
 	cmd.Env = append(os.Environ(), "DISPLAY="+x.display, "XAUTHORITY="+x.authority)
@@ -141,7 +141,7 @@ func (x xserver) xdotool(t *testing.T, args ...string) {
 
 // openWindow maps a window with the given class and this process's pid, as an
 // application would, and waits until the window manager makes it the active one.
-func openWindow(t *testing.T, x xserver, class, title string) {
+func openWindow(t testing.TB, x xserver, class, title string) {
 	t.Helper()
 	t.Setenv("XAUTHORITY", x.authority)
 	c, err := xgb.NewConnDisplay(x.display)
