@@ -528,6 +528,9 @@ func (u *UI) loop() func() {
 						u.do(func() { u.idle.observe(idle, now) })
 					}
 				}
+				if n%idleSampleEvery == 0 {
+					u.idle.checkAnswered(u.ctx, u.who.Load())
+				}
 				if u.opts.Tracker != nil {
 					u.opts.Tracker.Tick(u.ctx, u.who.Load())
 				}
