@@ -209,13 +209,29 @@ Flags:
   --json    print {"version", "go", "os", "arch"} as JSON
 `
 
-const usageTimer = `Usage: stint timer <start|stop|status> [flags]
+const usageTimer = `Usage: stint timer <start|stop|status|idle> [flags]
 
   timer start [--project NAME] [--task NAME] [--tag NAME]... [--billable] [--json] [DESCRIPTION...]
   timer stop [--json]
   timer status [--json]
+  timer idle keep|discard|stop [--json]
 
 Run 'stint timer start -h' and so on for details.
+`
+
+const usageTimerIdle = `Usage: stint timer idle keep|discard|stop [--json]
+
+When you come back to a running timer after the idle threshold (Settings in the desktop
+app), the desktop asks what should happen to the time away; 'stint timer status' shows
+the question too. Answer it here, in the window or in the tray:
+
+  keep      the time away stays in the entry (also what happens without an answer)
+  discard   the entry stops where you left; a copy goes on from when you came back
+            (after the timer stopped: the entry is split around the time away)
+  stop      the entry stops where you left, and nothing goes on
+
+Flags:
+  --json    print what was done as JSON
 `
 
 const usageTimerStart = `Usage: stint timer start [--project NAME] [--task NAME] [--tag NAME]... [--billable]
@@ -435,6 +451,8 @@ func usageText(command string) (string, bool) {
 		return usageTimer, true
 	case "timer start":
 		return usageTimerStart, true
+	case "timer idle":
+		return usageTimerIdle, true
 	case "continue":
 		return usageContinue, true
 	case "completion":
