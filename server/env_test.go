@@ -339,6 +339,11 @@ func (e *testEnv) seed(t testing.TB, tn *tenant) {
 		t.Fatal(err)
 	}
 	tn.ids["slot"] = slot.ID.String()
+	// The member was away from 09:10 to 09:20 during its entry and has not answered.
+	if _, err := e.svc.NoteIdle(context.Background(), member, uuid.MustParse(tn.ids["member_entry"]),
+		time.Date(2025, 11, 3, 9, 10, 0, 0, time.UTC), time.Date(2025, 11, 3, 9, 20, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // scenario is one row of a resource's scenario table. A row stands alone: running it by
