@@ -100,3 +100,59 @@ func TestSettingsTurnActivityOff(t *testing.T) {
 		t.Fatal("the setting shows on again")
 	}
 }
+
+func TestActivityScreenShowsTheDaysSlots(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	loc := h.u.loc
+	start := time.Date(2026, 11, 23, 9, 0, 0, 0, loc)
+	stop := start.Add(25 * time.Minute)
+	e, err := h.svc.CreateTimeEntry(h.ctx, h.u.actor, app.TimeEntryInput{StartedAt: start, StoppedAt: &stop, Description: "report"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, pct := range []int{90, 45, 10} {
+		tracked := 10 * time.Minute
+		if i == 2 {
+			tracked = 5 * time.Minute
+		}
+		if _, err := h.svc.RecordActivity(h.ctx, h.u.actor, app.ActivitySlot{EntryID: e.ID, Start: start.Add(time.Duration(i) * app.SlotLength),
+			Tracked: tracked, Active: tracked * time.Duration(pct) / 100, Keys: 100,
+			Apps: []app.AppUsage{{Name: "Editor", Time: tracked * 3 / 5}, {Name: "Browser", Time: tracked * 2 / 5}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.clock.Set(time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC))
+	var s *activityScreen
+	for i, sc := range h.u.screens {
+		if a, ok := sc.(*activityScreen); ok {
+			s = a
+			h.u.show(i)
+		}
+	}
+	h.wait()
+	if len(s.slots) != 3 || len(s.rows.Objects) != 3 || s.empty.Visible() {
+		t.Fatalf("%d slots, %d rows", len(s.slots), len(s.rows.Objects))
+	}
+	if s.dayLabel.Text != "Monday 23 November 2026" || !strings.Contains(s.summary.seg.Text, "Tracked 0:25") ||
+		!strings.Contains(s.summary.seg.Text, "active 56%") || !strings.Contains(s.apps.seg.Text, "Editor 0:15") {
+		t.Fatalf("day %q, summary %q, apps %q", s.dayLabel.Text, s.summary.seg.Text, s.apps.seg.Text)
+	}
+	if s.next.Disabled() != true {
+		t.Fatal("next day offered from today")
+	}
+	// The day before has nothing; the hint says why.
+	h.tap(s.prev)
+	h.wait()
+	if len(s.slots) != 0 || !s.empty.Visible() || !strings.Contains(s.emptyMsg.Text, "While a timer runs") {
+		t.Fatalf("previous day: %d slots, hint %q", len(s.slots), s.emptyMsg.Text)
+	}
+	if err := h.svc.SetActivityEnabled(h.ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	h.tap(s.today)
+	h.tap(s.prev)
+	h.wait()
+	if !strings.Contains(s.emptyMsg.Text, "turned off in Settings") {
+		t.Fatalf("hint when off: %q", s.emptyMsg.Text)
+	}
+}

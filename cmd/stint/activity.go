@@ -104,17 +104,17 @@ func printActivity(out io.Writer, slots []app.ActivitySlot, loc *time.Location, 
 		fmt.Fprintf(out, "No activity recorded for %s. The desktop app measures it while a timer runs.\n", span)
 		return
 	}
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	day := ""
 	var tracked, active time.Duration
 	for _, s := range slots {
 		local := s.Start.In(loc)
 		if d := local.Format("Mon 2006-01-02"); d != day {
 			if day != "" {
-				fmt.Fprintln(tw, "\t\t\t\t\t\t\t")
+				fmt.Fprintln(tw)
 			}
 			day = d
-			fmt.Fprintf(tw, "%s\tTracked\tActive\tKeys\tClicks\tMoves\t Applications\t\n", d)
+			fmt.Fprintf(tw, "%s\t%7s\t%6s\t%6s\t%6s\t%6s\tApplications\n", d, "Tracked", "Active", "Keys", "Clicks", "Moves")
 		}
 		apps := make([]string, 0, 3)
 		for i, a := range s.Apps {
@@ -124,7 +124,7 @@ func printActivity(out io.Writer, slots []app.ActivitySlot, loc *time.Location, 
 			}
 			apps = append(apps, fmt.Sprintf("%s %s", truncate(a.Name, 24), minutes(a.Time)))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d%%\t%d\t%d\t%d\t %s\t\n", local.Format("15:04"), minutes(s.Tracked), s.Percent(),
+		fmt.Fprintf(tw, "%14s\t%7s\t%5d%%\t%6d\t%6d\t%6d\t%s\n", local.Format("15:04"), minutes(s.Tracked), s.Percent(),
 			s.Keys, s.Clicks, s.Moves, strings.Join(apps, ", "))
 		tracked += s.Tracked
 		active += s.Active
@@ -133,7 +133,7 @@ func printActivity(out io.Writer, slots []app.ActivitySlot, loc *time.Location, 
 	if tracked > 0 {
 		pct = int(active * 100 / tracked)
 	}
-	fmt.Fprintf(tw, "\t\t\t\t\t\t\t\nTotal\t%s\t%d%%\t\t\t\t\t\n", minutes(tracked), pct)
+	fmt.Fprintf(tw, "\n%14s\t%7s\t%5d%%\n", "Total", minutes(tracked), pct)
 	tw.Flush()
 }
 
