@@ -57,7 +57,7 @@ func newActivityScreen(u *UI) *activityScreen {
 }
 
 func (s *activityScreen) title() string       { return "Activity" }
-func (s *activityScreen) icon() fyne.Resource { return theme.MediaRecordIcon() }
+func (s *activityScreen) icon() fyne.Resource { return theme.ComputerIcon() }
 
 func (s *activityScreen) build() fyne.CanvasObject {
 	s.prev = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { s.shift(-1) })
@@ -169,7 +169,7 @@ func (s *activityScreen) slotRow(sl app.ActivitySlot, loc *time.Location) fyne.C
 	label := widget.NewLabel(start.Format("15:04"))
 	pct := sl.Percent()
 	bar := newActivityBar(pct)
-	figures := widget.NewLabel(fmt.Sprintf("%3d%%  %s", pct, shortDuration(int64(sl.Tracked/time.Second))))
+	figures := widget.NewLabel(fmt.Sprintf("%3d%% of %2d min", pct, int(sl.Tracked.Round(time.Minute)/time.Minute)))
 	var names []string
 	for i, a := range sl.Apps {
 		if i == 2 {
@@ -179,7 +179,7 @@ func (s *activityScreen) slotRow(sl app.ActivitySlot, loc *time.Location) fyne.C
 	}
 	appsLabel := widget.NewLabel(strings.Join(names, ", "))
 	appsLabel.Truncation = fyne.TextTruncateEllipsis
-	left := container.NewHBox(label, fixedSize(fyne.NewSize(120, 20), bar), figures)
+	left := container.NewHBox(label, fixedSize(fyne.NewSize(120, 20), bar), fixedWidth(128, figures))
 	return container.NewBorder(nil, nil, left, nil, appsLabel)
 }
 
