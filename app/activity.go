@@ -48,14 +48,22 @@ type ActivitySlots interface {
 	Insert(ctx context.Context, s Scope, slot ActivitySlot) error
 	Update(ctx context.Context, s Scope, slot ActivitySlot, prevVersion int64) error
 	// List returns the live slots of live entries of s.OrgID starting in [From, To), of
-	// one user when UserID is set, ordered by start, then user.
+	// one user when UserID is set, ordered by start, then user. A slot that no longer
+	// overlaps its entry's time (the entry was edited, or cut where idle time began) is
+	// left out; a running entry's time goes to Now.
 	List(ctx context.Context, s Scope, f ActivityFilter) ([]ActivitySlot, error)
+	// Move gives the live slots of entry from starting at or after since to entry to (an
+	// entry split in two: the slots after the cut go with the part after it), stamping
+	// them with m's version step, HLC and time.
+	Move(ctx context.Context, s Scope, from, to uuid.UUID, since time.Time, hlc string, at time.Time) error
 }
 
 // ActivityFilter selects slots for ActivitySlots.List.
 type ActivityFilter struct {
 	From, To time.Time
 	UserID   *uuid.UUID
+	// Now is where a running entry's time ends.
+	Now time.Time
 }
 
 // maxActivityDays bounds one activity query.
@@ -155,7 +163,7 @@ func (s *Service) Activity(ctx context.Context, a Actor, q ActivityQuery) ([]Act
 	err = s.store.Read(ctx, func(tx Tx) error {
 		var err error
 		// A slot starts up to a slot length before the first day and still covers it.
-		out, err = tx.ActivitySlots().List(ctx, a.Scope(), ActivityFilter{From: from.Add(-SlotLength + time.Second), To: to, UserID: user})
+		out, err = tx.ActivitySlots().List(ctx, a.Scope(), ActivityFilter{From: from.Add(-SlotLength + time.Second), To: to, UserID: user, Now: s.Now()})
 		return err
 	})
 	if err != nil {

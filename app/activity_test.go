@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -259,4 +260,42 @@ func BenchmarkTrackerTick(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e9*100, "core_%_at_1Hz")
+}
+
+func TestSlotsFollowTheirEntryWhenItIsCutOrEdited(t *testing.T) {
+	e := newEnv(t)
+	a, _ := e.signup()
+	start := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	stop := start.Add(time.Hour)
+	entry := must[app.TimeEntry](t)(e.svc.CreateTimeEntry(e.ctx, a, app.TimeEntryInput{StartedAt: start, StoppedAt: &stop, Description: "write"}))
+	for i := 0; i < 6; i++ {
+		must[app.ActivitySlot](t)(e.svc.RecordActivity(e.ctx, a, app.ActivitySlot{EntryID: entry.ID, Start: start.Add(time.Duration(i) * app.SlotLength),
+			Tracked: 10 * time.Minute, Active: time.Duration(i+1) * time.Minute}))
+	}
+	q := app.ActivityQuery{From: "2026-11-23", To: "2026-11-23", Timezone: "UTC"}
+	// Away from 08:15 to 08:30, discarded after the fact: the entry is cut at 08:15 and a copy
+	// runs 08:30–09:00 with the slots measured from 08:30.
+	must[app.IdlePeriod](t)(e.svc.NoteIdle(e.ctx, a, entry.ID, start.Add(15*time.Minute), start.Add(30*time.Minute)))
+	out := must[app.IdleOutcome](t)(e.svc.ResolveIdle(e.ctx, a, app.IdleDiscard))
+	slots := must[[]app.ActivitySlot](t)(e.svc.Activity(e.ctx, a, q))
+	var owners []string
+	for _, s := range slots {
+		switch s.EntryID {
+		case entry.ID:
+			owners = append(owners, s.Start.Format("15:04")+" first")
+		case out.Resumed.ID:
+			owners = append(owners, s.Start.Format("15:04")+" second")
+		}
+	}
+	want := []string{"08:00 first", "08:10 first", "08:30 second", "08:40 second", "08:50 second"}
+	if fmt.Sprint(owners) != fmt.Sprint(want) {
+		t.Fatalf("slots after the cut: %v, want %v (08:20 lay in the time away)", owners, want)
+	}
+	// The second part is shortened to end at 08:45: the 08:50 slot no longer shows.
+	end := start.Add(45 * time.Minute)
+	res := *out.Resumed
+	must[app.TimeEntry](t)(e.svc.UpdateTimeEntry(e.ctx, a, res.ID, app.TimeEntryPatch{StoppedAt: &end}, 0))
+	if got := must[[]app.ActivitySlot](t)(e.svc.Activity(e.ctx, a, q)); len(got) != 4 {
+		t.Fatalf("after shortening: %d slots", len(got))
+	}
 }

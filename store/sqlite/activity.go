@@ -100,12 +100,24 @@ func (s activitySlots) Update(ctx context.Context, sc app.Scope, slot app.Activi
 func (s activitySlots) List(ctx context.Context, sc app.Scope, f app.ActivityFilter) ([]app.ActivitySlot, error) {
 	query := `SELECT ` + slotCols + ` FROM activity_slots s JOIN time_entries e ON e.id = s.entry_id
 		WHERE s.tenant_id = ? AND s.organization_id = ? AND s.slot_start >= ? AND s.slot_start < ?
-		AND s.deleted_at IS NULL AND e.deleted_at IS NULL`
-	args := []any{sc.TenantID, sc.OrgID, us(f.From), us(f.To)}
+		AND s.deleted_at IS NULL AND e.deleted_at IS NULL
+		AND s.slot_start < coalesce(e.stopped_at, ?) AND s.slot_start + ? > e.started_at`
+	args := []any{sc.TenantID, sc.OrgID, us(f.From), us(f.To), us(f.Now), int64(app.SlotLength / time.Microsecond)}
 	if f.UserID != nil {
 		query += ` AND s.user_id = ?`
 		args = append(args, *f.UserID)
 	}
 	query += ` ORDER BY s.slot_start, s.user_id, s.entry_id`
 	return queryList(ctx, s.q, "list activity slots", func(r *sql.Rows) (app.ActivitySlot, error) { return scanSlot(r) }, query, args...)
+}
+
+func (s activitySlots) Move(ctx context.Context, sc app.Scope, from, to uuid.UUID, since time.Time, hlc string, at time.Time) error {
+	_, err := stamped(s.q, sc).ExecContext(ctx, `UPDATE activity_slots SET server_version = `+stampValue+`, entry_id = ?,
+		version = version + 1, hlc = ?, updated_at = ?
+		WHERE tenant_id = ? AND organization_id = ? AND entry_id = ? AND slot_start >= ? AND deleted_at IS NULL`,
+		to, hlcValue(hlc), us(at), sc.TenantID, sc.OrgID, from, us(since))
+	if err != nil {
+		return fmt.Errorf("move activity slots: %w", mapErr(err))
+	}
+	return nil
 }

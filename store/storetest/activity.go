@@ -83,6 +83,47 @@ func testActivitySlots(t *testing.T, st app.Store) {
 		wantErr(t, "update from another scope", tx.ActivitySlots().Update(ctx, other.sc, s1, 1), app.ErrPrecondition)
 		return nil
 	})
+	// Slots move to another entry of the same scope from a start on, and only there.
+	second := w.entry
+	second.ID, second.Meta = app.NewID(), meta(150)
+	secondStart := base.Add(2 * time.Hour)
+	secondStop := secondStart.Add(time.Hour)
+	second.StartedAt, second.StoppedAt = secondStart, &secondStop
+	s1.Start = start.Add(app.SlotLength)
+	write(t, st, func(tx app.Tx) error {
+		wantErr(t, "insert a second entry", tx.TimeEntries().Insert(ctx, w.sc, second), nil)
+		wantErr(t, "move from another scope", tx.ActivitySlots().Move(ctx, other.sc, w.entry.ID, second.ID, s1.Start, meta(151).HLC, base), nil)
+		return nil
+	})
+	read(t, st, func(tx app.Tx) error {
+		got, err := tx.ActivitySlots().Get(ctx, w.sc, w.entry.ID, s1.Start)
+		wantErr(t, "a move from another scope changed nothing", err, nil)
+		if got.EntryID != w.entry.ID {
+			t.Errorf("slot moved from another scope")
+		}
+		return nil
+	})
+	write(t, st, func(tx app.Tx) error {
+		return tx.ActivitySlots().Move(ctx, w.sc, w.entry.ID, second.ID, s1.Start, meta(152).HLC, base.Add(3*time.Hour))
+	})
+	read(t, st, func(tx app.Tx) error {
+		got, err := tx.ActivitySlots().Get(ctx, w.sc, second.ID, s1.Start)
+		wantErr(t, "moved slot", err, nil)
+		if got.ID != s1.ID || got.Version != 2 || !got.UpdatedAt.Equal(base.Add(3*time.Hour)) {
+			t.Errorf("moved slot %+v", got)
+		}
+		_, err = tx.ActivitySlots().Get(ctx, w.sc, w.entry.ID, s0.Start)
+		wantErr(t, "the earlier slot stays", err, nil)
+		// The second entry runs 02:30–03:30: a slot at 00:40 lies outside it and is not listed.
+		list, err := tx.ActivitySlots().List(ctx, w.sc, app.ActivityFilter{From: start.Add(-time.Hour), To: start.Add(4 * time.Hour), Now: base.Add(5 * time.Hour)})
+		wantErr(t, "list", err, nil)
+		for _, s := range list {
+			if s.ID == s1.ID {
+				t.Errorf("a slot outside its entry's time is listed")
+			}
+		}
+		return nil
+	})
 	// A deleted entry's slots leave the lists.
 	del := w.entry
 	now := base.Add(2 * time.Hour)
@@ -92,7 +133,7 @@ func testActivitySlots(t *testing.T, st app.Store) {
 		got, err := tx.ActivitySlots().Get(ctx, w.sc, w.entry.ID, s0.Start)
 		wantErr(t, "get updated", err, nil)
 		same(t, "get updated", got, upd)
-		list, err := tx.ActivitySlots().List(ctx, w.sc, app.ActivityFilter{From: start.Add(-time.Hour), To: start.Add(time.Hour)})
+		list, err := tx.ActivitySlots().List(ctx, w.sc, app.ActivityFilter{From: start.Add(-time.Hour), To: start.Add(time.Hour), Now: base.Add(5 * time.Hour)})
 		wantErr(t, "list after the entry's deletion", err, nil)
 		if len(list) != 0 {
 			t.Errorf("slots of a deleted entry listed: %d", len(list))
