@@ -201,15 +201,15 @@ func (x *xconn) setup(auth []byte) error {
 	_ = x.SetDeadline(time.Now().Add(5 * time.Second))
 	defer x.SetDeadline(time.Time{})
 	if _, err := x.Write(req.Bytes()); err != nil {
-		return fmt.Errorf("X setup: %w", err)
+		return fmt.Errorf("set up the X connection: %w", err)
 	}
 	head := make([]byte, 8)
 	if _, err := io.ReadFull(x, head); err != nil {
-		return fmt.Errorf("X setup: %w", err)
+		return fmt.Errorf("set up the X connection: %w", err)
 	}
 	body := make([]byte, int(le.Uint16(head[6:]))*4)
 	if _, err := io.ReadFull(x, body); err != nil {
-		return fmt.Errorf("X setup: %w", err)
+		return fmt.Errorf("set up the X connection: %w", err)
 	}
 	switch head[0] {
 	case 1:
@@ -220,7 +220,7 @@ func (x *xconn) setup(auth []byte) error {
 		return errors.New("the X server asks for an authentication this client does not speak")
 	}
 	if len(body) < 8 {
-		return errors.New("X setup: short reply")
+		return errors.New("set up the X connection: short reply")
 	}
 	x.idBase = le.Uint32(body[4:])
 	return nil
@@ -242,7 +242,7 @@ func (x *xconn) reply() (head, data []byte, err error) {
 	}
 	switch head[0] {
 	case 0:
-		return nil, nil, fmt.Errorf("X error %d (major opcode %d)", head[1], head[10])
+		return nil, nil, fmt.Errorf("the X server answered error %d (major opcode %d)", head[1], head[10])
 	case 1:
 		n := binary.LittleEndian.Uint32(head[4:]) * 4
 		data = make([]byte, n)
