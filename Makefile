@@ -45,7 +45,7 @@ TEST_PATCHED := fyne.io/fyne/v2/lang github.com/nicksnyder/go-i18n/v2/i18n/templ
 GUI_APT := gcc libc6-dev pkg-config patch libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev dbus
 GUI_PC  := gl x11 xcursor xrandr xinerama xi xxf86vm
 
-.PHONY: sim run build build-headless test check-go check-cgo check-gui deps bench lint lint-fmt lint-mod lint-vet lint-staticcheck cross vulncheck fuzz clean package smoke-desktop bench-desktop
+.PHONY: sim run build build-headless test check-go check-cgo check-gui check-xserver deps bench lint lint-fmt lint-mod lint-vet lint-staticcheck cross vulncheck fuzz clean package smoke-desktop bench-desktop
 
 # run opens the desktop app when there is a display, and serves the API otherwise.
 run: build
@@ -64,7 +64,7 @@ build-headless: check-go
 # test installs what is missing, then runs the checks: lint (below), the race-enabled tests
 # (a private PostgreSQL cluster they need is started by .ci/test-env around them), the tests of
 # the patched modules (TEST_PATCHED), and the desktop smoke test on the real binary under Xvfb.
-test: deps build lint
+test: deps build lint check-xserver
 	./.ci/test-env $(GO) test $(MODFILE) -race -count=1 -timeout 30m ./...
 	dbus-run-session -- $(GO) test $(MODFILE) -count=1 $(TEST_PATCHED)
 	$(GO) test -count=1 -run '^TestSimulation$$' ./sync/
@@ -102,6 +102,17 @@ check-gui:
 	    echo "or build without it: make build-headless"; exit 1; \
 	  fi; }
 
+# The activity tests (package activity) run a private Xvfb with openbox and type with xdotool;
+# install them through apt when we can. Without them those tests skip, unless CI is set.
+check-xserver:
+	@{ command -v Xvfb && command -v openbox && command -v xdotool; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Xvfb, openbox or xdotool is missing; installing them for the activity tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xvfb openbox xdotool >/dev/null; \
+	  else \
+	    echo "the activity tests need Xvfb, openbox and xdotool (e.g. sudo apt-get install xvfb openbox xdotool); they skip without them"; \
+	  fi; }
+
 # package wraps bin/stint with the fyne tool. It runs in a scratch directory with a copy of
 # FyneApp.toml, because the tool bumps the build number in the file it reads; the tool also
 # insists on finding a .go file there, hence the one-line stub.
@@ -126,6 +137,7 @@ bench-desktop: build
 # BenchmarkReports seeds 1,000,000 entries into a temporary SQLite file first (a minute or two).
 bench: check-go
 	./.ci/test-env $(GO) test -run '^$$' -bench . -benchtime 1x -benchmem ./server/... ./sync/...
+	$(GO) test -run '^$$' -bench 'BenchmarkX11Sample|BenchmarkTrackerTick' -benchtime 2000x ./activity ./app
 
 # lint is everything CI checks besides the tests. staticcheck and govulncheck are pinned by the
 # tool directives in go.mod and run with go tool. Each build is checked as it ships: the desktop

@@ -75,36 +75,56 @@ func (s *Service) DiscardIdle(ctx context.Context, a Actor, entryID uuid.UUID, f
 		if err != nil {
 			return err
 		}
-		from, to := from.UTC().Truncate(time.Second), to.UTC().Truncate(time.Second)
-		if from.Before(e.StartedAt) {
-			from = e.StartedAt
-		}
-		if to.After(now) {
-			to = now.Truncate(time.Second)
-		}
-		if !from.Before(to) {
-			return Invalid("to", "must be after from")
-		}
-		e.StoppedAt = &from
-		prev := s.touch(&e.Meta, now)
-		if err := tx.TimeEntries().Update(ctx, Scope{TenantID: e.TenantID, OrgID: e.OrganizationID}, e, prev); err != nil {
-			return err
-		}
-		if err := s.recordEntry(ctx, tx, a, e, "time_entry.discard_idle"); err != nil {
-			return err
-		}
-		stopped = e
-		if stop {
-			return nil
-		}
-		next := TimeEntry{ID: NewID(), TenantID: e.TenantID, OrganizationID: e.OrganizationID, UserID: e.UserID,
-			ProjectID: e.ProjectID, TaskID: e.TaskID, Description: e.Description, StartedAt: to,
-			Timezone: e.Timezone, Billable: e.Billable, Source: SourceTimer, TagIDs: e.TagIDs, Meta: s.stamp(now)}
-		if err := tx.TimeEntries().Insert(ctx, Scope{TenantID: e.TenantID, OrgID: e.OrganizationID}, next); err != nil {
-			return err
-		}
-		resumed = &next
-		return s.recordEntry(ctx, tx, a, next, "time_entry.create")
+		stopped, resumed, err = s.discardIdleTx(ctx, tx, a, now, e, from, to, stop)
+		return err
 	})
 	return stopped, resumed, err
+}
+
+// discardIdleTx takes [from, to) out of e, running or stopped: e ends at from and, unless
+// stop, a copy of it goes on from to (running if e ran, else up to e's old stop).
+func (s *Service) discardIdleTx(ctx context.Context, tx Tx, a Actor, now time.Time, e TimeEntry, from, to time.Time, stop bool) (TimeEntry, *TimeEntry, error) {
+	from, to = from.UTC().Truncate(time.Second), to.UTC().Truncate(time.Second)
+	end := now.Truncate(time.Second)
+	if e.StoppedAt != nil {
+		end = *e.StoppedAt
+	}
+	if from.Before(e.StartedAt) {
+		from = e.StartedAt
+	}
+	if to.After(end) {
+		to = end
+	}
+	if !from.Before(to) {
+		return TimeEntry{}, nil, Invalid("to", "must be after from")
+	}
+	oldStop := e.StoppedAt
+	e.StoppedAt = &from
+	prev := s.touch(&e.Meta, now)
+	if err := tx.TimeEntries().Update(ctx, Scope{TenantID: e.TenantID, OrgID: e.OrganizationID}, e, prev); err != nil {
+		return TimeEntry{}, nil, err
+	}
+	if err := s.recordEntry(ctx, tx, a, e, "time_entry.discard_idle"); err != nil {
+		return TimeEntry{}, nil, err
+	}
+	if stop || (oldStop != nil && !to.Before(*oldStop)) {
+		return e, nil, nil
+	}
+	next := TimeEntry{ID: NewID(), TenantID: e.TenantID, OrganizationID: e.OrganizationID, UserID: e.UserID,
+		ProjectID: e.ProjectID, TaskID: e.TaskID, Description: e.Description, StartedAt: to, StoppedAt: oldStop,
+		Timezone: e.Timezone, Billable: e.Billable, Source: e.Source, TagIDs: e.TagIDs, Meta: s.stamp(now)}
+	if oldStop == nil {
+		next.Source = SourceTimer
+	}
+	if err := tx.TimeEntries().Insert(ctx, Scope{TenantID: e.TenantID, OrgID: e.OrganizationID}, next); err != nil {
+		return TimeEntry{}, nil, err
+	}
+	if err := s.recordEntry(ctx, tx, a, next, "time_entry.create"); err != nil {
+		return TimeEntry{}, nil, err
+	}
+	// The activity measured after the idle time goes with the part after it.
+	if err := tx.ActivitySlots().Move(ctx, Scope{TenantID: e.TenantID, OrgID: e.OrganizationID}, e.ID, next.ID, to, s.hlc.Now(), now); err != nil {
+		return TimeEntry{}, nil, err
+	}
+	return e, &next, nil
 }

@@ -16,6 +16,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/stinthq/stint/app"
 	"github.com/stinthq/stint/store/sqlite"
@@ -323,6 +326,24 @@ func (e *testEnv) seed(t testing.TB, tn *tenant) {
 	tn.ids["token_id"] = post("/v1/tokens", `{"name":"script"}`).str("id")
 	tn.ids["org2"] = post("/v1/organizations", `{"name":"Second org of `+tn.name+`"}`).str("id")
 	tn.ids["invitation"] = post("/v1/invitations", `{"email":"invited@`+tn.name+`.example.com","role":"member"}`).str("id")
+	// The activity timer measured the member's entry's first slot (slots are recorded by the
+	// desktop in-process; the API only reads them).
+	member, err := e.svc.Authenticate(context.Background(), tn.token("member"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slot, err := e.svc.RecordActivity(context.Background(), member, app.ActivitySlot{EntryID: uuid.MustParse(tn.ids["member_entry"]),
+		Start: time.Date(2025, 11, 3, 9, 0, 0, 0, time.UTC), Tracked: 10 * time.Minute, Active: 6 * time.Minute, Keys: 420, Clicks: 12, Moves: 900,
+		Apps: []app.AppUsage{{Name: "Editor of " + tn.name, Time: 7 * time.Minute}, {Name: "Browser", Time: 3 * time.Minute}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn.ids["slot"] = slot.ID.String()
+	// The member was away from 09:10 to 09:20 during its entry and has not answered.
+	if _, err := e.svc.NoteIdle(context.Background(), member, uuid.MustParse(tn.ids["member_entry"]),
+		time.Date(2025, 11, 3, 9, 10, 0, 0, time.UTC), time.Date(2025, 11, 3, 9, 20, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // scenario is one row of a resource's scenario table. A row stands alone: running it by

@@ -189,6 +189,7 @@ func tagDescriptions() map[string]string {
 		"time entries":  "Tracked time.",
 		"timer":         "The running timer of the signed-in user.",
 		"reports":       "Totals over date ranges.",
+		"activity":      "What the desktop's activity timer measured while timers ran: 10-minute slots with input counts and applications.",
 		"sync":          "Offline-first sync of devices with this server (docs/sync.md).",
 	}
 }

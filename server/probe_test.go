@@ -89,8 +89,12 @@ func probeRules() map[string]probeRule {
 		"GET /v1/timer":                {status: http.StatusOK},
 		"POST /v1/timer/start":         {body: `{"project_id":"$project","tag_ids":["$tag"]}`, status: http.StatusUnprocessableEntity},
 		"POST /v1/timer/stop":          {status: http.StatusConflict}, // B's owner runs nothing; A's timer must keep running
-		"GET /v1/reports/summary":      {query: "?from=2025-11-01&to=2025-11-30&user_id=$member_id&project_id=$project&client_id=$client&task_id=$task&tag_id=$tag&group=user,tag", status: http.StatusOK},
-		"GET /v1/reports/detailed":     {query: "?from=2025-11-01&to=2025-11-30&user_id=$member_id&project_id=$project&client_id=$client&task_id=$task&tag_id=$tag", status: http.StatusOK},
+		// Idle periods are kept per device and user: B sees none of A's and answers nothing.
+		"GET /v1/timer/idle":       {status: http.StatusOK},
+		"POST /v1/timer/idle":      {body: `{"choice":"discard"}`, status: http.StatusNotFound},
+		"GET /v1/reports/summary":  {query: "?from=2025-11-01&to=2025-11-30&user_id=$member_id&project_id=$project&client_id=$client&task_id=$task&tag_id=$tag&group=user,tag", status: http.StatusOK},
+		"GET /v1/activity":         {query: "?from=2025-11-01&to=2025-11-30&user_id=$member_id", status: http.StatusOK},
+		"GET /v1/reports/detailed": {query: "?from=2025-11-01&to=2025-11-30&user_id=$member_id&project_id=$project&client_id=$client&task_id=$task&tag_id=$tag", status: http.StatusOK},
 		// B pulls B's rows only, whatever its cursor.
 		"POST /v1/sync/pull": {body: `{"protocol":1,"cursor":0}`, status: http.StatusOK},
 		// A's ids in B's own organization (and A's organization in the row): every mutation

@@ -169,6 +169,8 @@ func New(svc *app.Service, cfg Config) *Server {
 	s.registerTimeEntries()
 	s.registerTimer()
 	s.registerReports()
+	s.registerActivity()
+	s.registerIdle()
 	s.registerSync()
 	s.registerSyncPush()
 

@@ -59,6 +59,12 @@ type Options struct {
 	// TrayHost says something shows the tray icon, so closing the window may hide it. Run
 	// sets it when a StatusNotifierWatcher owns its name on the session bus.
 	TrayHost bool
+	// Tracker measures the running timer's activity (nil: not measured). The loop ticks it
+	// once a second; the timer screen shows the slot in progress.
+	Tracker *app.ActivityTracker
+	// Activity opens the platform's activity source (package activity, wired by cmd: ui
+	// speaks no X11). Nil, or an error, leaves idle detection off.
+	Activity func() (app.ActivitySource, error)
 	// Sync is the background sync worker, which the caller runs (nil: no team server
 	// support). The window shows its state and kicks it after a connect or on Sync now.
 	Sync *app.SyncWorker
@@ -91,11 +97,13 @@ func Run(ctx context.Context, opts Options) error {
 	if tuneGC {
 		u.trim.settle = func() { debug.SetGCPercent(gcPercent) }
 	}
-	if src, err := newIdleSource(); err != nil {
-		u.log.Info("idle detection off", "err", err)
-	} else {
-		u.idleSrc = src
-		defer src.Close()
+	if opts.Activity != nil {
+		if src, err := opts.Activity(); err != nil {
+			u.log.Info("idle detection off", "err", err)
+		} else {
+			u.idleSrc = src
+			defer src.Close()
+		}
 	}
 	if err := u.Start(ctx); err != nil {
 		return err
@@ -178,7 +186,7 @@ type UI struct {
 	// reminderWatch reminds when no timer runs and stops one at the set time.
 	reminderWatch *reminderWatch
 	// idleSrc samples the idle time (nil: no idle detection); only the loop goroutine uses it.
-	idleSrc idleSource
+	idleSrc app.ActivitySource
 
 	screens   []screen
 	current   int
@@ -288,6 +296,12 @@ func (u *UI) Close() {
 	u.flushUndo()
 	u.cancel()
 	u.wg.Wait()
+	if u.opts.Tracker != nil {
+		// The slot in progress is written before the store closes.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		u.opts.Tracker.Close(ctx)
+		cancel()
+	}
 }
 
 // enter switches from onboarding (or nothing) to the main screens of the workspace.
@@ -304,7 +318,7 @@ func (u *UI) enter(a app.Actor, org app.Organization) {
 	u.tasks = newTasksScreen(u)
 	u.tags = newTagsScreen(u)
 	u.settings = newSettingsScreen(u)
-	u.screens = []screen{u.timer, u.entries, u.timesheet, u.projects, u.clients, u.tasks, u.tags, u.settings}
+	u.screens = []screen{u.timer, u.entries, u.timesheet, u.projects, u.clients, u.tasks, u.tags, u.settings, newActivityScreen(u)}
 	u.win.SetContent(u.tips.over(u.buildMain()))
 	u.shortcuts.install(u.win.Canvas())
 	switch {
@@ -508,10 +522,17 @@ func (u *UI) loop() func() {
 			case <-t.C:
 				u.trim.tick(n)
 				if u.idleSrc != nil && n%idleSampleEvery == 0 {
-					if idle, err := u.idleSrc.Idle(); err == nil {
+					if sample, err := u.idleSrc.Sample(false); err == nil {
+						idle := sample.Idle
 						now := u.svc.Now()
 						u.do(func() { u.idle.observe(idle, now) })
 					}
+				}
+				if n%idleSampleEvery == 0 {
+					u.idle.checkAnswered(u.ctx, u.who.Load())
+				}
+				if u.opts.Tracker != nil {
+					u.opts.Tracker.Tick(u.ctx, u.who.Load())
 				}
 				changed := u.poll(u.ctx)
 				u.do(func() {

@@ -140,6 +140,8 @@ type harnessOpts struct {
 	// sync runs a background sync worker for the device (sync_test.go), as the desktop
 	// does; connecting to a team server then works.
 	sync bool
+	// activity measures the running timer's activity from a source the test drives.
+	activity *fakeActivity
 }
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
@@ -175,6 +177,9 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		DefaultName: "Ada Lovelace", DefaultTimezone: o.timezone, Version: "test", Tray: o.tray, TrayHost: o.tray && !o.noTrayHost}
 	if o.sync {
 		opts.Sync, opts.SignIn = h.startSync(dataDir)
+	}
+	if o.activity != nil {
+		opts.Tracker = app.NewActivityTracker(h.svc, o.activity.open, nil)
 	}
 	h.u = New(h.fyne, opts)
 	h.u.do = func(f func()) {

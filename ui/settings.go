@@ -35,6 +35,7 @@ type settingsScreen struct {
 	logFile   *widget.Label
 	idle      *widget.Select
 	autostart *widget.Check
+	activity  *widget.Check // measure the running timer's activity
 	apiStatus *widget.Label
 	copyToken *widget.Button
 	copied    *subtle
@@ -97,8 +98,10 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 	} else {
 		s.autostart.Checked = ok
 	}
+	s.activity = widget.NewCheck("Measure activity while the timer runs", s.onActivity)
 	timer := u.section("Timer", container.NewVBox(
 		container.NewHBox(widget.NewLabel("Ask about idle time after"), fixedWidth(160, s.idle)),
+		s.activity,
 		s.autostart))
 
 	// Data and the local API.
@@ -172,7 +175,17 @@ func (s *settingsScreen) refresh() {
 		if err != nil {
 			return nil, err
 		}
+		on, err := u.svc.ActivityEnabled(ctx)
+		if err != nil {
+			return nil, err
+		}
 		return func() {
+			if s.activity.Checked != on {
+				cb := s.activity.OnChanged
+				s.activity.OnChanged = nil
+				s.activity.SetChecked(on)
+				s.activity.OnChanged = cb
+			}
 			label := idleLabel(d)
 			if !slices.Contains(s.idle.Options, label) {
 				s.idle.Options = append(s.idle.Options, label)
@@ -245,6 +258,12 @@ func (s *settingsScreen) onIdle(label string) {
 			return nil, err
 		}
 		return func() { s.u.idle.threshold = d }, nil
+	})
+}
+
+func (s *settingsScreen) onActivity(on bool) {
+	s.u.bg(func(ctx context.Context) (func(), error) {
+		return nil, s.u.svc.SetActivityEnabled(ctx, on)
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -32,6 +33,8 @@ type timerScreen struct {
 	elapsed  *canvas.Text
 	today    *widget.Label
 	week     *widget.Label
+	// activity shows the running timer's slot in progress when activity is measured.
+	activity *widget.Label
 	entries  *entryList
 	busy     bool
 
@@ -63,6 +66,7 @@ func newTimerScreen(u *UI) *timerScreen {
 	s.today = widget.NewLabel("0:00")
 	s.today.TextStyle = fyne.TextStyle{Bold: true}
 	s.week = widget.NewLabel("0:00")
+	s.activity = widget.NewLabel("")
 	s.week.TextStyle = fyne.TextStyle{Bold: true}
 	s.entries = newEntryList(u, false)
 	return s
@@ -85,7 +89,7 @@ func (s *timerScreen) build() fyne.CanvasObject {
 		s.paintElapsed()
 	})
 	top := container.NewStack(barBG, container.NewPadded(container.NewPadded(bar)))
-	totals := container.NewHBox(widget.NewLabel("Today"), s.today, widget.NewLabel("  This week"), s.week)
+	totals := container.NewHBox(widget.NewLabel("Today"), s.today, widget.NewLabel("  This week"), s.week, s.activity)
 	head := s.u.newSwitch(heading("Today's entries"), totals)
 	return container.NewBorder(container.NewVBox(top, head, widget.NewSeparator()), nil, nil, nil, s.entries.object())
 }
@@ -193,6 +197,21 @@ func (s *timerScreen) tick() {
 	}
 	setText(s.today, s.u.display().Total(cells, s.day, s.day))
 	setText(s.week, s.u.display().Total(cells, s.weekStart, s.day))
+	setText(s.activity, s.activityText(r))
+}
+
+// activityText is the running timer's activity in the slot in progress ("" when none is
+// measured): a whole percentage, which changes a few times a minute at most.
+func (s *timerScreen) activityText(r *app.TimeEntry) string {
+	t := s.u.opts.Tracker
+	if r == nil || t == nil {
+		return ""
+	}
+	slot, ok := t.Current()
+	if !ok || slot.EntryID != r.ID || slot.Tracked < time.Minute {
+		return ""
+	}
+	return fmt.Sprintf("  Activity %d%%", slot.Percent())
 }
 
 // onToggle starts or stops the timer.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -28,12 +29,14 @@ type trayMenu struct {
 	// syncLine is the team server sync's status ("" and left out when not connected).
 	syncLine *fyne.MenuItem
 	toggle   *fyne.MenuItem
-	recent   []app.Project
-	running  *bool // the icon shown, so it is set only on change
-	label    string
-	shown    string // signature of the menu the tray has
-	iconOn   fyne.Resource
-	iconOff  fyne.Resource
+	// idle holds the idle question's line and answers while one waits (idleWatch.pending).
+	idle    []*fyne.MenuItem
+	recent  []app.Project
+	running *bool // the icon shown, so it is set only on change
+	label   string
+	shown   string // signature of the menu the tray has
+	iconOn  fyne.Resource
+	iconOff fyne.Resource
 }
 
 // newTrayMenu sets up the tray; nil when the app has none.
@@ -48,8 +51,19 @@ func newTrayMenu(u *UI) *trayMenu {
 	t.status = &fyne.MenuItem{Label: "Not tracking", Disabled: true}
 	t.syncLine = &fyne.MenuItem{Disabled: true}
 	t.toggle = fyne.NewMenuItem("Start timer", t.onToggle)
+	t.idle = []*fyne.MenuItem{{Disabled: true},
+		fyne.NewMenuItem("Keep the time away", func() { u.idle.answer(app.IdleKeep) }),
+		fyne.NewMenuItem("Discard it", func() { u.idle.answer(app.IdleDiscard) }),
+		fyne.NewMenuItem("Discard it and stop", func() { u.idle.answer(app.IdleStop) })}
 	t.build()
 	return t
+}
+
+// trayChanged rebuilds the tray's menu after a change it shows besides the running entry.
+func (u *UI) trayChanged() {
+	if u.tray != nil {
+		u.tray.build()
+	}
 }
 
 // build assembles the menu from the current state and hands it to the tray, unless it would
@@ -68,6 +82,10 @@ func (t *trayMenu) build() {
 			items = append(items, t.syncLine)
 		}
 		items = append(items, t.toggle, fyne.NewMenuItemSeparator())
+		if t.idle[0].Label != "" {
+			items = append(items, t.idle...)
+			items = append(items, fyne.NewMenuItemSeparator())
+		}
 	}
 	for _, p := range t.recent {
 		id := p.ID
@@ -92,7 +110,7 @@ func (t *trayMenu) build() {
 // signature sums up what the menu shows.
 func (t *trayMenu) signature() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%t\n%s\n%s\n%s", t.u.timer != nil, t.status.Label, t.syncLine.Label, t.toggle.Label)
+	fmt.Fprintf(&b, "%t\n%s\n%s\n%s\n%s", t.u.timer != nil, t.status.Label, t.syncLine.Label, t.toggle.Label, t.idle[0].Label)
 	for _, p := range t.recent {
 		checked := t.u.running != nil && t.u.running.ProjectID != nil && *t.u.running.ProjectID == p.ID
 		fmt.Fprintf(&b, "\n%s %s %s %t", p.ID, p.Name, p.Color, checked)
@@ -133,6 +151,11 @@ func (t *trayMenu) update() {
 		t.toggle.Label = "Stop timer"
 	}
 	t.label = t.status.Label
+	t.idle[0].Label = ""
+	if p := t.u.idle.pending; p != nil {
+		t.idle[0].Label = fmt.Sprintf("Away %s–%s, %s", clock(p.From, t.u.loc), clock(p.To, t.u.loc),
+			shortDuration(int64(p.To.Sub(p.From)/time.Second)))
+	}
 	t.syncLine.Label = ""
 	if text, _ := t.u.sync.status(); text != "" {
 		t.syncLine.Label = "Sync: " + text

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/stinthq/stint/activity"
 	"net"
 	"os"
 	"sync"
@@ -88,6 +89,8 @@ func (c *cli) desktop(ctx context.Context, args []string) error {
 		Version:         version,
 		Logger:          log,
 		Sync:            worker,
+		Activity:        activity.OpenIdle,
+		Tracker:         app.NewActivityTracker(svc, activity.Open, log),
 		SignIn:          teamSignIn,
 		Publish:         teamPublish,
 		TeamCatalog:     teamCatalog,

@@ -244,7 +244,7 @@ func TestErrors(t *testing.T) {
 	}{
 		{"unknown command", []string{"frobnicate"}, 2, "stint: unknown command \"frobnicate\" (run 'stint help' for the list)"},
 		{"unknown flag", []string{"timer", "start", "--bogus"}, 2, "stint: timer start: flag provided but not defined: -bogus (see 'stint timer start -h')"},
-		{"timer without subcommand", []string{"timer"}, 2, "stint: timer: say start, stop or status…"},
+		{"timer without subcommand", []string{"timer"}, 2, "stint: timer: say start, stop, status or idle…"},
 		{"unknown timer subcommand", []string{"timer", "pause"}, 2, "stint: timer: unknown subcommand \"pause\"…"},
 		{"stray argument", []string{"timer", "stop", "now"}, 2, "stint: timer stop: unexpected argument \"now\"…"},
 		{"projects subcommand", []string{"projects", "remove", "x"}, 2, "stint: projects: unknown subcommand \"remove\"…"},

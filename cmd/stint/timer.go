@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -14,7 +15,7 @@ import (
 // timer dispatches "stint timer start|stop|status".
 func (c *cli) timer(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return usagef("timer: say start, stop or status (see 'stint timer -h')")
+		return usagef("timer: say start, stop, status or idle (see 'stint timer -h')")
 	}
 	switch args[0] {
 	case "start":
@@ -23,11 +24,13 @@ func (c *cli) timer(ctx context.Context, args []string) error {
 		return c.timerStop(ctx, args[1:])
 	case "status":
 		return c.timerStatus(ctx, args[1:])
+	case "idle":
+		return c.timerIdle(ctx, args[1:])
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(c.stdout, usageTimer)
 		return nil
 	}
-	return usagef("timer: unknown subcommand %q (say start, stop or status)", args[0])
+	return usagef("timer: unknown subcommand %q (say start, stop, status or idle)", args[0])
 }
 
 func (c *cli) timerStart(ctx context.Context, args []string) error {
@@ -95,6 +98,8 @@ type timerStatusJSON struct {
 	Running        bool       `json:"running"`
 	ElapsedSeconds int64      `json:"elapsed_seconds"`
 	Entry          *entryJSON `json:"entry"`
+	// Idle is the idle time waiting for an answer ('stint timer idle'), or null.
+	Idle *app.IdlePeriod `json:"idle"`
 }
 
 func (c *cli) timerStatus(ctx context.Context, args []string) error {
@@ -108,8 +113,12 @@ func (c *cli) timerStatus(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
+		idle, err := w.svc.PendingIdle(ctx, w.actor)
+		if err != nil {
+			return err
+		}
 		if *asJSON {
-			out := timerStatusJSON{Running: e != nil}
+			out := timerStatusJSON{Running: e != nil, Idle: idle}
 			if e != nil {
 				names, err := w.names(ctx)
 				if err != nil {
@@ -122,10 +131,59 @@ func (c *cli) timerStatus(ctx context.Context, args []string) error {
 		}
 		if e == nil {
 			fmt.Fprintln(c.stdout, "No timer is running.")
-			return nil
+		} else {
+			fmt.Fprintf(c.stdout, "Running%s: %s (since %s).\n", subject(e.Description, w.projectName(ctx, e.ProjectID), ""),
+				app.FormatDuration(e.Duration(w.now())), w.clockTime(e.StartedAt))
 		}
-		fmt.Fprintf(c.stdout, "Running%s: %s (since %s).\n", subject(e.Description, w.projectName(ctx, e.ProjectID), ""),
-			app.FormatDuration(e.Duration(w.now())), w.clockTime(e.StartedAt))
+		if idle != nil {
+			fmt.Fprintf(c.stdout, "Away %s from %s to %s while the timer ran: kept until you answer 'stint timer idle keep|discard|stop'.\n",
+				app.FormatDuration(idle.To.Sub(idle.From)), w.clockTime(idle.From), w.clockTime(idle.To))
+		}
+		return nil
+	})
+}
+
+// timerIdle answers the idle time waiting for an answer: "stint timer idle keep|discard|stop".
+func (c *cli) timerIdle(ctx context.Context, args []string) error {
+	fs := newFlagSet("timer idle")
+	asJSON := fs.Bool("json", false, "print JSON")
+	words, err := c.parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(words) != 1 {
+		return usagef("timer idle: say keep, discard or stop (see 'stint timer idle -h')")
+	}
+	choice := app.IdleChoice(words[0])
+	switch choice {
+	case app.IdleKeep, app.IdleDiscard, app.IdleStop:
+	default:
+		return usagef("timer idle: %q is not an answer: say keep, discard or stop", words[0])
+	}
+	return c.withWorkspace(ctx, func(w *workspace) error {
+		out, err := w.svc.ResolveIdle(ctx, w.actor, choice)
+		if errors.Is(err, app.ErrNotFound) {
+			return notFoundf("no idle time is waiting for an answer (the desktop app asks when you come back to a running timer)")
+		}
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return c.printJSON(out)
+		}
+		span := fmt.Sprintf("%s to %s", w.clockTime(out.Period.From), w.clockTime(out.Period.To))
+		switch choice {
+		case app.IdleKeep:
+			fmt.Fprintf(c.stdout, "Kept the time away (%s).\n", span)
+		case app.IdleDiscard:
+			if out.Resumed != nil && out.Resumed.Running() {
+				fmt.Fprintf(c.stdout, "Discarded %s; the timer goes on from %s.\n", span, w.clockTime(out.Resumed.StartedAt))
+			} else {
+				fmt.Fprintf(c.stdout, "Discarded %s; the entry was split around it.\n", span)
+			}
+		case app.IdleStop:
+			fmt.Fprintf(c.stdout, "Discarded %s and stopped at %s.\n", span, w.clockTime(*out.Entry.StoppedAt))
+		}
 		return nil
 	})
 }

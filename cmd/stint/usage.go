@@ -26,6 +26,8 @@ Timer and data (work on this machine's data directory; no server needed):
   entries add|edit|delete        add an entry from its times, change one, delete one
   report                         time per project, client, task, tag, user, day, week or
                                  month, as a table, JSON or CSV (default: this week)
+  activity                       the activity timer's 10-minute slots: active %, input
+                                 counts, applications (default: today)
   projects                       list projects
   projects add NAME              create a project
   projects rename|archive|unarchive|delete NAME
@@ -207,13 +209,29 @@ Flags:
   --json    print {"version", "go", "os", "arch"} as JSON
 `
 
-const usageTimer = `Usage: stint timer <start|stop|status> [flags]
+const usageTimer = `Usage: stint timer <start|stop|status|idle> [flags]
 
   timer start [--project NAME] [--task NAME] [--tag NAME]... [--billable] [--json] [DESCRIPTION...]
   timer stop [--json]
   timer status [--json]
+  timer idle keep|discard|stop [--json]
 
 Run 'stint timer start -h' and so on for details.
+`
+
+const usageTimerIdle = `Usage: stint timer idle keep|discard|stop [--json]
+
+When you come back to a running timer after the idle threshold (Settings in the desktop
+app), the desktop asks what should happen to the time away; 'stint timer status' shows
+the question too. Answer it here, in the window or in the tray:
+
+  keep      the time away stays in the entry (also what happens without an answer)
+  discard   the entry stops where you left; a copy goes on from when you came back
+            (after the timer stopped: the entry is split around the time away)
+  stop      the entry stops where you left, and nothing goes on
+
+Flags:
+  --json    print what was done as JSON
 `
 
 const usageTimerStart = `Usage: stint timer start [--project NAME] [--task NAME] [--tag NAME]... [--billable]
@@ -433,6 +451,8 @@ func usageText(command string) (string, bool) {
 		return usageTimer, true
 	case "timer start":
 		return usageTimerStart, true
+	case "timer idle":
+		return usageTimerIdle, true
 	case "continue":
 		return usageContinue, true
 	case "completion":
@@ -451,6 +471,8 @@ func usageText(command string) (string, bool) {
 		return usageEntries, true
 	case "report":
 		return usageReport, true
+	case "activity":
+		return usageActivity, true
 	case "projects":
 		return usageProjects, true
 	case "projects add":

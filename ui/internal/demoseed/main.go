@@ -79,6 +79,7 @@ func run(args []string) error {
 		y, mo, d := now.Date()
 		return time.Date(y, mo, d-daysBack, h, m, 0, 0, loc)
 	}
+	var today []app.TimeEntry // today's entries, which get activity slots
 	add := func(desc, project string, start time.Time, d time.Duration) error {
 		stop := start.Add(d)
 		if stop.After(now) {
@@ -91,7 +92,10 @@ func run(args []string) error {
 		if p := projects[project]; p != nil {
 			in.ProjectID = &p.ID
 		}
-		_, err := svc.CreateTimeEntry(ctx, a, in)
+		e, err := svc.CreateTimeEntry(ctx, a, in)
+		if err == nil && start.Format(app.DateLayout) == now.Format(app.DateLayout) {
+			today = append(today, e)
+		}
 		return err
 	}
 	type e struct {
@@ -128,6 +132,42 @@ func run(args []string) error {
 			return err
 		}
 		end = start.Add(-10 * time.Minute)
+	}
+	return seedActivity(ctx, svc, a, today, loc)
+}
+
+// seedActivity gives today's entries the slots the activity timer would have measured:
+// activity that varies from slot to slot, and the applications a person doing that work
+// keeps in front.
+func seedActivity(ctx context.Context, svc *app.Service, a app.Actor, entries []app.TimeEntry, loc *time.Location) error {
+	shares := []int{92, 81, 64, 88, 23, 71, 95, 47, 76, 58}
+	apps := [][]string{{"code", "firefox", "Slack"}, {"firefox", "libreoffice", "Slack"}, {"thunderbird", "firefox"}}
+	n := 0
+	for _, e := range entries {
+		for slot := app.SlotStart(e.StartedAt, loc); slot.Before(*e.StoppedAt); slot = slot.Add(app.SlotLength) {
+			from, to := max(slot.UnixMilli(), e.StartedAt.UnixMilli()), min(slot.Add(app.SlotLength).UnixMilli(), e.StoppedAt.UnixMilli())
+			tracked := time.Duration(to-from) * time.Millisecond
+			if tracked <= 0 {
+				continue
+			}
+			pct := shares[n%len(shares)]
+			names := apps[n%len(apps)]
+			n++
+			s := app.ActivitySlot{EntryID: e.ID, Start: slot, Tracked: tracked, Active: tracked * time.Duration(pct) / 100,
+				Keys: uint64(pct * 9), Clicks: uint64(pct / 2), Moves: uint64(pct * 31)}
+			left := tracked
+			for i, name := range names {
+				d := left * 3 / 5
+				if i == len(names)-1 {
+					d = left
+				}
+				s.Apps = append(s.Apps, app.AppUsage{Name: name, Time: d})
+				left -= d
+			}
+			if _, err := svc.RecordActivity(ctx, a, s); err != nil {
+				return fmt.Errorf("activity of %s: %w", e.Description, err)
+			}
+		}
 	}
 	return nil
 }

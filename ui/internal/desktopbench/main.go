@@ -53,6 +53,7 @@ type options struct {
 	starts, presses int
 	runs            int
 	memoryOnly      bool
+	activity        bool
 }
 
 func run() error {
@@ -67,6 +68,7 @@ func run() error {
 	flag.IntVar(&o.presses, "presses", 15, "key presses to time, from press to the frame that shows it")
 	flag.IntVar(&o.runs, "runs", 3, "memory runs: Stint and the event-loop baseline side by side, each run reported and the median")
 	flag.BoolVar(&o.memoryOnly, "memory", false, "only the memory runs (no start times, key latency or CPU)")
+	flag.BoolVar(&o.activity, "activity", false, "only the activity timer's cost: CPU and memory with activity measuring off and on")
 	flag.Parse()
 	for _, tool := range []string{"Xvfb", "xdotool", "xwd", "xwininfo"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -92,7 +94,7 @@ func run() error {
 		return err
 	}
 	stintStock := filepath.Join(work, "stint-stock")
-	if !o.memoryOnly {
+	if !o.memoryOnly && !o.activity {
 		if err := goBuild(stock, o.tags, "", "./ui/internal/fynebaseline"); err != nil {
 			return err
 		}
@@ -125,6 +127,9 @@ func run() error {
 		{name: "stint", argv: []string{o.bin}, title: "^Timer – Stint$", background: true},
 		{name: "fyne, event loop", argv: []string{baseline}, title: "^Fyne baseline$"},
 		{name: "fyne, stock", argv: []string{stock}, title: "^Fyne baseline$"},
+	}
+	if o.activity {
+		return activityRuns(apps[0], env, data, o)
 	}
 	if o.memoryOnly {
 		// In memory runs, -before may name several binaries (comma-separated): all run at once.

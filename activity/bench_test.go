@@ -1,0 +1,27 @@
+//go:build linux
+
+package activity
+
+import "testing"
+
+// BenchmarkX11Sample is one sample of the X11 source (idle time, counts, active window)
+// against a private Xvfb: the sampler's cost per second, since the tracker takes one a
+// second. core_%_at_1Hz is that cost as a share of one core.
+func BenchmarkX11Sample(b *testing.B) {
+	x := startX(b)
+	openWindow(b, x, "StintProbe", "probe")
+	src, err := open(x.env, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer src.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := src.Sample(false); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	perOp := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	b.ReportMetric(perOp/1e9*100, "core_%_at_1Hz")
+}

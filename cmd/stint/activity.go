@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/stinthq/stint/app"
+)
+
+const usageActivity = `Usage: stint activity [--from DATE] [--to DATE] [--user NAME] [--json]
+
+What the desktop's activity timer measured while timers ran, in 10-minute slots (default:
+today): how much of each slot the timer ran, how much of that had keyboard or mouse
+input (activity %), key presses, clicks and pointer moves, and the applications in front.
+A slot the timer ran only 4 minutes of is scored on those 4 minutes. Slots of deleted
+entries are not shown. Members see their own slots; managers and above anyone's.
+
+The activity timer runs in the desktop app on X11 (not under Wayland or on other systems
+yet, where this stays empty). Window titles are never recorded.
+
+Flags:
+  --from DATE          first day, YYYY-MM-DD (or today, yesterday, monday…)
+  --to DATE            last day, inclusive (at most 31 days after --from)
+  --user NAME          only this member's slots (name or e-mail; managers and above)
+  --timezone ZONE      cut days in ZONE instead of yours
+  --json               print JSON: each slot with start, tracked_seconds, active_seconds,
+                       keys, clicks, moves, activity_percent and apps (name, seconds)
+
+Examples:
+  stint activity
+  stint activity --from monday --json
+`
+
+// activityJSON is what --json prints: the range and the slots as the API gives them.
+type activityJSON struct {
+	From     string         `json:"from"`
+	To       string         `json:"to"`
+	Timezone string         `json:"timezone"`
+	Slots    []app.SlotView `json:"slots"`
+}
+
+// activity runs "stint activity".
+func (c *cli) activity(ctx context.Context, args []string) error {
+	fs := newFlagSet("activity")
+	from := fs.String("from", "today", "first day")
+	to := fs.String("to", "", "last day")
+	user := fs.String("user", "", "member name or e-mail")
+	tz := fs.String("timezone", "", "time zone")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := c.parseOnlyFlags(fs, args); err != nil {
+		return err
+	}
+	return c.withWorkspace(ctx, func(w *workspace) error {
+		loc := w.loc
+		if *tz != "" {
+			var err error
+			if loc, err = time.LoadLocation(*tz); err != nil || *tz == "Local" {
+				return app.Invalid("timezone", "must be an IANA time zone such as Europe/Berlin")
+			}
+		}
+		last := *to
+		if last == "" {
+			last = *from
+		}
+		lo, hi, err := reportDays(*from, last, w.svc.Now(), loc)
+		if err != nil {
+			return err
+		}
+		q := app.ReportQuery{}
+		if err := w.reportFilters(ctx, &q, "", "", "", "", *user); err != nil {
+			return err
+		}
+		zone := *tz
+		if zone == "" {
+			zone = w.tz
+		}
+		slots, err := w.svc.Activity(ctx, w.actor, app.ActivityQuery{From: lo, To: hi, Timezone: zone, UserID: q.UserID})
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			out := activityJSON{From: lo, To: hi, Timezone: zone, Slots: make([]app.SlotView, 0, len(slots))}
+			for _, s := range slots {
+				out.Slots = append(out.Slots, s.View())
+			}
+			return c.printJSON(out)
+		}
+		printActivity(c.stdout, slots, loc, lo, hi)
+		return nil
+	})
+}
+
+// printActivity writes the slots as a table, a day heading before each day's slots.
+func printActivity(out io.Writer, slots []app.ActivitySlot, loc *time.Location, from, to string) {
+	if len(slots) == 0 {
+		span := from
+		if to != from {
+			span += " to " + to
+		}
+		fmt.Fprintf(out, "No activity recorded for %s. The desktop app measures it while a timer runs.\n", span)
+		return
+	}
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	day := ""
+	var tracked, active time.Duration
+	for _, s := range slots {
+		local := s.Start.In(loc)
+		if d := local.Format("Mon 2006-01-02"); d != day {
+			if day != "" {
+				fmt.Fprintln(tw)
+			}
+			day = d
+			fmt.Fprintf(tw, "%s\t%7s\t%6s\t%6s\t%6s\t%6s\tApplications\n", d, "Tracked", "Active", "Keys", "Clicks", "Moves")
+		}
+		apps := make([]string, 0, 3)
+		for i, a := range s.Apps {
+			if i == 3 {
+				apps = append(apps, "…")
+				break
+			}
+			apps = append(apps, fmt.Sprintf("%s %s", truncate(a.Name, 24), minutes(a.Time)))
+		}
+		fmt.Fprintf(tw, "%14s\t%7s\t%5d%%\t%6d\t%6d\t%6d\t%s\n", local.Format("15:04"), minutes(s.Tracked), s.Percent(),
+			s.Keys, s.Clicks, s.Moves, strings.Join(apps, ", "))
+		tracked += s.Tracked
+		active += s.Active
+	}
+	pct := 0
+	if tracked > 0 {
+		pct = int(active * 100 / tracked)
+	}
+	fmt.Fprintf(tw, "\n%14s\t%7s\t%5d%%\n", "Total", minutes(tracked), pct)
+	tw.Flush()
+}
+
+// minutes shows a duration as m:ss, or h:mm:ss from an hour.
+func minutes(d time.Duration) string {
+	s := int64(d / time.Second)
+	if s >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", s/3600, s%3600/60, s%60)
+	}
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stinthq/stint/app"
+)
+
+func TestActivityCommand(t *testing.T) {
+	h := newHarness(t)
+	loc, err := time.LoadLocation(berlin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := h.ok("activity", "--from", "2026-11-24")
+	if !strings.Contains(out, "No activity recorded for 2026-11-24") {
+		t.Errorf("empty day:\n%s", out)
+	}
+	h.seed(func(ctx context.Context, svc *app.Service, a app.Actor) {
+		start := time.Date(2026, 11, 24, 9, 0, 0, 0, loc)
+		stop := start.Add(14 * time.Minute)
+		e, err := svc.CreateTimeEntry(ctx, a, app.TimeEntryInput{StartedAt: start, StoppedAt: &stop, Description: "report"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []app.ActivitySlot{
+			{EntryID: e.ID, Start: start, Tracked: 10 * time.Minute, Active: 9 * time.Minute, Keys: 1234, Clicks: 56, Moves: 789,
+				Apps: []app.AppUsage{{Name: "Editor", Time: 8 * time.Minute}, {Name: "Browser", Time: 2 * time.Minute}}},
+			{EntryID: e.ID, Start: start.Add(10 * time.Minute), Tracked: 4 * time.Minute, Active: time.Minute, Keys: 20,
+				Apps: []app.AppUsage{{Name: "Terminal", Time: 4 * time.Minute}}},
+		} {
+			if _, err := svc.RecordActivity(ctx, a, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	out = h.ok("activity", "--from", "2026-11-24")
+	for _, want := range []string{"Tue 2026-11-24", "09:00", "10:00", "90%", "1234", "Editor 8:00", "09:10", "4:00", "25%", "Terminal 4:00", "Total", "14:00", "71%"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	var got activityJSON
+	h.okJSON(&got, "activity", "--from", "2026-11-24", "--json")
+	if len(got.Slots) != 2 || got.Timezone != berlin {
+		t.Fatalf("json %+v", got)
+	}
+	s := got.Slots[0]
+	if s.TrackedSeconds != 600 || s.ActiveSeconds != 540 || s.Keys != 1234 || s.Clicks != 56 || s.Moves != 789 || s.ActivityPercent != 90 ||
+		len(s.Apps) != 2 || s.Apps[0] != (app.AppView{Name: "Editor", Seconds: 480}) || !s.Start.Equal(time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)) {
+		t.Errorf("first slot %+v", s)
+	}
+	if r := h.run("activity", "--from", "2026-01-01", "--to", "2026-11-24"); r.code == 0 || !strings.Contains(r.stderr, "31 days") {
+		t.Errorf("a long range: code %d, %s", r.code, r.stderr)
+	}
+}

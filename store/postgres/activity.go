@@ -1,0 +1,121 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stinthq/stint/app"
+)
+
+// activitySlots stores the activity timer's slots (app.ActivitySlots).
+type activitySlots struct{ d *db }
+
+// ActivitySlots gives the slot queries of the transaction.
+func (t *txn) ActivitySlots() app.ActivitySlots { return activitySlots{t.d} }
+
+const slotCols = "s.id, s.tenant_id, s.organization_id, s.user_id, s.entry_id, s.slot_start, s.tracked_seconds, " +
+	"s.active_seconds, s.keys, s.clicks, s.moves, s.apps, s.version, s.hlc, s.created_at, s.updated_at, s.deleted_at"
+
+// slotApp is an application's time in the apps column.
+type slotApp struct {
+	Name    string `json:"name"`
+	Title   string `json:"title,omitempty"`
+	Seconds int64  `json:"seconds"`
+}
+
+func appsJSON(apps []app.AppUsage) (string, error) {
+	out := make([]slotApp, 0, len(apps))
+	for _, a := range apps {
+		out = append(out, slotApp{Name: a.Name, Title: a.Title, Seconds: int64(a.Time / time.Second)})
+	}
+	b, err := json.Marshal(out)
+	return string(b), err
+}
+
+func scanSlot(r rowScanner) (app.ActivitySlot, error) {
+	var s app.ActivitySlot
+	var tracked, active int64
+	var keys, clicks, moves int64
+	var apps []byte
+	err := r.Scan(append([]any{&s.ID, &s.TenantID, &s.OrganizationID, &s.UserID, &s.EntryID, &s.Start, &tracked, &active,
+		&keys, &clicks, &moves, &apps}, metaDest(&s.Meta)...)...)
+	if err != nil {
+		return s, err
+	}
+	s.Start = s.Start.UTC()
+	s.Keys, s.Clicks, s.Moves = uint64(keys), uint64(clicks), uint64(moves)
+	s.Tracked, s.Active = time.Duration(tracked)*time.Second, time.Duration(active)*time.Second
+	var list []slotApp
+	if err := json.Unmarshal(apps, &list); err != nil {
+		return s, fmt.Errorf("slot %s: apps: %w", s.ID, err)
+	}
+	for _, a := range list {
+		s.Apps = append(s.Apps, app.AppUsage{Name: a.Name, Title: a.Title, Time: time.Duration(a.Seconds) * time.Second})
+	}
+	return s, nil
+}
+
+func (s activitySlots) Get(ctx context.Context, sc app.Scope, entryID uuid.UUID, start time.Time) (app.ActivitySlot, error) {
+	return getOne("get activity slot", scanSlot, s.d.queryRow(ctx, sc.TenantID,
+		`SELECT `+slotCols+` FROM activity_slots s WHERE s.entry_id = ? AND s.slot_start = ? AND s.tenant_id = ? AND s.organization_id = ? AND s.deleted_at IS NULL`,
+		entryID, ts(start), sc.TenantID, sc.OrgID))
+}
+
+func (s activitySlots) Insert(ctx context.Context, sc app.Scope, slot app.ActivitySlot) error {
+	if slot.TenantID != sc.TenantID || slot.OrganizationID != sc.OrgID {
+		return fmt.Errorf("insert activity slot: scope mismatch: %w", app.ErrNotFound)
+	}
+	apps, err := appsJSON(slot.Apps)
+	if err != nil {
+		return fmt.Errorf("insert activity slot: %w", err)
+	}
+	_, err = s.d.exec(ctx, sc.TenantID, `INSERT INTO activity_slots (id, tenant_id, organization_id, user_id, entry_id,
+		slot_start, tracked_seconds, active_seconds, keys, clicks, moves, apps, `+metaCols+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)`,
+		append([]any{slot.ID, slot.TenantID, slot.OrganizationID, slot.UserID, slot.EntryID, ts(slot.Start),
+			int64(slot.Tracked / time.Second), int64(slot.Active / time.Second), int64(slot.Keys), int64(slot.Clicks), int64(slot.Moves), apps},
+			metaArgs(slot.Meta)...)...)
+	if err != nil {
+		return fmt.Errorf("insert activity slot: %w", mapErr(err))
+	}
+	return nil
+}
+
+func (s activitySlots) Update(ctx context.Context, sc app.Scope, slot app.ActivitySlot, prev int64) error {
+	apps, err := appsJSON(slot.Apps)
+	if err != nil {
+		return fmt.Errorf("update activity slot: %w", err)
+	}
+	return exec1(ctx, s.d, sc.TenantID, "update activity slot",
+		`UPDATE activity_slots SET tracked_seconds = ?, active_seconds = ?, keys = ?, clicks = ?, moves = ?, apps = ?::jsonb, `+updateMeta+`
+		WHERE tenant_id = ? AND organization_id = ? AND id = ? AND version = ?`,
+		append(append([]any{int64(slot.Tracked / time.Second), int64(slot.Active / time.Second), int64(slot.Keys), int64(slot.Clicks), int64(slot.Moves), apps},
+			updateMetaArgs(slot.Meta)...), sc.TenantID, sc.OrgID, slot.ID, prev)...)
+}
+
+func (s activitySlots) List(ctx context.Context, sc app.Scope, f app.ActivityFilter) ([]app.ActivitySlot, error) {
+	query := `SELECT ` + slotCols + ` FROM activity_slots s JOIN time_entries e ON e.id = s.entry_id
+		WHERE s.tenant_id = ? AND s.organization_id = ? AND s.slot_start >= ? AND s.slot_start < ?
+		AND s.deleted_at IS NULL AND e.deleted_at IS NULL
+		AND s.slot_start < coalesce(e.stopped_at, ?) AND s.slot_start + interval '10 minutes' > e.started_at`
+	args := []any{sc.TenantID, sc.OrgID, ts(f.From), ts(f.To), ts(f.Now)}
+	if f.UserID != nil {
+		query += ` AND s.user_id = ?`
+		args = append(args, *f.UserID)
+	}
+	query += ` ORDER BY s.slot_start, s.user_id, s.entry_id`
+	return queryList(ctx, s.d, sc.TenantID, "list activity slots", 0, scanSlot, query, args...)
+}
+
+func (s activitySlots) Move(ctx context.Context, sc app.Scope, from, to uuid.UUID, since time.Time, hlc string, at time.Time) error {
+	_, err := s.d.exec(ctx, sc.TenantID, `UPDATE activity_slots SET entry_id = ?, version = version + 1, hlc = ?, updated_at = ?
+		WHERE tenant_id = ? AND organization_id = ? AND entry_id = ? AND slot_start >= ? AND deleted_at IS NULL`,
+		to, hlcValue(hlc), ts(at), sc.TenantID, sc.OrgID, from, ts(since))
+	if err != nil {
+		return fmt.Errorf("move activity slots: %w", mapErr(err))
+	}
+	return nil
+}

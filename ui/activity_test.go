@@ -1,0 +1,158 @@
+//go:build !headless
+
+package ui
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stinthq/stint/app"
+)
+
+// fakeActivity is an activity source the test drives.
+type fakeActivity struct {
+	mu sync.Mutex
+	s  app.ActivitySample
+}
+
+func (f *fakeActivity) open() (app.ActivitySource, error) { return f, nil }
+
+func (f *fakeActivity) Sample(bool) (app.ActivitySample, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.s, nil
+}
+
+func (f *fakeActivity) Close() error { return nil }
+
+// second advances the clock a second, with a key press when typing, and ticks the tracker
+// as the loop does.
+func (h *harness) second(f *fakeActivity, typing bool) {
+	h.clock.Advance(time.Second)
+	f.mu.Lock()
+	f.s.Counted = true
+	if typing {
+		f.s.Keys++
+		f.s.Idle = 0
+	} else {
+		f.s.Idle += time.Second
+	}
+	f.mu.Unlock()
+	h.u.opts.Tracker.Tick(h.ctx, h.u.who.Load())
+}
+
+func TestTimerShowsTheSlotsActivity(t *testing.T) {
+	f := &fakeActivity{}
+	h := newHarness(t, harnessOpts{workspace: true, activity: f})
+	s := h.u.timer
+	h.typeInto(s.desc, "deep work")
+	h.tap(s.button)
+	if s.activity.Text != "" {
+		t.Fatalf("activity shown before a minute was measured: %q", s.activity.Text)
+	}
+	// 45 s of typing, then 45 s of reading: 50% of the 1:30 measured.
+	for i := 0; i < 90; i++ {
+		h.second(f, i < 45)
+	}
+	s.tick()
+	if !strings.Contains(s.activity.Text, "Activity 50%") {
+		t.Fatalf("activity label %q, want 50%%", s.activity.Text)
+	}
+	h.tap(s.button) // stop
+	h.second(f, true)
+	s.tick()
+	if s.activity.Text != "" {
+		t.Fatalf("activity label %q after the timer stopped", s.activity.Text)
+	}
+	slots, err := h.svc.Activity(h.ctx, h.u.actor, app.ActivityQuery{From: "2026-11-23", To: "2026-11-23"})
+	if err != nil || len(slots) != 1 || slots[0].Tracked != 90*time.Second || slots[0].Active != 45*time.Second {
+		t.Fatalf("stored slots %+v, %v", slots, err)
+	}
+}
+
+func TestSettingsTurnActivityOff(t *testing.T) {
+	f := &fakeActivity{}
+	h := newHarness(t, harnessOpts{workspace: true, activity: f})
+	h.u.show(7)
+	h.wait()
+	s := h.u.settings
+	if !s.activity.Checked {
+		t.Fatal("activity is off by default")
+	}
+	h.tap(s.activity)
+	h.wait()
+	if on, err := h.svc.ActivityEnabled(h.ctx); err != nil || on {
+		t.Fatalf("after unticking: on %v, %v", on, err)
+	}
+	h.tap(h.u.timer.button)
+	for i := 0; i < 90; i++ {
+		h.second(f, true)
+	}
+	if _, ok := h.u.opts.Tracker.Current(); ok {
+		t.Fatal("measured while turned off")
+	}
+	// The screen shows the stored choice when it is shown again.
+	h.u.show(7)
+	h.wait()
+	if s.activity.Checked {
+		t.Fatal("the setting shows on again")
+	}
+}
+
+func TestActivityScreenShowsTheDaysSlots(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	loc := h.u.loc
+	start := time.Date(2026, 11, 23, 9, 0, 0, 0, loc)
+	stop := start.Add(25 * time.Minute)
+	e, err := h.svc.CreateTimeEntry(h.ctx, h.u.actor, app.TimeEntryInput{StartedAt: start, StoppedAt: &stop, Description: "report"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, pct := range []int{90, 45, 10} {
+		tracked := 10 * time.Minute
+		if i == 2 {
+			tracked = 5 * time.Minute
+		}
+		if _, err := h.svc.RecordActivity(h.ctx, h.u.actor, app.ActivitySlot{EntryID: e.ID, Start: start.Add(time.Duration(i) * app.SlotLength),
+			Tracked: tracked, Active: tracked * time.Duration(pct) / 100, Keys: 100,
+			Apps: []app.AppUsage{{Name: "Editor", Time: tracked * 3 / 5}, {Name: "Browser", Time: tracked * 2 / 5}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.clock.Set(time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC))
+	var s *activityScreen
+	for i, sc := range h.u.screens {
+		if a, ok := sc.(*activityScreen); ok {
+			s = a
+			h.u.show(i)
+		}
+	}
+	h.wait()
+	if len(s.slots) != 3 || len(s.rows.Objects) != 3 || s.empty.Visible() {
+		t.Fatalf("%d slots, %d rows", len(s.slots), len(s.rows.Objects))
+	}
+	if s.dayLabel.Text != "Monday 23 November 2026" || !strings.Contains(s.summary.seg.Text, "Tracked 0:25") ||
+		!strings.Contains(s.summary.seg.Text, "active 56%") || !strings.Contains(s.apps.seg.Text, "Editor 0:15") {
+		t.Fatalf("day %q, summary %q, apps %q", s.dayLabel.Text, s.summary.seg.Text, s.apps.seg.Text)
+	}
+	if s.next.Disabled() != true {
+		t.Fatal("next day offered from today")
+	}
+	// The day before has nothing; the hint says why.
+	h.tap(s.prev)
+	h.wait()
+	if len(s.slots) != 0 || !s.empty.Visible() || !strings.Contains(s.emptyMsg.Text, "While a timer runs") {
+		t.Fatalf("previous day: %d slots, hint %q", len(s.slots), s.emptyMsg.Text)
+	}
+	if err := h.svc.SetActivityEnabled(h.ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	h.tap(s.today)
+	h.tap(s.prev)
+	h.wait()
+	if !strings.Contains(s.emptyMsg.Text, "turned off in Settings") {
+		t.Fatalf("hint when off: %q", s.emptyMsg.Text)
+	}
+}
