@@ -48,6 +48,7 @@ type Tx interface {
 	Device() DeviceSettings
 	SyncMutations() SyncMutations
 	Reports() Reports
+	Imports() Imports
 }
 
 // Tenants stores tenants. Scope.TenantID is the tenant itself.

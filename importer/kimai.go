@@ -1,8 +1,6 @@
 package importer
 
 import (
-	"fmt"
-
 	"github.com/stinthq/stint/app"
 )
 
@@ -29,9 +27,6 @@ var kimaiFormat = csvFormat{
 		row.Start, row.End, err = localSpan(r.get("date"), r.get("from", "begin"), "", r.get("to", "end"), row.Duration, order)
 		if err != nil {
 			return row, err
-		}
-		if !row.End.IsZero() && row.End.Before(row.Start) {
-			return row, fmt.Errorf("ends before it starts")
 		}
 		return row, nil
 	},

@@ -46,7 +46,7 @@ var stintFormat = csvFormat{
 				return row, err
 			}
 		}
-		if !row.End.IsZero() && row.End.Before(row.Start) {
+		if !row.Floating && !row.End.IsZero() && row.End.Before(row.Start) {
 			return row, fmt.Errorf("ends before it starts")
 		}
 		return row, nil

@@ -1,8 +1,6 @@
 package importer
 
 import (
-	"fmt"
-
 	"github.com/stinthq/stint/app"
 )
 
@@ -18,8 +16,9 @@ var togglFormat = csvFormat{
 	},
 }
 
-// localRow reads the columns Toggl and Clockify share, with dur the column holding the
-// row's length as a clock.
+// localRow reads the columns Toggl and Clockify share, with durCols the columns that may
+// hold the row's length. An end before the start is left for the service, which places wall
+// clocks in the source zone (a row across a DST change may end on an earlier wall clock).
 func localRow(r record, order dateOrder, durCols ...string) (app.ImportRow, error) {
 	row := app.ImportRow{UserName: r.get("user"), Email: r.get("email"), Client: r.get("client"),
 		Project: r.get("project"), Task: r.get("task"), Description: r.get("description"),
@@ -34,9 +33,6 @@ func localRow(r record, order dateOrder, durCols ...string) (app.ImportRow, erro
 	row.Start, row.End, err = localSpan(r.get("start date"), r.get("start time"), r.get("end date"), r.get("end time"), row.Duration, order)
 	if err != nil {
 		return row, err
-	}
-	if !row.End.IsZero() && row.End.Before(row.Start) {
-		return row, fmt.Errorf("ends before it starts")
 	}
 	return row, nil
 }
