@@ -84,6 +84,8 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		return c.entries(ctx, rest)
 	case "report":
 		return c.report(ctx, rest)
+	case "import":
+		return c.importFile(ctx, rest)
 	case "projects":
 		return c.projects(ctx, rest)
 	case "continue":

@@ -26,6 +26,8 @@ Timer and data (work on this machine's data directory; no server needed):
   entries add|edit|delete        add an entry from its times, change one, delete one
   report                         time per project, client, task, tag, user, day, week or
                                  month, as a table, JSON or CSV (default: this week)
+  import FILE                    bring entries over from Toggl, Clockify, Kimai, solidtime,
+                                 Timewarrior or Stint's own CSV (--dry-run shows the plan)
   projects                       list projects
   projects add NAME              create a project
   projects rename|archive|unarchive|delete NAME
@@ -451,6 +453,8 @@ func usageText(command string) (string, bool) {
 		return usageEntries, true
 	case "report":
 		return usageReport, true
+	case "import":
+		return usageImport, true
 	case "projects":
 		return usageProjects, true
 	case "projects add":
