@@ -15,7 +15,8 @@ import (
 // Importing maps rows read from another tracker's file (ImportRow, package importer) onto
 // the actor's organization and writes them as time entries. People are found by e-mail
 // (rows of people the organization lacks become members, made from the file's name and
-// e-mail, unless ImportRequest.UserEmail sends every row to one member); clients, projects,
+// e-mail, unless ImportRequest.UserEmail sends every row to one member; on a device synced
+// with a team server they are added on the server instead); clients, projects,
 // tasks and tags by name, case-insensitively as their uniqueness rules compare them, and
 // created when missing. The same rules as for one entry apply to every row: who may write
 // whose time, who may create what, and the manual-entry limits.
@@ -370,6 +371,12 @@ func (s *Service) planImport(ctx context.Context, tx Tx, a Actor, req ImportRequ
 	problem := func(line int, format string, args ...any) {
 		w.plan.Problems = append(w.plan.Problems, ImportProblem{Line: line, Message: fmt.Sprintf(format, args...)})
 	}
+	// A device synced with a team server does not make members: the server does (people
+	// and memberships are not pushed), so they are added there and come with a sync.
+	team, err := optionalSetting(ctx, tx, settingSyncURL)
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
 	newUsers := map[string]uuid.UUID{}
 	seen := map[uuid.UUID]int{}
 	for _, r := range req.Rows {
@@ -386,6 +393,9 @@ func (s *Service) planImport(ctx context.Context, tx Tx, a Actor, req ImportRequ
 				user = id
 			} else if !a.Role.Can(PermMembersManage) {
 				problem(r.Line, "%s is not a member of this organization, and only owners and admins add members; import with --user and your own e-mail to take the rows as yours", r.Email)
+				continue
+			} else if team != "" {
+				problem(r.Line, "%s is not a member of the team; add them on the team server (stint invite create), sync, and import again, or import with --user", r.Email)
 				continue
 			} else {
 				name := strings.TrimSpace(r.UserName)
