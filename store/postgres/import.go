@@ -49,13 +49,13 @@ func (s imports) InsertEntries(ctx context.Context, sc app.Scope, rows []app.Imp
 		if r.Entry.StoppedAt == nil {
 			return fmt.Errorf("insert imported entries: entry %s is running: %w", r.Entry.ID, app.ErrConflict)
 		}
-		if err := (timeEntries{s.d}).Insert(ctx, sc, r.Entry); err != nil {
+		if err := timeEntries(s).Insert(ctx, sc, r.Entry); err != nil {
 			return fmt.Errorf("insert imported entries: %w", err)
 		}
-		if err := (auditLog{s.d}).Append(ctx, sc, r.Audit); err != nil {
+		if err := auditLog(s).Append(ctx, sc, r.Audit); err != nil {
 			return fmt.Errorf("insert imported entries: %w", err)
 		}
-		if err := (changeLog{s.d}).Append(ctx, sc, r.Change); err != nil {
+		if err := changeLog(s).Append(ctx, sc, r.Change); err != nil {
 			return fmt.Errorf("insert imported entries: %w", err)
 		}
 	}
