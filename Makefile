@@ -7,7 +7,7 @@
 #   make smoke-desktop   the real desktop app under Xvfb: onboarding, start/stop, store check, screenshots
 #   make bench-desktop   desktop first frame, input latency, idle memory and timer CPU under Xvfb (about 30 minutes),
 #                        then RUNS memory runs (default 3) against the baseline; BENCH_FLAGS=-memory for those alone
-#   make bench           the API, report and sync benchmarks (SQLite and PostgreSQL, each beside its baseline), one iteration each
+#   make bench           the API, report, sync and import benchmarks (SQLite and PostgreSQL, each beside its baseline), one iteration each
 #   make lint            gofmt, go mod tidy, go vet and staticcheck (desktop and headless builds),
 #                        the headless cross-builds, govulncheck when its database answers
 #   make cross           CGO_ENABLED=0 -tags headless: every package, and bin/stint for Windows and macOS
@@ -134,10 +134,12 @@ bench-desktop: build
 	$(GO) run ./ui/internal/desktopbench -bin $(BIN)/stint -modfile $(FYNE_MOD) -runs $(RUNS) $(BENCH_FLAGS)
 
 # bench needs a PostgreSQL cluster for the PostgreSQL figures: .ci/test-env starts a private one.
-# BenchmarkReports seeds 1,000,000 entries into a temporary SQLite file first (a minute or two).
+# BenchmarkReports seeds 1,000,000 entries into a temporary SQLite file first (a minute or two);
+# BenchmarkImport imports 100,000 rows of a Toggl Track export beside a raw insert of the same entries.
 bench: check-go
 	./.ci/test-env $(GO) test -run '^$$' -bench . -benchtime 1x -benchmem ./server/... ./sync/...
 	$(GO) test -run '^$$' -bench 'BenchmarkX11Sample|BenchmarkTrackerTick' -benchtime 2000x ./activity ./app
+	$(GO) test -run '^$$' -bench '^BenchmarkImport$$' -benchtime 1x -benchmem ./store/sqlite/
 
 # lint is everything CI checks besides the tests. staticcheck and govulncheck are pinned by the
 # tool directives in go.mod and run with go tool. Each build is checked as it ships: the desktop

@@ -49,6 +49,7 @@ type Tx interface {
 	SyncMutations() SyncMutations
 	Reports() Reports
 	ActivitySlots() ActivitySlots
+	Imports() Imports
 }
 
 // Tenants stores tenants. Scope.TenantID is the tenant itself.

@@ -42,7 +42,7 @@ func complCommands() []complCommand {
 	catalog := []string{"list", "add", "rename", "archive", "unarchive", "delete"}
 	refs := []string{"--project", "--task", "--tag", "--billable"}
 	out := []complCommand{
-		{path: "", subs: []string{"desktop", "serve", "config", "service", "backup", "restore", "timer", "continue", "entries", "report", "activity", "projects", "clients", "tasks", "tags", "api-token", "invite", "remote", "sync", "version", "help", "completion"},
+		{path: "", subs: []string{"desktop", "serve", "config", "service", "backup", "restore", "timer", "continue", "entries", "report", "import", "activity", "projects", "clients", "tasks", "tags", "api-token", "invite", "remote", "sync", "version", "help", "completion"},
 			flags: []string{"--data", "--addr", "--log-level", "--help"}},
 		{path: "desktop", flags: []string{"--addr", "--data", "--log-level"}},
 		{path: "serve", flags: serveFlagNames()},
@@ -67,6 +67,7 @@ func complCommands() []complCommand {
 		{path: "entries", subs: []string{"list", "add", "edit", "delete"}, flags: []string{"--from", "--to", "--project", "--json"}},
 		{path: "activity", flags: []string{"--from", "--to", "--user", "--timezone", "--json"}},
 		{path: "report", flags: []string{"--from", "--to", "--group", "--project", "--client", "--task", "--tag", "--user", "--billable", "--detailed", "--timezone", "--week-start", "--json", "--format", "-o", "--bom"}},
+		{path: "import", flags: []string{"--dry-run", "--format", "--timezone", "--user", "--skip-invalid", "--json"}},
 		{path: "entries list", flags: []string{"--from", "--to", "--project", "--json"}},
 		{path: "entries add", flags: append([]string{"--start", "--end", "--duration"}, append(refs, "--json")...)},
 		{path: "entries edit", subs: []string{"last"}, flags: append([]string{"--start", "--end", "--duration", "--description"}, append(refs, "--json")...)},
@@ -86,7 +87,7 @@ func complCommands() []complCommand {
 		{path: "sync status", flags: []string{"--json"}},
 		{path: "version", flags: []string{"--json"}},
 		{path: "completion", subs: []string{"bash", "zsh", "fish"}},
-		{path: "help", subs: []string{"desktop", "serve", "config", "service", "backup", "restore", "timer", "continue", "entries", "report", "activity", "projects", "clients", "tasks", "tags", "api-token", "invite", "remote", "sync", "version", "completion"}},
+		{path: "help", subs: []string{"desktop", "serve", "config", "service", "backup", "restore", "timer", "continue", "entries", "report", "import", "activity", "projects", "clients", "tasks", "tags", "api-token", "invite", "remote", "sync", "version", "completion"}},
 	}
 	for _, kind := range []string{"clients", "tasks", "tags", "projects"} {
 		extra := map[string][]string{"tasks": {"--project"}, "tags": {"--color"}}[kind]

@@ -86,6 +86,8 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		return c.report(ctx, rest)
 	case "activity":
 		return c.activity(ctx, rest)
+	case "import":
+		return c.importFile(ctx, rest)
 	case "projects":
 		return c.projects(ctx, rest)
 	case "continue":

@@ -28,6 +28,8 @@ Timer and data (work on this machine's data directory; no server needed):
                                  month, as a table, JSON or CSV (default: this week)
   activity                       the activity timer's 10-minute slots: active %, input
                                  counts, applications (default: today)
+  import FILE                    bring entries over from Toggl, Clockify, Kimai, solidtime,
+                                 Timewarrior or Stint's own CSV (--dry-run shows the plan)
   projects                       list projects
   projects add NAME              create a project
   projects rename|archive|unarchive|delete NAME
@@ -473,6 +475,8 @@ func usageText(command string) (string, bool) {
 		return usageReport, true
 	case "activity":
 		return usageActivity, true
+	case "import":
+		return usageImport, true
 	case "projects":
 		return usageProjects, true
 	case "projects add":

@@ -46,6 +46,7 @@ func Run(t *testing.T, open Opener) {
 		{"SyncMutations", testSyncMutations},
 		{"Reports", testReports},
 		{"ActivitySlots", testActivitySlots},
+		{"Import", testImport},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
