@@ -1,9 +1,11 @@
 package sync_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -295,4 +297,75 @@ func (tm *team) restart(clock app.Clock) {
 	h := server.New(tm.svc, server.Config{AllowSignup: true}).Handler()
 	tm.base = h
 	tm.handler.Store(&h)
+}
+
+// TestALateOlderEditLosesToANewerSameValue (seed 9523): a user describes an entry, the push
+// of that edit is held up in the network, and the user sets the description back to what
+// the server already has; that push is applied, changing nothing. When the held push
+// arrives at last, its older edit must lose to the newer one: the newer write of a field
+// counts even when it leaves the value as it was.
+func TestALateOlderEditLosesToANewerSameValue(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	a := newDevice(t, tm, "deviceA")
+	a.addEntries(1, nil, "review")
+	a.sync()
+	var id uuid.UUID
+	for k := range entries(t, a.svc, a.actor) {
+		id = k
+	}
+	describe := func(desc string) {
+		t.Helper()
+		if _, err := a.svc.UpdateTimeEntry(ctx, a.actor, id, app.TimeEntryPatch{Description: &desc}, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	describe("design")
+	var held *http.Request
+	var body []byte
+	tm.wrap(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/v1/sync/push" {
+				next.ServeHTTP(w, r)
+				return
+			}
+			b, err := io.ReadAll(r.Body)
+			if err != nil {
+				t.Error(err)
+			}
+			held, body = r.Clone(context.Background()), b
+			panic(http.ErrAbortHandler) // held up in the network; the device times out
+		})
+	})
+	if _, err := a.svc.SyncRound(ctx, a.remote(), nil); !errors.Is(err, app.ErrUnavailable) {
+		t.Fatalf("round whose push is held up: err = %v, want ErrUnavailable", err)
+	}
+	tm.wrap(func(http.Handler) http.Handler { return tm.plain() })
+	describe("review")
+	a.sync()
+
+	held.Body = io.NopCloser(bytes.NewReader(body))
+	rec := httptest.NewRecorder()
+	tm.plain().ServeHTTP(rec, held)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("the held push, delivered: %d %s", rec.Code, rec.Body)
+	}
+	a.sync()
+	for _, r := range []struct {
+		name string
+		svc  *app.Service
+		a    app.Actor
+	}{{"server", tm.svc, tm.owner}, {"device", a.svc, a.actor}} {
+		if got := entries(t, r.svc, r.a)[id].Description; got != "review" {
+			t.Errorf("%s: description %q, want the newer edit's %q", r.name, got, "review")
+		}
+	}
+	cs, err := tm.svc.SyncConflicts(ctx, tm.owner, app.EntityTimeEntry, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 1 || cs[0].Field != "description" || string(cs[0].Lost) != `"design"` {
+		t.Errorf("conflict log %+v, want the late %q", cs, "design")
+	}
 }
