@@ -2,6 +2,8 @@ package sync_test
 
 import (
 	"context"
+	"errors"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -267,4 +269,68 @@ func TestDemotedDuringAResync(t *testing.T) {
 	if m.status().Pending != 0 {
 		t.Fatal("dropping rows no longer visible went into the outbox")
 	}
+}
+
+// TestAddedToASecondOrganization: a member's device has pulled past the rows of an
+// organization the member did not belong to; once added to it, the device gets that
+// organization's rows made before (its membership, never seen, starts a resync), and a
+// device of a user already in both organizations pulls them the first time without going
+// back to 0.
+func TestAddedToASecondOrganization(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	m := newMemberDevice(t, tm, "member")
+	org2, err := tm.svc.CreateOrganization(ctx, tm.owner, app.OrganizationInput{Name: "Second", Timezone: "UTC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner2 := tm.owner
+	owner2.OrgID = org2.ID
+	mars, err := tm.svc.CreateProject(ctx, owner2, app.ProjectInput{Name: "Mars"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.addEntries(1, nil, "member's") // moves the head past the project for the member too
+	m.sync()
+	member2 := m.localActor()
+	member2.OrgID, member2.Role = org2.ID, app.RoleMember
+	if _, err := m.svc.Project(ctx, member2, mars.ID); !errors.Is(err, app.ErrNotFound) {
+		t.Fatalf("before joining, the device has the second organization's project: %v", err)
+	}
+	if _, err := tm.svc.AddMember(ctx, owner2, app.MemberInput{Email: memberEmail, Role: app.RoleMember}); err != nil {
+		t.Fatal(err)
+	}
+	m.sync()
+	if got, err := m.svc.Project(ctx, member2, mars.ID); err != nil || got.Name != "Mars" {
+		t.Fatalf("added to the second organization, the device has its project %+v, %v; want Mars", got, err)
+	}
+	if m.status().Pending != 0 {
+		t.Fatal("the resync went into the outbox")
+	}
+
+	// A fresh device of the member, pulling a page at a time: the membership in the
+	// second organization comes on a later page than the first, read with it all along.
+	var from0 atomic.Int32
+	fresh := loginMember(t, tm, "member-fresh", func(r app.SyncRemote) app.SyncRemote {
+		return countFrom0{SyncRemote: smallPages{r}, n: &from0}
+	})
+	if got, err := fresh.svc.Project(ctx, member2, mars.ID); err != nil || got.Name != "Mars" {
+		t.Fatalf("a fresh device has the second organization's project %+v, %v; want Mars", got, err)
+	}
+	if n := from0.Load(); n != 1 {
+		t.Fatalf("a fresh device pulled from 0 %d times, want once", n)
+	}
+}
+
+// countFrom0 is a remote that counts the pulls from cursor 0.
+type countFrom0 struct {
+	app.SyncRemote
+	n *atomic.Int32
+}
+
+func (c countFrom0) Pull(ctx context.Context, in app.SyncPullInput) (app.RemotePage, error) {
+	if in.Cursor == 0 {
+		c.n.Add(1)
+	}
+	return c.SyncRemote.Pull(ctx, in)
 }
