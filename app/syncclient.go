@@ -1013,6 +1013,12 @@ func visibilityChanges(ctx context.Context, tx Tx, a Actor, rows []RemoteRow, re
 			if reach >= 0 && r.Version <= reach {
 				continue
 			}
+			switch away, err := removalElsewhere(ctx, tx, a.TenantID, m); {
+			case err != nil:
+				return false, err
+			case away:
+				continue // nothing of that organization came through it
+			}
 			return true, nil
 		}
 		if err != nil {
@@ -1023,6 +1029,22 @@ func visibilityChanges(ctx context.Context, tx Tx, a Actor, rows []RemoteRow, re
 		}
 	}
 	return false, nil
+}
+
+// removalElsewhere reports whether m is a removed membership in an organization the device
+// does not hold: the user was added to it and removed again before the device pulled any
+// of it. The user's own memberships are pulled in every organization (a removal must reach
+// the device), and such a one changes nothing on the device and is not kept: it would
+// name an organization the device never gets.
+func removalElsewhere(ctx context.Context, tx Tx, tenant uuid.UUID, m Membership) (bool, error) {
+	if m.DeletedAt == nil {
+		return false, nil
+	}
+	_, err := tx.Organizations().Get(ctx, Scope{TenantID: tenant, OrgID: m.OrganizationID}, m.OrganizationID)
+	if errors.Is(err, ErrNotFound) {
+		return true, nil
+	}
+	return false, err
 }
 
 // latestOnly keeps the last of the rows sharing an id (a deferred row the page brings anew).
@@ -1205,6 +1227,12 @@ func applyRow(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow, fresh b
 			func(sc Scope, prev int64) error { return tx.Users().Update(ctx, sc, v, prev) })
 	case SyncMembership:
 		var v Membership
+		if err := json.Unmarshal(r.Row, &v); err != nil {
+			return fmt.Errorf("membership %s: %w", r.ID, err)
+		}
+		if away, err := removalElsewhere(ctx, tx, tenant, v); away || err != nil {
+			return err
+		}
 		return upsertPulled(r, fresh, tomb, &v, func() (*Meta, Scope) {
 			v.TenantID = tenant
 			return &v.Meta, Scope{TenantID: tenant, OrgID: v.OrganizationID}

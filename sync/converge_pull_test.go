@@ -320,6 +320,52 @@ func TestAddedToASecondOrganization(t *testing.T) {
 	if n := from0.Load(); n != 1 {
 		t.Fatalf("a fresh device pulled from 0 %d times, want once", n)
 	}
+
+	// Removed from it again, the member's devices drop its rows: the removal (a membership
+	// in an organization the user no longer sees) still reaches them.
+	if err := tm.svc.RemoveMember(ctx, owner2, m.actor.UserID, 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []*device{m, fresh} {
+		d.sync()
+		if _, err := d.svc.Project(ctx, member2, mars.ID); !errors.Is(err, app.ErrNotFound) {
+			t.Fatalf("removed from the second organization, a device still has its project: %v", err)
+		}
+	}
+}
+
+// TestAddedAndRemovedBetweenRounds: a member added to another organization and removed
+// again before their device pulled anything of it: the device gets the removal of a
+// membership in an organization it never held, keeps nothing of it, nothing waits among
+// its deferred rows, and its pull does not go back to 0.
+func TestAddedAndRemovedBetweenRounds(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	m := newMemberDevice(t, tm, "member")
+	org2, err := tm.svc.CreateOrganization(ctx, tm.owner, app.OrganizationInput{Name: "Second", Timezone: "UTC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner2 := tm.owner
+	owner2.OrgID = org2.ID
+	if _, err := tm.svc.AddMember(ctx, owner2, app.MemberInput{Email: memberEmail, Role: app.RoleMember}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tm.svc.RemoveMember(ctx, owner2, m.actor.UserID, 0); err != nil {
+		t.Fatal(err)
+	}
+	var from0 atomic.Int32
+	for range 2 {
+		if _, err := m.svc.SyncRound(ctx, countFrom0{SyncRemote: m.remote(), n: &from0}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := from0.Load(); n != 0 {
+		t.Fatalf("the device pulled from 0 %d times, want never", n)
+	}
+	if st := m.status(); len(st.Deferred) != 0 || st.Pending != 0 {
+		t.Fatalf("status %+v, want nothing deferred or pending", st)
+	}
 }
 
 // countFrom0 is a remote that counts the pulls from cursor 0.
