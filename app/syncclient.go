@@ -836,6 +836,11 @@ func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage, fresh
 			}
 			rows = wait
 		}
+		if !page.More && !restart {
+			if rows, err = s.giveUpDeferred(ctx, tx, a, rows); err != nil {
+				return fmt.Errorf("pull: %w", err)
+			}
+		}
 		if err := putDeferredRows(ctx, tx, rows); err != nil {
 			return err
 		}

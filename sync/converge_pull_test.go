@@ -2,7 +2,9 @@ package sync_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -379,4 +381,82 @@ func (c countFrom0) Pull(ctx context.Context, in app.SyncPullInput) (app.RemoteP
 		c.n.Add(1)
 	}
 	return c.SyncRemote.Pull(ctx, in)
+}
+
+// TestDeferredRowSetAsideAtLast: a pulled entry names a project the device never receives
+// (not the user's to see, or gone). It waits among the deferred rows while pulls reach
+// the server's head; after the third, it is set aside: it leaves the deferred rows and is
+// kept among the notices the user sees, with why and the row as it came, never dropped
+// silently. A later pull that brings the row in a form the device can take applies it.
+func TestDeferredRowSetAsideAtLast(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	d := newDevice(t, tm, "deviceA")
+	from := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	to := from.Add(time.Hour)
+	e, err := tm.svc.CreateTimeEntry(ctx, tm.owner, app.TimeEntryInput{Description: "orphan", StartedAt: from, StoppedAt: &to})
+	if err != nil {
+		t.Fatal(err)
+	}
+	orphan := e
+	missing := app.NewID()
+	orphan.ProjectID = &missing
+	row, err := json.Marshal(orphan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := d.status().Cursor + 1000
+	r := &pagesRemote{SyncRemote: d.remote(), head: head, pages: []app.RemotePage{{
+		Rows: []app.RemoteRow{{Kind: app.SyncTimeEntry, ID: e.ID, Version: head, HLC: e.HLC, Row: row}}, Cursor: head, Head: head}}}
+	setAside := func() []app.SyncRejection {
+		var out []app.SyncRejection
+		for _, rj := range d.status().Rejections {
+			if rj.EntityID == e.ID {
+				out = append(out, rj)
+			}
+		}
+		return out
+	}
+	for round := 1; round <= 3; round++ {
+		if _, err := d.svc.SyncRound(ctx, r, nil); err != nil {
+			t.Fatal(err)
+		}
+		st := d.status()
+		if round < 3 {
+			if len(st.Deferred) != 1 || len(setAside()) != 0 {
+				t.Fatalf("round %d: deferred %+v, notices %+v; want the entry waiting", round, st.Deferred, setAside())
+			}
+			continue
+		}
+		if len(st.Deferred) != 0 {
+			t.Fatalf("round %d: still deferred %+v", round, st.Deferred)
+		}
+		got := setAside()
+		if len(got) != 1 || got[0].Reason != app.RejectNotApplied || got[0].Outcome != app.RejectionSetAside ||
+			!strings.Contains(got[0].Message, "set aside") || !jsonEqual(got[0].Row, row) {
+			t.Fatalf("round %d: notices %+v, want the entry set aside with its row", round, got)
+		}
+	}
+	if _, ok := entries(t, d.svc, d.actor)[e.ID]; ok {
+		t.Fatal("the set-aside entry is on the device")
+	}
+
+	// The row comes again, at a later version, in a form the device can take.
+	desc := "edited"
+	edited, err := tm.svc.UpdateTimeEntry(ctx, tm.owner, e.ID, app.TimeEntryPatch{Description: &desc}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if row, err = json.Marshal(edited); err != nil {
+		t.Fatal(err)
+	}
+	r.head++
+	r.pages = []app.RemotePage{{Rows: []app.RemoteRow{{Kind: app.SyncTimeEntry, ID: e.ID, Version: r.head, HLC: edited.HLC, Row: row}},
+		Cursor: r.head, Head: r.head}}
+	if _, err := d.svc.SyncRound(ctx, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := entries(t, d.svc, d.actor)[e.ID]; got.Description != desc || len(d.status().Deferred) != 0 {
+		t.Fatalf("the entry pulled again: %+v, deferred %+v", got, d.status().Deferred)
+	}
 }
