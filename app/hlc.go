@@ -118,6 +118,21 @@ func (h *HLC) Now() string {
 	return formatHLC(h.wall, h.logical, h.node)
 }
 
+// NowAfter returns a stamp for a new write of a row whose last write carries prev: Now,
+// having observed prev first. A row's stamp then never goes back, whatever the writing
+// process remembers: a server restarted without its memory of the devices' stamps (a
+// PostgreSQL server keeps no high-water mark, and the stamps a push writes are the
+// devices', not the server's clock's), or another server instance on the same database,
+// still stamps its write above the device's write it replaces, so per-field last writer
+// wins takes it as the newer (docs/sync.md, Conflicts). A prev that is no stamp (a row
+// written before stamps) is ignored.
+func (h *HLC) NowAfter(prev string) string {
+	if prev != "" {
+		_ = h.Observe(prev)
+	}
+	return h.Now()
+}
+
 // Observe merges a remote stamp so later local stamps sort after it.
 func (h *HLC) Observe(stamp string) error {
 	wall, logical, _, err := ParseHLC(stamp)

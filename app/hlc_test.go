@@ -38,3 +38,35 @@ func TestHLCGoesOnAfterRestart(t *testing.T) {
 		})
 	}
 }
+
+// TestHLCNowAfter: a write's stamp sorts after the row's last one, even from a clock that
+// never saw it (a server restarted without its memory, or set back), and stays on its own
+// clock when that is ahead.
+func TestHLCNowAfter(t *testing.T) {
+	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	ahead := app.NewHLC(app.NewFixedClock(at.Add(2*time.Hour)), "dev").Now()
+	behind := app.NewHLC(app.NewFixedClock(at.Add(-2*time.Hour)), "dev").Now()
+	for _, tc := range []struct {
+		name, prev string
+		wantWall   time.Time // the stamp's wall clock part
+	}{
+		{"row stamped ahead of the clock", ahead, at.Add(2 * time.Hour)},
+		{"row stamped behind the clock", behind, at},
+		{"row without a stamp", "", at},
+		{"row with a stamp this build cannot read", "yesterday", at},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := app.NewHLC(app.NewFixedClock(at), "srv")
+			got := h.NowAfter(tc.prev)
+			if _, _, _, err := app.ParseHLC(tc.prev); err == nil && got <= tc.prev {
+				t.Fatalf("NowAfter(%q) = %s, not after it", tc.prev, got)
+			}
+			if w := app.HLCTime(got); !w.Equal(tc.wantWall) {
+				t.Fatalf("NowAfter(%q) = %s at %v, want %v", tc.prev, got, w, tc.wantWall)
+			}
+			if next := h.Now(); next <= got {
+				t.Fatalf("the clock's next stamp %s is not after %s", next, got)
+			}
+		})
+	}
+}

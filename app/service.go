@@ -129,11 +129,12 @@ func (s *Service) stamp(now time.Time) Meta {
 }
 
 // touch advances the bookkeeping of a row being changed and returns its previous version.
+// The row's new stamp sorts after its old one (HLC.NowAfter).
 func (s *Service) touch(m *Meta, now time.Time) int64 {
 	prev := m.Version
 	m.Version++
 	m.UpdatedAt = now
-	m.HLC = s.hlc.Now()
+	m.HLC = s.hlc.NowAfter(m.HLC)
 	return prev
 }
 

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -347,7 +348,79 @@ func (s *Service) beginResync(ctx context.Context, tx Tx, a Actor) error {
 	if err := keepDeferredAsNotices(ctx, tx, a.TenantID, s.Now()); err != nil {
 		return fmt.Errorf("resync: %w", err)
 	}
-	return errors.Join(tx.Device().Put(ctx, settingSyncCursor, "0"), tx.Device().Delete(ctx, settingSyncDeferred))
+	return errors.Join(tx.Device().Put(ctx, settingSyncCursor, "0"), tx.Device().Delete(ctx, settingSyncDeferred),
+		tx.Device().Delete(ctx, settingSyncDeferredHeads))
+}
+
+// deferredGiveUp is how many pulls in a row may reach the server's head while a deferred
+// row still names a row the device does not have before the row is set aside. At the head
+// the device holds every row the server lets its user see, so what the row names will not
+// come by waiting: it is not the user's to see (or is gone). A few pulls leave room for
+// what a round changes meanwhile (the device's own pushes answered, a resync begun).
+const deferredGiveUp = 3
+
+// settingSyncDeferredHeads counts, per deferred row, the pulls that reached the head while
+// it still named a missing row (JSON, id to count).
+const settingSyncDeferredHeads = "sync.deferred_heads"
+
+// giveUpDeferred, in the transaction of a pull's last page, counts the rows still waiting
+// for a row they name and sets aside those that have waited through deferredGiveUp heads:
+// each leaves the deferred rows and is kept among the rejections the user sees (reason
+// not_applied, outcome set aside, the row as the server sent it), never dropped silently;
+// the device's own rows stay as they are, and a later pull that brings the row anew (or
+// a resync) applies it if it can. Rows waiting for another reason (a running entry whose
+// stop has not arrived) wait on: the push and pull of later rounds settle them. It returns
+// the rows that still wait.
+func (s *Service) giveUpDeferred(ctx context.Context, tx Tx, a Actor, rows []RemoteRow) ([]RemoteRow, error) {
+	counts := map[uuid.UUID]int{}
+	if v, err := optionalSetting(ctx, tx, settingSyncDeferredHeads); err != nil {
+		return nil, err
+	} else if v != "" {
+		if err := json.Unmarshal([]byte(v), &counts); err != nil {
+			return nil, fmt.Errorf("device setting %s is corrupt: %w", settingSyncDeferredHeads, err)
+		}
+	}
+	next := map[uuid.UUID]int{}
+	var wait, gone []RemoteRow
+	for _, r := range rows {
+		missing, err := missingReferent(ctx, tx, a.TenantID, r)
+		if err != nil {
+			return nil, fmt.Errorf("deferred %s %s: %w", r.Kind, r.ID, err)
+		}
+		switch n := counts[r.ID] + 1; {
+		case !missing:
+			wait = append(wait, r)
+		case n >= deferredGiveUp:
+			gone = append(gone, r)
+		default:
+			next[r.ID] = n
+			wait = append(wait, r)
+		}
+	}
+	if len(next) == 0 {
+		if len(counts) > 0 {
+			if err := tx.Device().Delete(ctx, settingSyncDeferredHeads); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		b, err := json.Marshal(next)
+		if err != nil {
+			return nil, err
+		}
+		if err := tx.Device().Put(ctx, settingSyncDeferredHeads, string(b)); err != nil {
+			return nil, err
+		}
+	}
+	if len(gone) > 0 {
+		s.log.WarnContext(ctx, "sync: pulled rows set aside", "rows", len(gone))
+		msg := fmt.Sprintf("a change from the server names a row this device has not received after %d pulls "+
+			"(it is not yours to see, or no longer exists), so it was set aside; the server keeps it, and this notice keeps it as it came", deferredGiveUp)
+		if err := setAsideNotices(ctx, tx, gone, func(RemoteRow) string { return msg }, s.Now()); err != nil {
+			return nil, err
+		}
+	}
+	return wait, nil
 }
 
 // finishResync, in the transaction of a pull's last page, drops what a resync did not

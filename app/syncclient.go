@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -663,6 +664,10 @@ func (s *Service) pullAll(ctx context.Context, a Actor, remote SyncRemote, rep *
 	defer drop()
 	fetch(cursor)
 	asked := cursor
+	// reach: every page of this pull since it started from 0 in this round was read with
+	// the user's memberships committed through this version (the head of its first page);
+	// -1 when it did not start from 0 in this round (visibilityChanges).
+	reach := int64(-1)
 	for {
 		f := <-next
 		stop()
@@ -671,6 +676,10 @@ func (s *Service) pullAll(ctx context.Context, a Actor, remote SyncRemote, rep *
 			return fmt.Errorf("pull: %w", f.err)
 		}
 		page := f.page
+		seen := reach
+		if asked == 0 && !page.Reset {
+			reach, seen = page.Head, math.MaxInt64 // a page from 0 was read with every membership on it
+		}
 		if page.Reset {
 			if asked == 0 {
 				return errors.New("pull: the server answered a pull from 0 with a reset")
@@ -687,7 +696,7 @@ func (s *Service) pullAll(ctx context.Context, a Actor, remote SyncRemote, rep *
 			fetch(page.Cursor)
 			asked = page.Cursor
 		}
-		restart, err := s.applyPage(ctx, a, page, fresh)
+		restart, err := s.applyPage(ctx, a, page, fresh, seen)
 		if err != nil {
 			return err
 		}
@@ -748,7 +757,7 @@ func kindOrder(k SyncKind) int {
 // to 0, and when the pull from 0 has reached the head again, the rows it did not bring
 // (no longer visible) are dropped (finishResync). restart reports that the pull must go
 // on from 0.
-func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage, fresh bool) (restart bool, err error) {
+func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage, fresh bool, reach int64) (restart bool, err error) {
 	err = s.store.Write(ctx, func(tx Tx) error {
 		deferred, err := deferredRows(ctx, tx)
 		if err != nil {
@@ -760,7 +769,7 @@ func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage, fresh
 		if err != nil {
 			return fmt.Errorf("pull: %w", err)
 		}
-		if restart, err = visibilityChanges(ctx, tx, a, page.Rows); err != nil {
+		if restart, err = visibilityChanges(ctx, tx, a, page.Rows, reach); err != nil {
 			return fmt.Errorf("pull: %w", err)
 		}
 		for _, r := range page.Rows {
@@ -826,6 +835,11 @@ func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage, fresh
 				break
 			}
 			rows = wait
+		}
+		if !page.More && !restart {
+			if rows, err = s.giveUpDeferred(ctx, tx, a, rows); err != nil {
+				return fmt.Errorf("pull: %w", err)
+			}
 		}
 		if err := putDeferredRows(ctx, tx, rows); err != nil {
 			return err
@@ -979,9 +993,15 @@ func missingReferents(ctx context.Context, tx Tx, tenant uuid.UUID, es []TimeEnt
 // membership of theirs at another version than the device has. Comparing reaches would
 // not do: rows pulled before the membership row reaches the device were read with the
 // server's reach of the moment, which the device's copy of the membership may never have
-// shown (promoted and demoted again between two rounds). A membership the device has not
-// seen yet (the first pull) changes nothing already pulled.
-func visibilityChanges(ctx context.Context, tx Tx, a Actor, rows []RemoteRow) (bool, error) {
+// shown (promoted and demoted again between two rounds).
+//
+// A membership the device has not seen yet changes it too (the user added to another
+// organization: that organization's rows below the cursor were never sent), unless every
+// page the device pulled was read with it: the pull started from 0 in this round and the
+// membership's server version is at most reach, the head its first page was read at (a
+// first pull of a user in two organizations). reach is -1 when the pull did not start
+// from 0 in this round.
+func visibilityChanges(ctx context.Context, tx Tx, a Actor, rows []RemoteRow, reach int64) (bool, error) {
 	for _, r := range rows {
 		if r.Kind != SyncMembership {
 			continue
@@ -995,7 +1015,16 @@ func visibilityChanges(ctx context.Context, tx Tx, a Actor, rows []RemoteRow) (b
 		}
 		cur, err := tx.Memberships().Get(ctx, Scope{TenantID: a.TenantID, OrgID: m.OrganizationID}, m.UserID)
 		if errors.Is(err, ErrNotFound) {
-			continue
+			if reach >= 0 && r.Version <= reach {
+				continue
+			}
+			switch away, err := removalElsewhere(ctx, tx, a.TenantID, m); {
+			case err != nil:
+				return false, err
+			case away:
+				continue // nothing of that organization came through it
+			}
+			return true, nil
 		}
 		if err != nil {
 			return false, err
@@ -1005,6 +1034,22 @@ func visibilityChanges(ctx context.Context, tx Tx, a Actor, rows []RemoteRow) (b
 		}
 	}
 	return false, nil
+}
+
+// removalElsewhere reports whether m is a removed membership in an organization the device
+// does not hold: the user was added to it and removed again before the device pulled any
+// of it. The user's own memberships are pulled in every organization (a removal must reach
+// the device), and such a one changes nothing on the device and is not kept: it would
+// name an organization the device never gets.
+func removalElsewhere(ctx context.Context, tx Tx, tenant uuid.UUID, m Membership) (bool, error) {
+	if m.DeletedAt == nil {
+		return false, nil
+	}
+	_, err := tx.Organizations().Get(ctx, Scope{TenantID: tenant, OrgID: m.OrganizationID}, m.OrganizationID)
+	if errors.Is(err, ErrNotFound) {
+		return true, nil
+	}
+	return false, err
 }
 
 // latestOnly keeps the last of the rows sharing an id (a deferred row the page brings anew).
@@ -1187,6 +1232,12 @@ func applyRow(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow, fresh b
 			func(sc Scope, prev int64) error { return tx.Users().Update(ctx, sc, v, prev) })
 	case SyncMembership:
 		var v Membership
+		if err := json.Unmarshal(r.Row, &v); err != nil {
+			return fmt.Errorf("membership %s: %w", r.ID, err)
+		}
+		if away, err := removalElsewhere(ctx, tx, tenant, v); away || err != nil {
+			return err
+		}
 		return upsertPulled(r, fresh, tomb, &v, func() (*Meta, Scope) {
 			v.TenantID = tenant
 			return &v.Meta, Scope{TenantID: tenant, OrgID: v.OrganizationID}

@@ -965,10 +965,18 @@ func (s *Service) mergeFields(ctx context.Context, a Actor, m Mutation) (*fieldM
 				continue
 			}
 		}
-		if !ok || sameValue(v, current[f]) {
+		if !ok {
+			continue
+		}
+		same := sameValue(v, current[f])
+		if same && (m.Fields == nil || stamp <= at) {
+			// Nothing to write. A whole row's field that holds the server's value was
+			// most likely not touched, so it does not count as written.
 			continue
 		}
 		if stamp >= at {
+			// The newer write of the field, also one that leaves its value as it was
+			// (a user setting it back): an older edit arriving later loses to it.
 			out.clocks[f] = stamp
 			continue
 		}

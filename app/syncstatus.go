@@ -96,14 +96,26 @@ func keepDeferredAsNotices(ctx context.Context, tx Tx, tenant uuid.UUID, now tim
 	if err != nil {
 		return err
 	}
+	why := make(map[uuid.UUID]string, len(ds))
+	for _, d := range ds {
+		why[d.ID] = d.Why
+	}
+	return setAsideNotices(ctx, tx, rows, func(r RemoteRow) string {
+		return "a change from the server could not be applied here: " + why[r.ID]
+	}, now)
+}
+
+// setAsideNotices keeps pulled rows the device sets aside among the rejections the user
+// sees (reason not_applied, outcome set aside), each with its message and the row as it
+// came.
+func setAsideNotices(ctx context.Context, tx Tx, rows []RemoteRow, message func(RemoteRow) string, now time.Time) error {
 	kept, err := rejections(ctx, tx)
 	if err != nil {
 		return err
 	}
-	for i, d := range ds {
-		kept = append(kept, SyncRejection{MutationID: NewID(), Entity: string(d.Kind), EntityID: d.ID, Op: OpUpsert,
-			Reason: RejectNotApplied, Message: "a change from the server could not be applied here: " + d.Why, At: now,
-			Row: rows[i].Row, Outcome: RejectionSetAside})
+	for _, r := range rows {
+		kept = append(kept, SyncRejection{MutationID: NewID(), Entity: string(r.Kind), EntityID: r.ID, Op: OpUpsert,
+			Reason: RejectNotApplied, Message: message(r), At: now, Row: r.Row, Outcome: RejectionSetAside})
 	}
 	if len(kept) > maxKeptRejections {
 		kept = kept[len(kept)-maxKeptRejections:]

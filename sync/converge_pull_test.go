@@ -2,6 +2,10 @@ package sync_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -266,5 +270,193 @@ func TestDemotedDuringAResync(t *testing.T) {
 	}
 	if m.status().Pending != 0 {
 		t.Fatal("dropping rows no longer visible went into the outbox")
+	}
+}
+
+// TestAddedToASecondOrganization: a member's device has pulled past the rows of an
+// organization the member did not belong to; once added to it, the device gets that
+// organization's rows made before (its membership, never seen, starts a resync), and a
+// device of a user already in both organizations pulls them the first time without going
+// back to 0.
+func TestAddedToASecondOrganization(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	m := newMemberDevice(t, tm, "member")
+	org2, err := tm.svc.CreateOrganization(ctx, tm.owner, app.OrganizationInput{Name: "Second", Timezone: "UTC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner2 := tm.owner
+	owner2.OrgID = org2.ID
+	mars, err := tm.svc.CreateProject(ctx, owner2, app.ProjectInput{Name: "Mars"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.addEntries(1, nil, "member's") // moves the head past the project for the member too
+	m.sync()
+	member2 := m.localActor()
+	member2.OrgID, member2.Role = org2.ID, app.RoleMember
+	if _, err := m.svc.Project(ctx, member2, mars.ID); !errors.Is(err, app.ErrNotFound) {
+		t.Fatalf("before joining, the device has the second organization's project: %v", err)
+	}
+	if _, err := tm.svc.AddMember(ctx, owner2, app.MemberInput{Email: memberEmail, Role: app.RoleMember}); err != nil {
+		t.Fatal(err)
+	}
+	m.sync()
+	if got, err := m.svc.Project(ctx, member2, mars.ID); err != nil || got.Name != "Mars" {
+		t.Fatalf("added to the second organization, the device has its project %+v, %v; want Mars", got, err)
+	}
+	if m.status().Pending != 0 {
+		t.Fatal("the resync went into the outbox")
+	}
+
+	// A fresh device of the member, pulling a page at a time: the membership in the
+	// second organization comes on a later page than the first, read with it all along.
+	var from0 atomic.Int32
+	fresh := loginMember(t, tm, "member-fresh", func(r app.SyncRemote) app.SyncRemote {
+		return countFrom0{SyncRemote: smallPages{r}, n: &from0}
+	})
+	if got, err := fresh.svc.Project(ctx, member2, mars.ID); err != nil || got.Name != "Mars" {
+		t.Fatalf("a fresh device has the second organization's project %+v, %v; want Mars", got, err)
+	}
+	if n := from0.Load(); n != 1 {
+		t.Fatalf("a fresh device pulled from 0 %d times, want once", n)
+	}
+
+	// Removed from it again, the member's devices drop its rows: the removal (a membership
+	// in an organization the user no longer sees) still reaches them.
+	if err := tm.svc.RemoveMember(ctx, owner2, m.actor.UserID, 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []*device{m, fresh} {
+		d.sync()
+		if _, err := d.svc.Project(ctx, member2, mars.ID); !errors.Is(err, app.ErrNotFound) {
+			t.Fatalf("removed from the second organization, a device still has its project: %v", err)
+		}
+	}
+}
+
+// TestAddedAndRemovedBetweenRounds: a member added to another organization and removed
+// again before their device pulled anything of it: the device gets the removal of a
+// membership in an organization it never held, keeps nothing of it, nothing waits among
+// its deferred rows, and its pull does not go back to 0.
+func TestAddedAndRemovedBetweenRounds(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	m := newMemberDevice(t, tm, "member")
+	org2, err := tm.svc.CreateOrganization(ctx, tm.owner, app.OrganizationInput{Name: "Second", Timezone: "UTC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner2 := tm.owner
+	owner2.OrgID = org2.ID
+	if _, err := tm.svc.AddMember(ctx, owner2, app.MemberInput{Email: memberEmail, Role: app.RoleMember}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tm.svc.RemoveMember(ctx, owner2, m.actor.UserID, 0); err != nil {
+		t.Fatal(err)
+	}
+	var from0 atomic.Int32
+	for range 2 {
+		if _, err := m.svc.SyncRound(ctx, countFrom0{SyncRemote: m.remote(), n: &from0}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := from0.Load(); n != 0 {
+		t.Fatalf("the device pulled from 0 %d times, want never", n)
+	}
+	if st := m.status(); len(st.Deferred) != 0 || st.Pending != 0 {
+		t.Fatalf("status %+v, want nothing deferred or pending", st)
+	}
+}
+
+// countFrom0 is a remote that counts the pulls from cursor 0.
+type countFrom0 struct {
+	app.SyncRemote
+	n *atomic.Int32
+}
+
+func (c countFrom0) Pull(ctx context.Context, in app.SyncPullInput) (app.RemotePage, error) {
+	if in.Cursor == 0 {
+		c.n.Add(1)
+	}
+	return c.SyncRemote.Pull(ctx, in)
+}
+
+// TestDeferredRowSetAsideAtLast: a pulled entry names a project the device never receives
+// (not the user's to see, or gone). It waits among the deferred rows while pulls reach
+// the server's head; after the third, it is set aside: it leaves the deferred rows and is
+// kept among the notices the user sees, with why and the row as it came, never dropped
+// silently. A later pull that brings the row in a form the device can take applies it.
+func TestDeferredRowSetAsideAtLast(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	d := newDevice(t, tm, "deviceA")
+	from := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	to := from.Add(time.Hour)
+	e, err := tm.svc.CreateTimeEntry(ctx, tm.owner, app.TimeEntryInput{Description: "orphan", StartedAt: from, StoppedAt: &to})
+	if err != nil {
+		t.Fatal(err)
+	}
+	orphan := e
+	missing := app.NewID()
+	orphan.ProjectID = &missing
+	row, err := json.Marshal(orphan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := d.status().Cursor + 1000
+	r := &pagesRemote{SyncRemote: d.remote(), head: head, pages: []app.RemotePage{{
+		Rows: []app.RemoteRow{{Kind: app.SyncTimeEntry, ID: e.ID, Version: head, HLC: e.HLC, Row: row}}, Cursor: head, Head: head}}}
+	setAside := func() []app.SyncRejection {
+		var out []app.SyncRejection
+		for _, rj := range d.status().Rejections {
+			if rj.EntityID == e.ID {
+				out = append(out, rj)
+			}
+		}
+		return out
+	}
+	for round := 1; round <= 3; round++ {
+		if _, err := d.svc.SyncRound(ctx, r, nil); err != nil {
+			t.Fatal(err)
+		}
+		st := d.status()
+		if round < 3 {
+			if len(st.Deferred) != 1 || len(setAside()) != 0 {
+				t.Fatalf("round %d: deferred %+v, notices %+v; want the entry waiting", round, st.Deferred, setAside())
+			}
+			continue
+		}
+		if len(st.Deferred) != 0 {
+			t.Fatalf("round %d: still deferred %+v", round, st.Deferred)
+		}
+		got := setAside()
+		if len(got) != 1 || got[0].Reason != app.RejectNotApplied || got[0].Outcome != app.RejectionSetAside ||
+			!strings.Contains(got[0].Message, "set aside") || !jsonEqual(got[0].Row, row) {
+			t.Fatalf("round %d: notices %+v, want the entry set aside with its row", round, got)
+		}
+	}
+	if _, ok := entries(t, d.svc, d.actor)[e.ID]; ok {
+		t.Fatal("the set-aside entry is on the device")
+	}
+
+	// The row comes again, at a later version, in a form the device can take.
+	desc := "edited"
+	edited, err := tm.svc.UpdateTimeEntry(ctx, tm.owner, e.ID, app.TimeEntryPatch{Description: &desc}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if row, err = json.Marshal(edited); err != nil {
+		t.Fatal(err)
+	}
+	r.head++
+	r.pages = []app.RemotePage{{Rows: []app.RemoteRow{{Kind: app.SyncTimeEntry, ID: e.ID, Version: r.head, HLC: edited.HLC, Row: row}},
+		Cursor: r.head, Head: r.head}}
+	if _, err := d.svc.SyncRound(ctx, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := entries(t, d.svc, d.actor)[e.ID]; got.Description != desc || len(d.status().Deferred) != 0 {
+		t.Fatalf("the entry pulled again: %+v, deferred %+v", got, d.status().Deferred)
 	}
 }

@@ -25,6 +25,14 @@ func newMemberDevice(t *testing.T, tm *team, node string) *device {
 		Password: ownerPassword}); err != nil {
 		t.Fatal(err)
 	}
+	return loginMember(t, tm, node, nil)
+}
+
+// loginMember logs a new device in as the member; its first round goes through
+// first(remote) when first is not nil.
+func loginMember(t *testing.T, tm *team, node string, first func(app.SyncRemote) app.SyncRemote) *device {
+	t.Helper()
+	ctx := context.Background()
 	dir := t.TempDir()
 	st, err := sqlite.Open(ctx, filepath.Join(dir, "stint.db"))
 	if err != nil {
@@ -39,7 +47,11 @@ func newMemberDevice(t *testing.T, tm *team, node string) *device {
 	if err := d.svc.ConnectRemote(ctx, app.RemoteTokenFile(dir), tm.url, sess); err != nil {
 		t.Fatal(err)
 	}
-	d.sync()
+	if first == nil {
+		d.sync()
+	} else if _, err := d.svc.SyncRound(ctx, first(d.remote()), nil); err != nil {
+		t.Fatalf("first round: %v", err)
+	}
 	if d.actor, err = d.svc.LocalActor(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -209,6 +209,10 @@ func (s *sim) userEdited(d *simDevice, a app.Actor, err error, id uuid.UUID, fie
 func (s *sim) serverOp(tenant int) {
 	ctx := context.Background()
 	svc, a := s.srv.svc, s.owners[tenant]
+	where := ""
+	if tenant == 0 && s.org2 != uuid.Nil && s.chance(0.4) {
+		a.OrgID, where = s.org2, " (second organization)"
+	}
 	c, err := listCatalog(ctx, svc, a)
 	if err != nil {
 		s.failf("server list: %v", err)
@@ -258,5 +262,5 @@ func (s *sim) serverOp(tenant int) {
 			s.oracle.serverWrote(e.ID, out)
 		}
 	}
-	s.logf("server: owner of tenant %d: %s: %s", tenant, what, errText(err))
+	s.logf("server: owner of tenant %d%s: %s: %s", tenant, where, what, errText(err))
 }

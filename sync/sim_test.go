@@ -304,6 +304,10 @@ type sim struct {
 	devs   []*simDevice
 	owners [2]app.Actor // each tenant's owner, acting on the server
 	member uuid.UUID    // tenant A's member, whose role changes
+	// org2 is tenant A's second organization, made when the member is first added to it;
+	// inOrg2 says the member belongs to it now.
+	org2   uuid.UUID
+	inOrg2 bool
 	trace  []string
 	fails  []string
 	stats  simStats
@@ -541,6 +545,10 @@ func (s *sim) step(st simStep) {
 	case stepDeliverHeld:
 		s.deliverHeld(ctx)
 	case stepRole:
+		if s.chance(0.3) {
+			s.secondOrg(ctx)
+			break
+		}
 		role := app.RoleManager
 		if s.chance(0.5) {
 			role = app.RoleMember
@@ -551,6 +559,48 @@ func (s *sim) step(st simStep) {
 			s.failf("role change: %v", err)
 		}
 	}
+}
+
+// secondOrg adds tenant A's member to the owner's second organization, or removes them
+// from it. The organization is made the first time, with a project the member's devices
+// have pulled past by the time the member joins, when rows were pulled meanwhile; the
+// owner's server operations then act in it too (serverOp).
+func (s *sim) secondOrg(ctx context.Context) {
+	svc := s.srv.svc
+	if s.org2 == uuid.Nil {
+		o, err := svc.CreateOrganization(ctx, s.owners[0], app.OrganizationInput{Name: "Second", Timezone: "UTC"})
+		s.logf("server: owner creates a second organization %s: %v", short(o.ID), errText(err))
+		if err != nil {
+			s.failf("second organization: %v", err)
+			return
+		}
+		s.org2 = o.ID
+		a := s.owners[0]
+		a.OrgID = o.ID
+		p, err := svc.CreateProject(ctx, a, app.ProjectInput{Name: s.name("O")})
+		s.logf("server: owner of tenant 0 (second organization): create project %s: %v", short(p.ID), errText(err))
+		if err != nil {
+			s.failf("second organization's project: %v", err)
+			return
+		}
+		s.oracle.serverWrote(p.ID, p)
+		return
+	}
+	a := s.owners[0]
+	a.OrgID = s.org2
+	var err error
+	if s.inOrg2 {
+		err = svc.RemoveMember(ctx, a, s.member, 0)
+		s.logf("server: owner removes the member from the second organization: %v", errText(err))
+	} else {
+		_, err = svc.AddMember(ctx, a, app.MemberInput{Email: simLogins[1].email, Role: app.RoleMember})
+		s.logf("server: owner adds the member to the second organization: %v", errText(err))
+	}
+	if err != nil {
+		s.failf("second organization's membership: %v", err)
+		return
+	}
+	s.inOrg2 = !s.inOrg2
 }
 
 func errText(err error) string {

@@ -25,9 +25,6 @@ func (s syncRows) Pull(ctx context.Context, sc app.Scope, after int64, limit int
 	if err := s.d.queryRow(ctx, sc.TenantID, `SELECT coalesce((SELECT change_seq FROM tenant_counters WHERE tenant_id = ?), 0)`, sc.TenantID).Scan(&head); err != nil {
 		return app.SyncPage{}, fmt.Errorf("pull: %w", mapErr(err))
 	}
-	if len(vis.Orgs) == 0 {
-		return app.NewSyncPage(nil, limit, head), nil
-	}
 	orgs := make([]uuid.UUID, len(vis.Orgs))
 	for i, o := range vis.Orgs {
 		orgs[i] = o.OrgID
@@ -41,6 +38,23 @@ func (s syncRows) Pull(ctx context.Context, sc app.Scope, after int64, limit int
 	}
 	n := limit + 1
 	var rows []app.SyncRow
+	// The user's own memberships come in every organization, tombstones included: a removal
+	// from one must reach the device, which resyncs on it (app/syncclient.go).
+	memberships := func() (err error) {
+		rows, err = pullKind(ctx, s.d, sc.TenantID, rows, app.SyncMembership, func(r rowScanner) (app.Membership, error) { return scanMembership(r) },
+			func(m app.Membership) uuid.UUID { return m.ID },
+			`SELECT m.server_version, `+membershipCols+` FROM memberships m
+			 WHERE m.tenant_id = ? AND m.server_version > ? AND (m.organization_id = ANY(?) OR m.user_id = ?)
+			 ORDER BY m.server_version LIMIT ?`,
+			sc.TenantID, after, orgs, vis.UserID, n)
+		return err
+	}
+	if len(orgs) == 0 {
+		if err := memberships(); err != nil {
+			return app.SyncPage{}, err
+		}
+		return app.NewSyncPage(rows, limit, head), nil
+	}
 	reads := []func() error{
 		func() (err error) {
 			rows, err = pullKind(ctx, s.d, sc.TenantID, rows, app.SyncOrganization, scanOrg, func(o app.Organization) uuid.UUID { return o.ID },
@@ -57,14 +71,7 @@ func (s syncRows) Pull(ctx context.Context, sc app.Scope, after int64, limit int
 				 ORDER BY u.server_version LIMIT ?`, sc.TenantID, after, orgs, n)
 			return err
 		},
-		func() (err error) {
-			rows, err = pullKind(ctx, s.d, sc.TenantID, rows, app.SyncMembership, func(r rowScanner) (app.Membership, error) { return scanMembership(r) },
-				func(m app.Membership) uuid.UUID { return m.ID },
-				`SELECT m.server_version, `+membershipCols+` FROM memberships m
-				 WHERE m.tenant_id = ? AND m.server_version > ? AND m.organization_id = ANY(?) ORDER BY m.server_version LIMIT ?`,
-				sc.TenantID, after, orgs, n)
-			return err
-		},
+		memberships,
 		func() (err error) {
 			rows, err = pullKind(ctx, s.d, sc.TenantID, rows, app.SyncClient, scanClient, func(c app.Client) uuid.UUID { return c.ID },
 				`SELECT server_version, `+clientCols+` FROM clients

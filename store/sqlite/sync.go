@@ -50,9 +50,6 @@ func (s syncRows) Pull(ctx context.Context, sc app.Scope, after int64, limit int
 	if err := s.q.QueryRowContext(ctx, `SELECT coalesce((SELECT change_seq FROM tenants WHERE id = ?), 0)`, sc.TenantID).Scan(&head); err != nil {
 		return app.SyncPage{}, fmt.Errorf("pull: %w", mapErr(err))
 	}
-	if len(vis.Orgs) == 0 {
-		return app.NewSyncPage(nil, limit, head), nil
-	}
 	orgs := make([]uuid.UUID, len(vis.Orgs))
 	for i, o := range vis.Orgs {
 		orgs[i] = o.OrgID
@@ -84,6 +81,22 @@ func (s syncRows) Pull(ctx context.Context, sc app.Scope, after int64, limit int
 	uc, ua := inOrgs("m.organization_id", orgs)
 
 	var rows []app.SyncRow
+	// The user's own memberships come in every organization, tombstones included: a removal
+	// from one must reach the device, which resyncs on it (app/syncclient.go).
+	memberships := func() (err error) {
+		rows, err = pullKind(ctx, s.q, rows, app.SyncMembership, func(r rowScanner) (app.Membership, error) { return scanMembership(r) },
+			func(m app.Membership) uuid.UUID { return m.ID },
+			`SELECT m.server_version, `+membershipCols+` FROM memberships m INDEXED BY memberships_server_version
+			 WHERE m.tenant_id = ? AND m.server_version > ? AND (m.`+orgCond+` OR m.user_id = ?)
+			 ORDER BY m.server_version LIMIT ?`, with(append(orgArgs, vis.UserID)...)...)
+		return err
+	}
+	if len(orgs) == 0 {
+		if err := memberships(); err != nil {
+			return app.SyncPage{}, err
+		}
+		return app.NewSyncPage(rows, limit, head), nil
+	}
 	reads := []func() error{
 		func() (err error) {
 			rows, err = pullKind(ctx, s.q, rows, app.SyncOrganization, scanOrg, func(o app.Organization) uuid.UUID { return o.ID },
@@ -99,13 +112,7 @@ func (s syncRows) Pull(ctx context.Context, sc app.Scope, after int64, limit int
 				 ORDER BY u.server_version LIMIT ?`, with(ua...)...)
 			return err
 		},
-		func() (err error) {
-			rows, err = pullKind(ctx, s.q, rows, app.SyncMembership, func(r rowScanner) (app.Membership, error) { return scanMembership(r) },
-				func(m app.Membership) uuid.UUID { return m.ID },
-				`SELECT m.server_version, `+membershipCols+` FROM memberships m INDEXED BY memberships_server_version
-				 WHERE m.tenant_id = ? AND m.server_version > ? AND m.`+orgCond+` ORDER BY m.server_version LIMIT ?`, with(orgArgs...)...)
-			return err
-		},
+		memberships,
 		func() (err error) {
 			rows, err = pullKind(ctx, s.q, rows, app.SyncClient, scanClient, func(c app.Client) uuid.UUID { return c.ID },
 				`SELECT server_version, `+clientCols+` FROM clients INDEXED BY clients_server_version

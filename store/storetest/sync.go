@@ -281,7 +281,7 @@ func testSyncPaging(t *testing.T, st app.Store) {
 
 // testSyncVisibility: a member pulls the organization's catalog and members and only their
 // own entries; manager and above pull every entry; nobody pulls an organization they are not
-// in, or a password hash.
+// in, or a password hash, but everyone pulls their own memberships.
 func testSyncVisibility(t *testing.T, st app.Store) {
 	ctx := context.Background()
 	w := seed(t, st, "vis@example.com")
@@ -322,7 +322,11 @@ func testSyncVisibility(t *testing.T, st app.Store) {
 			catalog...), w.entry.ID, bobEntry.ID, adaOrg2.ID, org2Project.ID)},
 		{"member", bobVis, append(append([]uuid.UUID{w.org.ID, w.user.ID, w.membership.ID, bob.ID, bobM.ID}, catalog...), bobEntry.ID)},
 		{"manager", manager, append(append([]uuid.UUID{w.org.ID, w.user.ID, w.membership.ID, bob.ID, bobM.ID}, catalog...), w.entry.ID, bobEntry.ID)},
-		{"no organization", app.Visibility{UserID: bob.ID}, nil},
+		// A user's own memberships come from every organization, so that a removal from
+		// one reaches the device.
+		{"owner here, no longer in org2", app.Visibility{UserID: w.user.ID, Orgs: ada.Orgs[:1]},
+			append(append([]uuid.UUID{w.org.ID, w.user.ID, w.membership.ID, m2.ID, bob.ID, bobM.ID}, catalog...), w.entry.ID, bobEntry.ID)},
+		{"no organization", app.Visibility{UserID: bob.ID}, []uuid.UUID{bobM.ID}},
 	}
 	head := latestSeq(t, st, w.sc)
 	for _, c := range cases {
