@@ -48,6 +48,8 @@ type Tx interface {
 	Device() DeviceSettings
 	SyncMutations() SyncMutations
 	Reports() Reports
+	Rates() Rates
+	Budgets() Budgets
 }
 
 // Tenants stores tenants. Scope.TenantID is the tenant itself.

@@ -45,6 +45,8 @@ func Run(t *testing.T, open Opener) {
 		{"Sync", testSync},
 		{"SyncMutations", testSyncMutations},
 		{"Reports", testReports},
+		{"Rates", testRates},
+		{"ReportAmounts", testReportAmounts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
