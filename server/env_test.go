@@ -323,6 +323,11 @@ func (e *testEnv) seed(t testing.TB, tn *tenant) {
 	tn.ids["token_id"] = post("/v1/tokens", `{"name":"script"}`).str("id")
 	tn.ids["org2"] = post("/v1/organizations", `{"name":"Second org of `+tn.name+`"}`).str("id")
 	tn.ids["invitation"] = post("/v1/invitations", `{"email":"invited@`+tn.name+`.example.com","role":"member"}`).str("id")
+	put := func(path, body string) response {
+		return e.must(t, http.StatusOK, req{method: "PUT", path: tn.expand(path), token: owner, body: tn.expand(body)})
+	}
+	tn.ids["rate"] = put("/v1/rates", `{"user_id":"$member_id","project_id":"$project","hourly_minor":12000,"currency":"EUR","effective_from":"2025-01-01"}`).str("id")
+	put("/v1/projects/$project/budget", `{"kind":"hours","limit":360000}`)
 }
 
 // scenario is one row of a resource's scenario table. A row stands alone: running it by

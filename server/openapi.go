@@ -189,6 +189,8 @@ func tagDescriptions() map[string]string {
 		"time entries":  "Tracked time.",
 		"timer":         "The running timer of the signed-in user.",
 		"reports":       "Totals over date ranges.",
+		"rates":         "Hourly rates of the organization, its members, clients and projects, with effective dates.",
+		"budgets":       "Project budgets in hours or money, with their progress.",
 		"sync":          "Offline-first sync of devices with this server (docs/sync.md).",
 	}
 }

@@ -169,6 +169,8 @@ func New(svc *app.Service, cfg Config) *Server {
 	s.registerTimeEntries()
 	s.registerTimer()
 	s.registerReports()
+	s.registerRates()
+	s.registerBudgets()
 	s.registerSync()
 	s.registerSyncPush()
 
