@@ -86,6 +86,8 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		return c.report(ctx, rest)
 	case "projects":
 		return c.projects(ctx, rest)
+	case "rate":
+		return c.rate(ctx, rest)
 	case "continue":
 		return c.continueEntry(ctx, rest)
 	case "completion":

@@ -30,6 +30,8 @@ Timer and data (work on this machine's data directory; no server needed):
   projects add NAME              create a project
   projects rename|archive|unarchive|delete NAME
                                  change or remove a project
+  rate set|list                  hourly rates (organization, member, client, project) that
+                                 price billable time in reports
   clients|tasks|tags [list]      list clients, tasks or tags
   clients|tasks|tags add|rename|archive|unarchive|delete NAME
                                  manage them (tasks take --project)
@@ -455,6 +457,8 @@ func usageText(command string) (string, bool) {
 		return usageProjects, true
 	case "projects add":
 		return usageProjectsAdd, true
+	case "rate", "rate set", "rate list":
+		return usageRate, true
 	case "api-token":
 		return usageAPIToken, true
 	case "invite", "invite create", "invite list", "invite revoke":
