@@ -50,6 +50,7 @@ type Tx interface {
 	Reports() Reports
 	Rates() Rates
 	Budgets() Budgets
+	Invoices() Invoices
 }
 
 // Tenants stores tenants. Scope.TenantID is the tenant itself.

@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 		{"Reports", testReports},
 		{"Rates", testRates},
 		{"ReportAmounts", testReportAmounts},
+		{"Invoices", testInvoices},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
