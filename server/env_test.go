@@ -330,6 +330,14 @@ func (e *testEnv) seed(t testing.TB, tn *tenant) {
 	put("/v1/projects/$project/budget", `{"kind":"hours","limit":360000}`)
 }
 
+// seedInvoice puts the owner's entry of 2025-11-02 (seed's) on an invoice, which locks it:
+// only tests that need an invoice call it.
+func (e *testEnv) seedInvoice(t testing.TB, tn *tenant) {
+	t.Helper()
+	tn.ids["invoice_id"] = e.must(t, http.StatusCreated, req{method: "POST", path: "/v1/invoices", token: tn.token("owner"),
+		body: tn.expand(`{"project_id":"$project","from":"2025-11-02","to":"2025-11-02","tax_rate_bp":1900}`)}).str("id")
+}
+
 // scenario is one row of a resource's scenario table. A row stands alone: running it by
 // itself gives what it gives in the table. What it changes it creates first in setup, and
 // it reads nothing that another row changes.

@@ -78,8 +78,9 @@ func TestEveryRouteAnswersHeadAndOptions(t *testing.T) {
 	e := newEnv(t)
 	tn := e.newTenant(t, "acme")
 	e.seed(t, tn)
+	e.seedInvoice(t, tn)
 	ids := map[string]string{"/v1/clients/": "$client", "/v1/projects/": "$project", "/v1/tasks/": "$task", "/v1/tags/": "$tag",
-		"/v1/time-entries/": "$entry", "/v1/tokens/": "$token_id", "/v1/organizations/": "$org", "/v1/members/": "$member_id", "/v1/rates/": "$rate"}
+		"/v1/time-entries/": "$entry", "/v1/tokens/": "$token_id", "/v1/organizations/": "$org", "/v1/members/": "$member_id", "/v1/rates/": "$rate", "/v1/invoices/": "$invoice_id"}
 	for _, rt := range e.srv.Routes() {
 		path := rt.Pattern
 		for prefix, id := range ids {

@@ -191,6 +191,7 @@ func tagDescriptions() map[string]string {
 		"reports":       "Totals over date ranges.",
 		"rates":         "Hourly rates of the organization, its members, clients and projects, with effective dates.",
 		"budgets":       "Project budgets in hours or money, with their progress.",
+		"invoices":      "Invoices of billable time, numbered per organization; invoiced entries are locked until a manager unlocks them.",
 		"sync":          "Offline-first sync of devices with this server (docs/sync.md).",
 	}
 }

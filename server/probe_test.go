@@ -98,6 +98,10 @@ func probeRules() map[string]probeRule {
 		"GET /v1/projects/{id}/budget":    {ids: []string{"project"}, status: http.StatusNotFound, control: "project"},
 		"PUT /v1/projects/{id}/budget":    {ids: []string{"project"}, body: `{"kind":"hours","limit":1}`, status: http.StatusNotFound},
 		"DELETE /v1/projects/{id}/budget": {ids: []string{"project"}, status: http.StatusNotFound},
+		"GET /v1/invoices":                {status: http.StatusOK},
+		"POST /v1/invoices":               {body: `{"client_id":"$client","from":"2025-11-01","to":"2025-11-30"}`, status: http.StatusUnprocessableEntity},
+		"GET /v1/invoices/{id}":           {ids: []string{"invoice_id"}, status: http.StatusNotFound, control: "invoice_id"},
+		"POST /v1/invoices/{id}/unlock":   {ids: []string{"invoice_id"}, body: `{"entry_ids":["$member_entry"]}`, status: http.StatusNotFound},
 		// B pulls B's rows only, whatever its cursor.
 		"POST /v1/sync/pull": {body: `{"protocol":1,"cursor":0}`, status: http.StatusOK},
 		// A's ids in B's own organization (and A's organization in the row): every mutation
@@ -122,6 +126,8 @@ func TestCrossTenantProbe(t *testing.T) {
 	e.seed(t, a)
 	b := e.newTenant(t, "tenant-b")
 	e.seed(t, b)
+	e.seedInvoice(t, a)
+	e.seedInvoice(t, b)
 	rules := probeRules()
 	before := snapshot(t, e, a)
 

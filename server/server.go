@@ -171,6 +171,7 @@ func New(svc *app.Service, cfg Config) *Server {
 	s.registerReports()
 	s.registerRates()
 	s.registerBudgets()
+	s.registerInvoices()
 	s.registerSync()
 	s.registerSyncPush()
 
