@@ -310,3 +310,34 @@ func checkInvoiceLock(ctx context.Context, tx Tx, a Actor, e TimeEntry) error {
 	}
 	return Conflict("the entry is on invoice %d and locked; a manager can unlock it", l.Number)
 }
+
+// InvoiceParties names who bills an invoice and whom (its client, else its project), as
+// its document prints them (managers and above).
+func (s *Service) InvoiceParties(ctx context.Context, a Actor, inv Invoice) (org, billTo string, err error) {
+	if err := a.require(PermRatesRead); err != nil {
+		return "", "", err
+	}
+	err = s.store.Read(ctx, func(tx Tx) error {
+		o, err := tx.Organizations().Get(ctx, a.Scope(), a.OrgID)
+		if err != nil {
+			return fmt.Errorf("organization: %w", err)
+		}
+		org = o.Name
+		switch {
+		case inv.ClientID != nil:
+			c, err := tx.Clients().Get(ctx, a.Scope(), *inv.ClientID)
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return fmt.Errorf("client: %w", err)
+			}
+			billTo = c.Name
+		case inv.ProjectID != nil:
+			p, err := tx.Projects().Get(ctx, a.Scope(), *inv.ProjectID)
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return fmt.Errorf("project: %w", err)
+			}
+			billTo = p.Name
+		}
+		return nil
+	})
+	return org, billTo, err
+}

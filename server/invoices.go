@@ -1,13 +1,16 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
 
 	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/export"
 )
 
 // invoiceCreateBody asks for an invoice of a client's or a project's billable time.
@@ -34,6 +37,13 @@ type invoiceUnlockBody struct {
 type invoiceUnlockInput struct {
 	ID   string `path:"id" format:"uuid" doc:"The invoice's id."`
 	Body invoiceUnlockBody
+}
+
+// invoicePDFOutput is an invoice as a PDF document.
+type invoicePDFOutput struct {
+	ContentType        string `header:"Content-Type"`
+	ContentDisposition string `header:"Content-Disposition"`
+	Body               []byte
 }
 
 type invoiceUnlocked struct {
@@ -64,6 +74,29 @@ func (s *Server) registerInvoices() {
 			Timezone: b.Timezone, Grouping: app.InvoiceGrouping(b.Grouping), TaxRateBP: b.TaxRateBP})
 	})
 	r.getRoute(s.svc.InvoiceByID)
+
+	op = s.operation(http.MethodGet, "/v1/invoices/{id}/pdf", "get-invoice-pdf", "invoices", "An invoice as a PDF (managers and above)")
+	op.Responses = map[string]*huma.Response{"200": {Description: "The invoice's PDF.", Content: map[string]*huma.MediaType{"application/pdf": {}}}}
+	huma.Register(s.api, op, func(ctx context.Context, in *idInput) (*invoicePDFOutput, error) {
+		a, id, err := rowActor(ctx, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		inv, err := s.svc.InvoiceByID(ctx, a, id)
+		if err != nil {
+			return nil, err
+		}
+		org, billTo, err := s.svc.InvoiceParties(ctx, a, inv)
+		if err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		if err := export.InvoicePDF(&buf, inv, export.InvoiceNames{Organization: org, BillTo: billTo}); err != nil {
+			return nil, err
+		}
+		return &invoicePDFOutput{ContentType: "application/pdf", ContentDisposition: fmt.Sprintf(`attachment; filename="invoice-%d.pdf"`, inv.Number),
+			Body: buf.Bytes()}, nil
+	})
 
 	op = s.operation(http.MethodPost, "/v1/invoices/{id}/unlock", "unlock-invoice", "invoices",
 		"Let an invoice's entries be edited again (managers and above; audited)")

@@ -46,6 +46,9 @@ func TestInvoices(t *testing.T) {
 		{name: "get", method: "GET", path: "/v1/invoices/$inv", as: "manager", setup: invoiced("read"), status: http.StatusOK,
 			want: map[string]any{"id": "$inv", "total_minor": 20000, "lines.0.description": "read"}},
 		{name: "list", method: "GET", path: "/v1/invoices", as: "manager", setup: invoiced("listed"), status: http.StatusOK, listed: []string{"$inv"}},
+		{name: "pdf", method: "GET", path: "/v1/invoices/$inv/pdf", as: "manager", setup: invoiced("printed"), status: http.StatusOK,
+			header: map[string]string{"Content-Type": "application/pdf"}},
+		{name: "member may not print", method: "GET", path: "/v1/invoices/$inv/pdf", as: "member", setup: invoiced("not printed"), status: http.StatusForbidden},
 		{name: "member may not list", method: "GET", path: "/v1/invoices", as: "member", status: http.StatusForbidden},
 	})
 }

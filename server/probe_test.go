@@ -101,6 +101,7 @@ func probeRules() map[string]probeRule {
 		"GET /v1/invoices":                {status: http.StatusOK},
 		"POST /v1/invoices":               {body: `{"client_id":"$client","from":"2025-11-01","to":"2025-11-30"}`, status: http.StatusUnprocessableEntity},
 		"GET /v1/invoices/{id}":           {ids: []string{"invoice_id"}, status: http.StatusNotFound, control: "invoice_id"},
+		"GET /v1/invoices/{id}/pdf":       {ids: []string{"invoice_id"}, status: http.StatusNotFound, control: "invoice_id"},
 		"POST /v1/invoices/{id}/unlock":   {ids: []string{"invoice_id"}, body: `{"entry_ids":["$member_entry"]}`, status: http.StatusNotFound},
 		// B pulls B's rows only, whatever its cursor.
 		"POST /v1/sync/pull": {body: `{"protocol":1,"cursor":0}`, status: http.StatusOK},

@@ -77,7 +77,7 @@ func complCommands() []complCommand {
 		{path: "invoice", subs: []string{"create", "list", "show"}},
 		{path: "invoice create", flags: []string{"--client", "--project", "--from", "--to", "--per-entry", "--tax", "--json"}},
 		{path: "invoice list", flags: []string{"--json"}},
-		{path: "invoice show", flags: []string{"--json"}},
+		{path: "invoice show", flags: []string{"--json", "--pdf"}},
 		{path: "api-token", flags: []string{"--rotate", "--json"}},
 		{path: "invite", subs: []string{"create", "list", "revoke", "accept"}},
 		{path: "invite create", flags: []string{"--role", "--days", "--json"}},

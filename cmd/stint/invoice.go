@@ -1,18 +1,21 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/google/uuid"
 
 	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/export"
 )
 
 const usageInvoice = `Usage: stint invoice create (--client NAME | --project NAME) --from DATE --to DATE [--per-entry] [--tax PERCENT] [--json]
        stint invoice list [--json]
-       stint invoice show NUMBER [--json]
+       stint invoice show NUMBER [--json | --pdf FILE]
 
 An invoice bills a client's (or a project's) billable time that started between --from and
 --to (YYYY-MM-DD, inclusive, in your zone) and is on no invoice yet, each entry priced at
@@ -132,6 +135,7 @@ func (c *cli) invoiceList(ctx context.Context, args []string) error {
 func (c *cli) invoiceShow(ctx context.Context, args []string) error {
 	fs := newFlagSet("invoice show")
 	asJSON := fs.Bool("json", false, "print JSON")
+	pdfFile := fs.String("pdf", "", "write the invoice as a PDF to this file")
 	rest, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -146,6 +150,9 @@ func (c *cli) invoiceShow(ctx context.Context, args []string) error {
 		}
 		for _, inv := range list {
 			if fmt.Sprint(inv.Number) == strings.TrimPrefix(rest[0], "#") || inv.ID.String() == rest[0] {
+				if *pdfFile != "" {
+					return c.invoicePDF(ctx, w, inv, *pdfFile)
+				}
 				if *asJSON {
 					return c.printJSON(inv)
 				}
@@ -155,6 +162,23 @@ func (c *cli) invoiceShow(ctx context.Context, args []string) error {
 		}
 		return notFoundf("no invoice %s (see stint invoice list)", rest[0])
 	})
+}
+
+// invoicePDF writes inv as a PDF to file.
+func (c *cli) invoicePDF(ctx context.Context, w *workspace, inv app.Invoice, file string) error {
+	org, billTo, err := w.svc.InvoiceParties(ctx, w.actor, inv)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := export.InvoicePDF(&buf, inv, export.InvoiceNames{Organization: org, BillTo: billTo}); err != nil {
+		return err
+	}
+	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("invoice pdf: %w", err)
+	}
+	fmt.Fprintf(c.stdout, "Wrote invoice %d to %s.\n", inv.Number, file)
+	return nil
 }
 
 // printInvoice writes an invoice's lines and totals as a table.

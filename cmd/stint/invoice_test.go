@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -39,6 +42,11 @@ func TestInvoiceCommands(t *testing.T) {
 	h.okJSON(&inv, "invoice", "show", "1", "--json")
 	if inv.Number != 1 || inv.TotalMinor != 28679 || inv.TaxRateBP != 1900 || len(inv.Lines) != 1 {
 		t.Errorf("invoice show: %+v", inv)
+	}
+	pdf := filepath.Join(t.TempDir(), "invoice-1.pdf")
+	h.ok("invoice", "show", "1", "--pdf", pdf)
+	if b, err := os.ReadFile(pdf); err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
+		t.Errorf("invoice show --pdf wrote no PDF: %v", err)
 	}
 	if r := h.run("entries", "edit", "last", "--description", "changed"); r.code == 0 || !strings.Contains(r.stderr, "invoice 1") {
 		t.Errorf("editing the invoiced entry: %+v", r)
