@@ -24,6 +24,8 @@ type InvoiceNames struct {
 // dates are the invoice's, so the same invoice gives the same file.
 func InvoicePDF(w io.Writer, inv app.Invoice, names InvoiceNames) error {
 	pdf := fpdf.New("P", "mm", "A4", "")
+	// Catalogs in a fixed order, and the invoice's dates: the same invoice, the same bytes.
+	pdf.SetCatalogSort(true)
 	pdf.SetCreationDate(inv.CreatedAt)
 	pdf.SetModificationDate(inv.CreatedAt)
 	pdf.SetTitle(fmt.Sprintf("Invoice %d", inv.Number), true)
