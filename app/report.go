@@ -152,6 +152,7 @@ type ReportRow struct {
 	Period  string        `json:"period,omitempty" doc:"First day of the row's day, week or month (YYYY-MM-DD), even when the range starts later."`
 	Values  []ReportValue `json:"values" nullable:"false"`
 	Seconds int64         `json:"seconds"`
+	Amount  Money         `json:"amount" doc:"Billable amount of the row's time: each billable entry priced at the rate in effect when it started."`
 }
 
 // Report is a summary report: its rows and their total. Every row's seconds are whole
@@ -165,6 +166,7 @@ type Report struct {
 	Group        []ReportGroup `json:"group" nullable:"false"`
 	AsOf         time.Time     `json:"as_of" doc:"Running entries are counted up to this instant."`
 	TotalSeconds int64         `json:"total_seconds"`
+	TotalAmount  Money         `json:"total_amount" doc:"The sum of the rows' amounts."`
 	Rows         []ReportRow   `json:"rows" nullable:"false"`
 }
 
@@ -290,22 +292,29 @@ func (s *Service) Report(ctx context.Context, a Actor, q ReportQuery) (Report, e
 	var cells []ReportCell
 	if err := s.store.Read(ctx, func(tx Tx) error {
 		var err error
+		if f.Rates, err = tx.Rates().List(ctx, a.Scope(), RateFilter{}); err != nil {
+			return fmt.Errorf("rates: %w", err)
+		}
 		cells, err = tx.Reports().Summary(ctx, a.Scope(), f, dims, periods)
 		return err
 	}); err != nil {
 		return Report{}, fmt.Errorf("report: %w", err)
 	}
-	out := Report{From: q.From, To: q.To, Timezone: tz, Group: q.Group, AsOf: now, Rows: make([]ReportRow, 0, len(cells))}
+	currency := ratesCurrency(f.Rates)
+	out := Report{From: q.From, To: q.To, Timezone: tz, Group: q.Group, AsOf: now, Rows: make([]ReportRow, 0, len(cells)),
+		TotalAmount: Money{Currency: currency}}
 	for _, c := range cells {
 		if c.Period < 0 || c.Period >= len(periods) || len(c.Keys) != len(dims) {
 			return Report{}, fmt.Errorf("report: store returned a cell of period %d with %d keys", c.Period, len(c.Keys))
 		}
-		r := ReportRow{Period: labels[c.Period], Values: make([]ReportValue, 0, len(dims)), Seconds: c.Micros / 1_000_000}
+		r := ReportRow{Period: labels[c.Period], Values: make([]ReportValue, 0, len(dims)), Seconds: c.Micros / 1_000_000,
+			Amount: Money{Minor: c.Amount, Currency: currency}}
 		for i, k := range c.Keys {
 			r.Values = append(r.Values, ReportValue{Group: ReportGroup(dims[i]), ID: k.ID, Name: k.Name})
 		}
 		out.Rows = append(out.Rows, r)
 		out.TotalSeconds += r.Seconds
+		out.TotalAmount.Minor += c.Amount
 	}
 	sortReportRows(out.Rows)
 	return out, nil

@@ -49,6 +49,8 @@ type DetailedEntry struct {
 	Timezone    string     `json:"timezone"`
 	Billable    bool       `json:"billable"`
 	Seconds     int64      `json:"seconds" doc:"Time inside the report's range; a running entry's up to as_of."`
+	Rate        Money      `json:"rate" doc:"Hourly rate in effect when a billable entry started (0: not billable or no rate)."`
+	Amount      Money      `json:"amount" doc:"What the entry's time inside the range costs at its rate."`
 }
 
 // Detailed is one page of a detailed report.
@@ -83,6 +85,9 @@ func (s *Service) DetailedReport(ctx context.Context, a Actor, q DetailedQuery) 
 	var rows []ReportEntry
 	if err := s.store.Read(ctx, func(tx Tx) error {
 		var err error
+		if f.Rates, err = tx.Rates().List(ctx, a.Scope(), RateFilter{}); err != nil {
+			return fmt.Errorf("rates: %w", err)
+		}
 		rows, err = tx.Reports().Detailed(ctx, a.Scope(), f, PageRequest{Limit: pr.Limit + 1, After: pr.After})
 		return err
 	}); err != nil {
@@ -91,13 +96,13 @@ func (s *Service) DetailedReport(ctx context.Context, a Actor, q DetailedQuery) 
 	page := paginate(rows, pr.Limit, func(e ReportEntry) Cursor { return Cursor{Time: e.StartedAt, ID: e.ID} })
 	out := Detailed{From: q.From, To: q.To, Timezone: tz, AsOf: now, Items: make([]DetailedEntry, 0, len(page.Items)), NextCursor: page.NextCursor}
 	for _, e := range page.Items {
-		out.Items = append(out.Items, detailedEntry(e, from, to, now))
+		out.Items = append(out.Items, detailedEntry(e, from, to, now, ratesCurrency(f.Rates)))
 	}
 	return out, nil
 }
 
 // detailedEntry is e as a detailed report shows it, its time clipped to [from, to).
-func detailedEntry(e ReportEntry, from, to, now time.Time) DetailedEntry {
+func detailedEntry(e ReportEntry, from, to, now time.Time, currency string) DetailedEntry {
 	end := now
 	if e.StoppedAt != nil {
 		end = *e.StoppedAt
@@ -108,7 +113,8 @@ func detailedEntry(e ReportEntry, from, to, now time.Time) DetailedEntry {
 	}
 	d := DetailedEntry{ID: e.ID, UserID: e.UserID, UserName: e.UserName, ProjectID: e.ProjectID, ProjectName: e.ProjectName,
 		ClientID: e.ClientID, ClientName: e.ClientName, TaskID: e.TaskID, TaskName: e.TaskName, Tags: make([]NamedRef, 0, len(e.TagIDs)),
-		Description: e.Description, StartedAt: e.StartedAt, StoppedAt: e.StoppedAt, Timezone: e.Timezone, Billable: e.Billable, Seconds: secs}
+		Description: e.Description, StartedAt: e.StartedAt, StoppedAt: e.StoppedAt, Timezone: e.Timezone, Billable: e.Billable, Seconds: secs,
+		Rate: Money{Minor: e.HourlyMinor, Currency: currency}, Amount: Money{Minor: e.Amount, Currency: currency}}
 	for i, id := range e.TagIDs {
 		ref := NamedRef{ID: id}
 		if i < len(e.TagNames) {

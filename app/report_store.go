@@ -28,6 +28,8 @@ type Period struct{ Start, End time.Time }
 
 // ReportFilter selects the entries a report counts: the organization's live entries that
 // overlap [From, To) and match every filter that is set. Running entries end at Now.
+// Rates are the organization's live rates, which price billable time (RateTiers, PriceRate):
+// none, and every amount is 0.
 type ReportFilter struct {
 	From, To  time.Time
 	Now       time.Time
@@ -37,6 +39,7 @@ type ReportFilter struct {
 	TaskID    *uuid.UUID
 	TagID     *uuid.UUID
 	Billable  *bool
+	Rates     []Rate
 }
 
 // ReportKey is one dimension's value in a summary cell: an id (nil: no project, no tag…) and
@@ -49,17 +52,24 @@ type ReportKey struct {
 // ReportCell is the time the entries of one group tracked within one period, in
 // microseconds: each entry counts max(0, min(end, period end) - max(start, period start)).
 // Keys holds a value per dimension asked for, in order. An entry with several tags counts
-// once in each of its tags' groups.
+// once in each of its tags' groups. Amount is the billable amount of that time in minor
+// units: each entry's part in the period priced at the rate in effect when the entry started
+// (Amount of that part's span), non-billable parts 0.
 type ReportCell struct {
 	Period int
 	Keys   []ReportKey
 	Micros int64
+	Amount int64
 }
 
 // ReportEntry is an entry of a detailed report, with the names of what it refers to.
-// TagNames lines up with TagIDs; a deleted tag keeps its name.
+// TagNames lines up with TagIDs; a deleted tag keeps its name. HourlyMinor is the rate in
+// effect when a billable entry started (0: not billable, or no rate) and Amount what its
+// time inside the filter's range costs at it.
 type ReportEntry struct {
 	TimeEntry
+	HourlyMinor int64
+	Amount      int64
 	UserName    string
 	ProjectName string
 	ClientID    *uuid.UUID

@@ -44,6 +44,8 @@ const (
 	PermEntriesOwn       Permission = "entries.own"        // read and write one's own entries
 	PermEntriesReadAll   Permission = "entries.read_all"   // read everyone's entries
 	PermEntriesManageAll Permission = "entries.manage_all" // write everyone's entries
+	PermRatesRead        Permission = "rates.read"         // read every rate and budget (members read their own rates)
+	PermRatesManage      Permission = "rates.manage"       // set rates and budgets
 )
 
 // grants is the deny-by-default permission table. Members read tags too, so they can tag
@@ -52,14 +54,14 @@ var grants = map[Role]map[Permission]bool{
 	RoleOwner: set(PermOrgRead, PermOrgManage, PermOrgCreate, PermMembersRead, PermMembersManage,
 		PermClientsRead, PermClientsManage, PermProjectsRead, PermProjectsManage, PermTasksRead,
 		PermTasksManage, PermTagsRead, PermTagsManage, PermEntriesOwn, PermEntriesReadAll,
-		PermEntriesManageAll),
+		PermEntriesManageAll, PermRatesRead, PermRatesManage),
 	RoleAdmin: set(PermOrgRead, PermOrgManage, PermOrgCreate, PermMembersRead, PermMembersManage,
 		PermClientsRead, PermClientsManage, PermProjectsRead, PermProjectsManage, PermTasksRead,
 		PermTasksManage, PermTagsRead, PermTagsManage, PermEntriesOwn, PermEntriesReadAll,
-		PermEntriesManageAll),
+		PermEntriesManageAll, PermRatesRead, PermRatesManage),
 	RoleManager: set(PermOrgRead, PermMembersRead, PermClientsRead, PermClientsManage,
 		PermProjectsRead, PermProjectsManage, PermTasksRead, PermTasksManage, PermTagsRead,
-		PermTagsManage, PermEntriesOwn, PermEntriesReadAll),
+		PermTagsManage, PermEntriesOwn, PermEntriesReadAll, PermRatesRead, PermRatesManage),
 	RoleMember: set(PermOrgRead, PermProjectsRead, PermTasksRead, PermTagsRead, PermEntriesOwn),
 }
 

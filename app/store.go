@@ -50,6 +50,9 @@ type Tx interface {
 	Reports() Reports
 	ActivitySlots() ActivitySlots
 	Imports() Imports
+	Rates() Rates
+	Budgets() Budgets
+	Invoices() Invoices
 }
 
 // Tenants stores tenants. Scope.TenantID is the tenant itself.

@@ -721,6 +721,9 @@ func (s *Service) pushEntry(ctx context.Context, a Actor, m Mutation, create boo
 		if err := writable(a, e); err != nil {
 			return err
 		}
+		if err := checkInvoiceLock(ctx, tx, a, e); err != nil {
+			return err
+		}
 		if in.UserID != e.UserID {
 			return Invalid("user_id", "cannot change; delete the entry and create one for the other user")
 		}

@@ -280,6 +280,9 @@ func (s *Service) UpdateTimeEntry(ctx context.Context, a Actor, id uuid.UUID, p 
 		if err := writable(a, e); err != nil {
 			return err
 		}
+		if err := checkInvoiceLock(ctx, tx, a, e); err != nil {
+			return err
+		}
 		if err := checkVersion(expected, e.Version); err != nil {
 			return err
 		}
@@ -341,6 +344,9 @@ func (s *Service) DeleteTimeEntry(ctx context.Context, a Actor, id uuid.UUID, ex
 			return err
 		}
 		if err := writable(a, e); err != nil {
+			return err
+		}
+		if err := checkInvoiceLock(ctx, tx, a, e); err != nil {
 			return err
 		}
 		if err := checkVersion(expected, e.Version); err != nil {

@@ -165,6 +165,9 @@ func (s *Service) shortenCell(ctx context.Context, tx Tx, a Actor, own []TimeEnt
 		if cut <= 0 {
 			break
 		}
+		if err := checkInvoiceLock(ctx, tx, a, te); err != nil {
+			return err
+		}
 		before := te
 		d := te.StoppedAt.Sub(te.StartedAt)
 		action := "time_entry.update"
@@ -200,6 +203,9 @@ func (s *Service) UndoTimesheetCell(ctx context.Context, a Actor, c CellChange) 
 			}
 			if cur.Version != after.Version {
 				return Conflict("the entry was changed since; nothing was undone")
+			}
+			if err := checkInvoiceLock(ctx, tx, a, cur); err != nil {
+				return err
 			}
 			action := "time_entry.update"
 			if b := c.Before[i]; b == nil {

@@ -329,7 +329,8 @@ func (g *generator) breakRequest(op *oaOp, r *rawReq, body any, query []string) 
 	case "bad Host":
 		r.headers["Host"] = "evil.example"
 	case "malformed path id":
-		r.path = regexp.MustCompile(`/[0-9a-f-]{36}$`).ReplaceAllString(r.path, "/not-an-id")
+		// The path's id, last or before a sub-resource (/v1/projects/{id}/budget).
+		r.path = regexp.MustCompile(`/[0-9a-f-]{36}(/[a-z]+)?$`).ReplaceAllString(r.path, "/not-an-id$1")
 	case "malformed JSON":
 		body = rawBody(`{"name":`)
 	case "duplicate key":

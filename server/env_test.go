@@ -344,6 +344,19 @@ func (e *testEnv) seed(t testing.TB, tn *tenant) {
 		time.Date(2025, 11, 3, 9, 10, 0, 0, time.UTC), time.Date(2025, 11, 3, 9, 20, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
+	put := func(path, body string) response {
+		return e.must(t, http.StatusOK, req{method: "PUT", path: tn.expand(path), token: owner, body: tn.expand(body)})
+	}
+	tn.ids["rate"] = put("/v1/rates", `{"user_id":"$member_id","project_id":"$project","hourly_minor":12000,"currency":"EUR","effective_from":"2025-01-01"}`).str("id")
+	put("/v1/projects/$project/budget", `{"kind":"hours","limit":360000}`)
+}
+
+// seedInvoice puts the owner's entry of 2025-11-02 (seed's) on an invoice, which locks it:
+// only tests that need an invoice call it.
+func (e *testEnv) seedInvoice(t testing.TB, tn *tenant) {
+	t.Helper()
+	tn.ids["invoice_id"] = e.must(t, http.StatusCreated, req{method: "POST", path: "/v1/invoices", token: tn.token("owner"),
+		body: tn.expand(`{"project_id":"$project","from":"2025-11-02","to":"2025-11-02","tax_rate_bp":1900}`)}).str("id")
 }
 
 // scenario is one row of a resource's scenario table. A row stands alone: running it by

@@ -78,13 +78,17 @@ func TestEveryRouteAnswersHeadAndOptions(t *testing.T) {
 	e := newEnv(t)
 	tn := e.newTenant(t, "acme")
 	e.seed(t, tn)
+	e.seedInvoice(t, tn)
 	ids := map[string]string{"/v1/clients/": "$client", "/v1/projects/": "$project", "/v1/tasks/": "$task", "/v1/tags/": "$tag",
-		"/v1/time-entries/": "$entry", "/v1/tokens/": "$token_id", "/v1/organizations/": "$org", "/v1/members/": "$member_id"}
+		"/v1/time-entries/": "$entry", "/v1/tokens/": "$token_id", "/v1/organizations/": "$org", "/v1/members/": "$member_id", "/v1/rates/": "$rate", "/v1/invoices/": "$invoice_id"}
 	for _, rt := range e.srv.Routes() {
 		path := rt.Pattern
 		for prefix, id := range ids {
-			if strings.HasPrefix(path, prefix) {
-				path = prefix + tn.expand(id)
+			// The row's id fills the parameter after the prefix; a path under the row (a
+			// project's budget) keeps its tail.
+			if rest, ok := strings.CutPrefix(path, prefix); ok && strings.HasPrefix(rest, "{") {
+				_, tail, _ := strings.Cut(rest, "}")
+				path = prefix + tn.expand(id) + tail
 			}
 		}
 		token := tn.token("owner")

@@ -190,6 +190,9 @@ func tagDescriptions() map[string]string {
 		"timer":         "The running timer of the signed-in user.",
 		"reports":       "Totals over date ranges.",
 		"activity":      "What the desktop's activity timer measured while timers ran: 10-minute slots with input counts and applications.",
+		"rates":         "Hourly rates of the organization, its members, clients and projects, with effective dates.",
+		"budgets":       "Project budgets in hours or money, with their progress.",
+		"invoices":      "Invoices of billable time, numbered per organization; invoiced entries are locked until a manager unlocks them.",
 		"sync":          "Offline-first sync of devices with this server (docs/sync.md).",
 	}
 }

@@ -77,6 +77,8 @@ type summaryBody struct {
 	Group []app.ReportGroup `json:"group" nullable:"false" doc:"What rows are grouped by."`
 	AsOf  time.Time         `json:"as_of" doc:"Running entries are counted up to this instant."`
 	Rows  []app.ReportRow   `json:"rows" nullable:"false" doc:"Seconds per group (and period); total_seconds is their sum."`
+	// TotalAmount is the rows' billable amounts added up.
+	TotalAmount app.Money `json:"total_amount" doc:"The sum of the rows' amounts (minor units of the organization's rates' currency)."`
 }
 
 type summaryOutput struct {
@@ -126,7 +128,8 @@ func (s *Server) registerReports() {
 			return nil, err
 		}
 		body := summaryBody{Summary: app.Summary{From: rep.From, To: rep.To, Timezone: rep.Timezone, TotalSeconds: rep.TotalSeconds,
-			Days: []app.DayShare{}, Projects: []app.ProjectSeconds{}}, Group: rep.Group, AsOf: rep.AsOf, Rows: rep.Rows}
+			Days: []app.DayShare{}, Projects: []app.ProjectSeconds{}}, Group: rep.Group, AsOf: rep.AsOf, Rows: rep.Rows,
+			TotalAmount: rep.TotalAmount}
 		if slices.Equal(rep.Group, defaultGroup) {
 			body.Summary = app.SummaryOf(rep)
 		}

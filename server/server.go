@@ -171,6 +171,9 @@ func New(svc *app.Service, cfg Config) *Server {
 	s.registerReports()
 	s.registerActivity()
 	s.registerIdle()
+	s.registerRates()
+	s.registerBudgets()
+	s.registerInvoices()
 	s.registerSync()
 	s.registerSyncPush()
 

@@ -42,7 +42,7 @@ func complCommands() []complCommand {
 	catalog := []string{"list", "add", "rename", "archive", "unarchive", "delete"}
 	refs := []string{"--project", "--task", "--tag", "--billable"}
 	out := []complCommand{
-		{path: "", subs: []string{"desktop", "serve", "config", "service", "backup", "restore", "timer", "continue", "entries", "report", "import", "activity", "projects", "clients", "tasks", "tags", "api-token", "invite", "remote", "sync", "version", "help", "completion"},
+		{path: "", subs: []string{"desktop", "serve", "config", "service", "backup", "restore", "timer", "continue", "entries", "report", "import", "activity", "projects", "rate", "invoice", "clients", "tasks", "tags", "api-token", "invite", "remote", "sync", "version", "help", "completion"},
 			flags: []string{"--data", "--addr", "--log-level", "--help"}},
 		{path: "desktop", flags: []string{"--addr", "--data", "--log-level"}},
 		{path: "serve", flags: serveFlagNames()},
@@ -74,6 +74,13 @@ func complCommands() []complCommand {
 		{path: "entries delete", subs: []string{"last"}, flags: []string{"--json"}},
 		{path: "projects", subs: catalog, flags: []string{"--archived", "--json"}},
 		{path: "projects add", flags: []string{"--color", "--billable", "--json"}},
+		{path: "rate", subs: []string{"set", "list"}},
+		{path: "rate set", flags: []string{"--member", "--client", "--project", "--from", "--json"}},
+		{path: "rate list", flags: []string{"--member", "--json"}},
+		{path: "invoice", subs: []string{"create", "list", "show"}},
+		{path: "invoice create", flags: []string{"--client", "--project", "--from", "--to", "--per-entry", "--tax", "--json"}},
+		{path: "invoice list", flags: []string{"--json"}},
+		{path: "invoice show", flags: []string{"--json", "--pdf"}},
 		{path: "api-token", flags: []string{"--rotate", "--json"}},
 		{path: "invite", subs: []string{"create", "list", "revoke", "accept"}},
 		{path: "invite create", flags: []string{"--role", "--days", "--json"}},
@@ -87,7 +94,7 @@ func complCommands() []complCommand {
 		{path: "sync status", flags: []string{"--json"}},
 		{path: "version", flags: []string{"--json"}},
 		{path: "completion", subs: []string{"bash", "zsh", "fish"}},
-		{path: "help", subs: []string{"desktop", "serve", "config", "service", "backup", "restore", "timer", "continue", "entries", "report", "import", "activity", "projects", "clients", "tasks", "tags", "api-token", "invite", "remote", "sync", "version", "completion"}},
+		{path: "help", subs: []string{"desktop", "serve", "config", "service", "backup", "restore", "timer", "continue", "entries", "report", "import", "activity", "projects", "rate", "invoice", "clients", "tasks", "tags", "api-token", "invite", "remote", "sync", "version", "completion"}},
 	}
 	for _, kind := range []string{"clients", "tasks", "tags", "projects"} {
 		extra := map[string][]string{"tasks": {"--project"}, "tags": {"--color"}}[kind]

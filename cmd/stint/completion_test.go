@@ -19,7 +19,7 @@ func TestComplete(t *testing.T) {
 		words []string // the last is the word being completed
 		want  string   // candidates joined by ","
 	}{
-		{[]string{""}, "desktop,serve,config,service,backup,restore,timer,continue,entries,report,import,activity,projects,clients,tasks,tags,api-token,invite,remote,sync,version,help,completion"},
+		{[]string{""}, "desktop,serve,config,service,backup,restore,timer,continue,entries,report,import,activity,projects,rate,invoice,clients,tasks,tags,api-token,invite,remote,sync,version,help,completion"},
 		{[]string{"ti"}, "timer"},
 		{[]string{"--"}, "--data,--addr,--log-level,--help"},
 		{[]string{"timer", "st"}, "start,stop,status"},

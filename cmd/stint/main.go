@@ -90,6 +90,10 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		return c.importFile(ctx, rest)
 	case "projects":
 		return c.projects(ctx, rest)
+	case "rate":
+		return c.rate(ctx, rest)
+	case "invoice":
+		return c.invoice(ctx, rest)
 	case "continue":
 		return c.continueEntry(ctx, rest)
 	case "completion":

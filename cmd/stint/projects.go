@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/google/uuid"
 
 	"github.com/stinthq/stint/app"
 )
@@ -48,19 +52,50 @@ func (c *cli) projects(ctx context.Context, args []string) error {
 		for _, p := range list {
 			width = max(width, utf8.RuneCountInString(cell(p.Name)))
 		}
-		fmt.Fprintf(c.stdout, "%s  COLOR    BILLABLE\n", pad("NAME", width))
+		// Budgets show to those who may read them (managers and above); a member's list
+		// has no BUDGET column.
+		budgets, err := w.svc.Budgets(ctx, w.actor)
+		showBudget := err == nil
+		if err != nil && !errors.Is(err, app.ErrForbidden) {
+			return err
+		}
+		byProject := map[uuid.UUID]app.BudgetProgress{}
+		for _, b := range budgets {
+			byProject[b.ProjectID] = b
+		}
+		header := pad("NAME", width) + "  COLOR    BILLABLE"
+		if showBudget {
+			header += "  BUDGET"
+		}
+		fmt.Fprintln(c.stdout, header)
 		for _, p := range list {
-			billable := "no"
+			billable := "no "
 			if p.Billable {
 				billable = "yes"
 			}
-			if p.Archived {
-				billable += "  (archived)"
+			line := fmt.Sprintf("%s  %-7s  %s", pad(cell(p.Name), width), terminalSafe(p.Color), billable)
+			if b, ok := byProject[p.ID]; ok && showBudget {
+				line += "       " + budgetCell(b)
 			}
-			fmt.Fprintf(c.stdout, "%s  %-7s  %s\n", pad(cell(p.Name), width), terminalSafe(p.Color), billable)
+			if p.Archived {
+				line += "  (archived)"
+			}
+			fmt.Fprintln(c.stdout, strings.TrimRight(line, " "))
 		}
 		return nil
 	})
+}
+
+// budgetCell is a budget's progress as the project list shows it: "12.5 / 40 h (31%)" or
+// "900.00 / 1800.00 EUR (50%)".
+func budgetCell(b app.BudgetProgress) string {
+	if b.Kind == app.BudgetMoney {
+		limit := app.Money{Minor: b.Limit, Currency: b.Currency}.String()
+		spent := app.Money{Minor: b.SpentAmount.Minor, Currency: b.Currency}.String()
+		return fmt.Sprintf("%s / %s (%d%%)", strings.TrimSuffix(spent, " "+b.Currency), limit, b.UsedPercent)
+	}
+	hours := func(secs int64) string { return strconv.FormatFloat(float64(secs)/3600, 'f', -1, 64) }
+	return fmt.Sprintf("%s / %s h (%d%%)", hours(b.SpentSeconds/360*360), hours(b.Limit), b.UsedPercent)
 }
 
 func (c *cli) projectsAdd(ctx context.Context, args []string) error {

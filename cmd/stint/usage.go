@@ -34,6 +34,9 @@ Timer and data (work on this machine's data directory; no server needed):
   projects add NAME              create a project
   projects rename|archive|unarchive|delete NAME
                                  change or remove a project
+  rate set|list                  hourly rates (organization, member, client, project) that
+                                 price billable time in reports
+  invoice create|list|show       invoices of a client's or project's billable time
   clients|tasks|tags [list]      list clients, tasks or tags
   clients|tasks|tags add|rename|archive|unarchive|delete NAME
                                  manage them (tasks take --project)
@@ -481,6 +484,10 @@ func usageText(command string) (string, bool) {
 		return usageProjects, true
 	case "projects add":
 		return usageProjectsAdd, true
+	case "rate", "rate set", "rate list":
+		return usageRate, true
+	case "invoice", "invoice create", "invoice list", "invoice show":
+		return usageInvoice, true
 	case "api-token":
 		return usageAPIToken, true
 	case "invite", "invite create", "invite list", "invite revoke":

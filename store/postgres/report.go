@@ -109,7 +109,7 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 		var c app.ReportCell
 		var k1, k2 *uuid.UUID
 		var n1, n2 *string
-		if err := row.Scan(&c.Period, &k1, &k2, &c.Micros, &n1, &n2); err != nil {
+		if err := row.Scan(&c.Period, &k1, &k2, &c.Micros, &c.Amount, &n1, &n2); err != nil {
 			return c, err
 		}
 		ks, ns := []*uuid.UUID{k1, k2}, []*string{n1, n2}
@@ -148,7 +148,7 @@ func summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, periods 
 			joins += " LEFT JOIN LATERAL unnest(e.tag_ids) AS tg(id) ON true"
 		}
 	}
-	cols := "e.started_at AS s, coalesce(e.stopped_at, ?::timestamptz) AS t"
+	cols := "e.started_at AS s, coalesce(e.stopped_at, ?::timestamptz) AS t, " + rateExpr(f.Rates) + " AS rate"
 	for i := range 2 {
 		k := "NULL::uuid"
 		if i < len(keys) {
@@ -164,12 +164,13 @@ func summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, periods 
 	// an equality (hash) join, and only the others are joined to the periods they run into.
 	s.add(`), b AS (SELECT sel.*, greatest(width_bucket(sel.s, ?::timestamptz[]), 1) AS first,
 			width_bucket(sel.t - interval '1 microsecond', ?::timestamptz[]) AS last FROM sel),
-		x AS (SELECT p.n AS n, b.k1, b.k2, least(b.t, p.hi) - greatest(b.s, p.lo) AS span FROM b JOIN p ON p.n = b.first
+		x AS (SELECT p.n AS n, b.k1, b.k2, b.rate, least(b.t, p.hi) - greatest(b.s, p.lo) AS span FROM b JOIN p ON p.n = b.first
 			UNION ALL
-			SELECT p.n, b.k1, b.k2, least(b.t, p.hi) - greatest(b.s, p.lo) FROM b JOIN p ON p.n > b.first AND p.n <= b.last WHERE b.last > b.first),
-		g AS (SELECT n - 1 AS pi, k1, k2, sum((extract(epoch FROM span) * 1000000)::bigint) AS micros
-			FROM x WHERE span > interval '0' GROUP BY n, k1, k2)
-		SELECT g.pi, g.k1, g.k2, g.micros`, los, los)
+			SELECT p.n, b.k1, b.k2, b.rate, least(b.t, p.hi) - greatest(b.s, p.lo) FROM b JOIN p ON p.n > b.first AND p.n <= b.last WHERE b.last > b.first),
+		xm AS (SELECT n, k1, k2, rate, (extract(epoch FROM span) * 1000000)::bigint AS micros FROM x WHERE span > interval '0'),
+		g AS (SELECT n - 1 AS pi, k1, k2, sum(micros)::bigint AS micros, sum(`+amountOf("micros", "rate")+`)::bigint AS amount
+			FROM xm GROUP BY n, k1, k2)
+		SELECT g.pi, g.k1, g.k2, g.micros, g.amount`, los, los)
 	for i := range 2 {
 		if i < len(tables) {
 			s.add(", n" + strconv.Itoa(i+1) + ".name")
@@ -189,10 +190,14 @@ func summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, periods 
 // task and tags; names of deleted rows still show.
 func (r reports) Detailed(ctx context.Context, sc app.Scope, f app.ReportFilter, p app.PageRequest) ([]app.ReportEntry, error) {
 	var s sqlArgs
-	s.add(`SELECT ` + entryCols + `, coalesce(u.name, ''), coalesce(pr.name, ''), pr.client_id, coalesce(c.name, ''), coalesce(tk.name, ''),
+	// The rate and the amount of the entry's time inside the range, as Summary prices it.
+	rate := rateExpr(f.Rates)
+	span := "(extract(epoch FROM least(coalesce(e.stopped_at, ?::timestamptz), ?::timestamptz) - greatest(e.started_at, ?::timestamptz)) * 1000000)::bigint"
+	s.add(`SELECT `+entryCols+`, coalesce(u.name, ''), coalesce(pr.name, ''), pr.client_id, coalesce(c.name, ''), coalesce(tk.name, ''),
 		ARRAY(SELECT coalesce(t.name, '') FROM unnest(e.tag_ids) WITH ORDINALITY AS tg(id, n)
-			LEFT JOIN tags t ON t.id = tg.id AND t.tenant_id = e.tenant_id ORDER BY tg.n)
-		FROM (`)
+			LEFT JOIN tags t ON t.id = tg.id AND t.tenant_id = e.tenant_id ORDER BY tg.n),
+		coalesce(`+rate+`, 0), CASE WHEN `+span+` > 0 THEN `+amountOf(span, rate)+` ELSE 0 END
+		FROM (`, ts(f.Now), ts(f.To), ts(f.From), ts(f.Now), ts(f.To), ts(f.From))
 	selectEntries(&s, sc, f, "e.*", nil, "", p.After)
 	s.add(` ORDER BY started_at DESC, id DESC LIMIT ` + strconv.Itoa(p.Limit) + `) e
 		LEFT JOIN users u ON u.id = e.user_id AND u.tenant_id = e.tenant_id
@@ -203,7 +208,7 @@ func (r reports) Detailed(ctx context.Context, sc app.Scope, f app.ReportFilter,
 	return queryList(ctx, r.d, sc.TenantID, "detailed report", min(p.Limit, app.MaxPageLimit+1), func(row rowScanner) (app.ReportEntry, error) {
 		var out app.ReportEntry
 		var names []string
-		e, err := scanEntry(withExtra{row, []any{&out.UserName, &out.ProjectName, &out.ClientID, &out.ClientName, &out.TaskName, &names}})
+		e, err := scanEntry(withExtra{row, []any{&out.UserName, &out.ProjectName, &out.ClientID, &out.ClientName, &out.TaskName, &names, &out.HourlyMinor, &out.Amount}})
 		if err != nil {
 			return out, err
 		}

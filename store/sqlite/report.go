@@ -148,7 +148,7 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 			joins += " LEFT JOIN " + tagPositions + " tg"
 		}
 	}
-	cols := "p.i AS pi, min(coalesce(e.stopped_at, ?), p.hi) - max(e.started_at, p.lo) AS micros"
+	cols := "p.i AS pi, min(coalesce(e.stopped_at, ?), p.hi) - max(e.started_at, p.lo) AS micros, " + rateExpr(f.Rates) + " AS rate"
 	for i := range 2 {
 		k := "NULL"
 		if i < len(keys) {
@@ -175,8 +175,8 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 	part(index, " AND e.started_at >= p.lo - "+day+" AND e.started_at < p.hi")
 	s.add(" UNION ALL ")
 	part(" INDEXED BY time_entries_long", " AND e.started_at < p.lo - "+day+" AND "+longEntryCond)
-	s.add(`), g AS (SELECT pi, k1, k2, sum(micros) AS micros FROM sel WHERE micros > 0 GROUP BY pi, k1, k2)
-		SELECT g.pi, g.k1, g.k2, g.micros`)
+	s.add(`), g AS (SELECT pi, k1, k2, sum(micros) AS micros, sum(` + amountOf("micros", "rate") + `) AS amount FROM sel WHERE micros > 0 GROUP BY pi, k1, k2)
+		SELECT g.pi, g.k1, g.k2, g.micros, g.amount`)
 	for i := range 2 {
 		if i < len(tables) {
 			s.add(", n" + strconv.Itoa(i+1) + ".name")
@@ -193,7 +193,7 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 		var c app.ReportCell
 		var k1, k2 []byte
 		var n1, n2 sql.NullString
-		if err := rows.Scan(&c.Period, &k1, &k2, &c.Micros, &n1, &n2); err != nil {
+		if err := rows.Scan(&c.Period, &k1, &k2, &c.Micros, &c.Amount, &n1, &n2); err != nil {
 			return c, err
 		}
 		ks, ns := [][]byte{k1, k2}, []sql.NullString{n1, n2}
@@ -225,10 +225,14 @@ func nullIDBytes(b []byte) (*uuid.UUID, error) {
 // task and tags; names of deleted rows still show.
 func (r reports) Detailed(ctx context.Context, sc app.Scope, f app.ReportFilter, p app.PageRequest) ([]app.ReportEntry, error) {
 	var s sqlArgs
-	s.add(`SELECT ` + entryCols + `, coalesce(u.name, ''), coalesce(pr.name, ''), pr.client_id, coalesce(c.name, ''), coalesce(tk.name, ''),
-		(SELECT json_group_array(coalesce(t.name, '') ORDER BY tg.key) FROM ` + tagPositions + ` tg
-			LEFT JOIN tags t ON t.id = ` + fmt.Sprintf(tagAt, "tg") + ` AND t.tenant_id = e.tenant_id)
-		FROM (`)
+	// The rate and the amount of the entry's time inside the range, as Summary prices it.
+	rate := rateExpr(f.Rates)
+	span := "min(coalesce(e.stopped_at, ?), ?) - max(e.started_at, ?)"
+	s.add(`SELECT `+entryCols+`, coalesce(u.name, ''), coalesce(pr.name, ''), pr.client_id, coalesce(c.name, ''), coalesce(tk.name, ''),
+		(SELECT json_group_array(coalesce(t.name, '') ORDER BY tg.key) FROM `+tagPositions+` tg
+			LEFT JOIN tags t ON t.id = `+fmt.Sprintf(tagAt, "tg")+` AND t.tenant_id = e.tenant_id),
+		coalesce(`+rate+`, 0), CASE WHEN `+span+` > 0 THEN `+amountOf(span, rate)+` ELSE 0 END
+		FROM (`, us(f.Now), us(f.To), us(f.From), us(f.Now), us(f.To), us(f.From))
 	selectEntries(&s, sc, f, "e.*", nil, "", p.After)
 	s.add(` ORDER BY started_at DESC, id DESC LIMIT ?) e
 		LEFT JOIN users u ON u.id = e.user_id AND u.tenant_id = e.tenant_id
@@ -241,7 +245,7 @@ func (r reports) Detailed(ctx context.Context, sc app.Scope, f app.ReportFilter,
 		var out app.ReportEntry
 		var client uuid.NullUUID
 		var tagNames string
-		e, err := es.scan(withExtra{rows, []any{&out.UserName, &out.ProjectName, &client, &out.ClientName, &out.TaskName, &tagNames}})
+		e, err := es.scan(withExtra{rows, []any{&out.UserName, &out.ProjectName, &client, &out.ClientName, &out.TaskName, &tagNames, &out.HourlyMinor, &out.Amount}})
 		if err != nil {
 			return out, err
 		}

@@ -47,6 +47,9 @@ func Run(t *testing.T, open Opener) {
 		{"Reports", testReports},
 		{"ActivitySlots", testActivitySlots},
 		{"Import", testImport},
+		{"Rates", testRates},
+		{"ReportAmounts", testReportAmounts},
+		{"Invoices", testInvoices},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stinthq/stint/app"
+)
+
+// TestInvoiceCommands bills two hours at 120.50 EUR with 19% tax from the CLI, lists and
+// shows the invoice, and finds the invoiced entry locked against edits.
+func TestInvoiceCommands(t *testing.T) {
+	h := newHarness(t)
+	h.ok("projects", "add", "Acme", "--billable")
+	h.ok("rate", "set", "120.50", "EUR", "--project", "Acme", "--from", "2026-01-01")
+	h.seed(func(ctx context.Context, svc *app.Service, a app.Actor) {
+		p, err := svc.ProjectByName(ctx, a, "Acme")
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+		stop := start.Add(2 * time.Hour)
+		if _, err := svc.CreateTimeEntry(ctx, a, app.TimeEntryInput{ProjectID: &p.ID, StartedAt: start, StoppedAt: &stop, Description: "design"}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	out := h.ok("invoice", "create", "--project", "Acme", "--from", "2026-11-23", "--to", "2026-11-29", "--tax", "19", "--per-entry")
+	for _, want := range []string{"Invoice 1", "2026-11-24 Acme: design", "120.50 EUR", "241.00 EUR", "Tax 19%", "45.79 EUR", "286.79 EUR"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("invoice create lacks %q:\n%s", want, out)
+		}
+	}
+	if out := h.ok("invoice", "list"); !strings.Contains(out, "Acme") || !strings.Contains(out, "286.79 EUR") {
+		t.Errorf("invoice list:\n%s", out)
+	}
+	var inv app.Invoice
+	h.okJSON(&inv, "invoice", "show", "1", "--json")
+	if inv.Number != 1 || inv.TotalMinor != 28679 || inv.TaxRateBP != 1900 || len(inv.Lines) != 1 {
+		t.Errorf("invoice show: %+v", inv)
+	}
+	pdf := filepath.Join(t.TempDir(), "invoice-1.pdf")
+	h.ok("invoice", "show", "1", "--pdf", pdf)
+	if b, err := os.ReadFile(pdf); err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
+		t.Errorf("invoice show --pdf wrote no PDF: %v", err)
+	}
+	if r := h.run("entries", "edit", "last", "--description", "changed"); r.code == 0 || !strings.Contains(r.stderr, "invoice 1") {
+		t.Errorf("editing the invoiced entry: %+v", r)
+	}
+	if r := h.run("invoice", "create", "--project", "Acme", "--from", "2026-11-23", "--to", "2026-11-29"); r.code == 0 {
+		t.Error("the same time invoiced twice")
+	}
+}

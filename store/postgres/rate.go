@@ -1,0 +1,121 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stinthq/stint/app"
+)
+
+// rates stores hourly rates (app.Rates).
+type rates struct{ d *db }
+
+// Rates gives the rates of the transaction.
+func (t *txn) Rates() app.Rates { return rates{t.d} }
+
+const rateCols = "id, tenant_id, organization_id, user_id, client_id, project_id, hourly_minor, currency, effective_from, " + metaCols
+
+func scanRate(r rowScanner) (app.Rate, error) {
+	var out app.Rate
+	err := r.Scan(append([]any{&out.ID, &out.TenantID, &out.OrganizationID, &out.UserID, &out.ClientID, &out.ProjectID, &out.Hourly.Minor,
+		&out.Hourly.Currency, &out.EffectiveFrom}, metaDest(&out.Meta)...)...)
+	out.EffectiveFrom = out.EffectiveFrom.UTC()
+	out.Level = app.RateLevelOf(out.UserID, out.ClientID, out.ProjectID)
+	return out, err
+}
+
+func (s rates) Get(ctx context.Context, sc app.Scope, id uuid.UUID) (app.Rate, error) {
+	return getOne("get rate", scanRate, s.d.queryRow(ctx, sc.TenantID,
+		`SELECT `+rateCols+` FROM rates WHERE tenant_id = ? AND organization_id = ? AND id = ? AND deleted_at IS NULL`,
+		sc.TenantID, sc.OrgID, id))
+}
+
+func (s rates) List(ctx context.Context, sc app.Scope, f app.RateFilter) ([]app.Rate, error) {
+	query := `SELECT ` + rateCols + ` FROM rates WHERE tenant_id = ? AND organization_id = ? AND deleted_at IS NULL`
+	args := []any{sc.TenantID, sc.OrgID}
+	if f.UserID != nil {
+		query += ` AND user_id = ?`
+		args = append(args, *f.UserID)
+	}
+	return queryList(ctx, s.d, sc.TenantID, "list rates", 0, scanRate, query+` ORDER BY effective_from, id`, args...)
+}
+
+func (s rates) Insert(ctx context.Context, sc app.Scope, r app.Rate) error {
+	if r.TenantID != sc.TenantID || r.OrganizationID != sc.OrgID {
+		return fmt.Errorf("insert rate: scope mismatch: %w", app.ErrNotFound)
+	}
+	_, err := s.d.exec(ctx, sc.TenantID, `INSERT INTO rates (`+rateCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		append([]any{r.ID, r.TenantID, r.OrganizationID, r.UserID, r.ClientID, r.ProjectID, r.Hourly.Minor, r.Hourly.Currency, ts(r.EffectiveFrom)},
+			metaArgs(r.Meta)...)...)
+	if err != nil {
+		return fmt.Errorf("insert rate: %w", mapErr(err))
+	}
+	return nil
+}
+
+func (s rates) Update(ctx context.Context, sc app.Scope, r app.Rate, prev int64) error {
+	return exec1(ctx, s.d, sc.TenantID, "update rate",
+		`UPDATE rates SET hourly_minor = ?, currency = ?, `+updateMeta+` WHERE tenant_id = ? AND organization_id = ? AND id = ? AND version = ?`,
+		append(append([]any{r.Hourly.Minor, r.Hourly.Currency}, updateMetaArgs(r.Meta)...), sc.TenantID, sc.OrgID, r.ID, prev)...)
+}
+
+// rateExpr is the SQL hourly rate (minor units) of a row of time_entries e under rs, as
+// store/sqlite's: app.PriceRate as one expression, a CASE per level (most specific first)
+// under COALESCE, the rates' values written in as literals (ids and instants as typed
+// strings, amounts as integers). NULL when the entry is not billable or has no rate.
+func rateExpr(rs []app.Rate) string {
+	tiers := app.RateTiers(rs)
+	if len(tiers) == 0 {
+		return "NULL::bigint"
+	}
+	lit := func(id *uuid.UUID) string { return "'" + id.String() + "'::uuid" }
+	steps := func(k app.RateKey) string {
+		var b strings.Builder
+		b.WriteString("CASE")
+		for _, st := range k.Steps {
+			b.WriteString(" WHEN e.started_at >= '" + ts(st.From).UTC().Format(time.RFC3339Nano) + "'::timestamptz THEN " +
+				strconv.FormatInt(st.HourlyMinor, 10) + "::bigint")
+		}
+		b.WriteString(" END")
+		return b.String()
+	}
+	var levels []string
+	for _, tier := range tiers {
+		var b strings.Builder
+		switch tier.Level {
+		case app.RateOrganization:
+			b.WriteString(steps(tier.Keys[0]))
+		case app.RateMemberProject:
+			b.WriteString("CASE")
+			for _, k := range tier.Keys {
+				b.WriteString(" WHEN e.project_id = " + lit(k.ProjectID) + " AND e.user_id = " + lit(k.UserID) + " THEN " + steps(k))
+			}
+			b.WriteString(" END")
+		default:
+			col, id := "e.user_id", func(k app.RateKey) *uuid.UUID { return k.UserID }
+			switch tier.Level {
+			case app.RateProject:
+				col, id = "e.project_id", func(k app.RateKey) *uuid.UUID { return k.ProjectID }
+			case app.RateClient:
+				col, id = "(SELECT rc.client_id FROM projects rc WHERE rc.id = e.project_id)", func(k app.RateKey) *uuid.UUID { return k.ClientID }
+			}
+			b.WriteString("CASE " + col)
+			for _, k := range tier.Keys {
+				b.WriteString(" WHEN " + lit(id(k)) + " THEN " + steps(k))
+			}
+			b.WriteString(" END")
+		}
+		levels = append(levels, b.String())
+	}
+	return "CASE WHEN e.billable THEN coalesce(" + strings.Join(levels, ", ") + ") END"
+}
+
+// amountOf is the SQL amount (minor units) of micros microseconds (a bigint) at rate
+// (NULL: 0), as app.Amount computes it: whole milliseconds times the rate, rounded half up.
+func amountOf(micros, rate string) string {
+	return "coalesce((" + micros + ") / 1000 * (" + rate + ") + 1800000, 0) / 3600000"
+}

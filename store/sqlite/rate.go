@@ -1,0 +1,132 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/stinthq/stint/app"
+)
+
+// rates stores hourly rates (app.Rates).
+type rates struct{ q querier }
+
+// Rates gives the rates of the transaction.
+func (t *txn) Rates() app.Rates { return rates{t.q} }
+
+const rateCols = "id, tenant_id, organization_id, user_id, client_id, project_id, hourly_minor, currency, effective_from, " + metaCols
+
+func scanRate(r rowScanner) (app.Rate, error) {
+	var out app.Rate
+	var m metaScan
+	var user, client, project uuid.NullUUID
+	var from int64
+	err := r.Scan(append([]any{&out.ID, &out.TenantID, &out.OrganizationID, &user, &client, &project, &out.Hourly.Minor, &out.Hourly.Currency, &from},
+		m.dest(&out.Meta)...)...)
+	m.fill(&out.Meta)
+	out.UserID, out.ClientID, out.ProjectID = fromNullID(user), fromNullID(client), fromNullID(project)
+	out.EffectiveFrom = fromUS(from)
+	out.Level = app.RateLevelOf(out.UserID, out.ClientID, out.ProjectID)
+	return out, err
+}
+
+func (s rates) Get(ctx context.Context, sc app.Scope, id uuid.UUID) (app.Rate, error) {
+	return getOne("get rate", scanRate, s.q.QueryRowContext(ctx,
+		`SELECT `+rateCols+` FROM rates WHERE tenant_id = ? AND organization_id = ? AND id = ? AND deleted_at IS NULL`,
+		sc.TenantID, sc.OrgID, id))
+}
+
+func (s rates) List(ctx context.Context, sc app.Scope, f app.RateFilter) ([]app.Rate, error) {
+	query := `SELECT ` + rateCols + ` FROM rates WHERE tenant_id = ? AND organization_id = ? AND deleted_at IS NULL`
+	args := []any{sc.TenantID, sc.OrgID}
+	if f.UserID != nil {
+		query += ` AND user_id = ?`
+		args = append(args, *f.UserID)
+	}
+	return queryList(ctx, s.q, "list rates", func(r *sql.Rows) (app.Rate, error) { return scanRate(r) },
+		query+` ORDER BY effective_from, id`, args...)
+}
+
+func (s rates) Insert(ctx context.Context, sc app.Scope, r app.Rate) error {
+	if r.TenantID != sc.TenantID || r.OrganizationID != sc.OrgID {
+		return fmt.Errorf("insert rate: scope mismatch: %w", app.ErrNotFound)
+	}
+	_, err := stamped(s.q, sc).ExecContext(ctx, `INSERT INTO rates (server_version, `+rateCols+`) VALUES (`+stampValue+`, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		append([]any{r.ID, r.TenantID, r.OrganizationID, nullID(r.UserID), nullID(r.ClientID), nullID(r.ProjectID), r.Hourly.Minor, r.Hourly.Currency,
+			us(r.EffectiveFrom)}, metaArgs(r.Meta)...)...)
+	if err != nil {
+		return fmt.Errorf("insert rate: %w", mapErr(err))
+	}
+	return nil
+}
+
+func (s rates) Update(ctx context.Context, sc app.Scope, r app.Rate, prev int64) error {
+	return exec1(ctx, stamped(s.q, sc), "update rate",
+		`UPDATE rates SET server_version = `+stampValue+`, hourly_minor = ?, currency = ?, `+updateMeta+` WHERE tenant_id = ? AND organization_id = ? AND id = ? AND version = ?`,
+		append(append([]any{r.Hourly.Minor, r.Hourly.Currency}, updateMetaArgs(r.Meta)...), sc.TenantID, sc.OrgID, r.ID, prev)...)
+}
+
+// rateExpr is the SQL hourly rate (minor units) of a row of time_entries e under rs: NULL
+// when the entry is not billable or no rate of its key was in effect when it started. It is
+// app.PriceRate written as one expression over the organization's few rates, their values
+// written in as literals (ids as blobs, instants and amounts as integers): a CASE per level,
+// most specific first under coalesce, which stops at the first level that has a rate. A
+// client's rates read the entry's project's client in a lookup only when there are some.
+func rateExpr(rs []app.Rate) string {
+	tiers := app.RateTiers(rs)
+	if len(tiers) == 0 {
+		return "NULL"
+	}
+	blob := func(id *uuid.UUID) string { return "x'" + strings.ReplaceAll(id.String(), "-", "") + "'" }
+	steps := func(k app.RateKey) string {
+		var b strings.Builder
+		b.WriteString("CASE")
+		for _, st := range k.Steps {
+			b.WriteString(" WHEN e.started_at >= " + strconv.FormatInt(us(st.From), 10) + " THEN " + strconv.FormatInt(st.HourlyMinor, 10))
+		}
+		b.WriteString(" END")
+		return b.String()
+	}
+	var levels []string
+	for _, tier := range tiers {
+		var b strings.Builder
+		switch tier.Level {
+		case app.RateOrganization:
+			b.WriteString(steps(tier.Keys[0]))
+		case app.RateMemberProject:
+			b.WriteString("CASE")
+			for _, k := range tier.Keys {
+				b.WriteString(" WHEN e.project_id = " + blob(k.ProjectID) + " AND e.user_id = " + blob(k.UserID) + " THEN " + steps(k))
+			}
+			b.WriteString(" END")
+		default:
+			col, id := "e.user_id", func(k app.RateKey) *uuid.UUID { return k.UserID }
+			switch tier.Level {
+			case app.RateProject:
+				col, id = "e.project_id", func(k app.RateKey) *uuid.UUID { return k.ProjectID }
+			case app.RateClient:
+				col, id = "(SELECT rc.client_id FROM projects rc WHERE rc.id = e.project_id)", func(k app.RateKey) *uuid.UUID { return k.ClientID }
+			}
+			b.WriteString("CASE " + col)
+			for _, k := range tier.Keys {
+				b.WriteString(" WHEN " + blob(id(k)) + " THEN " + steps(k))
+			}
+			b.WriteString(" END")
+		}
+		levels = append(levels, b.String())
+	}
+	expr := levels[0]
+	if len(levels) > 1 {
+		expr = "coalesce(" + strings.Join(levels, ", ") + ")"
+	}
+	return "CASE WHEN e.billable THEN " + expr + " END"
+}
+
+// amountOf is the SQL amount (minor units) of micros microseconds at rate (NULL: 0), as
+// app.Amount computes it: whole milliseconds times the rate, rounded half up.
+func amountOf(micros, rate string) string {
+	return "coalesce((" + micros + ") / 1000 * (" + rate + ") + 1800000, 0) / 3600000"
+}
