@@ -605,7 +605,12 @@ func mutationFor(ctx context.Context, tx Tx, a Actor, c Change) (Mutation, error
 	if row == nil {
 		row = map[string]uuid.UUID{"organization_id": org}
 	}
-	if m.Row, err = json.Marshal(row); err != nil {
+	if e, ok := row.(TimeEntry); ok {
+		m.Row, err = marshalEntry(e)
+	} else {
+		m.Row, err = json.Marshal(row)
+	}
+	if err != nil {
 		return Mutation{}, err
 	}
 	return m, nil
