@@ -855,6 +855,12 @@ func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage, fresh
 	return restart, err
 }
 
+// minBulkPulledUpdates is the fewest entries a page writes over the device's copies in bulk:
+// below it the one-by-one path's look and update per row cost less than the bulk path's
+// checks of what the entries name, which a page of one new entry (the usual page of a
+// device that stays online) would pay for nothing.
+const minBulkPulledUpdates = 16
+
 // bulkPulledEntries writes the leading time entries of rows several to a statement and
 // returns the rows it did not write, in order, for the one-by-one path. On a device that
 // had pulled nothing when the round began it inserts them (SyncRows.InsertPulledEntries);
@@ -870,6 +876,9 @@ func bulkPulledEntries(ctx context.Context, tx Tx, tenant uuid.UUID, rows []Remo
 	end := 0
 	for end < len(rows) && rows[end].Kind == SyncTimeEntry {
 		end++
+	}
+	if update && end < minBulkPulledUpdates {
+		return rows, nil
 	}
 	es := make([]TimeEntry, 0, end)
 	for _, r := range rows[:end] {
