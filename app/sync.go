@@ -43,6 +43,13 @@ type SyncRows interface {
 	// others; it returns the ids it inserted. Rows must be the scope's tenant's and name
 	// only rows the store has: a row naming a missing one fails the call.
 	InsertPulledEntries(ctx context.Context, s Scope, es []TimeEntry) ([]uuid.UUID, error)
+	// UpdatePulledEntries writes stopped time entries a device pulled over its live copies
+	// (same id and organization), as the server sent them, several to a statement: a drain
+	// pulls back every entry it pushed. Each row keeps its creation instant and gets a
+	// server version of its own, as Update gives it; a row with no such copy is left out,
+	// and it returns the ids it updated. A running entry is refused (ErrConflict): it may
+	// meet the device's own running one, which one row at a time decides.
+	UpdatePulledEntries(ctx context.Context, s Scope, es []TimeEntry) ([]uuid.UUID, error)
 }
 
 // SyncKind names a synced table.

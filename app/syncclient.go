@@ -606,7 +606,12 @@ func mutationFor(ctx context.Context, tx Tx, a Actor, c Change) (Mutation, error
 	if row == nil {
 		row = map[string]uuid.UUID{"organization_id": org}
 	}
-	if m.Row, err = json.Marshal(row); err != nil {
+	if e, ok := row.(TimeEntry); ok {
+		m.Row, err = marshalEntry(e)
+	} else {
+		m.Row, err = json.Marshal(row)
+	}
+	if err != nil {
 		return Mutation{}, err
 	}
 	return m, nil
@@ -779,16 +784,17 @@ func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage, fresh
 		}
 		// Apply in passes: a row whose referent is missing waits for the next pass, and
 		// for a later page when a pass makes no progress.
-		bulk := fresh
+		bulk := true
 		for len(rows) > 0 {
 			var wait []RemoteRow
 			for i := 0; i < len(rows); i++ {
 				r := rows[i]
 				if bulk && r.Kind == SyncTimeEntry {
 					// The entries come last (kind order), after what they name: on a
-					// fresh device most go in at once; the rest go on one by one.
+					// fresh device most go in at once, on another most stopped ones
+					// go over the device's copies at once; the rest go on one by one.
 					bulk = false
-					rest, err := insertPulledEntries(ctx, tx, a.TenantID, rows[i:], pending)
+					rest, err := bulkPulledEntries(ctx, tx, a.TenantID, rows[i:], pending, !fresh)
 					if err != nil {
 						return fmt.Errorf("pull: %w", err)
 					}
@@ -863,17 +869,30 @@ func (s *Service) applyPage(ctx context.Context, a Actor, page RemotePage, fresh
 	return restart, err
 }
 
-// insertPulledEntries inserts, on a device that had pulled nothing when the round began,
-// the leading time entries of rows several to a statement (SyncRows.InsertPulledEntries)
-// and returns the rows it did not insert, in order, for the one-by-one path: entries with
-// a pending local change, naming a row the device does not have yet, or that the store
-// refused (an id already there, a second running entry), and every row after the entries.
-// The one-by-one path decides what becomes of them exactly as before; this only spares a
-// first sync a statement, a stamp and a look per row.
-func insertPulledEntries(ctx context.Context, tx Tx, tenant uuid.UUID, rows []RemoteRow, pending map[uuid.UUID]bool) ([]RemoteRow, error) {
+// minBulkPulledUpdates is the fewest entries a page writes over the device's copies in bulk:
+// below it the one-by-one path's look and update per row cost less than the bulk path's
+// checks of what the entries name, which a page of one new entry (the usual page of a
+// device that stays online) would pay for nothing.
+const minBulkPulledUpdates = 16
+
+// bulkPulledEntries writes the leading time entries of rows several to a statement and
+// returns the rows it did not write, in order, for the one-by-one path. On a device that
+// had pulled nothing when the round began it inserts them (SyncRows.InsertPulledEntries);
+// on another (update) it writes the stopped ones over the device's live copies
+// (SyncRows.UpdatePulledEntries), as the one-by-one path would after reading each. Left
+// for the one-by-one path: entries with a pending local change, naming a row the device
+// does not have yet, that the store refused (an id already there, a second running entry)
+// or, on update, running or without a live copy; and every row after the entries. The
+// one-by-one path decides what becomes of them exactly as before; this only spares a
+// first sync, and a drain pulling back what it pushed, a statement, a stamp and a look per
+// row.
+func bulkPulledEntries(ctx context.Context, tx Tx, tenant uuid.UUID, rows []RemoteRow, pending map[uuid.UUID]bool, update bool) ([]RemoteRow, error) {
 	end := 0
 	for end < len(rows) && rows[end].Kind == SyncTimeEntry {
 		end++
+	}
+	if update && end < minBulkPulledUpdates {
+		return rows, nil
 	}
 	es := make([]TimeEntry, 0, end)
 	for _, r := range rows[:end] {
@@ -883,6 +902,9 @@ func insertPulledEntries(ctx context.Context, tx Tx, tenant uuid.UUID, rows []Re
 		var e TimeEntry
 		if err := decodeEntry(r.Row, &e); err != nil || e.ID != r.ID {
 			continue // the one-by-one path reports it
+		}
+		if update && e.StoppedAt == nil {
+			continue
 		}
 		e.TenantID, e.HLC = tenant, r.HLC
 		if e.TagIDs == nil {
@@ -903,7 +925,11 @@ func insertPulledEntries(ctx context.Context, tx Tx, tenant uuid.UUID, rows []Re
 			return rows, nil
 		}
 	}
-	ids, err := tx.Sync().InsertPulledEntries(ctx, Scope{TenantID: tenant}, es)
+	write := tx.Sync().InsertPulledEntries
+	if update {
+		write = tx.Sync().UpdatePulledEntries
+	}
+	ids, err := write(ctx, Scope{TenantID: tenant}, es)
 	if err != nil {
 		return nil, err
 	}

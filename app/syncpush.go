@@ -224,6 +224,9 @@ type pushRun struct {
 	// membership reads (pushStore).
 	members map[uuid.UUID]Membership
 	store   Store
+	// svc is the service over store, for the reads and writes apply makes beside the
+	// entity's service call (the row as it is, its field clocks).
+	svc *Service
 }
 
 // pushStore is the store a batch's mutations are applied through: the service's own, except
@@ -236,11 +239,25 @@ type pushStore struct {
 	run *pushRun
 }
 
+// Write runs fn in a write of its own, or inside the group being applied (pushGroup).
 func (s pushStore) Write(ctx context.Context, fn func(Tx) error) error {
+	if g := s.run.groupOf(ctx); g != nil {
+		err := fn(g.tx)
+		if err != nil {
+			// Its writes are not undone on their own inside the group: the group is.
+			g.failed = true
+		}
+		return err
+	}
 	return s.Store.Write(ctx, func(tx Tx) error { return fn(pushTx{Tx: tx, run: s.run}) })
 }
 
+// Read runs fn in a read of its own, or inside the group being applied, whose writes it
+// sees.
 func (s pushStore) Read(ctx context.Context, fn func(Tx) error) error {
+	if g := s.run.groupOf(ctx); g != nil {
+		return fn(g.tx)
+	}
 	return s.Store.Read(ctx, func(tx Tx) error { return fn(pushTx{Tx: tx, run: s.run}) })
 }
 
@@ -331,28 +348,45 @@ func (s *Service) pushOnce(ctx context.Context, a Actor, b PushBatch) ([]Mutatio
 	}
 	run := &pushRun{s: s, a: a, roles: map[uuid.UUID]*Role{}, locs: map[uuid.UUID]RowLocation{}, members: map[uuid.UUID]Membership{}}
 	run.store = pushStore{Store: s.store, run: run}
+	run.svc = &Service{store: run.store, clock: s.clock, hlc: s.hlc, hasher: s.hasher, log: s.log}
 	if err := run.locate(uctx, b.Mutations, stored); err != nil {
 		return nil, err
 	}
 	out := make([]MutationOutcome, 0, len(b.Mutations))
-	for _, m := range b.Mutations {
+	for i := 0; i < len(b.Mutations); {
+		m := b.Mutations[i]
 		if r, ok := stored[m.ID]; ok {
 			o, err := run.replay(uctx, m, r)
 			if err != nil {
 				return nil, err
 			}
 			out = append(out, o)
+			i++
 			continue
 		}
-		o, rec, err := run.apply(uctx, m)
-		if err != nil {
-			return nil, fmt.Errorf("push %s %s: %w", m.Entity, m.EntityID, err)
+		// The new mutations from here up to one already answered, or listed twice (a
+		// mutation listed twice is applied once, and the second answered from the first).
+		j, seen := i+1, map[uuid.UUID]bool{m.ID: true}
+		for ; j < len(b.Mutations); j++ {
+			id := b.Mutations[j].ID
+			if _, ok := stored[id]; ok || seen[id] {
+				break
+			}
+			seen[id] = true
 		}
-		rec.TenantID, rec.MutationID, rec.UserID, rec.Entity, rec.EntityID = a.TenantID, m.ID, a.UserID, m.Entity, m.EntityID
-		rec.Status, rec.Reason, rec.Message, rec.Version = o.Status, o.Reason, o.Message, o.Version
-		stored[m.ID] = rec // a mutation listed twice is applied once
-		run.fresh = append(run.fresh, rec)
-		out = append(out, o)
+		outs, recs, err := run.applyAll(uctx, b.Mutations[i:j])
+		if err != nil {
+			return nil, err
+		}
+		for k, o := range outs {
+			m, rec := b.Mutations[i+k], recs[k]
+			rec.TenantID, rec.MutationID, rec.UserID, rec.Entity, rec.EntityID = a.TenantID, m.ID, a.UserID, m.Entity, m.EntityID
+			rec.Status, rec.Reason, rec.Message, rec.Version = o.Status, o.Reason, o.Message, o.Version
+			stored[m.ID] = rec
+			run.fresh = append(run.fresh, rec)
+			out = append(out, o)
+		}
+		i = j
 	}
 	// Commit even if the device has gone away: its retry then finds the outcomes.
 	err = u.Commit(context.WithoutCancel(uctx), func(tx Tx) error {
@@ -377,6 +411,123 @@ func (s *Service) pushOnce(ctx context.Context, a Actor, b PushBatch) ([]Mutatio
 		return nil, err
 	}
 	return out, nil
+}
+
+// Groups. Each mutation applied on its own is a write of its own in the batch's unit (a
+// savepoint), so that a rejected one leaves nothing behind; on PostgreSQL that costs a round
+// trip per mutation even when the mutation only inserts (its rows go out with the
+// savepoint's release), and on SQLite a trip to the writer goroutine. A batch is therefore
+// applied in groups: consecutive mutations in one write, each service call's write and read
+// running inside it (pushStore), so a group of creates goes out in one round trip. A group
+// is only kept whole: a mutation that is rejected, or whose service call fails, or any
+// write of which fails, stops it, the group's write is rolled back, and the mutations before
+// it are applied again as a group, the one that stopped it on its own (with its savepoint,
+// as before), and the rest in a new group. A group whose write fails as a whole (a queued
+// write refused at its release) is applied again one mutation at a time. Every mutation's
+// outcome is therefore the one it gets on its own.
+
+// pushGroup is the group being applied: the transaction of its write, and whether a service
+// call's write inside it failed.
+type pushGroup struct {
+	run    *pushRun
+	tx     Tx
+	failed bool
+}
+
+type pushGroupKey struct{}
+
+// groupOf returns the group ctx is applying for this run, or nil.
+func (r *pushRun) groupOf(ctx context.Context) *pushGroup {
+	g, _ := ctx.Value(pushGroupKey{}).(*pushGroup)
+	if g == nil || g.run != r {
+		return nil
+	}
+	return g
+}
+
+// errGroupStopped ends a group's write so that it rolls back.
+var errGroupStopped = errors.New("push group stopped")
+
+// applyAll applies new mutations in order (see Groups) and returns their outcomes and
+// records; the error is a failure that rolls the batch back.
+func (r *pushRun) applyAll(ctx context.Context, ms []Mutation) ([]MutationOutcome, []SyncMutation, error) {
+	outs := make([]MutationOutcome, 0, len(ms))
+	recs := make([]SyncMutation, 0, len(ms))
+	for len(ms) > 0 {
+		alone := 1
+		if len(ms) > 1 {
+			gouts, grecs, n := r.applyGroup(ctx, ms)
+			outs, recs = append(outs, gouts...), append(recs, grecs...)
+			ms, alone = ms[len(gouts):], n
+		}
+		for ; alone > 0 && len(ms) > 0; alone-- {
+			m := ms[0]
+			o, rec, err := r.apply(ctx, m)
+			if err != nil {
+				return nil, nil, fmt.Errorf("push %s %s: %w", m.Entity, m.EntityID, err)
+			}
+			outs, recs, ms = append(outs, o), append(recs, rec), ms[1:]
+		}
+	}
+	return outs, recs, nil
+}
+
+// applyGroup applies the leading mutations of ms in one write and returns their outcomes,
+// all of them applied, and how many of the mutations after them are to be applied on their
+// own.
+func (r *pushRun) applyGroup(ctx context.Context, ms []Mutation) ([]MutationOutcome, []SyncMutation, int) {
+	outs, recs, stop, err := r.tryGroup(ctx, ms)
+	switch {
+	case err == nil:
+		return outs, recs, 0
+	case !errors.Is(err, errGroupStopped):
+		return nil, nil, len(ms)
+	case stop == 0:
+		return nil, nil, 1
+	}
+	// Those before the one that stopped it, again: they were applied before, and apply
+	// the same way now.
+	if outs, recs, _, err = r.tryGroup(ctx, ms[:stop]); err != nil {
+		return nil, nil, stop + 1
+	}
+	return outs, recs, 1
+}
+
+// tryGroup applies ms in one write, all of them or none: stop is the index of the mutation
+// that stopped the group when err is errGroupStopped.
+func (r *pushRun) tryGroup(ctx context.Context, ms []Mutation) (outs []MutationOutcome, recs []SyncMutation, stop int, err error) {
+	type undo struct {
+		id  uuid.UUID
+		loc RowLocation
+		had bool
+	}
+	var undos []undo
+	err = r.store.Write(ctx, func(tx Tx) error {
+		g := &pushGroup{run: r, tx: tx}
+		gctx := context.WithValue(ctx, pushGroupKey{}, g)
+		for i, m := range ms {
+			loc, had := r.locs[m.EntityID]
+			undos = append(undos, undo{m.EntityID, loc, had})
+			o, rec, err := r.apply(gctx, m)
+			if err != nil || o.Status != MutationApplied || g.failed {
+				stop = i
+				return errGroupStopped
+			}
+			outs, recs = append(outs, o), append(recs, rec)
+		}
+		return nil
+	})
+	if err != nil {
+		for i := len(undos) - 1; i >= 0; i-- {
+			if u := undos[i]; u.had {
+				r.locs[u.id] = u.loc
+			} else {
+				delete(r.locs, u.id)
+			}
+		}
+		return nil, nil, stop, err
+	}
+	return outs, recs, 0, nil
 }
 
 // actorIn is the actor acting in org with the role it has there, or ErrNotFound when it is
@@ -462,7 +613,7 @@ func (r *pushRun) apply(ctx context.Context, m Mutation) (MutationOutcome, SyncM
 	}
 	var merged *fieldMerge
 	if !create && m.Op == OpUpsert {
-		if merged, err = r.s.mergeFields(ctx, a, m); err != nil {
+		if merged, err = r.svc.mergeFields(ctx, a, m); err != nil {
 			return reject(err)
 		}
 		m.Row = merged.row
@@ -474,7 +625,7 @@ func (r *pushRun) apply(ctx context.Context, m Mutation) (MutationOutcome, SyncM
 		return reject(err)
 	}
 	if merged != nil {
-		if err := r.s.keepFields(ctx, a, m, merged, version); err != nil {
+		if err := r.svc.keepFields(ctx, a, m, merged, version); err != nil {
 			return o, rec, err
 		}
 		for _, c := range merged.conflicts {
@@ -673,7 +824,7 @@ func (s *Service) pushEntry(ctx context.Context, a Actor, m Mutation, create boo
 		return nil, 0, s.DeleteTimeEntry(ctx, a, m.EntityID, 0)
 	}
 	var in TimeEntry
-	if err := json.Unmarshal(m.Row, &in); err != nil {
+	if err := decodeEntry(m.Row, &in); err != nil {
 		return nil, 0, Invalid("row", "must be a time entry as JSON")
 	}
 	if in.UserID == uuid.Nil {
@@ -755,8 +906,18 @@ func (s *Service) pushEntry(ctx context.Context, a Actor, m Mutation, create boo
 	if err != nil {
 		return nil, 0, err
 	}
-	b, err := json.Marshal(out)
+	b, err := marshalEntry(out)
 	return b, out.Version, err
+}
+
+// marshalEntry is json.Marshal of an entry, appended directly (jsonappend.go) when it can
+// be: a drain answers thousands, and the device sends as many. The text differs from
+// json.Marshal's only in leaving <, > and & unescaped, which decodes the same.
+func marshalEntry(e TimeEntry) (json.RawMessage, error) {
+	if b, ok := e.appendJSON(nil); ok {
+		return b, nil
+	}
+	return json.Marshal(e)
 }
 
 // preparePushedEntry is prepareEntry with the manual-entry time limits for manual and
@@ -831,7 +992,7 @@ func (r *pushRun) replay(ctx context.Context, m Mutation, rec SyncMutation) (Mut
 	if err != nil {
 		return o, err
 	}
-	row, _, _, err := r.s.currentRow(ctx, a, m.Entity, m.EntityID)
+	row, _, _, err := r.svc.currentRow(ctx, a, m.Entity, m.EntityID)
 	if _, _, ok := rejection(err); ok {
 		return o, nil // deleted since, or no longer readable: the outcome stands without a row
 	}
@@ -853,7 +1014,7 @@ func (r *pushRun) serverRow(ctx context.Context, m Mutation, org uuid.UUID, o *M
 	if err != nil {
 		return err
 	}
-	row, hlc, _, err := r.s.currentRow(ctx, a, m.Entity, m.EntityID)
+	row, hlc, _, err := r.svc.currentRow(ctx, a, m.Entity, m.EntityID)
 	if _, _, ok := rejection(err); ok {
 		return nil // not there, or not the user's to read: the device drops its copy
 	}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -349,15 +350,19 @@ func BenchmarkSyncInitial(b *testing.B) {
 			} else {
 				baseline = seedTook
 			}
-			var took, cpu time.Duration
+			var took, cpu, pgCPU time.Duration
 			for b.Loop() {
 				b.StopTimer()
 				d := newBenchDevice(b, tm, "device")
+				pg0 := tm.pgCPU(b)
 				b.StartTimer()
+				stopProfile := profileSync(b, "initial", kind)
 				t0, c0 := time.Now(), cpuTime(b)
 				rep := d.round(b, d.remote)
 				took, cpu = time.Since(t0), cpuTime(b)-c0
+				stopProfile()
 				b.StopTimer()
+				pgCPU = tm.pgCPUSince(b, pg0)
 				d.actor, _ = d.svc.LocalActor(context.Background())
 				if rep.Pulled < benchInitialEntries {
 					b.Fatalf("pulled %d rows, want at least %d", rep.Pulled, benchInitialEntries)
@@ -369,6 +374,10 @@ func BenchmarkSyncInitial(b *testing.B) {
 			}
 			b.ReportMetric(took.Seconds(), "sync_s")
 			b.ReportMetric(cpu.Seconds(), "sync_cpu_s")
+			if kind == "postgres" {
+				b.ReportMetric(pgCPU.Seconds(), "pg_cpu_s")
+				b.Logf("PostgreSQL's backends used %.2f s of CPU during the sync", pgCPU.Seconds())
+			}
 			b.ReportMetric(float64(benchInitialEntries)/took.Seconds(), "rows/s")
 			b.ReportMetric(baseline.Seconds(), baseName+"_s")
 			b.ReportMetric(took.Seconds()/baseline.Seconds(), "ratio_to_"+baseName)
@@ -387,7 +396,7 @@ func BenchmarkSyncDrain(b *testing.B) {
 	for _, kind := range benchStores {
 		b.Run(kind, func(b *testing.B) {
 			tm := newBenchTeam(b, kind)
-			var write, drain, writeCPU, drainCPU time.Duration
+			var write, drain, writeCPU, drainCPU, pgCPU time.Duration
 			for b.Loop() {
 				b.StopTimer()
 				d := newBenchDevice(b, tm, "device")
@@ -404,13 +413,15 @@ func BenchmarkSyncDrain(b *testing.B) {
 					}
 				}
 				write, writeCPU = time.Since(t0), cpuTime(b)-c0
+				pg0 := tm.pgCPU(b)
 				b.StartTimer()
-				stopProfile := profileDrain(b, kind)
+				stopProfile := profileSync(b, "drain", kind)
 				t0, c0 = time.Now(), cpuTime(b)
 				rep := d.round(b, d.remote)
 				drain, drainCPU = time.Since(t0), cpuTime(b)-c0
 				stopProfile()
 				b.StopTimer()
+				pgCPU = tm.pgCPUSince(b, pg0)
 				if rep.Pushed != benchDrainEntries || rep.Rejected != 0 || rep.Pending != 0 {
 					b.Fatalf("drain round = %+v, want %d pushed, none rejected or pending", rep, benchDrainEntries)
 				}
@@ -421,22 +432,27 @@ func BenchmarkSyncDrain(b *testing.B) {
 			b.ReportMetric(drain.Seconds()/write.Seconds(), "ratio_to_local_write")
 			b.ReportMetric(drainCPU.Seconds(), "drain_cpu_s")
 			b.ReportMetric(writeCPU.Seconds(), "local_write_cpu_s")
+			if kind == "postgres" {
+				b.ReportMetric(pgCPU.Seconds(), "pg_cpu_s")
+				b.Logf("PostgreSQL's backends used %.2f s of CPU during the drain", pgCPU.Seconds())
+			}
 			b.Logf("draining %d offline changes to a %s server: %.2f s (goal < 5 s; %.2f s of CPU in this process); writing them locally %.2f s (%.2f s of CPU); ratio %.2f",
 				benchDrainEntries, kind, drain.Seconds(), drainCPU.Seconds(), write.Seconds(), writeCPU.Seconds(), drain.Seconds()/write.Seconds())
 		})
 	}
 }
 
-// profileDrain starts a CPU profile of the drain alone, server and device, written to
-// $STINT_BENCH_DRAIN_PROFILE-KIND.prof when that variable is set (the test binary's
-// -cpuprofile would also take in the local writes before it); it returns what stops it.
-func profileDrain(b *testing.B, kind string) func() {
+// profileSync starts a CPU profile of one sync round alone (what: initial or drain), server
+// and device, written to $STINT_BENCH_PROFILE-WHAT-KIND.prof when that variable is set (the
+// test binary's -cpuprofile would also take in the seeding or the local writes before it);
+// it returns what stops it.
+func profileSync(b *testing.B, what, kind string) func() {
 	b.Helper()
-	prefix := os.Getenv("STINT_BENCH_DRAIN_PROFILE")
+	prefix := os.Getenv("STINT_BENCH_PROFILE")
 	if prefix == "" {
 		return func() {}
 	}
-	f, err := os.Create(prefix + "-" + kind + ".prof")
+	f, err := os.Create(prefix + "-" + what + "-" + kind + ".prof")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -545,6 +561,58 @@ func cpuTime(b *testing.B) time.Duration {
 		b.Fatal(err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// pgCPU is the CPU time the PostgreSQL server's backends serving the team's database have
+// used so far (/proc; nothing when the server is not on PostgreSQL or /proc cannot tell),
+// by backend: the server's share of a sync is spent there, outside this process.
+func (tm *benchTeam) pgCPU(b *testing.B) map[int]time.Duration {
+	b.Helper()
+	if tm.kind != "postgres" {
+		return nil
+	}
+	ctx := context.Background()
+	conn := tm.adminConn(b)
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pids, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := map[int]time.Duration{}
+	for _, pid := range pids {
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue // ended meanwhile, or another machine's
+		}
+		// Fields after the command's closing parenthesis: state is the 3rd field, utime
+		// and stime the 14th and 15th, in clock ticks (USER_HZ, 100 on Linux).
+		f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+		if len(f) < 13 {
+			continue
+		}
+		u, uerr := strconv.ParseInt(f[11], 10, 64)
+		s, serr := strconv.ParseInt(f[12], 10, 64)
+		if uerr != nil || serr != nil {
+			continue
+		}
+		out[int(pid)] = time.Duration(u+s) * 10 * time.Millisecond
+	}
+	return out
+}
+
+// pgCPUSince is the backends' CPU time since before was taken (pgCPU); a backend that
+// started since counts whole.
+func (tm *benchTeam) pgCPUSince(b *testing.B, before map[int]time.Duration) time.Duration {
+	b.Helper()
+	var d time.Duration
+	for pid, t := range tm.pgCPU(b) {
+		d += t - before[pid]
+	}
+	return d
 }
 
 // percentile returns the p-th percentile of ds (nearest rank).

@@ -165,3 +165,30 @@ func (s syncRows) InsertPulledEntries(ctx context.Context, sc app.Scope, es []ap
 	}
 	return inserted, nil
 }
+
+// UpdatePulledEntries writes a device's pulled entries over its live copies one statement
+// each, as Update would after reading each; like InsertPulledEntries it is here for the
+// conformance suite. A row with no live copy in its organization is left for the caller.
+func (s syncRows) UpdatePulledEntries(ctx context.Context, sc app.Scope, es []app.TimeEntry) ([]uuid.UUID, error) {
+	var updated []uuid.UUID
+	for _, e := range es {
+		if e.TenantID != sc.TenantID {
+			return updated, fmt.Errorf("update pulled entries: scope mismatch: %w", app.ErrNotFound)
+		}
+		if e.StoppedAt == nil {
+			return updated, fmt.Errorf("update pulled entries: entry %s is running: %w", e.ID, app.ErrConflict)
+		}
+		args := []any{e.ProjectID, e.TaskID, e.Description, ts(e.StartedAt), nullTS(e.StoppedAt), e.Timezone, e.Billable, tagIDs(e.TagIDs)}
+		args = append(append(args, updateMetaArgs(e.Meta)...), sc.TenantID, e.OrganizationID, e.ID)
+		n, err := s.d.exec(ctx, sc.TenantID, `UPDATE time_entries SET project_id = ?, task_id = ?, description = ?,
+			started_at = ?, stopped_at = ?, timezone = ?, billable = ?, tag_ids = ?, `+updateMeta+`
+			WHERE tenant_id = ? AND organization_id = ? AND id = ? AND deleted_at IS NULL`, args...)
+		if err != nil {
+			return updated, fmt.Errorf("update pulled entries: %w", mapErr(err))
+		}
+		if n == 1 {
+			updated = append(updated, e.ID)
+		}
+	}
+	return updated, nil
+}

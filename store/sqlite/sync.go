@@ -292,3 +292,86 @@ func insertEntriesQuery(n int) string {
 	b.WriteString(" ON CONFLICT DO NOTHING RETURNING id")
 	return b.String()
 }
+
+// pulledUpdatesChunk is how many pulled entries one UPDATE writes: 15 values a row.
+const pulledUpdatesChunk = 256
+
+// UpdatePulledEntries writes pulled entries over the device's live copies several to a
+// statement (UPDATE … FROM a VALUES list, RETURNING id), as Update would one by one after
+// reading each: the row takes the server's fields and bookkeeping and keeps its creation
+// instant. One stamp covers a chunk, as in InsertPulledEntries. A row with no live copy in
+// its organization is left for the caller, and its version left unused.
+func (s syncRows) UpdatePulledEntries(ctx context.Context, sc app.Scope, es []app.TimeEntry) (updated []uuid.UUID, err error) {
+	for _, e := range es {
+		if e.TenantID != sc.TenantID {
+			return nil, fmt.Errorf("update pulled entries: scope mismatch: %w", app.ErrNotFound)
+		}
+		if e.StoppedAt == nil {
+			// A running entry may meet the device's own running one: one at a time.
+			return nil, fmt.Errorf("update pulled entries: entry %s is running: %w", e.ID, app.ErrConflict)
+		}
+	}
+	for len(es) > 0 {
+		n := pulledUpdatesChunk
+		for n > len(es) {
+			n /= 2
+		}
+		got, err := s.updateEntries(ctx, sc, es[:n])
+		if err != nil {
+			return updated, err
+		}
+		updated = append(updated, got...)
+		es = es[n:]
+	}
+	return updated, nil
+}
+
+// updateEntries is one chunk of UpdatePulledEntries.
+func (s syncRows) updateEntries(ctx context.Context, sc app.Scope, es []app.TimeEntry) ([]uuid.UUID, error) {
+	var last int64
+	err := s.q.QueryRowContext(ctx, `UPDATE tenants SET change_seq = (SELECT max(change_seq) FROM tenants) + ? WHERE id = ? RETURNING change_seq`,
+		len(es), sc.TenantID).Scan(&last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("update pulled entries: no tenant %s: %w", sc.TenantID, app.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("update pulled entries: stamp: %w", mapErr(err))
+	}
+	first := last - int64(len(es)) + 1
+	args := make([]any, 0, len(es)*15+1)
+	for i, e := range es {
+		args = append(args, first+int64(i), e.ID, e.OrganizationID, nullID(e.ProjectID), nullID(e.TaskID), e.Description,
+			us(e.StartedAt), nullUS(e.StoppedAt), e.Timezone, e.Billable, tagIDBytes(e.TagIDs))
+		args = append(args, updateMetaArgs(e.Meta)...)
+	}
+	args = append(args, sc.TenantID)
+	ids, err := queryListCap(ctx, s.q, "update pulled entries", len(es), func(r *sql.Rows) (uuid.UUID, error) {
+		var id uuid.UUID
+		err := r.Scan(&id)
+		return id, err
+	}, updateEntriesQuery(len(es)), args...)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return ids, nil
+}
+
+// updateEntriesQuery is the UPDATE of n pulled entries.
+func updateEntriesQuery(n int) string {
+	var b strings.Builder
+	b.WriteString(`WITH v(server_version, id, organization_id, project_id, task_id, description, started_at, stopped_at, timezone,
+		billable, tag_ids, version, hlc, updated_at, deleted_at) AS (VALUES `)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+	}
+	b.WriteString(`) UPDATE time_entries SET server_version = v.server_version, project_id = v.project_id, task_id = v.task_id,
+		description = v.description, started_at = v.started_at, stopped_at = v.stopped_at, timezone = v.timezone,
+		billable = v.billable, tag_ids = v.tag_ids, version = v.version, hlc = v.hlc, updated_at = v.updated_at,
+		deleted_at = v.deleted_at
+		FROM v WHERE time_entries.id = v.id AND time_entries.tenant_id = ? AND time_entries.organization_id = v.organization_id
+		AND time_entries.deleted_at IS NULL RETURNING time_entries.id`)
+	return b.String()
+}

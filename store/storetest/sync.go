@@ -494,6 +494,7 @@ func testSync(t *testing.T, st app.Store) {
 		{"TombstonePurge", testTombstonePurge},
 		{"DropStale", testDropStale},
 		{"InsertPulledEntries", testInsertPulledEntries},
+		{"UpdatePulledEntries", testUpdatePulledEntries},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, st) })
 	}
@@ -593,4 +594,107 @@ func testInsertPulledEntries(t *testing.T, st app.Store) {
 	if err == nil {
 		t.Error("an entry naming a missing project went in")
 	}
+}
+
+// testUpdatePulledEntries: pulled entries go over the device's live copies several to a
+// statement, each at a version of its own in the order given, with the server's fields and
+// bookkeeping and the copy's creation instant; a row without a live copy in its
+// organization (none, a tombstone, another organization's) is left out without stopping
+// the others; a running row or another tenant's fails the call.
+func testUpdatePulledEntries(t *testing.T, st app.Store) {
+	ctx := context.Background()
+	w := seed(t, st, "bulkupdate@example.com")
+	// More than one statement's worth, with a tail that is not a power of two.
+	var have []app.TimeEntry
+	for i := range 301 {
+		e := stoppedEntry(w, 1000+i)
+		if i%5 == 1 {
+			e.OrganizationID = w.org2.ID
+		}
+		have = append(have, e)
+	}
+	tomb := stoppedEntry(w, 3000)
+	d := base.Add(time.Hour)
+	tomb.DeletedAt, tomb.Version = &d, 2
+	write(t, st, func(tx app.Tx) error {
+		for _, e := range append(have, tomb) {
+			if err := tx.TimeEntries().Insert(ctx, app.Scope{TenantID: w.tenant.ID, OrgID: e.OrganizationID}, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	_, head := pullAll(t, st, w.sc, 0, 1000, ownerVis(w))
+	var es []app.TimeEntry
+	want := map[uuid.UUID]app.TimeEntry{}
+	var order []uuid.UUID
+	for i, e := range have {
+		e.Description = fmt.Sprint("pulled ", i)
+		e.Version, e.HLC = e.Version+1, "000000000000009-0000000000-server"
+		e.UpdatedAt = e.UpdatedAt.Add(time.Minute)
+		stop := e.StoppedAt.Add(time.Minute)
+		e.StoppedAt = &stop
+		switch i % 5 {
+		case 2:
+			e.ProjectID, e.TaskID, e.TagIDs = &w.project.ID, &w.task.ID, []uuid.UUID{w.tag2.ID, w.tag.ID}
+		case 3:
+			del := base.Add(2 * time.Hour)
+			e.DeletedAt = &del
+		}
+		pulled := e
+		pulled.CreatedAt = e.CreatedAt.Add(time.Hour) // the copy's is kept
+		es = append(es, pulled)
+		want[e.ID] = e
+		order = append(order, e.ID)
+	}
+	absent := stoppedEntry(w, 4000) // no copy: left out
+	moved := have[0]                // another organization's copy: left out
+	moved.OrganizationID = w.org2.ID
+	overTomb := tomb // a tombstone's: left out
+	overTomb.DeletedAt, overTomb.Description = nil, "alive again"
+	es = slices.Insert(es, 100, absent, overTomb)
+	es = append(es, moved)
+	var ids []uuid.UUID
+	write(t, st, func(tx app.Tx) error {
+		var err error
+		ids, err = tx.Sync().UpdatePulledEntries(ctx, app.Scope{TenantID: w.tenant.ID}, es)
+		return err
+	})
+	slices.SortFunc(ids, func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
+	wantSorted := slices.SortedFunc(slices.Values(order), func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
+	same(t, "updated ids", ids, wantSorted)
+
+	rows, newHead := pullAll(t, st, w.sc, head, 1000, ownerVis(w))
+	got := make([]uuid.UUID, len(rows))
+	for i, r := range rows {
+		got[i] = r.ID
+		if i > 0 && r.Version <= rows[i-1].Version {
+			t.Errorf("row %d has version %d after %d: each row takes a version of its own, in order", i, r.Version, rows[i-1].Version)
+		}
+		if e, ok := want[r.ID]; !ok {
+			t.Errorf("pulled %s %s, which was not to be updated", r.Kind, r.ID)
+		} else {
+			same(t, "updated entry", r.Row.(app.TimeEntry), e)
+		}
+	}
+	same(t, "entries in the order given", got, order)
+	if seq := latestSeq(t, st, w.sc); seq != newHead {
+		t.Errorf("latest seq %d, pull head %d", seq, newHead)
+	}
+
+	// A running row, or another tenant's, fails.
+	running := have[4]
+	running.StoppedAt = nil
+	err := st.Write(ctx, func(tx app.Tx) error {
+		_, err := tx.Sync().UpdatePulledEntries(ctx, app.Scope{TenantID: w.tenant.ID}, []app.TimeEntry{running})
+		return err
+	})
+	wantErr(t, "a running entry", err, app.ErrConflict)
+	other := have[6]
+	other.TenantID = app.NewID()
+	err = st.Write(ctx, func(tx app.Tx) error {
+		_, err := tx.Sync().UpdatePulledEntries(ctx, app.Scope{TenantID: w.tenant.ID}, []app.TimeEntry{other})
+		return err
+	})
+	wantErr(t, "another tenant's entry", err, app.ErrNotFound)
 }
