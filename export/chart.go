@@ -29,6 +29,16 @@ type ChartStyle struct {
 	Bar        color.Color
 	Palette    []color.Color // the breakdown's bars, in turn
 	Scale      float64
+	// TextSize is the labels' size in unscaled pixels (0: 10).
+	TextSize float64
+}
+
+// textSize is the labels' size, 10 unless set.
+func (st ChartStyle) textSize() float64 {
+	if st.TextSize > 0 {
+		return st.TextSize
+	}
+	return 10
 }
 
 // PrintStyle is dark text on white, for the PDF.
@@ -165,7 +175,7 @@ type canvas struct {
 	s     float64
 }
 
-func newCanvas(w, h int, st ChartStyle, textSize float64) (*canvas, error) {
+func newCanvas(w, h int, st ChartStyle) (*canvas, error) {
 	if st.Scale <= 0 {
 		st.Scale = 1
 	}
@@ -173,7 +183,7 @@ func newCanvas(w, h int, st ChartStyle, textSize float64) (*canvas, error) {
 	if st.Background != nil {
 		draw.Draw(img, img.Bounds(), image.NewUniform(st.Background), image.Point{}, draw.Src)
 	}
-	face, err := chartFace(textSize * st.Scale)
+	face, err := chartFace(st.textSize() * st.Scale)
 	if err != nil {
 		return nil, err
 	}
@@ -230,7 +240,7 @@ func hourStep(maxHours float64) float64 {
 // the label under each bar (every other one, or fewer, when they would touch) and the time
 // above it when it fits. width and height are in unscaled pixels.
 func PeriodChart(bars []Bar, width, height int, st ChartStyle) (*image.RGBA, error) {
-	c, err := newCanvas(width, height, st, 10)
+	c, err := newCanvas(width, height, st)
 	if err != nil {
 		return nil, err
 	}
@@ -240,13 +250,14 @@ func PeriodChart(bars []Bar, width, height int, st ChartStyle) (*image.RGBA, err
 	}
 	step := hourStep(float64(most) / 3600)
 	top := step * float64(int(float64(most)/3600/step)+1)
-	left, right, topPad, bottom := c.px(34), c.img.Bounds().Dx()-c.px(6), c.px(16), c.img.Bounds().Dy()-c.px(20)
+	ts := st.textSize()
+	left, right, topPad, bottom := c.px(3.4*ts), c.img.Bounds().Dx()-c.px(6), c.px(1.6*ts), c.img.Bounds().Dy()-c.px(2*ts)
 	plotH := bottom - topPad
 	yOf := func(hours float64) int { return bottom - int(hours/top*float64(plotH)) }
 	for h := 0.0; h <= top+1e-9; h += step {
 		y := yOf(h)
 		c.rect(left, y, right, y+max(1, c.px(0.5)), st.Grid)
-		c.text(hourLabel(h), left-c.px(4), y+c.px(3.5), 2)
+		c.text(hourLabel(h), left-c.px(4), y+c.px(0.35*ts), 2)
 	}
 	if len(bars) == 0 {
 		return c.img, nil
@@ -269,7 +280,7 @@ func PeriodChart(bars []Bar, width, height int, st ChartStyle) (*image.RGBA, err
 		}
 		c.rect(x, y, x+barW, bottom, st.Bar)
 		if i%every == 0 {
-			c.text(b.Label, x+barW/2, bottom+c.px(13), 1)
+			c.text(b.Label, x+barW/2, bottom+c.px(1.3*ts), 1)
 		}
 		if v := app.FormatMinuteCount(app.WholeMinutes(b.Seconds)); b.Seconds > 0 && c.textWidth(v) <= int(slot) {
 			c.text(v, x+barW/2, y-c.px(3), 1)
@@ -284,16 +295,16 @@ func hourLabel(h float64) string {
 }
 
 // breakdownRow is the height of one bar of a breakdown, unscaled.
-const breakdownRow = 22
+func (st ChartStyle) breakdownRow() int { return int(st.textSize()*2.2 + 0.5) }
 
-// BreakdownHeight is the unscaled height of a breakdown chart of n bars.
-func BreakdownHeight(n int) int { return max(n, 1)*breakdownRow + 8 }
+// BreakdownHeight is the unscaled height of a breakdown chart of n bars in style st.
+func BreakdownHeight(n int, st ChartStyle) int { return max(n, 1)*st.breakdownRow() + 8 }
 
 // BreakdownChart draws a horizontal bar per value, largest first as given: its name on the
 // left, a bar in its colour as long as its share of the largest, and its time and share of
 // the total on the right. width is in unscaled pixels; the height is BreakdownHeight.
 func BreakdownChart(bars []Bar, width int, st ChartStyle) (*image.RGBA, error) {
-	c, err := newCanvas(width, BreakdownHeight(len(bars)), st, 10)
+	c, err := newCanvas(width, BreakdownHeight(len(bars), st), st)
 	if err != nil {
 		return nil, err
 	}
@@ -302,14 +313,15 @@ func BreakdownChart(bars []Bar, width int, st ChartStyle) (*image.RGBA, error) {
 		most = max(most, b.Seconds)
 		total += b.Seconds
 	}
-	w := c.img.Bounds().Dx()
+	w := c.img.Bounds().Dx() - c.px(4)
 	labelW := w * 30 / 100
+	row := float64(st.breakdownRow())
 	valueW := c.textWidth("0000:00  100%") + c.px(6)
 	barX, barMax := labelW+c.px(8), w-labelW-c.px(8)-valueW
 	for i, b := range bars {
-		y := c.px(4 + float64(i*breakdownRow))
-		rowH := c.px(breakdownRow)
-		base := y + rowH/2 + c.px(3.5)
+		y := c.px(4 + float64(i)*row)
+		rowH := c.px(row)
+		base := y + rowH/2 + c.px(0.35*st.textSize())
 		c.text(c.fit(b.Label, labelW), 0, base, 0)
 		col := st.Bar
 		if len(st.Palette) > 0 {
@@ -322,7 +334,7 @@ func BreakdownChart(bars []Bar, width int, st ChartStyle) (*image.RGBA, error) {
 		if b.Seconds > 0 {
 			bw = max(bw, 2)
 		}
-		c.rect(barX, y+c.px(4), barX+bw, y+rowH-c.px(4), col)
+		c.rect(barX, y+rowH/5, barX+bw, y+rowH-rowH/5, col)
 		share := 0
 		if total > 0 {
 			share = int((b.Seconds*100 + total/2) / total)

@@ -85,7 +85,7 @@ func TestChartsDrawBars(t *testing.T) {
 		t.Errorf("bar colour: %d pixels left, %d right; want the 2h bar about twice the 1h one", left, right)
 	}
 	img, err = BreakdownChart(nil, 200, st)
-	if err != nil || img.Bounds().Dy() != BreakdownHeight(0) {
+	if err != nil || img.Bounds().Dy() != BreakdownHeight(0, st) {
 		t.Errorf("empty breakdown: %v, %v", img.Bounds(), err)
 	}
 }

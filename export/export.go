@@ -64,6 +64,9 @@ type Document struct {
 	// Periods are the totals per day, week or month for the PDF's bar chart; nil draws
 	// none. PeriodBars makes them from a report grouped by a period.
 	Periods []Bar
+	// PeriodGroup is what Periods are per (day, week or month), for the chart's title;
+	// empty: the summary's period group.
+	PeriodGroup app.ReportGroup
 	// BOM starts a CSV file with a UTF-8 byte order mark, for Excel.
 	BOM bool
 }

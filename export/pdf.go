@@ -91,6 +91,9 @@ func (d Document) title() string {
 
 // periodTitle heads the bar chart: "By day" and the like.
 func periodTitle(d Document) string {
+	if d.PeriodGroup != "" {
+		return "By " + string(d.PeriodGroup)
+	}
 	if d.Summary != nil {
 		if g := ReportPeriod(*d.Summary); g != "" {
 			return "By " + string(g)

@@ -159,13 +159,16 @@ func TestPDFPages(t *testing.T) {
 	}
 }
 
-// TestPDFDetailed renders the entries' PDF: a page with the entries and their total.
+// TestPDFDetailed renders the entries' PDF: a page with the chart per week the caller
+// passed, the entries and their total.
 func TestPDFDetailed(t *testing.T) {
-	pages, text := renderPDF(t, "detailed", detailedDoc())
+	d := detailedDoc()
+	d.Periods, d.PeriodGroup = []Bar{{Label: "23 Nov", Seconds: 8400}}, app.GroupWeek
+	pages, text := renderPDF(t, "detailed", d)
 	if len(pages) != 1 || inked(pages[0]) < 0.005 {
 		t.Fatalf("%d pages, or a blank one", len(pages))
 	}
-	for _, want := range []string{"Entries", "Zoë Ærø", "running", "Total 2:20 in 3 entries", "=HYPERLINK"} {
+	for _, want := range []string{"Entries", "Zoë Ærø", "running", "Total 2:20 in 3 entries", "=HYPERLINK", "By week"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the PDF's text lacks %q:\n%s", want, text)
 		}

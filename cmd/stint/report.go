@@ -153,7 +153,7 @@ func (c *cli) report(ctx context.Context, args []string) error {
 			}
 		}
 		if f == export.PDF {
-			if doc.Periods, err = w.periodBars(ctx, q, doc.Summary); err != nil {
+			if doc.Periods, doc.PeriodGroup, err = w.periodBars(ctx, q, doc.Summary); err != nil {
 				return err
 			}
 		}
@@ -216,14 +216,14 @@ func reportFilterLines(project, client, task, tag, user string, billable *bool) 
 
 // periodBars is the PDF's bar chart: the report's own periods when it is grouped by one,
 // else the same query's time per day (per week past five weeks, per month past half a year).
-func (w *workspace) periodBars(ctx context.Context, q app.ReportQuery, rep *app.Report) ([]export.Bar, error) {
+func (w *workspace) periodBars(ctx context.Context, q app.ReportQuery, rep *app.Report) ([]export.Bar, app.ReportGroup, error) {
 	if rep != nil && export.ReportPeriod(*rep) != "" {
-		return export.PeriodBars(*rep), nil
+		return export.PeriodBars(*rep), export.ReportPeriod(*rep), nil
 	}
 	lo, err1 := time.Parse(app.DateLayout, q.From)
 	hi, err2 := time.Parse(app.DateLayout, q.To)
 	if err1 != nil || err2 != nil {
-		return nil, nil
+		return nil, "", nil
 	}
 	period := app.GroupDay
 	switch days := hi.Sub(lo).Hours() / 24; {
@@ -235,9 +235,9 @@ func (w *workspace) periodBars(ctx context.Context, q app.ReportQuery, rep *app.
 	q.Group = []app.ReportGroup{period}
 	byPeriod, err := w.svc.Report(ctx, w.actor, q)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return export.PeriodBars(byPeriod), nil
+	return export.PeriodBars(byPeriod), period, nil
 }
 
 // writeTable prints a text table to stdout.
