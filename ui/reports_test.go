@@ -15,6 +15,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -291,5 +292,15 @@ func TestReportsNarrow(t *testing.T) {
 	}
 	if s.periods.Size().Width <= 0 || s.periods.Size().Width > 480 {
 		t.Errorf("chart %v wide in a 480 px window", s.periods.Size().Width)
+	}
+}
+
+// TestReportsShortcut: Ctrl+9 opens Reports, the sidebar's last entry.
+func TestReportsShortcut(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	h.u.shortcuts.handle(&desktop.CustomShortcut{KeyName: fyne.Key9, Modifier: fyne.KeyModifierShortcutDefault})
+	h.wait()
+	if _, ok := h.u.screens[h.u.current].(*reportsScreen); !ok || h.u.win.Title() != "Reports – Stint" {
+		t.Errorf("Ctrl+9 shows %q", h.u.win.Title())
 	}
 }
