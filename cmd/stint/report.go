@@ -27,7 +27,7 @@ midnight counts on both days; running timers count up to now. Each row shows who
 and the total is the sum of the rows as shown.
 
 Flags:
-  --from DATE          first day, YYYY-MM-DD (or today, yesterday, monday…)
+  --from DATE          first day, YYYY-MM-DD (or today, yesterday)
   --to DATE            last day, inclusive
   --group LIST         up to two of project, client, task, tag, user and one of day, week,
                        month, comma-separated (default project,day); by tag, an entry with
@@ -59,11 +59,11 @@ Formats:
 
 Examples:
   stint report --from 2026-11-01 --to 2026-11-30 --group client,week
-  stint report --from monday --group project,day --billable --json
+  stint report --from 2026-11-23 --group project,day --billable --json
   stint report --from 2026-11-01 --to 2026-11-30 --detailed --format csv -o november.csv --bom
   stint report --from 2026-11-01 --to 2026-11-30 --group project,week -o november.pdf
   stint report --from 2026-11-01 --to 2026-11-30 --detailed -o november.xlsx
-  stint report --from monday --format ics -o week.ics
+  stint report --from 2026-11-23 --to 2026-11-29 --format ics -o week.ics
 `
 
 // report runs "stint report".
