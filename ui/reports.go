@@ -74,8 +74,7 @@ type reportsScreen struct {
 	req int
 	// saved is the last file exported, for the status line and tests.
 	saved string
-	// saveDialog opens the file dialog for a name and calls done with the writer chosen
-	// (nil when cancelled); tests look at the dialog it opened.
+	// saveDialog is the save dialog opened last (tests look at it).
 	saveDialog *dialog.FileDialog
 }
 
