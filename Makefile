@@ -41,8 +41,9 @@ MODFILE   := -modfile=$(FYNE_MOD)
 # (third_party/fyne/README.md, "Linked methods"); the godbus one needs a session bus.
 TEST_PATCHED := fyne.io/fyne/v2/lang github.com/nicksnyder/go-i18n/v2/i18n/template github.com/godbus/dbus/v5/prop
 # What cgo needs to build Fyne's OpenGL driver, as Debian packages and as pkg-config names;
-# dbus provides the private session bus the tray tests start.
-GUI_APT := gcc libc6-dev pkg-config patch libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev dbus
+# dbus provides the private session bus the tray tests start; poppler-utils the pdftoppm and
+# pdftotext that the export tests render PDFs with.
+GUI_APT := gcc libc6-dev pkg-config patch libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev dbus poppler-utils
 GUI_PC  := gl x11 xcursor xrandr xinerama xi xxf86vm
 
 .PHONY: sim run build build-headless test check-go check-cgo check-gui check-xserver deps bench lint lint-fmt lint-mod lint-vet lint-staticcheck cross vulncheck fuzz clean package smoke-desktop bench-desktop
@@ -93,7 +94,7 @@ check-cgo:
 # The desktop app (package ui, through Fyne) builds against OpenGL and X11 headers; install
 # them through apt when we can. The UI tests themselves need no display.
 check-gui:
-	@{ pkg-config --exists $(GUI_PC) && command -v dbus-daemon && command -v patch; } >/dev/null 2>&1 || { \
+	@{ pkg-config --exists $(GUI_PC) && command -v dbus-daemon && command -v patch && command -v pdftoppm; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "OpenGL/X11 headers are missing; installing them for the desktop app"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(GUI_APT) >/dev/null; \

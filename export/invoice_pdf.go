@@ -1,4 +1,3 @@
-// Package export writes Stint's data in formats for people and other programs.
 package export
 
 import (

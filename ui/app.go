@@ -318,7 +318,7 @@ func (u *UI) enter(a app.Actor, org app.Organization) {
 	u.tasks = newTasksScreen(u)
 	u.tags = newTagsScreen(u)
 	u.settings = newSettingsScreen(u)
-	u.screens = []screen{u.timer, u.entries, u.timesheet, u.projects, u.clients, u.tasks, u.tags, u.settings, newActivityScreen(u)}
+	u.screens = []screen{u.timer, u.entries, u.timesheet, u.projects, u.clients, u.tasks, u.tags, u.settings, newReportsScreen(u), newActivityScreen(u)}
 	u.win.SetContent(u.tips.over(u.buildMain()))
 	u.shortcuts.install(u.win.Canvas())
 	switch {

@@ -27,7 +27,7 @@ func newShortcuts(u *UI) *shortcuts {
 	s.submit = [2]string{s.list[0].ShortcutName(), s.list[1].ShortcutName()}
 	s.add(fyne.KeyN, ctrl, u.onNewEntryShortcut)
 	s.add(fyne.KeyF, ctrl, u.onSearchShortcut)
-	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8} {
+	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9} {
 		s.add(k, ctrl, func() { u.show(i) })
 	}
 	return s

@@ -2,13 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"strconv"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -16,18 +15,19 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/export"
 )
 
 const usageReport = `Usage: stint report [--from DATE] [--to DATE] [flags]
 
 Tracked time over the days FROM..TO (inclusive; default this week), grouped and totalled:
-a table, JSON, or a CSV file. Days, weeks and months are cut at midnight in your time zone
-(the user's, else the workspace's), so an entry crossing midnight counts on both days;
-running timers count up to now. Each row shows whole minutes and the total is the sum of
-the rows as shown.
+a table, or a file to send on (CSV, XLSX, PDF, JSON, iCalendar). Days, weeks and months are
+cut at midnight in your time zone (the user's, else the workspace's), so an entry crossing
+midnight counts on both days; running timers count up to now. Each row shows whole minutes
+and the total is the sum of the rows as shown.
 
 Flags:
-  --from DATE          first day, YYYY-MM-DD (or today, yesterday, monday…)
+  --from DATE          first day, YYYY-MM-DD (or today, yesterday)
   --to DATE            last day, inclusive
   --group LIST         up to two of project, client, task, tag, user and one of day, week,
                        month, comma-separated (default project,day); by tag, an entry with
@@ -41,18 +41,29 @@ Flags:
   --detailed           the entries themselves instead of totals
   --timezone ZONE      cut days in ZONE instead of yours
   --week-start DAY     monday (default), sunday or saturday, for --group week
-  --json               print JSON (with total_seconds)
-  --format FORMAT      table (default), json or csv; xlsx, pdf and ics come later
-  -o FILE              write to FILE instead of stdout (with --format csv)
+  --json               print JSON (with total_seconds); the same as --format json
+  --format FORMAT      table (default), csv, xlsx, pdf, json or ics
+  -o FILE              write to FILE instead of stdout; without --format, FILE's extension
+                       (.csv, .xlsx, .pdf, .json, .ics) names the format
   --bom                start a CSV file with a UTF-8 byte order mark, for Excel
 
-CSV files follow RFC 4180 (UTF-8, CRLF line ends). A cell that starts with = + - @ (or a
-tab or carriage return) starts with ' instead, so spreadsheets do not run it as a formula.
+Formats:
+  csv    RFC 4180 (UTF-8, CRLF line ends). A cell that starts with = + - @ (or a tab or
+         carriage return) starts with ' instead, so spreadsheets do not run it as a formula.
+  xlsx   an Excel workbook with typed cells: dates, durations in [h]:mm, a total row. Needs -o.
+  pdf    a report page: the range and filters, a bar chart per day (or week, or month), the
+         time by the first group, and the table with its total. Needs -o.
+  json   the report as the API returns it.
+  ics    an iCalendar file with an event per entry (UID from the entry, times in UTC), for
+         importing into a calendar; implies --detailed.
 
 Examples:
   stint report --from 2026-11-01 --to 2026-11-30 --group client,week
-  stint report --from monday --group project,day --billable --json
+  stint report --from 2026-11-23 --group project,day --billable --json
   stint report --from 2026-11-01 --to 2026-11-30 --detailed --format csv -o november.csv --bom
+  stint report --from 2026-11-01 --to 2026-11-30 --group project,week -o november.pdf
+  stint report --from 2026-11-01 --to 2026-11-30 --detailed -o november.xlsx
+  stint report --from 2026-11-23 --to 2026-11-29 --format ics -o week.ics
 `
 
 // report runs "stint report".
@@ -71,24 +82,18 @@ func (c *cli) report(ctx context.Context, args []string) error {
 	tz := fs.String("timezone", "", "time zone")
 	weekStart := fs.String("week-start", "monday", "first day of a week")
 	asJSON := fs.Bool("json", false, "print JSON")
-	format := fs.String("format", "table", "table, json or csv")
+	format := fs.String("format", "", "table, csv, xlsx, pdf, json or ics")
 	out := fs.String("o", "", "output file")
 	bom := fs.Bool("bom", false, "UTF-8 byte order mark")
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
-	if *asJSON {
-		*format = "json"
+	f, err := reportFormat(*format, *asJSON, *out, *bom)
+	if err != nil {
+		return err
 	}
-	switch *format {
-	case "table", "json", "csv":
-	case "xlsx", "pdf", "ics":
-		return usagef("report: --format %s is not available yet (table, json and csv are)", *format)
-	default:
-		return usagef("report: --format must be table, json or csv")
-	}
-	if *out != "" && *format != "csv" {
-		return usagef("report: -o writes CSV; add --format csv")
+	if f == export.ICS {
+		*detailed = true
 	}
 	groups, err := app.ParseReportGroups(*group)
 	if err != nil {
@@ -127,21 +132,154 @@ func (c *cli) report(ctx context.Context, args []string) error {
 		if set["billable"] {
 			q.Billable = billable
 		}
+		doc := export.Document{Title: "Time report", From: q.From, To: q.To, Timezone: q.Timezone, Location: loc, BOM: *bom,
+			Filters: reportFilterLines(*project, *client, *task, *tag, *user, q.Billable)}
 		if *detailed {
-			entries, asOf, err := w.detailed(ctx, q)
+			doc.Title = "Time entries"
+			if doc.Entries, doc.AsOf, err = w.detailed(ctx, q); err != nil {
+				return err
+			}
+			if f == "" {
+				return c.writeTable(func(tw io.Writer) { printDetailed(tw, doc.Entries, loc) })
+			}
+		} else {
+			rep, err := w.svc.Report(ctx, w.actor, q)
 			if err != nil {
 				return err
 			}
-			return c.writeReport(*format, *out, *bom, detailedJSON(q, entries, asOf), func(cw *csvWriter) error { return writeDetailedCSV(cw, entries, loc) },
-				func(tw io.Writer) { printDetailed(tw, entries, loc) })
+			doc.Summary, doc.AsOf = &rep, rep.AsOf
+			if f == "" {
+				return c.writeTable(func(tw io.Writer) { printReport(tw, rep) })
+			}
 		}
-		rep, err := w.svc.Report(ctx, w.actor, q)
-		if err != nil {
-			return err
+		if f == export.PDF {
+			if doc.Periods, doc.PeriodGroup, err = w.periodBars(ctx, q, doc.Summary); err != nil {
+				return err
+			}
 		}
-		return c.writeReport(*format, *out, *bom, rep, func(cw *csvWriter) error { return writeReportCSV(cw, rep) },
-			func(tw io.Writer) { printReport(tw, rep) })
+		return c.writeExport(f, *out, doc)
 	})
+}
+
+// reportFormat checks --format, --json, -o and --bom together and returns the file format,
+// "" for the table.
+func reportFormat(format string, asJSON bool, out string, bom bool) (export.Format, error) {
+	if asJSON {
+		if format != "" && format != "json" {
+			return "", usagef("report: --json and --format %s disagree", format)
+		}
+		format = "json"
+	}
+	if format == "" && out != "" {
+		ext := strings.TrimPrefix(strings.ToLower(filepath.Ext(out)), ".")
+		if _, err := export.ParseFormat(ext); err != nil {
+			return "", usagef("report: -o %s: name the format with --format (csv, xlsx, pdf, json or ics)", out)
+		}
+		format = ext
+	}
+	var f export.Format
+	if format != "" && format != "table" {
+		var err error
+		if f, err = export.ParseFormat(format); err != nil {
+			return "", usagef("report: --format must be table, csv, xlsx, pdf, json or ics")
+		}
+	}
+	switch {
+	case f == "" && out != "":
+		return "", usagef("report: -o writes a file: add --format csv, xlsx, pdf, json or ics")
+	case (f == export.XLSX || f == export.PDF) && out == "":
+		return "", usagef("report: --format %s writes a binary file: add -o FILE", f)
+	case bom && f != export.CSV:
+		return "", usagef("report: --bom is for CSV files")
+	}
+	return f, nil
+}
+
+// reportFilterLines are the filters a PDF names under its title.
+func reportFilterLines(project, client, task, tag, user string, billable *bool) []export.Filter {
+	var out []export.Filter
+	for _, f := range []export.Filter{{Name: "Client", Value: client}, {Name: "Project", Value: project}, {Name: "Task", Value: task},
+		{Name: "Tag", Value: tag}, {Name: "User", Value: user}} {
+		if f.Value != "" {
+			out = append(out, f)
+		}
+	}
+	if billable != nil {
+		v := "billable only"
+		if !*billable {
+			v = "non-billable only"
+		}
+		out = append(out, export.Filter{Name: "Billable", Value: v})
+	}
+	return out
+}
+
+// periodBars is the PDF's bar chart: the report's own periods when it is grouped by one,
+// else the same query's time per day (per week past five weeks, per month past half a year).
+func (w *workspace) periodBars(ctx context.Context, q app.ReportQuery, rep *app.Report) ([]export.Bar, app.ReportGroup, error) {
+	if rep != nil && export.ReportPeriod(*rep) != "" {
+		return export.PeriodBars(*rep), export.ReportPeriod(*rep), nil
+	}
+	lo, err1 := time.Parse(app.DateLayout, q.From)
+	hi, err2 := time.Parse(app.DateLayout, q.To)
+	if err1 != nil || err2 != nil {
+		return nil, "", nil
+	}
+	period := app.GroupDay
+	switch days := hi.Sub(lo).Hours() / 24; {
+	case days > 183:
+		period = app.GroupMonth
+	case days > 35:
+		period = app.GroupWeek
+	}
+	q.Group = []app.ReportGroup{period}
+	byPeriod, err := w.svc.Report(ctx, w.actor, q)
+	if err != nil {
+		return nil, "", err
+	}
+	return export.PeriodBars(byPeriod), period, nil
+}
+
+// writeTable prints a text table to stdout.
+func (c *cli) writeTable(table func(io.Writer)) error {
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	table(tw)
+	return tw.Flush()
+}
+
+// writeExport writes doc in format f to path, or to stdout when path is empty (JSON then
+// goes through printJSON, which keeps terminal controls out).
+func (c *cli) writeExport(f export.Format, path string, doc export.Document) error {
+	write := map[export.Format]func(io.Writer, export.Document) error{
+		export.CSV: export.WriteCSV, export.JSON: export.WriteJSON, export.ICS: export.WriteICS, export.XLSX: export.WriteXLSX, export.PDF: export.WritePDF,
+	}[f]
+	if path == "" {
+		if f == export.JSON {
+			return c.printJSON(export.JSONValue(doc))
+		}
+		if err := write(c.stdout, doc); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		return nil
+	}
+	// Write next to the target and rename, so a failed export leaves no half a file.
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	err = write(tmp, doc)
+	err = errors.Join(err, tmp.Close())
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return errors.Join(fmt.Errorf("report: %w", err), os.Remove(tmp.Name()))
+	}
+	c.note("wrote %s\n", path)
+	return nil
 }
 
 // reportDays turns --from and --to into dates: this week by default, --to's default the
@@ -228,151 +366,20 @@ func (w *workspace) detailed(ctx context.Context, q app.ReportQuery) ([]app.Deta
 	}
 }
 
-// detailedReport is what --detailed --json prints.
-type detailedReport struct {
-	From         string              `json:"from"`
-	To           string              `json:"to"`
-	Timezone     string              `json:"timezone"`
-	AsOf         time.Time           `json:"as_of"`
-	TotalSeconds int64               `json:"total_seconds"`
-	Entries      []app.DetailedEntry `json:"entries"`
-}
-
-func detailedJSON(q app.ReportQuery, entries []app.DetailedEntry, asOf time.Time) detailedReport {
-	d := detailedReport{From: q.From, To: q.To, Timezone: q.Timezone, AsOf: asOf, Entries: entries}
-	for _, e := range entries {
-		d.TotalSeconds += e.Seconds
-	}
-	return d
-}
-
-// writeReport prints v as JSON, a table, or CSV to stdout or a file.
-func (c *cli) writeReport(format, path string, bom bool, v any, writeCSV func(*csvWriter) error, table func(io.Writer)) error {
-	switch format {
-	case "json":
-		return c.printJSON(v)
-	case "table":
-		tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-		table(tw)
-		return tw.Flush()
-	}
-	var w io.Writer = c.stdout
-	var f *os.File
-	if path != "" {
-		var err error
-		if f, err = os.Create(path); err != nil {
-			return fmt.Errorf("report: %w", err)
-		}
-		w = f
-	}
-	if bom {
-		if _, err := w.Write([]byte("\uFEFF")); err != nil {
-			return errors.Join(fmt.Errorf("report: %w", err), closeFile(f))
-		}
-	}
-	cw := &csvWriter{w: csv.NewWriter(w)}
-	cw.w.UseCRLF = true
-	err := writeCSV(cw)
-	if err == nil {
-		cw.w.Flush()
-		err = cw.w.Error()
-	}
-	if err = errors.Join(err, closeFile(f)); err != nil {
-		return fmt.Errorf("report: write CSV: %w", err)
-	}
-	if path != "" {
-		c.note("wrote %s", path)
-	}
-	return nil
-}
-
-func closeFile(f *os.File) error {
-	if f == nil {
-		return nil
-	}
-	return f.Close()
-}
-
-// csvWriter writes records with every cell made safe for spreadsheets (csvCell).
-type csvWriter struct{ w *csv.Writer }
-
-func (c *csvWriter) write(cells ...string) error {
-	for i, s := range cells {
-		cells[i] = csvCell(s)
-	}
-	return c.w.Write(cells)
-}
-
-// csvCell neutralises a cell a spreadsheet would run as a formula: one starting with = + -
-// @ (or tab or carriage return, which some read past) gets a leading apostrophe, which
-// spreadsheets show as text and do not evaluate.
-func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
-// groupTitle is a group's column heading.
-func groupTitle(g app.ReportGroup) string {
-	s := string(g)
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-// valueName is a row's value as text: its name, or "(no project)" and the like.
-func valueName(v app.ReportValue) string {
-	if v.ID == nil {
-		return "(no " + string(v.Group) + ")"
-	}
-	if v.Name == "" {
-		return "(deleted " + string(v.Group) + ")"
-	}
-	return v.Name
-}
-
-// reportPeriod is the report's period group, "" for none.
-func reportPeriod(rep app.Report) app.ReportGroup {
-	for _, g := range rep.Group {
-		if g == app.GroupDay || g == app.GroupWeek || g == app.GroupMonth {
-			return g
-		}
-	}
-	return ""
-}
-
-// periodLabel is a row's period as text: the day, "week of" its first day, or the month.
-func periodLabel(g app.ReportGroup, first string) string {
-	switch g {
-	case app.GroupWeek:
-		return "week of " + first
-	case app.GroupMonth:
-		return strings.TrimSuffix(first, "-01")
-	}
-	return first
-}
-
 // printReport writes the report as a table: a column per group, the time in h:mm, and a
 // total that is the sum of the rows' whole minutes.
 func printReport(w io.Writer, rep app.Report) {
-	period := reportPeriod(rep)
-	var head []string
-	if period != "" {
-		head = append(head, groupTitle(period))
-	}
-	for _, g := range rep.Group {
-		if g != period {
-			head = append(head, groupTitle(g))
-		}
-	}
+	period := export.ReportPeriod(rep)
+	head := export.SummaryHead(rep)
 	fmt.Fprintf(w, "%s\tTime\n", strings.Join(head, "\t"))
 	var mins int64
 	for _, r := range rep.Rows {
 		var cols []string
 		if period != "" {
-			cols = append(cols, periodLabel(period, r.Period))
+			cols = append(cols, export.PeriodLabel(period, r.Period))
 		}
 		for _, v := range r.Values {
-			cols = append(cols, cell(valueName(v)))
+			cols = append(cols, cell(export.ValueName(v)))
 		}
 		m := app.WholeMinutes(r.Seconds)
 		mins += m
@@ -381,44 +388,6 @@ func printReport(w io.Writer, rep app.Report) {
 	pad := strings.Repeat("\t", max(len(head)-1, 0))
 	fmt.Fprintf(w, "Total%s\t%s\n", pad, app.FormatMinuteCount(mins))
 	fmt.Fprintf(w, "(%s to %s, %s)\n", rep.From, rep.To, rep.Timezone)
-}
-
-// writeReportCSV writes a header, a record per row with its seconds and h:mm, and a total
-// record (seconds and minutes each the sum of the rows').
-func writeReportCSV(cw *csvWriter, rep app.Report) error {
-	period := reportPeriod(rep)
-	var head []string
-	if period != "" {
-		head = append(head, groupTitle(period))
-	}
-	for _, g := range rep.Group {
-		if g != period {
-			head = append(head, groupTitle(g))
-		}
-	}
-	if err := cw.write(append(head, "Duration", "Seconds")...); err != nil {
-		return err
-	}
-	var mins, secs int64
-	for _, r := range rep.Rows {
-		var cols []string
-		if period != "" {
-			cols = append(cols, r.Period)
-		}
-		for _, v := range r.Values {
-			cols = append(cols, valueName(v))
-		}
-		m := app.WholeMinutes(r.Seconds)
-		mins, secs = mins+m, secs+r.Seconds
-		if err := cw.write(append(cols, app.FormatMinuteCount(m), strconv.FormatInt(r.Seconds, 10))...); err != nil {
-			return err
-		}
-	}
-	total := make([]string, len(head))
-	if len(total) > 0 {
-		total[0] = "Total"
-	}
-	return cw.write(append(total, app.FormatMinuteCount(mins), strconv.FormatInt(secs, 10))...)
 }
 
 // printDetailed writes the entries oldest first as a table with their total.
@@ -437,28 +406,4 @@ func printDetailed(w io.Writer, entries []app.DetailedEntry, loc *time.Location)
 			app.FormatMinuteCount(m), cell(e.UserName), cell(e.ProjectName), cell(e.TaskName), cell(e.Description))
 	}
 	fmt.Fprintf(w, "Total\t\t\t%s\n", app.FormatMinuteCount(mins))
-}
-
-// writeDetailedCSV writes the entries oldest first, one record each.
-func writeDetailedCSV(cw *csvWriter, entries []app.DetailedEntry, loc *time.Location) error {
-	if err := cw.write("Date", "Start", "End", "Duration", "Seconds", "User", "Client", "Project", "Task", "Tags", "Description", "Billable"); err != nil {
-		return err
-	}
-	for i := len(entries) - 1; i >= 0; i-- {
-		e := entries[i]
-		end := ""
-		if e.StoppedAt != nil {
-			end = e.StoppedAt.In(loc).Format(time.RFC3339)
-		}
-		tags := make([]string, len(e.Tags))
-		for j, t := range e.Tags {
-			tags[j] = t.Name
-		}
-		if err := cw.write(e.StartedAt.In(loc).Format(app.DateLayout), e.StartedAt.In(loc).Format(time.RFC3339), end,
-			app.FormatMinuteCount(app.WholeMinutes(e.Seconds)), strconv.FormatInt(e.Seconds, 10), e.UserName, e.ClientName,
-			e.ProjectName, e.TaskName, strings.Join(tags, ", "), e.Description, strconv.FormatBool(e.Billable)); err != nil {
-			return err
-		}
-	}
-	return nil
 }

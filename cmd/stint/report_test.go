@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/export"
 )
 
 // seedReport writes three entries in the week of 2026-11-23 (Berlin): one crossing
@@ -77,7 +81,7 @@ func TestReportJSON(t *testing.T) {
 	if rep.TotalSeconds != 5400+1230+1230 || len(rep.Rows) != 1 || rep.Rows[0].Period != "2026-11-23" || rep.Timezone != berlin {
 		t.Errorf("report by week: %+v", rep)
 	}
-	var det detailedReport
+	var det export.DetailedJSON
 	h.okJSON(&det, "report", "--from", "2026-11-24", "--to", "2026-11-24", "--detailed", "--json")
 	// The entry from the 23rd counts its 30 minutes after midnight.
 	if len(det.Entries) != 3 || det.TotalSeconds != 1800+1230+1230 {
@@ -85,9 +89,6 @@ func TestReportJSON(t *testing.T) {
 	}
 	if r := h.run("report", "--group", "project,task,user"); r.code == 0 || !strings.Contains(r.stderr, "group") {
 		t.Errorf("three dimensions: exit %d, %s", r.code, r.stderr)
-	}
-	if r := h.run("report", "--format", "xlsx"); r.code == 0 || !strings.Contains(r.stderr, "not available yet") {
-		t.Errorf("xlsx: exit %d, %s", r.code, r.stderr)
 	}
 }
 
@@ -131,11 +132,96 @@ func TestReportCSV(t *testing.T) {
 	}
 }
 
-func TestCSVCell(t *testing.T) {
-	for in, want := range map[string]string{"=1+1": "'=1+1", "+1": "'+1", "-1": "'-1", "@SUM(A1)": "'@SUM(A1)", "\tx": "'\tx",
-		"plain": "plain", "": "", "a=b": "a=b", "1:30": "1:30"} {
-		if got := csvCell(in); got != want {
-			t.Errorf("csvCell(%q) = %q, want %q", in, got, want)
+// TestReportFiles writes each file format through the CLI and reads it back: the format
+// from --format or from -o's extension, the summary's total in the XLSX, an event per entry
+// in the iCalendar file (--format ics lists entries without --detailed), a PDF, JSON.
+func TestReportFiles(t *testing.T) {
+	h := newHarness(t)
+	seedReport(t, h)
+	dir := t.TempDir()
+	week := []string{"report", "--from", "2026-11-23", "--to", "2026-11-29"}
+	run := func(name string, args ...string) []byte {
+		t.Helper()
+		path := filepath.Join(dir, name)
+		if r := h.run(append(append(append([]string{}, week...), args...), "-o", path)...); r.code != 0 || !strings.Contains(r.stderr, "wrote "+path) {
+			t.Fatalf("%s: exit %d, %s", name, r.code, r.stderr)
 		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+
+	x, err := excelize.OpenReader(bytes.NewReader(run("week.xlsx", "--group", "project")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := x.GetRows(export.SummarySheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := rows[len(rows)-1]; len(rows) != 5 || last[0] != "Total" {
+		t.Errorf("xlsx rows: %q", rows)
+	}
+	// 60+30, 20 and 20 minutes as shown: 130 minutes, a day's 130/1440.
+	if v, err := x.GetCellValue(export.SummarySheet, "B5", excelize.Options{RawCellValue: true}); err != nil || !strings.HasPrefix(v, "0.0902777") {
+		t.Errorf("xlsx total duration %q, %v", v, err)
+	}
+	if v, _ := x.GetCellValue(export.SummarySheet, "C5"); v != "7860" {
+		t.Errorf("xlsx total seconds %q", v)
+	}
+	x.Close()
+
+	ics := strings.ReplaceAll(string(run("week.ics")), "\r\n ", "")
+	if n := strings.Count(ics, "BEGIN:VEVENT"); n != 3 || !strings.Contains(ics, "DTSTART:20261123T220000Z\r\n") ||
+		!strings.Contains(ics, "SUMMARY:-1+1 (A project with a name far too long for any table column)") {
+		t.Errorf("ics with %d events:\n%s", n, ics)
+	}
+
+	if pdf := run("week.pdf"); !bytes.HasPrefix(pdf, []byte("%PDF-")) || len(pdf) < 2000 {
+		t.Errorf("pdf: %d bytes starting %q", len(pdf), pdf[:min(len(pdf), 8)])
+	}
+	if pdf := run("entries.pdf", "--detailed", "--project", "=HYPERLINK(\"http://x\")"); !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Errorf("detailed pdf starts %q", pdf[:min(len(pdf), 8)])
+	}
+
+	var rep app.Report
+	if err := json.Unmarshal(run("week.data", "--format", "json", "--group", "week"), &rep); err != nil || rep.TotalSeconds != 7860 {
+		t.Errorf("json file: %+v, %v", rep, err)
+	}
+	if csvFile := run("week.csv", "--detailed"); !bytes.HasPrefix(csvFile, []byte("Date,Start,End")) {
+		t.Errorf("csv by extension: %q", csvFile)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) != 0 {
+		t.Errorf("temporary files left behind: %q", left)
+	}
+}
+
+// TestReportFormatErrors: what the flags refuse, each with a usage error and no file.
+func TestReportFormatErrors(t *testing.T) {
+	h := newHarness(t)
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--format", "xlsx"}, "add -o FILE"},
+		{[]string{"--format", "pdf"}, "add -o FILE"},
+		{[]string{"--format", "odt", "-o", filepath.Join(dir, "r.odt")}, "--format must be"},
+		{[]string{"-o", filepath.Join(dir, "r.txt")}, "name the format"},
+		{[]string{"--format", "table", "-o", filepath.Join(dir, "r.csv")}, "-o writes a file"},
+		{[]string{"--bom", "--format", "json"}, "--bom is for CSV"},
+		{[]string{"--json", "--format", "csv"}, "disagree"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			r := h.run(append([]string{"report"}, tc.args...)...)
+			if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+				t.Errorf("exit %d, %s; want 2 and %q", r.code, r.stderr, tc.want)
+			}
+		})
+	}
+	if files, _ := os.ReadDir(dir); len(files) != 0 {
+		t.Errorf("files written: %v", files)
 	}
 }

@@ -1,0 +1,570 @@
+//go:build !headless
+
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
+
+	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/export"
+)
+
+// reportsScreen sums tracked time over a range: a bar chart per day (per week for ranges
+// past five weeks), a breakdown by the chosen group with its table and total, and Export to
+// the export package's formats. The filters are the report's (app.ReportQuery); members see
+// their own time, managers also pick a member. Nothing is built before the screen is first
+// shown, and the charts are drawn only at the size they are shown (canvas.Raster).
+type reportsScreen struct {
+	u *UI
+	// rangeSel is one of rangeChoices; custom shows from and to.
+	rangeSel *widget.Select
+	from, to *entry
+	custom   *fyne.Container
+	project  *picker
+	client   *picker
+	tag      *picker
+	user     *picker
+	billable *widget.Select // billableChoices
+	group    *widget.Select // groupChoices
+	errs     *fieldError
+
+	rangeLabel *widget.Label
+	total      *widget.Label
+	totalText  string // the total without the note of a file saved
+	periodHead *widget.Label
+	groupHead  *widget.Label
+	periods    *canvas.Raster
+	breakdown  *canvas.Raster
+	// breakdownSize keeps the breakdown as tall as its bars.
+	breakdownSize *canvas.Rectangle
+	table         *fyne.Container
+	empty         *fyne.Container
+	body          *fyne.Container
+	exportBtn     *widget.Button
+
+	// The report shown: its query and days, the time per period and per group.
+	query    app.ReportQuery
+	byPeriod app.Report
+	byGroup  app.Report
+	bars     []export.Bar
+	groups   []export.Bar
+	// cells is the table as shown, a row of name, time and share per group and the total
+	// last (tests read it).
+	cells [][]string
+	// members are the organization's, for a manager's user filter.
+	members []app.Member
+	// req numbers loads, so a slow old answer never replaces a newer one.
+	req int
+	// saved is the last file exported, for the status line and tests.
+	saved string
+	// saveDialog is the save dialog opened last (tests look at it).
+	saveDialog *dialog.FileDialog
+}
+
+// rangeChoices are the range presets; the last lets the days be typed.
+var rangeChoices = []string{"This week", "Last week", "This month", "Last month", "Custom"}
+
+// groupChoices are what the breakdown and the table group by: "By " and the group.
+var groupChoices = []string{"By project", "By client", "By task", "By tag", "By user"}
+
+func newReportsScreen(u *UI) *reportsScreen { return &reportsScreen{u: u} }
+
+func (s *reportsScreen) title() string       { return "Reports" }
+func (s *reportsScreen) icon() fyne.Resource { return theme.DocumentIcon() }
+
+func (s *reportsScreen) build() fyne.CanvasObject {
+	u := s.u
+	s.rangeSel = widget.NewSelect(rangeChoices, nil)
+	s.rangeSel.SetSelectedIndex(0)
+	s.rangeSel.OnChanged = func(string) { s.onRange() }
+	s.from, s.to = newEntry(u.shortcuts, "from"), newEntry(u.shortcuts, "to")
+	s.from.OnSubmitted = func(string) { s.refresh() }
+	s.to.OnSubmitted = func(string) { s.refresh() }
+	s.custom = container.NewHBox(fixedWidth(104, s.from), widget.NewLabel("–"), fixedWidth(104, s.to))
+	s.custom.Hide()
+	s.project = newPicker(u, "All projects", u.projectOptions, func(*uuid.UUID) { s.refresh() })
+	s.client = newPicker(u, "All clients", s.clientOptions, func(*uuid.UUID) { s.refresh() })
+	s.tag = newPicker(u, "All tags", u.tagOptions, func(*uuid.UUID) { s.refresh() })
+	s.user = newPicker(u, "All members", s.memberOptions, func(*uuid.UUID) { s.refresh() })
+	s.billable = widget.NewSelect(billableChoices, nil)
+	s.billable.SetSelectedIndex(0)
+	s.billable.OnChanged = func(string) { s.refresh() }
+	s.group = widget.NewSelect(groupChoices, nil)
+	s.group.SetSelectedIndex(0)
+	s.group.OnChanged = func(string) { s.refresh() }
+	s.errs = newFieldError()
+	s.exportBtn = widget.NewButtonWithIcon("Export", theme.DownloadIcon(), s.onExport)
+	s.exportBtn.Importance = widget.HighImportance
+
+	s.rangeLabel = heading("Reports")
+	s.rangeLabel.Truncation = fyne.TextTruncateEllipsis
+	s.total = widget.NewLabel("")
+	s.total.TextStyle = fyne.TextStyle{Bold: true}
+	s.periodHead = subHeading("By day")
+	s.groupHead = subHeading("By project")
+	s.periods = canvas.NewRaster(func(w, h int) image.Image { return s.drawPeriods(w, h) })
+	s.periods.SetMinSize(fyne.NewSize(200, 200))
+	s.breakdown = canvas.NewRaster(func(w, h int) image.Image { return s.drawBreakdown(w, h) })
+	s.breakdownSize = canvas.NewRectangle(color.Transparent)
+	s.table = container.NewVBox()
+	s.empty = emptyState("No time in this range", "Tracked time shows up here. Pick another range or fewer filters.")
+	s.empty.Hide()
+	u.onThemeChange(func() {
+		s.periods.Refresh()
+		s.breakdown.Refresh()
+		s.breakdownSize.SetMinSize(fyne.NewSize(200, float32(export.BreakdownHeight(len(export.GroupBars(s.byGroup, 10)), s.chartStyle()))))
+	})
+
+	// Wide: the range and two pickers on a line, the other filters on the next; narrow: the
+	// range, then the filters two by two. (Fyne's wrapping layout keeps the width of its
+	// widest line as its minimum, so a window narrows only step by step.)
+	project, client := fixedWidth(150, s.project.button), fixedWidth(150, s.client.button)
+	tag, user := fixedWidth(150, s.tag.button), fixedWidth(150, s.user.button)
+	billable, group := fixedWidth(170, s.billable), fixedWidth(150, s.group)
+	if !u.actor.Role.Can(app.PermEntriesReadAll) {
+		user.Hide()
+	}
+	filters := container.NewVBox()
+	u.onNarrow(func(narrow bool) {
+		if narrow {
+			filters.Objects = []fyne.CanvasObject{container.NewHBox(s.rangeSel, s.custom),
+				container.NewGridWithColumns(2, project, client, tag, user, billable, group)}
+		} else {
+			filters.Objects = []fyne.CanvasObject{container.NewHBox(s.rangeSel, s.custom, project, client),
+				container.NewHBox(tag, user, billable, group)}
+		}
+		filters.Refresh()
+	})
+	head := u.newSwitch(s.rangeLabel, container.NewHBox(s.total, s.exportBtn))
+	s.body = container.NewVBox(s.periodHead, s.periods, s.groupHead, container.NewStack(s.breakdownSize, s.breakdown),
+		widget.NewSeparator(), s.table)
+	return container.NewBorder(container.NewVBox(head, filters, s.errs.label, widget.NewSeparator()), nil, nil, nil,
+		container.NewStack(container.NewVScroll(s.body), s.empty))
+}
+
+// subHeading is a section's title inside a screen.
+func subHeading(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.TextStyle = fyne.TextStyle{Bold: true}
+	l.SizeName = theme.SizeNameSubHeadingText
+	return l
+}
+
+// clientOptions lists the live clients.
+func (s *reportsScreen) clientOptions() []pickOption {
+	var out []pickOption
+	for _, c := range s.u.cat.clients {
+		if !c.Archived {
+			out = append(out, pickOption{id: c.ID, label: c.Name})
+		}
+	}
+	return out
+}
+
+// memberOptions lists the organization's members, for a manager.
+func (s *reportsScreen) memberOptions() []pickOption {
+	var out []pickOption
+	for _, m := range s.members {
+		out = append(out, pickOption{id: m.UserID, label: m.Name, detail: m.Email})
+	}
+	return out
+}
+
+// onRange follows the range choice: the custom one shows the days to type (starting from
+// the range shown), the presets reload.
+func (s *reportsScreen) onRange() {
+	if s.rangeSel.Selected == "Custom" {
+		if s.from.Text == "" {
+			s.from.SetText(s.query.From)
+			s.to.SetText(s.query.To)
+		}
+		s.custom.Show()
+		s.u.win.Canvas().Focus(s.from)
+		return
+	}
+	s.custom.Hide()
+	s.refresh()
+}
+
+// days returns the range chosen as dates (YYYY-MM-DD), in the user's zone.
+func (s *reportsScreen) days() (string, string) {
+	loc := s.u.loc
+	now := s.u.svc.Now().In(loc)
+	week := s.u.display().WeekStart(now, loc)
+	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, loc)
+	var from, to time.Time
+	switch s.rangeSel.Selected {
+	case "Last week":
+		from, to = week.AddDate(0, 0, -7), week.AddDate(0, 0, -1)
+	case "This month":
+		from, to = month, month.AddDate(0, 1, -1)
+	case "Last month":
+		from, to = month.AddDate(0, -1, 0), month.AddDate(0, 0, -1)
+	case "Custom":
+		return strings.TrimSpace(s.from.Text), strings.TrimSpace(s.to.Text)
+	default:
+		from, to = week, week.AddDate(0, 0, 6)
+	}
+	return from.Format(app.DateLayout), to.Format(app.DateLayout)
+}
+
+// periodFor is the bar chart's period for a range: days up to five weeks, then weeks,
+// months past half a year.
+func periodFor(from, to string) app.ReportGroup {
+	lo, err1 := time.Parse(app.DateLayout, from)
+	hi, err2 := time.Parse(app.DateLayout, to)
+	if err1 != nil || err2 != nil {
+		return app.GroupDay
+	}
+	switch days := hi.Sub(lo).Hours() / 24; {
+	case days > 183:
+		return app.GroupMonth
+	case days > 35:
+		return app.GroupWeek
+	}
+	return app.GroupDay
+}
+
+// refresh loads the report the filters select: the time per period for the chart and per
+// group for the breakdown and table, two sums in the store.
+func (s *reportsScreen) refresh() {
+	if s.rangeSel == nil {
+		return // not built yet
+	}
+	u := s.u
+	s.req++
+	req := s.req
+	from, to := s.days()
+	q := app.ReportQuery{From: from, To: to, Display: u.display(), ProjectID: s.project.selected, ClientID: s.client.selected,
+		TagID: s.tag.selected, UserID: s.user.selected}
+	switch s.billable.SelectedIndex() {
+	case 1:
+		yes := true
+		q.Billable = &yes
+	case 2:
+		no := false
+		q.Billable = &no
+	}
+	dim := app.ReportGroup(strings.TrimPrefix(s.group.Selected, "By "))
+	a := u.actor
+	loadMembers := a.Role.Can(app.PermEntriesReadAll) && s.members == nil
+	u.bg(func(ctx context.Context) (func(), error) {
+		var members []app.Member
+		if loadMembers {
+			var err error
+			if members, err = app.AllPages(func(lp app.ListParams) (app.Page[app.Member], error) { return u.svc.Members(ctx, a, lp) }); err != nil {
+				return nil, err
+			}
+		}
+		pq, gq := q, q
+		pq.Group = []app.ReportGroup{periodFor(from, to)}
+		gq.Group = []app.ReportGroup{dim}
+		byPeriod, err := u.svc.Report(ctx, a, pq)
+		var byGroup app.Report
+		if err == nil {
+			byGroup, err = u.svc.Report(ctx, a, gq)
+		}
+		return func() {
+			if req != s.req {
+				return
+			}
+			if members != nil {
+				s.members = members
+			}
+			if err != nil {
+				if !isInputError(err) {
+					u.showError(err)
+					return
+				}
+				s.errs.set(userMessage(err))
+				return
+			}
+			s.errs.set("")
+			s.query = q
+			s.show(byPeriod, byGroup)
+		}, nil
+	})
+}
+
+// show lays out a loaded report.
+func (s *reportsScreen) show(byPeriod, byGroup app.Report) {
+	s.byPeriod, s.byGroup = byPeriod, byGroup
+	s.bars = export.PeriodBars(byPeriod)
+	s.groups = export.GroupBars(byGroup, 0)
+	setText(s.rangeLabel, rangeTitle(byPeriod.From, byPeriod.To))
+	disp := s.u.display()
+	totalMins := export.TotalMinutes(byGroup)
+	s.totalText = "Total " + disp.Minutes(totalMins)
+	setText(s.total, s.totalText)
+	setText(s.periodHead, "By "+string(export.ReportPeriod(byPeriod)))
+	setText(s.groupHead, s.group.Selected)
+	if totalMins == 0 && len(byGroup.Rows) == 0 {
+		s.body.Hide()
+		s.empty.Show()
+	} else {
+		s.empty.Hide()
+		s.body.Show()
+	}
+
+	// The breakdown chart shows ten bars at most (the rest as Other), the table all.
+	shown := export.GroupBars(byGroup, 10)
+	s.breakdownSize.SetMinSize(fyne.NewSize(200, float32(export.BreakdownHeight(len(shown), s.chartStyle()))))
+	s.periods.Refresh()
+	s.breakdown.Refresh()
+
+	s.cells = nil
+	s.table.Objects = nil
+	palette := app.Palette()
+	var total int64
+	for _, g := range s.groups {
+		total += g.Seconds
+	}
+	row := func(colour, name, time, share string, bold bool) {
+		l := widget.NewLabel(name)
+		l.Truncation = fyne.TextTruncateEllipsis
+		l.TextStyle.Bold = bold
+		tl := widget.NewLabel(time)
+		tl.Alignment = fyne.TextAlignTrailing
+		tl.TextStyle.Bold = bold
+		sl := widget.NewLabel(share)
+		sl.Alignment = fyne.TextAlignTrailing
+		d := newDot(10)
+		d.set(colour)
+		s.table.Add(container.NewBorder(nil, nil, d.box, container.NewHBox(fixedWidth(80, tl), fixedWidth(56, sl)), labelTip(s.u.tips, l)))
+		s.cells = append(s.cells, []string{name, time, share})
+	}
+	for i, g := range s.groups {
+		colour := ""
+		if i < 9 || len(s.groups) <= 10 { // the chart's colours; its Other bar has the tenth
+			colour = palette[min(i, 9)%len(palette)]
+		}
+		row(colour, g.Label, disp.Minutes(app.WholeMinutes(g.Seconds)), sharePercent(g.Seconds, total), false)
+	}
+	s.table.Add(widget.NewSeparator())
+	row("", "Total", disp.Minutes(totalMins), "", true)
+	s.table.Refresh()
+}
+
+// sharePercent is part of whole as a rounded percentage.
+func sharePercent(part, whole int64) string {
+	if whole <= 0 {
+		return ""
+	}
+	return strconv.FormatInt((part*100+whole/2)/whole, 10) + "%"
+}
+
+// rangeTitle names a range of days: "23 – 29 November 2026" and the like.
+func rangeTitle(from, to string) string {
+	first, err1 := time.Parse(app.DateLayout, from)
+	last, err2 := time.Parse(app.DateLayout, to)
+	switch {
+	case err1 != nil || err2 != nil:
+		return from + " – " + to
+	case first.Equal(last):
+		return first.Format("2 January 2006")
+	case first.Month() == last.Month() && first.Year() == last.Year():
+		return first.Format("2") + " – " + last.Format("2 January 2006")
+	case first.Year() == last.Year():
+		return first.Format("2 Jan") + " – " + last.Format("2 Jan 2006")
+	}
+	return first.Format("2 Jan 2006") + " – " + last.Format("2 Jan 2006")
+}
+
+// chartStyle paints charts in the theme's colours at the window's scale.
+func (s *reportsScreen) chartStyle() export.ChartStyle {
+	return export.ChartStyle{Text: theme.Color(theme.ColorNameForeground), Grid: theme.Color(theme.ColorNameSeparator),
+		Bar: theme.Color(theme.ColorNamePrimary), Palette: export.Palette(), Scale: float64(s.u.win.Canvas().Scale()),
+		TextSize: float64(theme.TextSize()) - 2}
+}
+
+// drawPeriods draws the bar chart at w×h device pixels.
+func (s *reportsScreen) drawPeriods(w, h int) image.Image {
+	st := s.chartStyle()
+	img, err := export.PeriodChart(s.bars, max(int(float64(w)/st.Scale), 1), max(int(float64(h)/st.Scale), 1), st)
+	if err != nil {
+		s.u.log.Error("draw chart", "err", err)
+		return image.NewRGBA(image.Rect(0, 0, 1, 1))
+	}
+	return img
+}
+
+// drawBreakdown draws the breakdown w device pixels wide.
+func (s *reportsScreen) drawBreakdown(w, _ int) image.Image {
+	st := s.chartStyle()
+	img, err := export.BreakdownChart(export.GroupBars(s.byGroup, 10), max(int(float64(w)/st.Scale), 1), st)
+	if err != nil {
+		s.u.log.Error("draw chart", "err", err)
+		return image.NewRGBA(image.Rect(0, 0, 1, 1))
+	}
+	return img
+}
+
+// exportKind is one item of the Export menu.
+type exportKind struct {
+	label    string
+	format   export.Format
+	detailed bool
+}
+
+// exportKinds are what Export offers: the report as shown, or its entries.
+var exportKinds = []exportKind{
+	{"PDF report", export.PDF, false},
+	{"Excel workbook (.xlsx)", export.XLSX, false},
+	{"CSV", export.CSV, false},
+	{"JSON", export.JSON, false},
+	{"Entries as Excel workbook", export.XLSX, true},
+	{"Entries as CSV", export.CSV, true},
+	{"Entries as calendar (.ics)", export.ICS, true},
+}
+
+// onExport offers the formats in a menu under the button.
+func (s *reportsScreen) onExport() {
+	var items []*fyne.MenuItem
+	for _, k := range exportKinds {
+		items = append(items, fyne.NewMenuItem(k.label+"…", func() { s.chooseFile(k) }))
+	}
+	c := s.u.win.Canvas()
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(s.exportBtn)
+	pos.Y += s.exportBtn.Size().Height
+	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), c, pos)
+}
+
+// fileName is the name the save dialog suggests: stint-report-FROM-TO.EXT.
+func (s *reportsScreen) fileName(k exportKind) string {
+	kind := "report"
+	if k.detailed {
+		kind = "entries"
+	}
+	return fmt.Sprintf("stint-%s-%s-%s.%s", kind, s.query.From, s.query.To, k.format)
+}
+
+// chooseFile asks where to save, then exports there.
+func (s *reportsScreen) chooseFile(k exportKind) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			s.u.showError(fmt.Errorf("choose a file: %w", err))
+			return
+		}
+		if w != nil {
+			s.exportTo(k, w)
+		}
+	}, s.u.win)
+	d.SetFileName(s.fileName(k))
+	d.SetFilter(storage.NewExtensionFileFilter([]string{"." + string(k.format)}))
+	d.Resize(fyne.NewSize(min(s.u.win.Canvas().Size().Width-20, 800), min(s.u.win.Canvas().Size().Height-20, 560)))
+	s.saveDialog = d
+	s.u.showModal(d, nil, nil)
+}
+
+// exportTo writes the report shown (or its entries) to w in the background, and says where
+// it went.
+func (s *reportsScreen) exportTo(k exportKind, w fyne.URIWriteCloser) {
+	u := s.u
+	a, q, loc := u.actor, s.query, u.loc
+	doc := export.Document{Title: "Time report", From: q.From, To: q.To, Timezone: s.byGroup.Timezone, AsOf: s.byGroup.AsOf,
+		Filters: s.filterLines(), Periods: s.bars, PeriodGroup: export.ReportPeriod(s.byPeriod)}
+	if l, err := time.LoadLocation(doc.Timezone); err == nil {
+		loc = l
+	}
+	doc.Location = loc
+	rep := s.byGroup
+	if !k.detailed {
+		doc.Summary = &rep
+	}
+	u.bg(func(ctx context.Context) (func(), error) {
+		var err error
+		if k.detailed {
+			doc.Title = "Time entries"
+			doc.Entries, doc.AsOf, err = detailedEntries(ctx, u.svc, a, q)
+		}
+		if err == nil {
+			err = writeExport(k.format, w, doc)
+		}
+		err = errors.Join(err, w.Close())
+		if err != nil {
+			return nil, fmt.Errorf("export %s: %w", w.URI().Name(), err)
+		}
+		return func() {
+			s.saved = w.URI().Path()
+			u.log.Info("report exported", "format", string(k.format))
+			setText(s.total, s.totalText+" · saved "+w.URI().Name())
+		}, nil
+	})
+}
+
+// writeExport writes doc in format f.
+func writeExport(f export.Format, w io.Writer, doc export.Document) error {
+	switch f {
+	case export.CSV:
+		return export.WriteCSV(w, doc)
+	case export.XLSX:
+		return export.WriteXLSX(w, doc)
+	case export.PDF:
+		return export.WritePDF(w, doc)
+	case export.JSON:
+		return export.WriteJSON(w, doc)
+	case export.ICS:
+		return export.WriteICS(w, doc)
+	}
+	return fmt.Errorf("no writer for %q", f)
+}
+
+// detailedEntries reads every page of a detailed report.
+func detailedEntries(ctx context.Context, svc *app.Service, a app.Actor, q app.ReportQuery) ([]app.DetailedEntry, time.Time, error) {
+	dq := app.DetailedQuery{ListParams: app.ListParams{Limit: app.MaxPageLimit}, From: q.From, To: q.To, Timezone: q.Timezone,
+		UserID: q.UserID, ProjectID: q.ProjectID, ClientID: q.ClientID, TaskID: q.TaskID, TagID: q.TagID, Billable: q.Billable}
+	out := []app.DetailedEntry{}
+	var asOf time.Time
+	for {
+		page, err := svc.DetailedReport(ctx, a, dq)
+		if err != nil {
+			return nil, asOf, err
+		}
+		out, asOf = append(out, page.Items...), page.AsOf
+		if page.NextCursor == "" {
+			return out, asOf, nil
+		}
+		dq.Cursor = page.NextCursor
+	}
+}
+
+// filterLines are the filters set, as the PDF names them.
+func (s *reportsScreen) filterLines() []export.Filter {
+	var out []export.Filter
+	add := func(name string, p *picker) {
+		if p.selected == nil {
+			return
+		}
+		for _, o := range p.options() {
+			if o.id == *p.selected {
+				out = append(out, export.Filter{Name: name, Value: o.label})
+				return
+			}
+		}
+	}
+	add("Project", s.project)
+	add("Client", s.client)
+	add("Tag", s.tag)
+	add("User", s.user)
+	if i := s.billable.SelectedIndex(); i > 0 {
+		out = append(out, export.Filter{Name: "Billable", Value: strings.ToLower(billableChoices[i]) + " only"})
+	}
+	return out
+}
