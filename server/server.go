@@ -193,7 +193,7 @@ func (s *Server) humaConfig() huma.Config {
 	c.CreateHooks = nil
 	c.Transformers = []huma.Transformer{transformProblem}
 	c.RejectUnknownQueryParameters = true
-	f := jsonFormat()
+	f := jsonFormat(new(jsonTypes))
 	f.Marshal = appendingMarshal(f.Marshal)
 	c.Formats = map[string]huma.Format{"application/json": f, "json": f}
 	c.Info.Description = "Stint's HTTP API. Authenticate with `Authorization: Bearer <token>` " +
