@@ -757,8 +757,8 @@ func (c *pgCeiling) handler() http.Handler {
 
 // BenchmarkCreatePathPostgres is one POST /v1/time-entries through the whole handler chain
 // in process, without the network, on store/postgres, one request at a time: no lock waits,
-// so -benchmem and a profile show the create path's own cost, and db_cpu_ms/op the
-// cluster's CPU for it (when the cluster runs on this machine). It needs a cluster, as
+// so -benchmem and a profile show the create path's own cost, db_cpu_ms/op the cluster's
+// CPU for it (when the cluster runs on this machine) and go_cpu_ms/op this process's. It needs a cluster, as
 // BenchmarkAPIPostgres does:
 // ./.ci/test-env go test -run '^$' -bench BenchmarkCreatePathPostgres -benchmem ./server
 func BenchmarkCreatePathPostgres(b *testing.B) {
@@ -792,9 +792,9 @@ func BenchmarkCreatePathPostgres(b *testing.B) {
 		create(-1 - i)
 	}
 	cpu := clusterCPU(b, admin.dsn)
-	var db0 float64
+	var db0, self0 float64
 	if cpu != nil {
-		db0, _ = cpu()
+		db0, self0 = cpu()
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -803,7 +803,8 @@ func BenchmarkCreatePathPostgres(b *testing.B) {
 	}
 	b.StopTimer()
 	if cpu != nil {
-		db1, _ := cpu()
+		db1, self1 := cpu()
 		b.ReportMetric((db1-db0)/float64(b.N), "db_cpu_ms/op")
+		b.ReportMetric((self1-self0)/float64(b.N), "go_cpu_ms/op")
 	}
 }
