@@ -61,13 +61,155 @@ type conn interface {
 
 // queued is a statement sent ahead of the one that carries it. A queued write has a what
 // (for its error) and may check its command tag. An own write is a caller's statement sent
-// late (db.laterOwn): its unique violation is the caller's ErrConflict.
+// late (db.laterOwn): its unique violation is the caller's ErrConflict. A write that may
+// share one statement with its neighbours has a part (merge); parts is set on the
+// statement they were merged into.
 type queued struct {
 	what  string
 	query string
 	args  []any
 	check func(pgconn.CommandTag) error
 	own   bool
+	part  *part
+	parts []queued
+}
+
+// part is a queued insert that may go out as one data-modifying WITH query of a statement
+// with the inserts queued next to it (merge): a create's entry, audit row and change-log
+// row are one statement, not three, and take the tenant's counter once, not twice.
+type part struct {
+	tenant uuid.UUID
+	table  string // what it inserts into; a statement inserts into each table once
+	// body is the insert with ? placeholders for args, ending in RETURNING 1; with seq it
+	// takes the next value of the tenant's counter where seqRef stands.
+	body string
+	args []any
+	seq  bool
+}
+
+// seqRef stands in a part's body for the value it takes from the tenant's counter.
+const seqRef = "{seq}"
+
+// standalone is the part as a statement of its own, taking its value from the counter
+// itself, as it was written before parts were merged.
+func (p *part) standalone() (string, []any) {
+	if !p.seq {
+		return p.body, p.args
+	}
+	return `WITH c AS (UPDATE tenant_counters SET change_seq = change_seq + 1 WHERE tenant_id = ? RETURNING change_seq) ` +
+		strings.ReplaceAll(p.body, seqRef, "(SELECT change_seq FROM c)"), append([]any{p.tenant}, p.args...)
+}
+
+// merge returns the queue with each run of two or more neighbouring parts of one tenant,
+// each into another table, made one statement: the counter's row is updated once for the
+// run's parts that take a value, which get them in queue order (the order and the values
+// they would have had, one statement after the other), and the statement answers how many
+// rows each part inserted, for its check. Writes of one statement see the same snapshot
+// and not each other's rows, hence one table per run: no part can depend on another's row
+// (foreign keys are checked at the statement's end, when they are all there).
+func merge(pending []queued) []queued {
+	var out []queued
+	for i := 0; i < len(pending); {
+		j := i + 1
+		if p := pending[i].part; p != nil {
+			tables := map[string]bool{p.table: true}
+			for ; j < len(pending); j++ {
+				q := pending[j].part
+				if q == nil || q.tenant != p.tenant || tables[q.table] {
+					break
+				}
+				tables[q.table] = true
+			}
+		}
+		if j-i < 2 {
+			out = append(out, pending[i])
+			i++
+			continue
+		}
+		out = append(out, mergeRun(pending[i:j]))
+		i = j
+	}
+	return out
+}
+
+// mergeRun makes one statement of the parts of run.
+func mergeRun(run []queued) queued {
+	seqs := 0
+	for _, q := range run {
+		if q.part.seq {
+			seqs++
+		}
+	}
+	var b strings.Builder
+	var args []any
+	b.WriteString("WITH ")
+	if seqs > 0 {
+		b.WriteString("c AS (UPDATE tenant_counters SET change_seq = change_seq + " + strconv.Itoa(seqs) +
+			" WHERE tenant_id = ? RETURNING change_seq), ")
+		args = append(args, run[0].part.tenant)
+	}
+	taken := 0
+	for i, q := range run {
+		body := q.part.body
+		if q.part.seq {
+			taken++
+			body = strings.ReplaceAll(body, seqRef, "(SELECT change_seq - "+strconv.Itoa(seqs-taken)+" FROM c)")
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("p" + strconv.Itoa(i) + " AS (" + body + ")")
+		args = append(args, q.part.args...)
+	}
+	b.WriteString(" SELECT ")
+	for i := range run {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(SELECT count(*) FROM p" + strconv.Itoa(i) + ")")
+	}
+	return queued{query: rebind(b.String()), args: args, parts: run}
+}
+
+// result reads a queued statement's result and judges it: a merged statement's counts go
+// to each part's check, and its failure is told as the failure of the part whose table it
+// names (a unique violation of an own part's table is the caller's ErrConflict).
+func (q queued) result(br pgx.BatchResults) error {
+	if q.parts == nil {
+		tag, err := br.Exec()
+		if err == nil && q.check != nil {
+			err = q.check(tag)
+		}
+		if err != nil && q.what != "" {
+			err = &deferredError{what: q.what, err: err, own: q.own}
+		}
+		return err
+	}
+	counts := make([]int64, len(q.parts))
+	dest := make([]any, len(q.parts))
+	for i := range counts {
+		dest[i] = &counts[i]
+	}
+	if err := br.QueryRow().Scan(dest...); err != nil {
+		var pe *pgconn.PgError
+		whats := make([]string, len(q.parts))
+		for i, p := range q.parts {
+			whats[i] = p.what
+			if errors.As(err, &pe) && pe.TableName == p.part.table {
+				return &deferredError{what: p.what, err: err, own: p.own}
+			}
+		}
+		return &deferredError{what: strings.Join(whats, ", "), err: err}
+	}
+	for i, p := range q.parts {
+		if p.check == nil {
+			continue
+		}
+		if err := p.check(pgconn.NewCommandTag("INSERT 0 " + strconv.FormatInt(counts[i], 10))); err != nil {
+			return &deferredError{what: p.what, err: err, own: p.own}
+		}
+	}
+	return nil
 }
 
 // deferredError is the failure of a queued write. It carries the driver error for Write's
@@ -110,7 +252,7 @@ func (d *db) open(tenant uuid.UUID, alone bool) (b *pgx.Batch, lead []queued) {
 		lead = append(lead, queued{query: d.begin})
 		d.begin, d.began = "", true
 	}
-	lead = append(lead, d.pending...)
+	lead = append(lead, merge(d.pending)...)
 	d.pending = nil
 	if tenant != d.tenant {
 		lead = append(lead, queued{query: setTenant, args: []any{tenant.String()}})
@@ -126,14 +268,7 @@ func (d *db) open(tenant uuid.UUID, alone bool) (b *pgx.Batch, lead []queued) {
 // loses the transaction.
 func (d *db) lead(br pgx.BatchResults, lead []queued) error {
 	for _, q := range lead {
-		tag, err := br.Exec()
-		if err == nil && q.check != nil {
-			err = q.check(tag)
-		}
-		if err != nil {
-			if q.what != "" {
-				err = &deferredError{what: q.what, err: err, own: q.own}
-			}
+		if err := q.result(br); err != nil {
 			d.failed = err
 			return err
 		}
@@ -150,6 +285,22 @@ func (d *db) later(tenant uuid.UUID, what, query string, check func(pgconn.Comma
 		d.tenant = tenant
 	}
 	d.pending = append(d.pending, queued{what: what, query: rebind(query), args: args, check: check})
+}
+
+// laterPart queues an insert for tenant as later does, as a part (merge) that may share
+// one statement with its neighbours; the tenant's counter gives it a value where p.body
+// says seqRef when p.seq is set.
+func (d *db) laterPart(what string, p *part, check func(pgconn.CommandTag) error) {
+	query, args := p.standalone()
+	d.later(p.tenant, what, query, check, args...)
+	d.pending[len(d.pending)-1].part = p
+}
+
+// laterOwnPart is laterPart for a caller's write whose result nobody acts on inside the
+// transaction (laterOwn).
+func (d *db) laterOwnPart(what string, p *part) {
+	d.laterPart(what, p, nil)
+	d.pending[len(d.pending)-1].own = true
 }
 
 // laterOwn queues a caller's write whose only possible failures end the transaction anyway:
