@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -51,6 +52,8 @@ type db struct {
 	// ahead holds users read along with a membership (memberships.Get), for users.Get to
 	// take without a round trip of its own; any write drops them, since it may change them.
 	ahead map[uuid.UUID]app.User
+	// merged keeps the statements merge has made (Store.merged); nil makes them each time.
+	merged *sync.Map
 }
 
 // conn is where db sends its batches: a pooled connection or a pgx transaction (units).
@@ -78,27 +81,47 @@ type queued struct {
 // with the inserts queued next to it (merge): a create's entry, audit row and change-log
 // row are one statement, not three, and take the tenant's counter once, not twice.
 type part struct {
+	*partSQL
 	tenant uuid.UUID
-	table  string // what it inserts into; a statement inserts into each table once
-	// body is the insert with ? placeholders for args, ending in RETURNING 1; with seq it
-	// takes the next value of the tenant's counter where seqRef stands.
+	args   []any
+}
+
+// partSQL is what a part inserts: the same for every row of its kind, so a package-level
+// value made once.
+type partSQL struct {
+	table string // what it inserts into; a statement inserts into each table once
+	// body is the insert with ? placeholders, ending in RETURNING 1; with seq it takes the
+	// next value of the tenant's counter where seqRef stands.
 	body string
-	args []any
 	seq  bool
+	// alone is the part as a statement of its own, numbered, taking its value from the
+	// counter itself (its first argument is then the tenant).
+	alone string
 }
 
 // seqRef stands in a part's body for the value it takes from the tenant's counter.
 const seqRef = "{seq}"
 
-// standalone is the part as a statement of its own, taking its value from the counter
-// itself, as it was written before parts were merged.
-func (p *part) standalone() (string, []any) {
-	if !p.seq {
-		return p.body, p.args
+func newPartSQL(table, body string, seq bool) *partSQL {
+	p := &partSQL{table: table, body: body, seq: seq, alone: rebind(body)}
+	if seq {
+		p.alone = rebind(`WITH c AS (UPDATE tenant_counters SET change_seq = change_seq + 1 WHERE tenant_id = ? RETURNING change_seq) ` +
+			strings.ReplaceAll(body, seqRef, "(SELECT change_seq FROM c)"))
 	}
-	return `WITH c AS (UPDATE tenant_counters SET change_seq = change_seq + 1 WHERE tenant_id = ? RETURNING change_seq) ` +
-		strings.ReplaceAll(p.body, seqRef, "(SELECT change_seq FROM c)"), append([]any{p.tenant}, p.args...)
+	return p
 }
+
+// aloneArgs are the arguments of the part as a statement of its own.
+func (p *part) aloneArgs() []any {
+	if !p.seq {
+		return p.args
+	}
+	return append([]any{p.tenant}, p.args...)
+}
+
+// mergedKey names the statement a run of parts makes, for Store.merged; runs longer than
+// it are made each time.
+type mergedKey [4]*partSQL
 
 // merge returns the queue with each run of two or more neighbouring parts of one tenant,
 // each into another table, made one statement: the counter's row is updated once for the
@@ -106,47 +129,88 @@ func (p *part) standalone() (string, []any) {
 // they would have had, one statement after the other), and the statement answers how many
 // rows each part inserted, for its check. Writes of one statement see the same snapshot
 // and not each other's rows, hence one table per run: no part can depend on another's row
-// (foreign keys are checked at the statement's end, when they are all there).
-func merge(pending []queued) []queued {
-	var out []queued
+// (foreign keys are checked at the statement's end, when they are all there). A part left
+// alone goes out as its own statement. made keeps the statements made, when not nil.
+func merge(pending []queued, made *sync.Map) []queued {
+	out := make([]queued, 0, len(pending))
 	for i := 0; i < len(pending); {
 		j := i + 1
 		if p := pending[i].part; p != nil {
-			tables := map[string]bool{p.table: true}
+		run:
 			for ; j < len(pending); j++ {
 				q := pending[j].part
-				if q == nil || q.tenant != p.tenant || tables[q.table] {
+				if q == nil || q.tenant != p.tenant {
 					break
 				}
-				tables[q.table] = true
+				for _, r := range pending[i:j] {
+					if r.part.table == q.table {
+						break run
+					}
+				}
 			}
 		}
-		if j-i < 2 {
+		switch {
+		case j-i >= 2:
+			out = append(out, mergeRun(pending[i:j], made))
+		case pending[i].part != nil:
+			q := pending[i]
+			q.query, q.args = q.part.alone, q.part.aloneArgs()
+			out = append(out, q)
+		default:
 			out = append(out, pending[i])
-			i++
-			continue
 		}
-		out = append(out, mergeRun(pending[i:j]))
 		i = j
 	}
 	return out
 }
 
 // mergeRun makes one statement of the parts of run.
-func mergeRun(run []queued) queued {
+func mergeRun(run []queued, made *sync.Map) queued {
+	var key mergedKey
+	cached := made != nil && len(run) <= len(key)
+	for i, q := range run {
+		if cached {
+			key[i] = q.part.partSQL
+		}
+	}
+	tenant := run[0].part.tenant
 	seqs := 0
+	n := 0
 	for _, q := range run {
 		if q.part.seq {
 			seqs++
 		}
+		n += len(q.part.args)
 	}
+	args := make([]any, 0, n+1)
+	if seqs > 0 {
+		args = append(args, tenant)
+	}
+	for _, q := range run {
+		args = append(args, q.part.args...)
+	}
+	var query string
+	if cached {
+		if v, ok := made.Load(key); ok {
+			query = v.(string)
+		}
+	}
+	if query == "" {
+		query = mergedSQL(run, seqs)
+		if cached {
+			made.Store(key, query)
+		}
+	}
+	return queued{query: query, args: args, parts: run}
+}
+
+// mergedSQL is the statement of a run of parts, numbered; seqs of them take a value.
+func mergedSQL(run []queued, seqs int) string {
 	var b strings.Builder
-	var args []any
 	b.WriteString("WITH ")
 	if seqs > 0 {
 		b.WriteString("c AS (UPDATE tenant_counters SET change_seq = change_seq + " + strconv.Itoa(seqs) +
 			" WHERE tenant_id = ? RETURNING change_seq), ")
-		args = append(args, run[0].part.tenant)
 	}
 	taken := 0
 	for i, q := range run {
@@ -159,7 +223,6 @@ func mergeRun(run []queued) queued {
 			b.WriteString(", ")
 		}
 		b.WriteString("p" + strconv.Itoa(i) + " AS (" + body + ")")
-		args = append(args, q.part.args...)
 	}
 	b.WriteString(" SELECT ")
 	for i := range run {
@@ -168,7 +231,7 @@ func mergeRun(run []queued) queued {
 		}
 		b.WriteString("(SELECT count(*) FROM p" + strconv.Itoa(i) + ")")
 	}
-	return queued{query: rebind(b.String()), args: args, parts: run}
+	return rebind(b.String())
 }
 
 // result reads a queued statement's result and judges it: a merged statement's counts go
@@ -252,7 +315,7 @@ func (d *db) open(tenant uuid.UUID, alone bool) (b *pgx.Batch, lead []queued) {
 		lead = append(lead, queued{query: d.begin})
 		d.begin, d.began = "", true
 	}
-	lead = append(lead, merge(d.pending)...)
+	lead = append(lead, merge(d.pending, d.merged)...)
 	d.pending = nil
 	if tenant != d.tenant {
 		lead = append(lead, queued{query: setTenant, args: []any{tenant.String()}})
@@ -288,12 +351,14 @@ func (d *db) later(tenant uuid.UUID, what, query string, check func(pgconn.Comma
 }
 
 // laterPart queues an insert for tenant as later does, as a part (merge) that may share
-// one statement with its neighbours; the tenant's counter gives it a value where p.body
-// says seqRef when p.seq is set.
+// one statement with its neighbours.
 func (d *db) laterPart(what string, p *part, check func(pgconn.CommandTag) error) {
-	query, args := p.standalone()
-	d.later(p.tenant, what, query, check, args...)
-	d.pending[len(d.pending)-1].part = p
+	d.ahead = nil
+	if p.tenant != d.tenant {
+		d.pending = append(d.pending, queued{what: "set tenant", query: setTenant, args: []any{p.tenant.String()}})
+		d.tenant = p.tenant
+	}
+	d.pending = append(d.pending, queued{what: what, check: check, part: p})
 }
 
 // laterOwnPart is laterPart for a caller's write whose result nobody acts on inside the

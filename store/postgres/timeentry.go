@@ -114,6 +114,11 @@ func (s timeEntries) List(ctx context.Context, sc app.Scope, f app.EntryFilter) 
 	return queryList(ctx, s.d, sc.TenantID, "list time entries", min(f.Page.Limit, app.MaxPageLimit+1), scanEntry, b.String(), args...)
 }
 
+// entryInsert inserts an entry with its version from the tenant's counter.
+var entryInsert = newPartSQL("time_entries", `INSERT INTO time_entries (id, tenant_id, organization_id, user_id, project_id,
+	task_id, description, started_at, stopped_at, timezone, billable, source, tag_ids, `+metaCols+`, server_version)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(`+seqRef+`, 0)) RETURNING 1`, true)
+
 func (s timeEntries) Insert(ctx context.Context, sc app.Scope, e app.TimeEntry) error {
 	if e.TenantID != sc.TenantID || e.OrganizationID != sc.OrgID {
 		return fmt.Errorf("insert time entry: scope mismatch: %w", app.ErrNotFound)
@@ -124,10 +129,7 @@ func (s timeEntries) Insert(ctx context.Context, sc app.Scope, e app.TimeEntry) 
 	// the stamping trigger (migration 0009), which would cost a PL/pgSQL call and a statement
 	// of its own. Without a counter the tenant's writer may see, the version stays 0 and
 	// the trigger takes over, so the row's own checks refuse it as they always did.
-	p := &part{tenant: sc.TenantID, table: "time_entries", seq: true, args: args, body: `INSERT INTO time_entries (id, tenant_id,
-		organization_id, user_id, project_id, task_id, description, started_at, stopped_at, timezone, billable, source, tag_ids, ` +
-		metaCols + `, server_version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(` + seqRef + `, 0)) RETURNING 1`}
+	p := &part{partSQL: entryInsert, tenant: sc.TenantID, args: args}
 	if e.StoppedAt != nil {
 		// A stopped entry cannot break the one-running-entry rule, the only refusal a caller
 		// acts on (a new id is not taken): its insert goes out with the transaction's next
@@ -140,8 +142,7 @@ func (s timeEntries) Insert(ctx context.Context, sc app.Scope, e app.TimeEntry) 
 		s.d.laterOwnPart("insert time entry", p)
 		return nil
 	}
-	query, args := p.standalone()
-	_, err := s.d.exec(ctx, sc.TenantID, query, args...)
+	_, err := s.d.exec(ctx, sc.TenantID, p.alone, p.aloneArgs()...)
 	if err != nil {
 		return fmt.Errorf("insert time entry: %w", mapErr(err))
 	}
