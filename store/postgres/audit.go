@@ -18,7 +18,7 @@ func (s auditLog) Append(ctx context.Context, sc app.Scope, e app.AuditEntry) er
 		return fmt.Errorf("append audit: tenant mismatch: %w", app.ErrNotFound)
 	}
 	// Nobody waits for the row: it goes out with the transaction's next round trip
-	// (db.later), in one statement with the row it records when that is queued too (merge).
+	// (db.laterPart), in one statement with the row it records when that is queued too (merge).
 	s.d.laterPart("append audit", &part{partSQL: auditInsert, tenant: sc.TenantID,
 		args: []any{e.ID, e.TenantID, e.OrganizationID, e.ActorID, e.Action, e.Entity, e.EntityID, ts(e.At)}}, nil)
 	return nil

@@ -45,7 +45,7 @@ func (s changeLog) Append(ctx context.Context, sc app.Scope, c app.Change) error
 		fields = &enc
 	}
 	// Nobody waits for the row: it goes out with the transaction's next round trip
-	// (db.later), in one statement with the row it records when that is queued too (merge).
+	// (db.laterPart), in one statement with the row it records when that is queued too (merge).
 	// It takes its seq from the tenant's counter there, so seq order stays commit order;
 	// without a counter row it inserts nothing, and the check says so.
 	s.d.laterPart("append change", &part{partSQL: changeInsert, tenant: sc.TenantID,

@@ -64,7 +64,7 @@ type conn interface {
 
 // queued is a statement sent ahead of the one that carries it. A queued write has a what
 // (for its error) and may check its command tag. An own write is a caller's statement sent
-// late (db.laterOwn): its unique violation is the caller's ErrConflict. A write that may
+// late (db.laterOwnPart): its unique violation is the caller's ErrConflict. A write that may
 // share one statement with its neighbours has a part (merge); parts is set on the
 // statement they were merged into.
 type queued struct {
@@ -281,7 +281,7 @@ func (q queued) result(br pgx.BatchResults) error {
 type deferredError struct {
 	what string
 	err  error
-	own  bool // a caller's own statement sent late (db.laterOwn)
+	own  bool // a caller's own statement sent late (db.laterOwnPart)
 }
 
 func (e *deferredError) Error() string { return e.what + ": " + e.err.Error() }
@@ -339,19 +339,9 @@ func (d *db) lead(br pgx.BatchResults, lead []queued) error {
 	return nil
 }
 
-// later queues a write for tenant whose result nobody waits for: it goes out with the next
-// statement or the end of the transaction (finish); check, when set, judges its tag.
-func (d *db) later(tenant uuid.UUID, what, query string, check func(pgconn.CommandTag) error, args ...any) {
-	d.ahead = nil
-	if tenant != d.tenant {
-		d.pending = append(d.pending, queued{what: "set tenant", query: setTenant, args: []any{tenant.String()}})
-		d.tenant = tenant
-	}
-	d.pending = append(d.pending, queued{what: what, query: rebind(query), args: args, check: check})
-}
-
-// laterPart queues an insert for tenant as later does, as a part (merge) that may share
-// one statement with its neighbours.
+// laterPart queues an insert for tenant whose result nobody waits for: it goes out with
+// the next statement or the end of the transaction (finish), as a part (merge) that may
+// share one statement with its neighbours; check, when set, judges its tag.
 func (d *db) laterPart(what string, p *part, check func(pgconn.CommandTag) error) {
 	d.ahead = nil
 	if p.tenant != d.tenant {
@@ -361,22 +351,16 @@ func (d *db) laterPart(what string, p *part, check func(pgconn.CommandTag) error
 	d.pending = append(d.pending, queued{what: what, check: check, part: p})
 }
 
-// laterOwnPart is laterPart for a caller's write whose result nobody acts on inside the
-// transaction (laterOwn).
+// laterOwnPart queues a caller's insert whose only possible failures end the transaction
+// anyway: it goes out with the next statement or the end of the transaction, as
+// laterPart's do, and its failure fails the transaction as theirs does, except that a
+// unique violation is ErrConflict (the caller's own statement's result, arriving with the
+// commit). It is for writes whose result nobody acts on inside the transaction, and it
+// saves their round trip: for a write that takes the tenant's counter (a synced row's
+// insert), it also shortens how long the transaction holds the counter's lock, which every
+// writer of the tenant queues on.
 func (d *db) laterOwnPart(what string, p *part) {
 	d.laterPart(what, p, nil)
-	d.pending[len(d.pending)-1].own = true
-}
-
-// laterOwn queues a caller's write whose only possible failures end the transaction anyway:
-// it goes out with the next statement or the end of the transaction, as later's do, and its
-// failure fails the transaction as theirs does, except that a unique violation is
-// ErrConflict (the caller's own statement's result, arriving with the commit). It is for
-// writes whose result nobody acts on inside the transaction, and it saves their round trip:
-// for a write that takes the tenant's counter (a synced row's insert), it also shortens how
-// long the transaction holds the counter's lock, which every writer of the tenant queues on.
-func (d *db) laterOwn(tenant uuid.UUID, what, query string, args ...any) {
-	d.later(tenant, what, query, nil, args...)
 	d.pending[len(d.pending)-1].own = true
 }
 

@@ -133,7 +133,7 @@ func (s timeEntries) Insert(ctx context.Context, sc app.Scope, e app.TimeEntry) 
 	if e.StoppedAt != nil {
 		// A stopped entry cannot break the one-running-entry rule, the only refusal a caller
 		// acts on (a new id is not taken): its insert goes out with the transaction's next
-		// round trip, usually the COMMIT with the audit and change-log rows (db.laterOwn),
+		// round trip, usually the COMMIT with the audit and change-log rows (db.laterOwnPart),
 		// and in one statement with them (merge). It takes the tenant's counter
 		// (tenant_counters), whose lock the tenant's other writers queue on; sent with the
 		// COMMIT, the lock is held while PostgreSQL runs that one round trip, not across the
