@@ -43,6 +43,19 @@ func (p Page[T]) AppendJSON(b []byte) ([]byte, bool) {
 	return append(out, '}'), true
 }
 
+// AppendTimeEntryJSON appends e as encoding/json encodes it with HTML escaping off (no
+// trailing newline) and reports true, or reports false with b unchanged when only
+// encoding/json can judge it, as Page.AppendJSON does for each item. It is a function, not
+// a method, so that the types embedding TimeEntry (DayLogEntry, ReportEntry) do not take it
+// for their own encoding.
+func AppendTimeEntryJSON(b []byte, e *TimeEntry) ([]byte, bool) {
+	out, ok := e.appendJSON(b)
+	if !ok {
+		return b, false
+	}
+	return out, true
+}
+
 // appendJSON appends e as encoding/json encodes a TimeEntry (fields in declaration order,
 // Meta's inlined, HLC left out, deleted_at omitted when nil).
 func (e *TimeEntry) appendJSON(b []byte) ([]byte, bool) {

@@ -95,3 +95,26 @@ func FuzzAppendJSONString(f *testing.F) {
 		}
 	})
 }
+
+// AppendTimeEntryJSON writes one entry as encoding/json does, and declines what only
+// encoding/json can judge, leaving the buffer as it was.
+func TestAppendTimeEntryJSON(t *testing.T) {
+	id := uuid.MustParse("0193a5b2-7c1d-7e8f-9a0b-1c2d3e4f5a6b")
+	utc := time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
+	stop := utc.Add(time.Hour)
+	far := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, e := range []app.TimeEntry{
+		{},
+		{ID: id, TenantID: id, ProjectID: &id, Description: "a <b> & \"c\" \u2028 \xff", StartedAt: utc, StoppedAt: &stop,
+			Timezone: "Europe/Paris", Billable: true, Source: app.SourceManual, TagIDs: []uuid.UUID{id},
+			Meta: app.Meta{Version: 3, CreatedAt: utc, UpdatedAt: stop, DeletedAt: &stop, HLC: "x"}},
+	} {
+		got, ok := app.AppendTimeEntryJSON([]byte("prefix"), &e)
+		if want := append([]byte("prefix"), encodeStd(t, e)...); !ok || !bytes.Equal(got, want) {
+			t.Errorf("AppendTimeEntryJSON = %s, %v; want %s", got, ok, want)
+		}
+	}
+	if got, ok := app.AppendTimeEntryJSON([]byte("prefix"), &app.TimeEntry{StartedAt: far}); ok || string(got) != "prefix" {
+		t.Errorf("AppendTimeEntryJSON of a year-10000 entry = %q, %v; want the buffer unchanged and false", got, ok)
+	}
+}

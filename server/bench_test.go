@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -155,7 +156,7 @@ func drive(b *testing.B, first, n, want int, mk func(int) *http.Request) time.Du
 	start := time.Now()
 	for range benchConns {
 		wg.Add(1)
-		go func() {
+		go pprof.Do(context.Background(), pprof.Labels("side", "client"), func(context.Context) {
 			defer wg.Done()
 			for {
 				i := int(next.Add(1)) - 1
@@ -176,7 +177,7 @@ func drive(b *testing.B, first, n, want int, mk func(int) *http.Request) time.Du
 					return
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
@@ -498,11 +499,11 @@ func BenchmarkAPIPostgres(b *testing.B) {
 	defer st.Close()
 	ceiling := newPGCeiling(b, admin.dsn, st.PoolStats().Max)
 	defer ceiling.close()
-	cts := httptest.NewServer(ceiling.handler())
+	cts := httptest.NewServer(profiled("ceiling", ceiling.handler()))
 	defer cts.Close()
 
 	svc := app.New(st, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
-	full := httptest.NewServer(New(svc, Config{AllowSignup: true, Throttle: postgres.NewThrottle(st)}).Handler())
+	full := httptest.NewServer(profiled("full", New(svc, Config{AllowSignup: true, Throttle: postgres.NewThrottle(st)}).Handler()))
 	defer full.Close()
 	sess, err := svc.Signup(ctx, app.SignupInput{Email: "bench@example.com", Password: "bench password",
 		Name: "Bench", Organization: "Bench", Timezone: "UTC"})
@@ -547,6 +548,17 @@ func BenchmarkAPIPostgres(b *testing.B) {
 		"create", createFull, createCeiling, createFull/createCeiling, ">=0.6",
 		"list", listFull, listCeiling, listFull/listCeiling, ">=0.6",
 		benchConns, benchCreates, benchLists, benchPageSize, ceiling.pool.Config().MaxConns, runtime.GOMAXPROCS(0))
+}
+
+// profiled labels the CPU profile's samples of h's requests with the side that served them
+// and the method, as "full POST", so that the profile of one run (-cpuprofile) shows each
+// side's creates and lists apart: go tool pprof -tagfocus 'side=full POST' …
+func profiled(side string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		pprof.Do(r.Context(), pprof.Labels("side", side+" "+r.Method), func(ctx context.Context) {
+			h.ServeHTTP(w, r.WithContext(ctx))
+		})
+	})
 }
 
 // benchPost makes the i-th create of a comparison: a half-hour entry a minute after the
@@ -741,4 +753,58 @@ func (c *pgCeiling) handler() http.Handler {
 		_ = json.NewEncoder(w).Encode(map[string]any{"items": items, "next_cursor": ""})
 	})
 	return r
+}
+
+// BenchmarkCreatePathPostgres is one POST /v1/time-entries through the whole handler chain
+// in process, without the network, on store/postgres, one request at a time: no lock waits,
+// so -benchmem and a profile show the create path's own cost, db_cpu_ms/op the cluster's
+// CPU for it (when the cluster runs on this machine) and go_cpu_ms/op this process's. It needs a cluster, as
+// BenchmarkAPIPostgres does:
+// ./.ci/test-env go test -run '^$' -bench BenchmarkCreatePathPostgres -benchmem ./server
+func BenchmarkCreatePathPostgres(b *testing.B) {
+	ctx := context.Background()
+	admin := benchPostgres(b)
+	appDSN, err := postgres.Setup(ctx, admin.dsn, postgres.SetupOptions{Owner: admin.name + "_owner", App: admin.name + "_app"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := postgres.Open(ctx, appDSN)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	svc := app.New(st, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
+	h := New(svc, Config{AllowSignup: true, Throttle: postgres.NewThrottle(st)}).Handler()
+	sess, err := svc.Signup(ctx, app.SignupInput{Email: "create@example.com", Password: "bench password",
+		Name: "Bench", Organization: "Bench", Timezone: "UTC"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	post := benchPost("http://127.0.0.1/v1/time-entries", "Bearer "+sess.Token)
+	create := func(i int) {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, post(i))
+		if w.Code != http.StatusCreated {
+			b.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+	}
+	for i := range 200 { // every pooled connection has prepared the statements
+		create(-1 - i)
+	}
+	cpu := clusterCPU(b, admin.dsn)
+	var db0, self0 float64
+	if cpu != nil {
+		db0, self0 = cpu()
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		create(i)
+	}
+	b.StopTimer()
+	if cpu != nil {
+		db1, self1 := cpu()
+		b.ReportMetric((db1-db0)/float64(b.N), "db_cpu_ms/op")
+		b.ReportMetric((self1-self0)/float64(b.N), "go_cpu_ms/op")
+	}
 }

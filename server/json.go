@@ -9,6 +9,7 @@ import (
 	"io"
 	"reflect"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -25,9 +26,26 @@ import (
 // syntax but not acceptable; humaProblem recognises it.
 const strictPrefix = "request body: "
 
-// jsonFormat is huma's JSON format with the strict decoder.
-func jsonFormat() huma.Format {
-	return huma.Format{Marshal: huma.DefaultJSONFormat.Marshal, Unmarshal: strictUnmarshal}
+// jsonFormat is huma's JSON format with the strict decoder, which keeps what it learns of
+// the body types in types.
+func jsonFormat(types *jsonTypes) huma.Format {
+	return huma.Format{Marshal: huma.DefaultJSONFormat.Marshal, Unmarshal: types.unmarshal}
+}
+
+// jsonTypes remembers the fields of each struct type the strict decoder has checked keys
+// against (jsonFields), for every later body: working them out again costs a create more
+// than the rest of the key check.
+type jsonTypes struct {
+	fields sync.Map // reflect.Type → map[string]jsonField
+}
+
+func (c *jsonTypes) fieldsOf(t reflect.Type) map[string]jsonField {
+	if f, ok := c.fields.Load(t); ok {
+		return f.(map[string]jsonField)
+	}
+	f := jsonFields(t)
+	c.fields.Store(t, f)
+	return f
 }
 
 // strictUnmarshal is json.Unmarshal for bodies that are valid UTF-8, have no unpaired
@@ -35,6 +53,11 @@ func jsonFormat() huma.Format {
 // as encoding/json matches them to fields), and no key that matches a struct field only
 // case-insensitively. huma calls it twice: into any to validate, then into the body's type.
 func strictUnmarshal(data []byte, v any) error {
+	return new(jsonTypes).unmarshal(data, v)
+}
+
+// unmarshal is strictUnmarshal with the fields of struct types kept in c.
+func (c *jsonTypes) unmarshal(data []byte, v any) error {
 	if !utf8.Valid(data) {
 		return strictError("is not valid UTF-8")
 	}
@@ -46,7 +69,7 @@ func strictUnmarshal(data []byte, v any) error {
 		// Well-formed: the keys are checked in one pass over the bytes (jsonScan).
 		// The decoder's tokens below say the same and cost a push of 500 rows several
 		// times its decoding.
-		sc := jsonScan{data: data, fields: map[reflect.Type]map[string]jsonField{}}
+		sc := jsonScan{data: data, types: c}
 		if err := sc.value(t); err != nil {
 			return err
 		}
@@ -169,21 +192,11 @@ func (o objectKeys) key(key string) (reflect.Type, error) {
 
 // jsonScan is checkJSONValue over bytes already known to be valid JSON: the same key
 // checks in the same order, with the keys read off the bytes instead of out of decoder
-// tokens. fields remembers each struct type's fields for the call (a push names one type
-// per mutation).
+// tokens, and the fields of struct types from types.
 type jsonScan struct {
-	data   []byte
-	i      int
-	fields map[reflect.Type]map[string]jsonField
-}
-
-func (s *jsonScan) fieldsOf(t reflect.Type) map[string]jsonField {
-	f, ok := s.fields[t]
-	if !ok {
-		f = jsonFields(t)
-		s.fields[t] = f
-	}
-	return f
+	data  []byte
+	i     int
+	types *jsonTypes
 }
 
 func (s *jsonScan) skipSpace() {
@@ -233,7 +246,7 @@ func (s *jsonScan) value(t reflect.Type) error {
 }
 
 func (s *jsonScan) object(t reflect.Type) error {
-	o := newObjectKeys(t, s.fieldsOf)
+	o := newObjectKeys(t, s.types.fieldsOf)
 	s.i++
 	for {
 		s.skipSpace()
@@ -331,8 +344,31 @@ func plainType(t reflect.Type) reflect.Type {
 	return t
 }
 
-// foldKey maps keys that strings.EqualFold considers equal to one string.
+// foldKey maps keys that strings.EqualFold considers equal to one string: each rune to the
+// least of those it folds to. Of an ASCII letter's, that is its upper case (k, K and the
+// Kelvin sign give K), so an ASCII key is upper-cased without looking runes up.
 func foldKey(s string) string {
+	ascii, lower := true, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+		lower = lower || ('a' <= c && c <= 'z')
+	}
+	if ascii {
+		if !lower {
+			return s
+		}
+		b := []byte(s)
+		for i, c := range b {
+			if 'a' <= c && c <= 'z' {
+				b[i] = c - ('a' - 'A')
+			}
+		}
+		return string(b)
+	}
 	return strings.Map(func(r rune) rune {
 		min := r
 		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/google/uuid"
 
@@ -44,7 +45,7 @@ func tokenCheck(data []byte, t reflect.Type) error {
 }
 
 func scanCheck(data []byte, t reflect.Type) error {
-	s := jsonScan{data: data, fields: map[reflect.Type]map[string]jsonField{}}
+	s := jsonScan{data: data, types: new(jsonTypes)}
 	return s.value(t)
 }
 
@@ -158,5 +159,64 @@ func BenchmarkPushBodyDecode(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestJSONScanSharedTypes: a decoder that keeps the fields of the types it has met across
+// bodies (jsonTypes, one per server) answers every body as a fresh one does.
+func TestJSONScanSharedTypes(t *testing.T) {
+	shared := new(jsonTypes)
+	for round := range 2 {
+		for _, in := range append(scanSeeds, string(pushBodyJSON(3))) {
+			for _, typ := range scanTypes {
+				s := jsonScan{data: []byte(in), types: shared}
+				want, got := fmt.Sprint(tokenCheck([]byte(in), typ)), fmt.Sprint(s.value(typ))
+				if got != want {
+					t.Errorf("round %d, %q as %v: shared scan %s, tokens %s", round, in, typ, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestStrictUnmarshalKeepsTypes: a server's decoder works out a body type's fields once,
+// not for every body (a create spent more on them than on the rest of the key check).
+func TestStrictUnmarshalKeepsTypes(t *testing.T) {
+	data := []byte(`{"description":"bench entry 1","started_at":"2025-01-01T00:00:00Z","stopped_at":"2025-01-01T00:30:00Z"}`)
+	decode := func(unmarshal func([]byte, any) error) func() {
+		return func() {
+			var b timeEntryCreateBody
+			if err := unmarshal(data, &b); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	shared := new(jsonTypes)
+	decode(shared.unmarshal)()
+	fresh, kept := testing.AllocsPerRun(20, decode(strictUnmarshal)), testing.AllocsPerRun(20, decode(shared.unmarshal))
+	if kept >= fresh-5 {
+		t.Errorf("a decode allocates %.0f times with the fields kept, %.0f without: want far fewer", kept, fresh)
+	}
+}
+
+// TestFoldKey: the ASCII shortcut folds as the rune-by-rune rule does.
+func TestFoldKey(t *testing.T) {
+	slow := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			m := r
+			for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+				m = min(m, f)
+			}
+			return m
+		}, s)
+	}
+	keys := []string{"", "started_at", "STARTED_AT", "Started_At", "tag_ids", "ID", "x1_-9", "k", "s", "\u212a", "\u017f", "na\u00efve", "\u00c9t\u00e9"}
+	for c := range 128 {
+		keys = append(keys, string(rune(c)), "a"+string(rune(c)), string(rune(c))+"Z")
+	}
+	for _, k := range keys {
+		if got, want := foldKey(k), slow(k); got != want {
+			t.Errorf("foldKey(%q) = %q, want %q", k, got, want)
+		}
 	}
 }

@@ -198,7 +198,7 @@ func (s *Server) humaConfig() huma.Config {
 	c.CreateHooks = nil
 	c.Transformers = []huma.Transformer{transformProblem}
 	c.RejectUnknownQueryParameters = true
-	f := jsonFormat()
+	f := jsonFormat(new(jsonTypes))
 	f.Marshal = appendingMarshal(f.Marshal)
 	c.Formats = map[string]huma.Format{"application/json": f, "json": f}
 	c.Info.Description = "Stint's HTTP API. Authenticate with `Authorization: Bearer <token>` " +
@@ -227,11 +227,17 @@ var jsonBuffers = sync.Pool{New: func() any { return new([]byte) }}
 const maxPooledJSON = 1 << 20
 
 // appendingMarshal writes bodies that append their own JSON in one Write, followed by the
-// newline json.Encoder ends with, and marshals everything else with marshal.
+// newline json.Encoder ends with, and marshals everything else with marshal. A single time
+// entry (what a create, get or change of one answers) is appended too.
 func appendingMarshal(marshal func(io.Writer, any) error) func(io.Writer, any) error {
 	return func(w io.Writer, v any) error {
-		a, ok := v.(jsonAppender)
-		if !ok {
+		var a jsonAppender
+		switch body := v.(type) {
+		case app.TimeEntry:
+			a = timeEntryJSON{&body}
+		case jsonAppender:
+			a = body
+		default:
 			return marshal(w, v)
 		}
 		buf := jsonBuffers.Get().(*[]byte)
@@ -249,6 +255,11 @@ func appendingMarshal(marshal func(io.Writer, any) error) func(io.Writer, any) e
 		return err
 	}
 }
+
+// timeEntryJSON appends one time entry (app.AppendTimeEntryJSON).
+type timeEntryJSON struct{ e *app.TimeEntry }
+
+func (t timeEntryJSON) AppendJSON(b []byte) ([]byte, bool) { return app.AppendTimeEntryJSON(b, t.e) }
 
 // nullableUUID is the schema of app.Nullable[uuid.UUID]: a UUID string, or null.
 type nullableUUID struct{}

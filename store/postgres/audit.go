@@ -9,13 +9,18 @@ import (
 
 type auditLog struct{ d *db }
 
+// auditInsert appends an audit row.
+var auditInsert = newPartSQL("audit_log", `INSERT INTO audit_log (id, tenant_id, organization_id, actor_id, action, entity, entity_id, at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING 1`, false)
+
 func (s auditLog) Append(ctx context.Context, sc app.Scope, e app.AuditEntry) error {
 	if e.TenantID != sc.TenantID {
 		return fmt.Errorf("append audit: tenant mismatch: %w", app.ErrNotFound)
 	}
-	// Nobody waits for the row: it goes out with the transaction's next round trip (db.later).
-	s.d.later(sc.TenantID, "append audit", `INSERT INTO audit_log (id, tenant_id, organization_id, actor_id, action, entity, entity_id, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, nil, e.ID, e.TenantID, e.OrganizationID, e.ActorID, e.Action, e.Entity, e.EntityID, ts(e.At))
+	// Nobody waits for the row: it goes out with the transaction's next round trip
+	// (db.laterPart), in one statement with the row it records when that is queued too (merge).
+	s.d.laterPart("append audit", &part{partSQL: auditInsert, tenant: sc.TenantID,
+		args: []any{e.ID, e.TenantID, e.OrganizationID, e.ActorID, e.Action, e.Entity, e.EntityID, ts(e.At)}}, nil)
 	return nil
 }
 

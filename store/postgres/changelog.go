@@ -17,6 +17,21 @@ import (
 // committed seq below n that it missed.
 type changeLog struct{ d *db }
 
+// changeInsert records a change with its seq from the tenant's counter, or replaces the
+// entity's pending one (Append); without a counter row it inserts nothing.
+var changeInsert = newPartSQL("change_log", `INSERT INTO change_log (tenant_id, seq, id, organization_id, entity, entity_id, op, version, hlc, at, fields)
+	SELECT ?::uuid, taken.seq, ?::uuid, ?::uuid, ?::text, ?::uuid, ?::text, ?::bigint, ?::bytea, ?::timestamptz, ?::text
+	FROM (SELECT `+seqRef+` AS seq) taken WHERE taken.seq IS NOT NULL
+	ON CONFLICT (tenant_id, entity_id) DO UPDATE SET seq = excluded.seq, id = excluded.id,
+		organization_id = excluded.organization_id, entity = excluded.entity, op = excluded.op,
+		version = excluded.version, hlc = excluded.hlc, at = excluded.at,
+		fields = CASE WHEN change_log.fields IS NULL OR excluded.fields IS NULL THEN NULL ELSE (
+			SELECT coalesce(string_agg(x, ',' ORDER BY x), '') FROM (
+				SELECT DISTINCT ON (split_part(x, '@', 1)) x
+				FROM unnest(string_to_array(change_log.fields || ',' || excluded.fields, ',')) WITH ORDINALITY AS t(x, n)
+				WHERE x <> '' ORDER BY split_part(x, '@', 1), n DESC) last) END
+	RETURNING 1`, true)
+
 // Append records a change, replacing the entity's earlier pending change with a new seq
 // and the fields both touched: the lists are joined and the last item of each name kept
 // (a device's stamps only grow, so that is app.MergeFieldStamps); either list NULL (not
@@ -30,25 +45,17 @@ func (s changeLog) Append(ctx context.Context, sc app.Scope, c app.Change) error
 		fields = &enc
 	}
 	// Nobody waits for the row: it goes out with the transaction's next round trip
-	// (db.later), which also takes the counter, so seq order stays commit order.
-	s.d.later(sc.TenantID, "append change", `WITH next AS (UPDATE tenant_counters SET change_seq = change_seq + 1 WHERE tenant_id = ? RETURNING change_seq)
-		INSERT INTO change_log (tenant_id, seq, id, organization_id, entity, entity_id, op, version, hlc, at, fields)
-		SELECT ?::uuid, next.change_seq, ?::uuid, ?::uuid, ?::text, ?::uuid, ?::text, ?::bigint, ?::bytea, ?::timestamptz, ?::text FROM next
-		ON CONFLICT (tenant_id, entity_id) DO UPDATE SET seq = excluded.seq, id = excluded.id,
-			organization_id = excluded.organization_id, entity = excluded.entity, op = excluded.op,
-			version = excluded.version, hlc = excluded.hlc, at = excluded.at,
-			fields = CASE WHEN change_log.fields IS NULL OR excluded.fields IS NULL THEN NULL ELSE (
-				SELECT coalesce(string_agg(x, ',' ORDER BY x), '') FROM (
-					SELECT DISTINCT ON (split_part(x, '@', 1)) x
-					FROM unnest(string_to_array(change_log.fields || ',' || excluded.fields, ',')) WITH ORDINALITY AS t(x, n)
-					WHERE x <> '' ORDER BY split_part(x, '@', 1), n DESC) last) END`,
+	// (db.laterPart), in one statement with the row it records when that is queued too (merge).
+	// It takes its seq from the tenant's counter there, so seq order stays commit order;
+	// without a counter row it inserts nothing, and the check says so.
+	s.d.laterPart("append change", &part{partSQL: changeInsert, tenant: sc.TenantID,
+		args: []any{c.TenantID, c.ID, c.OrganizationID, c.Entity, c.EntityID, c.Op, c.Version, hlcValue(c.HLC), ts(c.At), fields}},
 		func(tag pgconn.CommandTag) error {
 			if tag.RowsAffected() != 1 {
 				return fmt.Errorf("no tenant %s: %w", sc.TenantID, app.ErrNotFound)
 			}
 			return nil
-		},
-		sc.TenantID, c.TenantID, c.ID, c.OrganizationID, c.Entity, c.EntityID, c.Op, c.Version, hlcValue(c.HLC), ts(c.At), fields)
+		})
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -51,6 +52,8 @@ type db struct {
 	// ahead holds users read along with a membership (memberships.Get), for users.Get to
 	// take without a round trip of its own; any write drops them, since it may change them.
 	ahead map[uuid.UUID]app.User
+	// merged keeps the statements merge has made (Store.merged); nil makes them each time.
+	merged *sync.Map
 }
 
 // conn is where db sends its batches: a pooled connection or a pgx transaction (units).
@@ -61,13 +64,215 @@ type conn interface {
 
 // queued is a statement sent ahead of the one that carries it. A queued write has a what
 // (for its error) and may check its command tag. An own write is a caller's statement sent
-// late (db.laterOwn): its unique violation is the caller's ErrConflict.
+// late (db.laterOwnPart): its unique violation is the caller's ErrConflict. A write that may
+// share one statement with its neighbours has a part (merge); parts is set on the
+// statement they were merged into.
 type queued struct {
 	what  string
 	query string
 	args  []any
 	check func(pgconn.CommandTag) error
 	own   bool
+	part  *part
+	parts []queued
+}
+
+// part is a queued insert that may go out as one data-modifying WITH query of a statement
+// with the inserts queued next to it (merge): a create's entry, audit row and change-log
+// row are one statement, not three, and take the tenant's counter once, not twice.
+type part struct {
+	*partSQL
+	tenant uuid.UUID
+	args   []any
+}
+
+// partSQL is what a part inserts: the same for every row of its kind, so a package-level
+// value made once.
+type partSQL struct {
+	table string // what it inserts into; a statement inserts into each table once
+	// body is the insert with ? placeholders, ending in RETURNING 1; with seq it takes the
+	// next value of the tenant's counter where seqRef stands.
+	body string
+	seq  bool
+	// alone is the part as a statement of its own, numbered, taking its value from the
+	// counter itself (its first argument is then the tenant).
+	alone string
+}
+
+// seqRef stands in a part's body for the value it takes from the tenant's counter.
+const seqRef = "{seq}"
+
+func newPartSQL(table, body string, seq bool) *partSQL {
+	p := &partSQL{table: table, body: body, seq: seq, alone: rebind(body)}
+	if seq {
+		p.alone = rebind(`WITH c AS (UPDATE tenant_counters SET change_seq = change_seq + 1 WHERE tenant_id = ? RETURNING change_seq) ` +
+			strings.ReplaceAll(body, seqRef, "(SELECT change_seq FROM c)"))
+	}
+	return p
+}
+
+// aloneArgs are the arguments of the part as a statement of its own.
+func (p *part) aloneArgs() []any {
+	if !p.seq {
+		return p.args
+	}
+	return append([]any{p.tenant}, p.args...)
+}
+
+// mergedKey names the statement a run of parts makes, for Store.merged; runs longer than
+// it are made each time.
+type mergedKey [4]*partSQL
+
+// merge returns the queue with each run of two or more neighbouring parts of one tenant,
+// each into another table, made one statement: the counter's row is updated once for the
+// run's parts that take a value, which get them in queue order (the order and the values
+// they would have had, one statement after the other), and the statement answers how many
+// rows each part inserted, for its check. Writes of one statement see the same snapshot
+// and not each other's rows, hence one table per run: no part can depend on another's row
+// (foreign keys are checked at the statement's end, when they are all there). A part left
+// alone goes out as its own statement. made keeps the statements made, when not nil.
+func merge(pending []queued, made *sync.Map) []queued {
+	out := make([]queued, 0, len(pending))
+	for i := 0; i < len(pending); {
+		j := i + 1
+		if p := pending[i].part; p != nil {
+		run:
+			for ; j < len(pending); j++ {
+				q := pending[j].part
+				if q == nil || q.tenant != p.tenant {
+					break
+				}
+				for _, r := range pending[i:j] {
+					if r.part.table == q.table {
+						break run
+					}
+				}
+			}
+		}
+		switch {
+		case j-i >= 2:
+			out = append(out, mergeRun(pending[i:j], made))
+		case pending[i].part != nil:
+			q := pending[i]
+			q.query, q.args = q.part.alone, q.part.aloneArgs()
+			out = append(out, q)
+		default:
+			out = append(out, pending[i])
+		}
+		i = j
+	}
+	return out
+}
+
+// mergeRun makes one statement of the parts of run.
+func mergeRun(run []queued, made *sync.Map) queued {
+	var key mergedKey
+	cached := made != nil && len(run) <= len(key)
+	for i, q := range run {
+		if cached {
+			key[i] = q.part.partSQL
+		}
+	}
+	tenant := run[0].part.tenant
+	seqs := 0
+	n := 0
+	for _, q := range run {
+		if q.part.seq {
+			seqs++
+		}
+		n += len(q.part.args)
+	}
+	args := make([]any, 0, n+1)
+	if seqs > 0 {
+		args = append(args, tenant)
+	}
+	for _, q := range run {
+		args = append(args, q.part.args...)
+	}
+	var query string
+	if cached {
+		if v, ok := made.Load(key); ok {
+			query = v.(string)
+		}
+	}
+	if query == "" {
+		query = mergedSQL(run, seqs)
+		if cached {
+			made.Store(key, query)
+		}
+	}
+	return queued{query: query, args: args, parts: run}
+}
+
+// mergedSQL is the statement of a run of parts, numbered; seqs of them take a value.
+func mergedSQL(run []queued, seqs int) string {
+	var b strings.Builder
+	b.WriteString("WITH ")
+	if seqs > 0 {
+		b.WriteString("c AS (UPDATE tenant_counters SET change_seq = change_seq + " + strconv.Itoa(seqs) +
+			" WHERE tenant_id = ? RETURNING change_seq), ")
+	}
+	taken := 0
+	for i, q := range run {
+		body := q.part.body
+		if q.part.seq {
+			taken++
+			body = strings.ReplaceAll(body, seqRef, "(SELECT change_seq - "+strconv.Itoa(seqs-taken)+" FROM c)")
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("p" + strconv.Itoa(i) + " AS (" + body + ")")
+	}
+	b.WriteString(" SELECT ")
+	for i := range run {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(SELECT count(*) FROM p" + strconv.Itoa(i) + ")")
+	}
+	return rebind(b.String())
+}
+
+// result reads a queued statement's result and judges it: a merged statement's counts go
+// to each part's check, and its failure is told as the failure of the part whose table it
+// names (a unique violation of an own part's table is the caller's ErrConflict).
+func (q queued) result(br pgx.BatchResults) error {
+	if q.parts == nil {
+		tag, err := br.Exec()
+		if err == nil && q.check != nil {
+			err = q.check(tag)
+		}
+		if err != nil && q.what != "" {
+			err = &deferredError{what: q.what, err: err, own: q.own}
+		}
+		return err
+	}
+	counts := make([]int64, len(q.parts))
+	dest := make([]any, len(q.parts))
+	for i := range counts {
+		dest[i] = &counts[i]
+	}
+	if err := br.QueryRow().Scan(dest...); err != nil {
+		var pe *pgconn.PgError
+		whats := make([]string, len(q.parts))
+		for i, p := range q.parts {
+			whats[i] = p.what
+			if errors.As(err, &pe) && pe.TableName == p.part.table {
+				return &deferredError{what: p.what, err: err, own: p.own}
+			}
+		}
+		return &deferredError{what: strings.Join(whats, ", "), err: err}
+	}
+	for i, p := range q.parts {
+		if p.check == nil {
+			continue
+		}
+		if err := p.check(pgconn.NewCommandTag("INSERT 0 " + strconv.FormatInt(counts[i], 10))); err != nil {
+			return &deferredError{what: p.what, err: err, own: p.own}
+		}
+	}
+	return nil
 }
 
 // deferredError is the failure of a queued write. It carries the driver error for Write's
@@ -76,7 +281,7 @@ type queued struct {
 type deferredError struct {
 	what string
 	err  error
-	own  bool // a caller's own statement sent late (db.laterOwn)
+	own  bool // a caller's own statement sent late (db.laterOwnPart)
 }
 
 func (e *deferredError) Error() string { return e.what + ": " + e.err.Error() }
@@ -110,7 +315,7 @@ func (d *db) open(tenant uuid.UUID, alone bool) (b *pgx.Batch, lead []queued) {
 		lead = append(lead, queued{query: d.begin})
 		d.begin, d.began = "", true
 	}
-	lead = append(lead, d.pending...)
+	lead = append(lead, merge(d.pending, d.merged)...)
 	d.pending = nil
 	if tenant != d.tenant {
 		lead = append(lead, queued{query: setTenant, args: []any{tenant.String()}})
@@ -126,14 +331,7 @@ func (d *db) open(tenant uuid.UUID, alone bool) (b *pgx.Batch, lead []queued) {
 // loses the transaction.
 func (d *db) lead(br pgx.BatchResults, lead []queued) error {
 	for _, q := range lead {
-		tag, err := br.Exec()
-		if err == nil && q.check != nil {
-			err = q.check(tag)
-		}
-		if err != nil {
-			if q.what != "" {
-				err = &deferredError{what: q.what, err: err, own: q.own}
-			}
+		if err := q.result(br); err != nil {
 			d.failed = err
 			return err
 		}
@@ -141,26 +339,28 @@ func (d *db) lead(br pgx.BatchResults, lead []queued) error {
 	return nil
 }
 
-// later queues a write for tenant whose result nobody waits for: it goes out with the next
-// statement or the end of the transaction (finish); check, when set, judges its tag.
-func (d *db) later(tenant uuid.UUID, what, query string, check func(pgconn.CommandTag) error, args ...any) {
+// laterPart queues an insert for tenant whose result nobody waits for: it goes out with
+// the next statement or the end of the transaction (finish), as a part (merge) that may
+// share one statement with its neighbours; check, when set, judges its tag.
+func (d *db) laterPart(what string, p *part, check func(pgconn.CommandTag) error) {
 	d.ahead = nil
-	if tenant != d.tenant {
-		d.pending = append(d.pending, queued{what: "set tenant", query: setTenant, args: []any{tenant.String()}})
-		d.tenant = tenant
+	if p.tenant != d.tenant {
+		d.pending = append(d.pending, queued{what: "set tenant", query: setTenant, args: []any{p.tenant.String()}})
+		d.tenant = p.tenant
 	}
-	d.pending = append(d.pending, queued{what: what, query: rebind(query), args: args, check: check})
+	d.pending = append(d.pending, queued{what: what, check: check, part: p})
 }
 
-// laterOwn queues a caller's write whose only possible failures end the transaction anyway:
-// it goes out with the next statement or the end of the transaction, as later's do, and its
-// failure fails the transaction as theirs does, except that a unique violation is
-// ErrConflict (the caller's own statement's result, arriving with the commit). It is for
-// writes whose result nobody acts on inside the transaction, and it saves their round trip:
-// for a write that takes the tenant's counter (a synced row's insert), it also shortens how
-// long the transaction holds the counter's lock, which every writer of the tenant queues on.
-func (d *db) laterOwn(tenant uuid.UUID, what, query string, args ...any) {
-	d.later(tenant, what, query, nil, args...)
+// laterOwnPart queues a caller's insert whose only possible failures end the transaction
+// anyway: it goes out with the next statement or the end of the transaction, as
+// laterPart's do, and its failure fails the transaction as theirs does, except that a
+// unique violation is ErrConflict (the caller's own statement's result, arriving with the
+// commit). It is for writes whose result nobody acts on inside the transaction, and it
+// saves their round trip: for a write that takes the tenant's counter (a synced row's
+// insert), it also shortens how long the transaction holds the counter's lock, which every
+// writer of the tenant queues on.
+func (d *db) laterOwnPart(what string, p *part) {
+	d.laterPart(what, p, nil)
 	d.pending[len(d.pending)-1].own = true
 }
 

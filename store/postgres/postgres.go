@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -46,6 +47,8 @@ type Store struct {
 	// for the next transaction to roll back in its first round trip (handoff.go).
 	handoff  chan handed
 	sweeping atomic.Bool
+	// merged keeps the statements merge makes of queued parts, by the parts' kinds.
+	merged sync.Map
 }
 
 var _ app.UnitStore = (*Store)(nil)
@@ -273,7 +276,7 @@ func (s *Store) writeOnce(ctx context.Context, fn func(app.Tx) error) error {
 		return fmt.Errorf("begin write: %w", mapErr(err))
 	}
 	start := time.Now()
-	d := &db{c: c, begin: "BEGIN ISOLATION LEVEL READ COMMITTED", cleanup: cleanup}
+	d := &db{c: c, begin: "BEGIN ISOLATION LEVEL READ COMMITTED", cleanup: cleanup, merged: &s.merged}
 	defer s.release(ctx, c, d, false)
 	if err := fn(&txn{d: d}); err != nil {
 		d.rollback(ctx)
@@ -306,7 +309,7 @@ func (s *Store) Read(ctx context.Context, fn func(app.Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("begin read: %w", mapErr(err))
 	}
-	d := &db{c: c, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", outside: true, cleanup: cleanup}
+	d := &db{c: c, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", outside: true, cleanup: cleanup, merged: &s.merged}
 	// A read has nothing to keep: its transaction ends with the next one's first round
 	// trip on the connection (handoff.go), not with a round trip the request waits for.
 	defer s.release(ctx, c, d, true)

@@ -114,32 +114,35 @@ func (s timeEntries) List(ctx context.Context, sc app.Scope, f app.EntryFilter) 
 	return queryList(ctx, s.d, sc.TenantID, "list time entries", min(f.Page.Limit, app.MaxPageLimit+1), scanEntry, b.String(), args...)
 }
 
+// entryInsert inserts an entry with its version from the tenant's counter.
+var entryInsert = newPartSQL("time_entries", `INSERT INTO time_entries (id, tenant_id, organization_id, user_id, project_id,
+	task_id, description, started_at, stopped_at, timezone, billable, source, tag_ids, `+metaCols+`, server_version)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(`+seqRef+`, 0)) RETURNING 1`, true)
+
 func (s timeEntries) Insert(ctx context.Context, sc app.Scope, e app.TimeEntry) error {
 	if e.TenantID != sc.TenantID || e.OrganizationID != sc.OrgID {
 		return fmt.Errorf("insert time entry: scope mismatch: %w", app.ErrNotFound)
 	}
-	args := append([]any{e.TenantID, e.ID, e.TenantID, e.OrganizationID, e.UserID, e.ProjectID, e.TaskID, e.Description,
+	args := append([]any{e.ID, e.TenantID, e.OrganizationID, e.UserID, e.ProjectID, e.TaskID, e.Description,
 		ts(e.StartedAt), nullTS(e.StoppedAt), e.Timezone, e.Billable, e.Source, tagIDs(e.TagIDs)}, metaArgs(e.Meta)...)
 	// The entry takes its version from the tenant's counter in this statement, not through
 	// the stamping trigger (migration 0009), which would cost a PL/pgSQL call and a statement
 	// of its own. Without a counter the tenant's writer may see, the version stays 0 and
 	// the trigger takes over, so the row's own checks refuse it as they always did.
-	const insert = `WITH v AS (UPDATE tenant_counters SET change_seq = change_seq + 1 WHERE tenant_id = ? RETURNING change_seq)
-		INSERT INTO time_entries (id, tenant_id, organization_id, user_id, project_id, task_id,
-		description, started_at, stopped_at, timezone, billable, source, tag_ids, ` + metaCols + `, server_version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce((SELECT change_seq FROM v), 0))`
+	p := &part{partSQL: entryInsert, tenant: sc.TenantID, args: args}
 	if e.StoppedAt != nil {
 		// A stopped entry cannot break the one-running-entry rule, the only refusal a caller
 		// acts on (a new id is not taken): its insert goes out with the transaction's next
-		// round trip, usually the COMMIT with the audit and change-log rows (db.laterOwn).
-		// It takes the tenant's counter (tenant_counters), whose lock the tenant's
-		// other writers queue on; sent with the COMMIT, the lock is held while PostgreSQL
-		// runs that one round trip, not across the request's round trips and the work
-		// between them. A duplicate id still fails the transaction as ErrConflict.
-		s.d.laterOwn(sc.TenantID, "insert time entry", insert, args...)
+		// round trip, usually the COMMIT with the audit and change-log rows (db.laterOwnPart),
+		// and in one statement with them (merge). It takes the tenant's counter
+		// (tenant_counters), whose lock the tenant's other writers queue on; sent with the
+		// COMMIT, the lock is held while PostgreSQL runs that one round trip, not across the
+		// request's round trips and the work between them. A duplicate id still fails the
+		// transaction as ErrConflict.
+		s.d.laterOwnPart("insert time entry", p)
 		return nil
 	}
-	_, err := s.d.exec(ctx, sc.TenantID, insert, args...)
+	_, err := s.d.exec(ctx, sc.TenantID, p.alone, p.aloneArgs()...)
 	if err != nil {
 		return fmt.Errorf("insert time entry: %w", mapErr(err))
 	}
