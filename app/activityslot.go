@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"sort"
 	"time"
 
@@ -259,4 +260,35 @@ func (s ActivitySlot) View() SlotView {
 		v.Apps = append(v.Apps, AppView{Name: a.Name, Title: a.Title, Seconds: int64(a.Time / time.Second)})
 	}
 	return v
+}
+
+// appJSON is an application's time as the stores keep it in a slot's apps column.
+type appJSON struct {
+	Name    string `json:"name"`
+	Title   string `json:"title,omitempty"`
+	Seconds int64  `json:"seconds"`
+}
+
+// EncodeApps is a slot's applications as the stores keep them: a JSON array of name,
+// title and whole seconds.
+func EncodeApps(apps []AppUsage) (string, error) {
+	out := make([]appJSON, 0, len(apps))
+	for _, a := range apps {
+		out = append(out, appJSON{Name: a.Name, Title: a.Title, Seconds: int64(a.Time / time.Second)})
+	}
+	b, err := json.Marshal(out)
+	return string(b), err
+}
+
+// DecodeApps reads what EncodeApps wrote (nil for an empty array).
+func DecodeApps(b []byte) ([]AppUsage, error) {
+	var list []appJSON
+	if err := json.Unmarshal(b, &list); err != nil {
+		return nil, err
+	}
+	var out []AppUsage
+	for _, a := range list {
+		out = append(out, AppUsage{Name: a.Name, Title: a.Title, Time: time.Duration(a.Seconds) * time.Second})
+	}
+	return out, nil
 }

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -19,22 +18,6 @@ func (t *txn) ActivitySlots() app.ActivitySlots { return activitySlots{t.d} }
 const slotCols = "s.id, s.tenant_id, s.organization_id, s.user_id, s.entry_id, s.slot_start, s.tracked_seconds, " +
 	"s.active_seconds, s.keys, s.clicks, s.moves, s.apps, s.version, s.hlc, s.created_at, s.updated_at, s.deleted_at"
 
-// slotApp is an application's time in the apps column.
-type slotApp struct {
-	Name    string `json:"name"`
-	Title   string `json:"title,omitempty"`
-	Seconds int64  `json:"seconds"`
-}
-
-func appsJSON(apps []app.AppUsage) (string, error) {
-	out := make([]slotApp, 0, len(apps))
-	for _, a := range apps {
-		out = append(out, slotApp{Name: a.Name, Title: a.Title, Seconds: int64(a.Time / time.Second)})
-	}
-	b, err := json.Marshal(out)
-	return string(b), err
-}
-
 func scanSlot(r rowScanner) (app.ActivitySlot, error) {
 	var s app.ActivitySlot
 	var tracked, active int64
@@ -48,12 +31,8 @@ func scanSlot(r rowScanner) (app.ActivitySlot, error) {
 	s.Start = s.Start.UTC()
 	s.Keys, s.Clicks, s.Moves = uint64(keys), uint64(clicks), uint64(moves)
 	s.Tracked, s.Active = time.Duration(tracked)*time.Second, time.Duration(active)*time.Second
-	var list []slotApp
-	if err := json.Unmarshal(apps, &list); err != nil {
+	if s.Apps, err = app.DecodeApps(apps); err != nil {
 		return s, fmt.Errorf("slot %s: apps: %w", s.ID, err)
-	}
-	for _, a := range list {
-		s.Apps = append(s.Apps, app.AppUsage{Name: a.Name, Title: a.Title, Time: time.Duration(a.Seconds) * time.Second})
 	}
 	return s, nil
 }
@@ -68,7 +47,7 @@ func (s activitySlots) Insert(ctx context.Context, sc app.Scope, slot app.Activi
 	if slot.TenantID != sc.TenantID || slot.OrganizationID != sc.OrgID {
 		return fmt.Errorf("insert activity slot: scope mismatch: %w", app.ErrNotFound)
 	}
-	apps, err := appsJSON(slot.Apps)
+	apps, err := app.EncodeApps(slot.Apps)
 	if err != nil {
 		return fmt.Errorf("insert activity slot: %w", err)
 	}
@@ -85,7 +64,7 @@ func (s activitySlots) Insert(ctx context.Context, sc app.Scope, slot app.Activi
 }
 
 func (s activitySlots) Update(ctx context.Context, sc app.Scope, slot app.ActivitySlot, prev int64) error {
-	apps, err := appsJSON(slot.Apps)
+	apps, err := app.EncodeApps(slot.Apps)
 	if err != nil {
 		return fmt.Errorf("update activity slot: %w", err)
 	}
