@@ -44,12 +44,13 @@ type ScreenshotView struct {
 	Width     int       `json:"width" doc:"Width in pixels (all monitors)."`
 	Height    int       `json:"height" doc:"Height in pixels."`
 	Bytes     int64     `json:"bytes" doc:"Size of the JPEG image."`
+	Version   int64     `json:"version" doc:"Row version, for If-Match on DELETE."`
 }
 
 // View returns the screenshot as the API shows it.
 func (s Screenshot) View() ScreenshotView {
 	return ScreenshotView{ID: s.ID, UserID: s.UserID, EntryID: s.EntryID, SlotStart: s.SlotStart.UTC(), TakenAt: s.TakenAt.UTC(),
-		Hash: s.Hash, Width: s.Width, Height: s.Height, Bytes: s.Bytes}
+		Hash: s.Hash, Width: s.Width, Height: s.Height, Bytes: s.Bytes, Version: s.Version}
 }
 
 // ScreenCapturer is an activity source that can also capture the screen: one image of all
@@ -236,8 +237,8 @@ func (s *Service) ScreenshotImage(ctx context.Context, a Actor, id uuid.UUID, th
 // DeleteScreenshot deletes one of the actor's own screenshots: its row becomes a tombstone
 // and its files go once no other screenshot of the tenant names the same image. The entry
 // and its tracked time stay as they are. A manager who sees another member's screenshot
-// may not delete it.
-func (s *Service) DeleteScreenshot(ctx context.Context, a Actor, id uuid.UUID) error {
+// may not delete it. expected, when not 0, must be the row's version.
+func (s *Service) DeleteScreenshot(ctx context.Context, a Actor, id uuid.UUID, expected int64) error {
 	var hash string
 	lock := s.shots != nil
 	if lock {
@@ -251,6 +252,9 @@ func (s *Service) DeleteScreenshot(ctx context.Context, a Actor, id uuid.UUID) e
 		}
 		if sh.UserID != a.UserID {
 			return fmt.Errorf("only its own user deletes a screenshot: %w", ErrForbidden)
+		}
+		if err := checkVersion(expected, sh.Version); err != nil {
+			return err
 		}
 		prev := s.touch(&sh.Meta, now)
 		sh.DeletedAt = &now

@@ -285,20 +285,20 @@ func TestScreenshotRules(t *testing.T) {
 				t.Errorf("thumbnail: %v, want %v", err, tc.get)
 			}
 			if tc.del != nil {
-				if err := e.svc.DeleteScreenshot(e.ctx, tc.a, s1.ID); !errors.Is(err, tc.del) {
+				if err := e.svc.DeleteScreenshot(e.ctx, tc.a, s1.ID, 0); !errors.Is(err, tc.del) {
 					t.Errorf("delete: %v, want %v", err, tc.del)
 				}
 			}
 		})
 	}
 
-	must[struct{}](t)(struct{}{}, e.svc.DeleteScreenshot(e.ctx, member, s1.ID))
+	must[struct{}](t)(struct{}{}, e.svc.DeleteScreenshot(e.ctx, member, s1.ID, 0))
 	if n := countFiles(t, dir); n != 2 {
 		t.Errorf("%d files after deleting one of two screenshots of one image, want 2", n)
 	}
 	_, err = e.svc.Screenshot(e.ctx, member, s1.ID)
 	wantErr(t, err, app.ErrNotFound)
-	must[struct{}](t)(struct{}{}, e.svc.DeleteScreenshot(e.ctx, member, s2.ID))
+	must[struct{}](t)(struct{}{}, e.svc.DeleteScreenshot(e.ctx, member, s2.ID, s2.Version))
 	if n := countFiles(t, dir); n != 0 {
 		t.Errorf("%d files after deleting the last screenshot of the image, want 0", n)
 	}
