@@ -28,6 +28,11 @@ const (
 	thumbnailQuality = 70
 )
 
+// ScreenshotDirName is the directory under the data directory that holds screenshot
+// images. Its name starts with "stint", so a data directory holding it is still one of
+// Stint's own (store/sqlite's ownsDir keeps such a directory private, mode 0700).
+const ScreenshotDirName = "stint-screenshots"
+
 // screenshotFiles keeps screenshot images under dir: <tenant>/<hash[:2]>/<hash>.jpg and
 // <hash>.thumb.jpg beside it. Files are named by content, so two screenshots of the same
 // image share them; mu orders writing a file and inserting its row against deleting the
