@@ -18,7 +18,9 @@ import (
 // shotSource is a fake activity source that also captures a screen.
 type shotSource struct{ *fakeActivity }
 
-func (s shotSource) CaptureScreen() (image.Image, error) { return testScreen(color.RGBA{40, 90, 160, 255}), nil }
+func (s shotSource) CaptureScreen() (image.Image, error) {
+	return testScreen(color.RGBA{40, 90, 160, 255}), nil
+}
 
 // testScreen is a 1920×1080 picture: a dark bar on top of a coloured desk.
 func testScreen(c color.RGBA) *image.RGBA {
