@@ -222,12 +222,16 @@ func (s *activityScreen) slotRow(sl app.ActivitySlot, loc *time.Location) fyne.C
 	pct := sl.Percent()
 	bar := newActivityBar(pct)
 	figures := widget.NewLabel(fmt.Sprintf("%3d%% of %2d min", pct, int(sl.Tracked.Round(time.Minute)/time.Minute)))
+	// With window titles an application can come several times (once per title): name
+	// it once.
 	var names []string
-	for i, a := range sl.Apps {
-		if i == 2 {
+	for _, a := range sl.Apps {
+		if len(names) == 2 {
 			break
 		}
-		names = append(names, a.Name)
+		if !slices.Contains(names, a.Name) {
+			names = append(names, a.Name)
+		}
 	}
 	appsLabel := widget.NewLabel(strings.Join(names, ", "))
 	appsLabel.Truncation = fyne.TextTruncateEllipsis

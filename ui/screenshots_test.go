@@ -5,12 +5,14 @@ package ui
 import (
 	"image"
 	"image/color"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/stinthq/stint/app"
 )
@@ -213,3 +215,32 @@ func TestSettingsShowTheOrganizationsActivityRules(t *testing.T) {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+func TestActivityRowNamesAnApplicationOnce(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	start := time.Date(2026, 11, 23, 9, 0, 0, 0, h.u.loc)
+	stop := start.Add(10 * time.Minute)
+	e, err := h.svc.CreateTimeEntry(h.ctx, h.u.actor, app.TimeEntryInput{StartedAt: start, StoppedAt: &stop, Description: "report"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.svc.RecordActivity(h.ctx, h.u.actor, app.ActivitySlot{EntryID: e.ID, Start: start, Tracked: 10 * time.Minute, Active: 5 * time.Minute,
+		Apps: []app.AppUsage{{Name: "Editor", Title: "a.go", Time: 4 * time.Minute}, {Name: "Editor", Title: "b.go", Time: 3 * time.Minute},
+			{Name: "Browser", Title: "Docs", Time: 3 * time.Minute}}}); err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Set(time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC))
+	s := h.activityScreen()
+	var texts []string
+	for _, o := range test.LaidOutObjects(s.rows) {
+		if l, ok := o.(*widget.Label); ok {
+			texts = append(texts, l.Text)
+		}
+	}
+	if !slices.Contains(texts, "Editor, Browser") {
+		t.Errorf("row labels %q, want the applications named once: Editor, Browser", texts)
+	}
+	if !strings.Contains(s.apps.seg.Text, "Editor 0:07") {
+		t.Errorf("top applications %q, want Editor's titles summed", s.apps.seg.Text)
+	}
+}
