@@ -74,13 +74,22 @@ func NewActivityTracker(svc *Service, open func() (ActivitySource, error), log *
 
 // Tick takes one step for the actor (nil: nobody signed in) at the service's time.
 func (t *ActivityTracker) Tick(ctx context.Context, a *Actor) {
+	// A screenshot due in this tick is captured under the lock and encoded and stored
+	// after it: the window, which asks Current and Screenshots every second, waits for
+	// the capture (tens of ms) but never for the encoding (about a tenth of a second).
+	if keep := t.tick(ctx, a); keep != nil {
+		keep()
+	}
+}
+
+func (t *ActivityTracker) tick(ctx context.Context, a *Actor) (keep func()) {
 	now := t.svc.Now()
 	var running *TimeEntry
 	if a != nil {
 		r, err := t.svc.RunningEntry(ctx, *a)
 		if err != nil {
 			t.log.Warn("activity: read the running entry", "err", err)
-			return
+			return nil
 		}
 		running = r
 	}
@@ -91,7 +100,7 @@ func (t *ActivityTracker) Tick(ctx context.Context, a *Actor) {
 	}
 	if running == nil {
 		t.closeSource()
-		return
+		return nil
 	}
 	// Turned off in Settings: what was measured is kept, nothing more is; turned on
 	// again, measuring goes on within a second.
@@ -101,7 +110,7 @@ func (t *ActivityTracker) Tick(ctx context.Context, a *Actor) {
 		}
 		t.closeSource()
 		t.lastErr = errActivityOff
-		return
+		return nil
 	}
 	if errors.Is(t.lastErr, errActivityOff) {
 		t.lastErr = nil
@@ -116,7 +125,7 @@ func (t *ActivityTracker) Tick(ctx context.Context, a *Actor) {
 	}
 	if t.fold == nil {
 		if !t.begin(ctx, *a, *running, now) {
-			return
+			return nil
 		}
 	}
 	// Window titles are read only when the organization records them.
@@ -128,7 +137,7 @@ func (t *ActivityTracker) Tick(ctx context.Context, a *Actor) {
 		t.fold = nil
 		t.failed = t.entry
 		t.closeSource()
-		return
+		return nil
 	}
 	t.sampleOK = true
 	for _, slot := range t.fold.Observe(now, s) {
@@ -137,21 +146,22 @@ func (t *ActivityTracker) Tick(ctx context.Context, a *Actor) {
 	if cur, ok := t.fold.Current(); ok && now.Sub(t.saved) >= slotCheckpoint {
 		t.save(ctx, cur)
 	}
-	t.screenshot(ctx, now)
+	return t.screenshot(ctx, now)
 }
 
-// screenshot takes the screenshot of the interval in progress when it is due and the
-// organization takes screenshots; the source must be able to capture the screen.
-func (t *ActivityTracker) screenshot(ctx context.Context, now time.Time) {
+// screenshot captures the screenshot of the interval in progress when it is due and the
+// organization takes screenshots (the source must be able to capture the screen), and
+// returns what keeps it, to run once t.mu is released.
+func (t *ActivityTracker) screenshot(ctx context.Context, now time.Time) func() {
 	set := t.settings
 	if !set.Screenshots {
 		t.shot, t.shotErr = shotPlan{}, nil
-		return
+		return nil
 	}
 	capt, ok := t.src.(ScreenCapturer)
 	if !ok {
 		t.shotErr = errScreenshotsUnavailable
-		return
+		return nil
 	}
 	every := set.ScreenshotInterval()
 	if t.shot.from.IsZero() || t.shot.every != every || t.shot.random != set.ScreenshotRandom || now.Before(t.shot.from) {
@@ -162,22 +172,29 @@ func (t *ActivityTracker) screenshot(ctx context.Context, now time.Time) {
 		t.plan(end.Add(now.Sub(end)/every*every), every, set.ScreenshotRandom)
 	}
 	if t.shot.taken || now.Before(t.shot.at) {
-		return
+		return nil
 	}
 	t.shot.taken = true
 	img, err := capt.CaptureScreen()
 	if err != nil {
 		t.log.Warn("screenshots: capture the screen", "err", err)
 		t.shotErr = err
-		return
+		return nil
 	}
-	if _, err := t.svc.SaveScreenshot(ctx, t.actor, t.entry, now, img); err != nil {
-		// The entry went, or the organization turned screenshots off a moment ago.
-		t.log.Info("screenshots: not kept", "err", err)
+	actor, entry := t.actor, t.entry
+	return func() {
+		_, err := t.svc.SaveScreenshot(ctx, actor, entry, now, img)
+		if err != nil {
+			// The entry went, or the organization turned screenshots off a moment ago.
+			t.log.Info("screenshots: not kept", "err", err)
+		}
+		t.mu.Lock()
+		defer t.mu.Unlock()
 		t.shotErr = err
-		return
+		if err == nil {
+			t.lastShot = now
+		}
 	}
-	t.shotErr, t.lastShot = nil, now
 }
 
 // plan starts a screenshot interval at from.
