@@ -6,11 +6,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image/color"
 	"io"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
@@ -39,6 +41,8 @@ type importDialog struct {
 	zone     *entry
 	people   *widget.Select
 	member   *widget.Select
+	// memberRow holds member, shown with the "one member" choice.
+	memberRow *fyne.Container
 	skip     *widget.Check
 	errs     *fieldError
 
@@ -47,6 +51,8 @@ type importDialog struct {
 	problemsHead *widget.Label
 	problems     *widget.List
 	problemsBox  fyne.CanvasObject
+	// problemsSize sets the list's height: its rows, up to problemRowsShown.
+	problemsSize *canvas.Rectangle
 	progress     *widget.ProgressBar
 	importBtn    *widget.Button
 	closeBtn     *widget.Button
@@ -101,6 +107,9 @@ const (
 	peopleMember  = "All rows are one member's time"
 )
 
+// problemRowsShown is how many problems the list shows before it scrolls.
+const problemRowsShown = 5
+
 // importDialogWidth is the dialog's width in a wide window; a narrow one gets what it has.
 const importDialogWidth = 560
 
@@ -125,9 +134,7 @@ func (u *UI) openImport() *importDialog {
 			d.preview()
 		}
 	}
-	zoneHint := caption("The file's times name no time zone: the zone they were recorded in.")
-	zoneHint.Wrapping = fyne.TextWrapWord
-	d.zoneRow = container.NewVBox(widget.NewLabel("Time zone of the file"), d.zone, zoneHint)
+	d.zoneRow = formRow("Time zone", d.zone)
 	d.zoneRow.Hide()
 	people := []string{peopleByEmail, peopleMine}
 	if u.actor.Role.Can(app.PermEntriesManageAll) {
@@ -138,8 +145,13 @@ func (u *UI) openImport() *importDialog {
 	d.member.PlaceHolder = "Choose a member"
 	d.member.Hide()
 	d.people.OnChanged = func(choice string) {
-		d.member.Hidden = choice != peopleMember
-		d.member.Refresh()
+		if choice == peopleMember {
+			d.member.Show()
+			d.memberRow.Show()
+		} else {
+			d.member.Hide()
+			d.memberRow.Hide()
+		}
 		d.preview()
 	}
 	d.skip = widget.NewCheck("Import the other rows when some have problems", func(bool) { d.showPlan() })
@@ -150,7 +162,9 @@ func (u *UI) openImport() *importDialog {
 	d.creates = widget.NewLabel("")
 	d.creates.Wrapping = fyne.TextWrapWord
 	d.creates.Hide()
-	d.problemsHead = subHeading("")
+	d.problemsHead = widget.NewLabel("")
+	d.problemsHead.TextStyle = fyne.TextStyle{Bold: true}
+	d.problemsHead.Wrapping = fyne.TextWrapWord
 	d.problems = widget.NewList(
 		func() int {
 			if d.plan == nil {
@@ -181,20 +195,22 @@ func (u *UI) openImport() *importDialog {
 			u.showModal(info, info.Hide, nil)
 		}
 	}
-	d.problemsBox = container.NewVBox(d.problemsHead, fixedSize(fyne.NewSize(0, 150), d.problems))
+	d.problemsSize = canvas.NewRectangle(color.Transparent)
+	d.problemsBox = container.NewVBox(d.problemsHead, container.NewStack(d.problemsSize, d.problems), d.skip)
 	d.problemsBox.Hide()
 	d.progress = widget.NewProgressBar()
 	d.progress.Hide()
 
+	d.memberRow = formRow("", d.member)
 	form := container.NewVBox(
 		container.NewBorder(nil, nil, nil, d.choose, d.fileName),
-		widget.NewLabel("Format"), d.format,
+		formRow("Format", d.format),
 		d.zoneRow,
-		widget.NewLabel("People"), d.people, d.member,
-		d.skip,
+		formRow("People", d.people),
+		d.memberRow,
 		d.errs.label,
 		widget.NewSeparator(),
-		d.summary, d.creates, d.problemsBox, d.progress,
+		d.summary, d.progress, d.creates, d.problemsBox,
 	)
 	scroll := container.NewVScroll(form)
 	size := fyne.NewSize(d.width(), min(560, u.win.Canvas().Size().Height-140))
@@ -233,6 +249,18 @@ func (u *UI) openImport() *importDialog {
 // countOf is "1 entry" or "1,234 entries".
 func countOf(n int, one, many string) string {
 	return thousands(n) + " " + plural(n, one, many)
+}
+
+// formRow is a field with its label before it, in a column of labels as wide as the
+// longest ("Time zone").
+func formRow(label string, field fyne.CanvasObject) *fyne.Container {
+	row := container.NewBorder(nil, nil, fixedWidth(96, widget.NewLabel(label)), nil, field)
+	if field.Visible() {
+		return row
+	}
+	// A field that starts hidden takes its row along.
+	row.Hide()
+	return row
 }
 
 // memberChoice is how the member choice names m.
@@ -331,7 +359,9 @@ func (d *importDialog) reparse() {
 			}
 			d.file = file
 			if f == "" {
+				// The choice says what was detected; picking another format reads the file again.
 				d.format.Options[0] = "Detected: " + formatLabel(file.Format)
+				d.format.Selected = d.format.Options[0]
 				d.format.Refresh()
 			}
 			d.zoneRow.Hidden = !file.Floating()
@@ -440,6 +470,7 @@ func (d *importDialog) showPlan() {
 	if !d.done && p.Entries == 0 && p.Existing > 0 && len(p.Problems) == 0 {
 		b.WriteString(" Importing it again creates nothing.")
 	}
+	d.summary.TextStyle = fyne.TextStyle{Bold: true}
 	setText(d.summary, b.String())
 
 	var lines []string
@@ -456,11 +487,11 @@ func (d *importDialog) showPlan() {
 		if len(names) > 12 {
 			names, more = names[:12], fmt.Sprintf(" and %d more", len(c.names)-12)
 		}
-		verb := "New"
+		what := countOf(len(c.names), "new "+c.one, "new "+c.many)
 		if d.done {
-			verb = "Created"
+			what = "Created " + countOf(len(c.names), c.one, c.many)
 		}
-		lines = append(lines, fmt.Sprintf("%s %s: %s%s", verb, countOf(len(c.names), c.one, c.many), strings.Join(names, ", "), more))
+		lines = append(lines, fmt.Sprintf("%s: %s%s", what, strings.Join(names, ", "), more))
 	}
 	setText(d.creates, strings.Join(lines, "\n"))
 	d.creates.Hidden = len(lines) == 0
@@ -475,6 +506,8 @@ func (d *importDialog) showPlan() {
 			head = countOf(n, "row is", "rows are") + " skipped for problems"
 		}
 		setText(d.problemsHead, head)
+		rowHeight := d.problems.CreateItem().MinSize().Height + theme.Padding()
+		d.problemsSize.SetMinSize(fyne.NewSize(0, float32(min(n, problemRowsShown))*rowHeight))
 		d.problemsBox.Show()
 		d.problems.Refresh()
 	} else {

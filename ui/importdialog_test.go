@@ -72,13 +72,13 @@ func TestImportDialogPreview(t *testing.T) {
 	if d.zoneRow.Hidden || d.zone.Text != "Europe/Berlin" {
 		t.Errorf("zone row hidden %v, zone %q; want it shown with the user's zone", d.zoneRow.Hidden, d.zone.Text)
 	}
-	if got := d.format.Options[0]; got != "Detected: Toggl Track (CSV)" {
+	if got := d.format.Selected; got != "Detected: Toggl Track (CSV)" {
 		t.Errorf("format choice %q", got)
 	}
 	if want := "Toggl Track (CSV), 4 rows: 3 new entries (2:45) to import."; d.summary.Text != want {
 		t.Errorf("summary %q, want %q", d.summary.Text, want)
 	}
-	for _, want := range []string{"New 1 client: Acme", "New 2 projects: Website, Internal", "New 1 task: Website / Design", "New 2 tags: design, web"} {
+	for _, want := range []string{"1 new client: Acme", "2 new projects: Website, Internal", "1 new task: Website / Design", "2 new tags: design, web"} {
 		if !strings.Contains(d.creates.Text, want) {
 			t.Errorf("creates %q lacks %q", d.creates.Text, want)
 		}
@@ -243,12 +243,12 @@ func TestImportDialogFormatAndPeople(t *testing.T) {
 		t.Errorf("a team's default %q, want %q", d.people.Selected, peopleByEmail)
 	}
 	// By e-mail, ada@example.com is nobody here: the owner's import adds her.
-	if !strings.Contains(d.creates.Text, "New 1 member: ada@example.com") {
+	if !strings.Contains(d.creates.Text, "1 new member: ada@example.com") {
 		t.Errorf("creates %q", d.creates.Text)
 	}
 	d.people.SetSelected(peopleMember)
 	h.wait()
-	if !d.member.Visible() || !d.errs.label.Visible() {
+	if !d.member.Visible() || !d.memberRow.Visible() || !d.errs.label.Visible() {
 		t.Fatalf("one member: member choice shown %v, error %q", d.member.Visible(), d.errs.label.Text)
 	}
 	d.member.SetSelected(memberChoice(bob))
