@@ -43,8 +43,8 @@ type importDialog struct {
 	member   *widget.Select
 	// memberRow holds member, shown with the "one member" choice.
 	memberRow *fyne.Container
-	skip     *widget.Check
-	errs     *fieldError
+	skip      *widget.Check
+	errs      *fieldError
 
 	summary      *widget.Label
 	creates      *widget.Label
@@ -394,7 +394,7 @@ func (d *importDialog) request(dryRun bool) (app.ImportRequest, error) {
 	case peopleMember:
 		i := d.member.SelectedIndex()
 		if i < 0 || i >= len(d.members) {
-			return req, errors.New("Choose the member whose time the rows are.")
+			return req, &userError{msg: "Choose the member whose time the rows are.", err: errors.New("import: no member chosen")}
 		}
 		req.UserID = d.members[i].UserID
 	}
@@ -410,7 +410,7 @@ func (d *importDialog) preview() {
 	req := d.req
 	r, err := d.request(true)
 	if err != nil {
-		d.fail(err.Error())
+		d.fail(userMessage(err))
 		return
 	}
 	d.importBtn.Disable()
@@ -532,7 +532,7 @@ func (d *importDialog) onImport() {
 	}
 	r, err := d.request(false)
 	if err != nil {
-		d.fail(err.Error())
+		d.fail(userMessage(err))
 		return
 	}
 	u, a := d.u, d.u.actor
