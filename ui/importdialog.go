@@ -70,6 +70,8 @@ type importDialog struct {
 	// cancel stops the import under way (nil when none runs); done is set once it ended.
 	cancel context.CancelFunc
 	done   bool
+	// cancelled is set when the user stopped the import.
+	cancelled bool
 	// batchSize is how many entries a transaction writes (0: app.ImportBatchSize).
 	batchSize int
 	// openDialog is the file dialog opened last (tests look at it).
@@ -414,6 +416,7 @@ func (d *importDialog) preview() {
 		return
 	}
 	d.importBtn.Disable()
+	setText(d.summary, "Checking "+countOf(len(r.Rows)+len(r.Problems), "row", "rows")+"…")
 	u, a := d.u, d.u.actor
 	d.u.bg(func(ctx context.Context) (func(), error) {
 		plan, err := u.svc.Import(ctx, a, r)
@@ -449,21 +452,30 @@ func (d *importDialog) showPlan() {
 	display := d.u.display()
 	var b strings.Builder
 	switch {
+	case d.cancelled:
+		b.WriteString("Cancelled after ")
 	case d.done && p.Written:
-		fmt.Fprintf(&b, "Imported %s", countOf(p.Entries, "entry", "entries"))
+		b.WriteString("Imported ")
 	case d.done:
-		fmt.Fprintf(&b, "Imported %s before the import stopped; import the file again to add the rest", countOf(p.Entries, "entry", "entries"))
+		b.WriteString("The import stopped after ")
 	default:
-		fmt.Fprintf(&b, "%s, %s: %s", formatLabel(importer.Format(p.Format)), countOf(p.Rows, "row", "rows"),
-			countOf(p.Entries, "new entry", "new entries"))
+		fmt.Fprintf(&b, "%s, %s: ", formatLabel(importer.Format(p.Format)), countOf(p.Rows, "row", "rows"))
+	}
+	if d.done {
+		b.WriteString(countOf(p.Entries, "entry", "entries"))
+	} else {
+		b.WriteString(countOf(p.Entries, "new entry", "new entries"))
 	}
 	if p.Entries > 0 {
 		fmt.Fprintf(&b, " (%s)", display.Duration(time.Duration(p.Seconds)*time.Second))
 	}
-	if !d.done {
+	switch {
+	case !d.done:
 		b.WriteString(" to import")
+	case !p.Written:
+		b.WriteString("; importing the file again adds the rest and creates nothing twice")
 	}
-	if p.Existing > 0 {
+	if p.Existing > 0 && !(d.done && !p.Written) {
 		fmt.Fprintf(&b, "; %s already imported", countOf(p.Existing, "entry was", "entries were"))
 	}
 	b.WriteString(".")
@@ -565,21 +577,19 @@ func (d *importDialog) onImport() {
 
 // finished shows the import's result and lets the dialog be closed.
 func (d *importDialog) finished(plan app.ImportPlan, err error) {
-	cancelled := d.cancel != nil && errors.Is(err, context.Canceled)
+	cancelled := errors.Is(err, context.Canceled)
 	d.cancel = nil
-	d.done = true
+	d.done, d.cancelled = true, cancelled
 	d.progress.Hide()
 	d.closeBtn.SetText("Close")
+	d.closeBtn.Enable()
 	d.importBtn.Hide()
 	d.u.changed()
 	if err != nil && !cancelled {
 		d.u.log.Error("import failed", "err", err)
 		msg := userMessage(err)
 		if msg == "" {
-			msg = "The import stopped: " + err.Error() + "."
-		}
-		if plan.Entries > 0 {
-			msg += fmt.Sprintf(" %s were written; importing the file again adds the rest.", countOf(plan.Entries, "entry", "entries"))
+			msg = d.u.unexpected(err)
 		}
 		d.errs.set(msg)
 	}
@@ -589,10 +599,6 @@ func (d *importDialog) finished(plan app.ImportPlan, err error) {
 	}
 	d.plan = &plan
 	d.showPlan()
-	if cancelled {
-		d.errs.set(fmt.Sprintf("Import cancelled after %s. Importing the file again adds the rest and creates nothing twice.",
-			countOf(plan.Entries, "entry", "entries")))
-	}
 	d.u.log.Info("import finished", "format", plan.Format, "entries", plan.Entries, "existing", plan.Existing, "cancelled", cancelled)
 }
 

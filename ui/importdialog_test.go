@@ -187,13 +187,15 @@ func TestImportDialogCancel(t *testing.T) {
 	test.Tap(d.skip)
 	h.wait()
 	d.batchSize = 1
-	// The first batch's progress presses Cancel, as the user would while the bar moves.
+	// Cancel is pressed while the first batch's progress is on its way to the window: the
+	// import stops before the next batch, and the press is handled before the result shows.
 	queue := h.u.do
 	pressed := false
 	h.u.do = func(f func()) {
 		if !pressed {
 			pressed = true
 			d.cancel()
+			queue(d.closeBtn.OnTapped)
 		}
 		queue(f)
 	}
@@ -203,8 +205,15 @@ func TestImportDialogCancel(t *testing.T) {
 	if n := h.entryCount(); n != 1 {
 		t.Fatalf("%d entries written, want the first batch's 1", n)
 	}
-	if !strings.Contains(d.errs.label.Text, "Import cancelled after 1 entry") || d.closeBtn.Text != "Close" {
-		t.Errorf("after Cancel: %q, close %q", d.errs.label.Text, d.closeBtn.Text)
+	if want := "Cancelled after 1 entry (1:30); importing the file again adds the rest and creates nothing twice."; d.summary.Text != want {
+		t.Errorf("after Cancel %q, want %q", d.summary.Text, want)
+	}
+	if d.closeBtn.Text != "Close" || d.closeBtn.Disabled() || d.errs.label.Visible() {
+		t.Errorf("after Cancel: close %q (disabled %v), error %q", d.closeBtn.Text, d.closeBtn.Disabled(), d.errs.label.Text)
+	}
+	h.tap(d.closeBtn)
+	if h.dialogOpen() {
+		t.Error("Close after Cancel left the dialog open")
 	}
 
 	again := h.openImportFile("toggl.csv", togglFile)
