@@ -116,12 +116,14 @@ func TestImportAPI(t *testing.T) {
 }
 
 // TestImportAPIWritesEntries: an import's entries are there afterwards, in the member's
-// name when an admin gave them to the member, with the source "import".
+// name when an admin gave them to the member, with the source "import". The file goes as
+// it is, here as text/csv.
 func TestImportAPIWritesEntries(t *testing.T) {
 	e := newEnv(t)
 	a := e.newTenant(t, "tenant-a")
 	e.must(t, http.StatusOK, req{method: "POST", path: "/v1/imports?timezone=Europe/Berlin&user=member@tenant-a.example.com",
-		token: a.token("admin"), body: importFile(false, "x@example.com", "y@example.com")})
+		token: a.token("admin"), body: importFile(false, "x@example.com", "y@example.com"),
+		headers: map[string]string{"Content-Type": "text/csv; charset=utf-8"}})
 	res := e.must(t, http.StatusOK, req{method: "GET", path: "/v1/time-entries?user_id=" + a.ids["member_id"], token: a.token("admin")})
 	if n := res.field("items.len"); n != float64(2) {
 		t.Fatalf("%v entries of the member, want 2: %s", n, res.body)
