@@ -42,6 +42,9 @@ type ImportRequest struct {
 	Timezone string
 	// UserEmail sends every row to this member instead of mapping people by e-mail.
 	UserEmail string
+	// UserID does the same by the member's id, for a member without an e-mail address
+	// (the desktop's local user); UserEmail wins when both are set.
+	UserID uuid.UUID
 	// DryRun returns the plan without writing anything.
 	DryRun bool
 	// SkipProblems imports the rows without problems; by default any problem stops the
@@ -228,6 +231,7 @@ func timeOrdered(start time.Time, key uuid.UUID) uuid.UUID {
 // importCatalog is the organization's people and catalog as an import maps names onto them.
 type importCatalog struct {
 	byEmail  map[string]Member
+	byID     map[uuid.UUID]Member
 	byName   map[string][]Member
 	clients  map[string]Client
 	projects map[string]Project
@@ -238,7 +242,7 @@ type importCatalog struct {
 func fold(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 func loadImportCatalog(ctx context.Context, tx Tx, sc Scope) (*importCatalog, error) {
-	c := &importCatalog{byEmail: map[string]Member{}, byName: map[string][]Member{}, clients: map[string]Client{},
+	c := &importCatalog{byEmail: map[string]Member{}, byID: map[uuid.UUID]Member{}, byName: map[string][]Member{}, clients: map[string]Client{},
 		projects: map[string]Project{}, tasks: map[[2]string]Task{}, tags: map[string]Tag{}}
 	ms, err := allRows(func(p PageRequest) ([]Member, error) { return tx.Memberships().List(ctx, sc, p) },
 		func(m Member) uuid.UUID { return m.UserID })
@@ -246,6 +250,7 @@ func loadImportCatalog(ctx context.Context, tx Tx, sc Scope) (*importCatalog, er
 		return nil, fmt.Errorf("members: %w", err)
 	}
 	for _, m := range ms {
+		c.byID[m.UserID] = m
 		if m.Email != "" {
 			c.byEmail[fold(m.Email)] = m
 		}
@@ -323,14 +328,19 @@ func (s *Service) planImport(ctx context.Context, tx Tx, a Actor, req ImportRequ
 		w.plan.Problems = []ImportProblem{}
 	}
 	var only *Member
-	if req.UserEmail != "" {
+	if req.UserEmail != "" || req.UserID != uuid.Nil {
 		m, ok := cat.byEmail[fold(req.UserEmail)]
-		if !ok {
-			return nil, Invalid("user", "%s is not a member of this organization", req.UserEmail)
+		who := req.UserEmail
+		if req.UserEmail == "" {
+			m, ok = cat.byID[req.UserID]
+			who = req.UserID.String()
+		}
+		if !ok || m.DeletedAt != nil {
+			return nil, Invalid("user", "%s is not a member of this organization", who)
 		}
 		if m.UserID != a.UserID {
 			if err := a.require(PermEntriesManageAll); err != nil {
-				return nil, fmt.Errorf("importing time for %s: %w", req.UserEmail, err)
+				return nil, fmt.Errorf("importing time for %s: %w", who, err)
 			}
 		}
 		only = &m

@@ -54,12 +54,12 @@ func (s *Server) idempotency(next http.Handler) http.Handler {
 				app.FieldError{Field: idempotencyHeader, Message: "must be 1 to 255 printable ASCII characters"}))
 			return
 		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxBodyBytes+1))
+		body, err := io.ReadAll(io.LimitReader(r.Body, s.bodyLimit(r)+1))
 		if err != nil {
 			writeProblem(w, r, newProblem(http.StatusBadRequest, "the request body could not be read"))
 			return
 		}
-		if int64(len(body)) > s.cfg.MaxBodyBytes {
+		if int64(len(body)) > s.bodyLimit(r) {
 			w.Header().Set("Connection", "close")
 			writeProblem(w, r, newProblem(http.StatusRequestEntityTooLarge, "the request body is too large"))
 			return

@@ -220,7 +220,7 @@ func (s *Server) hostAllowed(hostport string) bool {
 // huma enforces the same limit on bodies of unknown length as it reads them.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > s.cfg.MaxBodyBytes {
+		if r.ContentLength > s.bodyLimit(r) {
 			w.Header().Set("Connection", "close")
 			writeProblem(w, r, newProblem(http.StatusRequestEntityTooLarge, "the request body is too large"))
 			return

@@ -193,6 +193,7 @@ func tagDescriptions() map[string]string {
 		"rates":         "Hourly rates of the organization, its members, clients and projects, with effective dates.",
 		"budgets":       "Project budgets in hours or money, with their progress.",
 		"invoices":      "Invoices of billable time, numbered per organization; invoiced entries are locked until a manager unlocks them.",
+		"imports":       "Time entries brought over from other trackers' exports; importing a file again creates nothing.",
 		"sync":          "Offline-first sync of devices with this server (docs/sync.md).",
 	}
 }

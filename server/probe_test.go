@@ -103,6 +103,10 @@ func probeRules() map[string]probeRule {
 		"GET /v1/invoices/{id}":           {ids: []string{"invoice_id"}, status: http.StatusNotFound, control: "invoice_id"},
 		"GET /v1/invoices/{id}/pdf":       {ids: []string{"invoice_id"}, status: http.StatusNotFound, control: "invoice_id"},
 		"POST /v1/invoices/{id}/unlock":   {ids: []string{"invoice_id"}, body: `{"entry_ids":["$member_entry"]}`, status: http.StatusNotFound},
+		// A file naming A's people: B's owner would add them to B as people of its own (a
+		// dry run, so that the routes after it may add them too); A's users are not found.
+		"POST /v1/imports": {query: "?timezone=Europe/Berlin&dry_run=true", body: importFile(false, "owner@tenant-a.example.com",
+			"member@tenant-a.example.com"), status: http.StatusOK},
 		// Idle periods are kept per device and user: B sees none of A's and answers nothing.
 		"GET /v1/timer/idle":  {status: http.StatusOK},
 		"POST /v1/timer/idle": {body: `{"choice":"discard"}`, status: http.StatusNotFound},

@@ -69,6 +69,9 @@ type Config struct {
 	StoreTimeout time.Duration
 	// MaxBodyBytes bounds request bodies (default 1 MiB).
 	MaxBodyBytes int64
+	// MaxImportBytes bounds the file of an import, POST /v1/imports (default
+	// DefaultMaxImportBytes).
+	MaxImportBytes int64
 	// Version is reported in the OpenAPI document.
 	Version string
 	// Logger receives the access log and server errors (default: discard).
@@ -126,6 +129,9 @@ func New(svc *app.Service, cfg Config) *Server {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	if cfg.MaxImportBytes <= 0 {
+		cfg.MaxImportBytes = DefaultMaxImportBytes
+	}
 	if cfg.Version == "" {
 		cfg.Version = "dev"
 	}
@@ -175,6 +181,7 @@ func New(svc *app.Service, cfg Config) *Server {
 	s.registerRates()
 	s.registerBudgets()
 	s.registerInvoices()
+	s.registerImports()
 	s.registerSync()
 	s.registerSyncPush()
 

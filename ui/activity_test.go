@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+
 	"github.com/stinthq/stint/app"
 )
 
@@ -154,5 +157,15 @@ func TestActivityScreenShowsTheDaysSlots(t *testing.T) {
 	h.wait()
 	if !strings.Contains(s.emptyMsg.Text, "turned off in Settings") {
 		t.Fatalf("hint when off: %q", s.emptyMsg.Text)
+	}
+}
+
+// TestActivityShortcut: Ctrl+0 opens the Activity screen, the sidebar's tenth entry.
+func TestActivityShortcut(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	h.u.shortcuts.handle(&desktop.CustomShortcut{KeyName: fyne.Key0, Modifier: fyne.KeyModifierShortcutDefault})
+	h.wait()
+	if _, ok := h.u.screens[h.u.current].(*activityScreen); !ok {
+		t.Errorf("Ctrl+0 shows %q", h.u.win.Title())
 	}
 }

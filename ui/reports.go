@@ -152,7 +152,7 @@ func (s *reportsScreen) build() fyne.CanvasObject {
 		}
 		filters.Refresh()
 	})
-	head := u.newSwitch(s.rangeLabel, container.NewHBox(s.total, s.exportBtn))
+	head := u.newSwitch(s.rangeLabel, container.NewHBox(s.total, widget.NewButtonWithIcon("Import", theme.UploadIcon(), func() { u.openImport() }), s.exportBtn))
 	s.body = container.NewVBox(s.periodHead, s.periods, s.groupHead, container.NewStack(s.breakdownSize, s.breakdown),
 		widget.NewSeparator(), s.table)
 	return container.NewBorder(container.NewVBox(head, filters, s.errs.label, widget.NewSeparator()), nil, nil, nil,

@@ -295,7 +295,7 @@ func TestReportsNarrow(t *testing.T) {
 	}
 }
 
-// TestReportsShortcut: Ctrl+9 opens Reports, the sidebar's last entry.
+// TestReportsShortcut: Ctrl+9 opens Reports.
 func TestReportsShortcut(t *testing.T) {
 	h := newHarness(t, harnessOpts{workspace: true})
 	h.u.shortcuts.handle(&desktop.CustomShortcut{KeyName: fyne.Key9, Modifier: fyne.KeyModifierShortcutDefault})

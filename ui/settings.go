@@ -146,7 +146,8 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		widget.NewLabel("Start or stop the timer"), caption("Ctrl+Enter"),
 		widget.NewLabel("New entry"), caption("Ctrl+N"),
 		widget.NewLabel("Search entries"), caption("Ctrl+F"),
-		widget.NewLabel("Go to screen 1–8"), caption("Ctrl+1 … Ctrl+8"),
+		widget.NewLabel("Import a file"), caption("Ctrl+I"),
+		widget.NewLabel("Go to screen 1–10"), caption("Ctrl+1 … Ctrl+9, Ctrl+0"),
 		widget.NewLabel("In a dialog: save, close"), caption("Ctrl+Enter, Escape"),
 	))
 	version := u.opts.Version

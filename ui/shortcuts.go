@@ -8,7 +8,8 @@ import (
 )
 
 // shortcuts are the window's keyboard shortcuts: Ctrl+Enter starts or stops the timer,
-// Ctrl+N opens a new entry, Ctrl+F searches entries, Ctrl+1…8 switch screens. Text fields
+// Ctrl+N opens a new entry, Ctrl+F searches entries, Ctrl+I imports a file, Ctrl+1…9 and
+// Ctrl+0 switch to the ten screens. Text fields
 // (entry, selectEntry) pass them on, so they work wherever the focus is. In a dialog,
 // Ctrl+Enter submits the dialog instead (see modal).
 type shortcuts struct {
@@ -27,7 +28,8 @@ func newShortcuts(u *UI) *shortcuts {
 	s.submit = [2]string{s.list[0].ShortcutName(), s.list[1].ShortcutName()}
 	s.add(fyne.KeyN, ctrl, u.onNewEntryShortcut)
 	s.add(fyne.KeyF, ctrl, u.onSearchShortcut)
-	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9} {
+	s.add(fyne.KeyI, ctrl, func() { u.openImport() })
+	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9, fyne.Key0} {
 		s.add(k, ctrl, func() { u.show(i) })
 	}
 	return s

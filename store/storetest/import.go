@@ -205,6 +205,17 @@ func testImport(t *testing.T, st app.Store) {
 	if _, err := svc.Import(ctx, mel, app.ImportRequest{Rows: own, UserEmail: "owner@example.com"}); !errors.Is(err, app.ErrForbidden) {
 		t.Fatalf("a member importing with --user someone else: %v, want ErrForbidden", err)
 	}
+	if _, err := svc.Import(ctx, mel, app.ImportRequest{Rows: own, UserID: owner.UserID, DryRun: true}); !errors.Is(err, app.ErrForbidden) {
+		t.Fatalf("a member importing as someone else by id: %v, want ErrForbidden", err)
+	}
+	if _, err := svc.Import(ctx, mel, app.ImportRequest{Rows: own, UserID: app.NewID(), DryRun: true}); !errors.As(err, new(*app.ValidationError)) {
+		t.Fatalf("importing as nobody's id: %v, want a validation error", err)
+	}
+	// By id, as the desktop names its local user, who may have no e-mail address.
+	plan, err = svc.Import(ctx, mel, app.ImportRequest{Rows: own, UserID: mel.UserID, SkipProblems: true, DryRun: true})
+	if err != nil || plan.Entries != 1 || len(plan.Problems) != 1 || len(plan.Create.Members) != 0 {
+		t.Fatalf("a member's import by id: %+v, %v", plan, err)
+	}
 	plan, err = svc.Import(ctx, mel, app.ImportRequest{Rows: own, UserEmail: "mel@example.com", SkipProblems: true})
 	if err != nil {
 		t.Fatal(err)
