@@ -25,3 +25,35 @@ func BenchmarkX11Sample(b *testing.B) {
 	perOp := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 	b.ReportMetric(perOp/1e9*100, "core_%_at_1Hz")
 }
+
+// BenchmarkX11Screenshot is one capture of a 2560×800 screen split into two RandR
+// monitors, against a sample (the sampler's cost per second) in the same run: the
+// tracker captures at most once a minute, so core_%_at_1/min is a capture's cost as a
+// share of one core at the shortest interval. Encoding it is app's
+// BenchmarkScreenshotEncode.
+func BenchmarkX11Screenshot(b *testing.B) {
+	x := startXScreen(b, "2560x800x24")
+	twoMonitors(b, x)
+	openWindow(b, x, "StintProbe", "probe")
+	src, err := open(x.env, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer src.Close()
+	b.Run("sample", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := src.Sample(false); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("capture", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := src.(*x11).CaptureScreen(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		perOp := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+		b.ReportMetric(perOp/60e9*100, "core_%_at_1/min")
+	})
+}

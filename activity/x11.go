@@ -30,6 +30,7 @@ type x11 struct {
 	win     xproto.Window
 	app     string
 	process string
+	randr   int // RandR version ×100 once asked (0: not yet, -1: none), for screenshots
 }
 
 var xgbLogger sync.Mutex

@@ -41,6 +41,12 @@ func (x xserver) env(key string) string {
 // skips, unless CI is set.
 func startX(t testing.TB) xserver {
 	t.Helper()
+	return startXScreen(t, "1280x800x24")
+}
+
+// startXScreen is startX with a screen of the given size (WxHxDEPTH).
+func startXScreen(t testing.TB, size string) xserver {
+	t.Helper()
 	for _, bin := range []string{"Xvfb", "openbox", "xdotool"} {
 		if _, err := exec.LookPath(bin); err != nil {
 			if os.Getenv("CI") != "" {
@@ -62,7 +68,7 @@ func startX(t testing.TB) xserver {
 	if err != nil {
 		t.Fatal(err)
 	}
-	xvfb := exec.Command("Xvfb", "-displayfd", "3", "-auth", auth, "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset")
+	xvfb := exec.Command("Xvfb", "-displayfd", "3", "-auth", auth, "-screen", "0", size, "-nolisten", "tcp", "-noreset")
 	xvfb.ExtraFiles = []*os.File{w}
 	if err := xvfb.Start(); err != nil {
 		t.Fatal(err)

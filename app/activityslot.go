@@ -3,7 +3,9 @@ package app
 import (
 	"encoding/json"
 	"sort"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 )
@@ -16,6 +18,25 @@ const SlotLength = 10 * time.Minute
 // one (the machine slept, the wall clock jumped forward, the sampler stalled) is idle
 // time: tracked, not active, since nothing said the user was there.
 const maxTick = 3 * time.Second
+
+// Window titles, when the organization records them (ActivitySettings.WindowTitles), are
+// kept per slot beside their application, within bounds: a title is cut to maxTitleRunes
+// characters, and a slot keeps the first maxSlotTitles distinct titles; the time of any
+// further one counts for its application without a title. A slot's row stays small (a few
+// KB at most) however many tabs and documents pass by.
+const (
+	maxSlotTitles = 20
+	maxTitleRunes = 200
+)
+
+// clipTitle cuts a window title to maxTitleRunes characters and trims its spaces.
+func clipTitle(s string) string {
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) <= maxTitleRunes {
+		return s
+	}
+	return strings.TrimSpace(string([]rune(s)[:maxTitleRunes]))
+}
 
 // ActivitySlot is what a running timer measured in one 10-minute slot of its entry.
 // There is one per entry and slot start; it belongs to the entry's user.
@@ -152,7 +173,7 @@ func (f *ActivityFolder) Observe(now time.Time, s ActivitySample) []ActivitySlot
 			f.cur.Active += min(piece, time.Second)
 		}
 		if s.App != "" {
-			f.apps[appKey{s.App, s.Title}] += piece
+			f.apps[f.key(s)] += piece
 		}
 		from = to
 	}
@@ -202,6 +223,27 @@ func (f *ActivityFolder) Stop(at time.Time) []ActivitySlot {
 	}
 	f.cur = nil
 	return out
+}
+
+// key is the application and title a sample's time counts for in the slot in progress.
+func (f *ActivityFolder) key(s ActivitySample) appKey {
+	k := appKey{s.App, clipTitle(s.Title)}
+	if k.title == "" {
+		return k
+	}
+	if _, ok := f.apps[k]; ok {
+		return k
+	}
+	titles := 0
+	for o := range f.apps {
+		if o.title != "" {
+			titles++
+		}
+	}
+	if titles >= maxSlotTitles {
+		k.title = ""
+	}
+	return k
 }
 
 func (f *ActivityFolder) finish() ActivitySlot {

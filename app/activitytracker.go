@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -37,6 +38,30 @@ type ActivityTracker struct {
 	failed   uuid.UUID // the entry for which the source could not be opened
 	lastErr  error
 	sampleOK bool
+
+	// settings are the organization's activity settings, read again every
+	// settingsRefresh while a timer runs.
+	settings   ActivitySettings
+	settingsAt time.Time
+	shot       shotPlan
+	shotErr    error
+	lastShot   time.Time
+}
+
+// settingsRefresh is how often a running tracker reads its organization's activity
+// settings again: a change made by an admin (here, or pulled from the server) applies
+// within this long.
+const settingsRefresh = 10 * time.Second
+
+// shotPlan is the screenshot schedule of the running entry: one screenshot in each
+// interval of the organization's length, counted from when measuring began, taken at the
+// interval's start or at a random moment within it.
+type shotPlan struct {
+	from   time.Time // start of the interval in progress; zero: no plan
+	at     time.Time // when this interval's screenshot is due
+	taken  bool
+	every  time.Duration
+	random bool
 }
 
 // NewActivityTracker makes a tracker that opens its source with open.
@@ -49,13 +74,22 @@ func NewActivityTracker(svc *Service, open func() (ActivitySource, error), log *
 
 // Tick takes one step for the actor (nil: nobody signed in) at the service's time.
 func (t *ActivityTracker) Tick(ctx context.Context, a *Actor) {
+	// A screenshot due in this tick is captured under the lock and encoded and stored
+	// after it: the window, which asks Current and Screenshots every second, waits for
+	// the capture (tens of ms) but never for the encoding (about a tenth of a second).
+	if keep := t.tick(ctx, a); keep != nil {
+		keep()
+	}
+}
+
+func (t *ActivityTracker) tick(ctx context.Context, a *Actor) (keep func()) {
 	now := t.svc.Now()
 	var running *TimeEntry
 	if a != nil {
 		r, err := t.svc.RunningEntry(ctx, *a)
 		if err != nil {
 			t.log.Warn("activity: read the running entry", "err", err)
-			return
+			return nil
 		}
 		running = r
 	}
@@ -66,7 +100,7 @@ func (t *ActivityTracker) Tick(ctx context.Context, a *Actor) {
 	}
 	if running == nil {
 		t.closeSource()
-		return
+		return nil
 	}
 	// Turned off in Settings: what was measured is kept, nothing more is; turned on
 	// again, measuring goes on within a second.
@@ -76,17 +110,26 @@ func (t *ActivityTracker) Tick(ctx context.Context, a *Actor) {
 		}
 		t.closeSource()
 		t.lastErr = errActivityOff
-		return
+		return nil
 	}
 	if errors.Is(t.lastErr, errActivityOff) {
 		t.lastErr = nil
 	}
+	if t.fold == nil || now.Sub(t.settingsAt) >= settingsRefresh || now.Before(t.settingsAt) {
+		set, err := t.svc.OrganizationActivity(ctx, *a)
+		if err != nil {
+			t.log.Warn("activity: read the organization's settings", "err", err)
+			set = ActivitySettings{} // nothing beyond counts and applications when unsure
+		}
+		t.settings, t.settingsAt = set, now
+	}
 	if t.fold == nil {
 		if !t.begin(ctx, *a, *running, now) {
-			return
+			return nil
 		}
 	}
-	s, err := t.src.Sample(false)
+	// Window titles are read only when the organization records them.
+	s, err := t.src.Sample(t.settings.WindowTitles)
 	if err != nil {
 		// The session went away (X server gone): stop measuring this entry, and say so.
 		t.log.Warn("activity: sample", "err", err)
@@ -94,7 +137,7 @@ func (t *ActivityTracker) Tick(ctx context.Context, a *Actor) {
 		t.fold = nil
 		t.failed = t.entry
 		t.closeSource()
-		return
+		return nil
 	}
 	t.sampleOK = true
 	for _, slot := range t.fold.Observe(now, s) {
@@ -103,6 +146,66 @@ func (t *ActivityTracker) Tick(ctx context.Context, a *Actor) {
 	if cur, ok := t.fold.Current(); ok && now.Sub(t.saved) >= slotCheckpoint {
 		t.save(ctx, cur)
 	}
+	return t.screenshot(ctx, now)
+}
+
+// screenshot captures the screenshot of the interval in progress when it is due and the
+// organization takes screenshots (the source must be able to capture the screen), and
+// returns what keeps it, to run once t.mu is released.
+func (t *ActivityTracker) screenshot(ctx context.Context, now time.Time) func() {
+	set := t.settings
+	if !set.Screenshots {
+		t.shot, t.shotErr = shotPlan{}, nil
+		return nil
+	}
+	capt, ok := t.src.(ScreenCapturer)
+	if !ok {
+		t.shotErr = errScreenshotsUnavailable
+		return nil
+	}
+	every := set.ScreenshotInterval()
+	if t.shot.from.IsZero() || t.shot.every != every || t.shot.random != set.ScreenshotRandom || now.Before(t.shot.from) {
+		t.plan(now, every, set.ScreenshotRandom)
+	}
+	if end := t.shot.from.Add(every); !now.Before(end) {
+		// The next interval, or the one holding now after a pause (the machine slept).
+		t.plan(end.Add(now.Sub(end)/every*every), every, set.ScreenshotRandom)
+	}
+	if t.shot.taken || now.Before(t.shot.at) {
+		return nil
+	}
+	t.shot.taken = true
+	img, err := capt.CaptureScreen()
+	if err != nil {
+		t.log.Warn("screenshots: capture the screen", "err", err)
+		t.shotErr = err
+		return nil
+	}
+	actor, entry := t.actor, t.entry
+	return func() {
+		_, err := t.svc.SaveScreenshot(ctx, actor, entry, now, img)
+		if err != nil {
+			// The entry went, or the organization turned screenshots off a moment ago.
+			t.log.Info("screenshots: not kept", "err", err)
+		}
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		t.shotErr = err
+		if err == nil {
+			t.lastShot = now
+		}
+	}
+}
+
+// plan starts a screenshot interval at from.
+func (t *ActivityTracker) plan(from time.Time, every time.Duration, random bool) {
+	at := from
+	if random {
+		// A whole second no later than maxTick before the interval ends, so a tick a
+		// second reaches it inside the interval.
+		at = from.Add(time.Duration(rand.Int64N(int64((every-maxTick)/time.Second)+1)) * time.Second)
+	}
+	t.shot = shotPlan{from: from, at: at, every: every, random: random}
 }
 
 // begin starts measuring the running entry from now (an app that starts while a timer
@@ -155,6 +258,7 @@ func (t *ActivityTracker) begin(ctx context.Context, a Actor, e TimeEntry, now t
 		}
 	}
 	t.actor, t.entry, t.saved, t.lastErr = a, e.ID, now, nil
+	t.shot, t.shotErr, t.lastShot = shotPlan{}, nil, time.Time{}
 	return true
 }
 
@@ -171,6 +275,7 @@ func (t *ActivityTracker) stop(ctx context.Context, now time.Time) {
 		t.save(ctx, slot)
 	}
 	t.fold = nil
+	t.shot = shotPlan{}
 }
 
 func (t *ActivityTracker) save(ctx context.Context, slot ActivitySlot) {
@@ -219,6 +324,18 @@ func (t *ActivityTracker) Err() error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.lastErr
+}
+
+// Screenshots reports whether the running timer is taking screenshots (its organization
+// takes them), with the time of the last one kept, and why none can be taken (nil when
+// they can, or when none are due).
+func (t *ActivityTracker) Screenshots() (on bool, last time.Time, err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.fold == nil {
+		return false, time.Time{}, nil
+	}
+	return t.settings.Screenshots, t.lastShot, t.shotErr
 }
 
 // Close writes the slot in progress and closes the source (the app is quitting).

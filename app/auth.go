@@ -111,7 +111,7 @@ func (s *Service) onboard(ctx context.Context, tx Tx, orgName, userName, email, 
 	}
 	now := s.Now()
 	t := Tenant{ID: NewID(), Name: orgName, Meta: s.stamp(now)}
-	o := Organization{ID: NewID(), TenantID: t.ID, Name: orgName, Timezone: tz, Meta: s.stamp(now)}
+	o := Organization{ID: NewID(), TenantID: t.ID, Name: orgName, Timezone: tz, Activity: DefaultActivitySettings(), Meta: s.stamp(now)}
 	u := User{ID: NewID(), TenantID: t.ID, Email: email, Name: userName, Timezone: tz, PasswordHash: hash, Meta: s.stamp(now)}
 	m := Membership{ID: NewID(), TenantID: t.ID, OrganizationID: o.ID, UserID: u.ID, Role: RoleOwner, Meta: s.stamp(now)}
 	return s.insertWorkspace(ctx, tx, workspaceRows{tenant: t, org: o, user: u, membership: m})

@@ -29,6 +29,9 @@ type Organization struct {
 	TenantID uuid.UUID `json:"tenant_id"`
 	Name     string    `json:"name"`
 	Timezone string    `json:"timezone" doc:"IANA time zone used for days and weeks in reports."`
+	// Activity holds the organization's rules for its members' activity timers
+	// (app/organization.go).
+	Activity ActivitySettings `json:"activity"`
 	Meta
 }
 

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,6 +20,83 @@ type OrganizationInput struct {
 type OrganizationPatch struct {
 	Name     *string
 	Timezone *string
+	Activity ActivitySettingsPatch
+}
+
+// ActivitySettings are an organization's rules for the activity timers of its members.
+// Everything that watches more than input counts and application names is off until an
+// owner or admin turns it on. The settings travel to the members' devices with the
+// organization's row when they sync.
+type ActivitySettings struct {
+	// Screenshots: the desktop takes a screenshot of all monitors once per interval while
+	// a timer runs.
+	Screenshots bool `json:"screenshots" doc:"Take screenshots while a timer runs (off by default)."`
+	// ScreenshotMinutes is the interval, one of ScreenshotIntervals; 0 (a row written
+	// before the setting existed) means the default, 10.
+	ScreenshotMinutes int `json:"screenshot_minutes" doc:"Minutes between screenshots: 1, 3, 5 or 10 (0 means 10)."`
+	// ScreenshotRandom takes each screenshot at a random moment within its interval
+	// instead of at the interval's start.
+	ScreenshotRandom bool `json:"screenshot_random" doc:"Take each screenshot at a random moment within its interval."`
+	// WindowTitles records the active window's title beside its application in each slot.
+	WindowTitles bool `json:"window_titles" doc:"Record window titles in activity slots (off by default)."`
+}
+
+// ScreenshotIntervals are the intervals between screenshots an organization may choose, in
+// minutes.
+var ScreenshotIntervals = []int{1, 3, 5, 10}
+
+// defaultScreenshotMinutes is the interval of an organization that chose none.
+const defaultScreenshotMinutes = 10
+
+// DefaultActivitySettings are a new organization's: no screenshots, no titles.
+func DefaultActivitySettings() ActivitySettings {
+	return ActivitySettings{ScreenshotMinutes: defaultScreenshotMinutes}
+}
+
+// ScreenshotInterval is the time between two screenshots.
+func (s ActivitySettings) ScreenshotInterval() time.Duration {
+	if s.ScreenshotMinutes <= 0 {
+		return defaultScreenshotMinutes * time.Minute
+	}
+	return time.Duration(s.ScreenshotMinutes) * time.Minute
+}
+
+// ActivitySettingsPatch changes an organization's activity settings; nil fields stay.
+type ActivitySettingsPatch struct {
+	Screenshots       *bool
+	ScreenshotMinutes *int
+	ScreenshotRandom  *bool
+	WindowTitles      *bool
+}
+
+// apply changes s by p, checking the interval.
+func (p ActivitySettingsPatch) apply(c *checker, s *ActivitySettings) {
+	if p.Screenshots != nil {
+		s.Screenshots = *p.Screenshots
+	}
+	if p.ScreenshotMinutes != nil {
+		s.ScreenshotMinutes = *p.ScreenshotMinutes
+		c.check(slices.Contains(ScreenshotIntervals, s.ScreenshotMinutes), "activity.screenshot_minutes", "must be 1, 3, 5 or 10")
+	}
+	if p.ScreenshotRandom != nil {
+		s.ScreenshotRandom = *p.ScreenshotRandom
+	}
+	if p.WindowTitles != nil {
+		s.WindowTitles = *p.WindowTitles
+	}
+}
+
+// OrganizationActivity returns the activity settings of the actor's organization, which
+// every member may read (the desktop shows them, and a member should know what is
+// recorded).
+func (s *Service) OrganizationActivity(ctx context.Context, a Actor) (ActivitySettings, error) {
+	var out ActivitySettings
+	err := s.store.Read(ctx, func(tx Tx) error {
+		o, err := tx.Organizations().Get(ctx, a.Scope(), a.OrgID)
+		out = o.Activity
+		return err
+	})
+	return out, err
 }
 
 // Organizations lists the organizations the actor belongs to.
@@ -78,7 +156,7 @@ func (s *Service) CreateOrganization(ctx context.Context, a Actor, in Organizati
 	}
 	var o Organization
 	err := s.write(ctx, a, PermOrgCreate, func(tx Tx, a Actor, now time.Time) error {
-		o = Organization{ID: NewID(), TenantID: a.TenantID, Name: in.Name, Timezone: in.Timezone, Meta: s.stamp(now)}
+		o = Organization{ID: NewID(), TenantID: a.TenantID, Name: in.Name, Timezone: in.Timezone, Activity: DefaultActivitySettings(), Meta: s.stamp(now)}
 		m := Membership{ID: NewID(), TenantID: a.TenantID, OrganizationID: o.ID, UserID: a.UserID, Role: RoleOwner, Meta: s.stamp(now)}
 		sc := Scope{TenantID: a.TenantID, OrgID: o.ID}
 		if err := tx.Organizations().Insert(ctx, sc, o); err != nil {
@@ -124,6 +202,7 @@ func (s *Service) UpdateOrganization(ctx context.Context, a Actor, id uuid.UUID,
 			c.check(o.Timezone != "", "timezone", "is required")
 			checkTimezone(&c, "timezone", o.Timezone)
 		}
+		p.Activity.apply(&c, &o.Activity)
 		if err := c.err(); err != nil {
 			return err
 		}

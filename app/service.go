@@ -29,6 +29,8 @@ type Service struct {
 
 	// tombstoneRetention: Options.TombstoneRetention.
 	tombstoneRetention time.Duration
+	// shots keeps screenshot images (nil: Options.ScreenshotDir is empty).
+	shots *screenshotFiles
 }
 
 // Options configure a Service. Zero values pick production defaults.
@@ -46,6 +48,9 @@ type Options struct {
 	// TombstoneRetention is how long tombstones are kept before a purge deletes them
 	// (default DefaultTombstoneRetention; tests shorten it).
 	TombstoneRetention time.Duration
+	// ScreenshotDir is where screenshot images are kept (app/screenshotfiles.go); empty,
+	// screenshots can be neither taken nor shown.
+	ScreenshotDir string
 }
 
 // New returns a Service over st.
@@ -68,9 +73,13 @@ func New(st Store, o Options) *Service {
 	n := newSyncNotifier()
 	h := NewHLC(o.Clock, o.NodeID)
 	h.durable = o.DurableHLC
-	return &Service{store: notifyingStore{Store: st, n: n, hlc: h}, raw: st, notifier: n,
+	svc := &Service{store: notifyingStore{Store: st, n: n, hlc: h}, raw: st, notifier: n,
 		clock: o.Clock, hlc: h, hasher: o.Hasher, log: o.Logger,
 		tombstoneRetention: o.TombstoneRetention}
+	if o.ScreenshotDir != "" {
+		svc.shots = &screenshotFiles{dir: o.ScreenshotDir}
+	}
+	return svc
 }
 
 // Store returns the store the service runs on.

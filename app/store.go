@@ -49,6 +49,7 @@ type Tx interface {
 	SyncMutations() SyncMutations
 	Reports() Reports
 	ActivitySlots() ActivitySlots
+	Screenshots() Screenshots
 	Imports() Imports
 	Rates() Rates
 	Budgets() Budgets

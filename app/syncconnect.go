@@ -203,7 +203,7 @@ func (s *Service) Publish(ctx context.Context, in PublishInput) (Session, error)
 		w := workspaceRows{
 			tenant: Tenant{ID: in.TenantID, Name: in.Organization, Meta: s.stamp(now)},
 			org: Organization{ID: in.OrganizationID, TenantID: in.TenantID, Name: in.Organization,
-				Timezone: orDefault(in.OrganizationTimezone, "UTC"), Meta: s.stamp(now)},
+				Timezone: orDefault(in.OrganizationTimezone, "UTC"), Activity: DefaultActivitySettings(), Meta: s.stamp(now)},
 			user: User{ID: in.UserID, TenantID: in.TenantID, Email: in.Email, Name: in.Name,
 				Timezone: orDefault(in.Timezone, orDefault(in.OrganizationTimezone, "UTC")), PasswordHash: hash, Meta: s.stamp(now)},
 			membership: Membership{ID: in.MembershipID, TenantID: in.TenantID, OrganizationID: in.OrganizationID,

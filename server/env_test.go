@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
 	"io"
 	"log/slog"
 	"maps"
@@ -71,7 +72,7 @@ func newEnv(t testing.TB, cfgs ...Config) *testEnv {
 	}
 	logs := &syncBuffer{}
 	cfg.Logger = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	svc := app.New(st, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
+	svc := app.New(st, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}, ScreenshotDir: t.TempDir()})
 	srv := New(svc, cfg)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {
@@ -339,6 +340,27 @@ func (e *testEnv) seed(t testing.TB, tn *tenant) {
 		t.Fatal(err)
 	}
 	tn.ids["slot"] = slot.ID.String()
+	// The organization takes screenshots; the timer took one of the member's entry and one
+	// of the owner's (screenshots, like slots, are taken in-process).
+	e.must(t, http.StatusOK, req{method: "PATCH", path: tn.expand("/v1/organizations/$org"), token: owner,
+		body: `{"activity":{"screenshots":true,"screenshot_minutes":5}}`})
+	shot := func(who, entry string, at time.Time) string {
+		a, err := e.svc.Authenticate(context.Background(), tn.token(who), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img := image.NewRGBA(image.Rect(0, 0, 64, 40))
+		for i := range img.Pix {
+			img.Pix[i] = byte(len(tn.name)*31 + len(who)*7 + i%5)
+		}
+		sh, err := e.svc.SaveScreenshot(context.Background(), a, uuid.MustParse(tn.ids[entry]), at, img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sh.ID.String()
+	}
+	tn.ids["member_screenshot"] = shot("member", "member_entry", time.Date(2025, 11, 3, 9, 5, 0, 0, time.UTC))
+	tn.ids["owner_screenshot"] = shot("owner", "entry", time.Date(2025, 11, 2, 9, 30, 0, 0, time.UTC))
 	// The member was away from 09:10 to 09:20 during its entry and has not answered.
 	if _, err := e.svc.NoteIdle(context.Background(), member, uuid.MustParse(tn.ids["member_entry"]),
 		time.Date(2025, 11, 3, 9, 10, 0, 0, time.UTC), time.Date(2025, 11, 3, 9, 20, 0, 0, time.UTC)); err != nil {

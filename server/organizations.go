@@ -18,8 +18,25 @@ type organizationCreateBody struct {
 
 // organizationPatchBody changes an organization; absent fields stay as they are.
 type organizationPatchBody struct {
-	Name     *string `json:"name,omitempty" minLength:"1" maxLength:"200" text:"name"`
-	Timezone *string `json:"timezone,omitempty" maxLength:"64" pattern:"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$" doc:"IANA time zone (not Local)."`
+	Name     *string                `json:"name,omitempty" minLength:"1" maxLength:"200" text:"name"`
+	Timezone *string                `json:"timezone,omitempty" maxLength:"64" pattern:"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$" doc:"IANA time zone (not Local)."`
+	Activity *activitySettingsPatch `json:"activity,omitempty" doc:"The activity timer's rules for the organization's members (owners and admins)."`
+}
+
+// activitySettingsPatch changes an organization's activity settings; absent fields stay.
+type activitySettingsPatch struct {
+	Screenshots       *bool `json:"screenshots,omitempty" doc:"Take screenshots of all monitors while a timer runs."`
+	ScreenshotMinutes *int  `json:"screenshot_minutes,omitempty" enum:"1,3,5,10" doc:"Minutes between screenshots."`
+	ScreenshotRandom  *bool `json:"screenshot_random,omitempty" doc:"Take each screenshot at a random moment within its interval."`
+	WindowTitles      *bool `json:"window_titles,omitempty" doc:"Record window titles beside applications in activity slots."`
+}
+
+func (p *activitySettingsPatch) patch() app.ActivitySettingsPatch {
+	if p == nil {
+		return app.ActivitySettingsPatch{}
+	}
+	return app.ActivitySettingsPatch{Screenshots: p.Screenshots, ScreenshotMinutes: p.ScreenshotMinutes,
+		ScreenshotRandom: p.ScreenshotRandom, WindowTitles: p.WindowTitles}
 }
 
 func (s *Server) registerOrganizations() {
@@ -46,6 +63,6 @@ func (s *Server) registerOrganizations() {
 	// Only organizations the caller belongs to are found; owners and admins may change them.
 	r.getRoute(s.svc.Organization)
 	patchRoute(r, func(ctx context.Context, a app.Actor, id uuid.UUID, b organizationPatchBody, want int64) (app.Organization, error) {
-		return s.svc.UpdateOrganization(ctx, a, id, app.OrganizationPatch{Name: b.Name, Timezone: b.Timezone}, want)
+		return s.svc.UpdateOrganization(ctx, a, id, app.OrganizationPatch{Name: b.Name, Timezone: b.Timezone, Activity: b.Activity.patch()}, want)
 	})
 }

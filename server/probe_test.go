@@ -111,6 +111,11 @@ func probeRules() map[string]probeRule {
 		"GET /v1/timer/idle":  {status: http.StatusOK},
 		"POST /v1/timer/idle": {body: `{"choice":"discard"}`, status: http.StatusNotFound},
 		"GET /v1/activity":    {query: "?from=2025-11-01&to=2025-11-30&user_id=$member_id", status: http.StatusOK},
+		// B lists its own screenshots only, and reaches none of A's by id.
+		"GET /v1/screenshots":                {query: "?from=2025-11-01&to=2025-11-30&user_id=$member_id", status: http.StatusOK},
+		"GET /v1/screenshots/{id}":           {ids: []string{"member_screenshot", "owner_screenshot"}, status: http.StatusNotFound, control: "owner_screenshot"},
+		"GET /v1/screenshots/{id}/thumbnail": {ids: []string{"member_screenshot", "owner_screenshot"}, status: http.StatusNotFound, control: "owner_screenshot"},
+		"DELETE /v1/screenshots/{id}":        {ids: []string{"member_screenshot", "owner_screenshot"}, status: http.StatusNotFound},
 		// B pulls B's rows only, whatever its cursor.
 		"POST /v1/sync/pull": {body: `{"protocol":1,"cursor":0}`, status: http.StatusOK},
 		// A's ids in B's own organization (and A's organization in the row): every mutation
@@ -239,7 +244,8 @@ func snapshot(t *testing.T, e *testEnv, tn *tenant) map[string]string {
 		"project": "/v1/projects/$project", "task": "/v1/tasks/$task", "tag": "/v1/tags/$tag",
 		"entry": "/v1/time-entries/$entry", "member_entry": "/v1/time-entries/$member_entry",
 		"running_entry": "/v1/time-entries/$running_entry", "members": "/v1/members", "tokens": "/v1/tokens", "invitations": "/v1/invitations",
-		"rates": "/v1/rates",
+		"rates": "/v1/rates", "screenshots": "/v1/screenshots?from=2025-11-01&to=2025-11-30",
+		"member_screenshot": "/v1/screenshots/$member_screenshot/thumbnail",
 	} {
 		res := e.must(t, http.StatusOK, req{method: "GET", path: tn.expand(path), token: tn.token("owner")})
 		body := string(res.body)

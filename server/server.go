@@ -176,6 +176,7 @@ func New(svc *app.Service, cfg Config) *Server {
 	s.registerTimer()
 	s.registerReports()
 	s.registerActivity()
+	s.registerScreenshots()
 	s.registerIdle()
 	s.registerRates()
 	s.registerBudgets()

@@ -3,10 +3,12 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"image/color"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -14,6 +16,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -38,7 +42,20 @@ type activityScreen struct {
 	today    *widget.Button
 	// slots shown, for tests.
 	slots []app.ActivitySlot
+	// shots are the day's screenshots by slot start (Unix seconds), with their thumbnails.
+	shots map[int64][]shotThumb
+	// viewer is the open screenshot, for tests.
+	viewer *shotViewer
 }
+
+// shotThumb is a screenshot with its thumbnail's JPEG bytes.
+type shotThumb struct {
+	shot  app.Screenshot
+	thumb []byte
+}
+
+// maxSlotThumbs is how many thumbnails a slot's row shows; the rest open from a "+N" button.
+const maxSlotThumbs = 5
 
 func newActivityScreen(u *UI) *activityScreen {
 	s := &activityScreen{u: u, dayLabel: heading(""), summary: caption(""), apps: caption("")}
@@ -101,8 +118,20 @@ func (s *activityScreen) refresh() {
 		if err != nil {
 			return nil, err
 		}
+		shots, err := u.svc.ListScreenshots(ctx, a, app.ActivityQuery{From: date, To: date, Timezone: tz, UserID: &a.UserID})
+		if err != nil {
+			return nil, err
+		}
+		byslot := map[int64][]shotThumb{}
+		for _, sh := range shots {
+			// A screenshot whose image is not on this device (taken elsewhere) shows
+			// without a thumbnail.
+			thumb, _ := u.svc.ScreenshotImage(ctx, a, sh.ID, true)
+			byslot[sh.SlotStart.Unix()] = append(byslot[sh.SlotStart.Unix()], shotThumb{shot: sh, thumb: thumb})
+		}
 		return func() {
 			if req == s.req {
+				s.shots = byslot
 				s.show(date, slots, on)
 			}
 		}, nil
@@ -123,17 +152,35 @@ func (s *activityScreen) show(date string, slots []app.ActivitySlot, on bool) {
 	var tracked, active time.Duration
 	apps := map[string]time.Duration{}
 	rows := make([]fyne.CanvasObject, 0, len(slots))
+	placed := map[int64]bool{}
 	for _, sl := range slots {
 		tracked += sl.Tracked
 		active += sl.Active
 		for _, a := range sl.Apps {
 			apps[a.Name] += a.Time
 		}
-		rows = append(rows, s.slotRow(sl, loc))
+		row := s.slotRow(sl, loc)
+		if k := sl.Start.Unix(); !placed[k] && len(s.shots[k]) > 0 {
+			placed[k] = true
+			row = container.NewVBox(row, s.thumbRow(s.shots[k]))
+		}
+		rows = append(rows, row)
+	}
+	// Screenshots of a slot not written yet (the slot in progress) get a row of their own.
+	var rest []int64
+	for k := range s.shots {
+		if !placed[k] {
+			rest = append(rest, k)
+		}
+	}
+	sort.Slice(rest, func(i, j int) bool { return rest[i] < rest[j] })
+	for _, k := range rest {
+		label := widget.NewLabel(time.Unix(k, 0).In(loc).Format("15:04"))
+		rows = append(rows, container.NewVBox(container.NewHBox(label, caption("screenshots")), s.thumbRow(s.shots[k])))
 	}
 	s.rows.Objects = rows
 	s.rows.Refresh()
-	if len(slots) == 0 {
+	if len(slots) == 0 && len(s.shots) == 0 {
 		s.empty.Show()
 		s.emptyMsg.SetText(s.emptyHint(on))
 		s.summary.SetText("")
@@ -141,6 +188,11 @@ func (s *activityScreen) show(date string, slots []app.ActivitySlot, on bool) {
 		return
 	}
 	s.empty.Hide()
+	if len(slots) == 0 {
+		s.summary.SetText("")
+		s.apps.SetText("")
+		return
+	}
 	pct := 0
 	if tracked > 0 {
 		pct = int(active * 100 / tracked)
@@ -170,12 +222,16 @@ func (s *activityScreen) slotRow(sl app.ActivitySlot, loc *time.Location) fyne.C
 	pct := sl.Percent()
 	bar := newActivityBar(pct)
 	figures := widget.NewLabel(fmt.Sprintf("%3d%% of %2d min", pct, int(sl.Tracked.Round(time.Minute)/time.Minute)))
+	// With window titles an application can come several times (once per title): name
+	// it once.
 	var names []string
-	for i, a := range sl.Apps {
-		if i == 2 {
+	for _, a := range sl.Apps {
+		if len(names) == 2 {
 			break
 		}
-		names = append(names, a.Name)
+		if !slices.Contains(names, a.Name) {
+			names = append(names, a.Name)
+		}
 	}
 	appsLabel := widget.NewLabel(strings.Join(names, ", "))
 	appsLabel.Truncation = fyne.TextTruncateEllipsis
@@ -269,3 +325,230 @@ func (r *activityBarRenderer) Refresh() {
 
 func (r *activityBarRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.bg, r.fg} }
 func (r *activityBarRenderer) Destroy()                     {}
+
+// thumbRow shows a slot's screenshots as thumbnails (the first maxSlotThumbs, then a
+// button for all of them); a click opens the screenshot.
+func (s *activityScreen) thumbRow(shots []shotThumb) fyne.CanvasObject {
+	row := container.NewHBox(widget.NewIcon(theme.MediaPhotoIcon()))
+	for i, st := range shots {
+		if i == maxSlotThumbs {
+			all := shots
+			more := widget.NewButton(fmt.Sprintf("+%d", len(shots)-maxSlotThumbs), func() { s.openAll(all) })
+			row.Add(more)
+			break
+		}
+		row.Add(s.thumb(st))
+	}
+	return row
+}
+
+// thumb is one screenshot's thumbnail, 120 pixels wide at most and 56 high.
+func (s *activityScreen) thumb(st shotThumb) fyne.CanvasObject {
+	return newThumbButton(st, func() { s.open(st.shot) })
+}
+
+// openAll shows every screenshot of a slot as thumbnails, for slots with more than fit.
+func (s *activityScreen) openAll(shots []shotThumb) {
+	grid := container.NewGridWrap(fyne.NewSize(120, 56))
+	var d dialog.Dialog
+	for _, st := range shots {
+		sh := st.shot
+		grid.Add(newThumbButton(st, func() { d.Hide(); s.open(sh) }))
+	}
+	d = dialog.NewCustom("Screenshots", "Close", fixedSize(fyne.NewSize(660, 260), container.NewVScroll(grid)), s.u.win)
+	s.u.showModal(d, nil, nil)
+}
+
+// open loads a screenshot's image and shows it, with a button to delete it.
+func (s *activityScreen) open(sh app.Screenshot) {
+	u := s.u
+	a := u.actor
+	u.bg(func(ctx context.Context) (func(), error) {
+		b, err := u.svc.ScreenshotImage(ctx, a, sh.ID, false)
+		if err != nil {
+			return nil, fmt.Errorf("open the screenshot: %w", err)
+		}
+		return func() { s.view(sh, b) }, nil
+	})
+}
+
+// shotViewer is an open screenshot.
+type shotViewer struct {
+	shot    app.Screenshot
+	dialog  *dialog.CustomDialog
+	image   *canvas.Image
+	del     *widget.Button
+	confirm *confirmDelete
+}
+
+func (s *activityScreen) view(sh app.Screenshot, img []byte) {
+	u := s.u
+	v := &shotViewer{shot: sh}
+	v.image = canvas.NewImageFromReader(bytes.NewReader(img), sh.Hash+".jpg")
+	v.image.FillMode = canvas.ImageFillContain
+	v.image.ScaleMode = canvas.ImageScaleSmooth
+	v.image.SetMinSize(fyne.NewSize(760, 760*float32(sh.Height)/float32(max(sh.Width, 1))))
+	info := caption(fmt.Sprintf("%s · %d × %d · %s", sh.TakenAt.In(u.loc).Format("Mon 2 Jan 15:04:05"), sh.Width, sh.Height, byteSize(sh.Bytes)))
+	v.dialog = dialog.NewCustomWithoutButtons("Screenshot", container.NewBorder(nil, info, nil, nil, v.image), u.win)
+	closeB := widget.NewButton("Close", v.dialog.Hide)
+	v.del = widget.NewButtonWithIcon("Delete…", theme.DeleteIcon(), func() { s.askDelete(v) })
+	v.del.Importance = widget.DangerImportance
+	v.dialog.SetButtons([]fyne.CanvasObject{v.del, closeB})
+	s.viewer = v
+	u.showModal(v.dialog, nil, nil)
+}
+
+// askDelete asks before deleting a screenshot, saying that the tracked time stays.
+func (s *activityScreen) askDelete(v *shotViewer) {
+	u := s.u
+	d := &confirmDelete{}
+	d.text = widget.NewLabel("The screenshot and its thumbnail will be deleted from this device. The tracked time and the slot's activity stay as they are. This cannot be undone.")
+	d.text.Wrapping = fyne.TextWrapWord
+	d.dialog = dialog.NewCustomWithoutButtons("Delete this screenshot?", fixedWidth(420, d.text), u.win)
+	cancel := widget.NewButton("Cancel", d.dialog.Hide)
+	d.del = widget.NewButtonWithIcon("Delete screenshot", theme.DeleteIcon(), func() {
+		d.dialog.Hide()
+		v.dialog.Hide()
+		a, id := u.actor, v.shot.ID
+		u.bg(func(ctx context.Context) (func(), error) {
+			if err := u.svc.DeleteScreenshot(ctx, a, id, 0); err != nil {
+				return nil, fmt.Errorf("delete the screenshot: %w", err)
+			}
+			return s.refresh, nil
+		})
+	})
+	d.del.Importance = widget.DangerImportance
+	d.dialog.SetButtons([]fyne.CanvasObject{cancel, d.del})
+	v.confirm = d
+	u.showModal(d.dialog, submitWith(d.del), nil)
+}
+
+// byteSize shows a file size in KB or MB.
+func byteSize(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d KB", (n+1023)/1024)
+}
+
+// thumbButton is a screenshot's thumbnail that opens it when clicked.
+type thumbButton struct {
+	widget.BaseWidget
+	shot  app.Screenshot
+	img   fyne.CanvasObject
+	onTap func()
+}
+
+func newThumbButton(st shotThumb, onTap func()) *thumbButton {
+	b := &thumbButton{shot: st.shot, onTap: onTap}
+	if len(st.thumb) > 0 {
+		img := canvas.NewImageFromReader(bytes.NewReader(st.thumb), st.shot.Hash+".thumb.jpg")
+		img.FillMode = canvas.ImageFillContain
+		img.SetMinSize(fyne.NewSize(120, 56))
+		b.img = img
+	} else {
+		b.img = container.NewStack(canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground)), container.NewCenter(caption("not on this device")))
+	}
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// Tapped opens the screenshot.
+func (b *thumbButton) Tapped(*fyne.PointEvent) { b.onTap() }
+
+// Cursor shows a pointer: the thumbnail is clickable.
+func (b *thumbButton) Cursor() desktop.Cursor { return desktop.PointerCursor }
+
+func (b *thumbButton) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(b.img) }
+
+func (b *thumbButton) MinSize() fyne.Size { return fyne.NewSize(120, 56) }
+
+// screenshotChoices are the screenshot intervals offered, as app.ScreenshotIntervals.
+var screenshotChoices = []string{"Every minute", "Every 3 minutes", "Every 5 minutes", "Every 10 minutes"}
+
+// activityRules is the Settings part that shows the organization's activity settings:
+// owners and admins change them, everyone else reads what is recorded.
+type activityRules struct {
+	u        *UI
+	shots    *widget.Check
+	interval *widget.Select
+	random   *widget.Check
+	titles   *widget.Check
+	note     *subtle
+	loading  bool // set while refresh sets the widgets, so no change is sent back
+}
+
+func newActivityRules(u *UI) *activityRules {
+	r := &activityRules{u: u}
+	r.shots = widget.NewCheck("Take screenshots of all monitors while a timer runs", func(on bool) {
+		r.save(app.ActivitySettingsPatch{Screenshots: &on})
+	})
+	r.interval = widget.NewSelect(screenshotChoices, func(label string) {
+		if i := slices.Index(screenshotChoices, label); i >= 0 {
+			m := app.ScreenshotIntervals[i]
+			r.save(app.ActivitySettingsPatch{ScreenshotMinutes: &m})
+		}
+	})
+	r.random = widget.NewCheck("At a random moment within each interval", func(on bool) {
+		r.save(app.ActivitySettingsPatch{ScreenshotRandom: &on})
+	})
+	r.titles = widget.NewCheck("Record window titles beside applications", func(on bool) {
+		r.save(app.ActivitySettingsPatch{WindowTitles: &on})
+	})
+	r.note = wrapped(caption(""))
+	return r
+}
+
+func (r *activityRules) object() fyne.CanvasObject {
+	return container.NewVBox(widget.NewLabel("The organization's rules"),
+		container.NewHBox(r.shots, fixedWidth(180, r.interval)), r.random, r.titles, r.note)
+}
+
+// refresh shows the organization's settings; only owners and admins may change them.
+func (r *activityRules) refresh() {
+	u := r.u
+	set := u.org.Activity
+	r.loading = true
+	r.shots.SetChecked(set.Screenshots)
+	r.interval.SetSelected(screenshotChoices[max(0, slices.Index(app.ScreenshotIntervals, int(set.ScreenshotInterval()/time.Minute)))])
+	r.random.SetChecked(set.ScreenshotRandom)
+	r.titles.SetChecked(set.WindowTitles)
+	r.loading = false
+	manage := u.actor.Role.Can(app.PermOrgManage)
+	for _, w := range []fyne.Disableable{r.shots, r.interval, r.random, r.titles} {
+		if manage {
+			w.Enable()
+		} else {
+			w.Disable()
+		}
+	}
+	if !set.Screenshots {
+		r.interval.Disable()
+		r.random.Disable()
+	}
+	note := "Screenshots are kept in this computer's data folder; window titles stay in the activity slots. Neither is ever written to the log."
+	if !manage {
+		note = "Set by the organization's owners and admins. " + note
+	}
+	r.note.SetText(note)
+}
+
+// save changes one setting of the organization.
+func (r *activityRules) save(p app.ActivitySettingsPatch) {
+	if r.loading {
+		return
+	}
+	u := r.u
+	a, id, version := u.actor, u.org.ID, u.org.Version
+	u.bg(func(ctx context.Context) (func(), error) {
+		org, err := u.svc.UpdateOrganization(ctx, a, id, app.OrganizationPatch{Activity: p}, version)
+		return func() {
+			if err != nil {
+				u.showError(fmt.Errorf("change the activity settings: %w", err))
+			} else {
+				u.setOrg(org)
+			}
+			r.refresh()
+		}, nil
+	})
+}

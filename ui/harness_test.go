@@ -159,7 +159,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	}
 	t.Cleanup(func() { st.Close() })
 	h := &harness{t: t, ctx: context.Background(), clock: app.NewFixedClock(o.now)}
-	h.svc = app.New(st, app.Options{Clock: h.clock, NodeID: "test"})
+	h.svc = app.New(st, app.Options{Clock: h.clock, NodeID: "test", ScreenshotDir: t.TempDir()})
 	if o.workspace {
 		if _, _, err := h.svc.EnsureLocal(h.ctx, app.LocalSetup{Name: "Ada", Organization: "Personal", Timezone: o.timezone}); err != nil {
 			t.Fatal(err)

@@ -36,6 +36,8 @@ type settingsScreen struct {
 	idle      *widget.Select
 	autostart *widget.Check
 	activity  *widget.Check // measure the running timer's activity
+	// rules are the organization's activity settings (activity.go).
+	rules     *activityRules
 	apiStatus *widget.Label
 	copyToken *widget.Button
 	copied    *subtle
@@ -99,9 +101,11 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		s.autostart.Checked = ok
 	}
 	s.activity = widget.NewCheck("Measure activity while the timer runs", s.onActivity)
+	s.rules = newActivityRules(u)
 	timer := u.section("Timer", container.NewVBox(
 		container.NewHBox(widget.NewLabel("Ask about idle time after"), fixedWidth(160, s.idle)),
 		s.activity,
+		s.rules.object(),
 		s.autostart))
 
 	// Data and the local API.
@@ -171,6 +175,7 @@ func (s *settingsScreen) refresh() {
 		s.orgForm.clear()
 	}
 	s.apiStatus.SetText(s.apiText())
+	s.rules.refresh()
 	u.bg(func(ctx context.Context) (func(), error) {
 		d, err := u.svc.IdleThreshold(ctx)
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -35,8 +36,10 @@ type timerScreen struct {
 	week     *widget.Label
 	// activity shows the running timer's slot in progress when activity is measured.
 	activity *widget.Label
-	entries  *entryList
-	busy     bool
+	// shots says, while the running timer takes screenshots, that it does.
+	shots   *widget.Label
+	entries *entryList
+	busy    bool
 
 	// shown is the running entry (id and version) the fields show, so a reload does not
 	// overwrite what the user is typing unless the entry itself changed.
@@ -67,6 +70,8 @@ func newTimerScreen(u *UI) *timerScreen {
 	s.today.TextStyle = fyne.TextStyle{Bold: true}
 	s.week = widget.NewLabel("0:00")
 	s.activity = widget.NewLabel("")
+	s.shots = widget.NewLabel("")
+	s.shots.Importance = widget.WarningImportance
 	s.week.TextStyle = fyne.TextStyle{Bold: true}
 	s.entries = newEntryList(u, false)
 	return s
@@ -89,7 +94,7 @@ func (s *timerScreen) build() fyne.CanvasObject {
 		s.paintElapsed()
 	})
 	top := container.NewStack(barBG, container.NewPadded(container.NewPadded(bar)))
-	totals := container.NewHBox(widget.NewLabel("Today"), s.today, widget.NewLabel("  This week"), s.week, s.activity)
+	totals := container.NewHBox(widget.NewLabel("Today"), s.today, widget.NewLabel("  This week"), s.week, s.activity, s.shots)
 	head := s.u.newSwitch(heading("Today's entries"), totals)
 	return container.NewBorder(container.NewVBox(top, head, widget.NewSeparator()), nil, nil, nil, s.entries.object())
 }
@@ -198,6 +203,24 @@ func (s *timerScreen) tick() {
 	setText(s.today, s.u.display().Total(cells, s.day, s.day))
 	setText(s.week, s.u.display().Total(cells, s.weekStart, s.day))
 	setText(s.activity, s.activityText(r))
+	setText(s.shots, s.u.screenshotText())
+}
+
+// screenshotText is the indicator shown while the running timer takes screenshots (the
+// organization takes them): "" when it does not. The timer screen and the tray show it.
+func (u *UI) screenshotText() string {
+	t := u.opts.Tracker
+	if t == nil {
+		return ""
+	}
+	on, _, err := t.Screenshots()
+	switch {
+	case !on:
+		return ""
+	case err != nil:
+		return "  ◉ Screenshots on, none taken: " + strings.TrimPrefix(err.Error(), app.ErrActivityUnavailable.Error()+": ")
+	}
+	return "  ◉ Screenshots on"
 }
 
 // activityText is the running timer's activity in the slot in progress ("" when none is

@@ -28,6 +28,8 @@ type trayMenu struct {
 	status *fyne.MenuItem
 	// syncLine is the team server sync's status ("" and left out when not connected).
 	syncLine *fyne.MenuItem
+	// shotLine says the running timer takes screenshots ("" and left out when not).
+	shotLine *fyne.MenuItem
 	toggle   *fyne.MenuItem
 	// idle holds the idle question's line and answers while one waits (idleWatch.pending).
 	idle    []*fyne.MenuItem
@@ -50,6 +52,7 @@ func newTrayMenu(u *UI) *trayMenu {
 		iconOff: fyne.NewStaticResource("tray-stopped.png", assets.TrayStopped)}
 	t.status = &fyne.MenuItem{Label: "Not tracking", Disabled: true}
 	t.syncLine = &fyne.MenuItem{Disabled: true}
+	t.shotLine = &fyne.MenuItem{Disabled: true}
 	t.toggle = fyne.NewMenuItem("Start timer", t.onToggle)
 	t.idle = []*fyne.MenuItem{{Disabled: true},
 		fyne.NewMenuItem("Keep the time away", func() { u.idle.answer(app.IdleKeep) }),
@@ -78,6 +81,9 @@ func (t *trayMenu) build() {
 	var items []*fyne.MenuItem
 	if t.u.timer != nil { // no timer before onboarding: only open and quit
 		items = append(items, t.status)
+		if t.shotLine.Label != "" {
+			items = append(items, t.shotLine)
+		}
 		if t.syncLine.Label != "" {
 			items = append(items, t.syncLine)
 		}
@@ -110,7 +116,7 @@ func (t *trayMenu) build() {
 // signature sums up what the menu shows.
 func (t *trayMenu) signature() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%t\n%s\n%s\n%s\n%s", t.u.timer != nil, t.status.Label, t.syncLine.Label, t.toggle.Label, t.idle[0].Label)
+	fmt.Fprintf(&b, "%t\n%s\n%s\n%s\n%s\n%s", t.u.timer != nil, t.status.Label, t.shotLine.Label, t.syncLine.Label, t.toggle.Label, t.idle[0].Label)
 	for _, p := range t.recent {
 		checked := t.u.running != nil && t.u.running.ProjectID != nil && *t.u.running.ProjectID == p.ID
 		fmt.Fprintf(&b, "\n%s %s %s %t", p.ID, p.Name, p.Color, checked)
@@ -156,6 +162,7 @@ func (t *trayMenu) update() {
 		t.idle[0].Label = fmt.Sprintf("Away %s–%s, %s", clock(p.From, t.u.loc), clock(p.To, t.u.loc),
 			shortDuration(int64(p.To.Sub(p.From)/time.Second)))
 	}
+	t.shotLine.Label = strings.TrimSpace(t.u.screenshotText())
 	t.syncLine.Label = ""
 	if text, _ := t.u.sync.status(); text != "" {
 		t.syncLine.Label = "Sync: " + text
@@ -173,8 +180,12 @@ func (t *trayMenu) update() {
 
 // tick refreshes the menu when its h:mm changes: at most once a minute.
 func (t *trayMenu) tick() {
-	old := t.label
+	old, shots := t.label, t.shotLine.Label
 	t.update()
+	if t.shotLine.Label != shots {
+		t.build() // the screenshot line comes or goes
+		return
+	}
 	if t.label != old {
 		t.menu.Refresh()
 	}

@@ -20,7 +20,8 @@ A slot the timer ran only 4 minutes of is scored on those 4 minutes. Slots of de
 entries are not shown. Members see their own slots; managers and above anyone's.
 
 The activity timer runs in the desktop app on X11 (not under Wayland or on other systems
-yet, where this stays empty). Window titles are never recorded.
+yet, where this stays empty). Window titles and screenshots are recorded only when the
+organization turns them on: see 'stint activity settings'.
 
 Flags:
   --from DATE          first day, YYYY-MM-DD (or today, yesterday, monday…)
@@ -33,6 +34,34 @@ Flags:
 Examples:
   stint activity
   stint activity --from monday --json
+  stint activity settings
+`
+
+const usageActivitySettings = `Usage: stint activity settings [--screenshots on|off] [--screenshot-interval MINUTES]
+                              [--screenshot-random on|off] [--window-titles on|off] [--json]
+
+Shows the organization's activity settings, or changes them (owners and admins). Every
+member's desktop follows them while a timer runs, and members see them in Settings.
+
+  screenshots      one JPEG of all monitors per interval while a timer runs, kept under
+                   the data directory with a thumbnail; off by default
+  interval         minutes between screenshots: 1, 3, 5 or 10 (default 10)
+  random moment    each screenshot at a random moment within its interval instead of at
+                   its start
+  window titles    the active window's title beside its application in each slot (at most
+                   20 titles of 200 characters per slot); off by default
+
+Flags:
+  --screenshots on|off           take screenshots
+  --screenshot-interval MINUTES  1, 3, 5 or 10
+  --screenshot-random on|off     at a random moment within each interval
+  --window-titles on|off         record window titles
+  --json                         print the settings as JSON
+
+Examples:
+  stint activity settings
+  stint activity settings --screenshots on --screenshot-interval 5 --screenshot-random on
+  stint activity settings --window-titles off
 `
 
 // activityJSON is what --json prints: the range and the slots as the API gives them.
@@ -45,6 +74,9 @@ type activityJSON struct {
 
 // activity runs "stint activity".
 func (c *cli) activity(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "settings" {
+		return c.activitySettings(ctx, args[1:])
+	}
 	fs := newFlagSet("activity")
 	from := fs.String("from", "today", "first day")
 	to := fs.String("to", "", "last day")
@@ -144,4 +176,80 @@ func minutes(d time.Duration) string {
 		return fmt.Sprintf("%d:%02d:%02d", s/3600, s%3600/60, s%60)
 	}
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+// activitySettings runs "stint activity settings".
+func (c *cli) activitySettings(ctx context.Context, args []string) error {
+	fs := newFlagSet("activity settings")
+	shots := fs.String("screenshots", "", "on or off")
+	interval := fs.Int("screenshot-interval", 0, "minutes")
+	random := fs.String("screenshot-random", "", "on or off")
+	titles := fs.String("window-titles", "", "on or off")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := c.parseOnlyFlags(fs, args); err != nil {
+		return err
+	}
+	var p app.ActivitySettingsPatch
+	var err error
+	if p.Screenshots, err = onOff("screenshots", *shots); err != nil {
+		return err
+	}
+	if p.ScreenshotRandom, err = onOff("screenshot-random", *random); err != nil {
+		return err
+	}
+	if p.WindowTitles, err = onOff("window-titles", *titles); err != nil {
+		return err
+	}
+	if *interval != 0 {
+		p.ScreenshotMinutes = interval
+	}
+	return c.withWorkspace(ctx, func(w *workspace) error {
+		set, err := w.svc.OrganizationActivity(ctx, w.actor)
+		if err != nil {
+			return err
+		}
+		if p != (app.ActivitySettingsPatch{}) {
+			o, err := w.svc.UpdateOrganization(ctx, w.actor, w.actor.OrgID, app.OrganizationPatch{Activity: p}, 0)
+			if err != nil {
+				return err
+			}
+			set = o.Activity
+		}
+		if *asJSON {
+			return c.printJSON(set)
+		}
+		printActivitySettings(c.stdout, set)
+		return nil
+	})
+}
+
+// onOff reads an on|off flag; "" is not given.
+func onOff(flag, v string) (*bool, error) {
+	switch strings.ToLower(v) {
+	case "":
+		return nil, nil
+	case "on", "true", "yes":
+		on := true
+		return &on, nil
+	case "off", "false", "no":
+		off := false
+		return &off, nil
+	}
+	return nil, usagef("activity settings: --%s takes on or off, not %q", flag, v)
+}
+
+// printActivitySettings writes an organization's activity settings, one a line.
+func printActivitySettings(out io.Writer, s app.ActivitySettings) {
+	word := func(on bool) string {
+		if on {
+			return "on"
+		}
+		return "off"
+	}
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "Screenshots:\t%s\n", word(s.Screenshots))
+	fmt.Fprintf(tw, "Screenshot interval:\t%d minutes\n", int(s.ScreenshotInterval()/time.Minute))
+	fmt.Fprintf(tw, "At a random moment:\t%s\n", word(s.ScreenshotRandom))
+	fmt.Fprintf(tw, "Window titles:\t%s\n", word(s.WindowTitles))
+	tw.Flush()
 }

@@ -57,3 +57,33 @@ func TestActivityCommand(t *testing.T) {
 		t.Errorf("a long range: code %d, %s", r.code, r.stderr)
 	}
 }
+
+func TestActivitySettingsCommand(t *testing.T) {
+	h := newHarness(t)
+	out := h.ok("activity", "settings")
+	for _, want := range []string{"Screenshots:", "off", "10 minutes", "Window titles:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("default settings lack %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, " on\n") {
+		t.Errorf("something is on by default:\n%s", out)
+	}
+	out = h.ok("activity", "settings", "--screenshots", "on", "--screenshot-interval", "5", "--screenshot-random", "on")
+	for _, want := range []string{"Screenshots:          on", "5 minutes", "At a random moment:   on", "Window titles:        off"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("after turning screenshots on, lacks %q:\n%s", want, out)
+		}
+	}
+	var got app.ActivitySettings
+	h.okJSON(&got, "activity", "settings", "--window-titles", "on", "--json")
+	if want := (app.ActivitySettings{Screenshots: true, ScreenshotMinutes: 5, ScreenshotRandom: true, WindowTitles: true}); got != want {
+		t.Errorf("json %+v, want %+v", got, want)
+	}
+	if r := h.run("activity", "settings", "--screenshot-interval", "7"); r.code == 0 || !strings.Contains(r.stderr, "1, 3, 5 or 10") {
+		t.Errorf("interval 7: code %d, %s", r.code, r.stderr)
+	}
+	if r := h.run("activity", "settings", "--screenshots", "maybe"); r.code == 0 || !strings.Contains(r.stderr, "on or off") {
+		t.Errorf("--screenshots maybe: code %d, %s", r.code, r.stderr)
+	}
+}

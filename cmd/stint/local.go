@@ -42,7 +42,7 @@ func (c *cli) openServiceWith(ctx context.Context, log *slog.Logger, opts sqlite
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("open data in %s: %w", dir, err)
 	}
-	svc := app.New(st, app.Options{Clock: c.clock, Logger: log, DurableHLC: true})
+	svc := app.New(st, app.Options{Clock: c.clock, Logger: log, DurableHLC: true, ScreenshotDir: filepath.Join(dir, app.ScreenshotDirName)})
 	// Earlier versions kept the local API token in plain text in the database.
 	if err := svc.UpgradeLocalToken(ctx, app.LocalTokenFile(dir)); err != nil {
 		return nil, nil, "", errors.Join(fmt.Errorf("move the local API token out of the database: %w", err), st.Close())

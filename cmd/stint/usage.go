@@ -478,6 +478,8 @@ func usageText(command string) (string, bool) {
 		return usageReport, true
 	case "activity":
 		return usageActivity, true
+	case "activity settings":
+		return usageActivitySettings, true
 	case "import":
 		return usageImport, true
 	case "projects":

@@ -10,11 +10,12 @@ import (
 
 type organizations struct{ d *db }
 
-const orgCols = "o.id, o.tenant_id, o.name, o.timezone, o.version, o.hlc, o.created_at, o.updated_at, o.deleted_at"
+const orgCols = "o.id, o.tenant_id, o.name, o.timezone, o.screenshots, o.screenshot_minutes, o.screenshot_random, o.window_titles, o.version, o.hlc, o.created_at, o.updated_at, o.deleted_at"
 
 func scanOrg(r rowScanner) (app.Organization, error) {
 	var o app.Organization
-	err := r.Scan(append([]any{&o.ID, &o.TenantID, &o.Name, &o.Timezone}, metaDest(&o.Meta)...)...)
+	err := r.Scan(append([]any{&o.ID, &o.TenantID, &o.Name, &o.Timezone,
+		&o.Activity.Screenshots, &o.Activity.ScreenshotMinutes, &o.Activity.ScreenshotRandom, &o.Activity.WindowTitles}, metaDest(&o.Meta)...)...)
 	return o, err
 }
 
@@ -34,8 +35,10 @@ func (s organizations) Insert(ctx context.Context, sc app.Scope, o app.Organizat
 	if o.TenantID != sc.TenantID {
 		return fmt.Errorf("insert organization: tenant mismatch: %w", app.ErrNotFound)
 	}
-	_, err := s.d.exec(ctx, sc.TenantID, `INSERT INTO organizations (id, tenant_id, name, timezone, `+metaCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		append([]any{o.ID, o.TenantID, o.Name, o.Timezone}, metaArgs(o.Meta)...)...)
+	_, err := s.d.exec(ctx, sc.TenantID, `INSERT INTO organizations (id, tenant_id, name, timezone,
+		screenshots, screenshot_minutes, screenshot_random, window_titles, `+metaCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		append([]any{o.ID, o.TenantID, o.Name, o.Timezone, o.Activity.Screenshots, o.Activity.ScreenshotMinutes,
+			o.Activity.ScreenshotRandom, o.Activity.WindowTitles}, metaArgs(o.Meta)...)...)
 	if err != nil {
 		return fmt.Errorf("insert organization: %w", mapErr(err))
 	}
@@ -44,6 +47,8 @@ func (s organizations) Insert(ctx context.Context, sc app.Scope, o app.Organizat
 
 func (s organizations) Update(ctx context.Context, sc app.Scope, o app.Organization, prev int64) error {
 	return exec1(ctx, s.d, sc.TenantID, "update organization",
-		`UPDATE organizations SET name = ?, timezone = ?, `+updateMeta+` WHERE tenant_id = ? AND id = ? AND version = ?`,
-		append(append([]any{o.Name, o.Timezone}, updateMetaArgs(o.Meta)...), sc.TenantID, o.ID, prev)...)
+		`UPDATE organizations SET name = ?, timezone = ?,
+		screenshots = ?, screenshot_minutes = ?, screenshot_random = ?, window_titles = ?, `+updateMeta+` WHERE tenant_id = ? AND id = ? AND version = ?`,
+		append(append([]any{o.Name, o.Timezone, o.Activity.Screenshots, o.Activity.ScreenshotMinutes,
+			o.Activity.ScreenshotRandom, o.Activity.WindowTitles}, updateMetaArgs(o.Meta)...), sc.TenantID, o.ID, prev)...)
 }

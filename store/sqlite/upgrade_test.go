@@ -50,6 +50,9 @@ func dumpTables(t *testing.T, db *sql.DB, tables map[string]string) map[string][
 				if c == "fields" {
 					continue // added by migration 0009, NULL (not known) on rows made before
 				}
+				if c == "screenshots" || c == "screenshot_minutes" || c == "screenshot_random" || c == "window_titles" {
+					continue // added by migration 0019; TestUpgradeSchema1 checks their defaults
+				}
 				v := vals[i]
 				if b, ok := v.([]byte); ok {
 					switch {
@@ -141,6 +144,12 @@ func TestUpgradeSchema1(t *testing.T) {
 		if !slices.Equal(before[table], after[table]) {
 			t.Errorf("%s differs after the upgrade:\nbefore %q\nafter  %q", table, before[table], after[table])
 		}
+	}
+	// Organizations made before migration 0019 take no screenshots and record no titles.
+	var watching int
+	if err := sqlite.ReaderForTest(st).QueryRow(`SELECT count(*) FROM organizations
+		WHERE screenshots != 0 OR screenshot_minutes != 10 OR screenshot_random != 0 OR window_titles != 0`).Scan(&watching); err != nil || watching != 0 {
+		t.Errorf("organizations with activity settings other than the defaults after the upgrade: %d (%v)", watching, err)
 	}
 	if n := len(after["change_log"]); n >= changes || n == 0 {
 		t.Errorf("change log: %d rows after the upgrade from %d, want one per changed entity", n, changes)

@@ -46,6 +46,8 @@ func Run(t *testing.T, open Opener) {
 		{"SyncMutations", testSyncMutations},
 		{"Reports", testReports},
 		{"ActivitySlots", testActivitySlots},
+		{"OrgActivitySettings", testOrgActivitySettings},
+		{"Screenshots", testScreenshots},
 		{"Import", testImport},
 		{"Rates", testRates},
 		{"ReportAmounts", testReportAmounts},

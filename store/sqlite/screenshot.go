@@ -1,0 +1,83 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/stinthq/stint/app"
+)
+
+// screenshots stores screenshot rows (app.Screenshots); the images are files (app).
+type screenshots struct{ q querier }
+
+// Screenshots gives the screenshot queries of the transaction.
+func (t *txn) Screenshots() app.Screenshots { return screenshots{t.q} }
+
+const shotCols = "s.id, s.tenant_id, s.organization_id, s.user_id, s.time_entry_id, s.slot_start, s.taken_at, s.hash, " +
+	"s.width, s.height, s.bytes, s.version, s.hlc, s.created_at, s.updated_at, s.deleted_at"
+
+func scanShot(r rowScanner) (app.Screenshot, error) {
+	var s app.Screenshot
+	var m metaScan
+	var slot, taken int64
+	err := r.Scan(append([]any{&s.ID, &s.TenantID, &s.OrganizationID, &s.UserID, &s.EntryID, &slot, &taken, &s.Hash,
+		&s.Width, &s.Height, &s.Bytes}, m.dest(&s.Meta)...)...)
+	if err != nil {
+		return s, err
+	}
+	m.fill(&s.Meta)
+	s.SlotStart, s.TakenAt = fromUS(slot), fromUS(taken)
+	return s, nil
+}
+
+func (s screenshots) Insert(ctx context.Context, sc app.Scope, sh app.Screenshot) error {
+	if sh.TenantID != sc.TenantID || sh.OrganizationID != sc.OrgID {
+		return fmt.Errorf("insert screenshot: scope mismatch: %w", app.ErrNotFound)
+	}
+	_, err := stamped(s.q, sc).ExecContext(ctx, `INSERT INTO screenshots (server_version, id, tenant_id, organization_id, user_id,
+		time_entry_id, slot_start, taken_at, hash, width, height, bytes, `+metaCols+`)
+		VALUES (`+stampValue+`, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		append([]any{sh.ID, sh.TenantID, sh.OrganizationID, sh.UserID, sh.EntryID, us(sh.SlotStart), us(sh.TakenAt), sh.Hash,
+			sh.Width, sh.Height, sh.Bytes}, metaArgs(sh.Meta)...)...)
+	if err != nil {
+		return fmt.Errorf("insert screenshot: %w", mapErr(err))
+	}
+	return nil
+}
+
+func (s screenshots) Get(ctx context.Context, sc app.Scope, id uuid.UUID) (app.Screenshot, error) {
+	return getOne("get screenshot", scanShot, s.q.QueryRowContext(ctx,
+		`SELECT `+shotCols+` FROM screenshots s WHERE s.id = ? AND s.tenant_id = ? AND s.organization_id = ? AND s.deleted_at IS NULL`,
+		id, sc.TenantID, sc.OrgID))
+}
+
+func (s screenshots) Update(ctx context.Context, sc app.Scope, sh app.Screenshot, prev int64) error {
+	return exec1(ctx, stamped(s.q, sc), "update screenshot",
+		`UPDATE screenshots SET server_version = `+stampValue+`, `+updateMeta+` WHERE tenant_id = ? AND organization_id = ? AND id = ? AND version = ?`,
+		append(updateMetaArgs(sh.Meta), sc.TenantID, sc.OrgID, sh.ID, prev)...)
+}
+
+func (s screenshots) List(ctx context.Context, sc app.Scope, f app.ScreenshotFilter) ([]app.Screenshot, error) {
+	query := `SELECT ` + shotCols + ` FROM screenshots s JOIN time_entries e ON e.id = s.time_entry_id
+		WHERE s.tenant_id = ? AND s.organization_id = ? AND s.taken_at >= ? AND s.taken_at < ?
+		AND s.deleted_at IS NULL AND e.deleted_at IS NULL`
+	args := []any{sc.TenantID, sc.OrgID, us(f.From), us(f.To)}
+	if f.UserID != nil {
+		query += ` AND s.user_id = ?`
+		args = append(args, *f.UserID)
+	}
+	query += ` ORDER BY s.taken_at, s.id`
+	return queryList(ctx, s.q, "list screenshots", func(r *sql.Rows) (app.Screenshot, error) { return scanShot(r) }, query, args...)
+}
+
+func (s screenshots) HashInUse(ctx context.Context, sc app.Scope, hash string) (bool, error) {
+	var n int
+	err := s.q.QueryRowContext(ctx, `SELECT count(*) FROM screenshots WHERE tenant_id = ? AND hash = ? AND deleted_at IS NULL`,
+		sc.TenantID, hash).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("screenshot hash in use: %w", mapErr(err))
+	}
+	return n > 0, nil
+}

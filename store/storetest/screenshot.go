@@ -1,0 +1,164 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stinthq/stint/app"
+)
+
+// testOrgActivitySettings: an organization's activity settings round-trip, change under
+// the version check, and travel with the organization's row when a device pulls.
+func testOrgActivitySettings(t *testing.T, st app.Store) {
+	ctx := context.Background()
+	w := seed(t, st, "settings@example.com")
+	read(t, st, func(tx app.Tx) error {
+		o, err := tx.Organizations().Get(ctx, w.sc, w.org.ID)
+		wantErr(t, "get", err, nil)
+		same(t, "settings as inserted", o.Activity, w.org.Activity)
+		return nil
+	})
+	o := w.org
+	o.Activity = app.ActivitySettings{Screenshots: true, ScreenshotMinutes: 3, ScreenshotRandom: true, WindowTitles: true}
+	o.Version, o.UpdatedAt = 2, base.Add(time.Hour)
+	write(t, st, func(tx app.Tx) error { return tx.Organizations().Update(ctx, w.sc, o, 1) })
+	read(t, st, func(tx app.Tx) error {
+		got, err := tx.Organizations().Get(ctx, w.sc, w.org.ID)
+		wantErr(t, "get after update", err, nil)
+		same(t, "settings after update", got.Activity, o.Activity)
+		list, err := tx.Organizations().ListForUser(ctx, w.sc, w.user.ID)
+		wantErr(t, "list", err, nil)
+		if len(list) == 0 || list[0].Activity != o.Activity {
+			t.Errorf("listed organizations %+v", list)
+		}
+		return nil
+	})
+	rows, _ := pullAll(t, st, w.sc, 0, 1000, ownerVis(w))
+	found := false
+	for _, r := range rows {
+		if r.Kind == app.SyncOrganization && r.ID == w.org.ID {
+			found = true
+			if got := r.Row.(app.Organization).Activity; got != o.Activity {
+				t.Errorf("pulled settings %+v, want %+v", got, o.Activity)
+			}
+		}
+	}
+	if !found {
+		t.Error("the organization was not pulled")
+	}
+}
+
+// testScreenshots pins app.Screenshots: round trips, lists by range and user that leave
+// out tombstones and screenshots of deleted entries, the hash in use across the
+// tenant's organizations and never another tenant's, and that no other scope reaches a row.
+func testScreenshots(t *testing.T, st app.Store) {
+	ctx := context.Background()
+	w := seed(t, st, "shots@example.com")
+	other := seed(t, st, "shots-other@example.com")
+	start := base.Truncate(10 * time.Minute)
+	hash := func(c string) string { return strings.Repeat(c, 64) }
+	shot := func(i int, entry app.TimeEntry, h string) app.Screenshot {
+		at := base.Add(time.Duration(i) * time.Minute)
+		return app.Screenshot{ID: app.NewID(), TenantID: entry.TenantID, OrganizationID: entry.OrganizationID, UserID: entry.UserID,
+			EntryID: entry.ID, SlotStart: start.Add(time.Duration(i/10) * app.SlotLength), TakenAt: at, Hash: h,
+			Width: 2560, Height: 800, Bytes: 123456 + int64(i), Meta: meta(200 + i)}
+	}
+	s0, s1, s2 := shot(0, w.entry, hash("a")), shot(5, w.entry, hash("b")), shot(12, w.entry, hash("a"))
+	foreign := shot(0, other.entry, hash("c"))
+	write(t, st, func(tx app.Tx) error {
+		for _, s := range []app.Screenshot{s0, s1, s2} {
+			wantErr(t, "insert", tx.Screenshots().Insert(ctx, w.sc, s), nil)
+		}
+		wantErr(t, "insert other tenant's", tx.Screenshots().Insert(ctx, other.sc, foreign), nil)
+		wantErr(t, "insert twice", tx.Screenshots().Insert(ctx, w.sc, s0), app.ErrConflict)
+		wantErr(t, "insert into another scope", tx.Screenshots().Insert(ctx, other.sc, shot(3, w.entry, hash("d"))), app.ErrNotFound)
+		return nil
+	})
+	read(t, st, func(tx app.Tx) error {
+		got, err := tx.Screenshots().Get(ctx, w.sc, s0.ID)
+		wantErr(t, "get", err, nil)
+		same(t, "get", got, s0)
+		for _, sc := range []app.Scope{other.sc, w.sc2, {TenantID: other.tenant.ID, OrgID: w.org.ID}} {
+			_, err := tx.Screenshots().Get(ctx, sc, s0.ID)
+			wantErr(t, fmt.Sprintf("get from scope %v", sc), err, app.ErrNotFound)
+			list, err := tx.Screenshots().List(ctx, sc, app.ScreenshotFilter{From: start.Add(-time.Hour), To: start.Add(time.Hour)})
+			wantErr(t, "list from another scope", err, nil)
+			for _, s := range list {
+				if s.TenantID != sc.TenantID || s.OrganizationID != sc.OrgID {
+					t.Errorf("list from another scope returned %s", s.ID)
+				}
+			}
+		}
+		list, err := tx.Screenshots().List(ctx, w.sc, app.ScreenshotFilter{From: base, To: base.Add(10 * time.Minute)})
+		wantErr(t, "list", err, nil)
+		if len(list) != 2 || list[0].ID != s0.ID || list[1].ID != s1.ID {
+			t.Errorf("list of the first 10 minutes = %+v", list)
+		}
+		list, err = tx.Screenshots().List(ctx, w.sc, app.ScreenshotFilter{From: base, To: base.Add(time.Hour), UserID: &other.user.ID})
+		wantErr(t, "list of another user", err, nil)
+		if len(list) != 0 {
+			t.Errorf("list of a user without screenshots = %d", len(list))
+		}
+		used, err := tx.Screenshots().HashInUse(ctx, w.sc2, hash("a"))
+		wantErr(t, "hash in use", err, nil)
+		if !used {
+			t.Error("hash a is in use in the tenant (from its other organization)")
+		}
+		used, err = tx.Screenshots().HashInUse(ctx, other.sc, hash("a"))
+		wantErr(t, "hash in use elsewhere", err, nil)
+		if used {
+			t.Error("another tenant sees the hash in use")
+		}
+		return nil
+	})
+	// A tombstone leaves the lists, and the hash when it was the last row naming it.
+	del := func(s app.Screenshot) {
+		d := s
+		d.Version, d.UpdatedAt = s.Version+1, base.Add(2*time.Hour)
+		d.DeletedAt = &d.UpdatedAt
+		write(t, st, func(tx app.Tx) error {
+			wantErr(t, "stale tombstone", tx.Screenshots().Update(ctx, w.sc, d, s.Version+5), app.ErrPrecondition)
+			wantErr(t, "tombstone from another tenant", tx.Screenshots().Update(ctx, other.sc, d, s.Version), app.ErrPrecondition)
+			return tx.Screenshots().Update(ctx, w.sc, d, s.Version)
+		})
+	}
+	del(s0)
+	read(t, st, func(tx app.Tx) error {
+		_, err := tx.Screenshots().Get(ctx, w.sc, s0.ID)
+		wantErr(t, "get a tombstone", err, app.ErrNotFound)
+		used, err := tx.Screenshots().HashInUse(ctx, w.sc, hash("a"))
+		if err != nil || !used {
+			t.Errorf("hash a after one of two rows went: used %v, %v", used, err)
+		}
+		return nil
+	})
+	del(s2)
+	read(t, st, func(tx app.Tx) error {
+		used, err := tx.Screenshots().HashInUse(ctx, w.sc, hash("a"))
+		if err != nil || used {
+			t.Errorf("hash a after both rows went: used %v, %v", used, err)
+		}
+		list, err := tx.Screenshots().List(ctx, w.sc, app.ScreenshotFilter{From: base.Add(-time.Hour), To: base.Add(time.Hour)})
+		wantErr(t, "list", err, nil)
+		if len(list) != 1 || list[0].ID != s1.ID {
+			t.Errorf("list after two tombstones = %+v", list)
+		}
+		return nil
+	})
+	// A deleted entry's screenshots leave the lists.
+	e := w.entry
+	e.Version, e.UpdatedAt = 2, base.Add(3*time.Hour)
+	e.DeletedAt = &e.UpdatedAt
+	write(t, st, func(tx app.Tx) error { return tx.TimeEntries().Update(ctx, w.sc, e, 1) })
+	read(t, st, func(tx app.Tx) error {
+		list, err := tx.Screenshots().List(ctx, w.sc, app.ScreenshotFilter{From: base.Add(-time.Hour), To: base.Add(time.Hour)})
+		wantErr(t, "list", err, nil)
+		if len(list) != 0 {
+			t.Errorf("a deleted entry's screenshots are listed: %+v", list)
+		}
+		return nil
+	})
+}
