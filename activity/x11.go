@@ -123,18 +123,32 @@ func (x *x11) application(w xproto.Window) (name, process string) {
 	if pid := x.cardinal(w, x.atoms["_NET_WM_PID"]); pid > 0 {
 		process = processName(pid)
 	}
+	var class []string
 	if r, err := xproto.GetProperty(x.conn, false, w, xproto.AtomWmClass, xproto.AtomString, 0, 64).Reply(); err == nil {
-		parts := strings.Split(strings.TrimRight(string(r.Value), "\x00"), "\x00")
-		if len(parts) == 2 && parts[1] != "" {
-			name = parts[1]
-		} else if len(parts) >= 1 {
-			name = parts[0]
-		}
+		class = strings.Split(strings.TrimRight(string(r.Value), "\x00"), "\x00")
+	}
+	return appName(class, x.title(w), process), process
+}
+
+// appName picks an application's name from its window's WM_CLASS (instance, class), its
+// title and its process. Some toolkits (GLFW, and so Fyne) fill WM_CLASS with the window's
+// first title: a class equal to the title, or one with spaces (classes are identifiers), is
+// a title and never a name, since titles are recorded only when the organization asks. The
+// process names such an application.
+func appName(class []string, title, process string) string {
+	name := ""
+	if len(class) == 2 && class[1] != "" {
+		name = class[1]
+	} else if len(class) >= 1 {
+		name = class[0]
+	}
+	if name == strings.TrimSpace(title) || strings.ContainsAny(name, " \t") {
+		name = ""
 	}
 	if name == "" {
 		name = process
 	}
-	return name, process
+	return name
 }
 
 func (x *x11) cardinal(w xproto.Window, prop xproto.Atom) uint32 {
