@@ -30,16 +30,12 @@ var weekdays = map[string]time.Weekday{
 // parseDay reads a DAY (dayHelp) as of now in loc and returns its midnight.
 func parseDay(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	word := strings.ToLower(strings.TrimSpace(s))
-	y, m, d := now.In(loc).Date()
 	switch word {
-	case "today":
-		return time.Date(y, m, d, 0, 0, 0, 0, loc), nil
-	case "yesterday":
-		return time.Date(y, m, d-1, 0, 0, 0, 0, loc), nil
-	case "tomorrow":
-		return time.Date(y, m, d+1, 0, 0, 0, 0, loc), nil
+	case "today", "yesterday", "tomorrow":
+		return app.ParseTimeArg(word, now, loc)
 	}
 	if wd, ok := weekdays[word]; ok {
+		y, m, d := now.In(loc).Date()
 		back := (int(now.In(loc).Weekday()) - int(wd) + 7) % 7
 		return time.Date(y, m, d-back, 0, 0, 0, 0, loc), nil
 	}
