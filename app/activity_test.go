@@ -147,6 +147,17 @@ func TestTrackerWithoutASource(t *testing.T) {
 	if _, ok := tr.Current(); ok {
 		t.Fatal("a slot without a source")
 	}
+	// The next timer tries again (the session may have changed), once.
+	must[app.TimeEntry](t)(e.svc.StopTimer(e.ctx, a))
+	tr.Tick(e.ctx, &a)
+	must[app.TimeEntry](t)(e.svc.StartTimer(e.ctx, a, app.TimerStart{Description: "next"}))
+	for i := 0; i < 3; i++ {
+		e.clock.Advance(time.Second)
+		tr.Tick(e.ctx, &a)
+	}
+	if opened != 2 || !errors.Is(tr.Err(), app.ErrActivityUnavailable) {
+		t.Fatalf("the next timer: opened %d times in all, want 2; err %v", opened, tr.Err())
+	}
 }
 
 func TestActivityRules(t *testing.T) {

@@ -200,16 +200,35 @@ func (s *Service) reportRange(ctx context.Context, a Actor, fromDate, toDate, tz
 	return loc, tz, from, to, nil
 }
 
-// reportFilter is the store's filter for a query's range and filters, confined to the
-// actor's own entries unless the actor may read everyone's.
-func reportFilter(a Actor, from, to, now time.Time, user, project, client, task, tag *uuid.UUID, billable *bool) (ReportFilter, error) {
+// reportFilter resolves what both reports start from: the zone and its name, and the
+// store's filter of the range's instants as of now, confined to the actor's own entries
+// unless the actor may read everyone's.
+func (s *Service) reportFilter(ctx context.Context, a Actor, fromDate, toDate, tz string, user, project, client, task, tag *uuid.UUID,
+	billable *bool) (*time.Location, string, ReportFilter, error) {
+	loc, tz, from, to, err := s.reportRange(ctx, a, fromDate, toDate, tz)
+	if err != nil {
+		return nil, "", ReportFilter{}, err
+	}
 	if !a.Role.Can(PermEntriesReadAll) {
 		if user != nil && *user != a.UserID {
-			return ReportFilter{}, fmt.Errorf("%s may report only its own entries: %w", a.Role, ErrForbidden)
+			return nil, "", ReportFilter{}, fmt.Errorf("%s may report only its own entries: %w", a.Role, ErrForbidden)
 		}
 		user = &a.UserID
 	}
-	return ReportFilter{From: from, To: to, Now: now, UserID: user, ProjectID: project, ClientID: client, TaskID: task, TagID: tag, Billable: billable}, nil
+	return loc, tz, ReportFilter{From: from, To: to, Now: s.Now(), UserID: user, ProjectID: project, ClientID: client, TaskID: task, TagID: tag,
+		Billable: billable}, nil
+}
+
+// readPriced loads the organization's rates into f and runs fn in the same read, so the
+// amounts are priced with the rates of the snapshot the entries come from.
+func (s *Service) readPriced(ctx context.Context, a Actor, f *ReportFilter, fn func(Tx) error) error {
+	return s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		if f.Rates, err = tx.Rates().List(ctx, a.Scope(), RateFilter{}); err != nil {
+			return fmt.Errorf("rates: %w", err)
+		}
+		return fn(tx)
+	})
 }
 
 // reportPeriods cuts [from, to) into the periods of g in loc: calendar days, weeks from
@@ -279,29 +298,21 @@ func (s *Service) Report(ctx context.Context, a Actor, q ReportQuery) (Report, e
 	if err != nil {
 		return Report{}, err
 	}
-	loc, tz, from, to, err := s.reportRange(ctx, a, q.From, q.To, q.Timezone)
+	loc, tz, f, err := s.reportFilter(ctx, a, q.From, q.To, q.Timezone, q.UserID, q.ProjectID, q.ClientID, q.TaskID, q.TagID, q.Billable)
 	if err != nil {
 		return Report{}, err
 	}
-	now := s.Now()
-	f, err := reportFilter(a, from, to, now, q.UserID, q.ProjectID, q.ClientID, q.TaskID, q.TagID, q.Billable)
-	if err != nil {
-		return Report{}, err
-	}
-	periods, labels := reportPeriods(period, q.Display, loc, from, to)
+	periods, labels := reportPeriods(period, q.Display, loc, f.From, f.To)
 	var cells []ReportCell
-	if err := s.store.Read(ctx, func(tx Tx) error {
+	if err := s.readPriced(ctx, a, &f, func(tx Tx) error {
 		var err error
-		if f.Rates, err = tx.Rates().List(ctx, a.Scope(), RateFilter{}); err != nil {
-			return fmt.Errorf("rates: %w", err)
-		}
 		cells, err = tx.Reports().Summary(ctx, a.Scope(), f, dims, periods)
 		return err
 	}); err != nil {
 		return Report{}, fmt.Errorf("report: %w", err)
 	}
 	currency := ratesCurrency(f.Rates)
-	out := Report{From: q.From, To: q.To, Timezone: tz, Group: q.Group, AsOf: now, Rows: make([]ReportRow, 0, len(cells)),
+	out := Report{From: q.From, To: q.To, Timezone: tz, Group: q.Group, AsOf: f.Now, Rows: make([]ReportRow, 0, len(cells)),
 		TotalAmount: Money{Currency: currency}}
 	for _, c := range cells {
 		if c.Period < 0 || c.Period >= len(periods) || len(c.Keys) != len(dims) {

@@ -73,30 +73,22 @@ func (s *Service) DetailedReport(ctx context.Context, a Actor, q DetailedQuery) 
 	if err != nil {
 		return Detailed{}, err
 	}
-	_, tz, from, to, err := s.reportRange(ctx, a, q.From, q.To, q.Timezone)
-	if err != nil {
-		return Detailed{}, err
-	}
-	now := s.Now()
-	f, err := reportFilter(a, from, to, now, q.UserID, q.ProjectID, q.ClientID, q.TaskID, q.TagID, q.Billable)
+	_, tz, f, err := s.reportFilter(ctx, a, q.From, q.To, q.Timezone, q.UserID, q.ProjectID, q.ClientID, q.TaskID, q.TagID, q.Billable)
 	if err != nil {
 		return Detailed{}, err
 	}
 	var rows []ReportEntry
-	if err := s.store.Read(ctx, func(tx Tx) error {
+	if err := s.readPriced(ctx, a, &f, func(tx Tx) error {
 		var err error
-		if f.Rates, err = tx.Rates().List(ctx, a.Scope(), RateFilter{}); err != nil {
-			return fmt.Errorf("rates: %w", err)
-		}
 		rows, err = tx.Reports().Detailed(ctx, a.Scope(), f, PageRequest{Limit: pr.Limit + 1, After: pr.After})
 		return err
 	}); err != nil {
 		return Detailed{}, fmt.Errorf("detailed report: %w", err)
 	}
 	page := paginate(rows, pr.Limit, func(e ReportEntry) Cursor { return Cursor{Time: e.StartedAt, ID: e.ID} })
-	out := Detailed{From: q.From, To: q.To, Timezone: tz, AsOf: now, Items: make([]DetailedEntry, 0, len(page.Items)), NextCursor: page.NextCursor}
+	out := Detailed{From: q.From, To: q.To, Timezone: tz, AsOf: f.Now, Items: make([]DetailedEntry, 0, len(page.Items)), NextCursor: page.NextCursor}
 	for _, e := range page.Items {
-		out.Items = append(out.Items, detailedEntry(e, from, to, now, ratesCurrency(f.Rates)))
+		out.Items = append(out.Items, detailedEntry(e, f.From, f.To, f.Now, ratesCurrency(f.Rates)))
 	}
 	return out, nil
 }

@@ -44,6 +44,7 @@ var reportBenchEnd = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 // same file (the floor). The seeded file lives in a temporary directory for the run;
 // STINT_REPORT_BENCH_DB names a file to keep and reuse across runs instead. Run it once:
 // go test -run '^$' -bench BenchmarkReports -benchtime 1x ./server
+// and one case alone with -bench 'BenchmarkReports/user_week' (org_month, org_month_by_user).
 func BenchmarkReports(b *testing.B) {
 	ctx := context.Background()
 	path := os.Getenv("STINT_REPORT_BENCH_DB")
@@ -51,6 +52,11 @@ func BenchmarkReports(b *testing.B) {
 		path = filepath.Join(b.TempDir(), "reports.db")
 	}
 	_, statErr := os.Stat(path)
+	if statErr == nil {
+		if err := dropStats(path); err != nil {
+			b.Fatal(err)
+		}
+	}
 	st, err := sqlite.Open(ctx, path)
 	if err != nil {
 		b.Fatal(err)
@@ -105,73 +111,81 @@ func BenchmarkReports(b *testing.B) {
 		{"org_month_by_user", 30, "from=" + month[0] + "&to=" + month[1] + "&timezone=UTC&group=user", 50 * time.Millisecond, nil, "user", month[0], month[1], ""},
 	}
 	client := &http.Client{Timeout: time.Minute}
-	b.ResetTimer()
-	var lines []string
 	for _, c := range cases {
-		url := full.URL + "/v1/reports/summary?" + c.query
-		if c.group != "project,day" {
-			url += "&group=" + c.group
-		}
-		var total int64
-		fullP50 := p50(b, c.n, func() {
-			req, _ := http.NewRequest(http.MethodGet, url, nil)
-			req.Header.Set("Authorization", "Bearer "+sess.Token)
-			res, err := client.Do(req)
-			if err != nil {
-				b.Fatal(err)
+		// Each case is a sub-benchmark sharing the seeded file, so -bench 'BenchmarkReports/user_week'
+		// measures (and -cpuprofile profiles) one case alone.
+		b.Run(c.name, func(b *testing.B) {
+			url := full.URL + "/v1/reports/summary?" + c.query
+			if c.group != "project,day" {
+				url += "&group=" + c.group
 			}
-			body, _ := io.ReadAll(res.Body)
-			res.Body.Close()
-			if res.StatusCode != http.StatusOK {
-				b.Fatalf("%s: status %d: %.300s", c.name, res.StatusCode, body)
-			}
-			i := strings.Index(string(body), `"total_seconds":`)
-			total, _ = strconv.ParseInt(strings.TrimRight(strings.SplitN(string(body[i+16:]), ",", 2)[0], "}"), 10, 64)
-		})
-		from, _ := time.ParseInLocation(app.DateLayout, c.from, utc)
-		to, _ := time.ParseInLocation(app.DateLayout, c.to, utc)
-		to = to.AddDate(0, 0, 1)
-		stmt, args := rawReport(owner, c.user, c.group, from, to, c.period)
-		prepared, err := raw.Prepare(stmt)
-		if err != nil {
-			b.Fatal(err)
-		}
-		var rawTotal int64
-		rawP50 := p50(b, c.n, func() {
-			rows, err := prepared.Query(args...)
-			if err != nil {
-				b.Fatal(err)
-			}
-			sums := map[string]int64{}
-			for rows.Next() {
-				var k1 []byte
-				var k2 any
-				var micros int64
-				if err := rows.Scan(&k1, &k2, &micros); err != nil {
+			var total int64
+			fullP50, fullCPU := p50(b, c.n, func() {
+				req, _ := http.NewRequest(http.MethodGet, url, nil)
+				req.Header.Set("Authorization", "Bearer "+sess.Token)
+				res, err := client.Do(req)
+				if err != nil {
 					b.Fatal(err)
 				}
-				sums[fmt.Sprintf("%x|%v", k1, k2)] += micros
+				body, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				if res.StatusCode != http.StatusOK {
+					b.Fatalf("%s: status %d: %.300s", c.name, res.StatusCode, body)
+				}
+				i := strings.Index(string(body), `"total_seconds":`)
+				total, _ = strconv.ParseInt(strings.TrimRight(strings.SplitN(string(body[i+16:]), ",", 2)[0], "}"), 10, 64)
+			})
+			from, _ := time.ParseInLocation(app.DateLayout, c.from, utc)
+			to, _ := time.ParseInLocation(app.DateLayout, c.to, utc)
+			to = to.AddDate(0, 0, 1)
+			stmt, args := rawReport(owner, c.user, c.group, from, to, c.period)
+			prepared, err := raw.Prepare(stmt)
+			if err != nil {
+				b.Fatal(err)
 			}
-			rows.Close()
-			rawTotal = 0
-			for _, micros := range sums {
-				rawTotal += micros / 1_000_000
+			defer prepared.Close()
+			var rawTotal int64
+			rawP50, rawCPU := p50(b, c.n, func() {
+				rows, err := prepared.Query(args...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				sums := map[string]int64{}
+				for rows.Next() {
+					var k1 []byte
+					var k2 any
+					var micros int64
+					if err := rows.Scan(&k1, &k2, &micros); err != nil {
+						b.Fatal(err)
+					}
+					sums[fmt.Sprintf("%x|%v", k1, k2)] += micros
+				}
+				rows.Close()
+				rawTotal = 0
+				for _, micros := range sums {
+					rawTotal += micros / 1_000_000
+				}
+			})
+			if rawTotal != total {
+				b.Errorf("%s: raw SQL totals %d s, the API %d s", c.name, rawTotal, total)
 			}
+			b.ReportMetric(float64(fullP50.Microseconds())/1000, "p50_ms")
+			b.ReportMetric(float64(rawP50.Microseconds())/1000, "raw_p50_ms")
+			b.ReportMetric(rawP50.Seconds()/fullP50.Seconds(), "ratio")
+			b.ReportMetric(float64(fullCPU.Microseconds())/1000, "cpu_ms")
+			b.ReportMetric(float64(rawCPU.Microseconds())/1000, "raw_cpu_ms")
+			// Each case prints its own table line, so a case run alone shows its figures too
+			// (a parent benchmark's log shows only with -v).
+			load, _ := os.ReadFile("/proc/loadavg") // the machine's load beside the figures, where there is one
+			b.Logf("\n%-18s %10s %10s %7s %10s %10s %10s %7s\n%-18s %10.3f %10.3f %7.2f %10s %10.3f %10.3f %7.2f\n"+
+				"(p50 in ms over %d entries; ratio = raw SQL p50 / full stack p50, goal >= 0.5; cpu: the process's CPU ms per\n"+
+				"report, client and server alike, and their ratio, which a busy machine blurs less; GOMAXPROCS=%d, load %s)",
+				"report", "full p50", "raw p50", "ratio", "goal", "full cpu", "raw cpu", "ratio",
+				c.name, float64(fullP50.Microseconds())/1000, float64(rawP50.Microseconds())/1000, rawP50.Seconds()/fullP50.Seconds(), "<"+c.goal.String(),
+				float64(fullCPU.Microseconds())/1000, float64(rawCPU.Microseconds())/1000, rawCPU.Seconds()/max(fullCPU.Seconds(), 1e-9),
+				reportBenchEntries, runtime.GOMAXPROCS(0), strings.TrimSpace(string(load)))
 		})
-		prepared.Close()
-		if rawTotal != total {
-			b.Errorf("%s: raw SQL totals %d s, the API %d s", c.name, rawTotal, total)
-		}
-		b.ReportMetric(float64(fullP50.Microseconds())/1000, c.name+"_p50_ms")
-		b.ReportMetric(float64(rawP50.Microseconds())/1000, c.name+"_raw_p50_ms")
-		b.ReportMetric(rawP50.Seconds()/fullP50.Seconds(), c.name+"_ratio")
-		lines = append(lines, fmt.Sprintf("%-18s %10.3f %10.3f %7.2f %10s", c.name, float64(fullP50.Microseconds())/1000,
-			float64(rawP50.Microseconds())/1000, rawP50.Seconds()/fullP50.Seconds(), "<"+c.goal.String()))
 	}
-	b.StopTimer()
-	load, _ := os.ReadFile("/proc/loadavg") // the machine's load beside the figures, where there is one
-	b.Logf("\n%-18s %10s %10s %7s %10s\n%s\n(p50 in ms over %d entries; ratio = raw SQL p50 / full stack p50, goal >= 0.5; GOMAXPROCS=%d, load %s)",
-		"report", "full p50", "raw p50", "ratio", "goal", strings.Join(lines, "\n"), reportBenchEntries, runtime.GOMAXPROCS(0), strings.TrimSpace(string(load)))
 }
 
 // setReportBenchRates prices the bench's billable time as an organization might: its own
@@ -232,17 +246,34 @@ func setReportBenchRates(ctx context.Context, svc *app.Service, owner app.Actor,
 	return nil
 }
 
-// p50 runs fn n times and returns the median duration.
-func p50(b *testing.B, n int, fn func()) time.Duration {
+// dropStats removes what ANALYZE left in a kept file (an earlier bench ran it): the store
+// never runs ANALYZE, so a user's file has no statistics, and with them SQLite (built with
+// STAT4) compiles a statement again at every run whose bound ids it holds samples of,
+// which the figures of a user's file do not pay.
+func dropStats(path string) error {
+	db, err := sql.Open("sqlite", sqlite.DSN(path, true))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.Exec(`DROP TABLE IF EXISTS sqlite_stat1; DROP TABLE IF EXISTS sqlite_stat4`)
+	return err
+}
+
+// p50 runs fn n times and returns the median duration and the process's mean CPU time
+// per run (client and server alike, GC included).
+func p50(b *testing.B, n int, fn func()) (time.Duration, time.Duration) {
 	b.Helper()
 	ds := make([]time.Duration, n)
+	cpu := processCPU()
 	for i := range ds {
 		start := time.Now()
 		fn()
 		ds[i] = time.Since(start)
 	}
+	cpu = (processCPU() - cpu) / time.Duration(n)
 	slices.Sort(ds)
-	return ds[n/2]
+	return ds[n/2], cpu
 }
 
 // rawReport is the floor: the report's aggregate as one hand-written statement on the same
@@ -276,7 +307,7 @@ func rawReport(owner app.Actor, user *uuid.UUID, group string, from, to time.Tim
 	}
 	// Entries from more than a day before a period reach into it only while running (the
 	// seeded data has no longer ones): the second half finds those.
-	q := `WITH p(i, lo, hi) AS (SELECT key, value ->> 0, value ->> 1 FROM json_each(?1))
+	q := `WITH p(i, lo, hi) AS MATERIALIZED (SELECT key, value ->> 0, value ->> 1 FROM json_each(?1))
 		SELECT ` + k1 + `, ` + k2 + `, sum(min(coalesce(e.stopped_at, ?2), p.hi) - max(e.started_at, p.lo))
 		FROM p CROSS JOIN time_entries e INDEXED BY ` + index + `
 		WHERE e.organization_id = ?3 AND e.deleted_at IS NULL AND e.started_at >= p.lo - 86400000000 AND e.started_at < p.hi
@@ -387,9 +418,6 @@ func seedReportBench(b *testing.B, ctx context.Context, svc *app.Service, path s
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return sess, err
-	}
-	if _, err := db.ExecContext(ctx, `ANALYZE`); err != nil {
 		return sess, err
 	}
 	b.Logf("seeded %d entries of %d users in %v", reportBenchEntries, len(users), time.Since(start).Round(time.Millisecond))

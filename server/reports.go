@@ -11,8 +11,10 @@ import (
 	"github.com/stinthq/stint/app"
 )
 
-// reportFilterInput is what both reports take: the range, its zone and the filters.
-type reportFilterInput struct {
+// ReportFilterInput is what both reports take: the range, its zone and the filters. Each
+// report's input embeds it; it is exported because huma reads the parameters of exported
+// embedded structs only (an unexported one's would be refused as unknown).
+type ReportFilterInput struct {
 	From      string `query:"from" required:"true" format:"date" doc:"First day, YYYY-MM-DD."`
 	To        string `query:"to" required:"true" format:"date" doc:"Last day (inclusive), YYYY-MM-DD."`
 	Timezone  string `query:"timezone" maxLength:"64" pattern:"^([A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*)?$" doc:"IANA time zone the days are cut in (not Local); default the user's, else the organization's."`
@@ -26,7 +28,7 @@ type reportFilterInput struct {
 
 // parse reads the filters; a request that names no zone leaves it to the service's one rule
 // (the user's, else the workspace's).
-func (in reportFilterInput) parse() (app.ReportQuery, error) {
+func (in ReportFilterInput) parse() (app.ReportQuery, error) {
 	q := app.ReportQuery{From: in.From, To: in.To, Timezone: in.Timezone}
 	var err error
 	if q.UserID, err = optionalID("user_id", in.UserID); err != nil {
@@ -51,18 +53,9 @@ func (in reportFilterInput) parse() (app.ReportQuery, error) {
 	return q, nil
 }
 
-// summaryInput repeats reportFilterInput's fields: the unknown-parameter check reads an
-// input's own fields, not embedded ones.
+// summaryInput is the filters and how to group.
 type summaryInput struct {
-	From      string `query:"from" required:"true" format:"date" doc:"First day, YYYY-MM-DD."`
-	To        string `query:"to" required:"true" format:"date" doc:"Last day (inclusive), YYYY-MM-DD."`
-	Timezone  string `query:"timezone" maxLength:"64" pattern:"^([A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*)?$" doc:"IANA time zone the days are cut in (not Local); default the user's, else the organization's."`
-	UserID    string `query:"user_id" format:"uuid" doc:"Only this user's time (others' need entries.read_all)."`
-	ProjectID string `query:"project_id" format:"uuid" doc:"Only this project's time."`
-	ClientID  string `query:"client_id" format:"uuid" doc:"Only the time of this client's projects."`
-	TaskID    string `query:"task_id" format:"uuid" doc:"Only this task's time."`
-	TagID     string `query:"tag_id" format:"uuid" doc:"Only entries with this tag."`
-	Billable  string `query:"billable" enum:"true,false" doc:"Only billable (true) or non-billable (false) time."`
+	ReportFilterInput
 	Group     string `query:"group" maxLength:"64" doc:"Comma-separated: up to two of project, client, task, tag, user and one of day, week, month; default project,day. Grouped by tag, an entry with several tags counts in each tag's row."`
 	WeekStart string `query:"week_start" enum:"monday,sunday,saturday" doc:"First day of a week when grouping by week; default monday."`
 }
@@ -85,18 +78,11 @@ type summaryOutput struct {
 	Body summaryBody
 }
 
+// detailedInput is the filters and a page.
 type detailedInput struct {
-	From      string `query:"from" required:"true" format:"date" doc:"First day, YYYY-MM-DD."`
-	To        string `query:"to" required:"true" format:"date" doc:"Last day (inclusive), YYYY-MM-DD."`
-	Timezone  string `query:"timezone" maxLength:"64" pattern:"^([A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*)?$" doc:"IANA time zone the days are cut in (not Local); default the user's, else the organization's."`
-	UserID    string `query:"user_id" format:"uuid" doc:"Only this user's time (others' need entries.read_all)."`
-	ProjectID string `query:"project_id" format:"uuid" doc:"Only this project's time."`
-	ClientID  string `query:"client_id" format:"uuid" doc:"Only the time of this client's projects."`
-	TaskID    string `query:"task_id" format:"uuid" doc:"Only this task's time."`
-	TagID     string `query:"tag_id" format:"uuid" doc:"Only entries with this tag."`
-	Billable  string `query:"billable" enum:"true,false" doc:"Only billable (true) or non-billable (false) time."`
-	Limit     int    `query:"limit" minimum:"1" maximum:"500" doc:"Page size; default 50."`
-	Cursor    string `query:"cursor" maxLength:"1024" doc:"The next_cursor of the previous page."`
+	ReportFilterInput
+	Limit  int    `query:"limit" minimum:"1" maximum:"500" doc:"Page size; default 50."`
+	Cursor string `query:"cursor" maxLength:"1024" doc:"The next_cursor of the previous page."`
 }
 
 type detailedOutput struct {
@@ -115,7 +101,7 @@ func (s *Server) registerReports() {
 		if err != nil {
 			return nil, err
 		}
-		q, err := reportFilterInput{in.From, in.To, in.Timezone, in.UserID, in.ProjectID, in.ClientID, in.TaskID, in.TagID, in.Billable}.parse()
+		q, err := in.parse()
 		if err != nil {
 			return nil, err
 		}
@@ -143,7 +129,7 @@ func (s *Server) registerReports() {
 		if err != nil {
 			return nil, err
 		}
-		q, err := reportFilterInput{in.From, in.To, in.Timezone, in.UserID, in.ProjectID, in.ClientID, in.TaskID, in.TagID, in.Billable}.parse()
+		q, err := in.parse()
 		if err != nil {
 			return nil, err
 		}

@@ -11,7 +11,7 @@ import (
 	"github.com/stinthq/stint/app"
 )
 
-const usageActivity = `Usage: stint activity [--from DATE] [--to DATE] [--user NAME] [--json]
+const usageActivity = `Usage: stint activity [--from DAY] [--to DAY] [--user NAME] [--json]
 
 What the desktop's activity timer measured while timers ran, in 10-minute slots (default:
 today): how much of each slot the timer ran, how much of that had keyboard or mouse
@@ -24,12 +24,14 @@ yet, where this stays empty). Window titles and screenshots are recorded only wh
 organization turns them on: see 'stint activity settings'.
 
 Flags:
-  --from DATE          first day, YYYY-MM-DD (or today, yesterday, monday…)
-  --to DATE            last day, inclusive (at most 31 days after --from)
+  --from DAY           first day (default: today)
+  --to DAY             last day, inclusive (default: --from; at most 31 days after it)
   --user NAME          only this member's slots (name or e-mail; managers and above)
   --timezone ZONE      cut days in ZONE instead of yours
   --json               print JSON: each slot with start, tracked_seconds, active_seconds,
                        keys, clicks, moves, activity_percent and apps (name, seconds)
+
+` + dayHelp + `
 
 Examples:
   stint activity
@@ -98,7 +100,7 @@ func (c *cli) activity(ctx context.Context, args []string) error {
 		if last == "" {
 			last = *from
 		}
-		lo, hi, err := reportDays(*from, last, w.svc.Now(), loc)
+		lo, hi, err := reportDays("activity", *from, last, w.svc.Now(), loc)
 		if err != nil {
 			return err
 		}

@@ -38,7 +38,7 @@ func TestActivityCommand(t *testing.T) {
 		}
 	})
 	out = h.ok("activity", "--from", "2026-11-24")
-	for _, want := range []string{"Tue 2026-11-24", "09:00", "10:00", "90%", "1234", "Editor 8:00", "09:10", "4:00", "25%", "Terminal 4:00", "Total", "14:00", "71%"} {
+	for _, want := range []string{"Tue 2026-11-24", "09:00", "10:00", "90%", "1234", "Editor 8:00, Browser 2:00", "09:10", "4:00", "25%", "Terminal 4:00", "Total", "14:00", "71%"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}

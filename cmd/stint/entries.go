@@ -75,12 +75,12 @@ func (c *cli) entries(ctx context.Context, args []string) error {
 }
 
 // entryRange turns --from and --to into [lo, hi). Without --from it is this week; without
-// --to it ends with this week (or --from's week, when that is later). A --to that names a day
+// --to it ends with this week (or --from's week, when that is later). A --to that names a DAY
 // rather than an instant includes that day.
 func entryRange(from, to string, now time.Time, loc *time.Location) (lo, hi time.Time, err error) {
 	lo = app.WeekStart(now, loc)
 	if from != "" {
-		if lo, err = app.ParseTimeArg(from, now, loc); err != nil {
+		if lo, _, err = parseWhen(from, now, loc); err != nil {
 			return lo, hi, usagef("entries: --from: %v", err)
 		}
 	}
@@ -89,10 +89,11 @@ func entryRange(from, to string, now time.Time, loc *time.Location) (lo, hi time
 		hi = later
 	}
 	if to != "" {
-		if hi, err = app.ParseTimeArg(to, now, loc); err != nil {
+		var day bool
+		if hi, day, err = parseWhen(to, now, loc); err != nil {
 			return lo, hi, usagef("entries: --to: %v", err)
 		}
-		if !strings.Contains(to, ":") && !strings.EqualFold(strings.TrimSpace(to), "now") {
+		if day {
 			hi = addDays(hi.In(loc), 1)
 		}
 	}

@@ -12,8 +12,8 @@ import (
 	"github.com/stinthq/stint/app"
 )
 
-// spanFlags are --start, --end and --duration: times in the user's zone, durations such as
-// 1h30m, 90m or 1:30.
+// spanFlags are --start, --end and --duration: times (whenHelp) in the user's zone, durations
+// such as 1h30m, 90m or 1:30.
 type spanFlags struct {
 	start, end, duration *string
 }
@@ -29,12 +29,12 @@ func addSpanFlags(fs *flag.FlagSet) *spanFlags {
 // parse reads the flags in loc; zero results were not given.
 func (s *spanFlags) parse(cmd string, now time.Time, loc *time.Location) (start, end time.Time, d time.Duration, err error) {
 	if *s.start != "" {
-		if start, err = app.ParseTimeArg(*s.start, now, loc); err != nil {
+		if start, _, err = parseWhen(*s.start, now, loc); err != nil {
 			return start, end, d, usagef("%s: --start: %v", cmd, err)
 		}
 	}
 	if *s.end != "" {
-		if end, err = app.ParseTimeArg(*s.end, now, loc); err != nil {
+		if end, _, err = parseWhen(*s.end, now, loc); err != nil {
 			return start, end, d, usagef("%s: --end: %v", cmd, err)
 		}
 	}

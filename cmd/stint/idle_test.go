@@ -17,21 +17,21 @@ func TestTimerIdleCommand(t *testing.T) {
 	if r := h.run("timer", "idle", "later"); r.code == 0 || !strings.Contains(r.stderr, "keep, discard or stop") {
 		t.Fatalf("a wrong answer: code %d, %s", r.code, r.stderr)
 	}
-	h.ok("timer", "start", "deep", "work")
-	// The desktop noticed 25 minutes away, from 20 to 5 minutes ago.
+	h.ok("timer", "start", "deep", "work") // at 11:00 in Berlin
+	h.clock.Advance(25 * time.Minute)
+	// The desktop noticed 15 minutes away, from 11:05 to 11:20.
 	h.seed(func(ctx context.Context, svc *app.Service, a app.Actor) {
 		r, err := svc.RunningEntry(ctx, a)
 		if err != nil || r == nil {
 			t.Fatalf("running %+v, %v", r, err)
 		}
-		now := svc.Now()
-		// The entry started just now; pretend it began earlier by noting a period inside it.
-		if _, err := svc.NoteIdle(ctx, a, r.ID, r.StartedAt, now.Add(time.Second)); err == nil {
-			t.Log("noted a period ending after now: clamped when answered")
+		if _, err := svc.NoteIdle(ctx, a, r.ID, r.StartedAt.Add(5*time.Minute), r.StartedAt.Add(20*time.Minute)); err != nil {
+			t.Fatal(err)
 		}
 	})
 	out := h.ok("timer", "status")
-	if !strings.Contains(out, "Running") || !strings.Contains(out, "stint timer idle keep|discard|stop") {
+	if !strings.Contains(out, "Running") || !strings.Contains(out, "Away 0:15:00 from 11:05 to 11:20") ||
+		!strings.Contains(out, "stint timer idle keep|discard|stop") {
 		t.Fatalf("status does not show the question:\n%s", out)
 	}
 	var st timerStatusJSON
@@ -40,7 +40,7 @@ func TestTimerIdleCommand(t *testing.T) {
 		t.Fatalf("status JSON %+v", st)
 	}
 	out = h.ok("timer", "idle", "keep")
-	if !strings.Contains(out, "Kept the time away") {
+	if !strings.Contains(out, "Kept the time away (11:05 to 11:20)") {
 		t.Fatalf("keep:\n%s", out)
 	}
 	h.okJSON(&st, "timer", "status", "--json")

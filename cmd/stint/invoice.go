@@ -13,16 +13,18 @@ import (
 	"github.com/stinthq/stint/export"
 )
 
-const usageInvoice = `Usage: stint invoice create (--client NAME | --project NAME) --from DATE --to DATE [--per-entry] [--tax PERCENT] [--json]
+const usageInvoice = `Usage: stint invoice create (--client NAME | --project NAME) --from DAY --to DAY [--per-entry] [--tax PERCENT] [--json]
        stint invoice list [--json]
        stint invoice show NUMBER [--json | --pdf FILE]
 
 An invoice bills a client's (or a project's) billable time that started between --from and
---to (YYYY-MM-DD, inclusive, in your zone) and is on no invoice yet, each entry priced at
+--to (both days included) and is on no invoice yet, each entry priced at
 the rate in effect when it started (see 'stint rate'). Lines gather entries by project and
 task, or one per entry with --per-entry; --tax 19 adds 19% on the subtotal. Invoices are
 numbered 1, 2, 3… per organization; their entries are locked against edits until a
 manager unlocks them (POST /v1/invoices/{id}/unlock).
+
+` + dayHelp + `
 
   stint invoice create --client Globex --from 2026-11-01 --to 2026-11-30 --tax 19
   stint invoice show 1
@@ -51,8 +53,8 @@ func (c *cli) invoiceCreate(ctx context.Context, args []string) error {
 	fs := newFlagSet("invoice create")
 	client := fs.String("client", "", "client name")
 	project := fs.String("project", "", "project name")
-	from := fs.String("from", "", "first day, YYYY-MM-DD")
-	to := fs.String("to", "", "last day, YYYY-MM-DD")
+	from := fs.String("from", "", "first day")
+	to := fs.String("to", "", "last day")
 	perEntry := fs.Bool("per-entry", false, "one line per entry")
 	tax := fs.String("tax", "0", "tax rate in percent, e.g. 19 or 7.5")
 	asJSON := fs.Bool("json", false, "print JSON")
@@ -72,7 +74,17 @@ func (c *cli) invoiceCreate(ctx context.Context, args []string) error {
 		return usagef("invoice create: --tax must be a percentage like 19 or 7.5")
 	}
 	return c.withWorkspace(ctx, func(w *workspace) error {
-		in := app.InvoiceInput{From: *from, To: *to, TaxRateBP: bp, Grouping: app.GroupByProjectTask}
+		now := w.svc.Now()
+		lo, err := parseDay(*from, now, w.loc)
+		if err != nil {
+			return usagef("invoice create: --from: %v", err)
+		}
+		hi, err := parseDay(*to, now, w.loc)
+		if err != nil {
+			return usagef("invoice create: --to: %v", err)
+		}
+		in := app.InvoiceInput{From: lo.Format(app.DateLayout), To: hi.Format(app.DateLayout), Timezone: w.tz, TaxRateBP: bp,
+			Grouping: app.GroupByProjectTask}
 		if *perEntry {
 			in.Grouping = app.GroupByEntry
 		}

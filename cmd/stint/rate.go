@@ -11,15 +11,17 @@ import (
 	"github.com/stinthq/stint/app"
 )
 
-const usageRate = `Usage: stint rate set AMOUNT CURRENCY [--member NAME|EMAIL] [--client NAME] [--project NAME] [--from DATE] [--json]
+const usageRate = `Usage: stint rate set AMOUNT CURRENCY [--member NAME|EMAIL] [--client NAME] [--project NAME] [--from DAY] [--json]
        stint rate list [--member NAME|EMAIL] [--json]
 
 Hourly rates price billable time in reports. A rate is set for the organization (no flag),
 a member (--member), a client (--client), a project (--project) or a member on a project
 (--member and --project); the most specific rate in effect when an entry started prices it.
 AMOUNT is per hour in the currency's units (120.50); every rate of an organization is in one
-currency. A rate applies from now on, so time already tracked keeps its amount; --from DATE
-(YYYY-MM-DD, in your zone) starts it at a day, also a past one, repricing the time since.
+currency. A rate applies from now on, so time already tracked keeps its amount; --from DAY
+starts it at a day's midnight, also a past one, repricing the time since.
+
+` + dayHelp + `
 
   stint rate set 90 EUR                        the organization's rate
   stint rate set 120 EUR --project "Client work" --from 2026-12-01
@@ -48,7 +50,7 @@ func (c *cli) rateSet(ctx context.Context, args []string) error {
 	member := fs.String("member", "", "member name or e-mail")
 	client := fs.String("client", "", "client name")
 	project := fs.String("project", "", "project name")
-	from := fs.String("from", "", "effective date, YYYY-MM-DD (default: now)")
+	from := fs.String("from", "", "first day it applies (default: now)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	rest, err := c.parseFlags(fs, args)
 	if err != nil {
@@ -63,7 +65,14 @@ func (c *cli) rateSet(ctx context.Context, args []string) error {
 		return usagef("rate set: %v", err)
 	}
 	return c.withWorkspace(ctx, func(w *workspace) error {
-		in := app.RateInput{HourlyMinor: minor, Currency: currency, EffectiveFrom: *from}
+		in := app.RateInput{HourlyMinor: minor, Currency: currency}
+		if *from != "" {
+			day, err := parseDay(*from, w.svc.Now(), w.loc)
+			if err != nil {
+				return usagef("rate set: --from: %v", err)
+			}
+			in.EffectiveFrom = day.Format(app.DateLayout)
+		}
 		if *member != "" {
 			id, err := w.memberByName(ctx, *member)
 			if err != nil {

@@ -18,7 +18,7 @@ import (
 	"github.com/stinthq/stint/export"
 )
 
-const usageReport = `Usage: stint report [--from DATE] [--to DATE] [flags]
+const usageReport = `Usage: stint report [--from DAY] [--to DAY] [flags]
 
 Tracked time over the days FROM..TO (inclusive; default this week), grouped and totalled:
 a table, or a file to send on (CSV, XLSX, PDF, JSON, iCalendar). Days, weeks and months are
@@ -27,8 +27,8 @@ midnight counts on both days; running timers count up to now. Each row shows who
 and the total is the sum of the rows as shown.
 
 Flags:
-  --from DATE          first day, YYYY-MM-DD (or today, yesterday)
-  --to DATE            last day, inclusive
+  --from DAY           first day (default: the first day of this week)
+  --to DAY             last day, inclusive (default: six days after --from)
   --group LIST         up to two of project, client, task, tag, user and one of day, week,
                        month, comma-separated (default project,day); by tag, an entry with
                        several tags counts once per tag
@@ -46,6 +46,8 @@ Flags:
   -o FILE              write to FILE instead of stdout; without --format, FILE's extension
                        (.csv, .xlsx, .pdf, .json, .ics) names the format
   --bom                start a CSV file with a UTF-8 byte order mark, for Excel
+
+` + dayHelp + `
 
 Formats:
   csv    RFC 4180 (UTF-8, CRLF line ends). A cell that starts with = + - @ (or a tab or
@@ -118,7 +120,7 @@ func (c *cli) report(ctx context.Context, args []string) error {
 				return app.Invalid("timezone", "must be an IANA time zone such as Europe/Berlin")
 			}
 		}
-		lo, hi, err := reportDays(*from, *to, w.svc.Now(), loc)
+		lo, hi, err := reportDays("report", *from, *to, w.svc.Now(), loc)
 		if err != nil {
 			return err
 		}
@@ -282,20 +284,20 @@ func (c *cli) writeExport(f export.Format, path string, doc export.Document) err
 	return nil
 }
 
-// reportDays turns --from and --to into dates: this week by default, --to's default the
-// sixth day after --from.
-func reportDays(from, to string, now time.Time, loc *time.Location) (string, string, error) {
+// reportDays turns --from and --to (DAYs) into dates: this week by default, --to's default
+// the sixth day after --from. report and activity share it.
+func reportDays(cmd, from, to string, now time.Time, loc *time.Location) (string, string, error) {
 	lo := app.WeekStart(now, loc)
 	var err error
 	if from != "" {
-		if lo, err = app.ParseTimeArg(from, now, loc); err != nil {
-			return "", "", usagef("report: --from: %v", err)
+		if lo, err = parseDay(from, now, loc); err != nil {
+			return "", "", usagef("%s: --from: %v", cmd, err)
 		}
 	}
 	hi := addDays(lo.In(loc), 6)
 	if to != "" {
-		if hi, err = app.ParseTimeArg(to, now, loc); err != nil {
-			return "", "", usagef("report: --to: %v", err)
+		if hi, err = parseDay(to, now, loc); err != nil {
+			return "", "", usagef("%s: --to: %v", cmd, err)
 		}
 	}
 	return lo.In(loc).Format(app.DateLayout), hi.In(loc).Format(app.DateLayout), nil

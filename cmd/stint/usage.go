@@ -273,10 +273,8 @@ const usageEntriesAdd = `Usage: stint entries add --start T (--end T | --duratio
        stint entries add --end T --duration D [flags] [DESCRIPTION...]
        stint entries add --duration D [flags] [DESCRIPTION...]
 
-Adds a finished entry. Times are in your time zone (the user's, else the workspace's); T
-is now, today, yesterday, a date (2026-11-23), a date and time (2026-11-23 14:05), a time
-today (14:05) or RFC 3339. D is a duration such as 1h30m, 90m, 1.5h or 1:30. With only
---duration the entry ends now. An end before the start is refused: give the end's date
+Adds a finished entry. Times are in your time zone (the user's, else the workspace's). D is
+a duration such as 1h30m, 90m, 1.5h or 1:30. With only --duration the entry ends now. An end before the start is refused: give the end's date
 for an entry past midnight.
 
 Flags:
@@ -287,6 +285,8 @@ Flags:
   --json                             print the new entry as JSON
   --data DIR                         data directory
 
+` + whenHelp + `
+
 Example:
   stint entries add --start "2026-11-23 14:00" --duration 1h30m --project Acme call with Anna
 `
@@ -294,7 +294,7 @@ Example:
 const usageEntriesEdit = `Usage: stint entries edit ENTRY [flags]
 
 Changes an entry; only what the flags name changes. ENTRY is 'last' (the newest entry) or
-an id from 'stint entries --json'. Times are in your time zone.
+an id from 'stint entries --json'. Times are in your time zone (T below).
 
 Flags:
   --start T, --end T        move the start or the end
@@ -306,6 +306,8 @@ Flags:
   --billable                --billable or --billable=false
   --json                    print the changed entry as JSON
   --data DIR                data directory
+
+` + whenHelp + `
 
 Example:
   stint entries edit last --end 17:30 --tag review
@@ -344,9 +346,8 @@ const usageEntries = `Usage: stint entries [list] [--from T] [--to T] [--project
 Lists time entries that started in [from, to), grouped by day in the local time zone with
 daily totals. Without --from and --to it shows this week (Monday to Sunday).
 
-T is one of: now, today, yesterday, tomorrow, a date (2026-11-23), a date and time
-(2026-11-23 14:05), a time today (14:05), or RFC 3339. A --to without a time of day (a date,
-today, yesterday, tomorrow) includes that whole day.
+` + whenHelp + `
+A --to that is a DAY includes that whole day.
 
 Flags:
   --from T         first instant (default: Monday of this week)

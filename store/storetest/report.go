@@ -14,8 +14,8 @@ import (
 )
 
 // reportWorld is a seeded world with entries that test every edge a report has: midnight
-// and DST crossings, an entry running since days before, one longer than 24 hours, one
-// ending exactly at the range's start, one of zero length, a deleted one, one in the other
+// and DST crossings, an entry running since days before, one longer than 24 hours from
+// before the range and one from inside it, one ending exactly at the range's start, one of zero length, a deleted one, one in the other
 // organization, entries with several tags, none, another user's, billable and not.
 type reportWorld struct {
 	world
@@ -72,6 +72,7 @@ func seedReports(t *testing.T, st app.Store) reportWorld {
 		{w.bob.ID, &w.other.ID, &w.task2.ID, at(30, 23, 0), at(31, 2, 0), []uuid.UUID{w.tag2.ID}, false, false},          // runs out of the range
 		{w.user.ID, &w.noClient.ID, nil, at(31, 0, 0), at(31, 1, 0), nil, false, false},                                  // starts at to
 		{w.bob.ID, &w.project.ID, &w.task.ID, at(29, 13, 0).Add(333 * time.Microsecond), at(29, 14, 10), []uuid.UUID{w.tag.ID}, true, false},
+		{w.user.ID, &w.other.ID, nil, at(28, 6, 0), at(29, 20, 0), nil, true, false}, // 38 h from inside the range: once on each of its days
 	}
 	w.entries = append(w.entries, w.entry)
 	write(t, st, func(tx app.Tx) error {
