@@ -373,7 +373,8 @@ func (t *txn) Idempotency() app.IdempotencyRecords { return idempotency{t.d} }
 func (t *txn) Device() app.DeviceSettings          { return device{t.d} }
 
 // mapErr turns driver errors into app sentinels: no rows → ErrNotFound, unique violations →
-// ErrConflict, a database that cannot be reached → ErrUnavailable, a statement canceled at
+// ErrConflict, a foreign key naming a row that is not there (or not the tenant's) →
+// ErrNotFound, as a scoped lookup of that row would answer, a database that cannot be reached → ErrUnavailable, a statement canceled at
 // its deadline → context.DeadlineExceeded.
 func mapErr(err error) error {
 	if err == nil {
@@ -390,6 +391,9 @@ func mapErr(err error) error {
 	if errors.As(err, &pe) {
 		if pe.Code == "23505" {
 			return fmt.Errorf("%w: %v", app.ErrConflict, err)
+		}
+		if pe.Code == "23503" {
+			return fmt.Errorf("a row it names is missing: %w: %v", app.ErrNotFound, err)
 		}
 		if pe.Code == "57014" {
 			// query_canceled: pgx cancels the running statement when its context's deadline
