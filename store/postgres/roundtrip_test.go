@@ -224,7 +224,7 @@ func TestQueuedWriteTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lock.Rollback(ctx) //nolint:errcheck // the lock is all it was for
-	if _, err := lock.Exec(ctx, `SELECT 1 FROM stint.tenants WHERE id = $1 FOR UPDATE`, ten.ID); err != nil {
+	if _, err := lock.Exec(ctx, `SELECT 1 FROM stint.tenant_counters WHERE tenant_id = $1 FOR UPDATE`, ten.ID); err != nil {
 		t.Fatal(err)
 	}
 	err = st.Write(ctx, func(tx app.Tx) error {
