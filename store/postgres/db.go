@@ -54,6 +54,8 @@ type db struct {
 	ahead map[uuid.UUID]app.User
 	// merged keeps the statements merge has made (Store.merged); nil makes them each time.
 	merged *sync.Map
+	// outbox is whether changes are written to change_log (Store.KeepOutbox).
+	outbox bool
 }
 
 // conn is where db sends its batches: a pooled connection or a pgx transaction (units).
