@@ -9,10 +9,11 @@ import (
 	"github.com/stinthq/stint/app"
 )
 
-// changeLog is the outbox: at most one pending row per entity, no copy of the row, and rows
-// leave once acknowledged. Seqs come from the tenant's counter (tenant_counters.change_seq),
-// taken in the writing transaction: the counter's row stays locked until that transaction ends, so
-// the next writer's seq is taken only after this one committed or rolled back. Seq order is
+// changeLog is the outbox, kept only when the store is told to (Store.KeepOutbox): at most
+// one pending row per entity, no copy of the row, and rows leave once acknowledged. Seqs
+// come from the tenant's counter (tenant_counters.change_seq), taken in the writing
+// transaction: the counter's row stays locked until that transaction ends, so the next
+// writer's seq is taken only after this one committed or rolled back. Seq order is
 // therefore commit order, and a reader that has seen seq n will never later find a
 // committed seq below n that it missed.
 type changeLog struct{ d *db }
@@ -39,6 +40,9 @@ var changeInsert = newPartSQL("change_log", `INSERT INTO change_log (tenant_id, 
 func (s changeLog) Append(ctx context.Context, sc app.Scope, c app.Change) error {
 	if c.TenantID != sc.TenantID {
 		return fmt.Errorf("append change: tenant mismatch: %w", app.ErrNotFound)
+	}
+	if !s.d.outbox {
+		return nil // a server's store keeps no outbox (Store.KeepOutbox)
 	}
 	var fields *string
 	if enc, ok := app.EncodeFieldStamps(c.Entity, c.Fields, ""); ok {

@@ -19,7 +19,7 @@ import (
 // taken from a sequence would let a later seq commit first, the cursor pass the earlier one,
 // and that change be skipped for ever.
 func TestChangeLogCursorNeverSkips(t *testing.T) {
-	st := open(t)
+	st := openOutbox(t)
 	defer st.Close()
 	ctx := context.Background()
 	ten := app.Tenant{ID: app.NewID(), Name: "t", Meta: app.Meta{Version: 1, HLC: "000000000000001-0000000000-n"}}

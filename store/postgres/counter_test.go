@@ -18,7 +18,7 @@ import (
 // with the counter on the tenant row, the purge waits for the writer and fails here at its
 // deadline.
 func TestCounterLeavesTenantRowFree(t *testing.T) {
-	st := open(t)
+	st := openOutbox(t)
 	defer st.Close()
 	ctx := context.Background()
 	ten := app.Tenant{ID: app.NewID(), Name: "t", Meta: app.Meta{Version: 1, HLC: "000000000000001-0000000000-n"}}

@@ -54,6 +54,8 @@ type db struct {
 	ahead map[uuid.UUID]app.User
 	// merged keeps the statements merge has made (Store.merged); nil makes them each time.
 	merged *sync.Map
+	// outbox is whether changes are written to change_log (Store.KeepOutbox).
+	outbox bool
 }
 
 // conn is where db sends its batches: a pooled connection or a pgx transaction (units).
@@ -287,14 +289,16 @@ type deferredError struct {
 func (e *deferredError) Error() string { return e.what + ": " + e.err.Error() }
 
 // Is makes an unreachable database ErrUnavailable, as mapErr does, and a caller's own
-// statement's unique violation ErrConflict.
+// statement's unique violation ErrConflict and its foreign key violation ErrNotFound.
 func (e *deferredError) Is(target error) bool {
+	var pe *pgconn.PgError
 	switch target {
 	case app.ErrUnavailable:
 		return unreachable(e.err)
 	case app.ErrConflict:
-		var pe *pgconn.PgError
 		return e.own && errors.As(e.err, &pe) && pe.Code == "23505"
+	case app.ErrNotFound:
+		return e.own && errors.As(e.err, &pe) && pe.Code == "23503"
 	}
 	return false
 }

@@ -96,6 +96,16 @@ func open(t testing.TB) *postgres.Store {
 	return st
 }
 
+// openOutbox is open with the outbox kept (Store.KeepOutbox), as on a device: for the
+// conformance suite, which holds both stores to the outbox's behaviour, and the tests of
+// the outbox's own writes.
+func openOutbox(t testing.TB) *postgres.Store {
+	t.Helper()
+	st := open(t)
+	st.KeepOutbox()
+	return st
+}
+
 // adminConn connects to db as the superuser, for what the tests inspect or break on purpose.
 func (db testDB) adminConn(t testing.TB) *pgx.Conn { return adminConnTo(t, db.admin) }
 

@@ -49,7 +49,19 @@ type Store struct {
 	sweeping atomic.Bool
 	// merged keeps the statements merge makes of queued parts, by the parts' kinds.
 	merged sync.Map
+	// outbox is whether changes are kept in change_log (KeepOutbox).
+	outbox bool
 }
+
+// KeepOutbox makes the store keep a change-log row for every change (app.ChangeLog), as a
+// device's store does; call it before the store is used. A store as Open returns it serves
+// a team server (the only thing PostgreSQL serves), which keeps none: nothing acknowledges
+// a server's changes, so its rows would pile up for ever, one per row ever written, and
+// nothing reads them. What devices pull comes from the rows' server versions, tombstones
+// included; the tenant's counter, which LatestSeq reads, still moves with every row
+// written; and the writes still wake the server's waiting pulls (app's notifier sees
+// every Append).
+func (s *Store) KeepOutbox() { s.outbox = true }
 
 var _ app.UnitStore = (*Store)(nil)
 
@@ -276,7 +288,7 @@ func (s *Store) writeOnce(ctx context.Context, fn func(app.Tx) error) error {
 		return fmt.Errorf("begin write: %w", mapErr(err))
 	}
 	start := time.Now()
-	d := &db{c: c, begin: "BEGIN ISOLATION LEVEL READ COMMITTED", cleanup: cleanup, merged: &s.merged}
+	d := &db{c: c, begin: "BEGIN ISOLATION LEVEL READ COMMITTED", cleanup: cleanup, merged: &s.merged, outbox: s.outbox}
 	defer s.release(ctx, c, d, false)
 	if err := fn(&txn{d: d}); err != nil {
 		d.rollback(ctx)
@@ -309,7 +321,7 @@ func (s *Store) Read(ctx context.Context, fn func(app.Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("begin read: %w", mapErr(err))
 	}
-	d := &db{c: c, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", outside: true, cleanup: cleanup, merged: &s.merged}
+	d := &db{c: c, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", outside: true, cleanup: cleanup, merged: &s.merged, outbox: s.outbox}
 	// A read has nothing to keep: its transaction ends with the next one's first round
 	// trip on the connection (handoff.go), not with a round trip the request waits for.
 	defer s.release(ctx, c, d, true)
@@ -373,7 +385,8 @@ func (t *txn) Idempotency() app.IdempotencyRecords { return idempotency{t.d} }
 func (t *txn) Device() app.DeviceSettings          { return device{t.d} }
 
 // mapErr turns driver errors into app sentinels: no rows → ErrNotFound, unique violations →
-// ErrConflict, a database that cannot be reached → ErrUnavailable, a statement canceled at
+// ErrConflict, a foreign key naming a row that is not there (or not the tenant's) →
+// ErrNotFound, as a scoped lookup of that row would answer, a database that cannot be reached → ErrUnavailable, a statement canceled at
 // its deadline → context.DeadlineExceeded.
 func mapErr(err error) error {
 	if err == nil {
@@ -390,6 +403,9 @@ func mapErr(err error) error {
 	if errors.As(err, &pe) {
 		if pe.Code == "23505" {
 			return fmt.Errorf("%w: %v", app.ErrConflict, err)
+		}
+		if pe.Code == "23503" {
+			return fmt.Errorf("a row it names is missing: %w: %v", app.ErrNotFound, err)
 		}
 		if pe.Code == "57014" {
 			// query_canceled: pgx cancels the running statement when its context's deadline

@@ -215,6 +215,7 @@ func TestQueuedWriteTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	st.KeepOutbox() // the queued write is a change-log row
 	ten := app.Tenant{ID: app.NewID(), Name: "t", Meta: app.Meta{Version: 1, HLC: "000000000000001-0000000000-n"}}
 	if err := st.Write(ctx, func(tx app.Tx) error { return tx.Tenants().Insert(ctx, ten) }); err != nil {
 		t.Fatal(err)
@@ -224,7 +225,7 @@ func TestQueuedWriteTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lock.Rollback(ctx) //nolint:errcheck // the lock is all it was for
-	if _, err := lock.Exec(ctx, `SELECT 1 FROM stint.tenants WHERE id = $1 FOR UPDATE`, ten.ID); err != nil {
+	if _, err := lock.Exec(ctx, `SELECT 1 FROM stint.tenant_counters WHERE tenant_id = $1 FOR UPDATE`, ten.ID); err != nil {
 		t.Fatal(err)
 	}
 	err = st.Write(ctx, func(tx app.Tx) error {

@@ -97,7 +97,7 @@ func (u *unit) begin(ctx context.Context) error {
 		u.endLocked(err)
 		return err
 	}
-	u.tx, u.d, u.begun = tx, &db{c: tx, merged: &u.s.merged}, time.Now()
+	u.tx, u.d, u.begun = tx, &db{c: tx, merged: &u.s.merged, outbox: u.s.outbox}, time.Now()
 	u.timer = time.AfterFunc(u.s.unitDeadline, u.expire)
 	return nil
 }
