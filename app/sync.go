@@ -193,10 +193,12 @@ const (
 func supportedProtocol(v int) bool { return v >= MinSyncProtocol && v <= SyncProtocol }
 
 // Pull page sizes: DefaultSyncPullLimit rows when a request names no limit, at most
-// MaxSyncPullLimit.
+// MaxSyncPullLimit, which a device asks for: each page costs a request, a read on the
+// server and a transaction on the device (1,000 until 2026-11; sync.Remote asks an older
+// server for that many).
 const (
 	DefaultSyncPullLimit = 500
-	MaxSyncPullLimit     = 1000
+	MaxSyncPullLimit     = 5000
 )
 
 // SyncPullInput asks for the page of rows after Cursor (0: from the start), at most Limit

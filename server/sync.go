@@ -22,7 +22,7 @@ import (
 type syncPullBody struct {
 	Protocol int   `json:"protocol" minimum:"1" doc:"The sync protocol version the client speaks; another than the server's is a 409."`
 	Cursor   int64 `json:"cursor" minimum:"0" doc:"The cursor of the previous page; 0 for a first pull."`
-	Limit    int   `json:"limit,omitempty" minimum:"1" maximum:"1000" doc:"Rows per page; default 500."`
+	Limit    int   `json:"limit,omitempty" minimum:"1" maximum:"5000" doc:"Rows per page; default 500."`
 	Wait     int   `json:"wait,omitempty" minimum:"0" maximum:"30" doc:"Seconds to hold the request while nothing after the cursor is visible: it is answered as soon as a change you may see commits, or with an empty page when the wait ends. Default 0: answer at once."`
 	Resync   bool  `json:"resync,omitempty" doc:"Set on the pulls of a resync from cursor 0 after a reset: such a pull is not reset again, though its cursor is below what was purged."`
 }

@@ -149,7 +149,7 @@ func TestSyncPullContract(t *testing.T) {
 		{`{"protocol":0,"cursor":0}`, "protocol"},
 		{`{"protocol":1}`, "cursor"},
 		{`{"protocol":1,"cursor":-1}`, "cursor"},
-		{`{"protocol":1,"cursor":0,"limit":1001}`, "limit"},
+		{fmt.Sprintf(`{"protocol":1,"cursor":0,"limit":%d}`, app.MaxSyncPullLimit+1), "limit"},
 		{`{"protocol":1,"cursor":0,"limit":0}`, "limit"},
 		{`{"protocol":1,"cursor":0,"since":5}`, "since"},
 		{`{"protocol":1,"cursor":0,"wait":31}`, "wait"},

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stinthq/stint/app"
+	stintsync "github.com/stinthq/stint/sync"
 )
 
 // pagesRemote answers pulls from a list of pages, then with an empty page at head; pushes
@@ -97,7 +98,9 @@ func TestPullProgressKnowsHowFar(t *testing.T) {
 	tm := newTeam(t)
 	d := newDevice(t, tm, "deviceA")
 	from := time.Date(2025, 11, 2, 9, 0, 0, 0, time.UTC)
-	for i := range app.MaxSyncPullLimit + 200 {
+	// Pages of 1,000 rows: two pages without writing app.MaxSyncPullLimit entries first.
+	const pageRows = 1000
+	for i := range pageRows + 200 {
 		start := from.Add(time.Duration(i) * 5 * time.Minute)
 		stop := start.Add(time.Minute)
 		if _, err := tm.svc.CreateTimeEntry(ctx, tm.owner, app.TimeEntryInput{StartedAt: start, StoppedAt: &stop}); err != nil {
@@ -105,7 +108,7 @@ func TestPullProgressKnowsHowFar(t *testing.T) {
 		}
 	}
 	var seen []float64
-	if _, err := d.svc.SyncRound(ctx, d.remote(), func(p app.SyncProgress) {
+	if _, err := d.svc.SyncRound(ctx, pagedRemote{d.remote(), pageRows}, func(p app.SyncProgress) {
 		if f, ok := p.PullFraction(); ok && p.Pulled > 0 {
 			seen = append(seen, f)
 		}
@@ -115,4 +118,15 @@ func TestPullProgressKnowsHowFar(t *testing.T) {
 	if len(seen) != 2 || seen[0] <= 0 || seen[0] >= 1 || seen[1] != 1 {
 		t.Fatalf("pull fractions after each page %v, want one between 0 and 1, then 1", seen)
 	}
+}
+
+// pagedRemote asks for pages of at most limit rows.
+type pagedRemote struct {
+	*stintsync.Remote
+	limit int
+}
+
+func (r pagedRemote) Pull(ctx context.Context, in app.SyncPullInput) (app.RemotePage, error) {
+	in.Limit = min(in.Limit, r.limit)
+	return r.Remote.Pull(ctx, in)
 }

@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -30,7 +32,15 @@ type Remote struct {
 	base   string
 	token  string
 	client *http.Client
+	// pullCap is the most rows a page may hold on this server, once it has refused a
+	// larger page (a server from before pages of app.MaxSyncPullLimit); 0 until then.
+	// Pages may be fetched ahead while the last is applied, hence atomic.
+	pullCap atomic.Int64
 }
+
+// legacyPullLimit is the most rows a page could hold before app.MaxSyncPullLimit grew to
+// 5,000: a server that refuses a larger limit is asked for this many from then on.
+const legacyPullLimit = 1000
 
 // NewRemote returns the server at baseURL (scheme and host, optionally a path prefix) used
 // with token. client nil means a client with a per-request timeout.
@@ -73,8 +83,25 @@ func (r *Remote) Push(ctx context.Context, b app.PushBatch) ([]app.MutationOutco
 	return out.Results, nil
 }
 
-// Pull reads one page from POST /v1/sync/pull.
+// Pull reads one page from POST /v1/sync/pull. A server that refuses the page size asked
+// for (one from before pages of app.MaxSyncPullLimit rows) is asked again, then and from
+// then on, for legacyPullLimit rows.
 func (r *Remote) Pull(ctx context.Context, in app.SyncPullInput) (app.RemotePage, error) {
+	if c := int(r.pullCap.Load()); c > 0 && in.Limit > c {
+		in.Limit = c
+	}
+	page, err := r.pull(ctx, in)
+	if errors.Is(err, errLimitRefused) && in.Limit > legacyPullLimit {
+		// A server from before larger pages: its schema caps the limit at 1,000.
+		r.pullCap.Store(legacyPullLimit)
+		in.Limit = legacyPullLimit
+		return r.pull(ctx, in)
+	}
+	return page, err
+}
+
+// pull is one POST /v1/sync/pull.
+func (r *Remote) pull(ctx context.Context, in app.SyncPullInput) (app.RemotePage, error) {
 	body := struct {
 		Protocol int   `json:"protocol"`
 		Cursor   int64 `json:"cursor"`
@@ -115,12 +142,22 @@ func Login(ctx context.Context, client *http.Client, baseURL, email, password st
 
 // problem is the part of an RFC 9457 answer the client shows.
 type problem struct {
-	Title          string `json:"title"`
-	Detail         string `json:"detail"`
-	Type           string `json:"type"`
-	ClientProtocol int    `json:"client_protocol"`
-	ServerProtocol int    `json:"server_protocol"`
+	Title          string         `json:"title"`
+	Detail         string         `json:"detail"`
+	Type           string         `json:"type"`
+	ClientProtocol int            `json:"client_protocol"`
+	ServerProtocol int            `json:"server_protocol"`
+	Errors         []problemField `json:"errors"`
 }
+
+// problemField names a field of the request a problem refuses.
+type problemField struct {
+	Field string `json:"field"`
+}
+
+// errLimitRefused marks a 422 answer that names the request's limit as invalid: Pull asks
+// again with fewer rows.
+var errLimitRefused = errors.New("the server refused the page size")
 
 // post sends body as JSON and decodes a 2xx answer into out; other answers become errors
 // that wrap the app sentinel they mean.
@@ -150,6 +187,9 @@ func statusError(status int, data []byte) error {
 	}
 	if p.Type == "sync-protocol" {
 		return fmt.Errorf("server: %s: %w", msg, &app.ProtocolError{Client: p.ClientProtocol, Server: p.ServerProtocol})
+	}
+	if status == http.StatusUnprocessableEntity && slices.Contains(p.Errors, problemField{Field: "limit"}) {
+		return &wireError{msg: fmt.Sprintf("server answered %d: %s", status, msg), is: []error{errLimitRefused}}
 	}
 	var sentinel error
 	switch status {
