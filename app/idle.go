@@ -123,7 +123,7 @@ func (s *Service) discardIdleTx(ctx context.Context, tx Tx, a Actor, now time.Ti
 		return TimeEntry{}, nil, err
 	}
 	// The activity measured after the idle time goes with the part after it.
-	if err := tx.ActivitySlots().Move(ctx, Scope{TenantID: e.TenantID, OrgID: e.OrganizationID}, e.ID, next.ID, to, s.hlc.Now(), now); err != nil {
+	if err := s.moveSlotsLogged(ctx, tx, Scope{TenantID: e.TenantID, OrgID: e.OrganizationID}, e.ID, next.ID, to, now); err != nil {
 		return TimeEntry{}, nil, err
 	}
 	return e, &next, nil
