@@ -3,6 +3,7 @@ package sync_test
 import (
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -10,6 +11,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/store/sqlite"
+	stintsync "github.com/stinthq/stint/sync"
 )
 
 // Rates, budgets and activity slots sync (docs/sync.md, "Rates, budgets and activity
@@ -404,4 +407,113 @@ func (d *device) holdsRow(entity string, id uuid.UUID) bool {
 		d.t.Fatal(err)
 	}
 	return found
+}
+
+// TestPublishAndJoinCarryTheNewTables: a workspace published to a server takes its rates
+// (effective instants unchanged), budgets and activity slots with it, under their ids; a
+// workspace joining the team brings its slots on its moved entries and leaves its rates
+// and budget behind (the team's rates price the team's time).
+func TestPublishAndJoinCarryTheNewTables(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "server.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	srv, base := serveStore(t, st)
+
+	a := localDevice(t, "Ada", "Ada's work", base)
+	ai := a.catalog(nil, map[string]string{"Website": ""}, nil, nil)
+	website := ai["Website"]
+	rate, err := a.svc.SetRate(ctx, a.actor, app.RateInput{HourlyMinor: 9000, Currency: "EUR", EffectiveFrom: "2026-01-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	budget, err := a.svc.SetBudget(ctx, a.actor, website, app.BudgetInput{Kind: app.BudgetHours, Limit: 36000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, slots := a.trackHour(slotDay, "ada")
+	in, err := a.svc.PublishRequest(ctx, "ada@example.com", ownerPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := stintsync.Publish(ctx, nil, base, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := a.svc.PlanConnect(ctx, sess, app.ConnectPublish, app.TeamCatalog{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.svc.ConnectWorkspace(ctx, app.RemoteTokenFile(a.dir), base, sess, plan); err != nil {
+		t.Fatal(err)
+	}
+	if rep := a.sync(); rep.Rejected != 0 || rep.Pending != 0 {
+		t.Fatalf("A's first round = %+v (status %+v)", rep, a.status())
+	}
+	owner, err := srv.Authenticate(ctx, sess.Token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rates, err := srv.ListRates(ctx, owner, app.RateFilter{})
+	if err != nil || len(rates) != 1 || rates[0].ID != rate.ID || !rates[0].EffectiveFrom.Equal(rate.EffectiveFrom) || rates[0].Hourly != rate.Hourly {
+		t.Fatalf("server rates = %+v, %v; want the published %+v", rates, err, rate)
+	}
+	budgets, err := srv.Budgets(ctx, owner)
+	if err != nil || len(budgets) != 1 || budgets[0].ID != budget.ID {
+		t.Fatalf("server budgets = %+v, %v; want the published one", budgets, err)
+	}
+	onServer := slotsOf(t, srv, owner, nil)
+	if len(onServer) != len(slots) || onServer[0].ID != slots[0].ID {
+		t.Fatalf("server slots = %+v; want the published %d under their ids", onServer, len(slots))
+	}
+	sameSlots(t, "published device", slotsOf(t, a.svc, a.actor, nil), onServer)
+
+	// B joins as a member, bringing an hour with its activity and a rate of its own.
+	inv, err := srv.CreateInvitation(ctx, owner, app.InvitationInput{Email: "bo@example.com", Role: app.RoleMember})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := localDevice(t, "Bo", "Bo's work", base)
+	bRate, err := b.svc.SetRate(ctx, b.actor, app.RateInput{HourlyMinor: 5000, Currency: "USD"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.trackHour(slotDay.Add(3*time.Hour), "bo")
+	bsess, err := stintsync.AcceptInvitation(ctx, nil, base, "", inv.Code, "Bo", ownerPassword, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	remote, err := stintsync.NewRemote(base, bsess.Token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	team, err := remote.Catalog(ctx, bsess.Organization.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err = b.svc.PlanConnect(ctx, bsess, app.ConnectJoin, team)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.svc.ConnectWorkspace(ctx, app.RemoteTokenFile(b.dir), base, bsess, plan); err != nil {
+		t.Fatal(err)
+	}
+	if rep := b.sync(); rep.Rejected != 0 || rep.Pending != 0 {
+		t.Fatalf("B's first round = %+v (status %+v)", rep, b.status())
+	}
+	if b.actor, err = b.svc.LocalActor(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a.sync()
+	bSlots := slotsOf(t, srv, owner, &b.actor.UserID)
+	if len(bSlots) != 6 {
+		t.Fatalf("server holds %d of B's slots, want the 6 it brought", len(bSlots))
+	}
+	sameSlots(t, "B's device", slotsOf(t, b.svc, b.actor, nil), bSlots)
+	sameSlots(t, "A's device", slotsOf(t, a.svc, a.actor, nil), slotsOf(t, srv, owner, nil))
+	if rates, err := srv.ListRates(ctx, owner, app.RateFilter{}); err != nil || len(rates) != 1 || rates[0].ID == bRate.ID {
+		t.Fatalf("server rates after the join = %+v, %v; want the team's only", rates, err)
+	}
 }
