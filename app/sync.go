@@ -57,6 +57,8 @@ type SyncRows interface {
 	EntrySlots(ctx context.Context, s Scope, entryID uuid.UUID, since time.Time) ([]ActivitySlot, error)
 	// Budget finds a live project budget of s.OrgID by id.
 	Budget(ctx context.Context, s Scope, id uuid.UUID) (Budget, error)
+	// InvoiceEntries lists the entries an invoice of s.OrgID marks, in id order.
+	InvoiceEntries(ctx context.Context, s Scope, invoiceID uuid.UUID) ([]uuid.UUID, error)
 }
 
 // SyncKind names a synced table.

@@ -589,7 +589,7 @@ func mutationFor(ctx context.Context, tx Tx, a Actor, c Change) (Mutation, error
 			row, err = tx.Tags().Get(ctx, sc, c.EntityID)
 		case EntityTimeEntry:
 			row, err = tx.TimeEntries().Get(ctx, sc, c.EntityID)
-		case EntityRate, EntityBudget, EntityActivitySlot:
+		case EntityRate, EntityBudget, EntityActivitySlot, EntityInvoice:
 			row, err = localSyncedRow(ctx, tx, sc, c.Entity, c.EntityID)
 		default:
 			// Organizations, users and memberships are changed on the server (members,

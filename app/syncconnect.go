@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -420,6 +421,9 @@ type localWorkspace struct {
 	rates   []Rate
 	budgets []Budget
 	slots   []ActivitySlot
+	// invoices, oldest number first, go up with a publish keeping their numbers; a join
+	// leaves them behind (the team numbers its own).
+	invoices []Invoice
 }
 
 // digest sums up the rows' ids and versions in the order they were read.
@@ -448,6 +452,9 @@ func (w localWorkspace) digest() [sha256.Size]byte {
 		row(r.ID, r.Meta)
 	}
 	for _, r := range w.budgets {
+		row(r.ID, r.Meta)
+	}
+	for _, r := range w.invoices {
 		row(r.ID, r.Meta)
 	}
 	var out [sha256.Size]byte
@@ -560,6 +567,10 @@ func readWorkspace(ctx context.Context, tx Tx, a Actor) (localWorkspace, error) 
 	if w.budgets, err = tx.Budgets().List(ctx, sc); err != nil {
 		return w, fmt.Errorf("local budgets: %w", err)
 	}
+	if w.invoices, err = tx.Invoices().List(ctx, sc); err != nil {
+		return w, fmt.Errorf("local invoices: %w", err)
+	}
+	slices.Reverse(w.invoices)
 	// Oldest entry first, as they are queued.
 	for i := len(w.entries) - 1; i >= 0; i-- {
 		slots, err := tx.Sync().EntrySlots(ctx, sc, w.entries[i].ID, time.Time{})
@@ -750,6 +761,11 @@ func (s *Service) queueWorkspace(ctx context.Context, tx Tx, w localWorkspace) e
 	}
 	for _, r := range w.slots {
 		if err := queue(EntityActivitySlot, r.ID, r.Meta); err != nil {
+			return err
+		}
+	}
+	for _, r := range w.invoices {
+		if err := queue(EntityInvoice, r.ID, r.Meta); err != nil {
 			return err
 		}
 	}

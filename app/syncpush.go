@@ -44,10 +44,14 @@ const (
 	EntityRate         = "rate"
 	EntityBudget       = "budget"
 	EntityActivitySlot = "activity_slot"
+	// Invoices are pushed once, by a workspace published with invoices of its own; a
+	// connected device makes none (docs/sync.md, Invoices).
+	EntityInvoice = "invoice"
 )
 
 // pushedEntities are the entities a push may carry, as a device names them.
-var pushedEntities = []string{EntityClient, EntityProject, EntityTask, EntityTag, EntityTimeEntry, EntityRate, EntityBudget, EntityActivitySlot}
+var pushedEntities = []string{EntityClient, EntityProject, EntityTask, EntityTag, EntityTimeEntry, EntityRate, EntityBudget, EntityActivitySlot,
+	EntityInvoice}
 
 // pushedEntityList is pushedEntities in words, for a rejection's message.
 var pushedEntityList = strings.Join(pushedEntities, ", ")
@@ -779,6 +783,8 @@ func (s *Service) pushEntity(ctx context.Context, a Actor, m Mutation, create bo
 		return s.pushBudget(ctx, a, m, create)
 	case EntityActivitySlot:
 		return s.pushSlot(ctx, a, m, create)
+	case EntityInvoice:
+		return s.pushInvoice(ctx, a, m, create)
 	}
 	return nil, 0, Invalid("entity", "must be one of %s", pushedEntityList)
 }
@@ -1075,6 +1081,10 @@ func (s *Service) currentRow(ctx context.Context, a Actor, entity string, id uui
 	case EntityActivitySlot:
 		var v SyncedSlot
 		v, err = s.slotByID(ctx, a, id)
+		row, meta = v, v.Meta
+	case EntityInvoice:
+		var v Invoice
+		v, err = s.InvoiceByID(ctx, a, id)
 		row, meta = v, v.Meta
 	default:
 		return nil, "", 0, Invalid("entity", "must be one of %s", pushedEntityList)

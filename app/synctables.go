@@ -354,8 +354,81 @@ func localSyncedRow(ctx context.Context, tx Tx, sc Scope, entity string, id uuid
 			return nil, err
 		}
 		return slot.Synced(), nil
+	case EntityInvoice:
+		inv, err := tx.Invoices().Get(ctx, sc, id)
+		if err != nil {
+			return nil, err
+		}
+		entries, err := tx.Sync().InvoiceEntries(ctx, sc, id)
+		if err != nil {
+			return nil, err
+		}
+		return SyncedInvoice{Invoice: inv, EntryIDs: entries}, nil
 	}
 	return nil, errNoSyncedRow
+}
+
+// SyncedInvoice is an invoice as a published workspace pushes it: the invoice and the
+// entries it marks.
+type SyncedInvoice struct {
+	Invoice
+	EntryIDs []uuid.UUID `json:"entry_ids"`
+}
+
+// pushInvoice takes an invoice of a workspace published with invoices of its own
+// (docs/sync.md, Invoices), managers and above. It keeps its id and number, which must be
+// the organization's next on the server: a published workspace's invoices go up oldest
+// first, after its entries, so numbering stays without gaps; any other number (the server
+// numbered invoices meanwhile) is a conflict, never a second invoice of one number. Its
+// entries must be the organization's and on no other invoice; they are marked (locked) as
+// on the device. An invoice does not change once made: an update is refused.
+func (s *Service) pushInvoice(ctx context.Context, a Actor, m Mutation, create bool) (json.RawMessage, int64, error) {
+	if err := a.require(PermRatesManage); err != nil {
+		return nil, 0, err
+	}
+	if m.Op == OpDelete || !create {
+		return nil, 0, Conflict("an invoice does not change once made")
+	}
+	var in SyncedInvoice
+	if err := json.Unmarshal(m.Row, &in); err != nil {
+		return nil, 0, Invalid("row", "must be an invoice as JSON")
+	}
+	var out Invoice
+	err := s.write(ctx, a, PermRatesManage, func(tx Tx, a Actor, now time.Time) error {
+		next, err := tx.Invoices().NextNumber(ctx, a.Scope())
+		if err != nil {
+			return fmt.Errorf("invoice number: %w", err)
+		}
+		if in.Number != next {
+			return Conflict("invoice %d is not this organization's next number on the server (%d); the server numbers its invoices", in.Number, next)
+		}
+		for _, id := range in.EntryIDs {
+			if _, err := tx.TimeEntries().Get(ctx, a.Scope(), id); err != nil {
+				return fmt.Errorf("invoiced entry %s: %w", id, err)
+			}
+			if _, err := tx.Invoices().Lock(ctx, a.Scope(), id); err == nil {
+				return Conflict("an entry of invoice %d is on another invoice", in.Number)
+			} else if !errors.Is(err, ErrNotFound) {
+				return err
+			}
+		}
+		out = in.Invoice
+		out.ID, out.TenantID, out.OrganizationID = m.EntityID, a.TenantID, a.OrgID
+		out.Meta = s.stamp(now)
+		out.CreatedAt = bornAt(in.CreatedAt, now)
+		if out.Lines == nil {
+			out.Lines = []InvoiceLine{}
+		}
+		if err := tx.Invoices().Insert(ctx, a.Scope(), out, in.EntryIDs); err != nil {
+			return fmt.Errorf("invoice: %w", err)
+		}
+		return s.auditRate(ctx, tx, a, "invoice.create", out.ID, now)
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	b, err := json.Marshal(out)
+	return b, out.Version, err
 }
 
 // applySyncedRow writes a pulled rate, budget or activity slot (applyRow); ok is false
@@ -393,4 +466,18 @@ func applySyncedRow(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow, f
 			func(sc Scope, prev int64) error { return tx.ActivitySlots().Update(ctx, sc, v, prev) })
 	}
 	return false, nil
+}
+
+// invoicesNumberedHere refuses an invoice on a device connected to a team server: the
+// server numbers the organization's invoices (docs/sync.md, Invoices), so two devices
+// cannot each take the same next number offline.
+func invoicesNumberedHere(ctx context.Context, tx Tx) error {
+	url, err := optionalSetting(ctx, tx, settingSyncURL)
+	if err != nil {
+		return err
+	}
+	if url != "" {
+		return Conflict("this workspace's invoices are numbered by its team server (%s); create the invoice there", url)
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package sync_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -515,5 +516,127 @@ func TestPublishAndJoinCarryTheNewTables(t *testing.T) {
 	sameSlots(t, "A's device", slotsOf(t, a.svc, a.actor, nil), slotsOf(t, srv, owner, nil))
 	if rates, err := srv.ListRates(ctx, owner, app.RateFilter{}); err != nil || len(rates) != 1 || rates[0].ID == bRate.ID {
 		t.Fatalf("server rates after the join = %+v, %v; want the team's only", rates, err)
+	}
+}
+
+// TestInvoiceNumbersStayGapFree: invoices made before a workspace is published go up with
+// it keeping their numbers and their entries' locks; once connected, a device makes no
+// invoice (the server numbers them), so a second device cannot take a number the first
+// took offline, and the server's next invoice follows the published ones.
+func TestInvoiceNumbersStayGapFree(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "server.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	srv, base := serveStore(t, st)
+
+	a := localDevice(t, "Ada", "Ada's work", base)
+	c, err := a.svc.CreateClient(ctx, a.actor, app.ClientInput{Name: "Acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := a.svc.CreateProject(ctx, a.actor, app.ProjectInput{Name: "Site", ClientID: &c.ID, Billable: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.svc.SetRate(ctx, a.actor, app.RateInput{HourlyMinor: 10000, Currency: "EUR", EffectiveFrom: "2026-01-01"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, day := range []int{2, 3, 16} {
+		a.entry(day, 9, "billed", &p.ID, nil)
+	}
+	invoice := func(svc *app.Service, actor app.Actor, from, to string) (app.Invoice, error) {
+		return svc.CreateInvoice(ctx, actor, app.InvoiceInput{ClientID: &c.ID, From: from, To: to, Timezone: "UTC"})
+	}
+	first, err := invoice(a.svc, a.actor, "2026-11-01", "2026-11-10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := invoice(a.svc, a.actor, "2026-11-11", "2026-11-20")
+	if err != nil || first.Number != 1 || second.Number != 2 {
+		t.Fatalf("local invoices %d and %d, %v; want 1 and 2", first.Number, second.Number, err)
+	}
+	in, err := a.svc.PublishRequest(ctx, "ada@example.com", ownerPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := stintsync.Publish(ctx, nil, base, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := a.svc.PlanConnect(ctx, sess, app.ConnectPublish, app.TeamCatalog{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.svc.ConnectWorkspace(ctx, app.RemoteTokenFile(a.dir), base, sess, plan); err != nil {
+		t.Fatal(err)
+	}
+	if rep := a.sync(); rep.Rejected != 0 || rep.Pending != 0 {
+		t.Fatalf("A's first round = %+v (status %+v)", rep, a.status())
+	}
+	owner, err := srv.Authenticate(ctx, sess.Token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	numbers := func() []int64 {
+		t.Helper()
+		list, err := srv.Invoices(ctx, owner)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []int64
+		for _, inv := range list {
+			out = append(out, inv.Number)
+		}
+		return out
+	}
+	if got := numbers(); !slices.Equal(got, []int64{2, 1}) {
+		t.Fatalf("server invoices %v, want the published 2 and 1", got)
+	}
+	if got, err := srv.InvoiceByID(ctx, owner, first.ID); err != nil || got.TotalMinor != first.TotalMinor || got.Number != 1 {
+		t.Fatalf("server's invoice 1 = %+v, %v; want the device's", got, err)
+	}
+	// The published invoice's entries are locked on the server too.
+	entries, err := srv.TimeEntries(ctx, owner, app.EntryQuery{ListParams: app.ListParams{Limit: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	desc := "edited"
+	if _, err := srv.UpdateTimeEntry(ctx, owner, entries.Items[0].ID, app.TimeEntryPatch{Description: &desc}, 0); !errors.Is(err, app.ErrConflict) {
+		t.Fatalf("editing an invoiced entry on the server: %v, want a conflict (locked)", err)
+	}
+
+	// A second device of the same user: neither device numbers an invoice while connected.
+	b := &device{t: t, dir: t.TempDir(), url: base}
+	bst, err := sqlite.Open(ctx, filepath.Join(b.dir, "stint.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bst.Close() })
+	b.svc = app.New(bst, app.Options{Hasher: fastHasher, NodeID: "AdaB"})
+	bsess, err := stintsync.Login(ctx, nil, base, "ada@example.com", ownerPassword, uuid.Nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.svc.ConnectRemote(ctx, app.RemoteTokenFile(b.dir), base, bsess); err != nil {
+		t.Fatal(err)
+	}
+	b.sync()
+	b.actor = b.localActor()
+	a.entry(25, 9, "later", &p.ID, nil)
+	for name, d := range map[string]*device{"A": a, "B": b} {
+		if _, err := invoice(d.svc, d.actor, "2026-11-21", "2026-11-30"); !errors.Is(err, app.ErrConflict) {
+			t.Fatalf("device %s made an invoice while connected: %v, want a conflict", name, err)
+		}
+	}
+	a.sync()
+	third, err := invoice(srv, owner, "2026-11-21", "2026-11-30")
+	if err != nil || third.Number != 3 {
+		t.Fatalf("the server's next invoice = %d, %v; want 3", third.Number, err)
+	}
+	if got := numbers(); !slices.Equal(got, []int64{3, 2, 1}) {
+		t.Fatalf("server invoices %v, want 3, 2, 1", got)
 	}
 }

@@ -223,6 +223,16 @@ func (s syncRows) Budget(ctx context.Context, sc app.Scope, id uuid.UUID) (app.B
 		sc.TenantID, sc.OrgID, id))
 }
 
+// InvoiceEntries lists the entries an invoice marks.
+func (s syncRows) InvoiceEntries(ctx context.Context, sc app.Scope, invoiceID uuid.UUID) ([]uuid.UUID, error) {
+	return queryList(ctx, s.q, "invoice entries", func(r *sql.Rows) (uuid.UUID, error) {
+		var id uuid.UUID
+		err := r.Scan(&id)
+		return id, err
+	}, `SELECT entry_id FROM invoice_entries WHERE invoice_id = ? AND tenant_id = ? AND organization_id = ? ORDER BY entry_id`,
+		invoiceID, sc.TenantID, sc.OrgID)
+}
+
 // pullKind appends the rows of one kind that query returns (server_version first, then the
 // kind's columns) to rows.
 func pullKind[T any](ctx context.Context, q querier, rows []app.SyncRow, kind app.SyncKind, scan func(rowScanner) (T, error),

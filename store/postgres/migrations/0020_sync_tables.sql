@@ -1,12 +1,12 @@
--- Stint schema, version 20: rates, budgets and activity slots sync (docs/sync.md, "Rates,
--- budgets and activity slots"). A push locates the ids it carries with sync_locate
--- (migration 0004), which now knows their tables too. Invoices are not pushed: they are
--- made where the numbering is (docs/sync.md, Invoices).
+-- Stint schema, version 20: rates, budgets and activity slots sync, and a published
+-- workspace's invoices go up (docs/sync.md, "Rates, budgets and activity slots" and
+-- "Invoices"). A push locates the ids it carries with sync_locate (migration 0004), which
+-- now knows their tables too.
 CREATE OR REPLACE FUNCTION sync_locate(p_table text, p_ids uuid[], p_tenant uuid) RETURNS TABLE (
     id uuid, in_tenant boolean, organization_id uuid, deleted boolean)
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = stint, pg_temp AS $$
 BEGIN
-    IF p_table NOT IN ('clients', 'projects', 'tasks', 'tags', 'time_entries', 'rates', 'project_budgets', 'activity_slots') THEN
+    IF p_table NOT IN ('clients', 'projects', 'tasks', 'tags', 'time_entries', 'rates', 'project_budgets', 'activity_slots', 'invoices') THEN
         RAISE EXCEPTION 'sync_locate: % is not a pushed table', p_table;
     END IF;
     RETURN QUERY EXECUTE format(
