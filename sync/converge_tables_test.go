@@ -640,3 +640,83 @@ func TestInvoiceNumbersStayGapFree(t *testing.T) {
 		t.Fatalf("server invoices %v, want 3, 2, 1", got)
 	}
 }
+
+// TestTwoDevicesSlotOfOneEntryAndStart (simulation seed 145, once slots synced): two
+// devices of a user record a slot of the same entry and start. The server keeps the first
+// it hears of and refuses the second as a conflict; the second device drops its own (a
+// tombstone) and takes the server's, which its tombstone must not keep out: one live slot
+// per entry and start, tombstones aside.
+func TestTwoDevicesSlotOfOneEntryAndStart(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	a := newDevice(t, tm, "deviceA")
+	b := newDevice(t, tm, "deviceB")
+	stop := slotDay.Add(time.Hour)
+	e, err := a.svc.CreateTimeEntry(ctx, a.actor, app.TimeEntryInput{StartedAt: slotDay, StoppedAt: &stop, Description: "one hour"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.sync()
+	b.sync()
+	record := func(d *device, keys uint64) {
+		t.Helper()
+		if _, err := d.svc.RecordActivity(ctx, d.actor, app.ActivitySlot{EntryID: e.ID, Start: slotDay, Tracked: 10 * time.Minute,
+			Active: time.Minute, Keys: keys}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	record(a, 1)
+	record(b, 2)
+	a.sync()
+	b.sync()
+	b.sync()
+	st := b.status()
+	if len(st.Rejections) != 1 || st.Rejections[0].Entity != app.EntityActivitySlot || st.Rejections[0].Reason != app.RejectConflict {
+		t.Fatalf("B's rejections = %+v; want its slot refused as a conflict", st.Rejections)
+	}
+	if len(st.Deferred) != 0 {
+		t.Fatalf("B still defers %+v", st.Deferred)
+	}
+	onServer := slotsOf(t, tm.svc, tm.owner, nil)
+	if len(onServer) != 1 || onServer[0].Keys != 1 {
+		t.Fatalf("server slots = %+v; want A's", onServer)
+	}
+	sameSlots(t, "B", slotsOf(t, b.svc, b.actor, nil), onServer)
+}
+
+// TestAnIdleCutKeepsADescriptionEditedElsewhere (simulation seed 278, once the simulation
+// cut idle time): cutting idle time out of an entry changes its stop only, so the push of
+// the cut does not write the device's older description over a newer one from another
+// device.
+func TestAnIdleCutKeepsADescriptionEditedElsewhere(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	a := newDevice(t, tm, "deviceA")
+	b := newDevice(t, tm, "deviceB")
+	stop := slotDay.Add(time.Hour)
+	e, err := a.svc.CreateTimeEntry(ctx, a.actor, app.TimeEntryInput{StartedAt: slotDay, StoppedAt: &stop, Description: "first"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.sync()
+	b.sync()
+	desc := "edited on B"
+	if _, err := b.svc.UpdateTimeEntry(ctx, b.actor, e.ID, app.TimeEntryPatch{Description: &desc}, 0); err != nil {
+		t.Fatal(err)
+	}
+	b.sync()
+	if _, err := a.svc.NoteIdle(ctx, a.actor, e.ID, slotDay.Add(20*time.Minute), slotDay.Add(30*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.svc.ResolveIdle(ctx, a.actor, app.IdleDiscard); err != nil {
+		t.Fatal(err)
+	}
+	a.sync()
+	got, err := tm.svc.TimeEntry(ctx, tm.owner, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Description != desc || got.StoppedAt == nil || !got.StoppedAt.Equal(slotDay.Add(20*time.Minute)) {
+		t.Fatalf("server's entry: %q stopped %v; want B's description and A's cut at 08:20", got.Description, got.StoppedAt)
+	}
+}

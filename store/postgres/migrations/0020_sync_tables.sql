@@ -15,3 +15,8 @@ BEGIN
          FROM %I t WHERE t.id = ANY($1)', p_table) USING p_ids, p_tenant;
 END
 $$;
+
+-- One live activity slot per entry and slot start: a slot deleted on one replica must not
+-- keep another replica's slot of the same entry and start from landing.
+DROP INDEX activity_slots_entry;
+CREATE UNIQUE INDEX activity_slots_entry ON activity_slots(entry_id, slot_start) WHERE deleted_at IS NULL;
