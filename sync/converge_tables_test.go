@@ -312,7 +312,8 @@ func sameRates(x, y []app.Rate) bool {
 func TestDemotedManagersRateIsRejected(t *testing.T) {
 	ctx := context.Background()
 	tm := newTeam(t)
-	if _, err := tm.svc.SetRate(ctx, tm.owner, app.RateInput{HourlyMinor: 9000, Currency: "EUR"}); err != nil {
+	orgRate, err := tm.svc.SetRate(ctx, tm.owner, app.RateInput{HourlyMinor: 9000, Currency: "EUR"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	member := newMemberDevice(t, tm, "memberA")
@@ -338,6 +339,9 @@ func TestDemotedManagersRateIsRejected(t *testing.T) {
 	}
 	if got, err := member.svc.ListRates(ctx, member.localActor(), app.RateFilter{}); err != nil || len(got) != 0 {
 		t.Fatalf("a member's device lists %d rates, %v; want none (none is set for them)", len(got), err)
+	}
+	if member.holdsRow(app.EntityRate, orgRate.ID) {
+		t.Fatal("the demoted member's device still holds the organization's rate: the resync kept what they no longer see")
 	}
 	if all, err := tm.svc.ListRates(ctx, tm.owner, app.RateFilter{}); err != nil || len(all) != 1 {
 		t.Fatalf("server rates = %d, %v; want only the owner's", len(all), err)
