@@ -116,12 +116,18 @@ func (s *Service) RecordActivity(ctx context.Context, a Actor, slot ActivitySlot
 			if err := tx.ActivitySlots().Insert(ctx, sc, slot); err != nil {
 				return err
 			}
+			if err := s.logSlot(ctx, tx, slot, nil); err != nil {
+				return err
+			}
 		case err != nil:
 			return err
 		default:
 			slot.ID, slot.TenantID, slot.OrganizationID, slot.UserID, slot.Meta = old.ID, old.TenantID, old.OrganizationID, old.UserID, old.Meta
 			prev := s.touch(&slot.Meta, now)
 			if err := tx.ActivitySlots().Update(ctx, sc, slot, prev); err != nil {
+				return err
+			}
+			if err := s.logSlot(ctx, tx, slot, &old); err != nil {
 				return err
 			}
 		}

@@ -65,46 +65,65 @@ func (s *Service) SetBudget(ctx context.Context, a Actor, projectID uuid.UUID, i
 	}
 	var out Budget
 	err := s.write(ctx, a, PermRatesManage, func(tx Tx, a Actor, now time.Time) error {
-		if _, err := tx.Projects().Get(ctx, a.Scope(), projectID); err != nil {
-			return fmt.Errorf("project: %w", err)
-		}
-		var c checker
-		c.check(in.Kind == BudgetHours || in.Kind == BudgetMoney, "kind", "must be hours or money")
-		c.check(in.Limit > 0, "limit", "must be above 0")
-		currency := ""
-		if in.Kind == BudgetMoney {
-			rates, err := tx.Rates().List(ctx, a.Scope(), RateFilter{})
-			if err != nil {
-				return fmt.Errorf("rates: %w", err)
-			}
-			currency = ratesCurrency(rates)
-			c.check(currency != "", "kind", "a money budget needs the organization's rates (their currency) first")
-		}
-		if err := c.err(); err != nil {
-			return err
-		}
-		old, err := tx.Budgets().ByProject(ctx, a.Scope(), projectID)
-		switch {
-		case err == nil:
-			out = old
-			prev := s.touch(&out.Meta, now)
-			out.Kind, out.Limit, out.Currency = in.Kind, in.Limit, currency
-			if err := tx.Budgets().Update(ctx, a.Scope(), out, prev); err != nil {
-				return fmt.Errorf("budget: %w", err)
-			}
-			return s.auditRate(ctx, tx, a, "budget.update", out.ID, now)
-		case errors.Is(err, ErrNotFound):
-			out = Budget{ID: NewID(), TenantID: a.TenantID, OrganizationID: a.OrgID, ProjectID: projectID, Kind: in.Kind, Limit: in.Limit,
-				Currency: currency, Meta: s.stamp(now)}
-			if err := tx.Budgets().Insert(ctx, a.Scope(), out); err != nil {
-				return fmt.Errorf("budget: %w", err)
-			}
-			return s.auditRate(ctx, tx, a, "budget.create", out.ID, now)
-		default:
-			return fmt.Errorf("budget: %w", err)
-		}
+		var err error
+		out, err = s.putBudget(ctx, tx, a, projectID, in, uuid.Nil, time.Time{}, now)
+		return err
 	})
 	return out, err
+}
+
+// putBudget is SetBudget inside its write, for the API and for a budget a device pushes
+// (id, the device's, and born, its creation instant; uuid.Nil and zero for the server's
+// own). A pushed budget of a project that has another one already (set on another device)
+// is a conflict: the device drops its copy and pulls the other.
+func (s *Service) putBudget(ctx context.Context, tx Tx, a Actor, projectID uuid.UUID, in BudgetInput, id uuid.UUID, born, now time.Time) (Budget, error) {
+	if _, err := tx.Projects().Get(ctx, a.Scope(), projectID); err != nil {
+		return Budget{}, fmt.Errorf("project: %w", err)
+	}
+	var c checker
+	c.check(in.Kind == BudgetHours || in.Kind == BudgetMoney, "kind", "must be hours or money")
+	c.check(in.Limit > 0, "limit", "must be above 0")
+	currency := ""
+	if in.Kind == BudgetMoney {
+		rates, err := tx.Rates().List(ctx, a.Scope(), RateFilter{})
+		if err != nil {
+			return Budget{}, fmt.Errorf("rates: %w", err)
+		}
+		currency = ratesCurrency(rates)
+		c.check(currency != "", "kind", "a money budget needs the organization's rates (their currency) first")
+	}
+	if err := c.err(); err != nil {
+		return Budget{}, err
+	}
+	old, err := tx.Budgets().ByProject(ctx, a.Scope(), projectID)
+	switch {
+	case err == nil:
+		if id != uuid.Nil && old.ID != id {
+			return Budget{}, Conflict("the project has a budget already (set on another device)")
+		}
+		out, before := old, old
+		prev := s.touch(&out.Meta, now)
+		out.Kind, out.Limit, out.Currency = in.Kind, in.Limit, currency
+		if err := tx.Budgets().Update(ctx, a.Scope(), out, prev); err != nil {
+			return Budget{}, fmt.Errorf("budget: %w", err)
+		}
+		return out, s.recordRate(ctx, tx, a, "budget.update", EntityBudget, out.ID, out.Meta, out, before)
+	case errors.Is(err, ErrNotFound):
+		if id == uuid.Nil {
+			id = NewID()
+		}
+		out := Budget{ID: id, TenantID: a.TenantID, OrganizationID: a.OrgID, ProjectID: projectID, Kind: in.Kind, Limit: in.Limit,
+			Currency: currency, Meta: s.stamp(now)}
+		if !born.IsZero() {
+			out.CreatedAt = bornAt(born, now)
+		}
+		if err := tx.Budgets().Insert(ctx, a.Scope(), out); err != nil {
+			return Budget{}, fmt.Errorf("budget: %w", err)
+		}
+		return out, s.recordRate(ctx, tx, a, "budget.create", EntityBudget, out.ID, out.Meta, out, nil)
+	default:
+		return Budget{}, fmt.Errorf("budget: %w", err)
+	}
 }
 
 // DeleteBudget removes a project's budget (managers and above).
@@ -122,7 +141,7 @@ func (s *Service) DeleteBudget(ctx context.Context, a Actor, projectID uuid.UUID
 		if err := tx.Budgets().Update(ctx, a.Scope(), b, prev); err != nil {
 			return fmt.Errorf("budget: %w", err)
 		}
-		return s.auditRate(ctx, tx, a, "budget.delete", b.ID, now)
+		return s.recordRate(ctx, tx, a, "budget.delete", EntityBudget, b.ID, b.Meta, b, nil)
 	})
 }
 

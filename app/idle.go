@@ -99,12 +99,15 @@ func (s *Service) discardIdleTx(ctx context.Context, tx Tx, a Actor, now time.Ti
 		return TimeEntry{}, nil, Invalid("to", "must be after from")
 	}
 	oldStop := e.StoppedAt
+	before := e
 	e.StoppedAt = &from
 	prev := s.touch(&e.Meta, now)
 	if err := tx.TimeEntries().Update(ctx, Scope{TenantID: e.TenantID, OrgID: e.OrganizationID}, e, prev); err != nil {
 		return TimeEntry{}, nil, err
 	}
-	if err := s.recordEntry(ctx, tx, a, e, "time_entry.discard_idle"); err != nil {
+	// The cut changes the stop only: a push must not write the device's copy of the other
+	// fields over newer edits made elsewhere.
+	if err := s.recordEntryChange(ctx, tx, a, &before, e, "time_entry.discard_idle"); err != nil {
 		return TimeEntry{}, nil, err
 	}
 	if stop || (oldStop != nil && !to.Before(*oldStop)) {
@@ -123,7 +126,7 @@ func (s *Service) discardIdleTx(ctx context.Context, tx Tx, a Actor, now time.Ti
 		return TimeEntry{}, nil, err
 	}
 	// The activity measured after the idle time goes with the part after it.
-	if err := tx.ActivitySlots().Move(ctx, Scope{TenantID: e.TenantID, OrgID: e.OrganizationID}, e.ID, next.ID, to, s.hlc.Now(), now); err != nil {
+	if err := s.moveSlotsLogged(ctx, tx, Scope{TenantID: e.TenantID, OrgID: e.OrganizationID}, e.ID, next.ID, to, now); err != nil {
 		return TimeEntry{}, nil, err
 	}
 	return e, &next, nil

@@ -131,6 +131,9 @@ func (s *Service) CreateInvoice(ctx context.Context, a Actor, in InvoiceInput) (
 	}
 	var out Invoice
 	err = s.write(ctx, a, PermRatesManage, func(tx Tx, a Actor, now time.Time) error {
+		if err := invoicesNumberedHere(ctx, tx); err != nil {
+			return err
+		}
 		var c checker
 		if in.ClientID != nil {
 			_, err := tx.Clients().Get(ctx, a.Scope(), *in.ClientID)

@@ -111,80 +111,105 @@ func (s *Service) SetRate(ctx context.Context, a Actor, in RateInput) (Rate, err
 	}
 	var out Rate
 	err := s.write(ctx, a, PermRatesManage, func(tx Tx, a Actor, now time.Time) error {
-		var c checker
-		level := RateLevelOf(in.UserID, in.ClientID, in.ProjectID)
-		c.check(level != "", "client_id", "a client rate names no member and no project")
-		currency := strings.ToUpper(strings.TrimSpace(in.Currency))
-		c.check(currencyRE.MatchString(currency), "currency", "must be an ISO 4217 code such as EUR")
-		c.check(in.HourlyMinor >= 0 && in.HourlyMinor <= MaxHourlyMinor, "hourly_minor", "must be between 0 and %d", MaxHourlyMinor)
-		from, err := s.effectiveFrom(ctx, tx, a, in.EffectiveFrom, now)
-		if err != nil {
-			c.add("effective_from", "%s", err.Error())
-		}
-		if in.UserID != nil {
-			m, err := tx.Memberships().Get(ctx, a.Scope(), *in.UserID)
-			if err == nil && m.DeletedAt != nil {
-				err = ErrNotFound
-			}
-			if err := mustRef(&c, "user_id", err); err != nil {
-				return err
-			}
-		}
-		if in.ClientID != nil {
-			_, err := tx.Clients().Get(ctx, a.Scope(), *in.ClientID)
-			if err := mustRef(&c, "client_id", err); err != nil {
-				return err
-			}
-		}
-		if in.ProjectID != nil {
-			_, err := tx.Projects().Get(ctx, a.Scope(), *in.ProjectID)
-			if err := mustRef(&c, "project_id", err); err != nil {
-				return err
-			}
-		}
-		if err := c.err(); err != nil {
-			return err
-		}
-		all, err := tx.Rates().List(ctx, a.Scope(), RateFilter{})
-		if err != nil {
-			return fmt.Errorf("rates: %w", err)
-		}
-		var same *Rate
-		for i, r := range all {
-			if sameRateKey(r, in) && r.EffectiveFrom.Equal(from) {
-				same = &all[i]
-			}
-		}
-		for _, r := range all {
-			if r.Hourly.Currency != currency && (same == nil || r.ID != same.ID) {
-				return Conflict("this organization's rates are in %s", r.Hourly.Currency)
-			}
-		}
-		if same == nil {
-			if len(all) >= MaxRates {
-				return Conflict("an organization holds at most %d rates", MaxRates)
-			}
-			out = Rate{ID: NewID(), TenantID: a.TenantID, OrganizationID: a.OrgID, Level: level, UserID: in.UserID, ClientID: in.ClientID,
-				ProjectID: in.ProjectID, Hourly: Money{Minor: in.HourlyMinor, Currency: currency}, EffectiveFrom: from, Meta: s.stamp(now)}
-			if err := tx.Rates().Insert(ctx, a.Scope(), out); err != nil {
-				return fmt.Errorf("rate: %w", err)
-			}
-			return s.auditRate(ctx, tx, a, "rate.create", out.ID, now)
-		}
-		out = *same
-		prev := s.touch(&out.Meta, now)
-		out.Hourly = Money{Minor: in.HourlyMinor, Currency: currency}
-		if err := tx.Rates().Update(ctx, a.Scope(), out, prev); err != nil {
-			return fmt.Errorf("rate: %w", err)
-		}
-		return s.auditRate(ctx, tx, a, "rate.update", out.ID, now)
+		from, ferr := s.effectiveFrom(ctx, tx, a, in.EffectiveFrom, now)
+		var err error
+		out, err = s.putRate(ctx, tx, a, in, from, ferr, uuid.Nil, time.Time{}, now)
+		return err
 	})
 	return out, err
 }
 
-// auditRate writes a rate's (or budget's) audit row. Rates and budgets are not in sync's
-// tables yet, so they take no change-log row: the outbox would push what the server cannot
-// apply.
+// putRate is SetRate inside its write, for the API and for a rate a device pushes (id, the
+// device's, and born, its creation instant; uuid.Nil and zero for a new rate of the
+// server's). A pushed rate whose level, key and effective instant another rate holds
+// already (set on another device) is a conflict: the device drops its copy and pulls the
+// other.
+func (s *Service) putRate(ctx context.Context, tx Tx, a Actor, in RateInput, from time.Time, fromErr error, id uuid.UUID, born, now time.Time) (Rate, error) {
+	var c checker
+	level := RateLevelOf(in.UserID, in.ClientID, in.ProjectID)
+	c.check(level != "", "client_id", "a client rate names no member and no project")
+	currency := strings.ToUpper(strings.TrimSpace(in.Currency))
+	c.check(currencyRE.MatchString(currency), "currency", "must be an ISO 4217 code such as EUR")
+	c.check(in.HourlyMinor >= 0 && in.HourlyMinor <= MaxHourlyMinor, "hourly_minor", "must be between 0 and %d", MaxHourlyMinor)
+	if fromErr != nil {
+		c.add("effective_from", "%s", fromErr.Error())
+	}
+	if in.UserID != nil {
+		m, err := tx.Memberships().Get(ctx, a.Scope(), *in.UserID)
+		if err == nil && m.DeletedAt != nil {
+			err = ErrNotFound
+		}
+		if err := mustRef(&c, "user_id", err); err != nil {
+			return Rate{}, err
+		}
+	}
+	if in.ClientID != nil {
+		_, err := tx.Clients().Get(ctx, a.Scope(), *in.ClientID)
+		if err := mustRef(&c, "client_id", err); err != nil {
+			return Rate{}, err
+		}
+	}
+	if in.ProjectID != nil {
+		_, err := tx.Projects().Get(ctx, a.Scope(), *in.ProjectID)
+		if err := mustRef(&c, "project_id", err); err != nil {
+			return Rate{}, err
+		}
+	}
+	if err := c.err(); err != nil {
+		return Rate{}, err
+	}
+	all, err := tx.Rates().List(ctx, a.Scope(), RateFilter{})
+	if err != nil {
+		return Rate{}, fmt.Errorf("rates: %w", err)
+	}
+	var same *Rate
+	for i, r := range all {
+		if sameRateKey(r, in) && r.EffectiveFrom.Equal(from) {
+			same = &all[i]
+		}
+	}
+	if same != nil && id != uuid.Nil && same.ID != id {
+		return Rate{}, Conflict("a %s rate from %s is set already (on another device)", level, from.Format(time.RFC3339))
+	}
+	for _, r := range all {
+		if r.Hourly.Currency != currency && (same == nil || r.ID != same.ID) {
+			return Rate{}, Conflict("this organization's rates are in %s", r.Hourly.Currency)
+		}
+	}
+	if same == nil {
+		if len(all) >= MaxRates {
+			return Rate{}, Conflict("an organization holds at most %d rates", MaxRates)
+		}
+		if id == uuid.Nil {
+			id = NewID()
+		}
+		out := Rate{ID: id, TenantID: a.TenantID, OrganizationID: a.OrgID, Level: level, UserID: in.UserID, ClientID: in.ClientID,
+			ProjectID: in.ProjectID, Hourly: Money{Minor: in.HourlyMinor, Currency: currency}, EffectiveFrom: from, Meta: s.stamp(now)}
+		if !born.IsZero() {
+			out.CreatedAt = bornAt(born, now)
+		}
+		if err := tx.Rates().Insert(ctx, a.Scope(), out); err != nil {
+			return Rate{}, fmt.Errorf("rate: %w", err)
+		}
+		return out, s.recordRate(ctx, tx, a, "rate.create", EntityRate, out.ID, out.Meta, out, nil)
+	}
+	out, before := *same, *same
+	prev := s.touch(&out.Meta, now)
+	out.Hourly = Money{Minor: in.HourlyMinor, Currency: currency}
+	if err := tx.Rates().Update(ctx, a.Scope(), out, prev); err != nil {
+		return Rate{}, fmt.Errorf("rate: %w", err)
+	}
+	return out, s.recordRate(ctx, tx, a, "rate.update", EntityRate, out.ID, out.Meta, out, before)
+}
+
+// recordRate writes a rate's (or budget's) audit and change-log rows: rates and budgets
+// sync (docs/sync.md, Rates and budgets). before is the row before an update, when known.
+func (s *Service) recordRate(ctx context.Context, tx Tx, a Actor, action, entity string, id uuid.UUID, meta Meta, row, before any) error {
+	return s.record(ctx, tx, a.Scope(), &a.UserID, change{action: action, entity: entity, id: id, org: &a.OrgID, meta: meta, row: row, before: before})
+}
+
+// auditRate writes the audit row of an invoice's write, which takes no change-log row:
+// invoices are written where the numbering is (docs/sync.md, Invoices).
 func (s *Service) auditRate(ctx context.Context, tx Tx, a Actor, action string, id uuid.UUID, now time.Time) error {
 	entity, _, _ := strings.Cut(action, ".")
 	if err := tx.Audit().Append(ctx, a.Scope(), AuditEntry{ID: NewID(), TenantID: a.TenantID, OrganizationID: &a.OrgID, ActorID: &a.UserID,
@@ -257,7 +282,7 @@ func (s *Service) DeleteRate(ctx context.Context, a Actor, id uuid.UUID, expecte
 		if err := tx.Rates().Update(ctx, a.Scope(), r, prev); err != nil {
 			return fmt.Errorf("rate: %w", err)
 		}
-		return s.auditRate(ctx, tx, a, "rate.delete", id, now)
+		return s.recordRate(ctx, tx, a, "rate.delete", EntityRate, id, r.Meta, r, nil)
 	})
 }
 

@@ -50,6 +50,15 @@ type SyncRows interface {
 	// and it returns the ids it updated. A running entry is refused (ErrConflict): it may
 	// meet the device's own running one, which one row at a time decides.
 	UpdatePulledEntries(ctx context.Context, s Scope, es []TimeEntry) ([]uuid.UUID, error)
+	// ActivitySlot finds a live activity slot of s.OrgID by id, of any user.
+	ActivitySlot(ctx context.Context, s Scope, id uuid.UUID) (ActivitySlot, error)
+	// EntrySlots returns the live slots of an entry of s.OrgID starting at or after since,
+	// by start.
+	EntrySlots(ctx context.Context, s Scope, entryID uuid.UUID, since time.Time) ([]ActivitySlot, error)
+	// Budget finds a live project budget of s.OrgID by id.
+	Budget(ctx context.Context, s Scope, id uuid.UUID) (Budget, error)
+	// InvoiceEntries lists the entries an invoice of s.OrgID marks, in id order.
+	InvoiceEntries(ctx context.Context, s Scope, invoiceID uuid.UUID) ([]uuid.UUID, error)
 }
 
 // SyncKind names a synced table.
@@ -64,14 +73,20 @@ const (
 	SyncProject      SyncKind = "project"
 	SyncTask         SyncKind = "task"
 	SyncTag          SyncKind = "tag"
+	SyncRate         SyncKind = "rate"
+	SyncBudget       SyncKind = "budget"
 	SyncTimeEntry    SyncKind = "time_entry"
+	SyncActivitySlot SyncKind = "activity_slot"
 )
 
-// SyncKinds lists every synced kind.
-var SyncKinds = []SyncKind{SyncOrganization, SyncUser, SyncMembership, SyncClient, SyncProject, SyncTask, SyncTag, SyncTimeEntry}
+// SyncKinds lists every synced kind. Rates and budgets name clients, projects and users;
+// activity slots name their entry, so they come last.
+var SyncKinds = []SyncKind{SyncOrganization, SyncUser, SyncMembership, SyncClient, SyncProject, SyncTask, SyncTag, SyncRate, SyncBudget,
+	SyncTimeEntry, SyncActivitySlot}
 
 // SyncRow is one row of a pull: Row holds the value (Organization, User, Membership, Client,
-// Project, Task, Tag or TimeEntry, matching Kind); a tombstone has its DeletedAt set.
+// Project, Task, Tag, Rate, Budget, TimeEntry or SyncedSlot, matching Kind); a tombstone has
+// its DeletedAt set.
 type SyncRow struct {
 	Kind    SyncKind
 	ID      uuid.UUID
@@ -108,6 +123,12 @@ func (r SyncRow) HLC() string {
 	case Tag:
 		return v.HLC
 	case TimeEntry:
+		return v.HLC
+	case Rate:
+		return v.HLC
+	case Budget:
+		return v.HLC
+	case SyncedSlot:
 		return v.HLC
 	}
 	return ""

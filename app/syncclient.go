@@ -555,6 +555,8 @@ func localRow(ctx context.Context, tx Tx, sc Scope, entity string, id uuid.UUID)
 		row, err = tx.Tags().Get(ctx, sc, id)
 	case EntityTimeEntry:
 		row, err = tx.TimeEntries().Get(ctx, sc, id)
+	case EntityRate, EntityBudget, EntityActivitySlot:
+		row, err = localSyncedRow(ctx, tx, sc, entity, id)
 	default:
 		return nil, ErrNotFound // organizations, users and memberships are the server's
 	}
@@ -587,6 +589,8 @@ func mutationFor(ctx context.Context, tx Tx, a Actor, c Change) (Mutation, error
 			row, err = tx.Tags().Get(ctx, sc, c.EntityID)
 		case EntityTimeEntry:
 			row, err = tx.TimeEntries().Get(ctx, sc, c.EntityID)
+		case EntityRate, EntityBudget, EntityActivitySlot, EntityInvoice:
+			row, err = localSyncedRow(ctx, tx, sc, c.Entity, c.EntityID)
 		default:
 			// Organizations, users and memberships are changed on the server (members,
 			// roles); the server answers what it does not take.
@@ -1190,6 +1194,7 @@ func missingReferent(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow) 
 		ProjectID      *uuid.UUID  `json:"project_id"`
 		TaskID         *uuid.UUID  `json:"task_id"`
 		TagIDs         []uuid.UUID `json:"tag_ids"`
+		EntryID        *uuid.UUID  `json:"entry_id"` // an activity slot's
 	}
 	if err := json.Unmarshal(r.Row, &ref); err != nil {
 		return false, err
@@ -1220,6 +1225,9 @@ func missingReferent(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow) 
 		named[EntityTask] = append(named[EntityTask], *ref.TaskID)
 	}
 	named[EntityTag] = append(named[EntityTag], ref.TagIDs...)
+	if ref.EntryID != nil {
+		named[EntityTimeEntry] = append(named[EntityTimeEntry], *ref.EntryID)
+	}
 	for entity, ids := range named {
 		if len(ids) == 0 {
 			continue
@@ -1322,6 +1330,9 @@ func applyRow(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow, fresh b
 			func(sc Scope) (Meta, error) { cur, err := tx.TimeEntries().Get(ctx, sc, v.ID); return cur.Meta, err },
 			func(sc Scope) error { return tx.TimeEntries().Insert(ctx, sc, v) },
 			func(sc Scope, prev int64) error { return tx.TimeEntries().Update(ctx, sc, v, prev) })
+	}
+	if ok, err := applySyncedRow(ctx, tx, tenant, r, fresh, tomb); ok {
+		return err
 	}
 	return fmt.Errorf("unknown kind %q: %w", r.Kind, ErrConflict)
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -414,6 +415,15 @@ type localWorkspace struct {
 	tasks    []Task
 	tags     []Tag
 	entries  []TimeEntry
+	// rates and budgets are published with the workspace; a join leaves them behind (the
+	// team's own apply there). slots are the entries' activity slots, which go wherever
+	// their entries go.
+	rates   []Rate
+	budgets []Budget
+	slots   []ActivitySlot
+	// invoices, oldest number first, go up with a publish keeping their numbers; a join
+	// leaves them behind (the team numbers its own).
+	invoices []Invoice
 }
 
 // digest sums up the rows' ids and versions in the order they were read.
@@ -436,6 +446,15 @@ func (w localWorkspace) digest() [sha256.Size]byte {
 		row(r.ID, r.Meta)
 	}
 	for _, r := range w.entries {
+		row(r.ID, r.Meta)
+	}
+	for _, r := range w.rates {
+		row(r.ID, r.Meta)
+	}
+	for _, r := range w.budgets {
+		row(r.ID, r.Meta)
+	}
+	for _, r := range w.invoices {
 		row(r.ID, r.Meta)
 	}
 	var out [sha256.Size]byte
@@ -541,6 +560,24 @@ func readWorkspace(ctx context.Context, tx Tx, a Actor) (localWorkspace, error) 
 		return tx.TimeEntries().List(ctx, sc, EntryFilter{Page: PageRequest{Limit: connectPage, After: after}})
 	}, func(e TimeEntry) Cursor { return Cursor{Time: e.StartedAt, ID: e.ID} }); err != nil {
 		return w, fmt.Errorf("local entries: %w", err)
+	}
+	if w.rates, err = tx.Rates().List(ctx, sc, RateFilter{}); err != nil {
+		return w, fmt.Errorf("local rates: %w", err)
+	}
+	if w.budgets, err = tx.Budgets().List(ctx, sc); err != nil {
+		return w, fmt.Errorf("local budgets: %w", err)
+	}
+	if w.invoices, err = tx.Invoices().List(ctx, sc); err != nil {
+		return w, fmt.Errorf("local invoices: %w", err)
+	}
+	slices.Reverse(w.invoices)
+	// Oldest entry first, as they are queued.
+	for i := len(w.entries) - 1; i >= 0; i-- {
+		slots, err := tx.Sync().EntrySlots(ctx, sc, w.entries[i].ID, time.Time{})
+		if err != nil {
+			return w, fmt.Errorf("local activity: %w", err)
+		}
+		w.slots = append(w.slots, slots...)
 	}
 	return w, nil
 }
@@ -707,8 +744,28 @@ func (s *Service) queueWorkspace(ctx context.Context, tx Tx, w localWorkspace) e
 			return err
 		}
 	}
+	for _, r := range w.rates {
+		if err := queue(EntityRate, r.ID, r.Meta); err != nil {
+			return err
+		}
+	}
+	for _, r := range w.budgets {
+		if err := queue(EntityBudget, r.ID, r.Meta); err != nil {
+			return err
+		}
+	}
 	for i := len(w.entries) - 1; i >= 0; i-- {
 		if err := queue(EntityTimeEntry, w.entries[i].ID, w.entries[i].Meta); err != nil {
+			return err
+		}
+	}
+	for _, r := range w.slots {
+		if err := queue(EntityActivitySlot, r.ID, r.Meta); err != nil {
+			return err
+		}
+	}
+	for _, r := range w.invoices {
+		if err := queue(EntityInvoice, r.ID, r.Meta); err != nil {
 			return err
 		}
 	}
@@ -717,7 +774,7 @@ func (s *Service) queueWorkspace(ctx context.Context, tx Tx, w localWorkspace) e
 	}
 	for _, c := range pending {
 		switch c.Entity {
-		case EntityClient, EntityProject, EntityTask, EntityTag, EntityTimeEntry:
+		case EntityClient, EntityProject, EntityTask, EntityTag, EntityTimeEntry, EntityRate, EntityBudget, EntityActivitySlot:
 			if c.Op == OpDelete {
 				if err := tx.Changes().Append(ctx, Scope{TenantID: tenant.TenantID, OrgID: org}, c); err != nil {
 					return err
@@ -827,6 +884,21 @@ func (s *Service) moveWorkspace(ctx context.Context, tx Tx, sess Session, team T
 			return fmt.Errorf("join: entry of %s: %w", e.StartedAt.Format(time.RFC3339), err)
 		}
 		if err := s.record(ctx, tx, to, actor, change{action: "time_entry.create", entity: EntityTimeEntry, id: e.ID, org: &to.OrgID, meta: e.Meta, row: e}); err != nil {
+			return err
+		}
+	}
+	// The entries' activity goes with them. Rates and budgets stay behind: the team's
+	// rates price the team's time, and a member may set none (docs/sync.md).
+	for _, r := range w.slots {
+		entry, ok := ids[r.EntryID]
+		if !ok {
+			continue
+		}
+		r.ID, r.TenantID, r.OrganizationID, r.UserID, r.EntryID = created(r.ID, &r.Meta), to.TenantID, to.OrgID, sess.User.ID, entry
+		if err := tx.ActivitySlots().Insert(ctx, to, r); err != nil {
+			return fmt.Errorf("join: activity of %s: %w", r.Start.Format(time.RFC3339), err)
+		}
+		if err := s.logSlot(ctx, tx, r, nil); err != nil {
 			return err
 		}
 	}

@@ -39,7 +39,22 @@ const (
 	EntityTask      = "task"
 	EntityTag       = "tag"
 	EntityTimeEntry = "time_entry"
+	// Rates and budgets are pushed from managers' devices; activity slots from the device
+	// whose timer measured them (app/synctables.go).
+	EntityRate         = "rate"
+	EntityBudget       = "budget"
+	EntityActivitySlot = "activity_slot"
+	// Invoices are pushed once, by a workspace published with invoices of its own; a
+	// connected device makes none (docs/sync.md, Invoices).
+	EntityInvoice = "invoice"
 )
+
+// pushedEntities are the entities a push may carry, as a device names them.
+var pushedEntities = []string{EntityClient, EntityProject, EntityTask, EntityTag, EntityTimeEntry, EntityRate, EntityBudget, EntityActivitySlot,
+	EntityInvoice}
+
+// pushedEntityList is pushedEntities in words, for a rejection's message.
+var pushedEntityList = strings.Join(pushedEntities, ", ")
 
 // MutationStatus is what became of a pushed mutation.
 type MutationStatus string
@@ -301,9 +316,7 @@ func (r *pushRun) locate(ctx context.Context, ms []Mutation, stored map[uuid.UUI
 	}
 	return r.s.store.Read(ctx, func(tx Tx) error {
 		for entity, list := range ids {
-			switch entity {
-			case EntityClient, EntityProject, EntityTask, EntityTag, EntityTimeEntry:
-			default:
+			if !slices.Contains(pushedEntities, entity) {
 				continue // rejected as invalid before it is looked at
 			}
 			found, err := tx.SyncMutations().LocateAnyTenant(ctx, Scope{TenantID: r.a.TenantID}, entity, list)
@@ -643,10 +656,8 @@ func (s *Service) checkMutation(m Mutation, h *pushedHeader) error {
 	var c checker
 	c.check(m.ID != uuid.Nil, "id", "is required")
 	c.check(m.EntityID != uuid.Nil, "entity_id", "is required")
-	switch m.Entity {
-	case EntityClient, EntityProject, EntityTask, EntityTag, EntityTimeEntry:
-	default:
-		c.add("entity", "must be one of client, project, task, tag, time_entry")
+	if !slices.Contains(pushedEntities, m.Entity) {
+		c.add("entity", "must be one of %s", pushedEntityList)
 	}
 	c.check(m.Op == OpUpsert || m.Op == OpDelete, "op", "must be upsert or delete")
 	if wall, _, _, err := ParseHLC(m.HLC); err != nil {
@@ -766,8 +777,16 @@ func (s *Service) pushEntity(ctx context.Context, a Actor, m Mutation, create bo
 		})
 	case EntityTimeEntry:
 		return s.pushEntry(ctx, a, m, create)
+	case EntityRate:
+		return s.pushRate(ctx, a, m, create)
+	case EntityBudget:
+		return s.pushBudget(ctx, a, m, create)
+	case EntityActivitySlot:
+		return s.pushSlot(ctx, a, m, create)
+	case EntityInvoice:
+		return s.pushInvoice(ctx, a, m, create)
 	}
-	return nil, 0, Invalid("entity", "must be one of client, project, task, tag, time_entry")
+	return nil, 0, Invalid("entity", "must be one of %s", pushedEntityList)
 }
 
 // bornAt is the creation instant a pushed row keeps: the device's, where the row was born
@@ -1051,8 +1070,24 @@ func (s *Service) currentRow(ctx context.Context, a Actor, entity string, id uui
 		var e TimeEntry
 		e, err = s.TimeEntry(ctx, a, id)
 		row, meta = e, e.Meta
+	case EntityRate:
+		var r Rate
+		r, err = s.rateByID(ctx, a, id)
+		row, meta = r, r.Meta
+	case EntityBudget:
+		var b Budget
+		b, err = s.budgetByID(ctx, a, id)
+		row, meta = b, b.Meta
+	case EntityActivitySlot:
+		var v SyncedSlot
+		v, err = s.slotByID(ctx, a, id)
+		row, meta = v, v.Meta
+	case EntityInvoice:
+		var v Invoice
+		v, err = s.InvoiceByID(ctx, a, id)
+		row, meta = v, v.Meta
 	default:
-		return nil, "", 0, Invalid("entity", "must be one of client, project, task, tag, time_entry")
+		return nil, "", 0, Invalid("entity", "must be one of %s", pushedEntityList)
 	}
 	if err != nil {
 		return nil, "", 0, err
@@ -1069,6 +1104,13 @@ var pushedFields = map[string][]string{
 	EntityTask:      {"project_id", "name", "done", "archived"},
 	EntityTag:       {"name", "color", "archived"},
 	EntityTimeEntry: {"project_id", "task_id", "description", "started_at", "stopped_at", "timezone", "billable", "tag_ids"},
+	// A rate's key and effective instant never change (a change is a new rate); a budget's
+	// project neither.
+	EntityRate:   {"hourly"},
+	EntityBudget: {"kind", "limit"},
+	// A slot's figures are written by the device whose timer ran; its entry also moves on
+	// the server when the entry is split there.
+	EntityActivitySlot: {"entry_id", "tracked_seconds", "active_seconds", "keys", "clicks", "moves", "apps"},
 }
 
 // fieldMerge is a pushed update after last writer wins: the row to apply, the field clocks

@@ -242,7 +242,7 @@ func TestPushRejections(t *testing.T) {
 		{"invalid: a task in no project", owner, d.mutation(app.EntityTask, app.NewID(), app.OpUpsert, app.Task{Name: "x", ProjectID: app.NewID()}), app.RejectInvalid},
 		{"invalid: stop before start", owner, d.mutation(app.EntityTimeEntry, app.NewID(), app.OpUpsert,
 			app.TimeEntry{StartedAt: stop, StoppedAt: ptr(stop.Add(-time.Minute)), Source: app.SourceTimer}), app.RejectInvalid},
-		{"invalid: an unknown entity", owner, d.mutation("invoice", app.NewID(), app.OpUpsert, map[string]any{}), app.RejectInvalid},
+		{"invalid: an unknown entity", owner, d.mutation("screenshot", app.NewID(), app.OpUpsert, map[string]any{}), app.RejectInvalid},
 		{"invalid: a malformed stamp", owner, func() app.Mutation {
 			m := d.mutation(app.EntityTag, app.NewID(), app.OpUpsert, app.Tag{Name: "x"})
 			m.HLC = "yesterday"

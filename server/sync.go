@@ -52,6 +52,9 @@ func syncRowKinds() map[app.SyncKind]reflect.Type {
 		app.SyncTask:         reflect.TypeFor[app.Task](),
 		app.SyncTag:          reflect.TypeFor[app.Tag](),
 		app.SyncTimeEntry:    reflect.TypeFor[app.TimeEntry](),
+		app.SyncRate:         reflect.TypeFor[app.Rate](),
+		app.SyncBudget:       reflect.TypeFor[app.Budget](),
+		app.SyncActivitySlot: reflect.TypeFor[app.SyncedSlot](),
 	}
 }
 

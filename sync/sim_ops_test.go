@@ -90,6 +90,11 @@ func (s *sim) userOp(d *simDevice) {
 	}
 	now := d.clock.Now()
 	var what string
+	if s.chance(0.15) {
+		what, err = s.tableOp(d, a, c, now)
+		s.logf("%s (%s) %s: %s", d.name, a.Role, what, errText(err))
+		return
+	}
 	switch x := s.rng.IntN(100); {
 	case x < 15:
 		p := s.projectOrNil(c)
@@ -219,6 +224,11 @@ func (s *sim) serverOp(tenant int) {
 		return
 	}
 	var what string
+	if s.chance(0.1) {
+		what, err = s.serverRateOp(ctx, svc, a, c)
+		s.logf("server: owner of tenant %d%s: %s: %s", tenant, where, what, errText(err))
+		return
+	}
 	switch x := s.rng.IntN(100); {
 	case x < 25:
 		var p app.Project

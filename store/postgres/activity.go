@@ -69,9 +69,9 @@ func (s activitySlots) Update(ctx context.Context, sc app.Scope, slot app.Activi
 		return fmt.Errorf("update activity slot: %w", err)
 	}
 	return exec1(ctx, s.d, sc.TenantID, "update activity slot",
-		`UPDATE activity_slots SET tracked_seconds = ?, active_seconds = ?, keys = ?, clicks = ?, moves = ?, apps = ?::jsonb, `+updateMeta+`
+		`UPDATE activity_slots SET entry_id = ?, tracked_seconds = ?, active_seconds = ?, keys = ?, clicks = ?, moves = ?, apps = ?::jsonb, `+updateMeta+`
 		WHERE tenant_id = ? AND organization_id = ? AND id = ? AND version = ?`,
-		append(append([]any{int64(slot.Tracked / time.Second), int64(slot.Active / time.Second), int64(slot.Keys), int64(slot.Clicks), int64(slot.Moves), apps},
+		append(append([]any{slot.EntryID, int64(slot.Tracked / time.Second), int64(slot.Active / time.Second), int64(slot.Keys), int64(slot.Clicks), int64(slot.Moves), apps},
 			updateMetaArgs(slot.Meta)...), sc.TenantID, sc.OrgID, slot.ID, prev)...)
 }
 

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stinthq/stint/app"
@@ -108,6 +109,32 @@ func (s syncRows) Pull(ctx context.Context, sc app.Scope, after int64, limit int
 				 ORDER BY e.server_version LIMIT ?`, sc.TenantID, after, all, own, vis.UserID, n)
 			return err
 		},
+		// Rates: every rate where the user reads everyone's (managers and above, whose
+		// roles read all entries too), the ones set for them elsewhere (ListRates);
+		// budgets only where they read every rate. Activity slots follow their entries.
+		func() (err error) {
+			rows, err = pullKind(ctx, s.d, sc.TenantID, rows, app.SyncRate, scanRate, func(r app.Rate) uuid.UUID { return r.ID },
+				`SELECT server_version, `+rateCols+` FROM rates
+				 WHERE tenant_id = ? AND server_version > ?
+				 AND (organization_id = ANY(?) OR (organization_id = ANY(?) AND user_id = ?))
+				 ORDER BY server_version LIMIT ?`, sc.TenantID, after, all, own, vis.UserID, n)
+			return err
+		},
+		func() (err error) {
+			rows, err = pullKind(ctx, s.d, sc.TenantID, rows, app.SyncBudget, scanBudget, func(b app.Budget) uuid.UUID { return b.ID },
+				`SELECT server_version, `+budgetCols+` FROM project_budgets
+				 WHERE tenant_id = ? AND server_version > ? AND organization_id = ANY(?)
+				 ORDER BY server_version LIMIT ?`, sc.TenantID, after, all, n)
+			return err
+		},
+		func() (err error) {
+			rows, err = pullKind(ctx, s.d, sc.TenantID, rows, app.SyncActivitySlot, scanSyncedSlot, func(v app.SyncedSlot) uuid.UUID { return v.ID },
+				`SELECT s.server_version, `+slotCols+` FROM activity_slots s
+				 WHERE s.tenant_id = ? AND s.server_version > ?
+				 AND (s.organization_id = ANY(?) OR (s.organization_id = ANY(?) AND s.user_id = ?))
+				 ORDER BY s.server_version LIMIT ?`, sc.TenantID, after, all, own, vis.UserID, n)
+			return err
+		},
 	}
 	for _, read := range reads {
 		if err := read(); err != nil {
@@ -115,6 +142,43 @@ func (s syncRows) Pull(ctx context.Context, sc app.Scope, after int64, limit int
 		}
 	}
 	return app.NewSyncPage(rows, limit, head), nil
+}
+
+// scanSyncedSlot scans a slot as sync carries it.
+func scanSyncedSlot(r rowScanner) (app.SyncedSlot, error) {
+	slot, err := scanSlot(r)
+	return slot.Synced(), err
+}
+
+// ActivitySlot finds a live slot by id.
+func (s syncRows) ActivitySlot(ctx context.Context, sc app.Scope, id uuid.UUID) (app.ActivitySlot, error) {
+	return getOne("get activity slot", scanSlot, s.d.queryRow(ctx, sc.TenantID,
+		`SELECT `+slotCols+` FROM activity_slots s WHERE s.id = ? AND s.tenant_id = ? AND s.organization_id = ? AND s.deleted_at IS NULL`,
+		id, sc.TenantID, sc.OrgID))
+}
+
+// EntrySlots lists an entry's live slots from since on.
+func (s syncRows) EntrySlots(ctx context.Context, sc app.Scope, entryID uuid.UUID, since time.Time) ([]app.ActivitySlot, error) {
+	return queryList(ctx, s.d, sc.TenantID, "entry slots", 0, scanSlot,
+		`SELECT `+slotCols+` FROM activity_slots s WHERE s.entry_id = ? AND s.slot_start >= ? AND s.tenant_id = ? AND s.organization_id = ?
+		 AND s.deleted_at IS NULL ORDER BY s.slot_start`, entryID, ts(since), sc.TenantID, sc.OrgID)
+}
+
+// Budget finds a live budget by id.
+func (s syncRows) Budget(ctx context.Context, sc app.Scope, id uuid.UUID) (app.Budget, error) {
+	return getOne("get budget", scanBudget, s.d.queryRow(ctx, sc.TenantID,
+		`SELECT `+budgetCols+` FROM project_budgets WHERE tenant_id = ? AND organization_id = ? AND id = ? AND deleted_at IS NULL`,
+		sc.TenantID, sc.OrgID, id))
+}
+
+// InvoiceEntries lists the entries an invoice marks.
+func (s syncRows) InvoiceEntries(ctx context.Context, sc app.Scope, invoiceID uuid.UUID) ([]uuid.UUID, error) {
+	return queryList(ctx, s.d, sc.TenantID, "invoice entries", 0, func(r rowScanner) (uuid.UUID, error) {
+		var id uuid.UUID
+		err := r.Scan(&id)
+		return id, err
+	}, `SELECT entry_id FROM invoice_entries WHERE invoice_id = ? AND tenant_id = ? AND organization_id = ? ORDER BY entry_id`,
+		invoiceID, sc.TenantID, sc.OrgID)
 }
 
 // pullKind appends the rows of one kind that query returns (server_version first, then the

@@ -70,9 +70,9 @@ func (s activitySlots) Update(ctx context.Context, sc app.Scope, slot app.Activi
 		return fmt.Errorf("update activity slot: %w", err)
 	}
 	return exec1(ctx, stamped(s.q, sc), "update activity slot",
-		`UPDATE activity_slots SET server_version = `+stampValue+`, tracked_seconds = ?, active_seconds = ?, keys = ?, clicks = ?,
+		`UPDATE activity_slots SET server_version = `+stampValue+`, entry_id = ?, tracked_seconds = ?, active_seconds = ?, keys = ?, clicks = ?,
 		moves = ?, apps = ?, `+updateMeta+` WHERE tenant_id = ? AND organization_id = ? AND id = ? AND version = ?`,
-		append(append([]any{int64(slot.Tracked / time.Second), int64(slot.Active / time.Second), slot.Keys, slot.Clicks, slot.Moves, apps},
+		append(append([]any{slot.EntryID, int64(slot.Tracked / time.Second), int64(slot.Active / time.Second), slot.Keys, slot.Clicks, slot.Moves, apps},
 			updateMetaArgs(slot.Meta)...), sc.TenantID, sc.OrgID, slot.ID, prev)...)
 }
 

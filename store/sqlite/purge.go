@@ -11,15 +11,23 @@ import (
 )
 
 // purgeTables are the tables a purge or a resync deletes from, in an order that deletes
-// what names a row before the row: entries name tasks, projects and tags; tasks name
-// projects; projects name clients. Each statement keeps the rows another row still names
+// what names a row before the row: activity slots name entries; rates and budgets name
+// projects and clients; entries name tasks, projects and tags (and invoices name entries,
+// which are never purged); tasks name projects; projects name clients. Each statement keeps the rows another row still names
 // (tags through the 16-byte ids packed in an entry's tag_ids).
 var purgeTables = []struct{ table, kept string }{
-	{"time_entries", ""},
+	{"activity_slots", ""},
+	{"rates", ""},
+	{"project_budgets", ""},
+	{"time_entries", `NOT EXISTS (SELECT 1 FROM activity_slots s WHERE s.entry_id = time_entries.id)
+		AND NOT EXISTS (SELECT 1 FROM invoice_entries i WHERE i.entry_id = time_entries.id)`},
 	{"tasks", `NOT EXISTS (SELECT 1 FROM time_entries e WHERE e.task_id = tasks.id)`},
 	{"projects", `NOT EXISTS (SELECT 1 FROM tasks k WHERE k.project_id = projects.id)
-		AND NOT EXISTS (SELECT 1 FROM time_entries e WHERE e.project_id = projects.id)`},
-	{"clients", `NOT EXISTS (SELECT 1 FROM projects p WHERE p.client_id = clients.id)`},
+		AND NOT EXISTS (SELECT 1 FROM time_entries e WHERE e.project_id = projects.id)
+		AND NOT EXISTS (SELECT 1 FROM rates r WHERE r.project_id = projects.id)
+		AND NOT EXISTS (SELECT 1 FROM project_budgets b WHERE b.project_id = projects.id)`},
+	{"clients", `NOT EXISTS (SELECT 1 FROM projects p WHERE p.client_id = clients.id)
+		AND NOT EXISTS (SELECT 1 FROM rates r WHERE r.client_id = clients.id)`},
 	{"tags", `NOT EXISTS (SELECT 1 FROM time_entries e WHERE e.tenant_id = tags.tenant_id AND instr(e.tag_ids, tags.id) > 0)`},
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stinthq/stint/app"
@@ -77,6 +78,24 @@ func (s syncRows) Pull(ctx context.Context, sc app.Scope, after int64, limit int
 		c, a := inOrgs("e.organization_id", own)
 		entryCond, entryArgs = append(entryCond, "("+c+" AND e.user_id = ?)"), append(append(entryArgs, a...), vis.UserID)
 	}
+	// Rates: every rate where the user reads everyone's (managers and above, whose roles
+	// read all entries too), the ones set for them elsewhere (ListRates); budgets only
+	// where they read every rate. Activity slots follow their entries' rule.
+	var rateCond, budgetCond, slotCond []string
+	var rateArgs, budgetArgs, slotArgs []any
+	if len(all) > 0 {
+		c, a := inOrgs("organization_id", all)
+		rateCond, rateArgs = append(rateCond, c), append(rateArgs, a...)
+		budgetCond, budgetArgs = append(budgetCond, c), append(budgetArgs, a...)
+		c, a = inOrgs("s.organization_id", all)
+		slotCond, slotArgs = append(slotCond, c), append(slotArgs, a...)
+	}
+	if len(own) > 0 {
+		c, a := inOrgs("organization_id", own)
+		rateCond, rateArgs = append(rateCond, "("+c+" AND user_id = ?)"), append(append(rateArgs, a...), vis.UserID)
+		c, a = inOrgs("s.organization_id", own)
+		slotCond, slotArgs = append(slotCond, "("+c+" AND s.user_id = ?)"), append(append(slotArgs, a...), vis.UserID)
+	}
 	oc, oa := inOrgs("o.id", orgs)
 	uc, ua := inOrgs("m.organization_id", orgs)
 
@@ -144,6 +163,30 @@ func (s syncRows) Pull(ctx context.Context, sc app.Scope, after int64, limit int
 				 ORDER BY e.server_version LIMIT ?`, with(entryArgs...)...)
 			return err
 		},
+		func() (err error) {
+			rows, err = pullKind(ctx, s.q, rows, app.SyncRate, scanRate, func(r app.Rate) uuid.UUID { return r.ID },
+				`SELECT server_version, `+rateCols+` FROM rates INDEXED BY rates_server_version
+				 WHERE tenant_id = ? AND server_version > ? AND (`+strings.Join(rateCond, " OR ")+`)
+				 ORDER BY server_version LIMIT ?`, with(rateArgs...)...)
+			return err
+		},
+		func() (err error) {
+			if len(budgetCond) == 0 {
+				return nil
+			}
+			rows, err = pullKind(ctx, s.q, rows, app.SyncBudget, scanBudget, func(b app.Budget) uuid.UUID { return b.ID },
+				`SELECT server_version, `+budgetCols+` FROM project_budgets INDEXED BY project_budgets_server_version
+				 WHERE tenant_id = ? AND server_version > ? AND `+budgetCond[0]+`
+				 ORDER BY server_version LIMIT ?`, with(budgetArgs...)...)
+			return err
+		},
+		func() (err error) {
+			rows, err = pullKind(ctx, s.q, rows, app.SyncActivitySlot, scanSyncedSlot, func(v app.SyncedSlot) uuid.UUID { return v.ID },
+				`SELECT s.server_version, `+slotCols+` FROM activity_slots s INDEXED BY activity_slots_server_version
+				 WHERE s.tenant_id = ? AND s.server_version > ? AND (`+strings.Join(slotCond, " OR ")+`)
+				 ORDER BY s.server_version LIMIT ?`, with(slotArgs...)...)
+			return err
+		},
 	}
 	for _, read := range reads {
 		if err := read(); err != nil {
@@ -151,6 +194,43 @@ func (s syncRows) Pull(ctx context.Context, sc app.Scope, after int64, limit int
 		}
 	}
 	return app.NewSyncPage(rows, limit, head), nil
+}
+
+// scanSyncedSlot scans a slot as sync carries it.
+func scanSyncedSlot(r rowScanner) (app.SyncedSlot, error) {
+	slot, err := scanSlot(r)
+	return slot.Synced(), err
+}
+
+// ActivitySlot finds a live slot by id.
+func (s syncRows) ActivitySlot(ctx context.Context, sc app.Scope, id uuid.UUID) (app.ActivitySlot, error) {
+	return getOne("get activity slot", scanSlot, s.q.QueryRowContext(ctx,
+		`SELECT `+slotCols+` FROM activity_slots s WHERE s.id = ? AND s.tenant_id = ? AND s.organization_id = ? AND s.deleted_at IS NULL`,
+		id, sc.TenantID, sc.OrgID))
+}
+
+// EntrySlots lists an entry's live slots from since on.
+func (s syncRows) EntrySlots(ctx context.Context, sc app.Scope, entryID uuid.UUID, since time.Time) ([]app.ActivitySlot, error) {
+	return queryList(ctx, s.q, "entry slots", func(r *sql.Rows) (app.ActivitySlot, error) { return scanSlot(r) },
+		`SELECT `+slotCols+` FROM activity_slots s WHERE s.entry_id = ? AND s.slot_start >= ? AND s.tenant_id = ? AND s.organization_id = ?
+		 AND s.deleted_at IS NULL ORDER BY s.slot_start`, entryID, us(since), sc.TenantID, sc.OrgID)
+}
+
+// Budget finds a live budget by id.
+func (s syncRows) Budget(ctx context.Context, sc app.Scope, id uuid.UUID) (app.Budget, error) {
+	return getOne("get budget", scanBudget, s.q.QueryRowContext(ctx,
+		`SELECT `+budgetCols+` FROM project_budgets WHERE tenant_id = ? AND organization_id = ? AND id = ? AND deleted_at IS NULL`,
+		sc.TenantID, sc.OrgID, id))
+}
+
+// InvoiceEntries lists the entries an invoice marks.
+func (s syncRows) InvoiceEntries(ctx context.Context, sc app.Scope, invoiceID uuid.UUID) ([]uuid.UUID, error) {
+	return queryList(ctx, s.q, "invoice entries", func(r *sql.Rows) (uuid.UUID, error) {
+		var id uuid.UUID
+		err := r.Scan(&id)
+		return id, err
+	}, `SELECT entry_id FROM invoice_entries WHERE invoice_id = ? AND tenant_id = ? AND organization_id = ? ORDER BY entry_id`,
+		invoiceID, sc.TenantID, sc.OrgID)
 }
 
 // pullKind appends the rows of one kind that query returns (server_version first, then the

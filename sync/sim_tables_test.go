@@ -1,0 +1,101 @@
+package sync_test
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/stinthq/stint/app"
+)
+
+// The simulation's operations on the newer synced tables (docs/sync.md, "Rates, budgets
+// and activity slots"): rates set and deleted (refused locally for members, and answered
+// forbidden when a manager was demoted meanwhile), budgets, activity slots recorded on the
+// user's own entries and idle time cut out of an entry, which moves its slots.
+
+// tableOp makes one change to rates, budgets or activity on a device, offline, and
+// returns what it did for the trace.
+func (s *sim) tableOp(d *simDevice, a app.Actor, c simCatalog, now time.Time) (string, error) {
+	ctx := context.Background()
+	switch x := s.rng.IntN(100); {
+	case x < 30:
+		in := s.rateInput(c, now)
+		r, err := d.svc.SetRate(ctx, a, in)
+		return fmt.Sprintf("set rate %s %d from %s project %s", short(r.ID), in.HourlyMinor, in.EffectiveFrom, shortp(in.ProjectID)), err
+	case x < 40:
+		rs, err := d.svc.ListRates(ctx, a, app.RateFilter{})
+		if err != nil {
+			return "list rates", err
+		}
+		r, ok := pick(s, rs)
+		if !ok {
+			return "delete rate: none", nil
+		}
+		return "delete rate " + short(r.ID), d.svc.DeleteRate(ctx, a, r.ID, 0)
+	case x < 50:
+		p, ok := pick(s, c.projects)
+		if !ok {
+			return "set budget: no project", nil
+		}
+		b, err := d.svc.SetBudget(ctx, a, p.ID, app.BudgetInput{Kind: app.BudgetHours, Limit: int64(3600 * (1 + s.rng.IntN(100)))})
+		return fmt.Sprintf("set budget %s of project %s", short(b.ID), short(p.ID)), err
+	case x < 85:
+		e, ok := s.ownEntry(c, a)
+		if !ok {
+			return "record activity: no entry of the user's", nil
+		}
+		start := app.SlotStart(e.StartedAt, time.UTC)
+		tracked := time.Duration(1+s.rng.IntN(600)) * time.Second
+		slot, err := d.svc.RecordActivity(ctx, a, app.ActivitySlot{EntryID: e.ID, Start: start.Add(app.SlotLength * time.Duration(s.rng.IntN(2))),
+			Tracked: tracked, Active: tracked / 2, Keys: uint64(s.rng.IntN(500)), Apps: []app.AppUsage{{Name: "editor", Time: tracked / 3}}})
+		return fmt.Sprintf("record activity %s of entry %s", short(slot.ID), short(e.ID)), err
+	default:
+		e, ok := s.ownEntry(c, a)
+		if !ok || e.StoppedAt == nil || e.StoppedAt.Sub(e.StartedAt) < 30*time.Minute {
+			return "cut idle time: no entry to cut", nil
+		}
+		from := e.StartedAt.Add(10 * time.Minute)
+		if _, err := d.svc.NoteIdle(ctx, a, e.ID, from, from.Add(10*time.Minute)); err != nil {
+			return "cut idle time of entry " + short(e.ID), err
+		}
+		out, err := d.svc.ResolveIdle(ctx, a, app.IdleDiscard)
+		next := uuid.Nil
+		if out.Resumed != nil {
+			next = out.Resumed.ID
+		}
+		return fmt.Sprintf("cut idle time of entry %s, the rest in %s", short(e.ID), short(next)), err
+	}
+}
+
+// rateInput is a rate of the organization or of a project, from a day in the past month
+// or from now.
+func (s *sim) rateInput(c simCatalog, now time.Time) app.RateInput {
+	in := app.RateInput{HourlyMinor: int64(1000 * (1 + s.rng.IntN(20))), Currency: "EUR"}
+	if s.chance(0.6) {
+		in.EffectiveFrom = now.AddDate(0, 0, -s.rng.IntN(30)).Format(time.DateOnly)
+	}
+	if p, ok := pick(s, c.projects); ok && s.chance(0.5) {
+		in.ProjectID = &p.ID
+	}
+	return in
+}
+
+// ownEntry picks one of the user's live entries.
+func (s *sim) ownEntry(c simCatalog, a app.Actor) (app.TimeEntry, bool) {
+	var own []app.TimeEntry
+	for _, e := range c.entries {
+		if e.UserID == a.UserID {
+			own = append(own, e)
+		}
+	}
+	return pick(s, own)
+}
+
+// serverRateOp is the owner setting a rate through the server's API meanwhile.
+func (s *sim) serverRateOp(ctx context.Context, svc *app.Service, a app.Actor, c simCatalog) (string, error) {
+	in := s.rateInput(c, svc.Now())
+	r, err := svc.SetRate(ctx, a, in)
+	return fmt.Sprintf("set rate %s %d from %s project %s", short(r.ID), in.HourlyMinor, in.EffectiveFrom, shortp(in.ProjectID)), err
+}
