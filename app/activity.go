@@ -146,24 +146,36 @@ type ActivityQuery struct {
 	UserID *uuid.UUID
 }
 
-// Activity lists the slots of live entries in a range of days.
-func (s *Service) Activity(ctx context.Context, a Actor, q ActivityQuery) ([]ActivitySlot, error) {
+// activityRange checks an activity query (slots or screenshots): the range of days in the
+// query's zone, at most maxActivityDays long, and whose rows: members only their own,
+// managers and above anyone's (everyone's when UserID is nil). what names the rows in the
+// error a member gets for asking for someone else's.
+func (s *Service) activityRange(ctx context.Context, a Actor, q ActivityQuery, what string) (from, to time.Time, user *uuid.UUID, err error) {
 	if err := a.require(PermEntriesOwn); err != nil {
-		return nil, err
+		return from, to, nil, err
 	}
-	_, _, from, to, err := s.reportRange(ctx, a, q.From, q.To, q.Timezone)
+	_, _, from, to, err = s.reportRange(ctx, a, q.From, q.To, q.Timezone)
 	if err != nil {
-		return nil, err
+		return from, to, nil, err
 	}
 	if to.Sub(from) > maxActivityDays*25*time.Hour {
-		return nil, Invalid("to", "must be at most %d days after from", maxActivityDays)
+		return from, to, nil, Invalid("to", "must be at most %d days after from", maxActivityDays)
 	}
-	user := q.UserID
+	user = q.UserID
 	if !a.Role.Can(PermEntriesReadAll) {
 		if user != nil && *user != a.UserID {
-			return nil, fmt.Errorf("%s may read only its own activity: %w", a.Role, ErrForbidden)
+			return from, to, nil, fmt.Errorf("%s may read only its own %s: %w", a.Role, what, ErrForbidden)
 		}
 		user = &a.UserID
+	}
+	return from, to, user, nil
+}
+
+// Activity lists the slots of live entries in a range of days.
+func (s *Service) Activity(ctx context.Context, a Actor, q ActivityQuery) ([]ActivitySlot, error) {
+	from, to, user, err := s.activityRange(ctx, a, q, "activity")
+	if err != nil {
+		return nil, err
 	}
 	var out []ActivitySlot
 	err = s.store.Read(ctx, func(tx Tx) error {

@@ -162,22 +162,9 @@ func (s *Service) dropUnused(ctx context.Context, a Actor, hash string) {
 // ListScreenshots lists the screenshots taken in a range of days, with the rules of
 // Activity: members see their own, managers and above their organization's.
 func (s *Service) ListScreenshots(ctx context.Context, a Actor, q ActivityQuery) ([]Screenshot, error) {
-	if err := a.require(PermEntriesOwn); err != nil {
-		return nil, err
-	}
-	_, _, from, to, err := s.reportRange(ctx, a, q.From, q.To, q.Timezone)
+	from, to, user, err := s.activityRange(ctx, a, q, "screenshots")
 	if err != nil {
 		return nil, err
-	}
-	if to.Sub(from) > maxActivityDays*25*time.Hour {
-		return nil, Invalid("to", "must be at most %d days after from", maxActivityDays)
-	}
-	user := q.UserID
-	if !a.Role.Can(PermEntriesReadAll) {
-		if user != nil && *user != a.UserID {
-			return nil, fmt.Errorf("%s may read only its own screenshots: %w", a.Role, ErrForbidden)
-		}
-		user = &a.UserID
 	}
 	var out []Screenshot
 	err = s.store.Read(ctx, func(tx Tx) error {
