@@ -221,6 +221,27 @@ func TestParseRefusesWhatItCannotRead(t *testing.T) {
 	}
 }
 
+// TestSolidtimeZipBound: an archive whose files unpack past the bound is refused with a
+// clear error, not read whole (a ZIP bomb sent to the API) nor cut short in silence.
+func TestSolidtimeZipBound(t *testing.T) {
+	files := map[string]string{}
+	for k, v := range solidtimeFiles {
+		files[k] = v
+	}
+	files["tags.csv"] = "id,name\n" + strings.Repeat("g0,design\n", 300)
+	data := solidtimeZip(t, files)
+	old := importer.SetMaxZipBytes(2 << 10)
+	defer importer.SetMaxZipBytes(old)
+	_, err := importer.ParseBytes(data, "")
+	if err == nil || !strings.Contains(err.Error(), "once unpacked") {
+		t.Fatalf("err = %v, want the unpacked bound", err)
+	}
+	importer.SetMaxZipBytes(8 << 10)
+	if _, err := importer.ParseBytes(data, ""); err != nil {
+		t.Fatalf("within the bound: %v", err)
+	}
+}
+
 func TestParseFormat(t *testing.T) {
 	for _, f := range importer.Formats {
 		if got, err := importer.ParseFormat(strings.ToUpper(string(f))); err != nil || got != f {

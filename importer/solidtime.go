@@ -21,8 +21,10 @@ import (
 // 2006-01-02T15:04:05Z; billable is true/false. Those columns are what solidtime's own
 // importer reads back (app/Service/Import/Importers/SolidtimeImporter.php).
 
-// maxZipMember bounds one decompressed member of the ZIP.
-const maxZipMember = 1 << 30
+// maxZipBytes bounds what the ZIP's files it reads hold once decompressed, all together: a
+// small archive may unpack to far more (a ZIP bomb), and the API reads uploads with it.
+// 256 MiB is over a million solidtime entries.
+var maxZipBytes int64 = 256 << 20
 
 func parseSolidtime(data []byte) (*File, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
@@ -30,6 +32,7 @@ func parseSolidtime(data []byte) (*File, error) {
 		return nil, fmt.Errorf("not a ZIP archive: %w", err)
 	}
 	files := map[string][]byte{}
+	left := maxZipBytes
 	for _, f := range zr.File {
 		name := f.Name[strings.LastIndex(f.Name, "/")+1:]
 		if !strings.HasSuffix(name, ".csv") && name != "meta.json" {
@@ -39,10 +42,13 @@ func parseSolidtime(data []byte) (*File, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		b, err := io.ReadAll(io.LimitReader(rc, maxZipMember))
+		b, err := io.ReadAll(io.LimitReader(rc, left+1))
 		rc.Close()
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if left -= int64(len(b)); left < 0 {
+			return nil, fmt.Errorf("the archive's files hold more than %d MiB once unpacked: export a shorter period", maxZipBytes>>20)
 		}
 		files[name] = stripBOM(b)
 	}
