@@ -239,6 +239,34 @@ func TestTrackerTurnedOff(t *testing.T) {
 	}
 }
 
+// TestTrackerOffSaysNothingWithoutATimer: "turned off" is why a running timer is not
+// measured; with no timer running the tracker has nothing to explain, also after being
+// turned on again before the next timer starts.
+func TestTrackerOffSaysNothingWithoutATimer(t *testing.T) {
+	e := newEnv(t)
+	a, _ := e.signup()
+	e.clock.Set(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
+	must[app.TimeEntry](t)(e.svc.StartTimer(e.ctx, a, app.TimerStart{Description: "report"}))
+	f := &fakeActivity{}
+	tr := app.NewActivityTracker(e.svc, f.open, nil)
+	if err := e.svc.SetActivityEnabled(e.ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	e.run(tr, &a, f, 5*time.Second, true)
+	if tr.Err() == nil {
+		t.Fatal("turned off with a timer running: no reason given")
+	}
+	must[app.TimeEntry](t)(e.svc.StopTimer(e.ctx, a))
+	if err := e.svc.SetActivityEnabled(e.ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	e.run(tr, &a, f, 2*time.Second, true)
+	if err := tr.Err(); err != nil {
+		t.Fatalf("turned on again, no timer: Err = %v", err)
+	}
+	tr.Close(e.ctx)
+}
+
 // BenchmarkTrackerTick is one second of the activity tracker with a running timer on a
 // real SQLite store: the running entry and the setting read, a sample folded, and every
 // 60th tick the slot in progress written. core_%_at_1Hz is its cost as a share of one

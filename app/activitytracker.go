@@ -100,6 +100,9 @@ func (t *ActivityTracker) tick(ctx context.Context, a *Actor) (keep func()) {
 	}
 	if running == nil {
 		t.closeSource()
+		if errors.Is(t.lastErr, errActivityOff) {
+			t.lastErr = nil // no timer, nothing unmeasured to explain
+		}
 		return nil
 	}
 	// Turned off in Settings: what was measured is kept, nothing more is; turned on
