@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -22,7 +23,9 @@ type Service struct {
 	notifier *syncNotifier
 	// principals are Authenticate's recent lookups (app/principals.go).
 	principals principals
-	decoy      struct {
+	// zones are users' time zones as last read, for writeAssuming.
+	zones userZones
+	decoy struct {
 		once sync.Once
 		hash string
 	}
@@ -117,19 +120,109 @@ func (a Actor) require(p Permission) error {
 // follow commit order. Every mutation of organization data goes through here.
 func (s *Service) write(ctx context.Context, a Actor, p Permission, fn func(tx Tx, a Actor, now time.Time) error) error {
 	return s.store.Write(ctx, func(tx Tx) error {
-		m, err := tx.Memberships().Get(ctx, a.Scope(), a.UserID)
+		a, err := s.actorIn(ctx, tx, a, p)
 		if err != nil {
-			return fmt.Errorf("actor's membership: %w", err)
-		}
-		if m.DeletedAt != nil {
-			return fmt.Errorf("actor's membership removed: %w", ErrNotFound)
-		}
-		a.Role = m.Role
-		if err := a.require(p); err != nil {
 			return err
 		}
 		return fn(tx, a, s.Now())
 	})
+}
+
+// actorIn re-reads the actor's membership in tx and returns the actor with the role it
+// holds there, or why it may not do p.
+func (s *Service) actorIn(ctx context.Context, tx Tx, a Actor, p Permission) (Actor, error) {
+	m, err := tx.Memberships().Get(ctx, a.Scope(), a.UserID)
+	if err != nil {
+		return a, fmt.Errorf("actor's membership: %w", err)
+	}
+	if m.DeletedAt != nil {
+		return a, fmt.Errorf("actor's membership removed: %w", ErrNotFound)
+	}
+	a.Role = m.Role
+	return a, a.require(p)
+}
+
+// ErrActorChanged is how a store reports that a check queued with CheckActorLater found the
+// actor's membership, or its user's time zone, not as the check assumed. Nothing of the
+// transaction has committed; writeAssuming runs it again as write does.
+var ErrActorChanged = errors.New("the actor's membership or time zone is not as assumed")
+
+// LaterActorCheck is a Memberships store that can check the actor with a transaction's
+// writes instead of in a read before them (store/postgres: a statement sent in the COMMIT's
+// round trip, ahead of the writes, which fails the transaction). Stores without it are
+// read first, as write does.
+type LaterActorCheck interface {
+	// CheckActorLater queues, before the transaction's next writes, a check that userID is a
+	// member of sc's organization with role, not removed, and, when zone is not "", that the
+	// user's time zone is zone. When it is not, the transaction fails with ErrActorChanged
+	// and commits nothing.
+	CheckActorLater(sc Scope, userID uuid.UUID, role Role, zone string)
+}
+
+// writeAssuming is write for a mutation that may take the actor's role as authenticated
+// (a.Role, from the principal) and, when zone is not "", its user's time zone as zone,
+// instead of reading them in the transaction before its writes. On a store that checks them
+// with the writes (LaterActorCheck), fn runs at once with them (its zone argument is zone)
+// and the check goes out with the writes: a create on PostgreSQL is then one round trip.
+// Should the role or the zone have changed, or the actor left the organization, before the
+// check, the transaction fails without committing and write runs fn again, reading them
+// (fn's zone is then ""), so the outcome is the one write gives. Elsewhere it is write.
+func (s *Service) writeAssuming(ctx context.Context, a Actor, p Permission, zone string,
+	fn func(tx Tx, a Actor, now time.Time, zone string) error) error {
+	if a.Role == "" || !a.Role.Can(p) {
+		// Nothing to assume, or an answer that must come from the membership the transaction
+		// reads (ErrForbidden, or ErrNotFound for a member since removed).
+		return s.write(ctx, a, p, func(tx Tx, a Actor, now time.Time) error { return fn(tx, a, now, "") })
+	}
+	err := s.store.Write(ctx, func(tx Tx) error {
+		c, ok := tx.Memberships().(LaterActorCheck)
+		if !ok {
+			a, err := s.actorIn(ctx, tx, a, p)
+			if err != nil {
+				return err
+			}
+			return fn(tx, a, s.Now(), "")
+		}
+		c.CheckActorLater(a.Scope(), a.UserID, a.Role, zone)
+		return fn(tx, a, s.Now(), zone)
+	})
+	if errors.Is(err, ErrActorChanged) {
+		return s.write(ctx, a, p, func(tx Tx, a Actor, now time.Time) error { return fn(tx, a, now, "") })
+	}
+	return err
+}
+
+// maxUserZones bounds userZones; past it the cache starts over.
+const maxUserZones = 4096
+
+// userZones keeps users' time zones as the service last read them, for writes that take a
+// user's zone as their default (a create without a time zone) to assume it instead of
+// reading it (writeAssuming): the store checks it with the writes, so a zone changed since
+// costs that write a second attempt, never a wrong zone.
+type userZones struct {
+	mu sync.Mutex
+	m  map[uuid.UUID]string
+}
+
+// get returns the zone last read for the user, "" when there is none.
+func (z *userZones) get(user uuid.UUID) string {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	return z.m[user]
+}
+
+// put keeps the user's zone as read ("" forgets it).
+func (z *userZones) put(user uuid.UUID, zone string) {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if zone == "" {
+		delete(z.m, user)
+		return
+	}
+	if z.m == nil || len(z.m) >= maxUserZones {
+		z.m = make(map[uuid.UUID]string)
+	}
+	z.m[user] = zone
 }
 
 // stamp sets the bookkeeping of a row being created.

@@ -141,9 +141,21 @@ func (s *Service) CreateTimeEntry(ctx context.Context, a Actor, in TimeEntryInpu
 	if err := writable(a, e); err != nil {
 		return TimeEntry{}, err
 	}
-	err := s.write(ctx, a, PermEntriesOwn, func(tx Tx, a Actor, now time.Time) error {
+	// The actor's own entry without a zone takes the user's: assumed as last read, and
+	// checked with the insert (writeAssuming).
+	zone := ""
+	if e.Timezone == "" && e.UserID == a.UserID {
+		zone = s.zones.get(a.UserID)
+	}
+	given := e
+	var out TimeEntry
+	err := s.writeAssuming(ctx, a, PermEntriesOwn, zone, func(tx Tx, a Actor, now time.Time, zone string) error {
+		e := given // each attempt starts from the input
 		if err := writable(a, e); err != nil {
 			return err
+		}
+		if e.Timezone == "" {
+			e.Timezone = zone
 		}
 		e.Meta = s.stamp(now)
 		if err := s.prepareEntry(ctx, tx, a, &e, in.Billable == nil, now, true); err != nil {
@@ -152,9 +164,13 @@ func (s *Service) CreateTimeEntry(ctx context.Context, a Actor, in TimeEntryInpu
 		if in.Billable != nil {
 			e.Billable = *in.Billable
 		}
+		out = e
 		return s.insertEntry(ctx, tx, a, e)
 	})
-	return e, err
+	if err != nil {
+		return given, err
+	}
+	return out, nil
 }
 
 func (s *Service) insertEntry(ctx context.Context, tx Tx, a Actor, e TimeEntry) error {
@@ -201,6 +217,9 @@ func (s *Service) prepareEntry(ctx context.Context, tx Tx, a Actor, e *TimeEntry
 	}
 	if e.Timezone == "" {
 		u, err := tx.Users().Get(ctx, sc, e.UserID)
+		if err == nil {
+			s.zones.put(u.ID, u.Timezone)
+		}
 		if err == nil && u.Timezone != "" {
 			e.Timezone = u.Timezone
 		} else {

@@ -288,8 +288,9 @@ type deferredError struct {
 
 func (e *deferredError) Error() string { return e.what + ": " + e.err.Error() }
 
-// Is makes an unreachable database ErrUnavailable, as mapErr does, and a caller's own
-// statement's unique violation ErrConflict and its foreign key violation ErrNotFound.
+// Is makes an unreachable database ErrUnavailable, as mapErr does, a caller's own
+// statement's unique violation ErrConflict and its foreign key violation ErrNotFound, and
+// the failed check of memberships.CheckActorLater ErrActorChanged.
 func (e *deferredError) Is(target error) bool {
 	var pe *pgconn.PgError
 	switch target {
@@ -299,6 +300,8 @@ func (e *deferredError) Is(target error) bool {
 		return e.own && errors.As(e.err, &pe) && pe.Code == "23505"
 	case app.ErrNotFound:
 		return e.own && errors.As(e.err, &pe) && pe.Code == "23503"
+	case app.ErrActorChanged:
+		return errors.As(e.err, &pe) && pe.Code == "23514" && pe.DataTypeName == actorUnchanged
 	}
 	return false
 }

@@ -56,6 +56,30 @@ func (s memberships) Get(ctx context.Context, sc app.Scope, userID uuid.UUID) (a
 	return m, nil
 }
 
+// actorCheck is CheckActorLater's statement: it fails with a check violation of the domain
+// actor_unchanged (migration 0024) unless the user is a live member of the organization with
+// the role and, when the zone is not "", the live user has that time zone.
+var actorCheck = rebind(`SELECT (EXISTS (SELECT 1 FROM memberships WHERE tenant_id = ? AND organization_id = ?
+		AND user_id = ? AND role = ? AND deleted_at IS NULL)
+	AND (?::text = '' OR EXISTS (SELECT 1 FROM users WHERE tenant_id = ? AND id = ? AND timezone = ? AND deleted_at IS NULL)))::actor_unchanged`)
+
+// actorUnchanged is the domain actorCheck casts to: its check violation is ErrActorChanged.
+const actorUnchanged = "actor_unchanged"
+
+// CheckActorLater queues actorCheck ahead of the transaction's writes (app.LaterActorCheck):
+// it goes out with them, usually in the COMMIT's round trip, so a create reads nothing
+// before it writes. A check that fails fails the transaction, as a queued write's failure
+// does, as app.ErrActorChanged.
+func (s memberships) CheckActorLater(sc app.Scope, userID uuid.UUID, role app.Role, zone string) {
+	d := s.d
+	if sc.TenantID != d.tenant {
+		d.pending = append(d.pending, queued{what: "set tenant", query: setTenant, args: []any{sc.TenantID.String()}})
+		d.tenant = sc.TenantID
+	}
+	d.pending = append(d.pending, queued{what: "check the actor", query: actorCheck,
+		args: []any{sc.TenantID, sc.OrgID, userID, string(role), zone, sc.TenantID, userID, zone}})
+}
+
 func (s memberships) List(ctx context.Context, sc app.Scope, p app.PageRequest) ([]app.Member, error) {
 	query := `SELECT ` + membershipCols + `, u.name, u.email FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.tenant_id = ? AND m.organization_id = ? AND u.tenant_id = ? AND m.deleted_at IS NULL`
