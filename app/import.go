@@ -91,11 +91,12 @@ var ErrImportProblems = errors.New("the file has problems")
 var ErrImportZone = errors.New("the file's times name no time zone")
 
 // ImportedEntry is one entry an import writes, with its audit and change-log rows, which
-// Imports.InsertEntries writes together.
+// Imports.InsertEntries writes together. Change is nil where the workspace keeps no outbox
+// for its entries (see importOutbox).
 type ImportedEntry struct {
 	Entry  TimeEntry
 	Audit  AuditEntry
-	Change Change
+	Change *Change
 }
 
 // Imports is the store's bulk path for imports.
@@ -105,8 +106,8 @@ type Imports interface {
 	// included.
 	Existing(ctx context.Context, s Scope, entity string, ids []uuid.UUID) (map[uuid.UUID]bool, error)
 	// InsertEntries writes new stopped entries of s.OrgID, each with its audit row and its
-	// change-log row, as TimeEntries.Insert, AuditLog.Append and ChangeLog.Append would
-	// one by one.
+	// change-log row when it has one, as TimeEntries.Insert, AuditLog.Append and
+	// ChangeLog.Append would one by one.
 	InsertEntries(ctx context.Context, s Scope, rows []ImportedEntry) error
 }
 
@@ -788,6 +789,18 @@ func insertImported[T any](ctx context.Context, s *Service, tx Tx, a Actor, enti
 	return nil
 }
 
+// importOutbox reports whether the entries an import writes need change-log rows: only on
+// a device connected to a team server, whose push sends its outbox. Elsewhere nothing reads
+// them. A team server's outbox is never read (docs/sync.md), and a local workspace that is
+// connected later hands every row to the server in one go: publishing queues each of its
+// entries afresh (queueWorkspace) and joining writes each as a new row with its change-log
+// row (moveWorkspace). Every entry still has its audit row, and the tenant's change
+// counter still moves, so front ends polling LatestChange see the import.
+func importOutbox(ctx context.Context, tx Tx) (bool, error) {
+	url, err := optionalSetting(ctx, tx, settingSyncURL)
+	return url != "", err
+}
+
 // writeImportEntries writes the planned entries a batch per transaction. Each batch skips
 // the entries already there (an earlier import, or a device's that synced), so the
 // import can be run again after a failure.
@@ -819,29 +832,39 @@ func (s *Service) writeImportEntries(ctx context.Context, a Actor, req ImportReq
 			if err != nil {
 				return fmt.Errorf("import: %w", err)
 			}
+			outbox, err := importOutbox(ctx, tx)
+			if err != nil {
+				return fmt.Errorf("import: %w", err)
+			}
+			// One organization, actor and stop per row, shared by pointer; none is changed
+			// after it is written.
+			org, actor := a.OrgID, a.UserID
+			stops := make([]time.Time, len(batch))
 			rows := make([]ImportedEntry, 0, len(batch))
-			for _, e := range batch {
+			for j, e := range batch {
 				if there[e.id] {
 					continue
 				}
-				stop := e.stop
+				stops[j] = e.stop
 				te := TimeEntry{ID: e.id, TenantID: a.TenantID, OrganizationID: a.OrgID, UserID: e.user,
-					ProjectID: e.project, TaskID: e.task, Description: e.desc, StartedAt: e.start, StoppedAt: &stop,
+					ProjectID: e.project, TaskID: e.task, Description: e.desc, StartedAt: e.start, StoppedAt: &stops[j],
 					Timezone: e.zone, Billable: e.billable, Source: SourceImport, TagIDs: e.tags, Meta: s.stamp(now)}
 				if te.TagIDs == nil {
 					te.TagIDs = []uuid.UUID{}
 				}
-				fields, err := touchedFields("time_entry", nil, te, te.HLC)
-				if err != nil {
-					return err
+				r := ImportedEntry{Entry: te,
+					Audit: AuditEntry{ID: NewID(), TenantID: a.TenantID, OrganizationID: &org, ActorID: &actor,
+						Action: "time_entry.import", Entity: "time_entry", EntityID: te.ID, At: now}}
+				if outbox {
+					fields, err := touchedFields("time_entry", nil, te, te.HLC)
+					if err != nil {
+						return err
+					}
+					r.Change = &Change{ID: NewID(), TenantID: a.TenantID, OrganizationID: &org, Entity: "time_entry", EntityID: te.ID,
+						Op: OpUpsert, Version: te.Version, HLC: te.HLC, At: now, Fields: fields}
 				}
-				org := a.OrgID
-				rows = append(rows, ImportedEntry{Entry: te,
-					Audit: AuditEntry{ID: NewID(), TenantID: a.TenantID, OrganizationID: &org, ActorID: &a.UserID,
-						Action: "time_entry.import", Entity: "time_entry", EntityID: te.ID, At: now},
-					Change: Change{ID: NewID(), TenantID: a.TenantID, OrganizationID: &org, Entity: "time_entry", EntityID: te.ID,
-						Op: OpUpsert, Version: te.Version, HLC: te.HLC, At: now, Fields: fields}})
-				secs += int64(stop.Sub(e.start) / time.Second)
+				rows = append(rows, r)
+				secs += int64(e.stop.Sub(e.start) / time.Second)
 			}
 			if len(rows) == 0 {
 				return nil
