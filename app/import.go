@@ -236,15 +236,35 @@ type importCatalog struct {
 	byName   map[string][]Member
 	clients  map[string]Client
 	projects map[string]Project
-	tasks    map[[2]string]Task // project id, lower name
+	tasks    map[taskKey]Task
 	tags     map[string]Tag
+}
+
+// taskKey finds a task by its project and its name as fold gives it.
+type taskKey struct {
+	project uuid.UUID
+	name    string
 }
 
 func fold(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
+// folding is fold remembering what it gave: a file names the same few people, clients,
+// projects, tasks and tags on row after row, and each is lowered once instead of on each.
+func folding() func(string) string {
+	seen := map[string]string{}
+	return func(s string) string {
+		v, ok := seen[s]
+		if !ok {
+			v = fold(s)
+			seen[s] = v
+		}
+		return v
+	}
+}
+
 func loadImportCatalog(ctx context.Context, tx Tx, sc Scope) (*importCatalog, error) {
 	c := &importCatalog{byEmail: map[string]Member{}, byID: map[uuid.UUID]Member{}, byName: map[string][]Member{}, clients: map[string]Client{},
-		projects: map[string]Project{}, tasks: map[[2]string]Task{}, tags: map[string]Tag{}}
+		projects: map[string]Project{}, tasks: map[taskKey]Task{}, tags: map[string]Tag{}}
 	ms, err := allRows(func(p PageRequest) ([]Member, error) { return tx.Memberships().List(ctx, sc, p) },
 		func(m Member) uuid.UUID { return m.UserID })
 	if err != nil {
@@ -276,7 +296,7 @@ func loadImportCatalog(ctx context.Context, tx Tx, sc Scope) (*importCatalog, er
 		return nil, fmt.Errorf("tasks: %w", err)
 	}
 	for _, r := range ts {
-		k := [2]string{r.ProjectID.String(), fold(r.Name)}
+		k := taskKey{r.ProjectID, fold(r.Name)}
 		if _, dup := c.tasks[k]; !dup {
 			c.tasks[k] = r
 		}
@@ -323,7 +343,10 @@ func (s *Service) planImport(ctx context.Context, tx Tx, a Actor, req ImportRequ
 		return nil, fmt.Errorf("import: %w", err)
 	}
 	w := &importWork{plan: ImportPlan{Format: req.Format, Timezone: req.Timezone, Rows: len(req.Rows) + len(req.Problems),
-		Problems: slices.Clone(req.Problems)}}
+		Problems: slices.Clone(req.Problems)}, entries: make([]importEntry, 0, len(req.Rows))}
+	fold := folding()
+	org := a.OrgID.String()
+	userKeys := map[uuid.UUID]string{}
 	w.plan.Create = ImportCreates{Members: []string{}, Clients: []string{}, Projects: []string{}, Tasks: []string{}, Tags: []string{}}
 	if w.plan.Problems == nil {
 		w.plan.Problems = []ImportProblem{}
@@ -530,7 +553,7 @@ func (s *Service) planImport(ctx context.Context, tx Tx, a Actor, req ImportRequ
 				problem(r.Line, "task %q has no project; Stint's tasks belong to a project", name)
 				continue
 			}
-			k := [2]string{project.ID.String(), fold(name)}
+			k := taskKey{project.ID, fold(name)}
 			t, ok := cat.tasks[k]
 			if !ok {
 				if !a.Role.Can(PermTasksManage) {
@@ -598,7 +621,12 @@ func (s *Service) planImport(ctx context.Context, tx Tx, a Actor, req ImportRequ
 		var buf [16]byte
 		binary.BigEndian.PutUint64(buf[:8], uint64(e.start.Unix()))
 		binary.BigEndian.PutUint64(buf[8:], uint64(e.stop.Unix()))
-		content := importKey(a.TenantID, "time_entry", a.OrgID.String(), user.String(), string(buf[:]),
+		userKey, ok := userKeys[user]
+		if !ok {
+			userKey = user.String()
+			userKeys[user] = userKey
+		}
+		content := importKey(a.TenantID, "time_entry", org, userKey, string(buf[:]),
 			fold(r.Project), fold(r.Task), e.desc)
 		n := seen[content]
 		seen[content] = n + 1
