@@ -839,13 +839,18 @@ func (s *Service) writeImportEntries(ctx context.Context, a Actor, req ImportReq
 	}
 	w.plan.Entries, w.plan.Seconds = 0, 0
 	done := 0
+	// The batches' ids, stops and rows reuse the same arrays: a batch's are done with once
+	// it is written (the store keeps none of them).
+	idsBuf := make([]uuid.UUID, min(size, len(w.entries)))
+	stopsBuf := make([]time.Time, len(idsBuf))
+	rowsBuf := make([]ImportedEntry, 0, len(idsBuf))
 	for i := 0; i < len(w.entries); i += size {
 		batch := w.entries[i:min(i+size, len(w.entries))]
 		var created int
 		var secs int64
 		err := s.write(ctx, a, PermEntriesOwn, func(tx Tx, a Actor, now time.Time) error {
 			created, secs = 0, 0
-			ids := make([]uuid.UUID, len(batch))
+			ids := idsBuf[:len(batch)]
 			others := false
 			for j, e := range batch {
 				ids[j] = e.id
@@ -867,8 +872,8 @@ func (s *Service) writeImportEntries(ctx context.Context, a Actor, req ImportReq
 			// One organization, actor and stop per row, shared by pointer; none is changed
 			// after it is written.
 			org, actor := a.OrgID, a.UserID
-			stops := make([]time.Time, len(batch))
-			rows := make([]ImportedEntry, 0, len(batch))
+			stops := stopsBuf[:len(batch)]
+			rows := rowsBuf[:0]
 			for j, e := range batch {
 				if there[e.id] {
 					continue
