@@ -91,11 +91,12 @@ var ErrImportProblems = errors.New("the file has problems")
 var ErrImportZone = errors.New("the file's times name no time zone")
 
 // ImportedEntry is one entry an import writes, with its audit and change-log rows, which
-// Imports.InsertEntries writes together.
+// Imports.InsertEntries writes together. Change is nil where the workspace keeps no outbox
+// for its entries (see importOutbox).
 type ImportedEntry struct {
 	Entry  TimeEntry
 	Audit  AuditEntry
-	Change Change
+	Change *Change
 }
 
 // Imports is the store's bulk path for imports.
@@ -105,8 +106,8 @@ type Imports interface {
 	// included.
 	Existing(ctx context.Context, s Scope, entity string, ids []uuid.UUID) (map[uuid.UUID]bool, error)
 	// InsertEntries writes new stopped entries of s.OrgID, each with its audit row and its
-	// change-log row, as TimeEntries.Insert, AuditLog.Append and ChangeLog.Append would
-	// one by one.
+	// change-log row when it has one, as TimeEntries.Insert, AuditLog.Append and
+	// ChangeLog.Append would one by one.
 	InsertEntries(ctx context.Context, s Scope, rows []ImportedEntry) error
 }
 
@@ -235,15 +236,35 @@ type importCatalog struct {
 	byName   map[string][]Member
 	clients  map[string]Client
 	projects map[string]Project
-	tasks    map[[2]string]Task // project id, lower name
+	tasks    map[taskKey]Task
 	tags     map[string]Tag
+}
+
+// taskKey finds a task by its project and its name as fold gives it.
+type taskKey struct {
+	project uuid.UUID
+	name    string
 }
 
 func fold(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
+// folding is fold remembering what it gave: a file names the same few people, clients,
+// projects, tasks and tags on row after row, and each is lowered once instead of on each.
+func folding() func(string) string {
+	seen := map[string]string{}
+	return func(s string) string {
+		v, ok := seen[s]
+		if !ok {
+			v = fold(s)
+			seen[s] = v
+		}
+		return v
+	}
+}
+
 func loadImportCatalog(ctx context.Context, tx Tx, sc Scope) (*importCatalog, error) {
 	c := &importCatalog{byEmail: map[string]Member{}, byID: map[uuid.UUID]Member{}, byName: map[string][]Member{}, clients: map[string]Client{},
-		projects: map[string]Project{}, tasks: map[[2]string]Task{}, tags: map[string]Tag{}}
+		projects: map[string]Project{}, tasks: map[taskKey]Task{}, tags: map[string]Tag{}}
 	ms, err := allRows(func(p PageRequest) ([]Member, error) { return tx.Memberships().List(ctx, sc, p) },
 		func(m Member) uuid.UUID { return m.UserID })
 	if err != nil {
@@ -275,7 +296,7 @@ func loadImportCatalog(ctx context.Context, tx Tx, sc Scope) (*importCatalog, er
 		return nil, fmt.Errorf("tasks: %w", err)
 	}
 	for _, r := range ts {
-		k := [2]string{r.ProjectID.String(), fold(r.Name)}
+		k := taskKey{r.ProjectID, fold(r.Name)}
 		if _, dup := c.tasks[k]; !dup {
 			c.tasks[k] = r
 		}
@@ -322,7 +343,10 @@ func (s *Service) planImport(ctx context.Context, tx Tx, a Actor, req ImportRequ
 		return nil, fmt.Errorf("import: %w", err)
 	}
 	w := &importWork{plan: ImportPlan{Format: req.Format, Timezone: req.Timezone, Rows: len(req.Rows) + len(req.Problems),
-		Problems: slices.Clone(req.Problems)}}
+		Problems: slices.Clone(req.Problems)}, entries: make([]importEntry, 0, len(req.Rows))}
+	fold := folding()
+	org := a.OrgID.String()
+	userKeys := map[uuid.UUID]string{}
 	w.plan.Create = ImportCreates{Members: []string{}, Clients: []string{}, Projects: []string{}, Tasks: []string{}, Tags: []string{}}
 	if w.plan.Problems == nil {
 		w.plan.Problems = []ImportProblem{}
@@ -529,7 +553,7 @@ func (s *Service) planImport(ctx context.Context, tx Tx, a Actor, req ImportRequ
 				problem(r.Line, "task %q has no project; Stint's tasks belong to a project", name)
 				continue
 			}
-			k := [2]string{project.ID.String(), fold(name)}
+			k := taskKey{project.ID, fold(name)}
 			t, ok := cat.tasks[k]
 			if !ok {
 				if !a.Role.Can(PermTasksManage) {
@@ -597,7 +621,12 @@ func (s *Service) planImport(ctx context.Context, tx Tx, a Actor, req ImportRequ
 		var buf [16]byte
 		binary.BigEndian.PutUint64(buf[:8], uint64(e.start.Unix()))
 		binary.BigEndian.PutUint64(buf[8:], uint64(e.stop.Unix()))
-		content := importKey(a.TenantID, "time_entry", a.OrgID.String(), user.String(), string(buf[:]),
+		userKey, ok := userKeys[user]
+		if !ok {
+			userKey = user.String()
+			userKeys[user] = userKey
+		}
+		content := importKey(a.TenantID, "time_entry", org, userKey, string(buf[:]),
 			fold(r.Project), fold(r.Task), e.desc)
 		n := seen[content]
 		seen[content] = n + 1
@@ -788,6 +817,18 @@ func insertImported[T any](ctx context.Context, s *Service, tx Tx, a Actor, enti
 	return nil
 }
 
+// importOutbox reports whether the entries an import writes need change-log rows: only on
+// a device connected to a team server, whose push sends its outbox. Elsewhere nothing reads
+// them. A team server's outbox is never read (docs/sync.md), and a local workspace that is
+// connected later hands every row to the server in one go: publishing queues each of its
+// entries afresh (queueWorkspace) and joining writes each as a new row with its change-log
+// row (moveWorkspace). Every entry still has its audit row, and the tenant's change
+// counter still moves, so front ends polling LatestChange see the import.
+func importOutbox(ctx context.Context, tx Tx) (bool, error) {
+	url, err := optionalSetting(ctx, tx, settingSyncURL)
+	return url != "", err
+}
+
 // writeImportEntries writes the planned entries a batch per transaction. Each batch skips
 // the entries already there (an earlier import, or a device's that synced), so the
 // import can be run again after a failure.
@@ -798,13 +839,18 @@ func (s *Service) writeImportEntries(ctx context.Context, a Actor, req ImportReq
 	}
 	w.plan.Entries, w.plan.Seconds = 0, 0
 	done := 0
+	// The batches' ids, stops and rows reuse the same arrays: a batch's are done with once
+	// it is written (the store keeps none of them).
+	idsBuf := make([]uuid.UUID, min(size, len(w.entries)))
+	stopsBuf := make([]time.Time, len(idsBuf))
+	rowsBuf := make([]ImportedEntry, 0, len(idsBuf))
 	for i := 0; i < len(w.entries); i += size {
 		batch := w.entries[i:min(i+size, len(w.entries))]
 		var created int
 		var secs int64
 		err := s.write(ctx, a, PermEntriesOwn, func(tx Tx, a Actor, now time.Time) error {
 			created, secs = 0, 0
-			ids := make([]uuid.UUID, len(batch))
+			ids := idsBuf[:len(batch)]
 			others := false
 			for j, e := range batch {
 				ids[j] = e.id
@@ -819,29 +865,39 @@ func (s *Service) writeImportEntries(ctx context.Context, a Actor, req ImportReq
 			if err != nil {
 				return fmt.Errorf("import: %w", err)
 			}
-			rows := make([]ImportedEntry, 0, len(batch))
-			for _, e := range batch {
+			outbox, err := importOutbox(ctx, tx)
+			if err != nil {
+				return fmt.Errorf("import: %w", err)
+			}
+			// One organization, actor and stop per row, shared by pointer; none is changed
+			// after it is written.
+			org, actor := a.OrgID, a.UserID
+			stops := stopsBuf[:len(batch)]
+			rows := rowsBuf[:0]
+			for j, e := range batch {
 				if there[e.id] {
 					continue
 				}
-				stop := e.stop
+				stops[j] = e.stop
 				te := TimeEntry{ID: e.id, TenantID: a.TenantID, OrganizationID: a.OrgID, UserID: e.user,
-					ProjectID: e.project, TaskID: e.task, Description: e.desc, StartedAt: e.start, StoppedAt: &stop,
+					ProjectID: e.project, TaskID: e.task, Description: e.desc, StartedAt: e.start, StoppedAt: &stops[j],
 					Timezone: e.zone, Billable: e.billable, Source: SourceImport, TagIDs: e.tags, Meta: s.stamp(now)}
 				if te.TagIDs == nil {
 					te.TagIDs = []uuid.UUID{}
 				}
-				fields, err := touchedFields("time_entry", nil, te, te.HLC)
-				if err != nil {
-					return err
+				r := ImportedEntry{Entry: te,
+					Audit: AuditEntry{ID: NewID(), TenantID: a.TenantID, OrganizationID: &org, ActorID: &actor,
+						Action: "time_entry.import", Entity: "time_entry", EntityID: te.ID, At: now}}
+				if outbox {
+					fields, err := touchedFields("time_entry", nil, te, te.HLC)
+					if err != nil {
+						return err
+					}
+					r.Change = &Change{ID: NewID(), TenantID: a.TenantID, OrganizationID: &org, Entity: "time_entry", EntityID: te.ID,
+						Op: OpUpsert, Version: te.Version, HLC: te.HLC, At: now, Fields: fields}
 				}
-				org := a.OrgID
-				rows = append(rows, ImportedEntry{Entry: te,
-					Audit: AuditEntry{ID: NewID(), TenantID: a.TenantID, OrganizationID: &org, ActorID: &a.UserID,
-						Action: "time_entry.import", Entity: "time_entry", EntityID: te.ID, At: now},
-					Change: Change{ID: NewID(), TenantID: a.TenantID, OrganizationID: &org, Entity: "time_entry", EntityID: te.ID,
-						Op: OpUpsert, Version: te.Version, HLC: te.HLC, At: now, Fields: fields}})
-				secs += int64(stop.Sub(e.start) / time.Second)
+				rows = append(rows, r)
+				secs += int64(e.stop.Sub(e.start) / time.Second)
 			}
 			if len(rows) == 0 {
 				return nil

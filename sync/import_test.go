@@ -2,11 +2,14 @@ package sync_test
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/store/sqlite"
+	stintsync "github.com/stinthq/stint/sync"
 )
 
 // importRows is a small export: two people (the owner and someone the team lacks), a new
@@ -82,5 +85,68 @@ func TestImportSurvivesSync(t *testing.T) {
 	planC, err := c.svc.Import(ctx, c.actor, req)
 	if err != nil || planC.Entries != 0 || planC.Existing != 3 || len(planC.Create.Projects)+len(planC.Create.Tags) != 0 {
 		t.Fatalf("C's import after syncing: %+v, %v", planC, err)
+	}
+}
+
+// TestImportThenPublish: a local workspace keeps no outbox rows for the entries it imports
+// (app.ImportedEntry), and publishing it still sends every imported entry to the server,
+// under its own id, on either server store.
+func TestImportThenPublish(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		store func(t *testing.T) app.Store
+	}{
+		{"sqlite", func(t *testing.T) app.Store {
+			st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "server.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			return st
+		}},
+		{"postgres", postgresStore},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			srv, base := serveStore(t, tc.store(t))
+			a := localDevice(t, "Ada", "Ada's work", base)
+			plan, err := a.svc.Import(ctx, a.actor, app.ImportRequest{Format: "test", Rows: importRows(), UserID: a.actor.UserID})
+			if err != nil || plan.Entries != 4 {
+				t.Fatalf("import: %+v, %v", plan, err)
+			}
+			imported := entries(t, a.svc, a.actor)
+			in, err := a.svc.PublishRequest(ctx, ownerEmail, ownerPassword)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sess, err := stintsync.Publish(ctx, nil, base, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cp, err := a.svc.PlanConnect(ctx, sess, app.ConnectPublish, app.TeamCatalog{})
+			if err != nil || cp.Entries != 4 {
+				t.Fatalf("publish plan = %+v, %v", cp, err)
+			}
+			if err := a.svc.ConnectWorkspace(ctx, app.RemoteTokenFile(a.dir), base, sess, cp); err != nil {
+				t.Fatal(err)
+			}
+			if rep := a.sync(); rep.Rejected != 0 || rep.Pending != 0 {
+				t.Fatalf("first round = %+v (status %+v)", rep, a.status())
+			}
+			owner, err := srv.Authenticate(ctx, sess.Token, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := entries(t, srv, owner)
+			if len(got) != len(imported) {
+				t.Fatalf("the server holds %d entries, want the %d imported", len(got), len(imported))
+			}
+			for id, e := range imported {
+				s, ok := got[id]
+				if !ok || s.Description != e.Description || !s.StartedAt.Equal(e.StartedAt) || s.Source != app.SourceImport {
+					t.Errorf("entry %s on the server: %+v (%v), want %+v", id, s, ok, e)
+				}
+			}
+		})
 	}
 }

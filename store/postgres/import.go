@@ -55,7 +55,10 @@ func (s imports) InsertEntries(ctx context.Context, sc app.Scope, rows []app.Imp
 		if err := auditLog(s).Append(ctx, sc, r.Audit); err != nil {
 			return fmt.Errorf("insert imported entries: %w", err)
 		}
-		if err := changeLog(s).Append(ctx, sc, r.Change); err != nil {
+		if r.Change == nil {
+			continue
+		}
+		if err := changeLog(s).Append(ctx, sc, *r.Change); err != nil {
 			return fmt.Errorf("insert imported entries: %w", err)
 		}
 	}

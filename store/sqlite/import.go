@@ -12,8 +12,8 @@ import (
 )
 
 // imports is the bulk path of an import (app.Imports): entries, their audit rows and their
-// change-log rows several to a statement, a chunk of each sharing one stamp, inside the
-// caller's one transaction per batch.
+// change-log rows (where they have one) several to a statement, a chunk of each sharing one
+// stamp, inside the caller's one transaction per batch.
 type imports struct{ q querier }
 
 // Imports gives the import's bulk path.
@@ -68,16 +68,16 @@ func (s imports) Existing(ctx context.Context, sc app.Scope, entity string, ids 
 	return out, nil
 }
 
-// InsertEntries writes the rows a chunk at a time: one stamp of twice the chunk's length
-// (entries take the first half as server versions, their change-log rows the second as
-// seqs, so each change follows its row as one by one), then one INSERT each for the
-// entries, the audit rows and the change-log rows. The page cache grows for the batch as
-// InsertPulledEntries' does: imported ids are name-based, not time-ordered, so inserts land
-// all over the table.
+// InsertEntries writes the rows a chunk at a time: one stamp for the chunk (its entries
+// take the first values as server versions, their change-log rows the next ones as seqs,
+// so each change follows its row as one by one), then one INSERT each for the entries,
+// the audit rows and the change-log rows (rows without one write none). The page cache
+// grows for the batch as InsertPulledEntries' does.
 func (s imports) InsertEntries(ctx context.Context, sc app.Scope, rows []app.ImportedEntry) (err error) {
 	for _, r := range rows {
 		e := r.Entry
-		if e.TenantID != sc.TenantID || e.OrganizationID != sc.OrgID || r.Change.TenantID != sc.TenantID || r.Audit.TenantID != sc.TenantID {
+		if e.TenantID != sc.TenantID || e.OrganizationID != sc.OrgID || r.Audit.TenantID != sc.TenantID ||
+			(r.Change != nil && r.Change.TenantID != sc.TenantID) {
 			return fmt.Errorf("insert imported entries: scope mismatch: %w", app.ErrNotFound)
 		}
 		if e.StoppedAt == nil {
@@ -96,9 +96,10 @@ func (s imports) InsertEntries(ctx context.Context, sc app.Scope, rows []app.Imp
 			err = fmt.Errorf("insert imported entries: restore the page cache: %w", rerr)
 		}
 	}()
+	var c importChunkArgs
 	for len(rows) > 0 {
 		n := chunkLen(len(rows))
-		if err := s.insertChunk(ctx, sc, rows[:n]); err != nil {
+		if err := s.insertChunk(ctx, sc, rows[:n], &c); err != nil {
 			return err
 		}
 		rows = rows[n:]
@@ -106,47 +107,107 @@ func (s imports) InsertEntries(ctx context.Context, sc app.Scope, rows []app.Imp
 	return nil
 }
 
-func (s imports) insertChunk(ctx context.Context, sc app.Scope, rows []app.ImportedEntry) error {
+// importChunkArgs is what one chunk's statements bind, kept from chunk to chunk: their
+// arguments, and the ids as the bytes SQLite stores, one after another in one buffer that
+// the arguments slice (uuid.UUID would bind as text: see idArgs, which would copy each
+// id and the whole argument list again).
+type importChunkArgs struct {
+	args []any
+	ids  []byte
+}
+
+// id appends id's bytes to the buffer and returns them. The buffer is sized for the chunk
+// beforehand (reset), so it grows no copy; if it did, the slices handed out would still
+// hold their bytes, in the array they were written to.
+func (c *importChunkArgs) id(id uuid.UUID) []byte {
+	c.ids = append(c.ids, id[:]...)
+	return c.ids[len(c.ids)-16:]
+}
+
+// tags appends the ids one after another, as an entry's tag_ids are stored, and returns them.
+func (c *importChunkArgs) tags(ids []uuid.UUID) []byte {
+	from := len(c.ids)
+	for _, id := range ids {
+		c.ids = append(c.ids, id[:]...)
+	}
+	return c.ids[from:len(c.ids):len(c.ids)]
+}
+
+func (c *importChunkArgs) nullID(id *uuid.UUID) any {
+	if id == nil {
+		return nil
+	}
+	return c.id(*id)
+}
+
+// reset readies c for the rows of a chunk, with a buffer for every id they bind: up to six
+// an entry besides its tags, five an audit row and four a change-log row.
+func (c *importChunkArgs) reset(rows []app.ImportedEntry) {
+	size := 0
+	for _, r := range rows {
+		size += 16 * (15 + len(r.Entry.TagIDs))
+	}
+	c.ids = make([]byte, 0, size)
+	c.args = c.args[:0]
+}
+
+func (s imports) insertChunk(ctx context.Context, sc app.Scope, rows []app.ImportedEntry, c *importChunkArgs) error {
 	n := len(rows)
+	changes := 0
+	for _, r := range rows {
+		if r.Change != nil {
+			changes++
+		}
+	}
 	var last int64
 	err := s.q.QueryRowContext(ctx, `UPDATE tenants SET change_seq = (SELECT max(change_seq) FROM tenants) + ? WHERE id = ? RETURNING change_seq`,
-		2*n, sc.TenantID).Scan(&last)
+		n+changes, idBytes(sc.TenantID)).Scan(&last)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("insert imported entries: no tenant %s: %w", sc.TenantID, app.ErrNotFound)
 	}
 	if err != nil {
 		return fmt.Errorf("insert imported entries: stamp: %w", mapErr(err))
 	}
-	first := last - int64(2*n) + 1
-	args := make([]any, 0, n*18)
+	first := last - int64(n+changes) + 1
+	c.reset(rows)
 	for i, r := range rows {
 		e := r.Entry
-		args = append(args, first+int64(i), e.ID, e.TenantID, e.OrganizationID, e.UserID, nullID(e.ProjectID), nullID(e.TaskID), e.Description,
-			us(e.StartedAt), nullUS(e.StoppedAt), e.Timezone, e.Billable, e.Source, tagIDBytes(e.TagIDs))
-		args = append(args, metaArgs(e.Meta)...)
+		c.args = append(c.args, first+int64(i), c.id(e.ID), c.id(e.TenantID), c.id(e.OrganizationID), c.id(e.UserID),
+			c.nullID(e.ProjectID), c.nullID(e.TaskID), e.Description, us(e.StartedAt), e.StoppedAt.UnixMicro(), e.Timezone,
+			e.Billable, e.Source, c.tags(e.TagIDs),
+			e.Version, hlcValue(e.HLC), us(e.CreatedAt), us(e.UpdatedAt), nullUS(e.DeletedAt))
 	}
 	if _, err := s.q.ExecContext(ctx, `INSERT INTO time_entries (server_version, id, tenant_id, organization_id, user_id, project_id, task_id,
-		description, started_at, stopped_at, timezone, billable, source, tag_ids, `+metaCols+`) VALUES `+placeholderRows(n, 19), args...); err != nil {
+		description, started_at, stopped_at, timezone, billable, source, tag_ids, `+metaCols+`) VALUES `+placeholderRows(n, 19), c.args...); err != nil {
 		return fmt.Errorf("insert imported entries: %w", mapErr(err))
 	}
-	args = args[:0]
+	c.args = c.args[:0]
 	for _, r := range rows {
 		a := r.Audit
-		args = append(args, a.ID, a.TenantID, nullID(a.OrganizationID), nullID(a.ActorID), a.Action, a.Entity, a.EntityID, us(a.At))
+		c.args = append(c.args, c.id(a.ID), c.id(a.TenantID), c.nullID(a.OrganizationID), c.nullID(a.ActorID), a.Action, a.Entity,
+			c.id(a.EntityID), us(a.At))
 	}
 	if _, err := s.q.ExecContext(ctx, `INSERT INTO audit_log (id, tenant_id, organization_id, actor_id, action, entity, entity_id, at)
-		VALUES `+placeholderRows(n, 8), args...); err != nil {
+		VALUES `+placeholderRows(n, 8), c.args...); err != nil {
 		return fmt.Errorf("insert imported entries: audit: %w", mapErr(err))
 	}
-	args = args[:0]
-	for i, r := range rows {
-		c := r.Change
-		enc, ok := app.EncodeFieldStamps(c.Entity, c.Fields, c.HLC)
-		args = append(args, first+int64(n+i), c.ID, c.TenantID, nullID(c.OrganizationID), c.Entity, c.EntityID, c.Op, c.Version,
-			hlcValue(c.HLC), us(c.At), sql.NullString{String: enc, Valid: ok})
+	if changes == 0 {
+		return nil
+	}
+	c.args = c.args[:0]
+	seq := first + int64(n)
+	for _, r := range rows {
+		ch := r.Change
+		if ch == nil {
+			continue
+		}
+		enc, ok := app.EncodeFieldStamps(ch.Entity, ch.Fields, ch.HLC)
+		c.args = append(c.args, seq, c.id(ch.ID), c.id(ch.TenantID), c.nullID(ch.OrganizationID), ch.Entity, c.id(ch.EntityID), ch.Op,
+			ch.Version, hlcValue(ch.HLC), us(ch.At), sql.NullString{String: enc, Valid: ok})
+		seq++
 	}
 	if _, err := s.q.ExecContext(ctx, `INSERT INTO change_log (seq, id, tenant_id, organization_id, entity, entity_id, op, version, hlc, at, fields)
-		VALUES `+placeholderRows(n, 11), args...); err != nil {
+		VALUES `+placeholderRows(changes, 11), c.args...); err != nil {
 		return fmt.Errorf("insert imported entries: change log: %w", mapErr(err))
 	}
 	return nil

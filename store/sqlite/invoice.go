@@ -57,7 +57,7 @@ func (s invoices) Candidates(ctx context.Context, sc app.Scope, f app.ReportFilt
 	var q sqlArgs
 	q.add(`SELECT e.id, e.project_id, e.task_id, coalesce(pr.name, ''), coalesce(tk.name, ''), e.description, e.started_at,
 		e.stopped_at - e.started_at, coalesce(`+rate+`, 0), `+amountOf("e.stopped_at - e.started_at", rate)+`
-		FROM time_entries e INDEXED BY time_entries_org_started
+		FROM time_entries e INDEXED BY time_entries_report
 		LEFT JOIN projects pr ON pr.id = e.project_id AND pr.tenant_id = e.tenant_id
 		LEFT JOIN tasks tk ON tk.id = e.task_id AND tk.tenant_id = e.tenant_id
 		WHERE e.tenant_id = ? AND e.organization_id = ? AND e.deleted_at IS NULL AND e.billable AND e.stopped_at IS NOT NULL

@@ -81,7 +81,7 @@ func selectEntries(s *sqlArgs, sc app.Scope, f app.ReportFilter, cols string, co
 		s.add(extra, extraArgs...)
 		entryFilters(s, sc, f)
 	}
-	index := " INDEXED BY time_entries_org_started"
+	index := " INDEXED BY time_entries_report"
 	if f.UserID != nil {
 		index = " INDEXED BY time_entries_user_started"
 	}
