@@ -26,10 +26,10 @@ type publishBody struct {
 	// Activity is absent from the requests of devices that send only the defaults, and of
 	// those from before the settings.
 	Activity *app.ActivitySettings `json:"activity,omitempty" doc:"The organization's activity settings as the owner set them on the device; default all off."`
-	Name                 string `json:"name" minLength:"1" maxLength:"200" text:"name" doc:"The owner's name."`
-	Timezone             string `json:"timezone,omitempty" maxLength:"64" pattern:"^([A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*)?$" doc:"The owner's IANA time zone; default the organization's."`
-	Email                string `json:"email" format:"email" maxLength:"254" doc:"The address the owner signs in with from now on."`
-	Password             string `json:"password" minLength:"8" maxLength:"1024" doc:"The owner's new password, 8 to 1024 characters."`
+	Name     string                `json:"name" minLength:"1" maxLength:"200" text:"name" doc:"The owner's name."`
+	Timezone string                `json:"timezone,omitempty" maxLength:"64" pattern:"^([A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*)?$" doc:"The owner's IANA time zone; default the organization's."`
+	Email    string                `json:"email" format:"email" maxLength:"254" doc:"The address the owner signs in with from now on."`
+	Password string                `json:"password" minLength:"8" maxLength:"1024" doc:"The owner's new password, 8 to 1024 characters."`
 }
 
 type publishInput struct {
