@@ -80,7 +80,7 @@ func sameOrg(t *testing.T, what string, o, want app.Organization) {
 // TestPublishCarriesTheOrganization: a workspace whose owner turned screenshots (every 3
 // minutes, at a random moment) and window titles on, and renamed it, before publishing it,
 // is the same organization on the server and on a second device of the owner, not one
-// with the defaults.
+// with the defaults; a setting changed while the publish was under way follows it.
 func TestPublishCarriesTheOrganization(t *testing.T) {
 	for _, tc := range teamStores {
 		t.Run(tc.name, func(t *testing.T) {
@@ -103,6 +103,14 @@ func TestPublishCarriesTheOrganization(t *testing.T) {
 				t.Fatal(err)
 			}
 			sameOrg(t, "the publish's answer", sess.Organization, want)
+			// Window titles turned off again while the publish was under way: the
+			// change goes up after it.
+			off := false
+			if _, err := a.svc.UpdateOrganization(ctx, a.actor, a.actor.OrgID, app.OrganizationPatch{
+				Activity: app.ActivitySettingsPatch{WindowTitles: &off}}, 0); err != nil {
+				t.Fatal(err)
+			}
+			want = orgOf(t, a.svc, a.actor)
 			plan, err := a.svc.PlanConnect(ctx, sess, app.ConnectPublish, app.TeamCatalog{})
 			if err != nil {
 				t.Fatal(err)
