@@ -365,13 +365,18 @@ func (s *activityScreen) thumb(st shotThumb) fyne.CanvasObject {
 
 // openAll shows every screenshot of a slot as thumbnails, for slots with more than fit.
 func (s *activityScreen) openAll(shots []shotThumb) {
-	grid := container.NewGridWrap(fyne.NewSize(120, 56))
+	grid := container.NewGridWrap(thumbSize(shots))
 	var d dialog.Dialog
 	for _, st := range shots {
 		sh := st.shot
 		grid.Add(newThumbButton(st, func() { d.Hide(); s.open(sh) }))
 	}
-	d = dialog.NewCustom("Screenshots", "Close", fixedSize(fyne.NewSize(660, 260), container.NewVScroll(grid)), s.u.win)
+	title := "Screenshots"
+	if len(shots) > 0 {
+		from := shots[0].shot.SlotStart.In(s.u.loc)
+		title = fmt.Sprintf("Screenshots %s–%s", from.Format("15:04"), from.Add(app.SlotLength).Format("15:04"))
+	}
+	d = dialog.NewCustom(title, "Close", fixedSize(fyne.NewSize(660, 260), container.NewVScroll(grid)), s.u.win)
 	s.u.showModal(d, nil, nil)
 }
 

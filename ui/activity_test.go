@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/stinthq/stint/app"
 )
@@ -226,5 +227,23 @@ func TestActivityThumbnailsFitAndLineUp(t *testing.T) {
 		if sz := first.Size(); sz.Height != thumbHeight || math.Abs(float64(sz.Width/sz.Height)-1920.0/1080) > 0.01 {
 			t.Errorf("%v px window: a 1920×1080 screenshot's thumbnail is %v", size.Width, sz)
 		}
+	}
+	// "+5" shows all ten, in their shape too, under the slot's times.
+	var more *widget.Button
+	for _, o := range test.LaidOutObjects(s.rows.Objects[0]) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "+5" {
+			more = b
+		}
+	}
+	if more == nil {
+		t.Fatal("no +5 button for the screenshots past five")
+	}
+	h.tap(more)
+	all := thumbs(h.u.win.Canvas().Overlays().Top())
+	if len(all) != 10 || !strings.Contains(h.overlayText(), "Screenshots 09:00–09:10") {
+		t.Fatalf("the dialog of all shows %d thumbnails, text %q", len(all), h.overlayText())
+	}
+	if sz := all[0].Size(); math.Abs(float64(sz.Width/sz.Height)-1920.0/1080) > 0.01 {
+		t.Errorf("in the dialog of all a 1920×1080 screenshot's thumbnail is %v", sz)
 	}
 }
