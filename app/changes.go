@@ -65,6 +65,8 @@ func touchedFields(entity string, before, after any, stamp string) (FieldStamps,
 	if err := json.Unmarshal(by, &y); err != nil {
 		return nil, err
 	}
+	flattenFields(x, names)
+	flattenFields(y, names)
 	for _, f := range names {
 		if !sameValue(x[f], y[f]) {
 			out[f] = stamp

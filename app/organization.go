@@ -165,7 +165,7 @@ func (s *Service) CreateOrganization(ctx context.Context, a Actor, in Organizati
 		if err := tx.Memberships().Insert(ctx, sc, m); err != nil {
 			return err
 		}
-		if err := s.record(ctx, tx, sc, &a.UserID, change{action: "organization.create", entity: "organization", id: o.ID, org: &o.ID, meta: o.Meta, row: o}); err != nil {
+		if err := s.record(ctx, tx, sc, &a.UserID, change{action: "organization.create", entity: EntityOrganization, id: o.ID, org: &o.ID, meta: o.Meta, row: o}); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, sc, &a.UserID, change{action: "membership.create", entity: "membership", id: m.ID, org: &o.ID, meta: m.Meta, row: m})
@@ -192,6 +192,7 @@ func (s *Service) UpdateOrganization(ctx context.Context, a Actor, id uuid.UUID,
 		if err := checkVersion(expected, o.Version); err != nil {
 			return err
 		}
+		before := o
 		var c checker
 		if p.Name != nil {
 			o.Name = strings.TrimSpace(*p.Name)
@@ -211,7 +212,7 @@ func (s *Service) UpdateOrganization(ctx context.Context, a Actor, id uuid.UUID,
 			return err
 		}
 		out = o
-		return s.record(ctx, tx, sc, &a.UserID, change{action: "organization.update", entity: "organization", id: o.ID, org: &o.ID, meta: o.Meta, row: o})
+		return s.record(ctx, tx, sc, &a.UserID, change{action: "organization.update", entity: EntityOrganization, id: o.ID, org: &o.ID, meta: o.Meta, row: o, before: before})
 	})
 	return out, err
 }

@@ -591,9 +591,13 @@ func mutationFor(ctx context.Context, tx Tx, a Actor, c Change) (Mutation, error
 			row, err = tx.TimeEntries().Get(ctx, sc, c.EntityID)
 		case EntityRate, EntityBudget, EntityActivitySlot, EntityInvoice:
 			row, err = localSyncedRow(ctx, tx, sc, c.Entity, c.EntityID)
+		case EntityOrganization:
+			// Its name, zone and activity settings, set by an owner or admin here
+			// (app/syncorg.go).
+			row, err = tx.Organizations().Get(ctx, Scope{TenantID: a.TenantID, OrgID: c.EntityID}, c.EntityID)
 		default:
-			// Organizations, users and memberships are changed on the server (members,
-			// roles); the server answers what it does not take.
+			// Users and memberships are changed on the server (members, roles); the
+			// server answers what it does not take.
 			row = map[string]uuid.UUID{"id": c.EntityID}
 		}
 	}

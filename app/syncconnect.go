@@ -144,6 +144,9 @@ type PublishInput struct {
 	// time zone.
 	Organization         string
 	OrganizationTimezone string
+	// Activity is the organization's activity settings as the owner set them on the
+	// device; nil is a new organization's (DefaultActivitySettings).
+	Activity *ActivitySettings
 	// Name and Timezone are the owner's.
 	Name     string
 	Timezone string
@@ -179,6 +182,14 @@ func (s *Service) Publish(ctx context.Context, in PublishInput) (Session, error)
 	checkName(&c, "organization", in.Organization, 200)
 	checkTimezone(&c, "timezone", in.Timezone)
 	checkTimezone(&c, "organization_timezone", in.OrganizationTimezone)
+	activity := DefaultActivitySettings()
+	if in.Activity != nil {
+		activity = *in.Activity
+		if activity.ScreenshotMinutes == 0 {
+			activity.ScreenshotMinutes = defaultScreenshotMinutes
+		}
+		c.check(slices.Contains(ScreenshotIntervals, activity.ScreenshotMinutes), "activity.screenshot_minutes", "must be 1, 3, 5 or 10")
+	}
 	ids := map[uuid.UUID]bool{}
 	for field, id := range map[string]uuid.UUID{"tenant_id": in.TenantID, "organization_id": in.OrganizationID,
 		"user_id": in.UserID, "membership_id": in.MembershipID} {
@@ -204,7 +215,7 @@ func (s *Service) Publish(ctx context.Context, in PublishInput) (Session, error)
 		w := workspaceRows{
 			tenant: Tenant{ID: in.TenantID, Name: in.Organization, Meta: s.stamp(now)},
 			org: Organization{ID: in.OrganizationID, TenantID: in.TenantID, Name: in.Organization,
-				Timezone: orDefault(in.OrganizationTimezone, "UTC"), Activity: DefaultActivitySettings(), Meta: s.stamp(now)},
+				Timezone: orDefault(in.OrganizationTimezone, "UTC"), Activity: activity, Meta: s.stamp(now)},
 			user: User{ID: in.UserID, TenantID: in.TenantID, Email: in.Email, Name: in.Name,
 				Timezone: orDefault(in.Timezone, orDefault(in.OrganizationTimezone, "UTC")), PasswordHash: hash, Meta: s.stamp(now)},
 			membership: Membership{ID: in.MembershipID, TenantID: in.TenantID, OrganizationID: in.OrganizationID,
@@ -294,7 +305,7 @@ func (s *Service) PublishRequest(ctx context.Context, email, password string) (P
 			return fmt.Errorf("local membership: %w", err)
 		}
 		in = PublishInput{TenantID: a.TenantID, OrganizationID: a.OrgID, UserID: a.UserID, MembershipID: m.ID,
-			Organization: o.Name, OrganizationTimezone: o.Timezone, Name: u.Name, Timezone: u.Timezone,
+			Organization: o.Name, OrganizationTimezone: o.Timezone, Activity: &o.Activity, Name: u.Name, Timezone: u.Timezone,
 			Email: email, Password: password}
 		return nil
 	})
@@ -358,7 +369,7 @@ func (s *Service) ConnectWorkspace(ctx context.Context, f TokenFile, url string,
 		}
 		switch plan.Mode {
 		case ConnectPublish:
-			if err := s.queueWorkspace(ctx, tx, moves); err != nil {
+			if err := s.queueWorkspace(ctx, tx, sess.Organization, moves); err != nil {
 				return err
 			}
 		case ConnectJoin:
@@ -685,11 +696,15 @@ func (m catalogMatch) counts(w localWorkspace) (clients, projects, tasks, tags C
 // referents first (clients, projects, tasks, tags, then entries oldest first), so no row is
 // pushed before a row it names, followed by the pending deletes. A pending change keeps its
 // mutation id, so a publish run again after a cut does not apply twice what the server took.
-// Changes to the tenant, organization, owner and membership are dropped: the publish made
-// those rows, and the push takes none of them. On the first publish (the onboarding's
-// tenant change is still pending) the deletes are dropped too: the server never had those
-// rows.
-func (s *Service) queueWorkspace(ctx context.Context, tx Tx, w localWorkspace) error {
+// Changes to the tenant, owner and membership are dropped: the publish made those rows, and
+// the push takes none of them. On the first publish (the onboarding's tenant change is still
+// pending) the deletes are dropped too: the server never had those rows; so are the
+// organization's changes, which the publish carried (its name, zone and activity settings),
+// except any field in which the organization here differs from the server's (server, from
+// the publish's answer: changed here while the publish was under way), which goes up as an
+// update stamped now. On a publish run again later a pending change of the organization
+// goes up as it is, under last writer wins.
+func (s *Service) queueWorkspace(ctx context.Context, tx Tx, server Organization, w localWorkspace) error {
 	tenant := Scope{TenantID: w.from.TenantID}
 	var pending []Change
 	first := false
@@ -770,9 +785,15 @@ func (s *Service) queueWorkspace(ctx context.Context, tx Tx, w localWorkspace) e
 		}
 	}
 	if first {
-		return nil
+		return s.queueOrganization(ctx, tx, w.from, server)
 	}
 	for _, c := range pending {
+		if c.Entity == EntityOrganization && c.Op == OpUpsert && c.EntityID == org {
+			if err := tx.Changes().Append(ctx, Scope{TenantID: tenant.TenantID, OrgID: org}, c); err != nil {
+				return err
+			}
+			continue
+		}
 		switch c.Entity {
 		case EntityClient, EntityProject, EntityTask, EntityTag, EntityTimeEntry, EntityRate, EntityBudget, EntityActivitySlot:
 			if c.Op == OpDelete {
@@ -783,6 +804,29 @@ func (s *Service) queueWorkspace(ctx context.Context, tx Tx, w localWorkspace) e
 		}
 	}
 	return nil
+}
+
+// queueOrganization queues an update of the local organization's fields that differ from
+// the server's, each stamped now; nothing when none does.
+func (s *Service) queueOrganization(ctx context.Context, tx Tx, a Actor, server Organization) error {
+	sc := a.Scope()
+	o, err := tx.Organizations().Get(ctx, sc, a.OrgID)
+	if err != nil {
+		return fmt.Errorf("publish: organization: %w", err)
+	}
+	if server.ID != o.ID {
+		return nil
+	}
+	stamp := s.hlc.Now()
+	fields, err := touchedFields(EntityOrganization, server, o, stamp)
+	if err != nil || len(fields) == 0 {
+		return err
+	}
+	if err := tx.Changes().Append(ctx, sc, Change{ID: NewID(), TenantID: a.TenantID, OrganizationID: &o.ID, Entity: EntityOrganization,
+		EntityID: o.ID, Op: OpUpsert, Version: o.Version, HLC: stamp, At: s.Now(), Fields: fields}); err != nil {
+		return fmt.Errorf("publish: organization: %w", err)
+	}
+	return s.hlc.keepMark(ctx, tx)
 }
 
 // moveWorkspace carries out a join: the team's organization, user and catalog rows are

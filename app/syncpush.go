@@ -51,7 +51,7 @@ const (
 
 // pushedEntities are the entities a push may carry, as a device names them.
 var pushedEntities = []string{EntityClient, EntityProject, EntityTask, EntityTag, EntityTimeEntry, EntityRate, EntityBudget, EntityActivitySlot,
-	EntityInvoice}
+	EntityInvoice, EntityOrganization}
 
 // pushedEntityList is pushedEntities in words, for a rejection's message.
 var pushedEntityList = strings.Join(pushedEntities, ", ")
@@ -316,8 +316,8 @@ func (r *pushRun) locate(ctx context.Context, ms []Mutation, stored map[uuid.UUI
 	}
 	return r.s.store.Read(ctx, func(tx Tx) error {
 		for entity, list := range ids {
-			if !slices.Contains(pushedEntities, entity) {
-				continue // rejected as invalid before it is looked at
+			if !slices.Contains(pushedEntities, entity) || entity == EntityOrganization {
+				continue // rejected as invalid before it is looked at; an organization is where its members are (apply)
 			}
 			found, err := tx.SyncMutations().LocateAnyTenant(ctx, Scope{TenantID: r.a.TenantID}, entity, list)
 			if err != nil {
@@ -604,12 +604,19 @@ func (r *pushRun) apply(ctx context.Context, m Mutation) (MutationOutcome, SyncM
 	if org == uuid.Nil {
 		org = r.a.OrgID
 	}
+	if m.Entity == EntityOrganization {
+		org = m.EntityID
+	}
 	rec.OrganizationID = org
 	a, err := r.actorIn(ctx, org)
 	if err != nil {
 		return reject(err)
 	}
 	loc := r.locs[m.EntityID]
+	if m.Entity == EntityOrganization {
+		// Its user is a member of it (actorIn), so it is the tenant's, and live.
+		loc = RowLocation{Found: true, OrganizationID: org}
+	}
 	create := !loc.Found
 	switch {
 	case loc.OtherTenant, loc.Found && loc.OrganizationID != org:
@@ -785,6 +792,8 @@ func (s *Service) pushEntity(ctx context.Context, a Actor, m Mutation, create bo
 		return s.pushSlot(ctx, a, m, create)
 	case EntityInvoice:
 		return s.pushInvoice(ctx, a, m, create)
+	case EntityOrganization:
+		return s.pushOrganization(ctx, a, m, create)
 	}
 	return nil, 0, Invalid("entity", "must be one of %s", pushedEntityList)
 }
@@ -1086,6 +1095,10 @@ func (s *Service) currentRow(ctx context.Context, a Actor, entity string, id uui
 		var v Invoice
 		v, err = s.InvoiceByID(ctx, a, id)
 		row, meta = v, v.Meta
+	case EntityOrganization:
+		var v Organization
+		v, err = s.Organization(ctx, a, id)
+		row, meta = v, v.Meta
 	default:
 		return nil, "", 0, Invalid("entity", "must be one of %s", pushedEntityList)
 	}
@@ -1111,6 +1124,8 @@ var pushedFields = map[string][]string{
 	// A slot's figures are written by the device whose timer ran; its entry also moves on
 	// the server when the entry is split there.
 	EntityActivitySlot: {"entry_id", "tracked_seconds", "active_seconds", "keys", "clicks", "moves", "apps"},
+	// An organization's settings, nested ones each on its own (app/syncorg.go).
+	EntityOrganization: organizationFields,
 }
 
 // fieldMerge is a pushed update after last writer wins: the row to apply, the field clocks
@@ -1151,6 +1166,8 @@ func (s *Service) mergeFields(ctx context.Context, a Actor, m Mutation) (*fieldM
 	if err := json.Unmarshal(cur, &current); err != nil {
 		return nil, fmt.Errorf("current row: %w", err)
 	}
+	flattenFields(pushed, pushedFields[m.Entity])
+	flattenFields(current, pushedFields[m.Entity])
 	out := &fieldMerge{clocks: map[string]string{}}
 	for _, f := range pushedFields[m.Entity] {
 		at := fc.Clocks[f]
@@ -1190,6 +1207,9 @@ func (s *Service) mergeFields(ctx context.Context, a Actor, m Mutation) (*fieldM
 		out.conflicts = append(out.conflicts, SyncConflict{ID: NewID(), TenantID: a.TenantID, OrganizationID: a.OrgID,
 			UserID: a.UserID, MutationID: m.ID, Entity: m.Entity, EntityID: m.EntityID, Field: f,
 			Kept: current[f], Lost: v, KeptHLC: at, LostHLC: stamp})
+	}
+	if err := unflattenFields(pushed, pushedFields[m.Entity]); err != nil {
+		return nil, Invalid("row", "must be a %s as JSON", strings.ReplaceAll(m.Entity, "_", " "))
 	}
 	out.row, err = json.Marshal(pushed)
 	return out, err

@@ -23,10 +23,13 @@ type publishBody struct {
 	MembershipID         string `json:"membership_id" format:"uuid" doc:"The owner's membership id."`
 	Organization         string `json:"organization" minLength:"1" maxLength:"200" text:"name" doc:"The organization's name."`
 	OrganizationTimezone string `json:"organization_timezone,omitempty" maxLength:"64" pattern:"^([A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*)?$" doc:"The organization's IANA time zone; default UTC."`
-	Name                 string `json:"name" minLength:"1" maxLength:"200" text:"name" doc:"The owner's name."`
-	Timezone             string `json:"timezone,omitempty" maxLength:"64" pattern:"^([A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*)?$" doc:"The owner's IANA time zone; default the organization's."`
-	Email                string `json:"email" format:"email" maxLength:"254" doc:"The address the owner signs in with from now on."`
-	Password             string `json:"password" minLength:"8" maxLength:"1024" doc:"The owner's new password, 8 to 1024 characters."`
+	// Activity is absent from the requests of devices that send only the defaults, and of
+	// those from before the settings.
+	Activity *app.ActivitySettings `json:"activity,omitempty" doc:"The organization's activity settings as the owner set them on the device; default all off."`
+	Name     string                `json:"name" minLength:"1" maxLength:"200" text:"name" doc:"The owner's name."`
+	Timezone string                `json:"timezone,omitempty" maxLength:"64" pattern:"^([A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*)?$" doc:"The owner's IANA time zone; default the organization's."`
+	Email    string                `json:"email" format:"email" maxLength:"254" doc:"The address the owner signs in with from now on."`
+	Password string                `json:"password" minLength:"8" maxLength:"1024" doc:"The owner's new password, 8 to 1024 characters."`
 }
 
 type publishInput struct {
@@ -66,7 +69,7 @@ func (s *Server) registerPublish() {
 		}
 		sess, err := s.svc.Publish(ctx, app.PublishInput{TenantID: ids[0], OrganizationID: ids[1], UserID: ids[2],
 			MembershipID: ids[3], Organization: in.Body.Organization, OrganizationTimezone: in.Body.OrganizationTimezone,
-			Name: in.Body.Name, Timezone: in.Body.Timezone, Email: in.Body.Email, Password: in.Body.Password})
+			Activity: in.Body.Activity, Name: in.Body.Name, Timezone: in.Body.Timezone, Email: in.Body.Email, Password: in.Body.Password})
 		var taken *app.WorkspaceTakenError
 		if errors.As(err, &taken) {
 			p := newProblem(http.StatusConflict, taken.Error())

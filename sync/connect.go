@@ -21,7 +21,7 @@ func Publish(ctx context.Context, client *http.Client, baseURL string, in app.Pu
 	if err != nil {
 		return app.Session{}, err
 	}
-	body := map[string]string{
+	body := map[string]any{
 		"tenant_id": in.TenantID.String(), "organization_id": in.OrganizationID.String(), "user_id": in.UserID.String(),
 		"membership_id": in.MembershipID.String(), "organization": in.Organization, "name": in.Name,
 		"email": in.Email, "password": in.Password,
@@ -31,6 +31,11 @@ func Publish(ctx context.Context, client *http.Client, baseURL string, in app.Pu
 	}
 	if in.Timezone != "" {
 		body["timezone"] = in.Timezone
+	}
+	if in.Activity != nil && *in.Activity != app.DefaultActivitySettings() {
+		// Only when the owner changed them, so a server from before the settings still
+		// takes the publish of a workspace that did not.
+		body["activity"] = in.Activity
 	}
 	var sess app.Session
 	err = r.post(ctx, "/v1/auth/publish", body, &sess)

@@ -82,8 +82,9 @@ type simStamp struct {
 // turns the check off.
 var simStrictStamps = os.Getenv("STINT_SIM_STRICT_STAMPS") != "0"
 
-// simFields are the fields the oracle follows: the ones people type.
-var simFields = []string{"name", "description"}
+// simFields are the fields the oracle follows: the ones people type, and an organization's
+// activity settings (nested fields, each compared on its own: simFlatten).
+var simFields = []string{"name", "description", "activity.screenshots", "activity.window_titles", "activity.screenshot_minutes"}
 
 func newSimOracle() simOracle {
 	return simOracle{last: map[uuid.UUID]map[string]json.RawMessage{}, created: map[uuid.UUID]bool{},
@@ -103,6 +104,7 @@ func (o *simOracle) serverWrote(id uuid.UUID, row any) {
 	b, _ := json.Marshal(row)
 	var m map[string]json.RawMessage
 	_ = json.Unmarshal(b, &m)
+	simFlatten(m)
 	o.created[id] = true
 	for _, f := range simFields {
 		if v, ok := m[f]; ok {
@@ -148,11 +150,16 @@ func (o *simOracle) pushed(s *sim, d *simDevice, _ app.Actor, b app.PushBatch, o
 			o.deleted[m.EntityID] = true
 			continue
 		}
-		create := !o.created[m.EntityID]
+		// An organization is made on the server: a push only ever updates it.
+		create := !o.created[m.EntityID] && m.Entity != app.EntityOrganization
 		o.created[m.EntityID] = true
 		var pushed, got map[string]json.RawMessage
 		_ = json.Unmarshal(m.Row, &pushed)
 		_ = json.Unmarshal(r.Row, &got)
+		simFlatten(pushed)
+		if got != nil {
+			simFlatten(got)
+		}
 		for _, f := range simFields {
 			v, ok := pushed[f]
 			if !ok {
@@ -417,6 +424,7 @@ func (s *sim) check() {
 		}
 		var row map[string]json.RawMessage
 		_ = json.Unmarshal([]byte(r.json), &row)
+		simFlatten(row)
 		for f, v := range fields {
 			if !jsonEqual(row[f], v) {
 				s.failf("%s %s: %s is %s on the server, but the last write that took effect wrote %s", r.kind, short(id), f, row[f], v)

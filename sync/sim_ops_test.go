@@ -95,6 +95,11 @@ func (s *sim) userOp(d *simDevice) {
 		s.logf("%s (%s) %s: %s", d.name, a.Role, what, errText(err))
 		return
 	}
+	if s.chance(0.05) {
+		what, err = s.orgOp(d, a)
+		s.logf("%s (%s) %s: %s", d.name, a.Role, what, errText(err))
+		return
+	}
 	switch x := s.rng.IntN(100); {
 	case x < 15:
 		p := s.projectOrNil(c)
@@ -226,6 +231,11 @@ func (s *sim) serverOp(tenant int) {
 	var what string
 	if s.chance(0.1) {
 		what, err = s.serverRateOp(ctx, svc, a, c)
+		s.logf("server: owner of tenant %d%s: %s: %s", tenant, where, what, errText(err))
+		return
+	}
+	if s.chance(0.06) {
+		what, err = s.serverOrgOp(ctx, svc, a)
 		s.logf("server: owner of tenant %d%s: %s: %s", tenant, where, what, errText(err))
 		return
 	}

@@ -326,20 +326,36 @@ func (r *activityBarRenderer) Refresh() {
 func (r *activityBarRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.bg, r.fg} }
 func (r *activityBarRenderer) Destroy()                     {}
 
+// thumbHeight is how high a slot's thumbnails show.
+const thumbHeight = 64
+
+// thumbSize is the size a slot's thumbnails show at: thumbHeight high and the shape of
+// its first screenshot (a slot's screenshots are of one desk), from square to three
+// times as wide, so a thumbnail fills its cell and thumbnails sit evenly apart.
+func thumbSize(shots []shotThumb) fyne.Size {
+	w := float32(thumbHeight) * 16 / 10
+	if len(shots) > 0 && shots[0].shot.Width > 0 && shots[0].shot.Height > 0 {
+		w = float32(thumbHeight) * float32(shots[0].shot.Width) / float32(shots[0].shot.Height)
+	}
+	return fyne.NewSize(min(max(w, thumbHeight), 3*thumbHeight), thumbHeight)
+}
+
 // thumbRow shows a slot's screenshots as thumbnails (the first maxSlotThumbs, then a
-// button for all of them); a click opens the screenshot.
+// button for all of them); a click opens the screenshot. They line up with the slots'
+// bars, the camera in the time's column, and wrap in a narrow window.
 func (s *activityScreen) thumbRow(shots []shotThumb) fyne.CanvasObject {
-	row := container.NewHBox(widget.NewIcon(theme.MediaPhotoIcon()))
+	grid := container.NewGridWrap(thumbSize(shots))
 	for i, st := range shots {
 		if i == maxSlotThumbs {
 			all := shots
 			more := widget.NewButton(fmt.Sprintf("+%d", len(shots)-maxSlotThumbs), func() { s.openAll(all) })
-			row.Add(more)
+			grid.Add(more)
 			break
 		}
-		row.Add(s.thumb(st))
+		grid.Add(s.thumb(st))
 	}
-	return row
+	timeColumn := widget.NewLabel("00:00").MinSize().Width
+	return container.NewBorder(nil, nil, fixedWidth(timeColumn, container.NewCenter(widget.NewIcon(theme.MediaPhotoIcon()))), nil, grid)
 }
 
 // thumb is one screenshot's thumbnail, 120 pixels wide at most and 56 high.
@@ -349,13 +365,18 @@ func (s *activityScreen) thumb(st shotThumb) fyne.CanvasObject {
 
 // openAll shows every screenshot of a slot as thumbnails, for slots with more than fit.
 func (s *activityScreen) openAll(shots []shotThumb) {
-	grid := container.NewGridWrap(fyne.NewSize(120, 56))
+	grid := container.NewGridWrap(thumbSize(shots))
 	var d dialog.Dialog
 	for _, st := range shots {
 		sh := st.shot
 		grid.Add(newThumbButton(st, func() { d.Hide(); s.open(sh) }))
 	}
-	d = dialog.NewCustom("Screenshots", "Close", fixedSize(fyne.NewSize(660, 260), container.NewVScroll(grid)), s.u.win)
+	title := "Screenshots"
+	if len(shots) > 0 {
+		from := shots[0].shot.SlotStart.In(s.u.loc)
+		title = fmt.Sprintf("Screenshots %s–%s", from.Format("15:04"), from.Add(app.SlotLength).Format("15:04"))
+	}
+	d = dialog.NewCustom(title, "Close", fixedSize(fyne.NewSize(660, 260), container.NewVScroll(grid)), s.u.win)
 	s.u.showModal(d, nil, nil)
 }
 

@@ -3,6 +3,8 @@
 package ui
 
 import (
+	"image/color"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -10,6 +12,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/stinthq/stint/app"
 )
@@ -167,5 +171,79 @@ func TestActivityShortcut(t *testing.T) {
 	h.wait()
 	if _, ok := h.u.screens[h.u.current].(*activityScreen); !ok {
 		t.Errorf("Ctrl+0 shows %q", h.u.win.Title())
+	}
+}
+
+// TestActivityThumbnailsFitAndLineUp: a slot with ten screenshots (taken every minute)
+// showed five thumbnails and a "+5" button in one row 680 px wide, which held the window
+// wider than its narrow arrangement; each 1920×1080 picture floated in a 120×56 box with
+// uneven gaps, and the row began under the slot's time instead of under its bar. Now the
+// thumbnails have the screenshot's shape, start where the bar starts and wrap, so the
+// screen fits a 480 px window.
+func TestActivityThumbnailsFitAndLineUp(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	h.setActivity(app.ActivitySettingsPatch{Screenshots: ptrTo(true), ScreenshotMinutes: ptrTo(1)})
+	start := time.Date(2026, 11, 23, 9, 0, 0, 0, h.u.loc)
+	stop := start.Add(10 * time.Minute)
+	e, err := h.svc.CreateTimeEntry(h.ctx, h.u.actor, app.TimeEntryInput{StartedAt: start, StoppedAt: &stop, Description: "report"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.svc.RecordActivity(h.ctx, h.u.actor, app.ActivitySlot{EntryID: e.ID, Start: start, Tracked: 10 * time.Minute, Active: 5 * time.Minute}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		if _, err := h.svc.SaveScreenshot(h.ctx, h.u.actor, e.ID, start.Add(time.Duration(i)*time.Minute+30*time.Second),
+			testScreen(color.RGBA{uint8(20 * i), 120, 200, 255})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.clock.Set(time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC))
+	s := h.activityScreen()
+	abs := func(o fyne.CanvasObject) fyne.Position {
+		return fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
+	}
+	for _, size := range []fyne.Size{fyne.NewSize(1040, 680), fyne.NewSize(480, 680)} {
+		h.u.win.Resize(size)
+		h.wait()
+		if got, limit := h.u.win.Content().MinSize().Width, min(size.Width, narrowBelow); got > limit {
+			t.Errorf("in a %v px window the Activity screen needs %v px", size.Width, got)
+		}
+		row := s.rows.Objects[0]
+		shown := thumbs(row)
+		var bar *activityBar
+		for _, o := range test.LaidOutObjects(row) {
+			if b, ok := o.(*activityBar); ok {
+				bar = b
+			}
+		}
+		if len(shown) != maxSlotThumbs || bar == nil {
+			t.Fatalf("%d thumbnails, bar %v", len(shown), bar)
+		}
+		first := shown[0]
+		if abs(first).X != abs(bar).X {
+			t.Errorf("%v px window: the thumbnails start at x %v, the bar at %v", size.Width, abs(first).X, abs(bar).X)
+		}
+		if sz := first.Size(); sz.Height != thumbHeight || math.Abs(float64(sz.Width/sz.Height)-1920.0/1080) > 0.01 {
+			t.Errorf("%v px window: a 1920×1080 screenshot's thumbnail is %v", size.Width, sz)
+		}
+	}
+	// "+5" shows all ten, in their shape too, under the slot's times.
+	var more *widget.Button
+	for _, o := range test.LaidOutObjects(s.rows.Objects[0]) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "+5" {
+			more = b
+		}
+	}
+	if more == nil {
+		t.Fatal("no +5 button for the screenshots past five")
+	}
+	h.tap(more)
+	all := thumbs(h.u.win.Canvas().Overlays().Top())
+	if len(all) != 10 || !strings.Contains(h.overlayText(), "Screenshots 09:00–09:10") {
+		t.Fatalf("the dialog of all shows %d thumbnails, text %q", len(all), h.overlayText())
+	}
+	if sz := all[0].Size(); math.Abs(float64(sz.Width/sz.Height)-1920.0/1080) > 0.01 {
+		t.Errorf("in the dialog of all a 1920×1080 screenshot's thumbnail is %v", sz)
 	}
 }

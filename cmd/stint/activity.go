@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -59,6 +60,10 @@ Flags:
   --screenshot-random on|off     at a random moment within each interval
   --window-titles on|off         record window titles
   --json                         print the settings as JSON
+
+On a data directory connected to a team server ('stint remote login') the change goes to
+the team with the next 'stint sync' (within a second while the desktop app runs), and each
+member's device follows it after its next round. Members cannot change them there either.
 
 Examples:
   stint activity settings
@@ -212,10 +217,17 @@ func (c *cli) activitySettings(ctx context.Context, args []string) error {
 		}
 		if p != (app.ActivitySettingsPatch{}) {
 			o, err := w.svc.UpdateOrganization(ctx, w.actor, w.actor.OrgID, app.OrganizationPatch{Activity: p}, 0)
+			if errors.Is(err, app.ErrForbidden) {
+				return fmt.Errorf("activity settings: only the organization's owners and admins change them; they stay as shown by "+
+					"'stint activity settings': %w", app.ErrForbidden)
+			}
 			if err != nil {
 				return err
 			}
 			set = o.Activity
+			if err := c.noteUnsent(ctx, w); err != nil {
+				return err
+			}
 		}
 		if *asJSON {
 			return c.printJSON(set)
@@ -223,6 +235,22 @@ func (c *cli) activitySettings(ctx context.Context, args []string) error {
 		printActivitySettings(c.stdout, set)
 		return nil
 	})
+}
+
+// noteUnsent tells, on a data directory connected to a team server, that a change made here
+// reaches the team with the next round: 'stint sync', or the desktop app's background sync
+// when it runs beside.
+func (c *cli) noteUnsent(ctx context.Context, w *workspace) error {
+	dir, err := c.dataDir()
+	if err != nil {
+		return err
+	}
+	st, err := w.svc.SyncStatus(ctx, app.RemoteTokenFile(dir))
+	if err != nil || !st.Connected {
+		return err
+	}
+	c.note("Changed here; the team server (%s) gets it with the next 'stint sync', or within a second while the desktop app runs.\n", st.URL)
+	return nil
 }
 
 // onOff reads an on|off flag; "" is not given.

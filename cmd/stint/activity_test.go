@@ -87,3 +87,45 @@ func TestActivitySettingsCommand(t *testing.T) {
 		t.Errorf("--screenshots maybe: code %d, %s", r.code, r.stderr)
 	}
 }
+
+// TestActivitySettingsConnected: on a data directory connected to a team server with no
+// desktop app running, an owner's 'stint activity settings' change says that it waits for
+// 'stint sync', which takes it to the server; a member's is refused with a message saying
+// who may change them.
+func TestActivitySettingsConnected(t *testing.T) {
+	ts, svc, owner := teamServer(t)
+	h := newHarness(t)
+	if r := h.runStdin("correct horse battery\n", "remote", "login", ts.URL, "--email", "ada@example.com", "--password-stdin"); r.code != 0 {
+		t.Fatalf("remote login: exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
+	}
+	r := h.run("activity", "settings", "--screenshots", "on")
+	if r.code != 0 || !strings.Contains(r.stdout, "Screenshots:          on") || !strings.Contains(r.stderr, "stint sync") {
+		t.Fatalf("activity settings on a connected machine: exit %d\nstdout: %s\nstderr: %s\nwant the settings and a note about 'stint sync'", r.code, r.stdout, r.stderr)
+	}
+	if out := h.ok("sync"); !strings.Contains(out, "1 sent") || strings.Contains(out, "refused") {
+		t.Fatalf("sync said %q, want 1 sent, none refused", out)
+	}
+	got, err := svc.OrganizationActivity(context.Background(), owner)
+	if err != nil || !got.Screenshots {
+		t.Fatalf("the server's settings after the sync: %+v, %v; want screenshots on", got, err)
+	}
+
+	if _, err := svc.AddMember(context.Background(), owner, app.MemberInput{Email: "bo@example.com", Name: "Bo", Role: app.RoleMember,
+		Password: "correct horse battery"}); err != nil {
+		t.Fatal(err)
+	}
+	m := newHarness(t)
+	if r := m.runStdin("correct horse battery\n", "remote", "login", ts.URL, "--email", "bo@example.com", "--password-stdin"); r.code != 0 {
+		t.Fatalf("member's remote login: exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
+	}
+	if out := m.ok("activity", "settings"); !strings.Contains(out, "Screenshots:          on") {
+		t.Fatalf("the member's machine shows:\n%s\nwant screenshots on, as the owner set them", out)
+	}
+	r = m.run("activity", "settings", "--screenshots", "off")
+	if r.code == 0 || !strings.Contains(r.stderr, "owners and admins") {
+		t.Fatalf("a member turning screenshots off: exit %d, stderr %q; want a refusal saying who may", r.code, r.stderr)
+	}
+	if out := m.ok("activity", "settings"); !strings.Contains(out, "Screenshots:          on") {
+		t.Fatalf("after the refusal the member's machine shows:\n%s\nwant screenshots still on", out)
+	}
+}
