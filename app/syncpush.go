@@ -872,7 +872,11 @@ func (s *Service) pushEntry(ctx context.Context, a Actor, m Mutation, create boo
 				return err
 			}
 			e.Meta = s.stamp(now)
+			// The entry keeps the device's instants of its birth: the device's copy is then
+			// the server's row as it stands, which the pull that brings it back need not
+			// write again (SyncRows.UnchangedPulledEntries).
 			e.CreatedAt = bornAt(in.CreatedAt, now)
+			e.UpdatedAt = bornAt(in.UpdatedAt, now)
 			if err := s.preparePushedEntry(ctx, tx, a, &e, now, true); err != nil {
 				return err
 			}
