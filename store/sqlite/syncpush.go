@@ -234,8 +234,10 @@ func unchangedEntriesQuery(n int) string {
 		}
 		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 	}
-	b.WriteString(`) SELECT t.id FROM v JOIN time_entries t ON t.id = v.id
-		WHERE t.tenant_id = ? AND t.organization_id = v.organization_id AND t.deleted_at IS NULL
+	// CROSS JOIN keeps v the outer loop: for a VALUES list this long SQLite would rather scan
+	// the organization's entries through an index and look each up in v, once per chunk.
+	b.WriteString(`) SELECT t.id FROM v CROSS JOIN time_entries t
+		WHERE t.id = v.id AND t.tenant_id = ? AND t.organization_id = v.organization_id AND t.deleted_at IS NULL
 		AND t.project_id IS v.project_id AND t.task_id IS v.task_id AND t.description IS v.description
 		AND t.started_at IS v.started_at AND t.stopped_at IS v.stopped_at AND t.timezone IS v.timezone
 		AND t.billable IS v.billable AND t.tag_ids IS v.tag_ids AND t.version IS v.version AND t.hlc IS v.hlc
