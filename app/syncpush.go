@@ -673,7 +673,7 @@ func (s *Service) checkMutation(m Mutation, h *pushedHeader) error {
 		}
 	}
 	if len(m.Row) > 0 && string(m.Row) != "null" {
-		if err := json.Unmarshal(m.Row, h); err != nil {
+		if err := decodeHeader(m.Row, h); err != nil {
 			c.add("row", "must be the entity as JSON")
 		} else if h.ID != uuid.Nil && h.ID != m.EntityID {
 			c.add("row.id", "must be entity_id")
