@@ -50,6 +50,11 @@ type SyncRows interface {
 	// and it returns the ids it updated. A running entry is refused (ErrConflict): it may
 	// meet the device's own running one, which one row at a time decides.
 	UpdatePulledEntries(ctx context.Context, s Scope, es []TimeEntry) ([]uuid.UUID, error)
+	// UnchangedPulledEntries returns the ids of the entries of es whose live copy (same id
+	// and organization) already holds every field UpdatePulledEntries would write, its
+	// bookkeeping included: a drain pulls back the entries it pushed, which the device has
+	// as the server stored them, and need not write them again.
+	UnchangedPulledEntries(ctx context.Context, s Scope, es []TimeEntry) ([]uuid.UUID, error)
 	// ActivitySlot finds a live activity slot of s.OrgID by id, of any user.
 	ActivitySlot(ctx context.Context, s Scope, id uuid.UUID) (ActivitySlot, error)
 	// EntrySlots returns the live slots of an entry of s.OrgID starting at or after since,

@@ -893,7 +893,8 @@ const minBulkPulledUpdates = 16
 // or, on update, running or without a live copy; and every row after the entries. The
 // one-by-one path decides what becomes of them exactly as before; this only spares a
 // first sync, and a drain pulling back what it pushed, a statement, a stamp and a look per
-// row.
+// row. On update, the entries the device already has as the server sent them (a drain's
+// own, SyncRows.UnchangedPulledEntries) count as written without being written again.
 func bulkPulledEntries(ctx context.Context, tx Tx, tenant uuid.UUID, rows []RemoteRow, pending map[uuid.UUID]bool, update bool) ([]RemoteRow, error) {
 	end := 0
 	for end < len(rows) && rows[end].Kind == SyncTimeEntry {
@@ -923,23 +924,42 @@ func bulkPulledEntries(ctx context.Context, tx Tx, tenant uuid.UUID, rows []Remo
 	if len(es) == 0 {
 		return rows, nil
 	}
+	var ids []uuid.UUID
+	if update {
+		// A drain's own entries come back as the device has them: nothing to write.
+		same, err := tx.Sync().UnchangedPulledEntries(ctx, Scope{TenantID: tenant}, es)
+		if err != nil {
+			return nil, err
+		}
+		if len(same) > 0 {
+			skip := make(map[uuid.UUID]bool, len(same))
+			for _, id := range same {
+				skip[id] = true
+			}
+			es = slices.DeleteFunc(es, func(e TimeEntry) bool { return skip[e.ID] })
+			ids = same
+		}
+	}
 	missing, err := missingReferents(ctx, tx, tenant, es)
 	if err != nil {
 		return nil, err
 	}
 	if len(missing) > 0 {
 		es = slices.DeleteFunc(es, func(e TimeEntry) bool { return missing[e.ID] })
-		if len(es) == 0 {
-			return rows, nil
+	}
+	if len(es) > 0 {
+		write := tx.Sync().InsertPulledEntries
+		if update {
+			write = tx.Sync().UpdatePulledEntries
 		}
+		written, err := write(ctx, Scope{TenantID: tenant}, es)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, written...)
 	}
-	write := tx.Sync().InsertPulledEntries
-	if update {
-		write = tx.Sync().UpdatePulledEntries
-	}
-	ids, err := write(ctx, Scope{TenantID: tenant}, es)
-	if err != nil {
-		return nil, err
+	if len(ids) == 0 {
+		return rows, nil
 	}
 	done := make(map[uuid.UUID]bool, len(ids))
 	for _, id := range ids {

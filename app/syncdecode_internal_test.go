@@ -139,3 +139,50 @@ func FuzzRemotePageDecode(f *testing.F) {
 		checkDecodePage(t, data)
 	})
 }
+
+// headerJSONs are pushed rows for the header decoder's tests and fuzz seeds: the entries'
+// and the other shapes a header may come in.
+func headerJSONs() []string {
+	return append(entryJSONs(),
+		`{"organization_id":"0193a5b2-7c1d-7e8f-9a0b-1c2d3e4f5a6b"}`,
+		`{"Organization_ID":"0193a5b2-7c1d-7e8f-9a0b-1c2d3e4f5a6b"}`,
+		`{"id":"0193a5b2-7c1d-7e8f-9a0b-1c2d3e4f5a6b","id":"ffffffff-0000-4000-8000-00000000000a"}`,
+		`{"i\u0064":"0193a5b2-7c1d-7e8f-9a0b-1c2d3e4f5a6b"}`,
+		`{"id":"0193a5b2-7c1d-7e8f-9a0b-1c2d3e4f5a6b","name":"a \"b\" }","n":[1,{"id":2}],"organization_id":null}`,
+		`{"id":"0193a5b2-7c1d-7e8f-9a0b-1c2d3e4f5a6b","x":tru}`, `{"id":1}`, `"id"`, `{"id":"0193a5b2-7c1d-7e8f-9a0b-1c2d3e4f5a6b"} x`)
+}
+
+// TestDecodeHeaderIsEncodingJSON: the header decoder gives what json.Unmarshal gives, and
+// decodes the entries the server's devices push itself.
+func TestDecodeHeaderIsEncodingJSON(t *testing.T) {
+	for i, s := range headerJSONs() {
+		checkDecodeHeader(t, []byte(s))
+		if i < 3 {
+			var h pushedHeader
+			if !decodeHeaderFast([]byte(s), &h) {
+				t.Errorf("the fast decoder declined an entry as a device pushes it: %s", s)
+			}
+		}
+	}
+}
+
+func checkDecodeHeader(t *testing.T, data []byte) {
+	t.Helper()
+	var got, want pushedHeader
+	gerr, werr := decodeHeader(data, &got), json.Unmarshal(data, &want)
+	if (gerr != nil) != (werr != nil) {
+		t.Fatalf("%s: error %v, encoding/json's %v", data, gerr, werr)
+	}
+	if werr == nil && got != want {
+		t.Fatalf("%s:\n got %+v\nwant %+v", data, got, want)
+	}
+}
+
+func FuzzDecodeHeader(f *testing.F) {
+	for _, s := range headerJSONs() {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkDecodeHeader(t, data)
+	})
+}

@@ -680,7 +680,7 @@ func (s *Service) checkMutation(m Mutation, h *pushedHeader) error {
 		}
 	}
 	if len(m.Row) > 0 && string(m.Row) != "null" {
-		if err := json.Unmarshal(m.Row, h); err != nil {
+		if err := decodeHeader(m.Row, h); err != nil {
 			c.add("row", "must be the entity as JSON")
 		} else if h.ID != uuid.Nil && h.ID != m.EntityID {
 			c.add("row.id", "must be entity_id")
@@ -881,7 +881,11 @@ func (s *Service) pushEntry(ctx context.Context, a Actor, m Mutation, create boo
 				return err
 			}
 			e.Meta = s.stamp(now)
+			// The entry keeps the device's instants of its birth: the device's copy is then
+			// the server's row as it stands, which the pull that brings it back need not
+			// write again (SyncRows.UnchangedPulledEntries).
 			e.CreatedAt = bornAt(in.CreatedAt, now)
+			e.UpdatedAt = bornAt(in.UpdatedAt, now)
 			if err := s.preparePushedEntry(ctx, tx, a, &e, now, true); err != nil {
 				return err
 			}

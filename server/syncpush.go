@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
@@ -34,8 +35,12 @@ type syncMutationBody struct {
 	Fields    map[string]string `json:"fields,omitempty" doc:"The fields of row the change touched, each with the HLC stamp of its last edit: an update writes only these, each under last writer wins by its own stamp. Without it the whole row counts as written at hlc."`
 }
 
+// syncPushInput takes the body as bytes: handlePushBody decodes it once (syncpushbody.go),
+// where huma would decode it twice, into any to validate it and then into syncPushBody.
+// The operation still documents syncPushBody as its body (registerSyncPush).
 type syncPushInput struct {
-	Body syncPushBody
+	ContentType string `header:"Content-Type" hidden:"true"`
+	RawBody     []byte
 }
 
 // syncPushResult answers a push, one outcome per mutation in the order sent.
@@ -92,13 +97,24 @@ func (s *Server) registerSyncPush() {
 		"a rejection does not stop the batch, a failure keeps none of it. A mutation pushed again is answered " +
 		"from the first outcome (replayed) and not applied twice."
 	s.documentSyncProtocol(&op)
+	// The body is documented as huma documents a Body field of syncPushBody, and checked in
+	// the handler (pushBodies.decode) as huma would check it, with the same answers.
+	op.RequestBody = &huma.RequestBody{Required: true, Content: map[string]*huma.MediaType{
+		"application/json": {Schema: s.api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[syncPushBody](), true, "SyncPushBody")}}}
+	op.SkipValidateBody = true
+	op.BodyReadTimeout = 5 * time.Second // huma's default for a Body field
+	bodies := &pushBodies{api: s.api, types: new(jsonTypes)}
 	huma.Register(s.api, op, func(ctx context.Context, in *syncPushInput) (*syncPushOutput, error) {
+		body, err := bodies.decode(in.ContentType, in.RawBody)
+		if err != nil {
+			return nil, err
+		}
 		a, err := actorFrom(ctx)
 		if err != nil {
 			return nil, err
 		}
-		b := app.PushBatch{Protocol: in.Body.Protocol, DeviceID: in.Body.DeviceID, Mutations: make([]app.Mutation, len(in.Body.Mutations))}
-		for i, m := range in.Body.Mutations {
+		b := app.PushBatch{Protocol: body.Protocol, DeviceID: body.DeviceID, Mutations: make([]app.Mutation, len(body.Mutations))}
+		for i, m := range body.Mutations {
 			b.Mutations[i] = app.Mutation{ID: m.ID, DeviceSeq: m.DeviceSeq, HLC: m.HLC, Entity: m.Entity, EntityID: m.EntityID,
 				Op: app.ChangeOp(m.Op), Row: m.Row, Fields: m.Fields}
 		}
@@ -112,4 +128,8 @@ func (s *Server) registerSyncPush() {
 		}
 		return &syncPushOutput{Body: syncPushResult{Protocol: app.SyncProtocol, Results: out}}, nil
 	})
+	// A RawBody field makes huma list application/octet-stream as well; the body is JSON.
+	post := s.api.OpenAPI().Paths[op.Path].Post
+	delete(post.RequestBody.Content, "application/octet-stream")
+	bodies.schema = post.RequestBody.Content["application/json"].Schema
 }

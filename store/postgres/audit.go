@@ -11,7 +11,7 @@ type auditLog struct{ d *db }
 
 // auditInsert appends an audit row.
 var auditInsert = newPartSQL("audit_log", `INSERT INTO audit_log (id, tenant_id, organization_id, actor_id, action, entity, entity_id, at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING 1`, false)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING 1`, false).withRows("uuid", "uuid", "uuid", "uuid", "text", "text", "uuid", "timestamptz")
 
 func (s auditLog) Append(ctx context.Context, sc app.Scope, e app.AuditEntry) error {
 	if e.TenantID != sc.TenantID {

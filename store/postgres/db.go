@@ -99,6 +99,9 @@ type partSQL struct {
 	// alone is the part as a statement of its own, numbered, taking its value from the
 	// counter itself (its first argument is then the tenant).
 	alone string
+	// rowTypes are the PostgreSQL types of the part's arguments, in order, when many parts of
+	// its kind may go out as one multi-row insert (mergeRows); nil when they may not.
+	rowTypes []string
 }
 
 // seqRef stands in a part's body for the value it takes from the tenant's counter.
@@ -110,6 +113,16 @@ func newPartSQL(table, body string, seq bool) *partSQL {
 		p.alone = rebind(`WITH c AS (UPDATE tenant_counters SET change_seq = change_seq + 1 WHERE tenant_id = ? RETURNING change_seq) ` +
 			strings.ReplaceAll(body, seqRef, "(SELECT change_seq FROM c)"))
 	}
+	return p
+}
+
+// withRows lets runs of the part go out as one multi-row insert (mergeRows), its arguments
+// being of the PostgreSQL types given, in order.
+func (p *partSQL) withRows(types ...string) *partSQL {
+	if strings.Count(p.body, "?") != len(types) {
+		panic("postgres: " + p.table + " part: " + strconv.Itoa(len(types)) + " row types for its arguments")
+	}
+	p.rowTypes = types
 	return p
 }
 
@@ -133,6 +146,10 @@ type mergedKey [4]*partSQL
 // and not each other's rows, hence one table per run: no part can depend on another's row
 // (foreign keys are checked at the statement's end, when they are all there). A part left
 // alone goes out as its own statement. made keeps the statements made, when not nil.
+//
+// A run repeated one after the other (a group of pushed creates queues an entry and its
+// audit row, then the next entry and its audit row, and so on) goes out as one statement
+// for all of them when its parts allow it (mergeRows).
 func merge(pending []queued, made *sync.Map) []queued {
 	out := make([]queued, 0, len(pending))
 	for i := 0; i < len(pending); {
@@ -149,6 +166,13 @@ func merge(pending []queued, made *sync.Map) []queued {
 						break run
 					}
 				}
+			}
+		}
+		if n := repeats(pending[i:], j-i); n >= 2 {
+			if q, ok := mergeRows(pending[i:i+n*(j-i)], j-i, made); ok {
+				out = append(out, q)
+				i += n * (j - i)
+				continue
 			}
 		}
 		switch {
@@ -204,6 +228,169 @@ func mergeRun(run []queued, made *sync.Map) queued {
 		}
 	}
 	return queued{query: query, args: args, parts: run}
+}
+
+// repeats counts how many times the run of the first size parts of pending comes one
+// after the other from its start, each time with the same kinds of parts, of one tenant,
+// that may go out as rows (partSQL.rowTypes) and whose tag nobody checks; 0 when the
+// run's parts may not.
+func repeats(pending []queued, size int) int {
+	unit := pending[:size]
+	for _, q := range unit {
+		if q.part == nil || q.part.rowTypes == nil || q.check != nil {
+			return 0
+		}
+	}
+	n := 1
+	for next := pending[size:]; len(next) >= size; next = next[size:] {
+		for k, q := range next[:size] {
+			if q.part == nil || q.part.partSQL != unit[k].part.partSQL || q.part.tenant != unit[0].part.tenant ||
+				q.check != nil || q.own != unit[k].own {
+				return n
+			}
+		}
+		n++
+	}
+	return n
+}
+
+// mergeRows makes one statement of run, repeats of a run of size parts (repeats): each
+// part's inserts as one INSERT … SELECT over its arguments sent as arrays, one per
+// argument, unnested. The counter's row is updated once, and the rows take its values as
+// the parts would have one after the other, in queue order. The statement answers how many
+// rows each kind of part inserted, and its failure is told as the failure of the first run's
+// part whose table it names (queued.result). ok is false when an argument cannot be sent
+// in an array (mergeRow): the run then goes out as before.
+func mergeRows(run []queued, size int, made *sync.Map) (queued, bool) {
+	unit := run[:size]
+	units := len(run) / size
+	seqs := 0
+	for _, q := range unit {
+		if q.part.seq {
+			seqs++
+		}
+	}
+	var args []any
+	if seqs > 0 {
+		args = append(args, unit[0].part.tenant, int64(units*seqs))
+	}
+	for k, q := range unit {
+		cols := make([][]any, len(q.part.rowTypes))
+		for c := range cols {
+			cols[c] = make([]any, units)
+		}
+		for u := range units {
+			p := run[u*size+k].part
+			for c, v := range p.args {
+				if !rowValue(p.rowTypes[c], v, &cols[c][u]) {
+					return queued{}, false
+				}
+			}
+		}
+		for _, col := range cols {
+			args = append(args, col)
+		}
+	}
+	var key rowsKey
+	cached := made != nil && size <= len(key)
+	if cached {
+		for k, q := range unit {
+			key[k] = q.part.partSQL
+		}
+		if v, ok := made.Load(key); ok {
+			return queued{query: v.(string), args: args, parts: unit}, true
+		}
+	}
+	query := rowsSQL(unit, seqs)
+	if cached {
+		made.Store(key, query)
+	}
+	return queued{query: query, args: args, parts: unit}, true
+}
+
+// rowsKey names the statement a repeated run makes, for Store.merged (mergedKey names a
+// run's).
+type rowsKey [4]*partSQL
+
+// rowValue sets *dst to v as an element of an array of typ's: an array value goes as the
+// text of a PostgreSQL array (arrays of arrays must be rectangular), cast back in the
+// statement. false: v is an array of a kind this does not know.
+func rowValue(typ string, v any, dst *any) bool {
+	if !strings.HasSuffix(typ, "[]") {
+		*dst = v
+		return true
+	}
+	ids, ok := v.([]uuid.UUID)
+	if !ok {
+		return false
+	}
+	b := make([]byte, 0, 2+37*len(ids))
+	b = append(b, '{')
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, id.String()...)
+	}
+	*dst = string(append(b, '}'))
+	return true
+}
+
+// rowsSQL is the statement of repeats of unit (mergeRows), numbered: when seqs of the
+// unit's parts take a value, $1 is the tenant and $2 how many values the statement takes
+// from its counter; then come each part's arrays.
+func rowsSQL(unit []queued, seqs int) string {
+	var b strings.Builder
+	b.WriteString("WITH ")
+	n, taken := 0, 0
+	if seqs > 0 {
+		b.WriteString("c AS (UPDATE tenant_counters SET change_seq = change_seq + $2 WHERE tenant_id = $1 RETURNING change_seq - $2 AS base), ")
+		n = 2
+	}
+	for k, q := range unit {
+		p := q.part
+		// "INSERT INTO t (cols) VALUES (exprs) RETURNING 1" becomes
+		// "INSERT INTO t (cols) SELECT exprs FROM unnest(…) WITH ORDINALITY AS u(…) RETURNING 1".
+		head, rest, _ := strings.Cut(p.body, "VALUES (")
+		values := rest[:strings.LastIndex(rest, ")")]
+		if p.seq {
+			taken++
+			values = strings.ReplaceAll(values, seqRef, "(SELECT base FROM c) + (u.ord - 1) * "+strconv.Itoa(seqs)+" + "+strconv.Itoa(taken))
+		}
+		var sel, arrays, names strings.Builder
+		for c, typ := range p.rowTypes {
+			i := strings.IndexByte(values, '?')
+			col := "u.a" + strconv.Itoa(c+1)
+			n++
+			if c > 0 {
+				arrays.WriteString(", ")
+				names.WriteString(", ")
+			}
+			names.WriteString("a" + strconv.Itoa(c+1))
+			if strings.HasSuffix(typ, "[]") {
+				arrays.WriteString("$" + strconv.Itoa(n) + "::text[]")
+				col += "::" + typ
+			} else {
+				arrays.WriteString("$" + strconv.Itoa(n) + "::" + typ + "[]")
+			}
+			sel.WriteString(values[:i] + col)
+			values = values[i+1:]
+		}
+		sel.WriteString(values)
+		if k > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("p" + strconv.Itoa(k) + " AS (" + head + "SELECT " + sel.String() + " FROM unnest(" + arrays.String() +
+			") WITH ORDINALITY AS u(" + names.String() + ", ord) RETURNING 1)")
+	}
+	b.WriteString(" SELECT ")
+	for k := range unit {
+		if k > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(SELECT count(*) FROM p" + strconv.Itoa(k) + ")")
+	}
+	return b.String()
 }
 
 // mergedSQL is the statement of a run of parts, numbered; seqs of them take a value.

@@ -200,3 +200,29 @@ func (s syncMutations) Conflicts(ctx context.Context, sc app.Scope, entityID uui
 	}
 	return out, nil
 }
+
+// UnchangedPulledEntries compares each entry with its live copy in a statement of its own;
+// like UpdatePulledEntries it is here for the conformance suite (devices run on SQLite).
+func (s syncRows) UnchangedPulledEntries(ctx context.Context, sc app.Scope, es []app.TimeEntry) ([]uuid.UUID, error) {
+	var same []uuid.UUID
+	for _, e := range es {
+		if e.TenantID != sc.TenantID {
+			return nil, fmt.Errorf("unchanged pulled entries: scope mismatch: %w", app.ErrNotFound)
+		}
+		args := []any{sc.TenantID, e.OrganizationID, e.ID, e.ProjectID, e.TaskID, e.Description, ts(e.StartedAt), nullTS(e.StoppedAt),
+			e.Timezone, e.Billable, tagIDs(e.TagIDs)}
+		args = append(args, updateMetaArgs(e.Meta)...)
+		var n int
+		err := s.d.queryRow(ctx, sc.TenantID, `SELECT count(*) FROM time_entries WHERE tenant_id = ? AND organization_id = ? AND id = ?
+			AND deleted_at IS NULL AND project_id IS NOT DISTINCT FROM ? AND task_id IS NOT DISTINCT FROM ? AND description = ?
+			AND started_at = ? AND stopped_at IS NOT DISTINCT FROM ? AND timezone = ? AND billable = ? AND tag_ids = ?
+			AND version = ? AND hlc = ? AND updated_at = ? AND deleted_at IS NOT DISTINCT FROM ?`, args...).Scan(&n)
+		if err != nil {
+			return nil, fmt.Errorf("unchanged pulled entries: %w", mapErr(err))
+		}
+		if n == 1 {
+			same = append(same, e.ID)
+		}
+	}
+	return same, nil
+}

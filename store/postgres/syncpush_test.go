@@ -3,6 +3,9 @@ package postgres_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -142,4 +145,139 @@ func TestPushRoundTrips(t *testing.T) {
 	} else {
 		t.Logf("a push of %d entries took %d round trips", n, got)
 	}
+}
+
+// TestRepeatedCreatesGoOutAsRows: a transaction that creates many stopped entries, each
+// with its audit row (a group of pushed creates), sends them as one statement of multi-row
+// inserts, not one statement per entry; the rows are what the one-per-entry statements
+// wrote, every field and null included, with versions taken in write order; and a
+// duplicate id among them fails the transaction as ErrConflict, as its own statement would.
+func TestRepeatedCreatesGoOutAsRows(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	var stmts stmtCounter
+	st, err := postgres.OpenTracedForTest(ctx, db.setup(t), &stmts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc := app.New(st, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
+	sess, err := svc.Signup(ctx, app.SignupInput{Email: "rows@example.com", Password: "rows password",
+		Name: "Rows", Organization: "Rows", Timezone: "UTC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := svc.Authenticate(ctx, sess.Token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := svc.CreateProject(ctx, a, app.ProjectInput{Name: "Rocket"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag1, err := svc.CreateTag(ctx, a, app.TagInput{Name: "one"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag2, err := svc.CreateTag(ctx, a, app.TagInput{Name: "two"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := a.Scope()
+	start := time.Date(2025, 3, 1, 9, 0, 0, 123456000, time.UTC)
+	var es []app.TimeEntry
+	for i := range 40 {
+		from := start.Add(time.Duration(i) * time.Hour)
+		to := from.Add(30 * time.Minute)
+		e := app.TimeEntry{ID: app.NewID(), TenantID: sc.TenantID, OrganizationID: sc.OrgID, UserID: a.UserID,
+			Description: fmt.Sprintf("entry %d, \"quoted\" {braced}", i), StartedAt: from, StoppedAt: &to, Timezone: "Europe/Berlin",
+			Source: app.SourceManual, TagIDs: []uuid.UUID{},
+			Meta: app.Meta{Version: int64(1 + i%3), HLC: fmt.Sprintf("%015d-%010d-node", 1740819600000+i, i), CreatedAt: from, UpdatedAt: to}}
+		switch i % 4 {
+		case 1:
+			e.ProjectID, e.Billable = &p.ID, true
+		case 2:
+			e.TagIDs = []uuid.UUID{tag2.ID, tag1.ID}
+		case 3:
+			e.ProjectID, e.TagIDs, e.Source = &p.ID, []uuid.UUID{tag1.ID}, app.SourceTimer
+		}
+		es = append(es, e)
+	}
+	insert := func(es []app.TimeEntry) error {
+		return st.Write(ctx, func(tx app.Tx) error {
+			for _, e := range es {
+				if err := tx.TimeEntries().Insert(ctx, sc, e); err != nil {
+					return err
+				}
+				if err := tx.Audit().Append(ctx, sc, app.AuditEntry{ID: app.NewID(), TenantID: sc.TenantID, OrganizationID: &sc.OrgID,
+					ActorID: &a.UserID, Action: "time_entry.create", Entity: app.EntityTimeEntry, EntityID: e.ID, At: e.CreatedAt}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	before := stmts.n.Load()
+	if err := insert(es); err != nil {
+		t.Fatal(err)
+	}
+	// BEGIN, the tenant setting, the inserts and COMMIT.
+	if n := stmts.n.Load() - before; n != 4 {
+		t.Errorf("%d creates with their audit rows took %d statements, want 4", len(es), n)
+	}
+	conn := db.adminConn(t)
+	var versions []int64
+	for _, e := range es {
+		got, err := readEntry(ctx, st, sc, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, e) {
+			t.Errorf("entry as written:\n got %+v\nwant %+v", got, e)
+		}
+		var version, audits int64
+		if err := conn.QueryRow(ctx, `SELECT e.server_version, (SELECT count(*) FROM stint.audit_log l WHERE l.entity_id = e.id)
+			FROM stint.time_entries e WHERE e.id = $1`, e.ID).Scan(&version, &audits); err != nil {
+			t.Fatal(err)
+		}
+		if audits != 1 {
+			t.Errorf("entry %s has %d audit rows, want 1", e.ID, audits)
+		}
+		versions = append(versions, version)
+	}
+	var head int64
+	if err := conn.QueryRow(ctx, `SELECT change_seq FROM stint.tenant_counters WHERE tenant_id = $1`, sc.TenantID).Scan(&head); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range versions {
+		if want := head - int64(len(versions)-1-i); v != want {
+			t.Fatalf("versions %v, want consecutive values in write order ending at the counter's %d", versions, head)
+		}
+	}
+
+	// A duplicate id among new ones fails the transaction as the caller's conflict, and
+	// leaves none of them.
+	fresh := make([]app.TimeEntry, 6)
+	for i := range fresh {
+		fresh[i] = es[i]
+		fresh[i].ID = app.NewID()
+	}
+	fresh[4].ID = es[7].ID
+	err = insert(fresh)
+	if !errors.Is(err, app.ErrConflict) {
+		t.Errorf("a duplicate id among repeated creates: %v, want ErrConflict", err)
+	}
+	if _, err := readEntry(ctx, st, sc, fresh[0].ID); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("an entry of the failed transaction is there: %v", err)
+	}
+}
+
+func readEntry(ctx context.Context, st app.Store, sc app.Scope, id uuid.UUID) (app.TimeEntry, error) {
+	var e app.TimeEntry
+	err := st.Read(ctx, func(tx app.Tx) error {
+		var err error
+		e, err = tx.TimeEntries().Get(ctx, sc, id)
+		return err
+	})
+	return e, err
 }

@@ -117,7 +117,9 @@ func (s timeEntries) List(ctx context.Context, sc app.Scope, f app.EntryFilter) 
 // entryInsert inserts an entry with its version from the tenant's counter.
 var entryInsert = newPartSQL("time_entries", `INSERT INTO time_entries (id, tenant_id, organization_id, user_id, project_id,
 	task_id, description, started_at, stopped_at, timezone, billable, source, tag_ids, `+metaCols+`, server_version)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(`+seqRef+`, 0)) RETURNING 1`, true)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(`+seqRef+`, 0)) RETURNING 1`, true).
+	withRows("uuid", "uuid", "uuid", "uuid", "uuid", "uuid", "text", "timestamptz", "timestamptz", "text", "boolean", "text",
+		"uuid[]", "bigint", "bytea", "timestamptz", "timestamptz", "timestamptz")
 
 func (s timeEntries) Insert(ctx context.Context, sc app.Scope, e app.TimeEntry) error {
 	if e.TenantID != sc.TenantID || e.OrganizationID != sc.OrgID {

@@ -193,3 +193,54 @@ func (s syncMutations) Conflicts(ctx context.Context, sc app.Scope, entityID uui
 		return c, err
 	}, `SELECT `+conflictCols+` FROM sync_conflicts WHERE tenant_id = ? AND entity_id = ? ORDER BY at, id`, sc.TenantID, entityID)
 }
+
+// UnchangedPulledEntries compares the entries with their live copies pulledUpdatesChunk to
+// a statement, each field bound as UpdatePulledEntries binds it and compared with IS, so a
+// null matches a null.
+func (s syncRows) UnchangedPulledEntries(ctx context.Context, sc app.Scope, es []app.TimeEntry) ([]uuid.UUID, error) {
+	var same []uuid.UUID
+	for chunk := range slices.Chunk(es, pulledUpdatesChunk) {
+		args := make([]any, 0, len(chunk)*14+1)
+		for _, e := range chunk {
+			if e.TenantID != sc.TenantID {
+				return nil, fmt.Errorf("unchanged pulled entries: scope mismatch: %w", app.ErrNotFound)
+			}
+			args = append(args, e.ID, e.OrganizationID, nullID(e.ProjectID), nullID(e.TaskID), e.Description,
+				us(e.StartedAt), nullUS(e.StoppedAt), e.Timezone, e.Billable, tagIDBytes(e.TagIDs))
+			args = append(args, updateMetaArgs(e.Meta)...)
+		}
+		args = append(args, sc.TenantID)
+		ids, err := queryListCap(ctx, s.q, "unchanged pulled entries", len(chunk), func(r *sql.Rows) (uuid.UUID, error) {
+			var id uuid.UUID
+			err := r.Scan(&id)
+			return id, err
+		}, unchangedEntriesQuery(len(chunk)), args...)
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		same = append(same, ids...)
+	}
+	return same, nil
+}
+
+// unchangedEntriesQuery finds which of n pulled entries their live copies equal.
+func unchangedEntriesQuery(n int) string {
+	var b strings.Builder
+	b.WriteString(`WITH v(id, organization_id, project_id, task_id, description, started_at, stopped_at, timezone, billable,
+		tag_ids, version, hlc, updated_at, deleted_at) AS (VALUES `)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+	}
+	// CROSS JOIN keeps v the outer loop: for a VALUES list this long SQLite would rather scan
+	// the organization's entries through an index and look each up in v, once per chunk.
+	b.WriteString(`) SELECT t.id FROM v CROSS JOIN time_entries t
+		WHERE t.id = v.id AND t.tenant_id = ? AND t.organization_id = v.organization_id AND t.deleted_at IS NULL
+		AND t.project_id IS v.project_id AND t.task_id IS v.task_id AND t.description IS v.description
+		AND t.started_at IS v.started_at AND t.stopped_at IS v.stopped_at AND t.timezone IS v.timezone
+		AND t.billable IS v.billable AND t.tag_ids IS v.tag_ids AND t.version IS v.version AND t.hlc IS v.hlc
+		AND t.updated_at IS v.updated_at AND t.deleted_at IS v.deleted_at`)
+	return b.String()
+}

@@ -495,6 +495,7 @@ func testSync(t *testing.T, st app.Store) {
 		{"DropStale", testDropStale},
 		{"InsertPulledEntries", testInsertPulledEntries},
 		{"UpdatePulledEntries", testUpdatePulledEntries},
+		{"UnchangedPulledEntries", testUnchangedPulledEntries},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, st) })
 	}

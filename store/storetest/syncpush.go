@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -329,4 +330,93 @@ func testFieldClocksAndConflicts(t *testing.T, st app.Store, a, b world) {
 		}
 		return nil
 	})
+}
+
+// testUnchangedPulledEntries: of a device's pulled entries, those whose live copy already
+// holds every field UpdatePulledEntries writes, bookkeeping included, are named (the
+// creation instant, which the copy keeps, does not count); one that differs in any of them,
+// or has no live copy in its organization (none, a tombstone, another organization's), is
+// not; another tenant's fails the call.
+func testUnchangedPulledEntries(t *testing.T, st app.Store) {
+	ctx := context.Background()
+	w := seed(t, st, "unchanged@example.com")
+	// More than one statement's worth, with a tail that is not a power of two.
+	var have []app.TimeEntry
+	for i := range 301 {
+		e := stoppedEntry(w, 5000+i)
+		if i%2 == 0 {
+			e.ProjectID, e.TaskID, e.TagIDs = &w.project.ID, &w.task.ID, []uuid.UUID{w.tag.ID, w.tag2.ID}
+		}
+		have = append(have, e)
+	}
+	tomb := stoppedEntry(w, 6000)
+	gone := base.Add(time.Hour)
+	tomb.DeletedAt, tomb.Version = &gone, 2
+	write(t, st, func(tx app.Tx) error {
+		for _, e := range append(slices.Clone(have), tomb) {
+			if err := tx.TimeEntries().Insert(ctx, app.Scope{TenantID: w.tenant.ID, OrgID: e.OrganizationID}, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	later := func(t *time.Time) *time.Time { v := t.Add(time.Microsecond); return &v }
+	changes := []struct {
+		field  string
+		change func(e *app.TimeEntry)
+	}{
+		{"project_id", func(e *app.TimeEntry) { e.ProjectID = nil }},
+		{"task_id", func(e *app.TimeEntry) { e.TaskID = &w.task.ID }},
+		{"description", func(e *app.TimeEntry) { e.Description += " " }},
+		{"started_at", func(e *app.TimeEntry) { e.StartedAt = e.StartedAt.Add(time.Second) }},
+		{"stopped_at", func(e *app.TimeEntry) { e.StoppedAt = later(e.StoppedAt) }},
+		{"timezone", func(e *app.TimeEntry) { e.Timezone = "Europe/Berlin" }},
+		{"billable", func(e *app.TimeEntry) { e.Billable = true }},
+		{"tag_ids", func(e *app.TimeEntry) { e.TagIDs = []uuid.UUID{w.tag2.ID, w.tag.ID} }},
+		{"version", func(e *app.TimeEntry) { e.Version++ }},
+		{"hlc", func(e *app.TimeEntry) { e.HLC = "000000000000009-0000000000-server" }},
+		{"updated_at", func(e *app.TimeEntry) { e.UpdatedAt = *later(&e.UpdatedAt) }},
+		{"deleted_at", func(e *app.TimeEntry) { e.DeletedAt = &gone }},
+		{"organization_id", func(e *app.TimeEntry) { e.OrganizationID = w.org2.ID }},
+	}
+	var es []app.TimeEntry
+	var want []uuid.UUID
+	for i, e := range have {
+		if i < len(changes) {
+			changes[i].change(&e)
+		} else {
+			want = append(want, e.ID)
+			if i%3 == 0 {
+				e.CreatedAt = e.CreatedAt.Add(time.Hour) // the copy's is kept
+			}
+		}
+		es = append(es, e)
+	}
+	absent := stoppedEntry(w, 7000)
+	es = slices.Insert(es, 100, absent, tomb)
+	var ids []uuid.UUID
+	write(t, st, func(tx app.Tx) error {
+		var err error
+		ids, err = tx.Sync().UnchangedPulledEntries(ctx, app.Scope{TenantID: w.tenant.ID}, es)
+		return err
+	})
+	byID := func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) }
+	slices.SortFunc(ids, byID)
+	slices.SortFunc(want, byID)
+	for _, id := range ids {
+		for i, e := range es[:len(changes)] {
+			if e.ID == id {
+				t.Errorf("an entry whose %s differs counts as unchanged", changes[i].field)
+			}
+		}
+	}
+	same(t, "unchanged ids", ids, want)
+
+	other := have[200]
+	other.TenantID = app.NewID()
+	err := st.Write(ctx, func(tx app.Tx) error {
+		_, err := tx.Sync().UnchangedPulledEntries(ctx, app.Scope{TenantID: w.tenant.ID}, []app.TimeEntry{other})
+		return err
+	})
+	wantErr(t, "another tenant's entry", err, app.ErrNotFound)
 }
