@@ -79,10 +79,26 @@ func (s syncRows) PurgeTombstones(ctx context.Context, sc app.Scope, before, at 
 }
 
 func (s syncRows) DropStale(ctx context.Context, sc app.Scope, through int64) (int64, error) {
+	// Invoices and the marks on invoiced entries first: marks name entries (and, here,
+	// their invoices). A mark of an invoice with a pending change stays with its invoice.
+	var marks int64
+	for _, stmt := range []string{
+		`DELETE FROM invoice_entries WHERE tenant_id = ? AND server_version <= ?
+			AND NOT EXISTS (SELECT 1 FROM change_log c WHERE c.tenant_id = invoice_entries.tenant_id AND c.entity_id = invoice_entries.invoice_id)`,
+		`DELETE FROM invoices WHERE tenant_id = ? AND server_version <= ?
+			AND NOT EXISTS (SELECT 1 FROM change_log c WHERE c.tenant_id = invoices.tenant_id AND c.entity_id = invoices.id)
+			AND NOT EXISTS (SELECT 1 FROM invoice_entries m WHERE m.invoice_id = invoices.id)`,
+	} {
+		k, err := s.d.exec(ctx, sc.TenantID, stmt, sc.TenantID, through)
+		if err != nil {
+			return 0, fmt.Errorf("drop stale invoices: %w", mapErr(err))
+		}
+		marks += k
+	}
 	n, _, err := deleteWhere(ctx, s.d, sc, `server_version <= ?
 		AND NOT EXISTS (SELECT 1 FROM change_log c WHERE c.tenant_id = {t}.tenant_id AND c.entity_id = {t}.id)`, through)
 	if err != nil {
 		return 0, fmt.Errorf("drop stale rows: %w", err)
 	}
-	return n, nil
+	return n + marks, nil
 }

@@ -97,10 +97,39 @@ func (s syncRows) PurgeTombstones(ctx context.Context, sc app.Scope, before, at 
 }
 
 func (s syncRows) DropStale(ctx context.Context, sc app.Scope, through int64) (int64, error) {
+	marks, err := dropStaleInvoices(ctx, s.q, sc, through)
+	if err != nil {
+		return 0, err
+	}
 	n, _, err := deleteWhere(ctx, s.q, sc.TenantID, `server_version <= ?
 		AND NOT EXISTS (SELECT 1 FROM change_log c WHERE c.tenant_id = {t}.tenant_id AND c.entity_id = {t}.id)`, through)
 	if err != nil {
 		return 0, fmt.Errorf("drop stale rows: %w", err)
+	}
+	return n + marks, nil
+}
+
+// dropStaleInvoices is DropStale's part for invoices and the marks on invoiced entries,
+// which come first: marks name entries. A mark of an invoice with a pending change stays
+// with its invoice. Marks name no invoice here: a member's device holds the marks of the
+// member's entries and no invoice.
+func dropStaleInvoices(ctx context.Context, q querier, sc app.Scope, through int64) (int64, error) {
+	var n int64
+	for _, stmt := range []string{
+		`DELETE FROM invoice_entries WHERE tenant_id = ? AND server_version <= ?
+			AND NOT EXISTS (SELECT 1 FROM change_log c WHERE c.tenant_id = invoice_entries.tenant_id AND c.entity_id = invoice_entries.invoice_id)`,
+		`DELETE FROM invoices WHERE tenant_id = ? AND server_version <= ?
+			AND NOT EXISTS (SELECT 1 FROM change_log c WHERE c.tenant_id = invoices.tenant_id AND c.entity_id = invoices.id)`,
+	} {
+		res, err := q.ExecContext(ctx, stmt, sc.TenantID, through)
+		if err != nil {
+			return 0, fmt.Errorf("drop stale invoices: %w", mapErr(err))
+		}
+		k, err := res.RowsAffected()
+		if err != nil {
+			return 0, fmt.Errorf("drop stale invoices: %w", err)
+		}
+		n += k
 	}
 	return n, nil
 }
