@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -102,7 +103,16 @@ func (c *cli) invoiceCreate(ctx context.Context, args []string) error {
 			}
 			in.ProjectID = &p.ID
 		}
-		inv, err := w.svc.CreateInvoice(ctx, w.actor, in)
+		team, err := c.teamServer(ctx, w)
+		if err != nil {
+			return err
+		}
+		var inv app.Invoice
+		if team != nil {
+			inv, err = c.invoiceOnServer(ctx, w, team, in)
+		} else {
+			inv, err = w.svc.CreateInvoice(ctx, w.actor, in)
+		}
 		if err != nil {
 			return err
 		}
@@ -112,6 +122,32 @@ func (c *cli) invoiceCreate(ctx context.Context, args []string) error {
 		c.printInvoice(inv)
 		return nil
 	})
+}
+
+// invoiceOnServer makes the invoice on the team server a connected device syncs with: the
+// server numbers the team's invoices (docs/sync.md, Invoices). A round first sends what
+// this device has not sent yet, so the invoice bills the entries as the user sees them;
+// a round after it brings the invoice, its number and its entries' locks here. Offline,
+// nothing is made: an invoice needs the server.
+func (c *cli) invoiceOnServer(ctx context.Context, w *workspace, team *teamConn, in app.InvoiceInput) (app.Invoice, error) {
+	fail := func(err error) error {
+		if errors.Is(err, app.ErrUnavailable) {
+			return fmt.Errorf("invoice create: an invoice is numbered and made by the team server (%s), which cannot be reached now; "+
+				"nothing was made: try again when online (%w)", team.url, err)
+		}
+		return remoteError("invoice create", err)
+	}
+	if _, err := w.svc.SyncRound(ctx, team.remote, nil); err != nil {
+		return app.Invoice{}, fail(err)
+	}
+	inv, err := team.remote.CreateInvoice(ctx, w.actor.OrgID, in)
+	if err != nil {
+		return app.Invoice{}, fail(err)
+	}
+	if _, err := w.svc.SyncRound(ctx, team.remote, nil); err != nil {
+		c.note("Invoice %d was made on %s; it reaches this device with the next 'stint sync' (%v).\n", inv.Number, team.url, err)
+	}
+	return inv, nil
 }
 
 func (c *cli) invoiceList(ctx context.Context, args []string) error {
