@@ -19,6 +19,14 @@ const (
 	SyncInvoiceEntry SyncKind = "invoice_entry"
 )
 
+// invoiceMarkSpace names the ids marks travel under in a pull (InvoiceMark.SyncID).
+var invoiceMarkSpace = uuid.MustParse("0193b3a4-6c1e-7d1a-9f0e-5b7a1c2d3e4f")
+
+// SyncID is the id a mark travels under in a pull: derived from its entry's, the same on
+// every replica, and never the entry's own, which a pulled page, the deferred rows and the
+// pending changes key the entry's row by (a first pull brings both in one page).
+func (m InvoiceMark) SyncID() uuid.UUID { return uuid.NewSHA1(invoiceMarkSpace, m.EntryID[:]) }
+
 // applyInvoiceRow writes a pulled invoice or mark (applyRow); ok is false for other kinds.
 // A mark is keyed by its entry: one invoice per entry.
 func applyInvoiceRow(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow, fresh bool, tomb int64) (ok bool, err error) {

@@ -145,6 +145,12 @@ func testInvoicesPullToDevices(t *testing.T, st app.Store) {
 	refused(a, adas.ID, "the manager's device")
 	refused(a, bobs.ID, "the manager's device, Bob's entry")
 	refused(b, bobs.ID, "the member's device")
+	// A new device's first pull brings the entries and their marks in one page: both land.
+	a2 := deviceOf(t, base, ownerEmail, "ada-desktop")
+	if es := entries(t, a2.svc, a2.actor); len(es) != 2 || es[adas.ID].Description != "ada's" || es[bobs.ID].Description != "bob's" {
+		t.Fatalf("a new device's entries: %+v; want both", es)
+	}
+	refused(a2, adas.ID, "a new device of the manager")
 
 	// Bob's offline edit was refused for the lock, kept for him, and his copy is the server's.
 	rs := b.status().Rejections

@@ -145,7 +145,7 @@ func (s syncRows) Pull(ctx context.Context, sc app.Scope, after int64, limit int
 			return err
 		},
 		func() (err error) {
-			rows, err = pullKind(ctx, s.d, sc.TenantID, rows, app.SyncInvoiceEntry, scanMark, func(m app.InvoiceMark) uuid.UUID { return m.EntryID },
+			rows, err = pullKind(ctx, s.d, sc.TenantID, rows, app.SyncInvoiceEntry, scanMark, app.InvoiceMark.SyncID,
 				`SELECT ie.server_version, `+markCols+` FROM invoice_entries ie
 				 WHERE ie.tenant_id = ? AND ie.server_version > ?
 				 AND (ie.organization_id = ANY(?) OR (ie.organization_id = ANY(?) AND ie.user_id = ?))

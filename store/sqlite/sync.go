@@ -210,7 +210,7 @@ func (s syncRows) Pull(ctx context.Context, sc app.Scope, after int64, limit int
 			return err
 		},
 		func() (err error) {
-			rows, err = pullKind(ctx, s.q, rows, app.SyncInvoiceEntry, scanMark, func(m app.InvoiceMark) uuid.UUID { return m.EntryID },
+			rows, err = pullKind(ctx, s.q, rows, app.SyncInvoiceEntry, scanMark, app.InvoiceMark.SyncID,
 				`SELECT ie.server_version, `+markCols+` FROM invoice_entries ie INDEXED BY invoice_entries_server_version
 				 WHERE ie.tenant_id = ? AND ie.server_version > ? AND (`+strings.Join(markCond, " OR ")+`)
 				 ORDER BY ie.server_version LIMIT ?`, with(markArgs...)...)

@@ -206,7 +206,7 @@ func testInvoiceSync(t *testing.T, st app.Store) {
 			case app.Invoice:
 				invs = append(invs, v)
 			case app.InvoiceMark:
-				if r.Kind != app.SyncInvoiceEntry || r.ID != v.EntryID {
+				if r.Kind != app.SyncInvoiceEntry || r.ID != v.SyncID() || r.ID == v.EntryID {
 					t.Errorf("mark row %s %s of entry %s", r.Kind, r.ID, v.EntryID)
 				}
 				if versions[r.Version] {
