@@ -45,19 +45,23 @@ func TestConnectedInvoiceCreate(t *testing.T) {
 		t.Fatalf("editing the invoiced entry on the device: exit %d, stderr %q; want it refused as the API does", r.code, r.stderr)
 	}
 
-	var unlocked struct{ Unlocked int }
-	if err := srv.call(http.MethodPost, "/v1/invoices/"+list.Items[0].ID.String()+"/unlock", token, map[string]any{}, &unlocked, http.StatusOK); err != nil {
-		t.Fatal(err)
+	// The manager unlocks from the device: on the server, and the unlock comes back.
+	if out := h.ok("invoice", "unlock", "1"); !strings.Contains(out, "Unlocked 1 entry of invoice 1") {
+		t.Fatalf("invoice unlock said %q", out)
 	}
-	if unlocked.Unlocked != 1 {
-		t.Fatalf("unlocked %d entries, want 1", unlocked.Unlocked)
-	}
-	h.ok("sync")
 	h.ok("entries", "edit", "last", "--description", "changed")
 	if out := h.ok("sync"); !strings.Contains(out, "1 sent") {
 		t.Errorf("sync after the edit said %q, want 1 sent", out)
 	}
 	if st := h.run("sync", "status", "--json"); strings.Contains(st.stdout, `"rejections": [{`) {
 		t.Errorf("sync status shows rejections: %s", st.stdout)
+	}
+	// The server took the edit: the entry is unlocked there too.
+	var es struct{ Items []app.TimeEntry }
+	if err := srv.call(http.MethodGet, "/v1/time-entries", token, nil, &es, http.StatusOK); err != nil {
+		t.Fatal(err)
+	}
+	if len(es.Items) != 1 || es.Items[0].Description != "changed" {
+		t.Errorf("the server's entries: %+v; want the device's edit", es.Items)
 	}
 }

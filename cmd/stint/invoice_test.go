@@ -54,6 +54,13 @@ func TestInvoiceCommands(t *testing.T) {
 	if r := h.run("invoice", "create", "--project", "Acme", "--from", "2026-11-23", "--to", "2026-11-29"); r.code == 0 {
 		t.Error("the same time invoiced twice")
 	}
+	if r := h.run("invoice", "unlock", "2"); r.code == 0 || !strings.Contains(r.stderr, "no invoice 2") {
+		t.Errorf("unlocking an invoice that does not exist: %+v", r)
+	}
+	if out := h.ok("invoice", "unlock", "1"); !strings.Contains(out, "Unlocked 1 entry of invoice 1") {
+		t.Errorf("invoice unlock said %q", out)
+	}
+	h.ok("entries", "edit", "last", "--description", "changed")
 }
 
 // TestConnectedInvoiceCreateOffline: a connected device whose server cannot be reached
