@@ -13,7 +13,8 @@ import (
 // purgeTables are the tables a purge or a resync deletes from, in an order that deletes
 // what names a row before the row: activity slots name entries; rates and budgets name
 // projects and clients; entries name tasks, projects and tags (and invoices name entries,
-// which are never purged); tasks name projects; projects name clients. Each statement keeps the rows another row still names
+// which are never purged, and their client or project); tasks name projects; projects name
+// clients. Each statement keeps the rows another row still names
 // (tags through the 16-byte ids packed in an entry's tag_ids).
 var purgeTables = []struct{ table, kept string }{
 	{"activity_slots", ""},
@@ -25,9 +26,11 @@ var purgeTables = []struct{ table, kept string }{
 	{"projects", `NOT EXISTS (SELECT 1 FROM tasks k WHERE k.project_id = projects.id)
 		AND NOT EXISTS (SELECT 1 FROM time_entries e WHERE e.project_id = projects.id)
 		AND NOT EXISTS (SELECT 1 FROM rates r WHERE r.project_id = projects.id)
-		AND NOT EXISTS (SELECT 1 FROM project_budgets b WHERE b.project_id = projects.id)`},
+		AND NOT EXISTS (SELECT 1 FROM project_budgets b WHERE b.project_id = projects.id)
+		AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.tenant_id = projects.tenant_id AND i.project_id = projects.id)`},
 	{"clients", `NOT EXISTS (SELECT 1 FROM projects p WHERE p.client_id = clients.id)
-		AND NOT EXISTS (SELECT 1 FROM rates r WHERE r.client_id = clients.id)`},
+		AND NOT EXISTS (SELECT 1 FROM rates r WHERE r.client_id = clients.id)
+		AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.tenant_id = clients.tenant_id AND i.client_id = clients.id)`},
 	{"tags", `NOT EXISTS (SELECT 1 FROM time_entries e WHERE e.tenant_id = tags.tenant_id AND instr(e.tag_ids, tags.id) > 0)`},
 }
 

@@ -253,4 +253,28 @@ func testInvoiceSync(t *testing.T, st app.Store) {
 	if l.UnlockedAt != nil || l.Number != 1 || l.Version != 1 {
 		t.Errorf("the other mark: %+v; want it locked as it was", l)
 	}
+
+	// A project an invoice bills outlives its tombstone's purge while the invoice names
+	// it, also once its entries moved to another project (unlocked first).
+	once, err := svc.CreateProject(ctx, a, app.ProjectInput{Name: "Once", Billable: true})
+	must(err)
+	start := time.Date(2026, 10, 20, 9, 0, 0, 0, time.UTC)
+	stop := start.Add(time.Hour)
+	moved, err := svc.CreateTimeEntry(ctx, a, app.TimeEntryInput{ProjectID: &once.ID, StartedAt: start, StoppedAt: &stop})
+	must(err)
+	inv2, err := svc.CreateInvoice(ctx, a, app.InvoiceInput{ProjectID: &once.ID, From: "2026-10-20", To: "2026-10-20"})
+	must(err)
+	_, err = svc.UnlockInvoiceEntries(ctx, a, inv2.ID, nil)
+	must(err)
+	_, err = svc.UpdateTimeEntry(ctx, a, moved.ID, app.TimeEntryPatch{ProjectID: app.Nullable[uuid.UUID]{Set: true, Value: &web.ID}}, 0)
+	must(err)
+	must(svc.DeleteProject(ctx, a, once.ID, 0))
+	now := time.Now()
+	write(t, st, func(tx app.Tx) error {
+		_, err := tx.Sync().PurgeTombstones(ctx, sc, now.Add(time.Hour), now)
+		return err
+	})
+	if _, err := svc.InvoiceByID(ctx, a, inv2.ID); err != nil {
+		t.Errorf("the invoice of a purged project: %v", err)
+	}
 }
