@@ -196,3 +196,55 @@ func testInvoicesPullToDevices(t *testing.T, st app.Store) {
 	}
 	refused(a, adas.ID, "the manager's device after the unlock of another entry")
 }
+
+// TestRefusedDeleteOfAnEntryInvoicedMeanwhile: a device deletes an entry offline while a
+// manager files it under a new project and invoices it on the server. The delete is
+// refused as locked, and the server's entry, which names the project the device has not
+// pulled yet, replaces the device's tombstone once the project arrives: it does not stay
+// deferred behind its own tombstone (simulation seeds 44 and 96).
+func TestRefusedDeleteOfAnEntryInvoicedMeanwhile(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	a := newDevice(t, tm, "deviceA")
+	stop := slotDay.Add(time.Hour)
+	e, err := a.svc.CreateTimeEntry(ctx, a.actor, app.TimeEntryInput{StartedAt: slotDay, StoppedAt: &stop, Description: "billed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.sync()
+	if err := a.svc.DeleteTimeEntry(ctx, a.actor, e.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	p, err := tm.svc.CreateProject(ctx, tm.owner, app.ProjectInput{Name: "Filed later"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	yes := true
+	if _, err := tm.svc.UpdateTimeEntry(ctx, tm.owner, e.ID, app.TimeEntryPatch{Billable: &yes,
+		ProjectID: app.Nullable[uuid.UUID]{Set: true, Value: &p.ID}}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tm.svc.SetRate(ctx, tm.owner, app.RateInput{HourlyMinor: 10000, Currency: "EUR", EffectiveFrom: "2026-01-01"}); err != nil {
+		t.Fatal(err)
+	}
+	day := slotDay.UTC().Format(time.DateOnly)
+	if _, err := tm.svc.CreateInvoice(ctx, tm.owner, app.InvoiceInput{ProjectID: &p.ID, From: day, To: day, Timezone: "UTC"}); err != nil {
+		t.Fatal(err)
+	}
+	a.sync()
+	rs := a.status().Rejections
+	if len(rs) != 1 || rs[0].EntityID != e.ID || rs[0].Op != app.OpDelete || !strings.Contains(rs[0].Message, "locked") {
+		t.Fatalf("rejections = %+v; want the delete of the invoiced entry refused as locked", rs)
+	}
+	if d := a.status().Deferred; len(d) != 0 {
+		t.Fatalf("rows still deferred: %+v", d)
+	}
+	got, err := a.svc.TimeEntry(ctx, a.actor, e.ID)
+	if err != nil || got.ProjectID == nil || *got.ProjectID != p.ID || !got.Billable {
+		t.Fatalf("the device's entry: %+v, %v; want the server's, live, on the new project", got, err)
+	}
+	desc := "edited"
+	if _, err := a.svc.UpdateTimeEntry(ctx, a.actor, e.ID, app.TimeEntryPatch{Description: &desc}, 0); !errors.Is(err, app.ErrConflict) {
+		t.Fatalf("editing the entry on the device: %v; want it refused as locked", err)
+	}
+}
