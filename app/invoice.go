@@ -69,13 +69,23 @@ type InvoiceCandidate struct {
 	AmountMinor int64
 }
 
-// EntryLock is what marks an entry as invoiced.
-type EntryLock struct {
-	EntryID    uuid.UUID
-	InvoiceID  uuid.UUID
-	Number     int64
-	UnlockedAt *time.Time
+// InvoiceMark marks an entry as invoiced: the invoice it is on, that invoice's number (so
+// a device that may not read invoices, a member's, still says which invoice locks the
+// entry), the entry's user (whose devices pull the mark) and when a manager unlocked it. Marks sync (docs/sync.md, Invoices): whoever
+// pulls the entry pulls its mark, and an unlock on the server reaches every device.
+type InvoiceMark struct {
+	EntryID        uuid.UUID  `json:"entry_id"`
+	TenantID       uuid.UUID  `json:"-"`
+	OrganizationID uuid.UUID  `json:"organization_id"`
+	UserID         uuid.UUID  `json:"user_id" doc:"The entry's user."`
+	InvoiceID      uuid.UUID  `json:"invoice_id"`
+	Number         int64      `json:"number" doc:"The number of the invoice the entry is on."`
+	UnlockedAt     *time.Time `json:"unlocked_at" doc:"When a manager unlocked the entry for editing; null while it is locked."`
+	Meta
 }
+
+// EntryLock is what marks an entry as invoiced (its mark).
+type EntryLock = InvoiceMark
 
 // Invoices stores invoices, their numbering and the marks on invoiced entries.
 type Invoices interface {
@@ -85,15 +95,25 @@ type Invoices interface {
 	// [f.From, f.To), match f.ProjectID or f.ClientID and are on no invoice, oldest first,
 	// priced by f.Rates as reports price them (the whole entry).
 	Candidates(ctx context.Context, s Scope, f ReportFilter) ([]InvoiceCandidate, error)
+	// Insert writes a new invoice and marks the entries it bills, each mark carrying the
+	// invoice's number and bookkeeping; a pulled invoice comes without entries (its marks
+	// are pulled rows of their own).
 	Insert(ctx context.Context, s Scope, inv Invoice, entries []uuid.UUID) error
+	// Update writes a pulled invoice over the device's copy whose version is prev.
+	Update(ctx context.Context, s Scope, inv Invoice, prev int64) error
+	// InsertMark writes a pulled mark.
+	InsertMark(ctx context.Context, s Scope, m InvoiceMark) error
+	// UpdateMark writes a pulled mark over the device's copy whose version is prev.
+	UpdateMark(ctx context.Context, s Scope, m InvoiceMark, prev int64) error
 	Get(ctx context.Context, s Scope, id uuid.UUID) (Invoice, error)
 	// List returns the organization's invoices, newest number first.
 	List(ctx context.Context, s Scope) ([]Invoice, error)
 	// Lock finds the mark of an invoiced entry (ErrNotFound: not invoiced).
 	Lock(ctx context.Context, s Scope, entryID uuid.UUID) (EntryLock, error)
-	// Unlock marks the invoice's entries (all, or those named) unlocked at at; it returns
-	// how many it unlocked.
-	Unlock(ctx context.Context, s Scope, invoiceID uuid.UUID, entries []uuid.UUID, at time.Time) (int, error)
+	// Unlock marks the invoice's entries (all, or those named) unlocked at at, each mark
+	// taking the next version, the stamp hlc and a server version of its own (so the
+	// unlock pulls); it returns how many it unlocked.
+	Unlock(ctx context.Context, s Scope, invoiceID uuid.UUID, entries []uuid.UUID, at time.Time, hlc string) (int, error)
 }
 
 // InvoiceInput asks for an invoice of one client's or one project's billable time over
@@ -278,6 +298,9 @@ func (s *Service) UnlockInvoiceEntries(ctx context.Context, a Actor, invoiceID u
 	}
 	var n int
 	err := s.write(ctx, a, PermRatesManage, func(tx Tx, a Actor, now time.Time) error {
+		if err := invoiceUnlockedHere(ctx, tx); err != nil {
+			return err
+		}
 		if _, err := tx.Invoices().Get(ctx, a.Scope(), invoiceID); err != nil {
 			return err
 		}
@@ -291,7 +314,7 @@ func (s *Service) UnlockInvoiceEntries(ctx context.Context, a Actor, invoiceID u
 			}
 		}
 		var err error
-		if n, err = tx.Invoices().Unlock(ctx, a.Scope(), invoiceID, entries, now); err != nil {
+		if n, err = tx.Invoices().Unlock(ctx, a.Scope(), invoiceID, entries, now, s.hlc.Now()); err != nil {
 			return fmt.Errorf("unlock: %w", err)
 		}
 		return s.auditRate(ctx, tx, a, "invoice.unlock", invoiceID, now)

@@ -87,11 +87,11 @@ const (
 // SyncKinds lists every synced kind. Rates and budgets name clients, projects and users;
 // activity slots name their entry, so they come last.
 var SyncKinds = []SyncKind{SyncOrganization, SyncUser, SyncMembership, SyncClient, SyncProject, SyncTask, SyncTag, SyncRate, SyncBudget,
-	SyncTimeEntry, SyncActivitySlot}
+	SyncTimeEntry, SyncActivitySlot, SyncInvoice, SyncInvoiceEntry}
 
 // SyncRow is one row of a pull: Row holds the value (Organization, User, Membership, Client,
-// Project, Task, Tag, Rate, Budget, TimeEntry or SyncedSlot, matching Kind); a tombstone has
-// its DeletedAt set.
+// Project, Task, Tag, Rate, Budget, TimeEntry, SyncedSlot, Invoice or InvoiceMark, matching
+// Kind); a tombstone has its DeletedAt set.
 type SyncRow struct {
 	Kind    SyncKind
 	ID      uuid.UUID
@@ -134,6 +134,10 @@ func (r SyncRow) HLC() string {
 	case Budget:
 		return v.HLC
 	case SyncedSlot:
+		return v.HLC
+	case Invoice:
+		return v.HLC
+	case InvoiceMark:
 		return v.HLC
 	}
 	return ""

@@ -474,6 +474,12 @@ func (s *Service) takeServerRow(ctx context.Context, tx Tx, a Actor, c Change, o
 			if err := deferRow(ctx, tx, r); err != nil {
 				return "", err
 			}
+			// Over the refused delete's tombstone, which the row replaces when it lands.
+			if tomb != 0 {
+				if err := rememberTombstone(ctx, tx, c.EntityID, tomb); err != nil {
+					return "", err
+				}
+			}
 		}
 		return RejectionReverted, nil
 	}

@@ -465,7 +465,7 @@ func applySyncedRow(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow, f
 			func(sc Scope) error { return tx.ActivitySlots().Insert(ctx, sc, v) },
 			func(sc Scope, prev int64) error { return tx.ActivitySlots().Update(ctx, sc, v, prev) })
 	}
-	return false, nil
+	return applyInvoiceRow(ctx, tx, tenant, r, fresh, tomb)
 }
 
 // invoicesNumberedHere refuses an invoice on a device connected to a team server: the
@@ -477,7 +477,7 @@ func invoicesNumberedHere(ctx context.Context, tx Tx) error {
 		return err
 	}
 	if url != "" {
-		return Conflict("this workspace's invoices are numbered by its team server (%s); create the invoice there", url)
+		return Conflict("this workspace's invoices are numbered by its team server (%s); create the invoice there ('stint invoice create' does, when the server can be reached)", url)
 	}
 	return nil
 }

@@ -55,6 +55,8 @@ func syncRowKinds() map[app.SyncKind]reflect.Type {
 		app.SyncRate:         reflect.TypeFor[app.Rate](),
 		app.SyncBudget:       reflect.TypeFor[app.Budget](),
 		app.SyncActivitySlot: reflect.TypeFor[app.SyncedSlot](),
+		app.SyncInvoice:      reflect.TypeFor[app.Invoice](),
+		app.SyncInvoiceEntry: reflect.TypeFor[app.InvoiceMark](),
 	}
 }
 

@@ -35,6 +35,9 @@ type simOracle struct {
 	// edits are, per device and row, the followed fields its user changed there and the
 	// device sequence of each change: an update a device pushes writes only those.
 	edits map[string]map[uuid.UUID][]simEdit
+	// locked is, per entry on an invoice and not unlocked since, the entry as the server
+	// had it when it was invoiced: no edit may take effect on it, from any device or the API.
+	locked map[uuid.UUID]string
 }
 
 type simEdit struct {
@@ -89,7 +92,7 @@ var simFields = []string{"name", "description", "activity.screenshots", "activit
 func newSimOracle() simOracle {
 	return simOracle{last: map[uuid.UUID]map[string]json.RawMessage{}, created: map[uuid.UUID]bool{},
 		deleted: map[uuid.UUID]bool{}, sent: map[string]map[uuid.UUID]int64{}, applied: map[string]map[uuid.UUID]int64{}, stamps: map[string]simStamp{},
-		edits: map[string]map[uuid.UUID][]simEdit{}}
+		edits: map[string]map[uuid.UUID][]simEdit{}, locked: map[uuid.UUID]string{}}
 }
 
 func (o *simOracle) took(id uuid.UUID, f string, v json.RawMessage) {
@@ -319,6 +322,16 @@ func (s *sim) check() {
 		tenants[i] = v
 		if err := oneRunningPerUser(v); err != nil {
 			s.failf("server, tenant %d: %v", i, err)
+		}
+	}
+	// Locked entries: an invoiced entry nobody unlocked is as it was when it was invoiced.
+	for id, was := range s.oracle.locked {
+		row, ok := tenants[0][id]
+		if !ok {
+			row, ok = tenants[1][id]
+		}
+		if !ok || row.json != was {
+			s.failf("locked entry %s changed on the server:\n%s", short(id), jsonDiff(was, row.json))
 		}
 	}
 	for _, d := range s.devs {

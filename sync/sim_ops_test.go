@@ -229,6 +229,11 @@ func (s *sim) serverOp(tenant int) {
 		return
 	}
 	var what string
+	if s.chance(0.25) {
+		what, err = s.serverInvoiceOp(ctx, svc, a, c)
+		s.logf("server: owner of tenant %d%s: %s: %s", tenant, where, what, errText(err))
+		return
+	}
 	if s.chance(0.1) {
 		what, err = s.serverRateOp(ctx, svc, a, c)
 		s.logf("server: owner of tenant %d%s: %s: %s", tenant, where, what, errText(err))

@@ -2,6 +2,7 @@ package sync_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -11,9 +12,10 @@ import (
 )
 
 // The simulation's operations on the newer synced tables (docs/sync.md, "Rates, budgets
-// and activity slots"): rates set and deleted (refused locally for members, and answered
-// forbidden when a manager was demoted meanwhile), budgets, activity slots recorded on the
-// user's own entries and idle time cut out of an entry, which moves its slots.
+// and activity slots", "Invoices"): rates set and deleted (refused locally for members, and
+// answered forbidden when a manager was demoted meanwhile), budgets, activity slots
+// recorded on the user's own entries and idle time cut out of an entry, which moves its
+// slots; invoices made and unlocked on the server, whose locks reach the devices.
 
 // tableOp makes one change to rates, budgets or activity on a device, offline, and
 // returns what it did for the trace.
@@ -98,4 +100,89 @@ func (s *sim) serverRateOp(ctx context.Context, svc *app.Service, a app.Actor, c
 	in := s.rateInput(c, svc.Now())
 	r, err := svc.SetRate(ctx, a, in)
 	return fmt.Sprintf("set rate %s %d from %s project %s", short(r.ID), in.HourlyMinor, in.EffectiveFrom, shortp(in.ProjectID)), err
+}
+
+// serverInvoiceOp is the owner, through the server's API, invoicing one entry's project on
+// the entry's day (the entry made billable first), or unlocking an invoice's entries, all
+// or one. The oracle keeps each locked entry as the server had it when it was invoiced:
+// until an unlock, no edit (a device's, pushed or held up in the network, or the API's)
+// may change it.
+func (s *sim) serverInvoiceOp(ctx context.Context, svc *app.Service, a app.Actor, c simCatalog) (string, error) {
+	invs, err := svc.Invoices(ctx, a)
+	if err != nil {
+		return "list invoices", err
+	}
+	if inv, ok := pick(s, invs); ok && s.chance(0.4) {
+		var marked []uuid.UUID
+		if err := svc.Store().Read(ctx, func(tx app.Tx) error {
+			var err error
+			marked, err = tx.Sync().InvoiceEntries(ctx, a.Scope(), inv.ID)
+			return err
+		}); err != nil {
+			return "unlock: read the invoice's entries", err
+		}
+		var only []uuid.UUID
+		if id, ok := pick(s, marked); ok && s.chance(0.5) {
+			only, marked = []uuid.UUID{id}, []uuid.UUID{id}
+		}
+		n, err := svc.UnlockInvoiceEntries(ctx, a, inv.ID, only)
+		if err == nil {
+			for _, id := range marked {
+				delete(s.oracle.locked, id)
+			}
+		}
+		return fmt.Sprintf("unlock %d entries of invoice %d", n, inv.Number), err
+	}
+	var stopped []app.TimeEntry
+	for _, e := range c.entries {
+		if e.StoppedAt != nil {
+			stopped = append(stopped, e)
+		}
+	}
+	e, ok := pick(s, stopped)
+	if !ok {
+		return "invoice: no stopped entry", nil
+	}
+	if !e.Billable || e.ProjectID == nil {
+		// The owner files the entry as billable, under a project if it has none.
+		yes := true
+		patch := app.TimeEntryPatch{Billable: &yes}
+		if e.ProjectID == nil {
+			p, ok := pick(s, c.projects)
+			if !ok {
+				return "invoice: no project", nil
+			}
+			patch.ProjectID = app.Nullable[uuid.UUID]{Set: true, Value: &p.ID}
+		}
+		out, err := svc.UpdateTimeEntry(ctx, a, e.ID, patch, 0)
+		if err != nil {
+			return "invoice: make entry " + short(e.ID) + " billable", err
+		}
+		s.oracle.serverWrote(e.ID, out)
+		e = out
+	}
+	if rs, err := svc.ListRates(ctx, a, app.RateFilter{}); err != nil {
+		return "invoice: rates", err
+	} else if len(rs) == 0 {
+		if _, err := svc.SetRate(ctx, a, app.RateInput{HourlyMinor: 5000, Currency: "EUR", EffectiveFrom: "2000-01-01"}); err != nil {
+			return "invoice: set a rate", err
+		}
+	}
+	day := e.StartedAt.UTC().Format(time.DateOnly)
+	inv, err := svc.CreateInvoice(ctx, a, app.InvoiceInput{ProjectID: e.ProjectID, From: day, To: day, Timezone: "UTC", Grouping: app.GroupByEntry})
+	if err != nil {
+		return fmt.Sprintf("invoice project %s on %s", shortp(e.ProjectID), day), err
+	}
+	for _, l := range inv.Lines {
+		cur, err := svc.TimeEntry(ctx, a, *l.EntryID)
+		if err != nil {
+			return "invoice: read an invoiced entry", err
+		}
+		b, err := json.Marshal(cur)
+		if err != nil {
+			return "invoice: an invoiced entry as JSON", err
+		}
+		s.oracle.locked[cur.ID] = string(b)
+	}
+	return fmt.Sprintf("invoice %d of project %s on %s: %d entries", inv.Number, shortp(e.ProjectID), day, len(inv.Lines)), nil
 }

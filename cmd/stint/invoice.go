@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -16,13 +17,19 @@ import (
 const usageInvoice = `Usage: stint invoice create (--client NAME | --project NAME) --from DAY --to DAY [--per-entry] [--tax PERCENT] [--json]
        stint invoice list [--json]
        stint invoice show NUMBER [--json | --pdf FILE]
+       stint invoice unlock NUMBER [--entries ID,ID…] [--json]
 
 An invoice bills a client's (or a project's) billable time that started between --from and
 --to (both days included) and is on no invoice yet, each entry priced at
 the rate in effect when it started (see 'stint rate'). Lines gather entries by project and
 task, or one per entry with --per-entry; --tax 19 adds 19% on the subtotal. Invoices are
 numbered 1, 2, 3… per organization; their entries are locked against edits until a
-manager unlocks them (POST /v1/invoices/{id}/unlock).
+manager unlocks them ('stint invoice unlock', POST /v1/invoices/{id}/unlock; audited),
+all of an invoice's entries or those named by --entries.
+
+On a device connected to a team server, invoices are made and unlocked on the server,
+which numbers them: create and unlock go there and then sync, so the invoice and its
+entries' locks arrive here. Offline they make nothing: try again when online.
 
 ` + dayHelp + `
 
@@ -33,7 +40,7 @@ manager unlocks them (POST /v1/invoices/{id}/unlock).
 // invoice runs "stint invoice create|list|show".
 func (c *cli) invoice(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return usagef("invoice: say create, list or show (see 'stint invoice -h')")
+		return usagef("invoice: say create, list, show or unlock (see 'stint invoice -h')")
 	}
 	switch args[0] {
 	case "create":
@@ -42,11 +49,13 @@ func (c *cli) invoice(ctx context.Context, args []string) error {
 		return c.invoiceList(ctx, args[1:])
 	case "show":
 		return c.invoiceShow(ctx, args[1:])
+	case "unlock":
+		return c.invoiceUnlock(ctx, args[1:])
 	case "-h", "-help", "--help":
 		fmt.Fprint(c.stdout, usageInvoice)
 		return nil
 	}
-	return usagef("invoice: unknown subcommand %q (say create, list or show; see 'stint invoice -h')", args[0])
+	return usagef("invoice: unknown subcommand %q (say create, list, show or unlock; see 'stint invoice -h')", args[0])
 }
 
 func (c *cli) invoiceCreate(ctx context.Context, args []string) error {
@@ -102,7 +111,16 @@ func (c *cli) invoiceCreate(ctx context.Context, args []string) error {
 			}
 			in.ProjectID = &p.ID
 		}
-		inv, err := w.svc.CreateInvoice(ctx, w.actor, in)
+		team, err := c.teamServer(ctx, w)
+		if err != nil {
+			return err
+		}
+		var inv app.Invoice
+		if team != nil {
+			inv, err = c.invoiceOnServer(ctx, w, team, in)
+		} else {
+			inv, err = w.svc.CreateInvoice(ctx, w.actor, in)
+		}
 		if err != nil {
 			return err
 		}
@@ -112,6 +130,112 @@ func (c *cli) invoiceCreate(ctx context.Context, args []string) error {
 		c.printInvoice(inv)
 		return nil
 	})
+}
+
+// invoiceUnlock lets an invoice's entries be edited again: on the team server when the
+// device is connected (the marks are the server's; a round then brings the unlock here),
+// else in the local workspace.
+func (c *cli) invoiceUnlock(ctx context.Context, args []string) error {
+	fs := newFlagSet("invoice unlock")
+	entryList := fs.String("entries", "", "comma-separated ids of the invoice's entries to unlock (default: all of them)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	rest, err := c.parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usagef("invoice unlock: give the invoice's number, e.g. stint invoice unlock 1")
+	}
+	var ids []uuid.UUID
+	for _, f := range strings.Split(*entryList, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		id, err := uuid.Parse(f)
+		if err != nil {
+			return usagef("invoice unlock: --entries: %q is not an entry id", f)
+		}
+		ids = append(ids, id)
+	}
+	return c.withWorkspace(ctx, func(w *workspace) error {
+		team, err := c.teamServer(ctx, w)
+		if err != nil {
+			return err
+		}
+		fail := func(err error) error {
+			if errors.Is(err, app.ErrUnavailable) {
+				return fmt.Errorf("invoice unlock: invoices are kept by the team server (%s), which cannot be reached now; "+
+					"nothing was unlocked: try again when online (%w)", team.url, err)
+			}
+			return remoteError("invoice unlock", err)
+		}
+		if team != nil {
+			// The invoice may have been made on the server since the last round.
+			if _, err := w.svc.SyncRound(ctx, team.remote, nil); err != nil {
+				return fail(err)
+			}
+		}
+		inv, err := invoiceByNumber(ctx, w, rest[0])
+		if err != nil {
+			return err
+		}
+		var n int
+		if team != nil {
+			if n, err = team.remote.UnlockInvoice(ctx, w.actor.OrgID, inv.ID, ids); err != nil {
+				return fail(err)
+			}
+			if _, err := w.svc.SyncRound(ctx, team.remote, nil); err != nil {
+				c.note("The entries were unlocked on %s; the unlock reaches this device with the next 'stint sync' (%v).\n", team.url, err)
+			}
+		} else if n, err = w.svc.UnlockInvoiceEntries(ctx, w.actor, inv.ID, ids); err != nil {
+			return err
+		}
+		if *asJSON {
+			return c.printJSON(map[string]int{"unlocked": n})
+		}
+		fmt.Fprintf(c.stdout, "Unlocked %s of invoice %d: they can be edited again.\n", plural(n, "entry", "entries"), inv.Number)
+		return nil
+	})
+}
+
+// invoiceByNumber finds an invoice by its number (or id).
+func invoiceByNumber(ctx context.Context, w *workspace, ref string) (app.Invoice, error) {
+	list, err := w.svc.Invoices(ctx, w.actor)
+	if err != nil {
+		return app.Invoice{}, err
+	}
+	for _, inv := range list {
+		if fmt.Sprint(inv.Number) == strings.TrimPrefix(ref, "#") || inv.ID.String() == ref {
+			return inv, nil
+		}
+	}
+	return app.Invoice{}, notFoundf("no invoice %s (see stint invoice list)", ref)
+}
+
+// invoiceOnServer makes the invoice on the team server a connected device syncs with: the
+// server numbers the team's invoices (docs/sync.md, Invoices). A round first sends what
+// this device has not sent yet, so the invoice bills the entries as the user sees them;
+// a round after it brings the invoice, its number and its entries' locks here. Offline,
+// nothing is made: an invoice needs the server.
+func (c *cli) invoiceOnServer(ctx context.Context, w *workspace, team *teamConn, in app.InvoiceInput) (app.Invoice, error) {
+	fail := func(err error) error {
+		if errors.Is(err, app.ErrUnavailable) {
+			return fmt.Errorf("invoice create: an invoice is numbered and made by the team server (%s), which cannot be reached now; "+
+				"nothing was made: try again when online (%w)", team.url, err)
+		}
+		return remoteError("invoice create", err)
+	}
+	if _, err := w.svc.SyncRound(ctx, team.remote, nil); err != nil {
+		return app.Invoice{}, fail(err)
+	}
+	inv, err := team.remote.CreateInvoice(ctx, w.actor.OrgID, in)
+	if err != nil {
+		return app.Invoice{}, fail(err)
+	}
+	if _, err := w.svc.SyncRound(ctx, team.remote, nil); err != nil {
+		c.note("Invoice %d was made on %s; it reaches this device with the next 'stint sync' (%v).\n", inv.Number, team.url, err)
+	}
+	return inv, nil
 }
 
 func (c *cli) invoiceList(ctx context.Context, args []string) error {
@@ -156,23 +280,18 @@ func (c *cli) invoiceShow(ctx context.Context, args []string) error {
 		return usagef("invoice show: give the invoice's number, e.g. stint invoice show 1")
 	}
 	return c.withWorkspace(ctx, func(w *workspace) error {
-		list, err := w.svc.Invoices(ctx, w.actor)
+		inv, err := invoiceByNumber(ctx, w, rest[0])
 		if err != nil {
 			return err
 		}
-		for _, inv := range list {
-			if fmt.Sprint(inv.Number) == strings.TrimPrefix(rest[0], "#") || inv.ID.String() == rest[0] {
-				if *pdfFile != "" {
-					return c.invoicePDF(ctx, w, inv, *pdfFile)
-				}
-				if *asJSON {
-					return c.printJSON(inv)
-				}
-				c.printInvoice(inv)
-				return nil
-			}
+		if *pdfFile != "" {
+			return c.invoicePDF(ctx, w, inv, *pdfFile)
 		}
-		return notFoundf("no invoice %s (see stint invoice list)", rest[0])
+		if *asJSON {
+			return c.printJSON(inv)
+		}
+		c.printInvoice(inv)
+		return nil
 	})
 }
 

@@ -54,4 +54,31 @@ func TestInvoiceCommands(t *testing.T) {
 	if r := h.run("invoice", "create", "--project", "Acme", "--from", "2026-11-23", "--to", "2026-11-29"); r.code == 0 {
 		t.Error("the same time invoiced twice")
 	}
+	if r := h.run("invoice", "unlock", "2"); r.code == 0 || !strings.Contains(r.stderr, "no invoice 2") {
+		t.Errorf("unlocking an invoice that does not exist: %+v", r)
+	}
+	if out := h.ok("invoice", "unlock", "1"); !strings.Contains(out, "Unlocked 1 entry of invoice 1") {
+		t.Errorf("invoice unlock said %q", out)
+	}
+	h.ok("entries", "edit", "last", "--description", "changed")
+}
+
+// TestConnectedInvoiceCreateOffline: a connected device whose server cannot be reached
+// makes no invoice and says that an invoice needs the server and to try again online.
+func TestConnectedInvoiceCreateOffline(t *testing.T) {
+	ts, _, _ := teamServer(t)
+	h := newHarness(t)
+	if r := h.runStdin("correct horse battery\n", "remote", "login", ts.URL, "--email", "ada@example.com", "--password-stdin"); r.code != 0 {
+		t.Fatalf("remote login: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	h.ok("projects", "add", "Acme", "--billable")
+	ts.Close()
+	r := h.run("invoice", "create", "--project", "Acme", "--from", "2026-11-23", "--to", "2026-11-29")
+	if r.code == 0 || !strings.Contains(r.stderr, "made by the team server") || !strings.Contains(r.stderr, "try again when online") ||
+		strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+		t.Fatalf("invoice create offline: exit %d, stderr %q; want one line saying an invoice needs the server, try again online", r.code, r.stderr)
+	}
+	if out := h.ok("invoice", "list"); !strings.Contains(out, "No invoices yet") {
+		t.Errorf("after the refused create the device lists:\n%s", out)
+	}
 }

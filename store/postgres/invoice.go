@@ -89,11 +89,71 @@ func (s invoices) Insert(ctx context.Context, sc app.Scope, inv app.Invoice, ent
 	if err != nil {
 		return fmt.Errorf("insert invoice: %w", mapErr(err))
 	}
-	if _, err := s.d.exec(ctx, sc.TenantID, `INSERT INTO invoice_entries (entry_id, tenant_id, organization_id, invoice_id)
-		SELECT id, ?, ?, ? FROM unnest(?::uuid[]) AS u(id)`, sc.TenantID, sc.OrgID, inv.ID, entries); err != nil {
+	if len(entries) == 0 {
+		return nil // a pulled invoice: its marks are pulled rows of their own
+	}
+	// The insert trigger stamps each mark with a server version of its own; each takes its
+	// entry's user.
+	n, err := s.d.exec(ctx, sc.TenantID, `INSERT INTO invoice_entries (entry_id, tenant_id, organization_id, user_id, invoice_id, number,
+		version, hlc, created_at, updated_at) SELECT e.id, e.tenant_id, e.organization_id, e.user_id, ?, ?, 1, ?, ?, ?
+		FROM time_entries e WHERE e.id = ANY(?::uuid[]) AND e.tenant_id = ? AND e.organization_id = ?`,
+		inv.ID, inv.Number, hlcValue(inv.HLC), ts(inv.CreatedAt), ts(inv.UpdatedAt), entries, sc.TenantID, sc.OrgID)
+	if err != nil {
 		return fmt.Errorf("mark invoiced entries: %w", mapErr(err))
 	}
+	if int(n) != len(entries) {
+		return fmt.Errorf("mark invoiced entries: %d of %d entries found: %w", n, len(entries), app.ErrNotFound)
+	}
 	return nil
+}
+
+// Update writes a pulled invoice over a copy (devices keep SQLite; this is for the
+// conformance suite).
+func (s invoices) Update(ctx context.Context, sc app.Scope, inv app.Invoice, prev int64) error {
+	if inv.TenantID != sc.TenantID || inv.OrganizationID != sc.OrgID {
+		return fmt.Errorf("update invoice: scope mismatch: %w", app.ErrNotFound)
+	}
+	lines, err := json.Marshal(inv.Lines)
+	if err != nil {
+		return fmt.Errorf("update invoice: %w", err)
+	}
+	return exec1(ctx, s.d, sc.TenantID, "update invoice", `UPDATE invoices SET number = ?, client_id = ?, project_id = ?, period_from = ?,
+		period_to = ?, grouping = ?, tax_rate_bp = ?, currency = ?, subtotal = ?, tax = ?, total = ?, lines = ?::jsonb, `+updateMeta+`
+		WHERE tenant_id = ? AND organization_id = ? AND id = ? AND version = ?`,
+		append(append([]any{inv.Number, inv.ClientID, inv.ProjectID, ts(inv.PeriodFrom), ts(inv.PeriodTo), string(inv.Grouping),
+			inv.TaxRateBP, inv.Currency, inv.SubtotalMinor, inv.TaxMinor, inv.TotalMinor, string(lines)}, updateMetaArgs(inv.Meta)...),
+			sc.TenantID, sc.OrgID, inv.ID, prev)...)
+}
+
+const markCols = "entry_id, tenant_id, organization_id, user_id, invoice_id, number, unlocked_at, " + metaCols
+
+func scanMark(r rowScanner) (app.InvoiceMark, error) {
+	var m app.InvoiceMark
+	err := r.Scan(append([]any{&m.EntryID, &m.TenantID, &m.OrganizationID, &m.UserID, &m.InvoiceID, &m.Number, &m.UnlockedAt}, metaDest(&m.Meta)...)...)
+	return m, err
+}
+
+// InsertMark writes one mark (for the conformance suite, as Update).
+func (s invoices) InsertMark(ctx context.Context, sc app.Scope, m app.InvoiceMark) error {
+	if m.TenantID != sc.TenantID || m.OrganizationID != sc.OrgID {
+		return fmt.Errorf("insert invoice mark: scope mismatch: %w", app.ErrNotFound)
+	}
+	_, err := s.d.exec(ctx, sc.TenantID, `INSERT INTO invoice_entries (`+markCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		append([]any{m.EntryID, m.TenantID, m.OrganizationID, m.UserID, m.InvoiceID, m.Number, nullTS(m.UnlockedAt)}, metaArgs(m.Meta)...)...)
+	if err != nil {
+		return fmt.Errorf("insert invoice mark: %w", mapErr(err))
+	}
+	return nil
+}
+
+// UpdateMark writes a pulled mark over a copy (for the conformance suite, as Update).
+func (s invoices) UpdateMark(ctx context.Context, sc app.Scope, m app.InvoiceMark, prev int64) error {
+	if m.TenantID != sc.TenantID || m.OrganizationID != sc.OrgID {
+		return fmt.Errorf("update invoice mark: scope mismatch: %w", app.ErrNotFound)
+	}
+	return exec1(ctx, s.d, sc.TenantID, "update invoice mark", `UPDATE invoice_entries SET user_id = ?, invoice_id = ?, number = ?, unlocked_at = ?, `+updateMeta+`
+		WHERE tenant_id = ? AND organization_id = ? AND entry_id = ? AND version = ?`,
+		append(append([]any{m.UserID, m.InvoiceID, m.Number, nullTS(m.UnlockedAt)}, updateMetaArgs(m.Meta)...), sc.TenantID, sc.OrgID, m.EntryID, prev)...)
 }
 
 func (s invoices) Get(ctx context.Context, sc app.Scope, id uuid.UUID) (app.Invoice, error) {
@@ -109,18 +169,16 @@ func (s invoices) List(ctx context.Context, sc app.Scope) ([]app.Invoice, error)
 }
 
 func (s invoices) Lock(ctx context.Context, sc app.Scope, entryID uuid.UUID) (app.EntryLock, error) {
-	return getOne("invoice lock", func(r rowScanner) (app.EntryLock, error) {
-		var l app.EntryLock
-		err := r.Scan(&l.EntryID, &l.InvoiceID, &l.Number, &l.UnlockedAt)
-		return l, err
-	}, s.d.queryRow(ctx, sc.TenantID, `SELECT ie.entry_id, ie.invoice_id, i.number, ie.unlocked_at FROM invoice_entries ie
-		JOIN invoices i ON i.id = ie.invoice_id WHERE ie.entry_id = ? AND ie.tenant_id = ? AND ie.organization_id = ?`,
-		entryID, sc.TenantID, sc.OrgID))
+	return getOne("invoice lock", scanMark, s.d.queryRow(ctx, sc.TenantID, `SELECT `+markCols+` FROM invoice_entries
+		WHERE entry_id = ? AND tenant_id = ? AND organization_id = ? AND deleted_at IS NULL`, entryID, sc.TenantID, sc.OrgID))
 }
 
-func (s invoices) Unlock(ctx context.Context, sc app.Scope, invoiceID uuid.UUID, entries []uuid.UUID, at time.Time) (int, error) {
-	query := `UPDATE invoice_entries SET unlocked_at = ? WHERE tenant_id = ? AND organization_id = ? AND invoice_id = ? AND unlocked_at IS NULL`
-	args := []any{ts(at), sc.TenantID, sc.OrgID, invoiceID}
+// Unlock unlocks the marks in one statement; the update trigger stamps each with a server
+// version of its own.
+func (s invoices) Unlock(ctx context.Context, sc app.Scope, invoiceID uuid.UUID, entries []uuid.UUID, at time.Time, hlc string) (int, error) {
+	query := `UPDATE invoice_entries SET unlocked_at = ?, version = version + 1, hlc = ?, updated_at = ?
+		WHERE tenant_id = ? AND organization_id = ? AND invoice_id = ? AND unlocked_at IS NULL`
+	args := []any{ts(at), hlcValue(hlc), ts(at), sc.TenantID, sc.OrgID, invoiceID}
 	if len(entries) > 0 {
 		query += " AND entry_id = ANY(?::uuid[])"
 		args = append(args, entries)

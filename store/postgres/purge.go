@@ -12,7 +12,8 @@ import (
 // purgeTables are the tables a purge or a resync deletes from, in an order that deletes
 // what names a row before the row: activity slots name entries; rates and budgets name
 // projects and clients; entries name tasks, projects and tags (and invoices name entries,
-// which are never purged); tasks name projects; projects name clients. Each statement keeps the rows another row still names.
+// which are never purged, and their client or project); tasks name projects; projects name
+// clients. Each statement keeps the rows another row still names.
 var purgeTables = []struct{ table, kept string }{
 	{"activity_slots", ""},
 	{"rates", ""},
@@ -23,9 +24,11 @@ var purgeTables = []struct{ table, kept string }{
 	{"projects", `NOT EXISTS (SELECT 1 FROM tasks k WHERE k.tenant_id = projects.tenant_id AND k.project_id = projects.id)
 		AND NOT EXISTS (SELECT 1 FROM time_entries e WHERE e.tenant_id = projects.tenant_id AND e.project_id = projects.id)
 		AND NOT EXISTS (SELECT 1 FROM rates r WHERE r.tenant_id = projects.tenant_id AND r.project_id = projects.id)
-		AND NOT EXISTS (SELECT 1 FROM project_budgets b WHERE b.tenant_id = projects.tenant_id AND b.project_id = projects.id)`},
+		AND NOT EXISTS (SELECT 1 FROM project_budgets b WHERE b.tenant_id = projects.tenant_id AND b.project_id = projects.id)
+		AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.tenant_id = projects.tenant_id AND i.project_id = projects.id)`},
 	{"clients", `NOT EXISTS (SELECT 1 FROM projects p WHERE p.tenant_id = clients.tenant_id AND p.client_id = clients.id)
-		AND NOT EXISTS (SELECT 1 FROM rates r WHERE r.tenant_id = clients.tenant_id AND r.client_id = clients.id)`},
+		AND NOT EXISTS (SELECT 1 FROM rates r WHERE r.tenant_id = clients.tenant_id AND r.client_id = clients.id)
+		AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.tenant_id = clients.tenant_id AND i.client_id = clients.id)`},
 	{"tags", `NOT EXISTS (SELECT 1 FROM time_entries e WHERE e.tenant_id = tags.tenant_id AND tags.id = ANY(e.tag_ids))`},
 }
 
@@ -79,10 +82,26 @@ func (s syncRows) PurgeTombstones(ctx context.Context, sc app.Scope, before, at 
 }
 
 func (s syncRows) DropStale(ctx context.Context, sc app.Scope, through int64) (int64, error) {
+	// Invoices and the marks on invoiced entries first: marks name entries (and, here,
+	// their invoices). A mark of an invoice with a pending change stays with its invoice.
+	var marks int64
+	for _, stmt := range []string{
+		`DELETE FROM invoice_entries WHERE tenant_id = ? AND server_version <= ?
+			AND NOT EXISTS (SELECT 1 FROM change_log c WHERE c.tenant_id = invoice_entries.tenant_id AND c.entity_id = invoice_entries.invoice_id)`,
+		`DELETE FROM invoices WHERE tenant_id = ? AND server_version <= ?
+			AND NOT EXISTS (SELECT 1 FROM change_log c WHERE c.tenant_id = invoices.tenant_id AND c.entity_id = invoices.id)
+			AND NOT EXISTS (SELECT 1 FROM invoice_entries m WHERE m.invoice_id = invoices.id)`,
+	} {
+		k, err := s.d.exec(ctx, sc.TenantID, stmt, sc.TenantID, through)
+		if err != nil {
+			return 0, fmt.Errorf("drop stale invoices: %w", mapErr(err))
+		}
+		marks += k
+	}
 	n, _, err := deleteWhere(ctx, s.d, sc, `server_version <= ?
 		AND NOT EXISTS (SELECT 1 FROM change_log c WHERE c.tenant_id = {t}.tenant_id AND c.entity_id = {t}.id)`, through)
 	if err != nil {
 		return 0, fmt.Errorf("drop stale rows: %w", err)
 	}
-	return n, nil
+	return n + marks, nil
 }

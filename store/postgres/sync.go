@@ -135,6 +135,23 @@ func (s syncRows) Pull(ctx context.Context, sc app.Scope, after int64, limit int
 				 ORDER BY s.server_version LIMIT ?`, sc.TenantID, after, all, own, vis.UserID, n)
 			return err
 		},
+		// Invoices go where the API shows them, to managers and above (budgets' rule);
+		// the marks on invoiced entries go with their entries.
+		func() (err error) {
+			rows, err = pullKind(ctx, s.d, sc.TenantID, rows, app.SyncInvoice, scanInvoice, func(i app.Invoice) uuid.UUID { return i.ID },
+				`SELECT server_version, `+invoiceCols+` FROM invoices
+				 WHERE tenant_id = ? AND server_version > ? AND organization_id = ANY(?)
+				 ORDER BY server_version LIMIT ?`, sc.TenantID, after, all, n)
+			return err
+		},
+		func() (err error) {
+			rows, err = pullKind(ctx, s.d, sc.TenantID, rows, app.SyncInvoiceEntry, scanMark, app.InvoiceMark.SyncID,
+				`SELECT ie.server_version, `+markCols+` FROM invoice_entries ie
+				 WHERE ie.tenant_id = ? AND ie.server_version > ?
+				 AND (ie.organization_id = ANY(?) OR (ie.organization_id = ANY(?) AND ie.user_id = ?))
+				 ORDER BY ie.server_version LIMIT ?`, sc.TenantID, after, all, own, vis.UserID, n)
+			return err
+		},
 	}
 	for _, read := range reads {
 		if err := read(); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -96,13 +97,74 @@ func (s invoices) Insert(ctx context.Context, sc app.Scope, inv app.Invoice, ent
 	if err != nil {
 		return fmt.Errorf("insert invoice: %w", mapErr(err))
 	}
+	// Each mark takes a server version of its own (a pull page may end between two marks)
+	// and its entry's user.
 	for _, id := range entries {
-		if _, err := s.q.ExecContext(ctx, `INSERT INTO invoice_entries (entry_id, tenant_id, organization_id, invoice_id) VALUES (?, ?, ?, ?)`,
-			id, sc.TenantID, sc.OrgID, inv.ID); err != nil {
-			return fmt.Errorf("mark invoiced entry: %w", mapErr(err))
+		err := exec1(ctx, stamped(s.q, sc), "mark invoiced entry", `INSERT INTO invoice_entries (server_version, `+markCols+`)
+			SELECT `+stampValue+`, e.id, e.tenant_id, e.organization_id, e.user_id, ?, ?, NULL, 1, ?, ?, ?, NULL
+			FROM time_entries e WHERE e.id = ? AND e.tenant_id = ? AND e.organization_id = ?`,
+			inv.ID, inv.Number, hlcValue(inv.HLC), us(inv.CreatedAt), us(inv.UpdatedAt), id, sc.TenantID, sc.OrgID)
+		if errors.Is(err, app.ErrPrecondition) {
+			return fmt.Errorf("mark invoiced entry %s: no such entry: %w", id, app.ErrNotFound)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// Update writes a pulled invoice over the device's copy.
+func (s invoices) Update(ctx context.Context, sc app.Scope, inv app.Invoice, prev int64) error {
+	if inv.TenantID != sc.TenantID || inv.OrganizationID != sc.OrgID {
+		return fmt.Errorf("update invoice: scope mismatch: %w", app.ErrNotFound)
+	}
+	lines, err := json.Marshal(inv.Lines)
+	if err != nil {
+		return fmt.Errorf("update invoice: %w", err)
+	}
+	return exec1(ctx, stamped(s.q, sc), "update invoice", `UPDATE invoices SET server_version = `+stampValue+`, number = ?, client_id = ?,
+		project_id = ?, period_from = ?, period_to = ?, grouping = ?, tax_rate_bp = ?, currency = ?, subtotal = ?, tax = ?, total = ?,
+		lines = ?, `+updateMeta+` WHERE tenant_id = ? AND organization_id = ? AND id = ? AND version = ?`,
+		append(append([]any{inv.Number, nullID(inv.ClientID), nullID(inv.ProjectID), us(inv.PeriodFrom), us(inv.PeriodTo), string(inv.Grouping),
+			inv.TaxRateBP, inv.Currency, inv.SubtotalMinor, inv.TaxMinor, inv.TotalMinor, string(lines)}, updateMetaArgs(inv.Meta)...),
+			sc.TenantID, sc.OrgID, inv.ID, prev)...)
+}
+
+const markCols = "entry_id, tenant_id, organization_id, user_id, invoice_id, number, unlocked_at, " + metaCols
+
+func scanMark(r rowScanner) (app.InvoiceMark, error) {
+	var mk app.InvoiceMark
+	var m metaScan
+	var unlocked sql.NullInt64
+	err := r.Scan(append([]any{&mk.EntryID, &mk.TenantID, &mk.OrganizationID, &mk.UserID, &mk.InvoiceID, &mk.Number, &unlocked}, m.dest(&mk.Meta)...)...)
+	m.fill(&mk.Meta)
+	mk.UnlockedAt = fromNullUS(unlocked)
+	return mk, err
+}
+
+// InsertMark writes one mark, stamped.
+func (s invoices) InsertMark(ctx context.Context, sc app.Scope, m app.InvoiceMark) error {
+	if m.TenantID != sc.TenantID || m.OrganizationID != sc.OrgID {
+		return fmt.Errorf("insert invoice mark: scope mismatch: %w", app.ErrNotFound)
+	}
+	_, err := stamped(s.q, sc).ExecContext(ctx, `INSERT INTO invoice_entries (server_version, `+markCols+`)
+		VALUES (`+stampValue+`, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		append([]any{m.EntryID, m.TenantID, m.OrganizationID, m.UserID, m.InvoiceID, m.Number, nullUS(m.UnlockedAt)}, metaArgs(m.Meta)...)...)
+	if err != nil {
+		return fmt.Errorf("insert invoice mark: %w", mapErr(err))
+	}
+	return nil
+}
+
+// UpdateMark writes a pulled mark over the device's copy.
+func (s invoices) UpdateMark(ctx context.Context, sc app.Scope, m app.InvoiceMark, prev int64) error {
+	if m.TenantID != sc.TenantID || m.OrganizationID != sc.OrgID {
+		return fmt.Errorf("update invoice mark: scope mismatch: %w", app.ErrNotFound)
+	}
+	return exec1(ctx, stamped(s.q, sc), "update invoice mark", `UPDATE invoice_entries SET server_version = `+stampValue+`, user_id = ?, invoice_id = ?,
+		number = ?, unlocked_at = ?, `+updateMeta+` WHERE tenant_id = ? AND organization_id = ? AND entry_id = ? AND version = ?`,
+		append(append([]any{m.UserID, m.InvoiceID, m.Number, nullUS(m.UnlockedAt)}, updateMetaArgs(m.Meta)...), sc.TenantID, sc.OrgID, m.EntryID, prev)...)
 }
 
 func (s invoices) Get(ctx context.Context, sc app.Scope, id uuid.UUID) (app.Invoice, error) {
@@ -118,30 +180,34 @@ func (s invoices) List(ctx context.Context, sc app.Scope) ([]app.Invoice, error)
 }
 
 func (s invoices) Lock(ctx context.Context, sc app.Scope, entryID uuid.UUID) (app.EntryLock, error) {
-	return getOne("invoice lock", func(r rowScanner) (app.EntryLock, error) {
-		var l app.EntryLock
-		var unlocked sql.NullInt64
-		err := r.Scan(&l.EntryID, &l.InvoiceID, &l.Number, &unlocked)
-		l.UnlockedAt = fromNullUS(unlocked)
-		return l, err
-	}, s.q.QueryRowContext(ctx, `SELECT ie.entry_id, ie.invoice_id, i.number, ie.unlocked_at FROM invoice_entries ie
-		JOIN invoices i ON i.id = ie.invoice_id WHERE ie.entry_id = ? AND ie.tenant_id = ? AND ie.organization_id = ?`,
-		entryID, sc.TenantID, sc.OrgID))
+	return getOne("invoice lock", scanMark, s.q.QueryRowContext(ctx, `SELECT `+markCols+` FROM invoice_entries
+		WHERE entry_id = ? AND tenant_id = ? AND organization_id = ? AND deleted_at IS NULL`, entryID, sc.TenantID, sc.OrgID))
 }
 
-func (s invoices) Unlock(ctx context.Context, sc app.Scope, invoiceID uuid.UUID, entries []uuid.UUID, at time.Time) (int, error) {
-	query := `UPDATE invoice_entries SET unlocked_at = ? WHERE tenant_id = ? AND organization_id = ? AND invoice_id = ? AND unlocked_at IS NULL`
-	args := []any{us(at), sc.TenantID, sc.OrgID, invoiceID}
+// Unlock unlocks the marks one statement each, so each takes a server version of its own.
+func (s invoices) Unlock(ctx context.Context, sc app.Scope, invoiceID uuid.UUID, entries []uuid.UUID, at time.Time, hlc string) (int, error) {
+	query := `SELECT entry_id FROM invoice_entries WHERE tenant_id = ? AND organization_id = ? AND invoice_id = ? AND unlocked_at IS NULL`
+	args := []any{sc.TenantID, sc.OrgID, invoiceID}
 	if len(entries) > 0 {
 		query += " AND entry_id IN (?" + strings.Repeat(", ?", len(entries)-1) + ")"
 		for _, id := range entries {
 			args = append(args, id)
 		}
 	}
-	res, err := s.q.ExecContext(ctx, query, args...)
+	ids, err := queryList(ctx, s.q, "unlock invoice entries", func(r *sql.Rows) (uuid.UUID, error) {
+		var id uuid.UUID
+		err := r.Scan(&id)
+		return id, err
+	}, query+" ORDER BY entry_id", args...)
 	if err != nil {
-		return 0, fmt.Errorf("unlock invoice entries: %w", mapErr(err))
+		return 0, err
 	}
-	n, err := res.RowsAffected()
-	return int(n), err
+	for _, id := range ids {
+		if err := exec1(ctx, stamped(s.q, sc), "unlock invoice entry", `UPDATE invoice_entries SET server_version = `+stampValue+`,
+			unlocked_at = ?, version = version + 1, hlc = ?, updated_at = ? WHERE tenant_id = ? AND organization_id = ? AND entry_id = ?`,
+			us(at), hlcValue(hlc), us(at), sc.TenantID, sc.OrgID, id); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
 }

@@ -13,7 +13,8 @@ import (
 // purgeTables are the tables a purge or a resync deletes from, in an order that deletes
 // what names a row before the row: activity slots name entries; rates and budgets name
 // projects and clients; entries name tasks, projects and tags (and invoices name entries,
-// which are never purged); tasks name projects; projects name clients. Each statement keeps the rows another row still names
+// which are never purged, and their client or project); tasks name projects; projects name
+// clients. Each statement keeps the rows another row still names
 // (tags through the 16-byte ids packed in an entry's tag_ids).
 var purgeTables = []struct{ table, kept string }{
 	{"activity_slots", ""},
@@ -25,9 +26,11 @@ var purgeTables = []struct{ table, kept string }{
 	{"projects", `NOT EXISTS (SELECT 1 FROM tasks k WHERE k.project_id = projects.id)
 		AND NOT EXISTS (SELECT 1 FROM time_entries e WHERE e.project_id = projects.id)
 		AND NOT EXISTS (SELECT 1 FROM rates r WHERE r.project_id = projects.id)
-		AND NOT EXISTS (SELECT 1 FROM project_budgets b WHERE b.project_id = projects.id)`},
+		AND NOT EXISTS (SELECT 1 FROM project_budgets b WHERE b.project_id = projects.id)
+		AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.tenant_id = projects.tenant_id AND i.project_id = projects.id)`},
 	{"clients", `NOT EXISTS (SELECT 1 FROM projects p WHERE p.client_id = clients.id)
-		AND NOT EXISTS (SELECT 1 FROM rates r WHERE r.client_id = clients.id)`},
+		AND NOT EXISTS (SELECT 1 FROM rates r WHERE r.client_id = clients.id)
+		AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.tenant_id = clients.tenant_id AND i.client_id = clients.id)`},
 	{"tags", `NOT EXISTS (SELECT 1 FROM time_entries e WHERE e.tenant_id = tags.tenant_id AND instr(e.tag_ids, tags.id) > 0)`},
 }
 
@@ -97,10 +100,39 @@ func (s syncRows) PurgeTombstones(ctx context.Context, sc app.Scope, before, at 
 }
 
 func (s syncRows) DropStale(ctx context.Context, sc app.Scope, through int64) (int64, error) {
+	marks, err := dropStaleInvoices(ctx, s.q, sc, through)
+	if err != nil {
+		return 0, err
+	}
 	n, _, err := deleteWhere(ctx, s.q, sc.TenantID, `server_version <= ?
 		AND NOT EXISTS (SELECT 1 FROM change_log c WHERE c.tenant_id = {t}.tenant_id AND c.entity_id = {t}.id)`, through)
 	if err != nil {
 		return 0, fmt.Errorf("drop stale rows: %w", err)
+	}
+	return n + marks, nil
+}
+
+// dropStaleInvoices is DropStale's part for invoices and the marks on invoiced entries,
+// which come first: marks name entries. A mark of an invoice with a pending change stays
+// with its invoice. Marks name no invoice here: a member's device holds the marks of the
+// member's entries and no invoice.
+func dropStaleInvoices(ctx context.Context, q querier, sc app.Scope, through int64) (int64, error) {
+	var n int64
+	for _, stmt := range []string{
+		`DELETE FROM invoice_entries WHERE tenant_id = ? AND server_version <= ?
+			AND NOT EXISTS (SELECT 1 FROM change_log c WHERE c.tenant_id = invoice_entries.tenant_id AND c.entity_id = invoice_entries.invoice_id)`,
+		`DELETE FROM invoices WHERE tenant_id = ? AND server_version <= ?
+			AND NOT EXISTS (SELECT 1 FROM change_log c WHERE c.tenant_id = invoices.tenant_id AND c.entity_id = invoices.id)`,
+	} {
+		res, err := q.ExecContext(ctx, stmt, sc.TenantID, through)
+		if err != nil {
+			return 0, fmt.Errorf("drop stale invoices: %w", mapErr(err))
+		}
+		k, err := res.RowsAffected()
+		if err != nil {
+			return 0, fmt.Errorf("drop stale invoices: %w", err)
+		}
+		n += k
 	}
 	return n, nil
 }

@@ -96,6 +96,18 @@ func (s syncRows) Pull(ctx context.Context, sc app.Scope, after int64, limit int
 		c, a = inOrgs("s.organization_id", own)
 		slotCond, slotArgs = append(slotCond, "("+c+" AND s.user_id = ?)"), append(append(slotArgs, a...), vis.UserID)
 	}
+	// Invoices go where the API shows them, to managers and above (budgets' rule); the
+	// marks on invoiced entries go with their entries.
+	var markCond []string
+	var markArgs []any
+	if len(all) > 0 {
+		c, a := inOrgs("ie.organization_id", all)
+		markCond, markArgs = append(markCond, c), append(markArgs, a...)
+	}
+	if len(own) > 0 {
+		c, a := inOrgs("ie.organization_id", own)
+		markCond, markArgs = append(markCond, "("+c+" AND ie.user_id = ?)"), append(append(markArgs, a...), vis.UserID)
+	}
 	oc, oa := inOrgs("o.id", orgs)
 	uc, ua := inOrgs("m.organization_id", orgs)
 
@@ -185,6 +197,23 @@ func (s syncRows) Pull(ctx context.Context, sc app.Scope, after int64, limit int
 				`SELECT s.server_version, `+slotCols+` FROM activity_slots s INDEXED BY activity_slots_server_version
 				 WHERE s.tenant_id = ? AND s.server_version > ? AND (`+strings.Join(slotCond, " OR ")+`)
 				 ORDER BY s.server_version LIMIT ?`, with(slotArgs...)...)
+			return err
+		},
+		func() (err error) {
+			if len(budgetCond) == 0 {
+				return nil
+			}
+			rows, err = pullKind(ctx, s.q, rows, app.SyncInvoice, scanInvoice, func(i app.Invoice) uuid.UUID { return i.ID },
+				`SELECT server_version, `+invoiceCols+` FROM invoices INDEXED BY invoices_server_version
+				 WHERE tenant_id = ? AND server_version > ? AND `+budgetCond[0]+`
+				 ORDER BY server_version LIMIT ?`, with(budgetArgs...)...)
+			return err
+		},
+		func() (err error) {
+			rows, err = pullKind(ctx, s.q, rows, app.SyncInvoiceEntry, scanMark, app.InvoiceMark.SyncID,
+				`SELECT ie.server_version, `+markCols+` FROM invoice_entries ie INDEXED BY invoice_entries_server_version
+				 WHERE ie.tenant_id = ? AND ie.server_version > ? AND (`+strings.Join(markCond, " OR ")+`)
+				 ORDER BY ie.server_version LIMIT ?`, with(markArgs...)...)
 			return err
 		},
 	}

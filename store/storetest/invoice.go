@@ -153,3 +153,128 @@ func testInvoices(t *testing.T, st app.Store) {
 		t.Errorf("invoice list: %d invoices, first %v, %v", len(list), list, err)
 	}
 }
+
+// testInvoiceSync: invoices and the marks on invoiced entries pull (docs/sync.md,
+// Invoices). Managers pull the invoice and every mark, each mark at a version of its own
+// with the invoice's number and the entry's user; a member pulls the marks of their own
+// entries and no invoice; an unlock brings the unlocked marks again, and only them.
+func testInvoiceSync(t *testing.T, st app.Store) {
+	ctx := context.Background()
+	svc := app.New(st, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
+	s, err := svc.Signup(ctx, app.SignupInput{Email: "invoice-sync@example.com", Password: "correct horse", Name: "Ada", Organization: "Acme", Timezone: "UTC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := svc.Authenticate(ctx, s.Token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	bob, err := svc.AddMember(ctx, a, app.MemberInput{Email: "bob-invoice-sync@example.com", Name: "Bob", Role: app.RoleMember, Password: "correct horse"})
+	must(err)
+	client, err := svc.CreateClient(ctx, a, app.ClientInput{Name: "Globex"})
+	must(err)
+	web, err := svc.CreateProject(ctx, a, app.ProjectInput{Name: "Web", ClientID: &client.ID, Billable: true})
+	must(err)
+	_, err = svc.SetRate(ctx, a, app.RateInput{HourlyMinor: 10000, Currency: "EUR", EffectiveFrom: "2026-01-01"})
+	must(err)
+	entry := func(user uuid.UUID, day int) app.TimeEntry {
+		t.Helper()
+		start := time.Date(2026, 10, day, 9, 0, 0, 0, time.UTC)
+		stop := start.Add(time.Hour)
+		e, err := svc.CreateTimeEntry(ctx, a, app.TimeEntryInput{ProjectID: &web.ID, StartedAt: start, StoppedAt: &stop, UserID: &user})
+		must(err)
+		return e
+	}
+	mine, bobs := entry(a.UserID, 5), entry(bob.UserID, 6)
+	inv, err := svc.CreateInvoice(ctx, a, app.InvoiceInput{ClientID: &client.ID, From: "2026-10-01", To: "2026-10-31"})
+	must(err)
+
+	sc := a.Scope()
+	manager := app.Visibility{UserID: a.UserID, Orgs: []app.OrgVisibility{{OrgID: a.OrgID, AllEntries: true}}}
+	member := app.Visibility{UserID: bob.UserID, Orgs: []app.OrgVisibility{{OrgID: a.OrgID}}}
+	invoiceRows := func(rows []app.SyncRow) (invs []app.Invoice, marks map[uuid.UUID]app.InvoiceMark) {
+		marks = map[uuid.UUID]app.InvoiceMark{}
+		versions := map[int64]bool{}
+		for _, r := range rows {
+			switch v := r.Row.(type) {
+			case app.Invoice:
+				invs = append(invs, v)
+			case app.InvoiceMark:
+				if r.Kind != app.SyncInvoiceEntry || r.ID != v.SyncID() || r.ID == v.EntryID {
+					t.Errorf("mark row %s %s of entry %s", r.Kind, r.ID, v.EntryID)
+				}
+				if versions[r.Version] {
+					t.Errorf("two marks at version %d: a page may end between them", r.Version)
+				}
+				versions[r.Version] = true
+				marks[v.EntryID] = v
+			}
+		}
+		return invs, marks
+	}
+
+	// Pages of one row: every mark still comes, once.
+	rows, head := pullAll(t, st, sc, 0, 1, manager)
+	invs, marks := invoiceRows(rows)
+	if len(invs) != 1 || invs[0].ID != inv.ID || invs[0].Number != 1 || len(invs[0].Lines) != len(inv.Lines) || invs[0].TotalMinor != inv.TotalMinor {
+		t.Errorf("a manager pulled invoices %+v; want invoice 1 with its lines", invs)
+	}
+	if len(marks) != 2 || marks[mine.ID].Number != 1 || marks[mine.ID].InvoiceID != inv.ID || marks[mine.ID].UserID != a.UserID ||
+		marks[bobs.ID].UserID != bob.UserID || marks[bobs.ID].UnlockedAt != nil || marks[bobs.ID].HLC == "" {
+		t.Errorf("a manager pulled marks %+v; want both entries' marks of invoice 1, locked", marks)
+	}
+	rows, _ = pullAll(t, st, sc, 0, 500, member)
+	invs, marks = invoiceRows(rows)
+	if len(invs) != 0 || len(marks) != 1 || marks[bobs.ID].Number != 1 {
+		t.Errorf("a member pulled invoices %v and marks %+v; want no invoice and the mark of their own entry", invs, marks)
+	}
+
+	n, err := svc.UnlockInvoiceEntries(ctx, a, inv.ID, []uuid.UUID{bobs.ID})
+	if err != nil || n != 1 {
+		t.Fatalf("unlock: %d, %v", n, err)
+	}
+	rows, _ = pullAll(t, st, sc, head, 500, manager)
+	invs, marks = invoiceRows(rows)
+	if len(invs) != 0 || len(marks) != 1 || marks[bobs.ID].UnlockedAt == nil || marks[bobs.ID].Version != 2 {
+		t.Errorf("after an unlock a manager pulled invoices %v and marks %+v; want the unlocked mark alone, at version 2", invs, marks)
+	}
+	var l app.EntryLock
+	read(t, st, func(tx app.Tx) error {
+		var err error
+		l, err = tx.Invoices().Lock(ctx, sc, mine.ID)
+		return err
+	})
+	if l.UnlockedAt != nil || l.Number != 1 || l.Version != 1 {
+		t.Errorf("the other mark: %+v; want it locked as it was", l)
+	}
+
+	// A project an invoice bills outlives its tombstone's purge while the invoice names
+	// it, also once its entries moved to another project (unlocked first).
+	once, err := svc.CreateProject(ctx, a, app.ProjectInput{Name: "Once", Billable: true})
+	must(err)
+	start := time.Date(2026, 10, 20, 9, 0, 0, 0, time.UTC)
+	stop := start.Add(time.Hour)
+	moved, err := svc.CreateTimeEntry(ctx, a, app.TimeEntryInput{ProjectID: &once.ID, StartedAt: start, StoppedAt: &stop})
+	must(err)
+	inv2, err := svc.CreateInvoice(ctx, a, app.InvoiceInput{ProjectID: &once.ID, From: "2026-10-20", To: "2026-10-20"})
+	must(err)
+	_, err = svc.UnlockInvoiceEntries(ctx, a, inv2.ID, nil)
+	must(err)
+	_, err = svc.UpdateTimeEntry(ctx, a, moved.ID, app.TimeEntryPatch{ProjectID: app.Nullable[uuid.UUID]{Set: true, Value: &web.ID}}, 0)
+	must(err)
+	must(svc.DeleteProject(ctx, a, once.ID, 0))
+	now := time.Now()
+	write(t, st, func(tx app.Tx) error {
+		_, err := tx.Sync().PurgeTombstones(ctx, sc, now.Add(time.Hour), now)
+		return err
+	})
+	if _, err := svc.InvoiceByID(ctx, a, inv2.ID); err != nil {
+		t.Errorf("the invoice of a purged project: %v", err)
+	}
+}

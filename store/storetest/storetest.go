@@ -52,6 +52,7 @@ func Run(t *testing.T, open Opener) {
 		{"Rates", testRates},
 		{"ReportAmounts", testReportAmounts},
 		{"Invoices", testInvoices},
+		{"InvoiceSync", testInvoiceSync},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
