@@ -77,12 +77,13 @@ const (
 	SyncBudget       SyncKind = "budget"
 	SyncTimeEntry    SyncKind = "time_entry"
 	SyncActivitySlot SyncKind = "activity_slot"
+	SyncScreenshot   SyncKind = "screenshot"
 )
 
 // SyncKinds lists every synced kind. Rates and budgets name clients, projects and users;
 // activity slots name their entry, so they come last.
 var SyncKinds = []SyncKind{SyncOrganization, SyncUser, SyncMembership, SyncClient, SyncProject, SyncTask, SyncTag, SyncRate, SyncBudget,
-	SyncTimeEntry, SyncActivitySlot}
+	SyncTimeEntry, SyncActivitySlot, SyncScreenshot}
 
 // SyncRow is one row of a pull: Row holds the value (Organization, User, Membership, Client,
 // Project, Task, Tag, Rate, Budget, TimeEntry or SyncedSlot, matching Kind); a tombstone has
@@ -129,6 +130,8 @@ func (r SyncRow) HLC() string {
 	case Budget:
 		return v.HLC
 	case SyncedSlot:
+		return v.HLC
+	case SyncedShot:
 		return v.HLC
 	}
 	return ""

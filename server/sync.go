@@ -55,6 +55,7 @@ func syncRowKinds() map[app.SyncKind]reflect.Type {
 		app.SyncRate:         reflect.TypeFor[app.Rate](),
 		app.SyncBudget:       reflect.TypeFor[app.Budget](),
 		app.SyncActivitySlot: reflect.TypeFor[app.SyncedSlot](),
+		app.SyncScreenshot:   reflect.TypeFor[app.SyncedShot](),
 	}
 }
 
