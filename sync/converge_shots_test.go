@@ -1,15 +1,18 @@
 package sync_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"image"
+	"image/jpeg"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -281,21 +284,32 @@ func TestScreenshotRowWithoutItsImageRefused(t *testing.T) {
 	}
 	memberEntry, _ := member.shoot(slotDay.Add(2*time.Hour), 7)
 	member.sync()
-	img := []byte("\xff\xd8 not really a jpeg")
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 4, 4)), nil); err != nil {
+		t.Fatal(err)
+	}
+	img := buf.Bytes()
 	hash := sha(img)
 	row := func(entry uuid.UUID) []byte {
 		return []byte(`{"id":"` + uuid.Nil.String() + `","organization_id":"` + member.actor.OrgID.String() + `","entry_id":"` + entry.String() +
-			`","slot_start":"2026-11-20T10:00:00Z","taken_at":"2026-11-20T10:05:00Z","sha256":"` + hash + `","width":4,"height":4,"bytes":20}`)
+			`","slot_start":"2026-11-20T10:00:00Z","taken_at":"2026-11-20T10:05:00Z","sha256":"` + hash + `","width":4,"height":4,"bytes":` +
+			strconv.Itoa(len(img)) + `}`)
 	}
 	for _, c := range []struct {
 		name   string
 		entry  uuid.UUID
 		reason app.RejectReason
+		upload bool // the image goes up first, so only the entry decides
 	}{
-		{"no image on the server", memberEntry.ID, app.RejectInvalid},
-		{"another user's entry", ownerEntry.ID, app.RejectNotFound},
+		{"no image on the server", memberEntry.ID, app.RejectInvalid, false},
+		{"another user's entry", ownerEntry.ID, app.RejectNotFound, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			if c.upload {
+				if err := member.remote().PutScreenshotImage(ctx, hash, img); err != nil {
+					t.Fatal(err)
+				}
+			}
 			id := app.NewID()
 			r := strings.Replace(string(row(c.entry)), uuid.Nil.String(), id.String(), 1)
 			out, err := member.remote().Push(ctx, app.PushBatch{Protocol: app.SyncProtocol, Mutations: []app.Mutation{{ID: app.NewID(), DeviceSeq: 1,
