@@ -50,12 +50,13 @@ func (f *screenshotFiles) path(tenant uuid.UUID, hash string, thumb bool) string
 	return filepath.Join(f.dir, tenant.String(), hash[:2], name)
 }
 
-// write stores an image and its thumbnail; files already there stay.
+// write stores an image and its thumbnail; files already there stay. The thumbnail goes
+// first, so a kept image (has) always has its thumbnail.
 func (f *screenshotFiles) write(tenant uuid.UUID, hash string, img, thumb []byte) error {
-	if err := f.writeOne(tenant, hash, false, img); err != nil {
+	if err := f.writeOne(tenant, hash, true, thumb); err != nil {
 		return err
 	}
-	return f.writeOne(tenant, hash, true, thumb)
+	return f.writeOne(tenant, hash, false, img)
 }
 
 // writeOne stores an image, or its thumbnail, alone (one fetched from the team server);
@@ -98,6 +99,16 @@ func (f *screenshotFiles) read(tenant uuid.UUID, hash string, thumb bool) ([]byt
 		return nil, fmt.Errorf("read a screenshot: %w", err)
 	}
 	return b, nil
+}
+
+// has reports whether the image itself is kept (a device that fetched only a thumbnail
+// does not have it).
+func (f *screenshotFiles) has(tenant uuid.UUID, hash string) (bool, error) {
+	_, err := os.Stat(f.path(tenant, hash, false))
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // remove deletes an image and its thumbnail; files already gone are no error.

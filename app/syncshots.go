@@ -120,11 +120,7 @@ func (s *Service) readImage(ctx context.Context, tenant uuid.UUID, hash string, 
 // imageKept reports, inside a transaction, whether the image is kept.
 func (s *Service) imageKept(ctx context.Context, tx Tx, tenant uuid.UUID, hash string) (bool, error) {
 	if s.shots != nil {
-		_, err := s.shots.read(tenant, hash, false)
-		if errors.Is(err, ErrNotFound) {
-			return false, nil
-		}
-		return err == nil, err
+		return s.shots.has(tenant, hash)
 	}
 	return tx.Screenshots().HasImage(ctx, Scope{TenantID: tenant}, hash)
 }
@@ -398,7 +394,11 @@ func (s *Service) uploadScreenshots(ctx context.Context, a Actor, remote SyncRem
 		wg    sync.WaitGroup
 		next  = make(chan Screenshot)
 	)
-	for range min(uploadConcurrency, len(pending)) {
+	workers := min(uploadConcurrency, len(pending))
+	if _, serial := remote.(SerialRemote); serial {
+		workers = 1 // a remote that takes one request at a time (the simulation's)
+	}
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -459,6 +459,9 @@ func (s *Service) uploadOne(ctx context.Context, up ScreenshotRemote, sh Screens
 			return err
 		}
 		cur.ImagePending = false
+		// The change is made now, after the device's later changes: it takes a stamp of
+		// now, so the outbox's stamps keep going forward (the row keeps its own).
+		cur.HLC = s.hlc.Now()
 		return s.logShot(ctx, tx, cur)
 	})
 }
