@@ -30,6 +30,10 @@ type Screenshot struct {
 	Width, Height int
 	// Bytes is the size of the image file.
 	Bytes int64
+	// ImagePending marks a screenshot this device took whose image has not reached its
+	// team server yet; its row goes up once the image has (app/syncshots.go). It is the
+	// device's own bookkeeping and never syncs.
+	ImagePending bool
 	Meta
 }
 
@@ -76,6 +80,20 @@ type Screenshots interface {
 	// HashInUse reports whether a live screenshot of s.TenantID (any organization) names
 	// the image hash.
 	HashInUse(ctx context.Context, s Scope, hash string) (bool, error)
+	// PendingImages lists the live screenshots of s.TenantID (any organization) whose
+	// image waits for its upload (ImagePending), oldest taken first, at most limit.
+	PendingImages(ctx context.Context, s Scope, limit int) ([]Screenshot, error)
+	// ImageSent clears a screenshot's ImagePending, touching nothing else of the row.
+	ImageSent(ctx context.Context, s Scope, id uuid.UUID) error
+
+	// Images kept in the store by s.TenantID and hash, where a server without a directory
+	// of its own keeps them (app/syncshots.go). PutImage keeps an image and its
+	// thumbnail, leaving one already kept as it is; Image reads one (ErrNotFound when
+	// none is kept); DeleteImage drops one, and one not kept is no error.
+	PutImage(ctx context.Context, s Scope, hash string, image, thumb []byte, at time.Time) error
+	Image(ctx context.Context, s Scope, hash string, thumb bool) ([]byte, error)
+	HasImage(ctx context.Context, s Scope, hash string) (bool, error)
+	DeleteImage(ctx context.Context, s Scope, hash string) error
 }
 
 // ScreenshotFilter selects screenshots for Screenshots.List.
@@ -92,6 +110,7 @@ func (s *Service) SaveScreenshot(ctx context.Context, a Actor, entryID uuid.UUID
 	if s.shots == nil {
 		return Screenshot{}, errors.New("save a screenshot: no screenshot directory")
 	}
+	// ImagePending: the row goes to a team server only after its image (app/syncshots.go).
 	enc, err := encodeScreenshot(img)
 	if err != nil {
 		return Screenshot{}, fmt.Errorf("encode the screenshot: %w", err)
@@ -132,7 +151,7 @@ func (s *Service) SaveScreenshot(ctx context.Context, a Actor, entryID uuid.UUID
 		}
 		out = Screenshot{ID: NewID(), TenantID: a.TenantID, OrganizationID: a.OrgID, UserID: a.UserID, EntryID: e.ID,
 			SlotStart: SlotStart(takenAt, loc), TakenAt: takenAt, Hash: enc.hash, Width: enc.width, Height: enc.height,
-			Bytes: int64(len(enc.image)), Meta: s.stamp(now)}
+			Bytes: int64(len(enc.image)), ImagePending: true, Meta: s.stamp(now)}
 		return tx.Screenshots().Insert(ctx, sc, out)
 	})
 	if err != nil {
@@ -208,31 +227,29 @@ func visibleScreenshot(ctx context.Context, tx Tx, a Actor, id uuid.UUID) (Scree
 }
 
 // ScreenshotImage returns the JPEG image of a screenshot the actor may see, or its
-// thumbnail. A row whose file is gone (the screenshot was taken on another device) is
-// ErrNotFound.
+// thumbnail, from the files under the service's directory or, without one, the store
+// (app/syncshots.go). A row whose image is not here (the screenshot was taken on another
+// device: FetchScreenshotImage fetches it) is ErrNotFound.
 func (s *Service) ScreenshotImage(ctx context.Context, a Actor, id uuid.UUID, thumb bool) ([]byte, error) {
 	sh, err := s.Screenshot(ctx, a, id)
 	if err != nil {
 		return nil, err
 	}
-	if s.shots == nil {
-		return nil, fmt.Errorf("screenshot image: no screenshot directory: %w", ErrNotFound)
-	}
-	return s.shots.read(sh.TenantID, sh.Hash, thumb)
+	return s.readImage(ctx, sh.TenantID, sh.Hash, thumb)
 }
 
 // DeleteScreenshot deletes one of the actor's own screenshots: its row becomes a tombstone
-// and its files go once no other screenshot of the tenant names the same image. The entry
+// and its image goes once no other screenshot of the tenant names the same image. The entry
 // and its tracked time stay as they are. A manager who sees another member's screenshot
-// may not delete it. expected, when not 0, must be the row's version.
+// may not delete it. expected, when not 0, must be the row's version. A screenshot whose
+// row has gone to the team server takes a change-log row, so the delete reaches the
+// server and the other devices; one whose image waits for its upload never went up.
 func (s *Service) DeleteScreenshot(ctx context.Context, a Actor, id uuid.UUID, expected int64) error {
-	var hash string
-	lock := s.shots != nil
-	if lock {
+	if s.shots != nil {
 		s.shots.mu.Lock()
 		defer s.shots.mu.Unlock()
 	}
-	err := s.write(ctx, a, PermEntriesOwn, func(tx Tx, a Actor, now time.Time) error {
+	return s.write(ctx, a, PermEntriesOwn, func(tx Tx, a Actor, now time.Time) error {
 		sh, err := visibleScreenshot(ctx, tx, a, id)
 		if err != nil {
 			return err
@@ -245,14 +262,14 @@ func (s *Service) DeleteScreenshot(ctx context.Context, a Actor, id uuid.UUID, e
 		}
 		prev := s.touch(&sh.Meta, now)
 		sh.DeletedAt = &now
-		hash = sh.Hash
-		return tx.Screenshots().Update(ctx, a.Scope(), sh, prev)
+		if err := tx.Screenshots().Update(ctx, a.Scope(), sh, prev); err != nil {
+			return err
+		}
+		if !sh.ImagePending {
+			if err := s.logShot(ctx, tx, sh); err != nil {
+				return err
+			}
+		}
+		return s.dropImageIfUnused(ctx, tx, a.TenantID, sh.Hash)
 	})
-	if err != nil {
-		return err
-	}
-	if lock {
-		s.dropUnused(ctx, a, hash)
-	}
-	return nil
 }

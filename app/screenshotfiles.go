@@ -50,37 +50,42 @@ func (f *screenshotFiles) path(tenant uuid.UUID, hash string, thumb bool) string
 	return filepath.Join(f.dir, tenant.String(), hash[:2], name)
 }
 
-// write stores an image and its thumbnail; files already there stay.
+// write stores an image and its thumbnail; files already there stay. The thumbnail goes
+// first, so a kept image (has) always has its thumbnail.
 func (f *screenshotFiles) write(tenant uuid.UUID, hash string, img, thumb []byte) error {
-	for _, file := range []struct {
-		data  []byte
-		thumb bool
-	}{{img, false}, {thumb, true}} {
-		p := f.path(tenant, hash, file.thumb)
-		if _, err := os.Stat(p); err == nil {
-			continue
-		}
-		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-			return fmt.Errorf("screenshot directory: %w", err)
-		}
-		tmp, err := os.CreateTemp(filepath.Dir(p), ".tmp-*")
-		if err != nil {
-			return fmt.Errorf("write a screenshot: %w", err)
-		}
-		_, err = tmp.Write(file.data)
-		if err == nil {
-			err = tmp.Sync()
-		}
-		if cerr := tmp.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Rename(tmp.Name(), p)
-		}
-		if err != nil {
-			os.Remove(tmp.Name())
-			return fmt.Errorf("write a screenshot: %w", err)
-		}
+	if err := f.writeOne(tenant, hash, true, thumb); err != nil {
+		return err
+	}
+	return f.writeOne(tenant, hash, false, img)
+}
+
+// writeOne stores an image, or its thumbnail, alone (one fetched from the team server);
+// a file already there stays.
+func (f *screenshotFiles) writeOne(tenant uuid.UUID, hash string, thumb bool, data []byte) error {
+	p := f.path(tenant, hash, thumb)
+	if _, err := os.Stat(p); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		return fmt.Errorf("screenshot directory: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(p), ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write a screenshot: %w", err)
+	}
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), p)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write a screenshot: %w", err)
 	}
 	return nil
 }
@@ -88,12 +93,22 @@ func (f *screenshotFiles) write(tenant uuid.UUID, hash string, img, thumb []byte
 func (f *screenshotFiles) read(tenant uuid.UUID, hash string, thumb bool) ([]byte, error) {
 	b, err := os.ReadFile(f.path(tenant, hash, thumb))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("screenshot image not on this device: %w", ErrNotFound)
+		return nil, errImageNotHere
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read a screenshot: %w", err)
 	}
 	return b, nil
+}
+
+// has reports whether the image itself is kept (a device that fetched only a thumbnail
+// does not have it).
+func (f *screenshotFiles) has(tenant uuid.UUID, hash string) (bool, error) {
+	_, err := os.Stat(f.path(tenant, hash, false))
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // remove deletes an image and its thumbnail; files already gone are no error.

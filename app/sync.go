@@ -82,12 +82,13 @@ const (
 	SyncBudget       SyncKind = "budget"
 	SyncTimeEntry    SyncKind = "time_entry"
 	SyncActivitySlot SyncKind = "activity_slot"
+	SyncScreenshot   SyncKind = "screenshot"
 )
 
 // SyncKinds lists every synced kind. Rates and budgets name clients, projects and users;
 // activity slots name their entry, so they come last.
 var SyncKinds = []SyncKind{SyncOrganization, SyncUser, SyncMembership, SyncClient, SyncProject, SyncTask, SyncTag, SyncRate, SyncBudget,
-	SyncTimeEntry, SyncActivitySlot, SyncInvoice, SyncInvoiceEntry}
+	SyncTimeEntry, SyncActivitySlot, SyncInvoice, SyncInvoiceEntry, SyncScreenshot}
 
 // SyncRow is one row of a pull: Row holds the value (Organization, User, Membership, Client,
 // Project, Task, Tag, Rate, Budget, TimeEntry, SyncedSlot, Invoice or InvoiceMark, matching
@@ -138,6 +139,8 @@ func (r SyncRow) HLC() string {
 	case Invoice:
 		return v.HLC
 	case InvoiceMark:
+		return v.HLC
+	case SyncedShot:
 		return v.HLC
 	}
 	return ""

@@ -126,6 +126,10 @@ type SyncState struct {
 	OfflineSince *time.Time `json:"offline_since,omitempty"`
 	// Deferred are the rows pulled from the server that wait to be applied, with why.
 	Deferred []SyncDeferred `json:"deferred" nullable:"false"`
+	// ImagesPending counts the screenshots whose image waits for its upload (at most
+	// 1,000 are counted); their rows are not in Pending until the image is up
+	// (app/syncshots.go).
+	ImagesPending int `json:"images_pending"`
 }
 
 // SyncProgress reports a round's work as it goes, for a progress line.
@@ -142,6 +146,8 @@ type SyncReport struct {
 	Rejected int `json:"rejected"`
 	Pulled   int `json:"pulled"`
 	Pending  int `json:"pending"`
+	// ImagesUploaded counts the screenshot images the round uploaded (app/syncshots.go).
+	ImagesUploaded int `json:"images_uploaded"`
 }
 
 // ConnectRemote makes this installation a device of a team server whose first pull brings
@@ -204,7 +210,10 @@ func (s *Service) SyncStatus(ctx context.Context, f TokenFile) (SyncState, error
 		if st.Deferred, err = deferredReport(ctx, tx, a.TenantID); err != nil {
 			return err
 		}
-		st.Pending, err = pendingCount(ctx, tx, a)
+		if st.Pending, err = pendingCount(ctx, tx, a); err != nil {
+			return err
+		}
+		st.ImagesPending, err = pendingImages(ctx, tx, a)
 		return err
 	})
 	if err != nil {
@@ -303,6 +312,9 @@ func (s *Service) SyncRound(ctx context.Context, remote SyncRemote, progress fun
 	}
 	if err == nil {
 		err = s.pullAll(ctx, a, remote, &rep, progress)
+	}
+	if err == nil {
+		err = s.syncScreenshots(ctx, a, remote, &rep, progress)
 	}
 	if rerr := s.recordRound(ctx, a, err, &rep); rerr != nil {
 		return rep, errors.Join(err, rerr)
@@ -561,7 +573,7 @@ func localRow(ctx context.Context, tx Tx, sc Scope, entity string, id uuid.UUID)
 		row, err = tx.Tags().Get(ctx, sc, id)
 	case EntityTimeEntry:
 		row, err = tx.TimeEntries().Get(ctx, sc, id)
-	case EntityRate, EntityBudget, EntityActivitySlot:
+	case EntityRate, EntityBudget, EntityActivitySlot, EntityScreenshot:
 		row, err = localSyncedRow(ctx, tx, sc, entity, id)
 	default:
 		return nil, ErrNotFound // organizations, users and memberships are the server's
@@ -595,7 +607,7 @@ func mutationFor(ctx context.Context, tx Tx, a Actor, c Change) (Mutation, error
 			row, err = tx.Tags().Get(ctx, sc, c.EntityID)
 		case EntityTimeEntry:
 			row, err = tx.TimeEntries().Get(ctx, sc, c.EntityID)
-		case EntityRate, EntityBudget, EntityActivitySlot, EntityInvoice:
+		case EntityRate, EntityBudget, EntityActivitySlot, EntityInvoice, EntityScreenshot:
 			row, err = localSyncedRow(ctx, tx, sc, c.Entity, c.EntityID)
 		case EntityOrganization:
 			// Its name, zone and activity settings, set by an owner or admin here

@@ -47,11 +47,14 @@ const (
 	// Invoices are pushed once, by a workspace published with invoices of its own; a
 	// connected device makes none (docs/sync.md, Invoices).
 	EntityInvoice = "invoice"
+	// Screenshots are pushed by the device whose timer took them, after their image
+	// (app/syncshots.go).
+	EntityScreenshot = "screenshot"
 )
 
 // pushedEntities are the entities a push may carry, as a device names them.
 var pushedEntities = []string{EntityClient, EntityProject, EntityTask, EntityTag, EntityTimeEntry, EntityRate, EntityBudget, EntityActivitySlot,
-	EntityInvoice, EntityOrganization}
+	EntityInvoice, EntityOrganization, EntityScreenshot}
 
 // pushedEntityList is pushedEntities in words, for a rejection's message.
 var pushedEntityList = strings.Join(pushedEntities, ", ")
@@ -722,7 +725,7 @@ func (s *Service) stampingAs(stamp string) *Service {
 	} else {
 		h.logical = logical - 1
 	}
-	return &Service{store: s.store, clock: s.clock, hlc: h, hasher: s.hasher, log: s.log}
+	return &Service{store: s.store, clock: s.clock, hlc: h, hasher: s.hasher, log: s.log, shots: s.shots}
 }
 
 // fixedClock is a Clock that always reads one instant.
@@ -794,6 +797,8 @@ func (s *Service) pushEntity(ctx context.Context, a Actor, m Mutation, create bo
 		return s.pushInvoice(ctx, a, m, create)
 	case EntityOrganization:
 		return s.pushOrganization(ctx, a, m, create)
+	case EntityScreenshot:
+		return s.pushShot(ctx, a, m, create)
 	}
 	return nil, 0, Invalid("entity", "must be one of %s", pushedEntityList)
 }
@@ -1102,6 +1107,10 @@ func (s *Service) currentRow(ctx context.Context, a Actor, entity string, id uui
 	case EntityOrganization:
 		var v Organization
 		v, err = s.Organization(ctx, a, id)
+		row, meta = v, v.Meta
+	case EntityScreenshot:
+		var v SyncedShot
+		v, err = s.shotByID(ctx, a, id)
 		row, meta = v, v.Meta
 	default:
 		return nil, "", 0, Invalid("entity", "must be one of %s", pushedEntityList)

@@ -354,6 +354,12 @@ func localSyncedRow(ctx context.Context, tx Tx, sc Scope, entity string, id uuid
 			return nil, err
 		}
 		return slot.Synced(), nil
+	case EntityScreenshot:
+		sh, err := tx.Screenshots().Get(ctx, sc, id)
+		if err != nil {
+			return nil, err
+		}
+		return sh.Synced(), nil
 	case EntityInvoice:
 		inv, err := tx.Invoices().Get(ctx, sc, id)
 		if err != nil {
@@ -464,6 +470,8 @@ func applySyncedRow(ctx context.Context, tx Tx, tenant uuid.UUID, r RemoteRow, f
 			func(sc Scope) (Meta, error) { cur, err := tx.Sync().ActivitySlot(ctx, sc, v.ID); return cur.Meta, err },
 			func(sc Scope) error { return tx.ActivitySlots().Insert(ctx, sc, v) },
 			func(sc Scope, prev int64) error { return tx.ActivitySlots().Update(ctx, sc, v, prev) })
+	case SyncScreenshot:
+		return true, applyPulledShot(ctx, tx, tenant, r, fresh, tomb)
 	}
 	return applyInvoiceRow(ctx, tx, tenant, r, fresh, tomb)
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -594,9 +595,16 @@ func (d *oaDoc) check(op *oaOp, res response) string {
 		}
 		return ""
 	}
-	mt, ok := decl.Content[strings.TrimSpace(strings.Split(ct, ";")[0])]
+	media := strings.TrimSpace(strings.Split(ct, ";")[0])
+	mt, ok := decl.Content[media]
 	if !ok {
 		return "Content-Type " + ct + " is not declared"
+	}
+	if media == "image/jpeg" { // a screenshot: the bytes of a JPEG, not JSON
+		if !bytes.HasPrefix(res.body, []byte{0xff, 0xd8, 0xff}) {
+			return "an image/jpeg body that is no JPEG"
+		}
+		return ""
 	}
 	var v any
 	if err := json.Unmarshal(res.body, &v); err != nil {

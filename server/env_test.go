@@ -351,12 +351,14 @@ func (e *testEnv) seed(t testing.TB, tn *tenant) {
 		}
 		img := image.NewRGBA(image.Rect(0, 0, 64, 40))
 		for i := range img.Pix {
-			img.Pix[i] = byte(len(tn.name)*31 + len(who)*7 + i%5)
+			// Each tenant's images differ (tenant-a, tenant-b), so their hashes do too.
+			img.Pix[i] = byte(int(tn.name[len(tn.name)-1])*31 + len(who)*7 + i%5)
 		}
 		sh, err := e.svc.SaveScreenshot(context.Background(), a, uuid.MustParse(tn.ids[entry]), at, img)
 		if err != nil {
 			t.Fatal(err)
 		}
+		tn.ids[who+"_screenshot_sha256"] = sh.Hash
 		return sh.ID.String()
 	}
 	tn.ids["member_screenshot"] = shot("member", "member_entry", time.Date(2025, 11, 3, 9, 5, 0, 0, time.UTC))

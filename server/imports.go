@@ -107,5 +107,8 @@ func (s *Server) bodyLimit(r *http.Request) int64 {
 	if r.Method == http.MethodPost && strings.TrimSuffix(r.URL.Path, "/") == importsPath {
 		return s.cfg.MaxImportBytes
 	}
+	if isScreenshotUpload(r) {
+		return app.MaxScreenshotBytes
+	}
 	return s.cfg.MaxBodyBytes
 }

@@ -116,6 +116,10 @@ func probeRules() map[string]probeRule {
 		"GET /v1/screenshots/{id}":           {ids: []string{"member_screenshot", "owner_screenshot"}, status: http.StatusNotFound, control: "owner_screenshot"},
 		"GET /v1/screenshots/{id}/thumbnail": {ids: []string{"member_screenshot", "owner_screenshot"}, status: http.StatusNotFound, control: "owner_screenshot"},
 		"DELETE /v1/screenshots/{id}":        {ids: []string{"member_screenshot", "owner_screenshot"}, status: http.StatusNotFound},
+		// B uploads under A's image hashes: bytes that are not the image are refused, and
+		// images are kept per tenant, so A's are not touched.
+		"PUT /v1/screenshot-files/{sha256}": {ids: []string{"member_screenshot_sha256", "owner_screenshot_sha256"}, body: `not the image`,
+			status: http.StatusUnprocessableEntity},
 		// B pulls B's rows only, whatever its cursor.
 		"POST /v1/sync/pull": {body: `{"protocol":1,"cursor":0}`, status: http.StatusOK},
 		// A's ids in B's own organization (and A's organization in the row): every mutation
@@ -229,7 +233,7 @@ func TestCrossTenantProbe(t *testing.T) {
 
 // fillPath puts id into the pattern's single path parameter.
 func fillPath(pattern, id string) string {
-	for _, p := range []string{"{id}", "{user_id}"} {
+	for _, p := range []string{"{id}", "{user_id}", "{sha256}"} {
 		pattern = strings.Replace(pattern, p, id, 1)
 	}
 	return pattern

@@ -177,6 +177,7 @@ func New(svc *app.Service, cfg Config) *Server {
 	s.registerReports()
 	s.registerActivity()
 	s.registerScreenshots()
+	s.registerScreenshotFiles()
 	s.registerIdle()
 	s.registerRates()
 	s.registerBudgets()

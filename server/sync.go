@@ -57,6 +57,7 @@ func syncRowKinds() map[app.SyncKind]reflect.Type {
 		app.SyncActivitySlot: reflect.TypeFor[app.SyncedSlot](),
 		app.SyncInvoice:      reflect.TypeFor[app.Invoice](),
 		app.SyncInvoiceEntry: reflect.TypeFor[app.InvoiceMark](),
+		app.SyncScreenshot:   reflect.TypeFor[app.SyncedShot](),
 	}
 }
 

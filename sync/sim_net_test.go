@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/google/uuid"
+
 	"github.com/stinthq/stint/app"
 )
 
@@ -169,4 +171,32 @@ func (r *simRemote) deliverPull(ctx context.Context, in app.SyncPullInput) (app.
 		out.Rows[i] = app.RemoteRow{Kind: row.Kind, ID: row.ID, Version: row.Version, HLC: row.HLC(), Row: b}
 	}
 	return jsonCopy(out), nil
+}
+
+// PutScreenshotImage is the server's upload route, through the network's faults.
+func (r *simRemote) PutScreenshotImage(ctx context.Context, hash string, image []byte) error {
+	switch fault := r.beforeRequest(); fault {
+	case "partitioned", "drop-request", "hold-request":
+		return r.unavailable(fault + " (image upload)")
+	case "server-crash-in-write", "server-crash-after":
+		r.s.srv.restart(r.s.t)
+		return r.unavailable("server restarts during the image upload")
+	}
+	a, err := r.s.srv.svc.Authenticate(ctx, r.d.token, nil)
+	if err != nil {
+		return fmt.Errorf("authenticate %s: %w", r.d.name, err)
+	}
+	return r.s.srv.svc.PutScreenshotImage(ctx, a, hash, append([]byte(nil), image...))
+}
+
+// ScreenshotImage is the server's image route, in the screenshot's organization.
+func (r *simRemote) ScreenshotImage(ctx context.Context, org, id uuid.UUID, thumb bool) ([]byte, error) {
+	if r.d.partitioned {
+		return nil, r.unavailable("partitioned (image)")
+	}
+	a, err := r.s.srv.svc.Authenticate(ctx, r.d.token, &org)
+	if err != nil {
+		return nil, fmt.Errorf("authenticate %s: %w", r.d.name, err)
+	}
+	return r.s.srv.svc.ScreenshotImage(ctx, a, id, thumb)
 }

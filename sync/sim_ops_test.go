@@ -90,6 +90,11 @@ func (s *sim) userOp(d *simDevice) {
 	}
 	now := d.clock.Now()
 	var what string
+	if s.chance(0.08) {
+		what, err = s.shotOp(d, a, c)
+		s.logf("%s (%s) %s: %s", d.name, a.Role, what, errText(err))
+		return
+	}
 	if s.chance(0.15) {
 		what, err = s.tableOp(d, a, c, now)
 		s.logf("%s (%s) %s: %s", d.name, a.Role, what, errText(err))

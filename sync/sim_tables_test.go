@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
 	"time"
 
 	"github.com/google/uuid"
@@ -12,10 +13,12 @@ import (
 )
 
 // The simulation's operations on the newer synced tables (docs/sync.md, "Rates, budgets
-// and activity slots", "Invoices"): rates set and deleted (refused locally for members, and
-// answered forbidden when a manager was demoted meanwhile), budgets, activity slots
-// recorded on the user's own entries and idle time cut out of an entry, which moves its
-// slots; invoices made and unlocked on the server, whose locks reach the devices.
+// and activity slots", "Invoices", "Screenshots"): rates set and deleted (refused locally for
+// members, and answered forbidden when a manager was demoted meanwhile), budgets, activity
+// slots recorded on the user's own entries, idle time cut out of an entry, which moves its
+// slots, invoices made and unlocked on the server, whose locks reach the devices, and
+// screenshots taken and deleted (their images uploaded before their rows, through the
+// network's faults).
 
 // tableOp makes one change to rates, budgets or activity on a device, offline, and
 // returns what it did for the trace.
@@ -69,6 +72,32 @@ func (s *sim) tableOp(d *simDevice, a app.Actor, c simCatalog, now time.Time) (s
 		}
 		return fmt.Sprintf("cut idle time of entry %s, the rest in %s", short(e.ID), short(next)), err
 	}
+}
+
+// shotOp deletes one of the user's screenshots (half the time there is one), or takes a
+// screenshot of one of the user's entries (a small image, as the timer would).
+func (s *sim) shotOp(d *simDevice, a app.Actor, c simCatalog) (string, error) {
+	ctx := context.Background()
+	now := d.clock.Now()
+	list, err := d.svc.ListScreenshots(ctx, a, app.ActivityQuery{From: now.AddDate(0, 0, -20).Format(time.DateOnly),
+		To: now.AddDate(0, 0, 2).Format(time.DateOnly), Timezone: "UTC", UserID: &a.UserID})
+	if err != nil {
+		return "list screenshots", err
+	}
+	if sh, ok := pick(s, list); ok && s.chance(0.5) {
+		return "delete screenshot " + short(sh.ID), d.svc.DeleteScreenshot(ctx, a, sh.ID, 0)
+	}
+	e, ok := s.ownEntry(c, a)
+	if !ok || e.StoppedAt == nil {
+		return "take screenshot: no stopped entry of the user's", nil
+	}
+	img := image.NewGray(image.Rect(0, 0, 8, 8))
+	for i := range img.Pix {
+		img.Pix[i] = byte(s.rng.IntN(256))
+	}
+	at := e.StartedAt.Add(time.Duration(s.rng.Int64N(int64(e.StoppedAt.Sub(e.StartedAt)) + 1)))
+	sh, err := d.svc.SaveScreenshot(ctx, a, e.ID, at, img)
+	return fmt.Sprintf("take screenshot %s of entry %s", short(sh.ID), short(e.ID)), err
 }
 
 // rateInput is a rate of the organization or of a project, from a day in the past month

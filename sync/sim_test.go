@@ -271,7 +271,7 @@ func (n *simNode) open(t *testing.T) {
 		t.Fatalf("open %s: %v", n.name, err)
 	}
 	n.st = &crashStore{Store: st}
-	n.svc = app.New(n.st, app.Options{Hasher: fastHasher, NodeID: n.node, Clock: n.clock, DurableHLC: true})
+	n.svc = app.New(n.st, app.Options{Hasher: fastHasher, NodeID: n.node, Clock: n.clock, DurableHLC: true, ScreenshotDir: n.path + ".shots"})
 }
 
 // restart is the process coming back after a crash (or a clean stop): the store reopened
@@ -373,6 +373,12 @@ func newSimTemplate(t *testing.T) simTemplate {
 	}
 	tm.owners[0] = signup("ada@example.com", "Ada", "Team A")
 	tm.owners[1] = signup("cy@example.com", "Cy", "Team B")
+	on := true
+	for _, o := range tm.owners { // the devices take screenshots (sim_tables_test.go)
+		if _, err := s.srv.svc.UpdateOrganization(ctx, o, o.OrgID, app.OrganizationPatch{Activity: app.ActivitySettingsPatch{Screenshots: &on}}, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
 	m, err := s.srv.svc.AddMember(ctx, tm.owners[0], app.MemberInput{Email: "bo@example.com", Name: "Bo", Role: app.RoleMember, Password: ownerPassword})
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/google/uuid"
+
 	"github.com/stinthq/stint/app"
 )
 
@@ -123,10 +125,17 @@ func (s *activityScreen) refresh() {
 			return nil, err
 		}
 		byslot := map[int64][]shotThumb{}
+		// A screenshot whose image is not on this device (taken on another) has its
+		// thumbnail fetched from the team server; offline, or past a few seconds for the
+		// day's, it shows a placeholder.
+		fetch, cancel := context.WithTimeout(ctx, shotFetchBudget)
+		defer cancel()
+		offline := false
 		for _, sh := range shots {
-			// A screenshot whose image is not on this device (taken elsewhere) shows
-			// without a thumbnail.
-			thumb, _ := u.svc.ScreenshotImage(ctx, a, sh.ID, true)
+			thumb, err := s.shotImage(fetch, a, sh.ID, true, offline)
+			if errors.Is(err, app.ErrUnavailable) || fetch.Err() != nil {
+				offline = true
+			}
 			byslot[sh.SlotStart.Unix()] = append(byslot[sh.SlotStart.Unix()], shotThumb{shot: sh, thumb: thumb})
 		}
 		return func() {
@@ -380,14 +389,34 @@ func (s *activityScreen) openAll(shots []shotThumb) {
 	s.u.showModal(d, nil, nil)
 }
 
-// open loads a screenshot's image and shows it, with a button to delete it.
+// shotFetchBudget bounds the time a day's thumbnails wait for the team server.
+const shotFetchBudget = 5 * time.Second
+
+// shotImage reads a screenshot's image or thumbnail, fetching it from the team server
+// through the sync worker when this device does not hold it (taken on another device);
+// local only skips the server.
+func (s *activityScreen) shotImage(ctx context.Context, a app.Actor, id uuid.UUID, thumb, local bool) ([]byte, error) {
+	if w := s.u.opts.Sync; w != nil && !local {
+		return w.ScreenshotImage(ctx, a, id, thumb)
+	}
+	return s.u.svc.ScreenshotImage(ctx, a, id, thumb)
+}
+
+// open loads a screenshot's image and shows it, with a button to delete it. An image
+// this device cannot get (taken elsewhere, the server out of reach) shows as a
+// placeholder, never as an error.
 func (s *activityScreen) open(sh app.Screenshot) {
 	u := s.u
 	a := u.actor
 	u.bg(func(ctx context.Context) (func(), error) {
-		b, err := u.svc.ScreenshotImage(ctx, a, sh.ID, false)
+		fetch, cancel := context.WithTimeout(ctx, 2*shotFetchBudget)
+		defer cancel()
+		b, err := s.shotImage(fetch, a, sh.ID, false, false)
 		if err != nil {
-			return nil, fmt.Errorf("open the screenshot: %w", err)
+			if !errors.Is(err, app.ErrNotFound) && !errors.Is(err, app.ErrUnavailable) && fetch.Err() == nil {
+				u.log.Warn("screenshots: open", "err", err)
+			}
+			b = nil
 		}
 		return func() { s.view(sh, b) }, nil
 	})
@@ -395,22 +424,33 @@ func (s *activityScreen) open(sh app.Screenshot) {
 
 // shotViewer is an open screenshot.
 type shotViewer struct {
-	shot    app.Screenshot
-	dialog  *dialog.CustomDialog
-	image   *canvas.Image
-	del     *widget.Button
-	confirm *confirmDelete
+	shot        app.Screenshot
+	dialog      *dialog.CustomDialog
+	image       *canvas.Image // nil when the image is not to be had: placeholder says so
+	placeholder *widget.Label
+	del         *widget.Button
+	confirm     *confirmDelete
 }
 
 func (s *activityScreen) view(sh app.Screenshot, img []byte) {
 	u := s.u
 	v := &shotViewer{shot: sh}
-	v.image = canvas.NewImageFromReader(bytes.NewReader(img), sh.Hash+".jpg")
-	v.image.FillMode = canvas.ImageFillContain
-	v.image.ScaleMode = canvas.ImageScaleSmooth
-	v.image.SetMinSize(fyne.NewSize(760, 760*float32(sh.Height)/float32(max(sh.Width, 1))))
+	var content fyne.CanvasObject
+	if len(img) > 0 {
+		v.image = canvas.NewImageFromReader(bytes.NewReader(img), sh.Hash+".jpg")
+		v.image.FillMode = canvas.ImageFillContain
+		v.image.ScaleMode = canvas.ImageScaleSmooth
+		v.image.SetMinSize(fyne.NewSize(760, 760*float32(sh.Height)/float32(max(sh.Width, 1))))
+		content = v.image
+	} else {
+		// Taken on another device, and the team server cannot be reached now.
+		v.placeholder = widget.NewLabel("This screenshot was taken on another computer. Its image shows once this computer can reach the team server.")
+		v.placeholder.Wrapping = fyne.TextWrapWord
+		v.placeholder.Alignment = fyne.TextAlignCenter
+		content = fixedSize(fyne.NewSize(420, 160), container.NewCenter(container.NewVBox(widget.NewIcon(theme.MediaPhotoIcon()), v.placeholder)))
+	}
 	info := caption(fmt.Sprintf("%s · %d × %d · %s", sh.TakenAt.In(u.loc).Format("Mon 2 Jan 15:04:05"), sh.Width, sh.Height, byteSize(sh.Bytes)))
-	v.dialog = dialog.NewCustomWithoutButtons("Screenshot", container.NewBorder(nil, info, nil, nil, v.image), u.win)
+	v.dialog = dialog.NewCustomWithoutButtons("Screenshot", container.NewBorder(nil, info, nil, nil, content), u.win)
 	closeB := widget.NewButton("Close", v.dialog.Hide)
 	v.del = widget.NewButtonWithIcon("Delete…", theme.DeleteIcon(), func() { s.askDelete(v) })
 	v.del.Importance = widget.DangerImportance
@@ -423,7 +463,7 @@ func (s *activityScreen) view(sh app.Screenshot, img []byte) {
 func (s *activityScreen) askDelete(v *shotViewer) {
 	u := s.u
 	d := &confirmDelete{}
-	d.text = widget.NewLabel("The screenshot and its thumbnail will be deleted from this device. The tracked time and the slot's activity stay as they are. This cannot be undone.")
+	d.text = widget.NewLabel("The screenshot and its thumbnail will be deleted from this computer and, once it syncs, from the team server and your other computers. The tracked time and the slot's activity stay as they are. This cannot be undone.")
 	d.text.Wrapping = fyne.TextWrapWord
 	d.dialog = dialog.NewCustomWithoutButtons("Delete this screenshot?", fixedWidth(420, d.text), u.win)
 	cancel := widget.NewButton("Cancel", d.dialog.Hide)

@@ -15,10 +15,12 @@ import (
 // which are never purged, and their client or project); tasks name projects; projects name
 // clients. Each statement keeps the rows another row still names.
 var purgeTables = []struct{ table, kept string }{
+	{"screenshots", "NOT image_pending"},
 	{"activity_slots", ""},
 	{"rates", ""},
 	{"project_budgets", ""},
 	{"time_entries", `NOT EXISTS (SELECT 1 FROM activity_slots s WHERE s.tenant_id = time_entries.tenant_id AND s.entry_id = time_entries.id)
+		AND NOT EXISTS (SELECT 1 FROM screenshots h WHERE h.tenant_id = time_entries.tenant_id AND h.time_entry_id = time_entries.id)
 		AND NOT EXISTS (SELECT 1 FROM invoice_entries i WHERE i.tenant_id = time_entries.tenant_id AND i.entry_id = time_entries.id)`},
 	{"tasks", `NOT EXISTS (SELECT 1 FROM time_entries e WHERE e.tenant_id = tasks.tenant_id AND e.task_id = tasks.id)`},
 	{"projects", `NOT EXISTS (SELECT 1 FROM tasks k WHERE k.tenant_id = projects.tenant_id AND k.project_id = projects.id)

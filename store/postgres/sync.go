@@ -152,6 +152,11 @@ func (s syncRows) Pull(ctx context.Context, sc app.Scope, after int64, limit int
 				 ORDER BY ie.server_version LIMIT ?`, sc.TenantID, after, all, own, vis.UserID, n)
 			return err
 		},
+		func() (err error) {
+			// Screenshots follow their slots' rule (store/postgres/screenshot.go).
+			rows, err = pullShots(ctx, s.d, sc.TenantID, rows, after, all, own, vis.UserID, n)
+			return err
+		},
 	}
 	for _, read := range reads {
 		if err := read(); err != nil {

@@ -90,7 +90,7 @@ var pushTables = map[string]string{
 	app.EntityClient: "clients", app.EntityProject: "projects", app.EntityTask: "tasks",
 	app.EntityTag: "tags", app.EntityTimeEntry: "time_entries",
 	app.EntityRate: "rates", app.EntityBudget: "project_budgets", app.EntityActivitySlot: "activity_slots",
-	app.EntityInvoice: "invoices",
+	app.EntityInvoice: "invoices", app.EntityScreenshot: "screenshots",
 }
 
 // LocateAnyTenant asks sync_locate, a SECURITY DEFINER function that tells of another

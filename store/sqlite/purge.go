@@ -17,10 +17,14 @@ import (
 // clients. Each statement keeps the rows another row still names
 // (tags through the 16-byte ids packed in an entry's tag_ids).
 var purgeTables = []struct{ table, kept string }{
+	// A screenshot whose image waits for its upload is on this device only: a resync
+	// keeps it (and its entry).
+	{"screenshots", "image_pending = 0"},
 	{"activity_slots", ""},
 	{"rates", ""},
 	{"project_budgets", ""},
 	{"time_entries", `NOT EXISTS (SELECT 1 FROM activity_slots s WHERE s.entry_id = time_entries.id)
+		AND NOT EXISTS (SELECT 1 FROM screenshots h WHERE h.time_entry_id = time_entries.id)
 		AND NOT EXISTS (SELECT 1 FROM invoice_entries i WHERE i.entry_id = time_entries.id)`},
 	{"tasks", `NOT EXISTS (SELECT 1 FROM time_entries e WHERE e.task_id = tasks.id)`},
 	{"projects", `NOT EXISTS (SELECT 1 FROM tasks k WHERE k.project_id = projects.id)

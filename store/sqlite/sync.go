@@ -216,6 +216,11 @@ func (s syncRows) Pull(ctx context.Context, sc app.Scope, after int64, limit int
 				 ORDER BY ie.server_version LIMIT ?`, with(markArgs...)...)
 			return err
 		},
+		func() (err error) {
+			// Screenshots follow their slots' rule (store/sqlite/screenshot.go).
+			rows, err = pullShots(ctx, s.q, rows, strings.Join(slotCond, " OR "), with(slotArgs...))
+			return err
+		},
 	}
 	for _, read := range reads {
 		if err := read(); err != nil {

@@ -100,7 +100,7 @@ var pushTables = map[string]string{
 	app.EntityClient: "clients", app.EntityProject: "projects", app.EntityTask: "tasks",
 	app.EntityTag: "tags", app.EntityTimeEntry: "time_entries",
 	app.EntityRate: "rates", app.EntityBudget: "project_budgets", app.EntityActivitySlot: "activity_slots",
-	app.EntityInvoice: "invoices",
+	app.EntityInvoice: "invoices", app.EntityScreenshot: "screenshots",
 }
 
 func (s syncMutations) LocateAnyTenant(ctx context.Context, sc app.Scope, entity string, ids []uuid.UUID) (map[uuid.UUID]app.RowLocation, error) {

@@ -162,3 +162,141 @@ func testScreenshots(t *testing.T, st app.Store) {
 		return nil
 	})
 }
+
+// testScreenshotSync pins what screenshots in sync add to app.Screenshots: the mark of an
+// image waiting for its upload (listed, cleared without a new version), images kept in the
+// store per tenant (idempotent, read, dropped; another tenant's never reached), and
+// screenshots in a pull, tombstones too, by the slots' rule.
+func testScreenshotSync(t *testing.T, st app.Store) {
+	ctx := context.Background()
+	w := seed(t, st, "shotsync@example.com")
+	other := seed(t, st, "shotsync-other@example.com")
+	start := base.Truncate(10 * time.Minute)
+	shot := func(i int, entry app.TimeEntry, pending bool) app.Screenshot {
+		return app.Screenshot{ID: app.NewID(), TenantID: entry.TenantID, OrganizationID: entry.OrganizationID, UserID: entry.UserID,
+			EntryID: entry.ID, SlotStart: start, TakenAt: base.Add(time.Duration(i) * time.Minute), Hash: strings.Repeat(fmt.Sprint(i%10), 64),
+			Width: 640, Height: 400, Bytes: 1000, ImagePending: pending, Meta: meta(300 + i)}
+	}
+	waiting, later, sent := shot(1, w.entry, true), shot(2, w.entry, true), shot(3, w.entry, false)
+	foreign := shot(4, other.entry, true)
+	write(t, st, func(tx app.Tx) error {
+		for _, s := range []app.Screenshot{later, waiting, sent} {
+			wantErr(t, "insert", tx.Screenshots().Insert(ctx, w.sc, s), nil)
+		}
+		wantErr(t, "insert other tenant's", tx.Screenshots().Insert(ctx, other.sc, foreign), nil)
+		return nil
+	})
+	ids := func(list []app.Screenshot) []string {
+		var out []string
+		for _, s := range list {
+			out = append(out, s.ID.String())
+		}
+		return out
+	}
+	read(t, st, func(tx app.Tx) error {
+		got, err := tx.Screenshots().PendingImages(ctx, app.Scope{TenantID: w.sc.TenantID}, 10)
+		wantErr(t, "pending", err, nil)
+		same(t, "pending images, oldest first", ids(got), ids([]app.Screenshot{waiting, later}))
+		got, err = tx.Screenshots().PendingImages(ctx, app.Scope{TenantID: w.sc.TenantID}, 1)
+		wantErr(t, "pending, limited", err, nil)
+		same(t, "pending images, the first", ids(got), ids([]app.Screenshot{waiting}))
+		g, err := tx.Screenshots().Get(ctx, w.sc, waiting.ID)
+		wantErr(t, "get", err, nil)
+		if !g.ImagePending {
+			t.Error("the mark did not round-trip")
+		}
+		return nil
+	})
+	write(t, st, func(tx app.Tx) error {
+		wantErr(t, "image sent", tx.Screenshots().ImageSent(ctx, w.sc, waiting.ID), nil)
+		wantErr(t, "other tenant's image sent", tx.Screenshots().ImageSent(ctx, w.sc, foreign.ID), nil)
+		return nil
+	})
+	read(t, st, func(tx app.Tx) error {
+		got, err := tx.Screenshots().PendingImages(ctx, app.Scope{TenantID: w.sc.TenantID}, 10)
+		wantErr(t, "pending after sent", err, nil)
+		same(t, "pending after sent", ids(got), ids([]app.Screenshot{later}))
+		g, err := tx.Screenshots().Get(ctx, w.sc, waiting.ID)
+		wantErr(t, "get after sent", err, nil)
+		if g.ImagePending || g.Version != waiting.Version {
+			t.Errorf("after sent: pending %v, version %d; want false, %d", g.ImagePending, g.Version, waiting.Version)
+		}
+		f, err := tx.Screenshots().PendingImages(ctx, app.Scope{TenantID: other.sc.TenantID}, 10)
+		wantErr(t, "other tenant's pending", err, nil)
+		same(t, "another tenant's mark stays", ids(f), ids([]app.Screenshot{foreign}))
+		return nil
+	})
+
+	// Images kept in the store.
+	h := strings.Repeat("e", 64)
+	write(t, st, func(tx app.Tx) error {
+		wantErr(t, "put image", tx.Screenshots().PutImage(ctx, w.sc, h, []byte("image"), []byte("thumb"), base), nil)
+		wantErr(t, "put again", tx.Screenshots().PutImage(ctx, w.sc, h, []byte("other"), []byte("other"), base), nil)
+		return nil
+	})
+	read(t, st, func(tx app.Tx) error {
+		img, err := tx.Screenshots().Image(ctx, w.sc, h, false)
+		wantErr(t, "image", err, nil)
+		thumb, err := tx.Screenshots().Image(ctx, w.sc, h, true)
+		wantErr(t, "thumbnail", err, nil)
+		if string(img) != "image" || string(thumb) != "thumb" {
+			t.Errorf("kept %q and %q, want the first upload's", img, thumb)
+		}
+		kept, err := tx.Screenshots().HasImage(ctx, w.sc, h)
+		wantErr(t, "has image", err, nil)
+		elsewhere, err := tx.Screenshots().HasImage(ctx, other.sc, h)
+		wantErr(t, "other tenant has image", err, nil)
+		if !kept || elsewhere {
+			t.Errorf("kept %v, in another tenant %v; want true, false", kept, elsewhere)
+		}
+		_, err = tx.Screenshots().Image(ctx, other.sc, h, false)
+		wantErr(t, "another tenant's image", err, app.ErrNotFound)
+		return nil
+	})
+	write(t, st, func(tx app.Tx) error {
+		wantErr(t, "delete from another tenant", tx.Screenshots().DeleteImage(ctx, other.sc, h), nil)
+		return nil
+	})
+	read(t, st, func(tx app.Tx) error {
+		kept, err := tx.Screenshots().HasImage(ctx, w.sc, h)
+		wantErr(t, "has image after another tenant's delete", err, nil)
+		if !kept {
+			t.Error("another tenant's delete dropped the image")
+		}
+		return nil
+	})
+	write(t, st, func(tx app.Tx) error {
+		wantErr(t, "delete image", tx.Screenshots().DeleteImage(ctx, w.sc, h), nil)
+		wantErr(t, "delete again", tx.Screenshots().DeleteImage(ctx, w.sc, h), nil)
+		return nil
+	})
+	read(t, st, func(tx app.Tx) error {
+		_, err := tx.Screenshots().Image(ctx, w.sc, h, false)
+		wantErr(t, "deleted image", err, app.ErrNotFound)
+		return nil
+	})
+
+	// A pull carries the screenshots, a tombstone too.
+	gone := sent
+	gone.Version, gone.UpdatedAt = sent.Version+1, base.Add(time.Hour)
+	at := base.Add(time.Hour)
+	gone.DeletedAt = &at
+	write(t, st, func(tx app.Tx) error { return tx.Screenshots().Update(ctx, w.sc, gone, sent.Version) })
+	rows, _ := pullAll(t, st, w.sc, 0, 1000, ownerVis(w))
+	pulled := map[string]app.SyncedShot{}
+	for _, r := range rows {
+		if r.Kind == app.SyncScreenshot {
+			v := r.Row.(app.SyncedShot)
+			pulled[v.ID.String()] = v
+		}
+	}
+	if len(pulled) != 3 {
+		t.Fatalf("pulled %d screenshots, want the tenant's 3", len(pulled))
+	}
+	if v := pulled[sent.ID.String()]; v.DeletedAt == nil || v.Hash != sent.Hash || v.EntryID != sent.EntryID {
+		t.Errorf("pulled tombstone %+v", v)
+	}
+	if v := pulled[waiting.ID.String()]; v.Hash != waiting.Hash || v.Width != 640 || !v.TakenAt.Equal(waiting.TakenAt) || v.UserID != w.user.ID {
+		t.Errorf("pulled screenshot %+v, want %+v", v, waiting)
+	}
+}

@@ -48,6 +48,7 @@ func Run(t *testing.T, open Opener) {
 		{"ActivitySlots", testActivitySlots},
 		{"OrgActivitySettings", testOrgActivitySettings},
 		{"Screenshots", testScreenshots},
+		{"ScreenshotSync", testScreenshotSync},
 		{"Import", testImport},
 		{"Rates", testRates},
 		{"ReportAmounts", testReportAmounts},
