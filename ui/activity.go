@@ -126,12 +126,22 @@ func (s *activityScreen) build() fyne.CanvasObject {
 	s.next = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { s.shift(1) })
 	s.today = widget.NewButton("Today", func() { s.date = ""; s.refresh() })
 	s.dayLabel.Truncation = fyne.TextTruncateEllipsis
-	// The person picker sits beside Today, narrow enough for a 480 px window; its button
-	// cuts a long name short (the list shows more).
+	// Wide, the person picker sits beside Today; narrow, it takes a line of its own under
+	// the day, which keeps the room to show the day's name. Its button cuts a long name
+	// short (the list shows more).
 	s.personBox = fixedWidth(170, s.person.button)
 	s.personBox.Hide()
-	head := container.NewBorder(nil, nil, container.NewHBox(s.prev, s.next), container.NewHBox(s.personBox, s.today), s.dayLabel)
-	top := container.NewVBox(head, s.summary, s.apps, widget.NewSeparator())
+	nav := container.NewHBox(s.prev, s.next)
+	top := container.NewVBox()
+	s.u.onNarrow(func(narrow bool) {
+		if narrow {
+			top.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nav, s.today, s.dayLabel), s.personBox}
+		} else {
+			top.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nav, container.NewHBox(s.personBox, s.today), s.dayLabel)}
+		}
+		top.Objects = append(top.Objects, s.summary, s.apps, widget.NewSeparator())
+		top.Refresh()
+	})
 	return container.NewBorder(top, nil, nil, nil, container.NewStack(container.NewVScroll(s.rows), s.empty))
 }
 
@@ -206,6 +216,8 @@ func (s *activityScreen) refresh() {
 				if manager {
 					s.members = members
 					s.person.set(&user)
+					// A person, not a project: the button shows whose day it is.
+					s.person.button.SetIcon(theme.AccountIcon())
 				}
 				s.shots = byslot
 				s.show(date, slots, on)

@@ -392,6 +392,19 @@ func TestActivityPersonPicker(t *testing.T) {
 		if got := h.u.win.Content().MinSize().Width; got > 480 {
 			t.Errorf("in a 480 px window the Activity screen needs %v px", got)
 		}
+		// The picker takes its own line, so the day's name keeps all the room it had
+		// without one.
+		abs := fyne.CurrentApp().Driver().AbsolutePositionForObject
+		with := s.dayLabel.Size().Width
+		s.personBox.Hide()
+		h.u.win.Content().Refresh()
+		without := s.dayLabel.Size().Width
+		s.personBox.Show()
+		h.u.win.Content().Refresh()
+		if abs(s.person.button).Y <= abs(s.dayLabel).Y || with < without {
+			t.Errorf("in a 480 px window the picker is at y %v, the day at y %v with %v px (%v without the picker)",
+				abs(s.person.button).Y, abs(s.dayLabel).Y, with, without)
+		}
 		h.pick(s.person, "mia")
 		h.wait()
 		if got := starts(s); !slices.Equal(got, []string{"09:00"}) {
