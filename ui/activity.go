@@ -30,8 +30,16 @@ import (
 // its length the activity % and its colour low, middling or high, with the slot's top
 // applications, and the day's tracked time, activity and top applications above.
 type activityScreen struct {
-	u        *UI
-	date     string // the day shown; "" for today
+	u    *UI
+	date string // the day shown; "" for today
+	// person picks whose day a manager sees: the signed-in user unless another is picked;
+	// members never see it.
+	person    *picker
+	personBox fyne.CanvasObject
+	// who is the user whose day is shown; uuid.Nil for the signed-in user.
+	who uuid.UUID
+	// members are the organization's, for a manager's person picker.
+	members  []app.Member
 	dayLabel *widget.Label
 	summary  *subtle
 	apps     *subtle
@@ -72,7 +80,42 @@ func newActivityScreen(u *UI) *activityScreen {
 	s.emptyMsg.Wrapping = fyne.TextWrapWord
 	s.empty = container.NewCenter(fixedWidth(360, container.NewVBox(t, s.emptyMsg)))
 	s.empty.Hide()
+	s.person = newPicker(u, "", s.memberOptions, func(id *uuid.UUID) {
+		s.who = uuid.Nil
+		if id != nil && *id != s.u.actor.UserID {
+			s.who = *id
+		}
+		s.refresh()
+	})
 	return s
+}
+
+// memberOptions lists the organization's members by name, for a manager's person picker.
+func (s *activityScreen) memberOptions() []pickOption {
+	out := make([]pickOption, 0, len(s.members))
+	for _, m := range s.members {
+		out = append(out, pickOption{id: m.UserID, label: m.Name, detail: m.Email})
+	}
+	return out
+}
+
+// user is whose day the screen shows: the person picked, else the signed-in user.
+func (s *activityScreen) user() uuid.UUID {
+	if s.who != uuid.Nil && s.u.actor.Role.Can(app.PermEntriesReadAll) {
+		return s.who
+	}
+	return s.u.actor.UserID
+}
+
+// personName is the name of the person whose day is shown, when it is not the signed-in
+// user's.
+func (s *activityScreen) personName(id uuid.UUID) string {
+	for _, m := range s.members {
+		if m.UserID == id {
+			return m.Name
+		}
+	}
+	return "this person"
 }
 
 func (s *activityScreen) title() string       { return "Activity" }
@@ -83,8 +126,22 @@ func (s *activityScreen) build() fyne.CanvasObject {
 	s.next = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { s.shift(1) })
 	s.today = widget.NewButton("Today", func() { s.date = ""; s.refresh() })
 	s.dayLabel.Truncation = fyne.TextTruncateEllipsis
-	head := container.NewBorder(nil, nil, container.NewHBox(s.prev, s.next), s.today, s.dayLabel)
-	top := container.NewVBox(head, s.summary, s.apps, widget.NewSeparator())
+	// Wide, the person picker sits beside Today; narrow, it takes a line of its own under
+	// the day, which keeps the room to show the day's name. Its button cuts a long name
+	// short (the list shows more).
+	s.personBox = fixedWidth(170, s.person.button)
+	s.personBox.Hide()
+	nav := container.NewHBox(s.prev, s.next)
+	top := container.NewVBox()
+	s.u.onNarrow(func(narrow bool) {
+		if narrow {
+			top.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nav, s.today, s.dayLabel), s.personBox}
+		} else {
+			top.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nav, container.NewHBox(s.personBox, s.today), s.dayLabel)}
+		}
+		top.Objects = append(top.Objects, s.summary, s.apps, widget.NewSeparator())
+		top.Refresh()
+	})
 	return container.NewBorder(top, nil, nil, nil, container.NewStack(container.NewVScroll(s.rows), s.empty))
 }
 
@@ -106,13 +163,29 @@ func (s *activityScreen) refresh() {
 	u := s.u
 	s.req++
 	req := s.req
-	a, date := u.actor, s.date
+	a, date, user := u.actor, s.date, s.user()
 	if date == "" {
 		date = u.today()
 	}
 	tz := u.loc.String()
+	// Managers and above may read the organization's activity: they pick whose day to see.
+	manager := a.Role.Can(app.PermEntriesReadAll)
+	if s.personBox != nil {
+		if manager {
+			s.personBox.Show()
+		} else {
+			s.personBox.Hide()
+		}
+	}
 	u.bg(func(ctx context.Context) (func(), error) {
-		slots, err := u.svc.Activity(ctx, a, app.ActivityQuery{From: date, To: date, Timezone: tz, UserID: &a.UserID})
+		var members []app.Member
+		if manager {
+			var err error
+			if members, err = app.AllPages(func(lp app.ListParams) (app.Page[app.Member], error) { return u.svc.Members(ctx, a, lp) }); err != nil {
+				return nil, err
+			}
+		}
+		slots, err := u.svc.Activity(ctx, a, app.ActivityQuery{From: date, To: date, Timezone: tz, UserID: &user})
 		if err != nil {
 			return nil, err
 		}
@@ -120,7 +193,7 @@ func (s *activityScreen) refresh() {
 		if err != nil {
 			return nil, err
 		}
-		shots, err := u.svc.ListScreenshots(ctx, a, app.ActivityQuery{From: date, To: date, Timezone: tz, UserID: &a.UserID})
+		shots, err := u.svc.ListScreenshots(ctx, a, app.ActivityQuery{From: date, To: date, Timezone: tz, UserID: &user})
 		if err != nil {
 			return nil, err
 		}
@@ -140,6 +213,12 @@ func (s *activityScreen) refresh() {
 		}
 		return func() {
 			if req == s.req {
+				if manager {
+					s.members = members
+					s.person.set(&user)
+					// A person, not a project: the button shows whose day it is.
+					s.person.button.SetIcon(theme.AccountIcon())
+				}
 				s.shots = byslot
 				s.show(date, slots, on)
 			}
@@ -212,6 +291,10 @@ func (s *activityScreen) show(date string, slots []app.ActivitySlot, on bool) {
 
 // emptyHint says why a day has no slots.
 func (s *activityScreen) emptyHint(on bool) string {
+	if id := s.user(); id != s.u.actor.UserID {
+		// This device's settings and tracker say nothing about another person's day.
+		return "Nothing was measured for " + s.personName(id) + " on this day."
+	}
 	if !on {
 		return "Measuring activity is turned off in Settings → Timer."
 	}
@@ -455,6 +538,10 @@ func (s *activityScreen) view(sh app.Screenshot, img []byte) {
 	v.del = widget.NewButtonWithIcon("Delete…", theme.DeleteIcon(), func() { s.askDelete(v) })
 	v.del.Importance = widget.DangerImportance
 	v.dialog.SetButtons([]fyne.CanvasObject{v.del, closeB})
+	if sh.UserID != u.actor.UserID {
+		// Only its own user deletes a screenshot; a manager looking at someone's day reads it.
+		v.dialog.SetButtons([]fyne.CanvasObject{closeB})
+	}
 	s.viewer = v
 	u.showModal(v.dialog, nil, nil)
 }

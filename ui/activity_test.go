@@ -5,12 +5,14 @@ package ui
 import (
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -246,4 +248,167 @@ func TestActivityThumbnailsFitAndLineUp(t *testing.T) {
 	if sz := all[0].Size(); math.Abs(float64(sz.Width/sz.Height)-1920.0/1080) > 0.01 {
 		t.Errorf("in the dialog of all a 1920×1080 screenshot's thumbnail is %v", sz)
 	}
+}
+
+// TestActivityPersonPicker: managers and above pick whose day the Activity screen shows,
+// members never see the picker. Before, the screen showed only the signed-in user's day.
+func TestActivityPersonPicker(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	owner := h.actor()
+	add := func(name string, role app.Role) app.Actor {
+		m, err := h.svc.AddMember(h.ctx, owner, app.MemberInput{Name: name, Email: strings.ToLower(strings.Fields(name)[0]) + "@example.com",
+			Role: role, Password: "correct horse battery staple"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := owner
+		a.UserID, a.Role = m.UserID, role
+		return a
+	}
+	mia := add("Mia Manager", app.RoleManager)
+	bob := add("Bob Bartholomew-Fitzwilliam Longname", app.RoleMember)
+	h.setActivity(app.ActivitySettingsPatch{Screenshots: ptrTo(true)})
+	// Seed two users' days: Mia's one slot at 09:00, Bob's two at 11:00 with a screenshot.
+	seed := func(a app.Actor, start time.Time, n int) app.TimeEntry {
+		stop := start.Add(time.Duration(n) * app.SlotLength)
+		e, err := h.svc.CreateTimeEntry(h.ctx, a, app.TimeEntryInput{StartedAt: start, StoppedAt: &stop, Description: "work"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range n {
+			if _, err := h.svc.RecordActivity(h.ctx, a, app.ActivitySlot{EntryID: e.ID, Start: start.Add(time.Duration(i) * app.SlotLength),
+				Tracked: app.SlotLength, Active: app.SlotLength / 2, Apps: []app.AppUsage{{Name: string(a.Role) + "App", Time: app.SlotLength}}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return e
+	}
+	seed(mia, time.Date(2026, 11, 23, 9, 0, 0, 0, h.u.loc), 1)
+	e := seed(bob, time.Date(2026, 11, 23, 11, 0, 0, 0, h.u.loc), 2)
+	shot, err := h.svc.SaveScreenshot(h.ctx, bob, e.ID, e.StartedAt.Add(3*time.Minute), testScreen(color.RGBA{200, 120, 20, 255}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Set(time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC))
+	signIn := func(a app.Actor) {
+		h.u.actor = a
+		h.u.who.Store(&a)
+	}
+	shown := func(s *activityScreen) []*thumbButton {
+		var out []*thumbButton
+		for _, r := range s.rows.Objects {
+			out = append(out, thumbs(r)...)
+		}
+		return out
+	}
+	starts := func(s *activityScreen) []string {
+		var out []string
+		for _, sl := range s.slots {
+			out = append(out, sl.Start.In(h.u.loc).Format("15:04"))
+		}
+		return out
+	}
+
+	t.Run("a member sees no picker", func(t *testing.T) {
+		signIn(bob)
+		s := h.activityScreen()
+		if s.personBox.Visible() {
+			t.Error("a member sees the person picker")
+		}
+		if got := starts(s); !slices.Equal(got, []string{"11:00", "11:10"}) {
+			t.Errorf("a member's own day shows slots %v", got)
+		}
+	})
+	t.Run("a manager picks a member", func(t *testing.T) {
+		signIn(mia)
+		s := h.activityScreen()
+		if !s.personBox.Visible() {
+			t.Fatal("a manager sees no person picker")
+		}
+		if s.person.button.Text != "Mia Manager" {
+			t.Errorf("the picker shows %q, want the signed-in manager", s.person.button.Text)
+		}
+		if got := starts(s); !slices.Equal(got, []string{"09:00"}) || len(shown(s)) != 0 {
+			t.Errorf("the manager's own day shows slots %v and %d thumbnails", got, len(shown(s)))
+		}
+		if len(s.person.options()) != 3 {
+			t.Errorf("the picker lists %d people, want the organization's 3", len(s.person.options()))
+		}
+		// By keyboard: Tab to the picker, Space opens it, type and Enter picks.
+		c := h.u.win.Canvas()
+		for range 60 {
+			if c.Focused() == fyne.Focusable(s.person.button) {
+				break
+			}
+			c.FocusNext()
+		}
+		if c.Focused() != fyne.Focusable(s.person.button) {
+			t.Fatal("Tab never reaches the person picker")
+		}
+		c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+		if s.person.popup == nil || c.Focused() != fyne.Focusable(s.person.search) {
+			t.Fatal("Space on the picker opens no search")
+		}
+		test.Type(s.person.search, "bob")
+		h.enter(s.person.search)
+		h.wait()
+		if got := starts(s); !slices.Equal(got, []string{"11:00", "11:10"}) {
+			t.Errorf("after picking Bob the slots are %v", got)
+		}
+		if !strings.Contains(s.apps.seg.Text, "memberApp") {
+			t.Errorf("top applications %q, want Bob's", s.apps.seg.Text)
+		}
+		th := shown(s)
+		if len(th) != 1 || th[0].shot.ID != shot.ID {
+			t.Fatalf("%d thumbnails, want Bob's screenshot", len(th))
+		}
+		if _, ok := th[0].img.(*canvas.Image); !ok {
+			t.Error("Bob's thumbnail shows a placeholder, want its image")
+		}
+		// The manager opens it and reads it; only Bob may delete it.
+		test.Tap(th[0])
+		h.wait()
+		if s.viewer == nil || s.viewer.image == nil || strings.Contains(h.overlayText(), "Delete") {
+			t.Errorf("Bob's screenshot opened for the manager: %q", h.overlayText())
+		}
+		s.viewer.dialog.Hide()
+		if got := s.person.button.Text; !strings.HasPrefix(got, "Bob") || len([]rune(got)) > pickerMaxRunes+1 {
+			t.Errorf("the picker's button reads %q, want Bob's name cut short", got)
+		}
+		// Another day stays Bob's; his empty day says so.
+		h.tap(s.prev)
+		h.wait()
+		if len(s.slots) != 0 || !strings.Contains(s.emptyMsg.Text, "Bob") {
+			t.Errorf("Bob's day before: %d slots, hint %q", len(s.slots), s.emptyMsg.Text)
+		}
+		h.tap(s.today)
+		h.wait()
+		if got := starts(s); !slices.Equal(got, []string{"11:00", "11:10"}) {
+			t.Errorf("back to today the slots are %v", got)
+		}
+		// In a 480 px window the screen still fits.
+		h.u.win.Resize(fyne.NewSize(480, 680))
+		h.wait()
+		if got := h.u.win.Content().MinSize().Width; got > 480 {
+			t.Errorf("in a 480 px window the Activity screen needs %v px", got)
+		}
+		// The picker takes its own line, so the day's name keeps all the room it had
+		// without one.
+		abs := fyne.CurrentApp().Driver().AbsolutePositionForObject
+		with := s.dayLabel.Size().Width
+		s.personBox.Hide()
+		h.u.win.Content().Refresh()
+		without := s.dayLabel.Size().Width
+		s.personBox.Show()
+		h.u.win.Content().Refresh()
+		if abs(s.person.button).Y <= abs(s.dayLabel).Y || with < without {
+			t.Errorf("in a 480 px window the picker is at y %v, the day at y %v with %v px (%v without the picker)",
+				abs(s.person.button).Y, abs(s.dayLabel).Y, with, without)
+		}
+		h.pick(s.person, "mia")
+		h.wait()
+		if got := starts(s); !slices.Equal(got, []string{"09:00"}) {
+			t.Errorf("back to the manager the slots are %v", got)
+		}
+	})
 }
