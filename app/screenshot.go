@@ -94,6 +94,10 @@ type Screenshots interface {
 	Image(ctx context.Context, s Scope, hash string, thumb bool) ([]byte, error)
 	HasImage(ctx context.Context, s Scope, hash string) (bool, error)
 	DeleteImage(ctx context.Context, s Scope, hash string) error
+	// SweepImages drops the images of s.TenantID kept since before (or earlier) that no
+	// live screenshot names: uploaded for a row that never came (docs/sync.md,
+	// "Screenshots"). It returns how many it dropped.
+	SweepImages(ctx context.Context, s Scope, before time.Time) (int64, error)
 }
 
 // ScreenshotFilter selects screenshots for Screenshots.List.

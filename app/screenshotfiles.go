@@ -12,7 +12,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -109,6 +112,65 @@ func (f *screenshotFiles) has(tenant uuid.UUID, hash string) (bool, error) {
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// stamp sets the time an image and its thumbnail were kept (their modification time),
+// which the sweep of images no row names goes by (app/syncshots.go, sweepImages).
+func (f *screenshotFiles) stamp(tenant uuid.UUID, hash string, at time.Time) error {
+	for _, thumb := range []bool{false, true} {
+		if err := os.Chtimes(f.path(tenant, hash, thumb), at, at); err != nil {
+			return fmt.Errorf("stamp a screenshot: %w", err)
+		}
+	}
+	return nil
+}
+
+// keptBefore lists the hashes of the tenant's images whose files (image and thumbnail)
+// were all kept before the instant; a tenant without a directory has none.
+func (f *screenshotFiles) keptBefore(tenant uuid.UUID, before time.Time) ([]string, error) {
+	root := filepath.Join(f.dir, tenant.String())
+	dirs, err := os.ReadDir(root)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list screenshots: %w", err)
+	}
+	young := map[string]bool{} // hash: a file of it is young
+	for _, d := range dirs {
+		if !d.IsDir() {
+			continue
+		}
+		files, err := os.ReadDir(filepath.Join(root, d.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("list screenshots: %w", err)
+		}
+		for _, file := range files {
+			hash, ok := strings.CutSuffix(file.Name(), ".thumb.jpg")
+			if !ok {
+				hash, ok = strings.CutSuffix(file.Name(), ".jpg")
+			}
+			if !ok || !validHash(hash) || !strings.HasPrefix(hash, d.Name()) {
+				continue // a temporary file, or none of ours
+			}
+			info, err := file.Info()
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			if err != nil {
+				return nil, fmt.Errorf("list screenshots: %w", err)
+			}
+			young[hash] = young[hash] || !info.ModTime().Before(before)
+		}
+	}
+	var out []string
+	for h, y := range young {
+		if !y {
+			out = append(out, h)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
 }
 
 // remove deletes an image and its thumbnail; files already gone are no error.

@@ -318,8 +318,9 @@ const tombstonePurgeEvery = 24 * time.Hour
 
 // PurgeTombstones deletes the tenant's tombstones older than the retention and moves its
 // purged_through (docs/sync.md): devices whose cursor is below it resync from 0. It
-// returns how many rows it deleted. Pushes run it once a day per tenant; a caller may run
-// it at any time.
+// returns how many rows it deleted. It also sweeps the tenant's uploaded images that no
+// screenshot names after ScreenshotImageGrace (sweepImages). Pushes run it once a day per
+// tenant; a caller may run it at any time.
 func (s *Service) PurgeTombstones(ctx context.Context, tenant uuid.UUID) (int64, error) {
 	var n int64
 	err := s.store.Write(ctx, func(tx Tx) error {
@@ -337,6 +338,13 @@ func (s *Service) purgeTombstones(ctx context.Context, tx Tx, sc Scope, now time
 	}
 	if n > 0 {
 		s.log.InfoContext(ctx, "tombstones purged", "tenant_id", sc.TenantID, "rows", n)
+	}
+	swept, err := s.sweepImages(ctx, tx, sc, now.Add(-ScreenshotImageGrace))
+	if err != nil {
+		return 0, err
+	}
+	if swept > 0 {
+		s.log.InfoContext(ctx, "screenshot images swept", "tenant_id", sc.TenantID, "images", swept)
 	}
 	return n, nil
 }

@@ -88,12 +88,16 @@ func validHash(h string) bool {
 // Where a service keeps images: files under its directory (a desktop, a SQLite server), or
 // the store when it has none (a PostgreSQL server, whose instances share no disk).
 
-// keepImage keeps an image and its thumbnail; one kept already stays as it is.
+// keepImage keeps an image and its thumbnail; one kept already stays as it is. Files take
+// the service's clock as their time, which the sweep of images no row names goes by.
 func (s *Service) keepImage(ctx context.Context, tenant uuid.UUID, hash string, img, thumb []byte) error {
 	if s.shots != nil {
 		s.shots.mu.Lock()
 		defer s.shots.mu.Unlock()
-		return s.shots.write(tenant, hash, img, thumb)
+		if err := s.shots.write(tenant, hash, img, thumb); err != nil {
+			return err
+		}
+		return s.shots.stamp(tenant, hash, s.Now())
 	}
 	return s.store.Write(ctx, func(tx Tx) error {
 		return tx.Screenshots().PutImage(ctx, Scope{TenantID: tenant}, hash, img, thumb, s.Now())
@@ -141,6 +145,52 @@ func (s *Service) dropImageIfUnused(ctx context.Context, tx Tx, tenant uuid.UUID
 		return nil
 	}
 	return tx.Screenshots().DeleteImage(ctx, sc, hash)
+}
+
+// ScreenshotImageGrace is how long a server keeps an uploaded image that no screenshot
+// names: its row comes in the same sync round, or in a later one when that round's push
+// failed. After it, sweepImages drops the image (a screenshot deleted on its device
+// between its upload and its row's push).
+const ScreenshotImageGrace = 24 * time.Hour
+
+// sweepImages drops, inside a transaction, the tenant's images kept before the instant
+// that no live screenshot names, and returns how many it dropped. Files are removed at
+// once, as dropImageIfUnused does; a row the same transaction wrote keeps its image. It
+// runs inside a push's transaction, while services lock s.shots.mu before they open one
+// (CaptureScreenshot, dropPulledImages): it only tries the lock, and leaves the files to
+// the next sweep when a capture or an upload holds it.
+func (s *Service) sweepImages(ctx context.Context, tx Tx, sc Scope, before time.Time) (int64, error) {
+	if s.shots == nil {
+		n, err := tx.Screenshots().SweepImages(ctx, sc, before)
+		if err != nil {
+			return 0, fmt.Errorf("sweep screenshot images: %w", err)
+		}
+		return n, nil
+	}
+	if !s.shots.mu.TryLock() {
+		return 0, nil
+	}
+	defer s.shots.mu.Unlock()
+	hashes, err := s.shots.keptBefore(sc.TenantID, before)
+	if err != nil {
+		return 0, fmt.Errorf("sweep screenshot images: %w", err)
+	}
+	var n int64
+	for _, h := range hashes {
+		used, err := tx.Screenshots().HashInUse(ctx, sc, h)
+		if err != nil {
+			return n, fmt.Errorf("sweep screenshot images: %w", err)
+		}
+		if used {
+			continue
+		}
+		if err := s.shots.remove(sc.TenantID, h); err != nil {
+			s.log.Warn("screenshots: remove an image no row names", "err", err)
+			continue
+		}
+		n++
+	}
+	return n, nil
 }
 
 // PutScreenshotImage keeps an uploaded screenshot image (PUT /v1/screenshot-files/{sha256}):

@@ -134,6 +134,16 @@ func (s screenshots) DeleteImage(ctx context.Context, sc app.Scope, hash string)
 	return nil
 }
 
+func (s screenshots) SweepImages(ctx context.Context, sc app.Scope, before time.Time) (int64, error) {
+	n, err := s.d.exec(ctx, sc.TenantID, `DELETE FROM screenshot_images WHERE tenant_id = ? AND created_at < ?
+		AND NOT EXISTS (SELECT 1 FROM screenshots s WHERE s.tenant_id = screenshot_images.tenant_id
+			AND s.hash = screenshot_images.hash AND s.deleted_at IS NULL)`, sc.TenantID, before)
+	if err != nil {
+		return 0, fmt.Errorf("sweep screenshot images: %w", mapErr(err))
+	}
+	return n, nil
+}
+
 // pullShots appends to a pull's rows the screenshots above its cursor the user may see:
 // the rule of activity slots (store/postgres/sync.go), every one in the organizations all
 // names, the user's own in those own names.

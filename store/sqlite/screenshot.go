@@ -140,6 +140,20 @@ func (s screenshots) DeleteImage(ctx context.Context, sc app.Scope, hash string)
 	return nil
 }
 
+func (s screenshots) SweepImages(ctx context.Context, sc app.Scope, before time.Time) (int64, error) {
+	res, err := s.q.ExecContext(ctx, `DELETE FROM screenshot_images WHERE tenant_id = ? AND created_at < ?
+		AND NOT EXISTS (SELECT 1 FROM screenshots s WHERE s.tenant_id = screenshot_images.tenant_id
+			AND s.hash = screenshot_images.hash AND s.deleted_at IS NULL)`, sc.TenantID, us(before))
+	if err != nil {
+		return 0, fmt.Errorf("sweep screenshot images: %w", mapErr(err))
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("sweep screenshot images: %w", err)
+	}
+	return n, nil
+}
+
 // pullShots appends to a pull's rows the screenshots above its cursor that cond (on the
 // alias s, the activity slots' rule of store/sqlite/sync.go) lets the user see; args are
 // the pull's tenant and cursor, cond's arguments, then the limit.

@@ -300,3 +300,65 @@ func testScreenshotSync(t *testing.T, st app.Store) {
 		t.Errorf("pulled screenshot %+v, want %+v", v, waiting)
 	}
 }
+
+// testScreenshotSweep pins SweepImages: an image kept since before the cutoff that no live
+// screenshot of its tenant names goes (one only a tombstone names too); a younger one, one
+// a live screenshot names, and another tenant's stay.
+func testScreenshotSweep(t *testing.T, st app.Store) {
+	ctx := context.Background()
+	w := seed(t, st, "shotsweep@example.com")
+	other := seed(t, st, "shotsweep-other@example.com")
+	cutoff := base.Add(-24 * time.Hour)
+	named := func(c string, deleted bool) app.Screenshot {
+		sh := app.Screenshot{ID: app.NewID(), TenantID: w.entry.TenantID, OrganizationID: w.entry.OrganizationID, UserID: w.entry.UserID,
+			EntryID: w.entry.ID, SlotStart: base.Truncate(10 * time.Minute), TakenAt: base, Hash: strings.Repeat(c, 64),
+			Width: 640, Height: 400, Bytes: 1000, Meta: meta(400)}
+		if deleted {
+			at := base
+			sh.DeletedAt = &at
+		}
+		return sh
+	}
+	images := []struct {
+		name string
+		sc   app.Scope
+		hash string
+		at   time.Time
+		shot *app.Screenshot
+		kept bool
+	}{
+		{"an old orphan", w.sc, strings.Repeat("a", 64), cutoff.Add(-time.Hour), nil, false},
+		{"an orphan uploaded at the cutoff", w.sc, strings.Repeat("b", 64), cutoff, nil, true},
+		{"a young orphan", w.sc, strings.Repeat("c", 64), cutoff.Add(time.Hour), nil, true},
+		{"an old image a live screenshot names", w.sc, strings.Repeat("d", 64), cutoff.Add(-time.Hour), ptr(named("d", false)), true},
+		{"an old image only a tombstone names", w.sc, strings.Repeat("e", 64), cutoff.Add(-time.Hour), ptr(named("e", true)), false},
+		{"another tenant's old orphan", other.sc, strings.Repeat("f", 64), cutoff.Add(-time.Hour), nil, true},
+	}
+	write(t, st, func(tx app.Tx) error {
+		for _, im := range images {
+			wantErr(t, "put "+im.name, tx.Screenshots().PutImage(ctx, im.sc, im.hash, []byte("image"), []byte("thumb"), im.at), nil)
+			if im.shot != nil {
+				wantErr(t, "insert "+im.name, tx.Screenshots().Insert(ctx, im.sc, *im.shot), nil)
+			}
+		}
+		return nil
+	})
+	write(t, st, func(tx app.Tx) error {
+		n, err := tx.Screenshots().SweepImages(ctx, app.Scope{TenantID: w.sc.TenantID}, cutoff)
+		wantErr(t, "sweep", err, nil)
+		if n != 2 {
+			t.Errorf("swept %d images, want 2", n)
+		}
+		return nil
+	})
+	read(t, st, func(tx app.Tx) error {
+		for _, im := range images {
+			kept, err := tx.Screenshots().HasImage(ctx, im.sc, im.hash)
+			wantErr(t, "has "+im.name, err, nil)
+			if kept != im.kept {
+				t.Errorf("%s: kept %v after the sweep, want %v", im.name, kept, im.kept)
+			}
+		}
+		return nil
+	})
+}

@@ -49,6 +49,7 @@ func Run(t *testing.T, open Opener) {
 		{"OrgActivitySettings", testOrgActivitySettings},
 		{"Screenshots", testScreenshots},
 		{"ScreenshotSync", testScreenshotSync},
+		{"ScreenshotSweep", testScreenshotSweep},
 		{"Import", testImport},
 		{"Rates", testRates},
 		{"ReportAmounts", testReportAmounts},
