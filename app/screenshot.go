@@ -88,7 +88,8 @@ type Screenshots interface {
 
 	// Images kept in the store by s.TenantID and hash, where a server without a directory
 	// of its own keeps them (app/syncshots.go). PutImage keeps an image and its
-	// thumbnail, leaving one already kept as it is; Image reads one (ErrNotFound when
+	// thumbnail, leaving one already kept as it is but for its upload time, which it
+	// moves to at (the sweep's grace starts again); Image reads one (ErrNotFound when
 	// none is kept); DeleteImage drops one, and one not kept is no error.
 	PutImage(ctx context.Context, s Scope, hash string, image, thumb []byte, at time.Time) error
 	Image(ctx context.Context, s Scope, hash string, thumb bool) ([]byte, error)

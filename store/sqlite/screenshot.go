@@ -101,7 +101,7 @@ func (s screenshots) ImageSent(ctx context.Context, sc app.Scope, id uuid.UUID) 
 
 func (s screenshots) PutImage(ctx context.Context, sc app.Scope, hash string, image, thumb []byte, at time.Time) error {
 	_, err := s.q.ExecContext(ctx, `INSERT INTO screenshot_images (tenant_id, hash, image, thumb, created_at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (tenant_id, hash) DO NOTHING`, sc.TenantID, hash, image, thumb, us(at))
+		ON CONFLICT (tenant_id, hash) DO UPDATE SET created_at = excluded.created_at`, sc.TenantID, hash, image, thumb, us(at))
 	if err != nil {
 		return fmt.Errorf("put screenshot image: %w", mapErr(err))
 	}

@@ -333,6 +333,7 @@ func testScreenshotSweep(t *testing.T, st app.Store) {
 		{"an old image a live screenshot names", w.sc, strings.Repeat("d", 64), cutoff.Add(-time.Hour), ptr(named("d", false)), true},
 		{"an old image only a tombstone names", w.sc, strings.Repeat("e", 64), cutoff.Add(-time.Hour), ptr(named("e", true)), false},
 		{"another tenant's old orphan", other.sc, strings.Repeat("f", 64), cutoff.Add(-time.Hour), nil, true},
+		{"an old orphan uploaded again since", w.sc, strings.Repeat("9", 64), cutoff.Add(-time.Hour), nil, true},
 	}
 	write(t, st, func(tx app.Tx) error {
 		for _, im := range images {
@@ -341,6 +342,9 @@ func testScreenshotSweep(t *testing.T, st app.Store) {
 				wantErr(t, "insert "+im.name, tx.Screenshots().Insert(ctx, im.sc, *im.shot), nil)
 			}
 		}
+		// A second upload of an image kept already restarts its grace: its row follows it.
+		again := images[len(images)-1]
+		wantErr(t, "put "+again.name, tx.Screenshots().PutImage(ctx, again.sc, again.hash, []byte("image"), []byte("thumb"), cutoff.Add(time.Hour)), nil)
 		return nil
 	})
 	write(t, st, func(tx app.Tx) error {
