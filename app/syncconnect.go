@@ -356,6 +356,7 @@ func (s *Service) ConnectWorkspace(ctx context.Context, f TokenFile, url string,
 	if err := checkSession(sess); err != nil {
 		return err
 	}
+	var moved localWorkspace // what a join moved, for its screenshots' files after it
 	err := s.store.Write(ctx, func(tx Tx) error {
 		now, moves, err := s.planIn(ctx, tx, sess, plan.Mode, plan.team)
 		if err != nil {
@@ -373,6 +374,7 @@ func (s *Service) ConnectWorkspace(ctx context.Context, f TokenFile, url string,
 				return err
 			}
 		case ConnectJoin:
+			moved = moves
 			if err := s.moveWorkspace(ctx, tx, sess, plan.team, moves); err != nil {
 				return err
 			}
@@ -391,6 +393,9 @@ func (s *Service) ConnectWorkspace(ctx context.Context, f TokenFile, url string,
 		}
 		return nil
 	})
+	if plan.Mode == ConnectJoin {
+		s.joinedShotFiles(ctx, moved, sess.Tenant.ID, err == nil)
+	}
 	if err != nil {
 		return err
 	}
@@ -432,6 +437,9 @@ type localWorkspace struct {
 	rates   []Rate
 	budgets []Budget
 	slots   []ActivitySlot
+	// shots are the entries' screenshots, which go with their entries too (app/syncshots.go,
+	// joinShots).
+	shots []Screenshot
 	// invoices, oldest number first, go up with a publish keeping their numbers; a join
 	// leaves them behind (the team numbers its own).
 	invoices []Invoice
@@ -466,6 +474,9 @@ func (w localWorkspace) digest() [sha256.Size]byte {
 		row(r.ID, r.Meta)
 	}
 	for _, r := range w.invoices {
+		row(r.ID, r.Meta)
+	}
+	for _, r := range w.shots {
 		row(r.ID, r.Meta)
 	}
 	var out [sha256.Size]byte
@@ -589,6 +600,9 @@ func readWorkspace(ctx context.Context, tx Tx, a Actor) (localWorkspace, error) 
 			return w, fmt.Errorf("local activity: %w", err)
 		}
 		w.slots = append(w.slots, slots...)
+	}
+	if w.shots, err = workspaceShots(ctx, tx, sc, w.entries); err != nil {
+		return w, err
 	}
 	return w, nil
 }
@@ -945,6 +959,10 @@ func (s *Service) moveWorkspace(ctx context.Context, tx Tx, sess Session, team T
 		if err := s.logSlot(ctx, tx, r, nil); err != nil {
 			return err
 		}
+	}
+	// And their screenshots, each marked to upload its image again (app/syncshots.go).
+	if err := s.joinShots(ctx, tx, to, sess.User.ID, ids, w, now); err != nil {
+		return err
 	}
 	return s.retireWorkspace(ctx, tx, w, now)
 }

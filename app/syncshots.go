@@ -11,6 +11,7 @@ import (
 	"image"
 	"image/draw"
 	"image/jpeg"
+	"os"
 	"slices"
 	"sync"
 	"time"
@@ -612,4 +613,118 @@ func (w *SyncWorker) ScreenshotImage(ctx context.Context, a Actor, id uuid.UUID,
 		return nil, err
 	}
 	return w.svc.FetchScreenshotImage(ctx, a, id, thumb, up)
+}
+
+// Screenshots on a join (app/syncconnect.go, moveWorkspace). A joined workspace's
+// screenshots follow their entries into the team's organization: each is written anew
+// there, with a new id, naming its entry's new id, and with its image pending, so the
+// device uploads the image and then pushes the row like any screenshot it takes. Images
+// are kept by tenant (app/screenshotfiles.go), and a join always changes the tenant: the
+// files are copied to the team tenant's directory inside the join's transaction, and the
+// old tenant's copies go once it has committed (joinedShotFiles); a join that fails drops
+// the new copies instead, so no file is lost or left without a row.
+
+// farFuture bounds a screenshot listing that wants every screenshot of an organization.
+var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// workspaceShots lists the live screenshots of the local workspace's live entries.
+func workspaceShots(ctx context.Context, tx Tx, sc Scope, entries []TimeEntry) ([]Screenshot, error) {
+	list, err := tx.Screenshots().List(ctx, sc, ScreenshotFilter{To: farFuture})
+	if err != nil {
+		return nil, fmt.Errorf("local screenshots: %w", err)
+	}
+	live := make(map[uuid.UUID]bool, len(entries))
+	for _, e := range entries {
+		live[e.ID] = true
+	}
+	return slices.DeleteFunc(list, func(sh Screenshot) bool { return !live[sh.EntryID] }), nil
+}
+
+// joinShots writes the workspace's screenshots into the team's organization (to) as the
+// user's, their entries renamed by ids, each with its image pending; copies their images
+// to the team tenant's directory; and leaves the old rows as tombstones of the old tenant.
+func (s *Service) joinShots(ctx context.Context, tx Tx, to Scope, user uuid.UUID, ids map[uuid.UUID]uuid.UUID, w localWorkspace, now time.Time) error {
+	if len(w.shots) == 0 {
+		return nil
+	}
+	from := w.from.Scope()
+	if s.shots != nil {
+		s.shots.mu.Lock()
+		defer s.shots.mu.Unlock()
+	}
+	copied := map[string]bool{}
+	for _, old := range w.shots {
+		entry, ok := ids[old.EntryID]
+		if !ok {
+			continue
+		}
+		if s.shots != nil && !copied[old.Hash] {
+			if err := copyShotFiles(s.shots, from.TenantID, to.TenantID, old.Hash, now); err != nil {
+				return fmt.Errorf("join: screenshot image %s: %w", old.Hash, err)
+			}
+			copied[old.Hash] = true
+		}
+		sh := old
+		sh.ID, sh.TenantID, sh.OrganizationID, sh.UserID, sh.EntryID = NewID(), to.TenantID, to.OrgID, user, entry
+		sh.ImagePending = true
+		fresh := s.stamp(now)
+		fresh.CreatedAt = old.CreatedAt
+		sh.Meta = fresh
+		if err := tx.Screenshots().Insert(ctx, to, sh); err != nil {
+			return fmt.Errorf("join: screenshot of %s: %w", sh.TakenAt.Format(time.RFC3339), err)
+		}
+		prev := s.touch(&old.Meta, now)
+		old.DeletedAt = &now
+		if err := tx.Screenshots().Update(ctx, from, old, prev); err != nil {
+			return fmt.Errorf("join: retire screenshot: %w", err)
+		}
+	}
+	return nil
+}
+
+// joinedShotFiles finishes a join's screenshot files once its transaction is over: after a
+// join that committed, the old tenant's images no live row names any more go; after one
+// that failed, the team tenant's copies no live row names go. Failures are logged: a file
+// left over is swept like any image no row names.
+func (s *Service) joinedShotFiles(ctx context.Context, w localWorkspace, team uuid.UUID, committed bool) {
+	if s.shots == nil || len(w.shots) == 0 {
+		return
+	}
+	tenant := team
+	if committed {
+		tenant = w.from.TenantID
+	}
+	s.shots.mu.Lock()
+	defer s.shots.mu.Unlock()
+	done := map[string]bool{}
+	for _, sh := range w.shots {
+		if done[sh.Hash] {
+			continue
+		}
+		done[sh.Hash] = true
+		s.dropUnused(ctx, Actor{TenantID: tenant}, sh.Hash)
+	}
+}
+
+// copyShotFiles copies an image and its thumbnail from one tenant's directory to
+// another's, kept at the instant; a file that is not there is not copied (the upload then
+// finds the image gone and keeps the screenshot on the device, as for any screenshot).
+// The caller holds f.mu.
+func copyShotFiles(f *screenshotFiles, from, to uuid.UUID, hash string, at time.Time) error {
+	for _, thumb := range []bool{true, false} {
+		b, err := f.read(from, hash, thumb)
+		if errors.Is(err, errImageNotHere) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := f.writeOne(to, hash, thumb, b); err != nil {
+			return err
+		}
+		if err := os.Chtimes(f.path(to, hash, thumb), at, at); err != nil {
+			return fmt.Errorf("stamp a screenshot: %w", err)
+		}
+	}
+	return nil
 }
