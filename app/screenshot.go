@@ -85,6 +85,9 @@ type Screenshots interface {
 	PendingImages(ctx context.Context, s Scope, limit int) ([]Screenshot, error)
 	// ImageSent clears a screenshot's ImagePending, touching nothing else of the row.
 	ImageSent(ctx context.Context, s Scope, id uuid.UUID) error
+	// ImageUnsent sets a screenshot's ImagePending again (the server swept its image
+	// before its row came), touching nothing else of the row.
+	ImageUnsent(ctx context.Context, s Scope, id uuid.UUID) error
 
 	// Images kept in the store by s.TenantID and hash, where a server without a directory
 	// of its own keeps them (app/syncshots.go). PutImage keeps an image and its

@@ -420,6 +420,20 @@ func (s *Service) acknowledge(ctx context.Context, a Actor, changes []Change, se
 		if _, err := tx.Changes().Acknowledge(ctx, Scope{TenantID: a.TenantID}, through); err != nil {
 			return fmt.Errorf("push: acknowledge: %w", err)
 		}
+		// A screenshot row refused for want of its swept image uploads again instead
+		// (reuploadRefusedShot): no rejection for the user.
+		var refused []SyncRejection
+		var refusedAnswers []MutationOutcome
+		for i := range rejected {
+			retry, err := s.reuploadRefusedShot(ctx, tx, a, byID[rejected[i].MutationID], answers[i])
+			if err != nil {
+				return fmt.Errorf("push: %s %s rejected: %w", rejected[i].Entity, rejected[i].EntityID, err)
+			}
+			if !retry {
+				refused, refusedAnswers = append(refused, rejected[i]), append(refusedAnswers, answers[i])
+			}
+		}
+		rejected, answers := refused, refusedAnswers
 		if len(rejected) > 0 {
 			pending, err := pendingEntities(ctx, tx, a)
 			if err != nil {

@@ -13,6 +13,7 @@ import (
 	"image/jpeg"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -323,7 +324,7 @@ func (s *Service) pushShot(ctx context.Context, a Actor, m Mutation, create bool
 			return err
 		}
 		if !kept {
-			return Invalid("sha256", "the image is not on the server; upload it first (PUT /v1/screenshot-files/%s)", in.Hash)
+			return Invalid("sha256", "%s; upload it first (PUT /v1/screenshot-files/%s)", msgImageNotOnServer, in.Hash)
 		}
 		out = in.Shot(a.TenantID)
 		out.ID, out.OrganizationID, out.UserID = m.EntityID, a.OrgID, a.UserID
@@ -339,6 +340,81 @@ func (s *Service) pushShot(ctx context.Context, a Actor, m Mutation, create bool
 	}
 	b, err := json.Marshal(out.Synced())
 	return b, out.Version, err
+}
+
+// msgImageNotOnServer is the words of pushShot's refusal of a row whose image the server
+// does not hold, by which a device knows it (reuploadRefusedShot).
+const msgImageNotOnServer = "the image is not on the server"
+
+// settingSyncImageReuploads holds the ids of the device's screenshots whose row the server
+// refused for want of its image and whose image goes up again (reuploadRefusedShot).
+const settingSyncImageReuploads = "sync.image_reuploads"
+
+// maxImageReuploads bounds the ids kept there (newest kept).
+const maxImageReuploads = 200
+
+// reuploadRefusedShot handles, in acknowledge's transaction, the server's refusal of a
+// pushed screenshot row for want of its image: the server swept the image (uploaded more
+// than ScreenshotImageGrace before the row came, the device offline between). The
+// screenshot waits for its upload again, which logs its row anew, and the refusal is no
+// rejection for the user. It reports whether it took the refusal; it does not take a
+// second one after such an upload (the server refuses the image itself, or sweeps it at
+// once), which stays a rejection, so the device does not loop.
+func (s *Service) reuploadRefusedShot(ctx context.Context, tx Tx, a Actor, c Change, o MutationOutcome) (bool, error) {
+	if s.shots == nil || c.Entity != EntityScreenshot || c.Op == OpDelete || o.Reason != RejectInvalid ||
+		!strings.Contains(o.Message, "sha256: "+msgImageNotOnServer) {
+		return false, nil
+	}
+	var ids []uuid.UUID
+	v, err := optionalSetting(ctx, tx, settingSyncImageReuploads)
+	if err != nil {
+		return false, err
+	}
+	if v != "" {
+		if err := json.Unmarshal([]byte(v), &ids); err != nil {
+			return false, fmt.Errorf("device setting %s is corrupt: %w", settingSyncImageReuploads, err)
+		}
+	}
+	if i := slices.Index(ids, c.EntityID); i >= 0 {
+		// Refused again after its image went up again: the rejection stands.
+		ids = slices.Delete(ids, i, i+1)
+		return false, putImageReuploads(ctx, tx, ids)
+	}
+	org := a.OrgID
+	if c.OrganizationID != nil {
+		org = *c.OrganizationID
+	}
+	sc := Scope{TenantID: a.TenantID, OrgID: org}
+	sh, err := tx.Screenshots().Get(ctx, sc, c.EntityID)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil // deleted here meanwhile: the rejection takes its course
+	}
+	if err != nil {
+		return false, err
+	}
+	if _, err := s.shots.read(sh.TenantID, sh.Hash, false); err != nil {
+		return false, nil // no image here to upload again: the rejection takes its course
+	}
+	if err := tx.Screenshots().ImageUnsent(ctx, sc, sh.ID); err != nil {
+		return false, err
+	}
+	ids = append(ids, sh.ID)
+	if len(ids) > maxImageReuploads {
+		ids = ids[len(ids)-maxImageReuploads:]
+	}
+	return true, putImageReuploads(ctx, tx, ids)
+}
+
+// putImageReuploads writes the ids of settingSyncImageReuploads.
+func putImageReuploads(ctx context.Context, tx Tx, ids []uuid.UUID) error {
+	if len(ids) == 0 {
+		return tx.Device().Delete(ctx, settingSyncImageReuploads)
+	}
+	b, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
+	return tx.Device().Put(ctx, settingSyncImageReuploads, string(b))
 }
 
 // settingSyncImageDrops holds the hashes of screenshots a pull tombstoned, whose images

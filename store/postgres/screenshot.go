@@ -92,6 +92,15 @@ func (s screenshots) ImageSent(ctx context.Context, sc app.Scope, id uuid.UUID) 
 	return nil
 }
 
+func (s screenshots) ImageUnsent(ctx context.Context, sc app.Scope, id uuid.UUID) error {
+	// A device's mark, as ImageSent.
+	_, err := s.d.exec(ctx, sc.TenantID, `UPDATE screenshots SET image_pending = true WHERE tenant_id = ? AND id = ?`, sc.TenantID, id)
+	if err != nil {
+		return fmt.Errorf("screenshot image unsent: %w", mapErr(err))
+	}
+	return nil
+}
+
 func (s screenshots) PutImage(ctx context.Context, sc app.Scope, hash string, image, thumb []byte, at time.Time) error {
 	_, err := s.d.exec(ctx, sc.TenantID, `INSERT INTO screenshot_images (tenant_id, hash, image, thumb, created_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (tenant_id, hash) DO UPDATE SET created_at = excluded.created_at`, sc.TenantID, hash, image, thumb, ts(at))

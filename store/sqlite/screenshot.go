@@ -99,6 +99,15 @@ func (s screenshots) ImageSent(ctx context.Context, sc app.Scope, id uuid.UUID) 
 	return nil
 }
 
+func (s screenshots) ImageUnsent(ctx context.Context, sc app.Scope, id uuid.UUID) error {
+	// The device's own mark, as ImageSent.
+	_, err := s.q.ExecContext(ctx, `UPDATE screenshots SET image_pending = 1 WHERE tenant_id = ? AND id = ?`, sc.TenantID, id)
+	if err != nil {
+		return fmt.Errorf("screenshot image unsent: %w", mapErr(err))
+	}
+	return nil
+}
+
 func (s screenshots) PutImage(ctx context.Context, sc app.Scope, hash string, image, thumb []byte, at time.Time) error {
 	_, err := s.q.ExecContext(ctx, `INSERT INTO screenshot_images (tenant_id, hash, image, thumb, created_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (tenant_id, hash) DO UPDATE SET created_at = excluded.created_at`, sc.TenantID, hash, image, thumb, us(at))
