@@ -441,6 +441,28 @@ func (c *check) TypedKey(k *fyne.KeyEvent) {
 	c.Check.TypedKey(k)
 }
 
+// selectBox is a stock Select that passes Escape on to the dialog in front: a tap gives
+// it the keyboard focus, which it keeps after its list closes.
+type selectBox struct {
+	widget.Select
+	u *UI
+}
+
+func newSelectBox(u *UI, options []string, changed func(string)) *selectBox {
+	s := &selectBox{u: u}
+	s.Options, s.OnChanged, s.PlaceHolder = options, changed, "(Select one)"
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// TypedKey closes the dialog in front on Escape.
+func (s *selectBox) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && s.u.closeModal() {
+		return
+	}
+	s.Select.TypedKey(k)
+}
+
 // checkGroup is a row of checks, as a horizontal widget.CheckGroup shows them, made of
 // check so Escape still closes the dialog after a tap on one.
 type checkGroup struct {
