@@ -40,7 +40,7 @@ type activityScreen struct {
 	who uuid.UUID
 	// members are the organization's, for a manager's person picker.
 	members  []app.Member
-	dayLabel *widget.Label
+	dayLabel *dayHeading
 	summary  *subtle
 	apps     *subtle
 	rows     *fyne.Container
@@ -56,6 +56,8 @@ type activityScreen struct {
 	shots map[int64][]shotThumb
 	// viewer is the open screenshot, for tests.
 	viewer *shotViewer
+	// appsFull is the day's top applications with their whole names (apps cuts them).
+	appsFull string
 }
 
 // shotThumb is a screenshot with its thumbnail's JPEG bytes.
@@ -68,7 +70,7 @@ type shotThumb struct {
 const maxSlotThumbs = 5
 
 func newActivityScreen(u *UI) *activityScreen {
-	s := &activityScreen{u: u, dayLabel: heading(""), summary: caption(""), apps: caption("")}
+	s := &activityScreen{u: u, dayLabel: newDayHeading(), summary: caption(""), apps: caption("")}
 	s.summary.Wrapping = fyne.TextWrapWord
 	s.apps.Wrapping = fyne.TextWrapWord
 	s.rows = container.NewVBox()
@@ -125,7 +127,6 @@ func (s *activityScreen) build() fyne.CanvasObject {
 	s.prev = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { s.shift(-1) })
 	s.next = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { s.shift(1) })
 	s.today = widget.NewButton("Today", func() { s.date = ""; s.refresh() })
-	s.dayLabel.Truncation = fyne.TextTruncateEllipsis
 	// Wide, the person picker sits beside Today; narrow, it takes a line of its own under
 	// the day, which keeps the room to show the day's name. Its button cuts a long name
 	// short (the list shows more).
@@ -133,13 +134,14 @@ func (s *activityScreen) build() fyne.CanvasObject {
 	s.personBox.Hide()
 	nav := container.NewHBox(s.prev, s.next)
 	top := container.NewVBox()
+	apps := newTip(s.u.tips, s.apps, func() (string, bool) { return s.appsFull, s.appsFull != s.apps.seg.Text })
 	s.u.onNarrow(func(narrow bool) {
 		if narrow {
 			top.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nav, s.today, s.dayLabel), s.personBox}
 		} else {
 			top.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nav, container.NewHBox(s.personBox, s.today), s.dayLabel)}
 		}
-		top.Objects = append(top.Objects, s.summary, s.apps, widget.NewSeparator())
+		top.Objects = append(top.Objects, s.summary, apps, widget.NewSeparator())
 		top.Refresh()
 	})
 	return container.NewBorder(top, nil, nil, nil, container.NewStack(container.NewVScroll(s.rows), s.empty))
@@ -231,8 +233,9 @@ func (s *activityScreen) show(date string, slots []app.ActivitySlot, on bool) {
 	s.slots = slots
 	loc := s.u.loc
 	if d, err := time.ParseInLocation(app.DateLayout, date, loc); err == nil {
-		s.dayLabel.SetText(d.Format("Monday 2 January 2006"))
+		s.dayLabel.set(d)
 	}
+	display := s.u.display()
 	s.next.Disable()
 	if date < s.u.today() {
 		s.next.Enable()
@@ -247,7 +250,7 @@ func (s *activityScreen) show(date string, slots []app.ActivitySlot, on bool) {
 		for _, a := range sl.Apps {
 			apps[a.Name] += a.Time
 		}
-		row := s.slotRow(sl, loc)
+		row := s.slotRow(sl, loc, display)
 		if k := sl.Start.Unix(); !placed[k] && len(s.shots[k]) > 0 {
 			placed[k] = true
 			row = container.NewVBox(row, s.thumbRow(s.shots[k]))
@@ -263,7 +266,7 @@ func (s *activityScreen) show(date string, slots []app.ActivitySlot, on bool) {
 	}
 	sort.Slice(rest, func(i, j int) bool { return rest[i] < rest[j] })
 	for _, k := range rest {
-		label := widget.NewLabel(time.Unix(k, 0).In(loc).Format("15:04"))
+		label := widget.NewLabel(display.Clock(time.Unix(k, 0), loc))
 		rows = append(rows, container.NewVBox(container.NewHBox(label, caption("screenshots")), s.thumbRow(s.shots[k])))
 	}
 	s.rows.Objects = rows
@@ -272,21 +275,28 @@ func (s *activityScreen) show(date string, slots []app.ActivitySlot, on bool) {
 		s.empty.Show()
 		s.emptyMsg.SetText(s.emptyHint(on))
 		s.summary.SetText("")
-		s.apps.SetText("")
+		s.setApps("", "")
 		return
 	}
 	s.empty.Hide()
 	if len(slots) == 0 {
 		s.summary.SetText("")
-		s.apps.SetText("")
+		s.setApps("", "")
 		return
 	}
 	pct := 0
 	if tracked > 0 {
 		pct = int(active * 100 / tracked)
 	}
-	s.summary.SetText(fmt.Sprintf("Tracked %s, active %d%% of it", shortDuration(int64(tracked/time.Second)), pct))
-	s.apps.SetText(topApps(apps, 5))
+	s.summary.SetText(fmt.Sprintf("Tracked %s, active %d%% of it", display.Duration(tracked), pct))
+	s.setApps(topApps(apps, 5, display))
+}
+
+// setApps shows the day's top applications, their long names cut short; the whole text
+// shows on hover.
+func (s *activityScreen) setApps(shown, full string) {
+	s.appsFull = full
+	s.apps.SetText(shown)
 }
 
 // emptyHint says why a day has no slots.
@@ -307,10 +317,10 @@ func (s *activityScreen) emptyHint(on bool) string {
 }
 
 // slotRow is one slot: its time, a bar as long as its activity %, the figures and its top
-// applications.
-func (s *activityScreen) slotRow(sl app.ActivitySlot, loc *time.Location) fyne.CanvasObject {
-	start := sl.Start.In(loc)
-	label := widget.NewLabel(start.Format("15:04"))
+// applications, cut to the row's width; hovering them shows each application with its
+// window title.
+func (s *activityScreen) slotRow(sl app.ActivitySlot, loc *time.Location, display app.Display) fyne.CanvasObject {
+	label := widget.NewLabel(display.Clock(sl.Start, loc))
 	pct := sl.Percent()
 	bar := newActivityBar(pct)
 	figures := widget.NewLabel(fmt.Sprintf("%3d%% of %2d min", pct, int(sl.Tracked.Round(time.Minute)/time.Minute)))
@@ -327,12 +337,25 @@ func (s *activityScreen) slotRow(sl app.ActivitySlot, loc *time.Location) fyne.C
 	}
 	appsLabel := widget.NewLabel(strings.Join(names, ", "))
 	appsLabel.Truncation = fyne.TextTruncateEllipsis
-	left := container.NewHBox(label, fixedSize(fyne.NewSize(120, 20), bar), fixedWidth(128, figures))
-	return container.NewBorder(nil, nil, left, nil, appsLabel)
+	var lines []string
+	more := len(sl.Apps) > len(names)
+	for _, a := range sl.Apps {
+		line := a.Name
+		if a.Title != "" {
+			line += " — " + a.Title
+			more = true
+		}
+		lines = append(lines, line+" ("+display.Duration(a.Time)+")")
+	}
+	full := strings.Join(lines, "\n")
+	apps := newTip(s.u.tips, appsLabel, func() (string, bool) { return full, more || labelCut(appsLabel) })
+	left := container.NewHBox(fixedWidth(clockWidth(display), label), fixedSize(fyne.NewSize(120, 20), bar), fixedWidth(128, figures))
+	return container.NewBorder(nil, nil, left, nil, apps)
 }
 
-// topApps lists the applications with the most time, longest first.
-func topApps(apps map[string]time.Duration, n int) string {
+// topApps lists the applications with the most time, longest first: as shown, each name
+// cut to nameMaxRunes, and whole.
+func topApps(apps map[string]time.Duration, n int, display app.Display) (shown, full string) {
 	type kv struct {
 		name string
 		d    time.Duration
@@ -347,17 +370,86 @@ func topApps(apps map[string]time.Duration, n int) string {
 		}
 		return list[i].name < list[j].name
 	})
-	var parts []string
+	var cut, whole []string
 	for i, e := range list {
 		if i == n {
 			break
 		}
-		parts = append(parts, fmt.Sprintf("%s %s", e.name, shortDuration(int64(e.d/time.Second))))
+		cut = append(cut, ellipsize(e.name, nameMaxRunes)+" "+display.Duration(e.d))
+		whole = append(whole, e.name+" "+display.Duration(e.d))
 	}
-	if len(parts) == 0 {
-		return ""
+	if len(cut) == 0 {
+		return "", ""
 	}
-	return "Top applications: " + strings.Join(parts, " · ")
+	return "Top applications: " + strings.Join(cut, " · "), "Top applications: " + strings.Join(whole, " · ")
+}
+
+// clockWidth is the room of the widest time of day the display shows, so the slots' bars
+// and thumbnails line up whatever the clock.
+func clockWidth(display app.Display) float32 {
+	return widget.NewLabel(display.Clock(time.Date(2000, 1, 1, 12, 58, 0, 0, time.UTC), time.UTC)).MinSize().Width
+}
+
+// dayHeading names the day shown as fully as its width allows: "Wednesday 30 September
+// 2026", "Wed 30 Sep 2026" or "30 Sep 2026", so a narrow window shows the whole date
+// rather than cutting it.
+type dayHeading struct {
+	widget.Label
+	day   time.Time
+	shown bool
+}
+
+// dayFormats are the day's names, longest first.
+var dayFormats = []string{"Monday 2 January 2006", "Mon 2 Jan 2006", "2 Jan 2006"}
+
+func newDayHeading() *dayHeading {
+	h := &dayHeading{}
+	h.SizeName = theme.SizeNameHeadingText
+	h.TextStyle = fyne.TextStyle{Bold: true}
+	h.Truncation = fyne.TextTruncateEllipsis
+	h.ExtendBaseWidget(h)
+	return h
+}
+
+// set shows day.
+func (h *dayHeading) set(day time.Time) {
+	h.day, h.shown = day, true
+	h.SetText(h.fitted(h.Size().Width))
+}
+
+// fitted is the longest of the day's names that fits width w (the longest before the
+// heading is laid out).
+func (h *dayHeading) fitted(w float32) string {
+	if !h.shown {
+		return h.Text
+	}
+	for _, f := range dayFormats {
+		if text := h.day.Format(f); w <= 0 || !textCut(text, theme.Size(h.SizeName), h.TextStyle, w) {
+			return text
+		}
+	}
+	return h.day.Format(dayFormats[len(dayFormats)-1])
+}
+
+// MinSize keeps room for the shortest name.
+func (h *dayHeading) MinSize() fyne.Size {
+	m := h.Label.MinSize()
+	if !h.shown {
+		return m
+	}
+	w := fyne.MeasureText(h.day.Format(dayFormats[len(dayFormats)-1]), theme.Size(h.SizeName), h.TextStyle).Width + 2*theme.InnerPadding()
+	return fyne.NewSize(max(m.Width, w), m.Height)
+}
+
+// Resize picks the name that fits the new width.
+func (h *dayHeading) Resize(size fyne.Size) {
+	text := h.fitted(size.Width)
+	changed := text != h.Text
+	h.Text = text
+	h.Label.Resize(size)
+	if changed {
+		h.Refresh()
+	}
 }
 
 // activityBar is a horizontal bar filled to a percentage, coloured by it: under 30% the
@@ -446,7 +538,7 @@ func (s *activityScreen) thumbRow(shots []shotThumb) fyne.CanvasObject {
 		}
 		grid.Add(s.thumb(st))
 	}
-	timeColumn := widget.NewLabel("00:00").MinSize().Width
+	timeColumn := clockWidth(s.u.display())
 	return container.NewBorder(nil, nil, fixedWidth(timeColumn, container.NewCenter(widget.NewIcon(theme.MediaPhotoIcon()))), nil, grid)
 }
 
@@ -466,7 +558,8 @@ func (s *activityScreen) openAll(shots []shotThumb) {
 	title := "Screenshots"
 	if len(shots) > 0 {
 		from := shots[0].shot.SlotStart.In(s.u.loc)
-		title = fmt.Sprintf("Screenshots %s–%s", from.Format("15:04"), from.Add(app.SlotLength).Format("15:04"))
+		display := s.u.display()
+		title = fmt.Sprintf("Screenshots %s–%s", display.Clock(from, s.u.loc), display.Clock(from.Add(app.SlotLength), s.u.loc))
 	}
 	d = dialog.NewCustom(title, "Close", fixedSize(fyne.NewSize(660, 260), container.NewVScroll(grid)), s.u.win)
 	s.u.showModal(d, nil, nil)
@@ -532,7 +625,12 @@ func (s *activityScreen) view(sh app.Screenshot, img []byte) {
 		v.placeholder.Alignment = fyne.TextAlignCenter
 		content = fixedSize(fyne.NewSize(420, 160), container.NewCenter(container.NewVBox(widget.NewIcon(theme.MediaPhotoIcon()), v.placeholder)))
 	}
-	info := caption(fmt.Sprintf("%s · %d × %d · %s", sh.TakenAt.In(u.loc).Format("Mon 2 Jan 15:04:05"), sh.Width, sh.Height, byteSize(sh.Bytes)))
+	taken := sh.TakenAt.In(u.loc)
+	at := taken.Format("15:04:05")
+	if u.display().Hour12 {
+		at = taken.Format("3:04:05 PM")
+	}
+	info := caption(fmt.Sprintf("%s %s · %d × %d · %s", taken.Format("Mon 2 Jan"), at, sh.Width, sh.Height, byteSize(sh.Bytes)))
 	v.dialog = dialog.NewCustomWithoutButtons("Screenshot", container.NewBorder(nil, info, nil, nil, content), u.win)
 	closeB := widget.NewButton("Close", v.dialog.Hide)
 	v.del = widget.NewButtonWithIcon("Delete…", theme.DeleteIcon(), func() { s.askDelete(v) })
