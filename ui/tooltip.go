@@ -405,6 +405,15 @@ func (b *tipButton) FocusGained() {
 	b.layer.show(b, b.tipText)
 }
 
+// TypedKey closes the dialog in front on Escape: a focused button would drop it, and it
+// never reaches the window.
+func (b *tipButton) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && b.layer != nil && b.layer.u.closeModal() {
+		return
+	}
+	b.Button.TypedKey(k)
+}
+
 // FocusLost hides the tip.
 func (b *tipButton) FocusLost() {
 	b.Button.FocusLost()
