@@ -561,7 +561,9 @@ func (s *activityScreen) openAll(shots []shotThumb) {
 		display := s.u.display()
 		title = fmt.Sprintf("Screenshots %s–%s", display.Clock(from, s.u.loc), display.Clock(from.Add(app.SlotLength), s.u.loc))
 	}
-	d = dialog.NewCustom(title, "Close", fixedSize(fyne.NewSize(660, 260), container.NewVScroll(grid)), s.u.win)
+	all := dialog.NewCustomWithoutButtons(title, fixedSize(fyne.NewSize(min(660, s.u.win.Canvas().Size().Width-60), 260), container.NewVScroll(grid)), s.u.win)
+	all.SetButtons([]fyne.CanvasObject{newDialogButton(s.u, "Close", nil, all.Hide)})
+	d = all
 	s.u.showModal(d, nil, nil)
 }
 
@@ -604,7 +606,8 @@ type shotViewer struct {
 	dialog      *dialog.CustomDialog
 	image       *canvas.Image // nil when the image is not to be had: placeholder says so
 	placeholder *widget.Label
-	del         *widget.Button
+	close       *dialogButton
+	del         *dialogButton
 	confirm     *confirmDelete
 }
 
@@ -632,13 +635,13 @@ func (s *activityScreen) view(sh app.Screenshot, img []byte) {
 	}
 	info := caption(fmt.Sprintf("%s %s · %d × %d · %s", taken.Format("Mon 2 Jan"), at, sh.Width, sh.Height, byteSize(sh.Bytes)))
 	v.dialog = dialog.NewCustomWithoutButtons("Screenshot", container.NewBorder(nil, info, nil, nil, content), u.win)
-	closeB := widget.NewButton("Close", v.dialog.Hide)
-	v.del = widget.NewButtonWithIcon("Delete…", theme.DeleteIcon(), func() { s.askDelete(v) })
+	v.close = newDialogButton(u, "Close", nil, v.dialog.Hide)
+	v.del = newDialogButton(u, "Delete…", theme.DeleteIcon(), func() { s.askDelete(v) })
 	v.del.Importance = widget.DangerImportance
-	v.dialog.SetButtons([]fyne.CanvasObject{v.del, closeB})
+	v.dialog.SetButtons([]fyne.CanvasObject{v.del, v.close})
 	if sh.UserID != u.actor.UserID {
 		// Only its own user deletes a screenshot; a manager looking at someone's day reads it.
-		v.dialog.SetButtons([]fyne.CanvasObject{closeB})
+		v.dialog.SetButtons([]fyne.CanvasObject{v.close})
 	}
 	s.viewer = v
 	u.showModal(v.dialog, nil, nil)
@@ -651,8 +654,8 @@ func (s *activityScreen) askDelete(v *shotViewer) {
 	d.text = widget.NewLabel("The screenshot and its thumbnail will be deleted from this computer and, once it syncs, from the team server and your other computers. The tracked time and the slot's activity stay as they are. This cannot be undone.")
 	d.text.Wrapping = fyne.TextWrapWord
 	d.dialog = dialog.NewCustomWithoutButtons("Delete this screenshot?", fixedWidth(420, d.text), u.win)
-	cancel := widget.NewButton("Cancel", d.dialog.Hide)
-	d.del = widget.NewButtonWithIcon("Delete screenshot", theme.DeleteIcon(), func() {
+	cancel := newDialogButton(u, "Cancel", nil, d.dialog.Hide)
+	del := newDialogButton(u, "Delete screenshot", theme.DeleteIcon(), func() {
 		d.dialog.Hide()
 		v.dialog.Hide()
 		a, id := u.actor, v.shot.ID
@@ -663,8 +666,9 @@ func (s *activityScreen) askDelete(v *shotViewer) {
 			return s.refresh, nil
 		})
 	})
-	d.del.Importance = widget.DangerImportance
-	d.dialog.SetButtons([]fyne.CanvasObject{cancel, d.del})
+	del.Importance = widget.DangerImportance
+	d.del = &del.Button
+	d.dialog.SetButtons([]fyne.CanvasObject{cancel, del})
 	v.confirm = d
 	u.showModal(d.dialog, submitWith(d.del), nil)
 }

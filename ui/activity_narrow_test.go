@@ -3,6 +3,7 @@
 package ui
 
 import (
+	"image/color"
 	"slices"
 	"strings"
 	"testing"
@@ -172,5 +173,89 @@ func TestActivityFollowsTheDisplaySettings(t *testing.T) {
 		if s.dayLabel.Text != "Monday 23 November 2026" {
 			t.Errorf("the day in New York reads %q", s.dayLabel.Text)
 		}
+	}
+}
+
+// TestActivityDialogsCloseOnEscape: the screenshot's viewer, its delete confirmation and
+// the slot's "all screenshots" dialog closed on Escape only while nothing had the focus:
+// once Tab (or a click) put it on one of their buttons, Fyne gave Escape to the button,
+// which dropped it. Each closes from its buttons now, the confirmation alone first.
+func TestActivityDialogsCloseOnEscape(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	h.setActivity(app.ActivitySettingsPatch{Screenshots: ptrTo(true)})
+	start := time.Date(2026, 11, 23, 9, 0, 0, 0, h.u.loc)
+	stop := start.Add(10 * time.Minute)
+	e, err := h.svc.CreateTimeEntry(h.ctx, h.u.actor, app.TimeEntryInput{StartedAt: start, StoppedAt: &stop, Description: "report"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range maxSlotThumbs + 1 {
+		if _, err := h.svc.SaveScreenshot(h.ctx, h.u.actor, e.ID, start.Add(time.Duration(i)*time.Minute), testScreen(color.RGBA{uint8(40 * i), 120, 200, 255})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.clock.Set(time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC))
+	s := h.activityScreen()
+	c := h.u.win.Canvas()
+	escapeOn := func(what string, f fyne.Focusable) {
+		t.Helper()
+		c.Focus(f)
+		if c.Focused() != f {
+			t.Fatalf("%s: cannot take the focus", what)
+		}
+		c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+		h.wait()
+	}
+	button := func(text string) fyne.Focusable {
+		t.Helper()
+		for _, o := range test.LaidOutObjects(c.Overlays().Top()) {
+			if b, ok := o.(*dialogButton); ok && b.Text == text {
+				return b
+			}
+		}
+		t.Fatalf("the dialog in front has no %q button", text)
+		return nil
+	}
+	open := func() *shotViewer {
+		t.Helper()
+		test.Tap(thumbs(s.rows.Objects[0])[0])
+		h.wait()
+		if s.viewer == nil || len(h.u.modals) != 1 {
+			t.Fatal("the screenshot did not open")
+		}
+		return s.viewer
+	}
+	escapeOn("viewer's Close", open().close)
+	if h.dialogOpen() {
+		t.Error("Escape on the viewer's Close left it open")
+	}
+	escapeOn("viewer's Delete", open().del)
+	if h.dialogOpen() {
+		t.Error("Escape on the viewer's Delete left it open")
+	}
+	v := open()
+	h.tap(v.del)
+	escapeOn("confirmation's Cancel", button("Cancel"))
+	if len(h.u.modals) != 1 || s.viewer.confirm.dialog == nil {
+		t.Errorf("Escape on the confirmation's Cancel: %d dialogs open, want the viewer", len(h.u.modals))
+	}
+	h.u.closeModal()
+	h.wait()
+	var more *widget.Button
+	for _, o := range test.LaidOutObjects(s.rows.Objects[0]) {
+		if b, ok := o.(*widget.Button); ok && strings.HasPrefix(b.Text, "+") {
+			more = b
+		}
+	}
+	if more == nil {
+		t.Fatal("no button for all the slot's screenshots")
+	}
+	h.tap(more)
+	escapeOn("all screenshots' Close", button("Close"))
+	if h.dialogOpen() {
+		t.Error("Escape on Close left the slot's screenshots open")
+	}
+	if n := len(h.allEntries()); n != 1 {
+		t.Errorf("%d entries, want 1", n)
 	}
 }
