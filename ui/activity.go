@@ -72,7 +72,8 @@ const maxSlotThumbs = 5
 func newActivityScreen(u *UI) *activityScreen {
 	s := &activityScreen{u: u, dayLabel: newDayHeading(), summary: caption(""), apps: caption("")}
 	s.summary.Wrapping = fyne.TextWrapWord
-	s.apps.Wrapping = fyne.TextWrapWord
+	// One line, cut to the window; hovering it shows it whole.
+	s.apps.truncated()
 	s.rows = container.NewVBox()
 	t := widget.NewLabel("No activity on this day")
 	t.Alignment = fyne.TextAlignCenter
@@ -134,7 +135,7 @@ func (s *activityScreen) build() fyne.CanvasObject {
 	s.personBox.Hide()
 	nav := container.NewHBox(s.prev, s.next)
 	top := container.NewVBox()
-	apps := newTip(s.u.tips, s.apps, func() (string, bool) { return s.appsFull, s.appsFull != s.apps.seg.Text })
+	apps := newTip(s.u.tips, s.apps, func() (string, bool) { return s.appsFull, s.appsFull != s.apps.seg.Text || subtleCut(s.apps) })
 	s.u.onNarrow(func(narrow bool) {
 		if narrow {
 			top.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nav, s.today, s.dayLabel), s.personBox}
@@ -292,8 +293,8 @@ func (s *activityScreen) show(date string, slots []app.ActivitySlot, on bool) {
 	s.setApps(topApps(apps, 5, display))
 }
 
-// setApps shows the day's top applications, their long names cut short; the whole text
-// shows on hover.
+// setApps shows the day's top applications, their long names cut short, on a line that
+// ends in an ellipsis when the window is narrow; the whole text shows on hover.
 func (s *activityScreen) setApps(shown, full string) {
 	s.appsFull = full
 	s.apps.SetText(shown)

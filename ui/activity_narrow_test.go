@@ -69,7 +69,8 @@ func TestActivityFitsANarrowWindow(t *testing.T) {
 	day := time.Date(2026, 9, 30, 9, 0, 0, 0, loc) // a Wednesday in September: the longest name
 	h.seedSlots(h.actor(), day, 80,
 		[]app.AppUsage{{Name: longApp, Title: longTitle, Time: 6 * time.Minute}, {Name: "Browser", Time: 4 * time.Minute}},
-		[]app.AppUsage{{Name: longApp, Title: longTitle, Time: 10 * time.Minute}})
+		[]app.AppUsage{{Name: longApp, Title: longTitle, Time: 4 * time.Minute}, {Name: "Terminal emulator", Time: 3 * time.Minute},
+			{Name: "Spreadsheet calculator", Time: 2 * time.Minute}, {Name: "Mail and calendar client", Time: time.Minute}})
 	m, err := h.svc.AddMember(h.ctx, h.actor(), app.MemberInput{Name: strings.Repeat("Bartholomew Fitzwilliam ", 4)[:90], Email: "bart@example.com",
 		Role: app.RoleMember, Password: "correct horse battery staple"})
 	if err != nil {
@@ -108,6 +109,24 @@ func TestActivityFitsANarrowWindow(t *testing.T) {
 		test.MoveMouse(c, middle(tp))
 		if got := h.u.tips.showing(); !strings.Contains(got, longApp+" — "+longTitle) || !strings.Contains(got, "Browser") {
 			t.Errorf("%v px: the slot's tip %q", width, got)
+		}
+		test.MoveMouse(c, fyne.NewPos(2, c.Size().Height-2))
+		// The day's top applications: one line inside the window, whole on hover.
+		var apps *tip
+		for _, o := range test.LaidOutObjects(h.u.win.Content()) {
+			if tp, ok := o.(*tip); ok && tp.content == s.apps {
+				apps = tp
+			}
+		}
+		if apps == nil {
+			t.Fatalf("%v px: no tip over the top applications", width)
+		}
+		if abs := fyne.CurrentApp().Driver().AbsolutePositionForObject(apps); abs.X+apps.Size().Width > c.Size().Width || s.apps.MinSize().Height > apps.Size().Height+1 {
+			t.Errorf("%v px: the top applications take %v at %v and need %v", width, apps.Size(), abs, s.apps.MinSize())
+		}
+		test.MoveMouse(c, middle(apps))
+		if got := h.u.tips.showing(); got != s.appsFull {
+			t.Errorf("%v px: the top applications' tip %q, want %q", width, got, s.appsFull)
 		}
 		test.MoveMouse(c, fyne.NewPos(2, c.Size().Height-2))
 	}
