@@ -393,7 +393,8 @@ func clockWidth(display app.Display) float32 {
 
 // dayHeading names the day shown as fully as its width allows: "Wednesday 30 September
 // 2026", "Wed 30 Sep 2026" or "30 Sep 2026", so a narrow window shows the whole date
-// rather than cutting it.
+// rather than cutting it. Like any truncating label it asks for little room, so the wide
+// arrangement never holds the window wider than the narrow one needs.
 type dayHeading struct {
 	widget.Label
 	day   time.Time
@@ -430,16 +431,6 @@ func (h *dayHeading) fitted(w float32) string {
 		}
 	}
 	return h.day.Format(dayFormats[len(dayFormats)-1])
-}
-
-// MinSize keeps room for the shortest name.
-func (h *dayHeading) MinSize() fyne.Size {
-	m := h.Label.MinSize()
-	if !h.shown {
-		return m
-	}
-	w := fyne.MeasureText(h.day.Format(dayFormats[len(dayFormats)-1]), theme.Size(h.SizeName), h.TextStyle).Width + 2*theme.InnerPadding()
-	return fyne.NewSize(max(m.Width, w), m.Height)
 }
 
 // Resize picks the name that fits the new width.
