@@ -111,11 +111,11 @@ func (s *activityScreen) user() uuid.UUID {
 }
 
 // personName is the name of the person whose day is shown, when it is not the signed-in
-// user's.
+// user's, cut to nameMaxRunes (the picker's button shows it whole on hover).
 func (s *activityScreen) personName(id uuid.UUID) string {
 	for _, m := range s.members {
 		if m.UserID == id {
-			return m.Name
+			return ellipsize(m.Name, nameMaxRunes)
 		}
 	}
 	return "this person"

@@ -147,6 +147,9 @@ func TestActivityFitsANarrowWindow(t *testing.T) {
 	if got := h.u.win.Content().MinSize().Width; got > 480 {
 		t.Errorf("with a long name picked the Activity screen needs %v px", got)
 	}
+	if got := s.emptyMsg.Text; !strings.Contains(got, ellipsize(m.Name, nameMaxRunes)+" on this day") {
+		t.Errorf("the empty day's hint %q, want the name cut short", got)
+	}
 	if b := s.person.button; b.Position().X+b.Size().Width > c.Size().Width || !strings.HasSuffix(b.Text, "…") {
 		t.Errorf("the person picker reads %q, %v px at %v", b.Text, b.Size().Width, b.Position())
 	}

@@ -44,7 +44,7 @@ type importDialog struct {
 	zoneRow  *fyne.Container
 	zone     *entry
 	// zoneNote says in which zone the file's times are read, or that they carry their own.
-	zoneNote *subtle
+	zoneNote *widget.Label
 	people   *dialogSelect
 	member   *picker
 	// memberRow holds member, shown with the "one member" choice.
@@ -151,7 +151,10 @@ func (u *UI) openImport() *importDialog {
 			d.preview()
 		}
 	}
-	d.zoneNote = caption("")
+	// A label, not secondary text: a wrapped RichText in the dialog's scroll kept the
+	// height of one line and cut the rest off.
+	d.zoneNote = widget.NewLabel("")
+	d.zoneNote.SizeName = theme.SizeNameCaptionText
 	d.zoneNote.Wrapping = fyne.TextWrapWord
 	d.zoneRow = container.NewVBox(formRow("Time zone", d.zone), d.zoneNote)
 	d.zoneRow.Hide()

@@ -133,7 +133,7 @@ func TestImportDialogPreviewsTimesInTheUsersZone(t *testing.T) {
 	h := newHarness(t, harnessOpts{workspace: true})
 	file := longTogglFile("Website", "Acme", "Header")
 	d := h.openImportFile("toggl.csv", file)
-	if got := d.zoneNote.seg.Text; !strings.Contains(got, "read as times in Europe/Berlin, your time zone") {
+	if got := d.zoneNote.Text; !strings.Contains(got, "read as times in Europe/Berlin, your time zone") {
 		t.Errorf("zone note %q", got)
 	}
 	want := []string{"Mon 2 Mar 09:00–10:30 · 1:30 · Website · Header", "Tue 3 Mar 23:30–00:15 · 0:45 · Internal · Standup"}
@@ -144,7 +144,7 @@ func TestImportDialogPreviewsTimesInTheUsersZone(t *testing.T) {
 	h.fyne.Preferences().SetString(prefClock, "12")
 	h.fyne.Preferences().SetString(prefDuration, "decimal")
 	h.typeInto(d.zone, "America/New_York")
-	if got := d.zoneNote.seg.Text; !strings.Contains(got, "read as times in America/New_York") || !strings.Contains(got, "your time zone, Europe/Berlin") {
+	if got := d.zoneNote.Text; !strings.Contains(got, "read as times in America/New_York") || !strings.Contains(got, "your time zone, Europe/Berlin") {
 		t.Errorf("zone note %q", got)
 	}
 	want = []string{"Mon 2 Mar 3:00 PM–4:30 PM · 1.50 · Website · Header", "Wed 4 Mar 5:30 AM–6:15 AM · 0.75 · Internal · Standup"}
