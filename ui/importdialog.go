@@ -624,11 +624,7 @@ func (d *importDialog) showSample() {
 		l.Truncation = fyne.TextTruncateEllipsis
 		objs = append(objs, labelTip(d.tips, l))
 	}
-	head := fmt.Sprintf("The file's first rows, in your time zone (%s):", u.loc)
-	if n := len(d.file.Rows); n > len(rows) {
-		head = fmt.Sprintf("The file's first %d of %s, in your time zone (%s):", len(rows), countOf(n, "row", "rows"), u.loc)
-	}
-	d.sampleHead.SetText(head)
+	d.sampleHead.SetText(fmt.Sprintf("The file's first rows, in your time zone (%s):", u.loc))
 	d.sample.Objects = objs
 	d.sampleHead.Show()
 	d.sample.Show()
