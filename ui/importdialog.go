@@ -164,6 +164,7 @@ func (u *UI) openImport() *importDialog {
 	}
 	d.people = newDialogSelect(u, people, nil)
 	d.member = newPicker(u, "Choose a member", d.memberOptions, func(*uuid.UUID) { d.preview() })
+	d.member.button.layer = d.tips // the window's layer lies under the dialog
 	d.people.OnChanged = func(choice string) {
 		d.memberRow.Hidden = choice != peopleMember
 		d.memberRow.Refresh()

@@ -13,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/stinthq/stint/app"
 )
 
 // TestImportDialogKeys: Escape closed the dialog from its text field only: on its
@@ -190,6 +192,28 @@ func TestImportDialogLongNamesInANarrowWindow(t *testing.T) {
 		if tp, ok := o.(*tip); ok && tp.content == d.fileName {
 			hover("file name", tp, fileName)
 		}
+	}
+	// A member with a long name, given every row: the picker cuts the name, and shows it
+	// whole when it has the focus.
+	name := long("Bartholomew Fitzwilliam")
+	if _, err := h.svc.AddMember(h.ctx, h.actor(), app.MemberInput{Name: name, Email: "bart@example.com", Role: app.RoleMember, Password: "correct horse battery staple"}); err != nil {
+		t.Fatal(err)
+	}
+	d = h.openImportFile(fileName, longTogglFile(project, client, desc))
+	d.people.SetSelected(peopleMember)
+	h.wait()
+	h.pick(d.member, "Bartholomew")
+	top = h.u.win.Canvas().Overlays().Top()
+	relayout(top)
+	if w := top.MinSize().Width; w > 480 {
+		t.Errorf("with a long member's name the dialog needs %v px", w)
+	}
+	if b := d.member.button; !strings.HasSuffix(b.Text, "…") || b.MinSize().Width > b.Size().Width {
+		t.Errorf("the member's picker reads %q, needs %v px of %v", b.Text, b.MinSize().Width, b.Size().Width)
+	}
+	h.u.win.Canvas().Focus(d.member.button)
+	if got := d.tips.showing(); got != name {
+		t.Errorf("the focused member's picker: tip %q, want %q", got, name)
 	}
 }
 
