@@ -611,14 +611,16 @@ func (s *activityScreen) view(sh app.Screenshot, img []byte) {
 		v.image = canvas.NewImageFromReader(bytes.NewReader(img), sh.Hash+".jpg")
 		v.image.FillMode = canvas.ImageFillContain
 		v.image.ScaleMode = canvas.ImageScaleSmooth
-		v.image.SetMinSize(fyne.NewSize(760, 760*float32(sh.Height)/float32(max(sh.Width, 1))))
+		// 760 px wide, or what a narrow window leaves beside the dialog's padding.
+		w := min(760, u.win.Canvas().Size().Width-80)
+		v.image.SetMinSize(fyne.NewSize(w, w*float32(sh.Height)/float32(max(sh.Width, 1))))
 		content = v.image
 	} else {
 		// Taken on another device, and the team server cannot be reached now.
 		v.placeholder = widget.NewLabel("This screenshot was taken on another computer. Its image shows once this computer can reach the team server.")
 		v.placeholder.Wrapping = fyne.TextWrapWord
 		v.placeholder.Alignment = fyne.TextAlignCenter
-		content = fixedSize(fyne.NewSize(420, 160), container.NewCenter(container.NewVBox(widget.NewIcon(theme.MediaPhotoIcon()), v.placeholder)))
+		content = fixedSize(fyne.NewSize(min(420, u.win.Canvas().Size().Width-80), 160), container.NewCenter(container.NewVBox(widget.NewIcon(theme.MediaPhotoIcon()), v.placeholder)))
 	}
 	taken := sh.TakenAt.In(u.loc)
 	at := taken.Format("15:04:05")
@@ -645,7 +647,7 @@ func (s *activityScreen) askDelete(v *shotViewer) {
 	d := &confirmDelete{}
 	d.text = widget.NewLabel("The screenshot and its thumbnail will be deleted from this computer and, once it syncs, from the team server and your other computers. The tracked time and the slot's activity stay as they are. This cannot be undone.")
 	d.text.Wrapping = fyne.TextWrapWord
-	d.dialog = dialog.NewCustomWithoutButtons("Delete this screenshot?", fixedWidth(420, d.text), u.win)
+	d.dialog = dialog.NewCustomWithoutButtons("Delete this screenshot?", fixedWidth(min(420, u.win.Canvas().Size().Width-80), d.text), u.win)
 	cancel := newDialogButton(u, "Cancel", nil, d.dialog.Hide)
 	del := newDialogButton(u, "Delete screenshot", theme.DeleteIcon(), func() {
 		d.dialog.Hide()

@@ -202,7 +202,8 @@ func TestActivityFollowsTheDisplaySettings(t *testing.T) {
 // TestActivityDialogsCloseOnEscape: the screenshot's viewer, its delete confirmation and
 // the slot's "all screenshots" dialog closed on Escape only while nothing had the focus:
 // once Tab (or a click) put it on one of their buttons, Fyne gave Escape to the button,
-// which dropped it. Each closes from its buttons now, the confirmation alone first.
+// which dropped it. Each closes from its buttons now, the confirmation alone first. The
+// viewer, 800 px wide whatever the window, fits a 480 px window too.
 func TestActivityDialogsCloseOnEscape(t *testing.T) {
 	h := newHarness(t, harnessOpts{workspace: true})
 	h.setActivity(app.ActivitySettingsPatch{Screenshots: ptrTo(true)})
@@ -248,6 +249,24 @@ func TestActivityDialogsCloseOnEscape(t *testing.T) {
 		}
 		return s.viewer
 	}
+	// In a 480 px window the viewer, its confirmation and the slot's screenshots fit.
+	h.u.win.Resize(fyne.NewSize(480, 680))
+	h.wait()
+	fitsWindow := func(what string) {
+		t.Helper()
+		if w := c.Overlays().Top().MinSize().Width; w > 480 {
+			t.Errorf("%s needs %v px in a 480 px window", what, w)
+		}
+	}
+	open()
+	fitsWindow("the screenshot's viewer")
+	h.tap(s.viewer.del)
+	fitsWindow("the delete confirmation")
+	h.u.closeModal()
+	h.u.closeModal()
+	h.wait()
+	h.u.win.Resize(fyne.NewSize(1040, 680))
+	h.wait()
 	escapeOn("viewer's Close", open().close)
 	if h.dialogOpen() {
 		t.Error("Escape on the viewer's Close left it open")
