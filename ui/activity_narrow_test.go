@@ -196,6 +196,14 @@ func TestActivityFollowsTheDisplaySettings(t *testing.T) {
 		if s.dayLabel.Text != "Monday 23 November 2026" {
 			t.Errorf("the day in New York reads %q", s.dayLabel.Text)
 		}
+		// The longer 12-hour times still fit a 480 px window.
+		h.u.win.Resize(fyne.NewSize(480, 680))
+		h.wait()
+		if got := h.u.win.Content().MinSize().Width; got > 480 {
+			t.Errorf("%s-hour clock: the Activity screen needs %v px", c.clock, got)
+		}
+		h.u.win.Resize(fyne.NewSize(1040, 680))
+		h.wait()
 	}
 }
 
