@@ -625,7 +625,11 @@ func (d *importDialog) showSample() {
 		l.Truncation = fyne.TextTruncateEllipsis
 		objs = append(objs, labelTip(d.tips, l))
 	}
-	d.sampleHead.SetText(fmt.Sprintf("The file's first rows, in your time zone (%s):", u.loc))
+	head := fmt.Sprintf("The file's first rows, in your time zone (%s):", u.loc)
+	if !d.file.Floating() {
+		head = fmt.Sprintf("The file names the zone of its times. Its first rows, in your time zone (%s):", u.loc)
+	}
+	d.sampleHead.SetText(head)
 	d.sample.Objects = objs
 	d.sampleHead.Show()
 	d.sample.Show()

@@ -153,6 +153,14 @@ func TestImportDialogPreviewsTimesInTheUsersZone(t *testing.T) {
 	if got := sampleTexts(d); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("preview in New York times %q, want %q", got, want)
 	}
+	// A file whose times name their zone (Timewarrior's are UTC) asks for none, and says so.
+	d = h.openImportFile("timew.json", `[{"id":1,"start":"20260302T080000Z","end":"20260302T093000Z","tags":["Website"],"annotation":"Header"}]`)
+	if d.zoneRow.Visible() || !strings.HasPrefix(d.sampleHead.Text, "The file names the zone of its times") || !strings.Contains(d.sampleHead.Text, "Europe/Berlin") {
+		t.Errorf("a file with zones: zone asked %v, preview under %q", d.zoneRow.Visible(), d.sampleHead.Text)
+	}
+	if got := sampleTexts(d); len(got) != 1 || !strings.HasPrefix(got[0], "Mon 2 Mar 9:00 AM–10:30 AM · 1.50") {
+		t.Errorf("a file with zones: preview %q", got)
+	}
 }
 
 // TestImportDialogLongNamesInANarrowWindow: with 90-character names (file, client,
