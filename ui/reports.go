@@ -3,12 +3,15 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -59,12 +62,13 @@ type reportsScreen struct {
 	body          *fyne.Container
 	exportBtn     *widget.Button
 
-	// The report shown: its query and days, the time per period and per group.
-	query    app.ReportQuery
-	byPeriod app.Report
-	byGroup  app.Report
-	bars     []export.Bar
-	groups   []export.Bar
+	// The report shown: its query, the bar chart's period, the report by group (what
+	// Export writes), and the rows shown with their time in whole minutes.
+	query   app.ReportQuery
+	period  app.ReportGroup
+	byGroup app.Report
+	bars    []export.Bar
+	groups  []reportRow
 	// cells is the table as shown, a row of name, time and share per group and the total
 	// last (tests read it).
 	cells [][]string
@@ -129,7 +133,7 @@ func (s *reportsScreen) build() fyne.CanvasObject {
 	u.onThemeChange(func() {
 		s.periods.Refresh()
 		s.breakdown.Refresh()
-		s.breakdownSize.SetMinSize(fyne.NewSize(200, float32(export.BreakdownHeight(len(export.GroupBars(s.byGroup, 10)), s.chartStyle()))))
+		s.breakdownSize.SetMinSize(fyne.NewSize(200, float32(export.BreakdownHeight(len(groupBars(s.groups, app.Display{})), s.chartStyle()))))
 	})
 
 	// Wide: the range and two pickers on a line, the other filters on the next; narrow: the
@@ -242,8 +246,137 @@ func periodFor(from, to string) app.ReportGroup {
 	return app.GroupDay
 }
 
-// refresh loads the report the filters select: the time per period for the chart and per
-// group for the breakdown and table, two sums in the store.
+// reportRow is one row of the table: a value of the group and its cells' whole minutes
+// (see cellGroups).
+type reportRow struct {
+	label   string
+	cells   []int64
+	minutes int64 // the cells' sum
+}
+
+// cellGroups are the groups of the report the screen's figures are made of: the group
+// chosen, a second that splits it into cells of one project (one user, grouped by project)
+// and the day. A cell is one project's time on one day, as in the timer and the timesheet,
+// and counts its whole minutes (app.WholeMinutes), or the hundredths of an hour they show;
+// every figure shown is the sum of its cells as shown, so a member's week by project has
+// the timesheet's totals, and the rows add up to the total, in h:mm and in decimal hours.
+func cellGroups(dim app.ReportGroup) []app.ReportGroup {
+	second := app.ReportGroup("project")
+	if dim == second {
+		second = "user"
+	}
+	return []app.ReportGroup{dim, second, app.GroupDay}
+}
+
+// tallyRows sums a cell report per value of its first group: largest first, then by name.
+func tallyRows(cells app.Report) []reportRow {
+	type key struct {
+		id   uuid.UUID
+		name string
+	}
+	at := map[key]int{}
+	var rows []reportRow
+	for _, r := range cells.Rows {
+		if len(r.Values) == 0 {
+			continue
+		}
+		k := key{name: export.ValueName(r.Values[0])}
+		if id := r.Values[0].ID; id != nil {
+			k.id = *id
+		}
+		i, ok := at[k]
+		if !ok {
+			i = len(rows)
+			at[k] = i
+			rows = append(rows, reportRow{label: k.name})
+		}
+		m := app.WholeMinutes(r.Seconds)
+		rows[i].cells = append(rows[i].cells, m)
+		rows[i].minutes += m
+	}
+	slices.SortStableFunc(rows, func(a, b reportRow) int {
+		if a.minutes != b.minutes {
+			return cmp.Compare(b.minutes, a.minutes)
+		}
+		return strings.Compare(a.label, b.label)
+	})
+	return rows
+}
+
+// periodStart is the first day of the period p (day, week from the display's first day, or
+// month) that day falls in.
+func periodStart(day time.Time, p app.ReportGroup, disp app.Display) time.Time {
+	switch p {
+	case app.GroupWeek:
+		return disp.WeekStart(day, time.UTC)
+	case app.GroupMonth:
+		return time.Date(day.Year(), day.Month(), 1, 0, 0, 0, 0, time.UTC)
+	}
+	return day
+}
+
+// periodBars are the bar chart's bars from a cell report: every period p of its range, the
+// time of each the sum of its cells as shown.
+func periodBars(cells app.Report, p app.ReportGroup, disp app.Display) []export.Bar {
+	per := map[string][]int64{}
+	for _, r := range cells.Rows {
+		day, err := time.Parse(app.DateLayout, r.Period)
+		if err != nil {
+			continue
+		}
+		k := periodStart(day, p, disp).Format(app.DateLayout)
+		per[k] = append(per[k], app.WholeMinutes(r.Seconds))
+	}
+	sums := app.Report{From: cells.From, To: cells.To, Group: []app.ReportGroup{p}}
+	for _, k := range slices.Sorted(maps.Keys(per)) {
+		var m int64
+		for _, c := range per[k] {
+			m += c
+		}
+		sums.Rows = append(sums.Rows, app.ReportRow{Period: k, Seconds: m * 60})
+	}
+	bars := export.PeriodBars(sums)
+	// PeriodBars gives every period from the range's first on; each bar writes its cells'
+	// sum as the display shows durations.
+	from, err := time.Parse(app.DateLayout, cells.From)
+	if err != nil {
+		return bars
+	}
+	start := periodStart(from, p, disp)
+	for i := range bars {
+		at := start.AddDate(0, 0, i)
+		switch p {
+		case app.GroupWeek:
+			at = start.AddDate(0, 0, 7*i)
+		case app.GroupMonth:
+			at = start.AddDate(0, i, 0)
+		}
+		bars[i].Text = disp.Sum(per[at.Format(app.DateLayout)]...)
+	}
+	return bars
+}
+
+// groupBars are the breakdown chart's bars: the rows, at most ten, the rest as Other.
+func groupBars(rows []reportRow, disp app.Display) []export.Bar {
+	var bars []export.Bar
+	for i, r := range rows {
+		if i == 9 && len(rows) > 10 {
+			var rest []int64
+			var m int64
+			for _, o := range rows[9:] {
+				rest = append(rest, o.cells...)
+				m += o.minutes
+			}
+			return append(bars, export.Bar{Label: "Other", Seconds: m * 60, Text: disp.Sum(rest...)})
+		}
+		bars = append(bars, export.Bar{Label: r.label, Seconds: r.minutes * 60, Text: disp.Sum(r.cells...)})
+	}
+	return bars
+}
+
+// refresh loads the report the filters select: its cells, which make the chart, the
+// breakdown and the table, and the report by group that Export writes; two sums in the
+// store.
 func (s *reportsScreen) refresh() {
 	if s.rangeSel == nil {
 		return // not built yet
@@ -273,13 +406,19 @@ func (s *reportsScreen) refresh() {
 				return nil, err
 			}
 		}
-		pq, gq := q, q
-		pq.Group = []app.ReportGroup{periodFor(from, to)}
+		cq, dq, gq := q, q, q
+		cq.Group = cellGroups(dim)
+		dq.Group = cellGroups("project") // the days' cells, whatever the group (by tag counts some twice)
 		gq.Group = []app.ReportGroup{dim}
-		byPeriod, err := u.svc.Report(ctx, a, pq)
-		var byGroup app.Report
-		if err == nil {
-			byGroup, err = u.svc.Report(ctx, a, gq)
+		var cells, days, byGroup app.Report
+		var err error
+		for _, r := range []struct {
+			q   app.ReportQuery
+			out *app.Report
+		}{{cq, &cells}, {dq, &days}, {gq, &byGroup}} {
+			if *r.out, err = u.svc.Report(ctx, a, r.q); err != nil {
+				break
+			}
 		}
 		return func() {
 			if req != s.req {
@@ -298,24 +437,33 @@ func (s *reportsScreen) refresh() {
 			}
 			s.errs.set("")
 			s.query = q
-			s.show(byPeriod, byGroup)
+			s.show(cells, days, byGroup)
 		}, nil
 	})
 }
 
-// show lays out a loaded report.
-func (s *reportsScreen) show(byPeriod, byGroup app.Report) {
-	s.byPeriod, s.byGroup = byPeriod, byGroup
-	s.bars = export.PeriodBars(byPeriod)
-	s.groups = export.GroupBars(byGroup, 0)
-	setText(s.rangeLabel, rangeTitle(byPeriod.From, byPeriod.To))
+// show lays out a loaded report: its cells by the group chosen and by project (see
+// cellGroups), and the report by group.
+func (s *reportsScreen) show(cells, days, byGroup app.Report) {
 	disp := s.u.display()
-	totalMins := export.TotalMinutes(byGroup)
-	s.totalText = "Total " + disp.Minutes(totalMins)
+	s.byGroup = byGroup
+	s.period = periodFor(cells.From, cells.To)
+	s.groups = tallyRows(cells)
+	s.bars = periodBars(days, s.period, disp)
+	setText(s.rangeLabel, rangeTitle(cells.From, cells.To))
+	var all []int64
+	var total int64
+	for _, g := range s.groups {
+		all = append(all, g.cells...)
+		total += g.minutes
+	}
+	// The total is the cells added up as shown, as each row is: the rows add up to it.
+	totalText := disp.Sum(all...)
+	s.totalText = "Total " + totalText
 	setText(s.total, s.totalText)
-	setText(s.periodHead, "By "+string(export.ReportPeriod(byPeriod)))
+	setText(s.periodHead, "By "+string(s.period))
 	setText(s.groupHead, s.group.Selected)
-	if totalMins == 0 && len(byGroup.Rows) == 0 {
+	if total == 0 && len(s.groups) == 0 {
 		s.body.Hide()
 		s.empty.Show()
 	} else {
@@ -324,18 +472,13 @@ func (s *reportsScreen) show(byPeriod, byGroup app.Report) {
 	}
 
 	// The breakdown chart shows ten bars at most (the rest as Other), the table all.
-	shown := export.GroupBars(byGroup, 10)
-	s.breakdownSize.SetMinSize(fyne.NewSize(200, float32(export.BreakdownHeight(len(shown), s.chartStyle()))))
+	s.breakdownSize.SetMinSize(fyne.NewSize(200, float32(export.BreakdownHeight(len(groupBars(s.groups, app.Display{})), s.chartStyle()))))
 	s.periods.Refresh()
 	s.breakdown.Refresh()
 
 	s.cells = nil
 	s.table.Objects = nil
 	palette := app.Palette()
-	var total int64
-	for _, g := range s.groups {
-		total += g.Seconds
-	}
 	row := func(colour, name, time, share string, bold bool) {
 		l := widget.NewLabel(name)
 		l.Truncation = fyne.TextTruncateEllipsis
@@ -355,10 +498,10 @@ func (s *reportsScreen) show(byPeriod, byGroup app.Report) {
 		if i < 9 || len(s.groups) <= 10 { // the chart's colours; its Other bar has the tenth
 			colour = palette[min(i, 9)%len(palette)]
 		}
-		row(colour, g.Label, disp.Minutes(app.WholeMinutes(g.Seconds)), sharePercent(g.Seconds, total), false)
+		row(colour, g.label, disp.Sum(g.cells...), sharePercent(g.minutes, total), false)
 	}
 	s.table.Add(widget.NewSeparator())
-	row("", "Total", disp.Minutes(totalMins), "", true)
+	row("", "Total", totalText, "", true)
 	s.table.Refresh()
 }
 
@@ -408,7 +551,7 @@ func (s *reportsScreen) drawPeriods(w, h int) image.Image {
 // drawBreakdown draws the breakdown w device pixels wide.
 func (s *reportsScreen) drawBreakdown(w, _ int) image.Image {
 	st := s.chartStyle()
-	img, err := export.BreakdownChart(export.GroupBars(s.byGroup, 10), max(int(float64(w)/st.Scale), 1), st)
+	img, err := export.BreakdownChart(groupBars(s.groups, s.u.display()), max(int(float64(w)/st.Scale), 1), st)
 	if err != nil {
 		s.u.log.Error("draw chart", "err", err)
 		return image.NewRGBA(image.Rect(0, 0, 1, 1))
@@ -478,8 +621,13 @@ func (s *reportsScreen) chooseFile(k exportKind) {
 func (s *reportsScreen) exportTo(k exportKind, w fyne.URIWriteCloser) {
 	u := s.u
 	a, q, loc := u.actor, s.query, u.loc
+	// A file writes durations in h:mm, its charts as its tables.
+	bars := slices.Clone(s.bars)
+	for i := range bars {
+		bars[i].Text = ""
+	}
 	doc := export.Document{Title: "Time report", From: q.From, To: q.To, Timezone: s.byGroup.Timezone, AsOf: s.byGroup.AsOf,
-		Filters: s.filterLines(), Periods: s.bars, PeriodGroup: export.ReportPeriod(s.byPeriod)}
+		Filters: s.filterLines(), Periods: bars, PeriodGroup: s.period}
 	if l, err := time.LoadLocation(doc.Timezone); err == nil {
 		loc = l
 	}

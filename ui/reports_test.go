@@ -73,7 +73,9 @@ func TestReportsScreen(t *testing.T) {
 	if got := h.u.win.Title(); got != "Reports – Stint" {
 		t.Errorf("title %q", got)
 	}
-	bar := func(label string, secs int64) export.Bar { return export.Bar{Label: label, Seconds: secs} }
+	bar := func(label string, secs int64) export.Bar {
+		return export.Bar{Label: label, Seconds: secs, Text: app.FormatMinuteCount(secs / 60)}
+	}
 	wantBars := []export.Bar{bar("Mon 23", 3*3600), bar("Tue 24", 0), bar("Wed 25", 3*3600+15*60), bar("Thu 26", 0), bar("Fri 27", 0),
 		bar("Sat 28", 0), bar("Sun 29", 0)}
 	if !reflect.DeepEqual(s.bars, wantBars) {
