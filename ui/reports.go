@@ -44,6 +44,8 @@ type reportsScreen struct {
 	client   *picker
 	tag      *picker
 	user     *picker
+	// userBox holds the member filter, shown to those who may read everyone's time.
+	userBox  fyne.CanvasObject
 	billable *widget.Select // billableChoices
 	group    *widget.Select // groupChoices
 	errs     *fieldError
@@ -142,9 +144,8 @@ func (s *reportsScreen) build() fyne.CanvasObject {
 	project, client := fixedWidth(150, s.project.button), fixedWidth(150, s.client.button)
 	tag, user := fixedWidth(150, s.tag.button), fixedWidth(150, s.user.button)
 	billable, group := fixedWidth(170, s.billable), fixedWidth(150, s.group)
-	if !u.actor.Role.Can(app.PermEntriesReadAll) {
-		user.Hide()
-	}
+	s.userBox = user
+	s.followRole()
 	filters := container.NewVBox()
 	u.onNarrow(func(narrow bool) {
 		if narrow {
@@ -189,6 +190,23 @@ func (s *reportsScreen) memberOptions() []pickOption {
 		out = append(out, pickOption{id: m.UserID, label: m.Name, detail: m.Email})
 	}
 	return out
+}
+
+// followRole shows the member filter to those who may read everyone's time, as the role
+// is now (a sync may bring a promotion or take it away); without it, the report is the
+// user's own.
+func (s *reportsScreen) followRole() bool {
+	manager := s.u.actor.Role.Can(app.PermEntriesReadAll)
+	if manager {
+		s.userBox.Show()
+		return true
+	}
+	s.userBox.Hide()
+	s.members = nil
+	if s.user.selected != nil {
+		s.user.set(nil)
+	}
+	return false
 }
 
 // onRange follows the range choice: the custom one shows the days to type (starting from
@@ -384,6 +402,7 @@ func (s *reportsScreen) refresh() {
 	u := s.u
 	s.req++
 	req := s.req
+	manager := s.followRole()
 	from, to := s.days()
 	q := app.ReportQuery{From: from, To: to, Display: u.display(), ProjectID: s.project.selected, ClientID: s.client.selected,
 		TagID: s.tag.selected, UserID: s.user.selected}
@@ -397,10 +416,9 @@ func (s *reportsScreen) refresh() {
 	}
 	dim := app.ReportGroup(strings.TrimPrefix(s.group.Selected, "By "))
 	a := u.actor
-	loadMembers := a.Role.Can(app.PermEntriesReadAll) && s.members == nil
 	u.bg(func(ctx context.Context) (func(), error) {
 		var members []app.Member
-		if loadMembers {
+		if manager { // members come and go too
 			var err error
 			if members, err = app.AllPages(func(lp app.ListParams) (app.Page[app.Member], error) { return u.svc.Members(ctx, a, lp) }); err != nil {
 				return nil, err

@@ -88,3 +88,59 @@ func TestReportsDisplayWeek(t *testing.T) {
 		t.Errorf("weeks %v (%d s), want the last 22 Nov at 6:15 and %d s in all", s.bars, sum, want)
 	}
 }
+
+// TestReportsMemberFilterFollowsTheRole: the member filter shows for the role the user has
+// now, not the one the screen was built with: a member sees only their own time and no
+// filter; promoted (as a sync brings it), the filter appears with the members and the
+// report covers everyone's time; demoted again, it goes, with any member chosen.
+func TestReportsMemberFilterFollowsTheRole(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true, now: time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)})
+	ada := h.actor()
+	boss, err := h.svc.AddMember(h.ctx, ada, app.MemberInput{Name: "Bea Boss", Email: "bea@example.com", Role: app.RoleOwner,
+		Password: "correct horse battery staple"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bea := ada
+	bea.UserID, bea.Role = boss.UserID, app.RoleOwner
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	start := time.Date(2026, 11, 24, 9, 0, 0, 0, berlin)
+	stop := start.Add(2 * time.Hour)
+	if _, err := h.svc.CreateTimeEntry(h.ctx, bea, app.TimeEntryInput{Description: "Bea's", StartedAt: start, StoppedAt: &stop}); err != nil {
+		t.Fatal(err)
+	}
+	h.entryAt("Ada's", nil, start.Add(3*time.Hour), time.Hour)
+	setRole := func(r app.Role) {
+		t.Helper()
+		m, err := h.svc.Member(h.ctx, bea, ada.UserID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.svc.UpdateMember(h.ctx, bea, ada.UserID, app.MemberPatch{Role: &r}, m.Version); err != nil {
+			t.Fatal(err)
+		}
+		h.external() // the poll notices the change, as after a sync round
+	}
+	setRole(app.RoleMember)
+	s := h.reports()
+	if s.userBox.Visible() || s.total.Text != "Total 1:00" {
+		t.Fatalf("member: filter shown %v, %q; want no filter and their own hour", s.userBox.Visible(), s.total.Text)
+	}
+
+	setRole(app.RoleManager)
+	if !s.userBox.Visible() || s.total.Text != "Total 3:00" {
+		t.Fatalf("promoted: filter shown %v, %q; want the filter and everyone's 3:00", s.userBox.Visible(), s.total.Text)
+	}
+	h.pick(s.user, "Bea")
+	if s.query.UserID == nil || *s.query.UserID != boss.UserID || s.total.Text != "Total 2:00" {
+		t.Fatalf("Bea picked: %v, %q", s.query.UserID, s.total.Text)
+	}
+
+	setRole(app.RoleMember)
+	if s.userBox.Visible() || s.user.selected != nil || s.total.Text != "Total 1:00" {
+		t.Errorf("demoted: filter shown %v, picked %v, %q; want their own hour", s.userBox.Visible(), s.user.selected, s.total.Text)
+	}
+	if !s.errs.label.Hidden || h.dialogOpen() {
+		t.Errorf("demoted: error %q, dialog %q", s.errs.label.Text, h.overlayText())
+	}
+}
