@@ -52,7 +52,9 @@ type reportsScreen struct {
 
 	rangeLabel *widget.Label
 	total      *widget.Label
-	totalText  string // the total without the note of a file saved
+	totalText  string
+	// note says where the last file exported went, cut short to the window's width.
+	note       *widget.Label
 	periodHead *widget.Label
 	groupHead  *widget.Label
 	periods    *canvas.Raster
@@ -123,6 +125,10 @@ func (s *reportsScreen) build() fyne.CanvasObject {
 	s.rangeLabel.Truncation = fyne.TextTruncateEllipsis
 	s.total = widget.NewLabel("")
 	s.total.TextStyle = fyne.TextStyle{Bold: true}
+	s.note = widget.NewLabel("")
+	s.note.Truncation = fyne.TextTruncateEllipsis
+	s.note.SizeName = theme.SizeNameCaptionText
+	s.note.Hide()
 	s.periodHead = subHeading("By day")
 	s.groupHead = subHeading("By project")
 	s.periods = canvas.NewRaster(func(w, h int) image.Image { return s.drawPeriods(w, h) })
@@ -160,7 +166,7 @@ func (s *reportsScreen) build() fyne.CanvasObject {
 	head := u.newSwitch(s.rangeLabel, container.NewHBox(s.total, widget.NewButtonWithIcon("Import", theme.UploadIcon(), func() { u.openImport() }), s.exportBtn))
 	s.body = container.NewVBox(s.periodHead, s.periods, s.groupHead, container.NewStack(s.breakdownSize, s.breakdown),
 		widget.NewSeparator(), s.table)
-	return container.NewBorder(container.NewVBox(head, filters, s.errs.label, widget.NewSeparator()), nil, nil, nil,
+	return container.NewBorder(container.NewVBox(head, filters, s.errs.label, labelTip(u.tips, s.note), widget.NewSeparator()), nil, nil, nil,
 		container.NewStack(container.NewVScroll(s.body), s.empty))
 }
 
@@ -670,7 +676,8 @@ func (s *reportsScreen) exportTo(k exportKind, w fyne.URIWriteCloser) {
 		return func() {
 			s.saved = w.URI().Path()
 			u.log.Info("report exported", "format", string(k.format))
-			setText(s.total, s.totalText+" · saved "+w.URI().Name())
+			setText(s.note, "Saved "+w.URI().Path())
+			s.note.Show()
 		}, nil
 	})
 }

@@ -3,9 +3,18 @@
 package ui
 
 import (
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
 
 	"github.com/stinthq/stint/app"
 	"github.com/stinthq/stint/export"
@@ -142,5 +151,126 @@ func TestReportsMemberFilterFollowsTheRole(t *testing.T) {
 	}
 	if !s.errs.label.Hidden || h.dialogOpen() {
 		t.Errorf("demoted: error %q, dialog %q", s.errs.label.Text, h.overlayText())
+	}
+}
+
+// longNamesHarness is a week with 90-character names everywhere a report shows one: a
+// project of a client, a task, a tag and a member, each with time.
+func longNamesHarness(t *testing.T) (*harness, *reportsScreen, string) {
+	t.Helper()
+	h := newHarness(t, harnessOpts{workspace: true, now: time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)})
+	h.u.tipDelay = 0
+	long := strings.Repeat("Quarterly planning ", 5)[:90]
+	a := h.actor()
+	client, err := h.svc.CreateClient(h.ctx, a, app.ClientInput{Name: "Client " + long})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := h.svc.CreateProject(h.ctx, a, app.ProjectInput{Name: long, ClientID: &client.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := h.svc.CreateTask(h.ctx, a, app.TaskInput{ProjectID: p.ID, Name: "Task " + long})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag, err := h.svc.CreateTag(h.ctx, a, app.TagInput{Name: "tag-" + long})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := h.svc.AddMember(h.ctx, a, app.MemberInput{Name: "Member " + long, Email: "m@example.com", Role: app.RoleMember,
+		Password: "correct horse battery staple"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	start := time.Date(2026, 11, 24, 9, 0, 0, 0, berlin)
+	stop := start.Add(2 * time.Hour)
+	if _, err := h.svc.CreateTimeEntry(h.ctx, a, app.TimeEntryInput{Description: long, ProjectID: &p.ID, TaskID: &task.ID,
+		TagIDs: []uuid.UUID{tag.ID}, StartedAt: start, StoppedAt: &stop}); err != nil {
+		t.Fatal(err)
+	}
+	other := a
+	other.UserID, other.Role = m.UserID, app.RoleMember
+	if _, err := h.svc.CreateTimeEntry(h.ctx, other, app.TimeEntryInput{Description: "short", ProjectID: &p.ID, StartedAt: stop,
+		StoppedAt: &[]time.Time{stop.Add(time.Hour)}[0]}); err != nil {
+		t.Fatal(err)
+	}
+	h.external()
+	return h, h.reports(), long
+}
+
+// TestReportsLongNames: 90-character names, in every group and picked in every filter,
+// never make the screen wider than the window, at 1040 px and in the 480 px arrangement;
+// the table cuts them with an ellipsis and shows the whole name on hover, and the filters'
+// buttons shorten them. A file saved under a long name does not widen it either.
+func TestReportsLongNames(t *testing.T) {
+	h, s, long := longNamesHarness(t)
+	c := h.u.win.Canvas()
+	fits := func(what string) {
+		t.Helper()
+		for _, w := range []float32{1040, 480} {
+			h.u.win.Resize(fyne.NewSize(w, 680))
+			h.wait()
+			test.LaidOutObjects(h.u.win.Content())
+			if got := h.u.win.Content().MinSize().Width; got > min(w, narrowBelow) {
+				t.Errorf("%s: Reports needs %v px in a %v px window", what, got, w)
+			}
+		}
+		h.u.win.Resize(fyne.NewSize(1040, 680))
+		h.wait()
+		test.LaidOutObjects(h.u.win.Content())
+	}
+	names := map[string]string{"By project": long, "By client": "Client " + long, "By task": "Task " + long, "By tag": "tag-" + long,
+		"By user": "Member " + long}
+	for _, g := range groupChoices {
+		s.group.SetSelected(g)
+		h.wait()
+		fits(g)
+		h.u.win.Resize(fyne.NewSize(480, 1400)) // too narrow for the whole name, tall enough for the table
+		h.wait()
+		test.LaidOutObjects(h.u.win.Content())
+		var cut *widget.Label
+		for _, o := range test.LaidOutObjects(s.table) {
+			if l, ok := o.(*widget.Label); ok && l.Text == names[g] {
+				cut = l
+			}
+		}
+		if cut == nil || !labelCut(cut) {
+			t.Fatalf("%s: the table shows %q in full or not at all: %q", g, names[g], s.cells)
+		}
+		test.MoveMouse(c, middle(cut))
+		if got := h.u.tips.showing(); got != names[g] {
+			t.Errorf("%s: hovering the cut name shows %q", g, got)
+		}
+		test.MoveMouse(c, fyne.NewPos(1, 1))
+		h.u.win.Resize(fyne.NewSize(1040, 680))
+		h.wait()
+	}
+	s.group.SetSelected("By project")
+	h.pick(s.project, "Quarterly")
+	h.pick(s.client, "Client")
+	h.pick(s.tag, "tag-")
+	h.pick(s.user, "Member")
+	for _, p := range []*picker{s.project, s.client, s.tag, s.user} {
+		if p.selected == nil || utf8.RuneCountInString(p.button.Text) > pickerMaxRunes {
+			t.Errorf("filter %q: picked %v, button %q", p.noneLabel, p.selected, p.button.Text)
+		}
+	}
+	fits("every filter set")
+
+	path := filepath.Join(t.TempDir(), "stint-report-"+strings.ReplaceAll(long, " ", "-")+".csv")
+	w, err := storage.Writer(storage.NewFileURI(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.exportTo(exportKinds[2], w)
+	h.wait()
+	if s.saved != path {
+		t.Fatalf("saved %q, want %q", s.saved, path)
+	}
+	fits("a file saved under a long name")
+	if !s.note.Visible() || s.note.Text != "Saved "+path || !labelCut(s.note) {
+		t.Errorf("note %q shown %v, cut %v", s.note.Text, s.note.Visible(), labelCut(s.note))
 	}
 }

@@ -223,8 +223,8 @@ func TestReportsExport(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkExported(t, k, b)
-			if want := "Total 6:15 · saved " + name; s.total.Text != want {
-				t.Errorf("total line %q, want %q", s.total.Text, want)
+			if want := "Saved " + path; s.note.Text != want || !s.note.Visible() || s.total.Text != "Total 6:15" {
+				t.Errorf("note %q (shown %v), total %q; want %q", s.note.Text, s.note.Visible(), s.total.Text, want)
 			}
 		})
 	}
