@@ -5,11 +5,8 @@ package ui
 import (
 	"cmp"
 	"context"
-	"errors"
-	"fmt"
 	"image"
 	"image/color"
-	"io"
 	"maps"
 	"slices"
 	"strconv"
@@ -19,8 +16,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
@@ -82,8 +77,8 @@ type reportsScreen struct {
 	req int
 	// saved is the last file exported, for the status line and tests.
 	saved string
-	// saveDialog is the save dialog opened last (tests look at it).
-	saveDialog *dialog.FileDialog
+	// exporting is the Export dialog while it is open.
+	exporting *exportDialog
 }
 
 // rangeChoices are the range presets; the last lets the days be typed.
@@ -581,163 +576,4 @@ func (s *reportsScreen) drawBreakdown(w, _ int) image.Image {
 		return image.NewRGBA(image.Rect(0, 0, 1, 1))
 	}
 	return img
-}
-
-// exportKind is one item of the Export menu.
-type exportKind struct {
-	label    string
-	format   export.Format
-	detailed bool
-}
-
-// exportKinds are what Export offers: the report as shown, or its entries.
-var exportKinds = []exportKind{
-	{"PDF report", export.PDF, false},
-	{"Excel workbook (.xlsx)", export.XLSX, false},
-	{"CSV", export.CSV, false},
-	{"JSON", export.JSON, false},
-	{"Entries as Excel workbook", export.XLSX, true},
-	{"Entries as CSV", export.CSV, true},
-	{"Entries as calendar (.ics)", export.ICS, true},
-}
-
-// onExport offers the formats in a menu under the button.
-func (s *reportsScreen) onExport() {
-	var items []*fyne.MenuItem
-	for _, k := range exportKinds {
-		items = append(items, fyne.NewMenuItem(k.label+"…", func() { s.chooseFile(k) }))
-	}
-	c := s.u.win.Canvas()
-	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(s.exportBtn)
-	pos.Y += s.exportBtn.Size().Height
-	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), c, pos)
-}
-
-// fileName is the name the save dialog suggests: stint-report-FROM-TO.EXT.
-func (s *reportsScreen) fileName(k exportKind) string {
-	kind := "report"
-	if k.detailed {
-		kind = "entries"
-	}
-	return fmt.Sprintf("stint-%s-%s-%s.%s", kind, s.query.From, s.query.To, k.format)
-}
-
-// chooseFile asks where to save, then exports there.
-func (s *reportsScreen) chooseFile(k exportKind) {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			s.u.showError(fmt.Errorf("choose a file: %w", err))
-			return
-		}
-		if w != nil {
-			s.exportTo(k, w)
-		}
-	}, s.u.win)
-	d.SetFileName(s.fileName(k))
-	d.SetFilter(storage.NewExtensionFileFilter([]string{"." + string(k.format)}))
-	d.Resize(fyne.NewSize(min(s.u.win.Canvas().Size().Width-20, 800), min(s.u.win.Canvas().Size().Height-20, 560)))
-	s.saveDialog = d
-	s.u.showModal(d, nil, nil)
-}
-
-// exportTo writes the report shown (or its entries) to w in the background, and says where
-// it went.
-func (s *reportsScreen) exportTo(k exportKind, w fyne.URIWriteCloser) {
-	u := s.u
-	a, q, loc := u.actor, s.query, u.loc
-	// A file writes durations in h:mm, its charts as its tables.
-	bars := slices.Clone(s.bars)
-	for i := range bars {
-		bars[i].Text = ""
-	}
-	doc := export.Document{Title: "Time report", From: q.From, To: q.To, Timezone: s.byGroup.Timezone, AsOf: s.byGroup.AsOf,
-		Filters: s.filterLines(), Periods: bars, PeriodGroup: s.period}
-	if l, err := time.LoadLocation(doc.Timezone); err == nil {
-		loc = l
-	}
-	doc.Location = loc
-	rep := s.byGroup
-	if !k.detailed {
-		doc.Summary = &rep
-	}
-	u.bg(func(ctx context.Context) (func(), error) {
-		var err error
-		if k.detailed {
-			doc.Title = "Time entries"
-			doc.Entries, doc.AsOf, err = detailedEntries(ctx, u.svc, a, q)
-		}
-		if err == nil {
-			err = writeExport(k.format, w, doc)
-		}
-		err = errors.Join(err, w.Close())
-		if err != nil {
-			return nil, fmt.Errorf("export %s: %w", w.URI().Name(), err)
-		}
-		return func() {
-			s.saved = w.URI().Path()
-			u.log.Info("report exported", "format", string(k.format))
-			setText(s.note, "Saved "+w.URI().Path())
-			s.note.Show()
-		}, nil
-	})
-}
-
-// writeExport writes doc in format f.
-func writeExport(f export.Format, w io.Writer, doc export.Document) error {
-	switch f {
-	case export.CSV:
-		return export.WriteCSV(w, doc)
-	case export.XLSX:
-		return export.WriteXLSX(w, doc)
-	case export.PDF:
-		return export.WritePDF(w, doc)
-	case export.JSON:
-		return export.WriteJSON(w, doc)
-	case export.ICS:
-		return export.WriteICS(w, doc)
-	}
-	return fmt.Errorf("no writer for %q", f)
-}
-
-// detailedEntries reads every page of a detailed report.
-func detailedEntries(ctx context.Context, svc *app.Service, a app.Actor, q app.ReportQuery) ([]app.DetailedEntry, time.Time, error) {
-	dq := app.DetailedQuery{ListParams: app.ListParams{Limit: app.MaxPageLimit}, From: q.From, To: q.To, Timezone: q.Timezone,
-		UserID: q.UserID, ProjectID: q.ProjectID, ClientID: q.ClientID, TaskID: q.TaskID, TagID: q.TagID, Billable: q.Billable}
-	out := []app.DetailedEntry{}
-	var asOf time.Time
-	for {
-		page, err := svc.DetailedReport(ctx, a, dq)
-		if err != nil {
-			return nil, asOf, err
-		}
-		out, asOf = append(out, page.Items...), page.AsOf
-		if page.NextCursor == "" {
-			return out, asOf, nil
-		}
-		dq.Cursor = page.NextCursor
-	}
-}
-
-// filterLines are the filters set, as the PDF names them.
-func (s *reportsScreen) filterLines() []export.Filter {
-	var out []export.Filter
-	add := func(name string, p *picker) {
-		if p.selected == nil {
-			return
-		}
-		for _, o := range p.options() {
-			if o.id == *p.selected {
-				out = append(out, export.Filter{Name: name, Value: o.label})
-				return
-			}
-		}
-	}
-	add("Project", s.project)
-	add("Client", s.client)
-	add("Tag", s.tag)
-	add("User", s.user)
-	if i := s.billable.SelectedIndex(); i > 0 {
-		out = append(out, export.Filter{Name: "Billable", Value: strings.ToLower(billableChoices[i]) + " only"})
-	}
-	return out
 }

@@ -3,15 +3,17 @@
 package ui
 
 import (
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
@@ -260,11 +262,11 @@ func TestReportsLongNames(t *testing.T) {
 	fits("every filter set")
 
 	path := filepath.Join(t.TempDir(), "stint-report-"+strings.ReplaceAll(long, " ", "-")+".csv")
-	w, err := storage.Writer(storage.NewFileURI(path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.exportTo(exportKinds[2], w)
+	s.exportTo(exportKinds[2], path, func(err error) {
+		if err != nil {
+			t.Errorf("export: %v", err)
+		}
+	})
 	h.wait()
 	if s.saved != path {
 		t.Fatalf("saved %q, want %q", s.saved, path)
@@ -272,5 +274,122 @@ func TestReportsLongNames(t *testing.T) {
 	fits("a file saved under a long name")
 	if !s.note.Visible() || s.note.Text != "Saved "+path || !labelCut(s.note) {
 		t.Errorf("note %q shown %v, cut %v", s.note.Text, s.note.Visible(), labelCut(s.note))
+	}
+}
+
+// TestReportsExportDialogKeys: in the Export dialog Escape closes it from the path and from
+// the format; Ctrl+Enter from the format exports, and while the folder chooser is open it
+// neither exports nor starts the timer behind; Escape closes the chooser first.
+func TestReportsExportDialogKeys(t *testing.T) {
+	h, s := reportsHarness(t)
+	ctrlEnter := &desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault}
+	escape := &fyne.KeyEvent{Name: fyne.KeyEscape}
+	for _, from := range []string{"path", "format"} {
+		h.tap(s.exportBtn)
+		d := s.exporting
+		if from == "path" {
+			d.path.TypedKey(escape)
+		} else {
+			d.format.TypedKey(escape)
+		}
+		h.wait()
+		if s.exporting != nil || h.dialogOpen() {
+			t.Errorf("Escape in the %s left the dialog open", from)
+		}
+	}
+
+	h.tap(s.exportBtn)
+	d := s.exporting
+	path := filepath.Join(t.TempDir(), "week.csv")
+	h.typeInto(d.path, path)
+	h.tap(d.browse)
+	if d.folderDialog == nil || len(h.u.modals) != 2 {
+		t.Fatalf("Browse opened no folder chooser (%d dialogs)", len(h.u.modals))
+	}
+	h.u.shortcuts.handle(ctrlEnter) // the window's shortcut: nothing is focused in the chooser
+	h.wait()
+	if h.running() != nil || s.saved != "" {
+		t.Fatalf("Ctrl+Enter over the folder chooser: timer %v, saved %q", h.running(), s.saved)
+	}
+	h.u.onWindowKey(escape)
+	if len(h.u.modals) != 1 || s.exporting != d {
+		t.Fatalf("Escape closed %d dialogs of 2", 2-len(h.u.modals))
+	}
+	d.format.SetSelectedIndex(2)
+	h.u.win.Canvas().Focus(d.format)
+	h.u.shortcuts.handle(ctrlEnter)
+	h.wait()
+	if s.saved != path || s.exporting != nil || h.running() != nil {
+		t.Errorf("Ctrl+Enter from the format: saved %q, dialog %v, timer %v", s.saved, s.exporting != nil, h.running())
+	}
+}
+
+// TestReportsExportProblems: a path that cannot be written says what went wrong and what
+// to do, next to the path, with the dialog still open (never "Something went wrong" nor a
+// dialog over it); the message goes as soon as the path changes. An existing file is
+// replaced only when asked again.
+func TestReportsExportProblems(t *testing.T) {
+	h, s := reportsHarness(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a-file")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.tap(s.exportBtn)
+	d := s.exporting
+	for _, tc := range []struct {
+		path string
+		want []string
+	}{
+		{filepath.Join(dir, "missing", "r.pdf"), []string{"does not exist", "Browse"}},
+		{filepath.Join(file, "r.pdf"), []string{"is a file, not a folder", "Browse"}},
+		{"r.pdf", []string{"whole path"}},
+		{dir, []string{"is a folder", "Add a file name"}},
+		{"", []string{"Type where the file goes"}},
+	} {
+		h.typeInto(d.path, tc.path)
+		h.tap(d.save)
+		msg := d.errs.label.Text
+		for _, w := range tc.want {
+			if !strings.Contains(msg, w) || !d.errs.label.Visible() {
+				t.Errorf("%q: message %q lacks %q", tc.path, msg, w)
+			}
+		}
+		if s.exporting != d || len(h.u.modals) != 1 || strings.Contains(msg, "Something went wrong") {
+			t.Errorf("%q: dialog open %v, %d dialogs, %q", tc.path, s.exporting == d, len(h.u.modals), msg)
+		}
+		test.Type(d.path, "x")
+		h.wait()
+		if d.errs.label.Visible() {
+			t.Errorf("%q: the message outlives the edit: %q", tc.path, d.errs.label.Text)
+		}
+	}
+	if os.Geteuid() != 0 { // root writes anywhere
+		locked := filepath.Join(dir, "locked")
+		if err := os.Mkdir(locked, 0o500); err != nil {
+			t.Fatal(err)
+		}
+		h.typeInto(d.path, filepath.Join(locked, "r.pdf"))
+		h.tap(d.save)
+		if msg := d.errs.label.Text; !strings.Contains(msg, "permission denied") || !strings.Contains(msg, "Choose a folder") {
+			t.Errorf("unwritable folder: %q", msg)
+		}
+	}
+
+	h.typeInto(d.path, file)
+	h.tap(d.save)
+	if !strings.Contains(d.errs.label.Text, "exists") || s.saved != "" {
+		t.Fatalf("existing file: %q, saved %q", d.errs.label.Text, s.saved)
+	}
+	h.tap(d.save)
+	if b, _ := os.ReadFile(file); s.saved != file || string(b) == "x" || s.exporting != nil {
+		t.Errorf("replacing: saved %q, %d bytes, dialog open %v", s.saved, len(b), s.exporting != nil)
+	}
+	if p := exportProblem("/srv/r.pdf", &os.PathError{Op: "open", Path: "/srv/.r.pdf.1", Err: syscall.EACCES}); !strings.Contains(p, "/srv") ||
+		!strings.Contains(p, "permission denied") || !strings.Contains(p, "Choose a folder") {
+		t.Errorf("permission denied says %q", p)
+	}
+	if p := exportProblem("/srv/r.pdf", &os.PathError{Op: "write", Path: "/srv/.r.pdf.1", Err: syscall.ENOSPC}); !strings.Contains(p, "full") {
+		t.Errorf("a full disk says %q", p)
 	}
 }
