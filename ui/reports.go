@@ -405,7 +405,9 @@ func (s *reportsScreen) refresh() {
 	req := s.req
 	manager := s.followRole()
 	from, to := s.days()
-	q := app.ReportQuery{From: from, To: to, Display: u.display(), ProjectID: s.project.selected, ClientID: s.client.selected,
+	// The days are cut in the zone they were reckoned in, the window's (app.PickZone), even
+	// when the user's zone changed elsewhere since it last reloaded.
+	q := app.ReportQuery{From: from, To: to, Timezone: u.loc.String(), Display: u.display(), ProjectID: s.project.selected, ClientID: s.client.selected,
 		TagID: s.tag.selected, UserID: s.user.selected}
 	switch s.billable.SelectedIndex() {
 	case 1:

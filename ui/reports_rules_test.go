@@ -393,3 +393,46 @@ func TestReportsExportProblems(t *testing.T) {
 		t.Errorf("a full disk says %q", p)
 	}
 }
+
+// TestReportsOneTimeZone: the range, its days and the bars are cut in the user's time zone,
+// the workspace's by default, never the machine's: with the machine in Los Angeles and the
+// workspace in Tokyo, early Monday in Tokyo is already this week's first day; once the user
+// sets New York as their own zone, the same moment is Sunday of the week before.
+func TestReportsOneTimeZone(t *testing.T) {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	machine := time.Local
+	time.Local = la
+	t.Cleanup(func() { time.Local = machine })
+	h := newHarness(t, harnessOpts{workspace: true, timezone: "Asia/Tokyo", now: time.Date(2026, 11, 29, 20, 0, 0, 0, time.UTC)})
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	p := h.project("Night shift")
+	h.entryAt("early", &p, time.Date(2026, 11, 30, 1, 0, 0, 0, tokyo), 2*time.Hour)
+	h.external()
+	s := h.reports()
+	if s.query.From != "2026-11-30" || s.rangeLabel.Text != "30 Nov – 6 Dec 2026" || s.total.Text != "Total 2:00" ||
+		len(s.bars) != 7 || s.bars[0] != (export.Bar{Label: "Mon 30", Seconds: 7200, Text: "2:00"}) {
+		t.Errorf("Tokyo: from %s, %q, %q, bars %v; want the week of Mon 30 Nov with 2:00 on Monday", s.query.From, s.rangeLabel.Text, s.total.Text, s.bars)
+	}
+
+	if _, err := h.svc.SetMyTimezone(h.ctx, h.actor(), "America/New_York"); err != nil {
+		t.Fatal(err)
+	}
+	// Until the window takes the new zone, the report keeps the one its days were cut in,
+	// as the timer and the timesheet do.
+	s.refresh()
+	h.wait()
+	if s.query.From != "2026-11-30" || s.total.Text != "Total 2:00" || s.byGroup.Timezone != "Asia/Tokyo" {
+		t.Errorf("before the reload: from %s, %q in %s; want the Tokyo week throughout", s.query.From, s.total.Text, s.byGroup.Timezone)
+	}
+	h.u.reload()
+	h.wait()
+	if s.query.From != "2026-11-23" || s.total.Text != "Total 2:00" || len(s.bars) != 7 || s.bars[6] != (export.Bar{Label: "Sun 29", Seconds: 7200, Text: "2:00"}) {
+		t.Errorf("New York: from %s, %q, bars %v; want the week of Mon 23 Nov with 2:00 on Sunday", s.query.From, s.total.Text, s.bars)
+	}
+	if s.byGroup.Timezone != "America/New_York" {
+		t.Errorf("the report (and its files) in %q", s.byGroup.Timezone)
+	}
+}
