@@ -5,6 +5,7 @@ package ui
 import (
 	"cmp"
 	"context"
+	"errors"
 	"image"
 	"image/color"
 	"maps"
@@ -100,6 +101,8 @@ func (s *reportsScreen) build() fyne.CanvasObject {
 	s.from, s.to = newEntry(u.shortcuts, "from"), newEntry(u.shortcuts, "to")
 	s.from.OnSubmitted = func(string) { s.refresh() }
 	s.to.OnSubmitted = func(string) { s.refresh() }
+	s.from.OnChanged = func(string) { s.onDayTyped() }
+	s.to.OnChanged = func(string) { s.onDayTyped() }
 	s.custom = container.NewHBox(fixedWidth(104, s.from), widget.NewLabel("–"), fixedWidth(104, s.to))
 	s.custom.Hide()
 	s.project = newPicker(u, "All projects", u.projectOptions, func(*uuid.UUID) { s.refresh() })
@@ -224,6 +227,38 @@ func (s *reportsScreen) onRange() {
 	}
 	s.custom.Hide()
 	s.refresh()
+}
+
+// onDayTyped follows a custom range as it is typed: a message about the days goes with the
+// edit that may fix it, and two whole dates apply at once (Enter applies anything else).
+func (s *reportsScreen) onDayTyped() {
+	s.errs.set("")
+	_, err1 := time.Parse(app.DateLayout, strings.TrimSpace(s.from.Text))
+	_, err2 := time.Parse(app.DateLayout, strings.TrimSpace(s.to.Text))
+	if err1 == nil && err2 == nil && s.custom.Visible() {
+		s.refresh()
+	}
+}
+
+// rangeMessage says what is wrong with the days typed, naming the field.
+func rangeMessage(err error) string {
+	var ve *app.ValidationError
+	if !errors.As(err, &ve) {
+		return userMessage(err)
+	}
+	var parts []string
+	for _, f := range ve.Fields {
+		msg := strings.NewReplacer("before from", "before the first", "after from", "after the first").Replace(f.Message)
+		switch f.Field {
+		case "from":
+			parts = append(parts, "The first day "+msg+".")
+		case "to":
+			parts = append(parts, "The last day "+msg+".")
+		default:
+			parts = append(parts, sentence(msg))
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // days returns the range chosen as dates (YYYY-MM-DD), in the user's zone.
@@ -453,7 +488,7 @@ func (s *reportsScreen) refresh() {
 					u.showError(err)
 					return
 				}
-				s.errs.set(userMessage(err))
+				s.errs.set(rangeMessage(err))
 				return
 			}
 			s.errs.set("")

@@ -436,3 +436,32 @@ func TestReportsOneTimeZone(t *testing.T) {
 		t.Errorf("the report (and its files) in %q", s.byGroup.Timezone)
 	}
 }
+
+// TestReportsRangeMessages: a custom range that cannot be reported says which day is wrong
+// and how; the message goes with the edit that fixes it, and two whole dates apply without
+// Enter.
+func TestReportsRangeMessages(t *testing.T) {
+	h, s := reportsHarness(t)
+	s.rangeSel.SetSelected("Custom")
+	h.wait()
+	h.typeInto(s.from, "2026-11-25")
+	h.typeInto(s.to, "2026-11-01")
+	h.enter(s.to)
+	if msg := s.errs.label.Text; !s.errs.label.Visible() || msg != "The last day must not be before the first." {
+		t.Errorf("a range ending before it starts: %q", msg)
+	}
+	h.typeInto(s.to, "2026-11-25")
+	if s.errs.label.Visible() || s.query.To != "2026-11-25" || s.total.Text != "Total 3:15" {
+		t.Errorf("fixed: message %q (shown %v), to %s, %q", s.errs.label.Text, s.errs.label.Visible(), s.query.To, s.total.Text)
+	}
+	h.typeInto(s.from, "25.11.2026")
+	h.enter(s.from)
+	if msg := s.errs.label.Text; msg != "The first day must be a date like 2026-11-23." {
+		t.Errorf("a day not written as a date: %q", msg)
+	}
+	test.Type(s.from, "x")
+	h.wait()
+	if s.errs.label.Visible() {
+		t.Errorf("the message outlives the edit: %q", s.errs.label.Text)
+	}
+}
