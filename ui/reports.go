@@ -49,8 +49,11 @@ type reportsScreen struct {
 	rangeLabel *widget.Label
 	total      *widget.Label
 	totalText  string
-	// note says where the last file exported went, cut short to the window's width.
+	// note says where the last file exported went, cut short to the window's width, on a
+	// line (noteBox, with its tip) that shows once there is one.
 	note       *widget.Label
+	noteBox    fyne.CanvasObject
+	top        *fyne.Container // the heading, filters and messages over the report
 	periodHead *widget.Label
 	groupHead  *widget.Label
 	periods    *canvas.Raster
@@ -126,7 +129,8 @@ func (s *reportsScreen) build() fyne.CanvasObject {
 	s.note = widget.NewLabel("")
 	s.note.Truncation = fyne.TextTruncateEllipsis
 	s.note.SizeName = theme.SizeNameCaptionText
-	s.note.Hide()
+	s.noteBox = labelTip(u.tips, s.note)
+	s.noteBox.Hide()
 	s.periodHead = subHeading("By day")
 	s.groupHead = subHeading("By project")
 	s.periods = canvas.NewRaster(func(w, h int) image.Image { return s.drawPeriods(w, h) })
@@ -164,7 +168,8 @@ func (s *reportsScreen) build() fyne.CanvasObject {
 	head := u.newSwitch(s.rangeLabel, container.NewHBox(s.total, widget.NewButtonWithIcon("Import", theme.UploadIcon(), func() { u.openImport() }), s.exportBtn))
 	s.body = container.NewVBox(s.periodHead, s.periods, s.groupHead, container.NewStack(s.breakdownSize, s.breakdown),
 		widget.NewSeparator(), s.table)
-	return container.NewBorder(container.NewVBox(head, filters, s.errs.label, labelTip(u.tips, s.note), widget.NewSeparator()), nil, nil, nil,
+	s.top = container.NewVBox(head, filters, s.errs.label, s.noteBox, widget.NewSeparator())
+	return container.NewBorder(s.top, nil, nil, nil,
 		container.NewStack(container.NewVScroll(s.body), s.empty))
 }
 

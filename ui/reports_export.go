@@ -296,7 +296,7 @@ func (s *reportsScreen) exportTo(k exportKind, path string, done func(error)) {
 			s.saved = path
 			u.log.Info("report exported", "format", string(k.format))
 			setText(s.note, "Saved "+path)
-			s.note.Show()
+			s.noteBox.Show()
 			done(nil)
 		}, nil
 	})

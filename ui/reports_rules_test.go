@@ -261,6 +261,8 @@ func TestReportsLongNames(t *testing.T) {
 	}
 	fits("every filter set")
 
+	// No line is kept for the note before there is one.
+	before := s.top.MinSize().Height
 	path := filepath.Join(t.TempDir(), "stint-report-"+strings.ReplaceAll(long, " ", "-")+".csv")
 	s.exportTo(exportKinds[2], path, func(err error) {
 		if err != nil {
@@ -272,8 +274,11 @@ func TestReportsLongNames(t *testing.T) {
 		t.Fatalf("saved %q, want %q", s.saved, path)
 	}
 	fits("a file saved under a long name")
-	if !s.note.Visible() || s.note.Text != "Saved "+path || !labelCut(s.note) {
-		t.Errorf("note %q shown %v, cut %v", s.note.Text, s.note.Visible(), labelCut(s.note))
+	if !s.noteBox.Visible() || s.note.Text != "Saved "+path || !labelCut(s.note) {
+		t.Errorf("note %q shown %v, cut %v", s.note.Text, s.noteBox.Visible(), labelCut(s.note))
+	}
+	if after := s.top.MinSize().Height; after <= before {
+		t.Errorf("the heading is %v high before a file is saved and %v after: an empty line waits for the note", before, after)
 	}
 }
 

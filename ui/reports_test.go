@@ -218,7 +218,7 @@ func TestReportsExport(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkExported(t, k, b)
-			if want := "Saved " + path; s.note.Text != want || !s.note.Visible() || s.total.Text != "Total 6:15" {
+			if want := "Saved " + path; s.note.Text != want || !s.noteBox.Visible() || s.total.Text != "Total 6:15" {
 				t.Errorf("note %q (shown %v), total %q; want %q", s.note.Text, s.note.Visible(), s.total.Text, want)
 			}
 		})
