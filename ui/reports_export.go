@@ -105,7 +105,7 @@ func (s *reportsScreen) onExport() {
 	d.save.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel", func() { d.dialog.Hide() })
 	d.format.SetSelectedIndex(0)
-	d.path.SetText(filepath.Join(s.exportDir(), s.fileName(exportKinds[0])))
+	d.setPath(filepath.Join(s.exportDir(), s.fileName(exportKinds[0])))
 	d.suggested = s.fileName(exportKinds[0])
 	d.format.OnChanged = func(string) { d.onFormat() }
 	d.path.OnChanged = func(string) { d.errs.set(""); d.replace = "" }
@@ -168,7 +168,14 @@ func (d *exportDialog) onFormat() {
 	default:
 		name = strings.TrimSuffix(name, filepath.Ext(name)) + "." + string(k.format)
 	}
-	d.path.SetText(filepath.Join(dir, name))
+	d.setPath(filepath.Join(dir, name))
+}
+
+// setPath shows a path with the cursor at its end, so the file's name is in view.
+func (d *exportDialog) setPath(p string) {
+	d.path.SetText(p)
+	d.path.CursorColumn = len([]rune(p))
+	d.path.Refresh()
 }
 
 // onBrowse picks the folder the file goes to.
@@ -180,7 +187,7 @@ func (d *exportDialog) onBrowse() {
 			return
 		}
 		if dir != nil {
-			d.path.SetText(filepath.Join(dir.Path(), filepath.Base(d.path.Text)))
+			d.setPath(filepath.Join(dir.Path(), filepath.Base(d.path.Text)))
 		}
 	}, u.win)
 	if l, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(d.path.Text))); err == nil {

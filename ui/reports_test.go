@@ -186,6 +186,9 @@ func TestReportsExport(t *testing.T) {
 	if got := filepath.Base(d.path.Text); got != "stint-report-2026-11-23-2026-11-29.pdf" || !filepath.IsAbs(d.path.Text) {
 		t.Errorf("suggested path %q", d.path.Text)
 	}
+	if d.path.CursorColumn != len([]rune(d.path.Text)) {
+		t.Errorf("cursor at %d of %q: the file's name is out of view", d.path.CursorColumn, d.path.Text)
+	}
 	d.format.SetSelectedIndex(5)
 	if got := filepath.Base(d.path.Text); got != "stint-entries-2026-11-23-2026-11-29.csv" {
 		t.Errorf("the suggestion for entries as CSV is %q", got)
