@@ -75,6 +75,8 @@ type reportsScreen struct {
 	// cells is the table as shown, a row of name, time and share per group and the total
 	// last (tests read it).
 	cells [][]string
+	// dots are the table's colour dots, row by row.
+	dots []*dot
 	// members are the organization's, for a manager's user filter.
 	members []app.Member
 	// req numbers loads, so a slow old answer never replaces a newer one.
@@ -537,7 +539,7 @@ func (s *reportsScreen) show(cells, days, byGroup app.Report) {
 	s.periods.Refresh()
 	s.breakdown.Refresh()
 
-	s.cells = nil
+	s.cells, s.dots = nil, nil
 	s.table.Objects = nil
 	palette := app.Palette()
 	row := func(colour, name, time, share string, bold bool) {
@@ -551,6 +553,10 @@ func (s *reportsScreen) show(cells, days, byGroup app.Report) {
 		sl.Alignment = fyne.TextAlignTrailing
 		d := newDot(10)
 		d.set(colour)
+		if bold {
+			d.circle.Hide() // the total has no colour, nor the ring of a value without one
+		}
+		s.dots = append(s.dots, d)
 		s.table.Add(container.NewBorder(nil, nil, d.box, container.NewHBox(fixedWidth(80, tl), fixedWidth(56, sl)), labelTip(s.u.tips, l)))
 		s.cells = append(s.cells, []string{name, time, share})
 	}

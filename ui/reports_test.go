@@ -84,6 +84,9 @@ func TestReportsScreen(t *testing.T) {
 		}
 	}
 	check("by project", [][]string{{"Website", "5:30", "88%"}, {"Admin", "0:45", "12%"}, {"Total", "6:15", ""}})
+	if len(s.dots) != 3 || !s.dots[0].circle.Visible() || s.dots[2].circle.Visible() {
+		t.Errorf("dots: want the rows' colours and none beside the total")
+	}
 	if s.rangeLabel.Text != "23 – 29 November 2026" || !strings.HasPrefix(s.total.Text, "Total 6:15") {
 		t.Errorf("heading %q, total %q", s.rangeLabel.Text, s.total.Text)
 	}
