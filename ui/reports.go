@@ -6,6 +6,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"maps"
@@ -56,8 +57,11 @@ type reportsScreen struct {
 	top        *fyne.Container // the heading, filters and messages over the report
 	periodHead *widget.Label
 	groupHead  *widget.Label
-	periods    *canvas.Raster
-	breakdown  *canvas.Raster
+	// twice says, grouped by tag, that entries with several tags count in each tag's row
+	// (shown when some do, so the total exceeds the time tracked).
+	twice     *widget.Label
+	periods   *canvas.Raster
+	breakdown *canvas.Raster
 	// breakdownSize keeps the breakdown as tall as its bars.
 	breakdownSize *canvas.Rectangle
 	table         *fyne.Container
@@ -135,6 +139,10 @@ func (s *reportsScreen) build() fyne.CanvasObject {
 	s.noteBox.Hide()
 	s.periodHead = subHeading("By day")
 	s.groupHead = subHeading("By project")
+	s.twice = widget.NewLabel("")
+	s.twice.Wrapping = fyne.TextWrapWord
+	s.twice.SizeName = theme.SizeNameCaptionText
+	s.twice.Hide()
 	s.periods = canvas.NewRaster(func(w, h int) image.Image { return s.drawPeriods(w, h) })
 	s.periods.SetMinSize(fyne.NewSize(200, 200))
 	s.breakdown = canvas.NewRaster(func(w, h int) image.Image { return s.drawBreakdown(w, h) })
@@ -168,7 +176,7 @@ func (s *reportsScreen) build() fyne.CanvasObject {
 		filters.Refresh()
 	})
 	head := u.newSwitch(s.rangeLabel, container.NewHBox(s.total, widget.NewButtonWithIcon("Import", theme.UploadIcon(), func() { u.openImport() }), s.exportBtn))
-	s.body = container.NewVBox(s.periodHead, s.periods, s.groupHead, container.NewStack(s.breakdownSize, s.breakdown),
+	s.body = container.NewVBox(s.periodHead, s.periods, s.groupHead, s.twice, container.NewStack(s.breakdownSize, s.breakdown),
 		widget.NewSeparator(), s.table)
 	s.top = container.NewVBox(head, filters, s.errs.label, s.noteBox, widget.NewSeparator())
 	return container.NewBorder(s.top, nil, nil, nil,
@@ -526,6 +534,19 @@ func (s *reportsScreen) show(cells, days, byGroup app.Report) {
 	setText(s.total, s.totalText)
 	setText(s.periodHead, "By "+string(s.period))
 	setText(s.groupHead, s.group.Selected)
+	var tracked int64
+	var dayCells []int64
+	for _, r := range days.Rows {
+		dayCells = append(dayCells, app.WholeMinutes(r.Seconds))
+		tracked += app.WholeMinutes(r.Seconds)
+	}
+	if total > tracked {
+		s.twice.SetText(fmt.Sprintf("An entry with several tags counts in each tag's row, so these rows add up to more than the %s tracked.",
+			disp.Sum(dayCells...)))
+		s.twice.Show()
+	} else {
+		s.twice.Hide()
+	}
 	if total == 0 && len(s.groups) == 0 {
 		s.body.Hide()
 		s.empty.Show()

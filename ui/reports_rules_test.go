@@ -470,3 +470,34 @@ func TestReportsRangeMessages(t *testing.T) {
 		t.Errorf("the message outlives the edit: %q", s.errs.label.Text)
 	}
 }
+
+// TestReportsTwiceByTag: grouped by tag, an entry with two tags counts in both rows; the
+// screen says so, with the time tracked, when it makes the total exceed it.
+func TestReportsTwiceByTag(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true, now: time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)})
+	a := h.actor()
+	var tags []uuid.UUID
+	for _, n := range []string{"design", "review"} {
+		tag, err := h.svc.CreateTag(h.ctx, a, app.TagInput{Name: n})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tags = append(tags, tag.ID)
+	}
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	start := time.Date(2026, 11, 24, 9, 0, 0, 0, berlin)
+	stop := start.Add(90 * time.Minute)
+	if _, err := h.svc.CreateTimeEntry(h.ctx, a, app.TimeEntryInput{Description: "both", TagIDs: tags, StartedAt: start, StoppedAt: &stop}); err != nil {
+		t.Fatal(err)
+	}
+	h.external()
+	s := h.reports()
+	if s.twice.Visible() {
+		t.Errorf("by project: %q", s.twice.Text)
+	}
+	s.group.SetSelected("By tag")
+	h.wait()
+	if !s.twice.Visible() || !strings.Contains(s.twice.Text, "several tags") || !strings.Contains(s.twice.Text, "1:30 tracked") || s.total.Text != "Total 3:00" {
+		t.Errorf("by tag: note %q (shown %v), %q", s.twice.Text, s.twice.Visible(), s.total.Text)
+	}
+}
