@@ -36,11 +36,11 @@ type importDialog struct {
 
 	fileName *widget.Label
 	choose   *widget.Button
-	format   *widget.Select
+	format   *escSelect
 	zoneRow  *fyne.Container
 	zone     *entry
-	people   *widget.Select
-	member   *widget.Select
+	people   *escSelect
+	member   *escSelect
 	// memberRow holds member, shown with the "one member" choice.
 	memberRow *fyne.Container
 	skip      *widget.Check
@@ -125,7 +125,7 @@ func (u *UI) openImport() *importDialog {
 	for i, c := range importFormats {
 		labels[i] = c.label
 	}
-	d.format = widget.NewSelect(labels, nil)
+	d.format = newEscSelect(u, labels) // Escape closes the dialog from it too
 	d.format.SetSelectedIndex(0)
 	d.format.OnChanged = func(string) { d.reparse() }
 	d.zone = newEntry(u.shortcuts, "Europe/Berlin")
@@ -142,8 +142,9 @@ func (u *UI) openImport() *importDialog {
 	if u.actor.Role.Can(app.PermEntriesManageAll) {
 		people = append(people, peopleMember)
 	}
-	d.people = widget.NewSelect(people, nil)
-	d.member = widget.NewSelect(nil, func(string) { d.preview() })
+	d.people = newEscSelect(u, people)
+	d.member = newEscSelect(u, nil)
+	d.member.OnChanged = func(string) { d.preview() }
 	d.member.PlaceHolder = "Choose a member"
 	d.member.Hide()
 	d.people.OnChanged = func(choice string) {

@@ -501,3 +501,24 @@ func TestReportsTwiceByTag(t *testing.T) {
 		t.Errorf("by tag: note %q (shown %v), %q", s.twice.Text, s.twice.Visible(), s.total.Text)
 	}
 }
+
+// TestReportsImportDialogEscape: the Import dialog, which the Reports screen opens, closes on
+// Escape from its choices too (a focused stock Select swallowed it).
+func TestReportsImportDialogEscape(t *testing.T) {
+	h, _ := reportsHarness(t)
+	for _, which := range []string{"format", "people"} {
+		d := h.u.openImport()
+		h.wait()
+		sel := d.format
+		if which == "people" {
+			sel = d.people
+		}
+		h.u.win.Canvas().Focus(sel)
+		sel.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+		h.wait()
+		if len(h.u.modals) != 0 {
+			t.Errorf("Escape on the %s choice left %d dialogs open", which, len(h.u.modals))
+			h.u.closeModal()
+		}
+	}
+}
