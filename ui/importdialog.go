@@ -40,16 +40,16 @@ type importDialog struct {
 	tips     *tipLayer
 	fileName *widget.Label
 	choose   *dialogButton
-	format   *dialogSelect
+	format   *selectBox
 	zoneRow  *fyne.Container
 	zone     *entry
 	// zoneNote says in which zone the file's times are read, or that they carry their own.
 	zoneNote *widget.Label
-	people   *dialogSelect
+	people   *selectBox
 	member   *picker
 	// memberRow holds member, shown with the "one member" choice.
 	memberRow *fyne.Container
-	skip      *dialogCheck
+	skip      *check
 	errs      *fieldError
 
 	summary *widget.Label
@@ -139,7 +139,7 @@ func (u *UI) openImport() *importDialog {
 	for i, c := range importFormats {
 		labels[i] = c.label
 	}
-	d.format = newDialogSelect(u, labels, nil)
+	d.format = newSelectBox(u, labels, nil)
 	d.format.SetSelectedIndex(0)
 	d.format.OnChanged = func(string) { d.reparse() }
 	d.zone = newEntry(u.shortcuts, "Europe/Berlin")
@@ -162,7 +162,7 @@ func (u *UI) openImport() *importDialog {
 	if u.actor.Role.Can(app.PermEntriesManageAll) {
 		people = append(people, peopleMember)
 	}
-	d.people = newDialogSelect(u, people, nil)
+	d.people = newSelectBox(u, people, nil)
 	d.member = newPicker(u, "Choose a member", d.memberOptions, func(*uuid.UUID) { d.preview() })
 	d.member.button.layer = d.tips // the window's layer lies under the dialog
 	d.people.OnChanged = func(choice string) {
@@ -170,7 +170,7 @@ func (u *UI) openImport() *importDialog {
 		d.memberRow.Refresh()
 		d.preview()
 	}
-	d.skip = newDialogCheck(u, "Import the other rows when some have problems", func(bool) { d.showPlan() })
+	d.skip = newCheck(u, "Import the other rows when some have problems", func(bool) { d.showPlan() })
 	d.errs = newFieldError()
 
 	d.summary = widget.NewLabel("Choose a file exported from Toggl Track, Clockify, Kimai, solidtime, Timewarrior or Stint. Nothing is written before you press Import.")
@@ -716,94 +716,4 @@ func (d *importDialog) onClose() {
 		return
 	}
 	d.dialog.Hide()
-}
-
-// Fyne gives a key to the focused widget alone, and a button, a select, a check or a list
-// with the focus drops Escape: it never reaches the window, which closes the dialog in
-// front. The dialog's own widgets pass Escape on to it. (Ctrl+Enter needs no help: these
-// widgets take no shortcuts, so it reaches the window's, which submit the dialog.)
-
-// dialogButton is a button in a dialog: Escape on it closes the dialog.
-type dialogButton struct {
-	widget.Button
-	u *UI
-}
-
-func newDialogButton(u *UI, text string, icon fyne.Resource, tapped func()) *dialogButton {
-	b := &dialogButton{u: u}
-	b.Text, b.Icon, b.OnTapped = text, icon, tapped
-	b.ExtendBaseWidget(b)
-	return b
-}
-
-// TypedKey closes the dialog in front on Escape.
-func (b *dialogButton) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape && b.u.closeModal() {
-		return
-	}
-	b.Button.TypedKey(k)
-}
-
-// dialogSelect is a select in a dialog: Escape on it closes the dialog.
-type dialogSelect struct {
-	widget.Select
-	u *UI
-}
-
-func newDialogSelect(u *UI, options []string, changed func(string)) *dialogSelect {
-	s := &dialogSelect{u: u}
-	s.Options, s.OnChanged = options, changed
-	s.PlaceHolder = "(Select one)"
-	s.ExtendBaseWidget(s)
-	return s
-}
-
-// TypedKey closes the dialog in front on Escape.
-func (s *dialogSelect) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape && s.u.closeModal() {
-		return
-	}
-	s.Select.TypedKey(k)
-}
-
-// dialogCheck is a check box in a dialog: Escape on it closes the dialog.
-type dialogCheck struct {
-	widget.Check
-	u *UI
-}
-
-func newDialogCheck(u *UI, text string, changed func(bool)) *dialogCheck {
-	c := &dialogCheck{u: u}
-	c.Text, c.OnChanged = text, changed
-	c.ExtendBaseWidget(c)
-	return c
-}
-
-// TypedKey closes the dialog in front on Escape.
-func (c *dialogCheck) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape && c.u.closeModal() {
-		return
-	}
-	c.Check.TypedKey(k)
-}
-
-// dialogList is a list in a dialog: Escape on it closes the dialog.
-type dialogList struct {
-	widget.List
-	u *UI
-}
-
-func newDialogList(u *UI, length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject)) *dialogList {
-	l := &dialogList{u: u}
-	l.Length, l.CreateItem, l.UpdateItem = length, create, update
-	l.ExtendBaseWidget(l)
-	return l
-}
-
-// TypedKey closes the dialog in front on Escape.
-func (l *dialogList) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape && l.u.closeModal() {
-		return
-	}
-	l.List.TypedKey(k)
 }

@@ -564,3 +564,50 @@ func refreshTree(o fyne.CanvasObject) {
 		o.Refresh()
 	}
 }
+
+// Fyne gives a key to the focused widget alone, and a button, a select, a check or a list
+// with the focus drops Escape: it never reaches the window, which closes the dialog in
+// front. The dialog's own widgets (dialogButton, dialogList, check, selectBox) pass Escape on to it. (Ctrl+Enter needs no help: these
+// widgets take no shortcuts, so it reaches the window's, which submit the dialog.)
+
+// dialogButton is a button in a dialog: Escape on it closes the dialog.
+type dialogButton struct {
+	widget.Button
+	u *UI
+}
+
+func newDialogButton(u *UI, text string, icon fyne.Resource, tapped func()) *dialogButton {
+	b := &dialogButton{u: u}
+	b.Text, b.Icon, b.OnTapped = text, icon, tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// TypedKey closes the dialog in front on Escape.
+func (b *dialogButton) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && b.u.closeModal() {
+		return
+	}
+	b.Button.TypedKey(k)
+}
+
+// dialogList is a list in a dialog: Escape on it closes the dialog.
+type dialogList struct {
+	widget.List
+	u *UI
+}
+
+func newDialogList(u *UI, length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject)) *dialogList {
+	l := &dialogList{u: u}
+	l.Length, l.CreateItem, l.UpdateItem = length, create, update
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// TypedKey closes the dialog in front on Escape.
+func (l *dialogList) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && l.u.closeModal() {
+		return
+	}
+	l.List.TypedKey(k)
+}
