@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -74,4 +75,38 @@ func (s *Service) rowConflicts(ctx context.Context, a Actor, id uuid.UUID) (Page
 		return Page[SyncConflict]{}, err
 	}
 	return Page[SyncConflict]{Items: cs}, nil
+}
+
+// ConflictRemote is a team server that shows its conflict log; the HTTP remote of package
+// sync is one.
+type ConflictRemote interface {
+	// Conflicts reads org's log: one row's when entity is set, else the newest limit.
+	Conflicts(ctx context.Context, org uuid.UUID, entity *uuid.UUID, limit int) ([]SyncConflict, error)
+}
+
+// Conflicts reads the newest limit records of the team server's conflict log for a (the
+// log lives on the server, which resolves the edits): an error wrapping ErrNotFound when this device
+// syncs with no server.
+func (w *SyncWorker) Conflicts(ctx context.Context, a Actor, limit int) ([]SyncConflict, error) {
+	var url string
+	if err := w.svc.store.Read(ctx, func(tx Tx) error {
+		var err error
+		url, err = optionalSetting(ctx, tx, settingSyncURL)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	tok, err := w.opts.Tokens.RemoteToken()
+	if url == "" || tok == "" || err != nil || w.opts.Dial == nil {
+		return nil, fmt.Errorf("conflicts: %w: %w", errNotConnected, ErrNotFound)
+	}
+	remote, err := w.opts.Dial(url, tok)
+	if err != nil {
+		return nil, err
+	}
+	cr, ok := remote.(ConflictRemote)
+	if !ok {
+		return nil, fmt.Errorf("conflicts: the team server's client reads no conflict log: %w", errors.ErrUnsupported)
+	}
+	return cr.Conflicts(ctx, a.OrgID, nil, limit)
 }
