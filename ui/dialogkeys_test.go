@@ -1,0 +1,281 @@
+//go:build !headless
+
+package ui
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"github.com/google/uuid"
+
+	"github.com/stinthq/stint/app"
+)
+
+// dialogOpener opens one of the app's dialogs. site is where the dialog is made: the
+// source file and the function holding the dialog.New… or showModal call.
+type dialogOpener struct {
+	name string
+	site string
+	open func(h *harness)
+	// stock says the dialog is Fyne's own (the file and folder choosers): its widgets are
+	// Fyne's, so only Escape with none of them focused is checked.
+	stock bool
+}
+
+// dialogOpeners are all the dialogs the app opens. TestEveryDialogIsWalked keeps the list
+// complete.
+var dialogOpeners = []dialogOpener{
+	{name: "error", site: "modal.go showErrorDialog", open: func(h *harness) { h.u.showErrorDialog(errors.New("The disk is full.")) }},
+	{name: "new project", site: "catalog.go openEditor", open: func(h *harness) { h.u.projects.onEdit(uuid.Nil) }},
+	{name: "new client", site: "catalog.go openEditor", open: func(h *harness) { h.u.clients.onEdit(uuid.Nil) }},
+	{name: "new task", site: "catalog.go openEditor", open: func(h *harness) { h.u.tasks.onEdit(uuid.Nil) }},
+	{name: "new tag", site: "catalog.go openEditor", open: func(h *harness) { h.u.tags.onEdit(uuid.Nil) }},
+	{name: "entry editor", site: "catalog.go openEditor", open: func(h *harness) { h.u.editEntry(nil) }},
+	{name: "delete a project", site: "catalog.go askDelete", open: func(h *harness) {
+		h.u.show(3) // the projects screen fills its list when shown
+		h.wait()
+		h.u.projects.list.askDelete(h.u.projects.list.items[0])
+	}},
+	{name: "idle question", site: "idle.go ask", open: func(h *harness) {
+		if h.running() == nil {
+			if _, err := h.svc.StartTimer(h.ctx, h.actor(), appTimerStart("deep work")); err != nil {
+				h.t.Fatal(err)
+			}
+			h.external()
+		}
+		h.awayAndBack(20 * time.Minute)
+	}},
+	{name: "import", site: "importdialog.go openImport", open: func(h *harness) { h.openImportFile("toggl.csv", togglFile) }},
+	{name: "import problem", site: "importdialog.go openImport", open: func(h *harness) {
+		d := h.openImportFile("toggl.csv", togglFile)
+		d.problems.OnSelected(0)
+	}},
+	{name: "import file chooser", site: "importdialog.go onChoose", stock: true, open: func(h *harness) { h.u.openImport().onChoose() }},
+	{name: "export", site: "reports_export.go onExport", open: func(h *harness) { h.reports().onExport() }},
+	{name: "export folder chooser", site: "reports_export.go onBrowse", stock: true, open: func(h *harness) {
+		h.reports().onExport()
+		h.wait()
+		h.reports().exporting.onBrowse()
+	}},
+	{name: "rotate the API token", site: "settings.go onRotate", open: func(h *harness) { h.u.settings.onRotate() }},
+	{name: "sync details", site: "sync.go show", open: func(h *harness) { h.u.sync.onDetails() }},
+	{name: "disconnect", site: "sync.go onDisconnect", open: func(h *harness) {
+		h.u.show(7) // the settings screen makes its team section when shown
+		h.wait()
+		h.u.settings.team.onDisconnect()
+	}},
+	{name: "connect", site: "sync.go onConnect", open: func(h *harness) { h.u.sync.onConnect() }},
+	{name: "connect, with data of its own", site: "sync.go onConnect", open: func(h *harness) {
+		h.u.sync.onConnect()
+		h.wait()
+		c := h.u.sync.connect
+		c.existing.Show() // the publish-or-join choice, as for a computer with entries
+		c.insecure.Show() // the plain-http consent, as for an http:// address off this machine
+		c.dialog.Refresh()
+	}},
+	{name: "screenshots of a slot", site: "activity.go openAll", open: func(h *harness) {
+		h.activity().openAll([]shotThumb{{shot: h.screenshot()}, {shot: h.screenshot()}})
+	}},
+	{name: "screenshot", site: "activity.go view", open: func(h *harness) { h.activity().view(h.screenshot(), nil) }},
+	{name: "delete a screenshot", site: "activity.go askDelete", open: func(h *harness) {
+		s := h.activity()
+		s.view(h.screenshot(), nil)
+		h.wait()
+		s.askDelete(s.viewer)
+	}},
+}
+
+func (h *harness) activity() *activityScreen {
+	for _, s := range h.u.screens {
+		if a, ok := s.(*activityScreen); ok {
+			return a
+		}
+	}
+	h.t.Fatal("no activity screen")
+	return nil
+}
+
+// screenshot is a screenshot of the user's, as the viewer gets it.
+func (h *harness) screenshot() app.Screenshot {
+	at := h.clock.Now().Add(-time.Hour)
+	return app.Screenshot{ID: uuid.New(), UserID: h.u.actor.UserID, TakenAt: at, SlotStart: at.Truncate(10 * time.Minute), Width: 1920, Height: 1080, Bytes: 200000}
+}
+
+// focusables are the widgets in o that can take the keyboard focus: shown and enabled.
+func focusables(o fyne.CanvasObject) []fyne.Focusable {
+	if o == nil || !o.Visible() {
+		return nil
+	}
+	var out []fyne.Focusable
+	if f, ok := o.(fyne.Focusable); ok {
+		if d, ok := o.(fyne.Disableable); !ok || !d.Disabled() {
+			out = append(out, f)
+		}
+	}
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			out = append(out, focusables(c)...)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			out = append(out, focusables(c)...)
+		}
+	}
+	return out
+}
+
+// describe names a widget for a failure message: its type and its text, if it has one.
+func describe(f fyne.Focusable) string {
+	v := reflect.Indirect(reflect.ValueOf(f))
+	for _, name := range []string{"Text", "PlaceHolder"} {
+		if v.Kind() != reflect.Struct {
+			break
+		}
+		if t := v.FieldByName(name); t.IsValid() && t.Kind() == reflect.String && t.String() != "" {
+			return fmt.Sprintf("%T %q", f, t.String())
+		}
+	}
+	return fmt.Sprintf("%T", f)
+}
+
+// TestEscapeClosesEveryDialog opens each dialog the app has and, for every widget in it
+// that can take the focus (a tap or Tab puts it there), focuses the widget and presses
+// Escape as the window would: the dialog must close. Fyne gives a key to the focused
+// widget alone, and its stock buttons, checks, radios and lists drop Escape.
+func TestEscapeClosesEveryDialog(t *testing.T) {
+	escape := &fyne.KeyEvent{Name: fyne.KeyEscape}
+	for _, o := range dialogOpeners {
+		t.Run(o.name, func(t *testing.T) {
+			h := newHarness(t, harnessOpts{workspace: true})
+			h.project("Website")
+			h.external()
+			c := h.u.win.Canvas()
+			open := func() *modal {
+				t.Helper()
+				o.open(h)
+				h.wait()
+				m := h.u.topModal()
+				if m == nil || c.Overlays().Top() != m.overlay {
+					t.Fatalf("%s: no dialog in front", o.name)
+				}
+				return m
+			}
+			closed := func(m *modal) bool {
+				return h.u.topModal() != m && c.Overlays().Top() != m.overlay
+			}
+			// Escape with nothing focused reaches the window, which closes the dialog.
+			m := open()
+			c.Unfocus()
+			h.u.onWindowKey(escape)
+			h.wait()
+			if !closed(m) {
+				t.Fatalf("Escape with no focus left the dialog open")
+			}
+			if o.stock {
+				return
+			}
+			m = open()
+			n := len(focusables(m.overlay))
+			if n == 0 {
+				t.Fatal("no widget to focus")
+			}
+			for i := range n {
+				if i > 0 {
+					m = open()
+				}
+				fs := focusables(m.overlay)
+				if len(fs) != n {
+					t.Fatalf("the dialog has %d focusable widgets, then %d", n, len(fs))
+				}
+				f := fs[i]
+				c.Focus(f)
+				if c.Focused() != f {
+					t.Fatalf("%s cannot take the focus", describe(f))
+				}
+				c.Focused().TypedKey(escape)
+				h.wait()
+				if !closed(m) {
+					t.Errorf("Escape on %s left the dialog open", describe(f))
+					for h.u.closeModal() {
+						h.wait()
+					}
+				}
+				// Whatever opened under it (the import dialog under its problem) goes too.
+				for h.u.closeModal() {
+					h.wait()
+				}
+			}
+		})
+	}
+}
+
+// TestEveryDialogIsWalked: every place in the package that makes a dialog or shows one
+// has its opener in dialogOpeners, so a new dialog is walked by TestEscapeClosesEveryDialog.
+func TestEveryDialogIsWalked(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	funcName := regexp.MustCompile(`^func (?:\([^)]*\) )?(\w+)`)
+	sites := map[string]bool{}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		fh, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(fh)
+		sc.Buffer(nil, 1<<20)
+		fn := ""
+		for sc.Scan() {
+			line := sc.Text()
+			if m := funcName.FindStringSubmatch(line); m != nil {
+				fn = m[1]
+			}
+			if fn == "showModal" || strings.HasPrefix(strings.TrimSpace(line), "//") {
+				continue
+			}
+			if strings.Contains(line, "showModal(") || strings.Contains(line, "dialog.New") {
+				sites[f+" "+fn] = true
+			}
+		}
+		fh.Close()
+	}
+	covered := map[string]bool{}
+	for _, o := range dialogOpeners {
+		covered[o.site] = true
+	}
+	var missing, stale []string
+	for s := range sites {
+		if !covered[s] {
+			missing = append(missing, s)
+		}
+	}
+	for s := range covered {
+		if !sites[s] {
+			stale = append(stale, s)
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(stale)
+	if len(missing) > 0 {
+		t.Errorf("dialogs with no opener in dialogOpeners: %v", missing)
+	}
+	if len(stale) > 0 {
+		t.Errorf("openers whose site makes no dialog: %v", stale)
+	}
+}
