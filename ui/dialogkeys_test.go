@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"github.com/google/uuid"
 
@@ -277,5 +278,86 @@ func TestEveryDialogIsWalked(t *testing.T) {
 	}
 	if len(stale) > 0 {
 		t.Errorf("openers whose site makes no dialog: %v", stale)
+	}
+}
+
+// TestCtrlEnterWithAPopupListOpen: with a picker's list or a select's list open, Ctrl+Enter
+// started or stopped the timer behind it (in a dialog: saved the dialog under the list).
+// It now does nothing while the list is open, and works again once the list is closed.
+func TestCtrlEnterWithAPopupListOpen(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	h.project("Website")
+	h.external()
+	ctrlEnter := &desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault}
+	c := h.u.win.Canvas()
+
+	// The timer's project picker: Ctrl+Enter in its search field.
+	p := h.u.timer.project
+	h.tap(p.button)
+	if p.popup == nil {
+		t.Fatal("the project picker did not open")
+	}
+	if c.Focused() != p.search {
+		t.Fatalf("focus on %T, want the picker's search", c.Focused())
+	}
+	p.search.TypedShortcut(ctrlEnter)
+	h.wait()
+	if h.running() != nil {
+		t.Fatal("Ctrl+Enter in the project picker's search started the timer")
+	}
+	p.close()
+	h.u.shortcuts.handle(ctrlEnter)
+	h.wait()
+	if h.running() == nil {
+		t.Fatal("Ctrl+Enter with the list closed did not start the timer")
+	}
+
+	// A Reports filter's picker and a select's list: a list has the focus, which takes no
+	// shortcuts, so the window's get them.
+	r := h.reports()
+	h.u.show(8)
+	h.wait()
+	h.tap(r.project.button)
+	h.u.shortcuts.handle(ctrlEnter)
+	h.wait()
+	if h.running() == nil {
+		t.Fatal("Ctrl+Enter with a Reports filter's list open stopped the timer")
+	}
+	r.project.close()
+	test.Tap(r.group)
+	h.wait()
+	if !h.dialogOpen() {
+		t.Fatal("the select's list did not open")
+	}
+	h.u.shortcuts.handle(ctrlEnter)
+	h.wait()
+	if h.running() == nil {
+		t.Fatal("Ctrl+Enter with a select's list open stopped the timer")
+	}
+	c.Overlays().Top().Hide()
+	c.Overlays().Remove(c.Overlays().Top())
+
+	h.u.shortcuts.handle(ctrlEnter)
+	h.wait()
+	if h.running() != nil {
+		t.Fatal("Ctrl+Enter with no list open did not stop the timer")
+	}
+
+	// In the entry editor: the project picker's list is open over the dialog.
+	n := h.entryCount()
+	ed := h.u.editEntry(nil)
+	h.wait()
+	h.typeInto(ed.desc, "review")
+	h.tap(ed.project.button)
+	ed.project.search.TypedShortcut(ctrlEnter)
+	h.wait()
+	if h.entryCount() != n || h.u.topModal() == nil || h.running() != nil {
+		t.Fatalf("Ctrl+Enter in the editor's project list: %d entries (want %d), timer running %v", h.entryCount(), n, h.running() != nil)
+	}
+	ed.project.close()
+	ed.desc.TypedShortcut(ctrlEnter)
+	h.wait()
+	if h.u.topModal() != nil || h.entryCount() != n+1 || h.running() != nil {
+		t.Fatalf("Ctrl+Enter in the editor: dialog open %v, %d entries (want %d), timer running %v", h.u.topModal() != nil, h.entryCount(), n+1, h.running() != nil)
 	}
 }
