@@ -351,7 +351,11 @@ type editor struct {
 func (u *UI) openEditor(title, confirm string, f *form, read func() (func(ctx context.Context) error, error)) *editor {
 	ed := &editor{form: f}
 	f.clearOnEdit()
-	ed.dialog = dialog.NewCustomWithoutButtons(title, fixedWidth(440, f.object()), u.win)
+	var body fyne.CanvasObject = fixedWidth(440, f.object())
+	if f.tips != nil {
+		body = f.tips.over(body)
+	}
+	ed.dialog = dialog.NewCustomWithoutButtons(title, body, u.win)
 	cancel := newDialogButton(u, "Cancel", nil, ed.dialog.Hide)
 	ed.save = newDialogButton(u, confirm, theme.ConfirmIcon(), nil)
 	ed.save.Importance = widget.HighImportance

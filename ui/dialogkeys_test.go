@@ -361,3 +361,55 @@ func TestCtrlEnterWithAPopupListOpen(t *testing.T) {
 		t.Fatalf("Ctrl+Enter in the editor: dialog open %v, %d entries (want %d), timer running %v", h.u.topModal() != nil, h.entryCount(), n+1, h.running() != nil)
 	}
 }
+
+// TestEntryEditorPickerTipsShowInTheDialog: the entry editor's project and task pickers
+// showed the whole of a cut name on the window's tip layer, under the dialog, where
+// nobody saw it. They show it on the dialog's own layer now, on hover and on focus.
+func TestEntryEditorPickerTipsShowInTheDialog(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	h.u.tipDelay = 0
+	name := strings.Repeat("Quarterly planning ", 5)[:90]
+	p := h.project(name)
+	task, err := h.svc.CreateTask(h.ctx, h.actor(), app.TaskInput{ProjectID: p.ID, Name: name + " task"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.external()
+	h.u.win.Resize(fyne.NewSize(480, 680))
+	h.wait()
+	ed := h.u.editEntry(nil)
+	h.wait()
+	ed.project.set(&p.ID)
+	ed.task.set(&task.ID)
+	top := h.u.win.Canvas().Overlays().Top()
+	relayout(top)
+	for _, pk := range []struct {
+		name string
+		p    *picker
+		want string
+	}{{"project", ed.project, name}, {"task", ed.task, task.Name}} {
+		b := pk.p.button
+		b.layer.hide()
+		if !strings.HasSuffix(b.Text, "…") {
+			t.Fatalf("the %s picker reads %q, not cut", pk.name, b.Text)
+		}
+		h.u.win.Canvas().Focus(b)
+		tips := b.layer
+		if got := tips.showing(); got != pk.want {
+			t.Errorf("the focused %s picker: tip %q, want %q", pk.name, got, pk.want)
+		}
+		if !insideOverlay(top, tips.box) {
+			t.Errorf("the %s picker's tip shows outside the dialog, under it", pk.name)
+		}
+	}
+}
+
+// insideOverlay reports whether o is drawn within the overlay top.
+func insideOverlay(top, o fyne.CanvasObject) bool {
+	for _, x := range test.LaidOutObjects(top) {
+		if x == o {
+			return true
+		}
+	}
+	return false
+}

@@ -142,6 +142,9 @@ type form struct {
 	labels  map[string]string
 	// inputs are the text fields and the error lines that speak of them.
 	inputs map[*entry]*fieldError
+	// tips, when set, is the dialog's own layer for the tips of the form's cut names (the
+	// window's layer lies under the dialog).
+	tips *tipLayer
 }
 
 func newForm() *form {
