@@ -413,3 +413,55 @@ func insideOverlay(top, o fyne.CanvasObject) bool {
 	}
 	return false
 }
+
+// TestEscapeInAPopupListClosesTheListOnly: Escape with a picker's or a select's list open
+// over a dialog closes the list and leaves the dialog open, whether the picker's list has
+// the focus or the key reaches the window (the patched Fyne passes it on when the focused
+// widget leaves it alone). A stock list dropped it; the window closed the dialog instead.
+func TestEscapeInAPopupListClosesTheListOnly(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	h.project("Website")
+	h.external()
+	escape := &fyne.KeyEvent{Name: fyne.KeyEscape}
+	c := h.u.win.Canvas()
+	ed := h.u.editEntry(nil)
+	h.wait()
+	m := h.u.topModal()
+	for _, w := range []struct {
+		name  string
+		press func()
+	}{
+		{"the picker's list", func() {
+			c.Focus(ed.project.list)
+			c.Focused().TypedKey(escape)
+		}},
+		{"the window", func() { h.u.onWindowKey(escape) }},
+	} {
+		h.tap(ed.project.button)
+		if !h.u.popupOpen() {
+			t.Fatalf("%s: the picker did not open", w.name)
+		}
+		w.press()
+		h.wait()
+		if h.u.popupOpen() || h.u.topModal() != m || c.Overlays().Top() != m.overlay {
+			t.Errorf("Escape to %s: list open %v, dialog open %v", w.name, h.u.popupOpen(), h.u.topModal() == m)
+		}
+	}
+	h.u.closeModal()
+	h.wait()
+
+	// A select's list over the Export dialog.
+	h.reports().onExport()
+	h.wait()
+	d := h.reports().exporting
+	test.Tap(d.format)
+	h.wait()
+	if !h.u.popupOpen() {
+		t.Fatal("the format's list did not open")
+	}
+	h.u.onWindowKey(escape)
+	h.wait()
+	if h.u.popupOpen() || h.u.topModal() == nil {
+		t.Errorf("Escape with the format's list open: list open %v, dialog open %v", h.u.popupOpen(), h.u.topModal() != nil)
+	}
+}

@@ -85,11 +85,19 @@ func (u *UI) showErrorDialog(err error) {
 	u.showModal(d, d.Hide, nil)
 }
 
-// onWindowKey handles keys that reach the window itself (no text field has focus).
+// onWindowKey handles keys that reach the window itself: with no widget focused, or (with
+// the patched Fyne, third_party/fyne) an Escape the focused widget did not use. Escape
+// closes a popup list above the dialog in front first, then the dialog.
 func (u *UI) onWindowKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape {
-		u.closeModal()
+	if k.Name != fyne.KeyEscape {
+		return
 	}
+	if u.popupOpen() {
+		// A popup (widget.PopUp, a select's PopUpMenu) takes itself off the canvas on Hide.
+		u.win.Canvas().Overlays().Top().Hide()
+		return
+	}
+	u.closeModal()
 }
 
 // submitWith makes a dialog's Ctrl+Enter press b, as a click would (nothing when disabled).

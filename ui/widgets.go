@@ -661,7 +661,7 @@ func (g *radioGroup) SetSelected(o string) {
 	g.Selected = o
 	for i, b := range g.items {
 		if g.options[i] == o {
-			b.SetIcon(theme.RadioButtonCheckedIcon())
+			b.SetIcon(theme.NewPrimaryThemedResource(theme.RadioButtonCheckedIcon()))
 		} else {
 			b.SetIcon(theme.RadioButtonIcon())
 		}
