@@ -44,6 +44,8 @@ var dialogOpeners = []dialogOpener{
 	{name: "new tag", site: "catalog.go openEditor", open: func(h *harness) { h.u.tags.onEdit(uuid.Nil) }},
 	{name: "entry editor", site: "catalog.go openEditor", open: func(h *harness) { h.u.editEntry(nil) }},
 	{name: "delete a project", site: "catalog.go askDelete", open: func(h *harness) {
+		h.project("Old " + uuid.NewString()[:8]) // Ctrl+Enter deletes one
+		h.external()
 		h.u.show(3) // the projects screen fills its list when shown
 		h.wait()
 		h.u.projects.list.askDelete(h.u.projects.list.items[0])
@@ -69,7 +71,11 @@ var dialogOpeners = []dialogOpener{
 		h.wait()
 		h.reports().exporting.onBrowse()
 	}},
-	{name: "rotate the API token", site: "settings.go onRotate", open: func(h *harness) { h.u.settings.onRotate() }},
+	{name: "rotate the API token", site: "settings.go onRotate", open: func(h *harness) {
+		h.u.show(7) // Ctrl+Enter rotates, and the settings screen then says so
+		h.wait()
+		h.u.settings.onRotate()
+	}},
 	{name: "sync details", site: "sync.go show", open: func(h *harness) { h.u.sync.onDetails() }},
 	{name: "disconnect", site: "sync.go onDisconnect", open: func(h *harness) {
 		h.u.show(7) // the settings screen makes its team section when shown
@@ -153,7 +159,8 @@ func describe(f fyne.Focusable) string {
 
 // TestEscapeClosesEveryDialog opens each dialog the app has and, for every widget in it
 // that can take the focus (a tap or Tab puts it there), focuses the widget and presses
-// Escape as the window would: the dialog must close. Fyne gives a key to the focused
+// Escape as the window would: the dialog must close. Ctrl+Enter in each dialog must leave
+// the timer behind it as it was. Fyne gives a key to the focused
 // widget alone, and its stock buttons, checks, radios and lists drop Escape.
 func TestEscapeClosesEveryDialog(t *testing.T) {
 	escape := &fyne.KeyEvent{Name: fyne.KeyEscape}
@@ -183,6 +190,17 @@ func TestEscapeClosesEveryDialog(t *testing.T) {
 			h.wait()
 			if !closed(m) {
 				t.Fatalf("Escape with no focus left the dialog open")
+			}
+			// Ctrl+Enter is the dialog's, never the timer's behind it.
+			m = open()
+			running := h.running() != nil
+			h.u.shortcuts.handle(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault})
+			h.wait()
+			if (h.running() != nil) != running {
+				t.Fatalf("Ctrl+Enter in the dialog turned the timer from running %v to %v", running, !running)
+			}
+			for h.u.closeModal() {
+				h.wait()
 			}
 			if o.stock {
 				return
