@@ -206,7 +206,7 @@ func TestEscapeClosesEveryDialog(t *testing.T) {
 				t.Fatalf("Escape with no focus left the dialog open")
 			}
 			// Ctrl+Enter is the dialog's, never the timer's behind it.
-			m = open()
+			open()
 			running := h.running() != nil
 			h.u.shortcuts.handle(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault})
 			h.wait()
