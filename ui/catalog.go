@@ -172,7 +172,7 @@ type catalogActions struct {
 type confirmDelete struct {
 	dialog *dialog.CustomDialog
 	text   *widget.Label
-	del    *widget.Button
+	del    *widget.Button // the dialogButton's
 }
 
 func newCatalogList(u *UI, title, newLabel string, withDots bool, onNew func(), emptyTitle, emptyHint string) *catalogList {
@@ -298,8 +298,8 @@ func (c *catalogList) askDelete(it catalogItem) {
 	d.text = widget.NewLabel(fmt.Sprintf("“%s” will be deleted. %s This cannot be undone; to hide it and keep it, archive it instead.", it.title, act.consequence))
 	d.text.Wrapping = fyne.TextWrapWord
 	d.dialog = dialog.NewCustomWithoutButtons("Delete "+act.kind+"?", fixedWidth(420, d.text), u.win)
-	cancel := widget.NewButton("Cancel", d.dialog.Hide)
-	d.del = widget.NewButtonWithIcon("Delete "+act.kind, theme.DeleteIcon(), func() {
+	cancel := newDialogButton(u, "Cancel", nil, d.dialog.Hide)
+	del := newDialogButton(u, "Delete "+act.kind, theme.DeleteIcon(), func() {
 		d.dialog.Hide()
 		a := u.actor
 		u.bg(func(ctx context.Context) (func(), error) {
@@ -309,8 +309,9 @@ func (c *catalogList) askDelete(it catalogItem) {
 			return u.changed, nil
 		})
 	})
-	d.del.Importance = widget.DangerImportance
-	d.dialog.SetButtons([]fyne.CanvasObject{cancel, d.del})
+	del.Importance = widget.DangerImportance
+	d.del = &del.Button
+	d.dialog.SetButtons([]fyne.CanvasObject{cancel, del})
 	c.confirm = d
 	u.showModal(d.dialog, submitWith(d.del), nil)
 }
@@ -340,7 +341,7 @@ func (c *catalogList) filter() {
 type editor struct {
 	dialog *dialog.CustomDialog
 	form   *form
-	save   *widget.Button
+	save   *dialogButton
 }
 
 // openEditor shows a dialog with f and Cancel/Save. Save calls read on the UI thread to
@@ -350,9 +351,13 @@ type editor struct {
 func (u *UI) openEditor(title, confirm string, f *form, read func() (func(ctx context.Context) error, error)) *editor {
 	ed := &editor{form: f}
 	f.clearOnEdit()
-	ed.dialog = dialog.NewCustomWithoutButtons(title, fixedWidth(440, f.object()), u.win)
-	cancel := widget.NewButton("Cancel", ed.dialog.Hide)
-	ed.save = widget.NewButtonWithIcon(confirm, theme.ConfirmIcon(), nil)
+	var body fyne.CanvasObject = fixedWidth(440, f.object())
+	if f.tips != nil {
+		body = f.tips.over(body)
+	}
+	ed.dialog = dialog.NewCustomWithoutButtons(title, body, u.win)
+	cancel := newDialogButton(u, "Cancel", nil, ed.dialog.Hide)
+	ed.save = newDialogButton(u, confirm, theme.ConfirmIcon(), nil)
 	ed.save.Importance = widget.HighImportance
 	ed.save.OnTapped = func() {
 		work, err := read()
@@ -380,7 +385,7 @@ func (u *UI) openEditor(title, confirm string, f *form, read func() (func(ctx co
 		})
 	}
 	ed.dialog.SetButtons([]fyne.CanvasObject{cancel, ed.save})
-	u.showModal(ed.dialog, submitWith(ed.save), nil)
+	u.showModal(ed.dialog, submitWith(&ed.save.Button), nil)
 	return ed
 }
 
@@ -394,16 +399,17 @@ func (ed *editor) submit(entries ...*entry) {
 // colorChooser is a row of swatches from app.Palette; the chosen one is marked.
 type colorChooser struct {
 	value   string
-	buttons []*widget.Button
+	buttons []*dialogButton
 	colors  []string
 	box     *fyne.Container
 }
 
-func newColorChooser(value string) *colorChooser {
+// newColorChooser makes the swatches, for a dialog of u's.
+func newColorChooser(u *UI, value string) *colorChooser {
 	c := &colorChooser{value: value, colors: app.Palette()}
 	c.box = container.NewHBox()
 	for _, hex := range c.colors {
-		b := widget.NewButtonWithIcon("", dotIcon(hex), nil)
+		b := newDialogButton(u, "", dotIcon(hex), nil)
 		b.Importance = widget.LowImportance
 		b.OnTapped = func() { c.set(hex) }
 		c.buttons = append(c.buttons, b)

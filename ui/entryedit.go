@@ -379,6 +379,9 @@ func (u *UI) editEntry(e *app.TimeEntry) *entryEditor {
 	}
 
 	f := newForm()
+	// The pickers' tips show on the dialog's layer: the window's lies under the dialog.
+	f.tips = newTipLayer(u, true)
+	ed.project.button.layer, ed.task.button.layer = f.tips, f.tips
 	f.add("Description", container.NewVBox(ed.desc, ed.suggest.box), "description")
 	f.row(f.field("Project", ed.project.button, "project_id"), f.field("Task", ed.task.button, "task_id"))
 	f.row(f.field("Date", ed.date, "date"), f.field("Start", ed.start, "started_at"), f.field("End", ed.end, "stopped_at"))

@@ -40,7 +40,7 @@ type idleWatch struct {
 	// given elsewhere (before that, its absence means nothing).
 	noted atomic.Bool
 	// buttons of the open question, for tests
-	keep, discard, discardStop *widget.Button
+	keep, discard, discardStop *dialogButton
 }
 
 // observe takes an idle sample taken at now. A gap since the previous sample longer than
@@ -94,10 +94,10 @@ func (w *idleWatch) ask(entry uuid.UUID, away, back time.Time) {
 		shortDuration(int64(back.Sub(away)/time.Second)), clock(away, loc), clock(back, loc)))
 	text.Wrapping = fyne.TextWrapWord
 	w.dialog = dialog.NewCustomWithoutButtons("Welcome back", fixedWidth(420, text), u.win)
-	w.keep = widget.NewButton("Keep", func() { w.answer(app.IdleKeep) })
-	w.discard = widget.NewButton("Discard", func() { w.answer(app.IdleDiscard) })
+	w.keep = newDialogButton(u, "Keep", nil, func() { w.answer(app.IdleKeep) })
+	w.discard = newDialogButton(u, "Discard", nil, func() { w.answer(app.IdleDiscard) })
 	w.discard.Importance = widget.HighImportance
-	w.discardStop = widget.NewButton("Discard and stop", func() { w.answer(app.IdleStop) })
+	w.discardStop = newDialogButton(u, "Discard and stop", nil, func() { w.answer(app.IdleStop) })
 	w.dialog.SetButtons([]fyne.CanvasObject{container.NewHBox(w.keep, w.discardStop, w.discard)})
 	// Three answers and none is the obvious one: Ctrl+Enter picks none, Escape keeps the time.
 	u.showModal(w.dialog, nil, w.keep.OnTapped)

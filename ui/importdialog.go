@@ -212,7 +212,8 @@ func (u *UI) openImport() *importDialog {
 			p := d.plan.Problems[i]
 			msg := widget.NewLabel(fmt.Sprintf("Line %d: %s", p.Line, p.Message))
 			msg.Wrapping = fyne.TextWrapWord
-			info := dialog.NewCustom("Problem", "Close", fixedWidth(d.width()-60, msg), u.win)
+			info := dialog.NewCustomWithoutButtons("Problem", fixedWidth(d.width()-60, msg), u.win)
+			info.SetButtons([]fyne.CanvasObject{newDialogButton(u, "Close", nil, info.Hide)})
 			u.showModal(info, info.Hide, nil)
 		}
 	}

@@ -40,7 +40,7 @@ type picker struct {
 	popup    *widget.PopUp
 	sizer    *canvas.Rectangle
 	search   *entry
-	list     *widget.List
+	list     *pickList
 	filtered []pickOption
 }
 
@@ -59,7 +59,7 @@ func newPicker(u *UI, noneLabel string, options func() []pickOption, onChanged f
 	}
 	p.search.onEscape = p.close
 	rows := map[fyne.CanvasObject]*pickRow{}
-	p.list = widget.NewList(func() int { return len(p.filtered) },
+	p.list = newPickList(p.close, func() int { return len(p.filtered) },
 		func() fyne.CanvasObject {
 			r := &pickRow{dot: newDot(10), label: widget.NewLabel("")}
 			r.label.Truncation = fyne.TextTruncateEllipsis
@@ -243,4 +243,27 @@ func (u *UI) taskOptions(project *uuid.UUID) []pickOption {
 		out = append(out, o)
 	}
 	return out
+}
+
+// pickList is a picker's list: Escape on it (Tab or a click puts the focus there) closes
+// the picker, as it does in the search field, where a stock list drops the key.
+type pickList struct {
+	widget.List
+	onEscape func()
+}
+
+func newPickList(onEscape func(), length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject)) *pickList {
+	l := &pickList{onEscape: onEscape}
+	l.Length, l.CreateItem, l.UpdateItem = length, create, update
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// TypedKey closes the picker on Escape.
+func (l *pickList) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape {
+		l.onEscape()
+		return
+	}
+	l.List.TypedKey(k)
 }

@@ -92,7 +92,7 @@ func (s *projectsScreen) onEdit(id uuid.UUID) {
 		palette := app.Palette()
 		color = palette[len(u.cat.projects)%len(palette)]
 	}
-	ed.color = newColorChooser(color)
+	ed.color = newColorChooser(u, color)
 	f := newForm()
 	f.add("Name", ed.name, "name")
 	f.add("Client", ed.client, "client_id")

@@ -57,8 +57,8 @@ type exportDialog struct {
 	format *selectBox
 	path   *entry
 	errs   *fieldError
-	browse *widget.Button
-	save   *widget.Button
+	browse *dialogButton
+	save   *dialogButton
 	// suggested is the file name last suggested: a name still as suggested follows the
 	// format, one the user typed stays.
 	suggested string
@@ -78,10 +78,10 @@ func (s *reportsScreen) onExport() {
 	}
 	d.format = newSelectBox(u, labels, nil)
 	d.path = newEntry(u.shortcuts, "Path of the file")
-	d.browse = widget.NewButtonWithIcon("Browse…", theme.FolderOpenIcon(), d.onBrowse)
-	d.save = widget.NewButtonWithIcon("Export", theme.DownloadIcon(), d.onSave)
+	d.browse = newDialogButton(u, "Browse…", theme.FolderOpenIcon(), d.onBrowse)
+	d.save = newDialogButton(u, "Export", theme.DownloadIcon(), d.onSave)
 	d.save.Importance = widget.HighImportance
-	cancel := widget.NewButton("Cancel", func() { d.dialog.Hide() })
+	cancel := newDialogButton(u, "Cancel", nil, func() { d.dialog.Hide() })
 	d.format.SetSelectedIndex(0)
 	d.setPath(filepath.Join(s.exportDir(), s.fileName(exportKinds[0])))
 	d.suggested = s.fileName(exportKinds[0])
@@ -100,7 +100,7 @@ func (s *reportsScreen) onExport() {
 		}
 	})
 	s.exporting = d
-	u.showModal(d.dialog, submitWith(d.save), nil)
+	u.showModal(d.dialog, submitWith(&d.save.Button), nil)
 	u.win.Canvas().Focus(d.path)
 }
 

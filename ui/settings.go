@@ -44,8 +44,8 @@ type settingsScreen struct {
 	rotate    *widget.Button
 	// rotateDialog asks before rotating, with rotateCancel and rotateConfirm.
 	rotateDialog  *dialog.CustomDialog
-	rotateCancel  *widget.Button
-	rotateConfirm *widget.Button
+	rotateCancel  *dialogButton
+	rotateConfirm *dialogButton
 	loadedOrg     string // org version shown, so a reload does not clobber typing
 	// The Display section (display.go).
 	clockSel, weekSel, durationSel *widget.Select
@@ -332,11 +332,11 @@ func (s *settingsScreen) onRotate() {
 	msg := widget.NewLabel("A new token replaces the current one, which stops working at once:\n" +
 		"scripts and tools using it must be given the new token.\nThe new token is copied to the clipboard.")
 	s.rotateDialog = dialog.NewCustomWithoutButtons("Rotate the local API token?", msg, u.win)
-	s.rotateCancel = widget.NewButton("Cancel", s.rotateDialog.Hide)
-	s.rotateConfirm = widget.NewButtonWithIcon("Rotate", theme.ViewRefreshIcon(), s.onRotateConfirmed)
+	s.rotateCancel = newDialogButton(u, "Cancel", nil, s.rotateDialog.Hide)
+	s.rotateConfirm = newDialogButton(u, "Rotate", theme.ViewRefreshIcon(), s.onRotateConfirmed)
 	s.rotateConfirm.Importance = widget.DangerImportance
 	s.rotateDialog.SetButtons([]fyne.CanvasObject{s.rotateCancel, s.rotateConfirm})
-	u.showModal(s.rotateDialog, submitWith(s.rotateConfirm), nil)
+	u.showModal(s.rotateDialog, submitWith(&s.rotateConfirm.Button), nil)
 }
 
 func (s *settingsScreen) onRotateConfirmed() {

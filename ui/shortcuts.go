@@ -49,12 +49,17 @@ func (s *shortcuts) install(c fyne.Canvas) {
 }
 
 // handle runs the shortcut's action, reporting whether it is one of ours. While a dialog
-// shows, Ctrl+Enter submits it and the others do nothing: the screen behind it waits.
+// shows, Ctrl+Enter submits it and the others do nothing: the screen behind it waits. While
+// a popup list is open (a select's, a picker's), every one of them does nothing.
 func (s *shortcuts) handle(sc fyne.Shortcut) bool {
 	name := sc.ShortcutName()
 	fn, ok := s.keys[name]
 	if !ok {
 		return false
+	}
+	if s.u.popupOpen() {
+		// A list or menu is open: its keys are for it, and the timer or dialog behind waits.
+		return true
 	}
 	if m := s.u.topModal(); m != nil {
 		if name == s.submit[0] || name == s.submit[1] {

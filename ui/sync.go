@@ -365,8 +365,8 @@ type syncDetails struct {
 	refused *widget.Label
 	// conflicts lists the edits that lost on the team server (loadConflicts).
 	conflicts *widget.Label
-	syncNow   *widget.Button
-	close     *widget.Button
+	syncNow   *dialogButton
+	close     *dialogButton
 }
 
 func newSyncDetails(v *syncView) *syncDetails {
@@ -381,7 +381,7 @@ func (d *syncDetails) show() {
 	d.detail.Wrapping = fyne.TextWrapWord
 	d.refused = widget.NewLabel("")
 	d.refused.Wrapping = fyne.TextWrapWord
-	d.syncNow = widget.NewButtonWithIcon("Sync now", theme.ViewRefreshIcon(), d.v.onSyncNow)
+	d.syncNow = newDialogButton(u, "Sync now", theme.ViewRefreshIcon(), d.v.onSyncNow)
 	d.conflicts = widget.NewLabel("")
 	d.conflicts.Wrapping = fyne.TextWrapWord
 	body := container.NewVBox(d.state, d.detail, widget.NewSeparator(), d.refused, widget.NewSeparator(), d.conflicts)
@@ -391,11 +391,11 @@ func (d *syncDetails) show() {
 	}
 	scroll := container.NewVScroll(body)
 	d.dialog = dialog.NewCustomWithoutButtons("Team server sync", fixedSize(fyne.NewSize(520, 300), scroll), u.win)
-	d.close = widget.NewButton("Close", d.dialog.Hide)
+	d.close = newDialogButton(u, "Close", nil, d.dialog.Hide)
 	d.dialog.SetButtons([]fyne.CanvasObject{d.close, d.syncNow})
 	d.refresh()
 	d.v.hooks["details"] = d.refresh // the last opened; refreshing it once closed is harmless
-	u.showModal(d.dialog, submitWith(d.syncNow), nil)
+	u.showModal(d.dialog, submitWith(&d.syncNow.Button), nil)
 }
 
 func (d *syncDetails) refresh() {
@@ -508,7 +508,7 @@ type teamSection struct {
 	connected  *fyne.Container
 	// confirm asks before disconnecting.
 	confirm    *dialog.CustomDialog
-	confirmBtn *widget.Button
+	confirmBtn *dialogButton
 }
 
 func (s *settingsScreen) teamSection() fyne.CanvasObject {
@@ -602,8 +602,8 @@ func (t *teamSection) onDisconnect() {
 	l := widget.NewLabel(msg)
 	l.Wrapping = fyne.TextWrapWord
 	t.confirm = dialog.NewCustomWithoutButtons("Disconnect from the team server?", fixedWidth(440, l), u.win)
-	cancel := widget.NewButton("Cancel", t.confirm.Hide)
-	t.confirmBtn = widget.NewButtonWithIcon("Disconnect", theme.LogoutIcon(), func() {
+	cancel := newDialogButton(u, "Cancel", nil, t.confirm.Hide)
+	t.confirmBtn = newDialogButton(u, "Disconnect", theme.LogoutIcon(), func() {
 		t.confirm.Hide()
 		u.bg(func(ctx context.Context) (func(), error) {
 			if err := u.svc.DisconnectRemote(ctx, app.RemoteTokenFile(u.opts.DataDir)); err != nil {
@@ -615,7 +615,7 @@ func (t *teamSection) onDisconnect() {
 	})
 	t.confirmBtn.Importance = widget.DangerImportance
 	t.confirm.SetButtons([]fyne.CanvasObject{cancel, t.confirmBtn})
-	u.showModal(t.confirm, submitWith(t.confirmBtn), nil)
+	u.showModal(t.confirm, submitWith(&t.confirmBtn.Button), nil)
 }
 
 // connectDialog asks for the team server's address and an account or an invitation code,
@@ -625,7 +625,7 @@ type connectDialog struct {
 	v        *syncView
 	dialog   *dialog.CustomDialog
 	url      *entry
-	how      *widget.RadioGroup
+	how      *radioGroup
 	email    *entry
 	password *entry
 	code     *entry
@@ -633,16 +633,16 @@ type connectDialog struct {
 	newPass  *entry
 	account  *fyne.Container
 	invite   *fyne.Container
-	insecure *widget.Check
+	insecure *check
 	errLabel *widget.Label
 	note     *subtle
-	connect  *widget.Button
-	cancel   *widget.Button
+	connect  *dialogButton
+	cancel   *dialogButton
 	// used is set when this computer's own workspace holds time or a catalog: connecting
 	// then publishes it as a new team or joins it to the team on the server (choice).
 	used     bool
 	existing *fyne.Container
-	choice   *widget.RadioGroup
+	choice   *radioGroup
 	// working runs while the dialog waits on the server or the store.
 	working *widget.ProgressBarInfinite
 	// summary says what the publish or join will do; confirm carries it out once shown.
@@ -683,10 +683,10 @@ func (v *syncView) onConnect() {
 	c.name.SetText(u.opts.DefaultName)
 	c.newPass = newEntry(u.shortcuts, "At least 8 characters")
 	c.newPass.Password = true
-	c.how = widget.NewRadioGroup([]string{howAccount, howInvite}, c.onHow)
+	c.how = newRadioGroup(u, []string{howAccount, howInvite}, c.onHow)
 	c.how.Horizontal = true
 	c.how.Required = true
-	c.insecure = widget.NewCheck("Send my password over plain http:// anyway (only on a network I trust)", nil)
+	c.insecure = newCheck(u, "Send my password over plain http:// anyway (only on a network I trust)", nil)
 	c.insecure.Hide()
 	c.url.OnChanged = func(string) { c.checkURL() }
 	c.errLabel = widget.NewLabel("")
@@ -704,7 +704,7 @@ func (v *syncView) onConnect() {
 	c.account = container.NewVBox(field("E-mail", c.email), field("Password", c.password))
 	c.invite = container.NewVBox(field("Invitation code", c.code), field("Your name", c.name), field("Choose a password", c.newPass))
 	c.how.SetSelected(howAccount)
-	c.choice = widget.NewRadioGroup([]string{choicePublish, choiceJoin}, func(string) { c.onChoice() })
+	c.choice = newRadioGroup(u, []string{choicePublish, choiceJoin}, func(string) { c.onChoice() })
 	c.existing = container.NewVBox(wrapped(caption("This computer already tracks time of its own. Choose what becomes of it; "+
 		"you see what moves before anything does.")), c.choice)
 	c.existing.Hide()
@@ -717,8 +717,8 @@ func (v *syncView) onConnect() {
 	body := container.NewVBox(field("Server address", c.url), c.insecure, c.how, c.account, c.invite, c.existing, c.errLabel,
 		c.note, c.working, c.summary)
 	c.dialog = dialog.NewCustomWithoutButtons("Connect to a team server", fixedWidth(480, body), u.win)
-	c.cancel = widget.NewButton("Cancel", c.dialog.Hide)
-	c.connect = widget.NewButtonWithIcon("Connect", theme.LoginIcon(), c.onConnect)
+	c.cancel = newDialogButton(u, "Cancel", nil, c.dialog.Hide)
+	c.connect = newDialogButton(u, "Connect", theme.LoginIcon(), c.onConnect)
 	c.connect.Importance = widget.HighImportance
 	c.dialog.SetButtons([]fyne.CanvasObject{c.cancel, c.connect})
 	for _, e := range []*entry{c.url, c.email, c.password, c.code, c.name, c.newPass} {
@@ -731,7 +731,7 @@ func (v *syncView) onConnect() {
 			c.forgetPlan()
 		}
 	}
-	u.showModal(c.dialog, submitWith(c.connect), nil)
+	u.showModal(c.dialog, submitWith(&c.connect.Button), nil)
 	u.win.Canvas().Focus(c.url)
 	u.bg(func(ctx context.Context) (func(), error) {
 		used, err := u.svc.LocalWorkspaceUsed(ctx)

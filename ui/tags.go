@@ -65,7 +65,7 @@ func (s *tagsScreen) onEdit(id uuid.UUID) {
 		palette := app.Palette()
 		color = palette[len(u.cat.tags)%len(palette)]
 	}
-	ed.color = newColorChooser(color)
+	ed.color = newColorChooser(u, color)
 	f := newForm()
 	f.add("Name", ed.name, "name")
 	f.add("Colour", ed.color.box, "color")

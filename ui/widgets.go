@@ -142,6 +142,9 @@ type form struct {
 	labels  map[string]string
 	// inputs are the text fields and the error lines that speak of them.
 	inputs map[*entry]*fieldError
+	// tips, when set, is the dialog's own layer for the tips of the form's cut names (the
+	// window's layer lies under the dialog).
+	tips *tipLayer
 }
 
 func newForm() *form {
@@ -610,4 +613,85 @@ func (l *dialogList) TypedKey(k *fyne.KeyEvent) {
 		return
 	}
 	l.List.TypedKey(k)
+}
+
+// radioGroup is a set of radio choices, as widget.RadioGroup shows them, made of
+// dialogButtons: a stock group's items take the focus on a tap and drop Escape, so the
+// dialog stayed open. Choosing an option calls OnChanged, as a stock group does.
+type radioGroup struct {
+	widget.BaseWidget
+	// Selected is the chosen option ("" for none).
+	Selected string
+	// Horizontal lays the options out in a row.
+	Horizontal bool
+	// Required keeps a choice: tapping the chosen option does not clear it.
+	Required  bool
+	OnChanged func(string)
+	options   []string
+	items     []*dialogButton
+}
+
+func newRadioGroup(u *UI, options []string, changed func(string)) *radioGroup {
+	g := &radioGroup{OnChanged: changed, options: options}
+	for _, o := range options {
+		b := newDialogButton(u, o, theme.RadioButtonIcon(), func() { g.tapped(o) })
+		b.Importance = widget.LowImportance
+		b.Alignment = widget.ButtonAlignLeading
+		g.items = append(g.items, b)
+	}
+	g.ExtendBaseWidget(g)
+	return g
+}
+
+func (g *radioGroup) tapped(o string) {
+	if o == g.Selected {
+		if g.Required {
+			return
+		}
+		o = ""
+	}
+	g.SetSelected(o)
+}
+
+// SetSelected chooses option o ("" for none), calling OnChanged when the choice changes.
+func (g *radioGroup) SetSelected(o string) {
+	if o == g.Selected {
+		return
+	}
+	g.Selected = o
+	for i, b := range g.items {
+		if g.options[i] == o {
+			b.SetIcon(theme.NewPrimaryThemedResource(theme.RadioButtonCheckedIcon()))
+		} else {
+			b.SetIcon(theme.RadioButtonIcon())
+		}
+	}
+	if g.OnChanged != nil {
+		g.OnChanged(o)
+	}
+}
+
+// Disable greys every option out.
+func (g *radioGroup) Disable() {
+	for _, b := range g.items {
+		b.Disable()
+	}
+}
+
+// Enable makes every option choosable again.
+func (g *radioGroup) Enable() {
+	for _, b := range g.items {
+		b.Enable()
+	}
+}
+
+func (g *radioGroup) CreateRenderer() fyne.WidgetRenderer {
+	objs := make([]fyne.CanvasObject, len(g.items))
+	for i, b := range g.items {
+		objs[i] = b
+	}
+	if g.Horizontal {
+		return widget.NewSimpleRenderer(container.NewHBox(objs...))
+	}
+	return widget.NewSimpleRenderer(container.NewVBox(objs...))
 }
