@@ -40,8 +40,7 @@ Examples:
   stint activity settings
 `
 
-const usageActivitySettings = `Usage: stint activity settings [--screenshots on|off] [--screenshot-interval MINUTES]
-                              [--screenshot-random on|off] [--window-titles on|off] [--json]
+const usageActivitySettings = `Usage: stint activity settings [--screenshots on|off] [--screenshot-interval MINUTES] [--screenshot-random on|off] [--window-titles on|off] [--json]
 
 Shows the organization's activity settings, or changes them (owners and admins). Every
 member's desktop follows them while a timer runs, and members see them in Settings.
@@ -89,7 +88,7 @@ func (c *cli) activity(ctx context.Context, args []string) error {
 	to := fs.String("to", "", "last day")
 	user := fs.String("user", "", "member name or e-mail")
 	tz := fs.String("timezone", "", "time zone")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
@@ -192,7 +191,7 @@ func (c *cli) activitySettings(ctx context.Context, args []string) error {
 	interval := fs.Int("screenshot-interval", 0, "minutes")
 	random := fs.String("screenshot-random", "", "on or off")
 	titles := fs.String("window-titles", "", "on or off")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}

@@ -78,7 +78,7 @@ type backupReport struct {
 func (c *cli) backup(ctx context.Context, args []string) error {
 	fset := newFlagSet("backup")
 	force := fset.Bool("force", false, "replace FILE if it exists")
-	asJSON := fset.Bool("json", false, "print JSON")
+	asJSON := fset.Bool("json", c.json, "print JSON")
 	dsn := fset.String("db", c.getenv("STINT_DB", ""), "the store (a postgres:// DSN)")
 	pos, err := c.parseFlags(fset, args)
 	if err != nil {

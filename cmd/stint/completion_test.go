@@ -15,13 +15,19 @@ func TestComplete(t *testing.T) {
 	h.ok("projects", "add", "Beta")
 	h.ok("projects", "archive", "Beta")
 	h.ok("tags", "add", "urgent")
+	h.ok("clients", "add", "Acme Client")
 	tests := []struct {
 		words []string // the last is the word being completed
 		want  string   // candidates joined by ","
 	}{
-		{[]string{""}, "desktop,serve,config,service,backup,restore,timer,continue,entries,report,import,activity,projects,rate,invoice,clients,tasks,tags,api-token,invite,remote,sync,version,help,completion"},
+		{[]string{""}, "desktop,serve,config,service,backup,restore,db,timer,continue,entries,report,import,activity,projects,rate,invoice,clients,tasks,tags,api-token,invite,remote,sync,version,help,completion"},
 		{[]string{"ti"}, "timer"},
-		{[]string{"--"}, "--data,--addr,--log-level,--help"},
+		{[]string{"--"}, "--data,--addr,--log-level,--json,--help"},
+		{[]string{"db", ""}, "setup"},
+		{[]string{"db", "setup", "--"}, "--db,--app-role,--owner-role,--json"},
+		{[]string{"report", "--client", "a"}, "Acme Client"},
+		{[]string{"tags", "list", "--"}, "--archived,--json"},
+		{[]string{"invite", "revoke", "--"}, "--json"},
 		{[]string{"timer", "st"}, "start,stop,status"},
 		{[]string{"timer", "start", "--"}, "--project,--task,--tag,--billable,--json"},
 		{[]string{"timer", "start", "--project", "a"}, "Acme Corp"},

@@ -32,7 +32,7 @@ func (c *cli) entries(ctx context.Context, args []string) error {
 	from := fs.String("from", "", "first instant")
 	to := fs.String("to", "", "end")
 	project := fs.String("project", "", "project name")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ func (c *cli) invoice(ctx context.Context, args []string) error {
 	case "unlock":
 		return c.invoiceUnlock(ctx, args[1:])
 	case "-h", "-help", "--help":
-		fmt.Fprint(c.stdout, usageInvoice)
+		c.printUsage(usageInvoice)
 		return nil
 	}
 	return usagef("invoice: unknown subcommand %q (say create, list, show or unlock; see 'stint invoice -h')", args[0])
@@ -66,7 +66,7 @@ func (c *cli) invoiceCreate(ctx context.Context, args []string) error {
 	to := fs.String("to", "", "last day")
 	perEntry := fs.Bool("per-entry", false, "one line per entry")
 	tax := fs.String("tax", "0", "tax rate in percent, e.g. 19 or 7.5")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	rest, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -138,7 +138,7 @@ func (c *cli) invoiceCreate(ctx context.Context, args []string) error {
 func (c *cli) invoiceUnlock(ctx context.Context, args []string) error {
 	fs := newFlagSet("invoice unlock")
 	entryList := fs.String("entries", "", "comma-separated ids of the invoice's entries to unlock (default: all of them)")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	rest, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -240,7 +240,7 @@ func (c *cli) invoiceOnServer(ctx context.Context, w *workspace, team *teamConn,
 
 func (c *cli) invoiceList(ctx context.Context, args []string) error {
 	fs := newFlagSet("invoice list")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	if _, err := c.parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -270,7 +270,7 @@ func (c *cli) invoiceList(ctx context.Context, args []string) error {
 
 func (c *cli) invoiceShow(ctx context.Context, args []string) error {
 	fs := newFlagSet("invoice show")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	pdfFile := fs.String("pdf", "", "write the invoice as a PDF to this file")
 	rest, err := c.parseFlags(fs, args)
 	if err != nil {

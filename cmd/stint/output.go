@@ -20,7 +20,8 @@ type errorJSON struct {
 
 type errorBody struct {
 	// Code is stable for scripts: usage, invalid, not_found, conflict, version_mismatch,
-	// forbidden, unauthorized, unsupported or error.
+	// forbidden, unauthorized, unavailable (a server that cannot be reached), unsupported
+	// or error.
 	Code    string           `json:"code"`
 	Message string           `json:"message"`
 	Fields  []app.FieldError `json:"fields,omitempty"`
@@ -48,6 +49,8 @@ func errorCode(err error) string {
 		return "forbidden"
 	case errors.Is(err, app.ErrUnauthorized):
 		return "unauthorized"
+	case errors.Is(err, app.ErrUnavailable):
+		return "unavailable"
 	}
 	return "error"
 }

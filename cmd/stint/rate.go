@@ -39,7 +39,7 @@ func (c *cli) rate(ctx context.Context, args []string) error {
 	case "list":
 		return c.rateList(ctx, args[1:])
 	case "-h", "-help", "--help":
-		fmt.Fprint(c.stdout, usageRate)
+		c.printUsage(usageRate)
 		return nil
 	}
 	return usagef("rate: unknown subcommand %q (say set or list; see 'stint rate -h')", args[0])
@@ -51,7 +51,7 @@ func (c *cli) rateSet(ctx context.Context, args []string) error {
 	client := fs.String("client", "", "client name")
 	project := fs.String("project", "", "project name")
 	from := fs.String("from", "", "first day it applies (default: now)")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	rest, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -110,7 +110,7 @@ func (c *cli) rateSet(ctx context.Context, args []string) error {
 func (c *cli) rateList(ctx context.Context, args []string) error {
 	fs := newFlagSet("rate list")
 	member := fs.String("member", "", "only this member's rates (name or e-mail)")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	rest, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err

@@ -83,7 +83,7 @@ func (c *cli) report(ctx context.Context, args []string) error {
 	detailed := fs.Bool("detailed", false, "list entries")
 	tz := fs.String("timezone", "", "time zone")
 	weekStart := fs.String("week-start", "monday", "first day of a week")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	format := fs.String("format", "", "table, csv, xlsx, pdf, json or ics")
 	out := fs.String("o", "", "output file")
 	bom := fs.Bool("bom", false, "UTF-8 byte order mark")
