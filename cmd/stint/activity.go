@@ -162,8 +162,9 @@ func printActivity(out io.Writer, slots []app.ActivitySlot, loc *time.Location, 
 			}
 			apps = append(apps, fmt.Sprintf("%s %s", truncate(a.Name, 24), minutes(a.Time)))
 		}
+		// The applications get what the other columns leave of maxLineWidth.
 		fmt.Fprintf(tw, "%14s\t%7s\t%5d%%\t%6d\t%6d\t%6d\t%s\n", local.Format("15:04"), minutes(s.Tracked), s.Percent(),
-			s.Keys, s.Clicks, s.Moves, strings.Join(apps, ", "))
+			s.Keys, s.Clicks, s.Moves, truncate(terminalLine(strings.Join(apps, ", ")), maxLineWidth-len("Mon 2026-01-02  Tracked  Active    Keys  Clicks   Moves  ")))
 		tracked += s.Tracked
 		active += s.Active
 	}

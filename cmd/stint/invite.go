@@ -150,13 +150,17 @@ func (c *cli) inviteList(ctx context.Context, args []string) error {
 			fmt.Fprintln(c.stdout, "No invitations. Invite someone with: stint invite create EMAIL")
 			return nil
 		}
+		// The e-mail column gets what the others leave of maxLineWidth.
+		email := func(s string) string {
+			return truncate(terminalLine(s), maxLineWidth-len("  ROLE     STATUS    2006-01-02 15:04")-38)
+		}
 		width := len("EMAIL")
 		for _, inv := range list {
-			width = max(width, utf8.RuneCountInString(cell(inv.Email)))
+			width = max(width, utf8.RuneCountInString(email(inv.Email)))
 		}
 		fmt.Fprintf(c.stdout, "%-36s  %s  %-7s  %-8s  %s\n", "ID", pad("EMAIL", width), "ROLE", "STATUS", "EXPIRES")
 		for _, inv := range list {
-			fmt.Fprintf(c.stdout, "%-36s  %s  %-7s  %-8s  %s\n", inv.ID, pad(cell(inv.Email), width), inv.Role, inv.Status,
+			fmt.Fprintf(c.stdout, "%-36s  %s  %-7s  %-8s  %s\n", inv.ID, pad(email(inv.Email), width), inv.Role, inv.Status,
 				inv.ExpiresAt.In(w.loc).Format("2006-01-02 15:04"))
 		}
 		return nil

@@ -393,8 +393,9 @@ func printReport(w io.Writer, rep app.Report) {
 }
 
 // printDetailed writes the entries oldest first as a table with their total.
+// The names and the description are cut so a row fits maxLineWidth.
 func printDetailed(w io.Writer, entries []app.DetailedEntry, loc *time.Location) {
-	fmt.Fprintln(w, "Date\tStart\tEnd\tTime\tUser\tProject\tTask\tDescription")
+	rows := [][]string{{"Date", "Start", "End", "Time", "User", "Project", "Task", "Description"}}
 	var mins int64
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := entries[i]
@@ -404,8 +405,11 @@ func printDetailed(w io.Writer, entries []app.DetailedEntry, loc *time.Location)
 		}
 		m := app.WholeMinutes(e.Seconds)
 		mins += m
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.StartedAt.In(loc).Format(app.DateLayout), e.StartedAt.In(loc).Format("15:04"), end,
-			app.FormatMinuteCount(m), cell(e.UserName), cell(e.ProjectName), cell(e.TaskName), cell(e.Description))
+		rows = append(rows, []string{e.StartedAt.In(loc).Format(app.DateLayout), e.StartedAt.In(loc).Format("15:04"), end,
+			app.FormatMinuteCount(m), cell(e.UserName), cell(e.ProjectName), cell(e.TaskName), cell(e.Description)})
+	}
+	for _, r := range fitColumns(rows, []bool{false, false, false, false, true, true, true, true}) {
+		fmt.Fprintln(w, strings.Join(r, "\t"))
 	}
 	fmt.Fprintf(w, "Total\t\t\t%s\n", app.FormatMinuteCount(mins))
 }
