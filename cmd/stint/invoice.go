@@ -127,7 +127,7 @@ func (c *cli) invoiceCreate(ctx context.Context, args []string) error {
 		if *asJSON {
 			return c.printJSON(inv)
 		}
-		c.printInvoice(inv)
+		c.printInvoice(inv, w)
 		return nil
 	})
 }
@@ -290,13 +290,15 @@ func (c *cli) invoiceShow(ctx context.Context, args []string) error {
 		if *asJSON {
 			return c.printJSON(inv)
 		}
-		c.printInvoice(inv)
+		c.printInvoice(inv, w)
 		return nil
 	})
 }
 
 // invoicePDF writes inv as a PDF to file.
 func (c *cli) invoicePDF(ctx context.Context, w *workspace, inv app.Invoice, file string) error {
+	// The PDF prints the period's days as the instants carry them: in the user's zone.
+	inv.PeriodFrom, inv.PeriodTo = inv.PeriodFrom.In(w.loc), inv.PeriodTo.In(w.loc)
 	org, billTo, err := w.svc.InvoiceParties(ctx, w.actor, inv)
 	if err != nil {
 		return err
@@ -312,10 +314,12 @@ func (c *cli) invoicePDF(ctx context.Context, w *workspace, inv app.Invoice, fil
 	return nil
 }
 
-// printInvoice writes an invoice's lines and totals as a table.
-func (c *cli) printInvoice(inv app.Invoice) {
+// printInvoice writes an invoice's lines and totals as a table; its period's days are
+// those of the user's zone, whatever the machine's.
+func (c *cli) printInvoice(inv app.Invoice, w *workspace) {
 	money := func(minor int64) string { return app.Money{Minor: minor, Currency: inv.Currency}.String() }
-	fmt.Fprintf(c.stdout, "Invoice %d, %s to %s\n\n", inv.Number, inv.PeriodFrom.Format(app.DateLayout), inv.PeriodTo.AddDate(0, 0, -1).Format(app.DateLayout))
+	from, to, _ := strings.Cut(invoicePeriod(inv, w), "..")
+	fmt.Fprintf(c.stdout, "Invoice %d, %s to %s\n\n", inv.Number, from, to)
 	fmt.Fprintf(c.stdout, "%-40s  %8s  %16s  %16s\n", "ITEM", "HOURS", "RATE", "AMOUNT")
 	for _, l := range inv.Lines {
 		desc := l.Description
