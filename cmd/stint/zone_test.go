@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -124,5 +125,52 @@ func TestEveryCommandInTheUserZone(t *testing.T) {
 	}
 	if !strings.Contains(string(text), "2026-11-25 to 2026-11-25") {
 		t.Errorf("the invoice PDF's period is not Berlin's days:\n%s", text)
+	}
+}
+
+// TestUserZoneBinary runs the built binary with the process in Pacific/Kiritimati (UTC+14)
+// on a workspace made in Berlin: what it reads and prints is Berlin's, as the process's own
+// zone (time.Local) never decides a day or a clock time.
+func TestUserZoneBinary(t *testing.T) {
+	bin := buildStint(t)
+	data := t.TempDir()
+	stint := func(tz string, args ...string) string {
+		t.Helper()
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), "STINT_DATA="+data, "TZ="+tz, "HOME="+t.TempDir())
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("TZ=%s stint %v: %v\n%s", tz, args, err, stderr.String())
+		}
+		return string(out)
+	}
+	stint(berlin, "projects", "add", "Acme", "--billable") // the workspace is made in Berlin
+	stint(berlin, "rate", "set", "100", "EUR", "--from", "2026-01-01")
+	const kiri = "Pacific/Kiritimati"
+	loc, err := time.LoadLocation(berlin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := time.Now().In(loc).Format(app.DateLayout)
+	checks := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"entries", "add", "--start", "2026-11-25 09:00", "--duration", "1h", "--project", "Acme", "x"}, []string{"Wed 2026-11-25 09:00–10:00"}},
+		{[]string{"entries", "--from", "2026-11-25", "--to", "2026-11-25"}, []string{"Wed 2026-11-25", "09:00–10:00", "(Europe/Berlin)"}},
+		{[]string{"report", "--detailed", "--from", "2026-11-25", "--to", "2026-11-25"}, []string{"2026-11-25  09:00  10:00"}},
+		{[]string{"report", "--from", "today", "--to", "today"}, []string{"(" + today + " to " + today + ", Europe/Berlin)"}},
+		{[]string{"invoice", "create", "--project", "Acme", "--from", "2026-11-25", "--to", "2026-11-25"}, []string{"Invoice 1, 2026-11-25 to 2026-11-25"}},
+		{[]string{"invoice", "show", "1"}, []string{"Invoice 1, 2026-11-25 to 2026-11-25"}},
+	}
+	for _, c := range checks {
+		out := stint(kiri, c.args...)
+		for _, want := range c.want {
+			if !strings.Contains(out, want) {
+				t.Errorf("TZ=%s stint %s lacks %q:\n%s", kiri, strings.Join(c.args, " "), want, out)
+			}
+		}
 	}
 }
