@@ -33,6 +33,7 @@ entries' locks arrive here. Offline they make nothing: try again when online.
 
 ` + dayHelp + `
 
+Examples:
   stint invoice create --client Globex --from 2026-11-01 --to 2026-11-30 --tax 19
   stint invoice show 1
 `

@@ -23,7 +23,8 @@ starts it at a day's midnight, also a past one, repricing the time since.
 
 ` + dayHelp + `
 
-  stint rate set 90 EUR                        the organization's rate
+Examples:
+  stint rate set 90 EUR
   stint rate set 120 EUR --project "Client work" --from 2026-12-01
   stint rate list
 `
@@ -55,6 +56,9 @@ func (c *cli) rateSet(ctx context.Context, args []string) error {
 	rest, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
+	}
+	if len(rest) > 2 {
+		return usagef("rate set: unexpected argument %q after the amount and the currency; name what the rate is for with --member, --client or --project (see 'stint rate -h')", rest[2])
 	}
 	if len(rest) != 2 {
 		return usagef("rate set: give an amount and a currency, e.g. stint rate set 120.50 EUR")

@@ -655,8 +655,22 @@ func wrapCommand(line string, ind, hang int, cont string, width int) []string {
 	return fill(commandWords(strings.TrimSpace(line)), line[:ind], strings.Repeat(" ", hang), cont, width)
 }
 
-// commandWords splits a command line at the spaces outside brackets, braces and quotes.
+// commandWords splits a command line at the spaces outside brackets, braces and quotes,
+// keeping a flag with the value after it ("--tax 19") so a wrapped line never parts them.
 func commandWords(s string) []string {
+	var out []string
+	for _, w := range splitCommand(s) {
+		if n := len(out); n > 0 && strings.HasPrefix(out[n-1], "-") && !strings.Contains(out[n-1], " ") && !strings.HasPrefix(w, "-") {
+			out[n-1] += " " + w
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// splitCommand splits a command line at the spaces outside brackets, braces and quotes.
+func splitCommand(s string) []string {
 	var words []string
 	depth, quote, start := 0, rune(0), 0
 	for i, r := range s {

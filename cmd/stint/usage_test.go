@@ -220,3 +220,102 @@ func expand(seq [][]string) [][]string {
 	}
 	return paths
 }
+
+// TestHelpExamplesRun pastes every example of every help text, as printed (wrapped lines
+// joined at their trailing backslash), into a workspace that has the names they use: none
+// may be a mistake on the command line (exit status 2). Failing for want of a file or a
+// server the example assumes (an import file, a backup) is fine.
+func TestHelpExamplesRun(t *testing.T) {
+	h := newHarness(t)
+	home := h.env["HOME"]
+	t.Chdir(t.TempDir()) // examples write report files into the working directory
+	for _, args := range [][]string{
+		{"projects", "add", "Acme"}, {"clients", "add", "Globex"}, {"clients", "add", "Old client"}, {"tags", "add", "meeting"},
+		{"tags", "add", "review"}, {"tags", "add", "Old tag"}, {"tasks", "add", "Old task", "--project", "Acme"},
+	} {
+		h.ok(args...)
+	}
+	seen := map[string]bool{}
+	for _, path := range commandPaths() {
+		out := h.ok(append([]string{"help"}, strings.Fields(path)...)...)
+		for _, ex := range helpExamples(out) {
+			if seen[ex] {
+				continue
+			}
+			seen[ex] = true
+			words := shellWords(strings.NewReplacer("~", home, "$(date +%F)", "2026-11-25").Replace(ex))
+			if len(words) == 0 || words[0] != "stint" {
+				continue // DSN=$(stint db setup …), timew export > … && …
+			}
+			switch strings.Join(words[1:min(3, len(words))], " ") {
+			case "sync --watch", "serve --db": // they run until stopped
+				continue
+			}
+			t.Run(ex, func(t *testing.T) {
+				if r := h.run(words[1:]...); r.code == 2 {
+					t.Errorf("the example in 'stint help %s' is a usage mistake:\n%s\n%s", path, ex, r.stderr)
+				}
+			})
+		}
+	}
+	if len(seen) < 20 {
+		t.Errorf("found %d examples; the help texts have more", len(seen))
+	}
+}
+
+// helpExamples returns the command lines of a help text's Example sections, wrapped lines
+// joined again.
+func helpExamples(text string) []string {
+	var out []string
+	in, cur := false, ""
+	for _, line := range strings.Split(text, "\n") {
+		t := strings.TrimSpace(line)
+		switch {
+		case strings.HasSuffix(t, "Example:") || strings.HasSuffix(t, "Examples:"):
+			in = true
+			continue
+		case line != "" && !strings.HasPrefix(line, " "):
+			in = false
+		}
+		if !in || t == "" {
+			continue
+		}
+		if strings.HasSuffix(t, "\\") {
+			cur += strings.TrimSuffix(t, "\\")
+			continue
+		}
+		out = append(out, cur+t)
+		cur = ""
+	}
+	return out
+}
+
+// shellWords splits a command line as a shell would, for the quoting help uses.
+func shellWords(s string) []string {
+	var words []string
+	var cur strings.Builder
+	quote, inWord := rune(0), false
+	for _, r := range s {
+		switch {
+		case quote != 0 && r == quote:
+			quote = 0
+		case quote != 0:
+			cur.WriteRune(r)
+		case r == '"' || r == '\'':
+			quote, inWord = r, true
+		case r == ' ':
+			if inWord {
+				words = append(words, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		default:
+			cur.WriteRune(r)
+			inWord = true
+		}
+	}
+	if inWord {
+		words = append(words, cur.String())
+	}
+	return words
+}
