@@ -116,6 +116,9 @@ func (c *cli) backup(ctx context.Context, args []string) error {
 			return &existsError{msg: fmt.Sprintf("%s already exists; pass --force to replace it, or name another file", dst)}
 		}
 	}
+	if fi, err := os.Stat(filepath.Dir(dst)); err != nil || !fi.IsDir() {
+		return notFoundf("backup: there is no directory %s to write the copy in; create it first (mkdir -p %s)", filepath.Dir(dst), filepath.Dir(dst))
+	}
 
 	start := time.Now()
 	progress := c.progress("Copying")
