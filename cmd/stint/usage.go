@@ -343,8 +343,9 @@ Flags:
 const usageEntries = `Usage: stint entries [list] [--from T] [--to T] [--project NAME] [--json]
        stint entries add|edit|delete ...   (see 'stint entries add -h' and so on)
 
-Lists time entries that started in [from, to), grouped by day in the local time zone with
-daily totals. Without --from and --to it shows this week (Monday to Sunday).
+Lists time entries that started in [from, to), grouped by day in your time zone (the
+user's, else the workspace's) with daily totals. Without --from and --to it shows this
+week (Monday to Sunday).
 
 ` + whenHelp + `
 A --to that is a DAY includes that whole day.
