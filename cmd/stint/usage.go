@@ -64,12 +64,14 @@ Other:
   version                        print the version
   help [COMMAND]                 show help for a command
 
-Root flags, before or after the command (each overrides its environment variable):
+Root flags, before or after the command (each of the first three overrides its
+environment variable):
   --data DIR          data directory ($STINT_DATA; default: the user's data directory, on
                       Linux $XDG_DATA_HOME/stint or ~/.local/share/stint)
   --addr HOST:PORT    API address for desktop and serve ($STINT_ADDR; default 127.0.0.1:8736)
   --log-level LEVEL   debug, info, warn or error ($STINT_LOG_LEVEL; default info, warn for
                       the timer and data commands)
+  --json              JSON output and errors (below)
 
 Every command accepts -h. With --json a command prints JSON on stdout, and a failure is
 one object on stderr: {"error": {"code", "message", "fields"}}, where code is one of usage,
