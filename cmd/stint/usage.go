@@ -275,9 +275,9 @@ const usageEntriesAdd = `Usage: stint entries add --start T (--end T | --duratio
        stint entries add --end T --duration D [flags] [DESCRIPTION...]
        stint entries add --duration D [flags] [DESCRIPTION...]
 
-Adds a finished entry. Times are in your time zone (the user's, else the workspace's). D is
-a duration such as 1h30m, 90m, 1.5h or 1:30. With only --duration the entry ends now. An end before the start is refused: give the end's date
-for an entry past midnight.
+Adds a finished entry. Times are in your time zone (the user's, else the workspace's).
+D is a duration such as 1h30m, 90m, 1.5h or 1:30. With only --duration the entry ends
+now. An end before the start is refused: give the end's date for an entry past midnight.
 
 Flags:
   --start T, --end T, --duration D   the entry's span (any two; --duration alone ends now)
