@@ -569,10 +569,11 @@ func wrapHelp(text string, width int) string {
 }
 
 // textColumn is where the text of line starts for the lines that continue it: the indent of
-// the next line when that hangs under a word of line, else the column after a gap of two or
-// more spaces (a flag and its description), else the line's own indent.
+// the next line when that hangs under a word of an indented line (a flag and its
+// description), else the column after a gap of two or more spaces, else the line's own
+// indent.
 func textColumn(line string, ind int, rest []string) int {
-	if len(rest) > 0 {
+	if len(rest) > 0 && ind > 0 {
 		next := rest[0]
 		nind := len(next) - len(strings.TrimLeft(next, " "))
 		if strings.TrimSpace(next) != "" && nind > ind && nind < len(line) && line[nind-1] == ' ' && line[nind] != ' ' {
