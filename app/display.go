@@ -69,6 +69,16 @@ func (d Display) Total(c Cells, from, to string) string {
 	return d.format(n)
 }
 
+// Sum renders whole-minute figures added up as each is shown by Minutes: a column's total
+// that equals its cells in decimal hours too.
+func (d Display) Sum(mins ...int64) string {
+	var n int64
+	for _, m := range mins {
+		n += d.unit(m)
+	}
+	return d.format(n)
+}
+
 // SheetFigures is a timesheet as text: each cell as Display shows it, each total the sum of
 // the cells it covers as shown.
 type SheetFigures struct {

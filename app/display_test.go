@@ -72,5 +72,8 @@ func TestDisplaySheetAddsUp(t *testing.T) {
 		if got := tc.d.Total(cells, "2026-11-23", "2026-11-29"); got != tc.cellsTotal {
 			t.Errorf("%+v: Total = %s, want %s", tc.d, got, tc.cellsTotal)
 		}
+		if got := tc.d.Sum(20, 20, 20); got != tc.cellsTotal {
+			t.Errorf("%+v: Sum = %s, want %s", tc.d, got, tc.cellsTotal)
+		}
 	}
 }

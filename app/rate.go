@@ -79,9 +79,12 @@ type RateInput struct {
 	EffectiveFrom               string
 }
 
-// RateFilter narrows a rate list: UserID set lists only the rates set for that member.
+// RateFilter narrows a rate list: UserID set lists only the rates set for that member;
+// AppliesTo set leaves out the rates set for other members, keeping those that can price
+// that member's entries.
 type RateFilter struct {
-	UserID *uuid.UUID
+	UserID    *uuid.UUID
+	AppliesTo *uuid.UUID
 }
 
 // Rates stores the hourly rates of one organization.

@@ -3,11 +3,11 @@ package app
 import (
 	"bytes"
 	"encoding/json"
-	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
+
+	"github.com/stinthq/stint/internal/jsonwire"
 )
 
 // A first sync decodes a hundred thousand pulled rows, and encoding/json spent about as
@@ -40,169 +40,16 @@ func decodeEntry(data []byte, e *TimeEntry) error {
 	return json.Unmarshal(data, e)
 }
 
-// wire is a cursor over JSON text.
-type wire struct {
-	b []byte
-	i int
-}
-
-func (w *wire) ws() {
-	for w.i < len(w.b) {
-		switch w.b[w.i] {
-		case ' ', '\t', '\n', '\r':
-			w.i++
-		default:
-			return
-		}
-	}
-}
-
-// byte consumes c, after white space.
-func (w *wire) byte(c byte) bool {
-	w.ws()
-	if w.i < len(w.b) && w.b[w.i] == c {
-		w.i++
-		return true
-	}
-	return false
-}
-
-// peek is the next byte after white space, 0 at the end.
-func (w *wire) peek() byte {
-	w.ws()
-	if w.i < len(w.b) {
-		return w.b[w.i]
-	}
-	return 0
-}
-
-// str reads a string without escapes that is valid UTF-8, and returns its contents.
-func (w *wire) str() ([]byte, bool) {
-	if !w.byte('"') {
-		return nil, false
-	}
-	start := w.i
-	for w.i < len(w.b) {
-		c := w.b[w.i]
-		switch {
-		case c == '"':
-			s := w.b[start:w.i]
-			w.i++
-			return s, utf8.Valid(s)
-		case c == '\\' || c < 0x20:
-			return nil, false
-		}
-		w.i++
-	}
-	return nil, false
-}
-
-// literal consumes the word (null, true, false).
-func (w *wire) literal(word string) bool {
-	w.ws()
-	if bytes.HasPrefix(w.b[w.i:], []byte(word)) {
-		w.i += len(word)
-		return true
-	}
-	return false
-}
-
-// int reads an integer as encoding/json reads one into an int64.
-func (w *wire) int() (int64, bool) {
-	w.ws()
-	start := w.i
-	for w.i < len(w.b) && (w.b[w.i] == '-' || (w.b[w.i] >= '0' && w.b[w.i] <= '9')) {
-		w.i++
-	}
-	if w.i < len(w.b) {
-		switch w.b[w.i] {
-		case '.', 'e', 'E', '+':
-			return 0, false
-		}
-	}
-	v, err := strconv.ParseInt(string(w.b[start:w.i]), 10, 64)
-	return v, err == nil
-}
-
-// skip passes over one value of valid JSON and returns its text.
-func (w *wire) skip() ([]byte, bool) {
-	w.ws()
-	start, depth := w.i, 0
-	for w.i < len(w.b) {
-		c := w.b[w.i]
-		if depth == 0 && w.i > start {
-			switch c {
-			case ',', '}', ']', ' ', '\t', '\n', '\r':
-				return w.b[start:w.i], true
-			}
-		}
-		switch c {
-		case '"':
-			w.i++
-			for w.i < len(w.b) && w.b[w.i] != '"' {
-				if w.b[w.i] == '\\' {
-					w.i++
-				}
-				w.i++
-			}
-			if w.i >= len(w.b) {
-				return nil, false
-			}
-		case '{', '[':
-			depth++
-		case '}', ']':
-			if depth--; depth < 0 {
-				return nil, false
-			}
-		}
-		w.i++
-	}
-	if depth != 0 || w.i == start {
-		return nil, false
-	}
-	return w.b[start:w.i], true
-}
-
-// object reads an object, calling field for each key with the cursor at its value.
-func (w *wire) object(field func(key []byte) bool) bool {
-	if !w.byte('{') {
-		return false
-	}
-	if w.byte('}') {
-		return true
-	}
-	for {
-		key, ok := w.str()
-		if !ok || !w.byte(':') || !field(key) {
-			return false
-		}
-		if w.byte('}') {
-			return true
-		}
-		if !w.byte(',') {
-			return false
-		}
-	}
-}
-
-// end reports whether only white space is left.
-func (w *wire) end() bool {
-	w.ws()
-	return w.i == len(w.b)
-}
-
-func (w *wire) id(dst *uuid.UUID) bool {
-	s, ok := w.str()
-	return ok && dst.UnmarshalText(s) == nil
-}
+// wire is a cursor over JSON text, with the readers of the types a pulled row holds.
+type wire struct{ jsonwire.Reader }
 
 func (w *wire) nullID(dst **uuid.UUID) bool {
-	if w.peek() == 'n' {
+	if w.Peek() == 'n' {
 		*dst = nil
-		return w.literal("null")
+		return w.Literal("null")
 	}
 	var id uuid.UUID
-	if !w.id(&id) {
+	if !w.ID(&id) {
 		return false
 	}
 	*dst = &id
@@ -210,18 +57,14 @@ func (w *wire) nullID(dst **uuid.UUID) bool {
 }
 
 func (w *wire) time(dst *time.Time) bool {
-	w.ws()
-	start := w.i
-	if _, ok := w.str(); !ok {
-		return false
-	}
-	return dst.UnmarshalJSON(w.b[start:w.i]) == nil
+	q, ok := w.Quoted()
+	return ok && dst.UnmarshalJSON(q) == nil
 }
 
 func (w *wire) nullTime(dst **time.Time) bool {
-	if w.peek() == 'n' {
+	if w.Peek() == 'n' {
 		*dst = nil
-		return w.literal("null")
+		return w.Literal("null")
 	}
 	var t time.Time
 	if !w.time(&t) {
@@ -232,66 +75,53 @@ func (w *wire) nullTime(dst **time.Time) bool {
 }
 
 func (w *wire) string(dst *string) bool {
-	s, ok := w.str()
+	s, ok := w.Str()
 	*dst = string(s)
 	return ok
 }
 
 func (w *wire) bool(dst *bool) bool {
-	switch w.peek() {
+	switch w.Peek() {
 	case 't':
 		*dst = true
-		return w.literal("true")
+		return w.Literal("true")
 	case 'f':
 		*dst = false
-		return w.literal("false")
+		return w.Literal("false")
 	}
 	return false
 }
 
 func (w *wire) ids(dst *[]uuid.UUID) bool {
-	if w.peek() == 'n' {
+	if w.Peek() == 'n' {
 		*dst = nil
-		return w.literal("null")
-	}
-	if !w.byte('[') {
-		return false
+		return w.Literal("null")
 	}
 	ids := []uuid.UUID{}
-	if !w.byte(']') {
-		for {
-			var id uuid.UUID
-			if !w.id(&id) {
-				return false
-			}
-			ids = append(ids, id)
-			if w.byte(']') {
-				break
-			}
-			if !w.byte(',') {
-				return false
-			}
-		}
-	}
+	ok := w.Array(func() bool {
+		var id uuid.UUID
+		ids = append(ids, id)
+		return w.ID(&ids[len(ids)-1])
+	})
 	*dst = ids
-	return true
+	return ok
 }
 
 // decodeRemotePage decodes a page the way the server writes it; false leaves it to
 // encoding/json. The rows' JSON are slices of data.
 func decodeRemotePage(data []byte) (RemotePage, bool) {
-	w := &wire{b: data}
+	w := &wire{jsonwire.Reader{B: data}}
 	var p RemotePage
-	ok := w.object(func(key []byte) bool {
+	ok := w.Object(func(key []byte) bool {
 		switch string(key) {
 		case "rows":
 			return w.rows(&p.Rows)
 		case "cursor":
-			v, ok := w.int()
+			v, ok := w.Int()
 			p.Cursor = v
 			return ok
 		case "head":
-			v, ok := w.int()
+			v, ok := w.Int()
 			p.Head = v
 			return ok
 		case "more":
@@ -301,72 +131,59 @@ func decodeRemotePage(data []byte) (RemotePage, bool) {
 		}
 		return false
 	})
-	return p, ok && w.end()
+	return p, ok && w.End()
 }
 
 func (w *wire) rows(dst *[]RemoteRow) bool {
-	if w.peek() == 'n' {
+	if w.Peek() == 'n' {
 		*dst = nil
-		return w.literal("null")
-	}
-	if !w.byte('[') {
-		return false
+		return w.Literal("null")
 	}
 	rows := []RemoteRow{}
-	if !w.byte(']') {
-		for {
-			var r RemoteRow
-			ok := w.object(func(key []byte) bool {
-				switch string(key) {
-				case "kind":
-					s, ok := w.str()
-					r.Kind = SyncKind(s)
-					return ok
-				case "id":
-					return w.id(&r.ID)
-				case "server_version":
-					v, ok := w.int()
-					r.Version = v
-					return ok
-				case "hlc":
-					return w.string(&r.HLC)
-				case "row":
-					raw, ok := w.skip()
-					r.Row = raw
-					return ok && string(raw) != "null" // json.RawMessage keeps null; leave it to encoding/json
-				}
-				return false
-			})
-			if !ok {
-				return false
+	ok := w.Array(func() bool {
+		var r RemoteRow
+		ok := w.Object(func(key []byte) bool {
+			switch string(key) {
+			case "kind":
+				s, ok := w.Str()
+				r.Kind = SyncKind(s)
+				return ok
+			case "id":
+				return w.ID(&r.ID)
+			case "server_version":
+				v, ok := w.Int()
+				r.Version = v
+				return ok
+			case "hlc":
+				return w.string(&r.HLC)
+			case "row":
+				raw, ok := w.Skip()
+				r.Row = raw
+				return ok && string(raw) != "null" // json.RawMessage keeps null; leave it to encoding/json
 			}
-			rows = append(rows, r)
-			if w.byte(']') {
-				break
-			}
-			if !w.byte(',') {
-				return false
-			}
-		}
-	}
+			return false
+		})
+		rows = append(rows, r)
+		return ok
+	})
 	*dst = rows
-	return true
+	return ok
 }
 
 // decodeEntryFast decodes an entry the way the server writes it into e; false means it
 // did not (e is then partly written).
 func decodeEntryFast(data []byte, e *TimeEntry) bool {
-	w := &wire{b: data}
-	ok := w.object(func(key []byte) bool {
+	w := &wire{jsonwire.Reader{B: data}}
+	ok := w.Object(func(key []byte) bool {
 		switch string(key) {
 		case "id":
-			return w.id(&e.ID)
+			return w.ID(&e.ID)
 		case "tenant_id":
-			return w.id(&e.TenantID)
+			return w.ID(&e.TenantID)
 		case "organization_id":
-			return w.id(&e.OrganizationID)
+			return w.ID(&e.OrganizationID)
 		case "user_id":
-			return w.id(&e.UserID)
+			return w.ID(&e.UserID)
 		case "project_id":
 			return w.nullID(&e.ProjectID)
 		case "task_id":
@@ -389,7 +206,7 @@ func decodeEntryFast(data []byte, e *TimeEntry) bool {
 		case "tag_ids":
 			return w.ids(&e.TagIDs)
 		case "version":
-			v, ok := w.int()
+			v, ok := w.Int()
 			e.Version = v
 			return ok
 		case "created_at":
@@ -401,7 +218,7 @@ func decodeEntryFast(data []byte, e *TimeEntry) bool {
 		}
 		return false
 	})
-	return ok && w.end()
+	return ok && w.End()
 }
 
 // decodeHeader decodes a pushed row's header into a zero h as json.Unmarshal would: every
@@ -423,28 +240,28 @@ func decodeHeaderFast(data []byte, h *pushedHeader) bool {
 	if !json.Valid(data) {
 		return false
 	}
-	w := &wire{b: data}
+	w := &wire{jsonwire.Reader{B: data}}
 	var id, org bool
-	ok := w.object(func(key []byte) bool {
+	ok := w.Object(func(key []byte) bool {
 		switch string(key) {
 		case "id":
 			if id {
 				return false
 			}
 			id = true
-			return w.id(&h.ID)
+			return w.ID(&h.ID)
 		case "organization_id":
 			if org {
 				return false
 			}
 			org = true
-			return w.id(&h.OrganizationID)
+			return w.ID(&h.OrganizationID)
 		}
 		if bytes.EqualFold(key, []byte("id")) || bytes.EqualFold(key, []byte("organization_id")) {
 			return false
 		}
-		_, ok := w.skip()
+		_, ok := w.Skip()
 		return ok
 	})
-	return ok && w.end()
+	return ok && w.End()
 }

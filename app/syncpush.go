@@ -167,6 +167,10 @@ type SyncMutations interface {
 	AddConflicts(ctx context.Context, s Scope, cs ...SyncConflict) error
 	// Conflicts lists a row's conflict log, oldest first.
 	Conflicts(ctx context.Context, s Scope, entityID uuid.UUID) ([]SyncConflict, error)
+	// RecentConflicts lists the conflicts recorded on s.OrgID's rows, newest first (then by
+	// id, descending), at most limit of them, before the (at, id) of before when it is set;
+	// only those whose losing value user pushed when user is set.
+	RecentConflicts(ctx context.Context, s Scope, user *uuid.UUID, before *SyncConflict, limit int) ([]SyncConflict, error)
 }
 
 // SyncConflict is a pushed field value that lost to a newer write of the same field (last

@@ -18,6 +18,17 @@ import (
 type Bar struct {
 	Label   string
 	Seconds int64
+	// Text is the time as written beside the bar, for a reader who sees durations another
+	// way (decimal hours, say); "" writes h:mm of the bar's whole minutes.
+	Text string
+}
+
+// time is the bar's time as the chart writes it.
+func (b Bar) time() string {
+	if b.Text != "" {
+		return b.Text
+	}
+	return app.FormatMinuteCount(app.WholeMinutes(b.Seconds))
 }
 
 // ChartStyle is how a chart is painted. Scale multiplies every size, for sharp images on
@@ -282,7 +293,7 @@ func PeriodChart(bars []Bar, width, height int, st ChartStyle) (*image.RGBA, err
 		if i%every == 0 {
 			c.text(b.Label, x+barW/2, bottom+c.px(1.3*ts), 1)
 		}
-		if v := app.FormatMinuteCount(app.WholeMinutes(b.Seconds)); b.Seconds > 0 && c.textWidth(v) <= int(slot) {
+		if v := b.time(); b.Seconds > 0 && c.textWidth(v) <= int(slot) {
 			c.text(v, x+barW/2, y-c.px(3), 1)
 		}
 	}
@@ -339,7 +350,7 @@ func BreakdownChart(bars []Bar, width int, st ChartStyle) (*image.RGBA, error) {
 		if total > 0 {
 			share = int((b.Seconds*100 + total/2) / total)
 		}
-		c.text(app.FormatMinuteCount(app.WholeMinutes(b.Seconds))+"  "+strconv.Itoa(share)+"%", w, base, 2)
+		c.text(b.time()+"  "+strconv.Itoa(share)+"%", w, base, 2)
 	}
 	return c.img, nil
 }

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"image/color"
 	"reflect"
 	"testing"
@@ -17,13 +18,13 @@ func TestPeriodBars(t *testing.T) {
 	}{
 		{"days with gaps filled", app.Report{From: "2026-11-23", To: "2026-11-26", Group: []app.ReportGroup{"project", app.GroupDay},
 			Rows: []app.ReportRow{row("2026-11-23", 60), row("2026-11-23", 40), row("2026-11-25", 7)}},
-			[]Bar{{"Mon 23", 100}, {"Tue 24", 0}, {"Wed 25", 7}, {"Thu 26", 0}}},
+			[]Bar{{Label: "Mon 23", Seconds: 100}, {Label: "Tue 24", Seconds: 0}, {Label: "Wed 25", Seconds: 7}, {Label: "Thu 26", Seconds: 0}}},
 		{"weeks starting on the rows' weekday", app.Report{From: "2026-11-03", To: "2026-11-20", Group: []app.ReportGroup{app.GroupWeek},
 			Rows: []app.ReportRow{row("2026-11-08", 5)}},
-			[]Bar{{"1 Nov", 0}, {"8 Nov", 5}, {"15 Nov", 0}}},
+			[]Bar{{Label: "1 Nov", Seconds: 0}, {Label: "8 Nov", Seconds: 5}, {Label: "15 Nov", Seconds: 0}}},
 		{"months", app.Report{From: "2026-11-15", To: "2027-01-02", Group: []app.ReportGroup{app.GroupMonth},
 			Rows: []app.ReportRow{row("2026-12-01", 9)}},
-			[]Bar{{"Nov 2026", 0}, {"Dec 2026", 9}, {"Jan 2027", 0}}},
+			[]Bar{{Label: "Nov 2026", Seconds: 0}, {Label: "Dec 2026", Seconds: 9}, {Label: "Jan 2027", Seconds: 0}}},
 		{"no period", app.Report{From: "2026-11-23", To: "2026-11-26", Group: []app.ReportGroup{"project"}}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -46,10 +47,10 @@ func TestGroupBars(t *testing.T) {
 		{Period: "2026-11-23", Values: []app.ReportValue{{Group: "client"}}, Seconds: 4},
 	}
 	rep := app.Report{Group: []app.ReportGroup{app.GroupDay, "client"}, Rows: rows}
-	if got, want := GroupBars(rep, 0), []Bar{{"B", 30}, {"A", 20}, {"C", 5}, {"(no client)", 4}}; !reflect.DeepEqual(got, want) {
+	if got, want := GroupBars(rep, 0), []Bar{{Label: "B", Seconds: 30}, {Label: "A", Seconds: 20}, {Label: "C", Seconds: 5}, {Label: "(no client)", Seconds: 4}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("all: %v, want %v", got, want)
 	}
-	if got, want := GroupBars(rep, 3), []Bar{{"B", 30}, {"A", 20}, {"Other", 9}}; !reflect.DeepEqual(got, want) {
+	if got, want := GroupBars(rep, 3), []Bar{{Label: "B", Seconds: 30}, {Label: "A", Seconds: 20}, {Label: "Other", Seconds: 9}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("limit 3: %v, want %v", got, want)
 	}
 	if got := GroupBars(app.Report{Group: []app.ReportGroup{app.GroupWeek}, Rows: []app.ReportRow{{Seconds: 3}}}, 5); got != nil {
@@ -76,7 +77,7 @@ func TestChartsDrawBars(t *testing.T) {
 		}
 		return n
 	}
-	img, err := PeriodChart([]Bar{{"a", 3600}, {"b", 7200}}, 200, 120, st)
+	img, err := PeriodChart([]Bar{{Label: "a", Seconds: 3600}, {Label: "b", Seconds: 7200}}, 200, 120, st)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,5 +88,33 @@ func TestChartsDrawBars(t *testing.T) {
 	img, err = BreakdownChart(nil, 200, st)
 	if err != nil || img.Bounds().Dy() != BreakdownHeight(0, st) {
 		t.Errorf("empty breakdown: %v, %v", img.Bounds(), err)
+	}
+}
+
+// TestChartsWriteBarText: a bar's Text is what the chart writes beside it (decimal hours on
+// a desktop set so), in both charts; without it, h:mm.
+func TestChartsWriteBarText(t *testing.T) {
+	st := PrintStyle()
+	st.Scale = 1
+	draw := func(ta, tb string) [2][]byte {
+		bars := []Bar{{Label: "a", Seconds: 5400, Text: ta}, {Label: "b", Seconds: 1800, Text: tb}}
+		p, err := PeriodChart(bars, 400, 160, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := BreakdownChart(bars, 400, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return [2][]byte{p.Pix, b.Pix}
+	}
+	plain, hmm, decimal := draw("", ""), draw("1:30", "0:30"), draw("1.50", "0.50")
+	for i, chart := range []string{"period", "breakdown"} {
+		if !bytes.Equal(plain[i], hmm[i]) {
+			t.Errorf("%s chart: no Text draws other than h:mm", chart)
+		}
+		if bytes.Equal(plain[i], decimal[i]) {
+			t.Errorf("%s chart: Text 1.50 draws as h:mm", chart)
+		}
 	}
 }

@@ -122,6 +122,8 @@ func probeRules() map[string]probeRule {
 			status: http.StatusUnprocessableEntity},
 		// B pulls B's rows only, whatever its cursor.
 		"POST /v1/sync/pull": {body: `{"protocol":1,"cursor":0}`, status: http.StatusOK},
+		// B's owner asking for the log of A's entry gets an empty one: the lookup is by tenant.
+		"GET /v1/sync/conflicts": {query: "?entity_id=$entry", status: http.StatusOK},
 		// A's ids in B's own organization (and A's organization in the row): every mutation
 		// is answered not_found and A keeps every row as it was.
 		"POST /v1/sync/push": {body: pushBody(1,

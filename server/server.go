@@ -185,6 +185,7 @@ func New(svc *app.Service, cfg Config) *Server {
 	s.registerImports()
 	s.registerSync()
 	s.registerSyncPush()
+	s.registerSyncConflicts()
 
 	markNullableIDs(s.api.OpenAPI().Components.Schemas)
 	markTextRules(s.api.OpenAPI().Components.Schemas)

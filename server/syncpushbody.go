@@ -7,11 +7,12 @@ import (
 	"math"
 	"net/http"
 	"reflect"
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
+
+	"github.com/stinthq/stint/internal/jsonwire"
 )
 
 // A drain pushes 20,000 changes in batches of 500, and huma decoded each batch twice: into
@@ -84,17 +85,17 @@ func (p *pushBodies) direct(raw []byte) (syncPushBody, bool) {
 		return syncPushBody{}, false
 	}
 	// The rows are slices of one copy: huma reuses its buffer once the request is done.
-	r := &pushReader{b: bytes.Clone(raw)}
+	r := &pushReader{jsonwire.Reader{B: bytes.Clone(raw)}}
 	var b syncPushBody
 	var protocol, mutations bool
-	ok := r.object(func(key []byte) bool {
+	ok := r.Object(func(key []byte) bool {
 		switch string(key) {
 		case "protocol":
-			v, ok := r.int()
+			v, ok := r.Int()
 			b.Protocol, protocol = int(v), true
 			return ok && v >= 1 && v <= math.MaxInt
 		case "device_id":
-			s, ok := r.str()
+			s, ok := r.Str()
 			b.DeviceID = string(s)
 			return ok && utf8.RuneCount(s) <= 64
 		case "mutations":
@@ -103,68 +104,55 @@ func (p *pushBodies) direct(raw []byte) (syncPushBody, bool) {
 		}
 		return false // unknown: the schema refuses it
 	})
-	return b, ok && r.end() && protocol && mutations && len(b.Mutations) <= maxPushMutations
+	return b, ok && r.End() && protocol && mutations && len(b.Mutations) <= maxPushMutations
 }
 
 func (r *pushReader) mutations(dst *[]syncMutationBody) bool {
-	if !r.byte('[') {
-		return false // null among them: the schema refuses it
-	}
 	ms := []syncMutationBody{}
-	if !r.byte(']') {
-		for {
-			var m syncMutationBody
-			var has [6]bool
-			ok := r.object(func(key []byte) bool {
-				switch string(key) {
-				case "id":
-					has[0] = true
-					return r.id(&m.ID)
-				case "device_seq":
-					v, ok := r.int()
-					m.DeviceSeq, has[1] = v, true
-					return ok && v >= 0
-				case "hlc":
-					has[2] = true
-					return r.text(&m.HLC, 200)
-				case "entity":
-					has[3] = true
-					return r.text(&m.Entity, 32)
-				case "entity_id":
-					has[4] = true
-					return r.id(&m.EntityID)
-				case "op":
-					has[5] = true
-					return r.text(&m.Op, 16)
-				case "row":
-					raw, ok := r.skip()
-					m.Row = raw
-					return ok && string(raw) != "null" // json.RawMessage keeps null; leave it to checked
-				case "fields":
-					return r.fields(&m.Fields)
-				}
-				return false
-			})
-			if !ok || has != [6]bool{true, true, true, true, true, true} {
-				return false
+	ok := r.Array(func() bool {
+		var m syncMutationBody
+		var has [6]bool
+		ok := r.Object(func(key []byte) bool {
+			switch string(key) {
+			case "id":
+				has[0] = true
+				return r.id(&m.ID)
+			case "device_seq":
+				v, ok := r.Int()
+				m.DeviceSeq, has[1] = v, true
+				return ok && v >= 0
+			case "hlc":
+				has[2] = true
+				return r.text(&m.HLC, 200)
+			case "entity":
+				has[3] = true
+				return r.text(&m.Entity, 32)
+			case "entity_id":
+				has[4] = true
+				return r.id(&m.EntityID)
+			case "op":
+				has[5] = true
+				return r.text(&m.Op, 16)
+			case "row":
+				raw, ok := r.Skip()
+				m.Row = raw
+				return ok && string(raw) != "null" // json.RawMessage keeps null; leave it to checked
+			case "fields":
+				return r.fields(&m.Fields)
 			}
-			ms = append(ms, m)
-			if r.byte(']') {
-				break
-			}
-			if !r.byte(',') || len(ms) > maxPushMutations {
-				return false
-			}
-		}
-	}
+			return false
+		})
+		ms = append(ms, m)
+		return ok && has == [6]bool{true, true, true, true, true, true} && len(ms) <= maxPushMutations
+	})
 	*dst = ms
-	return true
+	return ok // a null among the mutations is not an array: the schema refuses it
 }
 
 func (r *pushReader) fields(dst *map[string]string) bool {
 	m := map[string]string{}
-	ok := r.object(func(key []byte) bool {
-		v, ok := r.str()
+	ok := r.Object(func(key []byte) bool {
+		v, ok := r.Str()
 		m[string(key)] = string(v)
 		return ok
 	})
@@ -173,60 +161,11 @@ func (r *pushReader) fields(dst *map[string]string) bool {
 }
 
 // pushReader is a cursor over a push body already known to be valid JSON.
-type pushReader struct {
-	b []byte
-	i int
-}
-
-func (r *pushReader) ws() {
-	for r.i < len(r.b) {
-		switch r.b[r.i] {
-		case ' ', '\t', '\n', '\r':
-			r.i++
-		default:
-			return
-		}
-	}
-}
-
-// byte consumes c, after white space.
-func (r *pushReader) byte(c byte) bool {
-	r.ws()
-	if r.i < len(r.b) && r.b[r.i] == c {
-		r.i++
-		return true
-	}
-	return false
-}
-
-// end reports whether only white space is left.
-func (r *pushReader) end() bool {
-	r.ws()
-	return r.i == len(r.b)
-}
-
-// str reads a string without escapes and returns its contents.
-func (r *pushReader) str() ([]byte, bool) {
-	if !r.byte('"') {
-		return nil, false
-	}
-	start := r.i
-	for r.i < len(r.b) {
-		switch c := r.b[r.i]; {
-		case c == '"':
-			r.i++
-			return r.b[start : r.i-1], true
-		case c == '\\' || c < 0x20:
-			return nil, false
-		}
-		r.i++
-	}
-	return nil, false
-}
+type pushReader struct{ jsonwire.Reader }
 
 // text reads a string of at most max characters into dst.
 func (r *pushReader) text(dst *string, max int) bool {
-	s, ok := r.str()
+	s, ok := r.Str()
 	*dst = string(s)
 	return ok && utf8.RuneCount(s) <= max
 }
@@ -234,85 +173,6 @@ func (r *pushReader) text(dst *string, max int) bool {
 // id reads a UUID in its standard form, the one every decoder and the schema's format
 // agree on.
 func (r *pushReader) id(dst *uuid.UUID) bool {
-	s, ok := r.str()
+	s, ok := r.Str()
 	return ok && len(s) == 36 && dst.UnmarshalText(s) == nil
-}
-
-// int reads a plain integer (no fraction or exponent) into an int64.
-func (r *pushReader) int() (int64, bool) {
-	r.ws()
-	start := r.i
-	for r.i < len(r.b) && (r.b[r.i] == '-' || (r.b[r.i] >= '0' && r.b[r.i] <= '9')) {
-		r.i++
-	}
-	if r.i < len(r.b) {
-		switch r.b[r.i] {
-		case '.', 'e', 'E', '+':
-			return 0, false
-		}
-	}
-	v, err := strconv.ParseInt(string(r.b[start:r.i]), 10, 64)
-	return v, err == nil
-}
-
-// skip passes over one value and returns its text.
-func (r *pushReader) skip() ([]byte, bool) {
-	r.ws()
-	start, depth := r.i, 0
-	for r.i < len(r.b) {
-		c := r.b[r.i]
-		if depth == 0 && r.i > start {
-			switch c {
-			case ',', '}', ']', ' ', '\t', '\n', '\r':
-				return r.b[start:r.i], true
-			}
-		}
-		switch c {
-		case '"':
-			r.i++
-			for r.i < len(r.b) && r.b[r.i] != '"' {
-				if r.b[r.i] == '\\' {
-					r.i++
-				}
-				r.i++
-			}
-			if r.i >= len(r.b) {
-				return nil, false
-			}
-		case '{', '[':
-			depth++
-		case '}', ']':
-			if depth--; depth < 0 {
-				return nil, false
-			}
-		}
-		r.i++
-	}
-	if depth != 0 || r.i == start {
-		return nil, false
-	}
-	return r.b[start:r.i], true
-}
-
-// object reads an object, calling field for each key (without escapes) with the cursor at
-// its value.
-func (r *pushReader) object(field func(key []byte) bool) bool {
-	if !r.byte('{') {
-		return false
-	}
-	if r.byte('}') {
-		return true
-	}
-	for {
-		key, ok := r.str()
-		if !ok || !r.byte(':') || !field(key) {
-			return false
-		}
-		if r.byte('}') {
-			return true
-		}
-		if !r.byte(',') {
-			return false
-		}
-	}
 }

@@ -40,7 +40,7 @@ type activityScreen struct {
 	who uuid.UUID
 	// members are the organization's, for a manager's person picker.
 	members  []app.Member
-	dayLabel *widget.Label
+	dayLabel *dayHeading
 	summary  *subtle
 	apps     *subtle
 	rows     *fyne.Container
@@ -56,6 +56,8 @@ type activityScreen struct {
 	shots map[int64][]shotThumb
 	// viewer is the open screenshot, for tests.
 	viewer *shotViewer
+	// appsFull is the day's top applications with their whole names (apps cuts them).
+	appsFull string
 }
 
 // shotThumb is a screenshot with its thumbnail's JPEG bytes.
@@ -68,9 +70,10 @@ type shotThumb struct {
 const maxSlotThumbs = 5
 
 func newActivityScreen(u *UI) *activityScreen {
-	s := &activityScreen{u: u, dayLabel: heading(""), summary: caption(""), apps: caption("")}
+	s := &activityScreen{u: u, dayLabel: newDayHeading(), summary: caption(""), apps: caption("")}
 	s.summary.Wrapping = fyne.TextWrapWord
-	s.apps.Wrapping = fyne.TextWrapWord
+	// One line, cut to the window; hovering it shows it whole.
+	s.apps.truncated()
 	s.rows = container.NewVBox()
 	t := widget.NewLabel("No activity on this day")
 	t.Alignment = fyne.TextAlignCenter
@@ -108,11 +111,11 @@ func (s *activityScreen) user() uuid.UUID {
 }
 
 // personName is the name of the person whose day is shown, when it is not the signed-in
-// user's.
+// user's, cut to nameMaxRunes (the picker's button shows it whole on hover).
 func (s *activityScreen) personName(id uuid.UUID) string {
 	for _, m := range s.members {
 		if m.UserID == id {
-			return m.Name
+			return ellipsize(m.Name, nameMaxRunes)
 		}
 	}
 	return "this person"
@@ -125,7 +128,6 @@ func (s *activityScreen) build() fyne.CanvasObject {
 	s.prev = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { s.shift(-1) })
 	s.next = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { s.shift(1) })
 	s.today = widget.NewButton("Today", func() { s.date = ""; s.refresh() })
-	s.dayLabel.Truncation = fyne.TextTruncateEllipsis
 	// Wide, the person picker sits beside Today; narrow, it takes a line of its own under
 	// the day, which keeps the room to show the day's name. Its button cuts a long name
 	// short (the list shows more).
@@ -133,13 +135,14 @@ func (s *activityScreen) build() fyne.CanvasObject {
 	s.personBox.Hide()
 	nav := container.NewHBox(s.prev, s.next)
 	top := container.NewVBox()
+	apps := newTip(s.u.tips, s.apps, func() (string, bool) { return s.appsFull, s.appsFull != s.apps.seg.Text || subtleCut(s.apps) })
 	s.u.onNarrow(func(narrow bool) {
 		if narrow {
 			top.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nav, s.today, s.dayLabel), s.personBox}
 		} else {
 			top.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nav, container.NewHBox(s.personBox, s.today), s.dayLabel)}
 		}
-		top.Objects = append(top.Objects, s.summary, s.apps, widget.NewSeparator())
+		top.Objects = append(top.Objects, s.summary, apps, widget.NewSeparator())
 		top.Refresh()
 	})
 	return container.NewBorder(top, nil, nil, nil, container.NewStack(container.NewVScroll(s.rows), s.empty))
@@ -231,8 +234,9 @@ func (s *activityScreen) show(date string, slots []app.ActivitySlot, on bool) {
 	s.slots = slots
 	loc := s.u.loc
 	if d, err := time.ParseInLocation(app.DateLayout, date, loc); err == nil {
-		s.dayLabel.SetText(d.Format("Monday 2 January 2006"))
+		s.dayLabel.set(d)
 	}
+	display := s.u.display()
 	s.next.Disable()
 	if date < s.u.today() {
 		s.next.Enable()
@@ -247,7 +251,7 @@ func (s *activityScreen) show(date string, slots []app.ActivitySlot, on bool) {
 		for _, a := range sl.Apps {
 			apps[a.Name] += a.Time
 		}
-		row := s.slotRow(sl, loc)
+		row := s.slotRow(sl, loc, display)
 		if k := sl.Start.Unix(); !placed[k] && len(s.shots[k]) > 0 {
 			placed[k] = true
 			row = container.NewVBox(row, s.thumbRow(s.shots[k]))
@@ -263,7 +267,7 @@ func (s *activityScreen) show(date string, slots []app.ActivitySlot, on bool) {
 	}
 	sort.Slice(rest, func(i, j int) bool { return rest[i] < rest[j] })
 	for _, k := range rest {
-		label := widget.NewLabel(time.Unix(k, 0).In(loc).Format("15:04"))
+		label := widget.NewLabel(display.Clock(time.Unix(k, 0), loc))
 		rows = append(rows, container.NewVBox(container.NewHBox(label, caption("screenshots")), s.thumbRow(s.shots[k])))
 	}
 	s.rows.Objects = rows
@@ -272,21 +276,28 @@ func (s *activityScreen) show(date string, slots []app.ActivitySlot, on bool) {
 		s.empty.Show()
 		s.emptyMsg.SetText(s.emptyHint(on))
 		s.summary.SetText("")
-		s.apps.SetText("")
+		s.setApps("", "")
 		return
 	}
 	s.empty.Hide()
 	if len(slots) == 0 {
 		s.summary.SetText("")
-		s.apps.SetText("")
+		s.setApps("", "")
 		return
 	}
 	pct := 0
 	if tracked > 0 {
 		pct = int(active * 100 / tracked)
 	}
-	s.summary.SetText(fmt.Sprintf("Tracked %s, active %d%% of it", shortDuration(int64(tracked/time.Second)), pct))
-	s.apps.SetText(topApps(apps, 5))
+	s.summary.SetText(fmt.Sprintf("Tracked %s, active %d%% of it", display.Duration(tracked), pct))
+	s.setApps(topApps(apps, 5, display))
+}
+
+// setApps shows the day's top applications, their long names cut short, on a line that
+// ends in an ellipsis when the window is narrow; the whole text shows on hover.
+func (s *activityScreen) setApps(shown, full string) {
+	s.appsFull = full
+	s.apps.SetText(shown)
 }
 
 // emptyHint says why a day has no slots.
@@ -307,10 +318,10 @@ func (s *activityScreen) emptyHint(on bool) string {
 }
 
 // slotRow is one slot: its time, a bar as long as its activity %, the figures and its top
-// applications.
-func (s *activityScreen) slotRow(sl app.ActivitySlot, loc *time.Location) fyne.CanvasObject {
-	start := sl.Start.In(loc)
-	label := widget.NewLabel(start.Format("15:04"))
+// applications, cut to the row's width; hovering them shows each application with its
+// window title.
+func (s *activityScreen) slotRow(sl app.ActivitySlot, loc *time.Location, display app.Display) fyne.CanvasObject {
+	label := widget.NewLabel(display.Clock(sl.Start, loc))
 	pct := sl.Percent()
 	bar := newActivityBar(pct)
 	figures := widget.NewLabel(fmt.Sprintf("%3d%% of %2d min", pct, int(sl.Tracked.Round(time.Minute)/time.Minute)))
@@ -327,12 +338,25 @@ func (s *activityScreen) slotRow(sl app.ActivitySlot, loc *time.Location) fyne.C
 	}
 	appsLabel := widget.NewLabel(strings.Join(names, ", "))
 	appsLabel.Truncation = fyne.TextTruncateEllipsis
-	left := container.NewHBox(label, fixedSize(fyne.NewSize(120, 20), bar), fixedWidth(128, figures))
-	return container.NewBorder(nil, nil, left, nil, appsLabel)
+	var lines []string
+	more := len(sl.Apps) > len(names)
+	for _, a := range sl.Apps {
+		line := a.Name
+		if a.Title != "" {
+			line += " — " + a.Title
+			more = true
+		}
+		lines = append(lines, line+" ("+display.Duration(a.Time)+")")
+	}
+	full := strings.Join(lines, "\n")
+	apps := newTip(s.u.tips, appsLabel, func() (string, bool) { return full, more || labelCut(appsLabel) })
+	left := container.NewHBox(fixedWidth(clockWidth(display), label), fixedSize(fyne.NewSize(120, 20), bar), fixedWidth(128, figures))
+	return container.NewBorder(nil, nil, left, nil, apps)
 }
 
-// topApps lists the applications with the most time, longest first.
-func topApps(apps map[string]time.Duration, n int) string {
+// topApps lists the applications with the most time, longest first: as shown, each name
+// cut to nameMaxRunes, and whole.
+func topApps(apps map[string]time.Duration, n int, display app.Display) (shown, full string) {
 	type kv struct {
 		name string
 		d    time.Duration
@@ -347,17 +371,77 @@ func topApps(apps map[string]time.Duration, n int) string {
 		}
 		return list[i].name < list[j].name
 	})
-	var parts []string
+	var cut, whole []string
 	for i, e := range list {
 		if i == n {
 			break
 		}
-		parts = append(parts, fmt.Sprintf("%s %s", e.name, shortDuration(int64(e.d/time.Second))))
+		cut = append(cut, ellipsize(e.name, nameMaxRunes)+" "+display.Duration(e.d))
+		whole = append(whole, e.name+" "+display.Duration(e.d))
 	}
-	if len(parts) == 0 {
-		return ""
+	if len(cut) == 0 {
+		return "", ""
 	}
-	return "Top applications: " + strings.Join(parts, " · ")
+	return "Top applications: " + strings.Join(cut, " · "), "Top applications: " + strings.Join(whole, " · ")
+}
+
+// clockWidth is the room of the widest time of day the display shows, so the slots' bars
+// and thumbnails line up whatever the clock.
+func clockWidth(display app.Display) float32 {
+	return widget.NewLabel(display.Clock(time.Date(2000, 1, 1, 12, 58, 0, 0, time.UTC), time.UTC)).MinSize().Width
+}
+
+// dayHeading names the day shown as fully as its width allows: "Wednesday 30 September
+// 2026", "Wed 30 Sep 2026" or "30 Sep 2026", so a narrow window shows the whole date
+// rather than cutting it. Like any truncating label it asks for little room, so the wide
+// arrangement never holds the window wider than the narrow one needs.
+type dayHeading struct {
+	widget.Label
+	day   time.Time
+	shown bool
+}
+
+// dayFormats are the day's names, longest first.
+var dayFormats = []string{"Monday 2 January 2006", "Mon 2 Jan 2006", "2 Jan 2006"}
+
+func newDayHeading() *dayHeading {
+	h := &dayHeading{}
+	h.SizeName = theme.SizeNameHeadingText
+	h.TextStyle = fyne.TextStyle{Bold: true}
+	h.Truncation = fyne.TextTruncateEllipsis
+	h.ExtendBaseWidget(h)
+	return h
+}
+
+// set shows day.
+func (h *dayHeading) set(day time.Time) {
+	h.day, h.shown = day, true
+	h.SetText(h.fitted(h.Size().Width))
+}
+
+// fitted is the longest of the day's names that fits width w (the longest before the
+// heading is laid out).
+func (h *dayHeading) fitted(w float32) string {
+	if !h.shown {
+		return h.Text
+	}
+	for _, f := range dayFormats {
+		if text := h.day.Format(f); w <= 0 || !textCut(text, theme.Size(h.SizeName), h.TextStyle, w) {
+			return text
+		}
+	}
+	return h.day.Format(dayFormats[len(dayFormats)-1])
+}
+
+// Resize picks the name that fits the new width.
+func (h *dayHeading) Resize(size fyne.Size) {
+	text := h.fitted(size.Width)
+	changed := text != h.Text
+	h.Text = text
+	h.Label.Resize(size)
+	if changed {
+		h.Refresh()
+	}
 }
 
 // activityBar is a horizontal bar filled to a percentage, coloured by it: under 30% the
@@ -446,7 +530,7 @@ func (s *activityScreen) thumbRow(shots []shotThumb) fyne.CanvasObject {
 		}
 		grid.Add(s.thumb(st))
 	}
-	timeColumn := widget.NewLabel("00:00").MinSize().Width
+	timeColumn := clockWidth(s.u.display())
 	return container.NewBorder(nil, nil, fixedWidth(timeColumn, container.NewCenter(widget.NewIcon(theme.MediaPhotoIcon()))), nil, grid)
 }
 
@@ -466,9 +550,12 @@ func (s *activityScreen) openAll(shots []shotThumb) {
 	title := "Screenshots"
 	if len(shots) > 0 {
 		from := shots[0].shot.SlotStart.In(s.u.loc)
-		title = fmt.Sprintf("Screenshots %s–%s", from.Format("15:04"), from.Add(app.SlotLength).Format("15:04"))
+		display := s.u.display()
+		title = fmt.Sprintf("Screenshots %s–%s", display.Clock(from, s.u.loc), display.Clock(from.Add(app.SlotLength), s.u.loc))
 	}
-	d = dialog.NewCustom(title, "Close", fixedSize(fyne.NewSize(660, 260), container.NewVScroll(grid)), s.u.win)
+	all := dialog.NewCustomWithoutButtons(title, fixedSize(fyne.NewSize(min(660, s.u.win.Canvas().Size().Width-60), 260), container.NewVScroll(grid)), s.u.win)
+	all.SetButtons([]fyne.CanvasObject{newDialogButton(s.u, "Close", nil, all.Hide)})
+	d = all
 	s.u.showModal(d, nil, nil)
 }
 
@@ -511,7 +598,8 @@ type shotViewer struct {
 	dialog      *dialog.CustomDialog
 	image       *canvas.Image // nil when the image is not to be had: placeholder says so
 	placeholder *widget.Label
-	del         *widget.Button
+	close       *dialogButton
+	del         *dialogButton
 	confirm     *confirmDelete
 }
 
@@ -523,24 +611,31 @@ func (s *activityScreen) view(sh app.Screenshot, img []byte) {
 		v.image = canvas.NewImageFromReader(bytes.NewReader(img), sh.Hash+".jpg")
 		v.image.FillMode = canvas.ImageFillContain
 		v.image.ScaleMode = canvas.ImageScaleSmooth
-		v.image.SetMinSize(fyne.NewSize(760, 760*float32(sh.Height)/float32(max(sh.Width, 1))))
+		// 760 px wide, or what a narrow window leaves beside the dialog's padding.
+		w := min(760, u.win.Canvas().Size().Width-80)
+		v.image.SetMinSize(fyne.NewSize(w, w*float32(sh.Height)/float32(max(sh.Width, 1))))
 		content = v.image
 	} else {
 		// Taken on another device, and the team server cannot be reached now.
 		v.placeholder = widget.NewLabel("This screenshot was taken on another computer. Its image shows once this computer can reach the team server.")
 		v.placeholder.Wrapping = fyne.TextWrapWord
 		v.placeholder.Alignment = fyne.TextAlignCenter
-		content = fixedSize(fyne.NewSize(420, 160), container.NewCenter(container.NewVBox(widget.NewIcon(theme.MediaPhotoIcon()), v.placeholder)))
+		content = fixedSize(fyne.NewSize(min(420, u.win.Canvas().Size().Width-80), 160), container.NewCenter(container.NewVBox(widget.NewIcon(theme.MediaPhotoIcon()), v.placeholder)))
 	}
-	info := caption(fmt.Sprintf("%s · %d × %d · %s", sh.TakenAt.In(u.loc).Format("Mon 2 Jan 15:04:05"), sh.Width, sh.Height, byteSize(sh.Bytes)))
+	taken := sh.TakenAt.In(u.loc)
+	at := taken.Format("15:04:05")
+	if u.display().Hour12 {
+		at = taken.Format("3:04:05 PM")
+	}
+	info := caption(fmt.Sprintf("%s %s · %d × %d · %s", taken.Format("Mon 2 Jan"), at, sh.Width, sh.Height, byteSize(sh.Bytes)))
 	v.dialog = dialog.NewCustomWithoutButtons("Screenshot", container.NewBorder(nil, info, nil, nil, content), u.win)
-	closeB := widget.NewButton("Close", v.dialog.Hide)
-	v.del = widget.NewButtonWithIcon("Delete…", theme.DeleteIcon(), func() { s.askDelete(v) })
+	v.close = newDialogButton(u, "Close", nil, v.dialog.Hide)
+	v.del = newDialogButton(u, "Delete…", theme.DeleteIcon(), func() { s.askDelete(v) })
 	v.del.Importance = widget.DangerImportance
-	v.dialog.SetButtons([]fyne.CanvasObject{v.del, closeB})
+	v.dialog.SetButtons([]fyne.CanvasObject{v.del, v.close})
 	if sh.UserID != u.actor.UserID {
 		// Only its own user deletes a screenshot; a manager looking at someone's day reads it.
-		v.dialog.SetButtons([]fyne.CanvasObject{closeB})
+		v.dialog.SetButtons([]fyne.CanvasObject{v.close})
 	}
 	s.viewer = v
 	u.showModal(v.dialog, nil, nil)
@@ -552,9 +647,9 @@ func (s *activityScreen) askDelete(v *shotViewer) {
 	d := &confirmDelete{}
 	d.text = widget.NewLabel("The screenshot and its thumbnail will be deleted from this computer and, once it syncs, from the team server and your other computers. The tracked time and the slot's activity stay as they are. This cannot be undone.")
 	d.text.Wrapping = fyne.TextWrapWord
-	d.dialog = dialog.NewCustomWithoutButtons("Delete this screenshot?", fixedWidth(420, d.text), u.win)
-	cancel := widget.NewButton("Cancel", d.dialog.Hide)
-	d.del = widget.NewButtonWithIcon("Delete screenshot", theme.DeleteIcon(), func() {
+	d.dialog = dialog.NewCustomWithoutButtons("Delete this screenshot?", fixedWidth(min(420, u.win.Canvas().Size().Width-80), d.text), u.win)
+	cancel := newDialogButton(u, "Cancel", nil, d.dialog.Hide)
+	del := newDialogButton(u, "Delete screenshot", theme.DeleteIcon(), func() {
 		d.dialog.Hide()
 		v.dialog.Hide()
 		a, id := u.actor, v.shot.ID
@@ -565,8 +660,9 @@ func (s *activityScreen) askDelete(v *shotViewer) {
 			return s.refresh, nil
 		})
 	})
-	d.del.Importance = widget.DangerImportance
-	d.dialog.SetButtons([]fyne.CanvasObject{cancel, d.del})
+	del.Importance = widget.DangerImportance
+	d.del = &del.Button
+	d.dialog.SetButtons([]fyne.CanvasObject{cancel, del})
 	v.confirm = d
 	u.showModal(d.dialog, submitWith(d.del), nil)
 }

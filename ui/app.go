@@ -481,8 +481,17 @@ func (u *UI) reload() {
 		if err != nil {
 			return nil, err
 		}
+		// The role may have changed since the window opened (a sync brings a promotion).
+		me, err := u.svc.LocalActor(ctx)
+		if err != nil {
+			return nil, err
+		}
 		u.advanceSeq(seq)
 		return func() {
+			if me.TenantID == u.actor.TenantID && me.OrgID == u.actor.OrgID && me.UserID == u.actor.UserID && me.Role != u.actor.Role {
+				u.actor.Role = me.Role
+				u.who.Store(&me)
+			}
 			u.cat = cat
 			u.idle.threshold = threshold
 			u.userTZ = userTZ

@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
 	"github.com/stinthq/stint/app"
 )
 
@@ -246,5 +249,56 @@ func TestDeletedClientIsNotNamed(t *testing.T) {
 	h.wait()
 	if got := h.u.projects.list.items; len(got) != 1 || got[0].subtitle != "billable · 0:00 tracked" {
 		t.Fatalf("projects %+v", got)
+	}
+}
+
+// TestEscapeAfterTapInCatalogDialogs: a tap gives a check or a select the keyboard focus,
+// and the focused widget takes every key; Escape must still close the project and task
+// dialogs.
+func TestEscapeAfterTapInCatalogDialogs(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	escape := &fyne.KeyEvent{Name: fyne.KeyEscape}
+	for _, tc := range []struct {
+		name  string
+		focus func() fyne.Focusable
+	}{
+		{"project billable", func() fyne.Focusable {
+			h.u.show(3)
+			h.tap(h.u.projects.list.newButton)
+			test.Tap(h.u.projects.editor.billable)
+			return h.u.projects.editor.billable
+		}},
+		{"project client", func() fyne.Focusable {
+			h.u.show(3)
+			h.tap(h.u.projects.list.newButton)
+			ed := h.u.projects.editor
+			// The state after a pick from its list: the list closed, the focus kept.
+			h.u.win.Canvas().Focus(ed.client)
+			ed.client.SetSelected("No client")
+			return ed.client
+		}},
+		{"task done", func() fyne.Focusable {
+			h.u.show(5)
+			h.tap(h.u.tasks.list.newButton)
+			test.Tap(h.u.tasks.editor.done)
+			return h.u.tasks.editor.done
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := tc.focus()
+			h.wait()
+			if !h.dialogOpen() {
+				t.Fatal("no dialog")
+			}
+			focused := h.u.win.Canvas().Focused()
+			if focused != want {
+				t.Fatalf("focus on %T, want the %s", focused, tc.name)
+			}
+			focused.TypedKey(escape)
+			h.wait()
+			if h.dialogOpen() {
+				t.Fatalf("Escape on the focused %s left the dialog open", tc.name)
+			}
+		})
 	}
 }

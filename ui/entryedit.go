@@ -302,8 +302,8 @@ type entryEditor struct {
 	date     *entry
 	start    *entry
 	end      *entry
-	billable *widget.Check
-	tags     *widget.CheckGroup
+	billable *check
+	tags     *checkGroup
 	// note says, while the times are typed, when the end falls on the next day.
 	note *widget.Label
 	// nextDayAsked and overlapAsked are the spans (spanKey) the user was asked about: Save
@@ -337,7 +337,7 @@ func (u *UI) editEntry(e *app.TimeEntry) *entryEditor {
 	ed.date = newEntry(u.shortcuts, "2026-11-23")
 	ed.start = newEntry(u.shortcuts, "09:00")
 	ed.end = newEntry(u.shortcuts, "17:30 or +1h30m")
-	ed.billable = widget.NewCheck("Billable", nil)
+	ed.billable = newCheck(u, "Billable", nil)
 	var tagNames []string
 	tagIDs := map[string]uuid.UUID{}
 	for _, t := range u.cat.tags {
@@ -346,8 +346,7 @@ func (u *UI) editEntry(e *app.TimeEntry) *entryEditor {
 			tagIDs[t.Name] = t.ID
 		}
 	}
-	ed.tags = widget.NewCheckGroup(tagNames, nil)
-	ed.tags.Horizontal = true
+	ed.tags = newCheckGroup(u, tagNames)
 	ed.suggest = u.suggestDescriptions(ed.desc, func(sg app.Suggestion) { ed.onSuggestion(u, sg) })
 	ed.suggest.relayout = ed.fitDialog
 

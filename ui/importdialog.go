@@ -19,6 +19,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/google/uuid"
+
 	"github.com/stinthq/stint/app"
 	"github.com/stinthq/stint/importer"
 )
@@ -34,28 +36,37 @@ type importDialog struct {
 	u      *UI
 	dialog *dialog.CustomDialog
 
+	// tips shows cut names inside the dialog (the window's layer lies under it).
+	tips     *tipLayer
 	fileName *widget.Label
-	choose   *widget.Button
-	format   *widget.Select
+	choose   *dialogButton
+	format   *selectBox
 	zoneRow  *fyne.Container
 	zone     *entry
-	people   *widget.Select
-	member   *widget.Select
+	// zoneNote says in which zone the file's times are read, or that they carry their own.
+	zoneNote *widget.Label
+	people   *selectBox
+	member   *picker
 	// memberRow holds member, shown with the "one member" choice.
 	memberRow *fyne.Container
-	skip      *widget.Check
+	skip      *check
 	errs      *fieldError
 
-	summary      *widget.Label
+	summary *widget.Label
+	// sampleHead and sample show the file's first rows as they will be entries, in the
+	// user's time zone and display settings.
+	sampleHead   *widget.Label
+	sample       *fyne.Container
 	creates      *widget.Label
+	createsFull  string // creates with whole names (creates cuts them)
 	problemsHead *widget.Label
-	problems     *widget.List
+	problems     *dialogList
 	problemsBox  fyne.CanvasObject
 	// problemsSize sets the list's height: its rows, up to problemRowsShown.
 	problemsSize *canvas.Rectangle
 	progress     *widget.ProgressBar
-	importBtn    *widget.Button
-	closeBtn     *widget.Button
+	importBtn    *dialogButton
+	closeBtn     *dialogButton
 
 	// The file read: its name, bytes and rows (nil until one is chosen and read).
 	name string
@@ -112,62 +123,70 @@ const (
 // problemRowsShown is how many problems the list shows before it scrolls.
 const problemRowsShown = 5
 
+// sampleRows is how many of the file's rows the preview shows.
+const sampleRows = 5
+
 // importDialogWidth is the dialog's width in a wide window; a narrow one gets what it has.
 const importDialogWidth = 560
 
 // openImport opens the Import dialog.
 func (u *UI) openImport() *importDialog {
-	d := &importDialog{u: u}
+	d := &importDialog{u: u, tips: newTipLayer(u, true)}
 	d.fileName = widget.NewLabel("No file chosen")
 	d.fileName.Truncation = fyne.TextTruncateEllipsis
-	d.choose = widget.NewButtonWithIcon("Choose file…", theme.FolderOpenIcon(), d.onChoose)
+	d.choose = newDialogButton(u, "Choose file…", theme.FolderOpenIcon(), d.onChoose)
 	labels := make([]string, len(importFormats))
 	for i, c := range importFormats {
 		labels[i] = c.label
 	}
-	d.format = widget.NewSelect(labels, nil)
+	d.format = newSelectBox(u, labels, nil)
 	d.format.SetSelectedIndex(0)
 	d.format.OnChanged = func(string) { d.reparse() }
 	d.zone = newEntry(u.shortcuts, "Europe/Berlin")
 	d.zone.SetText(u.loc.String())
 	d.zone.OnSubmitted = func(string) { d.preview() }
 	d.zone.OnChanged = func(string) {
+		d.showZoneNote()
 		if d.validZone() {
 			d.preview()
 		}
 	}
-	d.zoneRow = formRow("Time zone", d.zone)
+	// A label, not secondary text: a wrapped RichText in the dialog's scroll kept the
+	// height of one line and cut the rest off.
+	d.zoneNote = widget.NewLabel("")
+	d.zoneNote.SizeName = theme.SizeNameCaptionText
+	d.zoneNote.Wrapping = fyne.TextWrapWord
+	d.zoneRow = container.NewVBox(formRow("Time zone", d.zone), d.zoneNote)
 	d.zoneRow.Hide()
 	people := []string{peopleByEmail, peopleMine}
 	if u.actor.Role.Can(app.PermEntriesManageAll) {
 		people = append(people, peopleMember)
 	}
-	d.people = widget.NewSelect(people, nil)
-	d.member = widget.NewSelect(nil, func(string) { d.preview() })
-	d.member.PlaceHolder = "Choose a member"
-	d.member.Hide()
+	d.people = newSelectBox(u, people, nil)
+	d.member = newPicker(u, "Choose a member", d.memberOptions, func(*uuid.UUID) { d.preview() })
+	d.member.button.layer = d.tips // the window's layer lies under the dialog
 	d.people.OnChanged = func(choice string) {
-		if choice == peopleMember {
-			d.member.Show()
-			d.memberRow.Show()
-		} else {
-			d.member.Hide()
-			d.memberRow.Hide()
-		}
+		d.memberRow.Hidden = choice != peopleMember
+		d.memberRow.Refresh()
 		d.preview()
 	}
-	d.skip = widget.NewCheck("Import the other rows when some have problems", func(bool) { d.showPlan() })
+	d.skip = newCheck(u, "Import the other rows when some have problems", func(bool) { d.showPlan() })
 	d.errs = newFieldError()
 
 	d.summary = widget.NewLabel("Choose a file exported from Toggl Track, Clockify, Kimai, solidtime, Timewarrior or Stint. Nothing is written before you press Import.")
 	d.summary.Wrapping = fyne.TextWrapWord
+	d.sampleHead = widget.NewLabel("")
+	d.sampleHead.Wrapping = fyne.TextWrapWord
+	d.sample = container.NewVBox()
+	d.sampleHead.Hide()
+	d.sample.Hide()
 	d.creates = widget.NewLabel("")
 	d.creates.Wrapping = fyne.TextWrapWord
 	d.creates.Hide()
 	d.problemsHead = widget.NewLabel("")
 	d.problemsHead.TextStyle = fyne.TextStyle{Bold: true}
 	d.problemsHead.Wrapping = fyne.TextWrapWord
-	d.problems = widget.NewList(
+	d.problems = newDialogList(u,
 		func() int {
 			if d.plan == nil {
 				return 0
@@ -177,14 +196,14 @@ func (u *UI) openImport() *importDialog {
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("line 0000: problem")
 			l.Truncation = fyne.TextTruncateEllipsis
-			return l
+			return labelTip(d.tips, l)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if d.plan == nil || i >= len(d.plan.Problems) {
 				return
 			}
 			p := d.plan.Problems[i]
-			o.(*widget.Label).SetText(fmt.Sprintf("Line %d: %s", p.Line, p.Message))
+			o.(*tip).content.(*widget.Label).SetText(fmt.Sprintf("Line %d: %s", p.Line, p.Message))
 		})
 	d.problems.OnSelected = func(i widget.ListItemID) {
 		// A long message is cut in the list; selecting it shows the whole of it.
@@ -203,22 +222,25 @@ func (u *UI) openImport() *importDialog {
 	d.progress = widget.NewProgressBar()
 	d.progress.Hide()
 
-	d.memberRow = formRow("", d.member)
+	d.memberRow = formRow("", d.member.button)
+	d.memberRow.Hide()
 	form := container.NewVBox(
-		container.NewBorder(nil, nil, nil, d.choose, d.fileName),
+		container.NewBorder(nil, nil, nil, d.choose, labelTip(d.tips, d.fileName)),
 		formRow("Format", d.format),
 		d.zoneRow,
 		formRow("People", d.people),
 		d.memberRow,
 		d.errs.label,
 		widget.NewSeparator(),
-		d.summary, d.progress, d.creates, d.problemsBox,
+		d.summary, d.progress, d.sampleHead, d.sample,
+		newTip(d.tips, d.creates, func() (string, bool) { return d.createsFull, d.createsFull != d.creates.Text }),
+		d.problemsBox,
 	)
 	scroll := container.NewVScroll(form)
 	size := fyne.NewSize(d.width(), min(560, u.win.Canvas().Size().Height-140))
-	d.dialog = dialog.NewCustomWithoutButtons("Import time entries", fixedSize(size, scroll), u.win)
-	d.closeBtn = widget.NewButton("Cancel", d.onClose)
-	d.importBtn = widget.NewButtonWithIcon("Import", theme.UploadIcon(), d.onImport)
+	d.dialog = dialog.NewCustomWithoutButtons("Import time entries", fixedSize(size, d.tips.over(scroll)), u.win)
+	d.closeBtn = newDialogButton(u, "Cancel", nil, d.onClose)
+	d.importBtn = newDialogButton(u, "Import", theme.UploadIcon(), d.onImport)
 	d.importBtn.Importance = widget.HighImportance
 	d.importBtn.Disable()
 	d.dialog.SetButtons([]fyne.CanvasObject{d.closeBtn, d.importBtn})
@@ -234,17 +256,12 @@ func (u *UI) openImport() *importDialog {
 		}
 		return func() {
 			d.members = members
-			var names []string
-			for _, m := range members {
-				names = append(names, memberChoice(m))
-			}
-			d.member.SetOptions(names)
 			if len(members) > 1 && d.file == nil {
 				d.people.SetSelected(peopleByEmail)
 			}
 		}, nil
 	})
-	u.showModal(d.dialog, submitWith(d.importBtn), d.onClose)
+	u.showModal(d.dialog, submitWith(&d.importBtn.Button), d.onClose)
 	return d
 }
 
@@ -265,12 +282,13 @@ func formRow(label string, field fyne.CanvasObject) *fyne.Container {
 	return row
 }
 
-// memberChoice is how the member choice names m.
-func memberChoice(m app.Member) string {
-	if m.Email == "" {
-		return m.Name
+// memberOptions are the organization's members, for the "one member" choice.
+func (d *importDialog) memberOptions() []pickOption {
+	out := make([]pickOption, 0, len(d.members))
+	for _, m := range d.members {
+		out = append(out, pickOption{id: m.UserID, label: m.Name, detail: m.Email})
 	}
-	return m.Name + " <" + m.Email + ">"
+	return out
 }
 
 // width is the dialog's width: importDialogWidth, or less in a narrow window.
@@ -296,16 +314,23 @@ func (d *importDialog) onChoose() {
 	u.showModal(fd, nil, nil)
 }
 
-// read takes the file's bytes in the background, then parses and previews them.
+// read takes the file's bytes in the background, then parses and previews them. A file
+// that cannot be read says so in the dialog, with what to do.
 func (d *importDialog) read(r fyne.URIReadCloser) {
 	name := r.URI().Name()
 	d.u.bg(func(context.Context) (func(), error) {
 		data, err := io.ReadAll(io.LimitReader(r, maxImportFile+1))
 		err = errors.Join(err, r.Close())
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", name, err)
-		}
-		return func() { d.useFile(name, data) }, nil
+		return func() {
+			if err != nil {
+				d.u.log.Warn("import: read the file", "err", err)
+				d.name, d.data, d.file = name, nil, nil
+				d.fileName.SetText(name)
+				d.fail(fmt.Sprintf("%s cannot be read (%v). Check that the file is still there and that you may read it, or copy it to your home folder, then choose it again.", name, err))
+				return
+			}
+			d.useFile(name, data)
+		}, nil
 	})
 }
 
@@ -329,6 +354,8 @@ func (d *importDialog) fail(msg string) {
 	d.plan = nil
 	d.errs.set(msg)
 	setText(d.summary, "")
+	d.sampleHead.Hide()
+	d.sample.Hide()
 	d.creates.Hide()
 	d.problemsBox.Hide()
 	d.importBtn.Disable()
@@ -356,7 +383,8 @@ func (d *importDialog) reparse() {
 					d.fail("Stint cannot tell this file's format. Choose it under Format; Stint reads Toggl Track, Clockify and Kimai CSV, solidtime's ZIP, Timewarrior's JSON and its own CSV.")
 					return
 				}
-				d.fail(fmt.Sprintf("%s cannot be read as %s: %v", d.name, formatLabel(f), err))
+				d.fail(fmt.Sprintf("%s cannot be read as %s: %v. Check that it is an export from %s, or choose another format under Format (Detect from the file tells the format itself).",
+					d.name, formatLabel(f), err, strings.TrimSuffix(strings.SplitN(formatLabel(f), " (", 2)[0], " Track")))
 				return
 			}
 			d.file = file
@@ -368,6 +396,7 @@ func (d *importDialog) reparse() {
 			}
 			d.zoneRow.Hidden = !file.Floating()
 			d.zoneRow.Refresh()
+			d.showZoneNote()
 			d.preview()
 		}, nil
 	})
@@ -383,6 +412,19 @@ func (d *importDialog) validZone() bool {
 	return err == nil && tz != "" && tz != "Local"
 }
 
+// showZoneNote says in which zone the file's naive times are read.
+func (d *importDialog) showZoneNote() {
+	tz := strings.TrimSpace(d.zone.Text)
+	switch {
+	case !d.validZone():
+		d.zoneNote.SetText("This file's times name no time zone. Type the zone they were recorded in, such as Europe/Berlin.")
+	case tz == d.u.loc.String():
+		d.zoneNote.SetText("This file's times name no time zone: they are read as times in " + tz + ", your time zone.")
+	default:
+		d.zoneNote.SetText("This file's times name no time zone: they are read as times in " + tz + ", and shown below in your time zone, " + d.u.loc.String() + ".")
+	}
+}
+
 // request is the import the fields describe.
 func (d *importDialog) request(dryRun bool) (app.ImportRequest, error) {
 	req := app.ImportRequest{Format: string(d.file.Format), Rows: d.file.Rows, Problems: d.file.Problems, DryRun: dryRun,
@@ -394,11 +436,10 @@ func (d *importDialog) request(dryRun bool) (app.ImportRequest, error) {
 	case peopleMine:
 		req.UserID = d.u.actor.UserID
 	case peopleMember:
-		i := d.member.SelectedIndex()
-		if i < 0 || i >= len(d.members) {
+		if d.member.selected == nil {
 			return req, &userError{msg: "Choose the member whose time the rows are.", err: errors.New("import: no member chosen")}
 		}
-		req.UserID = d.members[i].UserID
+		req.UserID = *d.member.selected
 	}
 	return req, nil
 }
@@ -485,7 +526,8 @@ func (d *importDialog) showPlan() {
 	d.summary.TextStyle = fyne.TextStyle{Bold: true}
 	setText(d.summary, b.String())
 
-	var lines []string
+	d.showSample()
+	var lines, full []string
 	for _, c := range []struct {
 		one, many string
 		names     []string
@@ -503,8 +545,14 @@ func (d *importDialog) showPlan() {
 		if d.done {
 			what = "Created " + countOf(len(c.names), c.one, c.many)
 		}
-		lines = append(lines, fmt.Sprintf("%s: %s%s", what, strings.Join(names, ", "), more))
+		cut := make([]string, len(names))
+		for i, n := range names {
+			cut[i] = ellipsize(n, nameMaxRunes)
+		}
+		lines = append(lines, fmt.Sprintf("%s: %s%s", what, strings.Join(cut, ", "), more))
+		full = append(full, fmt.Sprintf("%s: %s%s", what, strings.Join(names, ", "), more))
 	}
+	d.createsFull = strings.Join(full, "\n")
 	setText(d.creates, strings.Join(lines, "\n"))
 	d.creates.Hidden = len(lines) == 0
 	d.creates.Refresh()
@@ -537,6 +585,63 @@ func (d *importDialog) showPlan() {
 	}
 }
 
+// showSample shows the file's first rows as entries: their day, times and length in the
+// user's time zone and display settings, their project and description, each cut to the
+// dialog's width with the whole row on hover.
+func (d *importDialog) showSample() {
+	if d.file == nil || d.done || len(d.file.Rows) == 0 {
+		d.sampleHead.Hide()
+		d.sample.Hide()
+		return
+	}
+	u, display := d.u, d.u.display()
+	var src *time.Location
+	if d.file.Floating() {
+		src, _ = time.LoadLocation(strings.TrimSpace(d.zone.Text))
+	}
+	rows := d.file.Rows[:min(len(d.file.Rows), sampleRows)]
+	objs := make([]fyne.CanvasObject, 0, len(rows))
+	for _, r := range rows {
+		start, end := r.Start, r.End
+		if r.Floating && src != nil {
+			start = wallIn(start, src)
+			if !end.IsZero() {
+				end = wallIn(end, src)
+			}
+		}
+		parts := []string{start.In(u.loc).Format("Mon 2 Jan") + " " + display.Clock(start, u.loc) + "–"}
+		if end.IsZero() {
+			parts[0] += "…"
+		} else {
+			parts[0] += display.Clock(end, u.loc)
+			parts = append(parts, display.Duration(end.Sub(start)))
+		}
+		for _, s := range []string{r.Project, r.Description} {
+			if s != "" {
+				parts = append(parts, s)
+			}
+		}
+		l := widget.NewLabel(strings.Join(parts, " · "))
+		l.Truncation = fyne.TextTruncateEllipsis
+		objs = append(objs, labelTip(d.tips, l))
+	}
+	head := fmt.Sprintf("The file's first rows, in your time zone (%s):", u.loc)
+	if !d.file.Floating() {
+		head = fmt.Sprintf("The file names the zone of its times. Its first rows, in your time zone (%s):", u.loc)
+	}
+	d.sampleHead.SetText(head)
+	d.sample.Objects = objs
+	d.sampleHead.Show()
+	d.sample.Show()
+	d.sample.Refresh()
+}
+
+// wallIn is the instant a wall-clock time (held in UTC fields, as the importer reads
+// times without a zone) names in loc.
+func wallIn(w time.Time, loc *time.Location) time.Time {
+	return time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), w.Nanosecond(), loc)
+}
+
 // onImport writes the import in the background, with the progress bar following batches.
 func (d *importDialog) onImport() {
 	if d.file == nil || d.plan == nil || d.cancel != nil || d.done || d.importBtn.Disabled() {
@@ -556,7 +661,7 @@ func (d *importDialog) onImport() {
 	d.progress.Show()
 	d.importBtn.Disable()
 	d.closeBtn.SetText("Cancel import")
-	for _, w := range []fyne.Disableable{d.choose, d.format, d.zone, d.people, d.member, d.skip} {
+	for _, w := range []fyne.Disableable{d.choose, d.format, d.zone, d.people, d.member.button, d.skip} {
 		w.Disable()
 	}
 	setText(d.summary, "Importing "+countOf(d.plan.Entries, "entry", "entries")+"…")

@@ -57,7 +57,7 @@ func problemRows(d *importDialog) []string {
 	for i := range d.problems.Length() {
 		o := d.problems.CreateItem()
 		d.problems.UpdateItem(i, o)
-		out = append(out, o.(*widget.Label).Text)
+		out = append(out, o.(*tip).content.(*widget.Label).Text)
 	}
 	return out
 }
@@ -257,10 +257,10 @@ func TestImportDialogFormatAndPeople(t *testing.T) {
 	}
 	d.people.SetSelected(peopleMember)
 	h.wait()
-	if !d.member.Visible() || !d.memberRow.Visible() || !d.errs.label.Visible() {
-		t.Fatalf("one member: member choice shown %v, error %q", d.member.Visible(), d.errs.label.Text)
+	if !d.member.button.Visible() || !d.memberRow.Visible() || !d.errs.label.Visible() {
+		t.Fatalf("one member: member choice shown %v, error %q", d.member.button.Visible(), d.errs.label.Text)
 	}
-	d.member.SetSelected(memberChoice(bob))
+	h.pick(d.member, "bob")
 	d.skip.SetChecked(true)
 	h.wait()
 	if strings.Contains(d.creates.Text, "member") || d.importBtn.Disabled() {

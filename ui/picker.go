@@ -109,15 +109,15 @@ func (p *picker) set(id *uuid.UUID) {
 		p.button.SetIcon(theme.ContentAddIcon())
 		return
 	}
-	p.button.setText(p.noneLabel, pickerMaxRunes)
 	p.button.SetIcon(theme.MenuDropDownIcon())
+	p.button.fitText(p.noneLabel)
 	if id == nil {
 		return
 	}
 	for _, o := range p.options() {
 		if o.id == *id {
-			p.button.setText(o.label, pickerMaxRunes)
 			p.button.SetIcon(dotIcon(o.color))
+			p.button.fitText(o.label)
 			return
 		}
 	}
@@ -135,9 +135,6 @@ func newActionPicker(u *UI, label string, options func() []pickOption, onChosen 
 	p.set(nil)
 	return p
 }
-
-// pickerMaxRunes is how much of a name the picker's button shows (the list shows more).
-const pickerMaxRunes = 18
 
 func (p *picker) open() {
 	p.search.SetText("")

@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
 
 	"github.com/stinthq/stint/app"
@@ -25,9 +24,9 @@ type projectsScreen struct {
 type projectEditor struct {
 	*editor
 	name     *entry
-	client   *widget.Select
+	client   *selectBox
 	color    *colorChooser
-	billable *widget.Check
+	billable *check
 }
 
 func newProjectsScreen(u *UI) *projectsScreen {
@@ -70,7 +69,7 @@ func (s *projectsScreen) refresh() {
 func (s *projectsScreen) onEdit(id uuid.UUID) {
 	u := s.u
 	p, editing := u.cat.projectByID[id]
-	ed := &projectEditor{name: newEntry(u.shortcuts, "Project name"), billable: widget.NewCheck("Billable by default", nil)}
+	ed := &projectEditor{name: newEntry(u.shortcuts, "Project name"), billable: newCheck(u, "Billable by default", nil)}
 	clientNames := []string{"No client"}
 	clientIDs := map[string]uuid.UUID{}
 	for _, c := range u.cat.clients {
@@ -79,7 +78,7 @@ func (s *projectsScreen) onEdit(id uuid.UUID) {
 			clientIDs[c.Name] = c.ID
 		}
 	}
-	ed.client = widget.NewSelect(clientNames, nil)
+	ed.client = newSelectBox(u, clientNames, nil)
 	ed.client.SetSelected("No client")
 	color := ""
 	if editing {

@@ -30,7 +30,7 @@ func TestTrayIsSetUpBeforeTheEventLoopOnFirstLaunch(t *testing.T) {
 	if h.u.timer == nil {
 		t.Fatal("onboarding did not finish")
 	}
-	if got := menuLabels(h.tray.menu.Items); got != "Not tracking | Start timer | -- | Open Stint | Quit Stint" {
+	if got := menuLabels(h.tray.menu.Items); got != "Not tracking | Today 0:00 | Start timer | -- | Open Stint | Quit Stint" {
 		t.Fatalf("tray menu after onboarding %q", got)
 	}
 }

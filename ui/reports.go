@@ -3,12 +3,14 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"image"
 	"image/color"
-	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,8 +18,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
@@ -41,17 +41,27 @@ type reportsScreen struct {
 	client   *picker
 	tag      *picker
 	user     *picker
+	// userBox holds the member filter, shown to those who may read everyone's time.
+	userBox  fyne.CanvasObject
 	billable *widget.Select // billableChoices
 	group    *widget.Select // groupChoices
 	errs     *fieldError
 
 	rangeLabel *widget.Label
 	total      *widget.Label
-	totalText  string // the total without the note of a file saved
+	totalText  string
+	// note says where the last file exported went, cut short to the window's width, on a
+	// line (noteBox, with its tip) that shows once there is one.
+	note       *widget.Label
+	noteBox    fyne.CanvasObject
+	top        *fyne.Container // the heading, filters and messages over the report
 	periodHead *widget.Label
 	groupHead  *widget.Label
-	periods    *canvas.Raster
-	breakdown  *canvas.Raster
+	// twice says, grouped by tag, that entries with several tags count in each tag's row
+	// (shown when some do, so the total exceeds the time tracked).
+	twice     *widget.Label
+	periods   *canvas.Raster
+	breakdown *canvas.Raster
 	// breakdownSize keeps the breakdown as tall as its bars.
 	breakdownSize *canvas.Rectangle
 	table         *fyne.Container
@@ -59,23 +69,26 @@ type reportsScreen struct {
 	body          *fyne.Container
 	exportBtn     *widget.Button
 
-	// The report shown: its query and days, the time per period and per group.
-	query    app.ReportQuery
-	byPeriod app.Report
-	byGroup  app.Report
-	bars     []export.Bar
-	groups   []export.Bar
+	// The report shown: its query, the bar chart's period, the report by group (what
+	// Export writes), and the rows shown with their time in whole minutes.
+	query   app.ReportQuery
+	period  app.ReportGroup
+	byGroup app.Report
+	bars    []export.Bar
+	groups  []reportRow
 	// cells is the table as shown, a row of name, time and share per group and the total
 	// last (tests read it).
 	cells [][]string
+	// dots are the table's colour dots, row by row.
+	dots []*dot
 	// members are the organization's, for a manager's user filter.
 	members []app.Member
 	// req numbers loads, so a slow old answer never replaces a newer one.
 	req int
 	// saved is the last file exported, for the status line and tests.
 	saved string
-	// saveDialog is the save dialog opened last (tests look at it).
-	saveDialog *dialog.FileDialog
+	// exporting is the Export dialog while it is open.
+	exporting *exportDialog
 }
 
 // rangeChoices are the range presets; the last lets the days be typed.
@@ -97,6 +110,8 @@ func (s *reportsScreen) build() fyne.CanvasObject {
 	s.from, s.to = newEntry(u.shortcuts, "from"), newEntry(u.shortcuts, "to")
 	s.from.OnSubmitted = func(string) { s.refresh() }
 	s.to.OnSubmitted = func(string) { s.refresh() }
+	s.from.OnChanged = func(string) { s.onDayTyped() }
+	s.to.OnChanged = func(string) { s.onDayTyped() }
 	s.custom = container.NewHBox(fixedWidth(104, s.from), widget.NewLabel("–"), fixedWidth(104, s.to))
 	s.custom.Hide()
 	s.project = newPicker(u, "All projects", u.projectOptions, func(*uuid.UUID) { s.refresh() })
@@ -117,8 +132,17 @@ func (s *reportsScreen) build() fyne.CanvasObject {
 	s.rangeLabel.Truncation = fyne.TextTruncateEllipsis
 	s.total = widget.NewLabel("")
 	s.total.TextStyle = fyne.TextStyle{Bold: true}
+	s.note = widget.NewLabel("")
+	s.note.Truncation = fyne.TextTruncateEllipsis
+	s.note.SizeName = theme.SizeNameCaptionText
+	s.noteBox = labelTip(u.tips, s.note)
+	s.noteBox.Hide()
 	s.periodHead = subHeading("By day")
 	s.groupHead = subHeading("By project")
+	s.twice = widget.NewLabel("")
+	s.twice.Wrapping = fyne.TextWrapWord
+	s.twice.SizeName = theme.SizeNameCaptionText
+	s.twice.Hide()
 	s.periods = canvas.NewRaster(func(w, h int) image.Image { return s.drawPeriods(w, h) })
 	s.periods.SetMinSize(fyne.NewSize(200, 200))
 	s.breakdown = canvas.NewRaster(func(w, h int) image.Image { return s.drawBreakdown(w, h) })
@@ -129,7 +153,7 @@ func (s *reportsScreen) build() fyne.CanvasObject {
 	u.onThemeChange(func() {
 		s.periods.Refresh()
 		s.breakdown.Refresh()
-		s.breakdownSize.SetMinSize(fyne.NewSize(200, float32(export.BreakdownHeight(len(export.GroupBars(s.byGroup, 10)), s.chartStyle()))))
+		s.breakdownSize.SetMinSize(fyne.NewSize(200, float32(export.BreakdownHeight(len(groupBars(s.groups, app.Display{})), s.chartStyle()))))
 	})
 
 	// Wide: the range and two pickers on a line, the other filters on the next; narrow: the
@@ -138,9 +162,8 @@ func (s *reportsScreen) build() fyne.CanvasObject {
 	project, client := fixedWidth(150, s.project.button), fixedWidth(150, s.client.button)
 	tag, user := fixedWidth(150, s.tag.button), fixedWidth(150, s.user.button)
 	billable, group := fixedWidth(170, s.billable), fixedWidth(150, s.group)
-	if !u.actor.Role.Can(app.PermEntriesReadAll) {
-		user.Hide()
-	}
+	s.userBox = user
+	s.followRole()
 	filters := container.NewVBox()
 	u.onNarrow(func(narrow bool) {
 		if narrow {
@@ -153,9 +176,10 @@ func (s *reportsScreen) build() fyne.CanvasObject {
 		filters.Refresh()
 	})
 	head := u.newSwitch(s.rangeLabel, container.NewHBox(s.total, widget.NewButtonWithIcon("Import", theme.UploadIcon(), func() { u.openImport() }), s.exportBtn))
-	s.body = container.NewVBox(s.periodHead, s.periods, s.groupHead, container.NewStack(s.breakdownSize, s.breakdown),
+	s.body = container.NewVBox(s.periodHead, s.periods, s.groupHead, s.twice, container.NewStack(s.breakdownSize, s.breakdown),
 		widget.NewSeparator(), s.table)
-	return container.NewBorder(container.NewVBox(head, filters, s.errs.label, widget.NewSeparator()), nil, nil, nil,
+	s.top = container.NewVBox(head, filters, s.errs.label, s.noteBox, widget.NewSeparator())
+	return container.NewBorder(s.top, nil, nil, nil,
 		container.NewStack(container.NewVScroll(s.body), s.empty))
 }
 
@@ -187,6 +211,23 @@ func (s *reportsScreen) memberOptions() []pickOption {
 	return out
 }
 
+// followRole shows the member filter to those who may read everyone's time, as the role
+// is now (a sync may bring a promotion or take it away); without it, the report is the
+// user's own.
+func (s *reportsScreen) followRole() bool {
+	manager := s.u.actor.Role.Can(app.PermEntriesReadAll)
+	if manager {
+		s.userBox.Show()
+		return true
+	}
+	s.userBox.Hide()
+	s.members = nil
+	if s.user.selected != nil {
+		s.user.set(nil)
+	}
+	return false
+}
+
 // onRange follows the range choice: the custom one shows the days to type (starting from
 // the range shown), the presets reload.
 func (s *reportsScreen) onRange() {
@@ -201,6 +242,38 @@ func (s *reportsScreen) onRange() {
 	}
 	s.custom.Hide()
 	s.refresh()
+}
+
+// onDayTyped follows a custom range as it is typed: a message about the days goes with the
+// edit that may fix it, and two whole dates apply at once (Enter applies anything else).
+func (s *reportsScreen) onDayTyped() {
+	s.errs.set("")
+	_, err1 := time.Parse(app.DateLayout, strings.TrimSpace(s.from.Text))
+	_, err2 := time.Parse(app.DateLayout, strings.TrimSpace(s.to.Text))
+	if err1 == nil && err2 == nil && s.custom.Visible() {
+		s.refresh()
+	}
+}
+
+// rangeMessage says what is wrong with the days typed, naming the field.
+func rangeMessage(err error) string {
+	var ve *app.ValidationError
+	if !errors.As(err, &ve) {
+		return userMessage(err)
+	}
+	var parts []string
+	for _, f := range ve.Fields {
+		msg := strings.NewReplacer("before from", "before the first", "after from", "after the first").Replace(f.Message)
+		switch f.Field {
+		case "from":
+			parts = append(parts, "The first day "+msg+".")
+		case "to":
+			parts = append(parts, "The last day "+msg+".")
+		default:
+			parts = append(parts, sentence(msg))
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // days returns the range chosen as dates (YYYY-MM-DD), in the user's zone.
@@ -242,8 +315,137 @@ func periodFor(from, to string) app.ReportGroup {
 	return app.GroupDay
 }
 
-// refresh loads the report the filters select: the time per period for the chart and per
-// group for the breakdown and table, two sums in the store.
+// reportRow is one row of the table: a value of the group and its cells' whole minutes
+// (see cellGroups).
+type reportRow struct {
+	label   string
+	cells   []int64
+	minutes int64 // the cells' sum
+}
+
+// cellGroups are the groups of the report the screen's figures are made of: the group
+// chosen, a second that splits it into cells of one project (one user, grouped by project)
+// and the day. A cell is one project's time on one day, as in the timer and the timesheet,
+// and counts its whole minutes (app.WholeMinutes), or the hundredths of an hour they show;
+// every figure shown is the sum of its cells as shown, so a member's week by project has
+// the timesheet's totals, and the rows add up to the total, in h:mm and in decimal hours.
+func cellGroups(dim app.ReportGroup) []app.ReportGroup {
+	second := app.ReportGroup("project")
+	if dim == second {
+		second = "user"
+	}
+	return []app.ReportGroup{dim, second, app.GroupDay}
+}
+
+// tallyRows sums a cell report per value of its first group: largest first, then by name.
+func tallyRows(cells app.Report) []reportRow {
+	type key struct {
+		id   uuid.UUID
+		name string
+	}
+	at := map[key]int{}
+	var rows []reportRow
+	for _, r := range cells.Rows {
+		if len(r.Values) == 0 {
+			continue
+		}
+		k := key{name: export.ValueName(r.Values[0])}
+		if id := r.Values[0].ID; id != nil {
+			k.id = *id
+		}
+		i, ok := at[k]
+		if !ok {
+			i = len(rows)
+			at[k] = i
+			rows = append(rows, reportRow{label: k.name})
+		}
+		m := app.WholeMinutes(r.Seconds)
+		rows[i].cells = append(rows[i].cells, m)
+		rows[i].minutes += m
+	}
+	slices.SortStableFunc(rows, func(a, b reportRow) int {
+		if a.minutes != b.minutes {
+			return cmp.Compare(b.minutes, a.minutes)
+		}
+		return strings.Compare(a.label, b.label)
+	})
+	return rows
+}
+
+// periodStart is the first day of the period p (day, week from the display's first day, or
+// month) that day falls in.
+func periodStart(day time.Time, p app.ReportGroup, disp app.Display) time.Time {
+	switch p {
+	case app.GroupWeek:
+		return disp.WeekStart(day, time.UTC)
+	case app.GroupMonth:
+		return time.Date(day.Year(), day.Month(), 1, 0, 0, 0, 0, time.UTC)
+	}
+	return day
+}
+
+// periodBars are the bar chart's bars from a cell report: every period p of its range, the
+// time of each the sum of its cells as shown.
+func periodBars(cells app.Report, p app.ReportGroup, disp app.Display) []export.Bar {
+	per := map[string][]int64{}
+	for _, r := range cells.Rows {
+		day, err := time.Parse(app.DateLayout, r.Period)
+		if err != nil {
+			continue
+		}
+		k := periodStart(day, p, disp).Format(app.DateLayout)
+		per[k] = append(per[k], app.WholeMinutes(r.Seconds))
+	}
+	sums := app.Report{From: cells.From, To: cells.To, Group: []app.ReportGroup{p}}
+	for _, k := range slices.Sorted(maps.Keys(per)) {
+		var m int64
+		for _, c := range per[k] {
+			m += c
+		}
+		sums.Rows = append(sums.Rows, app.ReportRow{Period: k, Seconds: m * 60})
+	}
+	bars := export.PeriodBars(sums)
+	// PeriodBars gives every period from the range's first on; each bar writes its cells'
+	// sum as the display shows durations.
+	from, err := time.Parse(app.DateLayout, cells.From)
+	if err != nil {
+		return bars
+	}
+	start := periodStart(from, p, disp)
+	for i := range bars {
+		at := start.AddDate(0, 0, i)
+		switch p {
+		case app.GroupWeek:
+			at = start.AddDate(0, 0, 7*i)
+		case app.GroupMonth:
+			at = start.AddDate(0, i, 0)
+		}
+		bars[i].Text = disp.Sum(per[at.Format(app.DateLayout)]...)
+	}
+	return bars
+}
+
+// groupBars are the breakdown chart's bars: the rows, at most ten, the rest as Other.
+func groupBars(rows []reportRow, disp app.Display) []export.Bar {
+	var bars []export.Bar
+	for i, r := range rows {
+		if i == 9 && len(rows) > 10 {
+			var rest []int64
+			var m int64
+			for _, o := range rows[9:] {
+				rest = append(rest, o.cells...)
+				m += o.minutes
+			}
+			return append(bars, export.Bar{Label: "Other", Seconds: m * 60, Text: disp.Sum(rest...)})
+		}
+		bars = append(bars, export.Bar{Label: r.label, Seconds: r.minutes * 60, Text: disp.Sum(r.cells...)})
+	}
+	return bars
+}
+
+// refresh loads the report the filters select: its cells, which make the chart, the
+// breakdown and the table, and the report by group that Export writes; two sums in the
+// store.
 func (s *reportsScreen) refresh() {
 	if s.rangeSel == nil {
 		return // not built yet
@@ -251,8 +453,11 @@ func (s *reportsScreen) refresh() {
 	u := s.u
 	s.req++
 	req := s.req
+	manager := s.followRole()
 	from, to := s.days()
-	q := app.ReportQuery{From: from, To: to, Display: u.display(), ProjectID: s.project.selected, ClientID: s.client.selected,
+	// The days are cut in the zone they were reckoned in, the window's (app.PickZone), even
+	// when the user's zone changed elsewhere since it last reloaded.
+	q := app.ReportQuery{From: from, To: to, Timezone: u.loc.String(), Display: u.display(), ProjectID: s.project.selected, ClientID: s.client.selected,
 		TagID: s.tag.selected, UserID: s.user.selected}
 	switch s.billable.SelectedIndex() {
 	case 1:
@@ -264,22 +469,27 @@ func (s *reportsScreen) refresh() {
 	}
 	dim := app.ReportGroup(strings.TrimPrefix(s.group.Selected, "By "))
 	a := u.actor
-	loadMembers := a.Role.Can(app.PermEntriesReadAll) && s.members == nil
 	u.bg(func(ctx context.Context) (func(), error) {
 		var members []app.Member
-		if loadMembers {
+		if manager { // members come and go too
 			var err error
 			if members, err = app.AllPages(func(lp app.ListParams) (app.Page[app.Member], error) { return u.svc.Members(ctx, a, lp) }); err != nil {
 				return nil, err
 			}
 		}
-		pq, gq := q, q
-		pq.Group = []app.ReportGroup{periodFor(from, to)}
+		cq, dq, gq := q, q, q
+		cq.Group = cellGroups(dim)
+		dq.Group = cellGroups("project") // the days' cells, whatever the group (by tag counts some twice)
 		gq.Group = []app.ReportGroup{dim}
-		byPeriod, err := u.svc.Report(ctx, a, pq)
-		var byGroup app.Report
-		if err == nil {
-			byGroup, err = u.svc.Report(ctx, a, gq)
+		var cells, days, byGroup app.Report
+		var err error
+		for _, r := range []struct {
+			q   app.ReportQuery
+			out *app.Report
+		}{{cq, &cells}, {dq, &days}, {gq, &byGroup}} {
+			if *r.out, err = u.svc.Report(ctx, a, r.q); err != nil {
+				break
+			}
 		}
 		return func() {
 			if req != s.req {
@@ -293,29 +503,51 @@ func (s *reportsScreen) refresh() {
 					u.showError(err)
 					return
 				}
-				s.errs.set(userMessage(err))
+				s.errs.set(rangeMessage(err))
 				return
 			}
 			s.errs.set("")
 			s.query = q
-			s.show(byPeriod, byGroup)
+			s.show(cells, days, byGroup)
 		}, nil
 	})
 }
 
-// show lays out a loaded report.
-func (s *reportsScreen) show(byPeriod, byGroup app.Report) {
-	s.byPeriod, s.byGroup = byPeriod, byGroup
-	s.bars = export.PeriodBars(byPeriod)
-	s.groups = export.GroupBars(byGroup, 0)
-	setText(s.rangeLabel, rangeTitle(byPeriod.From, byPeriod.To))
+// show lays out a loaded report: its cells by the group chosen and by project (see
+// cellGroups), and the report by group.
+func (s *reportsScreen) show(cells, days, byGroup app.Report) {
 	disp := s.u.display()
-	totalMins := export.TotalMinutes(byGroup)
-	s.totalText = "Total " + disp.Minutes(totalMins)
+	s.byGroup = byGroup
+	s.period = periodFor(cells.From, cells.To)
+	s.groups = tallyRows(cells)
+	s.bars = periodBars(days, s.period, disp)
+	setText(s.rangeLabel, rangeTitle(cells.From, cells.To))
+	var all []int64
+	var total int64
+	for _, g := range s.groups {
+		all = append(all, g.cells...)
+		total += g.minutes
+	}
+	// The total is the cells added up as shown, as each row is: the rows add up to it.
+	totalText := disp.Sum(all...)
+	s.totalText = "Total " + totalText
 	setText(s.total, s.totalText)
-	setText(s.periodHead, "By "+string(export.ReportPeriod(byPeriod)))
+	setText(s.periodHead, "By "+string(s.period))
 	setText(s.groupHead, s.group.Selected)
-	if totalMins == 0 && len(byGroup.Rows) == 0 {
+	var tracked int64
+	var dayCells []int64
+	for _, r := range days.Rows {
+		dayCells = append(dayCells, app.WholeMinutes(r.Seconds))
+		tracked += app.WholeMinutes(r.Seconds)
+	}
+	if total > tracked {
+		s.twice.SetText(fmt.Sprintf("An entry with several tags counts in each tag's row, so these rows add up to more than the %s tracked.",
+			disp.Sum(dayCells...)))
+		s.twice.Show()
+	} else {
+		s.twice.Hide()
+	}
+	if total == 0 && len(s.groups) == 0 {
 		s.body.Hide()
 		s.empty.Show()
 	} else {
@@ -324,18 +556,13 @@ func (s *reportsScreen) show(byPeriod, byGroup app.Report) {
 	}
 
 	// The breakdown chart shows ten bars at most (the rest as Other), the table all.
-	shown := export.GroupBars(byGroup, 10)
-	s.breakdownSize.SetMinSize(fyne.NewSize(200, float32(export.BreakdownHeight(len(shown), s.chartStyle()))))
+	s.breakdownSize.SetMinSize(fyne.NewSize(200, float32(export.BreakdownHeight(len(groupBars(s.groups, app.Display{})), s.chartStyle()))))
 	s.periods.Refresh()
 	s.breakdown.Refresh()
 
-	s.cells = nil
+	s.cells, s.dots = nil, nil
 	s.table.Objects = nil
 	palette := app.Palette()
-	var total int64
-	for _, g := range s.groups {
-		total += g.Seconds
-	}
 	row := func(colour, name, time, share string, bold bool) {
 		l := widget.NewLabel(name)
 		l.Truncation = fyne.TextTruncateEllipsis
@@ -347,6 +574,10 @@ func (s *reportsScreen) show(byPeriod, byGroup app.Report) {
 		sl.Alignment = fyne.TextAlignTrailing
 		d := newDot(10)
 		d.set(colour)
+		if bold {
+			d.circle.Hide() // the total has no colour, nor the ring of a value without one
+		}
+		s.dots = append(s.dots, d)
 		s.table.Add(container.NewBorder(nil, nil, d.box, container.NewHBox(fixedWidth(80, tl), fixedWidth(56, sl)), labelTip(s.u.tips, l)))
 		s.cells = append(s.cells, []string{name, time, share})
 	}
@@ -355,10 +586,10 @@ func (s *reportsScreen) show(byPeriod, byGroup app.Report) {
 		if i < 9 || len(s.groups) <= 10 { // the chart's colours; its Other bar has the tenth
 			colour = palette[min(i, 9)%len(palette)]
 		}
-		row(colour, g.Label, disp.Minutes(app.WholeMinutes(g.Seconds)), sharePercent(g.Seconds, total), false)
+		row(colour, g.label, disp.Sum(g.cells...), sharePercent(g.minutes, total), false)
 	}
 	s.table.Add(widget.NewSeparator())
-	row("", "Total", disp.Minutes(totalMins), "", true)
+	row("", "Total", totalText, "", true)
 	s.table.Refresh()
 }
 
@@ -408,163 +639,10 @@ func (s *reportsScreen) drawPeriods(w, h int) image.Image {
 // drawBreakdown draws the breakdown w device pixels wide.
 func (s *reportsScreen) drawBreakdown(w, _ int) image.Image {
 	st := s.chartStyle()
-	img, err := export.BreakdownChart(export.GroupBars(s.byGroup, 10), max(int(float64(w)/st.Scale), 1), st)
+	img, err := export.BreakdownChart(groupBars(s.groups, s.u.display()), max(int(float64(w)/st.Scale), 1), st)
 	if err != nil {
 		s.u.log.Error("draw chart", "err", err)
 		return image.NewRGBA(image.Rect(0, 0, 1, 1))
 	}
 	return img
-}
-
-// exportKind is one item of the Export menu.
-type exportKind struct {
-	label    string
-	format   export.Format
-	detailed bool
-}
-
-// exportKinds are what Export offers: the report as shown, or its entries.
-var exportKinds = []exportKind{
-	{"PDF report", export.PDF, false},
-	{"Excel workbook (.xlsx)", export.XLSX, false},
-	{"CSV", export.CSV, false},
-	{"JSON", export.JSON, false},
-	{"Entries as Excel workbook", export.XLSX, true},
-	{"Entries as CSV", export.CSV, true},
-	{"Entries as calendar (.ics)", export.ICS, true},
-}
-
-// onExport offers the formats in a menu under the button.
-func (s *reportsScreen) onExport() {
-	var items []*fyne.MenuItem
-	for _, k := range exportKinds {
-		items = append(items, fyne.NewMenuItem(k.label+"…", func() { s.chooseFile(k) }))
-	}
-	c := s.u.win.Canvas()
-	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(s.exportBtn)
-	pos.Y += s.exportBtn.Size().Height
-	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), c, pos)
-}
-
-// fileName is the name the save dialog suggests: stint-report-FROM-TO.EXT.
-func (s *reportsScreen) fileName(k exportKind) string {
-	kind := "report"
-	if k.detailed {
-		kind = "entries"
-	}
-	return fmt.Sprintf("stint-%s-%s-%s.%s", kind, s.query.From, s.query.To, k.format)
-}
-
-// chooseFile asks where to save, then exports there.
-func (s *reportsScreen) chooseFile(k exportKind) {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			s.u.showError(fmt.Errorf("choose a file: %w", err))
-			return
-		}
-		if w != nil {
-			s.exportTo(k, w)
-		}
-	}, s.u.win)
-	d.SetFileName(s.fileName(k))
-	d.SetFilter(storage.NewExtensionFileFilter([]string{"." + string(k.format)}))
-	d.Resize(fyne.NewSize(min(s.u.win.Canvas().Size().Width-20, 800), min(s.u.win.Canvas().Size().Height-20, 560)))
-	s.saveDialog = d
-	s.u.showModal(d, nil, nil)
-}
-
-// exportTo writes the report shown (or its entries) to w in the background, and says where
-// it went.
-func (s *reportsScreen) exportTo(k exportKind, w fyne.URIWriteCloser) {
-	u := s.u
-	a, q, loc := u.actor, s.query, u.loc
-	doc := export.Document{Title: "Time report", From: q.From, To: q.To, Timezone: s.byGroup.Timezone, AsOf: s.byGroup.AsOf,
-		Filters: s.filterLines(), Periods: s.bars, PeriodGroup: export.ReportPeriod(s.byPeriod)}
-	if l, err := time.LoadLocation(doc.Timezone); err == nil {
-		loc = l
-	}
-	doc.Location = loc
-	rep := s.byGroup
-	if !k.detailed {
-		doc.Summary = &rep
-	}
-	u.bg(func(ctx context.Context) (func(), error) {
-		var err error
-		if k.detailed {
-			doc.Title = "Time entries"
-			doc.Entries, doc.AsOf, err = detailedEntries(ctx, u.svc, a, q)
-		}
-		if err == nil {
-			err = writeExport(k.format, w, doc)
-		}
-		err = errors.Join(err, w.Close())
-		if err != nil {
-			return nil, fmt.Errorf("export %s: %w", w.URI().Name(), err)
-		}
-		return func() {
-			s.saved = w.URI().Path()
-			u.log.Info("report exported", "format", string(k.format))
-			setText(s.total, s.totalText+" · saved "+w.URI().Name())
-		}, nil
-	})
-}
-
-// writeExport writes doc in format f.
-func writeExport(f export.Format, w io.Writer, doc export.Document) error {
-	switch f {
-	case export.CSV:
-		return export.WriteCSV(w, doc)
-	case export.XLSX:
-		return export.WriteXLSX(w, doc)
-	case export.PDF:
-		return export.WritePDF(w, doc)
-	case export.JSON:
-		return export.WriteJSON(w, doc)
-	case export.ICS:
-		return export.WriteICS(w, doc)
-	}
-	return fmt.Errorf("no writer for %q", f)
-}
-
-// detailedEntries reads every page of a detailed report.
-func detailedEntries(ctx context.Context, svc *app.Service, a app.Actor, q app.ReportQuery) ([]app.DetailedEntry, time.Time, error) {
-	dq := app.DetailedQuery{ListParams: app.ListParams{Limit: app.MaxPageLimit}, From: q.From, To: q.To, Timezone: q.Timezone,
-		UserID: q.UserID, ProjectID: q.ProjectID, ClientID: q.ClientID, TaskID: q.TaskID, TagID: q.TagID, Billable: q.Billable}
-	out := []app.DetailedEntry{}
-	var asOf time.Time
-	for {
-		page, err := svc.DetailedReport(ctx, a, dq)
-		if err != nil {
-			return nil, asOf, err
-		}
-		out, asOf = append(out, page.Items...), page.AsOf
-		if page.NextCursor == "" {
-			return out, asOf, nil
-		}
-		dq.Cursor = page.NextCursor
-	}
-}
-
-// filterLines are the filters set, as the PDF names them.
-func (s *reportsScreen) filterLines() []export.Filter {
-	var out []export.Filter
-	add := func(name string, p *picker) {
-		if p.selected == nil {
-			return
-		}
-		for _, o := range p.options() {
-			if o.id == *p.selected {
-				out = append(out, export.Filter{Name: name, Value: o.label})
-				return
-			}
-		}
-	}
-	add("Project", s.project)
-	add("Client", s.client)
-	add("Tag", s.tag)
-	add("User", s.user)
-	if i := s.billable.SelectedIndex(); i > 0 {
-		out = append(out, export.Filter{Name: "Billable", Value: strings.ToLower(billableChoices[i]) + " only"})
-	}
-	return out
 }

@@ -8,17 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/stinthq/stint/app"
@@ -73,7 +69,9 @@ func TestReportsScreen(t *testing.T) {
 	if got := h.u.win.Title(); got != "Reports – Stint" {
 		t.Errorf("title %q", got)
 	}
-	bar := func(label string, secs int64) export.Bar { return export.Bar{Label: label, Seconds: secs} }
+	bar := func(label string, secs int64) export.Bar {
+		return export.Bar{Label: label, Seconds: secs, Text: app.FormatMinuteCount(secs / 60)}
+	}
 	wantBars := []export.Bar{bar("Mon 23", 3*3600), bar("Tue 24", 0), bar("Wed 25", 3*3600+15*60), bar("Thu 26", 0), bar("Fri 27", 0),
 		bar("Sat 28", 0), bar("Sun 29", 0)}
 	if !reflect.DeepEqual(s.bars, wantBars) {
@@ -86,6 +84,9 @@ func TestReportsScreen(t *testing.T) {
 		}
 	}
 	check("by project", [][]string{{"Website", "5:30", "88%"}, {"Admin", "0:45", "12%"}, {"Total", "6:15", ""}})
+	if len(s.dots) != 3 || !s.dots[0].circle.Visible() || s.dots[2].circle.Visible() {
+		t.Errorf("dots: want the rows' colours and none beside the total")
+	}
 	if s.rangeLabel.Text != "23 – 29 November 2026" || !strings.HasPrefix(s.total.Text, "Total 6:15") {
 		t.Errorf("heading %q, total %q", s.rangeLabel.Text, s.total.Text)
 	}
@@ -169,62 +170,67 @@ func columnInk(img image.Image, from, to float64) int {
 	return n
 }
 
-// TestReportsExport: Export offers the formats in a menu; an item opens the save dialog with
-// a name for the range; the file the dialog hands back gets the report shown (or its
-// entries), read back here format by format.
+// TestReportsExport: Export opens a dialog with the formats and a path named for the
+// range; Ctrl+Enter exports (never starting the timer behind it) and the file gets the
+// report shown (or its entries), read back here format by format; a name still as
+// suggested follows the format.
 func TestReportsExport(t *testing.T) {
 	h, s := reportsHarness(t)
 	h.tap(s.exportBtn)
-	if !h.dialogOpen() {
-		t.Fatal("Export opened no menu")
+	d := s.exporting
+	if d == nil || !h.dialogOpen() {
+		t.Fatal("Export opened no dialog")
 	}
-	var items []string
-	for _, o := range test.LaidOutObjects(h.u.win.Canvas().Overlays().Top()) {
-		switch x := o.(type) {
-		case *canvas.Text:
-			items = append(items, x.Text)
-		case *widget.Label:
-			items = append(items, x.Text)
+	for i, k := range exportKinds {
+		if d.format.Options[i] != k.label {
+			t.Errorf("format %d is %q, want %q", i, d.format.Options[i], k.label)
 		}
 	}
-	for _, k := range exportKinds {
-		if !slices.Contains(items, k.label+"…") {
-			t.Errorf("the menu lacks %q: %q", k.label+"…", items)
-		}
+	if got := filepath.Base(d.path.Text); got != "stint-report-2026-11-23-2026-11-29.pdf" || !filepath.IsAbs(d.path.Text) {
+		t.Errorf("suggested path %q", d.path.Text)
 	}
-	h.u.win.Canvas().Overlays().Top().Hide()
+	if d.path.CursorColumn != len([]rune(d.path.Text)) {
+		t.Errorf("cursor at %d of %q: the file's name is out of view", d.path.CursorColumn, d.path.Text)
+	}
+	d.format.SetSelectedIndex(5)
+	if got := filepath.Base(d.path.Text); got != "stint-entries-2026-11-23-2026-11-29.csv" {
+		t.Errorf("the suggestion for entries as CSV is %q", got)
+	}
+	d.dialog.Hide()
 
 	dir := t.TempDir()
-	for _, k := range exportKinds {
+	ctrlEnter := &desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault}
+	for i, k := range exportKinds {
 		t.Run(k.label, func(t *testing.T) {
-			s.chooseFile(k)
-			if s.saveDialog == nil || !h.dialogOpen() {
-				t.Fatal("no save dialog")
-			}
+			h.tap(s.exportBtn)
+			d := s.exporting
+			d.format.SetSelectedIndex(i)
 			name := s.fileName(k)
 			if !strings.HasPrefix(name, "stint-") || !strings.HasSuffix(name, "-2026-11-23-2026-11-29."+string(k.format)) {
 				t.Errorf("suggested name %q", name)
 			}
-			s.saveDialog.Hide()
 			path := filepath.Join(dir, name)
-			w, err := storage.Writer(storage.NewFileURI(path))
-			if err != nil {
-				t.Fatal(err)
-			}
-			s.exportTo(k, w)
+			h.typeInto(d.path, path)
+			d.path.TypedShortcut(ctrlEnter)
 			h.wait()
-			if s.saved != path {
-				t.Fatalf("saved %q, want %q", s.saved, path)
+			if s.saved != path || s.exporting != nil || h.dialogOpen() {
+				t.Fatalf("saved %q, want %q; dialog still open %v: %q", s.saved, path, h.dialogOpen(), d.errs.label.Text)
+			}
+			if h.u.running != nil || h.running() != nil {
+				t.Fatal("Ctrl+Enter in the Export dialog started the timer")
 			}
 			b, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
 			}
 			checkExported(t, k, b)
-			if want := "Total 6:15 · saved " + name; s.total.Text != want {
-				t.Errorf("total line %q, want %q", s.total.Text, want)
+			if want := "Saved " + path; s.note.Text != want || !s.noteBox.Visible() || s.total.Text != "Total 6:15" {
+				t.Errorf("note %q (shown %v), total %q; want %q", s.note.Text, s.note.Visible(), s.total.Text, want)
 			}
 		})
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) > 0 {
+		t.Errorf("temporary files left: %q", left)
 	}
 }
 

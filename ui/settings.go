@@ -336,7 +336,7 @@ func (s *settingsScreen) onRotate() {
 	s.rotateConfirm = widget.NewButtonWithIcon("Rotate", theme.ViewRefreshIcon(), s.onRotateConfirmed)
 	s.rotateConfirm.Importance = widget.DangerImportance
 	s.rotateDialog.SetButtons([]fyne.CanvasObject{s.rotateCancel, s.rotateConfirm})
-	s.rotateDialog.Show()
+	u.showModal(s.rotateDialog, submitWith(s.rotateConfirm), nil)
 }
 
 func (s *settingsScreen) onRotateConfirmed() {

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 
 	"github.com/stinthq/stint/app"
@@ -130,6 +132,38 @@ func TestSettingsRotateToken(t *testing.T) {
 	h.tap(s.copyToken)
 	if got := h.fyne.Clipboard().Content(); got != fresh {
 		t.Fatalf("copied %q after rotation", got)
+	}
+}
+
+// The rotate confirmation is a dialog like the others: Escape closes it, and Ctrl+Enter
+// rotates (its confirm button) instead of starting the timer behind it.
+func TestSettingsRotateDialogKeys(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	h.u.show(7)
+	h.wait()
+	s := h.u.settings
+	h.tap(s.copyToken)
+	old := h.fyne.Clipboard().Content()
+
+	h.tap(s.rotate)
+	h.u.win.Canvas().Unfocus()
+	h.u.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if h.dialogOpen() {
+		t.Fatal("Escape left the rotate confirmation open")
+	}
+
+	h.tap(s.rotate)
+	h.u.win.Canvas().Unfocus()
+	h.u.shortcuts.handle(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault})
+	h.wait()
+	if h.running() != nil {
+		t.Fatal("Ctrl+Enter in the rotate confirmation started the timer behind it")
+	}
+	if h.dialogOpen() {
+		t.Fatal("Ctrl+Enter left the rotate confirmation open")
+	}
+	if _, err := h.svc.Authenticate(h.ctx, old, nil); err == nil {
+		t.Fatal("Ctrl+Enter in the rotate confirmation did not rotate the token")
 	}
 }
 

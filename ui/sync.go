@@ -363,8 +363,10 @@ type syncDetails struct {
 	state   *widget.Label
 	detail  *widget.Label
 	refused *widget.Label
-	syncNow *widget.Button
-	close   *widget.Button
+	// conflicts lists the edits that lost on the team server (loadConflicts).
+	conflicts *widget.Label
+	syncNow   *widget.Button
+	close     *widget.Button
 }
 
 func newSyncDetails(v *syncView) *syncDetails {
@@ -380,7 +382,13 @@ func (d *syncDetails) show() {
 	d.refused = widget.NewLabel("")
 	d.refused.Wrapping = fyne.TextWrapWord
 	d.syncNow = widget.NewButtonWithIcon("Sync now", theme.ViewRefreshIcon(), d.v.onSyncNow)
-	body := container.NewVBox(d.state, d.detail, widget.NewSeparator(), d.refused)
+	d.conflicts = widget.NewLabel("")
+	d.conflicts.Wrapping = fyne.TextWrapWord
+	body := container.NewVBox(d.state, d.detail, widget.NewSeparator(), d.refused, widget.NewSeparator(), d.conflicts)
+	if d.v.connected() {
+		setText(d.conflicts, "Asking the team server for edits that lost to a later one…")
+		u.loadConflicts(func(text string) { setText(d.conflicts, text) })
+	}
 	scroll := container.NewVScroll(body)
 	d.dialog = dialog.NewCustomWithoutButtons("Team server sync", fixedSize(fyne.NewSize(520, 300), scroll), u.win)
 	d.close = widget.NewButton("Close", d.dialog.Hide)

@@ -4,6 +4,7 @@ package ui
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http/httptest"
@@ -635,5 +636,45 @@ func TestFirstSyncProgressInSettings(t *testing.T) {
 	h.u.sync.set(app.SyncActivity{Phase: app.SyncSynced, State: app.SyncState{URL: "https://stint.example.com"}})
 	if team.done.Visible() || team.progress.Visible() {
 		t.Fatal("a bar stays after the sync")
+	}
+}
+
+// TestConflictsInDetails: an edit sent from another device of the user with a stamp older
+// than the entry's last edit loses its description on the team server; the sync details
+// ask the server and list it with the value kept.
+func TestConflictsInDetails(t *testing.T) {
+	ts := newTeamServer(t)
+	h := newHarness(t, harnessOpts{workspace: true, sync: true})
+	h.until("the not-connected state", func() bool { return h.u.sync.act.Phase == app.SyncNotConnected })
+	c := h.openConnect(ts.url, teamEmail, teamPassword)
+	h.tap(c.connect)
+	h.until("Synced", func() bool { return h.u.sync.item.Text == "Synced" })
+
+	ctx := context.Background()
+	stop := ts.svc.Now().Add(-time.Hour)
+	e, err := ts.svc.CreateTimeEntry(ctx, ts.owner, app.TimeEntryInput{Description: "kept on the server", StartedAt: stop.Add(-time.Hour), StoppedAt: &stop})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := e
+	stale.Description = "typed on the laptop"
+	row, err := json.Marshal(stale)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hlc := app.NewHLC(app.NewFixedClock(ts.svc.Now().Add(-30*time.Minute)), "laptop").Now()
+	out, err := ts.svc.Push(ctx, ts.owner, app.PushBatch{Protocol: app.SyncProtocol, DeviceID: "laptop", Mutations: []app.Mutation{
+		{ID: app.NewID(), DeviceSeq: 1, HLC: hlc, Entity: app.EntityTimeEntry, EntityID: e.ID, Op: app.OpUpsert, Row: row}}})
+	if err != nil || len(out) != 1 || len(out[0].Lost) != 1 {
+		t.Fatalf("push: %+v, %v", out, err)
+	}
+
+	h.tap(h.u.sync.item)
+	h.until("the conflict in the details", func() bool { return strings.Contains(h.overlayText(), "was replaced by") })
+	for _, want := range []string{"lost to a later edit of the same field", "a time entry's description (" + e.ID.String()[:8] + "…)",
+		"“typed on the laptop” was replaced by “kept on the server”"} {
+		if !strings.Contains(h.overlayText(), want) {
+			t.Errorf("details lack %q:\n%s", want, h.overlayText())
+		}
 	}
 }

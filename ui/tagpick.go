@@ -47,7 +47,7 @@ func (p *tagPicker) set(ids []uuid.UUID) {
 	if text == "" {
 		text = "Tags"
 	}
-	p.button.setText(text, pickerMaxRunes)
+	p.button.fitText(text)
 }
 
 func (p *tagPicker) open() {

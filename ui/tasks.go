@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
 
 	"github.com/stinthq/stint/app"
@@ -24,7 +23,7 @@ type taskEditor struct {
 	*editor
 	name    *entry
 	project *picker
-	done    *widget.Check
+	done    *check
 }
 
 func newTasksScreen(u *UI) *tasksScreen {
@@ -61,7 +60,7 @@ func (s *tasksScreen) refresh() {
 func (s *tasksScreen) onEdit(id uuid.UUID) {
 	u := s.u
 	t, editing := u.cat.taskByID[id]
-	ed := &taskEditor{name: newEntry(u.shortcuts, "Task name"), done: widget.NewCheck("Done", nil)}
+	ed := &taskEditor{name: newEntry(u.shortcuts, "Task name"), done: newCheck(u, "Done", nil)}
 	ed.project = newPicker(u, "Choose a project", u.projectOptions, nil)
 	title, confirm := "New task", "Create task"
 	if editing {

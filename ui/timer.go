@@ -129,6 +129,7 @@ func (s *timerScreen) refresh() {
 			}
 			s.entries.set([]app.LogDay{log.Day(today)}, today)
 			s.tick()
+			u.trayChanged() // today's total
 		}, nil
 	})
 }
@@ -182,16 +183,8 @@ func (s *timerScreen) tick() {
 	r := s.u.running
 	now := s.u.svc.Now()
 	text := s.u.live(0)
-	cells := s.cells
 	if r != nil {
 		text = s.u.live(now.Sub(r.StartedAt))
-		cells = maps.Clone(s.cells)
-		if cells == nil {
-			cells = app.Cells{}
-		}
-		for _, sh := range app.SplitByDay(*r, s.u.loc, now) {
-			cells.Add(sh.Date, r.ProjectID, sh.Seconds)
-		}
 	}
 	if s.elapsed.Text != text {
 		s.elapsed.Text = text
@@ -200,10 +193,36 @@ func (s *timerScreen) tick() {
 	if s.day == "" {
 		return // not loaded yet
 	}
+	cells := s.liveCells(now)
 	setText(s.today, s.u.display().Total(cells, s.day, s.day))
 	setText(s.week, s.u.display().Total(cells, s.weekStart, s.day))
 	setText(s.activity, s.activityText(r))
 	setText(s.shots, s.u.screenshotText())
+}
+
+// liveCells is the week so far per day and project, the running entry counted up to now.
+func (s *timerScreen) liveCells(now time.Time) app.Cells {
+	r := s.u.running
+	if r == nil {
+		return s.cells
+	}
+	cells := maps.Clone(s.cells)
+	if cells == nil {
+		cells = app.Cells{}
+	}
+	for _, sh := range app.SplitByDay(*r, s.u.loc, now) {
+		cells.Add(sh.Date, r.ProjectID, sh.Seconds)
+	}
+	return cells
+}
+
+// todayTotal is today's total as the timer screen shows it, the running entry included
+// ("" before the first load); the tray shows it too, so both round alike.
+func (s *timerScreen) todayTotal() string {
+	if s.day == "" {
+		return ""
+	}
+	return s.u.display().Total(s.liveCells(s.u.svc.Now()), s.day, s.day)
 }
 
 // screenshotText is the indicator shown while the running timer takes screenshots (the

@@ -338,3 +338,51 @@ func TestTimerTicksOnlyWhileShown(t *testing.T) {
 		t.Fatalf("ticking again: elapsed %q", s.elapsed.Text)
 	}
 }
+
+// TestEscapeAfterTickingInADialog: a tap on a check gives it the keyboard focus, and the
+// focused widget takes every key; Escape must still close the entry dialog, and the entry
+// is not saved. The ticks are still read when the dialog is saved.
+func TestEscapeAfterTickingInADialog(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	if _, err := h.svc.CreateTag(h.ctx, h.actor(), app.TagInput{Name: "client"}); err != nil {
+		t.Fatal(err)
+	}
+	h.u.reload()
+	h.wait()
+	escape := &fyne.KeyEvent{Name: fyne.KeyEscape}
+	for _, tc := range []struct {
+		name string
+		tap  func(ed *entryEditor) fyne.Tappable
+	}{
+		{"billable", func(ed *entryEditor) fyne.Tappable { return ed.billable }},
+		{"tag", func(ed *entryEditor) fyne.Tappable { return ed.tags.checks[0] }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ed := h.u.editEntry(nil)
+			test.Type(ed.desc, "not saved")
+			test.Tap(tc.tap(ed))
+			focused := h.u.win.Canvas().Focused()
+			if focused == nil {
+				t.Fatal("the tapped check did not take the focus")
+			}
+			focused.TypedKey(escape)
+			h.wait()
+			if h.dialogOpen() {
+				t.Fatalf("Escape on the focused %s check left the dialog open", tc.name)
+			}
+		})
+	}
+	ed := h.u.editEntry(nil)
+	test.Type(ed.desc, "saved")
+	test.Tap(ed.billable)
+	test.Tap(ed.tags.checks[0])
+	h.tap(ed.save)
+	h.wait()
+	page, err := h.svc.TimeEntries(h.ctx, h.actor(), app.EntryQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Items) != 1 || !page.Items[0].Billable || len(page.Items[0].TagIDs) != 1 {
+		t.Fatalf("entries %+v; want one, billable, with its tag", page.Items)
+	}
+}

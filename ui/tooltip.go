@@ -3,6 +3,7 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -272,12 +273,14 @@ func subtleCut(s *subtle) bool {
 	return textCut(s.seg.Text, theme.Size(name), s.seg.Style.TextStyle, s.Size().Width)
 }
 
-// tipButton is a button whose text may be shortened (ellipsize): it shows the whole text
-// as a tip on hover and when it gets the keyboard focus.
+// tipButton is a button whose text may be shortened (ellipsize, or fitText to its width):
+// it shows the whole text as a tip on hover and when it gets the keyboard focus.
 type tipButton struct {
 	widget.Button
 	layer *tipLayer
 	full  string // the whole text; Text is what fits
+	// fit says Text is cut to the button's width (fitText), not to a number of runes.
+	fit bool
 }
 
 func newTipButton(layer *tipLayer, text string, icon fyne.Resource, tapped func()) *tipButton {
@@ -289,8 +292,81 @@ func newTipButton(layer *tipLayer, text string, icon fyne.Resource, tapped func(
 
 // setText shows text, shortened to n runes.
 func (b *tipButton) setText(text string, n int) {
-	b.full = text
+	b.full, b.fit = text, false
 	b.SetText(ellipsize(text, n))
+}
+
+// fitText shows as much of text as the button's width holds, ending in an ellipsis when
+// it is cut. The button then asks for little room (fitMinText), so a long name never
+// widens its row: the layout decides the width, and the text follows it.
+func (b *tipButton) fitText(text string) {
+	b.full, b.fit = text, true
+	b.SetText(b.fitted(b.Size().Width))
+}
+
+// fitMinText is the text a fitting button keeps room for at least.
+const fitMinText = "Mmmm…"
+
+// textRoom is the width left for the text in a button w wide: Fyne pads the label by the
+// inner padding on each side, the button by as much again, and an icon takes its size
+// and a padding.
+func (b *tipButton) textRoom(w float32) float32 {
+	th := b.Theme()
+	room := w - 4*th.Size(theme.SizeNameInnerPadding)
+	if b.Icon != nil {
+		room -= th.Size(theme.SizeNameInlineIcon) + th.Size(theme.SizeNamePadding)
+	}
+	return room - 1
+}
+
+// measure is the width of a button's text (buttons draw it bold).
+func (b *tipButton) measure(text string) float32 {
+	return fyne.MeasureText(text, b.Theme().Size(theme.SizeNameText), fyne.TextStyle{Bold: true}).Width
+}
+
+// fitted is the most of the whole text that fits a button w wide (all of it before the
+// button is laid out).
+func (b *tipButton) fitted(w float32) string {
+	room := b.textRoom(w)
+	if w <= 0 || b.measure(b.full) <= room {
+		return b.full
+	}
+	r := []rune(b.full)
+	lo, hi := 0, len(r) // the longest prefix that fits lies in [lo, hi)
+	for lo+1 < hi {
+		mid := (lo + hi) / 2
+		if b.measure(strings.TrimRight(string(r[:mid]), " ")+"…") <= room {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return strings.TrimRight(string(r[:lo]), " ") + "…"
+}
+
+// MinSize of a fitting button keeps room for fitMinText, or the whole text when shorter.
+func (b *tipButton) MinSize() fyne.Size {
+	m := b.Button.MinSize()
+	if !b.fit || b.full == "" {
+		return m
+	}
+	chrome := m.Width - b.textRoom(m.Width)
+	return fyne.NewSize(chrome+min(b.measure(b.full), b.measure(fitMinText)), m.Height)
+}
+
+// Resize cuts a fitting button's text to its new width.
+func (b *tipButton) Resize(s fyne.Size) {
+	if !b.fit {
+		b.Button.Resize(s)
+		return
+	}
+	text := b.fitted(s.Width)
+	changed := text != b.Text
+	b.Text = text
+	b.Button.Resize(s)
+	if changed {
+		b.Refresh()
+	}
 }
 
 func (b *tipButton) tipText() (string, bool) { return b.full, b.full != "" && b.full != b.Text }
@@ -327,6 +403,15 @@ func (b *tipButton) FocusGained() {
 	b.layer.hide()
 	b.layer.owner, b.layer.at = b, pos.AddXY(0, b.Size().Height-14)
 	b.layer.show(b, b.tipText)
+}
+
+// TypedKey closes the dialog in front on Escape: a focused button would drop it, and it
+// never reaches the window.
+func (b *tipButton) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && b.layer != nil && b.layer.u.closeModal() {
+		return
+	}
+	b.Button.TypedKey(k)
 }
 
 // FocusLost hides the tip.

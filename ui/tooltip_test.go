@@ -340,3 +340,65 @@ func TestFocusedRowShowsItsWholeText(t *testing.T) {
 		t.Fatalf("tip %q after the catalog row's button lost the focus", got)
 	}
 }
+
+// TestPickerFitsTheNameToItsWidth: the picker's button cut every name at 18 characters,
+// whatever room it had: a name of wide letters pushed its button past the box it sits in
+// (the timer's 180 px, the Entries filter's 160 px), and a button with a line of its own
+// in a narrow window still showed 18 characters. Now the name ends in an ellipsis where
+// the button's width ends, and the button shows the whole name on hover and focus.
+func TestPickerFitsTheNameToItsWidth(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	h.u.tipDelay = 0
+	wide := strings.Repeat("WMW Quarterly planning ", 4)[:90]
+	p := h.project(wide)
+	h.external()
+	fits := func(what string, b *tipButton) {
+		t.Helper()
+		if b.MinSize().Width > b.Size().Width {
+			t.Errorf("%s: the button needs %v px where it has %v", what, b.MinSize().Width, b.Size().Width)
+		}
+		if !strings.HasSuffix(b.Text, "…") || !strings.HasPrefix(wide, strings.TrimSuffix(b.Text, "…")) {
+			t.Errorf("%s: the button reads %q", what, b.Text)
+		}
+		if w := b.measure(b.Text); w > b.textRoom(b.Size().Width) {
+			t.Errorf("%s: %q is %v px in %v px of room", what, b.Text, w, b.textRoom(b.Size().Width))
+		}
+		if full, cut := b.tipText(); full != wide || !cut {
+			t.Errorf("%s: tip %q (cut %v)", what, full, cut)
+		}
+	}
+	h.u.show(0)
+	h.wait()
+	h.pick(h.u.timer.project, "WMW")
+	fits("timer project", h.u.timer.project.button)
+	h.u.show(1)
+	h.wait()
+	h.u.entries.project.set(&p.ID)
+	h.u.win.Content().Refresh()
+	fits("entries filter", h.u.entries.project.button)
+
+	// With room, the button shows more: a picker with a line of its own in a narrow window.
+	long := "Bartholomew Fitzwilliam-Montgomery of the Quarterly Planning Committee"
+	m, err := h.svc.AddMember(h.ctx, h.actor(), app.MemberInput{Name: long, Email: "bart@example.com", Role: app.RoleMember, Password: "correct horse battery staple"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := h.activityScreen()
+	h.u.win.Resize(fyne.NewSize(480, 680))
+	h.wait()
+	h.pick(s.person, "Bartholomew")
+	b := s.person.button
+	if n := len([]rune(b.Text)); n <= 30 || b.Size().Width < 300 {
+		t.Errorf("a %v px person picker shows %d characters: %q", b.Size().Width, n, b.Text)
+	}
+	if s.who != m.UserID {
+		t.Errorf("the picker chose %v, want %v", s.who, m.UserID)
+	}
+	if w := b.measure(b.Text); w > b.textRoom(b.Size().Width) {
+		t.Errorf("%q is %v px in %v px of room", b.Text, w, b.textRoom(b.Size().Width))
+	}
+	h.u.win.Canvas().Focus(b)
+	if got := h.u.tips.showing(); got != long {
+		t.Errorf("focused person picker: tip %q", got)
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/systray"
 
 	"github.com/stinthq/stint/app"
 	"github.com/stinthq/stint/assets"
@@ -18,14 +19,17 @@ import (
 // recentInTray is how many recent projects the tray offers to switch to.
 const recentInTray = 5
 
-// trayMenu is the tray icon and its menu: the running entry and its time, the team server
-// sync's status when there is one, start/stop, the recent projects to switch to, open and
-// quit. The icon shows running or stopped.
+// trayMenu is the tray icon and its menu: the running entry and its time, today's total,
+// the team server sync's status when there is one, start/stop, the recent projects to
+// switch to, open and quit. The icon shows running or stopped, and its tooltip the running
+// entry and today's total.
 type trayMenu struct {
 	u      *UI
 	desk   desktop.App
 	menu   *fyne.Menu
 	status *fyne.MenuItem
+	// today is today's total, as the timer screen shows it.
+	today *fyne.MenuItem
 	// syncLine is the team server sync's status ("" and left out when not connected).
 	syncLine *fyne.MenuItem
 	// shotLine says the running timer takes screenshots ("" and left out when not).
@@ -39,6 +43,11 @@ type trayMenu struct {
 	shown   string // signature of the menu the tray has
 	iconOn  fyne.Resource
 	iconOff fyne.Resource
+	// setTip sets the icon's tooltip, which the tray host shows on hover; tip is the one
+	// set. Fyne's desktop.App sets no tooltip, so it goes to fyne.io/systray, the tray
+	// Fyne itself drives (tests replace it).
+	setTip func(string)
+	tip    string
 }
 
 // newTrayMenu sets up the tray; nil when the app has none.
@@ -51,6 +60,8 @@ func newTrayMenu(u *UI) *trayMenu {
 		iconOn:  fyne.NewStaticResource("tray-running.png", assets.TrayRunning),
 		iconOff: fyne.NewStaticResource("tray-stopped.png", assets.TrayStopped)}
 	t.status = &fyne.MenuItem{Label: "Not tracking", Disabled: true}
+	t.today = &fyne.MenuItem{Disabled: true}
+	t.setTip = systray.SetTooltip
 	t.syncLine = &fyne.MenuItem{Disabled: true}
 	t.shotLine = &fyne.MenuItem{Disabled: true}
 	t.toggle = fyne.NewMenuItem("Start timer", t.onToggle)
@@ -81,6 +92,9 @@ func (t *trayMenu) build() {
 	var items []*fyne.MenuItem
 	if t.u.timer != nil { // no timer before onboarding: only open and quit
 		items = append(items, t.status)
+		if t.today.Label != "" {
+			items = append(items, t.today)
+		}
 		if t.shotLine.Label != "" {
 			items = append(items, t.shotLine)
 		}
@@ -116,7 +130,7 @@ func (t *trayMenu) build() {
 // signature sums up what the menu shows.
 func (t *trayMenu) signature() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%t\n%s\n%s\n%s\n%s\n%s", t.u.timer != nil, t.status.Label, t.shotLine.Label, t.syncLine.Label, t.toggle.Label, t.idle[0].Label)
+	fmt.Fprintf(&b, "%t\n%s\n%s\n%s\n%s\n%s\n%s", t.u.timer != nil, t.status.Label, t.today.Label, t.shotLine.Label, t.syncLine.Label, t.toggle.Label, t.idle[0].Label)
 	for _, p := range t.recent {
 		checked := t.u.running != nil && t.u.running.ProjectID != nil && *t.u.running.ProjectID == p.ID
 		fmt.Fprintf(&b, "\n%s %s %s %t", p.ID, p.Name, p.Color, checked)
@@ -156,7 +170,14 @@ func (t *trayMenu) update() {
 		}
 		t.toggle.Label = "Stop timer"
 	}
-	t.label = t.status.Label
+	t.today.Label = ""
+	if t.u.timer != nil {
+		if total := t.u.timer.todayTotal(); total != "" {
+			t.today.Label = "Today " + total
+		}
+	}
+	t.label = t.status.Label + "\n" + t.today.Label
+	t.setTooltip()
 	t.idle[0].Label = ""
 	if p := t.u.idle.pending; p != nil {
 		t.idle[0].Label = fmt.Sprintf("Away %s–%s, %s", clock(p.From, t.u.loc), clock(p.To, t.u.loc),
@@ -178,12 +199,24 @@ func (t *trayMenu) update() {
 	}
 }
 
+// setTooltip shows the running entry (or that none runs) and today's total on the icon.
+func (t *trayMenu) setTooltip() {
+	tip := "Stint: " + strings.TrimPrefix(t.status.Label, "● ")
+	if t.today.Label != "" {
+		tip += "\n" + t.today.Label
+	}
+	if tip != t.tip {
+		t.tip = tip
+		t.setTip(tip)
+	}
+}
+
 // tick refreshes the menu when its h:mm changes: at most once a minute.
 func (t *trayMenu) tick() {
-	old, shots := t.label, t.shotLine.Label
+	old, shots, today := t.label, t.shotLine.Label, t.today.Label
 	t.update()
-	if t.shotLine.Label != shots {
-		t.build() // the screenshot line comes or goes
+	if t.shotLine.Label != shots || (t.today.Label == "") != (today == "") {
+		t.build() // the screenshot line or today's total comes or goes
 		return
 	}
 	if t.label != old {

@@ -3,6 +3,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -38,7 +39,7 @@ func TestTrayMenu(t *testing.T) {
 		return out
 	}
 	got := labels()
-	want := []string{"● 0:01  f", "Stop timer", "--", "f", "e", "d", "c", "b", "--", "Open Stint", "Quit Stint"}
+	want := []string{"● 0:01  f", "Today 0:06", "Stop timer", "--", "f", "e", "d", "c", "b", "--", "Open Stint", "Quit Stint"}
 	if len(got) != len(want) {
 		t.Fatalf("menu %q", got)
 	}
@@ -47,7 +48,7 @@ func TestTrayMenu(t *testing.T) {
 			t.Fatalf("menu %q, want %q", got, want)
 		}
 	}
-	if h.tray.icon != tray.iconOn || !h.tray.menu.Items[3].Checked {
+	if h.tray.icon != tray.iconOn || !h.tray.menu.Items[4].Checked {
 		t.Fatal("running icon or current project mark missing")
 	}
 	// A reload that changes nothing in the menu keeps the menu the tray has (a new one
@@ -59,7 +60,7 @@ func TestTrayMenu(t *testing.T) {
 		t.Fatal("an unchanged menu was handed to the tray again")
 	}
 	// Switch to a recent project from the menu.
-	h.tray.menu.Items[5].Action() // d
+	h.tray.menu.Items[6].Action() // d
 	h.wait()
 	if r := h.running(); r == nil || *r.ProjectID != h.u.cat.projects[3].ID {
 		t.Fatalf("switch from tray: %+v", r)
@@ -132,4 +133,57 @@ func TestCloseWindow(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTrayShowsTodaysTotal: the tray menu shows today's total as the timer screen does (the
+// running entry counted to now, the same rounding), and the icon's tooltip the running entry
+// and that total, both following the minute and a stop.
+func TestTrayShowsTodaysTotal(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true, tray: true}) // 10:00 in Berlin
+	tray := h.u.tray
+	var tip string
+	tray.setTip = func(s string) { tip = s }
+	tray.tip = ""
+	p := h.project("Acme")
+	h.entryAt("earlier", &p, h.clock.Now().Add(-2*time.Hour), 90*time.Minute+40*time.Second)
+	if _, err := h.svc.StartTimer(h.ctx, h.actor(), appTimerStart("Pricing page")); err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Advance(4*time.Minute + 30*time.Second)
+	h.external()
+	h.u.tick()
+	item := func() string {
+		for _, it := range h.tray.menu.Items {
+			if strings.HasPrefix(it.Label, "Today ") {
+				return it.Label
+			}
+		}
+		t.Fatalf("no today's total in the tray menu %q", labels(h.tray.menu))
+		return ""
+	}
+	if got, want := item(), "Today "+h.u.timer.today.Text; got != want || got != "Today 1:34" {
+		t.Fatalf("tray %q, timer screen %q; want Today 1:34 in both (1:30 on Acme, 0:04 running)", got, want)
+	}
+	if tip != "Stint: 0:04  Pricing page\nToday 1:34" {
+		t.Fatalf("tooltip %q", tip)
+	}
+	// The next minute reaches the menu and the tooltip without a reload.
+	h.clock.Advance(time.Minute)
+	h.u.tick()
+	if got := item(); got != "Today 1:35" || !strings.HasSuffix(tip, "Today 1:35") {
+		t.Fatalf("after a minute: menu %q, tooltip %q", got, tip)
+	}
+	tray.toggle.Action() // stop
+	h.wait()
+	if got := item(); got != "Today 1:35" || tip != "Stint: Not tracking\nToday 1:35" {
+		t.Fatalf("after stopping: menu %q, tooltip %q", got, tip)
+	}
+}
+
+func labels(m *fyne.Menu) []string {
+	var out []string
+	for _, it := range m.Items {
+		out = append(out, it.Label)
+	}
+	return out
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -417,6 +418,94 @@ func (e *selectEntry) TypedKey(k *fyne.KeyEvent) {
 	e.SelectEntry.TypedKey(k)
 }
 
+// check is a stock Check that passes Escape on to the dialog in front. A tap gives a check
+// the keyboard focus, and the focused widget takes every key, so a stock check would keep
+// the dialog open.
+type check struct {
+	widget.Check
+	u *UI
+}
+
+func newCheck(u *UI, label string, changed func(bool)) *check {
+	c := &check{u: u}
+	c.Text, c.OnChanged = label, changed
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// TypedKey closes the dialog in front on Escape.
+func (c *check) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && c.u.closeModal() {
+		return
+	}
+	c.Check.TypedKey(k)
+}
+
+// selectBox is a stock Select that passes Escape on to the dialog in front: a tap gives
+// it the keyboard focus, which it keeps after its list closes.
+type selectBox struct {
+	widget.Select
+	u *UI
+}
+
+func newSelectBox(u *UI, options []string, changed func(string)) *selectBox {
+	s := &selectBox{u: u}
+	s.Options, s.OnChanged, s.PlaceHolder = options, changed, "(Select one)"
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// TypedKey closes the dialog in front on Escape.
+func (s *selectBox) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && s.u.closeModal() {
+		return
+	}
+	s.Select.TypedKey(k)
+}
+
+// checkGroup is a row of checks, as a horizontal widget.CheckGroup shows them, made of
+// check so Escape still closes the dialog after a tap on one.
+type checkGroup struct {
+	widget.BaseWidget
+	// Selected are the ticked options' labels, in the options' order.
+	Selected []string
+	checks   []*check
+}
+
+func newCheckGroup(u *UI, options []string) *checkGroup {
+	g := &checkGroup{}
+	for _, o := range options {
+		g.checks = append(g.checks, newCheck(u, o, func(bool) { g.collect() }))
+	}
+	g.ExtendBaseWidget(g)
+	return g
+}
+
+// SetSelected ticks the options named and clears the others.
+func (g *checkGroup) SetSelected(names []string) {
+	for _, c := range g.checks {
+		c.SetChecked(slices.Contains(names, c.Text))
+	}
+	g.collect()
+}
+
+func (g *checkGroup) collect() {
+	g.Selected = nil
+	for _, c := range g.checks {
+		if c.Checked {
+			g.Selected = append(g.Selected, c.Text)
+		}
+	}
+}
+
+func (g *checkGroup) CreateRenderer() fyne.WidgetRenderer {
+	box := container.NewHBox()
+	for _, c := range g.checks {
+		box.Add(c)
+	}
+	return widget.NewSimpleRenderer(box)
+}
+
 // fixedWidth gives o at least width w.
 func fixedWidth(w float32, o fyne.CanvasObject) fyne.CanvasObject {
 	return fixedSize(fyne.NewSize(w, 0), o)
@@ -474,4 +563,51 @@ func refreshTree(o fyne.CanvasObject) {
 	default:
 		o.Refresh()
 	}
+}
+
+// Fyne gives a key to the focused widget alone, and a button, a select, a check or a list
+// with the focus drops Escape: it never reaches the window, which closes the dialog in
+// front. The dialog's own widgets (dialogButton, dialogList, check, selectBox) pass Escape on to it. (Ctrl+Enter needs no help: these
+// widgets take no shortcuts, so it reaches the window's, which submit the dialog.)
+
+// dialogButton is a button in a dialog: Escape on it closes the dialog.
+type dialogButton struct {
+	widget.Button
+	u *UI
+}
+
+func newDialogButton(u *UI, text string, icon fyne.Resource, tapped func()) *dialogButton {
+	b := &dialogButton{u: u}
+	b.Text, b.Icon, b.OnTapped = text, icon, tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// TypedKey closes the dialog in front on Escape.
+func (b *dialogButton) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && b.u.closeModal() {
+		return
+	}
+	b.Button.TypedKey(k)
+}
+
+// dialogList is a list in a dialog: Escape on it closes the dialog.
+type dialogList struct {
+	widget.List
+	u *UI
+}
+
+func newDialogList(u *UI, length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject)) *dialogList {
+	l := &dialogList{u: u}
+	l.Length, l.CreateItem, l.UpdateItem = length, create, update
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// TypedKey closes the dialog in front on Escape.
+func (l *dialogList) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && l.u.closeModal() {
+		return
+	}
+	l.List.TypedKey(k)
 }

@@ -29,7 +29,7 @@ func valueFlags() map[string][]string {
 		"--week-start": {"monday", "sunday", "saturday"}, "--tax": nil, "--entries": nil, "--pdf": nil,
 		"--screenshots": {"on", "off"}, "--screenshot-random": {"on", "off"}, "--window-titles": {"on", "off"},
 		"--screenshot-interval": {"1", "3", "5", "10"}, "--server": nil, "--name": nil, "--email": nil, "--tenant": nil,
-		"--app-role": nil, "--owner-role": nil,
+		"--app-role": nil, "--owner-role": nil, "--entry": nil, "--limit": nil,
 	}
 }
 
@@ -100,8 +100,9 @@ func complCommands() []complCommand {
 		{path: "remote", subs: []string{"login", "logout"}},
 		{path: "remote login", flags: []string{"--email", "--password-stdin", "--tenant", "--publish", "--join", "--yes", "--json"}},
 		{path: "remote logout", flags: []string{"--json"}},
-		{path: "sync", subs: []string{"status"}, flags: []string{"--json", "--watch"}},
+		{path: "sync", subs: []string{"status", "conflicts"}, flags: []string{"--json", "--watch"}},
 		{path: "sync status", flags: []string{"--json"}},
+		{path: "sync conflicts", flags: []string{"--entry", "--limit", "--json"}},
 		{path: "version", flags: []string{"--json"}},
 		{path: "completion", subs: []string{"bash", "zsh", "fish"}},
 		{path: "help", subs: append(append([]string{}, commands...), "completion")},

@@ -20,6 +20,7 @@ import (
 const usageSync = `Usage: stint sync [--json]
        stint sync --watch
        stint sync status [--json]
+       stint sync conflicts [--entry ID] [--limit N] [--json]
 
 Exchanges changes with the team server this data directory is signed in to ('stint remote
 login'): sends what was changed here and receives what changed there. Everything works
@@ -33,6 +34,9 @@ offline in between; nothing waiting is lost when the server cannot be reached.
                 state (offline since when, an error and what to do); an unreachable server
                 is retried, less often the longer it stays away. Ctrl+C or SIGTERM stops it
                 cleanly; nothing waiting is lost.
+  sync conflicts
+                the values that lost when two devices set one field (last writer
+                wins), with the values kept: see 'stint sync conflicts -h'
   sync status   the state (synced, pending, offline, error, not connected), the server,
                 how many changes wait to be sent (pending), the last successful sync,
                 since when the server cannot be reached (offline since), the last error,
@@ -54,6 +58,8 @@ func (c *cli) syncCommand(ctx context.Context, args []string) error {
 		switch args[0] {
 		case "status":
 			return c.syncStatus(ctx, args[1:])
+		case "conflicts":
+			return c.syncConflicts(ctx, args[1:])
 		}
 	}
 	fs := newFlagSet("sync")

@@ -502,6 +502,8 @@ func usageText(command string) (string, bool) {
 		return usageRemote, true
 	case "sync", "sync status":
 		return usageSync, true
+	case "sync conflicts":
+		return usageSyncConflicts, true
 	case "help", "-h", "-help", "--help":
 		return usageMain, true
 	}

@@ -181,11 +181,33 @@ func (s syncMutations) AddConflicts(ctx context.Context, sc app.Scope, cs ...app
 	return nil
 }
 
+// conflictRead is conflictCols as read back: the JSON values as their text.
+const conflictRead = `id, tenant_id, organization_id, user_id, mutation_id, entity, entity_id, field,
+		kept::text, lost::text, kept_hlc, lost_hlc, at`
+
 func (s syncMutations) Conflicts(ctx context.Context, sc app.Scope, entityID uuid.UUID) ([]app.SyncConflict, error) {
-	rows, err := s.d.query(ctx, sc.TenantID, `SELECT id, tenant_id, organization_id, user_id, mutation_id, entity, entity_id, field,
-		kept::text, lost::text, kept_hlc, lost_hlc, at FROM sync_conflicts WHERE tenant_id = ? AND entity_id = ? ORDER BY at, id`, sc.TenantID, entityID)
+	return s.conflicts(ctx, sc, "list conflicts", `SELECT `+conflictRead+` FROM sync_conflicts WHERE tenant_id = ? AND entity_id = ? ORDER BY at, id`,
+		sc.TenantID, entityID)
+}
+
+func (s syncMutations) RecentConflicts(ctx context.Context, sc app.Scope, user *uuid.UUID, before *app.SyncConflict, limit int) ([]app.SyncConflict, error) {
+	q := `SELECT ` + conflictRead + ` FROM sync_conflicts WHERE tenant_id = ? AND organization_id = ?`
+	args := []any{sc.TenantID, sc.OrgID}
+	if user != nil {
+		q += ` AND user_id = ?`
+		args = append(args, *user)
+	}
+	if before != nil {
+		q += ` AND (at, id) < (?, ?)`
+		args = append(args, before.At, before.ID)
+	}
+	return s.conflicts(ctx, sc, "list recent conflicts", q+` ORDER BY at DESC, id DESC LIMIT ?`, append(args, limit)...)
+}
+
+func (s syncMutations) conflicts(ctx context.Context, sc app.Scope, what, query string, args ...any) ([]app.SyncConflict, error) {
+	rows, err := s.d.query(ctx, sc.TenantID, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("list conflicts: %w", mapErr(err))
+		return nil, fmt.Errorf("%s: %w", what, mapErr(err))
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (app.SyncConflict, error) {
 		var c app.SyncConflict
@@ -196,7 +218,7 @@ func (s syncMutations) Conflicts(ctx context.Context, sc app.Scope, entityID uui
 		return c, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("list conflicts: %w", mapErr(err))
+		return nil, fmt.Errorf("%s: %w", what, mapErr(err))
 	}
 	return out, nil
 }

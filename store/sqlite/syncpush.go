@@ -183,15 +183,32 @@ func (s syncMutations) AddConflicts(ctx context.Context, sc app.Scope, cs ...app
 }
 
 func (s syncMutations) Conflicts(ctx context.Context, sc app.Scope, entityID uuid.UUID) ([]app.SyncConflict, error) {
-	return queryList(ctx, s.q, "list conflicts", func(r *sql.Rows) (app.SyncConflict, error) {
-		var c app.SyncConflict
-		var kept, lost string
-		var at int64
-		err := r.Scan(&c.ID, &c.TenantID, &c.OrganizationID, &c.UserID, &c.MutationID, &c.Entity, &c.EntityID, &c.Field, &kept, &lost,
-			hlcScan{&c.KeptHLC}, hlcScan{&c.LostHLC}, &at)
-		c.Kept, c.Lost, c.At = json.RawMessage(kept), json.RawMessage(lost), fromUS(at)
-		return c, err
-	}, `SELECT `+conflictCols+` FROM sync_conflicts WHERE tenant_id = ? AND entity_id = ? ORDER BY at, id`, sc.TenantID, entityID)
+	return queryList(ctx, s.q, "list conflicts", scanConflict,
+		`SELECT `+conflictCols+` FROM sync_conflicts WHERE tenant_id = ? AND entity_id = ? ORDER BY at, id`, sc.TenantID, entityID)
+}
+
+func (s syncMutations) RecentConflicts(ctx context.Context, sc app.Scope, user *uuid.UUID, before *app.SyncConflict, limit int) ([]app.SyncConflict, error) {
+	q := `SELECT ` + conflictCols + ` FROM sync_conflicts INDEXED BY sync_conflicts_org WHERE tenant_id = ? AND organization_id = ?`
+	args := []any{sc.TenantID, sc.OrgID}
+	if user != nil {
+		q += ` AND user_id = ?`
+		args = append(args, *user)
+	}
+	if before != nil {
+		q += ` AND (at < ? OR (at = ? AND id < ?))`
+		args = append(args, us(before.At), us(before.At), before.ID)
+	}
+	return queryList(ctx, s.q, "list recent conflicts", scanConflict, q+` ORDER BY at DESC, id DESC LIMIT ?`, append(args, limit)...)
+}
+
+func scanConflict(r *sql.Rows) (app.SyncConflict, error) {
+	var c app.SyncConflict
+	var kept, lost string
+	var at int64
+	err := r.Scan(&c.ID, &c.TenantID, &c.OrganizationID, &c.UserID, &c.MutationID, &c.Entity, &c.EntityID, &c.Field, &kept, &lost,
+		hlcScan{&c.KeptHLC}, hlcScan{&c.LostHLC}, &at)
+	c.Kept, c.Lost, c.At = json.RawMessage(kept), json.RawMessage(lost), fromUS(at)
+	return c, err
 }
 
 // UnchangedPulledEntries compares the entries with their live copies pulledUpdatesChunk to

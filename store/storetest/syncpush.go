@@ -330,6 +330,38 @@ func testFieldClocksAndConflicts(t *testing.T, st app.Store, a, b world) {
 		}
 		return nil
 	})
+
+	// The organization's log, newest first: c3 is another member's, c4 another
+	// organization's, c5 shares c3's instant (the id breaks the tie).
+	c3, c4, c5 := c1, c1, c1
+	c3.ID, c3.UserID, c3.At = app.NewID(), app.NewID(), base.Add(2*time.Second)
+	c4.ID, c4.OrganizationID, c4.At = app.NewID(), app.NewID(), base.Add(3*time.Second)
+	c5.ID, c5.At = app.NewID(), c3.At
+	write(t, st, func(tx app.Tx) error { return tx.SyncMutations().AddConflicts(ctx, tenantA, c3, c4, c5) })
+	hi, lo := c3, c5
+	if hi.ID.String() < lo.ID.String() {
+		hi, lo = lo, hi
+	}
+	ids := func(cs []app.SyncConflict, err error) string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.ID.String())
+		}
+		return fmt.Sprint(out, err)
+	}
+	want := func(cs ...app.SyncConflict) string { return ids(cs, nil) }
+	orgA := app.Scope{TenantID: a.tenant.ID, OrgID: a.org.ID}
+	read(t, st, func(tx app.Tx) error {
+		m := tx.SyncMutations()
+		same(t, "the organization's conflicts", ids(m.RecentConflicts(ctx, orgA, nil, nil, 10)), want(hi, lo, c2, c1))
+		same(t, "a member's conflicts", ids(m.RecentConflicts(ctx, orgA, &a.user.ID, nil, 10)), want(c5, c2, c1))
+		same(t, "the first two", ids(m.RecentConflicts(ctx, orgA, nil, nil, 2)), want(hi, lo))
+		same(t, "the page after the tie", ids(m.RecentConflicts(ctx, orgA, nil, &hi, 10)), want(lo, c2, c1))
+		same(t, "the page after c2", ids(m.RecentConflicts(ctx, orgA, nil, &c2, 10)), want(c1))
+		same(t, "another organization's", ids(m.RecentConflicts(ctx, app.Scope{TenantID: a.tenant.ID, OrgID: c4.OrganizationID}, nil, nil, 10)), want(c4))
+		same(t, "another tenant's", ids(m.RecentConflicts(ctx, app.Scope{TenantID: b.tenant.ID, OrgID: a.org.ID}, nil, nil, 10)), want())
+		return nil
+	})
 }
 
 // testUnchangedPulledEntries: of a device's pulled entries, those whose live copy already
