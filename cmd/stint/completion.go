@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -196,6 +197,9 @@ func (c *cli) complete(ctx context.Context, args []string) error {
 		cmd := findCompl(strings.Join(path, " "))
 		if strings.HasPrefix(cur, "-") {
 			cands = cmd.flags
+			if len(path) > 0 { // the root flags stand after a command too
+				cands = appendMissing(cands, "--data", "--addr", "--log-level")
+			}
 		} else {
 			cands = cmd.subs
 		}
@@ -214,6 +218,17 @@ func (c *cli) complete(ctx context.Context, args []string) error {
 		}
 	}
 	return nil
+}
+
+// appendMissing returns list with those of more it lacks added at its end.
+func appendMissing(list []string, more ...string) []string {
+	out := append([]string{}, list...)
+	for _, m := range more {
+		if !slices.Contains(out, m) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 func lastOr(words []string) string {
