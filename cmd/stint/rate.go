@@ -159,18 +159,27 @@ func (c *cli) rateList(ctx context.Context, args []string) error {
 	})
 }
 
-// memberByName finds a member by name or e-mail, case-insensitively.
+// memberByName finds a member by name or e-mail, case-insensitively; when none has it,
+// the error names the members there are (the first few), since no command lists them.
 func (w *workspace) memberByName(ctx context.Context, name string) (uuid.UUID, error) {
 	members, err := app.AllPages(func(lp app.ListParams) (app.Page[app.Member], error) { return w.svc.Members(ctx, w.actor, lp) })
 	if err != nil {
 		return uuid.Nil, err
 	}
+	var known []string
 	for _, m := range members {
 		if strings.EqualFold(m.Name, name) || strings.EqualFold(m.Email, name) {
 			return m.UserID, nil
 		}
+		if len(known) < 5 {
+			known = append(known, fmt.Sprintf("%q", terminalLine(m.Name)))
+		}
 	}
-	return uuid.Nil, notFoundf("no member named %q", name)
+	more := ""
+	if len(members) > len(known) {
+		more = fmt.Sprintf(" and %d more", len(members)-len(known))
+	}
+	return uuid.Nil, notFoundf("no member with the name or e-mail %q; the members are %s%s", name, strings.Join(known, ", "), more)
 }
 
 // rateSubject names what a rate is set for: "the organization", a member, a client, a

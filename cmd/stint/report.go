@@ -334,17 +334,11 @@ func (w *workspace) reportFilters(ctx context.Context, q *app.ReportQuery, proje
 		return err
 	}
 	if user != "" {
-		members, err := app.AllPages(func(lp app.ListParams) (app.Page[app.Member], error) { return w.svc.Members(ctx, w.actor, lp) })
+		id, err := w.memberByName(ctx, user)
 		if err != nil {
 			return err
 		}
-		for _, m := range members {
-			if strings.EqualFold(m.Name, user) || strings.EqualFold(m.Email, user) {
-				q.UserID = &m.UserID
-				return nil
-			}
-		}
-		return notFoundf("no member named %q", user)
+		q.UserID = &id
 	}
 	return nil
 }
