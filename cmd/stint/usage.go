@@ -57,7 +57,9 @@ Team server:
   remote login URL --email E --password-stdin
                                  connect this data directory to a team server
   remote logout                  forget the team server's session
-  sync [--watch|status]          exchange changes with the team server (--watch: keep at it)
+  sync [--watch|status|conflicts]
+                                 exchange changes with the team server (--watch: keep at
+                                 it; conflicts: the edits that lost)
 
 Other:
   completion bash|zsh|fish       print the shell completion script
