@@ -40,8 +40,7 @@ Examples:
   stint activity settings
 `
 
-const usageActivitySettings = `Usage: stint activity settings [--screenshots on|off] [--screenshot-interval MINUTES]
-                              [--screenshot-random on|off] [--window-titles on|off] [--json]
+const usageActivitySettings = `Usage: stint activity settings [--screenshots on|off] [--screenshot-interval MINUTES] [--screenshot-random on|off] [--window-titles on|off] [--json]
 
 Shows the organization's activity settings, or changes them (owners and admins). Every
 member's desktop follows them while a timer runs, and members see them in Settings.
@@ -89,7 +88,7 @@ func (c *cli) activity(ctx context.Context, args []string) error {
 	to := fs.String("to", "", "last day")
 	user := fs.String("user", "", "member name or e-mail")
 	tz := fs.String("timezone", "", "time zone")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
@@ -163,8 +162,9 @@ func printActivity(out io.Writer, slots []app.ActivitySlot, loc *time.Location, 
 			}
 			apps = append(apps, fmt.Sprintf("%s %s", truncate(a.Name, 24), minutes(a.Time)))
 		}
+		// The applications get what the other columns leave of maxLineWidth.
 		fmt.Fprintf(tw, "%14s\t%7s\t%5d%%\t%6d\t%6d\t%6d\t%s\n", local.Format("15:04"), minutes(s.Tracked), s.Percent(),
-			s.Keys, s.Clicks, s.Moves, strings.Join(apps, ", "))
+			s.Keys, s.Clicks, s.Moves, truncate(terminalLine(strings.Join(apps, ", ")), maxLineWidth-len("Mon 2026-01-02  Tracked  Active    Keys  Clicks   Moves  ")))
 		tracked += s.Tracked
 		active += s.Active
 	}
@@ -192,7 +192,7 @@ func (c *cli) activitySettings(ctx context.Context, args []string) error {
 	interval := fs.Int("screenshot-interval", 0, "minutes")
 	random := fs.String("screenshot-random", "", "on or off")
 	titles := fs.String("window-titles", "", "on or off")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}

@@ -78,7 +78,7 @@ type backupReport struct {
 func (c *cli) backup(ctx context.Context, args []string) error {
 	fset := newFlagSet("backup")
 	force := fset.Bool("force", false, "replace FILE if it exists")
-	asJSON := fset.Bool("json", false, "print JSON")
+	asJSON := fset.Bool("json", c.json, "print JSON")
 	dsn := fset.String("db", c.getenv("STINT_DB", ""), "the store (a postgres:// DSN)")
 	pos, err := c.parseFlags(fset, args)
 	if err != nil {
@@ -115,6 +115,9 @@ func (c *cli) backup(ctx context.Context, args []string) error {
 		case !*force:
 			return &existsError{msg: fmt.Sprintf("%s already exists; pass --force to replace it, or name another file", dst)}
 		}
+	}
+	if fi, err := os.Stat(filepath.Dir(dst)); err != nil || !fi.IsDir() {
+		return notFoundf("backup: there is no directory %s to write the copy in; create it first (mkdir -p %s)", filepath.Dir(dst), filepath.Dir(dst))
 	}
 
 	start := time.Now()

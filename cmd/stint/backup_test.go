@@ -73,6 +73,7 @@ func TestBackupRefuses(t *testing.T) {
 		{"the database itself", []string{"backup", filepath.Join(h.data, dbFileName), "--force"}, "", 2, "is the database itself"},
 		{"a directory", []string{"backup", t.TempDir()}, "", 2, "is a directory"},
 		{"no file named", []string{"backup"}, "", 2, "say where to write the copy"},
+		{"no such directory", []string{"backup", filepath.Join(t.TempDir(), "missing", "x.bak")}, "", 1, "missing to write the copy in; create it first (mkdir -p"},
 		{"no database", []string{"backup", filepath.Join(t.TempDir(), "x.bak")}, t.TempDir(), 1, "no Stint database in"},
 		{"postgres", []string{"backup", filepath.Join(t.TempDir(), "x.bak"), "--db", "postgres://stint:s3cret@db.example/stint"}, "", 3, "pg_dump"},
 		{"postgres restore", []string{"restore", existing, "--db", "postgresql://stint@db.example/stint"}, "", 3, "pg_restore"},

@@ -163,10 +163,19 @@ func (c *cli) catalog(ctx context.Context, k catalogKind, args []string) error {
 	}
 	name := k.plural + " " + sub
 	fs := newFlagSet(name)
-	asJSON := fs.Bool("json", false, "print JSON")
-	archived := fs.Bool("archived", false, "include archived rows")
-	project := fs.String("project", "", "project name")
-	color := fs.String("color", "", "#rrggbb")
+	asJSON := fs.Bool("json", c.json, "print JSON")
+	// Each command defines only the flags it takes, so completion (which is checked
+	// against these flag sets) offers no flag that would be refused.
+	archived, project, color := new(bool), new(string), new(string)
+	if sub == "list" {
+		archived = fs.Bool("archived", false, "include archived rows")
+	}
+	if k.plural == "tasks" {
+		project = fs.String("project", "", "project name")
+	}
+	if sub == "add" && k.plural == "tags" {
+		color = fs.String("color", "", "#rrggbb")
+	}
 	var want int // positional arguments: -1 a name of any words, 2 old and new name
 	switch sub {
 	case "list":
@@ -185,10 +194,7 @@ func (c *cli) catalog(ctx context.Context, k catalogKind, args []string) error {
 	}
 	words, err := c.parseFlags(fs, args)
 	if err != nil {
-		return err
-	}
-	if err := onlyFlags(fs, sub, k, *project, *color, *archived); err != nil {
-		return err
+		return inapplicableFlag(fs, k, args, err)
 	}
 	switch {
 	case want == 0 && len(words) > 0:
@@ -254,21 +260,22 @@ func (c *cli) catalog(ctx context.Context, k catalogKind, args []string) error {
 	})
 }
 
-// onlyFlags refuses flags that mean nothing to the subcommand, rather than ignoring them.
-func onlyFlags(fs *flag.FlagSet, sub string, k catalogKind, project, color string, archived bool) error {
-	bad := ""
-	switch {
-	case project != "" && k.plural != "tasks":
-		bad = "--project"
-	case color != "" && (sub != "add" || k.plural != "tags"):
-		bad = "--color"
-	case archived && sub != "list":
-		bad = "--archived"
+// inapplicableFlag turns parseFlags' "flag provided but not defined" for a catalog flag
+// that exists elsewhere (--project of tasks, --color of tags add, --archived of list) into
+// a message that says it does not apply to this command; any other error stays.
+func inapplicableFlag(fs *flag.FlagSet, k catalogKind, args []string, err error) error {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		switch {
+		case !strings.HasPrefix(a, "-"), fs.Lookup(name) != nil:
+		case name == "project", name == "color", name == "archived":
+			return usagef("%s: --%s does not apply here (see 'stint %s -h')", fs.Name(), name, k.plural)
+		}
 	}
-	if bad != "" {
-		return usagef("%s: %s does not apply here (see 'stint %s -h')", fs.Name(), bad, k.plural)
-	}
-	return nil
+	return err
 }
 
 // catalogDone prints a changed row as JSON, or the sentence.

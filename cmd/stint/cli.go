@@ -70,12 +70,15 @@ func newFlagSet(name string) *flag.FlagSet {
 // parseFlags parses args allowing flags and positional arguments in any order
 // ("projects add Acme --billable"); "--" ends the flags. -h prints the command's help.
 func (c *cli) parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	if c.sawFlags != nil {
+		c.sawFlags(fs)
+	}
 	var positional []string
 	for {
 		err := fs.Parse(args)
 		if errors.Is(err, flag.ErrHelp) {
 			text, _ := usageText(fs.Name())
-			fmt.Fprint(c.stdout, text)
+			c.printUsage(text)
 			return nil, flag.ErrHelp
 		}
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -25,6 +26,11 @@ func valueFlags() map[string][]string {
 		"--allowed-host": nil, "--trusted-proxies": nil, "--auth-rate": nil, "--login-limit": nil, "--signup-limit": nil,
 		"--config": nil, "--db": nil, "--metrics-addr": nil, "--cors-origin": nil, "--log-format": {"auto", "json", "text"},
 		"--role": {"owner", "admin", "manager", "member"}, "--days": nil, "--status": {"pending", "accepted", "expired", "revoked"},
+		"--client": {"@clients"}, "--member": nil, "--user": nil, "--group": nil, "--timezone": nil, "--format": nil, "-o": nil,
+		"--week-start": {"monday", "sunday", "saturday"}, "--tax": nil, "--entries": nil, "--pdf": nil,
+		"--screenshots": {"on", "off"}, "--screenshot-random": {"on", "off"}, "--window-titles": {"on", "off"},
+		"--screenshot-interval": {"1", "3", "5", "10"}, "--server": nil, "--name": nil, "--email": nil, "--tenant": nil,
+		"--app-role": nil, "--owner-role": nil, "--entry": nil, "--limit": nil,
 	}
 }
 
@@ -39,11 +45,12 @@ func serveFlagNames() []string {
 
 // complCommands lists every command completion knows, kept beside usage.go's texts.
 func complCommands() []complCommand {
+	commands := []string{"desktop", "serve", "config", "service", "backup", "restore", "db", "timer", "continue", "entries", "report", "import", "activity", "projects", "rate", "invoice", "clients", "tasks", "tags", "api-token", "invite", "remote", "sync", "version"}
 	catalog := []string{"list", "add", "rename", "archive", "unarchive", "delete"}
 	refs := []string{"--project", "--task", "--tag", "--billable"}
 	out := []complCommand{
-		{path: "", subs: []string{"desktop", "serve", "config", "service", "backup", "restore", "timer", "continue", "entries", "report", "import", "activity", "projects", "rate", "invoice", "clients", "tasks", "tags", "api-token", "invite", "remote", "sync", "version", "help", "completion"},
-			flags: []string{"--data", "--addr", "--log-level", "--help"}},
+		{path: "", subs: append(append([]string{}, commands...), "help", "completion"),
+			flags: []string{"--data", "--addr", "--log-level", "--json", "--help"}},
 		{path: "desktop", flags: []string{"--addr", "--data", "--log-level"}},
 		{path: "serve", flags: serveFlagNames()},
 		{path: "config", subs: []string{"show", "check"}},
@@ -58,6 +65,8 @@ func complCommands() []complCommand {
 		{path: "service status", flags: []string{"--json"}},
 		{path: "backup", flags: []string{"--force", "--json", "--data", "--db"}},
 		{path: "restore", flags: []string{"--json", "--data", "--db"}},
+		{path: "db", subs: []string{"setup"}},
+		{path: "db setup", flags: []string{"--db", "--app-role", "--owner-role", "--json"}},
 		{path: "timer", subs: []string{"start", "stop", "status", "idle"}},
 		{path: "timer start", flags: append(append([]string{}, refs...), "--json")},
 		{path: "timer stop", flags: []string{"--json"}},
@@ -87,20 +96,20 @@ func complCommands() []complCommand {
 		{path: "invite", subs: []string{"create", "list", "revoke", "accept"}},
 		{path: "invite create", flags: []string{"--role", "--days", "--json"}},
 		{path: "invite list", flags: []string{"--status", "--json"}},
-		{path: "invite revoke"},
+		{path: "invite revoke", flags: []string{"--json"}},
 		{path: "invite accept", flags: []string{"--server", "--name", "--email", "--password-stdin", "--join", "--yes", "--json"}},
 		{path: "remote", subs: []string{"login", "logout"}},
 		{path: "remote login", flags: []string{"--email", "--password-stdin", "--tenant", "--publish", "--join", "--yes", "--json"}},
-		{path: "remote logout"},
+		{path: "remote logout", flags: []string{"--json"}},
 		{path: "sync", subs: []string{"status", "conflicts"}, flags: []string{"--json", "--watch"}},
 		{path: "sync status", flags: []string{"--json"}},
 		{path: "sync conflicts", flags: []string{"--entry", "--limit", "--json"}},
 		{path: "version", flags: []string{"--json"}},
 		{path: "completion", subs: []string{"bash", "zsh", "fish"}},
-		{path: "help", subs: []string{"desktop", "serve", "config", "service", "backup", "restore", "timer", "continue", "entries", "report", "import", "activity", "projects", "rate", "invoice", "clients", "tasks", "tags", "api-token", "invite", "remote", "sync", "version", "completion"}},
+		{path: "help", subs: append(append([]string{}, commands...), "completion")},
 	}
 	for _, kind := range []string{"clients", "tasks", "tags", "projects"} {
-		extra := map[string][]string{"tasks": {"--project"}, "tags": {"--color"}}[kind]
+		extra := map[string][]string{"tasks": {"--project"}}[kind] // tags take --color on add only
 		if kind != "projects" {
 			out = append(out, complCommand{path: kind, subs: catalog, flags: append([]string{"--archived", "--json"}, extra...)})
 		}
@@ -188,6 +197,9 @@ func (c *cli) complete(ctx context.Context, args []string) error {
 		cmd := findCompl(strings.Join(path, " "))
 		if strings.HasPrefix(cur, "-") {
 			cands = cmd.flags
+			if len(path) > 0 { // the root flags stand after a command too
+				cands = appendMissing(cands, "--data", "--addr", "--log-level")
+			}
 		} else {
 			cands = cmd.subs
 		}
@@ -206,6 +218,17 @@ func (c *cli) complete(ctx context.Context, args []string) error {
 		}
 	}
 	return nil
+}
+
+// appendMissing returns list with those of more it lacks added at its end.
+func appendMissing(list []string, more ...string) []string {
+	out := append([]string{}, list...)
+	for _, m := range more {
+		if !slices.Contains(out, m) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 func lastOr(words []string) string {

@@ -15,15 +15,22 @@ func TestComplete(t *testing.T) {
 	h.ok("projects", "add", "Beta")
 	h.ok("projects", "archive", "Beta")
 	h.ok("tags", "add", "urgent")
+	h.ok("clients", "add", "Acme Client")
 	tests := []struct {
 		words []string // the last is the word being completed
 		want  string   // candidates joined by ","
 	}{
-		{[]string{""}, "desktop,serve,config,service,backup,restore,timer,continue,entries,report,import,activity,projects,rate,invoice,clients,tasks,tags,api-token,invite,remote,sync,version,help,completion"},
+		{[]string{""}, "desktop,serve,config,service,backup,restore,db,timer,continue,entries,report,import,activity,projects,rate,invoice,clients,tasks,tags,api-token,invite,remote,sync,version,help,completion"},
 		{[]string{"ti"}, "timer"},
-		{[]string{"--"}, "--data,--addr,--log-level,--help"},
+		{[]string{"--"}, "--data,--addr,--log-level,--json,--help"},
+		{[]string{"db", ""}, "setup"},
+		{[]string{"db", "setup", "--"}, "--db,--app-role,--owner-role,--json,--data,--addr,--log-level"},
+		{[]string{"report", "--client", "a"}, "Acme Client"},
+		{[]string{"tags", "list", "--"}, "--archived,--json,--data,--addr,--log-level"},
+		{[]string{"invite", "revoke", "--"}, "--json,--data,--addr,--log-level"},
 		{[]string{"timer", "st"}, "start,stop,status"},
-		{[]string{"timer", "start", "--"}, "--project,--task,--tag,--billable,--json"},
+		{[]string{"timer", "status", "--da"}, "--data"}, // root flags go after a command too
+		{[]string{"timer", "start", "--"}, "--project,--task,--tag,--billable,--json,--data,--addr,--log-level"},
 		{[]string{"timer", "start", "--project", "a"}, "Acme Corp"},
 		{[]string{"timer", "start", "--project", "Acme Corp", "--ta"}, "--task,--tag"},
 		{[]string{"timer", "start", "writing", "docs", "--j"}, "--json"},
@@ -36,17 +43,17 @@ func TestComplete(t *testing.T) {
 		{[]string{"se"}, "serve,service"},
 		{[]string{"service", ""}, "install,uninstall,start,stop,restart,status"},
 		{[]string{"service", "st"}, "start,stop,status"},
-		{[]string{"service", "install", "--"}, "--user,--config,--db,--addr,--data,--json"},
+		{[]string{"service", "install", "--"}, "--user,--config,--db,--addr,--data,--json,--log-level"},
 		{[]string{"service", "install", "--config", "/etc/stint/stint.toml", "--d"}, "--db,--data"},
-		{[]string{"service", "uninstall", "--"}, "--purge,--json"},
-		{[]string{"service", "restart", "--"}, "--json"},
+		{[]string{"service", "uninstall", "--"}, "--purge,--json,--data,--addr,--log-level"},
+		{[]string{"service", "restart", "--"}, "--json,--data,--addr,--log-level"},
 		{[]string{"service", "status", "--j"}, "--json"},
 		{[]string{"help", "ser"}, "serve,service"},
 		{[]string{"invite", ""}, "create,list,revoke,accept"},
 		{[]string{"remote", ""}, "login,logout"},
-		{[]string{"remote", "login", "https://stint.example.com", "--"}, "--email,--password-stdin,--tenant,--publish,--join,--yes,--json"},
+		{[]string{"remote", "login", "https://stint.example.com", "--"}, "--email,--password-stdin,--tenant,--publish,--join,--yes,--json,--data,--addr,--log-level"},
 		{[]string{"sync", "st"}, "status"},
-		{[]string{"sync", "status", "--"}, "--json"},
+		{[]string{"sync", "status", "--"}, "--json,--data,--addr,--log-level"},
 		{[]string{"invite", "create", "ada@example.com", "--role", ""}, "owner,admin,manager,member"},
 		{[]string{"invite", "list", "--status", "p"}, "pending"},
 		{[]string{"--log-level", ""}, "debug,info,warn,error"},

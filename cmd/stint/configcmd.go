@@ -13,7 +13,7 @@ import (
 func (c *cli) config(args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-			fmt.Fprint(c.stdout, usageConfig)
+			c.printUsage(usageConfig)
 			return nil
 		}
 		return usagef("config: say show or check (see 'stint config -h')")
@@ -40,7 +40,7 @@ type shownSetting struct {
 func (c *cli) configShow(args []string) error {
 	fset := newFlagSet("config show")
 	sf := addSettingFlags(fset)
-	asJSON := fset.Bool("json", false, "print JSON")
+	asJSON := fset.Bool("json", c.json, "print JSON")
 	if err := c.parseOnlyFlags(fset, args); err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func jsonValue(s setting, v string) any {
 // its line. It exits 0 when the file is good and 1 when it is not.
 func (c *cli) configCheck(args []string) error {
 	fset := newFlagSet("config check")
-	asJSON := fset.Bool("json", false, "print JSON")
+	asJSON := fset.Bool("json", c.json, "print JSON")
 	rest, err := c.parseFlags(fset, args)
 	if err != nil {
 		return err

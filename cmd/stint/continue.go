@@ -12,7 +12,7 @@ import (
 // latest entry (or the given one) was about.
 func (c *cli) continueEntry(ctx context.Context, args []string) error {
 	fs := newFlagSet("continue")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	words, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err

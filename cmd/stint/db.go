@@ -108,7 +108,7 @@ func (c *cli) dbCommand(ctx context.Context, args []string) error {
 	case "setup":
 		return c.dbSetup(ctx, args[1:])
 	case "-h", "-help", "--help", "help":
-		fmt.Fprint(c.stdout, usageDB)
+		c.printUsage(usageDB)
 		return nil
 	}
 	return usagef("db: unknown subcommand %q (run 'stint help db')", args[0])
@@ -122,7 +122,7 @@ func (c *cli) dbSetup(ctx context.Context, args []string) error {
 	admin := fs.String("db", c.getenv("STINT_DB", ""), "superuser or database-owner DSN")
 	appRole := fs.String("app-role", "", "name of the application role (default stint_app)")
 	ownerRole := fs.String("owner-role", "", "name of the role that owns the schema (default stint_owner)")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ func (c *cli) entries(ctx context.Context, args []string) error {
 	from := fs.String("from", "", "first instant")
 	to := fs.String("to", "", "end")
 	project := fs.String("project", "", "project name")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
@@ -155,12 +155,16 @@ func printDays(out io.Writer, list []app.TimeEntry, names map[uuid.UUID]string, 
 		fmt.Fprintf(out, "%s  total %s\n", day.Format("Mon 2006-01-02"), app.FormatDuration(totals[d]))
 		for _, e := range byDay[d] {
 			line := fmt.Sprintf("  %-13s %9s  %s", entrySpan(e, loc), app.FormatDuration(e.Duration(now)), pad(entryProject(e, names), width))
-			if d := terminalLine(e.Description); d != "" {
-				line += "  " + d // one line per entry, whatever the description holds
-			}
+			running := ""
 			if e.Running() {
-				line += "  (running)"
+				running = "  (running)"
 			}
+			if d := terminalLine(e.Description); d != "" {
+				// One line per entry, whatever the description holds, within maxLineWidth.
+				room := maxLineWidth - utf8.RuneCountInString(line) - 2 - utf8.RuneCountInString(running)
+				line += "  " + truncate(d, max(room, 8))
+			}
+			line += running
 			fmt.Fprintln(out, strings.TrimRight(line, " "))
 		}
 	}

@@ -64,7 +64,7 @@ func (c *cli) entriesAdd(ctx context.Context, args []string) error {
 	fs := newFlagSet("entries add")
 	span := addSpanFlags(fs)
 	ref := addRefFlags(fs)
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	words, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -116,7 +116,7 @@ func (c *cli) entriesEdit(ctx context.Context, args []string) error {
 	span := addSpanFlags(fs)
 	ref := addRefFlags(fs)
 	description := fs.String("description", "", "new description")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	words, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -188,7 +188,7 @@ func (c *cli) entriesEdit(ctx context.Context, args []string) error {
 // entriesDelete runs "stint entries delete ID|last".
 func (c *cli) entriesDelete(ctx context.Context, args []string) error {
 	fs := newFlagSet("entries delete")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	words, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err

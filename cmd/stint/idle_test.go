@@ -70,3 +70,32 @@ func TestTimerIdleCommand(t *testing.T) {
 		t.Fatalf("discard after the fact: %+v", done)
 	}
 }
+
+// TestTimerIdleJSONNames: the entries "timer idle --json" prints carry their project and
+// tag names beside the ids, as every entry the CLI prints in JSON does.
+func TestTimerIdleJSONNames(t *testing.T) {
+	h := newHarness(t)
+	h.ok("projects", "add", "Acme")
+	h.ok("tags", "add", "focus")
+	h.ok("timer", "start", "--project", "Acme", "--tag", "focus", "deep", "work")
+	h.clock.Advance(25 * time.Minute)
+	h.seed(func(ctx context.Context, svc *app.Service, a app.Actor) {
+		r, err := svc.RunningEntry(ctx, a)
+		if err != nil || r == nil {
+			t.Fatalf("running %+v, %v", r, err)
+		}
+		if _, err := svc.NoteIdle(ctx, a, r.ID, r.StartedAt.Add(5*time.Minute), r.StartedAt.Add(20*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	})
+	var out struct {
+		Entry, Resumed map[string]any
+	}
+	h.okJSON(&out, "timer", "idle", "discard", "--json")
+	for name, e := range map[string]map[string]any{"entry": out.Entry, "resumed": out.Resumed} {
+		tags, _ := e["tag_names"].([]any)
+		if e["project_name"] != "Acme" || len(tags) != 1 || tags[0] != "focus" || e["project_id"] == nil {
+			t.Errorf("%s lacks its names: %v", name, e)
+		}
+	}
+}

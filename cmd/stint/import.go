@@ -57,7 +57,7 @@ func (c *cli) importFile(ctx context.Context, args []string) error {
 	tz := fs.String("timezone", "", "source time zone")
 	user := fs.String("user", "", "member e-mail")
 	skip := fs.Bool("skip-invalid", false, "import the valid rows")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	rest, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err

@@ -17,7 +17,7 @@ import (
 // command is all about what it prints.
 const usageInvite = `Usage: stint invite create EMAIL [--role ROLE] [--days N] [--json]
        stint invite list [--status STATUS] [--json]
-       stint invite revoke ID
+       stint invite revoke ID [--json]
        stint invite accept CODE --server URL (--name NAME | --email EMAIL) --password-stdin [--join [--yes]]
 
 Invitations let someone join this data directory's workspace, as served by 'stint serve',
@@ -47,7 +47,7 @@ Flags:
   --server URL     accept: the team server's address
   --name NAME      accept: your name, for a new account
   --email EMAIL    accept: sign in to your existing account with this address
-  --password-stdin accept: read the password from the first line of standard input
+  --password-stdin accept: read the password from standard input's first line
   --join           accept: move this data directory's own workspace into the team
   --yes            accept: move without asking (--join)
   --json           print JSON (create: the invitation with its code)
@@ -61,7 +61,7 @@ func (c *cli) invite(ctx context.Context, args []string) error {
 	}
 	switch args[0] {
 	case "-h", "-help", "--help":
-		fmt.Fprint(c.stdout, usageInvite)
+		c.printUsage(usageInvite)
 		return nil
 	case "create":
 		return c.inviteCreate(ctx, args[1:])
@@ -79,7 +79,7 @@ func (c *cli) inviteCreate(ctx context.Context, args []string) error {
 	fs := newFlagSet("invite create")
 	role := fs.String("role", string(app.RoleMember), "owner, admin, manager or member")
 	days := fs.Int("days", 0, "days the code can be used")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	rest, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -123,7 +123,7 @@ func (c *cli) inviteCreate(ctx context.Context, args []string) error {
 func (c *cli) inviteList(ctx context.Context, args []string) error {
 	fs := newFlagSet("invite list")
 	status := fs.String("status", "", "pending, accepted, expired or revoked")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
@@ -150,13 +150,17 @@ func (c *cli) inviteList(ctx context.Context, args []string) error {
 			fmt.Fprintln(c.stdout, "No invitations. Invite someone with: stint invite create EMAIL")
 			return nil
 		}
+		// The e-mail column gets what the others leave of maxLineWidth.
+		email := func(s string) string {
+			return truncate(terminalLine(s), maxLineWidth-len("  ROLE     STATUS    2006-01-02 15:04")-38)
+		}
 		width := len("EMAIL")
 		for _, inv := range list {
-			width = max(width, utf8.RuneCountInString(cell(inv.Email)))
+			width = max(width, utf8.RuneCountInString(email(inv.Email)))
 		}
 		fmt.Fprintf(c.stdout, "%-36s  %s  %-7s  %-8s  %s\n", "ID", pad("EMAIL", width), "ROLE", "STATUS", "EXPIRES")
 		for _, inv := range list {
-			fmt.Fprintf(c.stdout, "%-36s  %s  %-7s  %-8s  %s\n", inv.ID, pad(cell(inv.Email), width), inv.Role, inv.Status,
+			fmt.Fprintf(c.stdout, "%-36s  %s  %-7s  %-8s  %s\n", inv.ID, pad(email(inv.Email), width), inv.Role, inv.Status,
 				inv.ExpiresAt.In(w.loc).Format("2006-01-02 15:04"))
 		}
 		return nil
@@ -165,6 +169,7 @@ func (c *cli) inviteList(ctx context.Context, args []string) error {
 
 func (c *cli) inviteRevoke(ctx context.Context, args []string) error {
 	fs := newFlagSet("invite revoke")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	rest, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -191,6 +196,9 @@ func (c *cli) inviteRevoke(ctx context.Context, args []string) error {
 		}
 		if err != nil {
 			return err
+		}
+		if *asJSON {
+			return c.printJSON(map[string]any{"revoked": true, "id": id})
 		}
 		fmt.Fprintln(c.stdout, "Revoked: the code no longer works.")
 		return nil
@@ -236,7 +244,7 @@ func (c *cli) inviteAccept(ctx context.Context, args []string) error {
 	pwStdin := fs.Bool("password-stdin", false, "read the password from standard input")
 	join := fs.Bool("join", false, "move the local workspace into the team")
 	yes := fs.Bool("yes", false, "move without asking")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	rest, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err

@@ -33,6 +33,7 @@ entries' locks arrive here. Offline they make nothing: try again when online.
 
 ` + dayHelp + `
 
+Examples:
   stint invoice create --client Globex --from 2026-11-01 --to 2026-11-30 --tax 19
   stint invoice show 1
 `
@@ -52,7 +53,7 @@ func (c *cli) invoice(ctx context.Context, args []string) error {
 	case "unlock":
 		return c.invoiceUnlock(ctx, args[1:])
 	case "-h", "-help", "--help":
-		fmt.Fprint(c.stdout, usageInvoice)
+		c.printUsage(usageInvoice)
 		return nil
 	}
 	return usagef("invoice: unknown subcommand %q (say create, list, show or unlock; see 'stint invoice -h')", args[0])
@@ -66,7 +67,7 @@ func (c *cli) invoiceCreate(ctx context.Context, args []string) error {
 	to := fs.String("to", "", "last day")
 	perEntry := fs.Bool("per-entry", false, "one line per entry")
 	tax := fs.String("tax", "0", "tax rate in percent, e.g. 19 or 7.5")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	rest, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -127,7 +128,7 @@ func (c *cli) invoiceCreate(ctx context.Context, args []string) error {
 		if *asJSON {
 			return c.printJSON(inv)
 		}
-		c.printInvoice(inv)
+		c.printInvoice(inv, w)
 		return nil
 	})
 }
@@ -138,7 +139,7 @@ func (c *cli) invoiceCreate(ctx context.Context, args []string) error {
 func (c *cli) invoiceUnlock(ctx context.Context, args []string) error {
 	fs := newFlagSet("invoice unlock")
 	entryList := fs.String("entries", "", "comma-separated ids of the invoice's entries to unlock (default: all of them)")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	rest, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -240,7 +241,7 @@ func (c *cli) invoiceOnServer(ctx context.Context, w *workspace, team *teamConn,
 
 func (c *cli) invoiceList(ctx context.Context, args []string) error {
 	fs := newFlagSet("invoice list")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	if _, err := c.parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -270,7 +271,7 @@ func (c *cli) invoiceList(ctx context.Context, args []string) error {
 
 func (c *cli) invoiceShow(ctx context.Context, args []string) error {
 	fs := newFlagSet("invoice show")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	pdfFile := fs.String("pdf", "", "write the invoice as a PDF to this file")
 	rest, err := c.parseFlags(fs, args)
 	if err != nil {
@@ -290,13 +291,15 @@ func (c *cli) invoiceShow(ctx context.Context, args []string) error {
 		if *asJSON {
 			return c.printJSON(inv)
 		}
-		c.printInvoice(inv)
+		c.printInvoice(inv, w)
 		return nil
 	})
 }
 
 // invoicePDF writes inv as a PDF to file.
 func (c *cli) invoicePDF(ctx context.Context, w *workspace, inv app.Invoice, file string) error {
+	// The PDF prints the period's days as the instants carry them: in the user's zone.
+	inv.PeriodFrom, inv.PeriodTo = inv.PeriodFrom.In(w.loc), inv.PeriodTo.In(w.loc)
 	org, billTo, err := w.svc.InvoiceParties(ctx, w.actor, inv)
 	if err != nil {
 		return err
@@ -312,10 +315,12 @@ func (c *cli) invoicePDF(ctx context.Context, w *workspace, inv app.Invoice, fil
 	return nil
 }
 
-// printInvoice writes an invoice's lines and totals as a table.
-func (c *cli) printInvoice(inv app.Invoice) {
+// printInvoice writes an invoice's lines and totals as a table; its period's days are
+// those of the user's zone, whatever the machine's.
+func (c *cli) printInvoice(inv app.Invoice, w *workspace) {
 	money := func(minor int64) string { return app.Money{Minor: minor, Currency: inv.Currency}.String() }
-	fmt.Fprintf(c.stdout, "Invoice %d, %s to %s\n\n", inv.Number, inv.PeriodFrom.Format(app.DateLayout), inv.PeriodTo.AddDate(0, 0, -1).Format(app.DateLayout))
+	from, to, _ := strings.Cut(invoicePeriod(inv, w), "..")
+	fmt.Fprintf(c.stdout, "Invoice %d, %s to %s\n\n", inv.Number, from, to)
 	fmt.Fprintf(c.stdout, "%-40s  %8s  %16s  %16s\n", "ITEM", "HOURS", "RATE", "AMOUNT")
 	for _, l := range inv.Lines {
 		desc := l.Description

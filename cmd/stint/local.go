@@ -82,7 +82,7 @@ func (c *cli) openWorkspace(ctx context.Context) (*workspace, error) {
 func (c *cli) apiToken(ctx context.Context, args []string) error {
 	fs := newFlagSet("api-token")
 	rotate := fs.Bool("rotate", false, "replace the token")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}

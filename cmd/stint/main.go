@@ -5,7 +5,7 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"flag"
 	"io"
 	"os"
 	"strings"
@@ -43,6 +43,9 @@ type cli struct {
 	// serviceDefaults replace settings' defaults (key to value) for the serve an installed
 	// service runs ("stint service run --default"): they rank below the config file.
 	serviceDefaults map[string]string
+	// sawFlags, when set, is shown each flag set a command parses, so a test can compare
+	// the flags that exist with the ones completion offers.
+	sawFlags func(fs *flag.FlagSet)
 }
 
 // dispatch runs the command named by args[0].
@@ -116,13 +119,13 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 // help prints the usage of a command, or of stint itself.
 func (c *cli) help(args []string) error {
 	if len(args) == 0 {
-		fmt.Fprint(c.stdout, usageMain)
+		c.printUsage(usageMain)
 		return nil
 	}
 	text, ok := usageText(strings.Join(args, " "))
 	if !ok {
 		return usagef("no help for %q (run 'stint help' for the list)", strings.Join(args, " "))
 	}
-	fmt.Fprint(c.stdout, text)
+	c.printUsage(text)
 	return nil
 }

@@ -20,7 +20,8 @@ type errorJSON struct {
 
 type errorBody struct {
 	// Code is stable for scripts: usage, invalid, not_found, conflict, version_mismatch,
-	// forbidden, unauthorized, unsupported or error.
+	// forbidden, unauthorized, unavailable (a server that cannot be reached), unsupported
+	// or error.
 	Code    string           `json:"code"`
 	Message string           `json:"message"`
 	Fields  []app.FieldError `json:"fields,omitempty"`
@@ -48,6 +49,8 @@ func errorCode(err error) string {
 		return "forbidden"
 	case errors.Is(err, app.ErrUnauthorized):
 		return "unauthorized"
+	case errors.Is(err, app.ErrUnavailable):
+		return "unavailable"
 	}
 	return "error"
 }
@@ -177,6 +180,50 @@ func (c *cli) printEntryJSON(ctx context.Context, w *workspace, e app.TimeEntry)
 
 // maxNameWidth is how many characters of a name a text table shows.
 const maxNameWidth = 32
+
+// maxLineWidth is the widest line of a text table: the last, free-text column (a
+// description, the applications) is cut to what is left of it, so rows stay one line on a
+// terminal of 100 columns whatever the names hold.
+const maxLineWidth = 100
+
+// fitColumns cuts the cells of rows so the table, its columns two spaces apart, is at
+// most maxLineWidth wide: while it is wider, the widest column that may shrink (shrink[i])
+// loses a character, down to 8. Cut cells end in "…".
+func fitColumns(rows [][]string, shrink []bool) [][]string {
+	widths := make([]int, len(shrink))
+	for _, r := range rows {
+		for i, s := range r {
+			widths[i] = max(widths[i], utf8.RuneCountInString(s))
+		}
+	}
+	total := func() int {
+		n := 2 * (len(widths) - 1)
+		for _, w := range widths {
+			n += w
+		}
+		return n
+	}
+	for total() > maxLineWidth {
+		widest := -1
+		for i, w := range widths {
+			if shrink[i] && w > 8 && (widest < 0 || w > widths[widest]) {
+				widest = i
+			}
+		}
+		if widest < 0 {
+			break
+		}
+		widths[widest]--
+	}
+	out := make([][]string, len(rows))
+	for j, r := range rows {
+		out[j] = make([]string, len(r))
+		for i, s := range r {
+			out[j][i] = truncate(s, widths[i])
+		}
+	}
+	return out
+}
 
 // cell is a name as a text table or sentence shows it: on one line, with no escape
 // sequence of its own (terminalLine), cut to maxNameWidth. Every name the CLI prints in

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -140,5 +142,63 @@ func TestLongNamesTruncate(t *testing.T) {
 	h.okJSON(&ps, "projects", "--json")
 	if len(ps) != 1 || ps[0].Name != long {
 		t.Errorf("JSON should keep the whole name: %+v", ps)
+	}
+}
+
+// TestEveryTableFitsWithLongNames gives every kind of name 90 characters (client, project,
+// task, tag, description, e-mail, application) and runs every command that prints a table:
+// no line is wider than maxLineWidth, the long names are cut with "…", and JSON keeps them.
+func TestEveryTableFitsWithLongNames(t *testing.T) {
+	h := newHarness(t)
+	long := func(what string) string { return (what + " " + strings.Repeat("quarterly planning ", 5))[:90] }
+	h.ok("clients", "add", long("client"))
+	h.ok("projects", "add", long("project"), "--billable")
+	h.ok("tasks", "add", long("task"), "--project", long("project"))
+	h.ok("tags", "add", long("tag"))
+	h.ok("rate", "set", "100", "EUR", "--from", "monday")
+	h.ok("rate", "set", "120", "EUR", "--client", long("client"), "--from", "monday")
+	h.ok("rate", "set", "130", "EUR", "--project", long("project"), "--from", "monday")
+	h.ok("entries", "add", "--start", "2026-11-23 09:00", "--duration", "1h", "--project", long("project"), "--task", long("task"),
+		"--tag", long("tag"), long("description"))
+	h.ok("invite", "create", strings.Repeat("a", 70)+"@example.com")
+	h.ok("invoice", "create", "--project", long("project"), "--from", "monday", "--to", "today", "--per-entry")
+	h.ok("timer", "start", "--project", long("project"), long("running"))
+	h.seed(func(ctx context.Context, svc *app.Service, a app.Actor) {
+		e, err := svc.RunningEntry(ctx, a)
+		if err != nil || e == nil {
+			t.Fatalf("running %v, %v", e, err)
+		}
+		var apps []app.AppUsage
+		for i := range 3 {
+			apps = append(apps, app.AppUsage{Name: long(fmt.Sprint("app ", i)), Time: time.Minute})
+		}
+		if _, err := svc.RecordActivity(ctx, a, app.ActivitySlot{EntryID: e.ID, Start: e.StartedAt, Tracked: 3 * time.Minute,
+			Active: 3 * time.Minute, Apps: apps}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	h.clock.Advance(5 * time.Minute)
+	for _, args := range [][]string{
+		{"clients"}, {"projects"}, {"tasks"}, {"tags"}, {"entries"},
+		{"report"}, {"report", "--group", "client,task"}, {"report", "--group", "tag,project"}, {"report", "--detailed"},
+		{"rate", "list"}, {"invoice", "list"}, {"invoice", "show", "1"}, {"invite", "list"}, {"activity"},
+	} {
+		out := h.ok(args...)
+		if !strings.Contains(out, "…") {
+			t.Errorf("stint %v cuts no name:\n%s", args, out)
+		}
+		for _, line := range strings.Split(out, "\n") {
+			if n := utf8.RuneCountInString(line); n > maxLineWidth {
+				t.Errorf("stint %v: a line of %d characters:\n%s", args, n, line)
+			}
+			if strings.Contains(line, long("project")) || strings.Contains(line, long("description")) {
+				t.Errorf("stint %v shows a whole 90-character name:\n%s", args, line)
+			}
+		}
+	}
+	var entries []map[string]any
+	h.okJSON(&entries, "entries", "--json")
+	if len(entries) != 2 || entries[1]["description"] != long("description") || entries[1]["project_name"] != long("project") {
+		t.Errorf("JSON should keep whole names: %v", entries)
 	}
 }

@@ -27,7 +27,7 @@ func (c *cli) projects(ctx context.Context, args []string) error {
 		}
 	}
 	fs := newFlagSet("projects")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	archived := fs.Bool("archived", false, "include archived projects")
 	rest, err := c.parseFlags(fs, args)
 	if err != nil {
@@ -102,7 +102,7 @@ func (c *cli) projectsAdd(ctx context.Context, args []string) error {
 	fs := newFlagSet("projects add")
 	color := fs.String("color", "", "#rrggbb")
 	billable := fs.Bool("billable", false, "billable by default")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	words, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err

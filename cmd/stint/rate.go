@@ -23,7 +23,8 @@ starts it at a day's midnight, also a past one, repricing the time since.
 
 ` + dayHelp + `
 
-  stint rate set 90 EUR                        the organization's rate
+Examples:
+  stint rate set 90 EUR
   stint rate set 120 EUR --project "Client work" --from 2026-12-01
   stint rate list
 `
@@ -39,7 +40,7 @@ func (c *cli) rate(ctx context.Context, args []string) error {
 	case "list":
 		return c.rateList(ctx, args[1:])
 	case "-h", "-help", "--help":
-		fmt.Fprint(c.stdout, usageRate)
+		c.printUsage(usageRate)
 		return nil
 	}
 	return usagef("rate: unknown subcommand %q (say set or list; see 'stint rate -h')", args[0])
@@ -51,10 +52,13 @@ func (c *cli) rateSet(ctx context.Context, args []string) error {
 	client := fs.String("client", "", "client name")
 	project := fs.String("project", "", "project name")
 	from := fs.String("from", "", "first day it applies (default: now)")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	rest, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
+	}
+	if len(rest) > 2 {
+		return usagef("rate set: unexpected argument %q after the amount and the currency; name what the rate is for with --member, --client or --project (see 'stint rate -h')", rest[2])
 	}
 	if len(rest) != 2 {
 		return usagef("rate set: give an amount and a currency, e.g. stint rate set 120.50 EUR")
@@ -110,7 +114,7 @@ func (c *cli) rateSet(ctx context.Context, args []string) error {
 func (c *cli) rateList(ctx context.Context, args []string) error {
 	fs := newFlagSet("rate list")
 	member := fs.String("member", "", "only this member's rates (name or e-mail)")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	rest, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -155,18 +159,27 @@ func (c *cli) rateList(ctx context.Context, args []string) error {
 	})
 }
 
-// memberByName finds a member by name or e-mail, case-insensitively.
+// memberByName finds a member by name or e-mail, case-insensitively; when none has it,
+// the error names the members there are (the first few), since no command lists them.
 func (w *workspace) memberByName(ctx context.Context, name string) (uuid.UUID, error) {
 	members, err := app.AllPages(func(lp app.ListParams) (app.Page[app.Member], error) { return w.svc.Members(ctx, w.actor, lp) })
 	if err != nil {
 		return uuid.Nil, err
 	}
+	var known []string
 	for _, m := range members {
 		if strings.EqualFold(m.Name, name) || strings.EqualFold(m.Email, name) {
 			return m.UserID, nil
 		}
+		if len(known) < 5 {
+			known = append(known, fmt.Sprintf("%q", terminalLine(m.Name)))
+		}
 	}
-	return uuid.Nil, notFoundf("no member named %q", name)
+	more := ""
+	if len(members) > len(known) {
+		more = fmt.Sprintf(" and %d more", len(members)-len(known))
+	}
+	return uuid.Nil, notFoundf("no member with the name or e-mail %q; the members are %s%s", name, strings.Join(known, ", "), more)
 }
 
 // rateSubject names what a rate is set for: "the organization", a member, a client, a

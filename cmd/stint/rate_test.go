@@ -59,3 +59,13 @@ func TestRateCommands(t *testing.T) {
 		t.Errorf("projects lacks the budget's progress:\n%s", out)
 	}
 }
+
+// TestRateSetExtraWords: words after the amount and the currency (a name typed without
+// --project, say) are named in the error, with the flags that say what a rate is for.
+func TestRateSetExtraWords(t *testing.T) {
+	h := newHarness(t)
+	r := h.run("rate", "set", "90", "EUR", "Acme")
+	if r.code != 2 || !strings.Contains(r.stderr, `unexpected argument "Acme"`) || !strings.Contains(r.stderr, "--project") {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}

@@ -20,7 +20,7 @@ import (
 
 // usageRemote is the manual page of "stint remote".
 const usageRemote = `Usage: stint remote login URL --email EMAIL --password-stdin [--tenant ID] [--publish | --join [--yes]]
-       stint remote logout
+       stint remote logout [--json]
 
 Connects this data directory to a team server ('stint serve') as a device, then runs a
 first 'stint sync' to exchange the team's data.
@@ -60,7 +60,7 @@ func (c *cli) remote(ctx context.Context, args []string) error {
 	}
 	switch args[0] {
 	case "-h", "-help", "--help":
-		fmt.Fprint(c.stdout, usageRemote)
+		c.printUsage(usageRemote)
 		return nil
 	case "login":
 		return c.remoteLogin(ctx, args[1:])
@@ -78,7 +78,7 @@ func (c *cli) remoteLogin(ctx context.Context, args []string) error {
 	publish := fs.Bool("publish", false, "make the local workspace a new team")
 	join := fs.Bool("join", false, "move the local workspace into the team")
 	yes := fs.Bool("yes", false, "move without asking")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	rest, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -271,6 +271,7 @@ func (c *cli) stdinIsTerminal() bool {
 
 func (c *cli) remoteLogout(ctx context.Context, args []string) error {
 	fs := newFlagSet("remote logout")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
@@ -281,6 +282,9 @@ func (c *cli) remoteLogout(ctx context.Context, args []string) error {
 		}
 		if err := svc.DisconnectRemote(ctx, app.RemoteTokenFile(dir)); err != nil {
 			return err
+		}
+		if *asJSON {
+			return c.printJSON(map[string]any{"signed_out": st.URL != "", "server": st.URL, "pending": st.Pending})
 		}
 		switch {
 		case st.URL == "":

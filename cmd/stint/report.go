@@ -83,7 +83,7 @@ func (c *cli) report(ctx context.Context, args []string) error {
 	detailed := fs.Bool("detailed", false, "list entries")
 	tz := fs.String("timezone", "", "time zone")
 	weekStart := fs.String("week-start", "monday", "first day of a week")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	format := fs.String("format", "", "table, csv, xlsx, pdf, json or ics")
 	out := fs.String("o", "", "output file")
 	bom := fs.Bool("bom", false, "UTF-8 byte order mark")
@@ -334,17 +334,11 @@ func (w *workspace) reportFilters(ctx context.Context, q *app.ReportQuery, proje
 		return err
 	}
 	if user != "" {
-		members, err := app.AllPages(func(lp app.ListParams) (app.Page[app.Member], error) { return w.svc.Members(ctx, w.actor, lp) })
+		id, err := w.memberByName(ctx, user)
 		if err != nil {
 			return err
 		}
-		for _, m := range members {
-			if strings.EqualFold(m.Name, user) || strings.EqualFold(m.Email, user) {
-				q.UserID = &m.UserID
-				return nil
-			}
-		}
-		return notFoundf("no member named %q", user)
+		q.UserID = &id
 	}
 	return nil
 }
@@ -393,8 +387,9 @@ func printReport(w io.Writer, rep app.Report) {
 }
 
 // printDetailed writes the entries oldest first as a table with their total.
+// The names and the description are cut so a row fits maxLineWidth.
 func printDetailed(w io.Writer, entries []app.DetailedEntry, loc *time.Location) {
-	fmt.Fprintln(w, "Date\tStart\tEnd\tTime\tUser\tProject\tTask\tDescription")
+	rows := [][]string{{"Date", "Start", "End", "Time", "User", "Project", "Task", "Description"}}
 	var mins int64
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := entries[i]
@@ -404,8 +399,11 @@ func printDetailed(w io.Writer, entries []app.DetailedEntry, loc *time.Location)
 		}
 		m := app.WholeMinutes(e.Seconds)
 		mins += m
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.StartedAt.In(loc).Format(app.DateLayout), e.StartedAt.In(loc).Format("15:04"), end,
-			app.FormatMinuteCount(m), cell(e.UserName), cell(e.ProjectName), cell(e.TaskName), cell(e.Description))
+		rows = append(rows, []string{e.StartedAt.In(loc).Format(app.DateLayout), e.StartedAt.In(loc).Format("15:04"), end,
+			app.FormatMinuteCount(m), cell(e.UserName), cell(e.ProjectName), cell(e.TaskName), cell(e.Description)})
+	}
+	for _, r := range fitColumns(rows, []bool{false, false, false, false, true, true, true, true}) {
+		fmt.Fprintln(w, strings.Join(r, "\t"))
 	}
 	fmt.Fprintf(w, "Total\t\t\t%s\n", app.FormatMinuteCount(mins))
 }

@@ -225,3 +225,16 @@ func TestReportFormatErrors(t *testing.T) {
 		t.Errorf("files written: %v", files)
 	}
 }
+
+// TestUnknownMemberNamesTheMembers: a --user or --member that names nobody says which
+// members there are, in report, activity and rate alike, since no command lists them.
+func TestUnknownMemberNamesTheMembers(t *testing.T) {
+	h := newHarness(t)
+	h.seed(func(context.Context, *app.Service, app.Actor) {}) // the owner is "Seeder"
+	for _, args := range [][]string{{"report", "--user", "nobody"}, {"activity", "--user", "nobody"}, {"rate", "list", "--member", "nobody"}} {
+		r := h.run(args...)
+		if r.code != 1 || !strings.Contains(r.stderr, `"nobody"`) || !strings.Contains(r.stderr, `the members are "Seeder"`) {
+			t.Errorf("stint %v: exit %d, stderr %q", args, r.code, r.stderr)
+		}
+	}
+}

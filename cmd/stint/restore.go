@@ -29,7 +29,7 @@ var sqliteHeader = []byte("SQLite format 3\x00")
 // restore runs "stint restore FILE".
 func (c *cli) restore(ctx context.Context, args []string) error {
 	fset := newFlagSet("restore")
-	asJSON := fset.Bool("json", false, "print JSON")
+	asJSON := fset.Bool("json", c.json, "print JSON")
 	dsn := fset.String("db", c.getenv("STINT_DB", ""), "the store (a postgres:// DSN)")
 	pos, err := c.parseFlags(fset, args)
 	if err != nil {

@@ -1,6 +1,9 @@
 package main
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // rootFlagEnv names the environment variable a root flag stands in for ("data" is
 // STINT_DATA), or "" when name is not a root flag.
@@ -16,10 +19,12 @@ func rootFlagEnv(name string) string {
 	return ""
 }
 
-// takeRootFlags removes --data, --addr and --log-level from args, wherever they stand before
-// a "--", and makes each override its environment variable for the rest of the invocation:
-// every command already falls back to those variables, so "stint --data DIR timer status"
-// and "stint timer status --data DIR" mean the same.
+// takeRootFlags removes --data, --addr, --log-level and --json from args, wherever they
+// stand before a "--". Each of the first three overrides its environment variable for the
+// rest of the invocation: every command already falls back to those variables, so
+// "stint --data DIR timer status" and "stint timer status --data DIR" mean the same.
+// --json sets c.json, which every command's own --json flag takes as its default, so
+// "stint --json projects" is "stint projects --json".
 func (c *cli) takeRootFlags(args []string) ([]string, error) {
 	set := map[string]string{}
 	rest := make([]string, 0, len(args))
@@ -30,6 +35,18 @@ func (c *cli) takeRootFlags(args []string) ([]string, error) {
 			break
 		}
 		name, value, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+		if name == "json" && strings.HasPrefix(arg, "-") && !strings.HasPrefix(arg, "---") {
+			on := true
+			if hasValue {
+				b, err := strconv.ParseBool(value)
+				if err != nil {
+					return nil, usagef("--json takes no value, or true or false (not %q)", value)
+				}
+				on = b
+			}
+			c.json = on
+			continue
+		}
 		key := rootFlagEnv(name)
 		if !strings.HasPrefix(arg, "-") || key == "" {
 			rest = append(rest, arg)

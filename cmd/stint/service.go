@@ -104,7 +104,7 @@ func (c *cli) service(ctx context.Context, args []string) error {
 	sub, rest := args[0], args[1:]
 	switch sub {
 	case "-h", "-help", "--help", "help":
-		fmt.Fprint(c.stdout, usageService)
+		c.printUsage(usageService)
 		return nil
 	case "install":
 		return c.serviceInstall(rest)
@@ -124,7 +124,7 @@ func (c *cli) service(ctx context.Context, args []string) error {
 // install under a name of their own) and --json.
 func (c *cli) serviceFlags(fs *flag.FlagSet) (name *string) {
 	name = fs.String("name", c.getenv("STINT_SERVICE_NAME", defaultServiceName), "service name")
-	fs.Bool("json", false, "print JSON")
+	fs.Bool("json", c.json, "print JSON")
 	return name
 }
 
@@ -552,7 +552,7 @@ const usageService = `Usage: stint service <install|uninstall|start|stop|restart
 Runs 'stint serve' as an OS service (systemd, System V init, launchd or the Windows service
 manager, whichever this machine uses).
 
-  service install [--user] [--config FILE] [--db DSN] [--addr HOST:PORT] [--data DIR]
+  service install [--user] [--config FILE] [--db DSN] [--addr H:P] [--data DIR]
       Registers the service; it starts at boot and now with 'stint service start'. As root it
       is a system service run as the system user stint (created when missing, no login
       shell, home the data directory), JSON logs in /var/log/stint/stint.log rotated at

@@ -56,9 +56,6 @@ const progressAfter = time.Second
 func (c *cli) syncCommand(ctx context.Context, args []string) error {
 	if len(args) > 0 {
 		switch args[0] {
-		case "-h", "-help", "--help":
-			fmt.Fprint(c.stdout, usageSync)
-			return nil
 		case "status":
 			return c.syncStatus(ctx, args[1:])
 		case "conflicts":
@@ -66,7 +63,7 @@ func (c *cli) syncCommand(ctx context.Context, args []string) error {
 		}
 	}
 	fs := newFlagSet("sync")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	watch := fs.Bool("watch", false, "keep syncing until stopped")
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
@@ -153,7 +150,7 @@ func (c *cli) printReport(rep app.SyncReport) {
 // syncStatus runs "stint sync status".
 func (c *cli) syncStatus(ctx context.Context, args []string) error {
 	fs := newFlagSet("sync status")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}

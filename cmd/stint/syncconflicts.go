@@ -27,17 +27,10 @@ Flags:
 
 // syncConflicts runs "stint sync conflicts".
 func (c *cli) syncConflicts(ctx context.Context, args []string) error {
-	for _, a := range args {
-		switch a {
-		case "-h", "-help", "--help":
-			fmt.Fprint(c.stdout, usageSyncConflicts)
-			return nil
-		}
-	}
 	fs := newFlagSet("sync conflicts")
 	entry := fs.String("entry", "", "one row's log")
 	limit := fs.Int("limit", 0, "how many")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func (c *cli) timer(ctx context.Context, args []string) error {
 	case "idle":
 		return c.timerIdle(ctx, args[1:])
 	case "-h", "-help", "--help", "help":
-		fmt.Fprint(c.stdout, usageTimer)
+		c.printUsage(usageTimer)
 		return nil
 	}
 	return usagef("timer: unknown subcommand %q (say start, stop, status or idle)", args[0])
@@ -36,7 +36,7 @@ func (c *cli) timer(ctx context.Context, args []string) error {
 func (c *cli) timerStart(ctx context.Context, args []string) error {
 	fs := newFlagSet("timer start")
 	ref := addRefFlags(fs)
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	words, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -75,7 +75,7 @@ func (c *cli) timerStart(ctx context.Context, args []string) error {
 
 func (c *cli) timerStop(ctx context.Context, args []string) error {
 	fs := newFlagSet("timer stop")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ type timerStatusJSON struct {
 
 func (c *cli) timerStatus(ctx context.Context, args []string) error {
 	fs := newFlagSet("timer status")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
@@ -143,10 +143,18 @@ func (c *cli) timerStatus(ctx context.Context, args []string) error {
 	})
 }
 
+// idleJSON is app.IdleOutcome with its entries' names, as "stint timer idle --json" prints it.
+type idleJSON struct {
+	Period  app.IdlePeriod `json:"period"`
+	Choice  app.IdleChoice `json:"choice"`
+	Entry   entryJSON      `json:"entry"`
+	Resumed *entryJSON     `json:"resumed"`
+}
+
 // timerIdle answers the idle time waiting for an answer: "stint timer idle keep|discard|stop".
 func (c *cli) timerIdle(ctx context.Context, args []string) error {
 	fs := newFlagSet("timer idle")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	words, err := c.parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -169,7 +177,16 @@ func (c *cli) timerIdle(ctx context.Context, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return c.printJSON(out)
+			names, err := w.names(ctx)
+			if err != nil {
+				return err
+			}
+			named := idleJSON{Period: out.Period, Choice: out.Choice, Entry: names.entry(out.Entry)}
+			if out.Resumed != nil {
+				r := names.entry(*out.Resumed)
+				named.Resumed = &r
+			}
+			return c.printJSON(named)
 		}
 		span := fmt.Sprintf("%s to %s", w.clockTime(out.Period.From), w.clockTime(out.Period.To))
 		switch choice {

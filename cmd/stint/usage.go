@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Usage texts, one per command. They are written by hand rather than generated from the flag
@@ -56,24 +57,28 @@ Team server:
   remote login URL --email E --password-stdin
                                  connect this data directory to a team server
   remote logout                  forget the team server's session
-  sync [--watch|status]          exchange changes with the team server (--watch: keep at it)
+  sync [--watch|status|conflicts]
+                                 exchange changes with the team server (--watch: keep at
+                                 it; conflicts: the edits that lost)
 
 Other:
   completion bash|zsh|fish       print the shell completion script
   version                        print the version
   help [COMMAND]                 show help for a command
 
-Root flags, before or after the command (each overrides its environment variable):
+Root flags, before or after the command (each of the first three overrides its
+environment variable):
   --data DIR          data directory ($STINT_DATA; default: the user's data directory, on
                       Linux $XDG_DATA_HOME/stint or ~/.local/share/stint)
   --addr HOST:PORT    API address for desktop and serve ($STINT_ADDR; default 127.0.0.1:8736)
   --log-level LEVEL   debug, info, warn or error ($STINT_LOG_LEVEL; default info, warn for
                       the timer and data commands)
+  --json              JSON output and errors (below)
 
 Every command accepts -h. With --json a command prints JSON on stdout, and a failure is
 one object on stderr: {"error": {"code", "message", "fields"}}, where code is one of usage,
-invalid, not_found, conflict, version_mismatch, forbidden, unauthorized, unsupported or
-error.
+invalid, not_found, conflict, version_mismatch, forbidden, unauthorized, unavailable
+(a server that cannot be reached), unsupported or error.
 
 Examples:
   stint projects add "Client work" --billable
@@ -188,7 +193,7 @@ latter what it needs, applies the migrations, and prints the DSN to serve with o
   --app-role NAME   the application role's name (default stint_app); roles belong to
                     the whole cluster, so give each database on one cluster its own
   --owner-role NAME the schema owner's name (default stint_owner)
-  --json          print {"dsn"} as JSON
+  --json            print {"dsn"} as JSON
 
 Example:
   DSN=$(stint db setup --db postgres://postgres@localhost/stint)
@@ -239,8 +244,7 @@ Flags:
   --json    print what was done as JSON
 `
 
-const usageTimerStart = `Usage: stint timer start [--project NAME] [--task NAME] [--tag NAME]... [--billable]
-                        [--json] [DESCRIPTION...]
+const usageTimerStart = `Usage: stint timer start [--project NAME] [--task NAME] [--tag NAME]... [--billable] [--json] [DESCRIPTION...]
 
 Starts tracking now. A timer that is already running is stopped at the same instant, so
 starting is also switching. The words after the flags form the description.
@@ -273,9 +277,9 @@ const usageEntriesAdd = `Usage: stint entries add --start T (--end T | --duratio
        stint entries add --end T --duration D [flags] [DESCRIPTION...]
        stint entries add --duration D [flags] [DESCRIPTION...]
 
-Adds a finished entry. Times are in your time zone (the user's, else the workspace's). D is
-a duration such as 1h30m, 90m, 1.5h or 1:30. With only --duration the entry ends now. An end before the start is refused: give the end's date
-for an entry past midnight.
+Adds a finished entry. Times are in your time zone (the user's, else the workspace's).
+D is a duration such as 1h30m, 90m, 1.5h or 1:30. With only --duration the entry ends
+now. An end before the start is refused: give the end's date for an entry past midnight.
 
 Flags:
   --start T, --end T, --duration D   the entry's span (any two; --duration alone ends now)
@@ -343,8 +347,9 @@ Flags:
 const usageEntries = `Usage: stint entries [list] [--from T] [--to T] [--project NAME] [--json]
        stint entries add|edit|delete ...   (see 'stint entries add -h' and so on)
 
-Lists time entries that started in [from, to), grouped by day in the local time zone with
-daily totals. Without --from and --to it shows this week (Monday to Sunday).
+Lists time entries that started in [from, to), grouped by day in your time zone (the
+user's, else the workspace's) with daily totals. Without --from and --to it shows this
+week (Monday to Sunday).
 
 ` + whenHelp + `
 A --to that is a DAY includes that whole day.
@@ -473,7 +478,7 @@ func usageText(command string) (string, bool) {
 		return usageTimerStop, true
 	case "timer status":
 		return usageTimerStatus, true
-	case "entries":
+	case "entries", "entries list":
 		return usageEntries, true
 	case "report":
 		return usageReport, true
@@ -489,18 +494,244 @@ func usageText(command string) (string, bool) {
 		return usageProjectsAdd, true
 	case "rate", "rate set", "rate list":
 		return usageRate, true
-	case "invoice", "invoice create", "invoice list", "invoice show":
+	case "invoice", "invoice create", "invoice list", "invoice show", "invoice unlock":
 		return usageInvoice, true
 	case "api-token":
 		return usageAPIToken, true
-	case "invite", "invite create", "invite list", "invite revoke":
+	case "invite", "invite create", "invite list", "invite revoke", "invite accept":
 		return usageInvite, true
 	case "remote", "remote login", "remote logout":
 		return usageRemote, true
 	case "sync", "sync status":
 		return usageSync, true
-	case "help":
+	case "sync conflicts":
+		return usageSyncConflicts, true
+	case "help", "-h", "-help", "--help":
 		return usageMain, true
 	}
 	return "", false
+}
+
+// helpWidth is the widest line help prints: a terminal of 80 columns shows every line whole.
+const helpWidth = 80
+
+// printUsage prints a command's help, wrapped to helpWidth.
+func (c *cli) printUsage(text string) {
+	fmt.Fprint(c.stdout, wrapHelp(text, helpWidth))
+}
+
+// wrapHelp re-wraps the paragraphs of a help text that have a line wider than width,
+// keeping the layout the text was written in: a paragraph is a line and the lines after it
+// indented to where its text starts (the description column of a flag or subcommand, or its
+// own indent), and it is filled again within width at that indent. Command lines (usage
+// lines, and the lines of an Example section) are never joined: a usage line breaks under
+// its first argument, an example with " \" so it still works when pasted into a shell.
+// Lines that fit are left exactly as written.
+func wrapHelp(text string, width int) string {
+	lines := strings.Split(text, "\n")
+	var out []string
+	inExamples := false
+	for i := 0; i < len(lines); i++ {
+		line := lines[i]
+		trimmed := strings.TrimSpace(line)
+		ind := len(line) - len(strings.TrimLeft(line, " "))
+		switch {
+		case trimmed == "":
+			out = append(out, line)
+			continue
+		case ind == 0 && !strings.HasPrefix(trimmed, "Usage:"):
+			inExamples = false
+		}
+		if strings.HasSuffix(trimmed, "Example:") || strings.HasSuffix(trimmed, "Examples:") {
+			out = append(out, wrapParagraph([]string{line}, ind, ind, width)...)
+			inExamples = ind == 0 || strings.HasPrefix(trimmed, "Example")
+			continue
+		}
+		if inExamples && ind > 0 {
+			out = append(out, wrapCommand(line, ind, ind+4, " \\", width)...)
+			continue
+		}
+		if strings.HasPrefix(trimmed, "Usage:") || strings.HasPrefix(trimmed, "stint ") {
+			out = append(out, wrapCommand(line, ind, argColumn(line), "", width)...)
+			continue
+		}
+		tc := textColumn(line, ind, lines[i+1:])
+		para := []string{line}
+		for i+1 < len(lines) {
+			next := lines[i+1]
+			nind := len(next) - len(strings.TrimLeft(next, " "))
+			nt := strings.TrimSpace(next)
+			if nt == "" || nind != tc || (tc == ind && termColumn(next, nind) > 0) || strings.HasPrefix(nt, "stint ") {
+				break
+			}
+			para = append(para, next)
+			i++
+		}
+		out = append(out, wrapParagraph(para, ind, tc, width)...)
+	}
+	return strings.Join(out, "\n")
+}
+
+// textColumn is where the text of line starts for the lines that continue it: the indent of
+// the next line when that hangs under a word of an indented line (a flag and its
+// description), else the column after a gap of two or more spaces, else the line's own
+// indent.
+func textColumn(line string, ind int, rest []string) int {
+	if len(rest) > 0 && ind > 0 {
+		next := rest[0]
+		nind := len(next) - len(strings.TrimLeft(next, " "))
+		if strings.TrimSpace(next) != "" && nind > ind && nind < len(line) && line[nind-1] == ' ' && line[nind] != ' ' {
+			return nind
+		}
+	}
+	if tc := termColumn(line, ind); tc > 0 {
+		return tc
+	}
+	return ind
+}
+
+// termColumn is the column after the first gap of two or more spaces past the indent, or 0.
+func termColumn(line string, ind int) int {
+	gap := strings.Index(line[ind:], "  ")
+	if gap < 0 {
+		return 0
+	}
+	col := ind + gap
+	for col < len(line) && line[col] == ' ' {
+		col++
+	}
+	if col == len(line) {
+		return 0
+	}
+	return col
+}
+
+// wrapParagraph fills the words of para within width: the first line keeps what stands
+// before column tc (a flag and its gap), the others are indented to tc. A paragraph whose
+// lines all fit is returned as it was.
+func wrapParagraph(para []string, ind, tc, width int) []string {
+	fits := true
+	for _, l := range para {
+		fits = fits && utf8.RuneCountInString(l) <= width
+	}
+	if fits {
+		return para
+	}
+	head := para[0][:tc]
+	var words []string
+	words = append(words, strings.Fields(para[0][tc:])...)
+	for _, l := range para[1:] {
+		words = append(words, strings.Fields(l)...)
+	}
+	if tc > width/2 { // no room beside the term: the text goes under it
+		head, tc = strings.TrimRight(head, " "), ind+4
+		return append([]string{head}, fill(words, strings.Repeat(" ", tc), strings.Repeat(" ", tc), "", width)...)
+	}
+	return fill(words, head, strings.Repeat(" ", tc), "", width)
+}
+
+// fill lays words out in lines of at most width characters, the first starting with first
+// and the others with next; every line but the last ends with cont.
+func fill(words []string, first, next, cont string, width int) []string {
+	var out []string
+	cur := first
+	empty := true
+	for _, w := range words {
+		if !empty && utf8.RuneCountInString(cur)+1+utf8.RuneCountInString(w)+utf8.RuneCountInString(cont) > width {
+			out = append(out, cur+cont)
+			cur, empty = next, true
+		}
+		if empty {
+			cur += w
+		} else {
+			cur += " " + w
+		}
+		empty = false
+	}
+	return append(out, cur)
+}
+
+// wrapCommand breaks a command line wider than width between its arguments (never inside
+// brackets or quotes), continuing at column hang; each broken line ends with cont.
+func wrapCommand(line string, ind, hang int, cont string, width int) []string {
+	if utf8.RuneCountInString(line) <= width {
+		return []string{line}
+	}
+	if hang > width/2 {
+		hang = ind + 4
+	}
+	return fill(commandWords(strings.TrimSpace(line)), line[:ind], strings.Repeat(" ", hang), cont, width)
+}
+
+// commandWords splits a command line at the spaces outside brackets, braces and quotes,
+// keeping a flag with the value after it ("--tax 19") so a wrapped line never parts them.
+func commandWords(s string) []string {
+	var out []string
+	for _, w := range splitCommand(s) {
+		if n := len(out); n > 0 && strings.HasPrefix(out[n-1], "-") && !strings.Contains(out[n-1], " ") && !strings.HasPrefix(w, "-") {
+			out[n-1] += " " + w
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// splitCommand splits a command line at the spaces outside brackets, braces and quotes.
+func splitCommand(s string) []string {
+	var words []string
+	depth, quote, start := 0, rune(0), 0
+	for i, r := range s {
+		switch {
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			}
+		case r == '"' || r == '\'':
+			quote = r
+		case r == '[' || r == '(' || r == '{':
+			depth++
+		case r == ']' || r == ')' || r == '}':
+			depth--
+		case r == ' ' && depth == 0:
+			if i > start {
+				words = append(words, s[start:i])
+			}
+			start = i + 1
+		}
+	}
+	if start < len(s) {
+		words = append(words, s[start:])
+	}
+	return words
+}
+
+// argColumn is where a usage line's arguments start: the column of its first word after
+// "Usage:", "stint" and the command's words, so a wrapped line continues under it.
+func argColumn(line string) int {
+	col := len(line) - len(strings.TrimLeft(line, " "))
+	for _, w := range strings.Fields(line) {
+		if w != "Usage:" && w != "stint" && !isCommandWord(w) {
+			return col
+		}
+		col += len(w) + 1
+		for col < len(line) && line[col] == ' ' {
+			col++
+		}
+	}
+	return col
+}
+
+// isCommandWord reports a word of a command's name: lowercase letters, dashes and the | and
+// <> of alternatives, such as "timer", "api-token" or "<start|stop>".
+func isCommandWord(w string) bool {
+	if strings.HasPrefix(w, "-") {
+		return false
+	}
+	for _, r := range w {
+		if !(r >= 'a' && r <= 'z' || r == '-' || r == '|' || r == '<' || r == '>') {
+			return false
+		}
+	}
+	return true
 }

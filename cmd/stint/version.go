@@ -15,7 +15,7 @@ type versionJSON struct {
 
 func (c *cli) version(args []string) error {
 	fs := newFlagSet("version")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", c.json, "print JSON")
 	if err := c.parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
