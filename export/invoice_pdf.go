@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/go-pdf/fpdf"
 
@@ -14,7 +15,9 @@ import (
 type InvoiceNames struct {
 	Organization string // who bills
 	BillTo       string // the client (or project) billed
-	Timezone     string // the zone the period's days were cut in, for the dates shown
+	// Zone is the zone the dates are printed in: the user's, which cut the period's days
+	// (the stored instants are UTC); nil prints them as the instants carry them.
+	Zone *time.Location
 }
 
 // InvoicePDF writes inv as an A4 PDF: the number and parties, the period, one row per line
@@ -22,6 +25,9 @@ type InvoiceNames struct {
 // fonts' code page (cp1252), so Western European names print as they are. The document's
 // dates are the invoice's, so the same invoice gives the same file.
 func InvoicePDF(w io.Writer, inv app.Invoice, names InvoiceNames) error {
+	if names.Zone != nil {
+		inv.PeriodFrom, inv.PeriodTo, inv.CreatedAt = inv.PeriodFrom.In(names.Zone), inv.PeriodTo.In(names.Zone), inv.CreatedAt.In(names.Zone)
+	}
 	pdf := fpdf.New("P", "mm", "A4", "")
 	// Catalogs in a fixed order, and the invoice's dates: the same invoice, the same bytes.
 	pdf.SetCatalogSort(true)

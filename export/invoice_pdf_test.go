@@ -62,6 +62,31 @@ func TestInvoicePDF(t *testing.T) {
 	if err := InvoicePDF(&again, inv, InvoiceNames{Organization: "Müller & Söhne", BillTo: "Globex Corporation"}); err != nil || !bytes.Equal(again.Bytes(), buf.Bytes()) {
 		t.Errorf("a second rendering differs (%v)", err)
 	}
+	// Stored instants are UTC; a Berlin user's November starts at 23:00 the day before.
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	utc := inv
+	utc.PeriodFrom, utc.PeriodTo = time.Date(2026, 10, 31, 23, 0, 0, 0, time.UTC), time.Date(2026, 11, 30, 23, 0, 0, 0, time.UTC)
+	utc.CreatedAt = time.Date(2026, 11, 30, 23, 30, 0, 0, time.UTC)
+	var zoned bytes.Buffer
+	if err := InvoicePDF(&zoned, utc, InvoiceNames{Organization: "o", BillTo: "b", Zone: berlin}); err != nil {
+		t.Fatal(err)
+	}
+	zfile := filepath.Join(dir, "zoned.pdf")
+	if err := os.WriteFile(zfile, zoned.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ztext, err := exec.Command("pdftotext", "-layout", zfile, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"2026-11-01 to 2026-11-30", "Issued", "2026-12-01"} {
+		if !strings.Contains(string(ztext), want) {
+			t.Errorf("the Berlin invoice's text lacks %q:\n%s", want, ztext)
+		}
+	}
 	png := filepath.Join(dir, "invoice")
 	if os.Getenv("STINT_WRITE_INVOICE_PNG") != "" {
 		png = filepath.Join("testdata", "invoice")

@@ -90,8 +90,13 @@ func (s *Server) registerInvoices() {
 		if err != nil {
 			return nil, err
 		}
+		// The period's days were cut in the user's zone (CreateInvoice's default): printed there.
+		loc, _, err := s.svc.UserZone(ctx, a)
+		if err != nil {
+			return nil, err
+		}
 		var buf bytes.Buffer
-		if err := export.InvoicePDF(&buf, inv, export.InvoiceNames{Organization: org, BillTo: billTo}); err != nil {
+		if err := export.InvoicePDF(&buf, inv, export.InvoiceNames{Organization: org, BillTo: billTo, Zone: loc}); err != nil {
 			return nil, err
 		}
 		return &invoicePDFOutput{ContentType: "application/pdf", ContentDisposition: fmt.Sprintf(`attachment; filename="invoice-%d.pdf"`, inv.Number),

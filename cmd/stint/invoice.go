@@ -298,14 +298,12 @@ func (c *cli) invoiceShow(ctx context.Context, args []string) error {
 
 // invoicePDF writes inv as a PDF to file.
 func (c *cli) invoicePDF(ctx context.Context, w *workspace, inv app.Invoice, file string) error {
-	// The PDF prints the period's days as the instants carry them: in the user's zone.
-	inv.PeriodFrom, inv.PeriodTo = inv.PeriodFrom.In(w.loc), inv.PeriodTo.In(w.loc)
 	org, billTo, err := w.svc.InvoiceParties(ctx, w.actor, inv)
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := export.InvoicePDF(&buf, inv, export.InvoiceNames{Organization: org, BillTo: billTo}); err != nil {
+	if err := export.InvoicePDF(&buf, inv, export.InvoiceNames{Organization: org, BillTo: billTo, Zone: w.loc}); err != nil {
 		return err
 	}
 	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
