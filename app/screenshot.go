@@ -257,7 +257,8 @@ func (s *Service) DeleteScreenshot(ctx context.Context, a Actor, id uuid.UUID, e
 		s.shots.mu.Lock()
 		defer s.shots.mu.Unlock()
 	}
-	return s.write(ctx, a, PermEntriesOwn, func(tx Tx, a Actor, now time.Time) error {
+	var hash string
+	err := s.write(ctx, a, PermEntriesOwn, func(tx Tx, a Actor, now time.Time) error {
 		sh, err := visibleScreenshot(ctx, tx, a, id)
 		if err != nil {
 			return err
@@ -278,6 +279,19 @@ func (s *Service) DeleteScreenshot(ctx context.Context, a Actor, id uuid.UUID, e
 				return err
 			}
 		}
+		hash = sh.Hash
+		if s.shots != nil {
+			return nil // the files go once the delete has committed, below
+		}
 		return s.dropImageIfUnused(ctx, tx, a.TenantID, sh.Hash)
 	})
+	if err == nil && s.shots != nil {
+		// Files are no part of the transaction: removed inside it, a delete that then
+		// failed to commit (a crash, a full disk) would leave the row live and its image
+		// gone, never to be uploaded or shown. A crash between the commit and this leaves
+		// a file no row names: disk, not data (a server's sweep removes such files; a
+		// device keeps it).
+		s.dropUnused(ctx, a, hash)
+	}
+	return err
 }

@@ -406,3 +406,68 @@ func TestWindowTitles(t *testing.T) {
 		t.Errorf("the sample error was not logged: the test did not exercise a logging path:\n%s", logs.String())
 	}
 }
+
+// failingCommit is a store whose next write fails at its commit, after its work ran, as a
+// crash or a full disk would: the transaction rolls back.
+type failingCommit struct {
+	*sqlite.Store
+	fail bool
+}
+
+func (f *failingCommit) Write(ctx context.Context, fn func(app.Tx) error) error {
+	return f.Store.Write(ctx, func(tx app.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if f.fail {
+			f.fail = false
+			return errors.New("the commit failed")
+		}
+		return nil
+	})
+}
+
+// TestDeleteScreenshotKeepsTheImageWhenTheDeleteFails: a delete that does not commit
+// leaves the screenshot live and its image files in place (the image of a live row must be
+// there to show and to upload); the next delete removes them.
+func TestDeleteScreenshotKeepsTheImageWhenTheDeleteFails(t *testing.T) {
+	dir := t.TempDir()
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "stint.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	shots := filepath.Join(dir, "stint-screenshots")
+	clock := app.NewFixedClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
+	fc := &failingCommit{Store: st}
+	e := &env{t: t, ctx: context.Background(), st: st, clock: clock,
+		svc: app.New(fc, app.Options{Clock: clock, Hasher: fastHasher, NodeID: "test", ScreenshotDir: shots})}
+	a, _ := e.signup()
+	setActivity(t, e, a, app.ActivitySettingsPatch{Screenshots: ptr(true)})
+	img, _ := newScreenSource(clock).CaptureScreen()
+	entry := must[app.TimeEntry](t)(e.svc.StartTimer(e.ctx, a, app.TimerStart{Description: "work"}))
+	clock.Advance(time.Minute)
+	sh := must[app.Screenshot](t)(e.svc.SaveScreenshot(e.ctx, a, entry.ID, clock.Now(), img))
+	files := countFiles(t, shots)
+	if files == 0 {
+		t.Fatal("no image files")
+	}
+
+	fc.fail = true
+	if err := e.svc.DeleteScreenshot(e.ctx, a, sh.ID, 0); err == nil {
+		t.Fatal("the delete succeeded through a failing commit")
+	}
+	if _, err := e.svc.Screenshot(e.ctx, a, sh.ID); err != nil {
+		t.Fatalf("the screenshot after a failed delete: %v", err)
+	}
+	if n := countFiles(t, shots); n != files {
+		t.Fatalf("%d image files after a failed delete, want %d", n, files)
+	}
+	if _, err := e.svc.ScreenshotImage(e.ctx, a, sh.ID, false); err != nil {
+		t.Errorf("the live screenshot's image: %v", err)
+	}
+	must[struct{}](t)(struct{}{}, e.svc.DeleteScreenshot(e.ctx, a, sh.ID, 0))
+	if n := countFiles(t, shots); n != 0 {
+		t.Errorf("%d image files after the delete, want 0", n)
+	}
+}
