@@ -31,6 +31,8 @@ type settingsScreen struct {
 	timezone *selectEntry
 	orgForm  *form
 	orgSave  *widget.Button
+	// orgNote tells a member (who may not change the workspace) that the zone is theirs.
+	orgNote *subtle
 	// logFile names where the log is written.
 	logFile   *widget.Label
 	idle      *widget.Select
@@ -85,7 +87,11 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 	s.orgSave = widget.NewButton("Save workspace", s.onSaveOrg)
 	s.orgName.OnSubmitted = func(string) { s.onSaveOrg() }
 	s.orgForm.clearOnEdit()
-	workspace := u.section("Workspace", container.NewVBox(s.orgForm.object(), container.NewHBox(s.orgSave)))
+	s.orgNote = caption("The workspace's name and time zone are for the team's owners and admins to change. " +
+		"The time zone above is yours: your days, weeks and times in this window, the tray and the CLI.")
+	s.orgNote.Wrapping = fyne.TextWrapWord
+	s.orgNote.Hide()
+	workspace := u.section("Workspace", container.NewVBox(s.orgForm.object(), s.orgNote, container.NewHBox(s.orgSave)))
 
 	// Timer.
 	var labels []string
@@ -174,6 +180,17 @@ func (s *settingsScreen) refresh() {
 		s.timezone.SetText(u.loc.String())
 		s.orgForm.clear()
 	}
+	// A member of a team (a connected desktop) may not change the workspace, only their own
+	// zone: saving the workspace would only be refused.
+	if u.actor.Role.Can(app.PermOrgManage) {
+		s.orgName.Enable()
+		s.orgSave.SetText("Save workspace")
+		s.orgNote.Hide()
+	} else {
+		s.orgName.Disable()
+		s.orgSave.SetText("Save my time zone")
+		s.orgNote.Show()
+	}
 	s.apiStatus.SetText(s.apiText())
 	s.rules.refresh()
 	u.bg(func(ctx context.Context) (func(), error) {
@@ -228,13 +245,18 @@ func (s *settingsScreen) onTheme(choice string) {
 
 func (s *settingsScreen) onSaveOrg() {
 	u := s.u
-	a, id, version := u.actor, u.org.ID, u.org.Version
+	a, cur := u.actor, u.org
+	id, version := cur.ID, cur.Version
 	name, tz := s.orgName.Text, strings.TrimSpace(s.timezone.Text)
 	s.orgForm.clear()
+	manage := a.Role.Can(app.PermOrgManage)
 	u.bg(func(ctx context.Context) (func(), error) {
 		// The zone is the workspace's and the user's own: the window, the tray, the CLI and
-		// reports all show the user's zone first (app.PickZone).
-		org, err := u.svc.UpdateOrganization(ctx, a, id, app.OrganizationPatch{Name: &name, Timezone: &tz}, version)
+		// reports all show the user's zone first (app.PickZone). A member sets their own.
+		org, err := cur, error(nil)
+		if manage {
+			org, err = u.svc.UpdateOrganization(ctx, a, id, app.OrganizationPatch{Name: &name, Timezone: &tz}, version)
+		}
 		var me app.User
 		if err == nil {
 			me, err = u.svc.SetMyTimezone(ctx, a, tz)

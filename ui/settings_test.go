@@ -195,3 +195,39 @@ func TestWindowUsesTheUserZone(t *testing.T) {
 		t.Fatalf("window zone %s; want Asia/Tokyo", h.u.loc)
 	}
 }
+
+// TestSettingsMemberSetsOwnZone: a member (a team's, on a connected desktop) may not change
+// the workspace: its name is read-only, the note says whose it is, and saving sets the
+// member's own zone, which the window then uses, without touching the organization.
+func TestSettingsMemberSetsOwnZone(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true})
+	owner := h.actor()
+	m, err := h.svc.AddMember(h.ctx, owner, app.MemberInput{Email: "mia@example.com", Name: "Mia", Role: app.RoleMember, Password: "correct horse"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.u.actor = app.Actor{TenantID: owner.TenantID, OrgID: owner.OrgID, UserID: m.UserID, Role: app.RoleMember}
+	h.u.show(7)
+	h.wait()
+	s := h.u.settings
+	if !s.orgName.Disabled() || !s.orgNote.Visible() || s.orgSave.Text != "Save my time zone" {
+		t.Fatalf("a member's workspace section: name disabled %v, note %v, button %q", s.orgName.Disabled(), s.orgNote.Visible(), s.orgSave.Text)
+	}
+	s.timezone.SetText("Asia/Tokyo")
+	h.tap(s.orgSave)
+	h.wait()
+	if h.overlayText() != "" {
+		t.Fatalf("saving showed %q", h.overlayText())
+	}
+	if h.u.loc.String() != "Asia/Tokyo" {
+		t.Errorf("the window's zone %s, want the member's Asia/Tokyo", h.u.loc)
+	}
+	me, err := h.svc.Me(h.ctx, h.u.actor)
+	if err != nil || me.User.Timezone != "Asia/Tokyo" {
+		t.Errorf("the member's zone %q, %v", me.User.Timezone, err)
+	}
+	org, err := h.svc.Organization(h.ctx, owner, owner.OrgID)
+	if err != nil || org.Timezone != "Europe/Berlin" || org.Name != "Personal" {
+		t.Errorf("the organization changed: %+v, %v", org, err)
+	}
+}
