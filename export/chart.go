@@ -87,10 +87,11 @@ func PeriodBars(rep app.Report) []Bar {
 	if period == "" {
 		return nil
 	}
-	sums := map[string]int64{}
+	sums, mins := map[string]int64{}, map[string]int64{}
 	var first string
 	for _, r := range rep.Rows {
 		sums[r.Period] += r.Seconds
+		mins[r.Period] += r.Minutes()
 		if first == "" || r.Period < first {
 			first = r.Period
 		}
@@ -132,7 +133,7 @@ func PeriodBars(rep app.Report) []Bar {
 			label = t.Format("Jan 2006")
 			t = t.AddDate(0, 1, 0)
 		}
-		bars = append(bars, Bar{Label: label, Seconds: sums[key]})
+		bars = append(bars, Bar{Label: label, Seconds: sums[key], Text: app.FormatMinuteCount(mins[key])})
 	}
 	return bars
 }
@@ -151,7 +152,7 @@ func GroupBars(rep app.Report, limit int) []Bar {
 	if idx < 0 {
 		return nil
 	}
-	sums := map[string]int64{}
+	sums, mins := map[string]int64{}, map[string]int64{}
 	var order []string
 	for _, r := range rep.Rows {
 		if len(r.Values) == 0 {
@@ -162,18 +163,20 @@ func GroupBars(rep app.Report, limit int) []Bar {
 			order = append(order, name)
 		}
 		sums[name] += r.Seconds
+		mins[name] += r.Minutes()
 	}
 	bars := make([]Bar, 0, len(order))
 	for _, n := range order {
-		bars = append(bars, Bar{Label: n, Seconds: sums[n]})
+		bars = append(bars, Bar{Label: n, Seconds: sums[n], Text: app.FormatMinuteCount(mins[n])})
 	}
 	sort.SliceStable(bars, func(i, j int) bool { return bars[i].Seconds > bars[j].Seconds })
 	if limit > 1 && len(bars) > limit {
-		var rest int64
+		var rest, restMins int64
 		for _, b := range bars[limit-1:] {
 			rest += b.Seconds
+			restMins += mins[b.Label]
 		}
-		bars = append(bars[:limit-1], Bar{Label: "Other", Seconds: rest})
+		bars = append(bars[:limit-1], Bar{Label: "Other", Seconds: rest, Text: app.FormatMinuteCount(restMins)})
 	}
 	return bars
 }

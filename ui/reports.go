@@ -316,28 +316,19 @@ func periodFor(from, to string) app.ReportGroup {
 }
 
 // reportRow is one row of the table: a value of the group and its cells' whole minutes
-// (see cellGroups).
+// (see app.ReportRow.Minutes).
 type reportRow struct {
 	label   string
 	cells   []int64
 	minutes int64 // the cells' sum
 }
 
-// cellGroups are the groups of the report the screen's figures are made of: the group
-// chosen, a second that splits it into cells of one project (one user, grouped by project)
-// and the day. A cell is one project's time on one day, as in the timer and the timesheet,
-// and counts its whole minutes (app.WholeMinutes), or the hundredths of an hour they show;
-// every figure shown is the sum of its cells as shown, so a member's week by project has
-// the timesheet's totals, and the rows add up to the total, in h:mm and in decimal hours.
-func cellGroups(dim app.ReportGroup) []app.ReportGroup {
-	second := app.ReportGroup("project")
-	if dim == second {
-		second = "user"
-	}
-	return []app.ReportGroup{dim, second, app.GroupDay}
-}
-
-// tallyRows sums a cell report per value of its first group: largest first, then by name.
+// tallyRows sums a report's rows per value of its first group, with their cells (a
+// report asked for with Shown): largest first, then by name. A cell is one project's time
+// on one day, as in the timer and the timesheet, and counts its whole minutes, or the
+// hundredths of an hour they show; every figure shown is the sum of its cells as shown, so
+// a member's week by project has the timesheet's totals, and the rows add up to the total,
+// in h:mm and in decimal hours.
 func tallyRows(cells app.Report) []reportRow {
 	type key struct {
 		id   uuid.UUID
@@ -359,9 +350,12 @@ func tallyRows(cells app.Report) []reportRow {
 			at[k] = i
 			rows = append(rows, reportRow{label: k.name})
 		}
-		m := app.WholeMinutes(r.Seconds)
-		rows[i].cells = append(rows[i].cells, m)
-		rows[i].minutes += m
+		cells := r.Cells
+		if cells == nil { // a report not asked for with Shown: the row is its one cell
+			cells = []int64{app.WholeMinutes(r.Seconds)}
+		}
+		rows[i].cells = append(rows[i].cells, cells...)
+		rows[i].minutes += r.Minutes()
 	}
 	slices.SortStableFunc(rows, func(a, b reportRow) int {
 		if a.minutes != b.minutes {
@@ -477,16 +471,19 @@ func (s *reportsScreen) refresh() {
 				return nil, err
 			}
 		}
-		cq, dq, gq := q, q, q
-		cq.Group = cellGroups(dim)
-		dq.Group = cellGroups("project") // the days' cells, whatever the group (by tag counts some twice)
-		gq.Group = []app.ReportGroup{dim}
-		var cells, days, byGroup app.Report
+		dq, gq := q, q
+		// The days' cells, whatever the group (by tag counts some twice): a report by project's
+		// cells (app.ReportCellDims).
+		dq.Group = []app.ReportGroup{"project", "user", app.GroupDay}
+		// The report by group with its cells (app.ReportRow.Minutes): the table, the
+		// breakdown and the files Export writes, by the rule the CLI and the files follow.
+		gq.Group, gq.Shown = []app.ReportGroup{dim}, true
+		var days, byGroup app.Report
 		var err error
 		for _, r := range []struct {
 			q   app.ReportQuery
 			out *app.Report
-		}{{cq, &cells}, {dq, &days}, {gq, &byGroup}} {
+		}{{dq, &days}, {gq, &byGroup}} {
 			if *r.out, err = u.svc.Report(ctx, a, r.q); err != nil {
 				break
 			}
@@ -508,20 +505,19 @@ func (s *reportsScreen) refresh() {
 			}
 			s.errs.set("")
 			s.query = q
-			s.show(cells, days, byGroup)
+			s.show(days, byGroup)
 		}, nil
 	})
 }
 
-// show lays out a loaded report: its cells by the group chosen and by project (see
-// cellGroups), and the report by group.
-func (s *reportsScreen) show(cells, days, byGroup app.Report) {
+// show lays out a loaded report: the days' cells and the report by group with its cells.
+func (s *reportsScreen) show(days, byGroup app.Report) {
 	disp := s.u.display()
 	s.byGroup = byGroup
-	s.period = periodFor(cells.From, cells.To)
-	s.groups = tallyRows(cells)
+	s.period = periodFor(byGroup.From, byGroup.To)
+	s.groups = tallyRows(byGroup)
 	s.bars = periodBars(days, s.period, disp)
-	setText(s.rangeLabel, rangeTitle(cells.From, cells.To))
+	setText(s.rangeLabel, rangeTitle(byGroup.From, byGroup.To))
 	var all []int64
 	var total int64
 	for _, g := range s.groups {
