@@ -21,6 +21,9 @@ type Bar struct {
 	// Text is the time as written beside the bar, for a reader who sees durations another
 	// way (decimal hours, say); "" writes h:mm of the bar's whole minutes.
 	Text string
+	// Color is the bar's own colour in a breakdown (a project's, say); nil takes the
+	// style's palette in turn.
+	Color color.Color
 }
 
 // time is the bar's time as the chart writes it.
@@ -338,7 +341,10 @@ func BreakdownChart(bars []Bar, width int, st ChartStyle) (*image.RGBA, error) {
 		base := y + rowH/2 + c.px(0.35*st.textSize())
 		c.text(c.fit(b.Label, labelW), 0, base, 0)
 		col := st.Bar
-		if len(st.Palette) > 0 {
+		switch {
+		case b.Color != nil:
+			col = b.Color
+		case len(st.Palette) > 0:
 			col = st.Palette[i%len(st.Palette)]
 		}
 		bw := 0

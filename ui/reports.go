@@ -76,6 +76,7 @@ type reportsScreen struct {
 	byGroup app.Report
 	bars    []export.Bar
 	groups  []reportRow
+	colours []rowColour // each group's, in the chart and the table
 	// cells is the table as shown, a row of name, time and share per group and the total
 	// last (tests read it).
 	cells [][]string
@@ -153,7 +154,7 @@ func (s *reportsScreen) build() fyne.CanvasObject {
 	u.onThemeChange(func() {
 		s.periods.Refresh()
 		s.breakdown.Refresh()
-		s.breakdownSize.SetMinSize(fyne.NewSize(200, float32(export.BreakdownHeight(len(groupBars(s.groups, app.Display{})), s.chartStyle()))))
+		s.breakdownSize.SetMinSize(fyne.NewSize(200, float32(export.BreakdownHeight(len(groupBars(s.groups, nil, app.Display{})), s.chartStyle()))))
 	})
 
 	// Wide: the range and two pickers on a line, the other filters on the next; narrow: the
@@ -318,6 +319,7 @@ func periodFor(from, to string) app.ReportGroup {
 // reportRow is one row of the table: a value of the group and its cells' whole minutes
 // (see app.ReportRow.Minutes).
 type reportRow struct {
+	value   app.ReportValue
 	label   string
 	cells   []int64
 	minutes int64 // the cells' sum
@@ -348,7 +350,7 @@ func tallyRows(cells app.Report) []reportRow {
 		if !ok {
 			i = len(rows)
 			at[k] = i
-			rows = append(rows, reportRow{label: k.name})
+			rows = append(rows, reportRow{value: r.Values[0], label: k.name})
 		}
 		cells := r.Cells
 		if cells == nil { // a report not asked for with Shown: the row is its one cell
@@ -419,8 +421,9 @@ func periodBars(cells app.Report, p app.ReportGroup, disp app.Display) []export.
 	return bars
 }
 
-// groupBars are the breakdown chart's bars: the rows, at most ten, the rest as Other.
-func groupBars(rows []reportRow, disp app.Display) []export.Bar {
+// groupBars are the breakdown chart's bars: the rows, at most ten, the rest as Other, each
+// in the colour colours gives it (see rowColours).
+func groupBars(rows []reportRow, colours []rowColour, disp app.Display) []export.Bar {
 	var bars []export.Bar
 	for i, r := range rows {
 		if i == 9 && len(rows) > 10 {
@@ -430,11 +433,68 @@ func groupBars(rows []reportRow, disp app.Display) []export.Bar {
 				rest = append(rest, o.cells...)
 				m += o.minutes
 			}
-			return append(bars, export.Bar{Label: "Other", Seconds: m * 60, Text: disp.Sum(rest...)})
+			return append(bars, export.Bar{Label: "Other", Seconds: m * 60, Text: disp.Sum(rest...), Color: otherColour(colours)})
 		}
-		bars = append(bars, export.Bar{Label: r.label, Seconds: r.minutes * 60, Text: disp.Sum(r.cells...)})
+		bar := export.Bar{Label: r.label, Seconds: r.minutes * 60, Text: disp.Sum(r.cells...)}
+		if i < len(colours) {
+			bar.Color = colours[i].paint()
+		}
+		bars = append(bars, bar)
 	}
 	return bars
+}
+
+// rowColour is a row's colour: a project's or a tag's own (hex "" for no project or tag,
+// drawn as the timer draws it, an empty ring), or the palette's in turn for values that
+// have none (clients, people), as the app gives projects and tags theirs.
+type rowColour struct {
+	hex string
+	own bool // the value's own colour, not the palette's
+}
+
+// paint is the colour a bar is drawn in: the hex colour, or the theme's disabled colour
+// for a value without one.
+func (c rowColour) paint() color.Color {
+	if c.hex == "" {
+		return theme.Color(theme.ColorNameDisabled)
+	}
+	return parseHex(c.hex)
+}
+
+// otherColour is the Other bar's: the palette's tenth when rows take the palette's in
+// turn, else the theme's placeholder grey, unlike any value's own colour.
+func otherColour(colours []rowColour) color.Color {
+	if len(colours) > 0 && !colours[0].own {
+		return nil // the palette in turn: the tenth
+	}
+	return theme.Color(theme.ColorNamePlaceHolder)
+}
+
+// rowColours gives each row its colour: projects and tags their own, as the timer and the
+// entries show them, so a project reads the same colour in the chart as everywhere else;
+// other values the palette in turn (the tenth is the Other bar's).
+func (s *reportsScreen) rowColours(rows []reportRow) []rowColour {
+	palette := app.Palette()
+	out := make([]rowColour, len(rows))
+	for i, r := range rows {
+		switch r.value.Group {
+		case "project":
+			out[i].own = true
+			if r.value.ID != nil {
+				out[i].hex = s.u.cat.projectByID[*r.value.ID].Color // a deleted project: none
+			}
+		case "tag":
+			out[i].own = true
+			if r.value.ID != nil {
+				out[i].hex = s.u.cat.tagByID[*r.value.ID].Color
+			}
+		default:
+			if i < 9 || len(rows) <= 10 {
+				out[i].hex = palette[min(i, 9)%len(palette)]
+			}
+		}
+	}
+	return out
 }
 
 // refresh loads the report the filters select: its cells, which make the chart, the
@@ -516,6 +576,7 @@ func (s *reportsScreen) show(days, byGroup app.Report) {
 	s.byGroup = byGroup
 	s.period = periodFor(byGroup.From, byGroup.To)
 	s.groups = tallyRows(byGroup)
+	s.colours = s.rowColours(s.groups)
 	s.bars = periodBars(days, s.period, disp)
 	setText(s.rangeLabel, rangeTitle(byGroup.From, byGroup.To))
 	var all []int64
@@ -552,13 +613,12 @@ func (s *reportsScreen) show(days, byGroup app.Report) {
 	}
 
 	// The breakdown chart shows ten bars at most (the rest as Other), the table all.
-	s.breakdownSize.SetMinSize(fyne.NewSize(200, float32(export.BreakdownHeight(len(groupBars(s.groups, app.Display{})), s.chartStyle()))))
+	s.breakdownSize.SetMinSize(fyne.NewSize(200, float32(export.BreakdownHeight(len(groupBars(s.groups, nil, app.Display{})), s.chartStyle()))))
 	s.periods.Refresh()
 	s.breakdown.Refresh()
 
 	s.cells, s.dots = nil, nil
 	s.table.Objects = nil
-	palette := app.Palette()
 	row := func(colour, name, time, share string, bold bool) {
 		l := widget.NewLabel(name)
 		l.Truncation = fyne.TextTruncateEllipsis
@@ -578,11 +638,7 @@ func (s *reportsScreen) show(days, byGroup app.Report) {
 		s.cells = append(s.cells, []string{name, time, share})
 	}
 	for i, g := range s.groups {
-		colour := ""
-		if i < 9 || len(s.groups) <= 10 { // the chart's colours; its Other bar has the tenth
-			colour = palette[min(i, 9)%len(palette)]
-		}
-		row(colour, g.label, disp.Sum(g.cells...), sharePercent(g.minutes, total), false)
+		row(s.colours[i].hex, g.label, disp.Sum(g.cells...), sharePercent(g.minutes, total), false)
 	}
 	s.table.Add(widget.NewSeparator())
 	row("", "Total", totalText, "", true)
@@ -635,7 +691,7 @@ func (s *reportsScreen) drawPeriods(w, h int) image.Image {
 // drawBreakdown draws the breakdown w device pixels wide.
 func (s *reportsScreen) drawBreakdown(w, _ int) image.Image {
 	st := s.chartStyle()
-	img, err := export.BreakdownChart(groupBars(s.groups, s.u.display()), max(int(float64(w)/st.Scale), 1), st)
+	img, err := export.BreakdownChart(groupBars(s.groups, s.colours, s.u.display()), max(int(float64(w)/st.Scale), 1), st)
 	if err != nil {
 		s.u.log.Error("draw chart", "err", err)
 		return image.NewRGBA(image.Rect(0, 0, 1, 1))
