@@ -53,7 +53,7 @@ func (l rootLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	side, sep, main := objs[0].MinSize(), objs[1].MinSize(), objs[2].MinSize()
 	w := sideNarrow + sep.Width + main.Width
 	if !l.u.narrow {
-		w = min(w, narrowest)
+		w = min(w, narrowest-l.u.windowPadding())
 	}
 	return fyne.NewSize(w, max(side.Height, main.Height))
 }
@@ -72,6 +72,15 @@ func (l rootLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	objs[1].Resize(fyne.NewSize(sep, size.Height))
 	objs[2].Move(fyne.NewPos(side+sep, 0))
 	objs[2].Resize(fyne.NewSize(size.Width-side-sep, size.Height))
+}
+
+// windowPadding is how much wider the window is than its content: the padding on both
+// sides of a padded window.
+func (u *UI) windowPadding() float32 {
+	if u.win != nil && u.win.Padded() {
+		return 2 * theme.Padding()
+	}
+	return 0
 }
 
 // switchLayout arranges its objects side by side (wide) or one above the other (narrow).

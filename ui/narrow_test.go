@@ -49,7 +49,7 @@ func TestLongNamesNeverWidenTheWindow(t *testing.T) {
 			// The window's minimum is the narrow arrangement's whatever the arrangement now,
 			// or a window shrunk from 1040 to 480 px would stop at the wide one's minimum and
 			// need a second resize.
-			if got := h.u.win.Content().MinSize().Width; got > 480 {
+			if got := h.u.win.Content().MinSize().Width + h.u.windowPadding(); got > 480 || !h.u.win.Padded() && h.u.windowPadding() != 0 {
 				t.Errorf("%s in a %v px window: the window needs %v px", h.u.screens[i].title(), c.window.Width, got)
 			}
 			// The screen fits beside the sidebar: the wide one from narrowBelow up.
