@@ -111,6 +111,10 @@ func (d Display) Sheet(t Timesheet) SheetFigures {
 	return f
 }
 
+// Seconds renders a count of seconds by the whole-minute rule (WholeMinutes), as Minutes
+// does.
+func (d Display) Seconds(secs int64) string { return d.Minutes(WholeMinutes(secs)) }
+
 // Duration renders a duration by the whole-minute rule, as Minutes does.
 func (d Display) Duration(x time.Duration) string {
 	if x < 0 {

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -138,6 +139,9 @@ type ReportQuery struct {
 	TaskID    *uuid.UUID
 	TagID     *uuid.UUID
 	Billable  *bool
+	// Shown fills each row's Cells, for a report a person reads (a screen, a table, a
+	// file): see ReportRow.Minutes. The API leaves it off: its seconds are exact.
+	Shown bool
 }
 
 // ReportValue is one dimension's value in a report row.
@@ -153,6 +157,38 @@ type ReportRow struct {
 	Values  []ReportValue `json:"values" nullable:"false"`
 	Seconds int64         `json:"seconds"`
 	Amount  Money         `json:"amount" doc:"Billable amount of the row's time: each billable entry priced at the rate in effect when it started."`
+	// Cells are the whole minutes of the row's cells when the query asked for them (Shown):
+	// see Minutes.
+	Cells []int64 `json:"-"`
+}
+
+// Minutes is the row's time as a person reads it, by Stint's one rounding rule: a cell is
+// one project's (or one person's, in a row of one project) time on one day, as the timer
+// and the timesheet show it, counted in whole minutes (WholeMinutes), and every figure shown
+// is the sum of its cells as shown. So a week by project reads as the timesheet does, the
+// rows add up to the total, and the screen, the CLI and the files agree. Without cells
+// (a report not asked for with Shown) it is the row's own whole minutes.
+func (r ReportRow) Minutes() int64 {
+	if r.Cells == nil {
+		return WholeMinutes(r.Seconds)
+	}
+	var m int64
+	for _, c := range r.Cells {
+		m += c
+	}
+	return m
+}
+
+// ReportCellDims are the dimensions of the cells a report grouped by dims is counted in
+// (see ReportRow.Minutes): dims, then project and user while the store takes more (two).
+func ReportCellDims(dims []ReportDim) []ReportDim {
+	out := slices.Clone(dims)
+	for _, d := range []ReportDim{DimProject, DimUser} {
+		if len(out) < 2 && !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // Report is a summary report: its rows and their total. Every row's seconds are whole
@@ -305,10 +341,18 @@ func (s *Service) Report(ctx context.Context, a Actor, q ReportQuery) (Report, e
 		return Report{}, err
 	}
 	periods, labels := reportPeriods(period, q.Display, loc, f.From, f.To)
-	var cells []ReportCell
+	var cells, shown []ReportCell
+	var days []Period
+	if q.Shown {
+		days, _ = reportPeriods(GroupDay, q.Display, loc, f.From, f.To)
+	}
 	if err := s.readPriced(ctx, a, &f, func(tx Tx) error {
 		var err error
-		cells, err = tx.Reports().Summary(ctx, a.Scope(), f, dims, periods)
+		if cells, err = tx.Reports().Summary(ctx, a.Scope(), f, dims, periods); err != nil || !q.Shown {
+			return err
+		}
+		// The cells, in the same snapshot as the rows they add up to.
+		shown, err = tx.Reports().Summary(ctx, a.Scope(), f, ReportCellDims(dims), days)
 		return err
 	}); err != nil {
 		return Report{}, fmt.Errorf("report: %w", err)
@@ -329,8 +373,53 @@ func (s *Service) Report(ctx context.Context, a Actor, q ReportQuery) (Report, e
 		out.TotalSeconds += r.Seconds
 		out.TotalAmount.Minor += c.Amount
 	}
+	if q.Shown {
+		if err := fillCells(out.Rows, len(dims), shown, days, periods, labels); err != nil {
+			return Report{}, err
+		}
+	}
 	sortReportRows(out.Rows)
 	return out, nil
+}
+
+// fillCells gives each row the whole minutes of its cells: the cells summed per day over
+// ReportCellDims, each put in the row of its first n keys and of the period its day falls in.
+func fillCells(rows []ReportRow, n int, cells []ReportCell, days, periods []Period, labels []string) error {
+	key := func(label string, ids func(int) *uuid.UUID) string {
+		var b strings.Builder
+		b.WriteString(label)
+		for i := range n {
+			b.WriteByte('|')
+			if id := ids(i); id != nil {
+				b.WriteString(id.String())
+			}
+		}
+		return b.String()
+	}
+	// dayPeriod[i] is the period day i falls in: both are cut at midnights in the same zone.
+	dayPeriod := make([]int, len(days))
+	for i, j := 0, 0; i < len(days); i++ {
+		for j < len(periods)-1 && !days[i].Start.Before(periods[j].End) {
+			j++
+		}
+		dayPeriod[i] = j
+	}
+	at := make(map[string]int, len(rows))
+	for i := range rows {
+		rows[i].Cells = []int64{}
+		at[key(rows[i].Period, func(k int) *uuid.UUID { return rows[i].Values[k].ID })] = i
+	}
+	for _, c := range cells {
+		if c.Period < 0 || c.Period >= len(days) || len(c.Keys) < n {
+			return fmt.Errorf("report: store returned a cell of day %d with %d keys", c.Period, len(c.Keys))
+		}
+		i, ok := at[key(labels[dayPeriod[c.Period]], func(k int) *uuid.UUID { return c.Keys[k].ID })]
+		if !ok { // both sums read one snapshot with the same filter: every cell has its row
+			return fmt.Errorf("report: store returned a cell outside every row")
+		}
+		rows[i].Cells = append(rows[i].Cells, WholeMinutes(c.Micros/1_000_000))
+	}
+	return nil
 }
 
 // sortReportRows orders rows by period, then by each value's name (no value last), then id,

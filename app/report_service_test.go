@@ -153,3 +153,60 @@ func TestReportGroupsChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestReportMinutesFollowTheCells: a row's minutes shown are its cells' (one project on one
+// day) whole minutes added up, whatever the rows are grouped by, so two days of 40:30 on one
+// project read 1:20 (as the timesheet and the Reports screen show), never the 1:21 that
+// rounding the range's 81 minutes at once gives; the seconds stay exact.
+func TestReportMinutesFollowTheCells(t *testing.T) {
+	e := newEnv(t)
+	owner, _ := e.signup()
+	berlin := mustLoc(t, "Europe/Berlin")
+	e.clock.Set(time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC))
+	web := must[app.Project](t)(e.svc.CreateProject(e.ctx, owner, app.ProjectInput{Name: "Web"}))
+	ops := must[app.Project](t)(e.svc.CreateProject(e.ctx, owner, app.ProjectInput{Name: "Ops"}))
+	add := func(p app.Project, start time.Time, d time.Duration) {
+		stop := start.Add(d)
+		must[app.TimeEntry](t)(e.svc.CreateTimeEntry(e.ctx, owner, app.TimeEntryInput{ProjectID: &p.ID, StartedAt: start, StoppedAt: &stop}))
+	}
+	add(web, time.Date(2026, 11, 16, 9, 0, 0, 0, berlin), 40*time.Minute+30*time.Second)
+	add(web, time.Date(2026, 11, 17, 9, 0, 0, 0, berlin), 40*time.Minute+30*time.Second)
+	add(ops, time.Date(2026, 11, 17, 23, 50, 0, 0, berlin), 20*time.Minute+40*time.Second) // 10:00 + 10:40 across midnight
+	cases := []struct {
+		name  string
+		group []app.ReportGroup
+		want  map[string]int64 // minutes per row, by its period and first value's name
+	}{
+		{"project", []app.ReportGroup{"project"}, map[string]int64{"|Web": 80, "|Ops": 20}},
+		{"user", []app.ReportGroup{"user"}, map[string]int64{"|": 100}},
+		{"project and week", []app.ReportGroup{"project", app.GroupWeek}, map[string]int64{"2026-11-16|Web": 80, "2026-11-16|Ops": 20}},
+		{"day", []app.ReportGroup{app.GroupDay}, map[string]int64{"2026-11-16|": 40, "2026-11-17|": 50, "2026-11-18|": 10}},
+		{"client and project", []app.ReportGroup{"client", "project"}, map[string]int64{"|": 100}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := must[app.Report](t)(e.svc.Report(e.ctx, owner, app.ReportQuery{From: "2026-11-16", To: "2026-11-22", Group: c.group, Shown: true}))
+			got := map[string]int64{}
+			var secs int64
+			for _, row := range r.Rows {
+				name := ""
+				if len(row.Values) > 0 && row.Values[0].Group == "project" {
+					name = row.Values[0].Name
+				}
+				got[row.Period+"|"+name] += row.Minutes()
+				secs += row.Seconds
+			}
+			if fmt.Sprint(got) != fmt.Sprint(c.want) {
+				t.Errorf("minutes %v, want %v", got, c.want)
+			}
+			if want := int64(2*(40*60+30) + 20*60 + 40); secs != want || r.TotalSeconds != want {
+				t.Errorf("seconds %d (total %d), want %d exact", secs, r.TotalSeconds, want)
+			}
+		})
+	}
+	// Without Shown (the API) a row counts its own whole minutes.
+	r := must[app.Report](t)(e.svc.Report(e.ctx, owner, app.ReportQuery{From: "2026-11-16", To: "2026-11-22", Group: []app.ReportGroup{"user"}}))
+	if len(r.Rows) != 1 || r.Rows[0].Cells != nil || r.Rows[0].Minutes() != 101 {
+		t.Errorf("API report rows %+v", r.Rows)
+	}
+}

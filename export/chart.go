@@ -21,6 +21,9 @@ type Bar struct {
 	// Text is the time as written beside the bar, for a reader who sees durations another
 	// way (decimal hours, say); "" writes h:mm of the bar's whole minutes.
 	Text string
+	// Color is the bar's own colour in a breakdown (a project's, say); nil takes the
+	// style's palette in turn.
+	Color color.Color
 }
 
 // time is the bar's time as the chart writes it.
@@ -87,10 +90,11 @@ func PeriodBars(rep app.Report) []Bar {
 	if period == "" {
 		return nil
 	}
-	sums := map[string]int64{}
+	sums, mins := map[string]int64{}, map[string]int64{}
 	var first string
 	for _, r := range rep.Rows {
 		sums[r.Period] += r.Seconds
+		mins[r.Period] += r.Minutes()
 		if first == "" || r.Period < first {
 			first = r.Period
 		}
@@ -132,7 +136,7 @@ func PeriodBars(rep app.Report) []Bar {
 			label = t.Format("Jan 2006")
 			t = t.AddDate(0, 1, 0)
 		}
-		bars = append(bars, Bar{Label: label, Seconds: sums[key]})
+		bars = append(bars, Bar{Label: label, Seconds: sums[key], Text: app.FormatMinuteCount(mins[key])})
 	}
 	return bars
 }
@@ -151,7 +155,7 @@ func GroupBars(rep app.Report, limit int) []Bar {
 	if idx < 0 {
 		return nil
 	}
-	sums := map[string]int64{}
+	sums, mins := map[string]int64{}, map[string]int64{}
 	var order []string
 	for _, r := range rep.Rows {
 		if len(r.Values) == 0 {
@@ -162,18 +166,20 @@ func GroupBars(rep app.Report, limit int) []Bar {
 			order = append(order, name)
 		}
 		sums[name] += r.Seconds
+		mins[name] += r.Minutes()
 	}
 	bars := make([]Bar, 0, len(order))
 	for _, n := range order {
-		bars = append(bars, Bar{Label: n, Seconds: sums[n]})
+		bars = append(bars, Bar{Label: n, Seconds: sums[n], Text: app.FormatMinuteCount(mins[n])})
 	}
 	sort.SliceStable(bars, func(i, j int) bool { return bars[i].Seconds > bars[j].Seconds })
 	if limit > 1 && len(bars) > limit {
-		var rest int64
+		var rest, restMins int64
 		for _, b := range bars[limit-1:] {
 			rest += b.Seconds
+			restMins += mins[b.Label]
 		}
-		bars = append(bars[:limit-1], Bar{Label: "Other", Seconds: rest})
+		bars = append(bars[:limit-1], Bar{Label: "Other", Seconds: rest, Text: app.FormatMinuteCount(restMins)})
 	}
 	return bars
 }
@@ -335,7 +341,10 @@ func BreakdownChart(bars []Bar, width int, st ChartStyle) (*image.RGBA, error) {
 		base := y + rowH/2 + c.px(0.35*st.textSize())
 		c.text(c.fit(b.Label, labelW), 0, base, 0)
 		col := st.Bar
-		if len(st.Palette) > 0 {
+		switch {
+		case b.Color != nil:
+			col = b.Color
+		case len(st.Palette) > 0:
 			col = st.Palette[i%len(st.Palette)]
 		}
 		bw := 0

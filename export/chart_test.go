@@ -18,13 +18,17 @@ func TestPeriodBars(t *testing.T) {
 	}{
 		{"days with gaps filled", app.Report{From: "2026-11-23", To: "2026-11-26", Group: []app.ReportGroup{"project", app.GroupDay},
 			Rows: []app.ReportRow{row("2026-11-23", 60), row("2026-11-23", 40), row("2026-11-25", 7)}},
-			[]Bar{{Label: "Mon 23", Seconds: 100}, {Label: "Tue 24", Seconds: 0}, {Label: "Wed 25", Seconds: 7}, {Label: "Thu 26", Seconds: 0}}},
+			[]Bar{{Label: "Mon 23", Seconds: 100, Text: "0:01"}, {Label: "Tue 24", Seconds: 0, Text: "0:00"}, {Label: "Wed 25", Seconds: 7, Text: "0:00"},
+				{Label: "Thu 26", Seconds: 0, Text: "0:00"}}},
+		{"a row's time as its cells show it", app.Report{From: "2026-11-23", To: "2026-11-23", Group: []app.ReportGroup{"project", app.GroupDay},
+			Rows: []app.ReportRow{{Period: "2026-11-23", Seconds: 2*2430 + 20, Cells: []int64{40, 40, 0}}}},
+			[]Bar{{Label: "Mon 23", Seconds: 4880, Text: "1:20"}}},
 		{"weeks starting on the rows' weekday", app.Report{From: "2026-11-03", To: "2026-11-20", Group: []app.ReportGroup{app.GroupWeek},
 			Rows: []app.ReportRow{row("2026-11-08", 5)}},
-			[]Bar{{Label: "1 Nov", Seconds: 0}, {Label: "8 Nov", Seconds: 5}, {Label: "15 Nov", Seconds: 0}}},
+			[]Bar{{Label: "1 Nov", Seconds: 0, Text: "0:00"}, {Label: "8 Nov", Seconds: 5, Text: "0:00"}, {Label: "15 Nov", Seconds: 0, Text: "0:00"}}},
 		{"months", app.Report{From: "2026-11-15", To: "2027-01-02", Group: []app.ReportGroup{app.GroupMonth},
 			Rows: []app.ReportRow{row("2026-12-01", 9)}},
-			[]Bar{{Label: "Nov 2026", Seconds: 0}, {Label: "Dec 2026", Seconds: 9}, {Label: "Jan 2027", Seconds: 0}}},
+			[]Bar{{Label: "Nov 2026", Seconds: 0, Text: "0:00"}, {Label: "Dec 2026", Seconds: 9, Text: "0:00"}, {Label: "Jan 2027", Seconds: 0, Text: "0:00"}}},
 		{"no period", app.Report{From: "2026-11-23", To: "2026-11-26", Group: []app.ReportGroup{"project"}}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -40,17 +44,18 @@ func TestGroupBars(t *testing.T) {
 		return &app.ReportValue{Group: "client", ID: ptrID(n), Name: string(rune('A' + n))}
 	}
 	rows := []app.ReportRow{
-		{Period: "2026-11-23", Values: []app.ReportValue{*id(0)}, Seconds: 10},
-		{Period: "2026-11-24", Values: []app.ReportValue{*id(0)}, Seconds: 10},
+		{Period: "2026-11-23", Values: []app.ReportValue{*id(0)}, Seconds: 10, Cells: []int64{40}},
+		{Period: "2026-11-24", Values: []app.ReportValue{*id(0)}, Seconds: 10, Cells: []int64{40}},
 		{Period: "2026-11-23", Values: []app.ReportValue{*id(1)}, Seconds: 30},
 		{Period: "2026-11-23", Values: []app.ReportValue{*id(2)}, Seconds: 5},
 		{Period: "2026-11-23", Values: []app.ReportValue{{Group: "client"}}, Seconds: 4},
 	}
 	rep := app.Report{Group: []app.ReportGroup{app.GroupDay, "client"}, Rows: rows}
-	if got, want := GroupBars(rep, 0), []Bar{{Label: "B", Seconds: 30}, {Label: "A", Seconds: 20}, {Label: "C", Seconds: 5}, {Label: "(no client)", Seconds: 4}}; !reflect.DeepEqual(got, want) {
+	if got, want := GroupBars(rep, 0), []Bar{{Label: "B", Seconds: 30, Text: "0:00"}, {Label: "A", Seconds: 20, Text: "1:20"}, {Label: "C", Seconds: 5, Text: "0:00"},
+		{Label: "(no client)", Seconds: 4, Text: "0:00"}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("all: %v, want %v", got, want)
 	}
-	if got, want := GroupBars(rep, 3), []Bar{{Label: "B", Seconds: 30}, {Label: "A", Seconds: 20}, {Label: "Other", Seconds: 9}}; !reflect.DeepEqual(got, want) {
+	if got, want := GroupBars(rep, 3), []Bar{{Label: "B", Seconds: 30, Text: "0:00"}, {Label: "A", Seconds: 20, Text: "1:20"}, {Label: "Other", Seconds: 9, Text: "0:00"}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("limit 3: %v, want %v", got, want)
 	}
 	if got := GroupBars(app.Report{Group: []app.ReportGroup{app.GroupWeek}, Rows: []app.ReportRow{{Seconds: 3}}}, 5); got != nil {

@@ -61,7 +61,7 @@ func writeSummaryCSV(write func(...string) error, rep app.Report) error {
 	}
 	var mins, secs int64
 	for _, r := range rep.Rows {
-		m := app.WholeMinutes(r.Seconds)
+		m := r.Minutes()
 		mins, secs = mins+m, secs+r.Seconds
 		if err := write(append(SummaryLabels(rep, r), app.FormatMinuteCount(m), strconv.FormatInt(r.Seconds, 10))...); err != nil {
 			return err

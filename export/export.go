@@ -166,7 +166,7 @@ func SummaryLabels(rep app.Report, r app.ReportRow) []string {
 func TotalMinutes(rep app.Report) int64 {
 	var m int64
 	for _, r := range rep.Rows {
-		m += app.WholeMinutes(r.Seconds)
+		m += r.Minutes()
 	}
 	return m
 }

@@ -276,7 +276,7 @@ func (p *pdfPage) summaryTable(rep app.Report) {
 		if period != "" {
 			cells[0] = PeriodLabel(period, cells[0])
 		}
-		rows = append(rows, append(cells, app.FormatMinuteCount(app.WholeMinutes(r.Seconds))))
+		rows = append(rows, append(cells, app.FormatMinuteCount(r.Minutes())))
 	}
 	total := make([]string, len(head))
 	total[0] = "Total"

@@ -184,7 +184,7 @@ func writeSummaryXLSX(s *xlsxSheet, rep app.Report) {
 			}
 			s.str(i+1, row, v, 0)
 		}
-		m := app.WholeMinutes(r.Seconds)
+		m := r.Minutes()
 		mins, secs = mins+m, secs+r.Seconds
 		s.num(n+1, row, excelMinutes(m), s.style.duration)
 		s.num(n+2, row, float64(r.Seconds), 0)

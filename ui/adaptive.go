@@ -15,6 +15,7 @@ import (
 // ellipsis (ellipsize for buttons and menus, Truncation for labels).
 const (
 	narrowBelow  = 920 // window width where the narrow arrangement starts
+	narrowest    = 480 // the window width the narrow arrangement is made to fit
 	sideWide     = 190
 	sideNarrow   = 48
 	nameMaxRunes = 32 // a name on a button or in a menu, before the ellipsis
@@ -40,12 +41,21 @@ func (u *UI) setNarrow(narrow bool) {
 
 // rootLayout places the sidebar, its separator and the current screen, and tells the UI
 // when the window crosses narrowBelow. Its minimum width is that of the narrow arrangement,
-// so the window can always shrink into it.
+// so the window can always shrink into it in one go: in the wide arrangement the screens'
+// side-by-side parts need more (up to narrowBelow less the wide sidebar), and a window
+// holding that as its minimum would stop there when shrunk towards 480 px, and need a
+// second resize once it had crossed into the narrow arrangement. So while wide the minimum
+// is at most narrowest, which the narrow arrangement fits; the wide one is used only from
+// narrowBelow up, where it fits.
 type rootLayout struct{ u *UI }
 
 func (l rootLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	side, sep, main := objs[0].MinSize(), objs[1].MinSize(), objs[2].MinSize()
-	return fyne.NewSize(sideNarrow+sep.Width+main.Width, max(side.Height, main.Height))
+	w := sideNarrow + sep.Width + main.Width
+	if !l.u.narrow {
+		w = min(w, narrowest-l.u.windowPadding())
+	}
+	return fyne.NewSize(w, max(side.Height, main.Height))
 }
 
 func (l rootLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
@@ -62,6 +72,15 @@ func (l rootLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	objs[1].Resize(fyne.NewSize(sep, size.Height))
 	objs[2].Move(fyne.NewPos(side+sep, 0))
 	objs[2].Resize(fyne.NewSize(size.Width-side-sep, size.Height))
+}
+
+// windowPadding is how much wider the window is than its content: the padding on both
+// sides of a padded window.
+func (u *UI) windowPadding() float32 {
+	if u.win != nil && u.win.Padded() {
+		return 2 * theme.Padding()
+	}
+	return 0
 }
 
 // switchLayout arranges its objects side by side (wide) or one above the other (narrow).

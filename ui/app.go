@@ -89,10 +89,11 @@ func Run(ctx context.Context, opts Options) error {
 	if runtime.GOOS == "linux" {
 		opts.Tray, opts.TrayHost = trayHostPresent(os.Getenv("DBUS_SESSION_BUS_ADDRESS"))
 	}
-	a := fyneapp.NewWithID(AppID)
-	a.SetIcon(fyne.NewStaticResource("stint.png", assets.Icon))
+	// The log file first: Fyne may print while it starts.
 	closeLog := withLogFile(&opts)
 	defer closeLog()
+	a := fyneapp.NewWithID(AppID)
+	a.SetIcon(fyne.NewStaticResource("stint.png", assets.Icon))
 	u := New(a, opts)
 	if tuneGC {
 		u.trim.settle = func() { debug.SetGCPercent(gcPercent) }

@@ -115,8 +115,8 @@ func (u *UI) loadTracked(show func(map[uuid.UUID]int64)) {
 	})
 }
 
-// trackedText is "12:30 tracked", by the rounding every total uses.
-func trackedText(secs int64) string { return shortDuration(secs) + " tracked" }
+// trackedText is "12:30 tracked" (or "12.50 tracked"), as d shows durations.
+func trackedText(d app.Display, secs int64) string { return d.Seconds(secs) + " tracked" }
 
 // catalogItem is one row of a catalog screen.
 type catalogItem struct {

@@ -66,7 +66,7 @@ func (s *clientsScreen) refresh() {
 			default:
 				sub = fmt.Sprintf("%d projects", n)
 			}
-			sub += " · " + trackedText(secs[c.ID])
+			sub += " · " + trackedText(s.u.display(), secs[c.ID])
 			items = append(items, catalogItem{id: c.ID, title: c.Name, subtitle: sub, archived: c.Archived})
 		}
 		s.list.set(items)

@@ -89,9 +89,9 @@ func (w *idleWatch) ask(entry uuid.UUID, away, back time.Time) {
 		}
 		return func() { w.noted.Store(true) }, nil
 	})
-	loc := u.loc
+	d := u.display()
 	text := widget.NewLabel(fmt.Sprintf("You were away for %s, from %s to %s, while the timer ran.\nWhat should happen to that time?",
-		shortDuration(int64(back.Sub(away)/time.Second)), clock(away, loc), clock(back, loc)))
+		d.Duration(back.Sub(away)), d.Clock(away, u.loc), d.Clock(back, u.loc)))
 	text.Wrapping = fyne.TextWrapWord
 	w.dialog = dialog.NewCustomWithoutButtons("Welcome back", fixedWidth(420, text), u.win)
 	w.keep = newDialogButton(u, "Keep", nil, func() { w.answer(app.IdleKeep) })

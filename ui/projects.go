@@ -58,7 +58,7 @@ func (s *projectsScreen) refresh() {
 			if p.Billable {
 				sub = append(sub, "billable")
 			}
-			sub = append(sub, trackedText(tracked[p.ID]))
+			sub = append(sub, trackedText(s.u.display(), tracked[p.ID]))
 			items = append(items, catalogItem{id: p.ID, title: p.Name, subtitle: strings.Join(sub, " · "), color: p.Color, archived: p.Archived})
 		}
 		s.list.set(items)

@@ -76,6 +76,7 @@ type reportsScreen struct {
 	byGroup app.Report
 	bars    []export.Bar
 	groups  []reportRow
+	colours []rowColour // each group's, in the chart and the table
 	// cells is the table as shown, a row of name, time and share per group and the total
 	// last (tests read it).
 	cells [][]string
@@ -153,7 +154,7 @@ func (s *reportsScreen) build() fyne.CanvasObject {
 	u.onThemeChange(func() {
 		s.periods.Refresh()
 		s.breakdown.Refresh()
-		s.breakdownSize.SetMinSize(fyne.NewSize(200, float32(export.BreakdownHeight(len(groupBars(s.groups, app.Display{})), s.chartStyle()))))
+		s.breakdownSize.SetMinSize(fyne.NewSize(200, float32(export.BreakdownHeight(len(groupBars(s.groups, nil, app.Display{})), s.chartStyle()))))
 	})
 
 	// Wide: the range and two pickers on a line, the other filters on the next; narrow: the
@@ -316,28 +317,20 @@ func periodFor(from, to string) app.ReportGroup {
 }
 
 // reportRow is one row of the table: a value of the group and its cells' whole minutes
-// (see cellGroups).
+// (see app.ReportRow.Minutes).
 type reportRow struct {
+	value   app.ReportValue
 	label   string
 	cells   []int64
 	minutes int64 // the cells' sum
 }
 
-// cellGroups are the groups of the report the screen's figures are made of: the group
-// chosen, a second that splits it into cells of one project (one user, grouped by project)
-// and the day. A cell is one project's time on one day, as in the timer and the timesheet,
-// and counts its whole minutes (app.WholeMinutes), or the hundredths of an hour they show;
-// every figure shown is the sum of its cells as shown, so a member's week by project has
-// the timesheet's totals, and the rows add up to the total, in h:mm and in decimal hours.
-func cellGroups(dim app.ReportGroup) []app.ReportGroup {
-	second := app.ReportGroup("project")
-	if dim == second {
-		second = "user"
-	}
-	return []app.ReportGroup{dim, second, app.GroupDay}
-}
-
-// tallyRows sums a cell report per value of its first group: largest first, then by name.
+// tallyRows sums a report's rows per value of its first group, with their cells (a
+// report asked for with Shown): largest first, then by name. A cell is one project's time
+// on one day, as in the timer and the timesheet, and counts its whole minutes, or the
+// hundredths of an hour they show; every figure shown is the sum of its cells as shown, so
+// a member's week by project has the timesheet's totals, and the rows add up to the total,
+// in h:mm and in decimal hours.
 func tallyRows(cells app.Report) []reportRow {
 	type key struct {
 		id   uuid.UUID
@@ -357,11 +350,14 @@ func tallyRows(cells app.Report) []reportRow {
 		if !ok {
 			i = len(rows)
 			at[k] = i
-			rows = append(rows, reportRow{label: k.name})
+			rows = append(rows, reportRow{value: r.Values[0], label: k.name})
 		}
-		m := app.WholeMinutes(r.Seconds)
-		rows[i].cells = append(rows[i].cells, m)
-		rows[i].minutes += m
+		cells := r.Cells
+		if cells == nil { // a report not asked for with Shown: the row is its one cell
+			cells = []int64{app.WholeMinutes(r.Seconds)}
+		}
+		rows[i].cells = append(rows[i].cells, cells...)
+		rows[i].minutes += r.Minutes()
 	}
 	slices.SortStableFunc(rows, func(a, b reportRow) int {
 		if a.minutes != b.minutes {
@@ -425,8 +421,9 @@ func periodBars(cells app.Report, p app.ReportGroup, disp app.Display) []export.
 	return bars
 }
 
-// groupBars are the breakdown chart's bars: the rows, at most ten, the rest as Other.
-func groupBars(rows []reportRow, disp app.Display) []export.Bar {
+// groupBars are the breakdown chart's bars: the rows, at most ten, the rest as Other, each
+// in the colour colours gives it (see rowColours).
+func groupBars(rows []reportRow, colours []rowColour, disp app.Display) []export.Bar {
 	var bars []export.Bar
 	for i, r := range rows {
 		if i == 9 && len(rows) > 10 {
@@ -436,11 +433,68 @@ func groupBars(rows []reportRow, disp app.Display) []export.Bar {
 				rest = append(rest, o.cells...)
 				m += o.minutes
 			}
-			return append(bars, export.Bar{Label: "Other", Seconds: m * 60, Text: disp.Sum(rest...)})
+			return append(bars, export.Bar{Label: "Other", Seconds: m * 60, Text: disp.Sum(rest...), Color: otherColour(colours)})
 		}
-		bars = append(bars, export.Bar{Label: r.label, Seconds: r.minutes * 60, Text: disp.Sum(r.cells...)})
+		bar := export.Bar{Label: r.label, Seconds: r.minutes * 60, Text: disp.Sum(r.cells...)}
+		if i < len(colours) {
+			bar.Color = colours[i].paint()
+		}
+		bars = append(bars, bar)
 	}
 	return bars
+}
+
+// rowColour is a row's colour: a project's or a tag's own (hex "" for no project or tag,
+// drawn as the timer draws it, an empty ring), or the palette's in turn for values that
+// have none (clients, people), as the app gives projects and tags theirs.
+type rowColour struct {
+	hex string
+	own bool // the value's own colour, not the palette's
+}
+
+// paint is the colour a bar is drawn in: the hex colour, or the theme's disabled colour
+// for a value without one.
+func (c rowColour) paint() color.Color {
+	if c.hex == "" {
+		return theme.Color(theme.ColorNameDisabled)
+	}
+	return parseHex(c.hex)
+}
+
+// otherColour is the Other bar's: the palette's tenth when rows take the palette's in
+// turn, else the theme's placeholder grey, unlike any value's own colour.
+func otherColour(colours []rowColour) color.Color {
+	if len(colours) > 0 && !colours[0].own {
+		return nil // the palette in turn: the tenth
+	}
+	return theme.Color(theme.ColorNamePlaceHolder)
+}
+
+// rowColours gives each row its colour: projects and tags their own, as the timer and the
+// entries show them, so a project reads the same colour in the chart as everywhere else;
+// other values the palette in turn (the tenth is the Other bar's).
+func (s *reportsScreen) rowColours(rows []reportRow) []rowColour {
+	palette := app.Palette()
+	out := make([]rowColour, len(rows))
+	for i, r := range rows {
+		switch r.value.Group {
+		case "project":
+			out[i].own = true
+			if r.value.ID != nil {
+				out[i].hex = s.u.cat.projectByID[*r.value.ID].Color // a deleted project: none
+			}
+		case "tag":
+			out[i].own = true
+			if r.value.ID != nil {
+				out[i].hex = s.u.cat.tagByID[*r.value.ID].Color
+			}
+		default:
+			if i < 9 || len(rows) <= 10 {
+				out[i].hex = palette[min(i, 9)%len(palette)]
+			}
+		}
+	}
+	return out
 }
 
 // refresh loads the report the filters select: its cells, which make the chart, the
@@ -477,16 +531,19 @@ func (s *reportsScreen) refresh() {
 				return nil, err
 			}
 		}
-		cq, dq, gq := q, q, q
-		cq.Group = cellGroups(dim)
-		dq.Group = cellGroups("project") // the days' cells, whatever the group (by tag counts some twice)
-		gq.Group = []app.ReportGroup{dim}
-		var cells, days, byGroup app.Report
+		dq, gq := q, q
+		// The days' cells, whatever the group (by tag counts some twice): a report by project's
+		// cells (app.ReportCellDims).
+		dq.Group = []app.ReportGroup{"project", "user", app.GroupDay}
+		// The report by group with its cells (app.ReportRow.Minutes): the table, the
+		// breakdown and the files Export writes, by the rule the CLI and the files follow.
+		gq.Group, gq.Shown = []app.ReportGroup{dim}, true
+		var days, byGroup app.Report
 		var err error
 		for _, r := range []struct {
 			q   app.ReportQuery
 			out *app.Report
-		}{{cq, &cells}, {dq, &days}, {gq, &byGroup}} {
+		}{{dq, &days}, {gq, &byGroup}} {
 			if *r.out, err = u.svc.Report(ctx, a, r.q); err != nil {
 				break
 			}
@@ -508,20 +565,20 @@ func (s *reportsScreen) refresh() {
 			}
 			s.errs.set("")
 			s.query = q
-			s.show(cells, days, byGroup)
+			s.show(days, byGroup)
 		}, nil
 	})
 }
 
-// show lays out a loaded report: its cells by the group chosen and by project (see
-// cellGroups), and the report by group.
-func (s *reportsScreen) show(cells, days, byGroup app.Report) {
+// show lays out a loaded report: the days' cells and the report by group with its cells.
+func (s *reportsScreen) show(days, byGroup app.Report) {
 	disp := s.u.display()
 	s.byGroup = byGroup
-	s.period = periodFor(cells.From, cells.To)
-	s.groups = tallyRows(cells)
+	s.period = periodFor(byGroup.From, byGroup.To)
+	s.groups = tallyRows(byGroup)
+	s.colours = s.rowColours(s.groups)
 	s.bars = periodBars(days, s.period, disp)
-	setText(s.rangeLabel, rangeTitle(cells.From, cells.To))
+	setText(s.rangeLabel, rangeTitle(byGroup.From, byGroup.To))
 	var all []int64
 	var total int64
 	for _, g := range s.groups {
@@ -556,13 +613,12 @@ func (s *reportsScreen) show(cells, days, byGroup app.Report) {
 	}
 
 	// The breakdown chart shows ten bars at most (the rest as Other), the table all.
-	s.breakdownSize.SetMinSize(fyne.NewSize(200, float32(export.BreakdownHeight(len(groupBars(s.groups, app.Display{})), s.chartStyle()))))
+	s.breakdownSize.SetMinSize(fyne.NewSize(200, float32(export.BreakdownHeight(len(groupBars(s.groups, nil, app.Display{})), s.chartStyle()))))
 	s.periods.Refresh()
 	s.breakdown.Refresh()
 
 	s.cells, s.dots = nil, nil
 	s.table.Objects = nil
-	palette := app.Palette()
 	row := func(colour, name, time, share string, bold bool) {
 		l := widget.NewLabel(name)
 		l.Truncation = fyne.TextTruncateEllipsis
@@ -582,11 +638,7 @@ func (s *reportsScreen) show(cells, days, byGroup app.Report) {
 		s.cells = append(s.cells, []string{name, time, share})
 	}
 	for i, g := range s.groups {
-		colour := ""
-		if i < 9 || len(s.groups) <= 10 { // the chart's colours; its Other bar has the tenth
-			colour = palette[min(i, 9)%len(palette)]
-		}
-		row(colour, g.label, disp.Sum(g.cells...), sharePercent(g.minutes, total), false)
+		row(s.colours[i].hex, g.label, disp.Sum(g.cells...), sharePercent(g.minutes, total), false)
 	}
 	s.table.Add(widget.NewSeparator())
 	row("", "Total", totalText, "", true)
@@ -639,7 +691,7 @@ func (s *reportsScreen) drawPeriods(w, h int) image.Image {
 // drawBreakdown draws the breakdown w device pixels wide.
 func (s *reportsScreen) drawBreakdown(w, _ int) image.Image {
 	st := s.chartStyle()
-	img, err := export.BreakdownChart(groupBars(s.groups, s.u.display()), max(int(float64(w)/st.Scale), 1), st)
+	img, err := export.BreakdownChart(groupBars(s.groups, s.colours, s.u.display()), max(int(float64(w)/st.Scale), 1), st)
 	if err != nil {
 		s.u.log.Error("draw chart", "err", err)
 		return image.NewRGBA(image.Rect(0, 0, 1, 1))

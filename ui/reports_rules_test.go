@@ -62,7 +62,7 @@ func TestReportsAddUpAsTheTimesheet(t *testing.T) {
 			if len(s.bars) != 7 || s.bars[2].Text != tc.wed {
 				t.Errorf("bars %v; want Wednesday's written %s", s.bars, tc.wed)
 			}
-			if bars := groupBars(s.groups, h.u.display()); len(bars) != 3 || bars[0].Text != tc.table[0][1] {
+			if bars := groupBars(s.groups, s.colours, h.u.display()); len(bars) != 3 || bars[0].Text != tc.table[0][1] {
 				t.Errorf("breakdown bars %v; want Alpha's written %s", bars, tc.table[0][1])
 			}
 		})

@@ -83,9 +83,20 @@ func (s *timerScreen) icon() fyne.Resource { return theme.MediaPlayIcon() }
 func (s *timerScreen) build() fyne.CanvasObject {
 	pickers := s.u.newSwitch(container.NewHBox(fixedWidth(180, s.project.button), fixedWidth(160, s.task.button)),
 		container.NewHBox(fixedWidth(120, s.tags.button), s.billable))
-	fields := container.NewVBox(s.desc, s.suggest.box, pickers)
+	fields := container.NewVBox(s.desc, s.suggest.box)
 	right := container.NewHBox(fixedWidth(140, container.NewCenter(s.elapsed)), fixedSize(fyne.NewSize(128, 0), s.button))
-	bar := s.u.newSwitch(fields, right) // side by side; stacked in a narrow window
+	// Wide: the description with the time and Start beside it, the pickers in a row under
+	// both, so the bar fits the window from narrowBelow up beside the wide sidebar (the
+	// pickers beside the description needed some 130 px more). Narrow: all stacked.
+	bar := container.NewVBox()
+	s.u.onNarrow(func(narrow bool) {
+		if narrow {
+			bar.Objects = []fyne.CanvasObject{fields, pickers, right}
+		} else {
+			bar.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nil, right, fields), pickers}
+		}
+		bar.Refresh()
+	})
 	barBG := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	barBG.CornerRadius = 10
 	s.u.onThemeChange(func() {

@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -180,8 +179,8 @@ func (t *trayMenu) update() {
 	t.setTooltip()
 	t.idle[0].Label = ""
 	if p := t.u.idle.pending; p != nil {
-		t.idle[0].Label = fmt.Sprintf("Away %s–%s, %s", clock(p.From, t.u.loc), clock(p.To, t.u.loc),
-			shortDuration(int64(p.To.Sub(p.From)/time.Second)))
+		d := t.u.display()
+		t.idle[0].Label = fmt.Sprintf("Away %s–%s, %s", d.Clock(p.From, t.u.loc), d.Clock(p.To, t.u.loc), d.Duration(p.To.Sub(p.From)))
 	}
 	t.shotLine.Label = strings.TrimSpace(t.u.screenshotText())
 	t.syncLine.Label = ""

@@ -327,9 +327,6 @@ func (u *UI) showError(err error) {
 // duration formats seconds as h:mm:ss.
 func duration(secs int64) string { return app.FormatDuration(time.Duration(secs) * time.Second) }
 
-// shortDuration formats seconds as h:mm by the one rounding rule (app.WholeMinutes).
-func shortDuration(secs int64) string { return app.FormatMinuteCount(app.WholeMinutes(secs)) }
-
 // clock formats an instant as a time of day in loc.
 func clock(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04") }
 

@@ -124,7 +124,7 @@ func (c *cli) report(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		q := app.ReportQuery{From: lo, To: hi, Timezone: *tz, Group: groups, Display: disp}
+		q := app.ReportQuery{From: lo, To: hi, Timezone: *tz, Group: groups, Display: disp, Shown: true}
 		if q.Timezone == "" {
 			q.Timezone = w.tz
 		}
@@ -377,7 +377,7 @@ func printReport(w io.Writer, rep app.Report) {
 		for _, v := range r.Values {
 			cols = append(cols, cell(export.ValueName(v)))
 		}
-		m := app.WholeMinutes(r.Seconds)
+		m := r.Minutes()
 		mins += m
 		fmt.Fprintf(w, "%s\t%s\n", strings.Join(cols, "\t"), app.FormatMinuteCount(m))
 	}
