@@ -4,11 +4,14 @@ package ui
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/stinthq/stint/app"
 )
 
 // setDisplay picks a choice in one of Settings' Display selects, as a user would.
@@ -113,5 +116,56 @@ func TestDisplayDecimal(t *testing.T) {
 	h.u.tick()
 	if h.u.status.Text != "0.75  live" {
 		t.Fatalf("status %q", h.u.status.Text)
+	}
+}
+
+// TestDisplayDecimalEntryRows: in decimal hours the entries list shows each row as its
+// whole minutes in hundredths of an hour, and the day's and the list's totals as the sum of
+// the rows shown (20 min 30 s twice: 0.33 + 0.33 = 0.66, where 41 minutes would read 0.68).
+func TestDisplayDecimalEntryRows(t *testing.T) {
+	h := newHarness(t, harnessOpts{workspace: true}) // Monday 23 November, 10:00 in Berlin
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	h.entryAt("one", nil, time.Date(2026, 11, 23, 7, 0, 0, 0, berlin), 20*time.Minute+30*time.Second)
+	h.entryAt("two", nil, time.Date(2026, 11, 23, 8, 0, 0, 0, berlin), 20*time.Minute+30*time.Second)
+	h.u.show(1)
+	h.wait()
+	if got := shownLabels(h); !slices.Contains(got, "0:20:30") || !slices.Contains(got, "0:41:00") {
+		t.Fatalf("h:mm:ss rows and day total not shown in %q", got)
+	}
+	setDisplay(h, func(s *settingsScreen) *widget.Select { return s.durationSel }, durationChoices[1])
+	h.u.show(1)
+	h.wait()
+	got := shownLabels(h)
+	if !slices.Contains(got, "0.33") || !slices.Contains(got, "0.66") || slices.Contains(got, "0.68") || slices.Contains(got, "0:20:30") {
+		t.Errorf("decimal rows (0.33 twice) and the day's 0.66 not shown in %q", got)
+	}
+	if total := h.u.entries.total.Text; !strings.HasSuffix(total, "· 0.66") {
+		t.Errorf("the list's total %q, want the rows' 0.66", total)
+	}
+}
+
+// TestDisplayClockInMessages: the 12-hour clock reaches the sync status and the refused
+// changes' times, and the entry editor's next-day and overlap notes.
+func TestDisplayClockInMessages(t *testing.T) {
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	d := app.Display{Hour12: true}
+	at := time.Date(2026, 11, 23, 14, 5, 0, 0, berlin)
+	if got := refusedText([]app.SyncRejection{{Entity: app.EntityProject, Op: app.OpUpsert, Reason: app.RejectForbidden, At: at,
+		Message: "member may not projects.manage"}}, berlin, d); !strings.Contains(got, "• 2:05 PM, saving a project") {
+		t.Errorf("refused changes: %q", got)
+	}
+	stop := at.Add(23 * time.Hour)
+	if got := nextDayNote(app.EntryTimes{End: "13:05"}, at, &stop, berlin, d); !strings.Contains(got, "at 1:05 PM") {
+		t.Errorf("next-day note: %q", got)
+	}
+	o := app.TimeEntry{Description: "standup", StartedAt: at, StoppedAt: &stop}
+	if got := overlapMessage([]app.TimeEntry{o}, berlin, d); !strings.Contains(got, "(Mon 23 Nov 2:05 PM – 1:05 PM)") {
+		t.Errorf("overlap: %q", got)
+	}
+	h := newHarness(t, harnessOpts{workspace: true})
+	setDisplay(h, func(s *settingsScreen) *widget.Select { return s.clockSel }, clockChoices[1])
+	h.u.sync.set(app.SyncActivity{Phase: app.SyncOffline, OfflineSince: at, State: app.SyncState{URL: "https://stint.example.com"}})
+	if got := h.u.sync.item.Text; got != "Offline since 2:05 PM" {
+		t.Errorf("sync status %q", got)
 	}
 }

@@ -134,9 +134,11 @@ func (s *entriesScreen) refresh() {
 			s.list.set(filterDays(log.Days, tag, billable), u.svc.Now().In(loc).Format(app.DateLayout))
 			seen := map[uuid.UUID]bool{}
 			total := int64(0)
+			var mins []int64
 			for _, it := range s.list.items {
 				if it.header {
 					total += it.total
+					mins = append(mins, it.mins...)
 				} else {
 					seen[it.entry.ID] = true
 				}
@@ -146,7 +148,7 @@ func (s *entriesScreen) refresh() {
 			if n == 1 {
 				word = "entry"
 			}
-			s.total.SetText(fmt.Sprintf("%d %s · %s", n, word, duration(total)))
+			s.total.SetText(fmt.Sprintf("%d %s · %s", n, word, rowsTotal(u.display(), total, mins)))
 		}, nil
 	})
 }

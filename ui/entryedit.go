@@ -36,7 +36,27 @@ type listItem struct {
 	date   string
 	title  string
 	total  int64
-	entry  app.DayEntry
+	// mins are a header's entries' whole minutes, which its total adds up in decimal hours.
+	mins  []int64
+	entry app.DayEntry
+}
+
+// rowDuration is an entry row's time as Settings asks: h:mm:ss (its seconds add up to its
+// day's exactly), or decimal hours of its whole minutes.
+func rowDuration(d app.Display, secs int64) string {
+	if d.Decimal {
+		return d.Seconds(secs)
+	}
+	return duration(secs)
+}
+
+// rowsTotal is the total of rows shown by rowDuration: their seconds, or in decimal hours
+// the sum of the rows as shown.
+func rowsTotal(d app.Display, secs int64, mins []int64) string {
+	if d.Decimal {
+		return d.Sum(mins...)
+	}
+	return duration(secs)
 }
 
 type entryRow struct {
@@ -189,7 +209,7 @@ func (l *entryList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 		r.body.Hide()
 		r.header.Show()
 		r.hTitle.SetText(it.title)
-		r.hTotal.SetText(duration(it.total))
+		r.hTotal.SetText(rowsTotal(l.u.display(), it.total, it.mins))
 		return
 	}
 	r.header.Hide()
@@ -230,7 +250,7 @@ func (l *entryList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	} else {
 		r.cont.Enable()
 		r.dur.Importance = widget.MediumImportance
-		r.dur.Text = duration(e.Seconds)
+		r.dur.Text = rowDuration(u.display(), e.Seconds)
 	}
 	r.dur.Refresh()
 }
@@ -263,6 +283,7 @@ func (l *entryList) set(days []app.LogDay, today string) {
 	l.items = l.items[:0]
 	for _, d := range days {
 		var entries []listItem
+		var mins []int64
 		total := d.TotalSeconds
 		for _, e := range d.Entries {
 			if e.ID == hidden {
@@ -270,12 +291,13 @@ func (l *entryList) set(days []app.LogDay, today string) {
 				continue
 			}
 			entries = append(entries, listItem{entry: e, date: d.Date})
+			mins = append(mins, app.WholeMinutes(e.Seconds))
 		}
 		if len(entries) == 0 {
 			continue
 		}
 		if l.grouped {
-			l.items = append(l.items, listItem{header: true, date: d.Date, title: dayTitle(d.Date, today, l.u.loc), total: total})
+			l.items = append(l.items, listItem{header: true, date: d.Date, title: dayTitle(d.Date, today, l.u.loc), total: total, mins: mins})
 		}
 		l.items = append(l.items, entries...)
 	}
@@ -392,9 +414,9 @@ func (u *UI) editEntry(e *app.TimeEntry) *entryEditor {
 	ed.note.Hide()
 	f.grid.Add(ed.note)
 	for _, field := range []*entry{ed.date, ed.start, ed.end} {
-		field.OnChanged = func(string) { ed.updateNote(u.loc) }
+		field.OnChanged = func(string) { ed.updateNote(u.loc, u.display()) }
 	}
-	ed.updateNote(u.loc)
+	ed.updateNote(u.loc, u.display())
 	f.add("", ed.billable, "billable")
 	if len(tagNames) > 0 {
 		f.add("Tags", ed.tags, "tag_ids")
@@ -420,7 +442,8 @@ func (ed *entryEditor) read(u *UI, a app.Actor, loc *time.Location, e *app.TimeE
 	unchanged := e != nil && start.Equal(e.StartedAt) && ((stop == nil && e.StoppedAt == nil) ||
 		(stop != nil && e.StoppedAt != nil && stop.Equal(*e.StoppedAt)))
 	key := spanKey(start, stop)
-	if msg := nextDayNote(times, start, stop, loc); msg != "" && !unchanged && ed.nextDayAsked != key {
+	disp := u.display()
+	if msg := nextDayNote(times, start, stop, loc, disp); msg != "" && !unchanged && ed.nextDayAsked != key {
 		ed.nextDayAsked = key
 		ask := fmt.Sprintf("%s; press %s again to keep it, or change the end", msg, ed.save.Text)
 		ed.note.Importance = widget.DangerImportance
@@ -452,7 +475,7 @@ func (ed *entryEditor) read(u *UI, a app.Actor, loc *time.Location, e *app.TimeE
 			}
 			if len(others) > 0 {
 				ed.overlapAsked.Store(&key)
-				return &app.ConflictError{Message: overlapMessage(others, loc) + " Press " + confirm + " again to keep both."}
+				return &app.ConflictError{Message: overlapMessage(others, loc, disp) + " Press " + confirm + " again to keep both."}
 			}
 		}
 		if e == nil {
@@ -476,11 +499,11 @@ func (ed *entryEditor) read(u *UI, a app.Actor, loc *time.Location, e *app.TimeE
 }
 
 // updateNote says when the typed end falls on the next day, before anything is saved.
-func (ed *entryEditor) updateNote(loc *time.Location) {
+func (ed *entryEditor) updateNote(loc *time.Location, d app.Display) {
 	times := app.EntryTimes{Date: ed.date.Text, Start: ed.start.Text, End: ed.end.Text}
 	msg := ""
 	if start, stop, err := times.Parse(loc, false); err == nil {
-		msg = nextDayNote(times, start, stop, loc)
+		msg = nextDayNote(times, start, stop, loc, d)
 		if msg != "" {
 			msg = sentence(msg)
 		}
@@ -499,7 +522,7 @@ func (ed *entryEditor) updateNote(loc *time.Location) {
 
 // nextDayNote describes an end typed as a time of day that Parse put on the day after the
 // start ("ends the next day, Tue 24 Nov at 13:00: 23:00 in total"); "" otherwise.
-func nextDayNote(times app.EntryTimes, start time.Time, stop *time.Time, loc *time.Location) string {
+func nextDayNote(times app.EntryTimes, start time.Time, stop *time.Time, loc *time.Location, d app.Display) string {
 	if stop == nil || strings.HasPrefix(strings.TrimSpace(times.End), "+") {
 		return ""
 	}
@@ -507,12 +530,12 @@ func nextDayNote(times app.EntryTimes, start time.Time, stop *time.Time, loc *ti
 	if s.Format(app.DateLayout) == e.Format(app.DateLayout) {
 		return ""
 	}
-	return "ends the next day, " + e.Format("Mon 2 Jan") + " at " + clock(e, loc) + ": " +
+	return "ends the next day, " + e.Format("Mon 2 Jan") + " at " + d.Clock(e, loc) + ": " +
 		app.FormatMinutes(stop.Sub(start)) + " in total"
 }
 
 // overlapMessage names the entries a span overlaps.
-func overlapMessage(others []app.TimeEntry, loc *time.Location) string {
+func overlapMessage(others []app.TimeEntry, loc *time.Location, d app.Display) string {
 	o := others[0]
 	title := o.Description
 	if title == "" {
@@ -520,9 +543,9 @@ func overlapMessage(others []app.TimeEntry, loc *time.Location) string {
 	}
 	end := "now"
 	if o.StoppedAt != nil {
-		end = clock(*o.StoppedAt, loc)
+		end = d.Clock(*o.StoppedAt, loc)
 	}
-	msg := "This overlaps “" + title + "” (" + o.StartedAt.In(loc).Format("Mon 2 Jan 15:04") + " – " + end + ")"
+	msg := "This overlaps “" + title + "” (" + o.StartedAt.In(loc).Format("Mon 2 Jan ") + d.Clock(o.StartedAt, loc) + " – " + end + ")"
 	if len(others) > 1 {
 		msg += fmt.Sprintf(" and %d more", len(others)-1)
 	}

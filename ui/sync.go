@@ -207,7 +207,7 @@ func (v *syncView) status() (string, fyne.Resource) {
 		}
 		return "Syncing…", theme.ViewRefreshIcon()
 	case app.SyncOffline:
-		text := "Offline since " + clock(act.OfflineSince, loc)
+		text := "Offline since " + v.u.display().Clock(act.OfflineSince, loc)
 		if waiting != "" {
 			text += " · " + waiting
 		}
@@ -251,7 +251,7 @@ func (v *syncView) short() string {
 			return fmt.Sprintf("Sending %s…", thousands(p.Pushed))
 		}
 	case app.SyncOffline:
-		return "Offline since " + clock(act.OfflineSince, v.u.loc)
+		return "Offline since " + v.u.display().Clock(act.OfflineSince, v.u.loc)
 	case app.SyncFailing:
 		if msg := syncErrorShort(act.Err); msg != "see details" {
 			return "Sync: " + msg
@@ -417,10 +417,10 @@ func (d *syncDetails) refresh() {
 		lines = append(lines, msg)
 	}
 	if v.act.Phase == app.SyncOffline || v.act.Phase == app.SyncFailing {
-		lines = append(lines, "Next attempt at "+clock(v.act.RetryAt, u.loc)+", or now with Sync now.")
+		lines = append(lines, "Next attempt at "+u.display().Clock(v.act.RetryAt, u.loc)+", or now with Sync now.")
 	}
 	setText(d.detail, strings.Join(lines, "\n"))
-	text = refusedText(st.Rejections, u.loc)
+	text = refusedText(st.Rejections, u.loc, u.display())
 	if w := deferredText(st.Deferred); w != "" {
 		text = w + "\n\n" + text
 	}
@@ -443,7 +443,7 @@ func deferredText(ds []app.SyncDeferred) string {
 
 // refusedText lists the changes the server refused, newest first, with the reason and
 // what happened to the data.
-func refusedText(rs []app.SyncRejection, loc *time.Location) string {
+func refusedText(rs []app.SyncRejection, loc *time.Location, d app.Display) string {
 	refused := 0
 	for _, r := range rs {
 		if r.Reason != app.RejectNotApplied {
@@ -462,14 +462,14 @@ func refusedText(rs []app.SyncRejection, loc *time.Location) string {
 		if r.Reason == app.RejectNotApplied {
 			fmt.Fprintf(&b, "\n• %s, a %s from the server: %s.\n  Set aside when this device pulled everything again; "+
 				"this computer's data stayed as it was, and the next pulls bring it again if you may still see it.\n",
-				clock(r.At, loc), what, strings.TrimSuffix(r.Message, "."))
+				d.Clock(r.At, loc), what, strings.TrimSuffix(r.Message, "."))
 			continue
 		}
 		kept := "Your " + what + " stays on this device as you left it; the server kept its own version, which replaces it here when it next changes there."
 		if r.Op == app.OpDelete {
 			kept = "The " + what + " is deleted on this device only; the server still has it."
 		}
-		fmt.Fprintf(&b, "\n• %s, %s %s: %s (%s).\n  %s\n", clock(r.At, loc), verb(r.Op), what, strings.TrimSuffix(r.Message, "."), r.Reason, kept)
+		fmt.Fprintf(&b, "\n• %s, %s %s: %s (%s).\n  %s\n", d.Clock(r.At, loc), verb(r.Op), what, strings.TrimSuffix(r.Message, "."), r.Reason, kept)
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -23,14 +23,14 @@ func (u *UI) loadConflicts(show func(string)) {
 	if w == nil {
 		return
 	}
-	a := u.actor
+	a, d := u.actor, u.display()
 	u.wg.Add(1)
 	go func() {
 		defer u.wg.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), conflictsBudget)
 		defer cancel()
 		cs, err := w.Conflicts(ctx, a, conflictsShown)
-		text := conflictsText(cs, u.loc, a.Role.Can(app.PermEntriesReadAll))
+		text := conflictsText(cs, u.loc, d, a.Role.Can(app.PermEntriesReadAll))
 		if err != nil {
 			text = "Edits that lost to a later one are listed by the team server, which cannot be asked now: " +
 				strings.TrimSuffix(syncErrorShort(err), ".") + "."
@@ -42,7 +42,7 @@ func (u *UI) loadConflicts(show func(string)) {
 // conflictsText lists conflicts, newest first: when, which field of what, the value that
 // lost and the value kept. everyone says the list holds the organization's (a manager's)
 // rather than the user's own.
-func conflictsText(cs []app.SyncConflict, loc *time.Location, everyone bool) string {
+func conflictsText(cs []app.SyncConflict, loc *time.Location, d app.Display, everyone bool) string {
 	whose := "Your edits"
 	if everyone {
 		whose = "Edits"
@@ -53,7 +53,7 @@ func conflictsText(cs []app.SyncConflict, loc *time.Location, everyone bool) str
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s that lost to a later edit of the same field (the later one wins; the server keeps the earlier value):\n", whose)
 	for _, c := range cs {
-		fmt.Fprintf(&b, "\n• %s, a %s's %s (%s…): %s was replaced by %s.", c.At.In(loc).Format("Mon 2 Jan 15:04"), entityName(c.Entity),
+		fmt.Fprintf(&b, "\n• %s, a %s's %s (%s…): %s was replaced by %s.", c.At.In(loc).Format("Mon 2 Jan ")+d.Clock(c.At, loc), entityName(c.Entity),
 			strings.ReplaceAll(c.Field, "_", " "), c.EntityID.String()[:8], conflictValue(c.Lost), conflictValue(c.Kept))
 	}
 	if len(cs) == conflictsShown {

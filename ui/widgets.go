@@ -327,8 +327,6 @@ func (u *UI) showError(err error) {
 // duration formats seconds as h:mm:ss.
 func duration(secs int64) string { return app.FormatDuration(time.Duration(secs) * time.Second) }
 
-// clock formats an instant as a time of day in loc.
-func clock(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04") }
 
 // dayTitle names a date for a list header: "Today", "Yesterday", or "Monday, 23 Nov".
 func dayTitle(date, today string, loc *time.Location) string {
