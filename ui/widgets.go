@@ -327,7 +327,6 @@ func (u *UI) showError(err error) {
 // duration formats seconds as h:mm:ss.
 func duration(secs int64) string { return app.FormatDuration(time.Duration(secs) * time.Second) }
 
-
 // dayTitle names a date for a list header: "Today", "Yesterday", or "Monday, 23 Nov".
 func dayTitle(date, today string, loc *time.Location) string {
 	d, err := time.ParseInLocation(app.DateLayout, date, loc)
