@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -270,7 +269,7 @@ func (s *reportsScreen) exportTo(k exportKind, path string, done func(error)) {
 			doc.Entries, doc.AsOf, err = detailedEntries(ctx, u.svc, a, q)
 		}
 		if err == nil {
-			err = writeFile(path, func(w io.Writer) error { return writeExport(k.format, w, doc) })
+			err = export.WriteFile(k.format, path, doc)
 		}
 		return func() {
 			if err != nil {
@@ -285,48 +284,6 @@ func (s *reportsScreen) exportTo(k exportKind, path string, done func(error)) {
 			done(nil)
 		}, nil
 	})
-}
-
-// writeFile writes path through a temporary file in the same folder, renamed into place
-// once written and synced.
-func writeFile(path string, write func(io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	err = write(f)
-	if err == nil {
-		err = f.Sync()
-	}
-	err = errors.Join(err, f.Close())
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
-
-// writeExport writes doc in format f.
-func writeExport(f export.Format, w io.Writer, doc export.Document) error {
-	switch f {
-	case export.CSV:
-		return export.WriteCSV(w, doc)
-	case export.XLSX:
-		return export.WriteXLSX(w, doc)
-	case export.PDF:
-		return export.WritePDF(w, doc)
-	case export.JSON:
-		return export.WriteJSON(w, doc)
-	case export.ICS:
-		return export.WriteICS(w, doc)
-	}
-	return fmt.Errorf("no writer for %q", f)
 }
 
 // detailedEntries reads every page of a detailed report.

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -252,33 +250,17 @@ func (c *cli) writeTable(table func(io.Writer)) error {
 // writeExport writes doc in format f to path, or to stdout when path is empty (JSON then
 // goes through printJSON, which keeps terminal controls out).
 func (c *cli) writeExport(f export.Format, path string, doc export.Document) error {
-	write := map[export.Format]func(io.Writer, export.Document) error{
-		export.CSV: export.WriteCSV, export.JSON: export.WriteJSON, export.ICS: export.WriteICS, export.XLSX: export.WriteXLSX, export.PDF: export.WritePDF,
-	}[f]
 	if path == "" {
 		if f == export.JSON {
 			return c.printJSON(export.JSONValue(doc))
 		}
-		if err := write(c.stdout, doc); err != nil {
+		if err := export.Write(f, c.stdout, doc); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
 		return nil
 	}
-	// Write next to the target and rename, so a failed export leaves no half a file.
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
+	if err := export.WriteFile(f, path, doc); err != nil {
 		return fmt.Errorf("report: %w", err)
-	}
-	err = write(tmp, doc)
-	err = errors.Join(err, tmp.Close())
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return errors.Join(fmt.Errorf("report: %w", err), os.Remove(tmp.Name()))
 	}
 	c.note("wrote %s\n", path)
 	return nil
