@@ -58,6 +58,43 @@ func (d Display) format(n int64) string {
 	return fmt.Sprintf("%d.%02d", n/100, n%100)
 }
 
+// Shares splits one cell's figure among its parts (the entries of one project on one day,
+// given by their seconds): each part gets its share of the cell's units (minutes, or
+// hundredths of an hour) by largest remainder, so the parts add up to the cell as Total
+// shows it (two entries of 20 min 30 s: 0.34 and 0.34 for the cell's 41 minutes, 0.68).
+func (d Display) Shares(secs []int64) []string {
+	var total int64
+	for _, s := range secs {
+		total += max(s, 0)
+	}
+	units := d.unit(WholeMinutes(total))
+	out := make([]string, len(secs))
+	share := make([]int64, len(secs))
+	left := units
+	for i, s := range secs {
+		if total > 0 {
+			share[i] = units * max(s, 0) / total
+		}
+		left -= share[i]
+	}
+	for ; left > 0; left-- { // the largest remainders take what flooring left over
+		best, bestRem := -1, int64(-1)
+		for i, s := range secs {
+			if rem := units * max(s, 0) % max(total, 1); rem > bestRem && share[i] == units*max(s, 0)/max(total, 1) {
+				best, bestRem = i, rem
+			}
+		}
+		if best < 0 {
+			break
+		}
+		share[best]++
+	}
+	for i := range secs {
+		out[i] = d.format(share[i])
+	}
+	return out
+}
+
 // Total renders the cells dated from..to (inclusive) as the sum of each cell as shown.
 func (d Display) Total(c Cells, from, to string) string {
 	var n int64

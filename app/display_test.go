@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -74,6 +75,26 @@ func TestDisplaySheetAddsUp(t *testing.T) {
 		}
 		if got := tc.d.Sum(20, 20, 20); got != tc.cellsTotal {
 			t.Errorf("%+v: Sum = %s, want %s", tc.d, got, tc.cellsTotal)
+		}
+	}
+}
+
+// TestDisplayShares: a cell's figure shared among its parts adds up to the cell as shown.
+func TestDisplayShares(t *testing.T) {
+	dec := app.Display{Decimal: true}
+	for _, c := range []struct {
+		d    app.Display
+		secs []int64
+		want []string
+	}{
+		{dec, []int64{1230, 1230}, []string{"0.34", "0.34"}},               // 41 min: 0.68
+		{dec, []int64{1200, 1200, 1200}, []string{"0.34", "0.33", "0.33"}}, // 60 min: 1.00
+		{dec, []int64{3000, 600}, []string{"0.83", "0.17"}},                // 60 min: 1.00
+		{dec, []int64{0, 0}, []string{"0.00", "0.00"}},
+		{app.Display{}, []int64{90, 90}, []string{"0:02", "0:01"}}, // 3 min: 0:03
+	} {
+		if got := c.d.Shares(c.secs); !slices.Equal(got, c.want) {
+			t.Errorf("Shares(%v) = %v, want %v", c.secs, got, c.want)
 		}
 	}
 }

@@ -119,9 +119,10 @@ func TestDisplayDecimal(t *testing.T) {
 	}
 }
 
-// TestDisplayDecimalEntryRows: in decimal hours the entries list shows each row as its
-// whole minutes in hundredths of an hour, and the day's and the list's totals as the sum of
-// the rows shown (20 min 30 s twice: 0.33 + 0.33 = 0.66, where 41 minutes would read 0.68).
+// TestDisplayDecimalEntryRows: in decimal hours the entries list shows each row as its share
+// of its project's time that day, so rows, the day, the list and the timer's Today all agree:
+// two entries of 20 min 30 s are 0.34 and 0.34 of the day's 41 minutes, 0.68 (each rounded
+// alone they would read 0.33 and 0.33 under a Today of 0.68).
 func TestDisplayDecimalEntryRows(t *testing.T) {
 	h := newHarness(t, harnessOpts{workspace: true}) // Monday 23 November, 10:00 in Berlin
 	berlin, _ := time.LoadLocation("Europe/Berlin")
@@ -133,14 +134,18 @@ func TestDisplayDecimalEntryRows(t *testing.T) {
 		t.Fatalf("h:mm:ss rows and day total not shown in %q", got)
 	}
 	setDisplay(h, func(s *settingsScreen) *widget.Select { return s.durationSel }, durationChoices[1])
+	h.external()
 	h.u.show(1)
 	h.wait()
 	got := shownLabels(h)
-	if !slices.Contains(got, "0.33") || !slices.Contains(got, "0.66") || slices.Contains(got, "0.68") || slices.Contains(got, "0:20:30") {
-		t.Errorf("decimal rows (0.33 twice) and the day's 0.66 not shown in %q", got)
+	if !slices.Contains(got, "0.34") || !slices.Contains(got, "0.68") || slices.Contains(got, "0.33") || slices.Contains(got, "0:20:30") {
+		t.Errorf("decimal rows (0.34 twice) and the day's 0.68 not shown in %q", got)
 	}
-	if total := h.u.entries.total.Text; !strings.HasSuffix(total, "· 0.66") {
-		t.Errorf("the list's total %q, want the rows' 0.66", total)
+	if total := h.u.entries.total.Text; !strings.HasSuffix(total, "· 0.68") {
+		t.Errorf("the list's total %q, want 0.68", total)
+	}
+	if today := h.u.timer.today.Text; today != "0.68" {
+		t.Errorf("the timer's Today %q, want 0.68 as the rows", today)
 	}
 }
 

@@ -36,16 +36,19 @@ type listItem struct {
 	date   string
 	title  string
 	total  int64
-	// mins are a header's entries' whole minutes, which its total adds up in decimal hours.
-	mins  []int64
-	entry app.DayEntry
+	// mins are a header's cells' whole minutes (each project's time that day), which its
+	// total adds up in decimal hours as the timer's Today and the timesheet do.
+	mins []int64
+	// decimal is an entry's share of its cell in decimal hours (app.Display.Shares).
+	decimal string
+	entry   app.DayEntry
 }
 
 // rowDuration is an entry row's time as Settings asks: h:mm:ss (its seconds add up to its
-// day's exactly), or decimal hours of its whole minutes.
-func rowDuration(d app.Display, secs int64) string {
+// day's exactly), or in decimal hours its share of its project's time that day.
+func rowDuration(d app.Display, secs int64, decimal string) string {
 	if d.Decimal {
-		return d.Seconds(secs)
+		return decimal
 	}
 	return duration(secs)
 }
@@ -250,7 +253,7 @@ func (l *entryList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	} else {
 		r.cont.Enable()
 		r.dur.Importance = widget.MediumImportance
-		r.dur.Text = rowDuration(u.display(), e.Seconds)
+		r.dur.Text = rowDuration(u.display(), e.Seconds, it.decimal)
 	}
 	r.dur.Refresh()
 }
@@ -283,15 +286,37 @@ func (l *entryList) set(days []app.LogDay, today string) {
 	l.items = l.items[:0]
 	for _, d := range days {
 		var entries []listItem
-		var mins []int64
 		total := d.TotalSeconds
+		// The day's cells: each project's entries, whose decimal figures share the cell's.
+		cells := map[uuid.UUID][]int{}
+		var order []uuid.UUID
 		for _, e := range d.Entries {
 			if e.ID == hidden {
 				total -= e.Seconds
 				continue
 			}
+			key := uuid.Nil
+			if e.ProjectID != nil {
+				key = *e.ProjectID
+			}
+			if _, ok := cells[key]; !ok {
+				order = append(order, key)
+			}
+			cells[key] = append(cells[key], len(entries))
 			entries = append(entries, listItem{entry: e, date: d.Date})
-			mins = append(mins, app.WholeMinutes(e.Seconds))
+		}
+		var mins []int64
+		for _, key := range order {
+			var secs []int64
+			var sum int64
+			for _, i := range cells[key] {
+				secs = append(secs, entries[i].entry.Seconds)
+				sum += entries[i].entry.Seconds
+			}
+			for j, text := range (app.Display{Decimal: true}).Shares(secs) {
+				entries[cells[key][j]].decimal = text
+			}
+			mins = append(mins, app.WholeMinutes(sum))
 		}
 		if len(entries) == 0 {
 			continue
