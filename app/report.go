@@ -260,9 +260,7 @@ func (s *Service) reportFilter(ctx context.Context, a Actor, fromDate, toDate, t
 func (s *Service) readPriced(ctx context.Context, a Actor, f *ReportFilter, fn func(Tx) error) error {
 	return s.store.Read(ctx, func(tx Tx) error {
 		var err error
-		// One member's report needs only the rates that can price that member's entries:
-		// fewer rows to read, and fewer cases for the store to weigh on every entry.
-		if f.Rates, err = tx.Rates().List(ctx, a.Scope(), RateFilter{AppliesTo: f.UserID}); err != nil {
+		if f.Rates, err = s.pricingRates(ctx, tx, a.Scope(), f.UserID); err != nil {
 			return fmt.Errorf("rates: %w", err)
 		}
 		return fn(tx)
