@@ -12,8 +12,8 @@ const maxRateCaches = 1024
 
 // rateCache keeps each organization's live rates beside the version they were read at
 // (Rates.Version). Every report prices its entries, and reading an organization's rates
-// cost a member's week report a tenth of its time, where reading their version costs a
-// few rows of an index. A hit needs the version the report's own read sees to equal the
+// cost a member's week report a tenth of its time (every column of every rate, sorted),
+// where their version is one small aggregate. A hit needs the version the report's own read sees to equal the
 // one kept, so the rates used are those of the report's snapshot whatever another
 // instance sharing the store wrote, and nothing else invalidates. Kept lists are shared:
 // no one may change them.
@@ -60,7 +60,11 @@ func (s *Service) pricingRates(ctx context.Context, tx Tx, sc Scope, user *uuid.
 		if all, err = tx.Rates().List(ctx, sc, RateFilter{}); err != nil {
 			return nil, err
 		}
-		s.rates.put(sc, v, all)
+		// A read inside a unit of work (PostgreSQL's READ COMMITTED) may see a write
+		// commit between the two statements: keep only a list the version vouches for.
+		if again, err := tx.Rates().Version(ctx, sc); err == nil && again == v {
+			s.rates.put(sc, v, all)
+		}
 	}
 	if user == nil {
 		return all, nil
