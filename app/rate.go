@@ -94,7 +94,18 @@ type Rates interface {
 	List(ctx context.Context, s Scope, f RateFilter) ([]Rate, error)
 	Insert(ctx context.Context, s Scope, r Rate) error
 	Update(ctx context.Context, s Scope, r Rate, prevVersion int64) error
+	// Version is what every write of s.OrgID's rates changes (Insert, Update, deletes,
+	// tombstones purged): two reads that see the same version see the same rates, in
+	// whichever instance sharing the store they run, so rates kept beside the version they
+	// were read at (rateCache) need no other invalidation.
+	Version(ctx context.Context, s Scope) (RatesVersion, error)
 }
+
+// RatesVersion is an organization's rate rows, tombstones included, counted, and the
+// highest server version among them. Every write stamps its row with a server version
+// above every earlier one, so a write raises Max, and a purge, which only deletes, lowers
+// Rows.
+type RatesVersion struct{ Rows, Max int64 }
 
 // MaxRates bounds an organization's live rates: reports price entries with all of them.
 const MaxRates = 1000

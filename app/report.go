@@ -260,9 +260,7 @@ func (s *Service) reportFilter(ctx context.Context, a Actor, fromDate, toDate, t
 func (s *Service) readPriced(ctx context.Context, a Actor, f *ReportFilter, fn func(Tx) error) error {
 	return s.store.Read(ctx, func(tx Tx) error {
 		var err error
-		// One member's report needs only the rates that can price that member's entries:
-		// fewer rows to read, and fewer cases for the store to weigh on every entry.
-		if f.Rates, err = tx.Rates().List(ctx, a.Scope(), RateFilter{AppliesTo: f.UserID}); err != nil {
+		if f.Rates, err = s.pricingRates(ctx, tx, a.Scope(), f.UserID); err != nil {
 			return fmt.Errorf("rates: %w", err)
 		}
 		return fn(tx)
@@ -351,6 +349,10 @@ func (s *Service) Report(ctx context.Context, a Actor, q ReportQuery) (Report, e
 		if cells, err = tx.Reports().Summary(ctx, a.Scope(), f, dims, periods); err != nil || !q.Shown {
 			return err
 		}
+		if rowsAreCells(dims, period, f) {
+			shown = cells
+			return nil
+		}
 		// The cells, in the same snapshot as the rows they add up to.
 		shown, err = tx.Reports().Summary(ctx, a.Scope(), f, ReportCellDims(dims), days)
 		return err
@@ -380,6 +382,22 @@ func (s *Service) Report(ctx context.Context, a Actor, q ReportQuery) (Report, e
 	}
 	sortReportRows(out.Rows)
 	return out, nil
+}
+
+// rowsAreCells reports whether a report's rows are its cells already: rows by day whose
+// dimensions lack only those of ReportCellDims the filter pins to one value (a member's
+// own week by project: one user). Then a cell sums what its row sums, and the store need
+// not sum it again.
+func rowsAreCells(dims []ReportDim, period ReportGroup, f ReportFilter) bool {
+	if period != GroupDay {
+		return false
+	}
+	for _, d := range ReportCellDims(dims)[len(dims):] {
+		if !(d == DimUser && f.UserID != nil || d == DimProject && f.ProjectID != nil) {
+			return false
+		}
+	}
+	return true
 }
 
 // fillCells gives each row the whole minutes of its cells: the cells summed per day over

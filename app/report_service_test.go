@@ -1,11 +1,14 @@
 package app_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/stinthq/stint/app"
 )
@@ -208,5 +211,88 @@ func TestReportMinutesFollowTheCells(t *testing.T) {
 	r := must[app.Report](t)(e.svc.Report(e.ctx, owner, app.ReportQuery{From: "2026-11-16", To: "2026-11-22", Group: []app.ReportGroup{"user"}}))
 	if len(r.Rows) != 1 || r.Rows[0].Cells != nil || r.Rows[0].Minutes() != 101 {
 		t.Errorf("API report rows %+v", r.Rows)
+	}
+}
+
+// summaryCountingStore counts the summaries its reads sum.
+type summaryCountingStore struct {
+	app.Store
+	summaries *int
+}
+
+func (s summaryCountingStore) Read(ctx context.Context, fn func(app.Tx) error) error {
+	return s.Store.Read(ctx, func(tx app.Tx) error { return fn(summaryCountingTx{tx, s.summaries}) })
+}
+
+type summaryCountingTx struct {
+	app.Tx
+	summaries *int
+}
+
+func (t summaryCountingTx) Reports() app.Reports {
+	return summaryCountingReports{t.Tx.Reports(), t.summaries}
+}
+
+type summaryCountingReports struct {
+	app.Reports
+	summaries *int
+}
+
+func (r summaryCountingReports) Summary(ctx context.Context, s app.Scope, f app.ReportFilter, dims []app.ReportDim, periods []app.Period) ([]app.ReportCell, error) {
+	*r.summaries++
+	return r.Reports.Summary(ctx, s, f, dims, periods)
+}
+
+// TestReportRowsAreCellsSummedOnce: a report shown to a person needs its cells (one
+// project's time of one person on one day); when its rows are those cells already (by
+// project and day for one user) the store sums once, and the minutes are the same.
+func TestReportRowsAreCellsSummedOnce(t *testing.T) {
+	e := newEnv(t)
+	var summaries int
+	svc := app.New(summaryCountingStore{e.st, &summaries}, app.Options{Clock: e.clock, Hasher: fastHasher, NodeID: "count"})
+	owner, _ := e.signup()
+	member := e.member(owner, app.RoleMember)
+	berlin := mustLoc(t, "Europe/Berlin")
+	e.clock.Set(time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC))
+	web := must[app.Project](t)(e.svc.CreateProject(e.ctx, owner, app.ProjectInput{Name: "Web"}))
+	for _, who := range []app.Actor{owner, member} {
+		for _, d := range []int{16, 17} {
+			start := time.Date(2026, 11, d, 9, 0, 0, 0, berlin)
+			stop := start.Add(40*time.Minute + 30*time.Second)
+			must[app.TimeEntry](t)(e.svc.CreateTimeEntry(e.ctx, who, app.TimeEntryInput{ProjectID: &web.ID, StartedAt: start, StoppedAt: &stop}))
+		}
+	}
+	cases := []struct {
+		name      string
+		who       app.Actor
+		user      *uuid.UUID
+		project   *uuid.UUID
+		group     []app.ReportGroup
+		summaries int
+		minutes   int64
+	}{
+		{"a member's own days by project", member, nil, nil, []app.ReportGroup{"project", app.GroupDay}, 1, 80},
+		{"one user's days by project", owner, &member.UserID, nil, []app.ReportGroup{"project", app.GroupDay}, 1, 80},
+		{"one project's days by user", owner, nil, &web.ID, []app.ReportGroup{"user", app.GroupDay}, 1, 160},
+		{"everyone's days by project", owner, nil, nil, []app.ReportGroup{"project", app.GroupDay}, 2, 160},
+		{"one user's weeks by project", owner, &member.UserID, nil, []app.ReportGroup{"project", app.GroupWeek}, 2, 80},
+		{"one user's days", owner, &member.UserID, nil, []app.ReportGroup{app.GroupDay}, 2, 80},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			summaries = 0
+			r := must[app.Report](t)(svc.Report(e.ctx, c.who, app.ReportQuery{From: "2026-11-16", To: "2026-11-22", UserID: c.user,
+				ProjectID: c.project, Group: c.group, Shown: true}))
+			var minutes int64
+			for _, row := range r.Rows {
+				if row.Cells == nil {
+					t.Errorf("row %+v has no cells", row)
+				}
+				minutes += row.Minutes()
+			}
+			if summaries != c.summaries || minutes != c.minutes {
+				t.Errorf("%d summaries, %d minutes; want %d and %d", summaries, minutes, c.summaries, c.minutes)
+			}
+		})
 	}
 }

@@ -23,6 +23,8 @@ type Service struct {
 	notifier *syncNotifier
 	// principals are Authenticate's recent lookups (app/principals.go).
 	principals principals
+	// rates are organizations' rates as last read, by version (app/ratecache.go).
+	rates rateCache
 	// zones are users' time zones as last read, for writeAssuming.
 	zones userZones
 	decoy struct {

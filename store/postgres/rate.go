@@ -48,6 +48,16 @@ func (s rates) List(ctx context.Context, sc app.Scope, f app.RateFilter) ([]app.
 	return queryList(ctx, s.d, sc.TenantID, "list rates", 0, scanRate, query+` ORDER BY effective_from, id`, args...)
 }
 
+func (s rates) Version(ctx context.Context, sc app.Scope) (app.RatesVersion, error) {
+	var v app.RatesVersion
+	err := s.d.queryRow(ctx, sc.TenantID, `SELECT count(*), coalesce(max(server_version), 0) FROM rates WHERE tenant_id = ? AND organization_id = ?`,
+		sc.TenantID, sc.OrgID).Scan(&v.Rows, &v.Max)
+	if err != nil {
+		return v, fmt.Errorf("rates version: %w", err)
+	}
+	return v, nil
+}
+
 func (s rates) Insert(ctx context.Context, sc app.Scope, r app.Rate) error {
 	if r.TenantID != sc.TenantID || r.OrganizationID != sc.OrgID {
 		return fmt.Errorf("insert rate: scope mismatch: %w", app.ErrNotFound)

@@ -29,6 +29,28 @@ func testRates(t *testing.T, st app.Store) {
 		rate(103, nil, nil, &w.project.ID, 8000, from.Add(time.Hour)),
 		rate(104, &w.user.ID, nil, &w.project.ID, 9000, from),
 	}
+	// version reads the organization's rates version; every write below must change it.
+	version := func() app.RatesVersion {
+		t.Helper()
+		var v app.RatesVersion
+		read(t, st, func(tx app.Tx) error {
+			var err error
+			v, err = tx.Rates().Version(ctx, w.sc)
+			return err
+		})
+		return v
+	}
+	versions := []app.RatesVersion{version()}
+	changed := func(what string) {
+		t.Helper()
+		v := version()
+		for _, old := range versions {
+			if v == old {
+				t.Errorf("rates version after %s: %+v, as it was before (%+v)", what, v, versions)
+			}
+		}
+		versions = append(versions, v)
+	}
 	write(t, st, func(tx app.Tx) error {
 		for _, r := range rs {
 			if err := tx.Rates().Insert(ctx, w.sc, r); err != nil {
@@ -37,6 +59,8 @@ func testRates(t *testing.T, st app.Store) {
 		}
 		return nil
 	})
+	changed("inserts")
+	same(t, "rates version read again", version(), versions[len(versions)-1])
 	// A second live rate of one key from the same instant is refused.
 	err := st.Write(ctx, func(tx app.Tx) error { return tx.Rates().Insert(ctx, w.sc, rate(105, &w.user.ID, nil, nil, 1, from)) })
 	if !errors.Is(err, app.ErrConflict) {
@@ -64,12 +88,23 @@ func testRates(t *testing.T, st app.Store) {
 	// Deleting takes the rate out of lists and frees its key and instant.
 	gone := rs[1]
 	gone.Version, gone.DeletedAt = 2, ptr(base)
+	write(t, st, func(tx app.Tx) error { return tx.Rates().Update(ctx, w.sc, gone, 1) })
+	changed("a delete")
 	write(t, st, func(tx app.Tx) error {
-		if err := tx.Rates().Update(ctx, w.sc, gone, 1); err != nil {
-			return err
-		}
 		return tx.Rates().Insert(ctx, w.sc, rate(106, &w.user.ID, nil, nil, 6500, from))
 	})
+	changed("an insert")
+	changedRate := rs[0]
+	changedRate.Version, changedRate.Hourly.Minor = 2, 5100
+	write(t, st, func(tx app.Tx) error { return tx.Rates().Update(ctx, w.sc, changedRate, 1) })
+	changed("an update")
+	// The other organization's rates have their own version.
+	write(t, st, func(tx app.Tx) error {
+		r := rate(107, nil, nil, nil, 1, from)
+		r.OrganizationID = w.sc2.OrgID
+		return tx.Rates().Insert(ctx, w.sc2, r)
+	})
+	same(t, "rates version after another organization's insert", version(), versions[len(versions)-1])
 	err = st.Write(ctx, func(tx app.Tx) error { return tx.Rates().Update(ctx, w.sc, gone, 1) })
 	same(t, "an update of a stale version", errors.Is(err, app.ErrPrecondition), true)
 	read(t, st, func(tx app.Tx) error {
