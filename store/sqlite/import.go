@@ -175,8 +175,8 @@ const (
 // importSQL is the text of the entries' and the audit rows' INSERTs for a chunk of n rows
 // (a power of two up to importChunk) that share their common values (sharesValues). Values
 // every row of a chunk shares are bound once, by number, instead of once a row: binding
-// (a C copy of each blob and text, and database/sql's conversion of each argument) was a
-// fifth of the import's writing.
+// (a C copy of each blob and text, and database/sql's conversion of each argument) was
+// about a sixth of the import's writing.
 type importSQL struct{ entries, audit string }
 
 // importSQLs holds importSQL by chunk length, built once; it is never written after init.
@@ -210,8 +210,8 @@ var importSQLs = func() map[int]importSQL {
 }()
 
 // sharesValues reports whether the rows share what importSQL binds once: as an import
-// writes them, stamped in one transaction by one actor. Rows that do not go in as written
-// out (insertChunkEach).
+// writes them, stamped in one transaction by one actor. Rows that do not go in with every
+// value bound for its row (insertEach).
 func sharesValues(rows []app.ImportedEntry) bool {
 	e0, a0 := rows[0].Entry, rows[0].Audit
 	for _, r := range rows {
@@ -227,7 +227,7 @@ func sharesValues(rows []app.ImportedEntry) bool {
 
 func sameID(a, b *uuid.UUID) bool { return a == b || (a != nil && b != nil && *a == *b) }
 
-// stamp takes the next n+changes values of the tenant's change counter and returns the first.
+// stamp takes the next n values of the tenant's change counter and returns the first.
 func (s imports) stamp(ctx context.Context, sc app.Scope, n int) (int64, error) {
 	var last int64
 	err := s.q.QueryRowContext(ctx, `UPDATE tenants SET change_seq = (SELECT max(change_seq) FROM tenants) + ? WHERE id = ? RETURNING change_seq`,
