@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -28,5 +29,22 @@ func TestTimeOrderedID(t *testing.T) {
 	}
 	if later := timeOrdered(start.Add(time.Millisecond), importKey(tenant, "time_entry", "row 0")); later.String() <= a.String() {
 		t.Errorf("a later start sorts first: %v <= %v", later, a)
+	}
+}
+
+// importKey is uuid.NewSHA1 over the kind and the parts joined by zero bytes: ids an
+// earlier version derived stay the ids of the same rows, short parts or long.
+func TestImportKeyIsNewSHA1(t *testing.T) {
+	tenant := uuid.MustParse("01a21f5e-fb7c-740b-b22d-1177884d738d")
+	long := strings.Repeat("Überstunden ", 40)
+	for _, parts := range [][]string{{}, {""}, {"a", "", "b"}, {"org", "ada@example.com"}, {long, "x"}, {"\x00", "ü"}} {
+		got := importKey(tenant, "time_entry", parts...)
+		want := uuid.NewSHA1(tenant, []byte("time_entry"+strings.Join(append([]string{""}, parts...), "\x00")))
+		if len(parts) == 0 {
+			want = uuid.NewSHA1(tenant, []byte("time_entry"))
+		}
+		if got != want {
+			t.Errorf("importKey(%q) = %v, want %v", parts, got, want)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -98,5 +99,40 @@ func TestImportOutbox(t *testing.T) {
 				t.Errorf("outbox: %d entries and %d projects, audit: %d imports; want %d, 1 and %d", entries, projects, audited, want, len(rows))
 			}
 		})
+	}
+}
+
+// TestImportLongFileProblems: a file long enough for its rows to be placed and checked in
+// two halves side by side reports each problem on its own line, in both halves, and plans
+// every other row, as a short file does.
+func TestImportLongFileProblems(t *testing.T) {
+	e := newEnv(t)
+	owner, _ := e.signup()
+	const n = 9000
+	start := time.Date(2025, 10, 6, 8, 0, 0, 0, time.UTC)
+	var rows []app.ImportRow
+	for i := range n {
+		r := app.ImportRow{Line: i + 2, Description: fmt.Sprintf("row %d", i),
+			Start: start.Add(time.Duration(i) * time.Hour), End: start.Add(time.Duration(i)*time.Hour + 30*time.Minute)}
+		switch i {
+		case 3, 6000:
+			r.End = r.Start.Add(-time.Minute) // ends before it starts
+		case 4499, 4500:
+			r.Description = "bell \a"
+		}
+		rows = append(rows, r)
+	}
+	plan, err := e.svc.Import(e.ctx, owner, app.ImportRequest{Format: "test", Rows: rows, UserID: owner.UserID, DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range plan.Problems {
+		got = append(got, fmt.Sprintf("%d %s", p.Line, p.Message))
+	}
+	want := []string{"5 invalid input: stopped_at: must be after started_at", "4501 invalid input: description: must be text without control characters other than tabs and line breaks",
+		"4502 invalid input: description: must be text without control characters other than tabs and line breaks", "6002 invalid input: stopped_at: must be after started_at"}
+	if plan.Entries != n-4 || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("%d entries, problems:\n%s\nwant %d entries, problems:\n%s", plan.Entries, strings.Join(got, "\n"), n-4, strings.Join(want, "\n"))
 	}
 }

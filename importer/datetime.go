@@ -80,12 +80,15 @@ func parseDate(s string, order dateOrder) (civil, error) {
 	if s == "" {
 		return civil{}, errors.New("no date")
 	}
-	if n, err := strconv.ParseFloat(s, 64); err == nil && strings.Count(s, ".") <= 1 && !strings.ContainsAny(s, "-/+eE") {
-		if n < 20000 || n > 80000 {
-			return civil{}, fmt.Errorf("date %q", s)
+	// The cheap tests first: a failed ParseFloat allocates its error, on every ISO date.
+	if !strings.ContainsAny(s, "-/+eE") && strings.Count(s, ".") <= 1 {
+		if n, err := strconv.ParseFloat(s, 64); err == nil {
+			if n < 20000 || n > 80000 {
+				return civil{}, fmt.Errorf("date %q", s)
+			}
+			t := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(n))
+			return civil{t.Year(), int(t.Month()), t.Day()}, nil
 		}
-		t := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(n))
-		return civil{t.Year(), int(t.Month()), t.Day()}, nil
 	}
 	sep := ""
 	for _, c := range []string{"-", "/", "."} {
@@ -136,11 +139,13 @@ func parseClock(s string) (int, error) {
 	if s == "" {
 		return 0, errors.New("no time")
 	}
-	if f, err := strconv.ParseFloat(s, 64); err == nil && !strings.Contains(s, ":") {
-		if f < 0 || f >= 1 {
-			return 0, fmt.Errorf("time %q", s)
+	if !strings.Contains(s, ":") {
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
+			if f < 0 || f >= 1 {
+				return 0, fmt.Errorf("time %q", s)
+			}
+			return int(math.Round(f * 86400)), nil
 		}
-		return int(math.Round(f * 86400)), nil
 	}
 	up := strings.ToUpper(strings.ReplaceAll(s, ".", ""))
 	pm, am := strings.HasSuffix(up, "PM"), strings.HasSuffix(up, "AM")

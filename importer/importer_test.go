@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -250,5 +252,46 @@ func TestParseFormat(t *testing.T) {
 	}
 	if _, err := importer.ParseFormat("harvest"); err == nil {
 		t.Error("ParseFormat(harvest) did not fail")
+	}
+}
+
+// TestParseLongFile: a file long enough to be read in two halves side by side gives its rows
+// and problems in file order, as a short one does, with each row's own line.
+func TestParseLongFile(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("User,Email,Project,Description,Start date,Start time,End date,End time,Duration\n")
+	const n = 9000
+	bad := map[int]bool{10: true, 4000: true, 4600: true, 8999: true}
+	for i := range n {
+		date := "2026-01-05"
+		if bad[i] {
+			date = "2026-02-30"
+		}
+		// Line i+2 (the header is line 1), the row's number in its description.
+		b.WriteString("Ada,ada@example.com,P,row " + strconv.Itoa(i) + "," + date + ",09:00:00," + date + ",10:00:00,01:00:00\n")
+	}
+	f, err := importer.ParseBytes([]byte(b.String()), importer.Toggl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Rows) != n-len(bad) || len(f.Problems) != len(bad) {
+		t.Fatalf("%d rows and %d problems, want %d and %d", len(f.Rows), len(f.Problems), n-len(bad), len(bad))
+	}
+	i := 0
+	for _, r := range f.Rows {
+		for bad[i] {
+			i++
+		}
+		if r.Line != i+2 || r.Description != "row "+strconv.Itoa(i) {
+			t.Fatalf("row %d: line %d, %q; want line %d, %q", i, r.Line, r.Description, i+2, "row "+strconv.Itoa(i))
+		}
+		i++
+	}
+	var lines []int
+	for _, p := range f.Problems {
+		lines = append(lines, p.Line)
+	}
+	if want := []int{12, 4002, 4602, 9001}; !slices.Equal(lines, want) {
+		t.Errorf("problems on lines %v, want %v", lines, want)
 	}
 }

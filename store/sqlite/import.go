@@ -133,6 +133,17 @@ func (c *importChunkArgs) tags(ids []uuid.UUID) []byte {
 	return c.ids[from:len(c.ids):len(c.ids)]
 }
 
+// hlc appends a stamp's compact form (app.HLCBytes) to the buffer and returns it.
+func (c *importChunkArgs) hlc(stamp string) ([]byte, error) {
+	b, err := app.HLCBytes(stamp)
+	if err != nil {
+		return nil, err
+	}
+	from := len(c.ids)
+	c.ids = append(c.ids, b...)
+	return c.ids[from:len(c.ids):len(c.ids)], nil
+}
+
 func (c *importChunkArgs) nullID(id *uuid.UUID) any {
 	if id == nil {
 		return nil
@@ -141,14 +152,93 @@ func (c *importChunkArgs) nullID(id *uuid.UUID) any {
 }
 
 // reset readies c for the rows of a chunk, with a buffer for every id they bind: up to six
-// an entry besides its tags, five an audit row and four a change-log row.
+// an entry besides its tags, five an audit row and four a change-log row, and two ids' room
+// for the entry's stamp.
 func (c *importChunkArgs) reset(rows []app.ImportedEntry) {
 	size := 0
 	for _, r := range rows {
-		size += 16 * (15 + len(r.Entry.TagIDs))
+		size += 16 * (17 + len(r.Entry.TagIDs))
 	}
 	c.ids = make([]byte, 0, size)
 	c.args = c.args[:0]
+}
+
+// entryShared is how many values an import's entries share within a chunk (tenant,
+// organization, source, version, created, updated: bound once as ?1 to ?6), and entryOwn
+// how many each binds for itself; auditShared and auditOwn the same for their audit rows
+// (tenant, organization, actor, action, entity, time; id and entity id).
+const (
+	entryShared, entryOwn = 6, 12
+	auditShared, auditOwn = 6, 2
+)
+
+// importSQL is the text of the entries' and the audit rows' INSERTs for a chunk of n rows
+// (a power of two up to importChunk) that share their common values (sharesValues). Values
+// every row of a chunk shares are bound once, by number, instead of once a row: binding
+// (a C copy of each blob and text, and database/sql's conversion of each argument) was
+// about a sixth of the import's writing.
+type importSQL struct{ entries, audit string }
+
+// importSQLs holds importSQL by chunk length, built once; it is never written after init.
+// Only the shared values are numbered: a row's own are plain ?, which SQLite numbers on
+// from the highest so far. SQLite finds a numbered parameter's name by walking the list of
+// numbered ones, and the driver asks for every parameter's name when it binds, so numbering
+// a row's own values too makes binding quadratic in the chunk (six times slower).
+var importSQLs = func() map[int]importSQL {
+	rowOf := func(shared, own int) string {
+		var b strings.Builder
+		b.WriteByte('(')
+		for j := range shared {
+			fmt.Fprintf(&b, "?%d, ", j+1)
+		}
+		b.WriteString(strings.TrimSuffix(strings.Repeat("?, ", own), ", "))
+		b.WriteByte(')')
+		return b.String()
+	}
+	entry, audit := rowOf(entryShared, entryOwn), rowOf(auditShared, auditOwn)
+	out := map[int]importSQL{}
+	for n := importChunk; n >= 1; n /= 2 {
+		out[n] = importSQL{
+			entries: `INSERT INTO time_entries (tenant_id, organization_id, source, version, created_at, updated_at,
+		server_version, id, user_id, project_id, task_id, description, started_at, stopped_at, timezone, billable, tag_ids, hlc) VALUES ` +
+				strings.TrimSuffix(strings.Repeat(entry+", ", n), ", "),
+			audit: `INSERT INTO audit_log (tenant_id, organization_id, actor_id, action, entity, at, id, entity_id) VALUES ` +
+				strings.TrimSuffix(strings.Repeat(audit+", ", n), ", "),
+		}
+	}
+	return out
+}()
+
+// sharesValues reports whether the rows share what importSQL binds once: as an import
+// writes them, stamped in one transaction by one actor. Rows that do not go in with every
+// value bound for its row (insertEach).
+func sharesValues(rows []app.ImportedEntry) bool {
+	e0, a0 := rows[0].Entry, rows[0].Audit
+	for _, r := range rows {
+		e, a := r.Entry, r.Audit
+		if e.Source != e0.Source || e.Version != e0.Version || !e.CreatedAt.Equal(e0.CreatedAt) || !e.UpdatedAt.Equal(e0.UpdatedAt) ||
+			e.DeletedAt != nil || !sameID(a.OrganizationID, a0.OrganizationID) || !sameID(a.ActorID, a0.ActorID) ||
+			a.Action != a0.Action || a.Entity != a0.Entity || !a.At.Equal(a0.At) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameID(a, b *uuid.UUID) bool { return a == b || (a != nil && b != nil && *a == *b) }
+
+// stamp takes the next n values of the tenant's change counter and returns the first.
+func (s imports) stamp(ctx context.Context, sc app.Scope, n int) (int64, error) {
+	var last int64
+	err := s.q.QueryRowContext(ctx, `UPDATE tenants SET change_seq = (SELECT max(change_seq) FROM tenants) + ? WHERE id = ? RETURNING change_seq`,
+		n, idBytes(sc.TenantID)).Scan(&last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("insert imported entries: no tenant %s: %w", sc.TenantID, app.ErrNotFound)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("insert imported entries: stamp: %w", mapErr(err))
+	}
+	return last - int64(n) + 1, nil
 }
 
 func (s imports) insertChunk(ctx context.Context, sc app.Scope, rows []app.ImportedEntry, c *importChunkArgs) error {
@@ -159,17 +249,71 @@ func (s imports) insertChunk(ctx context.Context, sc app.Scope, rows []app.Impor
 			changes++
 		}
 	}
-	var last int64
-	err := s.q.QueryRowContext(ctx, `UPDATE tenants SET change_seq = (SELECT max(change_seq) FROM tenants) + ? WHERE id = ? RETURNING change_seq`,
-		n+changes, idBytes(sc.TenantID)).Scan(&last)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("insert imported entries: no tenant %s: %w", sc.TenantID, app.ErrNotFound)
-	}
+	first, err := s.stamp(ctx, sc, n+changes)
 	if err != nil {
-		return fmt.Errorf("insert imported entries: stamp: %w", mapErr(err))
+		return err
 	}
-	first := last - int64(n+changes) + 1
 	c.reset(rows)
+	if sharesValues(rows) {
+		err = s.insertShared(ctx, rows, first, c)
+	} else {
+		err = s.insertEach(ctx, rows, first, c)
+	}
+	if err != nil || changes == 0 {
+		return err
+	}
+	c.args = c.args[:0]
+	seq := first + int64(n)
+	for _, r := range rows {
+		ch := r.Change
+		if ch == nil {
+			continue
+		}
+		enc, ok := app.EncodeFieldStamps(ch.Entity, ch.Fields, ch.HLC)
+		c.args = append(c.args, seq, c.id(ch.ID), c.id(ch.TenantID), c.nullID(ch.OrganizationID), ch.Entity, c.id(ch.EntityID), ch.Op,
+			ch.Version, hlcValue(ch.HLC), us(ch.At), sql.NullString{String: enc, Valid: ok})
+		seq++
+	}
+	if _, err := s.q.ExecContext(ctx, `INSERT INTO change_log (seq, id, tenant_id, organization_id, entity, entity_id, op, version, hlc, at, fields)
+		VALUES `+placeholderRows(changes, 11), c.args...); err != nil {
+		return fmt.Errorf("insert imported entries: change log: %w", mapErr(err))
+	}
+	return nil
+}
+
+// insertShared writes the chunk's entries and audit rows with what they share bound once
+// (importSQL).
+func (s imports) insertShared(ctx context.Context, rows []app.ImportedEntry, first int64, c *importChunkArgs) error {
+	text := importSQLs[len(rows)]
+	e0 := rows[0].Entry
+	c.args = append(c.args, c.id(e0.TenantID), c.id(e0.OrganizationID), e0.Source, e0.Version, us(e0.CreatedAt), us(e0.UpdatedAt))
+	for i, r := range rows {
+		e := r.Entry
+		hlc, err := c.hlc(e.HLC)
+		if err != nil {
+			return fmt.Errorf("insert imported entries: entry %s: %w", e.ID, err)
+		}
+		c.args = append(c.args, first+int64(i), c.id(e.ID), c.id(e.UserID), c.nullID(e.ProjectID), c.nullID(e.TaskID),
+			e.Description, us(e.StartedAt), e.StoppedAt.UnixMicro(), e.Timezone, e.Billable, c.tags(e.TagIDs), hlc)
+	}
+	if _, err := s.q.ExecContext(ctx, text.entries, c.args...); err != nil {
+		return fmt.Errorf("insert imported entries: %w", mapErr(err))
+	}
+	c.args = c.args[:0]
+	a0 := rows[0].Audit
+	c.args = append(c.args, c.id(a0.TenantID), c.nullID(a0.OrganizationID), c.nullID(a0.ActorID), a0.Action, a0.Entity, us(a0.At))
+	for _, r := range rows {
+		c.args = append(c.args, c.id(r.Audit.ID), c.id(r.Audit.EntityID))
+	}
+	if _, err := s.q.ExecContext(ctx, text.audit, c.args...); err != nil {
+		return fmt.Errorf("insert imported entries: audit: %w", mapErr(err))
+	}
+	return nil
+}
+
+// insertEach writes the chunk's entries and audit rows with every value bound for its row.
+func (s imports) insertEach(ctx context.Context, rows []app.ImportedEntry, first int64, c *importChunkArgs) error {
+	n := len(rows)
 	for i, r := range rows {
 		e := r.Entry
 		c.args = append(c.args, first+int64(i), c.id(e.ID), c.id(e.TenantID), c.id(e.OrganizationID), c.id(e.UserID),
@@ -190,25 +334,6 @@ func (s imports) insertChunk(ctx context.Context, sc app.Scope, rows []app.Impor
 	if _, err := s.q.ExecContext(ctx, `INSERT INTO audit_log (id, tenant_id, organization_id, actor_id, action, entity, entity_id, at)
 		VALUES `+placeholderRows(n, 8), c.args...); err != nil {
 		return fmt.Errorf("insert imported entries: audit: %w", mapErr(err))
-	}
-	if changes == 0 {
-		return nil
-	}
-	c.args = c.args[:0]
-	seq := first + int64(n)
-	for _, r := range rows {
-		ch := r.Change
-		if ch == nil {
-			continue
-		}
-		enc, ok := app.EncodeFieldStamps(ch.Entity, ch.Fields, ch.HLC)
-		c.args = append(c.args, seq, c.id(ch.ID), c.id(ch.TenantID), c.nullID(ch.OrganizationID), ch.Entity, c.id(ch.EntityID), ch.Op,
-			ch.Version, hlcValue(ch.HLC), us(ch.At), sql.NullString{String: enc, Valid: ok})
-		seq++
-	}
-	if _, err := s.q.ExecContext(ctx, `INSERT INTO change_log (seq, id, tenant_id, organization_id, entity, entity_id, op, version, hlc, at, fields)
-		VALUES `+placeholderRows(changes, 11), c.args...); err != nil {
-		return fmt.Errorf("insert imported entries: change log: %w", mapErr(err))
 	}
 	return nil
 }

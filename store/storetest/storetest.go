@@ -51,6 +51,7 @@ func Run(t *testing.T, open Opener) {
 		{"ScreenshotSync", testScreenshotSync},
 		{"ScreenshotSweep", testScreenshotSweep},
 		{"Import", testImport},
+		{"ImportInsertEntries", testImportInsertEntries},
 		{"Rates", testRates},
 		{"ReportAmounts", testReportAmounts},
 		{"Invoices", testInvoices},
