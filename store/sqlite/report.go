@@ -148,7 +148,18 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 			joins += " LEFT JOIN " + tagPositions + " tg"
 		}
 	}
-	cols := "p.i AS pi, min(coalesce(e.stopped_at, ?), p.hi) - max(e.started_at, p.lo) AS micros, " + rateExpr(f.Rates) + " AS rate"
+	rate := rateExpr(f.Rates)
+	if f.UserID == nil {
+		// The whole organization's entries: the clients' rates written per project spare a
+		// lookup of the project of every entry. One member's few entries would not repay
+		// the statement that reads the projects.
+		projectsOf, err := clientProjects(ctx, r.q, sc, f.Rates)
+		if err != nil {
+			return nil, fmt.Errorf("report summary: %w", err)
+		}
+		rate = rateExprOf(f.Rates, projectsOf)
+	}
+	cols := "p.i AS pi, min(coalesce(e.stopped_at, ?), p.hi) - max(e.started_at, p.lo) AS micros, " + rate + " AS rate"
 	for i := range 2 {
 		k := "NULL"
 		if i < len(keys) {
