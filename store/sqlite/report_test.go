@@ -2,7 +2,11 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
+	"reflect"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -73,5 +77,96 @@ func TestSummaryPlan(t *testing.T) {
 				t.Errorf("the entries are not sought in %s:\n%s", tc.index, plan)
 			}
 		})
+	}
+}
+
+// argsRecorder notes the arguments of every query run through it.
+type argsRecorder struct {
+	querier
+	args [][]any
+}
+
+func (a *argsRecorder) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	a.args = append(a.args, args)
+	return a.querier.QueryContext(ctx, query, args...)
+}
+
+// TestSummarySplitsOverTwoReaders pins that the whole organization's summary of many
+// periods in a Read runs half of them on a second reader, with the same cells as one
+// statement over all of them, and that it runs them all itself when the second reader
+// would see another snapshot (a write committed after the Read's began): the halves of
+// one report never mix two states of the data.
+func TestSummarySplitsOverTwoReaders(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("one core: summaries are not split")
+	}
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "stint.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc := app.New(st, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
+	sess, err := svc.Signup(ctx, app.SignupInput{Email: "split@example.com", Password: "split password", Name: "Split", Organization: "Split", Timezone: "UTC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := svc.Authenticate(ctx, sess.Token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := svc.CreateProject(ctx, a, app.ProjectInput{Name: "P", Billable: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	var days []app.Period
+	for d := range 31 {
+		days = append(days, app.Period{Start: from.AddDate(0, 0, d), End: from.AddDate(0, 0, d+1)})
+	}
+	entry := func(start time.Time) {
+		stop := start.Add(90 * time.Minute)
+		if _, err := svc.CreateTimeEntry(ctx, a, app.TimeEntryInput{ProjectID: &p.ID, StartedAt: start, StoppedAt: &stop}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for d := range 31 {
+		entry(from.AddDate(0, 0, d).Add(23 * time.Hour)) // crosses into the next day
+	}
+	f := app.ReportFilter{From: from, To: days[30].End, Now: days[30].End,
+		Rates: []app.Rate{{ID: app.NewID(), Hourly: app.Money{Minor: 9000, Currency: "EUR"}, EffectiveFrom: from, Level: app.RateOrganization}}}
+	dims := []app.ReportDim{app.DimProject}
+
+	tx, err := st.reader.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	whole, err := (&txn{q: cached{cache: st.rstmts, tx: tx}}).Reports().Summary(ctx, a.Scope(), f, dims, days)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(whole) != 31 {
+		t.Fatalf("%d cells, want 31", len(whole))
+	}
+	rec := &argsRecorder{querier: cached{cache: st.rstmts, tx: tx}}
+	split, err := (&txn{q: rec, reads: st}).Reports().Summary(ctx, a.Scope(), f, dims, days)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(split, whole) {
+		t.Errorf("split over two readers:\n got %+v\nwant %+v", split, whole)
+	}
+	if half := periodsJSON(days[:15]); !slices.ContainsFunc(rec.args, func(args []any) bool { return len(args) > 0 && args[0] == half }) {
+		t.Errorf("the Read's own statement did not sum the first half of the periods alone: %v", rec.args)
+	}
+
+	entry(days[30].Start.Add(time.Hour)) // committed after tx's snapshot: not in its report
+	again, err := (&txn{q: cached{cache: st.rstmts, tx: tx}, reads: st}).Reports().Summary(ctx, a.Scope(), f, dims, days)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(again, whole) {
+		t.Errorf("a write after the Read's snapshot shows in its report:\n got %+v\nwant %+v", again, whole)
 	}
 }
