@@ -232,7 +232,12 @@ func summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, rate str
 		if f.UserID != nil {
 			s.add(" AND e.user_id = ?", *f.UserID)
 		}
-		s.add(" AND e.deleted_at IS NULL" + bound + " AND (e.stopped_at IS NULL OR e.stopped_at > p.lo)")
+		// Only pairs that add time: a stopped entry that ends after the period starts (and
+		// started before it ends, the bound) adds min(end, hi) - max(start, lo) >= 0, as no
+		// entry stops before it starts; a running one only when now is past both starts.
+		// So the sums need no test of each pair's time (WHERE micros > 0, which SQLite
+		// pushed into both halves, computing every pair's time twice: a twelfth of a month).
+		s.add(" AND e.deleted_at IS NULL"+bound+" AND (e.stopped_at > p.lo OR (e.stopped_at IS NULL AND ? > max(e.started_at, p.lo)))", us(f.Now))
 		entryFilters(&s, sc, f)
 	}
 	index := " INDEXED BY time_entries_report"
@@ -243,7 +248,9 @@ func summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, rate str
 	part(index, " AND e.started_at >= p.lo - "+day+" AND e.started_at < p.hi")
 	s.add(" UNION ALL ")
 	part(" INDEXED BY time_entries_long", " AND e.started_at < p.lo - "+day+" AND "+longEntryCond)
-	s.add(`), g AS (SELECT pi, k1, k2, sum(micros) AS micros, sum(` + amountOf("micros", "rate") + `) AS amount FROM sel WHERE micros > 0 GROUP BY pi, k1, k2)
+	// HAVING: a group whose pairs add no time at all (entries that stop as they start) has
+	// no cell.
+	s.add(`), g AS (SELECT pi, k1, k2, sum(micros) AS micros, sum(` + amountOf("micros", "rate") + `) AS amount FROM sel GROUP BY pi, k1, k2 HAVING sum(micros) > 0)
 		SELECT g.pi, g.k1, g.k2, g.micros, g.amount`)
 	for i := range 2 {
 		if i < len(tables) {

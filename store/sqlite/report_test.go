@@ -170,3 +170,63 @@ func TestSummarySplitsOverTwoReaders(t *testing.T) {
 		t.Errorf("a write after the Read's snapshot shows in its report:\n got %+v\nwant %+v", again, whole)
 	}
 }
+
+// TestSummaryRunningEntryEndsAtNow pins that a running entry adds its time up to now and
+// nothing to a period after now, also beside other entries of its group there: the
+// statement leaves out the pairs that add no time by their bounds, not by their sums.
+func TestSummaryRunningEntryEndsAtNow(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "stint.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc := app.New(st, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
+	sess, err := svc.Signup(ctx, app.SignupInput{Email: "running@example.com", Password: "running password", Name: "Run", Organization: "Run", Timezone: "UTC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := svc.Authenticate(ctx, sess.Token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := svc.CreateProject(ctx, a, app.ProjectInput{Name: "P"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(d, h int) time.Time { return time.Date(2026, 10, d, h, 0, 0, 0, time.UTC) }
+	stop := day(11, 11)
+	for _, in := range []app.TimeEntryInput{
+		{ProjectID: &p.ID, StartedAt: day(11, 10), StoppedAt: &stop}, // after now, as an entry synced from a clock ahead
+		{ProjectID: &p.ID, StartedAt: day(10, 10)},                   // running
+	} {
+		if _, err := svc.CreateTimeEntry(ctx, a, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var days []app.Period
+	for d := 9; d <= 12; d++ {
+		days = append(days, app.Period{Start: day(d, 0), End: day(d+1, 0)})
+	}
+	f := app.ReportFilter{From: days[0].Start, To: days[3].End, Now: day(10, 12)}
+	for _, split := range []bool{false, true} {
+		var cells []app.ReportCell
+		if err := st.Read(ctx, func(tx app.Tx) error {
+			if !split {
+				tx = &txn{q: tx.(*txn).q}
+			}
+			var err error
+			cells, err = tx.Reports().Summary(ctx, a.Scope(), f, []app.ReportDim{app.DimProject}, days)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		got := map[int]time.Duration{}
+		for _, c := range cells {
+			got[c.Period] += time.Duration(c.Micros) * time.Microsecond
+		}
+		if want := map[int]time.Duration{1: 2 * time.Hour, 2: time.Hour}; !reflect.DeepEqual(got, want) {
+			t.Errorf("split %v: time per day %v, want %v", split, got, want)
+		}
+	}
+}
