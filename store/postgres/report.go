@@ -193,9 +193,13 @@ func summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, periods 
 		if f.UserID != nil {
 			s.add(user, *f.UserID)
 		}
-		s.add(" AND e.deleted_at IS NULL" + bound + " AND (e.stopped_at IS NULL OR e.stopped_at > p.lo)")
+		// Only pairs that add time, by their bounds, as store/sqlite's: a stopped entry that
+		// ends after the period starts (none stops before it starts), a running one when
+		// now is past both starts. A filter on each pair's time (WHERE micros > 0) computed
+		// it twice; a group of pairs of no time at all gets no cell (HAVING).
+		s.add(" AND e.deleted_at IS NULL"+bound+" AND (e.stopped_at > p.lo OR (e.stopped_at IS NULL AND ?::timestamptz > greatest(e.started_at, p.lo)))", ts(f.Now))
 		entryFilters(&s, sc, f)
-		s.add(") y WHERE micros > 0 GROUP BY k1, k2) x")
+		s.add(") y GROUP BY k1, k2 HAVING sum(micros) > 0) x")
 	}
 	part(" AND e.started_at >= p.lo - interval '24 hours' AND e.started_at < p.hi", " AND e.user_id = ?")
 	s.add(" UNION ALL ")

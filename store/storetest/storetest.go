@@ -53,6 +53,7 @@ func Run(t *testing.T, open Opener) {
 		{"Import", testImport},
 		{"Rates", testRates},
 		{"ReportAmounts", testReportAmounts},
+		{"SummaryRunningEntry", testSummaryRunningEntry},
 		{"Invoices", testInvoices},
 		{"InvoiceSync", testInvoiceSync},
 	}
