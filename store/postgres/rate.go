@@ -81,7 +81,13 @@ func (s rates) Update(ctx context.Context, sc app.Scope, r app.Rate, prev int64)
 // store/sqlite's: app.PriceRate as one expression, a CASE per level (most specific first)
 // under COALESCE, the rates' values written in as literals (ids and instants as typed
 // strings, amounts as integers). NULL when the entry is not billable or has no rate.
-func rateExpr(rs []app.Rate) string {
+func rateExpr(rs []app.Rate) string { return rateExprOf(rs, nil) }
+
+// rateExprOf is rateExpr with the clients' rates written per project when projectsOf holds
+// the projects of every client that has a rate (nil: look the entry's client up), as
+// store/sqlite's: a CASE of the entry's own project_id instead of a lookup of its project
+// for every entry that no more specific level priced.
+func rateExprOf(rs []app.Rate, projectsOf map[uuid.UUID][]uuid.UUID) string {
 	tiers := app.RateTiers(rs)
 	if len(tiers) == 0 {
 		return "NULL::bigint"
@@ -103,6 +109,25 @@ func rateExpr(rs []app.Rate) string {
 		switch tier.Level {
 		case app.RateOrganization:
 			b.WriteString(steps(tier.Keys[0]))
+		case app.RateClient:
+			if projectsOf == nil {
+				b.WriteString("CASE (SELECT rc.client_id FROM projects rc WHERE rc.id = e.project_id)")
+				for _, k := range tier.Keys {
+					b.WriteString(" WHEN " + lit(k.ClientID) + " THEN " + steps(k))
+				}
+				b.WriteString(" END")
+				break
+			}
+			b.WriteString("CASE e.project_id")
+			for _, k := range tier.Keys {
+				for _, p := range projectsOf[*k.ClientID] {
+					b.WriteString(" WHEN " + lit(&p) + " THEN " + steps(k))
+				}
+			}
+			if b.Len() == len("CASE e.project_id") { // no project of these clients: the level prices nothing
+				continue
+			}
+			b.WriteString(" END")
 		case app.RateMemberProject:
 			b.WriteString("CASE")
 			for _, k := range tier.Keys {
@@ -111,11 +136,8 @@ func rateExpr(rs []app.Rate) string {
 			b.WriteString(" END")
 		default:
 			col, id := "e.user_id", func(k app.RateKey) *uuid.UUID { return k.UserID }
-			switch tier.Level {
-			case app.RateProject:
+			if tier.Level == app.RateProject {
 				col, id = "e.project_id", func(k app.RateKey) *uuid.UUID { return k.ProjectID }
-			case app.RateClient:
-				col, id = "(SELECT rc.client_id FROM projects rc WHERE rc.id = e.project_id)", func(k app.RateKey) *uuid.UUID { return k.ClientID }
 			}
 			b.WriteString("CASE " + col)
 			for _, k := range tier.Keys {
@@ -125,7 +147,49 @@ func rateExpr(rs []app.Rate) string {
 		}
 		levels = append(levels, b.String())
 	}
+	if len(levels) == 0 {
+		return "NULL::bigint"
+	}
 	return "CASE WHEN e.billable THEN coalesce(" + strings.Join(levels, ", ") + ") END"
+}
+
+// maxRateProjects bounds the projects a summary writes into its rate expression (a CASE
+// tries them one after another): an organization whose rated clients have more keeps
+// looking each entry's client up.
+const maxRateProjects = 64
+
+// clientProjects gives rateExprOf the projects (deleted ones too, as the lookup finds them)
+// of the clients that have a rate in rs, nil when none has one or they have more than
+// maxRateProjects.
+func clientProjects(ctx context.Context, d *db, sc app.Scope, rs []app.Rate) (map[uuid.UUID][]uuid.UUID, error) {
+	rated := map[uuid.UUID]bool{}
+	for _, r := range rs {
+		if r.ClientID != nil && r.DeletedAt == nil {
+			rated[*r.ClientID] = true
+		}
+	}
+	if len(rated) == 0 {
+		return nil, nil
+	}
+	type pair struct{ id, client uuid.UUID }
+	pairs, err := queryList(ctx, d, sc.TenantID, "projects of rated clients", 0, func(row rowScanner) (pair, error) {
+		var p pair
+		return p, row.Scan(&p.id, &p.client)
+	}, `SELECT id, client_id FROM projects WHERE tenant_id = ? AND organization_id = ? AND client_id IS NOT NULL ORDER BY id`, sc.TenantID, sc.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	out, n := map[uuid.UUID][]uuid.UUID{}, 0
+	for _, p := range pairs {
+		if !rated[p.client] {
+			continue
+		}
+		if n++; n > maxRateProjects {
+			return nil, nil
+		}
+		out[p.client] = append(out[p.client], p.id)
+	}
+	return out, nil
 }
 
 // amountOf is the SQL amount (minor units) of micros microseconds (a bigint) at rate

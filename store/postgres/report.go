@@ -104,7 +104,17 @@ func entryFilters(s *sqlArgs, sc app.Scope, f app.ReportFilter) {
 // still running into it. Each entry-period pair adds min(end, period end) - max(start,
 // period start), running entries ending at f.Now.
 func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, dims []app.ReportDim, periods []app.Period) ([]app.ReportCell, error) {
-	query, args, err := summarySQL(sc, f, dims, periods)
+	rate := rateExpr(f.Rates)
+	if f.UserID == nil {
+		// The whole organization's entries: the clients' rates written per project spare a
+		// lookup of the project of every entry (store/sqlite's Summary does the same).
+		projectsOf, err := clientProjects(ctx, r.d, sc, f.Rates)
+		if err != nil {
+			return nil, fmt.Errorf("report summary: %w", err)
+		}
+		rate = rateExprOf(f.Rates, projectsOf)
+	}
+	query, args, err := summarySQL(sc, f, dims, periods, rate)
 	if err != nil {
 		return nil, err
 	}
@@ -136,8 +146,8 @@ func spanMicros(span string) string {
 	return "(date_part('epoch', " + span + ") * 1000000)::bigint"
 }
 
-// summarySQL is Summary's statement and its arguments.
-func summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, periods []app.Period) (string, []any, error) {
+// summarySQL is Summary's statement, rate the entries' rate, and its arguments.
+func summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, periods []app.Period, rate string) (string, []any, error) {
 	if len(dims) > 2 {
 		return "", nil, fmt.Errorf("report summary: %d dimensions, at most 2", len(dims))
 	}
@@ -166,7 +176,7 @@ func summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, periods 
 	// Flattened into one join instead, PostgreSQL may plan one scan of every entry filtered
 	// against every period (a small organization's statistics make that look cheap).
 	cols := spanMicros("least(coalesce(e.stopped_at, ?::timestamptz), p.hi) - greatest(e.started_at, p.lo)") + " AS micros, " +
-		rateExpr(f.Rates) + " AS rate"
+		rate + " AS rate"
 	for i := range 2 {
 		k := "NULL::uuid"
 		if i < len(keys) {
@@ -183,9 +193,13 @@ func summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, periods 
 		if f.UserID != nil {
 			s.add(user, *f.UserID)
 		}
-		s.add(" AND e.deleted_at IS NULL" + bound + " AND (e.stopped_at IS NULL OR e.stopped_at > p.lo)")
+		// Only pairs that add time, by their bounds, as store/sqlite's: a stopped entry that
+		// ends after the period starts (none stops before it starts), a running one when
+		// now is past both starts. A filter on each pair's time (WHERE micros > 0) computed
+		// it twice; a group of pairs of no time at all gets no cell (HAVING).
+		s.add(" AND e.deleted_at IS NULL"+bound+" AND (e.stopped_at > p.lo OR (e.stopped_at IS NULL AND ?::timestamptz > greatest(e.started_at, p.lo)))", ts(f.Now))
 		entryFilters(&s, sc, f)
-		s.add(") y WHERE micros > 0 GROUP BY k1, k2) x")
+		s.add(") y GROUP BY k1, k2 HAVING sum(micros) > 0) x")
 	}
 	part(" AND e.started_at >= p.lo - interval '24 hours' AND e.started_at < p.hi", " AND e.user_id = ?")
 	s.add(" UNION ALL ")

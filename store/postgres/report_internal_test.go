@@ -154,7 +154,7 @@ func TestSummaryReadsEachEntryFewTimes(t *testing.T) {
 				from, to, tc.user).Scan(&inRange); err != nil {
 				t.Fatal(err)
 			}
-			query, args, err := summarySQL(sc, f, []app.ReportDim{app.DimProject}, days)
+			query, args, err := summarySQL(sc, f, []app.ReportDim{app.DimProject}, days, rateExpr(f.Rates))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -89,7 +89,13 @@ func (s rates) Update(ctx context.Context, sc app.Scope, r app.Rate, prev int64)
 // written in as literals (ids as blobs, instants and amounts as integers): a CASE per level,
 // most specific first under coalesce, which stops at the first level that has a rate. A
 // client's rates read the entry's project's client in a lookup only when there are some.
-func rateExpr(rs []app.Rate) string {
+func rateExpr(rs []app.Rate) string { return rateExprOf(rs, nil) }
+
+// rateExprOf is rateExpr with the clients' rates written per project when projectsOf holds
+// the projects of every client that has a rate (nil: look the entry's client up): a CASE of
+// the entry's own project_id instead of a lookup of its project for every entry that no
+// more specific level priced (a tenth of an organization's month report).
+func rateExprOf(rs []app.Rate, projectsOf map[uuid.UUID][]uuid.UUID) string {
 	tiers := app.RateTiers(rs)
 	if len(tiers) == 0 {
 		return "NULL"
@@ -110,6 +116,21 @@ func rateExpr(rs []app.Rate) string {
 		switch tier.Level {
 		case app.RateOrganization:
 			b.WriteString(steps(tier.Keys[0]))
+		case app.RateClient:
+			if projectsOf == nil {
+				b.WriteString(clientCase(tier.Keys, steps, blob))
+				break
+			}
+			b.WriteString("CASE e.project_id")
+			for _, k := range tier.Keys {
+				for _, p := range projectsOf[*k.ClientID] {
+					b.WriteString(" WHEN " + blob(&p) + " THEN " + steps(k))
+				}
+			}
+			if b.Len() == len("CASE e.project_id") { // no project of these clients: the level prices nothing
+				continue
+			}
+			b.WriteString(" END")
 		case app.RateMemberProject:
 			b.WriteString("CASE")
 			for _, k := range tier.Keys {
@@ -118,11 +139,8 @@ func rateExpr(rs []app.Rate) string {
 			b.WriteString(" END")
 		default:
 			col, id := "e.user_id", func(k app.RateKey) *uuid.UUID { return k.UserID }
-			switch tier.Level {
-			case app.RateProject:
+			if tier.Level == app.RateProject {
 				col, id = "e.project_id", func(k app.RateKey) *uuid.UUID { return k.ProjectID }
-			case app.RateClient:
-				col, id = "(SELECT rc.client_id FROM projects rc WHERE rc.id = e.project_id)", func(k app.RateKey) *uuid.UUID { return k.ClientID }
 			}
 			b.WriteString("CASE " + col)
 			for _, k := range tier.Keys {
@@ -132,11 +150,70 @@ func rateExpr(rs []app.Rate) string {
 		}
 		levels = append(levels, b.String())
 	}
+	if len(levels) == 0 {
+		return "NULL"
+	}
 	expr := levels[0]
 	if len(levels) > 1 {
 		expr = "coalesce(" + strings.Join(levels, ", ") + ")"
 	}
 	return "CASE WHEN e.billable THEN " + expr + " END"
+}
+
+// clientCase is the clients' level of rateExpr that looks each entry's client up through its
+// project.
+func clientCase(keys []app.RateKey, steps func(app.RateKey) string, blob func(*uuid.UUID) string) string {
+	var b strings.Builder
+	b.WriteString("CASE (SELECT rc.client_id FROM projects rc WHERE rc.id = e.project_id)")
+	for _, k := range keys {
+		b.WriteString(" WHEN " + blob(k.ClientID) + " THEN " + steps(k))
+	}
+	b.WriteString(" END")
+	return b.String()
+}
+
+// maxRateProjects bounds the projects a summary writes into its rate expression (a CASE
+// tries them one after another): an organization whose rated clients have more keeps
+// looking each entry's client up.
+const maxRateProjects = 64
+
+// clientProjects gives rateExprOf the projects (deleted ones too, as the lookup finds them)
+// of the clients that have a rate in rs, nil when none has one or they have more than
+// maxRateProjects.
+func clientProjects(ctx context.Context, q querier, sc app.Scope, rs []app.Rate) (map[uuid.UUID][]uuid.UUID, error) {
+	rated := map[uuid.UUID]bool{}
+	for _, r := range rs {
+		if r.ClientID != nil && r.DeletedAt == nil {
+			rated[*r.ClientID] = true
+		}
+	}
+	if len(rated) == 0 {
+		return nil, nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT id, client_id FROM projects WHERE tenant_id = ? AND organization_id = ? AND client_id IS NOT NULL ORDER BY id`,
+		sc.TenantID, sc.OrgID)
+	if err != nil {
+		return nil, fmt.Errorf("projects of rated clients: %w", err)
+	}
+	defer rows.Close()
+	out, n := map[uuid.UUID][]uuid.UUID{}, 0
+	for rows.Next() {
+		var id, client uuid.UUID
+		if err := rows.Scan(&id, &client); err != nil {
+			return nil, fmt.Errorf("projects of rated clients: %w", err)
+		}
+		if !rated[client] {
+			continue
+		}
+		if n++; n > maxRateProjects {
+			return nil, nil
+		}
+		out[client] = append(out[client], id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("projects of rated clients: %w", err)
+	}
+	return out, nil
 }
 
 // amountOf is the SQL amount (minor units) of micros microseconds at rate (NULL: 0), as

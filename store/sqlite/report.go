@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -13,11 +14,15 @@ import (
 	"github.com/stinthq/stint/app"
 )
 
-// reports sums and lists entries for reports in SQL (app.Reports).
-type reports struct{ q querier }
+// reports sums and lists entries for reports in SQL (app.Reports). reads is the store of a
+// Read (nil in a write), whose second reader a summary may split over.
+type reports struct {
+	q     querier
+	reads *Store
+}
 
 // Reports gives the report queries of the transaction.
-func (t *txn) Reports() app.Reports { return reports{t.q} }
+func (t *txn) Reports() app.Reports { return reports{t.q, t.reads} }
 
 // tagPositions is a table of an entry's tag positions 0..n-1 (n tags): tag ids are 16-byte
 // values one after another in one BLOB, and SQLite has no series function built in, so a
@@ -123,6 +128,61 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 	if len(dims) > 2 {
 		return nil, fmt.Errorf("report summary: %d dimensions: %w", len(dims), errors.ErrUnsupported)
 	}
+	rate := rateExpr(f.Rates)
+	if f.UserID == nil {
+		// The whole organization's entries: the clients' rates written per project spare a
+		// lookup of the project of every entry. One member's few entries would not repay
+		// the statement that reads the projects.
+		projectsOf, err := clientProjects(ctx, r.q, sc, f.Rates)
+		if err != nil {
+			return nil, fmt.Errorf("report summary: %w", err)
+		}
+		rate = rateExprOf(f.Rates, projectsOf)
+	}
+	query, args, err := summarySQL(sc, f, dims, rate)
+	if err != nil {
+		return nil, err
+	}
+	run := func(q querier, ps []app.Period, first int) ([]app.ReportCell, error) {
+		cells, err := summaryCells(ctx, q, dims, query, append([]any{periodsJSON(ps)}, args...))
+		for i := range cells {
+			cells[i].Period += first
+		}
+		return cells, err
+	}
+	// The whole organization's periods in two halves on two readers at once, when a second
+	// one is free and sees the same snapshot: each cell is one period's, so the halves'
+	// cells are the whole answer, and the wall time of a month by day about halves.
+	if half := len(periods) / 2; half > 0 && f.UserID == nil && r.reads != nil && runtime.GOMAXPROCS(0) > 1 {
+		if sib, done, ok := r.reads.siblingRead(ctx); ok {
+			defer done()
+			same, err := sameSnapshot(ctx, r.q, sib)
+			if err != nil {
+				return nil, fmt.Errorf("report summary: %w", err)
+			}
+			if same {
+				var later []app.ReportCell
+				var laterErr error
+				finished := make(chan struct{})
+				go func() {
+					defer close(finished)
+					later, laterErr = run(sib, periods[half:], half)
+				}()
+				cells, err := run(r.q, periods[:half], 0)
+				<-finished
+				if err = errors.Join(err, laterErr); err != nil {
+					return nil, err
+				}
+				return append(cells, later...), nil
+			}
+		}
+	}
+	return run(r.q, periods, 0)
+}
+
+// periodsJSON is the periods as Summary's statement reads them: a JSON array of [start,
+// end) pairs in microseconds.
+func periodsJSON(periods []app.Period) string {
 	var pj strings.Builder
 	pj.WriteByte('[')
 	for i, p := range periods {
@@ -132,13 +192,18 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 		pj.WriteString("[" + strconv.FormatInt(us(p.Start), 10) + "," + strconv.FormatInt(us(p.End), 10) + "]")
 	}
 	pj.WriteByte(']')
+	return pj.String()
+}
 
+// summarySQL is Summary's statement with rate as the entries' rate, and its arguments after
+// the first, the periods' JSON (periodsJSON).
+func summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, rate string) (string, []any, error) {
 	var keys, tables []string
 	joins := ""
 	for _, d := range dims {
 		expr, table, err := dimKey(d)
 		if err != nil {
-			return nil, err
+			return "", nil, err
 		}
 		keys, tables = append(keys, expr), append(tables, table)
 		if d == app.DimClient {
@@ -148,7 +213,7 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 			joins += " LEFT JOIN " + tagPositions + " tg"
 		}
 	}
-	cols := "p.i AS pi, min(coalesce(e.stopped_at, ?), p.hi) - max(e.started_at, p.lo) AS micros, " + rateExpr(f.Rates) + " AS rate"
+	cols := "p.i AS pi, min(coalesce(e.stopped_at, ?), p.hi) - max(e.started_at, p.lo) AS micros, " + rate + " AS rate"
 	for i := range 2 {
 		k := "NULL"
 		if i < len(keys) {
@@ -160,14 +225,19 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 	// MATERIALIZED: read the JSON once into a table of integers. Left to itself, SQLite
 	// flattens p into each half and parses the JSON again for every p.lo and p.hi of every
 	// entry it reads: that was half of a month's time.
-	s.add(`WITH p(i, lo, hi) AS MATERIALIZED (SELECT key, value ->> 0, value ->> 1 FROM json_each(?)), sel AS (`, pj.String())
+	s.add(`WITH p(i, lo, hi) AS MATERIALIZED (SELECT key, value ->> 0, value ->> 1 FROM json_each(?)), sel AS (`)
 	part := func(index, bound string) {
 		s.add(`SELECT `+cols, us(f.Now))
 		s.add(` FROM p CROSS JOIN time_entries e`+index+joins+` WHERE e.tenant_id = ? AND e.organization_id = ?`, sc.TenantID, sc.OrgID)
 		if f.UserID != nil {
 			s.add(" AND e.user_id = ?", *f.UserID)
 		}
-		s.add(" AND e.deleted_at IS NULL" + bound + " AND (e.stopped_at IS NULL OR e.stopped_at > p.lo)")
+		// Only pairs that add time: a stopped entry that ends after the period starts (and
+		// started before it ends, the bound) adds min(end, hi) - max(start, lo) >= 0, as no
+		// entry stops before it starts; a running one only when now is past both starts.
+		// So the sums need no test of each pair's time (WHERE micros > 0, which SQLite
+		// pushed into both halves, computing every pair's time twice: a twelfth of a month).
+		s.add(" AND e.deleted_at IS NULL"+bound+" AND (e.stopped_at > p.lo OR (e.stopped_at IS NULL AND ? > max(e.started_at, p.lo)))", us(f.Now))
 		entryFilters(&s, sc, f)
 	}
 	index := " INDEXED BY time_entries_report"
@@ -178,7 +248,9 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 	part(index, " AND e.started_at >= p.lo - "+day+" AND e.started_at < p.hi")
 	s.add(" UNION ALL ")
 	part(" INDEXED BY time_entries_long", " AND e.started_at < p.lo - "+day+" AND "+longEntryCond)
-	s.add(`), g AS (SELECT pi, k1, k2, sum(micros) AS micros, sum(` + amountOf("micros", "rate") + `) AS amount FROM sel WHERE micros > 0 GROUP BY pi, k1, k2)
+	// HAVING: a group whose pairs add no time at all (entries that stop as they start) has
+	// no cell.
+	s.add(`), g AS (SELECT pi, k1, k2, sum(micros) AS micros, sum(` + amountOf("micros", "rate") + `) AS amount FROM sel GROUP BY pi, k1, k2 HAVING sum(micros) > 0)
 		SELECT g.pi, g.k1, g.k2, g.micros, g.amount`)
 	for i := range 2 {
 		if i < len(tables) {
@@ -192,7 +264,12 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 		n := "n" + strconv.Itoa(i+1)
 		s.add(" LEFT JOIN "+table+" "+n+" ON "+n+".id = g.k"+strconv.Itoa(i+1)+" AND "+n+".tenant_id = ?", sc.TenantID)
 	}
-	return queryListCap(ctx, r.q, "report summary", 0, func(rows *sql.Rows) (app.ReportCell, error) {
+	return s.b.String(), s.args, nil
+}
+
+// summaryCells runs Summary's statement on q.
+func summaryCells(ctx context.Context, q querier, dims []app.ReportDim, query string, args []any) ([]app.ReportCell, error) {
+	return queryListCap(ctx, q, "report summary", 0, func(rows *sql.Rows) (app.ReportCell, error) {
 		var c app.ReportCell
 		var k1, k2 []byte
 		var n1, n2 sql.NullString
@@ -209,7 +286,7 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 			c.Keys[i] = app.ReportKey{ID: id, Name: ns[i].String}
 		}
 		return c, nil
-	}, s.b.String(), s.args...)
+	}, query, args...)
 }
 
 // nullIDBytes reads an id stored as its 16 bytes; NULL (nil) is no id.

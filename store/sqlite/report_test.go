@@ -2,7 +2,11 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
+	"reflect"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -30,6 +34,9 @@ func TestSummaryPlan(t *testing.T) {
 		days = append(days, app.Period{Start: from.AddDate(0, 0, d), End: from.AddDate(0, 0, d+1)})
 	}
 	rates := []app.Rate{{ID: app.NewID(), Hourly: app.Money{Minor: 9000, Currency: "EUR"}, EffectiveFrom: from.AddDate(-1, 0, 0), Level: app.RateOrganization}}
+	client := app.NewID()
+	clientRates := append(rates, app.Rate{ID: app.NewID(), ClientID: &client, Hourly: app.Money{Minor: 12000, Currency: "EUR"},
+		EffectiveFrom: from.AddDate(-1, 0, 0), Level: app.RateClient})
 	tests := []struct {
 		name  string
 		f     app.ReportFilter
@@ -37,6 +44,7 @@ func TestSummaryPlan(t *testing.T) {
 		index string
 	}{
 		{"the organization's month by project and day", app.ReportFilter{Rates: rates}, []app.ReportDim{app.DimProject}, "COVERING INDEX time_entries_report (organization_id=? AND started_at>? AND started_at<?)"},
+		{"the organization's month priced by a client's rate", app.ReportFilter{Rates: clientRates}, []app.ReportDim{app.DimProject}, "COVERING INDEX time_entries_report (organization_id=? AND started_at>? AND started_at<?)"},
 		{"the organization's month by user and tag", app.ReportFilter{}, []app.ReportDim{app.DimUser, app.DimTag}, "INDEX time_entries_report (organization_id=? AND started_at>? AND started_at<?)"},
 		{"a user's week", app.ReportFilter{UserID: &user}, []app.ReportDim{app.DimProject}, "INDEX time_entries_user_started (organization_id=? AND user_id=? AND started_at>? AND started_at<?)"},
 	}
@@ -47,10 +55,21 @@ func TestSummaryPlan(t *testing.T) {
 			if _, err := (&txn{q: rec}).Reports().Summary(ctx, sc, tc.f, tc.dims, days); err != nil {
 				t.Fatal(err)
 			}
-			if len(rec.plans) != 1 {
-				t.Fatalf("%d queries, want 1", len(rec.plans))
+			// The summary is the last statement; the whole organization's with a client's
+			// rate reads the projects of the rated clients first.
+			want := 1
+			if tc.f.UserID == nil && len(tc.f.Rates) == len(clientRates) {
+				want = 2
 			}
-			plan := rec.plans[0]
+			if len(rec.plans) != want {
+				t.Fatalf("%d queries, want %d", len(rec.plans), want)
+			}
+			plan := rec.plans[len(rec.plans)-1]
+			// A lookup per entry (the project of each entry, for its client's rate) costs
+			// a tenth of the whole organization's month.
+			if tc.f.UserID == nil && strings.Contains(plan, "CORRELATED") {
+				t.Errorf("the summary looks something up for every entry:\n%s", plan)
+			}
 			if !strings.Contains(plan, "MATERIALIZE p") || strings.Count(plan, "SCAN json_each") != 1 {
 				t.Errorf("the periods are not read once into a table:\n%s", plan)
 			}
@@ -58,5 +77,96 @@ func TestSummaryPlan(t *testing.T) {
 				t.Errorf("the entries are not sought in %s:\n%s", tc.index, plan)
 			}
 		})
+	}
+}
+
+// argsRecorder notes the arguments of every query run through it.
+type argsRecorder struct {
+	querier
+	args [][]any
+}
+
+func (a *argsRecorder) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	a.args = append(a.args, args)
+	return a.querier.QueryContext(ctx, query, args...)
+}
+
+// TestSummarySplitsOverTwoReaders pins that the whole organization's summary of many
+// periods in a Read runs half of them on a second reader, with the same cells as one
+// statement over all of them, and that it runs them all itself when the second reader
+// would see another snapshot (a write committed after the Read's began): the halves of
+// one report never mix two states of the data.
+func TestSummarySplitsOverTwoReaders(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("one core: summaries are not split")
+	}
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "stint.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc := app.New(st, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
+	sess, err := svc.Signup(ctx, app.SignupInput{Email: "split@example.com", Password: "split password", Name: "Split", Organization: "Split", Timezone: "UTC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := svc.Authenticate(ctx, sess.Token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := svc.CreateProject(ctx, a, app.ProjectInput{Name: "P", Billable: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	var days []app.Period
+	for d := range 31 {
+		days = append(days, app.Period{Start: from.AddDate(0, 0, d), End: from.AddDate(0, 0, d+1)})
+	}
+	entry := func(start time.Time) {
+		stop := start.Add(90 * time.Minute)
+		if _, err := svc.CreateTimeEntry(ctx, a, app.TimeEntryInput{ProjectID: &p.ID, StartedAt: start, StoppedAt: &stop}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for d := range 31 {
+		entry(from.AddDate(0, 0, d).Add(23 * time.Hour)) // crosses into the next day
+	}
+	f := app.ReportFilter{From: from, To: days[30].End, Now: days[30].End,
+		Rates: []app.Rate{{ID: app.NewID(), Hourly: app.Money{Minor: 9000, Currency: "EUR"}, EffectiveFrom: from, Level: app.RateOrganization}}}
+	dims := []app.ReportDim{app.DimProject}
+
+	tx, err := st.reader.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	whole, err := (&txn{q: cached{cache: st.rstmts, tx: tx}}).Reports().Summary(ctx, a.Scope(), f, dims, days)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(whole) != 31 {
+		t.Fatalf("%d cells, want 31", len(whole))
+	}
+	rec := &argsRecorder{querier: cached{cache: st.rstmts, tx: tx}}
+	split, err := (&txn{q: rec, reads: st}).Reports().Summary(ctx, a.Scope(), f, dims, days)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(split, whole) {
+		t.Errorf("split over two readers:\n got %+v\nwant %+v", split, whole)
+	}
+	if half := periodsJSON(days[:15]); !slices.ContainsFunc(rec.args, func(args []any) bool { return len(args) > 0 && args[0] == half }) {
+		t.Errorf("the Read's own statement did not sum the first half of the periods alone: %v", rec.args)
+	}
+
+	entry(days[30].Start.Add(time.Hour)) // committed after tx's snapshot: not in its report
+	again, err := (&txn{q: cached{cache: st.rstmts, tx: tx}, reads: st}).Reports().Summary(ctx, a.Scope(), f, dims, days)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(again, whole) {
+		t.Errorf("a write after the Read's snapshot shows in its report:\n got %+v\nwant %+v", again, whole)
 	}
 }

@@ -51,8 +51,12 @@ type Store struct {
 	closed    bool
 	// unitDeadline bounds how long the writer serves one unit of work (unit.go).
 	unitDeadline time.Duration
-	commitHook   func() error                // tests: called before each batch commit, an error fails it (write.go)
-	obs          atomic.Pointer[observerBox] // who measures transactions (observe.go)
+	// spare is the one token a Read takes to run part of a statement on a second reader
+	// (siblingRead): one at a time, so a Read waiting for a second connection always has
+	// readers beside it that wait on nothing. Nil (never taken) with one reader.
+	spare      chan struct{}
+	commitHook func() error                // tests: called before each batch commit, an error fails it (write.go)
+	obs        atomic.Pointer[observerBox] // who measures transactions (observe.go)
 }
 
 var _ app.Store = (*Store)(nil)
@@ -133,6 +137,9 @@ func OpenWith(ctx context.Context, path string, opts Options) (*Store, error) {
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(opts.IdleClose)
 	s.reader = r
+	if n > 1 {
+		s.spare = make(chan struct{}, 1)
+	}
 	s.wstmts, s.rstmts = newStmtCache(w), newStmtCache(r)
 	go s.writeLoop()
 	return s, nil
@@ -199,7 +206,42 @@ func (s *Store) Read(ctx context.Context, fn func(app.Tx) error) (err error) {
 		return fmt.Errorf("begin read: %w", s.closedOr(mapErr(err)))
 	}
 	defer tx.Rollback() // a read transaction has nothing to keep
-	return fn(&txn{q: cached{cache: s.rstmts, tx: tx}})
+	return fn(&txn{q: cached{cache: s.rstmts, tx: tx}, reads: s})
+}
+
+// siblingRead opens a second read transaction beside a Read's, for a statement split in
+// two that runs its halves at once on two cores, when the spare token is free (else ok is
+// false and the caller runs the whole statement itself). The caller checks that both see
+// the same snapshot (sameSnapshot) and calls done when finished with it.
+func (s *Store) siblingRead(ctx context.Context) (q querier, done func(), ok bool) {
+	select {
+	case s.spare <- struct{}{}:
+	default:
+		return nil, nil, false
+	}
+	tx, err := s.reader.BeginTx(ctx, nil)
+	if err != nil {
+		<-s.spare
+		return nil, nil, false
+	}
+	return cached{cache: s.rstmts, tx: tx}, func() { tx.Rollback(); <-s.spare }, true
+}
+
+// snapshotMark is a value every commit that writes synced data changes: the database's one
+// counter, which each such write takes a stamp of (stamp). Two read transactions that read
+// the same mark see the same synced data.
+const snapshotMark = `SELECT coalesce(max(change_seq), 0) FROM tenants`
+
+// sameSnapshot tells whether the read transactions a and b see the same synced data.
+func sameSnapshot(ctx context.Context, a, b querier) (bool, error) {
+	var ma, mb int64
+	if err := a.QueryRowContext(ctx, snapshotMark).Scan(&ma); err != nil {
+		return false, fmt.Errorf("snapshot mark: %w", err)
+	}
+	if err := b.QueryRowContext(ctx, snapshotMark).Scan(&mb); err != nil {
+		return false, fmt.Errorf("snapshot mark: %w", err)
+	}
+	return ma == mb, nil
 }
 
 // Ready checks that the database answers and every embedded migration is applied.
@@ -435,8 +477,13 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// txn implements app.Tx; each area is a thin view over the same querier.
-type txn struct{ q querier }
+// txn implements app.Tx; each area is a thin view over the same querier. reads is the
+// store of a Read (nil in a write or a unit), whose reader pool a long statement may take
+// a second connection from.
+type txn struct {
+	q     querier
+	reads *Store
+}
 
 func (t *txn) Tenants() app.Tenants                { return tenants{t.q} }
 func (t *txn) Organizations() app.Organizations    { return organizations{t.q} }

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -408,4 +409,64 @@ func sorted(m map[string]int64) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// testSummaryRunningEntry holds Summary to a running entry's time up to now and nothing in
+// a period after now, also where another entry of its group has time in that period (an
+// entry synced from a clock ahead): a store that left out the running entry's pairs by
+// the sign of their sums, not by their bounds, would lose that cell.
+func testSummaryRunningEntry(t *testing.T, st app.Store) {
+	ctx := context.Background()
+	svc := app.New(st, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
+	s, err := svc.Signup(ctx, app.SignupInput{Email: "running@example.com", Password: "correct horse", Name: "Run", Organization: "Run", Timezone: "UTC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := svc.Authenticate(ctx, s.Token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := svc.CreateProject(ctx, a, app.ProjectInput{Name: "P"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(d, h int) time.Time { return time.Date(2026, 10, d, h, 0, 0, 0, time.UTC) }
+	stop := day(11, 11)
+	for _, in := range []app.TimeEntryInput{
+		{ProjectID: &p.ID, StartedAt: day(11, 10), StoppedAt: &stop},
+		{ProjectID: &p.ID, StartedAt: day(10, 10)}, // running
+	} {
+		if _, err := svc.CreateTimeEntry(ctx, a, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var days []app.Period
+	for d := 9; d <= 12; d++ {
+		days = append(days, app.Period{Start: day(d, 0), End: day(d+1, 0)})
+	}
+	f := app.ReportFilter{From: days[0].Start, To: days[3].End, Now: day(10, 12)}
+	for _, tc := range []struct {
+		name    string
+		periods []app.Period
+		want    map[int]time.Duration
+	}{
+		{"days", days, map[int]time.Duration{1: 2 * time.Hour, 2: time.Hour}},
+		{"the day after now", days[2:3], map[int]time.Duration{0: time.Hour}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var cells []app.ReportCell
+			read(t, st, func(tx app.Tx) error {
+				var err error
+				cells, err = tx.Reports().Summary(ctx, a.Scope(), f, []app.ReportDim{app.DimProject}, tc.periods)
+				return err
+			})
+			got := map[int]time.Duration{}
+			for _, c := range cells {
+				got[c.Period] += time.Duration(c.Micros) * time.Microsecond
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("time per period %v, want %v", got, tc.want)
+			}
+		})
+	}
 }

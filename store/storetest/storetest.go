@@ -54,6 +54,7 @@ func Run(t *testing.T, open Opener) {
 		{"ImportInsertEntries", testImportInsertEntries},
 		{"Rates", testRates},
 		{"ReportAmounts", testReportAmounts},
+		{"SummaryRunningEntry", testSummaryRunningEntry},
 		{"Invoices", testInvoices},
 		{"InvoiceSync", testInvoiceSync},
 	}
