@@ -1,10 +1,14 @@
 package app
 
 import (
+	"context"
+	"errors"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/google/uuid"
+	"golang.org/x/sync/singleflight"
 )
 
 // PrincipalTTL is how long Authenticate reuses a token's principal (the token and its user's
@@ -38,6 +42,30 @@ type principals struct {
 	mu  sync.Mutex
 	m   map[principalKey]principal
 	gen uint64 // counts forget calls, so a lookup that began before one is not kept
+	// flights lets the requests that find a token's principal missing at once, as every
+	// request of a busy client does when its entry expires, share one lookup instead of
+	// each holding a connection for a lookup of its own (lookup).
+	flights singleflight.Group
+}
+
+// lookup runs find for k, or waits for the run another caller began for k in the same
+// generation (gen, from generation): a run begun before a forget is not shared with a
+// caller that came after it. A run that failed because its caller's request went away
+// (its context) is run again with ctx; ctx ending stops the wait.
+func (c *principals) lookup(ctx context.Context, k principalKey, gen uint64, find func(context.Context) (principal, error)) (principal, error) {
+	ch := c.flights.DoChan(k.hash+string(k.org[:])+strconv.FormatUint(gen, 10), func() (any, error) {
+		return find(ctx)
+	})
+	select {
+	case r := <-ch:
+		p, _ := r.Val.(principal)
+		if r.Shared && ctx.Err() == nil && (errors.Is(r.Err, context.Canceled) || errors.Is(r.Err, context.DeadlineExceeded)) {
+			return find(ctx)
+		}
+		return p, r.Err
+	case <-ctx.Done():
+		return principal{}, ctx.Err()
+	}
 }
 
 func principalKeyOf(hash []byte, orgID *uuid.UUID) principalKey {
