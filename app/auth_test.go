@@ -476,3 +476,37 @@ func TestAuthenticateSharesConcurrentLookups(t *testing.T) {
 		}
 	}
 }
+
+// A shared lookup whose own request goes away fails only that request: the others sharing
+// it look up again.
+func TestAuthenticateSharedLookupOutlivesItsRequest(t *testing.T) {
+	e := newEnv(t)
+	owner, s := e.signup()
+	held := &heldReads{Store: e.st, release: make(chan struct{})}
+	svc := app.New(held, app.Options{Clock: e.clock, Hasher: fastHasher, NodeID: "test"})
+	gone, cancel := context.WithCancel(e.ctx)
+	first := make(chan error, 1)
+	go func() {
+		_, err := svc.Authenticate(gone, s.Token, nil)
+		first <- err
+	}()
+	for held.reads.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	second := make(chan error, 1)
+	var a app.Actor
+	go func() {
+		var err error
+		a, err = svc.Authenticate(e.ctx, s.Token, nil)
+		second <- err
+	}()
+	time.Sleep(50 * time.Millisecond) // the second request waits for the first one's lookup
+	cancel()
+	close(held.release)
+	if err := <-first; !errors.Is(err, context.Canceled) {
+		t.Errorf("the request that went away: %v, want context.Canceled", err)
+	}
+	if err := <-second; err != nil || a.UserID != owner.UserID {
+		t.Errorf("the request sharing its lookup: %+v, %v", a, err)
+	}
+}

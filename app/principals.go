@@ -50,23 +50,33 @@ type principals struct {
 
 // lookup runs find for k, or waits for the run another caller began for k in the same
 // generation (gen, from generation): a run begun before a forget is not shared with a
-// caller that came after it. A run that failed because its caller's request went away
-// (its context) is run again with ctx; ctx ending stops the wait.
+// caller that came after it. The run is the first caller's, in its goroutine (a panic
+// stays that request's); should it fail because that caller's request went away, the
+// others run find again with their own context.
 func (c *principals) lookup(ctx context.Context, k principalKey, gen uint64, find func(context.Context) (principal, error)) (principal, error) {
-	ch := c.flights.DoChan(k.hash+string(k.org[:])+strconv.FormatUint(gen, 10), func() (any, error) {
-		return find(ctx)
-	})
-	select {
-	case r := <-ch:
-		p, _ := r.Val.(principal)
-		if r.Shared && ctx.Err() == nil && (errors.Is(r.Err, context.Canceled) || errors.Is(r.Err, context.DeadlineExceeded)) {
-			return find(ctx)
+	v, err, _ := c.flights.Do(k.hash+string(k.org[:])+strconv.FormatUint(gen, 10), func() (any, error) {
+		p, err := find(ctx)
+		if err != nil && ctx.Err() != nil {
+			return p, lookupGone{err}
 		}
-		return p, r.Err
-	case <-ctx.Done():
-		return principal{}, ctx.Err()
+		return p, err
+	})
+	var gone lookupGone
+	if errors.As(err, &gone) {
+		if ctx.Err() == nil {
+			return find(ctx) // the request that ran the lookup went away, not this one
+		}
+		return principal{}, gone.err
 	}
+	p, _ := v.(principal)
+	return p, err
 }
+
+// lookupGone is the failure of a lookup whose request ended while it ran.
+type lookupGone struct{ err error }
+
+func (e lookupGone) Error() string { return e.err.Error() }
+func (e lookupGone) Unwrap() error { return e.err }
 
 func principalKeyOf(hash []byte, orgID *uuid.UUID) principalKey {
 	k := principalKey{hash: string(hash)}
