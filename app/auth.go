@@ -271,26 +271,33 @@ func (s *Service) Authenticate(ctx context.Context, secret string, orgID *uuid.U
 		return s.actor(ctx, p.tok, p.m, now)
 	}
 	gen := s.principals.generation()
-	var tok APIToken
-	var m Membership
-	err := s.store.Read(ctx, func(tx Tx) error {
-		var err error
-		tok, m, err = tx.Tokens().PrincipalAnyTenant(ctx, hash, orgID)
-		if !errors.Is(err, ErrNotFound) {
+	p, err := s.principals.lookup(ctx, key, gen, func(ctx context.Context) (principal, error) {
+		var tok APIToken
+		var m Membership
+		err := s.store.Read(ctx, func(tx Tx) error {
+			var err error
+			tok, m, err = tx.Tokens().PrincipalAnyTenant(ctx, hash, orgID)
+			if !errors.Is(err, ErrNotFound) {
+				return err
+			}
+			// Tell an unknown token (401) from an organization the user is not in (404).
+			t, terr := tx.Tokens().ByHashAnyTenant(ctx, hash)
+			if terr != nil || orgID == nil || (t.ExpiresAt != nil && !now.Before(*t.ExpiresAt)) {
+				return fmt.Errorf("unknown or expired token, or user without organization: %w", ErrUnauthorized)
+			}
 			return err
+		})
+		if err != nil {
+			return principal{}, err
 		}
-		// Tell an unknown token (401) from an organization the user is not in (404).
-		t, terr := tx.Tokens().ByHashAnyTenant(ctx, hash)
-		if terr != nil || orgID == nil || (t.ExpiresAt != nil && !now.Before(*t.ExpiresAt)) {
-			return fmt.Errorf("unknown or expired token, or user without organization: %w", ErrUnauthorized)
-		}
-		return err
+		p := principal{tok: tok, m: m, at: now}
+		s.principals.put(key, p, gen)
+		return p, nil
 	})
 	if err != nil {
 		return Actor{}, err
 	}
-	s.principals.put(key, principal{tok: tok, m: m, at: now}, gen)
-	return s.actor(ctx, tok, m, now)
+	return s.actor(ctx, p.tok, p.m, now)
 }
 
 // actor is the principal of a token as of now: refused once expired, and marked used at

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -431,3 +432,81 @@ func TestPermissionTable(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// heldReads is a store whose reads wait until release is closed, counting them: lookups
+// begun together are then all in flight at once.
+type heldReads struct {
+	*sqlite.Store
+	reads   atomic.Int64
+	release chan struct{}
+}
+
+func (s *heldReads) Read(ctx context.Context, fn func(app.Tx) error) error {
+	s.reads.Add(1)
+	<-s.release
+	return s.Store.Read(ctx, fn)
+}
+
+// Requests that find their token's principal missing at once (a busy client when the cached
+// one expires) share one lookup: one read of the store, not one each, and the same actor.
+func TestAuthenticateSharesConcurrentLookups(t *testing.T) {
+	e := newEnv(t)
+	owner, s := e.signup()
+	held := &heldReads{Store: e.st, release: make(chan struct{})}
+	svc := app.New(held, app.Options{Clock: e.clock, Hasher: fastHasher, NodeID: "test"}) // an empty cache
+	const n = 8
+	actors := make([]app.Actor, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { actors[i], errs[i] = svc.Authenticate(e.ctx, s.Token, nil) })
+	}
+	// Give every request the time to reach the store, as each would without sharing.
+	for deadline := time.Now().Add(200 * time.Millisecond); time.Now().Before(deadline) && held.reads.Load() < n; {
+		time.Sleep(time.Millisecond)
+	}
+	close(held.release)
+	wg.Wait()
+	if got := held.reads.Load(); got != 1 {
+		t.Errorf("%d concurrent lookups read the store %d times, want once", n, got)
+	}
+	for i := range n {
+		if errs[i] != nil || actors[i].UserID != owner.UserID || actors[i].OrgID != owner.OrgID {
+			t.Errorf("request %d: %+v, %v", i, actors[i], errs[i])
+		}
+	}
+}
+
+// A shared lookup whose own request goes away fails only that request: the others sharing
+// it look up again.
+func TestAuthenticateSharedLookupOutlivesItsRequest(t *testing.T) {
+	e := newEnv(t)
+	owner, s := e.signup()
+	held := &heldReads{Store: e.st, release: make(chan struct{})}
+	svc := app.New(held, app.Options{Clock: e.clock, Hasher: fastHasher, NodeID: "test"})
+	gone, cancel := context.WithCancel(e.ctx)
+	first := make(chan error, 1)
+	go func() {
+		_, err := svc.Authenticate(gone, s.Token, nil)
+		first <- err
+	}()
+	for held.reads.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	second := make(chan error, 1)
+	var a app.Actor
+	go func() {
+		var err error
+		a, err = svc.Authenticate(e.ctx, s.Token, nil)
+		second <- err
+	}()
+	time.Sleep(50 * time.Millisecond) // the second request waits for the first one's lookup
+	cancel()
+	close(held.release)
+	if err := <-first; !errors.Is(err, context.Canceled) {
+		t.Errorf("the request that went away: %v, want context.Canceled", err)
+	}
+	if err := <-second; err != nil || a.UserID != owner.UserID {
+		t.Errorf("the request sharing its lookup: %+v, %v", a, err)
+	}
+}

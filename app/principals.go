@@ -1,10 +1,14 @@
 package app
 
 import (
+	"context"
+	"errors"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/google/uuid"
+	"golang.org/x/sync/singleflight"
 )
 
 // PrincipalTTL is how long Authenticate reuses a token's principal (the token and its user's
@@ -38,7 +42,41 @@ type principals struct {
 	mu  sync.Mutex
 	m   map[principalKey]principal
 	gen uint64 // counts forget calls, so a lookup that began before one is not kept
+	// flights lets the requests that find a token's principal missing at once, as every
+	// request of a busy client does when its entry expires, share one lookup instead of
+	// each holding a connection for a lookup of its own (lookup).
+	flights singleflight.Group
 }
+
+// lookup runs find for k, or waits for the run another caller began for k in the same
+// generation (gen, from generation): a run begun before a forget is not shared with a
+// caller that came after it. The run is the first caller's, in its goroutine (a panic
+// stays that request's); should it fail because that caller's request went away, the
+// others run find again with their own context.
+func (c *principals) lookup(ctx context.Context, k principalKey, gen uint64, find func(context.Context) (principal, error)) (principal, error) {
+	v, err, _ := c.flights.Do(k.hash+string(k.org[:])+strconv.FormatUint(gen, 10), func() (any, error) {
+		p, err := find(ctx)
+		if err != nil && ctx.Err() != nil {
+			return p, lookupGone{err}
+		}
+		return p, err
+	})
+	var gone lookupGone
+	if errors.As(err, &gone) {
+		if ctx.Err() == nil {
+			return find(ctx) // the request that ran the lookup went away, not this one
+		}
+		return principal{}, gone.err
+	}
+	p, _ := v.(principal)
+	return p, err
+}
+
+// lookupGone is the failure of a lookup whose request ended while it ran.
+type lookupGone struct{ err error }
+
+func (e lookupGone) Error() string { return e.err.Error() }
+func (e lookupGone) Unwrap() error { return e.err }
 
 func principalKeyOf(hash []byte, orgID *uuid.UUID) principalKey {
 	k := principalKey{hash: string(hash)}

@@ -119,6 +119,10 @@ func poolConfig(dsn string) (*pgxpool.Config, error) {
 	// jit_above_cost by far, and compiling the statement took 250-350 ms where running it
 	// takes tens (BenchmarkReportsPostgres). Every statement here is short or index-driven.
 	cfg.ConnConfig.RuntimeParams["jit"] = "off"
+	// A write sent in one round trip runs as the implicit transaction of its batch, at the
+	// default isolation (db.finish): the level the explicit BEGINs name, whatever the
+	// database's or the role's default says.
+	cfg.ConnConfig.RuntimeParams["default_transaction_isolation"] = "read committed"
 	cfg.AfterConnect = func(_ context.Context, c *pgx.Conn) error {
 		registerTypes(c.TypeMap())
 		return nil

@@ -14,8 +14,9 @@ import (
 	"github.com/stinthq/stint/store/postgres"
 )
 
-// tripCounter counts the round trips a store makes: a statement sent alone, or a batch.
-type tripCounter struct{ n atomic.Int64 }
+// tripCounter counts the round trips a store makes: a statement sent alone, or a batch;
+// and, in control, the BEGIN and COMMIT statements sent in batches.
+type tripCounter struct{ n, control atomic.Int64 }
 
 func (c *tripCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
 	// Not counted: the pool's check of a connection idle for a while, and the ROLLBACK of a
@@ -33,8 +34,12 @@ func (c *tripCounter) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.Tr
 	return ctx
 }
 
-func (c *tripCounter) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
-func (c *tripCounter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
+func (c *tripCounter) TraceBatchQuery(_ context.Context, _ *pgx.Conn, d pgx.TraceBatchQueryData) {
+	if strings.HasPrefix(d.SQL, "BEGIN") || d.SQL == "COMMIT" {
+		c.control.Add(1)
+	}
+}
+func (c *tripCounter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
 
 // TestRoundTrips: the requests the API serves most cost the round trips they need and no
 // more: authenticating a token is one statement, none while its principal is cached
@@ -95,8 +100,13 @@ func TestRoundTrips(t *testing.T) {
 			return err
 		}},
 		{"create entry", 1, func() error {
+			// Its one batch is the transaction, committed at its end: no BEGIN or COMMIT.
+			before := trips.control.Load()
 			_, err := svc.CreateTimeEntry(ctx, a, app.TimeEntryInput{Description: "trip",
 				StartedAt: start.Add(-2 * time.Hour), StoppedAt: &start})
+			if n := trips.control.Load() - before; err == nil && n != 0 {
+				err = fmt.Errorf("%d BEGIN or COMMIT statements, want none", n)
+			}
 			return err
 		}},
 		{"list entries", 1, listed(2)},
