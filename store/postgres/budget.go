@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stinthq/stint/app"
@@ -50,4 +51,20 @@ func (s budgets) Update(ctx context.Context, sc app.Scope, b app.Budget, prev in
 	return exec1(ctx, s.d, sc.TenantID, "update budget",
 		`UPDATE project_budgets SET kind = ?, amount = ?, currency = ?, `+updateMeta+` WHERE tenant_id = ? AND organization_id = ? AND id = ? AND version = ?`,
 		append(append([]any{string(b.Kind), b.Limit, b.Currency}, updateMetaArgs(b.Meta)...), sc.TenantID, sc.OrgID, b.ID, prev)...)
+}
+
+// Spent is not yet kept in totals on PostgreSQL: a summary of all time grouped by project.
+func (s budgets) Spent(ctx context.Context, sc app.Scope, projectID *uuid.UUID, now time.Time, rates []app.Rate) ([]app.ProjectSpent, error) {
+	f := app.ReportFilter{From: time.Unix(0, 0).UTC(), To: now.Add(time.Microsecond), Now: now, ProjectID: projectID, Rates: rates}
+	cells, err := reports{s.d}.Summary(ctx, sc, f, []app.ReportDim{app.DimProject}, []app.Period{{Start: f.From, End: f.To}})
+	if err != nil {
+		return nil, err
+	}
+	var out []app.ProjectSpent
+	for _, c := range cells {
+		if c.Keys[0].ID != nil {
+			out = append(out, app.ProjectSpent{ProjectID: *c.Keys[0].ID, Micros: c.Micros, Amount: c.Amount})
+		}
+	}
+	return out, nil
 }

@@ -55,6 +55,7 @@ func Run(t *testing.T, open Opener) {
 		{"ReportAmounts", testReportAmounts},
 		{"Invoices", testInvoices},
 		{"InvoiceSync", testInvoiceSync},
+		{"BudgetSpent", testBudgetSpent},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
