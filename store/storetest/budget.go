@@ -138,6 +138,9 @@ func testBudgetSpent(t *testing.T, st app.Store) {
 			r := app.Rate{ID: app.NewID(), TenantID: w.tenant.ID, OrganizationID: w.org.ID, UserID: user, ClientID: client, ProjectID: project,
 				Level: app.RateLevelOf(user, client, project), Hourly: app.Money{Minor: 1000 + rng.Int64N(20000), Currency: "EUR"},
 				EffectiveFrom: instant().Add(-5 * 24 * time.Hour), Meta: next()}
+			if rng.IntN(2) == 0 {
+				r.EffectiveFrom = e.StartedAt // an entry that starts at the very instant takes the new rate
+			}
 			rates = append(rates, r)
 			return "rate", tx.Rates().Insert(ctx, w.sc, r)
 		case 10:

@@ -76,23 +76,62 @@ CREATE FUNCTION entry_totals_recount(org uuid, member uuid, client uuid, project
     GROUP BY e.organization_id, e.project_id, e.user_id, e.tenant_id;
 $$;
 
+-- Adds sign times the amounts of a rate's key's entries (a member, a project, a client's
+-- projects; nulls: any) that start at or after since, at the rates as they are now.
+CREATE FUNCTION entry_totals_reprice(org uuid, member uuid, client uuid, project uuid, since timestamptz, sign bigint) RETURNS void LANGUAGE sql AS $$
+    UPDATE stint.entry_totals t SET amount = t.amount + sign * d.amount
+    FROM (SELECT e.organization_id, e.project_id, e.user_id, sum(stint.entry_amount(e)) AS amount FROM stint.time_entries e
+        WHERE e.organization_id = org AND e.project_id IS NOT NULL AND e.stopped_at IS NOT NULL AND e.deleted_at IS NULL
+            AND e.started_at >= since
+            AND (member IS NULL OR e.user_id = member) AND (project IS NULL OR e.project_id = project)
+            AND (client IS NULL OR e.project_id IN (SELECT c.id FROM stint.projects c WHERE c.client_id = client))
+        GROUP BY e.organization_id, e.project_id, e.user_id) d
+    WHERE t.organization_id = d.organization_id AND t.project_id = d.project_id AND t.user_id = d.user_id;
+$$;
+
+-- A rate prices the entries of its key that start at or after its effective instant, so
+-- only their amounts can move when it comes, changes or goes: before the change their
+-- amounts at the rates as they were are taken away, after it they are added at the rates as
+-- they are (SQLite's migration 0029 says more). A rate's key never changes on an update;
+-- should one, its keys' rows are recounted whole.
 CREATE FUNCTION entry_totals_rate_change() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    sign bigint := CASE WHEN TG_WHEN = 'BEFORE' THEN -1 ELSE 1 END;
 BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM stint.entry_totals_recount(OLD.organization_id, OLD.user_id, OLD.client_id, OLD.project_id);
+    IF TG_OP = 'INSERT' THEN
+        PERFORM stint.entry_totals_reprice(NEW.organization_id, NEW.user_id, NEW.client_id, NEW.project_id, NEW.effective_from, sign);
+        RETURN NEW;
     END IF;
-    IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND (OLD.organization_id, OLD.user_id, OLD.client_id, OLD.project_id)
-            IS DISTINCT FROM (NEW.organization_id, NEW.user_id, NEW.client_id, NEW.project_id)) THEN
-        PERFORM stint.entry_totals_recount(NEW.organization_id, NEW.user_id, NEW.client_id, NEW.project_id);
+    IF TG_OP = 'DELETE' THEN
+        PERFORM stint.entry_totals_reprice(OLD.organization_id, OLD.user_id, OLD.client_id, OLD.project_id, OLD.effective_from, sign);
+        RETURN OLD;
     END IF;
-    RETURN NULL;
+    IF (OLD.organization_id, OLD.tenant_id, OLD.user_id, OLD.client_id, OLD.project_id)
+            IS DISTINCT FROM (NEW.organization_id, NEW.tenant_id, NEW.user_id, NEW.client_id, NEW.project_id) THEN
+        IF TG_WHEN = 'AFTER' THEN
+            PERFORM stint.entry_totals_recount(OLD.organization_id, OLD.user_id, OLD.client_id, OLD.project_id);
+            PERFORM stint.entry_totals_recount(NEW.organization_id, NEW.user_id, NEW.client_id, NEW.project_id);
+        END IF;
+    ELSE
+        PERFORM stint.entry_totals_reprice(OLD.organization_id, OLD.user_id, OLD.client_id, OLD.project_id,
+            least(OLD.effective_from, NEW.effective_from), sign);
+    END IF;
+    RETURN NEW;
 END $$;
 
-CREATE TRIGGER entry_totals_rate_insert AFTER INSERT ON rates
+CREATE TRIGGER entry_totals_rate_insert_old BEFORE INSERT ON rates
     FOR EACH ROW EXECUTE FUNCTION entry_totals_rate_change();
-CREATE TRIGGER entry_totals_rate_delete AFTER DELETE ON rates
+CREATE TRIGGER entry_totals_rate_insert_new AFTER INSERT ON rates
+    FOR EACH ROW EXECUTE FUNCTION entry_totals_rate_change();
+CREATE TRIGGER entry_totals_rate_delete_old BEFORE DELETE ON rates
     FOR EACH ROW WHEN (OLD.deleted_at IS NULL) EXECUTE FUNCTION entry_totals_rate_change();
-CREATE TRIGGER entry_totals_rate_update AFTER UPDATE ON rates FOR EACH ROW
+CREATE TRIGGER entry_totals_rate_delete_new AFTER DELETE ON rates
+    FOR EACH ROW WHEN (OLD.deleted_at IS NULL) EXECUTE FUNCTION entry_totals_rate_change();
+CREATE TRIGGER entry_totals_rate_update_old BEFORE UPDATE ON rates FOR EACH ROW
+    WHEN ((OLD.hourly_minor, OLD.effective_from, OLD.deleted_at, OLD.organization_id, OLD.tenant_id, OLD.user_id, OLD.client_id, OLD.project_id)
+        IS DISTINCT FROM (NEW.hourly_minor, NEW.effective_from, NEW.deleted_at, NEW.organization_id, NEW.tenant_id, NEW.user_id, NEW.client_id, NEW.project_id))
+    EXECUTE FUNCTION entry_totals_rate_change();
+CREATE TRIGGER entry_totals_rate_update_new AFTER UPDATE ON rates FOR EACH ROW
     WHEN ((OLD.hourly_minor, OLD.effective_from, OLD.deleted_at, OLD.organization_id, OLD.tenant_id, OLD.user_id, OLD.client_id, OLD.project_id)
         IS DISTINCT FROM (NEW.hourly_minor, NEW.effective_from, NEW.deleted_at, NEW.organization_id, NEW.tenant_id, NEW.user_id, NEW.client_id, NEW.project_id))
     EXECUTE FUNCTION entry_totals_rate_change();

@@ -15,8 +15,8 @@
 --   path (API, timer, sync push and pull, import, purge, an organization's move) goes
 --   through them, so none can forget.
 -- * A rate's change reprices the entries of its key (its member, project or client, or the
---   whole organization) and a project that changes client reprices its own: their rows are
---   recounted from the entries. Rates change seldom; entries often.
+--   whole organization) from its effective instant on, and a project that changes client
+--   reprices its own: their amounts are taken away and added again from the entries.
 -- * entry_prices is one entry's rate, micros and amount as the triggers count them.
 CREATE TABLE entry_totals (
     organization_id BLOB NOT NULL,
@@ -29,7 +29,7 @@ CREATE TABLE entry_totals (
 ) STRICT, WITHOUT ROWID;
 
 CREATE VIEW entry_prices AS
-SELECT e.id, e.tenant_id, e.organization_id, e.project_id, e.user_id, e.stopped_at - e.started_at AS micros,
+SELECT e.id, e.tenant_id, e.organization_id, e.project_id, e.user_id, e.started_at, e.stopped_at - e.started_at AS micros,
     coalesce((e.stopped_at - e.started_at) / 1000 * (CASE WHEN e.billable THEN (
         SELECT r.hourly_minor FROM rates r
         WHERE r.tenant_id = e.tenant_id AND r.organization_id = e.organization_id AND r.deleted_at IS NULL
@@ -87,39 +87,78 @@ BEGIN
     ON CONFLICT DO UPDATE SET micros = micros + excluded.micros, amount = amount + excluded.amount;
 END;
 
--- A rate's key: its member (or none), its project (or none), its client's projects (or
--- none); the organization's rates match every row. Its rows are recounted after any change
--- of the rate (the old key's, then the new one's when it moved).
-CREATE TRIGGER entry_totals_rate_insert AFTER INSERT ON rates
+-- A rate prices the entries of its key (its member, its project, its client's projects; the
+-- organization's rate: all) that start at or after its effective instant, so only their
+-- amounts can move when it comes, changes or goes: a BEFORE trigger takes away their amounts
+-- at the rates as they were, an AFTER trigger adds them at the rates as they are. A rate
+-- from today on touches today's entries, not the organization's history. (A rate's key and
+-- instant never change on an update; should one, its keys' rows are recounted whole.)
+CREATE TRIGGER entry_totals_rate_insert_old BEFORE INSERT ON rates
 BEGIN
-    DELETE FROM entry_totals WHERE organization_id = NEW.organization_id
-        AND (NEW.user_id IS NULL OR user_id = NEW.user_id) AND (NEW.project_id IS NULL OR project_id = NEW.project_id)
-        AND (NEW.client_id IS NULL OR project_id IN (SELECT c.id FROM projects c WHERE c.client_id = NEW.client_id));
-    INSERT INTO entry_totals (organization_id, project_id, user_id, tenant_id, micros, amount)
-    SELECT organization_id, project_id, user_id, tenant_id, sum(micros), sum(amount) FROM entry_prices
-    WHERE organization_id = NEW.organization_id
-        AND (NEW.user_id IS NULL OR user_id = NEW.user_id) AND (NEW.project_id IS NULL OR project_id = NEW.project_id)
-        AND (NEW.client_id IS NULL OR project_id IN (SELECT c.id FROM projects c WHERE c.client_id = NEW.client_id))
-    GROUP BY organization_id, project_id, user_id;
+    UPDATE entry_totals SET amount = entry_totals.amount - d.amount FROM (SELECT organization_id, project_id, user_id, sum(amount) AS amount FROM entry_prices
+        WHERE organization_id = NEW.organization_id AND started_at >= NEW.effective_from
+            AND (NEW.user_id IS NULL OR user_id = NEW.user_id) AND (NEW.project_id IS NULL OR project_id = NEW.project_id)
+            AND (NEW.client_id IS NULL OR project_id IN (SELECT c.id FROM projects c WHERE c.client_id = NEW.client_id))
+        GROUP BY organization_id, project_id, user_id) AS d
+    WHERE entry_totals.organization_id = d.organization_id AND entry_totals.project_id = d.project_id AND entry_totals.user_id = d.user_id;
 END;
 
-CREATE TRIGGER entry_totals_rate_delete AFTER DELETE ON rates WHEN OLD.deleted_at IS NULL
+CREATE TRIGGER entry_totals_rate_insert_new AFTER INSERT ON rates
 BEGIN
-    DELETE FROM entry_totals WHERE organization_id = OLD.organization_id
-        AND (OLD.user_id IS NULL OR user_id = OLD.user_id) AND (OLD.project_id IS NULL OR project_id = OLD.project_id)
-        AND (OLD.client_id IS NULL OR project_id IN (SELECT c.id FROM projects c WHERE c.client_id = OLD.client_id));
-    INSERT INTO entry_totals (organization_id, project_id, user_id, tenant_id, micros, amount)
-    SELECT organization_id, project_id, user_id, tenant_id, sum(micros), sum(amount) FROM entry_prices
-    WHERE organization_id = OLD.organization_id
-        AND (OLD.user_id IS NULL OR user_id = OLD.user_id) AND (OLD.project_id IS NULL OR project_id = OLD.project_id)
-        AND (OLD.client_id IS NULL OR project_id IN (SELECT c.id FROM projects c WHERE c.client_id = OLD.client_id))
-    GROUP BY organization_id, project_id, user_id;
+    UPDATE entry_totals SET amount = entry_totals.amount + d.amount FROM (SELECT organization_id, project_id, user_id, sum(amount) AS amount FROM entry_prices
+        WHERE organization_id = NEW.organization_id AND started_at >= NEW.effective_from
+            AND (NEW.user_id IS NULL OR user_id = NEW.user_id) AND (NEW.project_id IS NULL OR project_id = NEW.project_id)
+            AND (NEW.client_id IS NULL OR project_id IN (SELECT c.id FROM projects c WHERE c.client_id = NEW.client_id))
+        GROUP BY organization_id, project_id, user_id) AS d
+    WHERE entry_totals.organization_id = d.organization_id AND entry_totals.project_id = d.project_id AND entry_totals.user_id = d.user_id;
 END;
 
-CREATE TRIGGER entry_totals_rate_update AFTER UPDATE ON rates
-WHEN OLD.hourly_minor IS NOT NEW.hourly_minor OR OLD.effective_from IS NOT NEW.effective_from
-    OR OLD.deleted_at IS NOT NEW.deleted_at OR OLD.organization_id IS NOT NEW.organization_id OR OLD.tenant_id IS NOT NEW.tenant_id
-    OR OLD.user_id IS NOT NEW.user_id OR OLD.project_id IS NOT NEW.project_id OR OLD.client_id IS NOT NEW.client_id
+CREATE TRIGGER entry_totals_rate_delete_old BEFORE DELETE ON rates WHEN OLD.deleted_at IS NULL
+BEGIN
+    UPDATE entry_totals SET amount = entry_totals.amount - d.amount FROM (SELECT organization_id, project_id, user_id, sum(amount) AS amount FROM entry_prices
+        WHERE organization_id = OLD.organization_id AND started_at >= OLD.effective_from
+            AND (OLD.user_id IS NULL OR user_id = OLD.user_id) AND (OLD.project_id IS NULL OR project_id = OLD.project_id)
+            AND (OLD.client_id IS NULL OR project_id IN (SELECT c.id FROM projects c WHERE c.client_id = OLD.client_id))
+        GROUP BY organization_id, project_id, user_id) AS d
+    WHERE entry_totals.organization_id = d.organization_id AND entry_totals.project_id = d.project_id AND entry_totals.user_id = d.user_id;
+END;
+
+CREATE TRIGGER entry_totals_rate_delete_new AFTER DELETE ON rates WHEN OLD.deleted_at IS NULL
+BEGIN
+    UPDATE entry_totals SET amount = entry_totals.amount + d.amount FROM (SELECT organization_id, project_id, user_id, sum(amount) AS amount FROM entry_prices
+        WHERE organization_id = OLD.organization_id AND started_at >= OLD.effective_from
+            AND (OLD.user_id IS NULL OR user_id = OLD.user_id) AND (OLD.project_id IS NULL OR project_id = OLD.project_id)
+            AND (OLD.client_id IS NULL OR project_id IN (SELECT c.id FROM projects c WHERE c.client_id = OLD.client_id))
+        GROUP BY organization_id, project_id, user_id) AS d
+    WHERE entry_totals.organization_id = d.organization_id AND entry_totals.project_id = d.project_id AND entry_totals.user_id = d.user_id;
+END;
+
+CREATE TRIGGER entry_totals_rate_update_old BEFORE UPDATE ON rates
+WHEN (OLD.hourly_minor IS NOT NEW.hourly_minor OR OLD.effective_from IS NOT NEW.effective_from OR OLD.deleted_at IS NOT NEW.deleted_at) AND NOT (OLD.organization_id IS NOT NEW.organization_id OR OLD.tenant_id IS NOT NEW.tenant_id OR OLD.user_id IS NOT NEW.user_id
+    OR OLD.project_id IS NOT NEW.project_id OR OLD.client_id IS NOT NEW.client_id)
+BEGIN
+    UPDATE entry_totals SET amount = entry_totals.amount - d.amount FROM (SELECT organization_id, project_id, user_id, sum(amount) AS amount FROM entry_prices
+        WHERE organization_id = OLD.organization_id AND started_at >= min(OLD.effective_from, NEW.effective_from)
+            AND (OLD.user_id IS NULL OR user_id = OLD.user_id) AND (OLD.project_id IS NULL OR project_id = OLD.project_id)
+            AND (OLD.client_id IS NULL OR project_id IN (SELECT c.id FROM projects c WHERE c.client_id = OLD.client_id))
+        GROUP BY organization_id, project_id, user_id) AS d
+    WHERE entry_totals.organization_id = d.organization_id AND entry_totals.project_id = d.project_id AND entry_totals.user_id = d.user_id;
+END;
+
+CREATE TRIGGER entry_totals_rate_update_new AFTER UPDATE ON rates
+WHEN (OLD.hourly_minor IS NOT NEW.hourly_minor OR OLD.effective_from IS NOT NEW.effective_from OR OLD.deleted_at IS NOT NEW.deleted_at) AND NOT (OLD.organization_id IS NOT NEW.organization_id OR OLD.tenant_id IS NOT NEW.tenant_id OR OLD.user_id IS NOT NEW.user_id
+    OR OLD.project_id IS NOT NEW.project_id OR OLD.client_id IS NOT NEW.client_id)
+BEGIN
+    UPDATE entry_totals SET amount = entry_totals.amount + d.amount FROM (SELECT organization_id, project_id, user_id, sum(amount) AS amount FROM entry_prices
+        WHERE organization_id = OLD.organization_id AND started_at >= min(OLD.effective_from, NEW.effective_from)
+            AND (OLD.user_id IS NULL OR user_id = OLD.user_id) AND (OLD.project_id IS NULL OR project_id = OLD.project_id)
+            AND (OLD.client_id IS NULL OR project_id IN (SELECT c.id FROM projects c WHERE c.client_id = OLD.client_id))
+        GROUP BY organization_id, project_id, user_id) AS d
+    WHERE entry_totals.organization_id = d.organization_id AND entry_totals.project_id = d.project_id AND entry_totals.user_id = d.user_id;
+END;
+
+CREATE TRIGGER entry_totals_rate_rekey AFTER UPDATE ON rates WHEN (OLD.organization_id IS NOT NEW.organization_id OR OLD.tenant_id IS NOT NEW.tenant_id OR OLD.user_id IS NOT NEW.user_id
+    OR OLD.project_id IS NOT NEW.project_id OR OLD.client_id IS NOT NEW.client_id)
 BEGIN
     DELETE FROM entry_totals WHERE organization_id = OLD.organization_id
         AND (OLD.user_id IS NULL OR user_id = OLD.user_id) AND (OLD.project_id IS NULL OR project_id = OLD.project_id)
