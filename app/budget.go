@@ -55,6 +55,19 @@ type Budgets interface {
 	List(ctx context.Context, s Scope) ([]Budget, error)
 	Insert(ctx context.Context, s Scope, b Budget) error
 	Update(ctx context.Context, s Scope, b Budget, prevVersion int64) error
+	// Spent sums, per project of s.OrgID (only projectID's when it is set), the time of its
+	// live entries up to now (running ones counted to now, later time left out) and their
+	// billable amount priced at rates, as Reports.Summary sums all of a project's time up
+	// to now. The stores keep running totals per project and member for it, so it does not
+	// read every entry.
+	Spent(ctx context.Context, s Scope, projectID *uuid.UUID, now time.Time, rates []Rate) ([]ProjectSpent, error)
+}
+
+// ProjectSpent is a project's time (microseconds) and billable amount (minor units).
+type ProjectSpent struct {
+	ProjectID uuid.UUID
+	Micros    int64
+	Amount    int64
 }
 
 // SetBudget sets a project's budget (managers and above), replacing the one it had. A
@@ -162,11 +175,8 @@ func (s *Service) Budgets(ctx context.Context, a Actor) ([]BudgetProgress, error
 	return s.budgets(ctx, a, nil)
 }
 
-// budgetEpoch is where a budget's time starts counting: all of a project's time.
-var budgetEpoch = time.Unix(0, 0).UTC()
-
-// budgets reads the budgets (one project's, or all) and sums their projects' time and
-// amounts since budgetEpoch in one summary grouped by project, in one read.
+// budgets reads the budgets (one project's, or all) and their projects' time and amounts
+// (Budgets.Spent), in one read.
 func (s *Service) budgets(ctx context.Context, a Actor, projectID *uuid.UUID) ([]BudgetProgress, error) {
 	if err := a.require(PermRatesRead); err != nil {
 		return nil, err
@@ -194,17 +204,14 @@ func (s *Service) budgets(ctx context.Context, a Actor, projectID *uuid.UUID) ([
 		if err != nil {
 			return fmt.Errorf("rates: %w", err)
 		}
-		f := ReportFilter{From: budgetEpoch, To: now.Add(time.Microsecond), Now: now, ProjectID: projectID, Rates: rates}
-		cells, err := tx.Reports().Summary(ctx, a.Scope(), f, []ReportDim{DimProject}, []Period{{Start: f.From, End: f.To}})
+		spent, err := tx.Budgets().Spent(ctx, a.Scope(), projectID, now, rates)
 		if err != nil {
 			return fmt.Errorf("budget progress: %w", err)
 		}
 		micros, amounts := map[uuid.UUID]int64{}, map[uuid.UUID]int64{}
-		for _, c := range cells {
-			if len(c.Keys) == 1 && c.Keys[0].ID != nil {
-				micros[*c.Keys[0].ID] += c.Micros
-				amounts[*c.Keys[0].ID] += c.Amount
-			}
+		for _, sp := range spent {
+			micros[sp.ProjectID] += sp.Micros
+			amounts[sp.ProjectID] += sp.Amount
 		}
 		for _, b := range bs {
 			p := BudgetProgress{Budget: b, SpentSeconds: micros[b.ProjectID] / 1_000_000,

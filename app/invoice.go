@@ -93,8 +93,10 @@ type Invoices interface {
 	NextNumber(ctx context.Context, s Scope) (int64, error)
 	// Candidates lists the organization's live, stopped, billable entries that started in
 	// [f.From, f.To), match f.ProjectID or f.ClientID and are on no invoice, oldest first,
-	// priced by f.Rates as reports price them (the whole entry).
-	Candidates(ctx context.Context, s Scope, f ReportFilter) ([]InvoiceCandidate, error)
+	// priced by f.Rates as reports price them (the whole entry). Descriptions are read
+	// only when descriptions is set (a line per entry shows them; a line per project and
+	// task does not, and leaving them out keeps the read to the entries' index).
+	Candidates(ctx context.Context, s Scope, f ReportFilter, descriptions bool) ([]InvoiceCandidate, error)
 	// Insert writes a new invoice and marks the entries it bills, each mark carrying the
 	// invoice's number and bookkeeping; a pulled invoice comes without entries (its marks
 	// are pulled rows of their own).
@@ -178,7 +180,7 @@ func (s *Service) CreateInvoice(ctx context.Context, a Actor, in InvoiceInput) (
 			return Conflict("set the organization's rates first (stint rate set, PUT /v1/rates)")
 		}
 		cands, err := tx.Invoices().Candidates(ctx, a.Scope(), ReportFilter{From: from, To: to, Now: now, ProjectID: in.ProjectID,
-			ClientID: in.ClientID, Rates: rates})
+			ClientID: in.ClientID, Rates: rates}, in.Grouping == GroupByEntry)
 		if err != nil {
 			return fmt.Errorf("invoice entries: %w", err)
 		}

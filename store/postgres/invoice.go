@@ -47,11 +47,15 @@ func (s invoices) NextNumber(ctx context.Context, sc app.Scope) (int64, error) {
 	return n, nil
 }
 
-func (s invoices) Candidates(ctx context.Context, sc app.Scope, f app.ReportFilter) ([]app.InvoiceCandidate, error) {
+func (s invoices) Candidates(ctx context.Context, sc app.Scope, f app.ReportFilter, descriptions bool) ([]app.InvoiceCandidate, error) {
 	rate := rateExpr(f.Rates)
+	description := "''"
+	if descriptions {
+		description = "e.description"
+	}
 	micros := "(extract(epoch FROM e.stopped_at - e.started_at) * 1000000)::bigint"
 	var q sqlArgs
-	q.add(`SELECT e.id, e.project_id, e.task_id, coalesce(pr.name, ''), coalesce(tk.name, ''), e.description, e.started_at,
+	q.add(`SELECT e.id, e.project_id, e.task_id, coalesce(pr.name, ''), coalesce(tk.name, ''), `+description+`, e.started_at,
 		`+micros+`, coalesce(`+rate+`, 0), `+amountOf(micros, rate)+`
 		FROM time_entries e
 		LEFT JOIN projects pr ON pr.id = e.project_id AND pr.tenant_id = e.tenant_id

@@ -183,7 +183,7 @@ func TestEntryQueriesUseIndexes(t *testing.T) {
 			return err
 		}},
 		{"invoice candidates", func(tx app.Tx) error {
-			_, err := tx.Invoices().Candidates(ctx, sc, rf)
+			_, err := tx.Invoices().Candidates(ctx, sc, rf, true)
 			return err
 		}},
 		{"a sync pull", func(tx app.Tx) error {

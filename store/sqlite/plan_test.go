@@ -177,7 +177,19 @@ func TestEntryQueriesUseIndexes(t *testing.T) {
 			return err
 		}},
 		{"invoice candidates", false, func(tx *txn) error {
-			_, err := tx.Invoices().Candidates(ctx, sc, rf)
+			_, err := tx.Invoices().Candidates(ctx, sc, rf, true)
+			return err
+		}},
+		{"invoice candidates without descriptions", false, func(tx *txn) error {
+			_, err := tx.Invoices().Candidates(ctx, sc, rf, false)
+			return err
+		}},
+		{"budgets' spent time", false, func(tx *txn) error {
+			_, err := tx.Budgets().Spent(ctx, sc, nil, to, nil)
+			return err
+		}},
+		{"a budget's spent time", false, func(tx *txn) error {
+			_, err := tx.Budgets().Spent(ctx, sc, &project, to, nil)
 			return err
 		}},
 		{"a sync pull of everyone's entries", false, func(tx *txn) error {

@@ -57,6 +57,7 @@ func Run(t *testing.T, open Opener) {
 		{"SummaryRunningEntry", testSummaryRunningEntry},
 		{"Invoices", testInvoices},
 		{"InvoiceSync", testInvoiceSync},
+		{"BudgetSpent", testBudgetSpent},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
