@@ -627,9 +627,13 @@ func mutationFor(ctx context.Context, tx Tx, a Actor, c Change) (Mutation, error
 			// Its name, zone and activity settings, set by an owner or admin here
 			// (app/syncorg.go).
 			row, err = tx.Organizations().Get(ctx, Scope{TenantID: a.TenantID, OrgID: c.EntityID}, c.EntityID)
+		case EntityUser:
+			// The user's own time zone, set here (app/syncuser.go); the server refuses
+			// another user's row.
+			row, err = tx.Users().Get(ctx, Scope{TenantID: a.TenantID}, c.EntityID)
 		default:
-			// Users and memberships are changed on the server (members, roles); the
-			// server answers what it does not take.
+			// Memberships are changed on the server (members, roles); the server
+			// answers what it does not take.
 			row = map[string]uuid.UUID{"id": c.EntityID}
 		}
 	}
