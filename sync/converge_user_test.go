@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/stinthq/stint/app"
+	"github.com/stinthq/stint/store/sqlite"
+	stintsync "github.com/stinthq/stint/sync"
 )
 
 // A user's own row syncs (app/syncuser.go): the time zone a member sets in Settings on a
@@ -139,27 +142,34 @@ func TestOwnZoneSyncs(t *testing.T) {
 	}
 }
 
-// TestOwnZoneLastWriterWins: Bo sets Tokyo on one desktop, then New York on the other,
-// both offline; the later edit is pushed first. The older one loses (in the conflict log)
-// and both desktops end up with New York, the one that lost included: the server writes
-// the row again, so its pull brings the zone back.
+// TestOwnZoneLastWriterWins: Bo sets New York on one desktop and syncs; the other
+// desktop, whose clock is an hour behind, sets Tokyo while a round runs, after its push
+// and before its pull, so Tokyo is the older edit and the pull passes New York's row by
+// (the change is pending). Its next push loses (in the conflict log), and still both
+// desktops end up with New York: the server writes the row again, so the pull brings
+// the zone back.
 func TestOwnZoneLastWriterWins(t *testing.T) {
 	ctx := context.Background()
 	ut := newUserTeam(t, teamStores[0].store(t))
-	if _, err := ut.bo1.svc.SetMyTimezone(ctx, ut.bo1.actor, "Asia/Tokyo"); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(2 * time.Millisecond) // the second edit's stamp is later
+	behind := loginDeviceWith(t, ut.base, "bo3", memberEmail, skewedClock(-time.Hour))
 	if _, err := ut.bo2.svc.SetMyTimezone(ctx, ut.bo2.actor, "America/New_York"); err != nil {
 		t.Fatal(err)
 	}
 	ut.bo2.sync()
-	if rep := ut.bo1.sync(); rep.Rejected != 0 || rep.Pending != 0 {
+	r := &midRound{SyncRemote: behind.remote(), before: func() {
+		if _, err := behind.svc.SetMyTimezone(ctx, behind.actor, "Asia/Tokyo"); err != nil {
+			t.Error(err)
+		}
+	}}
+	if _, err := behind.svc.SyncRound(ctx, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	if rep := behind.sync(); rep.Rejected != 0 || rep.Pending != 0 {
 		t.Fatalf("round of the older edit = %+v", rep)
 	}
 	ut.bo2.sync()
 	for name, got := range map[string]string{"server": zoneOf(t, ut.srv, ut.owner, ut.bo.UserID),
-		"Bo's first desktop": zoneOf(t, ut.bo1.svc, ut.bo, ut.bo.UserID), "Bo's second desktop": zoneOf(t, ut.bo2.svc, ut.bo, ut.bo.UserID)} {
+		"the desktop behind": zoneOf(t, behind.svc, ut.bo, ut.bo.UserID), "the other desktop": zoneOf(t, ut.bo2.svc, ut.bo, ut.bo.UserID)} {
 		if got != "America/New_York" {
 			t.Errorf("%s: zone %q, want America/New_York (the later edit)", name, got)
 		}
@@ -168,6 +178,36 @@ func TestOwnZoneLastWriterWins(t *testing.T) {
 	if err != nil || len(cs) != 1 || cs[0].Field != "timezone" || string(cs[0].Lost) != `"Asia/Tokyo"` {
 		t.Fatalf("conflict log = %+v, %v; want Tokyo's loss", cs, err)
 	}
+}
+
+// skewedClock is the wall clock moved by a duration.
+type skewedClock time.Duration
+
+func (c skewedClock) Now() time.Time { return time.Now().UTC().Add(time.Duration(c)) }
+
+// loginDeviceWith is loginDevice on a device whose clock is clock.
+func loginDeviceWith(t *testing.T, base, node, email string, clock app.Clock) *device {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := sqlite.Open(ctx, filepath.Join(dir, "stint.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	d := &device{t: t, svc: app.New(st, app.Options{Hasher: fastHasher, NodeID: node, Clock: clock}), dir: dir, url: base}
+	sess, err := stintsync.Login(ctx, nil, base, email, ownerPassword, uuid.Nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.svc.ConnectRemote(ctx, app.RemoteTokenFile(dir), base, sess); err != nil {
+		t.Fatal(err)
+	}
+	d.sync()
+	if d.actor, err = d.svc.LocalActor(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
 
 // TestOwnZoneSurvivesAnOlderPull: Bo's zone set on the device is not undone by a pull of
