@@ -147,6 +147,10 @@ func (o *simOracle) pushed(s *sim, d *simDevice, _ app.Actor, b app.PushBatch, o
 		if r.Replayed {
 			continue
 		}
+		if r.Status == app.MutationRejected && m.Entity == app.EntityUser {
+			// Every role may set its own zone, to any zone the simulation picks.
+			s.failf("%s's change #%d of its own user %s was refused: %s %s", d.name, m.DeviceSeq, short(m.EntityID), r.Reason, r.Message)
+		}
 		if r.Status == app.MutationRejected {
 			s.stats.rejections++
 			o.reject = append(o.reject, simRejected{dev: d.name, mut: m.ID, entity: m.EntityID, seq: m.DeviceSeq, reason: r.Reason})
