@@ -590,7 +590,9 @@ func localRow(ctx context.Context, tx Tx, sc Scope, entity string, id uuid.UUID)
 	case EntityRate, EntityBudget, EntityActivitySlot, EntityScreenshot:
 		row, err = localSyncedRow(ctx, tx, sc, entity, id)
 	default:
-		return nil, ErrNotFound // organizations, users and memberships are the server's
+		// Organizations, users and memberships are made and removed on the server: a
+		// refused change of one leaves the device's row for a pull to set right.
+		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, err
