@@ -387,3 +387,51 @@ func TestQueuedUserChangesAfterUpgrade(t *testing.T) {
 		t.Fatalf("server zone %q after the older build's push, want Asia/Tokyo", got)
 	}
 }
+
+// TestPublishCarriesTheOwnersZone: an owner who set their own zone offline publishes the
+// workspace: the server's user has it. A zone set again while the publish was under way
+// goes up after it, and the owner's second device gets it.
+func TestPublishCarriesTheOwnersZone(t *testing.T) {
+	ctx := context.Background()
+	srv, base := serveStore(t, teamStores[0].store(t))
+	a := localDevice(t, "Ada", "Ada's work", base)
+	if _, err := a.svc.SetMyTimezone(ctx, a.actor, "Asia/Tokyo"); err != nil {
+		t.Fatal(err)
+	}
+	in, err := a.svc.PublishRequest(ctx, ownerEmail, ownerPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := stintsync.Publish(ctx, nil, base, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sess.User.Timezone != "Asia/Tokyo" {
+		t.Fatalf("the publish's answer has the owner in %q, want Asia/Tokyo", sess.User.Timezone)
+	}
+	// Set again while the publish was under way.
+	if _, err := a.svc.SetMyTimezone(ctx, a.actor, "America/New_York"); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := a.svc.PlanConnect(ctx, sess, app.ConnectPublish, app.TeamCatalog{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.svc.ConnectWorkspace(ctx, app.RemoteTokenFile(a.dir), base, sess, plan); err != nil {
+		t.Fatal(err)
+	}
+	if rep := a.sync(); rep.Rejected != 0 || rep.Pending != 0 {
+		t.Fatalf("first round = %+v (status %+v)", rep, a.status())
+	}
+	owner, err := srv.Authenticate(ctx, sess.Token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := loginDevice(t, base, "Ada2", ownerEmail)
+	for name, got := range map[string]string{"server": zoneOf(t, srv, owner, owner.UserID),
+		"publishing device": zoneOf(t, a.svc, owner, owner.UserID), "second device": zoneOf(t, b.svc, owner, owner.UserID)} {
+		if got != "America/New_York" {
+			t.Errorf("%s: the owner's zone is %q, want America/New_York", name, got)
+		}
+	}
+}
