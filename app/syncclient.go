@@ -308,6 +308,9 @@ func (s *Service) SyncRound(ctx context.Context, remote SyncRemote, progress fun
 		return err
 	})
 	if err == nil {
+		err = s.requeueRefusedZone(ctx, a)
+	}
+	if err == nil {
 		err = s.pushAll(ctx, a, remote, &rep, progress)
 	}
 	if err == nil {

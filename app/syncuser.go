@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 )
@@ -62,4 +63,52 @@ func (s *Service) userByID(ctx context.Context, a Actor, id uuid.UUID) (User, er
 		return err
 	})
 	return u, err
+}
+
+// settingSyncZoneRequeued marks that the device has looked, once, for a zone change of its
+// user that a server from before users synced refused (requeueRefusedZone).
+const settingSyncZoneRequeued = "sync.zone_requeued"
+
+// requeueRefusedZone runs once on a device: when the user's own zone change was refused by
+// a server from before users synced (kept among the rejections as invalid) and nothing of
+// the user waits in the outbox, it queues the user's zone again, stamped with the row's own
+// stamp. That is the refused edit's when the row has not been pulled since, so a zone set
+// on the server later still wins; when it has been, the device holds the server's zone at
+// the server's stamp, and the push changes nothing.
+func (s *Service) requeueRefusedZone(ctx context.Context, a Actor) error {
+	var done string
+	if err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		done, err = optionalSetting(ctx, tx, settingSyncZoneRequeued)
+		return err
+	}); err != nil || done != "" {
+		return err
+	}
+	return s.store.Write(ctx, func(tx Tx) error {
+		rs, err := rejections(ctx, tx)
+		if err != nil {
+			return err
+		}
+		refused := slices.ContainsFunc(rs, func(r SyncRejection) bool {
+			return r.Entity == EntityUser && r.EntityID == a.UserID && r.Reason == RejectInvalid
+		})
+		if refused {
+			pending, err := pendingEntities(ctx, tx, a)
+			if err != nil {
+				return err
+			}
+			if !pending[a.UserID] {
+				sc := Scope{TenantID: a.TenantID}
+				u, err := tx.Users().Get(ctx, sc, a.UserID)
+				if err != nil {
+					return fmt.Errorf("requeue zone: %w", err)
+				}
+				if err := tx.Changes().Append(ctx, sc, Change{ID: NewID(), TenantID: a.TenantID, Entity: EntityUser, EntityID: u.ID,
+					Op: OpUpsert, Version: u.Version, HLC: u.HLC, At: s.Now(), Fields: FieldStamps{"timezone": u.HLC}}); err != nil {
+					return fmt.Errorf("requeue zone: %w", err)
+				}
+			}
+		}
+		return tx.Device().Put(ctx, settingSyncZoneRequeued, "1")
+	})
 }

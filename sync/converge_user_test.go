@@ -435,3 +435,67 @@ func TestPublishCarriesTheOwnersZone(t *testing.T) {
 		}
 	}
 }
+
+// TestZoneRefusedBeforeUpgradeGoesUpAgain: a zone Bo set on a desktop before users synced
+// was refused by the server as an unknown entity and left the outbox; the desktop kept
+// it, the server the old one. The upgraded desktop's first round sends it again at the
+// stamp of Bo's edit: the server takes it, unless a zone set on the server since is the
+// newer, which the desktop then takes.
+func TestZoneRefusedBeforeUpgradeGoesUpAgain(t *testing.T) {
+	for _, later := range []bool{false, true} {
+		name := "alone"
+		if later {
+			name = "a later zone on the server"
+		}
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			ut := newUserTeam(t, teamStores[0].store(t))
+			d := ut.bo1
+			if _, err := d.svc.SetMyTimezone(ctx, d.actor, "Asia/Tokyo"); err != nil {
+				t.Fatal(err)
+			}
+			// What the older build's round left: the change acknowledged, its refusal kept.
+			err := d.svc.Store().Write(ctx, func(tx app.Tx) error {
+				sc := app.Scope{TenantID: ut.bo.TenantID}
+				cs, err := tx.Changes().After(ctx, sc, 0, 10)
+				if err != nil || len(cs) != 1 {
+					return errors.Join(err, errors.New("want one change of the user"))
+				}
+				if _, err := tx.Changes().Acknowledge(ctx, sc, cs[0].Seq); err != nil {
+					return err
+				}
+				b, _ := json.Marshal([]app.SyncRejection{{MutationID: cs[0].ID, Entity: app.EntityUser, EntityID: ut.bo.UserID,
+					Op: app.OpUpsert, Reason: app.RejectInvalid, Message: "invalid input: entity: must be one of client, project",
+					At: time.Now(), Row: json.RawMessage(`{"id":"` + ut.bo.UserID.String() + `"}`), Outcome: app.RejectionRemoved}})
+				if err := tx.Device().Put(ctx, "sync.rejections", string(b)); err != nil {
+					return err
+				}
+				// The older build never looked for such a refusal (this device's rounds
+				// with this build have).
+				return tx.Device().Delete(ctx, "sync.zone_requeued")
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := "Asia/Tokyo"
+			if later {
+				want = "America/New_York"
+				if _, err := ut.srv.SetMyTimezone(ctx, ut.bo, want); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if rep := d.sync(); rep.Rejected != 0 || rep.Pending != 0 {
+				t.Fatalf("round = %+v (status %+v)", rep, d.status())
+			}
+			if got := meZone(t, d); got != want {
+				t.Fatalf("server zone %q, want %s", got, want)
+			}
+			if got := zoneOf(t, d.svc, ut.bo, ut.bo.UserID); got != want {
+				t.Fatalf("desktop zone %q, want %s", got, want)
+			}
+			if rep := d.sync(); rep.Pushed != 0 {
+				t.Fatalf("a second round pushed %d, want nothing: the refusal goes up once", rep.Pushed)
+			}
+		})
+	}
+}
