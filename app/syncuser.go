@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -100,6 +101,10 @@ func (s *Service) requeueRefusedZone(ctx context.Context, a Actor) error {
 			if !pending[a.UserID] {
 				sc := Scope{TenantID: a.TenantID}
 				u, err := tx.Users().Get(ctx, sc, a.UserID)
+				if errors.Is(err, ErrNotFound) {
+					// Not pulled yet: the device holds no zone of the user's to send.
+					return tx.Device().Put(ctx, settingSyncZoneRequeued, "1")
+				}
 				if err != nil {
 					return fmt.Errorf("requeue zone: %w", err)
 				}
