@@ -36,8 +36,8 @@ type FieldStamps map[string]string
 
 // touchedFields are the fields of a change to one row: on a create every field the entity
 // syncs, on an update those whose value differs between before and after, all at stamp.
-// Entities whose fields the server does not merge (organizations, users, memberships), and
-// updates whose row before is not known, give nil.
+// Entities whose fields the server does not merge (memberships), and updates whose row
+// before is not known, give nil.
 func touchedFields(entity string, before, after any, stamp string) (FieldStamps, error) {
 	names, ok := pushedFields[entity]
 	if !ok || after == nil {

@@ -308,6 +308,9 @@ func (s *Service) SyncRound(ctx context.Context, remote SyncRemote, progress fun
 		return err
 	})
 	if err == nil {
+		err = s.requeueRefusedZone(ctx, a)
+	}
+	if err == nil {
 		err = s.pushAll(ctx, a, remote, &rep, progress)
 	}
 	if err == nil {
@@ -590,7 +593,9 @@ func localRow(ctx context.Context, tx Tx, sc Scope, entity string, id uuid.UUID)
 	case EntityRate, EntityBudget, EntityActivitySlot, EntityScreenshot:
 		row, err = localSyncedRow(ctx, tx, sc, entity, id)
 	default:
-		return nil, ErrNotFound // organizations, users and memberships are the server's
+		// Organizations, users and memberships are made and removed on the server: a
+		// refused change of one leaves the device's row for a pull to set right.
+		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, err
@@ -627,9 +632,13 @@ func mutationFor(ctx context.Context, tx Tx, a Actor, c Change) (Mutation, error
 			// Its name, zone and activity settings, set by an owner or admin here
 			// (app/syncorg.go).
 			row, err = tx.Organizations().Get(ctx, Scope{TenantID: a.TenantID, OrgID: c.EntityID}, c.EntityID)
+		case EntityUser:
+			// The user's own time zone, set here (app/syncuser.go); the server refuses
+			// another user's row.
+			row, err = tx.Users().Get(ctx, Scope{TenantID: a.TenantID}, c.EntityID)
 		default:
-			// Users and memberships are changed on the server (members, roles); the
-			// server answers what it does not take.
+			// Memberships are changed on the server (members, roles); the server
+			// answers what it does not take.
 			row = map[string]uuid.UUID{"id": c.EntityID}
 		}
 	}

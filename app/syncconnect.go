@@ -370,7 +370,7 @@ func (s *Service) ConnectWorkspace(ctx context.Context, f TokenFile, url string,
 		}
 		switch plan.Mode {
 		case ConnectPublish:
-			if err := s.queueWorkspace(ctx, tx, sess.Organization, moves); err != nil {
+			if err := s.queueWorkspace(ctx, tx, sess.Organization, sess.User, moves); err != nil {
 				return err
 			}
 		case ConnectJoin:
@@ -713,12 +713,13 @@ func (m catalogMatch) counts(w localWorkspace) (clients, projects, tasks, tags C
 // Changes to the tenant, owner and membership are dropped: the publish made those rows, and
 // the push takes none of them. On the first publish (the onboarding's tenant change is still
 // pending) the deletes are dropped too: the server never had those rows; so are the
-// organization's changes, which the publish carried (its name, zone and activity settings),
-// except any field in which the organization here differs from the server's (server, from
-// the publish's answer: changed here while the publish was under way), which goes up as an
-// update stamped now. On a publish run again later a pending change of the organization
-// goes up as it is, under last writer wins.
-func (s *Service) queueWorkspace(ctx context.Context, tx Tx, server Organization, w localWorkspace) error {
+// organization's and the owner's changes, which the publish carried (the organization's
+// name, zone and activity settings, the owner's zone), except any field in which the row
+// here differs from the server's (server and owner, from the publish's answer: changed here
+// while the publish was under way), which goes up as an update stamped now. On a publish
+// run again later a pending change of the organization or of the owner's own row goes up as
+// it is, under last writer wins.
+func (s *Service) queueWorkspace(ctx context.Context, tx Tx, server Organization, owner User, w localWorkspace) error {
 	tenant := Scope{TenantID: w.from.TenantID}
 	var pending []Change
 	first := false
@@ -799,10 +800,13 @@ func (s *Service) queueWorkspace(ctx context.Context, tx Tx, server Organization
 		}
 	}
 	if first {
-		return s.queueOrganization(ctx, tx, w.from, server)
+		if err := s.queueOrganization(ctx, tx, w.from, server); err != nil {
+			return err
+		}
+		return s.queueOwner(ctx, tx, w.from, owner)
 	}
 	for _, c := range pending {
-		if c.Entity == EntityOrganization && c.Op == OpUpsert && c.EntityID == org {
+		if c.Op == OpUpsert && (c.Entity == EntityOrganization && c.EntityID == org || c.Entity == EntityUser && c.EntityID == w.from.UserID) {
 			if err := tx.Changes().Append(ctx, Scope{TenantID: tenant.TenantID, OrgID: org}, c); err != nil {
 				return err
 			}
@@ -839,6 +843,31 @@ func (s *Service) queueOrganization(ctx context.Context, tx Tx, a Actor, server 
 	if err := tx.Changes().Append(ctx, sc, Change{ID: NewID(), TenantID: a.TenantID, OrganizationID: &o.ID, Entity: EntityOrganization,
 		EntityID: o.ID, Op: OpUpsert, Version: o.Version, HLC: stamp, At: s.Now(), Fields: fields}); err != nil {
 		return fmt.Errorf("publish: organization: %w", err)
+	}
+	return s.hlc.keepMark(ctx, tx)
+}
+
+// queueOwner queues an update of the owner's own fields (app/syncuser.go) in which the row
+// here differs from the server's, each stamped now; nothing when none does.
+func (s *Service) queueOwner(ctx context.Context, tx Tx, a Actor, server User) error {
+	sc := a.Scope()
+	u, err := tx.Users().Get(ctx, sc, a.UserID)
+	if err != nil {
+		return fmt.Errorf("publish: owner: %w", err)
+	}
+	if server.ID != u.ID || u.Timezone == "" {
+		// No zone of the owner's own: the publish gave the server's row the
+		// organization's, as it always has.
+		return nil
+	}
+	stamp := s.hlc.Now()
+	fields, err := touchedFields(EntityUser, server, u, stamp)
+	if err != nil || len(fields) == 0 {
+		return err
+	}
+	if err := tx.Changes().Append(ctx, sc, Change{ID: NewID(), TenantID: a.TenantID, Entity: EntityUser,
+		EntityID: u.ID, Op: OpUpsert, Version: u.Version, HLC: stamp, At: s.Now(), Fields: fields}); err != nil {
+		return fmt.Errorf("publish: owner: %w", err)
 	}
 	return s.hlc.keepMark(ctx, tx)
 }

@@ -54,7 +54,7 @@ const (
 
 // pushedEntities are the entities a push may carry, as a device names them.
 var pushedEntities = []string{EntityClient, EntityProject, EntityTask, EntityTag, EntityTimeEntry, EntityRate, EntityBudget, EntityActivitySlot,
-	EntityInvoice, EntityOrganization, EntityScreenshot}
+	EntityInvoice, EntityOrganization, EntityScreenshot, EntityUser}
 
 // pushedEntityList is pushedEntities in words, for a rejection's message.
 var pushedEntityList = strings.Join(pushedEntities, ", ")
@@ -323,8 +323,10 @@ func (r *pushRun) locate(ctx context.Context, ms []Mutation, stored map[uuid.UUI
 	}
 	return r.s.store.Read(ctx, func(tx Tx) error {
 		for entity, list := range ids {
-			if !slices.Contains(pushedEntities, entity) || entity == EntityOrganization {
-				continue // rejected as invalid before it is looked at; an organization is where its members are (apply)
+			if !slices.Contains(pushedEntities, entity) || entity == EntityOrganization || entity == EntityUser {
+				// Rejected as invalid before it is looked at; an organization is where its
+				// members are, and a user is the pushing one (apply).
+				continue
 			}
 			found, err := tx.SyncMutations().LocateAnyTenant(ctx, Scope{TenantID: r.a.TenantID}, entity, list)
 			if err != nil {
@@ -611,8 +613,11 @@ func (r *pushRun) apply(ctx context.Context, m Mutation) (MutationOutcome, SyncM
 	if org == uuid.Nil {
 		org = r.a.OrgID
 	}
-	if m.Entity == EntityOrganization {
+	switch m.Entity {
+	case EntityOrganization:
 		org = m.EntityID
+	case EntityUser:
+		org = r.a.OrgID // a user belongs to no organization: the device's session's
 	}
 	rec.OrganizationID = org
 	a, err := r.actorIn(ctx, org)
@@ -620,8 +625,16 @@ func (r *pushRun) apply(ctx context.Context, m Mutation) (MutationOutcome, SyncM
 		return reject(err)
 	}
 	loc := r.locs[m.EntityID]
-	if m.Entity == EntityOrganization {
+	switch m.Entity {
+	case EntityOrganization:
 		// Its user is a member of it (actorIn), so it is the tenant's, and live.
+		loc = RowLocation{Found: true, OrganizationID: org}
+	case EntityUser:
+		// Only the device's own user, who is there: another's row is refused, and the
+		// device takes the server's back (serverRow).
+		if m.EntityID != a.UserID {
+			return reject(fmt.Errorf("a device changes only its own user: %w", ErrForbidden))
+		}
 		loc = RowLocation{Found: true, OrganizationID: org}
 	}
 	create := !loc.Found
@@ -803,6 +816,8 @@ func (s *Service) pushEntity(ctx context.Context, a Actor, m Mutation, create bo
 		return s.pushOrganization(ctx, a, m, create)
 	case EntityScreenshot:
 		return s.pushShot(ctx, a, m, create)
+	case EntityUser:
+		return s.pushUser(ctx, a, m, create)
 	}
 	return nil, 0, Invalid("entity", "must be one of %s", pushedEntityList)
 }
@@ -1116,6 +1131,10 @@ func (s *Service) currentRow(ctx context.Context, a Actor, entity string, id uui
 		var v SyncedShot
 		v, err = s.shotByID(ctx, a, id)
 		row, meta = v, v.Meta
+	case EntityUser:
+		var v User
+		v, err = s.userByID(ctx, a, id)
+		row, meta = v, v.Meta
 	default:
 		return nil, "", 0, Invalid("entity", "must be one of %s", pushedEntityList)
 	}
@@ -1143,6 +1162,8 @@ var pushedFields = map[string][]string{
 	EntityActivitySlot: {"entry_id", "tracked_seconds", "active_seconds", "keys", "clicks", "moves", "apps"},
 	// An organization's settings, nested ones each on its own (app/syncorg.go).
 	EntityOrganization: organizationFields,
+	// What a user changes about themselves (app/syncuser.go).
+	EntityUser: userFields,
 }
 
 // fieldMerge is a pushed update after last writer wins: the row to apply, the field clocks

@@ -50,8 +50,15 @@ func actorZone(ctx context.Context, tx Tx, a Actor) string {
 }
 
 // SetMyTimezone sets the actor's own time zone, the first choice of PickZone. An empty tz
-// clears it, so the organization's zone applies.
+// clears it, so the organization's zone applies. On a device connected to a team server the
+// change goes up like any synced row (app/syncuser.go).
 func (s *Service) SetMyTimezone(ctx context.Context, a Actor, tz string) (User, error) {
+	return s.setMyTimezone(ctx, a, tz, false)
+}
+
+// setMyTimezone is SetMyTimezone; always writes the row even when the zone is the one it
+// has (a push whose zone lost under last writer wins).
+func (s *Service) setMyTimezone(ctx context.Context, a Actor, tz string, always bool) (User, error) {
 	tz = strings.TrimSpace(tz)
 	var c checker
 	checkTimezone(&c, "timezone", tz)
@@ -64,17 +71,18 @@ func (s *Service) SetMyTimezone(ctx context.Context, a Actor, tz string) (User, 
 		if err != nil {
 			return err
 		}
-		if u.Timezone == tz {
+		if u.Timezone == tz && !always {
 			out = u
 			return nil
 		}
+		before := u
 		u.Timezone = tz
 		prev := s.touch(&u.Meta, now)
 		if err := tx.Users().Update(ctx, a.Scope(), u, prev); err != nil {
 			return err
 		}
 		out = u
-		return s.record(ctx, tx, a.Scope(), &a.UserID, change{action: "user.update", entity: "user", id: u.ID, meta: u.Meta, row: u})
+		return s.record(ctx, tx, a.Scope(), &a.UserID, change{action: "user.update", entity: EntityUser, id: u.ID, meta: u.Meta, row: u, before: before})
 	})
 	return out, err
 }

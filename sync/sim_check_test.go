@@ -109,7 +109,11 @@ func (o *simOracle) serverWrote(id uuid.UUID, row any) {
 	_ = json.Unmarshal(b, &m)
 	simFlatten(m)
 	o.created[id] = true
-	for _, f := range simFields {
+	fields := simFields
+	if _, ok := row.(app.User); ok {
+		fields = simUserFields
+	}
+	for _, f := range fields {
 		if v, ok := m[f]; ok {
 			o.took(id, f, v)
 		}
@@ -143,6 +147,10 @@ func (o *simOracle) pushed(s *sim, d *simDevice, _ app.Actor, b app.PushBatch, o
 		if r.Replayed {
 			continue
 		}
+		if r.Status == app.MutationRejected && m.Entity == app.EntityUser {
+			// Every role may set its own zone, to any zone the simulation picks.
+			s.failf("%s's change #%d of its own user %s was refused: %s %s", d.name, m.DeviceSeq, short(m.EntityID), r.Reason, r.Message)
+		}
 		if r.Status == app.MutationRejected {
 			s.stats.rejections++
 			o.reject = append(o.reject, simRejected{dev: d.name, mut: m.ID, entity: m.EntityID, seq: m.DeviceSeq, reason: r.Reason})
@@ -153,8 +161,9 @@ func (o *simOracle) pushed(s *sim, d *simDevice, _ app.Actor, b app.PushBatch, o
 			o.deleted[m.EntityID] = true
 			continue
 		}
-		// An organization is made on the server: a push only ever updates it.
-		create := !o.created[m.EntityID] && m.Entity != app.EntityOrganization
+		// An organization and a user are made on the server: a push only ever updates
+		// them.
+		create := !o.created[m.EntityID] && m.Entity != app.EntityOrganization && m.Entity != app.EntityUser
 		o.created[m.EntityID] = true
 		var pushed, got map[string]json.RawMessage
 		_ = json.Unmarshal(m.Row, &pushed)
@@ -163,7 +172,7 @@ func (o *simOracle) pushed(s *sim, d *simDevice, _ app.Actor, b app.PushBatch, o
 		if got != nil {
 			simFlatten(got)
 		}
-		for _, f := range simFields {
+		for _, f := range followedFields(m.Entity) {
 			v, ok := pushed[f]
 			if !ok {
 				continue

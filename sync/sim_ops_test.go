@@ -105,6 +105,11 @@ func (s *sim) userOp(d *simDevice) {
 		s.logf("%s (%s) %s: %s", d.name, a.Role, what, errText(err))
 		return
 	}
+	if s.chance(0.04) {
+		what, err = s.zoneOp(d, a)
+		s.logf("%s (%s) %s: %s", d.name, a.Role, what, errText(err))
+		return
+	}
 	switch x := s.rng.IntN(100); {
 	case x < 15:
 		p := s.projectOrNil(c)
@@ -247,6 +252,11 @@ func (s *sim) serverOp(tenant int) {
 	if s.chance(0.06) {
 		what, err = s.serverOrgOp(ctx, svc, a)
 		s.logf("server: owner of tenant %d%s: %s: %s", tenant, where, what, errText(err))
+		return
+	}
+	if s.chance(0.05) {
+		what, err = s.serverZoneOp(ctx, tenant)
+		s.logf("server: a user of tenant %d: %s: %s", tenant, what, errText(err))
 		return
 	}
 	switch x := s.rng.IntN(100); {
