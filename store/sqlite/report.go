@@ -1,14 +1,17 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stinthq/stint/app"
@@ -139,21 +142,23 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 		}
 		rate = rateExprOf(f.Rates, projectsOf)
 	}
-	query, args, err := summarySQL(sc, f, dims, rate)
+	query, args, err := summarySQL(sc, f, dims, rate, startHalf{})
 	if err != nil {
 		return nil, err
 	}
-	run := func(q querier, ps []app.Period, first int) ([]app.ReportCell, error) {
+	run := func(q querier, query string, args []any, ps []app.Period, first int) ([]app.ReportCell, error) {
 		cells, err := summaryCells(ctx, q, dims, query, append([]any{periodsJSON(ps)}, args...))
 		for i := range cells {
 			cells[i].Period += first
 		}
 		return cells, err
 	}
-	// The whole organization's periods in two halves on two readers at once, when a second
-	// one is free and sees the same snapshot: each cell is one period's, so the halves'
-	// cells are the whole answer, and the wall time of a month by day about halves.
-	if half := len(periods) / 2; half > 0 && f.UserID == nil && r.reads != nil && runtime.GOMAXPROCS(0) > 1 {
+	// The whole organization's report in two halves on two readers at once, when a second
+	// one is free and sees the same snapshot, so the wall time of a month about halves:
+	// the periods in two halves (each cell is one period's, so the halves' cells are the
+	// whole answer), or one period's entries in two halves by their start (each entry is
+	// summed, and its amount rounded, in one half only; the halves' cells of one key add).
+	if f.UserID == nil && len(periods) > 0 && r.reads != nil && runtime.GOMAXPROCS(0) > 1 {
 		if sib, done, ok := r.reads.siblingRead(ctx); ok {
 			defer done()
 			same, err := sameSnapshot(ctx, r.q, sib)
@@ -161,23 +166,101 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 				return nil, fmt.Errorf("report summary: %w", err)
 			}
 			if same {
-				var later []app.ReportCell
-				var laterErr error
+				var first, later []app.ReportCell
+				var firstErr, laterErr error
 				finished := make(chan struct{})
-				go func() {
-					defer close(finished)
-					later, laterErr = run(sib, periods[half:], half)
-				}()
-				cells, err := run(r.q, periods[:half], 0)
+				if half := len(periods) / 2; half > 0 {
+					go func() {
+						defer close(finished)
+						later, laterErr = run(sib, query, args, periods[half:], half)
+					}()
+					first, firstErr = run(r.q, query, args, periods[:half], 0)
+				} else {
+					mid := startMidpoint(periods[0], f.Now)
+					qa, aa, err := summarySQL(sc, f, dims, rate, startHalf{mid: mid, part: 1})
+					if err != nil {
+						return nil, err
+					}
+					qb, ab, err := summarySQL(sc, f, dims, rate, startHalf{mid: mid, part: 2})
+					if err != nil {
+						return nil, err
+					}
+					go func() {
+						defer close(finished)
+						later, laterErr = run(sib, qb, ab, periods, 0)
+					}()
+					first, firstErr = run(r.q, qa, aa, periods, 0)
+				}
 				<-finished
-				if err = errors.Join(err, laterErr); err != nil {
+				if err = errors.Join(firstErr, laterErr); err != nil {
 					return nil, err
 				}
-				return append(cells, later...), nil
+				if len(periods) == 1 {
+					return addCells(first, later), nil
+				}
+				return append(first, later...), nil
 			}
 		}
 	}
-	return run(r.q, periods, 0)
+	return run(r.q, query, args, periods, 0)
+}
+
+// startHalf picks the entries of one half of a summary split by start (Summary): part 0 is
+// every entry, part 1 those that started before mid (with the long entries' half of the
+// statement) and part 2 those that started at or after it.
+type startHalf struct {
+	mid  int64 // microseconds
+	part int
+}
+
+// startMidpoint is where a period's entries split in two by their start: halfway between
+// the period's start and its end, or now when the period reaches beyond now (so a period
+// "since the beginning" still splits the entries there are).
+func startMidpoint(p app.Period, now time.Time) int64 {
+	lo, hi := us(p.Start), us(p.End)
+	if n := us(now); n < hi && n > lo {
+		hi = n
+	}
+	return lo + (hi-lo)/2
+}
+
+// addCells adds the cells of two halves of one period's entries (startHalf): cells of the
+// same keys add up, and the result is ordered as SQLite's GROUP BY orders one statement's
+// (period, then each key's bytes, no key first).
+func addCells(a, b []app.ReportCell) []app.ReportCell {
+	keyOf := func(c app.ReportCell) string {
+		var k strings.Builder
+		for _, key := range c.Keys {
+			if key.ID == nil {
+				k.WriteByte(0)
+			} else {
+				k.WriteByte(1)
+				k.Write(key.ID[:])
+			}
+		}
+		return k.String()
+	}
+	at := make(map[string]int, len(a)+len(b))
+	out := make([]app.ReportCell, 0, len(a)+len(b))
+	for _, cells := range [][]app.ReportCell{a, b} {
+		for _, c := range cells {
+			k := strconv.Itoa(c.Period) + "/" + keyOf(c)
+			if i, ok := at[k]; ok {
+				out[i].Micros += c.Micros
+				out[i].Amount += c.Amount
+				continue
+			}
+			at[k] = len(out)
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(x, y app.ReportCell) int {
+		if x.Period != y.Period {
+			return cmp.Compare(x.Period, y.Period)
+		}
+		return strings.Compare(keyOf(x), keyOf(y))
+	})
+	return out
 }
 
 // periodsJSON is the periods as Summary's statement reads them: a JSON array of [start,
@@ -197,7 +280,7 @@ func periodsJSON(periods []app.Period) string {
 
 // summarySQL is Summary's statement with rate as the entries' rate, and its arguments after
 // the first, the periods' JSON (periodsJSON).
-func summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, rate string) (string, []any, error) {
+func summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, rate string, starts startHalf) (string, []any, error) {
 	var keys, tables []string
 	joins := ""
 	for _, d := range dims {
@@ -238,6 +321,12 @@ func summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, rate str
 		// So the sums need no test of each pair's time (WHERE micros > 0, which SQLite
 		// pushed into both halves, computing every pair's time twice: a twelfth of a month).
 		s.add(" AND e.deleted_at IS NULL"+bound+" AND (e.stopped_at > p.lo OR (e.stopped_at IS NULL AND ? > max(e.started_at, p.lo)))", us(f.Now))
+		switch starts.part {
+		case 1:
+			s.add(" AND e.started_at < ?", starts.mid)
+		case 2:
+			s.add(" AND e.started_at >= ?", starts.mid)
+		}
 		entryFilters(&s, sc, f)
 	}
 	index := " INDEXED BY time_entries_report"
@@ -246,8 +335,10 @@ func summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, rate str
 	}
 	day := strconv.Itoa(longEntry)
 	part(index, " AND e.started_at >= p.lo - "+day+" AND e.started_at < p.hi")
-	s.add(" UNION ALL ")
-	part(" INDEXED BY time_entries_long", " AND e.started_at < p.lo - "+day+" AND "+longEntryCond)
+	if starts.part != 2 { // the long entries started before the period, so before mid
+		s.add(" UNION ALL ")
+		part(" INDEXED BY time_entries_long", " AND e.started_at < p.lo - "+day+" AND "+longEntryCond)
+	}
 	// HAVING: a group whose pairs add no time at all (entries that stop as they start) has
 	// no cell.
 	s.add(`), g AS (SELECT pi, k1, k2, sum(micros) AS micros, sum(` + amountOf("micros", "rate") + `) AS amount FROM sel GROUP BY pi, k1, k2 HAVING sum(micros) > 0)

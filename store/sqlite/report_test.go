@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stinthq/stint/app"
 )
 
@@ -168,5 +169,101 @@ func TestSummarySplitsOverTwoReaders(t *testing.T) {
 	}
 	if !reflect.DeepEqual(again, whole) {
 		t.Errorf("a write after the Read's snapshot shows in its report:\n got %+v\nwant %+v", again, whole)
+	}
+}
+
+// TestSummarySplitsOnePeriodByStart pins that the whole organization's summary of one
+// period in a Read sums the entries that started in its first half on its own reader and
+// the rest on a second one, and that the halves' cells add up to one statement's: the same
+// keys (a project in both halves, one in the second only, entries without a project), the
+// same seconds and amounts (each entry rounded once), in the same order.
+func TestSummarySplitsOnePeriodByStart(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("one core: summaries are not split")
+	}
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "stint.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc := app.New(st, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
+	sess, err := svc.Signup(ctx, app.SignupInput{Email: "split1@example.com", Password: "split password", Name: "Split", Organization: "Split", Timezone: "UTC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := svc.Authenticate(ctx, sess.Token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Made first, so its id sorts first: its one entry starts exactly where the halves part,
+	// so the second half's cells come before the first's in the answer.
+	atMid, err := svc.CreateProject(ctx, a, app.ProjectInput{Name: "At the middle", Billable: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	early, err := svc.CreateProject(ctx, a, app.ProjectInput{Name: "Early", Billable: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	late, err := svc.CreateProject(ctx, a, app.ProjectInput{Name: "Late", Billable: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	to := from.AddDate(0, 1, 0)
+	billable := true
+	entry := func(project *uuid.UUID, start time.Time, d time.Duration) {
+		stop := start.Add(d)
+		if _, err := svc.CreateTimeEntry(ctx, a, app.TimeEntryInput{ProjectID: project, StartedAt: start, StoppedAt: &stop, Billable: &billable}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entry(&early.ID, from.Add(-3*time.Hour), 5*time.Hour+7*time.Second) // starts before the period
+	// A running one from further back: the long entries' half of the statement.
+	if _, err := svc.CreateTimeEntry(ctx, a, app.TimeEntryInput{ProjectID: &late.ID, StartedAt: from.Add(-30 * time.Hour), Billable: &billable}); err != nil {
+		t.Fatal(err)
+	}
+	for d := range 31 {
+		day := from.AddDate(0, 0, d)
+		entry(&early.ID, day.Add(9*time.Hour), 61*time.Minute+13*time.Second)
+		entry(nil, day.Add(14*time.Hour), 20*time.Minute+31*time.Second)
+		if d >= 20 {
+			entry(&late.ID, day.Add(23*time.Hour), 97*time.Minute+3*time.Second) // the last one ends after the period
+		}
+	}
+	entry(&atMid.ID, from.Add(15*24*time.Hour+12*time.Hour), 44*time.Minute+44*time.Second)
+	f := app.ReportFilter{From: from, To: to, Now: to.Add(time.Hour),
+		Rates: []app.Rate{{ID: app.NewID(), Hourly: app.Money{Minor: 9001, Currency: "EUR"}, EffectiveFrom: from.AddDate(0, -1, 0), Level: app.RateOrganization}}}
+	month := []app.Period{{Start: from, End: to}}
+
+	tx, err := st.reader.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for _, dims := range [][]app.ReportDim{{app.DimProject}, {app.DimUser, app.DimProject}} {
+		whole, err := (&txn{q: cached{cache: st.rstmts, tx: tx}}).Reports().Summary(ctx, a.Scope(), f, dims, month)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(whole) != 4 {
+			t.Fatalf("%v: %d cells, want 4: %+v", dims, len(whole), whole)
+		}
+		rec := &argsRecorder{querier: cached{cache: st.rstmts, tx: tx}}
+		split, err := (&txn{q: rec, reads: st}).Reports().Summary(ctx, a.Scope(), f, dims, month)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(split, whole) {
+			t.Errorf("%v: split by start over two readers:\n got %+v\nwant %+v", dims, split, whole)
+		}
+		mid := startMidpoint(month[0], f.Now)
+		if want := us(from.Add(15*24*time.Hour + 12*time.Hour)); mid != want {
+			t.Fatalf("the halves part at %d, want %d", mid, want)
+		}
+		if !slices.ContainsFunc(rec.args, func(args []any) bool { return slices.Contains(args, any(mid)) }) {
+			t.Errorf("%v: the Read's own statement did not sum the entries of the first half alone: %v", dims, rec.args)
+		}
 	}
 }
