@@ -92,12 +92,10 @@ func (a *argsRecorder) QueryContext(ctx context.Context, query string, args ...a
 	return a.querier.QueryContext(ctx, query, args...)
 }
 
-// TestSummarySplitsOverTwoReaders pins that the whole organization's summary of many
-// periods in a Read runs half of them on a second reader, with the same cells as one
-// statement over all of them, and that it runs them all itself when the second reader
-// would see another snapshot (a write committed after the Read's began): the halves of
-// one report never mix two states of the data.
-func TestSummarySplitsOverTwoReaders(t *testing.T) {
+// splitFixture is a store with one owner's organization in a file, for the tests of
+// summaries split over two readers (skipped on one core, where none is).
+func splitFixture(t *testing.T) (*Store, *app.Service, app.Actor) {
+	t.Helper()
 	if runtime.GOMAXPROCS(0) < 2 {
 		t.Skip("one core: summaries are not split")
 	}
@@ -106,7 +104,7 @@ func TestSummarySplitsOverTwoReaders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
 	svc := app.New(st, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
 	sess, err := svc.Signup(ctx, app.SignupInput{Email: "split@example.com", Password: "split password", Name: "Split", Organization: "Split", Timezone: "UTC"})
 	if err != nil {
@@ -116,6 +114,17 @@ func TestSummarySplitsOverTwoReaders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return st, svc, a
+}
+
+// TestSummarySplitsOverTwoReaders pins that the whole organization's summary of many
+// periods in a Read runs half of them on a second reader, with the same cells as one
+// statement over all of them, and that it runs them all itself when the second reader
+// would see another snapshot (a write committed after the Read's began): the halves of
+// one report never mix two states of the data.
+func TestSummarySplitsOverTwoReaders(t *testing.T) {
+	ctx := context.Background()
+	st, svc, a := splitFixture(t)
 	p, err := svc.CreateProject(ctx, a, app.ProjectInput{Name: "P", Billable: true})
 	if err != nil {
 		t.Fatal(err)
@@ -178,24 +187,8 @@ func TestSummarySplitsOverTwoReaders(t *testing.T) {
 // keys (a project in both halves, one in the second only, entries without a project), the
 // same seconds and amounts (each entry rounded once), in the same order.
 func TestSummarySplitsOnePeriodByStart(t *testing.T) {
-	if runtime.GOMAXPROCS(0) < 2 {
-		t.Skip("one core: summaries are not split")
-	}
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "stint.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	svc := app.New(st, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
-	sess, err := svc.Signup(ctx, app.SignupInput{Email: "split1@example.com", Password: "split password", Name: "Split", Organization: "Split", Timezone: "UTC"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := svc.Authenticate(ctx, sess.Token, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, svc, a := splitFixture(t)
 	// Made first, so its id sorts first: its one entry starts exactly where the halves part,
 	// so the second half's cells come before the first's in the answer.
 	atMid, err := svc.CreateProject(ctx, a, app.ProjectInput{Name: "At the middle", Billable: true})
