@@ -301,13 +301,14 @@ func (s *Service) Authenticate(ctx context.Context, secret string, orgID *uuid.U
 }
 
 // actor is the principal of a token as of now: refused once expired, and marked used at
-// most once per tokenTouchPeriod.
+// most once per tokenTouchPeriod, by one request at a time (the others go on unmarked).
 func (s *Service) actor(ctx context.Context, tok APIToken, m Membership, now time.Time) (Actor, error) {
 	if tok.ExpiresAt != nil && !now.Before(*tok.ExpiresAt) {
 		return Actor{}, fmt.Errorf("token expired: %w", ErrUnauthorized)
 	}
 	a := Actor{TenantID: tok.TenantID, OrgID: m.OrganizationID, UserID: tok.UserID, Role: m.Role, TokenID: tok.ID}
-	if tok.LastUsedAt == nil || now.Sub(*tok.LastUsedAt) > tokenTouchPeriod {
+	if (tok.LastUsedAt == nil || now.Sub(*tok.LastUsedAt) > tokenTouchPeriod) && s.principals.claimTouch(tok.ID) {
+		defer s.principals.touchDone(tok.ID)
 		// Best effort: a failed touch must not fail the request.
 		if err := s.store.Write(ctx, func(tx Tx) error {
 			return tx.Tokens().Touch(ctx, Scope{TenantID: tok.TenantID}, tok.ID, now)

@@ -510,3 +510,51 @@ func TestAuthenticateSharedLookupOutlivesItsRequest(t *testing.T) {
 		t.Errorf("the request sharing its lookup: %+v, %v", a, err)
 	}
 }
+
+// heldWrites counts the writes through it, each waiting for release.
+type heldWrites struct {
+	*sqlite.Store
+	writes  atomic.Int64
+	release chan struct{}
+}
+
+func (s *heldWrites) Write(ctx context.Context, fn func(app.Tx) error) error {
+	s.writes.Add(1)
+	<-s.release
+	return s.Store.Write(ctx, fn)
+}
+
+// The requests of a busy client that find their token due to be marked used at once (its
+// first use here, or the minute's turn) mark it once between them, not once each.
+func TestAuthenticateMarksATokenUsedOnce(t *testing.T) {
+	e := newEnv(t)
+	owner, s := e.signup()
+	held := &heldWrites{Store: e.st, release: make(chan struct{})}
+	svc := app.New(held, app.Options{Clock: e.clock, Hasher: fastHasher, NodeID: "test"}) // an empty cache
+	e.clock.Advance(2 * time.Minute)                                                      // the sign-up's mark is due again
+	const n = 8
+	actors := make([]app.Actor, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { actors[i], errs[i] = svc.Authenticate(e.ctx, s.Token, nil) })
+	}
+	// Give every request the time to reach its mark, as each would without the claim.
+	for deadline := time.Now().Add(200 * time.Millisecond); time.Now().Before(deadline) && held.writes.Load() < n; {
+		time.Sleep(time.Millisecond)
+	}
+	close(held.release)
+	wg.Wait()
+	if got := held.writes.Load(); got != 1 {
+		t.Errorf("%d concurrent requests marked their token used %d times, want once", n, got)
+	}
+	for i := range n {
+		if errs[i] != nil || actors[i].UserID != owner.UserID {
+			t.Errorf("request %d: %+v, %v", i, actors[i], errs[i])
+		}
+	}
+	e.clock.Advance(2 * time.Minute) // the minute's turn: marked once more
+	if _, err := svc.Authenticate(e.ctx, s.Token, nil); err != nil || held.writes.Load() != 2 {
+		t.Errorf("after the minute: %v, %d marks, want 2", err, held.writes.Load())
+	}
+}

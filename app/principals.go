@@ -46,6 +46,9 @@ type principals struct {
 	// request of a busy client does when its entry expires, share one lookup instead of
 	// each holding a connection for a lookup of its own (lookup).
 	flights singleflight.Group
+	// touching holds the tokens whose last use a request is marking now (claimTouch), so
+	// the requests of a busy client at the minute's turn mark it once, not once each.
+	touching map[uuid.UUID]struct{}
 }
 
 // lookup runs find for k, or waits for the run another caller began for k in the same
@@ -129,6 +132,28 @@ func (c *principals) touched(id uuid.UUID, at time.Time) {
 			c.m[k] = p
 		}
 	}
+}
+
+// claimTouch tells whether the caller is the one to mark the token id used: false while
+// another request of this Service marks it. The caller that gets true calls touchDone.
+func (c *principals) claimTouch(id uuid.UUID) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, busy := c.touching[id]; busy {
+		return false
+	}
+	if c.touching == nil {
+		c.touching = make(map[uuid.UUID]struct{})
+	}
+	c.touching[id] = struct{}{}
+	return true
+}
+
+// touchDone ends the mark claimTouch gave the caller.
+func (c *principals) touchDone(id uuid.UUID) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.touching, id)
 }
 
 // forget drops every cached principal: called after this Service revokes a token or
