@@ -433,18 +433,52 @@ func TestPermissionTable(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
-// heldReads is a store whose reads wait until release is closed, counting them: lookups
-// begun together are then all in flight at once.
-type heldReads struct {
+// heldStore is a store whose reads (or, with writes set, whose writes) wait until release
+// is closed, counting them: requests begun together are then all in flight at once.
+type heldStore struct {
 	*sqlite.Store
-	reads   atomic.Int64
+	writes  bool
+	n       atomic.Int64
 	release chan struct{}
 }
 
-func (s *heldReads) Read(ctx context.Context, fn func(app.Tx) error) error {
-	s.reads.Add(1)
-	<-s.release
+func (s *heldStore) Read(ctx context.Context, fn func(app.Tx) error) error {
+	if !s.writes {
+		s.n.Add(1)
+		<-s.release
+	}
 	return s.Store.Read(ctx, fn)
+}
+
+func (s *heldStore) Write(ctx context.Context, fn func(app.Tx) error) error {
+	if s.writes {
+		s.n.Add(1)
+		<-s.release
+	}
+	return s.Store.Write(ctx, fn)
+}
+
+// authenticateAtOnce sends n requests of token through svc at once, gives each the time to
+// reach held (as each would without sharing), releases them, and checks that each is the
+// owner's.
+func authenticateAtOnce(t *testing.T, e *env, svc *app.Service, held *heldStore, token string, owner app.Actor, n int) {
+	t.Helper()
+	actors := make([]app.Actor, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { actors[i], errs[i] = svc.Authenticate(e.ctx, token, nil) })
+	}
+	for deadline := time.Now().Add(200 * time.Millisecond); time.Now().Before(deadline) && held.n.Load() < int64(n); {
+		time.Sleep(time.Millisecond)
+	}
+	close(held.release)
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil || actors[i].UserID != owner.UserID || actors[i].OrgID != owner.OrgID {
+			t.Errorf("request %d: %+v, %v", i, actors[i], errs[i])
+		}
+	}
 }
 
 // Requests that find their token's principal missing at once (a busy client when the cached
@@ -452,28 +486,11 @@ func (s *heldReads) Read(ctx context.Context, fn func(app.Tx) error) error {
 func TestAuthenticateSharesConcurrentLookups(t *testing.T) {
 	e := newEnv(t)
 	owner, s := e.signup()
-	held := &heldReads{Store: e.st, release: make(chan struct{})}
+	held := &heldStore{Store: e.st, release: make(chan struct{})}
 	svc := app.New(held, app.Options{Clock: e.clock, Hasher: fastHasher, NodeID: "test"}) // an empty cache
-	const n = 8
-	actors := make([]app.Actor, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() { actors[i], errs[i] = svc.Authenticate(e.ctx, s.Token, nil) })
-	}
-	// Give every request the time to reach the store, as each would without sharing.
-	for deadline := time.Now().Add(200 * time.Millisecond); time.Now().Before(deadline) && held.reads.Load() < n; {
-		time.Sleep(time.Millisecond)
-	}
-	close(held.release)
-	wg.Wait()
-	if got := held.reads.Load(); got != 1 {
-		t.Errorf("%d concurrent lookups read the store %d times, want once", n, got)
-	}
-	for i := range n {
-		if errs[i] != nil || actors[i].UserID != owner.UserID || actors[i].OrgID != owner.OrgID {
-			t.Errorf("request %d: %+v, %v", i, actors[i], errs[i])
-		}
+	authenticateAtOnce(t, e, svc, held, s.Token, owner, 8)
+	if got := held.n.Load(); got != 1 {
+		t.Errorf("8 concurrent lookups read the store %d times, want once", got)
 	}
 }
 
@@ -482,7 +499,7 @@ func TestAuthenticateSharesConcurrentLookups(t *testing.T) {
 func TestAuthenticateSharedLookupOutlivesItsRequest(t *testing.T) {
 	e := newEnv(t)
 	owner, s := e.signup()
-	held := &heldReads{Store: e.st, release: make(chan struct{})}
+	held := &heldStore{Store: e.st, release: make(chan struct{})}
 	svc := app.New(held, app.Options{Clock: e.clock, Hasher: fastHasher, NodeID: "test"})
 	gone, cancel := context.WithCancel(e.ctx)
 	first := make(chan error, 1)
@@ -490,7 +507,7 @@ func TestAuthenticateSharedLookupOutlivesItsRequest(t *testing.T) {
 		_, err := svc.Authenticate(gone, s.Token, nil)
 		first <- err
 	}()
-	for held.reads.Load() == 0 {
+	for held.n.Load() == 0 {
 		time.Sleep(time.Millisecond)
 	}
 	second := make(chan error, 1)
@@ -511,50 +528,20 @@ func TestAuthenticateSharedLookupOutlivesItsRequest(t *testing.T) {
 	}
 }
 
-// heldWrites counts the writes through it, each waiting for release.
-type heldWrites struct {
-	*sqlite.Store
-	writes  atomic.Int64
-	release chan struct{}
-}
-
-func (s *heldWrites) Write(ctx context.Context, fn func(app.Tx) error) error {
-	s.writes.Add(1)
-	<-s.release
-	return s.Store.Write(ctx, fn)
-}
-
 // The requests of a busy client that find their token due to be marked used at once (its
 // first use here, or the minute's turn) mark it once between them, not once each.
 func TestAuthenticateMarksATokenUsedOnce(t *testing.T) {
 	e := newEnv(t)
 	owner, s := e.signup()
-	held := &heldWrites{Store: e.st, release: make(chan struct{})}
+	held := &heldStore{Store: e.st, writes: true, release: make(chan struct{})}
 	svc := app.New(held, app.Options{Clock: e.clock, Hasher: fastHasher, NodeID: "test"}) // an empty cache
 	e.clock.Advance(2 * time.Minute)                                                      // the sign-up's mark is due again
-	const n = 8
-	actors := make([]app.Actor, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() { actors[i], errs[i] = svc.Authenticate(e.ctx, s.Token, nil) })
-	}
-	// Give every request the time to reach its mark, as each would without the claim.
-	for deadline := time.Now().Add(200 * time.Millisecond); time.Now().Before(deadline) && held.writes.Load() < n; {
-		time.Sleep(time.Millisecond)
-	}
-	close(held.release)
-	wg.Wait()
-	if got := held.writes.Load(); got != 1 {
-		t.Errorf("%d concurrent requests marked their token used %d times, want once", n, got)
-	}
-	for i := range n {
-		if errs[i] != nil || actors[i].UserID != owner.UserID {
-			t.Errorf("request %d: %+v, %v", i, actors[i], errs[i])
-		}
+	authenticateAtOnce(t, e, svc, held, s.Token, owner, 8)
+	if got := held.n.Load(); got != 1 {
+		t.Errorf("8 concurrent requests marked their token used %d times, want once", got)
 	}
 	e.clock.Advance(2 * time.Minute) // the minute's turn: marked once more
-	if _, err := svc.Authenticate(e.ctx, s.Token, nil); err != nil || held.writes.Load() != 2 {
-		t.Errorf("after the minute: %v, %d marks, want 2", err, held.writes.Load())
+	if _, err := svc.Authenticate(e.ctx, s.Token, nil); err != nil || held.n.Load() != 2 {
+		t.Errorf("after the minute: %v, %d marks, want 2", err, held.n.Load())
 	}
 }
