@@ -79,12 +79,9 @@ type RateInput struct {
 	EffectiveFrom               string
 }
 
-// RateFilter narrows a rate list: UserID set lists only the rates set for that member;
-// AppliesTo set leaves out the rates set for other members, keeping those that can price
-// that member's entries.
+// RateFilter narrows a rate list: UserID set lists only the rates set for that member.
 type RateFilter struct {
-	UserID    *uuid.UUID
-	AppliesTo *uuid.UUID
+	UserID *uuid.UUID
 }
 
 // Rates stores the hourly rates of one organization.

@@ -47,9 +47,9 @@ func (c *rateCache) put(sc Scope, v RatesVersion, rates []Rate) {
 	c.m[sc.OrgID] = cachedRates{tenant: sc.TenantID, version: v, rates: rates}
 }
 
-// pricingRates returns the organization's live rates that can price user's entries (every
-// member's when user is nil), oldest effective first, as Rates.List with AppliesTo does,
-// read in tx: from the cache when the version tx sees is the one kept.
+// pricingRates returns the organization's live rates, oldest effective first, that can
+// price user's entries (the rates set for other members left out; all of them when user is
+// nil), read in tx: from the cache when the version tx sees is the one kept.
 func (s *Service) pricingRates(ctx context.Context, tx Tx, sc Scope, user *uuid.UUID) ([]Rate, error) {
 	v, err := tx.Rates().Version(ctx, sc)
 	if err != nil {

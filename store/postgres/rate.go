@@ -41,10 +41,6 @@ func (s rates) List(ctx context.Context, sc app.Scope, f app.RateFilter) ([]app.
 		query += ` AND user_id = ?`
 		args = append(args, *f.UserID)
 	}
-	if f.AppliesTo != nil {
-		query += ` AND (user_id IS NULL OR user_id = ?)`
-		args = append(args, *f.AppliesTo)
-	}
 	return queryList(ctx, s.d, sc.TenantID, "list rates", 0, scanRate, query+` ORDER BY effective_from, id`, args...)
 }
 

@@ -46,10 +46,6 @@ func (s rates) List(ctx context.Context, sc app.Scope, f app.RateFilter) ([]app.
 		query += ` AND user_id = ?`
 		args = append(args, *f.UserID)
 	}
-	if f.AppliesTo != nil {
-		query += ` AND (user_id IS NULL OR user_id = ?)`
-		args = append(args, *f.AppliesTo)
-	}
 	return queryList(ctx, s.q, "list rates", func(r *sql.Rows) (app.Rate, error) { return scanRate(r) },
 		query+` ORDER BY effective_from, id`, args...)
 }
