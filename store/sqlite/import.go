@@ -96,76 +96,13 @@ func (s imports) InsertEntries(ctx context.Context, sc app.Scope, rows []app.Imp
 			err = fmt.Errorf("insert imported entries: restore the page cache: %w", rerr)
 		}
 	}()
-	resume, err := s.pauseTotals(ctx)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if rerr := resume(context.WithoutCancel(ctx)); rerr != nil && err == nil {
-			err = rerr
-		}
-	}()
 	var c importChunkArgs
-	from := int64(-1)
 	for len(rows) > 0 {
 		n := chunkLen(len(rows))
-		first, err := s.insertChunk(ctx, sc, rows[:n], &c)
-		if err != nil {
+		if err := s.insertChunk(ctx, sc, rows[:n], &c); err != nil {
 			return err
 		}
-		if from < 0 {
-			from = first
-		}
 		rows = rows[n:]
-	}
-	return s.addTotals(ctx, sc, from)
-}
-
-// totalsTrigger is the trigger that adds each inserted entry to entry_totals (migration
-// 0029). An import pauses it for its batch and adds the batch's entries in one statement
-// instead (addTotals): the trigger's row-by-row upsert, through a sub-program per entry,
-// was a tenth of the import.
-const totalsTrigger = "entry_totals_insert"
-
-// pauseTotals drops totalsTrigger inside the batch's transaction and returns what creates
-// it again, from its own text as the schema holds it. DDL is transactional in SQLite:
-// readers never see the schema without it, other writes of a group commit run before or
-// after the batch (each in its own savepoint, one at a time), and a batch that fails rolls
-// the drop back with the rest. A schema without the trigger pauses nothing.
-func (s imports) pauseTotals(ctx context.Context) (func(context.Context) error, error) {
-	var text string
-	err := s.q.QueryRowContext(ctx, `SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?`, totalsTrigger).Scan(&text)
-	if errors.Is(err, sql.ErrNoRows) {
-		return func(context.Context) error { return nil }, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("insert imported entries: pause the totals: %w", err)
-	}
-	if _, err := s.q.ExecContext(ctx, `DROP TRIGGER `+totalsTrigger); err != nil {
-		return nil, fmt.Errorf("insert imported entries: pause the totals: %w", err)
-	}
-	return func(ctx context.Context) error {
-		if _, err := s.q.ExecContext(ctx, text); err != nil {
-			return fmt.Errorf("insert imported entries: resume the totals: %w", err)
-		}
-		return nil
-	}, nil
-}
-
-// addTotals adds the entries the batch inserted (those stamped from the first stamp on:
-// the counter is the database's one and this transaction its one writer) to entry_totals,
-// priced by entry_prices as totalsTrigger prices each, per organization, project and
-// member in one upsert.
-func (s imports) addTotals(ctx context.Context, sc app.Scope, from int64) error {
-	if from < 0 {
-		return nil
-	}
-	if _, err := s.q.ExecContext(ctx, `INSERT INTO entry_totals (organization_id, project_id, user_id, tenant_id, micros, amount)
-		SELECT organization_id, project_id, user_id, tenant_id, sum(micros), sum(amount) FROM entry_prices
-		WHERE id IN (SELECT id FROM time_entries WHERE server_version >= ? AND tenant_id = ?)
-		GROUP BY organization_id, project_id, user_id
-		ON CONFLICT DO UPDATE SET micros = micros + excluded.micros, amount = amount + excluded.amount`, from, idBytes(sc.TenantID)); err != nil {
-		return fmt.Errorf("insert imported entries: totals: %w", mapErr(err))
 	}
 	return nil
 }
@@ -304,8 +241,7 @@ func (s imports) stamp(ctx context.Context, sc app.Scope, n int) (int64, error) 
 	return last - int64(n) + 1, nil
 }
 
-// insertChunk writes one chunk and returns its first stamp.
-func (s imports) insertChunk(ctx context.Context, sc app.Scope, rows []app.ImportedEntry, c *importChunkArgs) (int64, error) {
+func (s imports) insertChunk(ctx context.Context, sc app.Scope, rows []app.ImportedEntry, c *importChunkArgs) error {
 	n := len(rows)
 	changes := 0
 	for _, r := range rows {
@@ -315,7 +251,7 @@ func (s imports) insertChunk(ctx context.Context, sc app.Scope, rows []app.Impor
 	}
 	first, err := s.stamp(ctx, sc, n+changes)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	c.reset(rows)
 	if sharesValues(rows) {
@@ -324,7 +260,7 @@ func (s imports) insertChunk(ctx context.Context, sc app.Scope, rows []app.Impor
 		err = s.insertEach(ctx, rows, first, c)
 	}
 	if err != nil || changes == 0 {
-		return first, err
+		return err
 	}
 	c.args = c.args[:0]
 	seq := first + int64(n)
@@ -340,9 +276,9 @@ func (s imports) insertChunk(ctx context.Context, sc app.Scope, rows []app.Impor
 	}
 	if _, err := s.q.ExecContext(ctx, `INSERT INTO change_log (seq, id, tenant_id, organization_id, entity, entity_id, op, version, hlc, at, fields)
 		VALUES `+placeholderRows(changes, 11), c.args...); err != nil {
-		return 0, fmt.Errorf("insert imported entries: change log: %w", mapErr(err))
+		return fmt.Errorf("insert imported entries: change log: %w", mapErr(err))
 	}
-	return first, nil
+	return nil
 }
 
 // insertShared writes the chunk's entries and audit rows with what they share bound once

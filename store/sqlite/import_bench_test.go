@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/stinthq/stint/app"
 	"github.com/stinthq/stint/importer"
 )
@@ -215,83 +214,4 @@ func cpuTime(b *testing.B) time.Duration {
 		b.Fatal(err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// BenchmarkImportBatchSchema is what an import batch's pause of the totals trigger
-// (imports.pauseTotals) costs the rest of the app: a DROP and CREATE TRIGGER change the
-// schema, so the writer and every reader connection reload it and prepare their statements
-// again at their next use. Each op writes one entry, by the import's bulk path ("import")
-// or by an ordinary insert ("insert"), then reads a week of a year's entries (the entries
-// screen's query) and a budget's totals, on a store with one reader so every read pays
-// what a batch left. Compare the two as a ratio.
-func BenchmarkImportBatchSchema(b *testing.B) {
-	const entries = 2500
-	ctx := context.Background()
-	first := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
-	for _, bulk := range []bool{false, true} {
-		b.Run(map[bool]string{false: "insert", true: "import"}[bulk], func(b *testing.B) {
-			st, err := OpenWith(ctx, filepath.Join(b.TempDir(), "stint.db"), Options{Readers: 1})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
-			svc := app.New(st, app.Options{})
-			a, _, err := svc.EnsureLocal(ctx, app.LocalSetup{Name: "Ada", Organization: "Personal"})
-			if err != nil {
-				b.Fatal(err)
-			}
-			sc := app.Scope{TenantID: a.TenantID, OrgID: a.OrgID}
-			entry := func(i int) app.TimeEntry {
-				start := first.Add(time.Duration(i) * 3 * time.Hour)
-				stop := start.Add(45 * time.Minute)
-				return app.TimeEntry{ID: app.NewID(), TenantID: sc.TenantID, OrganizationID: sc.OrgID, UserID: a.UserID,
-					Description: "bench", StartedAt: start, StoppedAt: &stop, Timezone: "UTC", Source: app.SourceImport,
-					TagIDs: []uuid.UUID{}, Meta: app.Meta{Version: 1, CreatedAt: start, UpdatedAt: start, HLC: "000000000000001-0000000000-bench"}}
-			}
-			err = st.Write(ctx, func(tx app.Tx) error {
-				for i := range entries {
-					if err := tx.TimeEntries().Insert(ctx, sc, entry(i)); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
-			if err != nil {
-				b.Fatal(err)
-			}
-			from := first.Add(time.Duration(entries/2) * 3 * time.Hour)
-			to := from.Add(7 * 24 * time.Hour)
-			week := app.EntryFilter{From: &from, To: &to, UserID: &a.UserID, Page: app.PageRequest{Limit: 100}}
-			i := entries
-			for b.Loop() {
-				e := entry(i)
-				i++
-				err := st.Write(ctx, func(tx app.Tx) error {
-					if !bulk {
-						return tx.TimeEntries().Insert(ctx, sc, e)
-					}
-					return tx.Imports().InsertEntries(ctx, sc, []app.ImportedEntry{{Entry: e, Audit: app.AuditEntry{ID: app.NewID(),
-						TenantID: sc.TenantID, OrganizationID: &sc.OrgID, ActorID: &a.UserID, Action: "time_entry.import",
-						Entity: "time_entry", EntityID: e.ID, At: e.CreatedAt}}})
-				})
-				if err != nil {
-					b.Fatal(err)
-				}
-				err = st.Read(ctx, func(tx app.Tx) error {
-					p, err := tx.TimeEntries().List(ctx, sc, week)
-					if err == nil && len(p) == 0 {
-						b.Fatal("the week has no entries")
-					}
-					if err != nil {
-						return err
-					}
-					_, err = tx.Budgets().Spent(ctx, sc, nil, e.CreatedAt, nil)
-					return err
-				})
-				if err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
 }

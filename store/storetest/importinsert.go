@@ -70,9 +70,8 @@ func testImportInsertEntries(t *testing.T, st app.Store) {
 }
 
 // testImportTotals holds the budgets' totals (Budgets.Spent) to a full recount after
-// entries come in by the import's bulk path, which may keep them its own way (SQLite
-// pauses the insert trigger for the batch and adds the batch's entries in one statement):
-// batches of several chunks, with a project and without, billable and not, of two
+// entries come in by the import's bulk path, so a bulk path that writes around the totals'
+// triggers (or keeps the totals its own way) must still add up: batches of several chunks, with a project and without, billable and not, of two
 // members, priced by rates of every level from several instants, a few rows stamped unlike
 // the rest. A batch that fails must leave the totals as they were, and an ordinary insert
 // after the batches must still count.
