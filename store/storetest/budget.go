@@ -183,36 +183,14 @@ func testBudgetSpent(t *testing.T, st app.Store) {
 			return "client", tx.Projects().Update(ctx, w.sc, got, prev)
 		}
 	}
-	type spent struct{ micros, amount int64 }
 	check := func(k int, what string) {
 		t.Helper()
-		var fromTotals, recount map[uuid.UUID]spent
+		fromTotals, recount := spentAndRecount(t, st, w.sc, now)
 		var one []app.ProjectSpent
 		read(t, st, func(tx app.Tx) error {
 			live, err := tx.Rates().List(ctx, w.sc, app.RateFilter{})
 			if err != nil {
 				return err
-			}
-			sp, err := tx.Budgets().Spent(ctx, w.sc, nil, now, live)
-			if err != nil {
-				return err
-			}
-			fromTotals = map[uuid.UUID]spent{}
-			for _, s := range sp {
-				if s.Micros != 0 || s.Amount != 0 {
-					fromTotals[s.ProjectID] = spent{s.Micros, s.Amount}
-				}
-			}
-			f := app.ReportFilter{From: time.Unix(0, 0).UTC(), To: now.Add(time.Microsecond), Now: now, Rates: live}
-			cells, err := tx.Reports().Summary(ctx, w.sc, f, []app.ReportDim{app.DimProject}, []app.Period{{Start: f.From, End: f.To}})
-			if err != nil {
-				return err
-			}
-			recount = map[uuid.UUID]spent{}
-			for _, c := range cells {
-				if c.Keys[0].ID != nil && (c.Micros != 0 || c.Amount != 0) {
-					recount[*c.Keys[0].ID] = spent{c.Micros, c.Amount}
-				}
 			}
 			one, err = tx.Budgets().Spent(ctx, w.sc, &p3.ID, now, live)
 			return err
@@ -239,4 +217,44 @@ func testBudgetSpent(t *testing.T, st app.Store) {
 		})
 		check(k, what)
 	}
+}
+
+// spent is a project's time and amount, as totals keep it and as a recount adds it up.
+type spent struct{ micros, amount int64 }
+
+// spentAndRecount reads every project's totals (Budgets.Spent, at the live rates) and
+// their full recount (Reports.Summary of all time up to now by project) in one snapshot,
+// leaving out projects at zero.
+func spentAndRecount(t *testing.T, st app.Store, sc app.Scope, now time.Time) (fromTotals, recount map[uuid.UUID]spent) {
+	t.Helper()
+	ctx := context.Background()
+	read(t, st, func(tx app.Tx) error {
+		live, err := tx.Rates().List(ctx, sc, app.RateFilter{})
+		if err != nil {
+			return err
+		}
+		sp, err := tx.Budgets().Spent(ctx, sc, nil, now, live)
+		if err != nil {
+			return err
+		}
+		fromTotals = map[uuid.UUID]spent{}
+		for _, s := range sp {
+			if s.Micros != 0 || s.Amount != 0 {
+				fromTotals[s.ProjectID] = spent{s.Micros, s.Amount}
+			}
+		}
+		f := app.ReportFilter{From: time.Unix(0, 0).UTC(), To: now.Add(time.Microsecond), Now: now, Rates: live}
+		cells, err := tx.Reports().Summary(ctx, sc, f, []app.ReportDim{app.DimProject}, []app.Period{{Start: f.From, End: f.To}})
+		if err != nil {
+			return err
+		}
+		recount = map[uuid.UUID]spent{}
+		for _, c := range cells {
+			if c.Keys[0].ID != nil && (c.Micros != 0 || c.Amount != 0) {
+				recount[*c.Keys[0].ID] = spent{c.Micros, c.Amount}
+			}
+		}
+		return nil
+	})
+	return fromTotals, recount
 }

@@ -52,6 +52,7 @@ func Run(t *testing.T, open Opener) {
 		{"ScreenshotSweep", testScreenshotSweep},
 		{"Import", testImport},
 		{"ImportInsertEntries", testImportInsertEntries},
+		{"ImportTotals", testImportTotals},
 		{"Rates", testRates},
 		{"ReportAmounts", testReportAmounts},
 		{"SummaryRunningEntry", testSummaryRunningEntry},
