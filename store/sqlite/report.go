@@ -22,10 +22,11 @@ import (
 type reports struct {
 	q     querier
 	reads *Store
+	texts *summaryTexts // nil: none kept
 }
 
 // Reports gives the report queries of the transaction.
-func (t *txn) Reports() app.Reports { return reports{t.q, t.reads} }
+func (t *txn) Reports() app.Reports { return reports{t.q, t.reads, t.texts} }
 
 // tagPositions is a table of an entry's tag positions 0..n-1 (n tags): tag ids are 16-byte
 // values one after another in one BLOB, and SQLite has no series function built in, so a
@@ -53,14 +54,18 @@ func dimKey(d app.ReportDim) (expr, table string, err error) {
 	return "", "", fmt.Errorf("report dimension %q: %w", d, errors.ErrUnsupported)
 }
 
-// sqlArgs is a statement under construction and its arguments, in order.
+// sqlArgs is a statement under construction and its arguments, in order. With argsOnly it
+// collects the arguments alone, for a text kept from an earlier statement of the same shape.
 type sqlArgs struct {
-	b    strings.Builder
-	args []any
+	b        strings.Builder
+	args     []any
+	argsOnly bool
 }
 
 func (s *sqlArgs) add(sql string, args ...any) {
-	s.b.WriteString(sql)
+	if !s.argsOnly {
+		s.b.WriteString(sql)
+	}
 	s.args = append(s.args, args...)
 }
 
@@ -131,18 +136,17 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 	if len(dims) > 2 {
 		return nil, fmt.Errorf("report summary: %d dimensions: %w", len(dims), errors.ErrUnsupported)
 	}
-	rate := rateExpr(f.Rates)
+	var projectsOf map[uuid.UUID][]uuid.UUID
 	if f.UserID == nil {
 		// The whole organization's entries: the clients' rates written per project spare a
 		// lookup of the project of every entry. One member's few entries would not repay
 		// the statement that reads the projects.
-		projectsOf, err := clientProjects(ctx, r.q, sc, f.Rates)
-		if err != nil {
+		var err error
+		if projectsOf, err = clientProjects(ctx, r.q, sc, f.Rates); err != nil {
 			return nil, fmt.Errorf("report summary: %w", err)
 		}
-		rate = rateExprOf(f.Rates, projectsOf)
 	}
-	query, args, err := summarySQL(sc, f, dims, rate, startHalf{})
+	query, args, err := r.summarySQL(sc, f, dims, projectsOf, startHalf{})
 	if err != nil {
 		return nil, err
 	}
@@ -177,11 +181,11 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 					first, firstErr = run(r.q, query, args, periods[:half], 0)
 				} else {
 					mid := startMidpoint(periods[0], f.Now)
-					qa, aa, err := summarySQL(sc, f, dims, rate, startHalf{mid: mid, part: 1})
+					qa, aa, err := r.summarySQL(sc, f, dims, projectsOf, startHalf{mid: mid, part: 1})
 					if err != nil {
 						return nil, err
 					}
-					qb, ab, err := summarySQL(sc, f, dims, rate, startHalf{mid: mid, part: 2})
+					qb, ab, err := r.summarySQL(sc, f, dims, projectsOf, startHalf{mid: mid, part: 2})
 					if err != nil {
 						return nil, err
 					}
@@ -278,15 +282,37 @@ func periodsJSON(periods []app.Period) string {
 	return pj.String()
 }
 
-// summarySQL is Summary's statement with rate as the entries' rate, and its arguments after
-// the first, the periods' JSON (periodsJSON).
-func summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, rate string, starts startHalf) (string, []any, error) {
+// summarySQL is Summary's statement, the entries priced by f.Rates (the clients' rates
+// written per project when projectsOf is set: rateExprOf), and its arguments after the
+// first, the periods' JSON (periodsJSON). The text comes from the store's cache when a
+// statement of the same shape was written before (summaryTexts); the arguments are
+// written every time, by the same code as the text, so they stay in its order.
+func (r reports) summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, projectsOf map[uuid.UUID][]uuid.UUID, starts startHalf) (string, []any, error) {
+	key := summaryKey(f, dims, projectsOf, starts.part)
+	text, kept := r.texts.get(key)
+	s := sqlArgs{argsOnly: kept}
+	rate := ""
+	if !kept {
+		rate = rateExprOf(f.Rates, projectsOf)
+	}
+	if err := writeSummarySQL(&s, sc, f, dims, rate, starts); err != nil {
+		return "", nil, err
+	}
+	if !kept {
+		text = s.b.String()
+		r.texts.put(key, text)
+	}
+	return text, s.args, nil
+}
+
+// writeSummarySQL writes Summary's statement with rate as the entries' rate into s.
+func writeSummarySQL(s *sqlArgs, sc app.Scope, f app.ReportFilter, dims []app.ReportDim, rate string, starts startHalf) error {
 	var keys, tables []string
 	joins := ""
 	for _, d := range dims {
 		expr, table, err := dimKey(d)
 		if err != nil {
-			return "", nil, err
+			return err
 		}
 		keys, tables = append(keys, expr), append(tables, table)
 		if d == app.DimClient {
@@ -304,7 +330,6 @@ func summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, rate str
 		}
 		cols += ", " + k + " AS k" + strconv.Itoa(i+1)
 	}
-	var s sqlArgs
 	// MATERIALIZED: read the JSON once into a table of integers. Left to itself, SQLite
 	// flattens p into each half and parses the JSON again for every p.lo and p.hi of every
 	// entry it reads: that was half of a month's time.
@@ -327,7 +352,7 @@ func summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, rate str
 		case 2:
 			s.add(" AND e.started_at >= ?", starts.mid)
 		}
-		entryFilters(&s, sc, f)
+		entryFilters(s, sc, f)
 	}
 	index := " INDEXED BY time_entries_report"
 	if f.UserID != nil {
@@ -355,7 +380,7 @@ func summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, rate str
 		n := "n" + strconv.Itoa(i+1)
 		s.add(" LEFT JOIN "+table+" "+n+" ON "+n+".id = g.k"+strconv.Itoa(i+1)+" AND "+n+".tenant_id = ?", sc.TenantID)
 	}
-	return s.b.String(), s.args, nil
+	return nil
 }
 
 // summaryCells runs Summary's statement on q.

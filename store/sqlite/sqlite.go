@@ -40,6 +40,8 @@ type Store struct {
 	reader *sql.DB
 	wstmts *stmtCache
 	rstmts *stmtCache
+	// texts keeps the summary reports' statement texts (reporttext.go).
+	texts *summaryTexts
 	// Writes go through one goroutine (write.go), so one write transaction runs at a time.
 	// The writer pool has a second connection only so statements can be prepared for the
 	// cache while the transaction holds the first.
@@ -141,6 +143,7 @@ func OpenWith(ctx context.Context, path string, opts Options) (*Store, error) {
 		s.spare = make(chan struct{}, 1)
 	}
 	s.wstmts, s.rstmts = newStmtCache(w), newStmtCache(r)
+	s.texts = &summaryTexts{}
 	go s.writeLoop()
 	return s, nil
 }
@@ -206,7 +209,7 @@ func (s *Store) Read(ctx context.Context, fn func(app.Tx) error) (err error) {
 		return fmt.Errorf("begin read: %w", s.closedOr(mapErr(err)))
 	}
 	defer tx.Rollback() // a read transaction has nothing to keep
-	return fn(&txn{q: cached{cache: s.rstmts, tx: tx}, reads: s})
+	return fn(&txn{q: cached{cache: s.rstmts, tx: tx}, reads: s, texts: s.texts})
 }
 
 // siblingRead opens a second read transaction beside a Read's, for a statement split in
@@ -483,6 +486,7 @@ type querier interface {
 type txn struct {
 	q     querier
 	reads *Store
+	texts *summaryTexts // the store's, nil in tests that make a txn of their own
 }
 
 func (t *txn) Tenants() app.Tenants                { return tenants{t.q} }
