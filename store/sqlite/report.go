@@ -383,38 +383,50 @@ func writeSummarySQL(s *sqlArgs, sc app.Scope, f app.ReportFilter, dims []app.Re
 	return nil
 }
 
-// summaryCells runs Summary's statement on q.
+// summaryCells runs Summary's statement on q. A report's rows repeat their keys (a project
+// on each day of a week): each key's id and name are made once and shared by its cells,
+// and the cells' keys are cut from one array, so scanning costs a few allocations per
+// distinct key rather than several per cell (a member's week allocated a seventh of its
+// bytes here).
 func summaryCells(ctx context.Context, q querier, dims []app.ReportDim, query string, args []any) ([]app.ReportCell, error) {
+	// A key's name is its id's (the statement joins it by id): the id finds both.
+	type key struct {
+		dim int
+		id  [16]byte
+	}
+	known := map[key]app.ReportKey{}
+	var keys []app.ReportKey
+	var k1, k2, n1, n2 sql.RawBytes
 	return queryListCap(ctx, q, "report summary", 0, func(rows *sql.Rows) (app.ReportCell, error) {
 		var c app.ReportCell
-		var k1, k2 []byte
-		var n1, n2 sql.NullString
 		if err := rows.Scan(&c.Period, &k1, &k2, &c.Micros, &c.Amount, &n1, &n2); err != nil {
 			return c, err
 		}
-		ks, ns := [][]byte{k1, k2}, []sql.NullString{n1, n2}
-		c.Keys = make([]app.ReportKey, len(dims))
+		if len(keys)+len(dims) > cap(keys) {
+			keys = make([]app.ReportKey, 0, 32*len(dims))
+		}
+		c.Keys = keys[len(keys) : len(keys)+len(dims) : len(keys)+len(dims)]
+		keys = keys[:len(keys)+len(dims)]
+		ids, names := [2]sql.RawBytes{k1, k2}, [2]sql.RawBytes{n1, n2}
 		for i := range c.Keys {
-			id, err := nullIDBytes(ks[i])
-			if err != nil {
-				return c, err
+			if ids[i] == nil {
+				c.Keys[i] = app.ReportKey{Name: string(names[i])}
+				continue
 			}
-			c.Keys[i] = app.ReportKey{ID: id, Name: ns[i].String}
+			if len(ids[i]) != 16 {
+				return c, fmt.Errorf("report key: %d bytes, want 16", len(ids[i]))
+			}
+			k := key{dim: i, id: [16]byte(ids[i])}
+			rk, ok := known[k]
+			if !ok {
+				id := uuid.UUID(k.id)
+				rk = app.ReportKey{ID: &id, Name: string(names[i])}
+				known[k] = rk
+			}
+			c.Keys[i] = rk
 		}
 		return c, nil
 	}, query, args...)
-}
-
-// nullIDBytes reads an id stored as its 16 bytes; NULL (nil) is no id.
-func nullIDBytes(b []byte) (*uuid.UUID, error) {
-	if b == nil {
-		return nil, nil
-	}
-	id, err := uuid.FromBytes(b)
-	if err != nil {
-		return nil, fmt.Errorf("report key: %w", err)
-	}
-	return &id, nil
 }
 
 // Detailed lists the entries newest first with the names of their user, project, client,
