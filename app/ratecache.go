@@ -71,7 +71,7 @@ func (s *Service) pricingRates(ctx context.Context, tx Tx, sc Scope, user *uuid.
 	}
 	// One member's report needs only the rates that can price that member's entries:
 	// fewer cases for the store to weigh on every entry.
-	var out []Rate
+	out := make([]Rate, 0, len(all))
 	for _, r := range all {
 		if r.UserID == nil || *r.UserID == *user {
 			out = append(out, r)

@@ -394,16 +394,18 @@ func summaryCells(ctx context.Context, q querier, dims []app.ReportDim, query st
 		dim int
 		id  [16]byte
 	}
-	known := map[key]app.ReportKey{}
+	known := make(map[key]app.ReportKey, 16)
 	var keys []app.ReportKey
+	var period int
+	var micros, amount int64
 	var k1, k2, n1, n2 sql.RawBytes
 	return queryListCap(ctx, q, "report summary", 0, func(rows *sql.Rows) (app.ReportCell, error) {
-		var c app.ReportCell
-		if err := rows.Scan(&c.Period, &k1, &k2, &c.Micros, &c.Amount, &n1, &n2); err != nil {
-			return c, err
+		if err := rows.Scan(&period, &k1, &k2, &micros, &amount, &n1, &n2); err != nil {
+			return app.ReportCell{}, err
 		}
+		c := app.ReportCell{Period: period, Micros: micros, Amount: amount}
 		if len(keys)+len(dims) > cap(keys) {
-			keys = make([]app.ReportKey, 0, 32*len(dims))
+			keys = make([]app.ReportKey, 0, 64*len(dims))
 		}
 		c.Keys = keys[len(keys) : len(keys)+len(dims) : len(keys)+len(dims)]
 		keys = keys[:len(keys)+len(dims)]
