@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -256,9 +257,19 @@ func (s *Service) reportFilter(ctx context.Context, a Actor, fromDate, toDate, t
 }
 
 // readPriced loads the organization's rates into f and runs fn in the same read, so the
-// amounts are priced with the rates of the snapshot the entries come from.
-func (s *Service) readPriced(ctx context.Context, a Actor, f *ReportFilter, fn func(Tx) error) error {
+// amounts are priced with the rates of the snapshot the entries come from. With checked
+// (fn only sums: Reports.Summary checks ReportFilter.RatesVersion), the kept rates go in
+// unread and the summing statement itself checks their version, which spares a member's
+// week a statement of its two; when they have changed, fn runs again with the rates read.
+func (s *Service) readPriced(ctx context.Context, a Actor, f *ReportFilter, checked bool, fn func(Tx) error) error {
 	return s.store.Read(ctx, func(tx Tx) error {
+		if rates, v, ok := s.rates.latest(a.Scope()); checked && ok {
+			f.Rates, f.RatesVersion = ratesFor(rates, f.UserID), &v
+			if err := fn(tx); !errors.Is(err, ErrRatesChanged) {
+				return err
+			}
+		}
+		f.RatesVersion = nil
 		var err error
 		if f.Rates, err = s.pricingRates(ctx, tx, a.Scope(), f.UserID); err != nil {
 			return fmt.Errorf("rates: %w", err)
@@ -344,7 +355,7 @@ func (s *Service) Report(ctx context.Context, a Actor, q ReportQuery) (Report, e
 	if q.Shown {
 		days, _ = reportPeriods(GroupDay, q.Display, loc, f.From, f.To)
 	}
-	if err := s.readPriced(ctx, a, &f, func(tx Tx) error {
+	if err := s.readPriced(ctx, a, &f, true, func(tx Tx) error {
 		var err error
 		if cells, err = tx.Reports().Summary(ctx, a.Scope(), f, dims, periods); err != nil || !q.Shown {
 			return err

@@ -151,7 +151,7 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 		return nil, err
 	}
 	run := func(q querier, query string, args []any, ps []app.Period, first int) ([]app.ReportCell, error) {
-		cells, err := summaryCells(ctx, q, dims, query, append([]any{periodsJSON(ps)}, args...))
+		cells, err := summaryCells(ctx, q, dims, f.RatesVersion, query, append([]any{periodsJSON(ps)}, args...))
 		for i := range cells {
 			cells[i].Period += first
 		}
@@ -367,6 +367,14 @@ func writeSummarySQL(s *sqlArgs, sc app.Scope, f app.ReportFilter, dims []app.Re
 	// HAVING: a group whose pairs add no time at all (entries that stop as they start) has
 	// no cell.
 	s.add(`), g AS (SELECT pi, k1, k2, sum(micros) AS micros, sum(` + amountOf("micros", "rate") + `) AS amount FROM sel GROUP BY pi, k1, k2 HAVING sum(micros) > 0)
+`)
+	if f.RatesVersion != nil {
+		// The version of the snapshot's rates (rates.Version), read by the statement that
+		// prices with the kept ones: summaryCells compares it with theirs.
+		s.add(`, rv(n, m) AS MATERIALIZED (SELECT count(*), coalesce(max(server_version), 0) FROM rates WHERE tenant_id = ? AND organization_id = ?)`,
+			sc.TenantID, sc.OrgID)
+	}
+	s.add(`
 		SELECT g.pi, g.k1, g.k2, g.micros, g.amount`)
 	for i := range 2 {
 		if i < len(tables) {
@@ -375,7 +383,11 @@ func writeSummarySQL(s *sqlArgs, sc app.Scope, f app.ReportFilter, dims []app.Re
 			s.add(", ''")
 		}
 	}
-	s.add(" FROM g")
+	if f.RatesVersion != nil {
+		s.add(", rv.n, rv.m FROM g CROSS JOIN rv")
+	} else {
+		s.add(", 0, 0 FROM g")
+	}
 	for i, table := range tables {
 		n := "n" + strconv.Itoa(i+1)
 		s.add(" LEFT JOIN "+table+" "+n+" ON "+n+".id = g.k"+strconv.Itoa(i+1)+" AND "+n+".tenant_id = ?", sc.TenantID)
@@ -388,7 +400,7 @@ func writeSummarySQL(s *sqlArgs, sc app.Scope, f app.ReportFilter, dims []app.Re
 // and the cells' keys are cut from one array, so scanning costs a few allocations per
 // distinct key rather than several per cell (a member's week allocated a seventh of its
 // bytes here).
-func summaryCells(ctx context.Context, q querier, dims []app.ReportDim, query string, args []any) ([]app.ReportCell, error) {
+func summaryCells(ctx context.Context, q querier, dims []app.ReportDim, rates *app.RatesVersion, query string, args []any) ([]app.ReportCell, error) {
 	// A key's name is its id's (the statement joins it by id): the id finds both.
 	type key struct {
 		dim int
@@ -399,9 +411,13 @@ func summaryCells(ctx context.Context, q querier, dims []app.ReportDim, query st
 	var period int
 	var micros, amount int64
 	var k1, k2, n1, n2 sql.RawBytes
+	var seen app.RatesVersion
 	return queryListCap(ctx, q, "report summary", 0, func(rows *sql.Rows) (app.ReportCell, error) {
-		if err := rows.Scan(&period, &k1, &k2, &micros, &amount, &n1, &n2); err != nil {
+		if err := rows.Scan(&period, &k1, &k2, &micros, &amount, &n1, &n2, &seen.Rows, &seen.Max); err != nil {
 			return app.ReportCell{}, err
+		}
+		if rates != nil && seen != *rates {
+			return app.ReportCell{}, app.ErrRatesChanged
 		}
 		c := app.ReportCell{Period: period, Micros: micros, Amount: amount}
 		if len(keys)+len(dims) > cap(keys) {

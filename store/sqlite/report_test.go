@@ -48,6 +48,8 @@ func TestSummaryPlan(t *testing.T) {
 		{"the organization's month priced by a client's rate", app.ReportFilter{Rates: clientRates}, []app.ReportDim{app.DimProject}, "COVERING INDEX time_entries_report (organization_id=? AND started_at>? AND started_at<?)"},
 		{"the organization's month by user and tag", app.ReportFilter{}, []app.ReportDim{app.DimUser, app.DimTag}, "INDEX time_entries_report (organization_id=? AND started_at>? AND started_at<?)"},
 		{"a user's week", app.ReportFilter{UserID: &user}, []app.ReportDim{app.DimProject}, "INDEX time_entries_user_started (organization_id=? AND user_id=? AND started_at>? AND started_at<?)"},
+		{"a user's week priced by kept rates", app.ReportFilter{UserID: &user, Rates: clientRates, RatesVersion: &app.RatesVersion{Rows: 2, Max: 2}}, []app.ReportDim{app.DimProject},
+			"INDEX time_entries_user_started (organization_id=? AND user_id=? AND started_at>? AND started_at<?)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -76,6 +78,10 @@ func TestSummaryPlan(t *testing.T) {
 			}
 			if !strings.Contains(plan, "SEARCH e USING "+tc.index) {
 				t.Errorf("the entries are not sought in %s:\n%s", tc.index, plan)
+			}
+			// Kept rates' version is read once per statement, in rates_org.
+			if tc.f.RatesVersion != nil && (!strings.Contains(plan, "MATERIALIZE rv") || !strings.Contains(plan, "SEARCH rates USING INDEX rates_org")) {
+				t.Errorf("the rates' version is not read once:\n%s", plan)
 			}
 		})
 	}

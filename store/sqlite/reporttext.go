@@ -48,7 +48,7 @@ func (c *summaryTexts) put(key, text string) {
 }
 
 // summaryKey is every input of summarySQL's text, in bytes: the dimensions, which filters
-// are set, the half of a split, then each rate's fields that RateTiers reads (in the
+// are set, the half of a split, whether the rates' version is checked, then each rate's fields that RateTiers reads (in the
 // order given: the tiers follow it) and the projects of each rated client (projectsOf, by
 // client id). Values that go in as arguments (ids filtered on, the range, now) are not in
 // it.
@@ -65,7 +65,7 @@ func summaryKey(f app.ReportFilter, dims []app.ReportDim, projectsOf map[uuid.UU
 		return 0
 	}
 	b = append(b, '|', flag(f.UserID != nil), flag(f.ProjectID != nil), flag(f.ClientID != nil), flag(f.TaskID != nil),
-		flag(f.TagID != nil), flag(f.Billable != nil), byte(part), flag(projectsOf != nil))
+		flag(f.TagID != nil), flag(f.Billable != nil), byte(part), flag(projectsOf != nil), flag(f.RatesVersion != nil))
 	id := func(p *uuid.UUID) {
 		if p == nil {
 			b = append(b, 0)

@@ -75,6 +75,7 @@ func TestSummaryTextsKeepEachShape(t *testing.T) {
 		"the second half of a split":        {with(nil, org), dimsP, nil, 2},
 		"a member's week, another range":    {with(func(f *app.ReportFilter) { mine(f); f.From, f.To = f.From.AddDate(0, 0, 7), f.To.AddDate(0, 0, 7) }, org), dimsP, nil, 0},
 		"another member's week, same shape": {with(func(f *app.ReportFilter) { f.UserID = &other }, org), dimsP, nil, 0},
+		"kept rates, their version checked": {with(func(f *app.ReportFilter) { f.RatesVersion = &app.RatesVersion{Rows: 1, Max: 7} }, org), dimsP, nil, 0},
 	}
 	write := func(r reports, s statement) (string, []any) {
 		t.Helper()
