@@ -20,13 +20,14 @@ import (
 // reports sums and lists entries for reports in SQL (app.Reports). reads is the store of a
 // Read (nil in a write), whose second reader a summary may split over.
 type reports struct {
-	q     querier
-	reads *Store
-	texts *summaryTexts // nil: none kept
+	q        querier
+	reads    *Store
+	texts    *summaryTexts // nil: none kept
+	projects *projectCache // nil: none kept
 }
 
 // Reports gives the report queries of the transaction.
-func (t *txn) Reports() app.Reports { return reports{t.q, t.reads, t.texts} }
+func (t *txn) Reports() app.Reports { return reports{t.q, t.reads, t.texts, t.projects} }
 
 // tagPositions is a table of an entry's tag positions 0..n-1 (n tags): tag ids are 16-byte
 // values one after another in one BLOB, and SQLite has no series function built in, so a
@@ -136,22 +137,25 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 	if len(dims) > 2 {
 		return nil, fmt.Errorf("report summary: %d dimensions: %w", len(dims), errors.ErrUnsupported)
 	}
+	if f.UserID != nil && r.projects != nil {
+		return r.memberSummary(ctx, sc, f, dims, periods)
+	}
 	var projectsOf map[uuid.UUID][]uuid.UUID
 	if f.UserID == nil {
 		// The whole organization's entries: the clients' rates written per project spare a
-		// lookup of the project of every entry. One member's few entries would not repay
-		// the statement that reads the projects.
+		// lookup of the project of every entry. (A member's few entries would not repay
+		// the statement that reads the projects, unless they are kept: memberSummary.)
 		var err error
 		if projectsOf, err = clientProjects(ctx, r.q, sc, f.Rates); err != nil {
 			return nil, fmt.Errorf("report summary: %w", err)
 		}
 	}
-	query, args, err := r.summarySQL(sc, f, dims, projectsOf, startHalf{})
+	query, args, err := r.summarySQL(sc, f, dims, projectsOf, nil, startHalf{})
 	if err != nil {
 		return nil, err
 	}
 	run := func(q querier, query string, args []any, ps []app.Period, first int) ([]app.ReportCell, error) {
-		cells, err := summaryCells(ctx, q, dims, f.RatesVersion, query, append([]any{periodsJSON(ps)}, args...))
+		cells, err := summaryCells(ctx, q, dims, f.RatesVersion, nil, query, append([]any{periodsJSON(ps)}, args...))
 		for i := range cells {
 			cells[i].Period += first
 		}
@@ -181,11 +185,11 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 					first, firstErr = run(r.q, query, args, periods[:half], 0)
 				} else {
 					mid := startMidpoint(periods[0], f.Now)
-					qa, aa, err := r.summarySQL(sc, f, dims, projectsOf, startHalf{mid: mid, part: 1})
+					qa, aa, err := r.summarySQL(sc, f, dims, projectsOf, nil, startHalf{mid: mid, part: 1})
 					if err != nil {
 						return nil, err
 					}
-					qb, ab, err := r.summarySQL(sc, f, dims, projectsOf, startHalf{mid: mid, part: 2})
+					qb, ab, err := r.summarySQL(sc, f, dims, projectsOf, nil, startHalf{mid: mid, part: 2})
 					if err != nil {
 						return nil, err
 					}
@@ -207,6 +211,42 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 		}
 	}
 	return run(r.q, query, args, periods, 0)
+}
+
+// memberSummary is Summary of one member's entries with the organization's projects kept
+// (keptProjects): their names and the clients' projects come from the store's cache and
+// the statement checks their version. Projects changed since (or an entry naming one they
+// lack) read them again; should the statement still disagree, it joins and looks up as
+// before.
+func (r reports) memberSummary(ctx context.Context, sc app.Scope, f app.ReportFilter, dims []app.ReportDim, periods []app.Period) ([]app.ReportCell, error) {
+	run := func(kept *keptProjects) ([]app.ReportCell, error) {
+		var projectsOf map[uuid.UUID][]uuid.UUID
+		if kept != nil {
+			projectsOf = kept.projectsOf(f.Rates)
+		}
+		query, args, err := r.summarySQL(sc, f, dims, projectsOf, kept, startHalf{})
+		if err != nil {
+			return nil, err
+		}
+		return summaryCells(ctx, r.q, dims, f.RatesVersion, kept, query, append([]any{periodsJSON(periods)}, args...))
+	}
+	if kept := r.projects.get(sc); kept != nil {
+		if cells, err := run(kept); !errors.Is(err, errProjectsChanged) {
+			return cells, err
+		}
+	}
+	kept, err := readProjects(ctx, r.q, sc)
+	if err != nil {
+		return nil, fmt.Errorf("report summary: %w", err)
+	}
+	cells, err := run(kept)
+	if !errors.Is(err, errProjectsChanged) {
+		if err == nil {
+			r.projects.put(sc, kept)
+		}
+		return cells, err
+	}
+	return run(nil)
 }
 
 // startHalf picks the entries of one half of a summary split by start (Summary): part 0 is
@@ -283,30 +323,34 @@ func periodsJSON(periods []app.Period) string {
 }
 
 // summarySQL is Summary's statement, the entries priced by f.Rates (the clients' rates
-// written per project when projectsOf is set: rateExprOf), and its arguments after the
-// first, the periods' JSON (periodsJSON). The text comes from the store's cache when a
+// written per project when projectsOf is set: rateExprOf; the projects' names left to
+// summaryCells when kept), and its arguments after the first, the periods' JSON
+// (periodsJSON). The text comes from the store's cache when a
 // statement of the same shape was written before (summaryTexts); the arguments are
 // written every time, by the same code as the text, so they stay in its order.
-func (r reports) summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, projectsOf map[uuid.UUID][]uuid.UUID, starts startHalf) (string, []any, error) {
-	key := summaryKey(f, dims, projectsOf, starts.part)
-	text, kept := r.texts.get(key)
-	s := sqlArgs{argsOnly: kept}
+func (r reports) summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, projectsOf map[uuid.UUID][]uuid.UUID, kept *keptProjects,
+	starts startHalf) (string, []any, error) {
+	key := summaryKey(f, dims, projectsOf, kept != nil, starts.part)
+	text, known := r.texts.get(key)
+	s := sqlArgs{argsOnly: known}
 	rate := ""
-	if !kept {
+	if !known {
 		rate = rateExprOf(f.Rates, projectsOf)
 	}
-	if err := writeSummarySQL(&s, sc, f, dims, rate, starts); err != nil {
+	if err := writeSummarySQL(&s, sc, f, dims, rate, kept != nil, starts); err != nil {
 		return "", nil, err
 	}
-	if !kept {
+	if !known {
 		text = s.b.String()
 		r.texts.put(key, text)
 	}
 	return text, s.args, nil
 }
 
-// writeSummarySQL writes Summary's statement with rate as the entries' rate into s.
-func writeSummarySQL(s *sqlArgs, sc app.Scope, f app.ReportFilter, dims []app.ReportDim, rate string, starts startHalf) error {
+// writeSummarySQL writes Summary's statement with rate as the entries' rate into s; with
+// kept, the projects' names are left to summaryCells and their version is read beside the
+// rates'.
+func writeSummarySQL(s *sqlArgs, sc app.Scope, f app.ReportFilter, dims []app.ReportDim, rate string, kept bool, starts startHalf) error {
 	var keys, tables []string
 	joins := ""
 	for _, d := range dims {
@@ -368,27 +412,33 @@ func writeSummarySQL(s *sqlArgs, sc app.Scope, f app.ReportFilter, dims []app.Re
 	// no cell.
 	s.add(`), g AS (SELECT pi, k1, k2, sum(micros) AS micros, sum(` + amountOf("micros", "rate") + `) AS amount FROM sel GROUP BY pi, k1, k2 HAVING sum(micros) > 0)
 `)
-	if f.RatesVersion != nil {
-		// The version of the snapshot's rates (rates.Version), read by the statement that
-		// prices with the kept ones: summaryCells compares it with theirs.
-		s.add(`, rv(n, m) AS MATERIALIZED (SELECT count(*), coalesce(max(server_version), 0) FROM rates WHERE tenant_id = ? AND organization_id = ?)`,
-			sc.TenantID, sc.OrgID)
+	checked := f.RatesVersion != nil || kept
+	if checked {
+		// The version of the snapshot's rates (rates.Version) and projects (keptProjects),
+		// read by the statement that uses the kept ones: summaryCells compares them.
+		s.add(`, rv(n, m, pn, pm) AS MATERIALIZED (SELECT r.n, r.m, pj.n, pj.m
+			FROM (SELECT count(*) AS n, coalesce(max(server_version), 0) AS m FROM rates WHERE tenant_id = ? AND organization_id = ?) r,
+				(SELECT count(*) AS n, coalesce(max(server_version), 0) AS m FROM projects WHERE tenant_id = ? AND organization_id = ?) pj)`,
+			sc.TenantID, sc.OrgID, sc.TenantID, sc.OrgID)
 	}
 	s.add(`
 		SELECT g.pi, g.k1, g.k2, g.micros, g.amount`)
 	for i := range 2 {
-		if i < len(tables) {
+		if i < len(tables) && !(kept && tables[i] == "projects") {
 			s.add(", n" + strconv.Itoa(i+1) + ".name")
 		} else {
 			s.add(", ''")
 		}
 	}
-	if f.RatesVersion != nil {
-		s.add(", rv.n, rv.m FROM g CROSS JOIN rv")
+	if checked {
+		s.add(", rv.n, rv.m, rv.pn, rv.pm FROM g CROSS JOIN rv")
 	} else {
-		s.add(", 0, 0 FROM g")
+		s.add(", 0, 0, 0, 0 FROM g")
 	}
 	for i, table := range tables {
+		if kept && table == "projects" {
+			continue
+		}
 		n := "n" + strconv.Itoa(i+1)
 		s.add(" LEFT JOIN "+table+" "+n+" ON "+n+".id = g.k"+strconv.Itoa(i+1)+" AND "+n+".tenant_id = ?", sc.TenantID)
 	}
@@ -400,7 +450,7 @@ func writeSummarySQL(s *sqlArgs, sc app.Scope, f app.ReportFilter, dims []app.Re
 // and the cells' keys are cut from one array, so scanning costs a few allocations per
 // distinct key rather than several per cell (a member's week allocated a seventh of its
 // bytes here).
-func summaryCells(ctx context.Context, q querier, dims []app.ReportDim, rates *app.RatesVersion, query string, args []any) ([]app.ReportCell, error) {
+func summaryCells(ctx context.Context, q querier, dims []app.ReportDim, rates *app.RatesVersion, kept *keptProjects, query string, args []any) ([]app.ReportCell, error) {
 	// A key's name is its id's (the statement joins it by id): the id finds both.
 	type key struct {
 		dim int
@@ -411,13 +461,16 @@ func summaryCells(ctx context.Context, q querier, dims []app.ReportDim, rates *a
 	var period int
 	var micros, amount int64
 	var k1, k2, n1, n2 sql.RawBytes
-	var seen app.RatesVersion
+	var seen, seenProjects app.RatesVersion
 	return queryListCap(ctx, q, "report summary", 0, func(rows *sql.Rows) (app.ReportCell, error) {
-		if err := rows.Scan(&period, &k1, &k2, &micros, &amount, &n1, &n2, &seen.Rows, &seen.Max); err != nil {
+		if err := rows.Scan(&period, &k1, &k2, &micros, &amount, &n1, &n2, &seen.Rows, &seen.Max, &seenProjects.Rows, &seenProjects.Max); err != nil {
 			return app.ReportCell{}, err
 		}
 		if rates != nil && seen != *rates {
 			return app.ReportCell{}, app.ErrRatesChanged
+		}
+		if kept != nil && seenProjects != kept.version {
+			return app.ReportCell{}, errProjectsChanged
 		}
 		c := app.ReportCell{Period: period, Micros: micros, Amount: amount}
 		if len(keys)+len(dims) > cap(keys) {
@@ -439,6 +492,11 @@ func summaryCells(ctx context.Context, q querier, dims []app.ReportDim, rates *a
 			if !ok {
 				id := uuid.UUID(k.id)
 				rk = app.ReportKey{ID: &id, Name: string(names[i])}
+				if kept != nil && dims[i] == app.DimProject {
+					if rk.Name, ok = kept.names[id]; !ok {
+						return app.ReportCell{}, errProjectsChanged
+					}
+				}
 				known[k] = rk
 			}
 			c.Keys[i] = rk

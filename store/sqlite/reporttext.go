@@ -48,11 +48,12 @@ func (c *summaryTexts) put(key, text string) {
 }
 
 // summaryKey is every input of summarySQL's text, in bytes: the dimensions, which filters
-// are set, the half of a split, whether the rates' version is checked, then each rate's fields that RateTiers reads (in the
+// are set, the half of a split, whether the rates' version is checked and the projects
+// kept (keptProjects), then each rate's fields that RateTiers reads (in the
 // order given: the tiers follow it) and the projects of each rated client (projectsOf, by
 // client id). Values that go in as arguments (ids filtered on, the range, now) are not in
 // it.
-func summaryKey(f app.ReportFilter, dims []app.ReportDim, projectsOf map[uuid.UUID][]uuid.UUID, part int) string {
+func summaryKey(f app.ReportFilter, dims []app.ReportDim, projectsOf map[uuid.UUID][]uuid.UUID, kept bool, part int) string {
 	b := make([]byte, 0, 64+len(f.Rates)*72)
 	for _, d := range dims {
 		b = append(b, d...)
@@ -65,7 +66,7 @@ func summaryKey(f app.ReportFilter, dims []app.ReportDim, projectsOf map[uuid.UU
 		return 0
 	}
 	b = append(b, '|', flag(f.UserID != nil), flag(f.ProjectID != nil), flag(f.ClientID != nil), flag(f.TaskID != nil),
-		flag(f.TagID != nil), flag(f.Billable != nil), byte(part), flag(projectsOf != nil), flag(f.RatesVersion != nil))
+		flag(f.TagID != nil), flag(f.Billable != nil), byte(part), flag(projectsOf != nil), flag(f.RatesVersion != nil), flag(kept))
 	id := func(p *uuid.UUID) {
 		if p == nil {
 			b = append(b, 0)

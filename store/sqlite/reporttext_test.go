@@ -48,38 +48,40 @@ func TestSummaryTextsKeepEachShape(t *testing.T) {
 		dims       []app.ReportDim
 		projectsOf map[uuid.UUID][]uuid.UUID
 		part       int
+		kept       *keptProjects
 	}
 	mine := func(f *app.ReportFilter) { f.UserID = &user }
 	cases := map[string]statement{
-		"no rates":                          {with(nil), dimsP, nil, 0},
-		"an organization's rate":            {with(nil, org), dimsP, nil, 0},
-		"the rate starting later":           {with(nil, later), dimsP, nil, 0},
-		"the rate dearer":                   {with(nil, dearer), dimsP, nil, 0},
-		"the rate deleted":                  {with(nil, gone), dimsP, nil, 0},
-		"a client's rate, looked up":        {with(nil, org, byClient), dimsP, nil, 0},
-		"another client's rate":             {with(nil, org, byOther), dimsP, nil, 0},
-		"a client's rate, no project":       {with(nil, org, byClient), dimsP, map[uuid.UUID][]uuid.UUID{}, 0},
-		"a client's rate, one project":      {with(nil, org, byClient), dimsP, map[uuid.UUID][]uuid.UUID{client: {project}}, 0},
-		"a client's rate, another project":  {with(nil, org, byClient), dimsP, map[uuid.UUID][]uuid.UUID{client: {other}}, 0},
-		"a project's and a member's rate":   {with(nil, byProject, byMember), dimsP, nil, 0},
-		"a member's and a project's rate":   {with(nil, byMember, byProject), dimsP, nil, 0},
-		"a member's week":                   {with(mine, org), dimsP, nil, 0},
-		"a project's time":                  {with(func(f *app.ReportFilter) { f.ProjectID = &project }, org), dimsP, nil, 0},
-		"a client's time":                   {with(func(f *app.ReportFilter) { f.ClientID = &client }, org), dimsP, nil, 0},
-		"a task's time":                     {with(func(f *app.ReportFilter) { f.TaskID = &project }, org), dimsP, nil, 0},
-		"a tag's time":                      {with(func(f *app.ReportFilter) { f.TagID = &project }, org), dimsP, nil, 0},
-		"billable time":                     {with(func(f *app.ReportFilter) { f.Billable = &yes }, org), dimsP, nil, 0},
-		"by project and user":               {with(nil, org), dimsPU, nil, 0},
-		"by tag":                            {with(nil, org), dimsT, nil, 0},
-		"the first half of a split":         {with(nil, org), dimsP, nil, 1},
-		"the second half of a split":        {with(nil, org), dimsP, nil, 2},
-		"a member's week, another range":    {with(func(f *app.ReportFilter) { mine(f); f.From, f.To = f.From.AddDate(0, 0, 7), f.To.AddDate(0, 0, 7) }, org), dimsP, nil, 0},
-		"another member's week, same shape": {with(func(f *app.ReportFilter) { f.UserID = &other }, org), dimsP, nil, 0},
-		"kept rates, their version checked": {with(func(f *app.ReportFilter) { f.RatesVersion = &app.RatesVersion{Rows: 1, Max: 7} }, org), dimsP, nil, 0},
+		"no rates":                          {with(nil), dimsP, nil, 0, nil},
+		"an organization's rate":            {with(nil, org), dimsP, nil, 0, nil},
+		"the rate starting later":           {with(nil, later), dimsP, nil, 0, nil},
+		"the rate dearer":                   {with(nil, dearer), dimsP, nil, 0, nil},
+		"the rate deleted":                  {with(nil, gone), dimsP, nil, 0, nil},
+		"a client's rate, looked up":        {with(nil, org, byClient), dimsP, nil, 0, nil},
+		"another client's rate":             {with(nil, org, byOther), dimsP, nil, 0, nil},
+		"a client's rate, no project":       {with(nil, org, byClient), dimsP, map[uuid.UUID][]uuid.UUID{}, 0, nil},
+		"a client's rate, one project":      {with(nil, org, byClient), dimsP, map[uuid.UUID][]uuid.UUID{client: {project}}, 0, nil},
+		"a client's rate, another project":  {with(nil, org, byClient), dimsP, map[uuid.UUID][]uuid.UUID{client: {other}}, 0, nil},
+		"a project's and a member's rate":   {with(nil, byProject, byMember), dimsP, nil, 0, nil},
+		"a member's and a project's rate":   {with(nil, byMember, byProject), dimsP, nil, 0, nil},
+		"a member's week":                   {with(mine, org), dimsP, nil, 0, nil},
+		"a project's time":                  {with(func(f *app.ReportFilter) { f.ProjectID = &project }, org), dimsP, nil, 0, nil},
+		"a client's time":                   {with(func(f *app.ReportFilter) { f.ClientID = &client }, org), dimsP, nil, 0, nil},
+		"a task's time":                     {with(func(f *app.ReportFilter) { f.TaskID = &project }, org), dimsP, nil, 0, nil},
+		"a tag's time":                      {with(func(f *app.ReportFilter) { f.TagID = &project }, org), dimsP, nil, 0, nil},
+		"billable time":                     {with(func(f *app.ReportFilter) { f.Billable = &yes }, org), dimsP, nil, 0, nil},
+		"by project and user":               {with(nil, org), dimsPU, nil, 0, nil},
+		"by tag":                            {with(nil, org), dimsT, nil, 0, nil},
+		"the first half of a split":         {with(nil, org), dimsP, nil, 1, nil},
+		"the second half of a split":        {with(nil, org), dimsP, nil, 2, nil},
+		"a member's week, another range":    {with(func(f *app.ReportFilter) { mine(f); f.From, f.To = f.From.AddDate(0, 0, 7), f.To.AddDate(0, 0, 7) }, org), dimsP, nil, 0, nil},
+		"another member's week, same shape": {with(func(f *app.ReportFilter) { f.UserID = &other }, org), dimsP, nil, 0, nil},
+		"kept rates, their version checked": {with(func(f *app.ReportFilter) { f.RatesVersion = &app.RatesVersion{Rows: 1, Max: 7} }, org), dimsP, nil, 0, nil},
+		"a member's week, projects kept":    {with(mine, org), dimsP, nil, 0, &keptProjects{}},
 	}
 	write := func(r reports, s statement) (string, []any) {
 		t.Helper()
-		text, args, err := r.summarySQL(sc, s.f, s.dims, s.projectsOf, startHalf{mid: us(from.AddDate(0, 0, 3)), part: s.part})
+		text, args, err := r.summarySQL(sc, s.f, s.dims, s.projectsOf, s.kept, startHalf{mid: us(from.AddDate(0, 0, 3)), part: s.part})
 		if err != nil {
 			t.Fatal(err)
 		}
