@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -452,30 +453,50 @@ func fillCells(rows []ReportRow, n int, cells []ReportCell, days, periods []Peri
 }
 
 // sortReportRows orders rows by period, then by each value's name (no value last), then id,
-// so a report reads the same on every store.
+// so a report reads the same on every store. Each name is lowered once, not at every
+// comparison, and ids compare as bytes, which orders them as their strings.
 func sortReportRows(rows []ReportRow) {
-	sort.SliceStable(rows, func(i, j int) bool {
+	lower := make([][]string, len(rows))
+	for i, r := range rows {
+		lower[i] = make([]string, len(r.Values))
+		for k, v := range r.Values {
+			lower[i][k] = strings.ToLower(v.Name)
+		}
+	}
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
 		a, b := rows[i], rows[j]
-		if a.Period != b.Period {
-			return a.Period < b.Period
+		if c := strings.Compare(a.Period, b.Period); c != 0 {
+			return c
 		}
 		for k := range a.Values {
 			va, vb := a.Values[k], b.Values[k]
 			if (va.ID == nil) != (vb.ID == nil) {
-				return vb.ID == nil
+				if vb.ID == nil {
+					return -1
+				}
+				return 1
 			}
 			if va.ID == nil {
 				continue
 			}
-			if na, nb := strings.ToLower(va.Name), strings.ToLower(vb.Name); na != nb {
-				return na < nb
+			if c := strings.Compare(lower[i][k], lower[j][k]); c != 0 {
+				return c
 			}
-			if *va.ID != *vb.ID {
-				return va.ID.String() < vb.ID.String()
+			if c := bytes.Compare(va.ID[:], vb.ID[:]); c != 0 {
+				return c
 			}
 		}
-		return false
+		return 0
 	})
+	sorted := make([]ReportRow, len(rows))
+	for n, i := range order {
+		sorted[n] = rows[i]
+	}
+	copy(rows, sorted)
 }
 
 // SummaryQuery asks for tracked time per day and project over [From, To] (dates, inclusive) in
@@ -547,7 +568,7 @@ func SummaryOf(rep Report) Summary {
 		if pi.Seconds != pj.Seconds {
 			return pi.Seconds > pj.Seconds
 		}
-		return pi.ProjectID != nil && (pj.ProjectID == nil || pi.ProjectID.String() < pj.ProjectID.String())
+		return pi.ProjectID != nil && (pj.ProjectID == nil || bytes.Compare(pi.ProjectID[:], pj.ProjectID[:]) < 0)
 	})
 	return out
 }
