@@ -421,6 +421,12 @@ func writeSummarySQL(s *sqlArgs, sc app.Scope, f app.ReportFilter, dims []app.Re
 				(SELECT count(*) AS n, coalesce(max(server_version), 0) AS m FROM projects WHERE tenant_id = ? AND organization_id = ?) pj)`,
 			sc.TenantID, sc.OrgID, sc.TenantID, sc.OrgID)
 	}
+	if checked {
+		// Two rows ahead of the cells carry the versions (periods -1 and -2, in the micros
+		// and amount columns), rather than four more columns in every cell's row.
+		s.add(`
+		SELECT -1, NULL, NULL, rv.n, rv.m, '', '' FROM rv UNION ALL SELECT -2, NULL, NULL, rv.pn, rv.pm, '', '' FROM rv UNION ALL`)
+	}
 	s.add(`
 		SELECT g.pi, g.k1, g.k2, g.micros, g.amount`)
 	for i := range 2 {
@@ -430,11 +436,7 @@ func writeSummarySQL(s *sqlArgs, sc app.Scope, f app.ReportFilter, dims []app.Re
 			s.add(", ''")
 		}
 	}
-	if checked {
-		s.add(", rv.n, rv.m, rv.pn, rv.pm FROM g CROSS JOIN rv")
-	} else {
-		s.add(", 0, 0, 0, 0 FROM g")
-	}
+	s.add(" FROM g")
 	for i, table := range tables {
 		if kept && table == "projects" {
 			continue
@@ -456,21 +458,29 @@ func summaryCells(ctx context.Context, q querier, dims []app.ReportDim, rates *a
 		dim int
 		id  [16]byte
 	}
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("report summary: %w", err)
+	}
+	defer rows.Close()
 	known := make(map[key]app.ReportKey, 16)
+	var cells []app.ReportCell
 	var keys []app.ReportKey
 	var period int
 	var micros, amount int64
 	var k1, k2, n1, n2 sql.RawBytes
 	var seen, seenProjects app.RatesVersion
-	return queryListCap(ctx, q, "report summary", 0, func(rows *sql.Rows) (app.ReportCell, error) {
-		if err := rows.Scan(&period, &k1, &k2, &micros, &amount, &n1, &n2, &seen.Rows, &seen.Max, &seenProjects.Rows, &seenProjects.Max); err != nil {
-			return app.ReportCell{}, err
+	for rows.Next() {
+		if err := rows.Scan(&period, &k1, &k2, &micros, &amount, &n1, &n2); err != nil {
+			return nil, fmt.Errorf("report summary: %w", err)
 		}
-		if rates != nil && seen != *rates {
-			return app.ReportCell{}, app.ErrRatesChanged
-		}
-		if kept != nil && seenProjects != kept.version {
-			return app.ReportCell{}, errProjectsChanged
+		switch period {
+		case -1: // the rates' version (writeSummarySQL)
+			seen = app.RatesVersion{Rows: micros, Max: amount}
+			continue
+		case -2: // the projects'
+			seenProjects = app.RatesVersion{Rows: micros, Max: amount}
+			continue
 		}
 		c := app.ReportCell{Period: period, Micros: micros, Amount: amount}
 		if len(keys)+len(dims) > cap(keys) {
@@ -485,7 +495,7 @@ func summaryCells(ctx context.Context, q querier, dims []app.ReportDim, rates *a
 				continue
 			}
 			if len(ids[i]) != 16 {
-				return c, fmt.Errorf("report key: %d bytes, want 16", len(ids[i]))
+				return nil, fmt.Errorf("report summary: report key: %d bytes, want 16", len(ids[i]))
 			}
 			k := key{dim: i, id: [16]byte(ids[i])}
 			rk, ok := known[k]
@@ -494,15 +504,26 @@ func summaryCells(ctx context.Context, q querier, dims []app.ReportDim, rates *a
 				rk = app.ReportKey{ID: &id, Name: string(names[i])}
 				if kept != nil && dims[i] == app.DimProject {
 					if rk.Name, ok = kept.names[id]; !ok {
-						return app.ReportCell{}, errProjectsChanged
+						return nil, errProjectsChanged
 					}
 				}
 				known[k] = rk
 			}
 			c.Keys[i] = rk
 		}
-		return c, nil
-	}, query, args...)
+		cells = append(cells, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("report summary: %w", err)
+	}
+	// No cell holds an amount or a name: the versions matter only when there are cells.
+	if len(cells) > 0 && rates != nil && seen != *rates {
+		return nil, app.ErrRatesChanged
+	}
+	if len(cells) > 0 && kept != nil && seenProjects != kept.version {
+		return nil, errProjectsChanged
+	}
+	return cells, nil
 }
 
 // Detailed lists the entries newest first with the names of their user, project, client,
