@@ -47,6 +47,17 @@ func (c *rateCache) put(sc Scope, v RatesVersion, rates []Rate) {
 	c.m[sc.OrgID] = cachedRates{tenant: sc.TenantID, version: v, rates: rates}
 }
 
+// latest returns the rates kept for the organization and the version they were read at.
+func (c *rateCache) latest(sc Scope) ([]Rate, RatesVersion, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[sc.OrgID]
+	if !ok || e.tenant != sc.TenantID {
+		return nil, RatesVersion{}, false
+	}
+	return e.rates, e.version, true
+}
+
 // pricingRates returns the organization's live rates, oldest effective first, that can
 // price user's entries (the rates set for other members left out; all of them when user is
 // nil), read in tx: from the cache when the version tx sees is the one kept.
@@ -66,16 +77,21 @@ func (s *Service) pricingRates(ctx context.Context, tx Tx, sc Scope, user *uuid.
 			s.rates.put(sc, v, all)
 		}
 	}
+	return ratesFor(all, user), nil
+}
+
+// ratesFor is the rates of all that can price user's entries (all of them when user is nil).
+func ratesFor(all []Rate, user *uuid.UUID) []Rate {
 	if user == nil {
-		return all, nil
+		return all
 	}
 	// One member's report needs only the rates that can price that member's entries:
 	// fewer cases for the store to weigh on every entry.
-	var out []Rate
+	out := make([]Rate, 0, len(all))
 	for _, r := range all {
 		if r.UserID == nil || *r.UserID == *user {
 			out = append(out, r)
 		}
 	}
-	return out, nil
+	return out
 }

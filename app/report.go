@@ -1,7 +1,9 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -256,9 +258,19 @@ func (s *Service) reportFilter(ctx context.Context, a Actor, fromDate, toDate, t
 }
 
 // readPriced loads the organization's rates into f and runs fn in the same read, so the
-// amounts are priced with the rates of the snapshot the entries come from.
-func (s *Service) readPriced(ctx context.Context, a Actor, f *ReportFilter, fn func(Tx) error) error {
+// amounts are priced with the rates of the snapshot the entries come from. With checked
+// (fn only sums: Reports.Summary checks ReportFilter.RatesVersion), the kept rates go in
+// unread and the summing statement itself checks their version, which spares a member's
+// week a statement of its two; when they have changed, fn runs again with the rates read.
+func (s *Service) readPriced(ctx context.Context, a Actor, f *ReportFilter, checked bool, fn func(Tx) error) error {
 	return s.store.Read(ctx, func(tx Tx) error {
+		if rates, v, ok := s.rates.latest(a.Scope()); checked && ok {
+			f.Rates, f.RatesVersion = ratesFor(rates, f.UserID), &v
+			if err := fn(tx); !errors.Is(err, ErrRatesChanged) {
+				return err
+			}
+		}
+		f.RatesVersion = nil
 		var err error
 		if f.Rates, err = s.pricingRates(ctx, tx, a.Scope(), f.UserID); err != nil {
 			return fmt.Errorf("rates: %w", err)
@@ -344,7 +356,7 @@ func (s *Service) Report(ctx context.Context, a Actor, q ReportQuery) (Report, e
 	if q.Shown {
 		days, _ = reportPeriods(GroupDay, q.Display, loc, f.From, f.To)
 	}
-	if err := s.readPriced(ctx, a, &f, func(tx Tx) error {
+	if err := s.readPriced(ctx, a, &f, true, func(tx Tx) error {
 		var err error
 		if cells, err = tx.Reports().Summary(ctx, a.Scope(), f, dims, periods); err != nil || !q.Shown {
 			return err
@@ -441,30 +453,50 @@ func fillCells(rows []ReportRow, n int, cells []ReportCell, days, periods []Peri
 }
 
 // sortReportRows orders rows by period, then by each value's name (no value last), then id,
-// so a report reads the same on every store.
+// so a report reads the same on every store. Each name is lowered once, not at every
+// comparison, and ids compare as bytes, which orders them as their strings.
 func sortReportRows(rows []ReportRow) {
-	sort.SliceStable(rows, func(i, j int) bool {
+	lower := make([][]string, len(rows))
+	for i, r := range rows {
+		lower[i] = make([]string, len(r.Values))
+		for k, v := range r.Values {
+			lower[i][k] = strings.ToLower(v.Name)
+		}
+	}
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
 		a, b := rows[i], rows[j]
-		if a.Period != b.Period {
-			return a.Period < b.Period
+		if c := strings.Compare(a.Period, b.Period); c != 0 {
+			return c
 		}
 		for k := range a.Values {
 			va, vb := a.Values[k], b.Values[k]
 			if (va.ID == nil) != (vb.ID == nil) {
-				return vb.ID == nil
+				if vb.ID == nil {
+					return -1
+				}
+				return 1
 			}
 			if va.ID == nil {
 				continue
 			}
-			if na, nb := strings.ToLower(va.Name), strings.ToLower(vb.Name); na != nb {
-				return na < nb
+			if c := strings.Compare(lower[i][k], lower[j][k]); c != 0 {
+				return c
 			}
-			if *va.ID != *vb.ID {
-				return va.ID.String() < vb.ID.String()
+			if c := bytes.Compare(va.ID[:], vb.ID[:]); c != 0 {
+				return c
 			}
 		}
-		return false
+		return 0
 	})
+	sorted := make([]ReportRow, len(rows))
+	for n, i := range order {
+		sorted[n] = rows[i]
+	}
+	copy(rows, sorted)
 }
 
 // SummaryQuery asks for tracked time per day and project over [From, To] (dates, inclusive) in
@@ -536,7 +568,7 @@ func SummaryOf(rep Report) Summary {
 		if pi.Seconds != pj.Seconds {
 			return pi.Seconds > pj.Seconds
 		}
-		return pi.ProjectID != nil && (pj.ProjectID == nil || pi.ProjectID.String() < pj.ProjectID.String())
+		return pi.ProjectID != nil && (pj.ProjectID == nil || bytes.Compare(pi.ProjectID[:], pj.ProjectID[:]) < 0)
 	})
 	return out
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -40,7 +41,15 @@ type ReportFilter struct {
 	TagID     *uuid.UUID
 	Billable  *bool
 	Rates     []Rate
+	// RatesVersion, when set, is the version Rates were read at (kept from an earlier
+	// read): a summary then checks, in the statement that sums, that its snapshot's rates
+	// are at that version, and fails with ErrRatesChanged when they are not.
+	RatesVersion *RatesVersion
 }
+
+// ErrRatesChanged: the rates a summary was given are not those of its snapshot
+// (ReportFilter.RatesVersion). The service reads them again; it never leaves the service.
+var ErrRatesChanged = errors.New("rates changed since they were kept")
 
 // ReportKey is one dimension's value in a summary cell: an id (nil: no project, no tag…) and
 // its name, deleted rows' names included.

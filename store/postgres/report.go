@@ -104,6 +104,16 @@ func entryFilters(s *sqlArgs, sc app.Scope, f app.ReportFilter) {
 // still running into it. Each entry-period pair adds min(end, period end) - max(start,
 // period start), running entries ending at f.Now.
 func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, dims []app.ReportDim, periods []app.Period) ([]app.ReportCell, error) {
+	if f.RatesVersion != nil {
+		// Kept rates: checked by a statement of their own, in the same transaction.
+		v, err := rates(r).Version(ctx, sc)
+		if err != nil {
+			return nil, fmt.Errorf("report summary: %w", err)
+		}
+		if v != *f.RatesVersion {
+			return nil, app.ErrRatesChanged
+		}
+	}
 	rate := rateExpr(f.Rates)
 	if f.UserID == nil {
 		// The whole organization's entries: the clients' rates written per project spare a

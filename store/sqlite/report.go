@@ -20,12 +20,14 @@ import (
 // reports sums and lists entries for reports in SQL (app.Reports). reads is the store of a
 // Read (nil in a write), whose second reader a summary may split over.
 type reports struct {
-	q     querier
-	reads *Store
+	q        querier
+	reads    *Store
+	texts    *summaryTexts // nil: none kept
+	projects *projectCache // nil: none kept
 }
 
 // Reports gives the report queries of the transaction.
-func (t *txn) Reports() app.Reports { return reports{t.q, t.reads} }
+func (t *txn) Reports() app.Reports { return reports{t.q, t.reads, t.texts, t.projects} }
 
 // tagPositions is a table of an entry's tag positions 0..n-1 (n tags): tag ids are 16-byte
 // values one after another in one BLOB, and SQLite has no series function built in, so a
@@ -53,14 +55,18 @@ func dimKey(d app.ReportDim) (expr, table string, err error) {
 	return "", "", fmt.Errorf("report dimension %q: %w", d, errors.ErrUnsupported)
 }
 
-// sqlArgs is a statement under construction and its arguments, in order.
+// sqlArgs is a statement under construction and its arguments, in order. With argsOnly it
+// collects the arguments alone, for a text kept from an earlier statement of the same shape.
 type sqlArgs struct {
-	b    strings.Builder
-	args []any
+	b        strings.Builder
+	args     []any
+	argsOnly bool
 }
 
 func (s *sqlArgs) add(sql string, args ...any) {
-	s.b.WriteString(sql)
+	if !s.argsOnly {
+		s.b.WriteString(sql)
+	}
 	s.args = append(s.args, args...)
 }
 
@@ -131,23 +137,25 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 	if len(dims) > 2 {
 		return nil, fmt.Errorf("report summary: %d dimensions: %w", len(dims), errors.ErrUnsupported)
 	}
-	rate := rateExpr(f.Rates)
+	if f.UserID != nil && r.projects != nil {
+		return r.memberSummary(ctx, sc, f, dims, periods)
+	}
+	var projectsOf map[uuid.UUID][]uuid.UUID
 	if f.UserID == nil {
 		// The whole organization's entries: the clients' rates written per project spare a
-		// lookup of the project of every entry. One member's few entries would not repay
-		// the statement that reads the projects.
-		projectsOf, err := clientProjects(ctx, r.q, sc, f.Rates)
-		if err != nil {
+		// lookup of the project of every entry. (A member's few entries would not repay
+		// the statement that reads the projects, unless they are kept: memberSummary.)
+		var err error
+		if projectsOf, err = clientProjects(ctx, r.q, sc, f.Rates); err != nil {
 			return nil, fmt.Errorf("report summary: %w", err)
 		}
-		rate = rateExprOf(f.Rates, projectsOf)
 	}
-	query, args, err := summarySQL(sc, f, dims, rate, startHalf{})
+	query, args, err := r.summarySQL(sc, f, dims, projectsOf, nil, startHalf{})
 	if err != nil {
 		return nil, err
 	}
 	run := func(q querier, query string, args []any, ps []app.Period, first int) ([]app.ReportCell, error) {
-		cells, err := summaryCells(ctx, q, dims, query, append([]any{periodsJSON(ps)}, args...))
+		cells, err := summaryCells(ctx, q, dims, f.RatesVersion, nil, query, append([]any{periodsJSON(ps)}, args...))
 		for i := range cells {
 			cells[i].Period += first
 		}
@@ -177,11 +185,11 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 					first, firstErr = run(r.q, query, args, periods[:half], 0)
 				} else {
 					mid := startMidpoint(periods[0], f.Now)
-					qa, aa, err := summarySQL(sc, f, dims, rate, startHalf{mid: mid, part: 1})
+					qa, aa, err := r.summarySQL(sc, f, dims, projectsOf, nil, startHalf{mid: mid, part: 1})
 					if err != nil {
 						return nil, err
 					}
-					qb, ab, err := summarySQL(sc, f, dims, rate, startHalf{mid: mid, part: 2})
+					qb, ab, err := r.summarySQL(sc, f, dims, projectsOf, nil, startHalf{mid: mid, part: 2})
 					if err != nil {
 						return nil, err
 					}
@@ -203,6 +211,42 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 		}
 	}
 	return run(r.q, query, args, periods, 0)
+}
+
+// memberSummary is Summary of one member's entries with the organization's projects kept
+// (keptProjects): their names and the clients' projects come from the store's cache and
+// the statement checks their version. Projects changed since (or an entry naming one they
+// lack) read them again; should the statement still disagree, it joins and looks up as
+// before.
+func (r reports) memberSummary(ctx context.Context, sc app.Scope, f app.ReportFilter, dims []app.ReportDim, periods []app.Period) ([]app.ReportCell, error) {
+	run := func(kept *keptProjects) ([]app.ReportCell, error) {
+		var projectsOf map[uuid.UUID][]uuid.UUID
+		if kept != nil {
+			projectsOf = kept.projectsOf(f.Rates)
+		}
+		query, args, err := r.summarySQL(sc, f, dims, projectsOf, kept, startHalf{})
+		if err != nil {
+			return nil, err
+		}
+		return summaryCells(ctx, r.q, dims, f.RatesVersion, kept, query, append([]any{periodsJSON(periods)}, args...))
+	}
+	if kept := r.projects.get(sc); kept != nil {
+		if cells, err := run(kept); !errors.Is(err, errProjectsChanged) {
+			return cells, err
+		}
+	}
+	kept, err := readProjects(ctx, r.q, sc)
+	if err != nil {
+		return nil, fmt.Errorf("report summary: %w", err)
+	}
+	cells, err := run(kept)
+	if !errors.Is(err, errProjectsChanged) {
+		if err == nil {
+			r.projects.put(sc, kept)
+		}
+		return cells, err
+	}
+	return run(nil)
 }
 
 // startHalf picks the entries of one half of a summary split by start (Summary): part 0 is
@@ -278,15 +322,41 @@ func periodsJSON(periods []app.Period) string {
 	return pj.String()
 }
 
-// summarySQL is Summary's statement with rate as the entries' rate, and its arguments after
-// the first, the periods' JSON (periodsJSON).
-func summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, rate string, starts startHalf) (string, []any, error) {
+// summarySQL is Summary's statement, the entries priced by f.Rates (the clients' rates
+// written per project when projectsOf is set: rateExprOf; the projects' names left to
+// summaryCells when kept), and its arguments after the first, the periods' JSON
+// (periodsJSON). The text comes from the store's cache when a
+// statement of the same shape was written before (summaryTexts); the arguments are
+// written every time, by the same code as the text, so they stay in its order.
+func (r reports) summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, projectsOf map[uuid.UUID][]uuid.UUID, kept *keptProjects,
+	starts startHalf) (string, []any, error) {
+	key := summaryKey(f, dims, projectsOf, kept != nil, starts.part)
+	text, known := r.texts.get(key)
+	s := sqlArgs{argsOnly: known}
+	rate := ""
+	if !known {
+		rate = rateExprOf(f.Rates, projectsOf)
+	}
+	if err := writeSummarySQL(&s, sc, f, dims, rate, kept != nil, starts); err != nil {
+		return "", nil, err
+	}
+	if !known {
+		text = s.b.String()
+		r.texts.put(key, text)
+	}
+	return text, s.args, nil
+}
+
+// writeSummarySQL writes Summary's statement with rate as the entries' rate into s; with
+// kept, the projects' names are left to summaryCells and their version is read beside the
+// rates'.
+func writeSummarySQL(s *sqlArgs, sc app.Scope, f app.ReportFilter, dims []app.ReportDim, rate string, kept bool, starts startHalf) error {
 	var keys, tables []string
 	joins := ""
 	for _, d := range dims {
 		expr, table, err := dimKey(d)
 		if err != nil {
-			return "", nil, err
+			return err
 		}
 		keys, tables = append(keys, expr), append(tables, table)
 		if d == app.DimClient {
@@ -304,7 +374,6 @@ func summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, rate str
 		}
 		cols += ", " + k + " AS k" + strconv.Itoa(i+1)
 	}
-	var s sqlArgs
 	// MATERIALIZED: read the JSON once into a table of integers. Left to itself, SQLite
 	// flattens p into each half and parses the JSON again for every p.lo and p.hi of every
 	// entry it reads: that was half of a month's time.
@@ -327,7 +396,7 @@ func summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, rate str
 		case 2:
 			s.add(" AND e.started_at >= ?", starts.mid)
 		}
-		entryFilters(&s, sc, f)
+		entryFilters(s, sc, f)
 	}
 	index := " INDEXED BY time_entries_report"
 	if f.UserID != nil {
@@ -342,9 +411,26 @@ func summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, rate str
 	// HAVING: a group whose pairs add no time at all (entries that stop as they start) has
 	// no cell.
 	s.add(`), g AS (SELECT pi, k1, k2, sum(micros) AS micros, sum(` + amountOf("micros", "rate") + `) AS amount FROM sel GROUP BY pi, k1, k2 HAVING sum(micros) > 0)
+`)
+	checked := f.RatesVersion != nil || kept
+	if checked {
+		// The version of the snapshot's rates (rates.Version) and projects (keptProjects),
+		// read by the statement that uses the kept ones: summaryCells compares them.
+		s.add(`, rv(n, m, pn, pm) AS MATERIALIZED (SELECT r.n, r.m, pj.n, pj.m
+			FROM (SELECT count(*) AS n, coalesce(max(server_version), 0) AS m FROM rates WHERE tenant_id = ? AND organization_id = ?) r,
+				(SELECT count(*) AS n, coalesce(max(server_version), 0) AS m FROM projects WHERE tenant_id = ? AND organization_id = ?) pj)`,
+			sc.TenantID, sc.OrgID, sc.TenantID, sc.OrgID)
+	}
+	if checked {
+		// Two rows ahead of the cells carry the versions (periods -1 and -2, in the micros
+		// and amount columns), rather than four more columns in every cell's row.
+		s.add(`
+		SELECT -1, NULL, NULL, rv.n, rv.m, '', '' FROM rv UNION ALL SELECT -2, NULL, NULL, rv.pn, rv.pm, '', '' FROM rv UNION ALL`)
+	}
+	s.add(`
 		SELECT g.pi, g.k1, g.k2, g.micros, g.amount`)
 	for i := range 2 {
-		if i < len(tables) {
+		if i < len(tables) && !(kept && tables[i] == "projects") {
 			s.add(", n" + strconv.Itoa(i+1) + ".name")
 		} else {
 			s.add(", ''")
@@ -352,44 +438,92 @@ func summarySQL(sc app.Scope, f app.ReportFilter, dims []app.ReportDim, rate str
 	}
 	s.add(" FROM g")
 	for i, table := range tables {
+		if kept && table == "projects" {
+			continue
+		}
 		n := "n" + strconv.Itoa(i+1)
 		s.add(" LEFT JOIN "+table+" "+n+" ON "+n+".id = g.k"+strconv.Itoa(i+1)+" AND "+n+".tenant_id = ?", sc.TenantID)
 	}
-	return s.b.String(), s.args, nil
+	return nil
 }
 
-// summaryCells runs Summary's statement on q.
-func summaryCells(ctx context.Context, q querier, dims []app.ReportDim, query string, args []any) ([]app.ReportCell, error) {
-	return queryListCap(ctx, q, "report summary", 0, func(rows *sql.Rows) (app.ReportCell, error) {
-		var c app.ReportCell
-		var k1, k2 []byte
-		var n1, n2 sql.NullString
-		if err := rows.Scan(&c.Period, &k1, &k2, &c.Micros, &c.Amount, &n1, &n2); err != nil {
-			return c, err
-		}
-		ks, ns := [][]byte{k1, k2}, []sql.NullString{n1, n2}
-		c.Keys = make([]app.ReportKey, len(dims))
-		for i := range c.Keys {
-			id, err := nullIDBytes(ks[i])
-			if err != nil {
-				return c, err
-			}
-			c.Keys[i] = app.ReportKey{ID: id, Name: ns[i].String}
-		}
-		return c, nil
-	}, query, args...)
-}
-
-// nullIDBytes reads an id stored as its 16 bytes; NULL (nil) is no id.
-func nullIDBytes(b []byte) (*uuid.UUID, error) {
-	if b == nil {
-		return nil, nil
+// summaryCells runs Summary's statement on q. A report's rows repeat their keys (a project
+// on each day of a week): each key's id and name are made once and shared by its cells,
+// and the cells' keys are cut from one array, so scanning costs a few allocations per
+// distinct key rather than several per cell (a member's week allocated a seventh of its
+// bytes here).
+func summaryCells(ctx context.Context, q querier, dims []app.ReportDim, rates *app.RatesVersion, kept *keptProjects, query string, args []any) ([]app.ReportCell, error) {
+	// A key's name is its id's (the statement joins it by id): the id finds both.
+	type key struct {
+		dim int
+		id  [16]byte
 	}
-	id, err := uuid.FromBytes(b)
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("report key: %w", err)
+		return nil, fmt.Errorf("report summary: %w", err)
 	}
-	return &id, nil
+	defer rows.Close()
+	known := make(map[key]app.ReportKey, 16)
+	var cells []app.ReportCell
+	var keys []app.ReportKey
+	var period int
+	var micros, amount int64
+	var k1, k2, n1, n2 sql.RawBytes
+	var seen, seenProjects app.RatesVersion
+	for rows.Next() {
+		if err := rows.Scan(&period, &k1, &k2, &micros, &amount, &n1, &n2); err != nil {
+			return nil, fmt.Errorf("report summary: %w", err)
+		}
+		switch period {
+		case -1: // the rates' version (writeSummarySQL)
+			seen = app.RatesVersion{Rows: micros, Max: amount}
+			continue
+		case -2: // the projects'
+			seenProjects = app.RatesVersion{Rows: micros, Max: amount}
+			continue
+		}
+		c := app.ReportCell{Period: period, Micros: micros, Amount: amount}
+		if len(keys)+len(dims) > cap(keys) {
+			keys = make([]app.ReportKey, 0, 64*len(dims))
+		}
+		c.Keys = keys[len(keys) : len(keys)+len(dims) : len(keys)+len(dims)]
+		keys = keys[:len(keys)+len(dims)]
+		ids, names := [2]sql.RawBytes{k1, k2}, [2]sql.RawBytes{n1, n2}
+		for i := range c.Keys {
+			if ids[i] == nil {
+				c.Keys[i] = app.ReportKey{Name: string(names[i])}
+				continue
+			}
+			if len(ids[i]) != 16 {
+				return nil, fmt.Errorf("report summary: report key: %d bytes, want 16", len(ids[i]))
+			}
+			k := key{dim: i, id: [16]byte(ids[i])}
+			rk, ok := known[k]
+			if !ok {
+				id := uuid.UUID(k.id)
+				rk = app.ReportKey{ID: &id, Name: string(names[i])}
+				if kept != nil && dims[i] == app.DimProject {
+					if rk.Name, ok = kept.names[id]; !ok {
+						return nil, errProjectsChanged
+					}
+				}
+				known[k] = rk
+			}
+			c.Keys[i] = rk
+		}
+		cells = append(cells, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("report summary: %w", err)
+	}
+	// No cell holds an amount or a name: the versions matter only when there are cells.
+	if len(cells) > 0 && rates != nil && seen != *rates {
+		return nil, app.ErrRatesChanged
+	}
+	if len(cells) > 0 && kept != nil && seenProjects != kept.version {
+		return nil, errProjectsChanged
+	}
+	return cells, nil
 }
 
 // Detailed lists the entries newest first with the names of their user, project, client,

@@ -43,23 +43,33 @@ func TestSummaryPlan(t *testing.T) {
 		f     app.ReportFilter
 		dims  []app.ReportDim
 		index string
+		kept  bool // the store keeps the projects (keptProjects)
 	}{
-		{"the organization's month by project and day", app.ReportFilter{Rates: rates}, []app.ReportDim{app.DimProject}, "COVERING INDEX time_entries_report (organization_id=? AND started_at>? AND started_at<?)"},
-		{"the organization's month priced by a client's rate", app.ReportFilter{Rates: clientRates}, []app.ReportDim{app.DimProject}, "COVERING INDEX time_entries_report (organization_id=? AND started_at>? AND started_at<?)"},
-		{"the organization's month by user and tag", app.ReportFilter{}, []app.ReportDim{app.DimUser, app.DimTag}, "INDEX time_entries_report (organization_id=? AND started_at>? AND started_at<?)"},
-		{"a user's week", app.ReportFilter{UserID: &user}, []app.ReportDim{app.DimProject}, "INDEX time_entries_user_started (organization_id=? AND user_id=? AND started_at>? AND started_at<?)"},
+		{"the organization's month by project and day", app.ReportFilter{Rates: rates}, []app.ReportDim{app.DimProject}, "COVERING INDEX time_entries_report (organization_id=? AND started_at>? AND started_at<?)", false},
+		{"the organization's month priced by a client's rate", app.ReportFilter{Rates: clientRates}, []app.ReportDim{app.DimProject}, "COVERING INDEX time_entries_report (organization_id=? AND started_at>? AND started_at<?)", false},
+		{"the organization's month by user and tag", app.ReportFilter{}, []app.ReportDim{app.DimUser, app.DimTag}, "INDEX time_entries_report (organization_id=? AND started_at>? AND started_at<?)", false},
+		{"a user's week", app.ReportFilter{UserID: &user}, []app.ReportDim{app.DimProject}, "INDEX time_entries_user_started (organization_id=? AND user_id=? AND started_at>? AND started_at<?)", false},
+		{"a user's week priced by kept rates", app.ReportFilter{UserID: &user, Rates: clientRates, RatesVersion: &app.RatesVersion{Rows: 2, Max: 2}}, []app.ReportDim{app.DimProject},
+			"INDEX time_entries_user_started (organization_id=? AND user_id=? AND started_at>? AND started_at<?)", false},
+		{"a user's week with the projects kept", app.ReportFilter{UserID: &user, Rates: clientRates, RatesVersion: &app.RatesVersion{Rows: 2, Max: 2}}, []app.ReportDim{app.DimProject},
+			"INDEX time_entries_user_started (organization_id=? AND user_id=? AND started_at>? AND started_at<?)", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.f.From, tc.f.To, tc.f.Now = days[0].Start, days[len(days)-1].End, days[len(days)-1].End
 			rec := &planRecorder{querier: cached{cache: st.rstmts}, db: st.reader}
-			if _, err := (&txn{q: rec}).Reports().Summary(ctx, sc, tc.f, tc.dims, days); err != nil {
+			tx := &txn{q: rec}
+			if tc.kept {
+				tx.projects = &projectCache{}
+			}
+			if _, err := tx.Reports().Summary(ctx, sc, tc.f, tc.dims, days); err != nil {
 				t.Fatal(err)
 			}
 			// The summary is the last statement; the whole organization's with a client's
-			// rate reads the projects of the rated clients first.
+			// rate reads the projects of the rated clients first, a member's with none kept
+			// yet the organization's projects.
 			want := 1
-			if tc.f.UserID == nil && len(tc.f.Rates) == len(clientRates) {
+			if tc.f.UserID == nil && len(tc.f.Rates) == len(clientRates) || tc.kept {
 				want = 2
 			}
 			if len(rec.plans) != want {
@@ -76,6 +86,16 @@ func TestSummaryPlan(t *testing.T) {
 			}
 			if !strings.Contains(plan, "SEARCH e USING "+tc.index) {
 				t.Errorf("the entries are not sought in %s:\n%s", tc.index, plan)
+			}
+			// Kept rates' version is read once per statement, in rates_org.
+			if tc.f.RatesVersion != nil && (!strings.Contains(plan, "MATERIALIZE rv") || !strings.Contains(plan, "SEARCH rates USING INDEX rates_org")) {
+				t.Errorf("the rates' version is not read once:\n%s", plan)
+			}
+			// Kept projects: their version read once beside the rates', no name joined, no
+			// entry's client looked up.
+			if tc.kept && (!strings.Contains(plan, "SEARCH projects USING INDEX projects_org") || strings.Contains(plan, "CORRELATED") ||
+				strings.Contains(plan, "n1")) {
+				t.Errorf("the kept projects are read again:\n%s", plan)
 			}
 		})
 	}

@@ -287,7 +287,7 @@ func (s *Store) runOne(tx *sql.Tx, r *writeReq, shared bool) (res writeResult, f
 				res.panicked = p
 			}
 		}()
-		res.err = r.fn(&txn{q: q})
+		res.err = r.fn(&txn{q: q, texts: s.texts})
 	}()
 	failed := res.err != nil || res.panicked != nil
 	switch {

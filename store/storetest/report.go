@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -303,6 +304,40 @@ func testReports(t *testing.T, st app.Store) {
 		}
 		if running != (23 * time.Hour).Microseconds() {
 			t.Errorf("running entry on 2026-03-29: %d µs, want 23 h", running)
+		}
+	})
+	// Rates kept from an earlier read go in with their version: the summary sums as
+	// without it while the version is its snapshot's, and fails with ErrRatesChanged
+	// when it is not (the service then reads the rates again).
+	t.Run("kept rates' version", func(t *testing.T) {
+		for _, fl := range filters[:2] {
+			var v app.RatesVersion
+			var cells []app.ReportCell
+			var stale error
+			read(t, st, func(tx app.Tx) error {
+				var err error
+				if v, err = tx.Rates().Version(ctx, w.sc); err != nil {
+					return err
+				}
+				f := fl.f
+				f.RatesVersion = &v
+				if cells, err = tx.Reports().Summary(ctx, w.sc, f, []app.ReportDim{app.DimProject}, w.days); err != nil {
+					return err
+				}
+				f.RatesVersion = &app.RatesVersion{Rows: v.Rows + 1, Max: v.Max}
+				_, stale = tx.Reports().Summary(ctx, w.sc, f, []app.ReportDim{app.DimProject}, w.days)
+				return nil
+			})
+			got := map[string]int64{}
+			for _, c := range cells {
+				got[cellKey(c)] = c.Micros
+			}
+			if want := w.want(fl.f, []app.ReportDim{app.DimProject}, w.days); len(want) == 0 || fmt.Sprint(sorted(got)) != fmt.Sprint(sorted(want)) {
+				t.Errorf("%s: summary at the rates' version\n got %v\nwant %v", fl.name, sorted(got), sorted(want))
+			}
+			if !errors.Is(stale, app.ErrRatesChanged) {
+				t.Errorf("%s: summary at another version: %v, want ErrRatesChanged", fl.name, stale)
+			}
 		}
 	})
 	t.Run("detailed", func(t *testing.T) {
