@@ -262,9 +262,23 @@ func (s *Service) reportFilter(ctx context.Context, a Actor, fromDate, toDate, t
 // (fn only sums: Reports.Summary checks ReportFilter.RatesVersion), the kept rates go in
 // unread and the summing statement itself checks their version, which spares a member's
 // week a statement of its two; when they have changed, fn runs again with the rates read.
-func (s *Service) readPriced(ctx context.Context, a Actor, f *ReportFilter, checked bool, fn func(Tx) error) error {
+// With alone as well (fn calls Reports.Summary once), fn first runs without a read
+// transaction (StatementReader), its one statement being its own snapshot; a store that
+// needs the transaction for it says so (ErrNeedsSnapshot) and fn runs again in one.
+func (s *Service) readPriced(ctx context.Context, a Actor, f *ReportFilter, checked, alone bool, fn func(Tx) error) error {
+	keptChanged := false
+	if sr, ok := s.store.(StatementReader); ok && checked && alone {
+		if rates, v, ok := s.rates.latest(a.Scope()); ok {
+			f.Rates, f.RatesVersion = ratesFor(rates, f.UserID), &v
+			err := sr.ReadStatement(ctx, fn)
+			if !errors.Is(err, ErrRatesChanged) && !errors.Is(err, ErrNeedsSnapshot) {
+				return err
+			}
+			keptChanged = errors.Is(err, ErrRatesChanged)
+		}
+	}
 	return s.store.Read(ctx, func(tx Tx) error {
-		if rates, v, ok := s.rates.latest(a.Scope()); checked && ok {
+		if rates, v, ok := s.rates.latest(a.Scope()); checked && ok && !keptChanged {
 			f.Rates, f.RatesVersion = ratesFor(rates, f.UserID), &v
 			if err := fn(tx); !errors.Is(err, ErrRatesChanged) {
 				return err
@@ -356,7 +370,9 @@ func (s *Service) Report(ctx context.Context, a Actor, q ReportQuery) (Report, e
 	if q.Shown {
 		days, _ = reportPeriods(GroupDay, q.Display, loc, f.From, f.To)
 	}
-	if err := s.readPriced(ctx, a, &f, true, func(tx Tx) error {
+	// Without the shown cells, or when they are the rows, fn sums once (readPriced's alone).
+	alone := !q.Shown || rowsAreCells(dims, period, f)
+	if err := s.readPriced(ctx, a, &f, true, alone, func(tx Tx) error {
 		var err error
 		if cells, err = tx.Reports().Summary(ctx, a.Scope(), f, dims, periods); err != nil || !q.Shown {
 			return err
