@@ -391,12 +391,15 @@ func (s *Service) Report(ctx context.Context, a Actor, q ReportQuery) (Report, e
 	currency := ratesCurrency(f.Rates)
 	out := Report{From: q.From, To: q.To, Timezone: tz, Group: q.Group, AsOf: f.Now, Rows: make([]ReportRow, 0, len(cells)),
 		TotalAmount: Money{Currency: currency}}
+	// Every row's values are cut from one array, not made row by row.
+	values := make([]ReportValue, 0, len(cells)*len(dims))
 	for _, c := range cells {
 		if c.Period < 0 || c.Period >= len(periods) || len(c.Keys) != len(dims) {
 			return Report{}, fmt.Errorf("report: store returned a cell of period %d with %d keys", c.Period, len(c.Keys))
 		}
-		r := ReportRow{Period: labels[c.Period], Values: make([]ReportValue, 0, len(dims)), Seconds: c.Micros / 1_000_000,
+		r := ReportRow{Period: labels[c.Period], Values: values[len(values) : len(values) : len(values)+len(dims)], Seconds: c.Micros / 1_000_000,
 			Amount: Money{Minor: c.Amount, Currency: currency}}
+		values = values[:len(values)+len(dims)]
 		for i, k := range c.Keys {
 			r.Values = append(r.Values, ReportValue{Group: ReportGroup(dims[i]), ID: k.ID, Name: k.Name})
 		}

@@ -473,7 +473,8 @@ func summaryCells(ctx context.Context, q querier, dims []app.ReportDim, rates *a
 	}
 	defer rows.Close()
 	known := make(map[key]app.ReportKey, 16)
-	var cells []app.ReportCell
+	// Room for a week by project and day at once, rather than growing through seven arrays.
+	cells := make([]app.ReportCell, 0, 64)
 	var keys []app.ReportKey
 	var period int
 	var micros, amount int64
