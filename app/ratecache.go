@@ -86,8 +86,18 @@ func ratesFor(all []Rate, user *uuid.UUID) []Rate {
 		return all
 	}
 	// One member's report needs only the rates that can price that member's entries:
-	// fewer cases for the store to weigh on every entry.
-	out := make([]Rate, 0, len(all))
+	// fewer cases for the store to weigh on every entry. Counted first, so a member's week
+	// copies its few rates and not room for the organization's every member's.
+	n := 0
+	for _, r := range all {
+		if r.UserID == nil || *r.UserID == *user {
+			n++
+		}
+	}
+	if n == len(all) {
+		return all
+	}
+	out := make([]Rate, 0, n)
 	for _, r := range all {
 		if r.UserID == nil || *r.UserID == *user {
 			out = append(out, r)

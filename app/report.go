@@ -2,13 +2,14 @@ package app
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 )
@@ -262,9 +263,23 @@ func (s *Service) reportFilter(ctx context.Context, a Actor, fromDate, toDate, t
 // (fn only sums: Reports.Summary checks ReportFilter.RatesVersion), the kept rates go in
 // unread and the summing statement itself checks their version, which spares a member's
 // week a statement of its two; when they have changed, fn runs again with the rates read.
-func (s *Service) readPriced(ctx context.Context, a Actor, f *ReportFilter, checked bool, fn func(Tx) error) error {
+// With alone as well (fn calls Reports.Summary once), fn first runs without a read
+// transaction (StatementReader), its one statement being its own snapshot; a store that
+// needs the transaction for it says so (ErrNeedsSnapshot) and fn runs again in one.
+func (s *Service) readPriced(ctx context.Context, a Actor, f *ReportFilter, checked, alone bool, fn func(Tx) error) error {
+	keptChanged := false
+	if sr, ok := s.store.(StatementReader); ok && checked && alone {
+		if rates, v, ok := s.rates.latest(a.Scope()); ok {
+			f.Rates, f.RatesVersion = ratesFor(rates, f.UserID), &v
+			err := sr.ReadStatement(ctx, fn)
+			if !errors.Is(err, ErrRatesChanged) && !errors.Is(err, ErrNeedsSnapshot) {
+				return err
+			}
+			keptChanged = errors.Is(err, ErrRatesChanged)
+		}
+	}
 	return s.store.Read(ctx, func(tx Tx) error {
-		if rates, v, ok := s.rates.latest(a.Scope()); checked && ok {
+		if rates, v, ok := s.rates.latest(a.Scope()); checked && ok && !keptChanged {
 			f.Rates, f.RatesVersion = ratesFor(rates, f.UserID), &v
 			if err := fn(tx); !errors.Is(err, ErrRatesChanged) {
 				return err
@@ -356,7 +371,9 @@ func (s *Service) Report(ctx context.Context, a Actor, q ReportQuery) (Report, e
 	if q.Shown {
 		days, _ = reportPeriods(GroupDay, q.Display, loc, f.From, f.To)
 	}
-	if err := s.readPriced(ctx, a, &f, true, func(tx Tx) error {
+	// Without the shown cells, or when they are the rows, fn sums once (readPriced's alone).
+	alone := !q.Shown || rowsAreCells(dims, period, f)
+	if err := s.readPriced(ctx, a, &f, true, alone, func(tx Tx) error {
 		var err error
 		if cells, err = tx.Reports().Summary(ctx, a.Scope(), f, dims, periods); err != nil || !q.Shown {
 			return err
@@ -374,12 +391,15 @@ func (s *Service) Report(ctx context.Context, a Actor, q ReportQuery) (Report, e
 	currency := ratesCurrency(f.Rates)
 	out := Report{From: q.From, To: q.To, Timezone: tz, Group: q.Group, AsOf: f.Now, Rows: make([]ReportRow, 0, len(cells)),
 		TotalAmount: Money{Currency: currency}}
+	// Every row's values are cut from one array, not made row by row.
+	values := make([]ReportValue, 0, len(cells)*len(dims))
 	for _, c := range cells {
 		if c.Period < 0 || c.Period >= len(periods) || len(c.Keys) != len(dims) {
 			return Report{}, fmt.Errorf("report: store returned a cell of period %d with %d keys", c.Period, len(c.Keys))
 		}
-		r := ReportRow{Period: labels[c.Period], Values: make([]ReportValue, 0, len(dims)), Seconds: c.Micros / 1_000_000,
+		r := ReportRow{Period: labels[c.Period], Values: values[len(values) : len(values) : len(values)+len(dims)], Seconds: c.Micros / 1_000_000,
 			Amount: Money{Minor: c.Amount, Currency: currency}}
+		values = values[:len(values)+len(dims)]
 		for i, k := range c.Keys {
 			r.Values = append(r.Values, ReportValue{Group: ReportGroup(dims[i]), ID: k.ID, Name: k.Name})
 		}
@@ -453,22 +473,11 @@ func fillCells(rows []ReportRow, n int, cells []ReportCell, days, periods []Peri
 }
 
 // sortReportRows orders rows by period, then by each value's name (no value last), then id,
-// so a report reads the same on every store. Each name is lowered once, not at every
-// comparison, and ids compare as bytes, which orders them as their strings.
+// so a report reads the same on every store. Names compare lowered (compareLower, which
+// makes no string for ASCII names), and ids compare as bytes, which orders them as their
+// strings. The rows sort in place: no copy, no order of indexes.
 func sortReportRows(rows []ReportRow) {
-	lower := make([][]string, len(rows))
-	for i, r := range rows {
-		lower[i] = make([]string, len(r.Values))
-		for k, v := range r.Values {
-			lower[i][k] = strings.ToLower(v.Name)
-		}
-	}
-	order := make([]int, len(rows))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(i, j int) int {
-		a, b := rows[i], rows[j]
+	slices.SortStableFunc(rows, func(a, b ReportRow) int {
 		if c := strings.Compare(a.Period, b.Period); c != 0 {
 			return c
 		}
@@ -483,7 +492,7 @@ func sortReportRows(rows []ReportRow) {
 			if va.ID == nil {
 				continue
 			}
-			if c := strings.Compare(lower[i][k], lower[j][k]); c != 0 {
+			if c := compareLower(va.Name, vb.Name); c != 0 {
 				return c
 			}
 			if c := bytes.Compare(va.ID[:], vb.ID[:]); c != 0 {
@@ -492,11 +501,28 @@ func sortReportRows(rows []ReportRow) {
 		}
 		return 0
 	})
-	sorted := make([]ReportRow, len(rows))
-	for n, i := range order {
-		sorted[n] = rows[i]
+}
+
+// compareLower is strings.Compare(strings.ToLower(a), strings.ToLower(b)) without making
+// the lower-case strings when both are ASCII (a week's rows compare their names dozens of
+// times each).
+func compareLower(a, b string) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		ca, cb := a[i], b[i]
+		if ca >= utf8.RuneSelf || cb >= utf8.RuneSelf {
+			return strings.Compare(strings.ToLower(a[i:]), strings.ToLower(b[i:]))
+		}
+		if 'A' <= ca && ca <= 'Z' {
+			ca += 'a' - 'A'
+		}
+		if 'A' <= cb && cb <= 'Z' {
+			cb += 'a' - 'A'
+		}
+		if ca != cb {
+			return cmp.Compare(ca, cb)
+		}
 	}
-	copy(rows, sorted)
+	return cmp.Compare(len(a), len(b))
 }
 
 // SummaryQuery asks for tracked time per day and project over [From, To] (dates, inclusive) in
@@ -537,38 +563,69 @@ func (s *Service) Summarize(ctx context.Context, a Actor, q SummaryQuery) (Summa
 	return SummaryOf(rep), nil
 }
 
-// SummaryOf rolls a report grouped by project and day up into days and projects.
+// SummaryOf rolls a report grouped by project and day up into days and projects. It makes
+// no map: a report's rows come by period (sortReportRows), so a day's rows are mostly one
+// after another, and a project's add up once its rows are sorted by id.
 func SummaryOf(rep Report) Summary {
-	out := Summary{From: rep.From, To: rep.To, Timezone: rep.Timezone, TotalSeconds: rep.TotalSeconds, Days: []DayShare{}, Projects: []ProjectSeconds{}}
-	days := map[string]int64{}
-	byProject := map[uuid.UUID]int64{}
+	out := Summary{From: rep.From, To: rep.To, Timezone: rep.Timezone, TotalSeconds: rep.TotalSeconds,
+		Days: make([]DayShare, 0, min(len(rep.Rows), 32)), Projects: []ProjectSeconds{}}
+	type projectRow struct {
+		id      uuid.UUID // uuid.Nil: no project
+		seconds int64
+	}
+	rows := make([]projectRow, 0, len(rep.Rows))
 	for _, r := range rep.Rows {
-		days[r.Period] += r.Seconds
+		day := len(out.Days) - 1
+		for day >= 0 && out.Days[day].Date != r.Period {
+			day--
+		}
+		if day >= 0 {
+			out.Days[day].Seconds += r.Seconds
+		} else {
+			out.Days = append(out.Days, DayShare{Date: r.Period, Seconds: r.Seconds})
+		}
 		key := uuid.Nil
 		for _, v := range r.Values {
 			if v.Group == "project" && v.ID != nil {
 				key = *v.ID
 			}
 		}
-		byProject[key] += r.Seconds
+		rows = append(rows, projectRow{key, r.Seconds})
 	}
-	for d, secs := range days {
-		out.Days = append(out.Days, DayShare{Date: d, Seconds: secs})
+	slices.SortFunc(out.Days, func(a, b DayShare) int { return strings.Compare(a.Date, b.Date) })
+	slices.SortFunc(rows, func(a, b projectRow) int { return bytes.Compare(a.id[:], b.id[:]) })
+	n := 0 // distinct projects
+	for i, r := range rows {
+		if i == 0 || r.id != rows[i-1].id {
+			rows[n] = r
+			n++
+		} else {
+			rows[n-1].seconds += r.seconds
+		}
 	}
-	sort.Slice(out.Days, func(i, j int) bool { return out.Days[i].Date < out.Days[j].Date })
-	for id, secs := range byProject {
-		ps := ProjectSeconds{Seconds: secs}
-		if id != uuid.Nil {
-			ps.ProjectID = ptr(id)
+	rows = rows[:n]
+	ids := make([]uuid.UUID, n) // the projects' ids, pointed at by out.Projects
+	out.Projects = make([]ProjectSeconds, 0, n)
+	for i, r := range rows {
+		ps := ProjectSeconds{Seconds: r.seconds}
+		if r.id != uuid.Nil {
+			ids[i] = r.id
+			ps.ProjectID = &ids[i]
 		}
 		out.Projects = append(out.Projects, ps)
 	}
-	sort.Slice(out.Projects, func(i, j int) bool {
-		pi, pj := out.Projects[i], out.Projects[j]
-		if pi.Seconds != pj.Seconds {
-			return pi.Seconds > pj.Seconds
+	// Most seconds first; equal seconds by id, no project last (the ids are distinct).
+	slices.SortFunc(out.Projects, func(a, b ProjectSeconds) int {
+		if c := cmp.Compare(b.Seconds, a.Seconds); c != 0 {
+			return c
 		}
-		return pi.ProjectID != nil && (pj.ProjectID == nil || bytes.Compare(pi.ProjectID[:], pj.ProjectID[:]) < 0)
+		switch {
+		case a.ProjectID == nil:
+			return 1
+		case b.ProjectID == nil:
+			return -1
+		}
+		return bytes.Compare(a.ProjectID[:], b.ProjectID[:])
 	})
 	return out
 }

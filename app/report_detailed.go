@@ -78,7 +78,7 @@ func (s *Service) DetailedReport(ctx context.Context, a Actor, q DetailedQuery) 
 		return Detailed{}, err
 	}
 	var rows []ReportEntry
-	if err := s.readPriced(ctx, a, &f, false, func(tx Tx) error {
+	if err := s.readPriced(ctx, a, &f, false, false, func(tx Tx) error {
 		var err error
 		rows, err = tx.Reports().Detailed(ctx, a.Scope(), f, PageRequest{Limit: pr.Limit + 1, After: pr.After})
 		return err

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -27,6 +28,21 @@ type Store interface {
 	Ready(ctx context.Context) error
 	Close() error
 }
+
+// StatementReader is a Store that can read without a read transaction: ReadStatement runs fn
+// with a Tx each of whose statements reads a snapshot of its own (SQLite runs a lone SELECT
+// in one), sparing the transaction's BEGIN and ROLLBACK. It suits a read of one statement,
+// or of statements that each check, inside themselves, the versions of what they were
+// given (a member's summary with its kept rates). What would need one snapshot across
+// statements fails with ErrNeedsSnapshot before running any, and the caller reads in Read.
+type StatementReader interface {
+	ReadStatement(ctx context.Context, fn func(Tx) error) error
+}
+
+// ErrNeedsSnapshot: a read given to StatementReader.ReadStatement needs one snapshot across
+// its statements (or the store reads none without a transaction). The caller reads again
+// in Read; it never leaves the service.
+var ErrNeedsSnapshot = errors.New("read needs a transaction")
 
 // Tx gives access to each area of the store inside one Read or Write.
 type Tx interface {

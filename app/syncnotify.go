@@ -85,6 +85,15 @@ type notifyingStore struct {
 	hlc *HLC // reads its high-water mark at the start of each write (app/hlc.go)
 }
 
+// ReadStatement reads as the store's StatementReader does, if it is one; else it fails with
+// ErrNeedsSnapshot, running nothing.
+func (s notifyingStore) ReadStatement(ctx context.Context, fn func(Tx) error) error {
+	if sr, ok := s.Store.(StatementReader); ok {
+		return sr.ReadStatement(ctx, fn)
+	}
+	return ErrNeedsSnapshot
+}
+
 // Write runs fn as the store does and, once the transaction has committed, wakes the
 // waiters of every tenant whose change log fn appended to. A transaction the store retries
 // starts its list afresh, so only the attempt that committed counts.

@@ -1,6 +1,9 @@
 package server
 
 import (
+	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"testing"
 )
@@ -91,4 +94,43 @@ func TestReportsDefaultToTheUserZone(t *testing.T) {
 		{name: "an explicit zone wins", method: "GET", path: "/v1/reports/summary?from=2025-11-01&to=2025-11-30&timezone=UTC", as: "owner",
 			status: http.StatusOK, want: map[string]any{"timezone": "UTC"}},
 	})
+}
+
+// TestAppendedBodiesSayTheirLength: a body that appends its own JSON (a summary, a sync
+// page, a time entry) is appended before the status is written, so the response carries
+// its Content-Length and is not chunked, even past net/http's 2 kB buffer; the body is
+// the same bytes.
+func TestAppendedBodiesSayTheirLength(t *testing.T) {
+	e := newEnv(t)
+	tn := e.newTenant(t, "acme")
+	owner := tn.token("owner")
+	tn.ids["project"] = e.must(t, http.StatusCreated, req{method: "POST", path: "/v1/projects", token: owner, body: `{"name":"Web"}`}).str("id")
+	var entry string
+	for d := 1; d <= 30; d++ {
+		entry = e.must(t, http.StatusCreated, req{method: "POST", path: "/v1/time-entries", token: owner, body: tn.expand(fmt.Sprintf(
+			`{"project_id":"$project","started_at":"2025-11-%02dT09:00:00Z","stopped_at":"2025-11-%02dT10:00:00Z"}`, d, d))}).str("id")
+	}
+	for _, path := range []string{"/v1/reports/summary?from=2025-11-01&to=2025-11-30&timezone=UTC", "/v1/time-entries/" + entry} {
+		hr, err := http.NewRequest(http.MethodGet, e.ts.URL+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hr.Header.Set("Authorization", "Bearer "+owner)
+		res, err := e.client.Do(hr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		if err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d %v", path, res.StatusCode, err)
+		}
+		if path == "/v1/time-entries/"+entry != (len(body) <= 2048) {
+			t.Errorf("%s: a body of %d bytes; the summary's must pass net/http's 2 kB buffer, the entry's not", path, len(body))
+		}
+		if res.ContentLength != int64(len(body)) || len(res.TransferEncoding) > 0 || !json.Valid(body) {
+			t.Errorf("%s: Content-Length %d, transfer encoding %v, for a body of %d bytes (valid JSON: %v)", path, res.ContentLength,
+				res.TransferEncoding, len(body), json.Valid(body))
+		}
+	}
 }

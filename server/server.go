@@ -18,6 +18,7 @@ import (
 	"net/netip"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -206,7 +207,7 @@ func (s *Server) humaConfig() huma.Config {
 	c := huma.DefaultConfig("Stint API", s.cfg.Version)
 	c.OpenAPIPath, c.DocsPath, c.SchemasPath = "", "", ""
 	c.CreateHooks = nil
-	c.Transformers = []huma.Transformer{transformProblem}
+	c.Transformers = []huma.Transformer{transformProblem, transformAppended}
 	c.RejectUnknownQueryParameters = true
 	f := jsonFormat(new(jsonTypes))
 	f.Marshal = appendingMarshal(f.Marshal)
@@ -238,32 +239,65 @@ const maxPooledJSON = 1 << 20
 
 // appendingMarshal writes bodies that append their own JSON in one Write, followed by the
 // newline json.Encoder ends with, and marshals everything else with marshal. A single time
-// entry (what a create, get or change of one answers) is appended too.
+// entry (what a create, get or change of one answers) is appended too. A body that
+// transformAppended appended already is written as it is.
 func appendingMarshal(marshal func(io.Writer, any) error) func(io.Writer, any) error {
 	return func(w io.Writer, v any) error {
-		var a jsonAppender
-		switch body := v.(type) {
-		case app.TimeEntry:
-			a = timeEntryJSON{&body}
-		case jsonAppender:
-			a = body
-		default:
-			return marshal(w, v)
+		if a, ok := v.(appendedJSON); ok {
+			return a.writeTo(w)
 		}
-		buf := jsonBuffers.Get().(*[]byte)
-		b, ok := a.AppendJSON((*buf)[:0])
+		a, ok := appendBody(v)
 		if !ok {
-			jsonBuffers.Put(buf)
 			return marshal(w, v)
 		}
-		b = append(b, '\n')
-		_, err := w.Write(b)
-		if cap(b) <= maxPooledJSON {
-			*buf = b
-			jsonBuffers.Put(buf)
-		}
-		return err
+		return a.writeTo(w)
 	}
+}
+
+// appendedJSON is a body's JSON and its newline, in a buffer of jsonBuffers.
+type appendedJSON struct{ buf *[]byte }
+
+// appendBody appends v's JSON if it appends its own (appendingMarshal).
+func appendBody(v any) (appendedJSON, bool) {
+	var a jsonAppender
+	switch body := v.(type) {
+	case app.TimeEntry:
+		a = timeEntryJSON{&body}
+	case jsonAppender:
+		a = body
+	default:
+		return appendedJSON{}, false
+	}
+	buf := jsonBuffers.Get().(*[]byte)
+	b, ok := a.AppendJSON((*buf)[:0])
+	if !ok {
+		jsonBuffers.Put(buf)
+		return appendedJSON{}, false
+	}
+	*buf = append(b, '\n')
+	return appendedJSON{buf}, true
+}
+
+// writeTo writes the body in one Write and gives its buffer back.
+func (a appendedJSON) writeTo(w io.Writer) error {
+	_, err := w.Write(*a.buf)
+	if cap(*a.buf) <= maxPooledJSON {
+		jsonBuffers.Put(a.buf)
+	}
+	return err
+}
+
+// transformAppended appends a body that appends its own JSON before huma writes the
+// status and headers, so the response says its Content-Length and goes out in one piece
+// rather than chunked: net/http sets the length itself only for a body that fits its 2 kB
+// buffer, and a member's week is 13 kB.
+func transformAppended(hctx huma.Context, _ string, v any) (any, error) {
+	a, ok := appendBody(v)
+	if !ok {
+		return v, nil
+	}
+	hctx.SetHeader("Content-Length", strconv.Itoa(len(*a.buf)))
+	return a, nil
 }
 
 // timeEntryJSON appends one time entry (app.AppendTimeEntryJSON).

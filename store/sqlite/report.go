@@ -24,10 +24,14 @@ type reports struct {
 	reads    *Store
 	texts    *summaryTexts // nil: none kept
 	projects *projectCache // nil: none kept
+	// lone: each statement is a snapshot of its own (Store.ReadStatement). Only a member's
+	// summary is read so; its statement checks the versions of the rates and projects it
+	// was written with, and whatever it reads first (the projects) it reads whole in one.
+	lone bool
 }
 
 // Reports gives the report queries of the transaction.
-func (t *txn) Reports() app.Reports { return reports{t.q, t.reads, t.texts, t.projects} }
+func (t *txn) Reports() app.Reports { return reports{t.q, t.reads, t.texts, t.projects, t.lone} }
 
 // tagPositions is a table of an entry's tag positions 0..n-1 (n tags): tag ids are 16-byte
 // values one after another in one BLOB, and SQLite has no series function built in, so a
@@ -139,6 +143,11 @@ func (r reports) Summary(ctx context.Context, sc app.Scope, f app.ReportFilter, 
 	}
 	if f.UserID != nil && r.projects != nil {
 		return r.memberSummary(ctx, sc, f, dims, periods)
+	}
+	if r.lone {
+		// The organization's summary reads the clients' projects, then sums with them, and
+		// may split over two readers: one snapshot for all of them.
+		return nil, app.ErrNeedsSnapshot
 	}
 	var projectsOf map[uuid.UUID][]uuid.UUID
 	if f.UserID == nil {
@@ -464,7 +473,8 @@ func summaryCells(ctx context.Context, q querier, dims []app.ReportDim, rates *a
 	}
 	defer rows.Close()
 	known := make(map[key]app.ReportKey, 16)
-	var cells []app.ReportCell
+	// Room for a week by project and day at once, rather than growing through seven arrays.
+	cells := make([]app.ReportCell, 0, 64)
 	var keys []app.ReportKey
 	var period int
 	var micros, amount int64

@@ -214,6 +214,27 @@ func (s *Store) Read(ctx context.Context, fn func(app.Tx) error) (err error) {
 	return fn(&txn{q: cached{cache: s.rstmts, tx: tx}, reads: s, texts: s.texts, projects: s.projects})
 }
 
+// ReadStatement runs fn on the read-only pool without a transaction (app.StatementReader):
+// each statement fn runs is its own snapshot, as SQLite runs a lone SELECT in one, which
+// spares a one-statement read BEGIN and ROLLBACK and database/sql's goroutine watching the
+// transaction's context. Only a member's summary reads this way (reports.lone); with a
+// unit of work that has written, fn reads the unit's transaction, as in Read.
+func (s *Store) ReadStatement(ctx context.Context, fn func(app.Tx) error) (err error) {
+	if o := s.observer(); o != nil {
+		defer observeTx(o, storemetrics.Read, time.Now(), &err)
+	}
+	if u := s.unitFrom(ctx); u != nil && u.active() {
+		return u.run(&unitOp{ctx: ctx, fn: fn, read: true})
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := s.closedOr(nil); err != nil {
+		return err
+	}
+	return fn(&txn{q: cached{cache: s.rstmts}, texts: s.texts, projects: s.projects, lone: true})
+}
+
 // siblingRead opens a second read transaction beside a Read's, for a statement split in
 // two that runs its halves at once on two cores, when the spare token is free (else ok is
 // false and the caller runs the whole statement itself). The caller checks that both see
@@ -492,6 +513,9 @@ type txn struct {
 	// projects are the store's kept projects for member summaries, nil in a write (its
 	// own snapshot may hold projects no other read sees yet) and in tests' own txns.
 	projects *projectCache
+	// lone: each statement is its own snapshot (ReadStatement), so only what one statement
+	// answers whole may be read (reports.Summary).
+	lone bool
 }
 
 func (t *txn) Tenants() app.Tenants                { return tenants{t.q} }

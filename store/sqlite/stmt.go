@@ -106,7 +106,8 @@ func (c *stmtCache) close() {
 }
 
 // cached is a querier running cached statements inside the transaction tx (a Read or a
-// Write), or on the pool when tx is nil (tests only).
+// Write), or on the pool when tx is nil (ReadStatement, which holds no connection while
+// it prepares, and tests).
 type cached struct {
 	cache *stmtCache
 	tx    *sql.Tx
