@@ -96,16 +96,7 @@ func TestInsertStampsOnce(t *testing.T) {
 	}
 	defer st.Close()
 	admin := db.adminConn(t)
-	svc := app.New(st, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
-	sess, err := svc.Signup(ctx, app.SignupInput{Email: "stamp@example.com", Password: "stamp password",
-		Name: "Stamp", Organization: "Stamp", Timezone: "UTC"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := svc.Authenticate(ctx, sess.Token, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, a := signUp(t, st, "stamp@example.com")
 	sc := a.Scope()
 	latest := func() int64 {
 		t.Helper()

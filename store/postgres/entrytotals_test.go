@@ -25,16 +25,7 @@ func TestEntryTotalsCalledOnlyForCountedEntries(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	svc := app.New(st, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
-	sess, err := svc.Signup(ctx, app.SignupInput{Email: "totals@example.com", Password: "totals password",
-		Name: "Totals", Organization: "Totals", Timezone: "UTC"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := svc.Authenticate(ctx, sess.Token, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc, a := signUp(t, st, "totals@example.com")
 	p, err := svc.CreateProject(ctx, a, app.ProjectInput{Name: "Counted"})
 	if err != nil {
 		t.Fatal(err)

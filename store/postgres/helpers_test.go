@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/stinthq/stint/app"
 	"github.com/stinthq/stint/store/postgres"
 )
 
@@ -118,4 +119,22 @@ func adminConnTo(t testing.TB, dsn string) *pgx.Conn {
 	}
 	t.Cleanup(func() { conn.Close(context.Background()) })
 	return conn
+}
+
+// signUp makes a service on st and signs up email with a workspace of its own: the
+// service and the new owner's actor.
+func signUp(t testing.TB, st *postgres.Store, email string) (*app.Service, app.Actor) {
+	t.Helper()
+	ctx := context.Background()
+	svc := app.New(st, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
+	sess, err := svc.Signup(ctx, app.SignupInput{Email: email, Password: "a password of length",
+		Name: "Owner", Organization: "Workspace", Timezone: "UTC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := svc.Authenticate(ctx, sess.Token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc, a
 }

@@ -22,16 +22,7 @@ func TestServerKeepsNoOutbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	svc := app.New(st, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
-	sess, err := svc.Signup(ctx, app.SignupInput{Email: "server@example.com", Password: "a password of length",
-		Name: "N", Organization: "O", Timezone: "UTC"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := svc.Authenticate(ctx, sess.Token, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc, a := signUp(t, st, "server@example.com")
 	sc := a.Scope()
 	vis := app.Visibility{UserID: a.UserID, Orgs: []app.OrgVisibility{{OrgID: a.OrgID, AllEntries: true}}}
 	var cursor, latest int64

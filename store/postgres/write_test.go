@@ -128,17 +128,7 @@ func signedUp(t *testing.T) (*postgres.Store, app.Actor) {
 	t.Helper()
 	st := open(t)
 	t.Cleanup(func() { st.Close() })
-	ctx := context.Background()
-	svc := app.New(st, app.Options{Hasher: app.Argon2id{Memory: 64, Time: 1, Threads: 1}})
-	sess, err := svc.Signup(ctx, app.SignupInput{Email: "lock@example.com", Password: "lock password",
-		Name: "Lock", Organization: "Lock", Timezone: "UTC"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := svc.Authenticate(ctx, sess.Token, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, a := signUp(t, st, "lock@example.com")
 	return st, a
 }
 
@@ -260,8 +250,8 @@ func TestUserReadAhead(t *testing.T) {
 		if _, err := tx.Memberships().Get(ctx, sc, a.UserID); err != nil {
 			return err
 		}
-		if got := name(tx); got != "Lock" {
-			t.Errorf("user read ahead: %q, want Lock", got)
+		if got := name(tx); got != "Owner" {
+			t.Errorf("user read ahead: %q, want Owner (signUp's name)", got)
 		}
 		if err := rename(tx, "Renamed"); err != nil {
 			return err

@@ -50,10 +50,16 @@ func (s rates) List(ctx context.Context, sc app.Scope, f app.RateFilter) ([]app.
 		query+` ORDER BY effective_from, id`, args...)
 }
 
+// versionOf is the version of an organization's rows of table (rates, projects) as one row
+// of n (how many) and m (their greatest server_version, which every write raises), its
+// arguments the tenant and the organization: app.RatesVersion's two numbers.
+func versionOf(table string) string {
+	return `(SELECT count(*) AS n, coalesce(max(server_version), 0) AS m FROM ` + table + ` WHERE tenant_id = ? AND organization_id = ?)`
+}
+
 func (s rates) Version(ctx context.Context, sc app.Scope) (app.RatesVersion, error) {
 	var v app.RatesVersion
-	err := s.q.QueryRowContext(ctx, `SELECT count(*), coalesce(max(server_version), 0) FROM rates WHERE tenant_id = ? AND organization_id = ?`,
-		sc.TenantID, sc.OrgID).Scan(&v.Rows, &v.Max)
+	err := s.q.QueryRowContext(ctx, `SELECT v.n, v.m FROM `+versionOf("rates")+` v`, sc.TenantID, sc.OrgID).Scan(&v.Rows, &v.Max)
 	if err != nil {
 		return v, fmt.Errorf("rates version: %w", err)
 	}

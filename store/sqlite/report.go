@@ -426,11 +426,8 @@ func writeSummarySQL(s *sqlArgs, sc app.Scope, f app.ReportFilter, dims []app.Re
 		// The version of the snapshot's rates (rates.Version) and projects (keptProjects),
 		// read by the statement that uses the kept ones: summaryCells compares them.
 		s.add(`, rv(n, m, pn, pm) AS MATERIALIZED (SELECT r.n, r.m, pj.n, pj.m
-			FROM (SELECT count(*) AS n, coalesce(max(server_version), 0) AS m FROM rates WHERE tenant_id = ? AND organization_id = ?) r,
-				(SELECT count(*) AS n, coalesce(max(server_version), 0) AS m FROM projects WHERE tenant_id = ? AND organization_id = ?) pj)`,
+			FROM `+versionOf("rates")+` r, `+versionOf("projects")+` pj)`,
 			sc.TenantID, sc.OrgID, sc.TenantID, sc.OrgID)
-	}
-	if checked {
 		// Two rows ahead of the cells carry the versions (periods -1 and -2, in the micros
 		// and amount columns), rather than four more columns in every cell's row.
 		s.add(`

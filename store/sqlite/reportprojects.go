@@ -91,7 +91,7 @@ func (c *projectCache) put(sc app.Scope, k *keptProjects) {
 // the client lookup find them) and their version in one statement, so they agree.
 func readProjects(ctx context.Context, q querier, sc app.Scope) (*keptProjects, error) {
 	rows, err := q.QueryContext(ctx, `SELECT v.n, v.m, p.id, p.client_id, p.name
-		FROM (SELECT count(*) AS n, coalesce(max(server_version), 0) AS m FROM projects WHERE tenant_id = ? AND organization_id = ?) v
+		FROM `+versionOf("projects")+` v
 		LEFT JOIN projects p ON p.tenant_id = ? AND p.organization_id = ? ORDER BY p.id`, sc.TenantID, sc.OrgID, sc.TenantID, sc.OrgID)
 	if err != nil {
 		return nil, fmt.Errorf("projects for reports: %w", err)
